@@ -1,0 +1,53 @@
+# Meadow's build. `make dev` runs the whole network on one machine; `make test`
+# runs every test CI runs. Both install what they need through `make deps`.
+
+GO      ?= go
+BIN     := bin/meadow
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+# go-nvml needs cgo; these flags quiet its deprecation warnings.
+export CGO_ENABLED ?= 1
+export CGO_CFLAGS  ?= -O2 -g -Wno-deprecated-declarations
+# The whole suite must stay under 30 minutes on 2 cores.
+TEST_TIMEOUT ?= 25m
+
+.PHONY: all build test dev bench soak lint deps contracts contracts-check ptx ext fuzz vectors clean
+
+all: build
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/meadow
+
+deps:
+	@scripts/deps.sh
+
+lint:
+	$(GO) vet ./...
+	@scripts/check-imports.sh
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt: these files need formatting:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+test: deps lint
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+dev: deps build
+	$(BIN) dev
+
+# Benchmarks: figures go to docs/BENCHMARKS.md with the command that made them.
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+# Long-running load and failure tests, kept out of `make test`.
+soak: deps
+	MEADOW_SOAK=1 $(GO) test -count=1 -run Soak -timeout 60m ./...
+
+# Run each fuzz target for a while (FUZZTIME each); the seeds run in `make test`.
+FUZZTIME ?= 30s
+fuzz:
+	@scripts/fuzz.sh $(FUZZTIME)
+
+# Regenerate the golden test vectors (see dataset/testdata/README.md).
+vectors:
+	$(GO) run ./dataset/internal/genvectors -out dataset/testdata
+
+clean:
+	rm -rf bin out

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Checks the import direction of Meadow's packages (docs/ARCHITECTURE.md):
+# each package may depend, directly or not, only on the Meadow packages listed
+# for it. node and coord never meet except through api and dataset.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mod=$(go list -m)
+
+allowed() {
+	case "$1" in
+	api) echo "" ;;
+	dataset) echo "api" ;;
+	rewards) echo "" ;;
+	crawl) echo "api dataset" ;;
+	compute) echo "api dataset" ;;
+	contracts) echo "rewards" ;;
+	node) echo "api dataset crawl compute" ;;
+	coord) echo "api dataset rewards contracts" ;;
+	devnet) echo "api dataset crawl compute node rewards contracts coord" ;;
+	*) echo "*" ;;
+	esac
+}
+
+fail=0
+for pkg in $(go list ./...); do
+	rel=${pkg#"$mod"}
+	rel=${rel#/}
+	top=${rel%%/*}
+	ok=$(allowed "$top")
+	[ "$ok" = "*" ] && continue
+	for dep in $(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' "$pkg"); do
+		case "$dep" in "$mod"/*) ;; *) continue ;; esac
+		d=${dep#"$mod"/}
+		dtop=${d%%/*}
+		[ "$dtop" = "$top" ] && continue
+		if ! grep -qw -- "$dtop" <<<"$ok"; then
+			echo "import check: $rel depends on $d; $top may depend only on: ${ok:-no other Meadow package}" >&2
+			fail=1
+		fi
+	done
+done
+exit $fail

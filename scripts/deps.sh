@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what Meadow's tests and dev network need: Go modules, the npm
+# packages in ./node_modules, and Debian's chromium. Idempotent and quiet when
+# everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+go mod download
+
+# npm packages: reinstall when the lock file is newer than node_modules.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	echo "deps: installing npm packages into ./node_modules"
+	npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Chromium, for JS pages, the Chromium URL-safety tests and the extension tests.
+if ! command -v chromium >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "deps: installing Debian's chromium"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	else
+		echo "deps: chromium is missing; install it with:" >&2
+		echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2
+		exit 1
+	fi
+fi
