@@ -6,7 +6,8 @@ import (
 )
 
 func main() {
-	if err := newRootCmd().Execute(); err != nil {
+	a := newApp()
+	if err := newRootCmd(a).Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "meadow:", err)
 		os.Exit(exitCode(err))
 	}

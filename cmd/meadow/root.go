@@ -1,31 +1,142 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
 
-// version is set by the linker (see the Makefile).
+// version is set by the linker (see the Makefile); `go run` builds say "dev".
 var version = "dev"
 
-func newRootCmd() *cobra.Command {
+// app is what every command shares: where output goes, the environment it
+// reads, the global flags and the logger built from them. Nothing here is
+// global state: tests build their own app.
+type app struct {
+	stdout, stderr io.Writer
+	environ        []string
+
+	configPath string
+	jsonOut    bool
+	logLevel   string
+	logFormat  string
+
+	logger *slog.Logger
+}
+
+func newApp() *app {
+	return &app{stdout: os.Stdout, stderr: os.Stderr, environ: os.Environ()}
+}
+
+// newRootCmd builds the whole command tree. Each area of commands lives in
+// its own file and adds itself here.
+func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "meadow",
-		Short:         "Meadow turns idle home bandwidth and GPUs into verifiable AI training data",
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		Use:   "meadow",
+		Short: "Meadow turns idle home bandwidth and GPUs into verifiable AI training data",
+		Long: `Meadow turns idle home bandwidth and GPUs into AI training data that anyone can check.
+
+Settings come from flags, MEADOW_* environment variables (MEADOW_DATA_DIR for
+--data-dir) and a TOML file given with --config (or MEADOW_CONFIG), with one
+[table] per command; flags override the environment, which overrides the file.`,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		PersistentPreRunE: a.setup,
 	}
-	root.AddCommand(&cobra.Command{
-		Use:   "version",
-		Short: "Print meadow's version",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cmd.Println(version)
-			return nil
-		},
-	})
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.configPath, "config", "", "TOML config file (also MEADOW_CONFIG)")
+	pf.BoolVar(&a.jsonOut, "json", false, "print machine-readable JSON")
+	pf.StringVar(&a.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	pf.StringVar(&a.logFormat, "log-format", "text", "log format: text or json")
+
+	root.AddCommand(
+		newVersionCmd(a),
+		// verify arrives with dataset's API
+	)
 	return root
 }
+
+// setup runs before every command: it loads the config file and environment
+// into the flags not given on the command line, and builds the logger.
+func (a *app) setup(cmd *cobra.Command, _ []string) error {
+	path := a.configPath
+	if path == "" {
+		for _, kv := range a.environ {
+			if v, ok := strings.CutPrefix(kv, envPrefix+"CONFIG="); ok {
+				path = v
+			}
+		}
+	}
+	if _, err := applyConfig(cmd, path, a.environ); err != nil {
+		return usageError(err)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
+		return usageError(fmt.Errorf("--log-level %q: expected debug, info, warn or error", a.logLevel))
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch a.logFormat {
+	case "text":
+		a.logger = slog.New(slog.NewTextHandler(a.stderr, opts))
+	case "json":
+		a.logger = slog.New(slog.NewJSONHandler(a.stderr, opts))
+	default:
+		return usageError(fmt.Errorf("--log-format %q: expected text or json", a.logFormat))
+	}
+	return nil
+}
+
+// printJSON writes v as indented JSON to stdout.
+func (a *app) printJSON(v any) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func newVersionCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print meadow's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			info := struct {
+				Version string `json:"version"`
+				Go      string `json:"go"`
+				OS      string `json:"os"`
+				Arch    string `json:"arch"`
+				Commit  string `json:"commit,omitempty"`
+			}{Version: version, Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH}
+			if bi, ok := debug.ReadBuildInfo(); ok {
+				for _, s := range bi.Settings {
+					if s.Key == "vcs.revision" {
+						info.Commit = s.Value
+					}
+				}
+			}
+			if a.jsonOut {
+				return a.printJSON(info)
+			}
+			fmt.Fprintf(a.stdout, "meadow %s (%s, %s/%s)\n", info.Version, info.Go, info.OS, info.Arch)
+			return nil
+		},
+	}
+}
+
+// Exit codes: 1 for a failed operation, 2 for bad usage or configuration.
+const (
+	exitFailure = 1
+	exitUsage   = 2
+)
 
 // exitError carries a process exit code chosen by a command.
 type exitError struct {
@@ -36,10 +147,17 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
+func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
+
 func exitCode(err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	return 1
+	if strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") ||
+		strings.HasPrefix(err.Error(), "unknown shorthand flag") || strings.Contains(err.Error(), "invalid argument") ||
+		strings.Contains(err.Error(), "accepts ") || strings.Contains(err.Error(), "requires ") {
+		return exitUsage
+	}
+	return exitFailure
 }
