@@ -1,0 +1,78 @@
+package rewards
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+	"strings"
+)
+
+// Task kinds, the same strings as the job kinds in package api.
+const (
+	KindCrawl   = "crawl"
+	KindCompute = "compute"
+)
+
+// Crawl renderers, passed as the kernel of a crawl task: a static fetch, or
+// a page rendered in Chromium. The empty string means static.
+const (
+	RendererStatic = "static"
+	RendererJS     = "js"
+)
+
+// Compute kernels, the same names as in package api.
+const (
+	KernelMinHash = "minhash"
+	KernelEmbed   = "embed"
+	KernelTokens  = "tokens"
+)
+
+// unitsPerRow is the work-unit rate of each kind and kernel: roughly what a
+// verified row costs the node that produced it, relative to one token count.
+// A rendered page costs three static fetches (Chromium's CPU and bandwidth);
+// an embedding costs a GPU forward pass.
+var unitsPerRow = map[string]map[string]uint64{
+	KindCrawl: {
+		"":             10,
+		RendererStatic: 10,
+		RendererJS:     30,
+	},
+	KindCompute: {
+		KernelMinHash: 2,
+		KernelEmbed:   20,
+		KernelTokens:  1,
+	},
+}
+
+// WorkUnits returns the work units earned by rows verified rows of a task of
+// the given kind: 10 a static crawl row, 30 a crawl row rendered with JS
+// (kernel "js"), and for compute rows 2 for minhash, 20 for embed, 1 for
+// tokens. An unknown kind or kernel is an error naming it and the known ones;
+// a product past 2^64-1 is ErrOverflow.
+func WorkUnits(kind, kernel string, rows uint64) (uint64, error) {
+	kernels, ok := unitsPerRow[kind]
+	if !ok {
+		return 0, fmt.Errorf("%w: %q, want %s", ErrUnknownKind, kind, known(unitsPerRow))
+	}
+	rate, ok := kernels[kernel]
+	if !ok {
+		return 0, fmt.Errorf("%w: %q for kind %s, want %s", ErrUnknownKernel, kernel, kind, known(kernels))
+	}
+	hi, units := bits.Mul64(rows, rate)
+	if hi != 0 {
+		return 0, fmt.Errorf("%w: %d rows of %s %s at %d units a row", ErrOverflow, rows, kind, kernel, rate)
+	}
+	return units, nil
+}
+
+// known lists a map's non-empty keys in order, for error messages.
+func known[V any](m map[string]V) string {
+	var names []string
+	for k := range m {
+		if k != "" {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	return "one of " + strings.Join(names, ", ")
+}
