@@ -1,5 +1,11 @@
 package api
 
+import (
+	"math"
+	"slices"
+	"strings"
+)
+
 // JobKind says what a job asks the network to do.
 type JobKind string
 
@@ -113,4 +119,487 @@ type EmbedParams struct {
 // TokenParams configure token counting.
 type TokenParams struct {
 	Encoding string `json:"encoding,omitempty"` // default "cl100k_base"
+}
+
+// Defaults and limits of a JobSpec. A zero value in a spec means the default;
+// WithDefaults writes the defaults in.
+const (
+	DefaultReplication    = 2
+	DefaultMaxReplication = 4 // or Replication, when that is larger
+	ReplicationLimit      = 16
+	DefaultThreshold      = 0.9
+
+	DefaultMaxDepth     = 2
+	MaxDepthLimit       = 10
+	DefaultMaxPages     = 1000 // or the number of seeds and urls, when that is larger
+	MaxPagesLimit       = 1_000_000
+	DefaultTaskSize     = 25
+	TaskSizeLimit       = 500
+	DefaultTextSelector = "body"
+	MaxSeeds            = 1000
+	MaxURLs             = 100_000
+	MaxAllowedDomains   = 1000
+	MaxFields           = 64
+	MaxExclude          = 64
+
+	DefaultColumn    = "text"
+	DefaultShardRows = 1000
+	ShardRowsLimit   = 100_000
+)
+
+// Shingle kinds and the defaults of MinHashParams. Permutations must be a
+// multiple of Bands so that every band has the same number of rows.
+const (
+	ShingleWord = "word"
+	ShingleChar = "char"
+
+	DefaultShingle         = ShingleWord
+	DefaultWordShingleSize = 3
+	DefaultCharShingleSize = 5
+	ShingleSizeLimit       = 32
+	DefaultPermutations    = 128
+	MinPermutations        = 128
+	MaxPermutations        = 1024
+	DefaultBands           = 32
+)
+
+// Embedding models and token encodings the network ships. compute implements
+// exactly these; adding one means adding it here and there together.
+const (
+	EmbedMeadowMini    = "meadow-mini"
+	DefaultEmbedModel  = EmbedMeadowMini
+	EncodingCL100kBase = "cl100k_base"
+	EncodingO200kBase  = "o200k_base"
+	DefaultEncoding    = EncodingCL100kBase
+)
+
+// Kernels returns the kernel names a ComputeSpec may name.
+func Kernels() []string { return []string{KernelMinHash, KernelEmbed, KernelTokens} }
+
+// EmbedModels returns the embedding models EmbedParams.Model may name.
+func EmbedModels() []string { return []string{EmbedMeadowMini} }
+
+// Encodings returns the token encodings TokenParams.Encoding may name.
+func Encodings() []string { return []string{EncodingCL100kBase, EncodingO200kBase} }
+
+// ReservedFieldNames are the column names a crawl dataset always has; a
+// FieldRule may not take them. dataset's schema tests check that its fixed
+// content columns are among these. Names starting with "meadow_" are reserved
+// too, for provenance columns.
+func ReservedFieldNames() []string { return []string{"url", "status", "text", "links"} }
+
+// ReservedFieldPrefix starts every provenance column name.
+const ReservedFieldPrefix = "meadow_"
+
+func isReservedField(name string) bool {
+	return slices.Contains(ReservedFieldNames(), name) || strings.HasPrefix(name, ReservedFieldPrefix)
+}
+
+// Checks are extra validations a server plugs in where api cannot do the
+// whole job itself. A nil func means only api's own checks.
+type Checks struct {
+	// Selector parses a CSS selector fully (cmd/meadow passes crawl's
+	// parser to the coordinator); its error text is shown to the buyer.
+	Selector func(string) error
+}
+
+// Validate checks the spec as a buyer submitted it (zero values mean the
+// defaults) with api's own checks; every broken rule is reported, joined,
+// as *FieldError values whose paths start at the spec ("crawl.seeds[0]").
+func (s JobSpec) Validate() error { return s.ValidateWith(Checks{}) }
+
+// ValidateWith is Validate with the extra checks c.
+func (s JobSpec) ValidateWith(c Checks) error {
+	var v validator
+	s.check(&v, c)
+	return v.err()
+}
+
+func (s JobSpec) check(v *validator, c Checks) {
+	switch s.Kind {
+	case JobCrawl:
+		if s.Crawl == nil {
+			v.add("crawl", "", `a crawl object when kind is "crawl"`)
+		} else {
+			s.Crawl.check(v, "crawl", c)
+		}
+		if s.Compute != nil {
+			v.add("compute", "{…}", `no compute object when kind is "crawl"`)
+		}
+	case JobCompute:
+		if s.Compute == nil {
+			v.add("compute", "", `a compute object when kind is "compute"`)
+		} else {
+			s.Compute.check(v, "compute")
+		}
+		if s.Crawl != nil {
+			v.add("crawl", "{…}", `no crawl object when kind is "compute"`)
+		}
+	default:
+		v.add("kind", quote(string(s.Kind)), `"crawl" or "compute"`)
+	}
+	v.text("name", s.Name, MaxNameLength, false)
+
+	rOK := v.optional("replication", int64(s.Replication), 1, ReplicationLimit, "2")
+	mOK := v.optional("max_replication", int64(s.MaxReplication), 1, ReplicationLimit, "4")
+	if rOK && mOK && s.MaxReplication != 0 {
+		r := s.Replication
+		if r == 0 {
+			r = DefaultReplication
+		}
+		if s.MaxReplication < r {
+			v.add("max_replication", itoa(int64(s.MaxReplication)), "at least replication ("+itoa(int64(r))+")")
+		}
+	}
+	if t := s.Threshold; t != 0 && (!finite(t) || t <= 0 || t > 1) {
+		v.add("threshold", ftoa(t), "a number in (0, 1] (or absent for 0.9)")
+	}
+}
+
+// WithDefaults returns a copy of s with every default written in: the spec
+// the coordinator stores and schedules by, so that a later change of a
+// default never changes a running job. It does not validate.
+func (s JobSpec) WithDefaults() JobSpec {
+	out := s.Clone()
+	if out.Replication == 0 {
+		out.Replication = DefaultReplication
+	}
+	if out.MaxReplication == 0 {
+		out.MaxReplication = max(DefaultMaxReplication, out.Replication)
+	}
+	if out.Threshold == 0 {
+		out.Threshold = DefaultThreshold
+	}
+	if out.Crawl != nil {
+		c := out.Crawl.WithDefaults()
+		out.Crawl = &c
+	}
+	if out.Compute != nil {
+		c := out.Compute.WithDefaults()
+		out.Compute = &c
+	}
+	return out
+}
+
+// ThresholdPPM returns the threshold (default 0.9) in parts per million,
+// rounded to nearest: the form the coordinator's replicated state holds, so
+// that every replica compares integers.
+func (s JobSpec) ThresholdPPM() uint32 {
+	t := s.Threshold
+	if t == 0 {
+		t = DefaultThreshold
+	}
+	return uint32(math.Round(t * 1e6))
+}
+
+// Clone returns a deep copy of s.
+func (s JobSpec) Clone() JobSpec {
+	if s.Crawl != nil {
+		c := s.Crawl.clone()
+		s.Crawl = &c
+	}
+	if s.Compute != nil {
+		c := s.Compute.clone()
+		s.Compute = &c
+	}
+	return s
+}
+
+func (c CrawlSpec) clone() CrawlSpec {
+	c.Seeds = slices.Clone(c.Seeds)
+	c.URLs = slices.Clone(c.URLs)
+	c.AllowedDomains = slices.Clone(c.AllowedDomains)
+	c.Fields = slices.Clone(c.Fields)
+	c.Exclude = slices.Clone(c.Exclude)
+	return c
+}
+
+func (c ComputeSpec) clone() ComputeSpec {
+	if c.MinHash != nil {
+		p := *c.MinHash
+		c.MinHash = &p
+	}
+	if c.Embed != nil {
+		p := *c.Embed
+		c.Embed = &p
+	}
+	if c.Tokens != nil {
+		p := *c.Tokens
+		c.Tokens = &p
+	}
+	return c
+}
+
+// Validate checks a crawl spec on its own; paths are relative to it
+// ("seeds[0]").
+func (c CrawlSpec) Validate() error {
+	var v validator
+	c.check(&v, "", Checks{})
+	return v.err()
+}
+
+func (c CrawlSpec) check(v *validator, p string, chk Checks) {
+	if len(c.Seeds) == 0 && len(c.URLs) == 0 {
+		v.add(sub(p, "seeds"), "", "at least one URL in seeds or urls")
+	}
+	if len(c.Seeds) > MaxSeeds {
+		v.add(sub(p, "seeds"), items(len(c.Seeds)), "at most "+itoa(MaxSeeds)+" seeds (list the pages in urls instead)")
+	}
+	if len(c.URLs) > MaxURLs {
+		v.add(sub(p, "urls"), items(len(c.URLs)), "at most "+itoa(MaxURLs)+" URLs (submit several jobs)")
+	}
+	domainsOK := true
+	if len(c.AllowedDomains) > MaxAllowedDomains {
+		v.add(sub(p, "allowed_domains"), items(len(c.AllowedDomains)), "at most "+itoa(MaxAllowedDomains)+" domains")
+		domainsOK = false
+	}
+	for i, d := range c.AllowedDomains {
+		if !CheckHostname(d) {
+			v.add(at(sub(p, "allowed_domains"), i), quote(d), HostnameExpected)
+			domainsOK = false
+		}
+	}
+	seen := make(map[string]string, len(c.Seeds)+len(c.URLs))
+	checkList := func(name string, list []string, scoped bool) {
+		for i, u := range list {
+			f := at(sub(p, name), i)
+			if exp := CheckURL(u); exp != "" {
+				v.add(f, quote(u), exp)
+				continue
+			}
+			if first, dup := seen[u]; dup {
+				v.add(f, quote(u), "each URL once (it is also "+first+")")
+				continue
+			}
+			seen[u] = f
+			if scoped && domainsOK && len(c.AllowedDomains) > 0 && !InDomains(hostOf(u), c.AllowedDomains) {
+				v.add(f, quote(u), "a URL whose host is within allowed_domains")
+			}
+		}
+	}
+	checkList("seeds", c.Seeds, true)
+	checkList("urls", c.URLs, false)
+
+	v.optional(sub(p, "max_depth"), int64(c.MaxDepth), 1, MaxDepthLimit, "2")
+	if v.optional(sub(p, "max_pages"), int64(c.MaxPages), 1, MaxPagesLimit, "1000") && c.MaxPages != 0 {
+		if n := len(c.Seeds) + len(c.URLs); c.MaxPages < n {
+			v.add(sub(p, "max_pages"), itoa(int64(c.MaxPages)), "at least the number of seeds and urls ("+itoa(int64(n))+")")
+		}
+	}
+	v.optional(sub(p, "task_size"), int64(c.TaskSize), 1, TaskSizeLimit, "25")
+	checkExtraction(v, p, c.Fields, c.TextSelector, c.Exclude, false, chk)
+}
+
+// checkExtraction checks the extraction rules shared by CrawlSpec and
+// CrawlTask. In a task the text selector is required (defaults resolved).
+func checkExtraction(v *validator, p string, fields []FieldRule, text string, exclude []string, task bool, chk Checks) {
+	if len(fields) > MaxFields {
+		v.add(sub(p, "fields"), items(len(fields)), "at most "+itoa(MaxFields)+" fields")
+	}
+	names := make(map[string]int, len(fields))
+	for i, f := range fields {
+		fp := at(sub(p, "fields"), i)
+		switch j, dup := names[f.Name]; {
+		case !reFieldName.MatchString(f.Name):
+			v.add(sub(fp, "name"), quote(f.Name), FieldNameExpected)
+		case isReservedField(f.Name):
+			v.add(sub(fp, "name"), quote(f.Name), "a name other than url, status, text, links and meadow_…, which every crawl dataset has")
+		case dup:
+			v.add(sub(fp, "name"), quote(f.Name), "a name no other field has (fields["+itoa(int64(j))+"] has it)")
+		default:
+			names[f.Name] = i
+		}
+		checkSelector(v, sub(fp, "selector"), f.Selector, chk)
+		if f.Attr != "" && !reAttr.MatchString(f.Attr) {
+			v.add(sub(fp, "attr"), quote(f.Attr), "an HTML attribute name such as href")
+		}
+	}
+	if text != "" || task {
+		checkSelector(v, sub(p, "text_selector"), text, chk)
+	}
+	if len(exclude) > MaxExclude {
+		v.add(sub(p, "exclude"), items(len(exclude)), "at most "+itoa(MaxExclude)+" selectors")
+	}
+	for i, s := range exclude {
+		checkSelector(v, at(sub(p, "exclude"), i), s, chk)
+	}
+}
+
+func checkSelector(v *validator, field, s string, chk Checks) {
+	err := CheckSelector(s)
+	if err == nil && chk.Selector != nil {
+		err = chk.Selector(s)
+	}
+	if err != nil {
+		v.add(field, quote(s), SelectorExpected+" ("+strings.TrimPrefix(err.Error(), "css selector: ")+")")
+	}
+}
+
+// items formats the length of a list for a FieldError's Value.
+func items(n int) string { return "[" + itoa(int64(n)) + " items]" }
+
+// WithDefaults returns a copy of c with its defaults written in. An empty
+// AllowedDomains becomes the distinct hosts of the seeds, in seed order.
+func (c CrawlSpec) WithDefaults() CrawlSpec {
+	out := c.clone()
+	if out.MaxDepth == 0 {
+		out.MaxDepth = DefaultMaxDepth
+	}
+	if out.MaxPages == 0 {
+		out.MaxPages = min(max(DefaultMaxPages, len(c.Seeds)+len(c.URLs)), MaxPagesLimit)
+	}
+	if out.TaskSize == 0 {
+		out.TaskSize = DefaultTaskSize
+	}
+	if out.TextSelector == "" {
+		out.TextSelector = DefaultTextSelector
+	}
+	if len(out.AllowedDomains) == 0 && len(out.Seeds) > 0 {
+		for _, s := range out.Seeds {
+			if h := hostOf(s); validHost(h) && !slices.Contains(out.AllowedDomains, h) {
+				out.AllowedDomains = append(out.AllowedDomains, h)
+			}
+		}
+	}
+	return out
+}
+
+// Validate checks a compute spec on its own; paths are relative to it.
+func (c ComputeSpec) Validate() error {
+	var v validator
+	c.check(&v, "")
+	return v.err()
+}
+
+func (c ComputeSpec) check(v *validator, p string) {
+	if c.Input == "" {
+		v.add(sub(p, "input"), "", "the id of a verified dataset")
+	} else {
+		v.id(sub(p, "input"), c.Input)
+	}
+	if c.Column != "" && !reFieldName.MatchString(c.Column) {
+		v.add(sub(p, "column"), quote(c.Column), "a column name matching ^[a-z][a-z0-9_]{0,62}$")
+	}
+	v.optional(sub(p, "shard_rows"), int64(c.ShardRows), 1, ShardRowsLimit, "1000")
+	checkKernel(v, p, c.Kernel, c.MinHash, c.Embed, c.Tokens, false)
+}
+
+// checkKernel checks a kernel name and its parameters, shared by
+// ComputeSpec and ComputeTask. In a task (resolved) the kernel's parameters
+// must be present with every value written in, so that a node never applies
+// defaults of its own: a node with other defaults would disagree with its
+// replicas.
+func checkKernel(v *validator, p, kernel string, mh *MinHashParams, em *EmbedParams, tk *TokenParams, resolved bool) {
+	other := func(name string, set bool) {
+		if set {
+			v.add(sub(p, name), "{…}", "no "+name+" parameters for kernel "+quote(kernel))
+		}
+	}
+	need := func(name string, set bool) bool {
+		if !set && resolved {
+			v.add(sub(p, name), "", "the "+name+" parameters, every value written in")
+		}
+		return set
+	}
+	switch kernel {
+	case KernelMinHash:
+		if need("minhash", mh != nil) {
+			mh.check(v, sub(p, "minhash"), resolved)
+		}
+		other("embed", em != nil)
+		other("tokens", tk != nil)
+	case KernelEmbed:
+		if need("embed", em != nil) {
+			oneOf(v, sub(p, "embed.model"), em.Model, EmbedModels(), resolved)
+		}
+		other("minhash", mh != nil)
+		other("tokens", tk != nil)
+	case KernelTokens:
+		if need("tokens", tk != nil) {
+			oneOf(v, sub(p, "tokens.encoding"), tk.Encoding, Encodings(), resolved)
+		}
+		other("minhash", mh != nil)
+		other("embed", em != nil)
+	default:
+		v.add(sub(p, "kernel"), quote(kernel), "one of "+strings.Join(Kernels(), ", "))
+	}
+}
+
+// oneOf checks that s is one of allowed, or empty (the default) unless
+// required.
+func oneOf(v *validator, field, s string, allowed []string, required bool) {
+	if s == "" && !required {
+		return
+	}
+	if !slices.Contains(allowed, s) {
+		v.add(field, quote(s), "one of "+strings.Join(allowed, ", "))
+	}
+}
+
+func (m *MinHashParams) check(v *validator, p string, resolved bool) {
+	oneOf(v, sub(p, "shingle"), m.Shingle, []string{ShingleWord, ShingleChar}, resolved)
+	v.num(sub(p, "size"), int64(m.Size), 1, ShingleSizeLimit, "3 words or 5 chars", resolved)
+	permOK := v.num(sub(p, "permutations"), int64(m.Permutations), MinPermutations, MaxPermutations, "128", resolved)
+	bandsOK := v.num(sub(p, "bands"), int64(m.Bands), 1, MaxPermutations, "32", resolved)
+	if permOK && bandsOK {
+		perms, bands := m.Permutations, m.Bands
+		if perms == 0 {
+			perms = DefaultPermutations
+		}
+		if bands == 0 {
+			bands = DefaultBands
+		}
+		if perms%bands != 0 {
+			v.add(sub(p, "permutations"), itoa(int64(perms)), "a multiple of bands ("+itoa(int64(bands))+")")
+		}
+	}
+}
+
+// WithDefaults returns a copy of c with its defaults written in, including
+// every parameter of its kernel.
+func (c ComputeSpec) WithDefaults() ComputeSpec {
+	out := c.clone()
+	if out.Column == "" {
+		out.Column = DefaultColumn
+	}
+	if out.ShardRows == 0 {
+		out.ShardRows = DefaultShardRows
+	}
+	switch out.Kernel {
+	case KernelMinHash:
+		if out.MinHash == nil {
+			out.MinHash = &MinHashParams{}
+		}
+		m := out.MinHash
+		if m.Shingle == "" {
+			m.Shingle = DefaultShingle
+		}
+		if m.Size == 0 {
+			m.Size = DefaultWordShingleSize
+			if m.Shingle == ShingleChar {
+				m.Size = DefaultCharShingleSize
+			}
+		}
+		if m.Permutations == 0 {
+			m.Permutations = DefaultPermutations
+		}
+		if m.Bands == 0 {
+			m.Bands = DefaultBands
+		}
+	case KernelEmbed:
+		if out.Embed == nil {
+			out.Embed = &EmbedParams{}
+		}
+		if out.Embed.Model == "" {
+			out.Embed.Model = DefaultEmbedModel
+		}
+	case KernelTokens:
+		if out.Tokens == nil {
+			out.Tokens = &TokenParams{}
+		}
+		if out.Tokens.Encoding == "" {
+			out.Tokens.Encoding = DefaultEncoding
+		}
+	}
+	return out
 }
