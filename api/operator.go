@@ -1,0 +1,166 @@
+package api
+
+import (
+	"math/big"
+	"net"
+	"strconv"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// The operator API: membership of the coordinator cluster and epoch
+// settlement. Requests are signed Envelopes by an operator key.
+
+// Envelope methods of the operator API.
+const (
+	MethodJoin   = "operator.join"
+	MethodRemove = "operator.remove"
+	MethodSettle = "operator.settle"
+)
+
+// Member is one coordinator of the Raft cluster.
+type Member struct {
+	ID       string `json:"id"`
+	RaftAddr string `json:"raft_addr"` // host:port of Raft's TCP transport
+	HTTPAddr string `json:"http_addr"` // host:port of the HTTP APIs
+	Voter    bool   `json:"voter"`
+	Leader   bool   `json:"leader"`
+}
+
+// Validate checks the member.
+func (m Member) Validate() error {
+	var v validator
+	m.check(&v, "")
+	return v.err()
+}
+
+func (m Member) check(v *validator, p string) {
+	v.id(sub(p, "id"), m.ID)
+	checkHostPort(v, sub(p, "raft_addr"), m.RaftAddr)
+	checkHostPort(v, sub(p, "http_addr"), m.HTTPAddr)
+	if m.Leader && !m.Voter {
+		v.add(sub(p, "leader"), "true", "false for a non-voter")
+	}
+}
+
+// checkHostPort checks host:port with a port from 1 to 65535.
+func checkHostPort(v *validator, field, s string) {
+	host, port, err := net.SplitHostPort(s)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || n < 1 || n > 65535 || !validHost(host) {
+		v.add(field, quote(s), "host:port with a port from 1 to 65535, such as 127.0.0.1:7000")
+	}
+}
+
+// Members lists the cluster; exactly one member is the leader when the
+// cluster has one.
+type Members struct {
+	Members []Member `json:"members"`
+}
+
+// Validate checks every member, that ids are unique and that at most one
+// member leads.
+func (ms Members) Validate() error {
+	var v validator
+	ids := make(map[string]int, len(ms.Members))
+	leaders := 0
+	for i, m := range ms.Members {
+		p := at("members", i)
+		m.check(&v, p)
+		if j, dup := ids[m.ID]; dup {
+			v.add(sub(p, "id"), quote(m.ID), "an id no other member has (members["+itoa(int64(j))+"] has it)")
+		}
+		ids[m.ID] = i
+		if m.Leader {
+			leaders++
+			if leaders > 1 {
+				v.add(sub(p, "leader"), "true", "one leader at most")
+			}
+		}
+	}
+	return v.err()
+}
+
+// JoinRequest asks the leader to add a coordinator (MethodJoin).
+type JoinRequest struct {
+	ID       string `json:"id"`
+	RaftAddr string `json:"raft_addr"`
+	HTTPAddr string `json:"http_addr"`
+	Voter    bool   `json:"voter"`
+}
+
+// Validate checks the request.
+func (r JoinRequest) Validate() error {
+	return Member{ID: r.ID, RaftAddr: r.RaftAddr, HTTPAddr: r.HTTPAddr, Voter: r.Voter}.Validate()
+}
+
+// RemoveRequest asks the leader to remove a coordinator (MethodRemove).
+type RemoveRequest struct {
+	ID string `json:"id"`
+}
+
+// Validate checks the request.
+func (r RemoveRequest) Validate() error {
+	var v validator
+	v.id("id", r.ID)
+	return v.err()
+}
+
+// SettleRequest asks the leader to settle an epoch (MethodSettle). Epochs
+// are numbered from 1; 0 means unset.
+type SettleRequest struct {
+	Epoch uint64 `json:"epoch"`
+}
+
+// Validate checks the request.
+func (r SettleRequest) Validate() error {
+	var v validator
+	if r.Epoch == 0 {
+		v.add("epoch", "0", "an epoch number from 1")
+	}
+	return v.err()
+}
+
+// SettleResponse reports a settled epoch: the reward tree's root (keccak256,
+// 0x-prefixed as it goes on chain), how many balances it holds and the
+// tokens the epoch paid out in all.
+type SettleResponse struct {
+	Epoch  uint64      `json:"epoch"`
+	Root   common.Hash `json:"root"`
+	Leaves int64       `json:"leaves"`
+	// Total is in the token's smallest unit, as a decimal string: amounts
+	// pass 2^64 and JavaScript's exact integers.
+	Total string `json:"total"`
+}
+
+// Validate checks the response.
+func (r SettleResponse) Validate() error {
+	var v validator
+	if r.Epoch == 0 {
+		v.add("epoch", "0", "an epoch number from 1")
+	}
+	if r.Root == (common.Hash{}) {
+		v.add("root", quote(r.Root.Hex()), "the reward root, not all zero")
+	}
+	if r.Leaves < 0 {
+		v.add("leaves", itoa(r.Leaves), "a non-negative count")
+	}
+	if !validAmount(r.Total) {
+		v.add("total", quote(r.Total), "a non-negative decimal integer without sign or leading zeros, at most 78 digits")
+	}
+	return v.err()
+}
+
+// validAmount checks a token amount: a uint256 in decimal.
+func validAmount(s string) bool {
+	if s == "" || len(s) > 78 || (len(s) > 1 && s[0] == '0') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	n, ok := new(big.Int).SetString(s, 10)
+	return ok && n.BitLen() <= 256
+}
