@@ -1,10 +1,12 @@
 package rewards
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -184,12 +186,8 @@ func TestTreeMatchesReference(t *testing.T) {
 		for i, l := range leaves {
 			hashes[i], _ = l.Hash()
 		}
-		// Insertion into sorted order, the slow and obvious way.
-		for i := 1; i < size; i++ {
-			for j := i; j > 0 && string(hashes[j][:]) < string(hashes[j-1][:]); j-- {
-				hashes[j], hashes[j-1] = hashes[j-1], hashes[j]
-			}
-		}
+		// One comparison sort over the whole slice, not bucketSort.
+		slices.SortFunc(hashes, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
 		nodes := make([][32]byte, 2*size-1)
 		for i, h := range hashes {
 			nodes[len(nodes)-1-i] = h

@@ -52,7 +52,8 @@ func TestU256AgainstBig(t *testing.T) {
 	for range 20000 {
 		x, y := randU256(r), randU256(r)
 		ux, uy := u256FromBig(x), u256FromBig(y)
-		if ux.big().Cmp(x) != 0 {
+		var arena intArena
+		if ux.big().Cmp(x) != 0 || arena.newInt(ux).Cmp(x) != 0 {
 			t.Fatalf("round trip of %s = %s", x, ux.big())
 		}
 		sum, over := ux.add(uy)
@@ -85,15 +86,20 @@ func TestU256AgainstBig(t *testing.T) {
 // TestBigIntoIsolated checks that arithmetic on a big.Int made by bigInto
 // never writes into the words of the next value sharing its slab.
 func TestBigIntoIsolated(t *testing.T) {
-	slab := make([]big.Word, 2*u256Words)
-	var a, b big.Int
-	u256{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}.bigInto(&a, slab[:u256Words])
-	u256{7}.bigInto(&b, slab[u256Words:])
-	a.Add(&a, big.NewInt(1)) // 2^256 needs a fifth limb
+	var arena intArena
+	a := arena.newInt(u256{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)})
+	b := arena.newInt(u256{7})
+	zero := arena.newInt(u256{})
+	c := arena.newInt(u256{1, 2})
+	a.Add(a, big.NewInt(1)) // 2^256 needs a fifth limb
+	zero.Add(zero, big.NewInt(99))
 	if b.Cmp(big.NewInt(7)) != 0 {
-		t.Fatalf("neighbour changed to %s", &b)
+		t.Fatalf("neighbour changed to %s", b)
 	}
 	if a.BitLen() != 257 {
-		t.Fatalf("a = %s, want 2^256", &a)
+		t.Fatalf("a = %s, want 2^256", a)
+	}
+	if want := (u256{1, 2}).big(); c.Cmp(want) != 0 {
+		t.Fatalf("c = %s, want %s", c, want)
 	}
 }
