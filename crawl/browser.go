@@ -1,0 +1,525 @@
+package crawl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// FindChromium returns the Chromium binary to run: explicit if set, else
+// $MEADOW_CHROMIUM, else /usr/bin/chromium, chromium or chromium-browser on
+// the PATH. It fails with ErrChromiumNotFound, whose message says how to
+// install it.
+func FindChromium(explicit string) (string, error) {
+	try := func(p string) (string, bool) {
+		if p == "" {
+			return "", false
+		}
+		if strings.ContainsRune(p, filepath.Separator) {
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				return p, true
+			}
+			return "", false
+		}
+		if lp, err := exec.LookPath(p); err == nil {
+			return lp, true
+		}
+		return "", false
+	}
+	if explicit != "" {
+		if p, ok := try(explicit); ok {
+			return p, nil
+		}
+		return "", fmt.Errorf("%w (chromium_path %q does not exist)", ErrChromiumNotFound, explicit)
+	}
+	for _, c := range []string{os.Getenv("MEADOW_CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser"} {
+		if p, ok := try(c); ok {
+			return p, nil
+		}
+	}
+	return "", ErrChromiumNotFound
+}
+
+// browser is one Chromium process, reused for every rendered page; each
+// page gets its own tab in a fresh browser context (no cookies or storage
+// carried from page to page, so that replicas see the same page).
+type browser struct {
+	log   *slog.Logger
+	cfg   Config
+	proxy *Proxy
+	dir   string
+	tabs  chan struct{}
+
+	// bctx is the browser's chromedp context. chromedp keeps a browser's
+	// state in its context, so this one lives as long as the browser: it is
+	// the one context kept in a struct, and it is ended only by close.
+	bctx        context.Context
+	cancelBctx  context.CancelFunc
+	cancelAlloc context.CancelFunc
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// chromiumFlags are the switches every Meadow Chromium runs with. Beyond
+// headless operation they keep Chromium from reaching anything except
+// through the proxy: it resolves no names itself (every name maps to
+// NOTFOUND but the proxy's address; the proxy resolves and checks), loopback
+// is not exempt from the proxy, QUIC is off (it would not use the HTTP
+// proxy), WebRTC may not send UDP outside the proxy, and the background
+// services that phone home or browse the LAN (component updates, sync,
+// cast discovery, …) are off.
+func chromiumFlags(cfg Config, proxyURL, dir string) []chromedp.ExecAllocatorOption {
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.Headless,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(dir),
+		chromedp.UserAgent(cfg.UserAgent),
+		chromedp.ProxyServer(proxyURL),
+		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("force-webrtc-ip-handling-policy", "disable_non_proxied_udp"),
+		chromedp.Flag("webrtc-ip-handling-policy", "disable_non_proxied_udp"),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-breakpad", true),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.Flag("disable-client-side-phishing-detection", true),
+		chromedp.Flag("dns-prefetch-disable", true),
+		chromedp.Flag("no-pings", true),
+		chromedp.Flag("disable-features", "Translate,MediaRouter,DialMediaRouteProvider,OptimizationHints,AutofillServerCommunication,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions"),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+	}
+	// Chromium's sandbox protects the user from a hostile page; it cannot
+	// start as root, so only a node running as root goes without it.
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox)
+	}
+	if cfg.insecureChromium {
+		opts = append(opts, chromedp.IgnoreCertErrors)
+	}
+	return opts
+}
+
+func startBrowser(cfg Config, dial DialFunc, logger *slog.Logger) (*browser, error) {
+	path, err := FindChromium(cfg.ChromiumPath)
+	if err != nil {
+		return nil, err
+	}
+	px, err := NewProxy(dial, logger)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "meadow-chromium-")
+	if err != nil {
+		px.Close()
+		return nil, fmt.Errorf("crawl: chromium profile dir: %w", err)
+	}
+	b := &browser{
+		log:   logger.With("component", "crawl.chromium"),
+		cfg:   cfg,
+		proxy: px,
+		dir:   dir,
+		tabs:  make(chan struct{}, cfg.MaxTabs),
+	}
+	opts := append([]chromedp.ExecAllocatorOption{chromedp.ExecPath(path)}, chromiumFlags(cfg, px.URL(), dir)...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelBctx := chromedp.NewContext(actx, chromedp.WithLogf(b.logf), chromedp.WithErrorf(b.logf))
+	b.bctx, b.cancelBctx, b.cancelAlloc = bctx, cancelBctx, cancelAlloc
+	startCtx, cancel := context.WithTimeout(bctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(startCtx); err != nil {
+		b.close()
+		return nil, fmt.Errorf("crawl: start chromium %s: %w", path, err)
+	}
+	b.log.Info("chromium started", "path", path, "pid", b.pid())
+	return b, nil
+}
+
+func (b *browser) logf(format string, args ...any) {
+	b.log.Debug(fmt.Sprintf(format, args...))
+}
+
+func (b *browser) pid() int {
+	if c := chromedp.FromContext(b.bctx); c != nil && c.Browser != nil {
+		if p := c.Browser.Process(); p != nil {
+			return p.Pid
+		}
+	}
+	return 0
+}
+
+func (b *browser) alive() bool { return b.bctx.Err() == nil }
+
+// close ends Chromium gracefully (Browser.close, then the process), stops
+// the proxy and removes the profile directory.
+func (b *browser) close() error {
+	b.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(b.bctx, 10*time.Second)
+		err := chromedp.Cancel(ctx)
+		cancel()
+		b.cancelBctx()
+		b.cancelAlloc()
+		if err != nil && !errors.Is(err, context.Canceled) {
+			b.closeErr = err
+		}
+		if perr := b.proxy.Close(); perr != nil && b.closeErr == nil {
+			b.closeErr = perr
+		}
+		// Chromium's helpers may still write to the profile for a moment.
+		for range 50 {
+			if err := os.RemoveAll(b.dir); err == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return b.closeErr
+}
+
+// pageWatch follows one tab's network events: the document request and its
+// response, bytes per request, and the lifecycle of the navigation. Its
+// methods run on chromedp's event loop and only record.
+type pageWatch struct {
+	maxDoc, maxPage int64
+	abort           context.CancelFunc
+
+	mu        sync.Mutex
+	frame     string // the tab's main frame (a page target's id)
+	docReq    network.RequestID
+	loader    string
+	docURL    string // the URL of the document request's last hop
+	resp      *network.Response
+	docBytes  int64
+	perReq    map[network.RequestID]int64
+	total     int64
+	tooLarge  string
+	idle      chan struct{}
+	idleFired bool
+}
+
+func (w *pageWatch) event(ev any) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		if ev.Type == network.ResourceTypeDocument && string(ev.FrameID) == w.frame &&
+			(w.docReq == "" || ev.RequestID == w.docReq) {
+			w.docReq, w.loader = ev.RequestID, string(ev.LoaderID)
+			if ev.Request != nil {
+				w.docURL = ev.Request.URL
+			}
+		}
+	case *network.EventResponseReceived:
+		if ev.RequestID == w.docReq && w.docReq != "" {
+			w.resp = ev.Response
+		}
+	case *network.EventDataReceived:
+		w.perReq[ev.RequestID] += ev.EncodedDataLength
+		w.total += ev.EncodedDataLength
+		if ev.RequestID == w.docReq {
+			w.docBytes += ev.DataLength
+			if w.docBytes > w.maxDoc && w.tooLarge == "" {
+				w.tooLarge = fmt.Sprintf("the document is over the %d-byte cap", w.maxDoc)
+				w.abort()
+			}
+		}
+		if w.total > w.maxPage && w.tooLarge == "" {
+			w.tooLarge = fmt.Sprintf("the page pulled more than %d bytes", w.maxPage)
+			w.abort()
+		}
+	case *network.EventLoadingFinished:
+		n := int64(ev.EncodedDataLength)
+		w.total += n - w.perReq[ev.RequestID]
+		w.perReq[ev.RequestID] = n
+	case *page.EventLifecycleEvent:
+		if string(ev.FrameID) == w.frame && ev.Name == "networkIdle" && string(ev.LoaderID) == w.loader && w.loader != "" && !w.idleFired {
+			w.idleFired = true
+			close(w.idle)
+		}
+	}
+}
+
+// render loads u in a new tab and returns the rendered document.
+func (b *browser) render(ctx context.Context, u *url.URL, c *Crawler) (*fetched, error) {
+	select {
+	case b.tabs <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-b.tabs }()
+
+	pctx, pcancel := context.WithCancel(b.bctx)
+	defer pcancel()
+	stop := context.AfterFunc(ctx, pcancel)
+	defer stop()
+	w := &pageWatch{
+		maxDoc:  b.cfg.MaxBodyBytes,
+		maxPage: b.cfg.MaxPageBytes,
+		abort:   pcancel,
+		perReq:  make(map[network.RequestID]int64),
+		idle:    make(chan struct{}),
+	}
+	tctx, tcancel := chromedp.NewContext(pctx, chromedp.WithNewBrowserContext(), chromedp.WithListener(w.event))
+	defer tcancel()
+	if err := chromedp.Do(tctx); err != nil {
+		return nil, b.loadError(ctx, w, err)
+	}
+	w.mu.Lock()
+	w.frame = string(chromedp.FromContext(tctx).Target.TargetID)
+	w.mu.Unlock()
+
+	f := &fetched{}
+	defer func() {
+		w.mu.Lock()
+		f.bytes = w.total
+		w.mu.Unlock()
+	}()
+	navCtx, navCancel := context.WithTimeout(tctx, b.cfg.FetchTimeout)
+	resp, err := chromedp.Run(navCtx, chromedp.NavigateResponse(u.String()))
+	navCancel()
+	if err != nil {
+		w.mu.Lock()
+		resp = w.resp
+		w.mu.Unlock()
+		// A document that is not shown (a download) aborts the
+		// navigation; its response still makes a row without text.
+		if resp == nil || kindOf(mediaType(resp.MimeType)) == kindHTML || !strings.Contains(err.Error(), "ERR_ABORTED") {
+			return f, b.loadError(ctx, w, err)
+		}
+	}
+	if resp == nil {
+		return f, refuse(ReasonHTTPError, "chromium: no response for %s", u.Redacted())
+	}
+	if reason, ok := b.proxy.refusalFrom(headerMap(resp.Headers)); ok {
+		return f, b.proxyRefusal(reason, resp.URL)
+	}
+	final, err := url.Parse(resp.URL)
+	if err != nil {
+		return f, refuse(ReasonHTTPError, "final URL %q: %v", resp.URL, err)
+	}
+	f.finalURL = final
+	f.status = int(resp.Status)
+	f.header = headerMap(resp.Headers)
+	for k, v := range f.header {
+		switch {
+		case strings.EqualFold(k, "Content-Type"):
+			f.contentType = v
+		case strings.EqualFold(k, "Retry-After"):
+			f.retryAfter = v
+		}
+	}
+	if f.contentType == "" {
+		f.contentType = resp.MimeType
+	}
+	if final.String() != u.String() {
+		// Chromium followed redirects through the proxy (which checked
+		// every address); robots.txt of where it landed still applies.
+		if err := c.cfg.Policy.CheckURL(final); err != nil {
+			return f, err
+		}
+		rb, _, err := c.robots.get(ctx, final, false)
+		if err != nil {
+			return f, err
+		}
+		if !rb.Allowed(final.RequestURI()) {
+			return f, refuse(ReasonRobots, "redirect to %s: robots.txt disallows it for %s", final.Redacted(), RobotsToken)
+		}
+	}
+	if f.status == 429 || f.status >= 500 {
+		return f, nil
+	}
+
+	switch kindOf(mediaType(f.contentType)) {
+	case kindHTML:
+		// Let scripts finish: wait for the network to go quiet (no
+		// request for 500 ms), within RenderIdle.
+		idle := time.NewTimer(b.cfg.RenderIdle)
+		select {
+		case <-w.idle:
+		case <-idle.C:
+		case <-tctx.Done():
+		}
+		idle.Stop()
+		html, err := chromedp.Run(tctx, chromedp.Evaluate[string](`document.documentElement ? document.documentElement.outerHTML : ""`))
+		if err != nil {
+			return f, b.loadError(ctx, w, err)
+		}
+		if int64(len(html)) > b.cfg.MaxBodyBytes {
+			return f, refuse(ReasonTooLarge, "the rendered document is over the %d-byte cap", b.cfg.MaxBodyBytes)
+		}
+		f.body = []byte(html)
+	case kindText:
+		w.mu.Lock()
+		id := w.docReq
+		w.mu.Unlock()
+		body, err := chromedp.Call(tctx, network.GetResponseBody, network.GetResponseBodyParams{RequestID: id})
+		if err != nil {
+			return f, b.loadError(ctx, w, err)
+		}
+		f.body = body.Body
+	}
+	return f, nil
+}
+
+// loadError turns a failed navigation into a refusal.
+func (b *browser) loadError(ctx context.Context, w *pageWatch, err error) error {
+	w.mu.Lock()
+	tooLarge, docURL := w.tooLarge, w.docURL
+	w.mu.Unlock()
+	if tooLarge != "" {
+		return refuse(ReasonTooLarge, "%s", tooLarge)
+	}
+	if ctx.Err() != nil {
+		return &Refusal{Reason: ReasonTimeout, Detail: "the task ended during rendering", Err: ctx.Err()}
+	}
+	var le *chromedp.LoadError
+	if !errors.As(err, &le) {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return &Refusal{Reason: ReasonTimeout, Detail: "rendering took longer than " + b.cfg.FetchTimeout.String(), Err: err}
+		}
+		if !b.alive() {
+			return fmt.Errorf("crawl: chromium exited: %w", err)
+		}
+		return &Refusal{Reason: ReasonHTTPError, Detail: "chromium: " + err.Error(), Err: err}
+	}
+	switch strings.TrimPrefix(le.ErrorText, "net::") {
+	case "ERR_TUNNEL_CONNECTION_FAILED", "ERR_PROXY_CONNECTION_FAILED":
+		return b.proxyRefusal("", docURL)
+	case "ERR_UNSAFE_PORT":
+		return refuse(ReasonUnsafeAddress, "chromium: %s", le.ErrorText)
+	case "ERR_UNSAFE_REDIRECT", "ERR_UNKNOWN_URL_SCHEME", "ERR_DISALLOWED_URL_SCHEME":
+		return refuse(ReasonScheme, "chromium: %s", le.ErrorText)
+	case "ERR_TIMED_OUT", "ERR_CONNECTION_TIMED_OUT":
+		return refuse(ReasonTimeout, "chromium: %s", le.ErrorText)
+	}
+	return &Refusal{Reason: ReasonHTTPError, Detail: "chromium: " + le.ErrorText, Err: err}
+}
+
+// proxyRefusal is the refusal the proxy recorded for the URL's host, or a
+// generic one with the reason it marked.
+func (b *browser) proxyRefusal(reason Reason, rawURL string) error {
+	if u, err := url.Parse(rawURL); err == nil && u.Host != "" {
+		port := u.Port()
+		if port == "" {
+			port = "80"
+			if u.Scheme == "https" || u.Scheme == "wss" {
+				port = "443"
+			}
+		}
+		if rf := b.proxy.Refused(net.JoinHostPort(u.Hostname(), port)); rf != nil {
+			return &Refusal{Reason: rf.Reason, Detail: rf.Detail + " (in chromium)"}
+		}
+	}
+	if reason == "" {
+		reason = ReasonHTTPError
+	}
+	return refuse(reason, "the proxy refused %s", rawURL)
+}
+
+func headerMap(h network.Headers) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		switch v := v.(type) {
+		case string:
+			out[k] = v
+		default:
+			out[k] = fmt.Sprint(v)
+		}
+	}
+	return out
+}
+
+// BrowserMemory returns the resident memory of the crawler's Chromium, all
+// its processes together, in bytes (Linux; 0 when Chromium is not running).
+func (c *Crawler) BrowserMemory() int64 {
+	c.browserMu.Lock()
+	b := c.browser
+	c.browserMu.Unlock()
+	if b == nil {
+		return 0
+	}
+	return processTreeRSS(b.pid())
+}
+
+// processTreeRSS sums VmRSS over pid and its descendants, from /proc.
+func processTreeRSS(pid int) int64 {
+	if pid <= 0 {
+		return 0
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	children := make(map[int][]int)
+	for _, e := range entries {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// The command name may hold spaces; fields after ")" are fixed.
+		s := string(stat)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) < 2 {
+			continue
+		}
+		if ppid, err := strconv.Atoi(f[1]); err == nil {
+			children[ppid] = append(children[ppid], p)
+		}
+	}
+	var total int64
+	stack := []int{pid}
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		stack = append(stack, children[p]...)
+		status, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(p), "status"))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(status), "\n") {
+			if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+				f := strings.Fields(rest)
+				if len(f) > 0 {
+					if kb, err := strconv.ParseInt(f[0], 10, 64); err == nil {
+						total += kb << 10
+					}
+				}
+			}
+		}
+	}
+	return total
+}
