@@ -132,8 +132,7 @@ func Settle(in SettleInput) (SettleOutput, error) {
 		Payouts:    make([]Payout, 0, workers),
 		TotalUnits: total,
 	}
-	var arena intArena
-	newInt := arena.newInt
+	newInt := newIntArena(2*len(entries) + 2*workers).newInt
 	var paidMeadow, paidStable, cumMeadow, cumStable u256
 	for i := range entries {
 		e := &entries[i]

@@ -85,32 +85,35 @@ func (x u256) big() *big.Int {
 // allocation each measured as a third of the time and most of the memory.
 // A value keeps its whole chunk alive, which is what the output does anyway.
 type intArena struct {
+	left  int // how many more values the owner expects to ask for
 	ints  []big.Int
 	words []big.Word
 }
 
-// arenaChunk is how many big.Ints (and twice as many words) one chunk holds.
+// arenaChunk is the most big.Ints (and twice as many words) one chunk holds.
 const arenaChunk = 1 << 14
+
+// newIntArena returns an arena sized for about count values, so that a
+// small settlement allocates little.
+func newIntArena(count int) *intArena {
+	return &intArena{left: count}
+}
 
 // newInt returns x as a big.Int from the arena.
 func (a *intArena) newInt(x u256) *big.Int {
 	if len(a.ints) == 0 {
-		a.ints = make([]big.Int, arenaChunk)
+		a.ints = make([]big.Int, min(arenaChunk, max(a.left, 1)))
 	}
+	a.left--
 	z := &a.ints[0]
 	a.ints = a.ints[1:]
 	n := x.words()
 	if len(a.words) < n {
-		a.words = make([]big.Word, 2*arenaChunk)
+		a.words = make([]big.Word, max(n, min(2*arenaChunk, 2*a.left+n)))
 	}
 	x.bigInto(z, a.words)
 	a.words = a.words[n:]
 	return z
-}
-
-// isZero reports whether x is 0.
-func (x u256) isZero() bool {
-	return x[0]|x[1]|x[2]|x[3] == 0
 }
 
 // add returns x+y and whether the sum overflowed 256 bits.

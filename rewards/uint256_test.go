@@ -49,10 +49,10 @@ func TestCheckAmount(t *testing.T) {
 func TestU256AgainstBig(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	mod := new(big.Int).Lsh(big.NewInt(1), 256)
+	arena := newIntArena(1000)
 	for range 20000 {
 		x, y := randU256(r), randU256(r)
 		ux, uy := u256FromBig(x), u256FromBig(y)
-		var arena intArena
 		if ux.big().Cmp(x) != 0 || arena.newInt(ux).Cmp(x) != 0 {
 			t.Fatalf("round trip of %s = %s", x, ux.big())
 		}
@@ -86,7 +86,7 @@ func TestU256AgainstBig(t *testing.T) {
 // TestBigIntoIsolated checks that arithmetic on a big.Int made by bigInto
 // never writes into the words of the next value sharing its slab.
 func TestBigIntoIsolated(t *testing.T) {
-	var arena intArena
+	arena := newIntArena(4)
 	a := arena.newInt(u256{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)})
 	b := arena.newInt(u256{7})
 	zero := arena.newInt(u256{})
