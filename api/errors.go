@@ -68,6 +68,14 @@ func (e *FieldError) Error() string {
 		b.WriteByte(' ')
 		b.WriteString(e.Value)
 	}
+	if e.Err == ErrUnknownField {
+		b.WriteString(": unknown field")
+		if e.Expected != "" {
+			b.WriteString("; expected ")
+			b.WriteString(e.Expected)
+		}
+		return b.String()
+	}
 	b.WriteString(": expected ")
 	b.WriteString(e.Expected)
 	return b.String()

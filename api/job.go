@@ -282,14 +282,16 @@ func (s JobSpec) WithDefaults() JobSpec {
 }
 
 // ThresholdPPM returns the threshold (default 0.9) in parts per million,
-// rounded to nearest: the form the coordinator's replicated state holds, so
+// rounded to nearest and at least 1: the form the coordinator's replicated state holds, so
 // that every replica compares integers.
 func (s JobSpec) ThresholdPPM() uint32 {
 	t := s.Threshold
 	if t == 0 {
 		t = DefaultThreshold
 	}
-	return uint32(math.Round(t * 1e6))
+	// A positive threshold never becomes 0, which would verify a task with
+	// no row agreed.
+	return max(1, uint32(math.Round(t*1e6)))
 }
 
 // Clone returns a deep copy of s.

@@ -156,6 +156,9 @@ func (p *selParser) compound() error {
 func (p *selParser) attr() error {
 	p.i++ // [
 	p.ws()
+	if p.eof() {
+		return errSelector("unclosed '['")
+	}
 	if !p.ident() {
 		return errSelector("attribute selector without a name")
 	}
