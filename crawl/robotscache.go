@@ -128,11 +128,10 @@ func (rc *robotsCache) fetch(ctx context.Context, u *url.URL, polite bool) (*Rob
 	req.Header.Set("User-Agent", rc.ua)
 	resp, err := rc.client.Do(req)
 	if err != nil {
+		// No answer at all: the page would fail the same way, so the
+		// refusal keeps its own reason (unsafe_address, timeout, …).
 		rf := toRefusal(ctx, err)
-		if rf.Reason == ReasonHTTPError {
-			rf = &Refusal{Reason: ReasonRobots, Detail: "robots.txt unreachable, so the site is treated as disallowed: " + rf.Detail, Err: err}
-		}
-		return nil, sink.bytes.Load(), robotsErrorTTL, rf
+		return nil, sink.bytes.Load(), robotsErrorTTL, &Refusal{Reason: rf.Reason, Detail: "robots.txt: " + rf.Detail, Err: err}
 	}
 	resp.Body.Close()
 	n := sink.bytes.Load()
