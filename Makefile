@@ -45,6 +45,16 @@ FUZZTIME ?= 30s
 fuzz:
 	@scripts/fuzz.sh $(FUZZTIME)
 
+# Compile the Solidity contracts (solc-js 0.8.37 from node_modules, settings in
+# contracts/solc-input.json) into contracts/build and regenerate the Go
+# bindings in contracts/bindings; contracts-check fails when the committed
+# ones differ from a fresh build (so does `go test ./contracts/...`).
+contracts:
+	$(GO) run ./contracts/internal/gencontracts
+
+contracts-check:
+	$(GO) run ./contracts/internal/gencontracts -check
+
 # Regenerate the golden test vectors (see dataset/testdata/README.md).
 vectors:
 	$(GO) run ./dataset/internal/genvectors -out dataset/testdata

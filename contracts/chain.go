@@ -1,0 +1,297 @@
+package contracts
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	bind "github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/rpc"
+)
+
+// Backend is what a Chain needs from an Ethereum node. Both go-ethereum's
+// ethclient.Client (any JSON-RPC endpoint) and the in-process simulated
+// backend's client provide it.
+type Backend interface {
+	bind.ContractBackend
+	TransactionReceipt(ctx context.Context, txHash common.Hash) (*types.Receipt, error)
+	BlockNumber(ctx context.Context) (uint64, error)
+	ChainID(ctx context.Context) (*big.Int, error)
+}
+
+// SimulatedEndpoint is the endpoint name of the in-process chain, used in
+// errors and cursor files.
+const SimulatedEndpoint = "simulated"
+
+// SimulatedFunds is the ether each account funded by NewSimulated starts with.
+var SimulatedFunds = new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1e18))
+
+// Chain is a connection to an Ethereum chain with Meadow's contracts on it:
+// it deploys them, posts reward and dataset roots, pays and claims, reads
+// their state, and watches payments. Its methods are safe for concurrent
+// use; transactions are sent one at a time, each waited for until mined.
+type Chain struct {
+	backend  Backend
+	endpoint string
+	sim      *simulated.Backend // nil unless in-process
+	closer   func()
+
+	idMu    sync.Mutex
+	chainID *big.Int
+
+	txMu sync.Mutex // one transaction in flight: nonces and, in process, Commit
+
+	addrMu sync.RWMutex
+	addrs  Addresses
+
+	receiptPoll time.Duration
+}
+
+// NewSimulated starts an in-process chain (go-ethereum's simulated backend,
+// chain id 1337, a real EVM) with each of funded given SimulatedFunds of
+// ether. It mines one block per transaction Chain sends; Simulated gives
+// access to mine more.
+func NewSimulated(funded ...common.Address) (*Chain, error) {
+	alloc := make(types.GenesisAlloc, len(funded))
+	for _, a := range funded {
+		alloc[a] = types.Account{Balance: new(big.Int).Set(SimulatedFunds)}
+	}
+	sim := simulated.NewBackend(alloc)
+	c := &Chain{
+		backend:     sim.Client(),
+		endpoint:    SimulatedEndpoint,
+		sim:         sim,
+		closer:      func() { _ = sim.Close() },
+		receiptPoll: 10 * time.Millisecond,
+	}
+	return c, nil
+}
+
+// Dial connects to the JSON-RPC endpoint at rawURL (http, https, ws, wss, or
+// the path of an IPC socket). It does not contact the node: an endpoint that
+// is down is reported, by name, by the first call that needs it.
+func Dial(ctx context.Context, rawURL string) (*Chain, error) {
+	if err := validateEndpoint(rawURL); err != nil {
+		return nil, err
+	}
+	client, err := ethclient.DialContext(ctx, rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("%w at %s: %v", ErrChainUnavailable, rawURL, err)
+	}
+	return &Chain{backend: client, endpoint: rawURL, closer: client.Close, receiptPoll: time.Second}, nil
+}
+
+// NewChain wraps any Backend; endpoint names it in errors.
+func NewChain(backend Backend, endpoint string) *Chain {
+	return &Chain{backend: backend, endpoint: endpoint, receiptPoll: time.Second}
+}
+
+func validateEndpoint(rawURL string) error {
+	if rawURL == "" {
+		return fmt.Errorf("%w: chain endpoint is empty, want an http(s)://, ws(s):// URL or an IPC path", ErrInvalidConfig)
+	}
+	if strings.HasPrefix(rawURL, "/") {
+		return nil // IPC socket
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return fmt.Errorf("%w: chain endpoint %q: %v", ErrInvalidConfig, rawURL, err)
+	}
+	switch u.Scheme {
+	case "http", "https", "ws", "wss":
+	default:
+		return fmt.Errorf("%w: chain endpoint %q has scheme %q, want http, https, ws, wss or an IPC path", ErrInvalidConfig, rawURL, u.Scheme)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%w: chain endpoint %q has no host", ErrInvalidConfig, rawURL)
+	}
+	return nil
+}
+
+// Close releases the connection (and stops the in-process chain).
+func (c *Chain) Close() {
+	if c.closer != nil {
+		c.closer()
+	}
+}
+
+// Endpoint is the URL the Chain talks to, or SimulatedEndpoint.
+func (c *Chain) Endpoint() string { return c.endpoint }
+
+// Simulated returns the in-process backend (to mine blocks with Commit or
+// move time with AdjustTime), or nil for a chain reached over JSON-RPC.
+func (c *Chain) Simulated() *simulated.Backend { return c.sim }
+
+// Backend returns the node client the Chain uses.
+func (c *Chain) Backend() Backend { return c.backend }
+
+// ChainID returns the chain's id, asking the node once.
+func (c *Chain) ChainID(ctx context.Context) (*big.Int, error) {
+	c.idMu.Lock()
+	defer c.idMu.Unlock()
+	if c.chainID != nil {
+		return new(big.Int).Set(c.chainID), nil
+	}
+	id, err := c.backend.ChainID(ctx)
+	if err != nil {
+		return nil, c.fail("read chain id", err)
+	}
+	c.chainID = id
+	return new(big.Int).Set(id), nil
+}
+
+// Head returns the number of the latest block.
+func (c *Chain) Head(ctx context.Context) (uint64, error) {
+	n, err := c.backend.BlockNumber(ctx)
+	if err != nil {
+		return 0, c.fail("read block number", err)
+	}
+	return n, nil
+}
+
+// Receipt is what a mined Meadow transaction cost.
+type Receipt struct {
+	TxHash      common.Hash
+	BlockNumber uint64
+	GasUsed     uint64
+}
+
+func receiptOf(r *types.Receipt) Receipt {
+	return Receipt{TxHash: r.TxHash, BlockNumber: r.BlockNumber.Uint64(), GasUsed: r.GasUsed}
+}
+
+// transact sends a transaction calling to with data, signed by key, waits
+// until it is mined and returns its receipt; a revert, before sending (gas
+// estimation) or after, comes back as a *RevertError.
+func (c *Chain) transact(ctx context.Context, op string, key *ecdsa.PrivateKey, to *common.Address, data []byte) (*types.Receipt, error) {
+	if key == nil {
+		return nil, fmt.Errorf("%w: %s needs the sender's private key", ErrNoKey, op)
+	}
+	chainID, err := c.ChainID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts := bind.NewKeyedTransactor(key, chainID)
+	opts.Context = ctx
+	bound := bind.NewBoundContract(common.Address{}, abi.ABI{}, c.backend, c.backend, c.backend)
+	if to != nil {
+		bound = bind.NewBoundContract(*to, abi.ABI{}, c.backend, c.backend, c.backend)
+	}
+
+	c.txMu.Lock()
+	defer c.txMu.Unlock()
+	var tx *types.Transaction
+	if to == nil {
+		tx, err = bound.RawCreationTransact(opts, data)
+	} else {
+		tx, err = bound.RawTransact(opts, data)
+	}
+	if err != nil {
+		if errors.Is(err, bind.ErrNoCode) {
+			return nil, fmt.Errorf("%w: %s: no contract code at %s on %s", ErrNotDeployed, op, to.Hex(), c.endpoint)
+		}
+		return nil, c.fail(op, err)
+	}
+	if c.sim != nil {
+		c.sim.Commit()
+	}
+	rcpt, err := c.waitMined(ctx, op, tx.Hash())
+	if err != nil {
+		return nil, err
+	}
+	if rcpt.Status != types.ReceiptStatusSuccessful {
+		// Replay the call at its block to learn why it failed.
+		from := crypto.PubkeyToAddress(key.PublicKey)
+		_, callErr := c.backend.CallContract(ctx, ethereum.CallMsg{From: from, To: to, Data: data, Gas: tx.Gas()}, rcpt.BlockNumber)
+		if d, ok := revertData(callErr); ok {
+			return rcpt, decodeRevert(op, d)
+		}
+		return rcpt, fmt.Errorf("%w: %s: transaction %s in block %d (gas used %d of %d)", ErrTxFailed, op, tx.Hash().Hex(), rcpt.BlockNumber, rcpt.GasUsed, tx.Gas())
+	}
+	return rcpt, nil
+}
+
+// waitMined polls for the receipt of hash until it exists or ctx ends.
+func (c *Chain) waitMined(ctx context.Context, op string, hash common.Hash) (*types.Receipt, error) {
+	t := time.NewTicker(c.receiptPoll)
+	defer t.Stop()
+	for {
+		rcpt, err := c.backend.TransactionReceipt(ctx, hash)
+		if err == nil {
+			return rcpt, nil
+		}
+		if !errors.Is(err, ethereum.NotFound) {
+			return nil, c.fail(op+": wait for receipt of "+hash.Hex(), err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("contracts: %s: waiting for transaction %s: %w", op, hash.Hex(), ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// call runs a read-only call against the latest block.
+func (c *Chain) call(ctx context.Context, op string, to common.Address, data []byte) ([]byte, error) {
+	out, err := c.backend.CallContract(ctx, ethereum.CallMsg{To: &to, Data: data}, nil)
+	if err != nil {
+		return nil, c.fail(op, err)
+	}
+	if len(out) == 0 {
+		if code, codeErr := c.backend.CodeAt(ctx, to, nil); codeErr == nil && len(code) == 0 {
+			return nil, fmt.Errorf("%w: %s: no contract code at %s on %s", ErrNotDeployed, op, to.Hex(), c.endpoint)
+		}
+	}
+	return out, nil
+}
+
+// fail turns a backend error into a package error: a revert into a
+// *RevertError, an unreachable node into ErrChainUnavailable naming the
+// endpoint, anything else wrapped with the operation and endpoint.
+func (c *Chain) fail(op string, err error) error {
+	if d, ok := revertData(err); ok {
+		return decodeRevert(op, d)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("contracts: %s: %w", op, err)
+	}
+	if unreachable(err) {
+		return fmt.Errorf("%w at %s: %s: %v", ErrChainUnavailable, c.endpoint, op, err)
+	}
+	return fmt.Errorf("contracts: %s on %s: %w", op, c.endpoint, err)
+}
+
+// unreachable reports whether err means the node could not be talked to, as
+// opposed to the node answering with an error.
+func unreachable(err error) bool {
+	var opErr *net.OpError
+	var urlErr *url.Error
+	var dnsErr *net.DNSError
+	var httpErr rpc.HTTPError
+	switch {
+	case errors.As(err, &opErr), errors.As(err, &urlErr), errors.As(err, &dnsErr):
+		return true
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, rpc.ErrClientQuit):
+		return true
+	case errors.As(err, &httpErr):
+		return httpErr.StatusCode >= 500 || httpErr.StatusCode == 429
+	}
+	return false
+}

@@ -1,0 +1,211 @@
+package contracts
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/meadow-net/meadow/contracts/bindings/datasetregistry"
+	"github.com/meadow-net/meadow/contracts/bindings/marketplace"
+	"github.com/meadow-net/meadow/contracts/bindings/meadowtoken"
+	"github.com/meadow-net/meadow/contracts/bindings/rewardsdistributor"
+	"github.com/meadow-net/meadow/contracts/bindings/stabletoken"
+)
+
+// The generated bindings, parsed once. They hold only the parsed ABIs.
+var (
+	tokenC       = meadowtoken.NewMeadowToken()
+	stableC      = stabletoken.NewStableToken()
+	marketC      = marketplace.NewMarketplace()
+	distributorC = rewardsdistributor.NewRewardsDistributor()
+	registryC    = datasetregistry.NewDatasetRegistry()
+)
+
+func allABIs() []*abi.ABI {
+	return []*abi.ABI{
+		ptr(distributorC.GetABI()), ptr(marketC.GetABI()), ptr(registryC.GetABI()),
+		ptr(tokenC.GetABI()), ptr(stableC.GetABI()),
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// MaxOperators is the largest operator set the contracts accept.
+const MaxOperators = 256
+
+// DeployConfig says how to deploy Meadow's contracts.
+type DeployConfig struct {
+	// Operators are the operator keys' addresses; Threshold of them must sign
+	// every root. Fixed for the life of the contracts.
+	Operators []common.Address
+	// Threshold is how many distinct operators must sign: at least 2 (no
+	// single operator may mint) and at most len(Operators).
+	Threshold int
+	// Treasury receives the part of each payment that is not the nodes'
+	// share.
+	Treasury common.Address
+	// Stable is an existing 6-decimal stable token. Zero deploys the
+	// test-only StableToken, whose faucet anyone can mint from: for
+	// development chains only.
+	Stable common.Address
+}
+
+// Validate reports every field out of range, each naming the field.
+func (cfg DeployConfig) Validate() error {
+	var errs []error
+	n := len(cfg.Operators)
+	if n == 0 || n > MaxOperators {
+		errs = append(errs, fmt.Errorf("%w: operators has %d keys, want 1 to %d", ErrInvalidConfig, n, MaxOperators))
+	}
+	seen := make(map[common.Address]bool, n)
+	for i, op := range cfg.Operators {
+		if op == (common.Address{}) {
+			errs = append(errs, fmt.Errorf("%w: operators[%d] is the zero address", ErrInvalidConfig, i))
+		}
+		if seen[op] {
+			errs = append(errs, fmt.Errorf("%w: operators[%d] %s is listed twice", ErrInvalidConfig, i, op.Hex()))
+		}
+		seen[op] = true
+	}
+	if cfg.Threshold < 2 || cfg.Threshold > n {
+		errs = append(errs, fmt.Errorf("%w: threshold is %d, want 2 to %d (the number of operators; no single operator may mint)", ErrInvalidConfig, cfg.Threshold, n))
+	}
+	if cfg.Treasury == (common.Address{}) {
+		errs = append(errs, fmt.Errorf("%w: treasury is the zero address", ErrInvalidConfig))
+	}
+	return errors.Join(errs...)
+}
+
+// Addresses are where Meadow's contracts live on a chain.
+type Addresses struct {
+	Distributor common.Address `json:"distributor"`
+	Registry    common.Address `json:"registry"`
+	Token       common.Address `json:"token"`
+	Stable      common.Address `json:"stable"`
+	Marketplace common.Address `json:"marketplace"`
+	// DeployBlock is the block the distributor was created in: where a
+	// payment watcher with no cursor starts.
+	DeployBlock uint64 `json:"deploy_block"`
+}
+
+// Validate reports every address that is zero.
+func (a Addresses) Validate() error {
+	var errs []error
+	for _, f := range []struct {
+		name string
+		addr common.Address
+	}{{"distributor", a.Distributor}, {"registry", a.Registry}, {"token", a.Token}, {"stable", a.Stable}, {"marketplace", a.Marketplace}} {
+		if f.addr == (common.Address{}) {
+			errs = append(errs, fmt.Errorf("%w: %s address is zero", ErrNotDeployed, f.name))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Deploy deploys the contracts with deployer paying for gas: the test
+// StableToken when cfg.Stable is zero, the RewardsDistributor (which creates
+// the MeadowToken and the Marketplace itself, so no key can mint or rewire
+// them) and the DatasetRegistry. The Chain uses the new addresses from then
+// on.
+func (c *Chain) Deploy(ctx context.Context, deployer *ecdsa.PrivateKey, cfg DeployConfig) (Addresses, error) {
+	if err := cfg.Validate(); err != nil {
+		return Addresses{}, err
+	}
+	var a Addresses
+	a.Stable = cfg.Stable
+	if a.Stable == (common.Address{}) {
+		rcpt, err := c.transact(ctx, "deploy StableToken", deployer, nil, common.FromHex(stabletoken.StableTokenMetaData.Bin))
+		if err != nil {
+			return Addresses{}, err
+		}
+		a.Stable = rcpt.ContractAddress
+	}
+	threshold := big.NewInt(int64(cfg.Threshold))
+	code := append(common.FromHex(rewardsdistributor.RewardsDistributorMetaData.Bin),
+		distributorC.PackConstructor(a.Stable, cfg.Treasury, cfg.Operators, threshold)...)
+	rcpt, err := c.transact(ctx, "deploy RewardsDistributor", deployer, nil, code)
+	if err != nil {
+		return Addresses{}, err
+	}
+	a.Distributor = rcpt.ContractAddress
+	a.DeployBlock = rcpt.BlockNumber.Uint64()
+
+	code = append(common.FromHex(datasetregistry.DatasetRegistryMetaData.Bin),
+		registryC.PackConstructor(cfg.Operators, threshold)...)
+	rcpt, err = c.transact(ctx, "deploy DatasetRegistry", deployer, nil, code)
+	if err != nil {
+		return Addresses{}, err
+	}
+	a.Registry = rcpt.ContractAddress
+
+	if a.Token, err = c.callAddress(ctx, "read token address", a.Distributor, distributorC.PackToken(), distributorC.UnpackToken); err != nil {
+		return Addresses{}, err
+	}
+	if a.Marketplace, err = c.callAddress(ctx, "read marketplace address", a.Distributor, distributorC.PackMarketplace(), distributorC.UnpackMarketplace); err != nil {
+		return Addresses{}, err
+	}
+	c.setAddresses(a)
+	return a, nil
+}
+
+// Attach points the Chain at contracts already deployed: the distributor
+// and registry are given, the token, stable token and marketplace are read
+// from the distributor. deployBlock is where a watcher with no cursor starts
+// (0 scans from genesis).
+func (c *Chain) Attach(ctx context.Context, distributor, registry common.Address, deployBlock uint64) (Addresses, error) {
+	a := Addresses{Distributor: distributor, Registry: registry, DeployBlock: deployBlock}
+	var err error
+	if a.Token, err = c.callAddress(ctx, "read token address", distributor, distributorC.PackToken(), distributorC.UnpackToken); err != nil {
+		return Addresses{}, err
+	}
+	if a.Marketplace, err = c.callAddress(ctx, "read marketplace address", distributor, distributorC.PackMarketplace(), distributorC.UnpackMarketplace); err != nil {
+		return Addresses{}, err
+	}
+	if a.Stable, err = c.callAddress(ctx, "read stable address", distributor, distributorC.PackStable(), distributorC.UnpackStable); err != nil {
+		return Addresses{}, err
+	}
+	if _, err := c.call(ctx, "check registry", registry, registryC.PackThreshold()); err != nil {
+		return Addresses{}, err
+	}
+	c.setAddresses(a)
+	return a, nil
+}
+
+// Addresses returns the contracts the Chain uses.
+func (c *Chain) Addresses() Addresses {
+	c.addrMu.RLock()
+	defer c.addrMu.RUnlock()
+	return c.addrs
+}
+
+func (c *Chain) setAddresses(a Addresses) {
+	c.addrMu.Lock()
+	defer c.addrMu.Unlock()
+	c.addrs = a
+}
+
+// deployed returns the addresses, or ErrNotDeployed naming op.
+func (c *Chain) deployed(op string) (Addresses, error) {
+	a := c.Addresses()
+	if a.Distributor == (common.Address{}) {
+		return a, fmt.Errorf("%w: %s: call Deploy or Attach first", ErrNotDeployed, op)
+	}
+	return a, nil
+}
+
+func (c *Chain) callAddress(ctx context.Context, op string, to common.Address, data []byte, unpack func([]byte) (common.Address, error)) (common.Address, error) {
+	out, err := c.call(ctx, op, to, data)
+	if err != nil {
+		return common.Address{}, err
+	}
+	a, err := unpack(out)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("contracts: %s at %s: %w", op, to.Hex(), err)
+	}
+	return a, nil
+}

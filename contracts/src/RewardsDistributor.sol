@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+
+import {OperatorQuorum} from "./OperatorQuorum.sol";
+import {MeadowToken} from "./MeadowToken.sol";
+import {Marketplace} from "./Marketplace.sol";
+
+/// @title RewardsDistributor
+/// @notice Takes one reward root per epoch, signed by a threshold of operators; mints that
+/// epoch's MEADOW emission (never more than the on-chain schedule allows) and sets aside the
+/// nodes' share of the epoch's buyer revenue; pays nodes who claim with a Merkle proof of their
+/// cumulative balances against the latest root.
+/// @dev The constructor creates the MeadowToken (naming this contract its only minter) and the
+/// Marketplace (naming this contract its epoch clock), so the wiring is fixed by code and no
+/// deployer key keeps any power afterwards.
+contract RewardsDistributor is OperatorQuorum {
+    using SafeERC20 for IERC20;
+
+    /// @notice The first epoch's emission before any revenue: 100,000 MEADOW.
+    uint256 public constant EMAX0 = 100_000e18;
+    /// @notice The base emission halves every HALVING_EPOCHS epochs.
+    uint256 public constant HALVING_EPOCHS = 520;
+    /// @notice Trailing revenue at which emission is halved: 10,000 stable (6 decimals).
+    uint256 public constant R0 = 10_000e6;
+    /// @notice The least an epoch may emit while the cap allows: 1,000 MEADOW.
+    uint256 public constant FLOOR = 1_000e18;
+    /// @notice MEADOW's supply cap, the same as MeadowToken.CAP.
+    uint256 public constant CAP = 1_000_000_000e18;
+    /// @notice How many epochs, ending with the one settled, the trailing revenue covers.
+    uint256 public constant WINDOW = 4;
+    /// @notice The nodes' share of buyer revenue, in basis points.
+    uint256 public constant REVENUE_SHARE_BPS = 7000;
+    uint256 private constant BPS = 10_000;
+
+    /// @notice The EIP-712 type hash of the message operators sign for an epoch.
+    bytes32 public constant EPOCH_ROOT_TYPEHASH =
+        keccak256("EpochRoot(uint256 epoch,bytes32 root,uint256 emission,uint256 revenueShare)");
+
+    /// @notice The MEADOW token, minted only by this contract.
+    MeadowToken public immutable token;
+    /// @notice The stable token buyers pay with.
+    IERC20 public immutable stable;
+    /// @notice The marketplace whose revenue drives the schedule and the revenue share.
+    Marketplace public immutable marketplace;
+
+    /// @notice The last epoch settled (0 before the first).
+    uint256 public lastEpoch;
+    /// @notice The latest reward root; claims are checked against it.
+    bytes32 public root;
+    /// @notice Stable tokens assigned to nodes by posted roots so far.
+    uint256 public stableCommitted;
+    /// @notice MEADOW already paid to each account.
+    mapping(address => uint256) public claimedMeadow;
+    /// @notice Stable tokens already paid to each account.
+    mapping(address => uint256) public claimedStable;
+
+    /// @notice A reward root for `epoch` was accepted and `emission` MEADOW minted.
+    event RootPosted(uint256 indexed epoch, bytes32 root, uint256 emission, uint256 revenueShare);
+    /// @notice `account` was paid `meadow` and `stable`, bringing its totals to the cumulative ones.
+    event Claimed(
+        address indexed account,
+        uint256 meadow,
+        uint256 stable,
+        uint256 cumulativeMeadow,
+        uint256 cumulativeStable
+    );
+
+    /// @notice The epoch posted is not the one after the last settled.
+    error EpochOutOfOrder(uint256 expected, uint256 got);
+    /// @notice Epochs count from 1.
+    error InvalidEpoch(uint256 epoch);
+    /// @notice The emission exceeds what the schedule allows for the epoch.
+    error EmissionAboveSchedule(uint256 emission, uint256 schedule);
+    /// @notice The revenue share exceeds REVENUE_SHARE_BPS of the epoch's revenue.
+    error RevenueShareAboveLimit(uint256 revenueShare, uint256 limit);
+    /// @notice The revenue share exceeds the stable tokens forwarded and not yet assigned.
+    error RevenueShareNotCovered(uint256 revenueShare, uint256 available);
+    /// @notice No root has been posted yet.
+    error NoRoot();
+    /// @notice The proof does not lead from the account's leaf to the latest root.
+    error InvalidProof(address account);
+    /// @notice The stable token does not have the 6 decimals R0 is written in.
+    error StableDecimals(uint8 decimals);
+    /// @notice A constructor argument is the zero address.
+    error ZeroAddress();
+
+    constructor(
+        IERC20Metadata stable_,
+        address treasury,
+        address[] memory operators_,
+        uint256 threshold_
+    ) OperatorQuorum("MeadowRewards", "1", operators_, threshold_) {
+        if (address(stable_) == address(0) || treasury == address(0)) revert ZeroAddress();
+        uint8 decimals = stable_.decimals();
+        if (decimals != 6) revert StableDecimals(decimals);
+        stable = IERC20(address(stable_));
+        token = new MeadowToken(address(this));
+        marketplace = new Marketplace(IERC20(address(stable_)), address(this), treasury);
+    }
+
+    /// @notice The epoch that payments made now count toward: the one after the last settled.
+    function currentEpoch() external view returns (uint256) {
+        return lastEpoch + 1;
+    }
+
+    /// @notice The emission the schedule allows for `epoch`, given the trailing revenue (stable,
+    /// 6 decimals) and the MEADOW minted so far. Pure, so that off-chain code can be checked
+    /// against it: base = EMAX0 >> ((epoch-1)/HALVING_EPOCHS) (0 once the shift reaches 256);
+    /// decayed = base*R0/(R0+revenue); E = max(decayed, FLOOR); E = min(E, CAP - minted).
+    function scheduleEmission(uint256 epoch, uint256 trailingRevenue, uint256 minted) public pure returns (uint256) {
+        if (epoch == 0) revert InvalidEpoch(epoch);
+        uint256 shift = (epoch - 1) / HALVING_EPOCHS;
+        uint256 base = shift >= 256 ? 0 : EMAX0 >> shift;
+        // base*R0 < 2^110 never overflows; R0+trailingRevenue past 2^256-1 reverts (Panic 0x11),
+        // as rewards.Emission returns an overflow error: both sides agree on every input.
+        uint256 decayed = (base * R0) / (R0 + trailingRevenue);
+        uint256 e = decayed > FLOOR ? decayed : FLOOR;
+        uint256 remaining = minted >= CAP ? 0 : CAP - minted;
+        return e < remaining ? e : remaining;
+    }
+
+    /// @notice Buyer revenue over the WINDOW epochs ending with `epoch` (from epoch 1 on).
+    function trailingRevenueOf(uint256 epoch) public view returns (uint256 sum) {
+        if (epoch == 0) revert InvalidEpoch(epoch);
+        uint256 first = epoch >= WINDOW ? epoch - WINDOW + 1 : 1;
+        for (uint256 e = first; e <= epoch; ++e) {
+            sum += marketplace.revenueOf(e);
+        }
+    }
+
+    /// @notice The most MEADOW a root for `epoch` may emit, given revenue and supply now.
+    function emissionLimit(uint256 epoch) public view returns (uint256) {
+        return scheduleEmission(epoch, trailingRevenueOf(epoch), token.totalSupply());
+    }
+
+    /// @notice The most stable tokens a root for `epoch` may assign: the nodes' share of the
+    /// epoch's revenue, bounded by what was forwarded here and not yet assigned.
+    function revenueShareLimit(uint256 epoch) public view returns (uint256) {
+        uint256 limit = (marketplace.revenueOf(epoch) * REVENUE_SHARE_BPS) / BPS;
+        uint256 available = marketplace.totalForwarded() - stableCommitted;
+        return limit < available ? limit : available;
+    }
+
+    /// @notice The EIP-712 digest operators sign for an epoch root.
+    function hashEpochRoot(
+        uint256 epoch,
+        bytes32 root_,
+        uint256 emission,
+        uint256 revenueShare
+    ) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(EPOCH_ROOT_TYPEHASH, epoch, root_, emission, revenueShare)));
+    }
+
+    /// @notice Settles `epoch`: checks the operators' signatures and the schedule, records the
+    /// root, and mints `emission` MEADOW here for the nodes to claim.
+    function postRoot(
+        uint256 epoch,
+        bytes32 root_,
+        uint256 emission,
+        uint256 revenueShare,
+        bytes[] calldata signatures
+    ) external {
+        uint256 expected = lastEpoch + 1;
+        if (epoch != expected) revert EpochOutOfOrder(expected, epoch);
+        _requireQuorum(keccak256(abi.encode(EPOCH_ROOT_TYPEHASH, epoch, root_, emission, revenueShare)), signatures);
+
+        uint256 schedule = emissionLimit(epoch);
+        if (emission > schedule) revert EmissionAboveSchedule(emission, schedule);
+        uint256 shareLimit = (marketplace.revenueOf(epoch) * REVENUE_SHARE_BPS) / BPS;
+        if (revenueShare > shareLimit) revert RevenueShareAboveLimit(revenueShare, shareLimit);
+        uint256 available = marketplace.totalForwarded() - stableCommitted;
+        if (revenueShare > available) revert RevenueShareNotCovered(revenueShare, available);
+
+        lastEpoch = epoch;
+        root = root_;
+        stableCommitted += revenueShare;
+        emit RootPosted(epoch, root_, emission, revenueShare);
+        if (emission != 0) token.mint(address(this), emission);
+    }
+
+    /// @notice Pays `account` what its cumulative balances in the latest root exceed what it was
+    /// already paid. Anyone may submit the claim; the tokens always go to `account`. Claiming
+    /// again with the same totals pays nothing more.
+    function claim(
+        address account,
+        uint256 cumulativeMeadow,
+        uint256 cumulativeStable,
+        bytes32[] calldata proof
+    ) external returns (uint256 meadowPaid, uint256 stablePaid) {
+        bytes32 current = root;
+        if (current == bytes32(0)) revert NoRoot();
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeMeadow, cumulativeStable))));
+        if (!MerkleProof.verifyCalldata(proof, current, leaf)) revert InvalidProof(account);
+
+        uint256 paidMeadow = claimedMeadow[account];
+        uint256 paidStable = claimedStable[account];
+        if (cumulativeMeadow > paidMeadow) {
+            meadowPaid = cumulativeMeadow - paidMeadow;
+            claimedMeadow[account] = cumulativeMeadow;
+        }
+        if (cumulativeStable > paidStable) {
+            stablePaid = cumulativeStable - paidStable;
+            claimedStable[account] = cumulativeStable;
+        }
+        if (meadowPaid == 0 && stablePaid == 0) return (0, 0);
+
+        emit Claimed(account, meadowPaid, stablePaid, cumulativeMeadow, cumulativeStable);
+        if (meadowPaid != 0) IERC20(address(token)).safeTransfer(account, meadowPaid);
+        if (stablePaid != 0) stable.safeTransfer(account, stablePaid);
+    }
+}
