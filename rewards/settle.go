@@ -70,13 +70,13 @@ type SettleOutput struct {
 	Cumulative Balance `json:"cumulative"`
 }
 
-// settleEntry is one account during settlement and its units this epoch;
-// its previous balance stays in the input map. Keeping the entry at 32
-// bytes, one per account, halved Settle's peak memory at a million accounts
-// against carrying the balance along.
+// settleEntry is one account during settlement: its previous balance, if
+// it has one, and its units this epoch.
 type settleEntry struct {
 	account Address
+	hasPrev bool
 	units   uint64
+	prev    Balance
 }
 
 // Settle splits an epoch's emission and stable revenue share, each plus the
@@ -137,7 +137,8 @@ func Settle(in SettleInput) (SettleOutput, error) {
 	for i := range entries {
 		e := &entries[i]
 		var meadow, stable u256
-		if prev, ok := in.Balances[e.account]; ok {
+		if e.hasPrev {
+			prev := e.prev
 			if !isAmount(prev.Meadow) || !isAmount(prev.Stable) {
 				if err := checkAmount("balance meadow of "+e.account.String(), prev.Meadow); err != nil {
 					return SettleOutput{}, err
@@ -188,8 +189,8 @@ func Settle(in SettleInput) (SettleOutput, error) {
 // total units and how many accounts have units.
 func settleEntries(in SettleInput) ([]settleEntry, uint64, int, error) {
 	entries := make([]settleEntry, 0, len(in.Balances)+len(in.Units))
-	for a := range in.Balances {
-		entries = append(entries, settleEntry{account: a, units: in.Units[a]})
+	for a, b := range in.Balances {
+		entries = append(entries, settleEntry{account: a, hasPrev: true, units: in.Units[a], prev: b})
 	}
 	var total, carry uint64
 	workers := 0

@@ -214,6 +214,7 @@ func TestSettleErrors(t *testing.T) {
 		{name: "pool overflows", modify: func(in *SettleInput) { in.RevenueShare = maxU256; in.Carry.Stable = big.NewInt(1) }, want: ErrOverflow},
 		{name: "negative balance", modify: func(in *SettleInput) { in.Balances[addr(2)] = bal(-1, 0) }, want: ErrNegative, wantMsg: addr(2).String()},
 		{name: "nil balance", modify: func(in *SettleInput) { in.Balances[addr(3)] = Balance{Meadow: big.NewInt(1)} }, want: ErrMissingAmount, wantMsg: addr(3).String()},
+		{name: "empty balance", modify: func(in *SettleInput) { in.Balances[addr(4)] = Balance{} }, want: ErrMissingAmount, wantMsg: addr(4).String()},
 		{name: "units overflow", modify: func(in *SettleInput) { in.Units[addr(2)] = ^uint64(0) }, want: ErrOverflow},
 		{name: "balance overflows", modify: func(in *SettleInput) { in.Balances[addr(1)] = Balance{Meadow: maxU256, Stable: big.NewInt(0)} }, want: ErrOverflow, wantMsg: addr(1).String()},
 		{name: "sum of balances overflows", modify: func(in *SettleInput) {

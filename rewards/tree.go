@@ -112,28 +112,25 @@ func BuildTree(leaves []Leaf) (*Tree, error) {
 		return nil, fmt.Errorf("%w: %d leaves, want at most %d", ErrOverflow, n, maxLeaves)
 	}
 	hashes := make([][32]byte, n)
-	errs := make([]error, n)
-	failed := false
-	var mu sync.Mutex
+	var (
+		mu       sync.Mutex
+		firstBad = n // the lowest index of a leaf that failed, so the error is deterministic
+	)
 	parallel(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			h, err := leaves[i].Hash()
 			if err != nil {
-				errs[i] = err
 				mu.Lock()
-				failed = true
+				firstBad = min(firstBad, i)
 				mu.Unlock()
-				continue
+				return // later leaves of this part cannot be lower
 			}
 			hashes[i] = h
 		}
 	})
-	if failed {
-		for _, err := range errs {
-			if err != nil {
-				return nil, err
-			}
-		}
+	if firstBad < n {
+		_, err := leaves[firstBad].Hash()
+		return nil, err
 	}
 
 	// Sort leaves by hash, as StandardMerkleTree does, and place them.
