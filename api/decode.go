@@ -86,22 +86,28 @@ func decodeError(data []byte, v any, err error) error {
 		return fmt.Errorf("%w at byte %d: %s", ErrMalformed, se.Offset, strings.TrimPrefix(se.Error(), "json: "))
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return fmt.Errorf("%w: unexpected end of input", ErrMalformed)
-	case errors.As(err, &te):
+	case errors.As(err, &te) && te.Offset > 0:
 		fe := &FieldError{Field: te.Field, Value: typeErrorValue(te.Value), Expected: expectedOf(te.Type)}
-		if path, raw, ok := locateTypeError(data, te); ok {
+		if path, raw, ok := locateTypeError(data, te.Offset); ok {
 			fe.Field, fe.Value = path, raw
 		}
 		if fe.Field == "" {
 			fe.Field = "(body)"
 		}
 		return fe
+	}
+	// An unknown key, or a value that a type's own UnmarshalJSON or
+	// UnmarshalText rejected (a Hash, an address): encoding/json does not say
+	// where, so walk the document alongside the type to find it.
+	if fe := findProblem(json.NewDecoder(bytes.NewReader(data)), reflect.TypeOf(v), ""); fe != nil {
+		return fe
+	}
+	switch {
+	case te != nil:
+		return &FieldError{Field: te.Field, Value: typeErrorValue(te.Value), Expected: expectedOf(te.Type)}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		dec := json.NewDecoder(bytes.NewReader(data))
-		if fe := findUnknown(dec, reflect.TypeOf(v), ""); fe != nil {
-			return fe
-		}
 		key := strings.TrimPrefix(err.Error(), "json: unknown field ")
-		return &FieldError{Field: strings.Trim(key, `"`), Expected: "a known field", Err: ErrUnknownField}
+		return &FieldError{Field: strings.Trim(key, `"`), Err: ErrUnknownField}
 	}
 	return fmt.Errorf("%w: %s", ErrMalformed, strings.TrimPrefix(err.Error(), "json: "))
 }
@@ -165,27 +171,14 @@ func expectedOf(t reflect.Type) string {
 	return "a valid value"
 }
 
-// locateTypeError finds the JSON path, with array indices, and the raw text
-// of the value a type error is about. encoding/json's own Field has no
-// indices; its Offset is the end of the value, or 0 when the error came
-// from an UnmarshalText (Hash, Signature), in which case the value is the
-// first one at that path that the type rejects.
-func locateTypeError(data []byte, te *json.UnmarshalTypeError) (path, raw string, ok bool) {
-	walkJSON(data, func(p, bare string, start, end int64, tok json.Token) bool {
-		if te.Offset > 0 {
-			if end < te.Offset {
-				return true
-			}
-		} else {
-			s, isStr := tok.(string)
-			if !isStr || !strings.EqualFold(bare, te.Field) || te.Type == nil {
-				return true
-			}
-			pt := reflect.New(te.Type)
-			u, isText := pt.Interface().(encoding.TextUnmarshaler)
-			if !isText || u.UnmarshalText([]byte(s)) == nil {
-				return true
-			}
+// locateTypeError finds the JSON path, with array indices, and the raw
+// text of the value that a type error at offset (the end of the value, as
+// encoding/json reports it) is about. encoding/json's own Field has no
+// indices.
+func locateTypeError(data []byte, offset int64) (path, raw string, ok bool) {
+	walkJSON(data, func(p, _ string, start, end int64, tok json.Token) bool {
+		if end < offset {
+			return true
 		}
 		path, raw, ok = p, rawToken(data, start, end, tok), true
 		return false
@@ -278,17 +271,33 @@ func walkJSON(data []byte, fn func(path, bare string, start, end int64, tok json
 	}
 }
 
-// findUnknown walks a JSON document alongside the Go type it decodes into
-// and returns the first key the type has no field for, as a *FieldError
-// naming its path and the fields there are. It matches keys the way
-// encoding/json does: exactly, else ignoring case.
-func findUnknown(dec *json.Decoder, t reflect.Type, path string) *FieldError {
+// findProblem walks a JSON document alongside the Go type it decodes into
+// and returns, as a *FieldError naming its path, the first key the type has
+// no field for or the first value that a type's own UnmarshalJSON or
+// UnmarshalText rejects. It matches keys the way encoding/json does:
+// exactly, else ignoring case.
+func findProblem(dec *json.Decoder, t reflect.Type, path string) *FieldError {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if reflect.PointerTo(t).Implements(jsonUnmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType) {
+	if t == rawMessageType {
 		skipValue(dec)
 		return nil
+	}
+	if pt := reflect.PointerTo(t); pt.Implements(jsonUnmarshalerType) || pt.Implements(textUnmarshalerType) {
+		var raw json.RawMessage
+		if dec.Decode(&raw) != nil {
+			return nil
+		}
+		if json.Unmarshal(raw, reflect.New(t).Interface()) == nil {
+			return nil
+		}
+		value := shortRaw(raw)
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			value = quote(s)
+		}
+		return &FieldError{Field: path, Value: value, Expected: expectedOf(t)}
 	}
 	tok, err := dec.Token()
 	if err != nil {
@@ -315,7 +324,7 @@ func findUnknown(dec *json.Decoder, t reflect.Type, path string) *FieldError {
 				}
 				return &FieldError{Field: sub(path, key), Expected: "one of the fields " + strings.Join(names, ", "), Err: ErrUnknownField}
 			}
-			if fe := findUnknown(dec, ft, sub(path, key)); fe != nil {
+			if fe := findProblem(dec, ft, sub(path, key)); fe != nil {
 				return fe
 			}
 		}
@@ -326,13 +335,13 @@ func findUnknown(dec *json.Decoder, t reflect.Type, path string) *FieldError {
 				return nil
 			}
 			key, _ := kt.(string)
-			if fe := findUnknown(dec, t.Elem(), sub(path, key)); fe != nil {
+			if fe := findProblem(dec, t.Elem(), sub(path, key)); fe != nil {
 				return fe
 			}
 		}
 	case d == '[' && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
 		for i := 0; dec.More(); i++ {
-			if fe := findUnknown(dec, t.Elem(), at(path, i)); fe != nil {
+			if fe := findProblem(dec, t.Elem(), at(path, i)); fe != nil {
 				return fe
 			}
 		}

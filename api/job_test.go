@@ -251,7 +251,9 @@ func TestWithDefaults(t *testing.T) {
 	}{
 		{
 			name: "crawl",
-			in:   crawlJob(func(c *CrawlSpec) { c.Seeds = []string{"https://A.example/x", "https://b.example/", "https://a.example/y"} }),
+			in: crawlJob(func(c *CrawlSpec) {
+				c.Seeds = []string{"https://A.example/x", "https://b.example/", "https://a.example/y"}
+			}),
 			want: JobSpec{Kind: JobCrawl, Replication: 2, MaxReplication: 4, Threshold: 0.9, Crawl: &CrawlSpec{
 				Seeds:          []string{"https://A.example/x", "https://b.example/", "https://a.example/y"},
 				AllowedDomains: []string{"a.example", "b.example"},
