@@ -1,0 +1,77 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+DATA ascii1f<>+0(SB)/8, $0x1f1f1f1f1f1f1f1f
+DATA ascii1f<>+8(SB)/8, $0x1f1f1f1f1f1f1f1f
+DATA ascii1f<>+16(SB)/8, $0x1f1f1f1f1f1f1f1f
+DATA ascii1f<>+24(SB)/8, $0x1f1f1f1f1f1f1f1f
+GLOBL ascii1f<>(SB), RODATA|NOPTR, $32
+
+DATA ascii20<>+0(SB)/8, $0x2020202020202020
+DATA ascii20<>+8(SB)/8, $0x2020202020202020
+DATA ascii20<>+16(SB)/8, $0x2020202020202020
+DATA ascii20<>+24(SB)/8, $0x2020202020202020
+GLOBL ascii20<>(SB), RODATA|NOPTR, $32
+
+// func asciiScanAVX2(p *byte, n int) bool
+//
+// asciiScanAVX2 reports whether the n bytes at p (n >= 32) are all in
+// 0x20..0x7f with no two spaces in a row, 32 bytes per step. A signed
+// compare with 0x1f rejects both control characters and bytes >= 0x80
+// (negative as signed bytes); the space masks of consecutive steps are
+// joined through a carry bit. The last, partial step re-reads the final 32
+// bytes, which overlap bytes already checked.
+TEXT ·asciiScanAVX2(SB), NOSPLIT, $0-17
+	MOVQ	p+0(FP), SI
+	MOVQ	n+8(FP), CX
+	VMOVDQU	ascii1f<>(SB), Y1
+	VMOVDQU	ascii20<>(SB), Y2
+	LEAQ	-32(SI)(CX*1), DI // start of the last whole step
+	XORQ	DX, DX            // 1 when the previous step ended in a space
+
+loop:
+	CMPQ	SI, DI
+	JHI	tail
+	VMOVDQU	(SI), Y0
+	VPCMPGTB	Y1, Y0, Y3
+	VPMOVMSKB	Y3, AX
+	CMPL	AX, $0xffffffff
+	JNE	bad
+	VPCMPEQB	Y2, Y0, Y4
+	VPMOVMSKB	Y4, BX
+	MOVL	BX, R8
+	SHLL	$1, R8
+	ORL	DX, R8
+	ANDL	BX, R8
+	JNZ	bad
+	SHRL	$31, BX
+	MOVL	BX, DX
+	ADDQ	$32, SI
+	JMP	loop
+
+tail:
+	LEAQ	32(DI), R9
+	CMPQ	SI, R9
+	JEQ	ok
+	VMOVDQU	(DI), Y0
+	VPCMPGTB	Y1, Y0, Y3
+	VPMOVMSKB	Y3, AX
+	CMPL	AX, $0xffffffff
+	JNE	bad
+	VPCMPEQB	Y2, Y0, Y4
+	VPMOVMSKB	Y4, BX
+	MOVL	BX, R8
+	SHLL	$1, R8
+	ANDL	BX, R8
+	JNZ	bad
+
+ok:
+	VZEROUPPER
+	MOVB	$1, ret+16(FP)
+	RET
+
+bad:
+	VZEROUPPER
+	MOVB	$0, ret+16(FP)
+	RET

@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package dataset
+
+// asciiScan reports whether s is all bytes 0x20..0x7f with no two spaces in
+// a row.
+func asciiScan(s string) bool { return asciiScanGeneric(s) }

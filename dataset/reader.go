@@ -1,0 +1,719 @@
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// Magic bytes of the formats.
+var (
+	arrowFileMagic   = []byte("ARROW1")
+	parquetMagic     = []byte("PAR1")
+	arrowStreamStart = []byte{0xff, 0xff, 0xff, 0xff}
+)
+
+// maxAlloc bounds any one buffer a Reader lets the Arrow and Parquet
+// libraries allocate. A corrupt length field could otherwise ask for
+// terabytes, and running out of memory is not a panic a reader can
+// recover from. Batches this package writes stay far below it.
+const maxAlloc = 1 << 30
+
+// maxMetadata bounds one Arrow IPC metadata message (schema or batch
+// header); ours are a few kilobytes.
+const maxMetadata = 16 << 20
+
+// limitAllocator is the Go allocator with a size limit; it panics with
+// errAllocLimit, which the Reader recovers into ErrCorrupt.
+type limitAllocator struct{}
+
+type allocLimitError struct{ size int }
+
+func (e allocLimitError) Error() string {
+	return fmt.Sprintf("a buffer of %d bytes (limit %d)", e.size, maxAlloc)
+}
+
+func (limitAllocator) Allocate(size int) []byte {
+	if size < 0 || size > maxAlloc {
+		panic(allocLimitError{size})
+	}
+	return memory.DefaultAllocator.Allocate(size)
+}
+
+func (limitAllocator) Reallocate(size int, b []byte) []byte {
+	if size < 0 || size > maxAlloc {
+		panic(allocLimitError{size})
+	}
+	return memory.DefaultAllocator.Reallocate(size, b)
+}
+
+func (limitAllocator) Free(b []byte) { memory.DefaultAllocator.Free(b) }
+
+// DetectFormat names the format of a file from its first bytes (at least
+// 8) and its last bytes (at least 6): the Arrow file magic "ARROW1" at both
+// ends, Parquet's "PAR1" at both ends, or an Arrow IPC stream's
+// continuation marker 0xffffffff at the start. A file with the right start
+// but not the right end is reported as truncated (ErrCorrupt).
+func DetectFormat(head, tail []byte) (Format, error) {
+	switch {
+	case len(head) == 0:
+		return 0, fmt.Errorf("%w: empty file", ErrUnknownFormat)
+	case bytes.HasPrefix(head, arrowFileMagic):
+		if !bytes.HasSuffix(tail, arrowFileMagic) || len(tail) < 2*len(arrowFileMagic) {
+			return 0, fmt.Errorf("%w: Arrow file without the ARROW1 magic at its end (truncated?)", ErrCorrupt)
+		}
+		return FormatArrowFile, nil
+	case bytes.HasPrefix(head, parquetMagic):
+		if !bytes.HasSuffix(tail, parquetMagic) || len(tail) < 2*len(parquetMagic) {
+			return 0, fmt.Errorf("%w: Parquet file without the PAR1 magic at its end (truncated?)", ErrCorrupt)
+		}
+		return FormatParquet, nil
+	case bytes.HasPrefix(head, arrowStreamStart):
+		return FormatArrowStream, nil
+	}
+	n := min(len(head), 8)
+	return 0, fmt.Errorf("%w: first bytes %x: expected Arrow IPC (ffffffff or ARROW1) or Parquet (PAR1)", ErrUnknownFormat, head[:n])
+}
+
+// batchSource yields record batches of one file.
+type batchSource interface {
+	// next returns the next batch, or nil at the end.
+	next() (arrow.RecordBatch, error)
+	// where describes the position of the batch just read, for errors.
+	where() string
+	close() error
+}
+
+// Reader reads the rows of a dataset file batch by batch, in any of the
+// three formats, so that its memory is about one batch whatever the size of
+// the file. Rows are checked as they are read: structure (offsets, lengths,
+// buffers), nulls only in Nullable columns and never in lists, valid UTF-8.
+// A Reader never panics on a corrupt file: the error it reports (Err)
+// wraps ErrCorrupt, ErrInvalidRow or ErrSchemaMismatch and names the batch
+// and row, or the byte offset where it knows it.
+//
+// Use Next and Row for rows one at a time, or NextBatch and Batch for
+// Arrow record batches. A Reader is not safe for concurrent use.
+type Reader struct {
+	format  Format
+	schema  Schema
+	aschema *arrow.Schema
+	src     batchSource
+	closer  io.Closer
+	nrows   int64
+
+	rec      arrow.RecordBatch
+	cols     []colAccess
+	batch    int   // index of rec, from 0
+	first    int64 // file row number of rec's first row
+	cur      int   // current row in rec, -1 before the first
+	consumed int64 // rows of batches before rec
+
+	err    error
+	done   bool
+	closed bool
+}
+
+// Open opens a dataset file, detecting its format from its magic bytes.
+// Close closes the file.
+func Open(path string) (*Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	r, err := NewReader(f, st.Size())
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w (%s)", err, path)
+	}
+	r.closer = f
+	return r, nil
+}
+
+// NewReader reads a dataset file of size bytes from ra, detecting its
+// format from its magic bytes.
+func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
+	head := make([]byte, min(size, 8))
+	if _, err := ra.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("dataset: reading the file's first bytes: %w", err)
+	}
+	tail := make([]byte, min(size, 12))
+	if _, err := ra.ReadAt(tail, size-int64(len(tail))); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("dataset: reading the file's last bytes: %w", err)
+	}
+	f, err := DetectFormat(head, tail)
+	if err != nil {
+		return nil, err
+	}
+	sr := io.NewSectionReader(ra, 0, size)
+	var src batchSource
+	var as *arrow.Schema
+	var nrows int64 = -1
+	err = guard(func() error {
+		switch f {
+		case FormatArrowStream:
+			s, err := newStreamSource(sr, size)
+			if err != nil {
+				return err
+			}
+			src, as = s, s.r.Schema()
+		case FormatArrowFile:
+			fr, err := ipc.NewFileReader(sr, ipc.WithAllocator(limitAllocator{}),
+				ipc.WithMetadataSizeLimit(maxMetadata), ipc.WithBodySizeLimit(size))
+			if err != nil {
+				return fmt.Errorf("%w: Arrow file: %v", ErrCorrupt, err)
+			}
+			src, as = &fileSource{r: fr, n: fr.NumRecords()}, fr.Schema()
+		case FormatParquet:
+			ps, err := newParquetSource(sr)
+			if err != nil {
+				return err
+			}
+			src, as, nrows = ps, ps.schema, ps.rows
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return newReader(f, src, as, nrows)
+}
+
+// NewStreamReader reads an Arrow IPC stream from r, front to back, without
+// needing random access (an upload in progress, a pipe). Arrow files and
+// Parquet need NewReader or Open.
+func NewStreamReader(r io.Reader) (*Reader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(8)
+	switch {
+	case len(head) == 0:
+		return nil, fmt.Errorf("%w: empty input", ErrUnknownFormat)
+	case bytes.HasPrefix(head, arrowFileMagic):
+		return nil, fmt.Errorf("%w: this is an Arrow IPC file, which needs random access: use Open or NewReader", ErrUnknownFormat)
+	case bytes.HasPrefix(head, parquetMagic):
+		return nil, fmt.Errorf("%w: this is a Parquet file, which needs random access: use Open or NewReader", ErrUnknownFormat)
+	case !bytes.HasPrefix(head, arrowStreamStart):
+		return nil, fmt.Errorf("%w: first bytes %x: expected an Arrow IPC stream (ffffffff)", ErrUnknownFormat, head)
+	}
+	var s *streamSource
+	err := guard(func() error {
+		var err error
+		s, err = newStreamSource(br, -1)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return newReader(FormatArrowStream, s, s.r.Schema(), -1)
+}
+
+func newReader(f Format, src batchSource, as *arrow.Schema, nrows int64) (*Reader, error) {
+	s, err := SchemaFromArrow(as)
+	if err != nil {
+		src.close()
+		return nil, err
+	}
+	return &Reader{format: f, schema: s, aschema: as, src: src, nrows: nrows, batch: -1, cur: -1}, nil
+}
+
+// guard runs f, turning a panic inside the Arrow or Parquet libraries (a
+// corrupt file can reach code that indexes without checking) into an error
+// wrapping ErrCorrupt.
+func guard(f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if e, ok := p.(allocLimitError); ok {
+				err = fmt.Errorf("%w: it asks for %v", ErrCorrupt, e)
+				return
+			}
+			err = fmt.Errorf("%w: %v", ErrCorrupt, p)
+		}
+	}()
+	return f()
+}
+
+// Format returns the file's format.
+func (r *Reader) Format() Format { return r.format }
+
+// Schema returns the Meadow schema stored in the file.
+func (r *Reader) Schema() Schema { return r.schema }
+
+// ArrowSchema returns the file's Arrow schema.
+func (r *Reader) ArrowSchema() *arrow.Schema { return r.aschema }
+
+// Metadata returns the file's schema metadata: the meadow.* keys and any a
+// writer added with WithMetadata.
+func (r *Reader) Metadata() map[string]string { return r.aschema.Metadata().ToMap() }
+
+// NumRows returns the number of rows the file's metadata states (Parquet),
+// or -1 where the format does not state it up front (Arrow IPC).
+func (r *Reader) NumRows() int64 { return r.nrows }
+
+// Err returns the error that stopped Next or NextBatch, or nil at a clean
+// end of file.
+func (r *Reader) Err() error { return r.err }
+
+// Close releases the current batch and closes the file if Open opened it.
+func (r *Reader) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	r.release()
+	err := r.src.close()
+	if r.closer != nil {
+		if cerr := r.closer.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+func (r *Reader) release() {
+	if r.rec != nil {
+		r.rec.Release()
+		r.rec = nil
+	}
+}
+
+// NextBatch advances to the next record batch, skipping any rows of the
+// current one not yet read, and reports whether there is one. After it, Next
+// moves to the batch's first row. At the end, or on error, it returns
+// false; Err tells which.
+func (r *Reader) NextBatch() bool {
+	if r.done || r.closed {
+		return false
+	}
+	if r.rec != nil {
+		r.consumed += r.rec.NumRows()
+	}
+	r.release()
+	for {
+		var rec arrow.RecordBatch
+		err := guard(func() error {
+			var err error
+			rec, err = r.src.next()
+			return err
+		})
+		if err != nil {
+			r.fail(fmt.Errorf("%w: batch %d (%s, from row %d): %v", ErrCorrupt, r.batch+1, r.src.where(), r.consumed, trimCorrupt(err)))
+			return false
+		}
+		if rec == nil {
+			r.done = true
+			return false
+		}
+		r.batch++
+		if rec.NumRows() == 0 {
+			rec.Release()
+			continue
+		}
+		r.rec, r.first, r.cur = rec, r.consumed, -1
+		if err := r.checkBatch(); err != nil {
+			r.fail(err)
+			return false
+		}
+		return true
+	}
+}
+
+func (r *Reader) fail(err error) {
+	r.err = err
+	r.done = true
+	r.release()
+}
+
+// trimCorrupt drops a leading ErrCorrupt message from err's text, where it
+// is about to be wrapped again with more context.
+func trimCorrupt(err error) string {
+	return strings.TrimPrefix(err.Error(), ErrCorrupt.Error()+": ")
+}
+
+// Batch returns the current record batch (nil before the first NextBatch or
+// Next). It stays valid until the next call of NextBatch, Next past its
+// end, or Close; Retain it to keep it longer.
+func (r *Reader) Batch() arrow.RecordBatch { return r.rec }
+
+// BatchIndex returns the index of the current batch in the file, from 0.
+func (r *Reader) BatchIndex() int { return r.batch }
+
+// Next advances to the next row and reports whether there is one. It checks
+// the row's strings are valid UTF-8 (the rest was checked for its whole
+// batch). At the end, or on error, it returns false; Err tells which.
+func (r *Reader) Next() bool {
+	for r.rec == nil || r.cur+1 >= int(r.rec.NumRows()) {
+		if !r.NextBatch() {
+			return false
+		}
+	}
+	r.cur++
+	if err := r.checkUTF8(r.cur); err != nil {
+		r.fail(err)
+		return false
+	}
+	return true
+}
+
+// RowNumber returns the current row's number in file order, from 0.
+func (r *Reader) RowNumber() int64 { return r.first + int64(r.cur) }
+
+// Row returns a copy of the current row: the caller owns it.
+func (r *Reader) Row() Row {
+	if r.rec == nil || r.cur < 0 {
+		return nil
+	}
+	row := make(Row, len(r.cols))
+	for j := range r.cols {
+		row[j] = r.cols[j].value(r.cur)
+	}
+	return row
+}
+
+// colAccess is one column of the current batch, by its concrete type.
+type colAccess struct {
+	col  *Column
+	arr  arrow.Array
+	str  *array.String
+	i64  *array.Int64
+	bin  *array.Binary
+	list *array.List
+	u32  []uint32
+	i32  []int32
+	u64  []uint64
+}
+
+func (c *colAccess) value(i int) any {
+	if c.arr.IsNull(i) {
+		return nil
+	}
+	switch c.col.Type {
+	case TypeString:
+		return strings.Clone(c.str.Value(i))
+	case TypeInt64:
+		return c.i64.Value(i)
+	case TypeBytes:
+		return append([]byte{}, c.bin.Value(i)...)
+	case TypeUint32List:
+		s, e := c.list.ValueOffsets(i)
+		return append([]uint32{}, c.u32[s:e]...)
+	case TypeInt32List:
+		s, e := c.list.ValueOffsets(i)
+		return append([]int32{}, c.i32[s:e]...)
+	case TypeUint64List:
+		s, e := c.list.ValueOffsets(i)
+		return append([]uint64{}, c.u64[s:e]...)
+	}
+	return nil
+}
+
+// checkBatch checks the structure of the current batch and the nulls in
+// it, and sets up the column accessors.
+func (r *Reader) checkBatch() error {
+	rec := r.rec
+	where := func() string {
+		return fmt.Sprintf("batch %d (%s, rows %d to %d)", r.batch, r.src.where(), r.first, r.first+rec.NumRows()-1)
+	}
+	if int(rec.NumCols()) != len(r.schema.Columns) {
+		return fmt.Errorf("%w: %s: %d columns: expected %d", ErrCorrupt, where(), rec.NumCols(), len(r.schema.Columns))
+	}
+	if r.cols == nil {
+		r.cols = make([]colAccess, len(r.schema.Columns))
+	}
+	return guard(func() error {
+		for j := range r.schema.Columns {
+			c := &r.schema.Columns[j]
+			arr := rec.Column(j)
+			if !typeMatches(c.Type, arr.DataType()) {
+				return fmt.Errorf("%w: %s, column %q: Arrow type %s: expected %s", ErrSchemaMismatch, where(), c.Name, arr.DataType(), mustArrowType(c.Type))
+			}
+			if err := array.ValidateFull(arr); err != nil {
+				return fmt.Errorf("%w: %s, column %q: %v", ErrCorrupt, where(), c.Name, err)
+			}
+			if arr.Len() != int(rec.NumRows()) {
+				return fmt.Errorf("%w: %s, column %q: %d values: expected %d", ErrCorrupt, where(), c.Name, arr.Len(), rec.NumRows())
+			}
+			if !c.Nullable && arr.NullN() > 0 {
+				for i := 0; i < arr.Len(); i++ {
+					if arr.IsNull(i) {
+						return &RowError{Row: r.first + int64(i), Column: c.Name, Err: fmt.Errorf("%w: null in a column that is not nullable", ErrInvalidRow)}
+					}
+				}
+			}
+			a := colAccess{col: c, arr: arr}
+			switch c.Type {
+			case TypeString:
+				a.str = arr.(*array.String)
+			case TypeInt64:
+				a.i64 = arr.(*array.Int64)
+			case TypeBytes:
+				a.bin = arr.(*array.Binary)
+			default:
+				a.list = arr.(*array.List)
+				vals := a.list.ListValues()
+				if vals.NullN() > 0 {
+					for i := 0; i < arr.Len(); i++ {
+						s, e := a.list.ValueOffsets(i)
+						for k := s; k < e; k++ {
+							if vals.IsNull(int(k)) {
+								return &RowError{Row: r.first + int64(i), Column: c.Name, Err: fmt.Errorf("%w: null list element at index %d", ErrInvalidRow, k-s)}
+							}
+						}
+					}
+				}
+				switch v := vals.(type) {
+				case *array.Uint32:
+					a.u32 = v.Uint32Values()
+				case *array.Int32:
+					a.i32 = v.Int32Values()
+				case *array.Uint64:
+					a.u64 = v.Uint64Values()
+				}
+			}
+			r.cols[j] = a
+		}
+		return nil
+	})
+}
+
+// checkUTF8 checks that row i of the current batch has valid UTF-8 in its
+// string columns.
+func (r *Reader) checkUTF8(i int) error {
+	for j := range r.cols {
+		c := &r.cols[j]
+		if c.str != nil && !c.arr.IsNull(i) && !utf8.ValidString(c.str.Value(i)) {
+			return &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: invalid UTF-8", ErrInvalidRow)}
+		}
+	}
+	return nil
+}
+
+// appendCanonicalAt appends the canonical encoding of row i of the current
+// batch, read straight from the Arrow buffers without building a Row.
+func (r *Reader) appendCanonicalAt(dst []byte, nc, i int) ([]byte, error) {
+	dst = appendHead(dst, majorArray, uint64(nc))
+	for j := 0; j < nc; j++ {
+		c := &r.cols[j]
+		if c.arr.IsNull(i) {
+			dst = append(dst, cborNull)
+			continue
+		}
+		switch c.col.Type {
+		case TypeString:
+			var ok bool
+			if dst, ok = appendText(dst, c.str.Value(i)); !ok {
+				return dst, &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: invalid UTF-8", ErrInvalidRow)}
+			}
+		case TypeInt64:
+			dst = appendInt(dst, c.i64.Value(i))
+		case TypeBytes:
+			v := c.bin.Value(i)
+			dst = appendHead(dst, majorBytes, uint64(len(v)))
+			dst = append(dst, v...)
+		case TypeUint32List:
+			s, e := c.list.ValueOffsets(i)
+			dst = appendHead(dst, majorArray, uint64(e-s))
+			for _, x := range c.u32[s:e] {
+				dst = appendHead(dst, majorUint, uint64(x))
+			}
+		case TypeInt32List:
+			s, e := c.list.ValueOffsets(i)
+			dst = appendHead(dst, majorArray, uint64(e-s))
+			for _, x := range c.i32[s:e] {
+				dst = appendInt(dst, int64(x))
+			}
+		case TypeUint64List:
+			s, e := c.list.ValueOffsets(i)
+			dst = appendHead(dst, majorArray, uint64(e-s))
+			for _, x := range c.u64[s:e] {
+				dst = appendHead(dst, majorUint, x)
+			}
+		}
+	}
+	return dst, nil
+}
+
+// hashBatch writes the row hashes of the whole current batch to out, two
+// rows at a time, and moves the cursor past the batch.
+func (r *Reader) hashBatch(out []Hash, bufA, bufB *[]byte) error {
+	nc := numContent(&r.schema)
+	n := int(r.rec.NumRows())
+	i := 0
+	for ; i+1 < n; i += 2 {
+		a, err := r.appendCanonicalAt((*bufA)[:0], nc, i)
+		*bufA = a
+		if err != nil {
+			return err
+		}
+		b, err := r.appendCanonicalAt((*bufB)[:0], nc, i+1)
+		*bufB = b
+		if err != nil {
+			return err
+		}
+		out[i], out[i+1] = sum256x2(a, b)
+	}
+	if i < n {
+		a, err := r.appendCanonicalAt((*bufA)[:0], nc, i)
+		*bufA = a
+		if err != nil {
+			return err
+		}
+		out[i] = sum256(a)
+	}
+	r.cur = n - 1
+	return nil
+}
+
+// streamSource reads an Arrow IPC stream.
+type streamSource struct {
+	r   *ipc.Reader
+	cr  *countReader
+	off int64 // offset of the batch just read
+}
+
+// countReader counts the bytes read through it.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func newStreamSource(rd io.Reader, size int64) (*streamSource, error) {
+	cr := &countReader{r: rd}
+	opts := []ipc.Option{ipc.WithAllocator(limitAllocator{}), ipc.WithMetadataSizeLimit(maxMetadata)}
+	if size >= 0 {
+		opts = append(opts, ipc.WithBodySizeLimit(size))
+	}
+	r, err := ipc.NewReader(cr, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: Arrow stream schema: %v", ErrCorrupt, err)
+	}
+	return &streamSource{r: r, cr: cr}, nil
+}
+
+func (s *streamSource) next() (arrow.RecordBatch, error) {
+	s.off = s.cr.n
+	if !s.r.Next() {
+		if err := s.r.Err(); err != nil {
+			return nil, err
+		}
+		return nil, nil
+	}
+	rec := s.r.RecordBatch()
+	rec.Retain()
+	return rec, nil
+}
+
+func (s *streamSource) where() string { return fmt.Sprintf("byte offset %d", s.off) }
+
+func (s *streamSource) close() error {
+	s.r.Release()
+	return nil
+}
+
+// fileSource reads an Arrow IPC file's batches in order.
+type fileSource struct {
+	r *ipc.FileReader
+	i int
+	n int
+}
+
+func (s *fileSource) next() (arrow.RecordBatch, error) {
+	if s.i >= s.n {
+		return nil, nil
+	}
+	rec, err := s.r.RecordBatchAt(s.i)
+	s.i++
+	return rec, err
+}
+
+func (s *fileSource) where() string {
+	return fmt.Sprintf("footer block %d of %d", s.i-1, s.n)
+}
+
+func (s *fileSource) close() error { return s.r.Close() }
+
+// parquetSource reads a Parquet file's rows as record batches.
+type parquetSource struct {
+	f      *file.Reader
+	rr     pqarrow.RecordReader
+	schema *arrow.Schema
+	rows   int64
+	read   int64
+	start  int64 // file row of the batch just read
+}
+
+func newParquetSource(ra parquet.ReaderAtSeeker) (*parquetSource, error) {
+	props := parquet.NewReaderProperties(limitAllocator{})
+	props.BufferedStreamEnabled = true
+	props.BufferSize = 1 << 20
+	f, err := file.NewParquetReader(ra, file.WithReadProps(props))
+	if err != nil {
+		return nil, fmt.Errorf("%w: Parquet footer: %v", ErrCorrupt, err)
+	}
+	fr, err := pqarrow.NewFileReader(f, pqarrow.ArrowReadProperties{BatchSize: DefaultBatchRows}, limitAllocator{})
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: Parquet schema: %v", ErrCorrupt, err)
+	}
+	as, err := fr.Schema()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: Parquet schema: %v", ErrCorrupt, err)
+	}
+	rr, err := fr.GetRecordReader(context.Background(), nil, nil)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: Parquet columns: %v", ErrCorrupt, err)
+	}
+	return &parquetSource{f: f, rr: rr, schema: as, rows: f.NumRows()}, nil
+}
+
+func (s *parquetSource) next() (arrow.RecordBatch, error) {
+	s.start = s.read
+	if !s.rr.Next() {
+		if err := s.rr.Err(); err != nil && !errors.Is(err, io.EOF) {
+			return nil, err
+		}
+		if s.read != s.rows {
+			return nil, fmt.Errorf("%w: %d rows read: the footer says %d", ErrCorrupt, s.read, s.rows)
+		}
+		return nil, nil
+	}
+	rec := s.rr.RecordBatch()
+	rec.Retain()
+	s.read += rec.NumRows()
+	return rec, nil
+}
+
+func (s *parquetSource) where() string {
+	return fmt.Sprintf("Parquet rows from %d of %d", s.start, s.rows)
+}
+
+func (s *parquetSource) close() error {
+	s.rr.Release()
+	return s.f.Close()
+}

@@ -1,0 +1,14 @@
+//go:build !amd64 || purego
+
+package dataset
+
+// haveBlocks is false: without SHA-NI every hash goes through crypto/sha256.
+const haveBlocks = false
+
+// blocks is never called when haveBlocks is false.
+func blocks(st *[8]uint32, p []byte) { panic("dataset: no SHA-256 block function on this platform") }
+
+// blocks2 is never called when haveBlocks is false.
+func blocks2(st0, st1 *[8]uint32, p0, p1 []byte) {
+	panic("dataset: no SHA-256 block function on this platform")
+}
