@@ -188,11 +188,8 @@ func Settle(in SettleInput) (SettleOutput, error) {
 // once, sorted by account, and sums the units. It returns the list, the
 // total units and how many accounts have units.
 func settleEntries(in SettleInput) ([]settleEntry, uint64, int, error) {
-	entries := make([]settleEntry, 0, len(in.Balances)+len(in.Units))
-	for a, b := range in.Balances {
-		entries = append(entries, settleEntry{account: a, hasPrev: true, units: in.Units[a], prev: b})
-	}
 	var total, carry uint64
+	var fresh []settleEntry // accounts with units and no balance yet
 	workers := 0
 	for a, u := range in.Units {
 		if u == 0 {
@@ -203,13 +200,18 @@ func settleEntries(in SettleInput) ([]settleEntry, uint64, int, error) {
 		total, c = bits.Add64(total, u, 0)
 		carry |= c
 		if _, ok := in.Balances[a]; !ok {
-			entries = append(entries, settleEntry{account: a, units: u})
+			fresh = append(fresh, settleEntry{account: a, units: u})
 		}
 	}
 	if carry != 0 {
 		return nil, 0, 0, fmt.Errorf("%w: total work units of epoch %d exceed 2^64-1", ErrOverflow, in.Epoch)
 	}
-	entries = bucketSort(entries,
+	entries := make([]settleEntry, 0, len(in.Balances)+len(fresh))
+	for a, b := range in.Balances {
+		entries = append(entries, settleEntry{account: a, hasPrev: true, units: in.Units[a], prev: b})
+	}
+	entries = append(entries, fresh...)
+	bucketSort(entries,
 		func(e *settleEntry) uint16 { return uint16(e.account[0])<<8 | uint16(e.account[1]) },
 		func(x, y settleEntry) int { return compareAddress(x.account, y.account) })
 	return entries, total, workers, nil

@@ -138,7 +138,7 @@ func BuildTree(leaves []Leaf) (*Tree, error) {
 	for i := range order {
 		order[i] = uint32(i)
 	}
-	order = bucketSort(order,
+	bucketSort(order,
 		func(i *uint32) uint16 { return uint16(hashes[*i][0])<<8 | uint16(hashes[*i][1]) },
 		func(a, b uint32) int { return bytes.Compare(hashes[a][:], hashes[b][:]) })
 	t := &Tree{nodes: make([][32]byte, 2*n-1), accounts: make([]treeAccount, n)}
@@ -150,7 +150,7 @@ func BuildTree(leaves []Leaf) (*Tree, error) {
 	}
 	hashes = nil
 
-	t.accounts = bucketSort(t.accounts,
+	bucketSort(t.accounts,
 		func(a *treeAccount) uint16 { return uint16(a.account[0])<<8 | uint16(a.account[1]) },
 		func(a, b treeAccount) int { return compareAddress(a.account, b.account) })
 	for i := 1; i < n; i++ {
