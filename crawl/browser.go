@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -151,9 +152,12 @@ func startBrowser(cfg Config, dial DialFunc, logger *slog.Logger) (*browser, err
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelBctx := chromedp.NewContext(actx, chromedp.WithLogf(b.logf), chromedp.WithErrorf(b.logf))
 	b.bctx, b.cancelBctx, b.cancelAlloc = bctx, cancelBctx, cancelAlloc
-	startCtx, cancel := context.WithTimeout(bctx, 60*time.Second)
-	defer cancel()
-	if err := chromedp.Do(startCtx); err != nil {
+	// The browser lives as long as the context of its first action, so
+	// the start runs on bctx itself; a timer bounds it instead.
+	startTimer := time.AfterFunc(60*time.Second, cancelBctx)
+	err = chromedp.Do(bctx)
+	startTimer.Stop()
+	if err != nil {
 		b.close()
 		return nil, fmt.Errorf("crawl: start chromium %s: %w", path, err)
 	}
@@ -219,8 +223,10 @@ type pageWatch struct {
 	perReq    map[network.RequestID]int64
 	total     int64
 	tooLarge  string
+	blocked   *Refusal // why gate stopped a hop of the navigation
 	idle      chan struct{}
 	idleFired bool
+	gate      func(*fetch.EventRequestPaused)
 }
 
 func (w *pageWatch) event(ev any) {
@@ -257,6 +263,9 @@ func (w *pageWatch) event(ev any) {
 		n := int64(ev.EncodedDataLength)
 		w.total += n - w.perReq[ev.RequestID]
 		w.perReq[ev.RequestID] = n
+	case *fetch.EventRequestPaused:
+		// The gate runs commands, which a listener must not: hand it off.
+		go w.gate(ev)
 	case *page.EventLifecycleEvent:
 		if string(ev.FrameID) == w.frame && ev.Name == "networkIdle" && string(ev.LoaderID) == w.loader && w.loader != "" && !w.idleFired {
 			w.idleFired = true
@@ -292,7 +301,16 @@ func (b *browser) render(ctx context.Context, u *url.URL, c *Crawler) (*fetched,
 	}
 	w.mu.Lock()
 	w.frame = string(chromedp.FromContext(tctx).Target.TargetID)
+	w.gate = func(ev *fetch.EventRequestPaused) { b.gate(tctx, w, ev, c) }
 	w.mu.Unlock()
+	// Pause every document request, so that each hop of the navigation
+	// (redirects included) is checked against the policy and robots.txt
+	// before Chromium asks the proxy for it.
+	if _, err := chromedp.Call(tctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
+		{URLPattern: "*", ResourceType: network.ResourceTypeDocument},
+	}}); err != nil {
+		return nil, b.loadError(ctx, w, err)
+	}
 
 	f := &fetched{}
 	defer func() {
@@ -338,17 +356,9 @@ func (b *browser) render(ctx context.Context, u *url.URL, c *Crawler) (*fetched,
 		f.contentType = resp.MimeType
 	}
 	if final.String() != u.String() {
-		// Chromium followed redirects through the proxy (which checked
-		// every address); robots.txt of where it landed still applies.
-		if err := c.cfg.Policy.CheckURL(final); err != nil {
-			return f, err
-		}
-		rb, _, err := c.robots.get(ctx, final, false)
-		if err != nil {
-			return f, err
-		}
-		if !rb.Allowed(final.RequestURI()) {
-			return f, refuse(ReasonRobots, "redirect to %s: robots.txt disallows it for %s", final.Redacted(), RobotsToken)
+		// The gate checked every hop; this only backs it up.
+		if rf := c.checkHop(ctx, final.String()); rf != nil {
+			return f, rf
 		}
 	}
 	if f.status == 429 || f.status >= 500 {
@@ -387,11 +397,37 @@ func (b *browser) render(ctx context.Context, u *url.URL, c *Crawler) (*fetched,
 	return f, nil
 }
 
+// gate lets a paused document request of the main frame go on if the
+// policy and robots.txt allow its URL, and fails it otherwise; documents of
+// other frames (iframes) go on, as sub-resources do, checked by the proxy.
+func (b *browser) gate(tctx context.Context, w *pageWatch, ev *fetch.EventRequestPaused, c *Crawler) {
+	w.mu.Lock()
+	main := string(ev.FrameID) == w.frame
+	w.mu.Unlock()
+	var why *Refusal
+	if main && ev.Request != nil {
+		why = c.checkHop(tctx, ev.Request.URL)
+	}
+	if why == nil {
+		chromedp.Call(tctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+		return
+	}
+	w.mu.Lock()
+	if w.blocked == nil {
+		w.blocked = why
+	}
+	w.mu.Unlock()
+	chromedp.Call(tctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient})
+}
+
 // loadError turns a failed navigation into a refusal.
 func (b *browser) loadError(ctx context.Context, w *pageWatch, err error) error {
 	w.mu.Lock()
-	tooLarge, docURL := w.tooLarge, w.docURL
+	tooLarge, docURL, blocked := w.tooLarge, w.docURL, w.blocked
 	w.mu.Unlock()
+	if blocked != nil {
+		return blocked
+	}
 	if tooLarge != "" {
 		return refuse(ReasonTooLarge, "%s", tooLarge)
 	}

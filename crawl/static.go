@@ -61,6 +61,26 @@ func (c *Crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
+// checkHop checks a redirect target of the rendered path: the policy's URL
+// checks and robots.txt (the proxy checks the addresses).
+func (c *Crawler) checkHop(ctx context.Context, raw string) *Refusal {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return refuse(ReasonScheme, "%q is not a valid URL", raw)
+	}
+	if err := c.cfg.Policy.CheckURL(u); err != nil {
+		return AsRefusal(err)
+	}
+	rb, _, err := c.robots.get(ctx, u, false)
+	if err != nil {
+		return toRefusal(ctx, err)
+	}
+	if !rb.Allowed(u.RequestURI()) {
+		return refuse(ReasonRobots, "redirect to %s: robots.txt disallows it for %s", u.Redacted(), RobotsToken)
+	}
+	return nil
+}
+
 // fetchStatic gets one URL with colly.
 func (c *Crawler) fetchStatic(ctx context.Context, u *url.URL) (*fetched, error) {
 	sink := &fetchSink{max: c.cfg.MaxBodyBytes}
