@@ -89,8 +89,10 @@ type settleEntry struct {
 //
 // Amounts are fixed-width uint256 arithmetic internally; an amount that is nil,
 // negative or 2^256 or more is an error naming the account, as is a
-// cumulative balance or a total overflowing 256 bits, or the units
-// overflowing 64 bits.
+// cumulative balance or a total overflowing 256 bits, the units overflowing
+// 64 bits, or the MEADOW owed (all balances plus the carry) passing
+// Params.Cap. Settle does not recompute the emission: the caller passes
+// Emission's result.
 func Settle(in SettleInput) (SettleOutput, error) {
 	if err := in.Params.Validate(); err != nil {
 		return SettleOutput{}, err
@@ -178,6 +180,13 @@ func Settle(in SettleInput) (SettleOutput, error) {
 		// Each share is floor(pool*u/T), so their sum cannot pass the pool.
 		panic("rewards: settlement paid more than its pool")
 	}
+	// Every MEADOW unit owed or carried was emitted, so together they can
+	// never pass the cap; more means the balances or the emissions fed in
+	// are wrong, and a root built from them must not reach the chain.
+	if owed, over := cumMeadow.add(carryMeadow); over || owed.big().Cmp(in.Params.Cap) > 0 {
+		return SettleOutput{}, fmt.Errorf("%w: cumulative MEADOW balances %s plus carry %s exceed cap %s",
+			ErrOutOfRange, cumMeadow.big(), carryMeadow.big(), in.Params.Cap)
+	}
 	out.Carry = Balance{Meadow: carryMeadow.big(), Stable: carryStable.big()}
 	out.Paid = Balance{Meadow: paidMeadow.big(), Stable: paidStable.big()}
 	out.Cumulative = Balance{Meadow: cumMeadow.big(), Stable: cumStable.big()}
@@ -188,7 +197,7 @@ func Settle(in SettleInput) (SettleOutput, error) {
 // once, sorted by account, and sums the units. It returns the list, the
 // total units and how many accounts have units.
 func settleEntries(in SettleInput) ([]settleEntry, uint64, int, error) {
-	var total, carry uint64
+	var total, overflow uint64
 	var fresh []settleEntry // accounts with units and no balance yet
 	workers := 0
 	for a, u := range in.Units {
@@ -198,12 +207,12 @@ func settleEntries(in SettleInput) ([]settleEntry, uint64, int, error) {
 		workers++
 		var c uint64
 		total, c = bits.Add64(total, u, 0)
-		carry |= c
+		overflow |= c
 		if _, ok := in.Balances[a]; !ok {
 			fresh = append(fresh, settleEntry{account: a, units: u})
 		}
 	}
-	if carry != 0 {
+	if overflow != 0 {
 		return nil, 0, 0, fmt.Errorf("%w: total work units of epoch %d exceed 2^64-1", ErrOverflow, in.Epoch)
 	}
 	entries := make([]settleEntry, 0, len(in.Balances)+len(fresh))

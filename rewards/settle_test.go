@@ -219,8 +219,16 @@ func TestSettleErrors(t *testing.T) {
 		{name: "units overflow", modify: func(in *SettleInput) { in.Units[addr(2)] = ^uint64(0) }, want: ErrOverflow},
 		{name: "balance overflows", modify: func(in *SettleInput) { in.Balances[addr(1)] = Balance{Meadow: maxU256, Stable: big.NewInt(0)} }, want: ErrOverflow, wantMsg: addr(1).String()},
 		{name: "sum of balances overflows", modify: func(in *SettleInput) {
-			in.Balances[addr(5)] = Balance{Meadow: maxU256, Stable: big.NewInt(0)}
+			in.Balances[addr(5)] = Balance{Meadow: big.NewInt(0), Stable: maxU256}
 		}, want: ErrOverflow},
+		{name: "balances past the cap", modify: func(in *SettleInput) {
+			in.Balances[addr(5)] = Balance{Meadow: in.Params.Cap, Stable: big.NewInt(0)}
+		}, want: ErrOutOfRange, wantMsg: "cap"},
+		{name: "carry past the cap", modify: func(in *SettleInput) {
+			in.Units = nil
+			in.Balances = nil
+			in.Carry.Meadow = new(big.Int).Sub(in.Params.Cap, big.NewInt(5))
+		}, want: ErrOutOfRange, wantMsg: "cap"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,7 +275,7 @@ func randSettleInput(r *rand.Rand, accounts int) SettleInput {
 		a[10] = byte(r.Uint32())
 		switch r.IntN(3) {
 		case 0:
-			in.Balances[a] = Balance{Meadow: new(big.Int).Lsh(big.NewInt(r.Int64N(1<<40)), uint(r.IntN(60))), Stable: big.NewInt(r.Int64N(1 << 40))}
+			in.Balances[a] = Balance{Meadow: new(big.Int).Lsh(big.NewInt(r.Int64N(1<<40)), uint(r.IntN(40))), Stable: new(big.Int).Lsh(big.NewInt(r.Int64N(1<<40)), uint(r.IntN(200)))}
 		case 1:
 			in.Units[a] = r.Uint64N(1 << uint(r.IntN(40)+1))
 		default:
@@ -363,7 +371,7 @@ func settleInput1M(tb testing.TB) SettleInput {
 			v := r.Uint32()
 			a[j], a[j+1], a[j+2], a[j+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
 		}
-		in.Balances[a] = Balance{Meadow: new(big.Int).Lsh(big.NewInt(r.Int64N(1<<40)), 30), Stable: big.NewInt(r.Int64N(1 << 40))}
+		in.Balances[a] = Balance{Meadow: new(big.Int).Lsh(big.NewInt(r.Int64N(1<<40)), 27), Stable: big.NewInt(r.Int64N(1 << 40))}
 		in.Units[a] = r.Uint64N(10_000) + 1
 	}
 	return in
