@@ -59,5 +59,10 @@ contracts-check:
 vectors:
 	$(GO) run ./dataset/internal/genvectors -out dataset/testdata
 
+# CUDA kernels to PTX (compute/cuda/*.ptx, committed and embedded). Needs
+# nvcc; see compute/cuda/ptx.sh for PTX_ARCH and PTX_ISA.
+ptx:
+	compute/cuda/ptx.sh
+
 clean:
 	rm -rf bin out

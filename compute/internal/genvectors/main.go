@@ -1,0 +1,100 @@
+// Command genvectors writes the compute kernels' golden vectors and the seed
+// corpus of the safetensors fuzz target:
+//
+//	go run ./compute/internal/genvectors -out compute/testdata
+//
+// The vectors come from the CPU reference implementations; the tests check
+// that the CPU (always) and the GPU (where there is one) reproduce them.
+// Regenerate only when a kernel's definition changes on purpose, and say so
+// in compute/DESIGN.md: every node's output changes with it.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/compute"
+	"github.com/meadow-net/meadow/compute/internal/golden"
+)
+
+func main() {
+	out := flag.String("out", "compute/testdata", "directory to write into")
+	flag.Parse()
+	if err := run(*out); err != nil {
+		fmt.Fprintln(os.Stderr, "genvectors:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir string) error {
+	ctx := context.Background()
+	texts := golden.Texts()
+	var g golden.File
+	g.Texts = golden.EncodeTexts(texts)
+	for _, p := range golden.MinHashParams() {
+		cfg, err := compute.NewMinHashConfig(&p)
+		if err != nil {
+			return err
+		}
+		sigs, bands, err := compute.MinHashCPU(ctx, &cfg, texts)
+		if err != nil {
+			return err
+		}
+		g.MinHash = append(g.MinHash, golden.MinHashSet{Params: p, Signatures: sigs, Bands: bands})
+	}
+	m, err := compute.BuiltinModel(compute.DefaultModel)
+	if err != nil {
+		return err
+	}
+	vecs, err := compute.EmbedCPU(ctx, m, texts)
+	if err != nil {
+		return err
+	}
+	g.Embed = golden.EmbedSet{Model: m.Name, ModelSHA256: m.SHA256, Embeddings: vecs}
+	for _, enc := range compute.Encodings() {
+		k, err := compute.New(api.ComputeSpec{Kernel: api.KernelTokens, Tokens: &api.TokenParams{Encoding: enc}})
+		if err != nil {
+			return err
+		}
+		rows, err := k.Run(ctx, texts)
+		if err != nil {
+			return err
+		}
+		set := golden.TokenSet{Encoding: enc}
+		for _, r := range rows {
+			set.Counts = append(set.Counts, r[0].(int64))
+		}
+		g.Tokens = append(g.Tokens, set)
+	}
+	b, err := json.Marshal(g)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, golden.FileName), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("genvectors: wrote %s (%d texts)\n", filepath.Join(dir, golden.FileName), len(texts))
+
+	fuzzDir := filepath.Join(dir, "fuzz", "FuzzParseSafetensors")
+	if err := os.MkdirAll(fuzzDir, 0o755); err != nil {
+		return err
+	}
+	seeds, err := golden.FuzzSeeds()
+	if err != nil {
+		return err
+	}
+	for i, s := range seeds {
+		body := "go test fuzz v1\n[]byte(" + strconv.Quote(string(s)) + ")\n"
+		if err := os.WriteFile(filepath.Join(fuzzDir, fmt.Sprintf("seed-%02d", i)), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("genvectors: wrote %d fuzz seeds to %s\n", len(seeds), fuzzDir)
+	return nil
+}

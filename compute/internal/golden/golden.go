@@ -1,0 +1,155 @@
+// Package golden holds the layout and inputs of the compute kernels' golden
+// vectors (compute/testdata/golden.json), shared by the generator
+// (compute/internal/genvectors) and the tests.
+package golden
+
+import (
+	"encoding/binary"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/compute/safetensors"
+)
+
+// FileName is the golden vectors' file in compute/testdata.
+const FileName = "golden.json"
+
+// File is the golden vectors: each set holds one output per text, in order.
+type File struct {
+	Texts   []Text       `json:"texts"`
+	MinHash []MinHashSet `json:"minhash"`
+	Embed   EmbedSet     `json:"embed"`
+	Tokens  []TokenSet   `json:"tokens"`
+}
+
+// Text is one input. JSON strings must be UTF-8, so a text that is not is
+// stored as bytes (base64) instead.
+type Text struct {
+	Text  string `json:"text,omitempty"`
+	Bytes []byte `json:"bytes,omitempty"`
+}
+
+// MinHashSet is the minhash kernel's output for one parameter set.
+type MinHashSet struct {
+	Params     api.MinHashParams `json:"params"`
+	Signatures [][]uint32        `json:"signatures"`
+	Bands      [][]uint64        `json:"bands"`
+}
+
+// EmbedSet is the embed kernel's output with the built-in model.
+type EmbedSet struct {
+	Model       string    `json:"model"`
+	ModelSHA256 string    `json:"model_sha256"`
+	Embeddings  [][]int32 `json:"embeddings"`
+}
+
+// TokenSet is the tokens kernel's output for one encoding.
+type TokenSet struct {
+	Encoding string  `json:"encoding"`
+	Counts   []int64 `json:"counts"`
+}
+
+// EncodeTexts lays texts out for the file.
+func EncodeTexts(texts []string) []Text {
+	out := make([]Text, len(texts))
+	for i, t := range texts {
+		if utf8.ValidString(t) {
+			out[i].Text = t
+		} else {
+			out[i].Bytes = []byte(t)
+		}
+	}
+	return out
+}
+
+// DecodeTexts is the inverse of EncodeTexts.
+func DecodeTexts(ts []Text) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		if t.Bytes != nil {
+			out[i] = string(t.Bytes)
+		} else {
+			out[i] = t.Text
+		}
+	}
+	return out
+}
+
+// MinHashParams are the parameter sets the golden vectors cover.
+func MinHashParams() []api.MinHashParams {
+	return []api.MinHashParams{
+		{}, // defaults: word 3-shingles, 128 permutations, 32 bands
+		{Shingle: "char", Size: 5, Permutations: 256, Bands: 64},
+		{Shingle: "word", Size: 1, Permutations: 1024, Bands: 128},
+		{Shingle: "char", Size: 1, Permutations: 200, Bands: 8},
+	}
+}
+
+// Texts are the golden inputs: ordinary prose and the edge cases of each
+// kernel's definition.
+func Texts() []string {
+	long := strings.Repeat("the quick brown fox jumps over the lazy dog ", 300)
+	manyWords := strings.Repeat("w ", 9000) // more words than the embedding reads
+	return []string{
+		"",
+		" ",
+		"one",
+		"two words",
+		"exactly three words",
+		"The Quick Brown Fox jumps over the lazy dog.",
+		"the quick brown fox jumps over the lazy dog.",
+		"tabs\tand\nnewlines\r\nand  double  spaces",
+		"  leading and trailing spaces  ",
+		"Ünïcödé wörds: naïve café, 東京 の 天気, emoji 🙂🙃 and ﬁ ligatures",
+		"abcd",
+		"\x80\x81 invalid \xff utf-8 \xc3",
+		"Meadow turns idle home bandwidth and GPUs into AI training data. Home users run a small daemon; it fetches web pages and runs GPU jobs.",
+		"Meadow turns idle home bandwidth and GPUs into AI training data. Home users run a small daemon; it fetches web pages and runs GPU work.",
+		long,
+		manyWords,
+	}
+}
+
+// FuzzSeeds are the seed corpus of the safetensors fuzz target: a valid
+// small file and the ways a file goes wrong.
+func FuzzSeeds() ([][]byte, error) {
+	i32 := func(v ...int32) []byte {
+		b := make([]byte, 0, 4*len(v))
+		for _, x := range v {
+			b = binary.LittleEndian.AppendUint32(b, uint32(x))
+		}
+		return b
+	}
+	valid, err := safetensors.Encode(map[string]string{"arch": "meadow-embed-v1"}, []safetensors.Tensor{
+		{Name: "embed.weight", DType: "I8", Shape: []uint64{3, 2}, Data: []byte{1, 2, 3, 4, 5, 6}},
+		{Name: "l1.weight", DType: "I8", Shape: []uint64{2, 2}, Data: []byte{1, 0xff, 2, 0xfe}},
+		{Name: "l1.bias", DType: "I32", Shape: []uint64{2}, Data: i32(1, -1)},
+		{Name: "l1.shift", DType: "I32", Shape: []uint64{1}, Data: i32(1)},
+		{Name: "l2.weight", DType: "I8", Shape: []uint64{1, 2}, Data: []byte{3, 4}},
+		{Name: "l2.bias", DType: "I32", Shape: []uint64{1}, Data: i32(0)},
+		{Name: "l2.shift", DType: "I32", Shape: []uint64{1}, Data: i32(2)},
+	})
+	if err != nil {
+		return nil, err
+	}
+	frame := func(hdr string, data []byte) []byte {
+		b := binary.LittleEndian.AppendUint64(nil, uint64(len(hdr)))
+		return append(append(b, hdr...), data...)
+	}
+	return [][]byte{
+		valid,
+		valid[:len(valid)-3], // truncated data
+		valid[:20],           // truncated header
+		{1, 2, 3},            // shorter than the length
+		frame(`{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}`, make([]byte, 8)),
+		frame(`{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}`, make([]byte, 8)),                                                   // out of range
+		frame(`{"a":{"dtype":"I8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"I8","shape":[4],"data_offsets":[2,6]}}`, make([]byte, 6)), // overlap
+		frame(`{"a":{"dtype":"Q4","shape":[1],"data_offsets":[0,1]}}`, []byte{0}),                                                           // unknown dtype
+		frame(`{"a":{"dtype":"I8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"I8","shape":[1],"data_offsets":[1,2]}}`, []byte{0, 0}),    // duplicate
+		frame(`{"a":{"dtype":"I8","shape":[-1],"data_offsets":[0,1]}}`, []byte{0}),
+		frame(`{"a":`, nil), // bad JSON
+		frame(`{"__metadata__":{"arch":7}}`, nil),
+		frame(`[]`, nil),
+	}, nil
+}
