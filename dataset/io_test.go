@@ -24,7 +24,9 @@ func sampleComputeRows(tb testing.TB) (Schema, []Row) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	prov := func(i int) []any { return []any{"0x00000000000000000000000000000000000000a1", int64(1700000000000 + i), []byte{1, 2, 3}} }
+	prov := func(i int) []any {
+		return []any{"0x00000000000000000000000000000000000000a1", int64(1700000000000 + i), []byte{1, 2, 3}}
+	}
 	rows := []Row{
 		append(Row{[]byte{0xaa}, []uint32{1, 2, 4294967295}, []int32{-2147483648, 0, 2147483647}, []uint64{0, 18446744073709551615}, "café", int64(-9223372036854775808), []byte{}}, prov(0)...),
 		append(Row{[]byte{}, []uint32{}, nil, []uint64{}, nil, int64(9223372036854775807), nil}, prov(1)...),

@@ -262,6 +262,10 @@ func splitPoint(n int) int { return 1 << (bits.Len(uint(n-1)) - 1) }
 // given root, which the caller trusts (from a manifest, a chain, --root).
 // It follows RFC 9162, section 2.1.3.2. Errors wrap ErrInvalidProof, or
 // ErrRootMismatch when the proof was made against another root.
+//
+// As in RFC 6962, the root alone does not authenticate p.Size (a path can
+// fit trees of more than one size); a caller that holds a manifest should
+// also check p.Size against its total_rows.
 func CheckProof(p InclusionProof, root Hash) error {
 	if p.Version != ProofVersion {
 		return fmt.Errorf("%w: version %d: expected %d", ErrInvalidProof, p.Version, ProofVersion)

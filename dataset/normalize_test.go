@@ -23,4 +23,3 @@ func TestASCIIScanMatchesGeneric(t *testing.T) {
 		}
 	}
 }
-

@@ -1,0 +1,291 @@
+package dataset
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// VerifyOptions says what Verify compares a file with. With neither Root
+// nor Manifest set, Verify still reads and checks every row and reports the
+// root it computed.
+type VerifyOptions struct {
+	// Root is the root the file's rows must have (meadow verify --root).
+	Root *Hash
+
+	// Manifest, when set, gives the schema, row count and root the file
+	// must have (meadow verify --manifest): the dataset's when TaskID is
+	// empty, else those of the task blob named TaskID, whose blob SHA-256
+	// the file must also have.
+	Manifest *Manifest
+	TaskID   string
+
+	// Progress, when set, is called after each batch.
+	Progress func(Progress)
+}
+
+// Progress is how far a Verify or Proof has got.
+type Progress struct {
+	Rows      int64 // rows read so far
+	Batches   int   // batches read so far
+	TotalRows int64 // rows in the file if known in advance (Parquet, or a manifest), else -1
+	Elapsed   time.Duration
+}
+
+// Report is what Verify found.
+type Report struct {
+	Path     string
+	Format   Format
+	Schema   Schema
+	Metadata map[string]string // the file's schema metadata
+	Rows     int64
+	Batches  int
+	Root     Hash          // root over the file's row hashes, recomputed
+	Bytes    int64         // size of the file
+	SHA256   *Hash         // SHA-256 of the file, when a task's blob digest was compared
+	Duration time.Duration // wall time of the whole check
+	Checked  []string      // what matched, e.g. "manifest.root", "--root"
+}
+
+// Verify streams the dataset file at path, checks every row against the
+// file's schema, recomputes every row hash and the root over them, and
+// compares what opts asks for. It keeps 32 bytes per row (the hashes) and
+// about one batch of the file in memory.
+//
+// On success the report says what was checked. On failure the error wraps
+// ErrCorrupt, ErrInvalidRow (a *RowError naming the row and column),
+// ErrSchemaMismatch, ErrRowCountMismatch or ErrRootMismatch, and the
+// report holds what had been computed (for a mismatch, the whole file's
+// root and row count). Verify never panics on a corrupt file. It stops with
+// ctx's error when ctx ends.
+func Verify(ctx context.Context, path string, opts VerifyOptions) (Report, error) {
+	start := time.Now()
+	rep := Report{Path: path}
+	var task *ManifestTask
+	if m := opts.Manifest; m != nil {
+		if opts.TaskID != "" {
+			for i := range m.Tasks {
+				if m.Tasks[i].TaskID == opts.TaskID {
+					task = &m.Tasks[i]
+				}
+			}
+			if task == nil {
+				return rep, fmt.Errorf("%w: task %q is not in the manifest", ErrInvalidManifest, opts.TaskID)
+			}
+		}
+	} else if opts.TaskID != "" {
+		return rep, fmt.Errorf("dataset: a task id needs a manifest")
+	}
+	r, err := Open(path)
+	if err != nil {
+		return rep, err
+	}
+	defer r.Close()
+	if st, err := os.Stat(path); err == nil {
+		rep.Bytes = st.Size()
+	}
+	rep.Format, rep.Schema, rep.Metadata = r.Format(), r.Schema(), r.Metadata()
+
+	if m := opts.Manifest; m != nil && !r.Schema().Equal(m.Schema) {
+		return rep, fmt.Errorf("%w: the file's schema differs from the manifest's: %s", ErrSchemaMismatch, schemaDiff(r.Schema(), m.Schema))
+	}
+
+	total := r.NumRows()
+	if task != nil && total < 0 {
+		total = task.Rows
+	} else if opts.Manifest != nil && total < 0 {
+		total = opts.Manifest.TotalRows
+	}
+	hashes, err := collectHashes(ctx, r, total, start, opts.Progress, &rep)
+	rep.Duration = time.Since(start)
+	if err != nil {
+		return rep, err
+	}
+	rep.Root = ContentRoot(hashes)
+	rep.Duration = time.Since(start)
+
+	var wantRows int64 = -1
+	var wantRoot *Hash
+	var what string
+	switch {
+	case task != nil:
+		wantRows, wantRoot, what = task.Rows, &task.Root, fmt.Sprintf("manifest task %q", task.TaskID)
+	case opts.Manifest != nil:
+		wantRows, wantRoot, what = opts.Manifest.TotalRows, &opts.Manifest.Root, "manifest"
+	}
+	if wantRoot != nil {
+		if rep.Rows != wantRows {
+			return rep, fmt.Errorf("%w: the file has %d rows, the %s says %d", ErrRowCountMismatch, rep.Rows, what, wantRows)
+		}
+		rep.Checked = append(rep.Checked, "manifest.schema", "manifest.rows")
+		if rep.Root != *wantRoot {
+			return rep, fmt.Errorf("%w: the file's root is %s, the %s says %s", ErrRootMismatch, rep.Root, what, *wantRoot)
+		}
+		rep.Checked = append(rep.Checked, "manifest.root")
+	}
+	if task != nil {
+		d, err := fileSHA256(path)
+		if err != nil {
+			return rep, err
+		}
+		rep.SHA256 = &d
+		if d != task.BlobSHA256 {
+			return rep, fmt.Errorf("%w: the file's SHA-256 is %s, the manifest task %q says %s", ErrRootMismatch, d, task.TaskID, task.BlobSHA256)
+		}
+		rep.Checked = append(rep.Checked, "manifest.blob_sha256")
+	}
+	if opts.Root != nil {
+		if rep.Root != *opts.Root {
+			return rep, fmt.Errorf("%w: the file's root is %s, expected %s", ErrRootMismatch, rep.Root, *opts.Root)
+		}
+		rep.Checked = append(rep.Checked, "root")
+	}
+	rep.Duration = time.Since(start)
+	return rep, nil
+}
+
+// collectHashes reads every row hash of r, in file order.
+func collectHashes(ctx context.Context, r *Reader, total int64, start time.Time, progress func(Progress), rep *Report) ([]Hash, error) {
+	var hashes []Hash
+	if total > 0 && total < 1<<31 {
+		hashes = make([]Hash, 0, total)
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		hs, ok := r.NextHashes()
+		if !ok {
+			break
+		}
+		hashes = append(hashes, hs...)
+		rep.Rows += int64(len(hs))
+		rep.Batches++
+		if progress != nil {
+			progress(Progress{Rows: rep.Rows, Batches: rep.Batches, TotalRows: total, Elapsed: time.Since(start)})
+		}
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return hashes, nil
+}
+
+// schemaDiff says where two schemas first differ.
+func schemaDiff(a, b Schema) string {
+	if a.Kind != b.Kind {
+		return fmt.Sprintf("kind %q vs %q", a.Kind, b.Kind)
+	}
+	for i := 0; i < len(a.Columns) && i < len(b.Columns); i++ {
+		if a.Columns[i] != b.Columns[i] {
+			return fmt.Sprintf("column %d is %+v in the file, %+v in the manifest", i, a.Columns[i], b.Columns[i])
+		}
+	}
+	return fmt.Sprintf("%d columns in the file, %d in the manifest", len(a.Columns), len(b.Columns))
+}
+
+func fileSHA256(path string) (Hash, error) {
+	f, err := openFile(path)
+	if err != nil {
+		return Hash{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return Hash{}, fmt.Errorf("dataset: %w", err)
+	}
+	var d Hash
+	h.Sum(d[:0])
+	return d, nil
+}
+
+// Proof returns the inclusion proof of row (its number in file order, from
+// 0) of the dataset file at path: it hashes every row, sorts the hashes and
+// proves the row's hash at its position in that order. The proof carries
+// the root it leads to; check it with CheckProof against a root you trust
+// (a manifest's, one posted on chain). Errors wrap ErrRowOutOfRange when the
+// file has no such row, or what Verify would report for a bad file.
+func Proof(ctx context.Context, path string, row int64) (InclusionProof, error) {
+	if row < 0 {
+		return InclusionProof{}, fmt.Errorf("%w: row %d: expected 0 or more", ErrRowOutOfRange, row)
+	}
+	r, err := Open(path)
+	if err != nil {
+		return InclusionProof{}, err
+	}
+	defer r.Close()
+	var rep Report
+	hashes, err := collectHashes(ctx, r, r.NumRows(), time.Now(), nil, &rep)
+	if err != nil {
+		return InclusionProof{}, err
+	}
+	if row >= int64(len(hashes)) {
+		return InclusionProof{}, fmt.Errorf("%w: row %d: the file has %d rows", ErrRowOutOfRange, row, len(hashes))
+	}
+	h := hashes[row]
+	SortHashes(hashes)
+	p, err := ProveInclusion(hashes, h)
+	if err != nil {
+		return InclusionProof{}, err
+	}
+	p.Row = &row
+	return p, nil
+}
+
+// RowHash returns the hash of one row (its number in file order, from 0)
+// of the dataset file at path, reading only as far as that row's batch.
+func RowHash(ctx context.Context, path string, row int64) (Hash, error) {
+	if row < 0 {
+		return Hash{}, fmt.Errorf("%w: row %d: expected 0 or more", ErrRowOutOfRange, row)
+	}
+	r, err := Open(path)
+	if err != nil {
+		return Hash{}, err
+	}
+	defer r.Close()
+	var seen int64
+	for r.NextBatch() {
+		if err := ctx.Err(); err != nil {
+			return Hash{}, err
+		}
+		n := r.Batch().NumRows()
+		if row < seen+n {
+			var buf []byte
+			err := guard(func() error {
+				var err error
+				buf, err = r.appendCanonicalAt(nil, numContent(&r.schema), int(row-seen))
+				return err
+			})
+			if err != nil {
+				return Hash{}, err
+			}
+			return sum256(buf), nil
+		}
+		seen += n
+	}
+	if err := r.Err(); err != nil {
+		return Hash{}, err
+	}
+	return Hash{}, fmt.Errorf("%w: row %d: the file has %d rows", ErrRowOutOfRange, row, seen)
+}
+
+// CheckRowProof checks that row (file order, from 0) of the dataset file
+// at path is the row p proves, and that p leads to root: a buyer's check of
+// one row against a root they trust, without hashing the whole file
+// (meadow verify FILE --row N --proof P). It returns the row's hash.
+func CheckRowProof(ctx context.Context, path string, row int64, p InclusionProof, root Hash) (Hash, error) {
+	h, err := RowHash(ctx, path, row)
+	if err != nil {
+		return Hash{}, err
+	}
+	if h != p.RowHash {
+		return h, fmt.Errorf("%w: row %d hashes to %s, the proof is for %s", ErrInvalidProof, row, h, p.RowHash)
+	}
+	if err := CheckProof(p, root); err != nil {
+		return h, err
+	}
+	return h, nil
+}
