@@ -61,7 +61,7 @@ Settings come from flags, MEADOW_* environment variables (MEADOW_DATA_DIR for
 
 	root.AddCommand(
 		newVersionCmd(a),
-		// verify arrives with dataset's API
+		newVerifyCmd(a),
 	)
 	return root
 }
