@@ -1,0 +1,223 @@
+package coord_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/meadow-net/meadow/coord"
+	"github.com/meadow-net/meadow/coord/coordtest"
+	"github.com/meadow-net/meadow/coord/state"
+)
+
+func addr(i int) string { return fmt.Sprintf("0x%040x", i) }
+
+func reg(i int) state.Registration {
+	return state.Registration{
+		Address:  addr(i),
+		Operator: addr(1_000_000 + i%7),
+		IP:       fmt.Sprintf("10.%d.%d.%d", i/65536%256, i/256%256, i%256),
+	}
+}
+
+// register writes nodes i in [from, to) through whichever member leads,
+// retrying a write that failed because leadership moved (registration is
+// idempotent), as a client would. Each write it returns from was
+// acknowledged.
+func register(t *testing.T, c *coordtest.Cluster, from, to int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for i := from; i < to; i++ {
+		for {
+			leader := c.WaitLeader()
+			_, err := leader.C.RegisterNode(ctx, reg(i))
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, coord.ErrNotLeader) && !errors.Is(err, coord.ErrLeadershipLost) {
+				t.Fatalf("register %d on %s: %v", i, leader.Config.ID, err)
+			}
+			t.Logf("register %d on %s: %v; retrying", i, leader.Config.ID, err)
+		}
+	}
+}
+
+func checkNodes(t *testing.T, c *coord.Coordinator, from, to int) {
+	t.Helper()
+	for i := from; i < to; i++ {
+		n, err := c.Node(addr(i))
+		if err != nil {
+			t.Fatalf("%s lost acknowledged node %d: %v", c.ID(), i, err)
+		}
+		if n.IP != reg(i).IP {
+			t.Fatalf("%s node %d: ip %q, want %q", c.ID(), i, n.IP, reg(i).IP)
+		}
+	}
+}
+
+func TestClusterReplicates(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 3)
+	register(t, c, 0, 50)
+	c.WaitConverged()
+	for _, m := range c.Members {
+		checkNodes(t, m.C, 0, 50)
+	}
+	for _, f := range c.Followers() {
+		if _, err := f.C.RegisterNode(context.Background(), reg(99)); !errors.Is(err, coord.ErrNotLeader) {
+			t.Errorf("write on follower %s: err %v, want ErrNotLeader", f.Config.ID, err)
+		}
+	}
+}
+
+func TestClusterSurvivesLeaderLoss(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 3)
+	old := c.WaitLeader()
+	register(t, c, 0, 40)
+	c.Stop(old)
+
+	leader := c.WaitLeader()
+	if leader == old {
+		t.Fatal("stopped member still leads")
+	}
+	checkNodes(t, leader.C, 0, 40)
+	register(t, c, 40, 80)
+
+	c.Start(old)
+	c.WaitConverged()
+	for _, m := range c.Members {
+		checkNodes(t, m.C, 0, 80)
+	}
+}
+
+func TestClusterRestartFromDisk(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 3)
+	register(t, c, 0, 60)
+	before := c.WaitConverged()
+
+	c.StopAll()
+	for _, m := range c.Members {
+		c.Start(m)
+	}
+	c.WaitMembers(3)
+	if after := c.WaitConverged(); after != before {
+		t.Fatalf("state after restart %s, before %s", after, before)
+	}
+	for _, m := range c.Members {
+		checkNodes(t, m.C, 0, 60)
+	}
+}
+
+func TestClusterSnapshotRestore(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 3, coordtest.WithConfig(func(_ int, cfg *coord.Config) {
+		cfg.TrailingLogs = 5
+		cfg.SnapshotThreshold = 1 << 20 // only explicit snapshots
+	}))
+	leader := c.WaitLeader()
+	register(t, c, 0, 30)
+	c.WaitConverged()
+
+	// A follower misses writes that the leader then compacts away: it can
+	// only catch up from a snapshot.
+	lagging := c.Followers()[0]
+	c.Stop(lagging)
+	register(t, c, 30, 90)
+	if err := leader.C.Snapshot(); err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	c.Start(lagging)
+	want := c.WaitConverged()
+	checkNodes(t, lagging.C, 0, 90)
+
+	// Every member restarts from its own snapshot plus log.
+	for _, m := range c.Members {
+		if err := m.C.Snapshot(); err != nil {
+			t.Fatalf("snapshot on %s: %v", m.Config.ID, err)
+		}
+	}
+	c.StopAll()
+	for _, m := range c.Members {
+		c.Start(m)
+	}
+	if got := c.WaitConverged(); got != want {
+		t.Fatalf("state after restore %s, want %s", got, want)
+	}
+}
+
+// httpGet fetches a path from a member and decodes the JSON answer.
+func httpGet(t *testing.T, addr, path string, v any) *fasthttp.ResponseHeader {
+	t.Helper()
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	req.SetRequestURI("http://" + addr + path)
+	if err := fasthttp.DoTimeout(req, resp, 10*time.Second); err != nil {
+		t.Fatalf("GET %s%s: %v", addr, path, err)
+	}
+	if resp.StatusCode() != 200 {
+		t.Fatalf("GET %s%s: %d %s", addr, path, resp.StatusCode(), resp.Body())
+	}
+	if v != nil {
+		if err := json.Unmarshal(resp.Body(), v); err != nil {
+			t.Fatalf("GET %s%s: %v", addr, path, err)
+		}
+	}
+	h := &fasthttp.ResponseHeader{}
+	resp.Header.CopyTo(h)
+	return h
+}
+
+func httpPost(t *testing.T, addr, path, body string) (int, []byte) {
+	t.Helper()
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	req.SetRequestURI("http://" + addr + path)
+	req.Header.SetMethod("POST")
+	req.SetBodyString(body)
+	if err := fasthttp.DoTimeout(req, resp, 10*time.Second); err != nil {
+		t.Fatalf("POST %s%s: %v", addr, path, err)
+	}
+	return resp.StatusCode(), append([]byte(nil), resp.Body()...)
+}
+
+func TestClusterHTTPForwarding(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 3)
+	leader := c.WaitLeader()
+	f := c.Followers()[0]
+
+	// A stale read is served by the follower itself; a consistent one by
+	// the leader, through the follower.
+	var ms []coord.Member
+	h := httpGet(t, f.Config.HTTPAddr, "/v1/cluster/members", &ms)
+	if got := string(h.Peek(coord.HeaderServedBy)); got != f.Config.ID {
+		t.Errorf("stale read served by %q, want %q", got, f.Config.ID)
+	}
+	if string(h.Peek(coord.HeaderLeader)) != leader.Config.ID || len(h.Peek(coord.HeaderAppliedIndex)) == 0 {
+		t.Errorf("freshness headers: leader %q applied %q", h.Peek(coord.HeaderLeader), h.Peek(coord.HeaderAppliedIndex))
+	}
+	if len(ms) != 3 {
+		t.Fatalf("members: %+v", ms)
+	}
+	h = httpGet(t, f.Config.HTTPAddr, "/v1/cluster/members?consistent=1", &ms)
+	if got := string(h.Peek(coord.HeaderServedBy)); got != leader.Config.ID {
+		t.Errorf("consistent read served by %q, want the leader %q", got, leader.Config.ID)
+	}
+
+	// A write sent to a follower is forwarded: remove the other follower.
+	other := c.Followers()[1]
+	if code, body := httpPost(t, f.Config.HTTPAddr, "/v1/cluster/remove", `{"id":"`+other.Config.ID+`"}`); code != 200 {
+		t.Fatalf("remove via follower: %d %s", code, body)
+	}
+	c.Stop(other)
+	c.WaitMembers(2)
+
+	// Errors name what was wrong.
+	if code, body := httpPost(t, f.Config.HTTPAddr, "/v1/cluster/remove", `{"id":"nope"}`); code != 404 {
+		t.Errorf("remove unknown: %d %s", code, body)
+	}
+	if code, body := httpPost(t, f.Config.HTTPAddr, "/v1/cluster/join", `{"id":"x","raft_addr":"bad"}`); code != 400 {
+		t.Errorf("bad join: %d %s", code, body)
+	}
+}

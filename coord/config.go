@@ -1,0 +1,192 @@
+package coord
+
+import (
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config configures one coordinator. Start from DefaultConfig, set ID,
+// DataDir, RaftAddr, HTTPAddr and one of Bootstrap or Join, then Validate.
+type Config struct {
+	// ID names this member in the Raft configuration; it must stay the same
+	// across restarts.
+	ID string `json:"id"`
+
+	// DataDir holds the Raft log (raft-wal), the stable store and snapshots.
+	DataDir string `json:"data_dir"`
+
+	// RaftAddr is the TCP address Raft binds to and advertises ("host:port";
+	// port 0 picks a free port, used by tests). RaftAdvertise, when set, is
+	// the address the other members dial instead.
+	RaftAddr      string `json:"raft_addr"`
+	RaftAdvertise string `json:"raft_advertise,omitempty"`
+
+	// HTTPAddr is the address the node, buyer, operator and cluster APIs
+	// listen on. HTTPAdvertise, when set, is the address other members
+	// forward requests to.
+	HTTPAddr      string `json:"http_addr"`
+	HTTPAdvertise string `json:"http_advertise,omitempty"`
+
+	// Bootstrap makes this member the first voter of a new cluster. It is
+	// ignored when DataDir already holds Raft state.
+	Bootstrap bool `json:"bootstrap,omitempty"`
+
+	// Join lists the HTTP addresses ("host:port" or "http://host:port") of
+	// existing members; a new member asks them, in turn, to add it as a
+	// voter. A restarted member uses them to refresh its addresses.
+	Join []string `json:"join,omitempty"`
+
+	// BatchWindow is how long the first command of a batch waits for others
+	// before the batch is proposed as one log entry; 0 turns batching off
+	// (one entry per command). BatchMaxOps and BatchMaxBytes end a batch
+	// early; BatchMaxInFlight bounds the batches proposed but not yet
+	// applied, which is what lets batches pipeline through Raft.
+	BatchWindow      time.Duration `json:"batch_window"`
+	BatchMaxOps      int           `json:"batch_max_ops"`
+	BatchMaxBytes    int           `json:"batch_max_bytes"`
+	BatchMaxInFlight int           `json:"batch_max_in_flight"`
+
+	// ApplyTimeout bounds one write through Raft.
+	ApplyTimeout time.Duration `json:"apply_timeout"`
+
+	// Raft timing; see hashicorp/raft's Config. Tests shorten them.
+	HeartbeatTimeout   time.Duration `json:"heartbeat_timeout"`
+	ElectionTimeout    time.Duration `json:"election_timeout"`
+	LeaderLeaseTimeout time.Duration `json:"leader_lease_timeout"`
+	CommitTimeout      time.Duration `json:"commit_timeout"`
+
+	// SnapshotThreshold is how many log entries since the last snapshot make
+	// Raft take another; SnapshotInterval how often it checks; TrailingLogs
+	// how many entries it keeps after one; SnapshotRetain how many snapshot
+	// files stay on disk.
+	SnapshotThreshold uint64        `json:"snapshot_threshold"`
+	SnapshotInterval  time.Duration `json:"snapshot_interval"`
+	TrailingLogs      uint64        `json:"trailing_logs"`
+	SnapshotRetain    int           `json:"snapshot_retain"`
+
+	// WALSegmentSize is the size of one raft-wal segment file, which is
+	// preallocated on disk.
+	WALSegmentSize int `json:"wal_segment_size"`
+
+	// LeaseSweepInterval is how often the leader looks for leases past
+	// their deadline.
+	LeaseSweepInterval time.Duration `json:"lease_sweep_interval"`
+}
+
+// DefaultConfig returns the defaults: batches of up to 2 ms, 1024 commands or
+// 1 MiB; hashicorp/raft's production timing; a snapshot every 8192 entries.
+func DefaultConfig() Config {
+	return Config{
+		// 2 ms: on a disk whose fsync takes 1-2 ms, a window of about one
+		// fsync fills each entry without adding a visible delay to a lease
+		// request (see DESIGN.md for the measured curve).
+		BatchWindow:        2 * time.Millisecond,
+		BatchMaxOps:        1024,
+		BatchMaxBytes:      1 << 20,
+		BatchMaxInFlight:   8,
+		ApplyTimeout:       10 * time.Second,
+		HeartbeatTimeout:   1000 * time.Millisecond,
+		ElectionTimeout:    1000 * time.Millisecond,
+		LeaderLeaseTimeout: 500 * time.Millisecond,
+		CommitTimeout:      50 * time.Millisecond,
+		SnapshotThreshold:  8192,
+		SnapshotInterval:   30 * time.Second,
+		TrailingLogs:       10240,
+		SnapshotRetain:     2,
+		WALSegmentSize:     64 << 20,
+		LeaseSweepInterval: time.Second,
+	}
+}
+
+// Validate checks the config without touching the disk or the network. The
+// error names the field, the value and what was expected.
+func (c Config) Validate() error {
+	switch {
+	case c.ID == "":
+		return invalidf("config.id: expected a non-empty member id")
+	case strings.ContainsAny(c.ID, " \t\r\n/"):
+		return invalidf("config.id %q: expected no white space or '/'", c.ID)
+	case c.DataDir == "":
+		return invalidf("config.data_dir: expected a directory")
+	}
+	if err := checkHostPort("config.raft_addr", c.RaftAddr, true); err != nil {
+		return err
+	}
+	if c.RaftAdvertise != "" {
+		if err := checkHostPort("config.raft_advertise", c.RaftAdvertise, false); err != nil {
+			return err
+		}
+	}
+	if err := checkHostPort("config.http_addr", c.HTTPAddr, true); err != nil {
+		return err
+	}
+	if c.HTTPAdvertise != "" {
+		if err := checkHostPort("config.http_advertise", c.HTTPAdvertise, false); err != nil {
+			return err
+		}
+	}
+	if c.Bootstrap && len(c.Join) > 0 {
+		return invalidf("config.join %q: expected no join addresses with bootstrap", c.Join)
+	}
+	for i, j := range c.Join {
+		if err := checkHostPort("config.join["+strconv.Itoa(i)+"]", trimScheme(j), false); err != nil {
+			return err
+		}
+	}
+	switch {
+	case c.BatchWindow < 0 || c.BatchWindow > time.Second:
+		return invalidf("config.batch_window %s: expected 0 (off) to 1s", c.BatchWindow)
+	case c.BatchMaxOps < 1:
+		return invalidf("config.batch_max_ops %d: expected at least 1", c.BatchMaxOps)
+	case c.BatchMaxBytes < 1024:
+		return invalidf("config.batch_max_bytes %d: expected at least 1024", c.BatchMaxBytes)
+	case c.BatchMaxInFlight < 1:
+		return invalidf("config.batch_max_in_flight %d: expected at least 1", c.BatchMaxInFlight)
+	case c.ApplyTimeout <= 0:
+		return invalidf("config.apply_timeout %s: expected a positive duration", c.ApplyTimeout)
+	case c.HeartbeatTimeout < 5*time.Millisecond:
+		return invalidf("config.heartbeat_timeout %s: expected at least 5ms", c.HeartbeatTimeout)
+	case c.ElectionTimeout < c.HeartbeatTimeout:
+		return invalidf("config.election_timeout %s: expected at least heartbeat_timeout (%s)", c.ElectionTimeout, c.HeartbeatTimeout)
+	case c.LeaderLeaseTimeout < 5*time.Millisecond || c.LeaderLeaseTimeout > c.HeartbeatTimeout:
+		return invalidf("config.leader_lease_timeout %s: expected 5ms to heartbeat_timeout (%s)", c.LeaderLeaseTimeout, c.HeartbeatTimeout)
+	case c.CommitTimeout < time.Millisecond:
+		return invalidf("config.commit_timeout %s: expected at least 1ms", c.CommitTimeout)
+	case c.SnapshotThreshold < 1:
+		return invalidf("config.snapshot_threshold %d: expected at least 1", c.SnapshotThreshold)
+	case c.SnapshotInterval < 5*time.Millisecond:
+		return invalidf("config.snapshot_interval %s: expected at least 5ms", c.SnapshotInterval)
+	case c.SnapshotRetain < 1:
+		return invalidf("config.snapshot_retain %d: expected at least 1", c.SnapshotRetain)
+	case c.WALSegmentSize < 1<<20:
+		return invalidf("config.wal_segment_size %d: expected at least 1 MiB", c.WALSegmentSize)
+	case c.LeaseSweepInterval < time.Millisecond:
+		return invalidf("config.lease_sweep_interval %s: expected at least 1ms", c.LeaseSweepInterval)
+	}
+	return nil
+}
+
+// checkHostPort checks a "host:port" address; bind addresses may leave the
+// host empty (all interfaces) and use port 0, advertised ones may not.
+func checkHostPort(field, addr string, bind bool) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return invalidf("%s %q: expected host:port", field, addr)
+	}
+	p, err := strconv.Atoi(port)
+	if err != nil || p < 0 || p > 65535 || (!bind && p == 0) {
+		return invalidf("%s %q: expected a port from 1 to 65535", field, addr)
+	}
+	if !bind && host == "" {
+		return invalidf("%s %q: expected a host", field, addr)
+	}
+	return nil
+}
+
+func trimScheme(addr string) string {
+	addr = strings.TrimPrefix(addr, "http://")
+	addr = strings.TrimPrefix(addr, "https://")
+	return strings.TrimSuffix(addr, "/")
+}

@@ -1,0 +1,390 @@
+package coord
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/raft"
+	wal "github.com/hashicorp/raft-wal"
+	"github.com/hashicorp/raft-wal/metadb"
+	"github.com/valyala/fasthttp"
+
+	"github.com/meadow-net/meadow/coord/batch"
+	"github.com/meadow-net/meadow/coord/forward"
+	"github.com/meadow-net/meadow/coord/state"
+)
+
+// Coordinator is one member of the coordinator cluster: a Raft node with its
+// log on disk, the replicated state, the batcher that groups writes into log
+// entries, and the HTTP APIs. Make one with New and start it with Run.
+type Coordinator struct {
+	cfg   Config
+	log   *slog.Logger
+	clock func() time.Time
+
+	fsm       *fsm
+	raft      *raft.Raft
+	trans     *raft.NetworkTransport
+	wal       *wal.WAL
+	meta      *metadb.BoltMetaDB
+	httpLn    net.Listener
+	raftAddr  string // advertised
+	httpAddr  string // advertised
+	batcher   *batch.Batcher
+	client    *fasthttp.Client
+	forwarder *forward.Forwarder
+
+	randMu sync.Mutex
+	rand   *rand.Rand
+
+	closeOnce sync.Once
+}
+
+// Option sets one of the coordinator's dependencies.
+type Option func(*options)
+
+type options struct {
+	log    *slog.Logger
+	clock  func() time.Time
+	rand   *rand.Rand
+	client *fasthttp.Client
+}
+
+// WithLogger sets the logger; records carry component=coord and the member id.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+
+// WithClock sets the clock the leader reads when it stamps commands.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.clock = now } }
+
+// WithRand sets the random source the leader draws seeds and spot checks
+// from; tests pass a seeded one.
+func WithRand(r *rand.Rand) Option { return func(o *options) { o.rand = r } }
+
+// WithHTTPClient sets the client used to forward requests and to join.
+func WithHTTPClient(c *fasthttp.Client) Option { return func(o *options) { o.client = c } }
+
+// New validates cfg, opens the Raft log and snapshots under cfg.DataDir, binds
+// the Raft and HTTP addresses and starts Raft. Run must follow (or Close, to
+// give everything back without running).
+func New(cfg Config, opts ...Option) (*Coordinator, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	o := options{log: slog.New(slog.DiscardHandler), clock: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.rand == nil {
+		var seed [16]byte
+		_, _ = crand.Read(seed[:])
+		o.rand = rand.New(rand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])))
+	}
+	if o.client == nil {
+		o.client = &fasthttp.Client{Name: "meadow-coord", MaxIdleConnDuration: time.Minute}
+	}
+	c := &Coordinator{
+		cfg:    cfg,
+		log:    o.log.With("component", "coord", "id", cfg.ID),
+		clock:  o.clock,
+		rand:   o.rand,
+		client: o.client,
+	}
+	c.fsm = newFSM(c.log.With("sub", "fsm"))
+	if err := c.open(); err != nil {
+		c.closeStores()
+		return nil, err
+	}
+	c.forwarder = forward.New(c.client, cfg.ID, cfg.ApplyTimeout)
+	b, err := batch.New(batch.Config{
+		Window:      cfg.BatchWindow,
+		MaxItems:    cfg.BatchMaxOps,
+		MaxBytes:    cfg.BatchMaxBytes,
+		MaxInFlight: cfg.BatchMaxInFlight,
+	}, c.flushBatch)
+	if err != nil {
+		c.closeStores()
+		return nil, invalidf("batch config: %v", err)
+	}
+	c.batcher = b
+	return c, nil
+}
+
+func (c *Coordinator) open() error {
+	cfg := c.cfg
+	for _, d := range []string{cfg.DataDir, filepath.Join(cfg.DataDir, "wal")} {
+		if err := os.MkdirAll(d, 0o750); err != nil {
+			return fmt.Errorf("coord: data dir: %w", err)
+		}
+	}
+	// raft-wal's Close leaves its meta store (a BoltDB file with a lock)
+	// open; holding it here lets closeStores release it, so that a member
+	// can restart in the same process.
+	c.meta = &metadb.BoltMetaDB{}
+	w, err := wal.Open(filepath.Join(cfg.DataDir, "wal"),
+		wal.WithMetaStore(c.meta),
+		wal.WithSegmentSize(cfg.WALSegmentSize),
+		wal.WithLogger(newHCLog(c.log, "wal")))
+	if err != nil {
+		return fmt.Errorf("coord: open raft log in %s: %w", cfg.DataDir, err)
+	}
+	c.wal = w
+	snaps, err := raft.NewFileSnapshotStoreWithLogger(cfg.DataDir, cfg.SnapshotRetain, newHCLog(c.log, "snapshots"))
+	if err != nil {
+		return fmt.Errorf("coord: open snapshots in %s: %w", cfg.DataDir, err)
+	}
+
+	var advertise net.Addr
+	if cfg.RaftAdvertise != "" {
+		a, err := net.ResolveTCPAddr("tcp", cfg.RaftAdvertise)
+		if err != nil {
+			return invalidf("config.raft_advertise %q: %v", cfg.RaftAdvertise, err)
+		}
+		advertise = a
+	}
+	trans, err := raft.NewTCPTransportWithLogger(cfg.RaftAddr, advertise, 3, 10*time.Second, newHCLog(c.log, "transport"))
+	if err != nil {
+		return fmt.Errorf("coord: raft transport on %s: %w", cfg.RaftAddr, err)
+	}
+	c.trans = trans
+	c.raftAddr = string(trans.LocalAddr())
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("coord: http listener on %s: %w", cfg.HTTPAddr, err)
+	}
+	c.httpLn = ln
+	c.httpAddr = ln.Addr().String()
+	if cfg.HTTPAdvertise != "" {
+		c.httpAddr = cfg.HTTPAdvertise
+	}
+
+	rc := raft.DefaultConfig()
+	rc.LocalID = raft.ServerID(cfg.ID)
+	rc.Logger = newHCLog(c.log, "raft")
+	rc.HeartbeatTimeout = cfg.HeartbeatTimeout
+	rc.ElectionTimeout = cfg.ElectionTimeout
+	rc.LeaderLeaseTimeout = cfg.LeaderLeaseTimeout
+	rc.CommitTimeout = cfg.CommitTimeout
+	rc.SnapshotThreshold = cfg.SnapshotThreshold
+	rc.SnapshotInterval = cfg.SnapshotInterval
+	rc.TrailingLogs = cfg.TrailingLogs
+	// Let the leader take every queued entry into one append (one fsync).
+	rc.BatchApplyCh = true
+	rc.MaxAppendEntries = 256
+	rc.NoLegacyTelemetry = true
+	if err := raft.ValidateConfig(rc); err != nil {
+		return invalidf("raft config: %v", err)
+	}
+	r, err := raft.NewRaft(rc, c.fsm, w, w, snaps, trans)
+	if err != nil {
+		return fmt.Errorf("coord: start raft: %w", err)
+	}
+	c.raft = r
+	return nil
+}
+
+// closeStores gives back what open took, in reverse order.
+func (c *Coordinator) closeStores() {
+	if c.raft != nil {
+		if err := c.raft.Shutdown().Error(); err != nil {
+			c.log.Warn("raft shutdown", "err", err)
+		}
+	}
+	if c.trans != nil {
+		_ = c.trans.Close()
+	}
+	if c.httpLn != nil {
+		_ = c.httpLn.Close()
+	}
+	if c.wal != nil {
+		_ = c.wal.Close()
+	}
+	if c.meta != nil {
+		_ = c.meta.Close()
+	}
+}
+
+// Close gives back everything New took, for a coordinator whose Run was never
+// called. Run closes on its own.
+func (c *Coordinator) Close() {
+	c.closeOnce.Do(c.closeStores)
+}
+
+// ID returns the member id.
+func (c *Coordinator) ID() string { return c.cfg.ID }
+
+// RaftAddr returns the advertised Raft address (the bound one when port 0
+// was asked for).
+func (c *Coordinator) RaftAddr() string { return c.raftAddr }
+
+// HTTPAddr returns the advertised HTTP address.
+func (c *Coordinator) HTTPAddr() string { return c.httpAddr }
+
+// Run bootstraps or joins the cluster as configured, serves HTTP, batches
+// writes and, while leader, runs the leader's loops. It returns when ctx ends,
+// after Raft has shut down and the log is closed.
+func (c *Coordinator) Run(ctx context.Context) error {
+	defer c.Close()
+	if c.cfg.Bootstrap {
+		if err := c.bootstrap(); err != nil {
+			return err
+		}
+	}
+	srv := &fasthttp.Server{
+		Handler:            c.handle,
+		Name:               "meadow-coord",
+		ReadTimeout:        30 * time.Second,
+		WriteTimeout:       30 * time.Second,
+		MaxRequestBodySize: 64 << 20,
+		Logger:             slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
+	}
+	var wg sync.WaitGroup
+	loopCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wg.Go(func() {
+		if err := srv.Serve(c.httpLn); err != nil {
+			c.log.Error("http server", "err", err)
+		}
+	})
+	wg.Go(func() { c.batcher.Run(loopCtx) })
+	wg.Go(func() { c.leaderLoop(loopCtx) })
+	wg.Go(func() { c.registerSelf(loopCtx) })
+	c.log.Info("coordinator running", "raft_addr", c.raftAddr, "http_addr", c.httpAddr)
+
+	<-ctx.Done()
+	cancel()
+	_ = srv.Shutdown()
+	wg.Wait()
+	c.log.Info("coordinator stopped")
+	return nil
+}
+
+// bootstrap makes this member the single voter of a new cluster, unless the
+// data dir already holds Raft state.
+func (c *Coordinator) bootstrap() error {
+	f := c.raft.BootstrapCluster(raft.Configuration{Servers: []raft.Server{{
+		ID: raft.ServerID(c.cfg.ID), Address: raft.ServerAddress(c.raftAddr), Suffrage: raft.Voter,
+	}}})
+	if err := f.Error(); err != nil && !errors.Is(err, raft.ErrCantBootstrap) {
+		return fmt.Errorf("coord: bootstrap: %w", err)
+	}
+	return nil
+}
+
+// now is the leader's time, in unix ms, for a command.
+func (c *Coordinator) now() int64 { return c.clock().UnixMilli() }
+
+// IsLeader reports whether this member is the leader.
+func (c *Coordinator) IsLeader() bool { return c.raft.State() == raft.Leader }
+
+// Leader returns the leader's id and its HTTP address, empty when no leader is
+// known (or its address is not yet in the state).
+func (c *Coordinator) Leader() (id, httpAddr string) {
+	_, lid := c.raft.LeaderWithID()
+	if lid == "" {
+		return "", ""
+	}
+	id = string(lid)
+	c.fsm.read(func(st *state.State) {
+		if m, ok := st.Member(id); ok {
+			httpAddr = m.HTTPAddr
+		}
+	})
+	return id, httpAddr
+}
+
+// AppliedIndex returns the index of the last log entry applied to this
+// member's state: how fresh a read from it is.
+func (c *Coordinator) AppliedIndex() uint64 { return c.raft.AppliedIndex() }
+
+// Barrier waits until every entry committed before the call is applied
+// here. Only the leader can; a follower returns ErrNotLeader.
+func (c *Coordinator) Barrier(ctx context.Context) error {
+	return raftErr(c.raft.Barrier(c.timeout(ctx)).Error())
+}
+
+// timeout is ctx's time left, capped by the apply timeout.
+func (c *Coordinator) timeout(ctx context.Context) time.Duration {
+	t := c.cfg.ApplyTimeout
+	if d, ok := ctx.Deadline(); ok {
+		if left := time.Until(d); left < t {
+			t = max(left, time.Millisecond)
+		}
+	}
+	return t
+}
+
+// propose writes one command through Raft and returns its apply result; a
+// domain error from the state comes back as the error. Commands go through
+// the batcher unless batching is off.
+func (c *Coordinator) propose(ctx context.Context, t MsgType, body any) (any, error) {
+	entry, err := encodeEntry(t, body)
+	if err != nil {
+		return nil, err
+	}
+	return c.proposeEntry(ctx, entry)
+}
+
+func (c *Coordinator) proposeEntry(ctx context.Context, entry []byte) (any, error) {
+	if c.raft.State() != raft.Leader {
+		return nil, ErrNotLeader
+	}
+	if c.cfg.BatchWindow > 0 {
+		v, err := c.batcher.Submit(ctx, entry)
+		if errors.Is(err, batch.ErrClosed) {
+			err = ErrClosed
+		}
+		return v, err
+	}
+	return c.applyEntry(ctx, entry)
+}
+
+// applyEntry writes one entry as its own log entry.
+func (c *Coordinator) applyEntry(ctx context.Context, entry []byte) (any, error) {
+	f := c.raft.Apply(entry, c.timeout(ctx))
+	if err := f.Error(); err != nil {
+		return nil, raftErr(err)
+	}
+	resp := f.Response()
+	if err, ok := resp.(error); ok {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// flushBatch writes one batch of entries as one MsgBatch log entry.
+func (c *Coordinator) flushBatch(entries [][]byte) ([]any, error) {
+	var data []byte
+	if len(entries) == 1 {
+		data = entries[0]
+	} else {
+		data = encodeBatch(entries)
+	}
+	f := c.raft.Apply(data, c.cfg.ApplyTimeout)
+	if err := f.Error(); err != nil {
+		return nil, raftErr(err)
+	}
+	if len(entries) == 1 {
+		return []any{f.Response()}, nil
+	}
+	res, ok := f.Response().([]any)
+	if !ok {
+		return nil, fmt.Errorf("coord: batch apply returned %T", f.Response())
+	}
+	return res, nil
+}
+
+// Snapshot makes Raft take a snapshot now and compact its log.
+func (c *Coordinator) Snapshot() error {
+	return raftErr(c.raft.Snapshot().Error())
+}

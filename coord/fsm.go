@@ -1,0 +1,192 @@
+package coord
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+
+	"github.com/hashicorp/raft"
+
+	"github.com/meadow-net/meadow/coord/state"
+)
+
+// fsm is the Raft state machine: a thin adapter that reads an entry's type
+// byte and hands the body to one small applyX method, which decodes it and
+// calls a transition of state.State. It holds no logic of its own.
+type fsm struct {
+	log *slog.Logger
+
+	mu sync.RWMutex
+	st *state.State
+}
+
+func newFSM(log *slog.Logger) *fsm {
+	return &fsm{log: log, st: state.New()}
+}
+
+var _ raft.BatchingFSM = (*fsm)(nil)
+
+// Apply applies one committed entry.
+func (f *fsm) Apply(l *raft.Log) any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.applyLog(l)
+}
+
+// ApplyBatch applies the entries Raft committed together under one lock.
+func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]any, len(logs))
+	for i, l := range logs {
+		out[i] = f.applyLog(l)
+	}
+	return out
+}
+
+func (f *fsm) applyLog(l *raft.Log) any {
+	if l.Type != raft.LogCommand {
+		return nil
+	}
+	return f.apply(l.Data, l.Index, false)
+}
+
+// apply dispatches one entry. A result is nil, a value, or a domain error
+// (the state is then unchanged); a batch gives a []any of those.
+func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
+	if len(data) == 0 {
+		panic(fmt.Sprintf("coord: fsm: empty entry at index %d", index))
+	}
+	t := MsgType(data[0])
+	body := data[1:]
+	switch t &^ IgnoreUnknown {
+	case MsgBatch:
+		if inBatch {
+			panic(fmt.Sprintf("coord: fsm: batch nested in a batch at index %d", index))
+		}
+		return f.applyBatch(body, index)
+	case MsgMemberSet:
+		return f.applyMemberSet(body, index)
+	case MsgMemberRemove:
+		return f.applyMemberRemove(body, index)
+	case MsgNodeRegister:
+		return f.applyNodeRegister(body, index)
+	}
+	if t&IgnoreUnknown != 0 {
+		// Written by a newer member for a feature this one lacks, and
+		// marked as safe to skip: every member that knows it applies it,
+		// the others ignore it, and nothing they both read differs.
+		f.log.Warn("skipping unknown entry marked ignorable", "type", uint8(t), "index", index)
+		return nil
+	}
+	// An unknown type without the ignore bit means this binary is older
+	// than the log. Skipping it would let this replica diverge from the
+	// others without anyone noticing; stopping makes the operator upgrade.
+	panic(fmt.Sprintf("coord: fsm: unknown message type %d at index %d; upgrade this member", uint8(t), index))
+}
+
+// decode reads an entry's JSON body. A committed entry that will not decode is
+// a bug or a corrupt log: every replica holds the same bytes, so applying what
+// can be read and dropping the rest would make this replica's state silently
+// differ from the leader's if the leader's binary read it. Panic instead.
+func decode(t MsgType, body []byte, index uint64, v any) {
+	if err := json.Unmarshal(body, v); err != nil {
+		panic(fmt.Sprintf("coord: fsm: %s entry at index %d will not decode: %v", t, index, err))
+	}
+}
+
+func (f *fsm) applyBatch(body []byte, index uint64) any {
+	entries, err := decodeBatch(body)
+	if err != nil {
+		panic(fmt.Sprintf("coord: fsm: batch entry at index %d: %v", index, err))
+	}
+	out := make([]any, len(entries))
+	for i, e := range entries {
+		out[i] = f.apply(e, index, true)
+	}
+	return out
+}
+
+func (f *fsm) applyMemberSet(body []byte, index uint64) any {
+	var m state.Member
+	decode(MsgMemberSet, body, index, &m)
+	return f.st.SetMember(m)
+}
+
+func (f *fsm) applyMemberRemove(body []byte, index uint64) any {
+	var c memberRemoveCmd
+	decode(MsgMemberRemove, body, index, &c)
+	return f.st.RemoveMember(c.ID)
+}
+
+func (f *fsm) applyNodeRegister(body []byte, index uint64) any {
+	var c nodeRegisterCmd
+	decode(MsgNodeRegister, body, index, &c)
+	n, err := f.st.RegisterNode(c.Registration, c.Now)
+	if err != nil {
+		return err
+	}
+	return *n
+}
+
+// read runs fn with the state locked for reading. fn must not keep pointers
+// into the state after it returns.
+func (f *fsm) read(fn func(*state.State)) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	fn(f.st)
+}
+
+// Snapshot captures the state. Raft calls it between applies and then
+// persists the result concurrently with later applies, so the state is
+// encoded here, under the read lock, into a buffer of its own.
+func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	var buf bytes.Buffer
+	if err := f.st.Encode(&buf); err != nil {
+		return nil, fmt.Errorf("coord: snapshot: %w", err)
+	}
+	return &fsmSnapshot{data: buf.Bytes()}, nil
+}
+
+// Restore replaces the state with a snapshot's.
+func (f *fsm) Restore(rc io.ReadCloser) error {
+	defer rc.Close()
+	st, err := state.Decode(rc)
+	if err != nil {
+		return fmt.Errorf("coord: restore snapshot: %w", err)
+	}
+	f.mu.Lock()
+	f.st = st
+	f.mu.Unlock()
+	return nil
+}
+
+type fsmSnapshot struct{ data []byte }
+
+func (s *fsmSnapshot) Persist(sink raft.SnapshotSink) error {
+	if _, err := sink.Write(s.data); err != nil {
+		sink.Cancel()
+		return fmt.Errorf("coord: persist snapshot: %w", err)
+	}
+	return sink.Close()
+}
+
+func (s *fsmSnapshot) Release() {}
+
+// digest is the SHA-256 of the state's encoding: equal states, equal digests.
+func (f *fsm) digest() (string, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	h := sha256.New()
+	if err := f.st.Encode(h); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

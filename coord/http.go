@@ -1,0 +1,282 @@
+package coord
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"strconv"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/meadow-net/meadow/coord/forward"
+	"github.com/meadow-net/meadow/coord/state"
+)
+
+// Headers on every response, so that a client can tell how fresh a read is.
+const (
+	// HeaderAppliedIndex is the index of the last log entry applied on the
+	// member that answered.
+	HeaderAppliedIndex = "X-Meadow-Applied-Index"
+	// HeaderLeader is the id of the leader the answering member knows of.
+	HeaderLeader = "X-Meadow-Leader"
+	// HeaderServedBy is the id of the member that answered.
+	HeaderServedBy = "X-Meadow-Served-By"
+)
+
+// handle routes a request. Writes and consistent reads go to the leader:
+// a follower forwards them (once) to the leader's HTTP address.
+func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
+	switch string(ctx.Path()) {
+	case "/healthz":
+		ctx.SetContentType("text/plain")
+		ctx.SetBodyString("ok\n")
+	case "/readyz":
+		c.handleReady(ctx)
+	case "/v1/cluster/members":
+		c.serveRead(ctx, func(context.Context) (any, error) { return c.Members() })
+	case "/v1/cluster/status":
+		c.serveRead(ctx, func(context.Context) (any, error) { return c.Status(), nil })
+	case "/v1/cluster/join":
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
+			var r JoinRequest
+			if err := decodeBody(ctx, &r); err != nil {
+				return nil, err
+			}
+			return nil, c.Join(rctx, r)
+		})
+	case "/v1/cluster/remove":
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
+			var r struct {
+				ID string `json:"id"`
+			}
+			if err := decodeBody(ctx, &r); err != nil {
+				return nil, err
+			}
+			return nil, c.Remove(rctx, r.ID)
+		})
+	default:
+		c.reply(ctx, nil, errNoRoute)
+	}
+}
+
+var (
+	errNoRoute   = errors.New("coord: no such endpoint")
+	errMethod    = errors.New("coord: method not allowed")
+	errNoLeader  = errors.New("coord: not leader, and no leader is known; retry shortly")
+	errForwarded = errors.New("coord: not leader, and the request was already forwarded once; retry shortly")
+)
+
+// Status is a member's view of the cluster.
+type Status struct {
+	ID           string `json:"id"`
+	State        string `json:"state"`
+	Leader       string `json:"leader"`
+	Term         uint64 `json:"term"`
+	CommitIndex  uint64 `json:"commit_index"`
+	AppliedIndex uint64 `json:"applied_index"`
+	LastIndex    uint64 `json:"last_index"`
+}
+
+// Status returns this member's Raft state and indexes.
+func (c *Coordinator) Status() Status {
+	id, _ := c.Leader()
+	return Status{
+		ID:           c.cfg.ID,
+		State:        c.raft.State().String(),
+		Leader:       id,
+		Term:         c.raft.CurrentTerm(),
+		CommitIndex:  c.raft.CommitIndex(),
+		AppliedIndex: c.raft.AppliedIndex(),
+		LastIndex:    c.raft.LastIndex(),
+	}
+}
+
+// handleReady answers 200 when a leader is known and this member is in the
+// state, 503 otherwise.
+func (c *Coordinator) handleReady(ctx *fasthttp.RequestCtx) {
+	c.setFreshness(ctx)
+	id, addr := c.Leader()
+	if id == "" || addr == "" || !c.selfRecorded() {
+		ctx.SetStatusCode(fasthttp.StatusServiceUnavailable)
+		ctx.SetBodyString("not ready\n")
+		return
+	}
+	ctx.SetBodyString("ready\n")
+}
+
+func (c *Coordinator) setFreshness(ctx *fasthttp.RequestCtx) {
+	h := &ctx.Response.Header
+	h.Set(HeaderAppliedIndex, strconv.FormatUint(c.raft.AppliedIndex(), 10))
+	id, _ := c.Leader()
+	h.Set(HeaderLeader, id)
+	h.Set(HeaderServedBy, c.cfg.ID)
+}
+
+// serveRead answers a GET from local state, which may lag the leader by the
+// difference its X-Meadow-Applied-Index shows. With ?consistent=1 the read
+// is served by the leader after a barrier: it sees every write acknowledged
+// before it.
+func (c *Coordinator) serveRead(ctx *fasthttp.RequestCtx, fn func(context.Context) (any, error)) {
+	if !ctx.IsGet() && !ctx.IsHead() {
+		c.reply(ctx, nil, errMethod)
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.Background(), c.cfg.ApplyTimeout)
+	defer cancel()
+	if consistent(ctx) {
+		if !c.IsLeader() {
+			c.forwardToLeader(ctx)
+			return
+		}
+		if err := c.Barrier(rctx); err != nil {
+			if errors.Is(err, ErrNotLeader) {
+				c.forwardToLeader(ctx)
+				return
+			}
+			c.reply(ctx, nil, err)
+			return
+		}
+	}
+	v, err := fn(rctx)
+	c.reply(ctx, v, err)
+}
+
+func consistent(ctx *fasthttp.RequestCtx) bool {
+	v := string(ctx.QueryArgs().Peek("consistent"))
+	return v == "1" || v == "true"
+}
+
+// serveWrite runs a write on the leader, or forwards it there.
+func (c *Coordinator) serveWrite(ctx *fasthttp.RequestCtx, fn func(context.Context) (any, error)) {
+	if !ctx.IsPost() && !ctx.IsPut() && !ctx.IsDelete() {
+		c.reply(ctx, nil, errMethod)
+		return
+	}
+	if !c.IsLeader() {
+		c.forwardToLeader(ctx)
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.Background(), c.cfg.ApplyTimeout)
+	defer cancel()
+	v, err := fn(rctx)
+	if errors.Is(err, ErrNotLeader) {
+		// Not applied: leadership moved between the check and the write.
+		c.forwardToLeader(ctx)
+		return
+	}
+	c.reply(ctx, v, err)
+}
+
+// forwardToLeader sends the request on to the leader and relays its answer.
+func (c *Coordinator) forwardToLeader(ctx *fasthttp.RequestCtx) {
+	if forward.Forwarded(ctx) {
+		c.reply(ctx, nil, errForwarded)
+		return
+	}
+	id, addr := c.Leader()
+	if id == "" || addr == "" || id == c.cfg.ID {
+		c.reply(ctx, nil, errNoLeader)
+		return
+	}
+	if err := c.forwarder.Forward(ctx, addr); err != nil {
+		c.log.Warn("forward to leader", "leader", id, "err", err)
+		c.reply(ctx, nil, errNoLeader)
+	}
+}
+
+// decodeBody reads a JSON request body strictly: unknown fields are errors,
+// so that a misspelled field is not silently ignored.
+func decodeBody(ctx *fasthttp.RequestCtx, v any) error {
+	dec := json.NewDecoder(bytesReader(ctx.PostBody()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return invalidf("request body: %v", err)
+	}
+	return nil
+}
+
+// reply writes v as JSON, or err as {"error": ...} with a status that says
+// what kind of error it is.
+func (c *Coordinator) reply(ctx *fasthttp.RequestCtx, v any, err error) {
+	c.setFreshness(ctx)
+	ctx.SetContentType("application/json")
+	if err != nil {
+		code := statusOf(err)
+		if code == fasthttp.StatusServiceUnavailable {
+			ctx.Response.Header.Set("Retry-After", "1")
+		}
+		if code >= 500 && code != fasthttp.StatusServiceUnavailable {
+			c.log.Error("request failed", "path", string(ctx.Path()), "err", err)
+		}
+		ctx.SetStatusCode(code)
+		b, _ := json.Marshal(map[string]string{"error": err.Error()})
+		ctx.SetBody(append(b, '\n'))
+		return
+	}
+	if v == nil {
+		v = map[string]bool{"ok": true}
+	}
+	b, merr := json.Marshal(v)
+	if merr != nil {
+		c.reply(ctx, nil, merr)
+		return
+	}
+	ctx.SetBody(append(b, '\n'))
+}
+
+// statusOf maps an error to an HTTP status.
+func statusOf(err error) int {
+	switch {
+	case errors.Is(err, ErrInvalid), errors.Is(err, state.ErrInvalid):
+		return fasthttp.StatusBadRequest
+	case errors.Is(err, errNoRoute), errors.Is(err, ErrUnknownMember), errors.Is(err, state.ErrNotFound):
+		return fasthttp.StatusNotFound
+	case errors.Is(err, errMethod):
+		return fasthttp.StatusMethodNotAllowed
+	case errors.Is(err, state.ErrConflict), errors.Is(err, state.ErrMismatch), errors.Is(err, state.ErrExpired):
+		return fasthttp.StatusConflict
+	case errors.Is(err, ErrNotLeader), errors.Is(err, errNoLeader), errors.Is(err, errForwarded),
+		errors.Is(err, ErrLeadershipLost), errors.Is(err, ErrTimeout), errors.Is(err, ErrClosed):
+		return fasthttp.StatusServiceUnavailable
+	}
+	return fasthttp.StatusInternalServerError
+}
+
+// clientIP is the address a request came from. A request forwarded by
+// another member carries the original client's address in X-Forwarded-For;
+// it is believed only when the sender's address is a member's.
+func (c *Coordinator) clientIP(ctx *fasthttp.RequestCtx) string {
+	remote := ctx.RemoteIP().String()
+	xff := string(ctx.Request.Header.Peek("X-Forwarded-For"))
+	if !forward.Forwarded(ctx) || xff == "" {
+		return remote
+	}
+	var hosts []string
+	c.fsm.read(func(st *state.State) {
+		for _, m := range st.Members {
+			if host, _, err := net.SplitHostPort(m.HTTPAddr); err == nil {
+				hosts = append(hosts, host)
+			}
+		}
+	})
+	trusted := false
+	for _, h := range hosts {
+		if h == remote {
+			trusted = true
+			break
+		}
+		if ips, err := net.LookupIP(h); err == nil {
+			for _, ip := range ips {
+				trusted = trusted || ip.String() == remote
+			}
+		}
+	}
+	if !trusted {
+		return remote
+	}
+	return xff
+}
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

@@ -1,0 +1,111 @@
+package coord
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// MsgType is the first byte of every Raft log entry Meadow writes: it says
+// how to read the rest (the body). Values are explicit and only ever
+// appended: a value, once released, keeps its meaning forever, because old
+// entries are replayed from disk by new binaries.
+type MsgType uint8
+
+// IgnoreUnknown is the high bit of an entry's type byte. A member that does
+// not know the type skips an entry with the bit set instead of stopping, so a
+// new, optional command can be introduced during a rolling upgrade. Commands
+// whose loss would make replicas disagree must never carry it.
+const IgnoreUnknown MsgType = 0x80
+
+// The message types. Append only; never renumber or reuse.
+const (
+	// MsgBatch holds many commands in one entry (see encodeBatch). Its
+	// apply result is a []any with one result per command.
+	MsgBatch MsgType = 1
+	// MsgMemberSet records a coordinator's Raft and HTTP addresses.
+	MsgMemberSet MsgType = 2
+	// MsgMemberRemove forgets a coordinator's addresses.
+	MsgMemberRemove MsgType = 3
+	// MsgNodeRegister registers or updates a home node.
+	MsgNodeRegister MsgType = 4
+)
+
+var msgNames = map[MsgType]string{
+	MsgBatch:        "batch",
+	MsgMemberSet:    "member_set",
+	MsgMemberRemove: "member_remove",
+	MsgNodeRegister: "node_register",
+}
+
+// ignorable lists the known types written with the IgnoreUnknown bit: the
+// optional ones an older member may skip.
+var ignorable = map[MsgType]bool{}
+
+// String returns the type's name, for logs and metrics.
+func (t MsgType) String() string {
+	if n, ok := msgNames[t&^IgnoreUnknown]; ok {
+		return n
+	}
+	return fmt.Sprintf("msg(%d)", uint8(t))
+}
+
+// encodeEntry lays out one entry: the type byte, then the body as JSON.
+func encodeEntry(t MsgType, body any) ([]byte, error) {
+	if ignorable[t] {
+		t |= IgnoreUnknown
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("coord: encode %s: %w", t, err)
+	}
+	out := make([]byte, 1+len(b))
+	out[0] = byte(t)
+	copy(out[1:], b)
+	return out, nil
+}
+
+// encodeBatch lays out a MsgBatch entry without re-encoding its commands:
+// the type byte, a uvarint count, then each entry as a uvarint length and the
+// entry's bytes (its own type byte and body). Framing costs a few bytes per
+// command, so batching stays cheap however small the commands are.
+func encodeBatch(entries [][]byte) []byte {
+	n := 1 + binary.MaxVarintLen64
+	for _, e := range entries {
+		n += binary.MaxVarintLen64 + len(e)
+	}
+	out := make([]byte, 1, n)
+	out[0] = byte(MsgBatch)
+	out = binary.AppendUvarint(out, uint64(len(entries)))
+	for _, e := range entries {
+		out = binary.AppendUvarint(out, uint64(len(e)))
+		out = append(out, e...)
+	}
+	return out
+}
+
+var errBadBatch = errors.New("coord: malformed batch entry")
+
+// decodeBatch splits a MsgBatch body (without its type byte) into entries.
+// The entries alias body.
+func decodeBatch(body []byte) ([][]byte, error) {
+	count, n := binary.Uvarint(body)
+	if n <= 0 || count > uint64(len(body)) {
+		return nil, errBadBatch
+	}
+	body = body[n:]
+	entries := make([][]byte, 0, count)
+	for i := uint64(0); i < count; i++ {
+		l, n := binary.Uvarint(body)
+		if n <= 0 || l > uint64(len(body)-n) {
+			return nil, errBadBatch
+		}
+		entries = append(entries, body[n:n+int(l)])
+		body = body[n+int(l):]
+	}
+	if len(body) != 0 {
+		return nil, errBadBatch
+	}
+	return entries, nil
+}

@@ -1,0 +1,58 @@
+package state
+
+import (
+	"encoding/json"
+	"io"
+	"maps"
+	"slices"
+)
+
+// State is the whole replicated state. Its exported fields are what a
+// snapshot holds; indexes derived from them are rebuilt on Restore.
+type State struct {
+	// Members are the coordinators, by Raft server id.
+	Members map[string]*Member `json:"members"`
+	// Nodes are the registered home nodes, by address.
+	Nodes map[string]*Node `json:"nodes"`
+}
+
+// New returns an empty state.
+func New() *State {
+	return &State{
+		Members: map[string]*Member{},
+		Nodes:   map[string]*Node{},
+	}
+}
+
+// Encode writes the state as JSON. encoding/json writes maps in key order,
+// so two equal states encode to the same bytes.
+func (s *State) Encode(w io.Writer) error {
+	return json.NewEncoder(w).Encode(s)
+}
+
+// Decode reads a state written by Encode.
+func Decode(r io.Reader) (*State, error) {
+	s := New()
+	if err := json.NewDecoder(r).Decode(s); err != nil {
+		return nil, err
+	}
+	s.fill()
+	return s, nil
+}
+
+// fill replaces nil maps left by decoding an older snapshot.
+func (s *State) fill() {
+	if s.Members == nil {
+		s.Members = map[string]*Member{}
+	}
+	if s.Nodes == nil {
+		s.Nodes = map[string]*Node{}
+	}
+}
+
+// sortedKeys returns a map's keys in order: every walk over a map that can
+// change the state goes through it, because Go randomizes map order and
+// replicas must make the same changes in the same order.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
