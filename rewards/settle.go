@@ -8,7 +8,9 @@ import (
 
 // Balance is a pair of amounts in base units: MEADOW and the stable token.
 type Balance struct {
+	// Meadow is the MEADOW amount (18 decimals).
 	Meadow *big.Int `json:"meadow"`
+	// Stable is the stable-token amount (6 decimals).
 	Stable *big.Int `json:"stable"`
 }
 
@@ -38,10 +40,14 @@ type SettleInput struct {
 
 // Payout is what one account earned in one epoch.
 type Payout struct {
-	Account Address  `json:"account"`
-	Units   uint64   `json:"units"`
-	Meadow  *big.Int `json:"meadow"`
-	Stable  *big.Int `json:"stable"`
+	// Account is who earned it.
+	Account Address `json:"account"`
+	// Units are the account's work units this epoch.
+	Units uint64 `json:"units"`
+	// Meadow is its share of the emission pool.
+	Meadow *big.Int `json:"meadow"`
+	// Stable is its share of the revenue-share pool.
+	Stable *big.Int `json:"stable"`
 }
 
 // SettleOutput is the result of one epoch's settlement. Its big.Ints are

@@ -15,12 +15,12 @@ import (
 // these and what the account has already claimed.
 type Leaf struct {
 	// Account is who may claim.
-	Account Address
+	Account Address `json:"account"`
 	// Meadow is the cumulative MEADOW earned, in base units.
-	Meadow *big.Int
+	Meadow *big.Int `json:"meadow"`
 	// Stable is the cumulative stable-token revenue share earned, in base
 	// units.
-	Stable *big.Int
+	Stable *big.Int `json:"stable"`
 }
 
 // Hash returns the leaf's hash as OpenZeppelin's StandardMerkleTree and the
