@@ -33,64 +33,10 @@ func TestKeccak256(t *testing.T) {
 	}
 }
 
-// TestKeccakConstants derives the round constants and the rho and pi tables
-// from their definitions in the Keccak reference, so a typo in the literal
-// tables cannot hide.
-func TestKeccakConstants(t *testing.T) {
-	// Round constants from the degree-8 LFSR x^8+x^6+x^5+x^4+1.
-	r := uint8(1)
-	lfsr := func() uint64 {
-		bit := uint64(r & 1)
-		if r&0x80 != 0 {
-			r = r<<1 ^ 0x71
-		} else {
-			r <<= 1
-		}
-		return bit
-	}
-	for i := range 24 {
-		var rc uint64
-		for j := range 7 {
-			if lfsr() == 1 {
-				rc |= 1 << ((1 << j) - 1)
-			}
-		}
-		if rc != keccakRC[i] {
-			t.Errorf("RC[%d] = %#x, want %#x", i, keccakRC[i], rc)
-		}
-	}
-	// Rotation offsets: walk (x,y) from (1,0) by (y, 2x+3y), offset (t+1)(t+2)/2.
-	var rho [25]uint8
-	x, y := 1, 0
-	for tt := range 24 {
-		rho[x+5*y] = uint8(((tt + 1) * (tt + 2) / 2) % 64)
-		x, y = y, (2*x+3*y)%5
-	}
-	if rho != keccakRho {
-		t.Errorf("rho table = %v, want %v", keccakRho, rho)
-	}
-	var pi [25]uint8
-	for x := range 5 {
-		for y := range 5 {
-			pi[x+5*y] = uint8(y + 5*((2*x+3*y)%5))
-		}
-	}
-	if pi != keccakPi {
-		t.Errorf("pi table = %v, want %v", keccakPi, pi)
-	}
-}
-
 func BenchmarkKeccak256x64(b *testing.B) {
 	var buf [64]byte
 	for b.Loop() {
 		buf[0]++
 		keccak256(buf[:])
-	}
-}
-
-func BenchmarkKeccakF1600(b *testing.B) {
-	var st [25]uint64
-	for b.Loop() {
-		keccakF1600(&st)
 	}
 }
