@@ -55,9 +55,13 @@ contracts:
 contracts-check:
 	$(GO) run ./contracts/internal/gencontracts -check
 
-# Regenerate the golden test vectors (see dataset/testdata/README.md).
+# Regenerate the golden test vectors; each package's tests check that the
+# committed files match what its generator makes.
 vectors:
 	$(GO) run ./dataset/internal/genvectors -out dataset/testdata
+	$(GO) run ./api/internal/genvectors
+	$(GO) run ./rewards/internal/genvectors
+	$(GO) run ./rewards/internal/plot
 
 # CUDA kernels to PTX (compute/cuda/*.ptx, committed and embedded). Needs
 # nvcc; see compute/cuda/ptx.sh for PTX_ARCH and PTX_ISA.
