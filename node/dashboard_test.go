@@ -1,0 +1,140 @@
+package node
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/meadow-net/meadow/crawl"
+)
+
+// pausable is the smallest Controller: a state the dashboard flips.
+type pausable struct {
+	mu    sync.Mutex
+	state string
+}
+
+func (p *pausable) Status() Status {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return Status{Address: "0x00000000000000000000000000000000000000aa", State: p.state, TasksDone: 3, BytesToday: 5 << 20, BytesPerDay: 100 << 20, PendingRewards: "0",
+		Refusals: []Refuse{{Time: time.Unix(0, 0), URL: "http://10.0.0.1/", Reason: "unsafe_address"}}}
+}
+func (p *pausable) Pause()  { p.mu.Lock(); p.state = "paused"; p.mu.Unlock() }
+func (p *pausable) Resume() { p.mu.Lock(); p.state = "running"; p.mu.Unlock() }
+
+func TestDashboardGuards(t *testing.T) {
+	c := &pausable{state: "running"}
+	srv := httptest.NewServer(NewDashboard(c))
+	t.Cleanup(srv.Close)
+
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		host   string
+		header bool
+		want   int
+	}{
+		{name: "page", method: "GET", path: "/", want: 200},
+		{name: "status", method: "GET", path: "/api/status", want: 200},
+		{name: "pause without header", method: "POST", path: "/api/pause", want: 403},
+		{name: "rebinding host", method: "GET", path: "/api/status", host: "evil.example:80", want: 403},
+		{name: "pause with GET", method: "GET", path: "/api/pause", header: true, want: 405},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, srv.URL+tt.path, nil)
+			if tt.host != "" {
+				req.Host = tt.host
+			}
+			if tt.header {
+				req.Header.Set(dashboardHeader, "1")
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.want {
+				t.Errorf("status %d, want %d", resp.StatusCode, tt.want)
+			}
+		})
+	}
+	if c.Status().State != "running" {
+		t.Fatal("a refused request changed the state")
+	}
+}
+
+// TestDashboardInChromium loads the dashboard in headless Chromium, presses
+// the pause button, and sees the state change on the page and in the node.
+func TestDashboardInChromium(t *testing.T) {
+	bin, err := crawl.FindChromium("")
+	if err != nil {
+		t.Fatalf("this test needs Chromium: %v", err)
+	}
+	c := &pausable{state: "running"}
+	srv := httptest.NewServer(NewDashboard(c))
+	t.Cleanup(srv.Close)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel)
+
+	text := func(id string) string {
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID(id)))
+		if err != nil {
+			t.Fatalf("chromium: reading #%s: %v", id, err)
+		}
+		return v
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	before, refusals := text("state"), text("refusals")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("toggle"))); err != nil {
+		t.Fatalf("chromium: click: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('state').textContent === 'paused'`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("chromium: the page never showed paused: %v", err)
+	}
+	after, button := text("state"), text("toggle")
+	if before != "running" || after != "paused" || button != "Resume" {
+		t.Fatalf("state on the page %q → %q (button %q); want running → paused (Resume)", before, after, button)
+	}
+	if !strings.Contains(refusals, "unsafe_address") {
+		t.Errorf("refusals table %q lacks the refusal", refusals)
+	}
+	if got := c.Status().State; got != "paused" {
+		t.Fatalf("node state %q after pressing pause", got)
+	}
+	var s Status
+	resp, err := http.Get(srv.URL + "/api/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil || s.State != "paused" {
+		t.Fatalf("status JSON %+v, %v", s, err)
+	}
+}
