@@ -44,21 +44,23 @@ func BenchmarkMinHashCPU(b *testing.B) {
 	}
 }
 
-// BenchmarkMinHashCPUParallel runs one MinHashCPU per core: the node's
-// throughput when it gives every core to the job.
+// BenchmarkMinHashCPUParallel computes rows on every core at once (one
+// minhasher per goroutine): the node's throughput when it gives every core
+// to the job. One iteration is one row.
 func BenchmarkMinHashCPUParallel(b *testing.B) {
-	texts := englishCorpus(100, benchRowBytes)
+	texts := englishCorpus(256, benchRowBytes)
 	cfg, _ := NewMinHashConfig(nil)
-	b.SetBytes(totalBytes(texts))
+	b.SetBytes(totalBytes(texts) / int64(len(texts)))
 	b.RunParallel(func(pb *testing.PB) {
+		m := newMinhasher(&cfg)
+		sig, bands := make([]uint32, cfg.Permutations), make([]uint64, cfg.Bands)
+		i := 0
 		for pb.Next() {
-			if _, _, err := MinHashCPU(context.Background(), &cfg, texts); err != nil {
-				b.Error(err)
-				return
-			}
+			m.sign(texts[i%len(texts)], sig, bands)
+			i++
 		}
 	})
-	reportRows(b, len(texts))
+	reportRows(b, 1)
 }
 
 func BenchmarkMinHashGPU(b *testing.B) {
@@ -138,6 +140,31 @@ func BenchmarkTokens(b *testing.B) {
 				}
 			}
 			reportRows(b, len(texts))
+		})
+	}
+}
+
+// BenchmarkMinPerm times the inner loop alone: ns per shingle and
+// permutation, assembly against the Go version.
+func BenchmarkMinPerm(b *testing.B) {
+	cfg, _ := NewMinHashConfig(nil)
+	m := newMinhasher(&cfg)
+	xs := append([]uint64(nil), m.shingles(englishCorpus(1, benchRowBytes)[0])...)
+	for _, v := range []struct {
+		name string
+		f    func([]uint64, uint64, uint64) uint64
+	}{{"asm", minPerm}, {"go", minPermGo}} {
+		b.Run(v.name, func(b *testing.B) {
+			sink := uint64(0)
+			for i := 0; i < b.N; i++ {
+				for j := range cfg.A {
+					sink += v.f(xs, cfg.A[j], cfg.B[j])
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(xs)*len(cfg.A)), "ns/eval")
+			if sink == 1 {
+				b.Log(sink)
+			}
 		})
 	}
 }

@@ -78,3 +78,43 @@ func TestCoefficientsArePrefixStable(t *testing.T) {
 		}
 	}
 }
+
+func TestMinPerm(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	ref := func(xs []uint64, a, b uint64) uint64 {
+		m := ^uint64(0)
+		for _, x := range xs {
+			m = min(m, mulAddMod61(a, x, b))
+		}
+		return m
+	}
+	cases := []struct {
+		xs   []uint64
+		a, b uint64
+	}{
+		{xs: nil, a: 5, b: 7},
+		{xs: []uint64{mersenne61 - 5}, a: 1, b: 5},                    // a*x+b = p: r = p before the last step
+		{xs: []uint64{mersenne61 - 1, 3}, a: 1, b: mersenne61 - 1},    // 2p-2
+		{xs: []uint64{mersenne61 - 1}, a: mersenne61 - 1, b: mersenne61 - 1},
+		{xs: []uint64{0, 1, 2}, a: 1, b: 0},
+	}
+	for i := 0; i < 200; i++ {
+		xs := make([]uint64, r.IntN(50))
+		for j := range xs {
+			xs[j] = r.Uint64N(mersenne61)
+		}
+		cases = append(cases, struct {
+			xs   []uint64
+			a, b uint64
+		}{xs, 1 + r.Uint64N(mersenne61-1), r.Uint64N(mersenne61)})
+	}
+	for _, c := range cases {
+		want := ref(c.xs, c.a, c.b)
+		if got := minPerm(c.xs, c.a, c.b); got != want {
+			t.Fatalf("minPerm(%v, %d, %d) = %d, want %d", c.xs, c.a, c.b, got, want)
+		}
+		if got := minPermGo(c.xs, c.a, c.b); got != want {
+			t.Fatalf("minPermGo(%v, %d, %d) = %d, want %d", c.xs, c.a, c.b, got, want)
+		}
+	}
+}
