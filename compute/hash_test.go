@@ -93,8 +93,8 @@ func TestMinPerm(t *testing.T) {
 		a, b uint64
 	}{
 		{xs: nil, a: 5, b: 7},
-		{xs: []uint64{mersenne61 - 5}, a: 1, b: 5},                    // a*x+b = p: r = p before the last step
-		{xs: []uint64{mersenne61 - 1, 3}, a: 1, b: mersenne61 - 1},    // 2p-2
+		{xs: []uint64{mersenne61 - 5}, a: 1, b: 5},                 // a*x+b = p: r = p before the last step
+		{xs: []uint64{mersenne61 - 1, 3}, a: 1, b: mersenne61 - 1}, // 2p-2
 		{xs: []uint64{mersenne61 - 1}, a: mersenne61 - 1, b: mersenne61 - 1},
 		{xs: []uint64{0, 1, 2}, a: 1, b: 0},
 	}
