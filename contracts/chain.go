@@ -20,8 +20,10 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/rpc"
 )
 
@@ -55,7 +57,8 @@ type Chain struct {
 	idMu    sync.Mutex
 	chainID *big.Int
 
-	txMu sync.Mutex // one transaction in flight: nonces and, in process, Commit
+	txMu     sync.Mutex // one transaction in flight: nonces and, in process, Commit
+	commitMu sync.Mutex // the simulated beacon deadlocks on concurrent Commits
 
 	addrMu sync.RWMutex
 	addrs  Addresses
@@ -68,11 +71,15 @@ type Chain struct {
 // ether. It mines one block per transaction Chain sends; Simulated gives
 // access to mine more.
 func NewSimulated(funded ...common.Address) (*Chain, error) {
+	return newSimulated(funded)
+}
+
+func newSimulated(funded []common.Address, opts ...func(*node.Config, *ethconfig.Config)) (*Chain, error) {
 	alloc := make(types.GenesisAlloc, len(funded))
 	for _, a := range funded {
 		alloc[a] = types.Account{Balance: new(big.Int).Set(SimulatedFunds)}
 	}
-	sim := simulated.NewBackend(alloc)
+	sim := simulated.NewBackend(alloc, opts...)
 	c := &Chain{
 		backend:     sim.Client(),
 		endpoint:    SimulatedEndpoint,
@@ -134,9 +141,22 @@ func (c *Chain) Close() {
 // Endpoint is the URL the Chain talks to, or SimulatedEndpoint.
 func (c *Chain) Endpoint() string { return c.endpoint }
 
-// Simulated returns the in-process backend (to mine blocks with Commit or
-// move time with AdjustTime), or nil for a chain reached over JSON-RPC.
+// Simulated returns the in-process backend (to move time with AdjustTime),
+// or nil for a chain reached over JSON-RPC. Mine blocks with Mine rather
+// than its Commit: concurrent Commits deadlock the simulated beacon.
 func (c *Chain) Simulated() *simulated.Backend { return c.sim }
+
+// Mine mines one block on the in-process chain and returns its hash; on a
+// chain reached over JSON-RPC it does nothing and returns the zero hash.
+// Safe to call while the Chain sends transactions.
+func (c *Chain) Mine() common.Hash {
+	if c.sim == nil {
+		return common.Hash{}
+	}
+	c.commitMu.Lock()
+	defer c.commitMu.Unlock()
+	return c.sim.Commit()
+}
 
 // Backend returns the node client the Chain uses.
 func (c *Chain) Backend() Backend { return c.backend }
@@ -208,9 +228,7 @@ func (c *Chain) transact(ctx context.Context, op string, key *ecdsa.PrivateKey, 
 		}
 		return nil, c.fail(op, err)
 	}
-	if c.sim != nil {
-		c.sim.Commit()
-	}
+	c.Mine()
 	rcpt, err := c.waitMined(ctx, op, tx.Hash())
 	if err != nil {
 		return nil, err

@@ -9,6 +9,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/node"
 
 	"github.com/meadow-net/meadow/rewards"
 )
@@ -38,6 +40,12 @@ type testNet struct {
 
 func newTestNet(tb testing.TB) *testNet {
 	tb.Helper()
+	return newTestNetWith(tb)
+}
+
+// newTestNetWith is newTestNet with options for the simulated node.
+func newTestNetWith(tb testing.TB, opts ...func(*node.Config, *ethconfig.Config)) *testNet {
+	tb.Helper()
 	n := &testNet{
 		deployer: testKey(tb, "deployer"),
 		buyer:    testKey(tb, "buyer"),
@@ -48,7 +56,7 @@ func newTestNet(tb testing.TB) *testNet {
 	for _, k := range n.ops {
 		funded = append(funded, addr(k))
 	}
-	chain, err := NewSimulated(funded...)
+	chain, err := newSimulated(funded, opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
