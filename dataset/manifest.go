@@ -96,16 +96,16 @@ func merr(field, value, expected string, args ...any) error {
 // manifestJSON is the wire form ParseManifest decodes into: hashes and
 // times as strings, so that a bad one is reported with its field's path.
 type manifestJSON struct {
-	Version    *int        `json:"version"`
-	DatasetID  string      `json:"dataset_id"`
-	JobID      string      `json:"job_id"`
-	Kind       Kind        `json:"kind"`
-	Schema     *Schema     `json:"schema"`
-	Tasks      []taskJSON  `json:"tasks"`
-	TotalRows  *int64      `json:"total_rows"`
-	Root       string      `json:"root"`
-	CreatedAt  string      `json:"created_at"`
-	Signatures []Signature `json:"signatures"`
+	Version    *int            `json:"version"`
+	DatasetID  string          `json:"dataset_id"`
+	JobID      string          `json:"job_id"`
+	Kind       Kind            `json:"kind"`
+	Schema     json.RawMessage `json:"schema"`
+	Tasks      []taskJSON      `json:"tasks"`
+	TotalRows  *int64          `json:"total_rows"`
+	Root       string          `json:"root"`
+	CreatedAt  string          `json:"created_at"`
+	Signatures []Signature     `json:"signatures"`
 }
 
 type taskJSON struct {
@@ -136,7 +136,10 @@ func ParseManifest(data []byte) (*Manifest, error) {
 	if w.Schema == nil {
 		return nil, merr("schema", "", "missing")
 	}
-	m.Schema = *w.Schema
+	var err error
+	if m.Schema, err = parseSchemaJSON(w.Schema); err != nil {
+		return nil, err
+	}
 	if w.Tasks == nil {
 		return nil, merr("tasks", "", "missing (an empty dataset has [])")
 	}
@@ -160,7 +163,6 @@ func ParseManifest(data []byte) (*Manifest, error) {
 		return nil, merr("total_rows", "", "missing")
 	}
 	m.TotalRows = *w.TotalRows
-	var err error
 	if m.Root, err = parseHashField("root", w.Root); err != nil {
 		return nil, err
 	}
@@ -174,6 +176,57 @@ func ParseManifest(data []byte) (*Manifest, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// parseSchemaJSON reads the manifest's schema object strictly, naming
+// the column of a bad value.
+func parseSchemaJSON(raw json.RawMessage) (Schema, error) {
+	var w struct {
+		Kind    Kind              `json:"kind"`
+		Columns []json.RawMessage `json:"columns"`
+	}
+	if err := strictJSON(raw, &w); err != nil {
+		return Schema{}, prefixField("schema", jsonError(err))
+	}
+	s := Schema{Kind: w.Kind, Columns: make([]Column, len(w.Columns))}
+	for i, c := range w.Columns {
+		f := fmt.Sprintf("schema.columns[%d]", i)
+		var col struct {
+			Name     string `json:"name"`
+			Type     string `json:"type"`
+			Role     Role   `json:"role"`
+			Nullable bool   `json:"nullable"`
+		}
+		if err := strictJSON(c, &col); err != nil {
+			return Schema{}, prefixField(f, jsonError(err))
+		}
+		if err := s.Columns[i].Type.UnmarshalText([]byte(col.Type)); err != nil {
+			return Schema{}, merr(f+".type", col.Type, "expected one of string, int64, bytes, list<uint32>, list<int32>, list<uint64>")
+		}
+		s.Columns[i].Name, s.Columns[i].Role, s.Columns[i].Nullable = col.Name, col.Role, col.Nullable
+	}
+	return s, nil
+}
+
+func strictJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+// prefixField puts prefix in front of a ManifestError's field.
+func prefixField(prefix string, err error) error {
+	var me *ManifestError
+	if errors.As(err, &me) {
+		c := *me
+		if c.Field == "(document)" {
+			c.Field = prefix
+		} else {
+			c.Field = prefix + "." + c.Field
+		}
+		return &c
+	}
+	return err
 }
 
 // jsonError turns an encoding/json error into a ManifestError naming the
@@ -319,7 +372,17 @@ func (m *Manifest) Validate() error {
 		return merr("kind", string(m.Kind), "expected crawl or compute")
 	}
 	if err := m.Schema.Validate(); err != nil {
-		return merr("schema", "", "%s", trimPrefix(err.Error()))
+		// Schema.Validate names the field itself ("schema.columns[2].name ...").
+		msg := trimPrefix(err.Error())
+		field, rest, ok := strings.Cut(msg, " ")
+		if !ok || !strings.HasPrefix(field, "schema.") {
+			return merr("schema", "", "%s", msg)
+		}
+		field = strings.TrimSuffix(field, ":")
+		if v, exp, ok := strings.Cut(rest, ": "); ok && strings.HasPrefix(v, `"`) {
+			return &ManifestError{Field: field, Value: strings.Trim(v, `"`), Expected: exp}
+		}
+		return &ManifestError{Field: field, Expected: strings.TrimPrefix(rest, ": ")}
 	}
 	if m.Schema.Kind != m.Kind {
 		return merr("schema.kind", string(m.Schema.Kind), "expected %q, the manifest's kind", m.Kind)

@@ -180,12 +180,11 @@ func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
 			}
 			src, as = s, s.r.Schema()
 		case FormatArrowFile:
-			fr, err := ipc.NewFileReader(sr, ipc.WithAllocator(limitAllocator{}),
-				ipc.WithMetadataSizeLimit(maxMetadata), ipc.WithBodySizeLimit(size))
+			s, err := newArrowFileSource(ra, size)
 			if err != nil {
-				return fmt.Errorf("%w: Arrow file: %v", ErrCorrupt, err)
+				return err
 			}
-			src, as = &fileSource{r: fr, n: fr.NumRecords()}, fr.Schema()
+			src, as = s, s.r.Schema()
 		case FormatParquet:
 			ps, err := newParquetSource(sr)
 			if err != nil {
@@ -318,7 +317,11 @@ func (r *Reader) NextBatch() bool {
 			return err
 		})
 		if err != nil {
-			r.fail(fmt.Errorf("%w: batch %d (%s, from row %d): %v", ErrCorrupt, r.batch+1, r.src.where(), r.consumed, trimCorrupt(err)))
+			sentinel := ErrCorrupt
+			if errors.Is(err, ErrSchemaMismatch) {
+				sentinel = ErrSchemaMismatch
+			}
+			r.fail(fmt.Errorf("%w: batch %d (%s, from row %d): %v", sentinel, r.batch+1, r.src.where(), r.consumed, trimSentinel(err)))
 			return false
 		}
 		if rec == nil {
@@ -345,10 +348,14 @@ func (r *Reader) fail(err error) {
 	r.release()
 }
 
-// trimCorrupt drops a leading ErrCorrupt message from err's text, where it
+// trimSentinel drops a leading sentinel message from err's text, where it
 // is about to be wrapped again with more context.
-func trimCorrupt(err error) string {
-	return strings.TrimPrefix(err.Error(), ErrCorrupt.Error()+": ")
+func trimSentinel(err error) string {
+	s := err.Error()
+	for _, e := range []error{ErrCorrupt, ErrSchemaMismatch} {
+		s = strings.TrimPrefix(s, e.Error()+": ")
+	}
+	return s
 }
 
 // Batch returns the current record batch (nil before the first NextBatch or
@@ -448,7 +455,7 @@ func (r *Reader) checkBatch() error {
 			if !typeMatches(c.Type, arr.DataType()) {
 				return fmt.Errorf("%w: %s, column %q: Arrow type %s: expected %s", ErrSchemaMismatch, where(), c.Name, arr.DataType(), mustArrowType(c.Type))
 			}
-			if err := array.ValidateFull(arr); err != nil {
+			if err := validateStructure(arr); err != nil {
 				return fmt.Errorf("%w: %s, column %q: %v", ErrCorrupt, where(), c.Name, err)
 			}
 			if arr.Len() != int(rec.NumRows()) {
@@ -495,6 +502,19 @@ func (r *Reader) checkBatch() error {
 		}
 		return nil
 	})
+}
+
+// validateStructure checks offsets, lengths and buffers of arr. Strings
+// are checked as binary: invalid UTF-8 is a row's fault, reported with the
+// row's number when the row is read or hashed, not the whole batch's.
+func validateStructure(arr arrow.Array) error {
+	if s, ok := arr.(*array.String); ok {
+		d := s.Data()
+		bin := array.NewBinaryData(array.NewData(arrow.BinaryTypes.Binary, d.Len(), d.Buffers(), nil, d.NullN(), d.Offset()))
+		defer bin.Release()
+		return array.ValidateFull(bin)
+	}
+	return array.ValidateFull(arr)
 }
 
 // checkUTF8 checks that row i of the current batch has valid UTF-8 in its
@@ -585,43 +605,27 @@ func (r *Reader) hashBatch(out []Hash, bufA, bufB *[]byte) error {
 	return nil
 }
 
-// streamSource reads an Arrow IPC stream.
+// streamSource reads an Arrow IPC stream, or the stream inside an Arrow
+// file, through a msgReader that checks each message first.
 type streamSource struct {
-	r   *ipc.Reader
-	cr  *countReader
-	off int64 // offset of the batch just read
-}
-
-// countReader counts the bytes read through it.
-type countReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
+	r     *ipc.Reader
+	mr    *msgReader
+	atEnd func() error
 }
 
 func newStreamSource(rd io.Reader, size int64) (*streamSource, error) {
-	cr := &countReader{r: rd}
-	opts := []ipc.Option{ipc.WithAllocator(limitAllocator{}), ipc.WithMetadataSizeLimit(maxMetadata)}
-	if size >= 0 {
-		opts = append(opts, ipc.WithBodySizeLimit(size))
-	}
-	r, err := ipc.NewReader(cr, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("%w: Arrow stream schema: %v", ErrCorrupt, err)
-	}
-	return &streamSource{r: r, cr: cr}, nil
+	return newStreamSourceFrom(&msgReader{r: rd, end: size})
 }
 
 func (s *streamSource) next() (arrow.RecordBatch, error) {
-	s.off = s.cr.n
 	if !s.r.Next() {
 		if err := s.r.Err(); err != nil {
 			return nil, err
+		}
+		if s.atEnd != nil {
+			if err := s.atEnd(); err != nil {
+				return nil, err
+			}
 		}
 		return nil, nil
 	}
@@ -630,34 +634,12 @@ func (s *streamSource) next() (arrow.RecordBatch, error) {
 	return rec, nil
 }
 
-func (s *streamSource) where() string { return fmt.Sprintf("byte offset %d", s.off) }
+func (s *streamSource) where() string { return fmt.Sprintf("byte offset %d", s.mr.last.Offset) }
 
 func (s *streamSource) close() error {
 	s.r.Release()
 	return nil
 }
-
-// fileSource reads an Arrow IPC file's batches in order.
-type fileSource struct {
-	r *ipc.FileReader
-	i int
-	n int
-}
-
-func (s *fileSource) next() (arrow.RecordBatch, error) {
-	if s.i >= s.n {
-		return nil, nil
-	}
-	rec, err := s.r.RecordBatchAt(s.i)
-	s.i++
-	return rec, err
-}
-
-func (s *fileSource) where() string {
-	return fmt.Sprintf("footer block %d of %d", s.i-1, s.n)
-}
-
-func (s *fileSource) close() error { return s.r.Close() }
 
 // parquetSource reads a Parquet file's rows as record batches.
 type parquetSource struct {
