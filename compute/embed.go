@@ -126,9 +126,6 @@ func (k *embedKernel) OutputColumns() []dataset.Column {
 	return []dataset.Column{{Name: ColEmbedding, Type: dataset.TypeInt32List, Role: dataset.RoleContent}}
 }
 
-// Model returns the kernel's model.
-func (k *embedKernel) Model() *Model { return k.model }
-
 func (k *embedKernel) Run(ctx context.Context, texts []string) ([]dataset.Row, error) {
 	vecs, err := k.compute(ctx, texts)
 	if err != nil {

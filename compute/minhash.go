@@ -239,9 +239,6 @@ func (k *minhashKernel) OutputColumns() []dataset.Column {
 	}
 }
 
-// Config returns the kernel's validated parameters.
-func (k *minhashKernel) Config() MinHashConfig { return k.cfg }
-
 func (k *minhashKernel) Run(ctx context.Context, texts []string) ([]dataset.Row, error) {
 	sigs, bands, err := k.compute(ctx, texts)
 	if err != nil {

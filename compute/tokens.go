@@ -57,9 +57,6 @@ func (k *tokensKernel) OutputColumns() []dataset.Column {
 	return []dataset.Column{{Name: ColTokens, Type: dataset.TypeInt64, Role: dataset.RoleContent}}
 }
 
-// Encoding returns the kernel's token encoding.
-func (k *tokensKernel) Encoding() string { return k.encoding }
-
 // Run counts each text's tokens. Special-token strings such as
 // "<|endoftext|>" are counted as ordinary text: the count describes the
 // text as data, and text from the web must not be able to inject control
