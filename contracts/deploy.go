@@ -209,3 +209,5 @@ func (c *Chain) callAddress(ctx context.Context, op string, to common.Address, d
 	}
 	return a, nil
 }
+
+func distributorBin() string { return rewardsdistributor.RewardsDistributorMetaData.Bin }

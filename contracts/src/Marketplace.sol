@@ -13,7 +13,7 @@ interface IEpochClock {
 /// @notice Buyers pay for jobs here in the stable token. Each payment counts toward the revenue
 /// of the distributor's current epoch; REVENUE_SHARE_BPS of it goes to the distributor for the
 /// nodes, the rest to the treasury.
-/// @dev The share is forwarded so that, per epoch, forwardedOf(e) == revenueOf(e) * 7000 / 10000
+/// @dev The share is forwarded so that, per epoch, the total forwarded is revenueOf(e) * 7000 / 10000
 /// (rounded down) after every payment: each payment forwards the growth of that floor rather
 /// than the floor of its own share, so rounding never leaves the nodes' share short. The product
 /// is computed in checked uint256 arithmetic, like rewards.RevenueShare (which reports an overflow
@@ -34,8 +34,6 @@ contract Marketplace {
 
     /// @notice Stable-token revenue attributed to each epoch.
     mapping(uint256 => uint256) public revenueOf;
-    /// @notice The part of each epoch's revenue forwarded to the distributor.
-    mapping(uint256 => uint256) public forwardedOf;
     /// @notice The total paid for each job, over all of its payments.
     mapping(bytes32 => uint256) public paidFor;
     /// @notice Everything forwarded to the distributor, over all epochs.
@@ -58,17 +56,26 @@ contract Marketplace {
         treasury = treasury_;
     }
 
+    /// @notice The part of epoch `epoch`'s revenue forwarded to the distributor.
+    function forwardedOf(uint256 epoch) external view returns (uint256) {
+        return forwarded(revenueOf[epoch]);
+    }
+
+    /// @dev The nodes' share of an epoch's revenue, rounded down.
+    function forwarded(uint256 revenue) private pure returns (uint256) {
+        return (revenue * REVENUE_SHARE_BPS) / BPS;
+    }
+
     /// @notice Pays `amount` of the stable token for job `jobId`. The caller must first approve
     /// this contract for at least `amount`.
     function pay(bytes32 jobId, uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
         uint256 epoch = IEpochClock(distributor).currentEpoch();
-        uint256 revenue = revenueOf[epoch] + amount;
-        uint256 forwarded = forwardedOf[epoch];
-        uint256 share = (revenue * REVENUE_SHARE_BPS) / BPS - forwarded;
+        uint256 before = revenueOf[epoch];
+        uint256 revenue = before + amount;
+        uint256 share = forwarded(revenue) - forwarded(before);
 
         revenueOf[epoch] = revenue;
-        forwardedOf[epoch] = forwarded + share;
         totalForwarded += share;
         paidFor[jobId] += amount;
         emit Paid(jobId, msg.sender, amount, epoch);

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {OperatorQuorum} from "./OperatorQuorum.sol";
 import {MeadowToken} from "./MeadowToken.sol";
@@ -54,10 +55,15 @@ contract RewardsDistributor is OperatorQuorum {
     bytes32 public root;
     /// @notice Stable tokens assigned to nodes by posted roots so far.
     uint256 public stableCommitted;
-    /// @notice MEADOW already paid to each account.
-    mapping(address => uint256) public claimedMeadow;
-    /// @notice Stable tokens already paid to each account.
-    mapping(address => uint256) public claimedStable;
+    /// @dev What an account has been paid so far. Both totals share one slot, which saves a
+    /// claim one fresh storage write (about 20,000 gas); MEADOW's cap is below 2^90 and no
+    /// stable coin's supply comes near 2^128.
+    struct Paid {
+        uint128 meadow;
+        uint128 stable;
+    }
+
+    mapping(address => Paid) private _paid;
 
     /// @notice A reward root for `epoch` was accepted and `emission` MEADOW minted.
     event RootPosted(uint256 indexed epoch, bytes32 root, uint256 emission, uint256 revenueShare);
@@ -122,6 +128,16 @@ contract RewardsDistributor is OperatorQuorum {
         uint256 e = decayed > FLOOR ? decayed : FLOOR;
         uint256 remaining = minted >= CAP ? 0 : CAP - minted;
         return e < remaining ? e : remaining;
+    }
+
+    /// @notice MEADOW already paid to `account`.
+    function claimedMeadow(address account) external view returns (uint256) {
+        return _paid[account].meadow;
+    }
+
+    /// @notice Stable tokens already paid to `account`.
+    function claimedStable(address account) external view returns (uint256) {
+        return _paid[account].stable;
     }
 
     /// @notice Buyer revenue over the WINDOW epochs ending with `epoch` (from epoch 1 on).
@@ -197,17 +213,17 @@ contract RewardsDistributor is OperatorQuorum {
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeMeadow, cumulativeStable))));
         if (!MerkleProof.verifyCalldata(proof, current, leaf)) revert InvalidProof(account);
 
-        uint256 paidMeadow = claimedMeadow[account];
-        uint256 paidStable = claimedStable[account];
-        if (cumulativeMeadow > paidMeadow) {
-            meadowPaid = cumulativeMeadow - paidMeadow;
-            claimedMeadow[account] = cumulativeMeadow;
+        Paid memory paid = _paid[account];
+        if (cumulativeMeadow > paid.meadow) {
+            meadowPaid = cumulativeMeadow - paid.meadow;
+            paid.meadow = SafeCast.toUint128(cumulativeMeadow);
         }
-        if (cumulativeStable > paidStable) {
-            stablePaid = cumulativeStable - paidStable;
-            claimedStable[account] = cumulativeStable;
+        if (cumulativeStable > paid.stable) {
+            stablePaid = cumulativeStable - paid.stable;
+            paid.stable = SafeCast.toUint128(cumulativeStable);
         }
         if (meadowPaid == 0 && stablePaid == 0) return (0, 0);
+        _paid[account] = paid;
 
         emit Claimed(account, meadowPaid, stablePaid, cumulativeMeadow, cumulativeStable);
         if (meadowPaid != 0) IERC20(address(token)).safeTransfer(account, meadowPaid);
