@@ -172,6 +172,24 @@ contract RewardsDistributor is OperatorQuorum {
         return _hashTypedDataV4(keccak256(abi.encode(EPOCH_ROOT_TYPEHASH, epoch, root_, emission, revenueShare)));
     }
 
+    /// @notice The reward-tree leaf of an account: the double keccak256 of its ABI-encoded
+    /// totals, OpenZeppelin StandardMerkleTree's leaf for (address, uint256, uint256).
+    function leafHash(address account, uint256 cumulativeMeadow, uint256 cumulativeStable) public pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeMeadow, cumulativeStable))));
+    }
+
+    /// @notice Whether `proof` leads from the account's leaf to `root_` (sorted-pair keccak256,
+    /// as MerkleProof.verify). Lets a node check a claim before paying gas for it.
+    function verifyClaim(
+        bytes32 root_,
+        address account,
+        uint256 cumulativeMeadow,
+        uint256 cumulativeStable,
+        bytes32[] calldata proof
+    ) public pure returns (bool) {
+        return MerkleProof.verifyCalldata(proof, root_, leafHash(account, cumulativeMeadow, cumulativeStable));
+    }
+
     /// @notice Settles `epoch`: checks the operators' signatures and the schedule, records the
     /// root, and mints `emission` MEADOW here for the nodes to claim.
     function postRoot(
@@ -210,8 +228,7 @@ contract RewardsDistributor is OperatorQuorum {
     ) external returns (uint256 meadowPaid, uint256 stablePaid) {
         bytes32 current = root;
         if (current == bytes32(0)) revert NoRoot();
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeMeadow, cumulativeStable))));
-        if (!MerkleProof.verifyCalldata(proof, current, leaf)) revert InvalidProof(account);
+        if (!verifyClaim(current, account, cumulativeMeadow, cumulativeStable, proof)) revert InvalidProof(account);
 
         Paid memory paid = _paid[account];
         if (cumulativeMeadow > paid.meadow) {
