@@ -17,7 +17,6 @@ import (
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -213,20 +212,34 @@ type pageWatch struct {
 	maxDoc, maxPage int64
 	abort           context.CancelFunc
 
-	mu        sync.Mutex
-	frame     string // the tab's main frame (a page target's id)
-	docReq    network.RequestID
-	loader    string
-	docURL    string // the URL of the document request's last hop
-	resp      *network.Response
-	docBytes  int64
-	perReq    map[network.RequestID]int64
-	total     int64
-	tooLarge  string
-	blocked   *Refusal // why gate stopped a hop of the navigation
-	idle      chan struct{}
-	idleFired bool
-	gate      func(*fetch.EventRequestPaused)
+	mu       sync.Mutex
+	frame    string // the tab's main frame (a page target's id)
+	docReq   network.RequestID
+	loader   string
+	docURL   string // the URL of the document request's last hop
+	resp     *network.Response
+	docBytes int64
+	perReq   map[network.RequestID]int64
+	total    int64
+	tooLarge string
+	blocked  *Refusal // why gate stopped a hop of the navigation
+	gate     func(*fetch.EventRequestPaused)
+
+	// inflight are the requests that started and have not ended; active
+	// is when the last one started or ended.
+	inflight map[network.RequestID]bool
+	active   time.Time
+}
+
+// quiet is how long the network must be idle after the load event before
+// the DOM is taken: Puppeteer's networkidle0 rule (no request for 500 ms).
+const quiet = 500 * time.Millisecond
+
+// settled reports whether no request has been in flight for quiet.
+func (w *pageWatch) settled(now time.Time) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.inflight) == 0 && now.Sub(w.active) >= quiet
 }
 
 func (w *pageWatch) event(ev any) {
@@ -234,6 +247,8 @@ func (w *pageWatch) event(ev any) {
 	defer w.mu.Unlock()
 	switch ev := ev.(type) {
 	case *network.EventRequestWillBeSent:
+		w.inflight[ev.RequestID] = true
+		w.active = time.Now()
 		if ev.Type == network.ResourceTypeDocument && string(ev.FrameID) == w.frame &&
 			(w.docReq == "" || ev.RequestID == w.docReq) {
 			w.docReq, w.loader = ev.RequestID, string(ev.LoaderID)
@@ -263,14 +278,14 @@ func (w *pageWatch) event(ev any) {
 		n := int64(ev.EncodedDataLength)
 		w.total += n - w.perReq[ev.RequestID]
 		w.perReq[ev.RequestID] = n
+		delete(w.inflight, ev.RequestID)
+		w.active = time.Now()
+	case *network.EventLoadingFailed:
+		delete(w.inflight, ev.RequestID)
+		w.active = time.Now()
 	case *fetch.EventRequestPaused:
 		// The gate runs commands, which a listener must not: hand it off.
 		go w.gate(ev)
-	case *page.EventLifecycleEvent:
-		if string(ev.FrameID) == w.frame && ev.Name == "networkIdle" && string(ev.LoaderID) == w.loader && w.loader != "" && !w.idleFired {
-			w.idleFired = true
-			close(w.idle)
-		}
 	}
 }
 
@@ -288,11 +303,11 @@ func (b *browser) render(ctx context.Context, u *url.URL, c *Crawler) (*fetched,
 	stop := context.AfterFunc(ctx, pcancel)
 	defer stop()
 	w := &pageWatch{
-		maxDoc:  b.cfg.MaxBodyBytes,
-		maxPage: b.cfg.MaxPageBytes,
-		abort:   pcancel,
-		perReq:  make(map[network.RequestID]int64),
-		idle:    make(chan struct{}),
+		maxDoc:   b.cfg.MaxBodyBytes,
+		maxPage:  b.cfg.MaxPageBytes,
+		abort:    pcancel,
+		perReq:   make(map[network.RequestID]int64),
+		inflight: make(map[network.RequestID]bool),
 	}
 	tctx, tcancel := chromedp.NewContext(pctx, chromedp.WithNewBrowserContext(), chromedp.WithListener(w.event))
 	defer tcancel()
@@ -367,15 +382,14 @@ func (b *browser) render(ctx context.Context, u *url.URL, c *Crawler) (*fetched,
 
 	switch kindOf(mediaType(f.contentType)) {
 	case kindHTML:
-		// Let scripts finish: wait for the network to go quiet (no
-		// request for 500 ms), within RenderIdle.
-		idle := time.NewTimer(b.cfg.RenderIdle)
-		select {
-		case <-w.idle:
-		case <-idle.C:
-		case <-tctx.Done():
+		// Let scripts finish: wait for the network to go quiet, within
+		// RenderIdle (a page that polls or streams never goes quiet).
+		deadline := time.Now().Add(b.cfg.RenderIdle)
+		tick := time.NewTicker(50 * time.Millisecond)
+		for now := time.Now(); !w.settled(now) && now.Before(deadline) && tctx.Err() == nil; now = time.Now() {
+			<-tick.C
 		}
-		idle.Stop()
+		tick.Stop()
 		html, err := chromedp.Run(tctx, chromedp.Evaluate[string](`document.documentElement ? document.documentElement.outerHTML : ""`))
 		if err != nil {
 			return f, b.loadError(ctx, w, err)
@@ -491,8 +505,11 @@ func headerMap(h network.Headers) map[string]string {
 	return out
 }
 
-// BrowserMemory returns the resident memory of the crawler's Chromium, all
-// its processes together, in bytes (Linux; 0 when Chromium is not running).
+// BrowserMemory returns the memory of the crawler's Chromium, all its
+// processes together, in bytes: the sum of their proportional set sizes
+// (shared pages split among the processes that share them, so the total is
+// what Chromium really costs), or of their resident sizes where the kernel
+// gives no PSS. Linux only; 0 when Chromium is not running.
 func (c *Crawler) BrowserMemory() int64 {
 	c.browserMu.Lock()
 	b := c.browser
@@ -500,11 +517,11 @@ func (c *Crawler) BrowserMemory() int64 {
 	if b == nil {
 		return 0
 	}
-	return processTreeRSS(b.pid())
+	return processTreeMemory(b.pid())
 }
 
-// processTreeRSS sums VmRSS over pid and its descendants, from /proc.
-func processTreeRSS(pid int) int64 {
+// processTreeMemory sums the memory of pid and its descendants, from /proc.
+func processTreeMemory(pid int) int64 {
 	if pid <= 0 {
 		return 0
 	}
@@ -542,20 +559,29 @@ func processTreeRSS(pid int) int64 {
 		p := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		stack = append(stack, children[p]...)
-		status, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(p), "status"))
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(status), "\n") {
-			if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-				f := strings.Fields(rest)
-				if len(f) > 0 {
-					if kb, err := strconv.ParseInt(f[0], 10, 64); err == nil {
-						total += kb << 10
-					}
-				}
-			}
+		dir := filepath.Join("/proc", strconv.Itoa(p))
+		if kb, ok := procField(filepath.Join(dir, "smaps_rollup"), "Pss:"); ok {
+			total += kb << 10
+		} else if kb, ok := procField(filepath.Join(dir, "status"), "VmRSS:"); ok {
+			total += kb << 10
 		}
 	}
 	return total
+}
+
+// procField reads "Key:   123 kB" from a /proc file.
+func procField(path, key string) (int64, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, key); ok {
+			if f := strings.Fields(rest); len(f) > 0 {
+				kb, err := strconv.ParseInt(f[0], 10, 64)
+				return kb, err == nil
+			}
+		}
+	}
+	return 0, false
 }

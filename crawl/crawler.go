@@ -500,7 +500,7 @@ func (t *task) page(raw string, f *fetched) (*dataset.Page, []string, error) {
 	var links []string
 	switch kindOf(mt) {
 	case kindHTML:
-		x, err := t.rules.extract(f.body, f.finalURL)
+		x, err := t.rules.extract(f.body, f.finalURL, t.domains != nil)
 		if err != nil {
 			return nil, nil, refuse(ReasonHTTPError, "parse HTML: %v", err)
 		}

@@ -117,7 +117,7 @@ func Extract(htmlDoc []byte, baseURL string, spec api.CrawlSpec) (dataset.Page, 
 		return dataset.Page{}, err
 	}
 	base, _ := url.Parse(baseURL)
-	x, err := rules.extract(htmlDoc, base)
+	x, err := rules.extract(htmlDoc, base, false)
 	if err != nil {
 		return dataset.Page{}, err
 	}
@@ -132,7 +132,8 @@ type extraction struct {
 	robots metaRobots
 }
 
-func (r *Rules) extract(htmlDoc []byte, pageURL *url.URL) (extraction, error) {
+// extract parses one document; withLinks asks for its links too.
+func (r *Rules) extract(htmlDoc []byte, pageURL *url.URL, withLinks bool) (extraction, error) {
 	root, err := html.Parse(bytes.NewReader(htmlDoc))
 	if err != nil {
 		return extraction{}, err
@@ -170,7 +171,7 @@ func (r *Rules) extract(htmlDoc []byte, pageURL *url.URL) (extraction, error) {
 	if n := cascadia.Query(root, r.text); n != nil {
 		x.text = doc.FindNodes(n).Text()
 	}
-	if !x.robots.noFollow {
+	if withLinks && !x.robots.noFollow {
 		x.links = links(root, base)
 	}
 	return x, nil

@@ -79,7 +79,7 @@ func TestExtractLinksAndRobots(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := mustURL(t, "http://site.example.com/a/b.html")
-	x, err := rules.extract([]byte(samePage), base)
+	x, err := rules.extract([]byte(samePage), base, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestExtractLinksAndRobots(t *testing.T) {
 		{meta: `<meta name="robots" content="googlebot: noindex">`},
 		{meta: `<meta name="robots" content="meadowbot: noindex">`, noIndex: true},
 	} {
-		x, err := rules.extract([]byte("<html><head>"+tt.meta+`</head><body><a href="/l">l</a></body></html>`), base)
+		x, err := rules.extract([]byte("<html><head>"+tt.meta+`</head><body><a href="/l">l</a></body></html>`), base, true)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -33,11 +33,11 @@ func FuzzExtract(f *testing.F) {
 	}
 	base, _ := url.Parse("https://example.com/dir/page.html")
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		a, err := rules.extract(doc, base)
+		a, err := rules.extract(doc, base, true)
 		if err != nil {
 			return
 		}
-		b, err := rules.extract(doc, base)
+		b, err := rules.extract(doc, base, true)
 		if err != nil || !reflect.DeepEqual(a, b) {
 			t.Fatalf("two extractions differ: %+v vs %+v (%v)", a, b, err)
 		}

@@ -188,10 +188,14 @@ func (m *meteredTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	default:
 		return nil, refuse(ReasonHTTPError, "Content-Encoding %q was not asked for", enc)
 	}
-	data, err := io.ReadAll(io.LimitReader(body, sink.max+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 && resp.Header.Get("Content-Encoding") == "" {
+		buf.Grow(int(resp.ContentLength) + 1) // at most max+1: checked above
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(body, sink.max+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > sink.max {
 		if !sink.truncate {
 			return nil, refuse(ReasonTooLarge, "body is over the %d-byte cap", sink.max)
@@ -199,8 +203,10 @@ func (m *meteredTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		data = data[:sink.max]
 	}
 	sink.body = data
-	resp.Body = io.NopCloser(bytes.NewReader(data))
-	resp.ContentLength = int64(len(data))
+	// colly gets an empty body: the crawler reads sink.body, so colly's
+	// own copy and charset pass would be wasted work.
+	resp.Body = http.NoBody
+	resp.ContentLength = 0
 	resp.Header.Del("Content-Encoding")
 	resp.Header.Del("Content-Length")
 	resp.Uncompressed = true
