@@ -96,3 +96,33 @@ func TestUtilizationExcludesOwnWork(t *testing.T) {
 		t.Fatalf("utilization %d%%, want 5%% (80%% less this process's 75%%)", u)
 	}
 }
+
+// TestNVMLUtilization reads the real GPU's utilization and runs the idle
+// gate on it, where NVML finds a device.
+func TestNVMLUtilization(t *testing.T) {
+	d := Discover()
+	if d.CPUOnly {
+		t.Skipf("no GPU: %s; NVML's utilization is read where NVML finds a device", d.Reason)
+	}
+	n, err := OpenNVML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	u, err := n.Utilization()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u < 0 || u > 100 {
+		t.Fatalf("utilization %d%%", u)
+	}
+	g, err := NewIdleGate(DefaultIdleConfig(), n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := g.Check()
+	t.Logf("utilization by others %d%%; gate: %+v", u, st)
+	if st.Utilization != -1 && (st.Allowed != (st.Utilization < 10)) {
+		t.Fatalf("gate %+v disagrees with its reading", st)
+	}
+}

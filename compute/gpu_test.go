@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/meadow-net/meadow/api"
 )
@@ -266,4 +267,46 @@ func equalValues(a, b any) bool {
 		return slices.Equal(x, b.([]int32))
 	}
 	return a == b
+}
+
+// TestGPUOwnWorkNotUserWork runs minhash on the GPU for a few seconds and
+// samples NVML meanwhile: the device's utilization rises, the share the
+// idle gate attributes to others should not. It reports what it saw and
+// fails only if NVML cannot be read, since the driver's per-process samples
+// lag by up to a second.
+func TestGPUOwnWorkNotUserWork(t *testing.T) {
+	g := testGPU(t)
+	n, err := OpenNVML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	cfg, _ := NewMinHashConfig(&api.MinHashParams{Shingle: "char", Permutations: 1024, Bands: 32})
+	texts := englishCorpus(20_000, 2048)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ctx.Err() == nil {
+			if _, _, err := g.MinHash(ctx, &cfg, texts); err != nil && ctx.Err() == nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	deadline := time.Now().Add(4 * time.Second)
+	for time.Now().Before(deadline) {
+		time.Sleep(500 * time.Millisecond) // sampling NVML's own 1/6 s to 1 s windows
+		gpus, err := n.GPUs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		others, err := n.Utilization()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("device utilization %3d%%, attributed to others %3d%%", gpus[0].Utilization, others)
+	}
+	cancel()
+	<-done
 }

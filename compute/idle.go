@@ -89,10 +89,19 @@ type IdleGate struct {
 	clock Clock
 
 	mu       sync.Mutex
+	busyRun  int       // consecutive readings at or over the threshold
 	lastBusy time.Time // when the user was last seen on the GPU
 	seenBusy bool
 	last     GateState
 }
+
+// busyConfirm is how many consecutive readings over the threshold mark the
+// user as present (and start the cooldown). One is not enough: NVML's
+// per-process samples lag the device's by up to a second, so the first
+// reading after Meadow's own kernels start can count them as someone
+// else's (seen on an H100: 65% once, then 0-2%). A single high reading still
+// holds GPU work back; it just does not cost a whole cooldown.
+const busyConfirm = 2
 
 // NewIdleGate returns a gate over src's utilization readings.
 func NewIdleGate(cfg IdleConfig, src UtilizationSource, clock Clock) (*IdleGate, error) {
@@ -130,9 +139,14 @@ func (g *IdleGate) Check() GateState {
 		return st
 	}
 	st.Utilization = u
+	if u < g.cfg.MaxUtilization {
+		g.busyRun = 0
+	}
 	switch {
 	case u >= g.cfg.MaxUtilization:
-		g.lastBusy, g.seenBusy = now, true
+		if g.busyRun++; g.busyRun >= busyConfirm {
+			g.lastBusy, g.seenBusy = now, true
+		}
 		st.Reason = fmt.Sprintf("GPU in use: %d%% utilization, limit %d%%", u, g.cfg.MaxUtilization)
 	case g.seenBusy && now.Sub(g.lastBusy) < g.cfg.Cooldown:
 		st.Reason = fmt.Sprintf("GPU was in use %s ago; resuming after %s idle", now.Sub(g.lastBusy).Round(time.Second), g.cfg.Cooldown)

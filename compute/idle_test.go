@@ -152,6 +152,33 @@ func TestIdleGate(t *testing.T) {
 	}
 }
 
+func TestIdleGateSingleSpike(t *testing.T) {
+	clock := newFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	util := &fakeUtil{}
+	g, err := NewIdleGate(IdleConfig{MaxUtilization: 10, PollInterval: time.Second, Cooldown: time.Minute}, util, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	util.set(65, nil) // one lagging reading of our own kernels
+	if g.Allowed() {
+		t.Fatal("allowed at 65% utilization")
+	}
+	util.set(1, nil)
+	clock.Advance(time.Second)
+	if st := g.Check(); !st.Allowed {
+		t.Fatalf("one high reading started a cooldown: %+v", st)
+	}
+	util.set(65, nil) // two in a row: the user is there
+	g.Check()
+	clock.Advance(time.Second)
+	g.Check()
+	util.set(1, nil)
+	clock.Advance(time.Second)
+	if st := g.Check(); st.Allowed {
+		t.Fatalf("two high readings did not start the cooldown: %+v", st)
+	}
+}
+
 func TestIdleConfigValidate(t *testing.T) {
 	if err := DefaultIdleConfig().Validate(); err != nil {
 		t.Fatal(err)
