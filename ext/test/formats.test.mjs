@@ -175,3 +175,49 @@ test('charset detection picks the encoding Go picks', () => {
   assert.equal(prescan(b('<meta charset="utf-16">')), 'utf-8');
   assert.equal(prescan(b('<meta charset="nonsense"><meta charset="koi8-r">')), 'koi8-r');
 });
+
+import { parseRobots } from '../src/lib/robots.js';
+import { nonPublic, parseIP, parsePrefix, Policy, Refusal } from '../src/lib/policy.js';
+
+test('robots.txt rules and Crawl-delay equal Go\'s', () => {
+  for (const r of V.robots) {
+    for (const asBytes of [false, true]) {
+      const rb = parseRobots(asBytes ? new TextEncoder().encode(r.body) : r.body);
+      assert.equal(Math.round(rb.crawlDelayMs), r.crawl_delay_ms, JSON.stringify(r.body));
+      for (const [p, want] of Object.entries(r.paths)) assert.equal(rb.allowed(p), want, `${JSON.stringify(r.body)} ${p}`);
+    }
+  }
+});
+
+test('the URL policy refuses what Go\'s refuses, for the same reason', () => {
+  const p = new Policy();
+  for (const v of V.policy.check_url) {
+    let got = '';
+    try { p.checkURL(v.url); } catch (e) { assert.ok(e instanceof Refusal, String(e)); got = e.reason; }
+    assert.equal(got, v.reason, v.url);
+  }
+  for (const v of V.policy.non_public) assert.equal(nonPublic(v.ip) === '', v.public, v.ip);
+});
+
+test('the allow-list lets loopback through on any port, and nothing else changes', () => {
+  const p = new Policy({ allowList: ['127.0.0.0/8', '::1/128'] });
+  p.checkURL('http://127.0.0.1:41234/x');
+  p.checkURL('http://127.0.5.1:8080/x');
+  p.checkURL('http://[::1]:9/x');
+  p.checkAddr('127.0.0.1', 5555);
+  p.checkAddr('::ffff:127.0.0.1', 5555);
+  assert.throws(() => p.checkURL('http://10.0.0.1/'), /private/);
+  assert.throws(() => p.checkURL('http://localhost:41234/'), /single-label/);
+  assert.throws(() => p.checkAddr('192.168.1.1', 80), /private/);
+  assert.throws(() => new Policy().checkAddr('127.0.0.1', 80), /loopback/);
+  assert.throws(() => new Policy().checkAddr('8.8.8.8', 22), /port 22/);
+  assert.throws(() => new Policy().checkAddr('not an ip', 80), /not a valid address/);
+  assert.throws(() => parsePrefix('127.0.0.1'), /CIDR prefix/);
+  assert.throws(() => parsePrefix('127.0.0.0/33'), /CIDR prefix/);
+  assert.throws(() => parsePrefix('::1/129'), /CIDR prefix/);
+  assert.equal(parseIP('1.2.3'), null);
+  assert.equal(parseIP('01.2.3.4'), null);
+  assert.equal(parseIP('1:2:3:4:5:6:7:8:9'), null);
+  assert.deepEqual([...parseIP('[::ffff:7f00:1]')], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 127, 0, 0, 1]);
+  assert.throws(() => new Policy().checkURL('http://user:pw@example.com/'), /user:password/);
+});
