@@ -447,28 +447,34 @@ func (m *Manifest) Validate() error {
 const manifestDomain = "meadow-manifest-v1\n"
 
 // Digest returns what signers sign: SHA-256 of "meadow-manifest-v1\n"
-// followed by the RFC 8785 (JSON Canonicalization Scheme) form of the
-// manifest without its signatures field. Any JCS implementation reproduces
-// it from the manifest's JSON.
+// followed by CanonicalJSON. Any RFC 8785 implementation reproduces it
+// from the manifest's JSON.
 func (m *Manifest) Digest() (Hash, error) {
+	canon, err := m.CanonicalJSON()
+	if err != nil {
+		return Hash{}, err
+	}
+	return sha256.Sum256(append([]byte(manifestDomain), canon...)), nil
+}
+
+// CanonicalJSON returns the RFC 8785 (JSON Canonicalization Scheme) form
+// of the manifest without its signatures field: keys sorted, no white
+// space, strings escaped as ECMAScript's JSON.stringify does.
+func (m *Manifest) CanonicalJSON() ([]byte, error) {
 	c := *m
 	c.Signatures = nil
 	js, err := json.Marshal(c)
 	if err != nil {
-		return Hash{}, fmt.Errorf("dataset: manifest: %w", err)
+		return nil, fmt.Errorf("dataset: manifest: %w", err)
 	}
 	var v map[string]any
 	dec := json.NewDecoder(bytes.NewReader(js))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
-		return Hash{}, fmt.Errorf("dataset: manifest: %w", err)
+		return nil, fmt.Errorf("dataset: manifest: %w", err)
 	}
 	delete(v, "signatures")
-	canon, err := appendJCS([]byte(manifestDomain), v)
-	if err != nil {
-		return Hash{}, err
-	}
-	return sha256.Sum256(canon), nil
+	return appendJCS(nil, v)
 }
 
 // SignatureVerifier checks that sig is signer's signature of digest.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -659,6 +660,10 @@ func newParquetSource(ra parquet.ReaderAtSeeker) (*parquetSource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: Parquet footer: %v", ErrCorrupt, err)
 	}
+	if err := checkParquetArrowSchema(f); err != nil {
+		f.Close()
+		return nil, err
+	}
 	fr, err := pqarrow.NewFileReader(f, pqarrow.ArrowReadProperties{BatchSize: DefaultBatchRows}, limitAllocator{})
 	if err != nil {
 		f.Close()
@@ -730,4 +735,33 @@ func (r *Reader) NextHashes() ([]Hash, bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+// checkParquetArrowSchema checks the Arrow schema a Parquet file may carry
+// in its ARROW:schema key (base64 of an IPC schema message) the way every
+// IPC message is checked, before pqarrow hands it to arrow-go.
+func checkParquetArrowSchema(f *file.Reader) error {
+	v := f.MetaData().KeyValueMetadata().FindValue("ARROW:schema")
+	if v == nil {
+		return nil
+	}
+	var decoded []byte
+	var err error
+	if len(*v)%4 == 0 {
+		decoded, err = base64.StdEncoding.DecodeString(*v)
+	}
+	if len(decoded) == 0 || err != nil {
+		decoded, err = base64.RawStdEncoding.DecodeString(*v)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: Parquet ARROW:schema metadata: %v", ErrCorrupt, err)
+	}
+	mr := &msgReader{r: bytes.NewReader(decoded), end: int64(len(decoded))}
+	if _, err := mr.Message(); err != nil {
+		return fmt.Errorf("%w: Parquet ARROW:schema metadata: %v", ErrCorrupt, trimSentinel(err))
+	}
+	if mr.schema == nil {
+		return fmt.Errorf("%w: Parquet ARROW:schema metadata holds no schema", ErrCorrupt)
+	}
+	return nil
 }

@@ -1,0 +1,31 @@
+// Reads an Arrow IPC file or stream with the apache-arrow package (an
+// implementation independent of Meadow's Go code) and prints it as JSON:
+// integers as decimal strings, bytes as lowercase hex, nulls as null.
+// Usage: node read_arrow.mjs FILE
+import { readFileSync } from 'node:fs';
+import { tableFromIPC } from 'apache-arrow';
+
+const path = process.argv[2];
+const table = tableFromIPC(readFileSync(path));
+
+function value(v) {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint' || typeof v === 'number') return v.toString();
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  // A list cell is a Vector; toArray gives a typed array.
+  if (typeof v.toArray === 'function') return Array.from(v.toArray(), (x) => x.toString());
+  throw new Error(`unexpected value ${v}`);
+}
+
+const fields = table.schema.fields;
+const rows = [];
+for (let i = 0; i < table.numRows; i++) {
+  rows.push(fields.map((f) => value(table.getChild(f.name).get(i))));
+}
+console.log(JSON.stringify({
+  num_rows: table.numRows,
+  columns: fields.map((f) => ({ name: f.name, type: String(f.type), nullable: f.nullable })),
+  metadata: Object.fromEntries(table.schema.metadata),
+  rows,
+}));
