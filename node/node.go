@@ -1,0 +1,574 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/compute"
+	"github.com/meadow-net/meadow/crawl"
+	"github.com/meadow-net/meadow/dataset"
+)
+
+// Config configures a home node.
+type Config struct {
+	DataDir      string
+	Coordinators []string
+	// Operator groups the nodes of one person: the scheduler never gives
+	// two replicas of a task to nodes of one operator. Empty means the node
+	// is its own operator.
+	Operator string
+	// Dashboard is the local dashboard's listen address (loopback only);
+	// empty turns it off.
+	Dashboard string
+	Version   string
+	ChainID   uint64
+
+	RenderJS     bool
+	ChromiumPath string
+	// NoGPU keeps compute work on the CPU even where a GPU is found.
+	NoGPU bool
+
+	// Limits overrides the persisted caps when set (the user changed them
+	// on the command line); they are then persisted.
+	Limits *Limits
+
+	// The settings below exist for tests and `meadow dev` only: the
+	// command line never exposes them, and Validate refuses them unless
+	// Development is set.
+	Development bool
+	// SourceIP is the local address the node's connections come from.
+	SourceIP string
+	// AllowList lets the crawler reach these non-public prefixes (the dev
+	// network's loopback sites).
+	AllowList []netip.Prefix
+	// Tamper, when set, alters rows before they are committed: the dev
+	// network's faulty node, which cross-checking must catch.
+	Tamper func(dataset.Schema, dataset.Row) dataset.Row
+
+	Logger *slog.Logger
+}
+
+// DefaultConfig is a node with the dashboard on its usual port.
+func DefaultConfig() Config {
+	return Config{Dashboard: "127.0.0.1:7070", Version: "dev", ChainID: api.DevChainID}
+}
+
+// Validate checks the configuration, naming the setting at fault.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("node: data-dir: expected a directory for the node's key and state"))
+	}
+	if len(c.Coordinators) == 0 {
+		errs = append(errs, errors.New("node: coord: expected at least one coordinator URL"))
+	}
+	if c.Operator != "" {
+		if _, err := api.ParseAddress(c.Operator); err != nil {
+			errs = append(errs, fmt.Errorf("node: operator %q: expected an Ethereum address: %w", c.Operator, err))
+		}
+	}
+	if c.Dashboard != "" {
+		host, _, err := net.SplitHostPort(c.Dashboard)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			errs = append(errs, fmt.Errorf("node: dashboard %q: expected a loopback address such as 127.0.0.1:7070 (the dashboard is for this machine only)", c.Dashboard))
+		}
+	}
+	if !c.Development && (c.SourceIP != "" || len(c.AllowList) > 0 || c.Tamper != nil) {
+		errs = append(errs, errors.New("node: source address, allow-list and tampering are for the development network only"))
+	}
+	if c.SourceIP != "" && net.ParseIP(c.SourceIP) == nil {
+		errs = append(errs, fmt.Errorf("node: source-ip %q: expected an IP address", c.SourceIP))
+	}
+	if c.Limits != nil {
+		errs = append(errs, c.Limits.Validate())
+	}
+	return errors.Join(errs...)
+}
+
+// Node is the home daemon.
+type Node struct {
+	cfg     Config
+	log     *slog.Logger
+	id      *Identity
+	meter   *Meter
+	client  *Client
+	crawler *crawl.Crawler
+	devices compute.Devices
+	started time.Time
+
+	mu       sync.Mutex
+	paused   bool
+	state    string
+	reason   string
+	refusals []Refuse
+	record   map[string]any
+	resume   chan struct{}
+
+	tasksDone   atomic.Int64
+	inflight    atomic.Int64
+	crawlDelays sync.Map // host → ms
+}
+
+// New prepares a node: its identity, caps and crawler. Run starts it.
+func New(cfg Config) (*Node, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("component", "node")
+	id, err := LoadOrCreateIdentity(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	limits, err := LoadLimits(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Limits != nil {
+		limits = *cfg.Limits
+		if err := SaveLimits(cfg.DataDir, limits); err != nil {
+			return nil, err
+		}
+	}
+	meter, err := NewMeter(cfg.DataDir, limits, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	var sourceIP net.IP
+	if cfg.SourceIP != "" {
+		sourceIP = net.ParseIP(cfg.SourceIP)
+	}
+	client, err := NewClient(ClientConfig{
+		Coordinators: cfg.Coordinators, Key: id.Key, Domain: api.DomainFor(cfg.ChainID),
+		SourceIP: sourceIP, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	ccfg := crawl.DefaultConfig()
+	ccfg.UserAgent = crawl.DefaultUserAgent(cfg.Version)
+	ccfg.Policy.AllowList = cfg.AllowList
+	ccfg.Development = cfg.Development
+	ccfg.MaxBodyBytes = limits.MaxResponseBytes
+	ccfg.FetchTimeout = time.Duration(limits.FetchTimeout)
+	ccfg.MaxConcurrent = limits.MaxConcurrent
+	ccfg.RenderJS = cfg.RenderJS
+	ccfg.ChromiumPath = cfg.ChromiumPath
+	ccfg.Budget = meterBudget{meter}
+	ccfg.Logger = log
+	crawler, err := crawl.New(ccfg)
+	if err != nil {
+		return nil, err
+	}
+	n := &Node{
+		cfg: cfg, log: log, id: id, meter: meter, client: client, crawler: crawler,
+		devices: compute.Discover(), started: time.Now(), state: "starting", resume: make(chan struct{}),
+	}
+	if cfg.NoGPU {
+		n.devices.GPUs, n.devices.CPUOnly, n.devices.Reason = nil, true, "GPU use turned off by the user"
+	}
+	return n, nil
+}
+
+// Address is the node's identity.
+func (n *Node) Address() common.Address { return n.id.Address }
+
+// meterBudget lets the crawler charge the day's byte cap.
+type meterBudget struct{ m *Meter }
+
+func (b meterBudget) Allow() bool {
+	ok, _ := b.m.Allow()
+	return ok
+}
+func (b meterBudget) Spend(n int64) { _ = b.m.Record(n) }
+
+// Run registers the node and works until ctx ends; in-flight tasks then get
+// a grace period to finish (an unfinished lease simply expires on the
+// coordinator and goes back to the pool).
+func (n *Node) Run(ctx context.Context) error {
+	defer n.crawler.Close()
+	if n.cfg.Dashboard != "" {
+		ln, err := net.Listen("tcp", n.cfg.Dashboard)
+		if err != nil {
+			return fmt.Errorf("node: dashboard %s: %w", n.cfg.Dashboard, err)
+		}
+		srv := &http.Server{Handler: NewDashboard(n), ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(ln)
+		defer srv.Close()
+		n.log.Info("dashboard", "url", "http://"+ln.Addr().String()+"/")
+	}
+	n.log.Info("starting", "address", n.id.Address, "coordinators", n.cfg.Coordinators, "devices", n.devices.String())
+
+	poll := time.Second
+	for {
+		resp, err := n.client.Register(ctx, n.registration())
+		if err == nil {
+			poll = time.Duration(resp.PollInterval) * time.Millisecond
+			break
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		n.setState("offline", err.Error())
+		n.log.Warn("register failed; retrying", "err", err)
+		if !sleep(ctx, 2*time.Second) {
+			return nil
+		}
+	}
+	n.setState("running", "")
+
+	var wg sync.WaitGroup
+	taskCtx, cancelTasks := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelTasks()
+	defer func() {
+		n.setState("stopping", "finishing in-flight tasks")
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			n.log.Warn("in-flight tasks did not finish in time; their leases will expire")
+			cancelTasks()
+			<-done
+		}
+	}()
+
+	go n.refreshRecord(ctx)
+	for ctx.Err() == nil {
+		if n.isPaused() {
+			n.waitResume(ctx)
+			continue
+		}
+		if ok, why := n.meter.Allow(); !ok {
+			n.setState("capped", why)
+			sleep(ctx, 5*time.Second)
+			continue
+		}
+		free := n.meter.Limits().MaxConcurrent - int(n.inflight.Load())
+		if free <= 0 {
+			sleep(ctx, 100*time.Millisecond)
+			continue
+		}
+		resp, err := n.client.Work(ctx, api.WorkRequest{MaxTasks: min(free, api.MaxTasksPerRequest)})
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			n.setState("offline", err.Error())
+			sleep(ctx, 2*time.Second)
+			continue
+		}
+		n.setState("running", "")
+		if len(resp.Leases) == 0 {
+			wait := poll
+			if resp.RetryAfter > 0 {
+				wait = time.Duration(resp.RetryAfter) * time.Millisecond
+			}
+			sleep(ctx, wait)
+			continue
+		}
+		for _, l := range resp.Leases {
+			n.inflight.Add(1)
+			wg.Add(1)
+			go func(l api.Lease) {
+				defer wg.Done()
+				defer n.inflight.Add(-1)
+				if err := n.runLease(taskCtx, l); err != nil {
+					n.log.Warn("task failed", "task", l.Task.ID, "lease", l.ID, "err", err)
+				}
+			}(l)
+		}
+	}
+	return nil
+}
+
+func (n *Node) registration() api.RegisterRequest {
+	caps := api.Capabilities{
+		RenderJS:      n.cfg.RenderJS,
+		CPUCores:      runtime.NumCPU(),
+		MaxConcurrent: n.meter.Limits().MaxConcurrent,
+		Kernels:       compute.Kernels(),
+	}
+	for _, g := range n.devices.GPUs {
+		caps.GPUs = append(caps.GPUs, api.GPU{Model: g.Model, MemoryMiB: int64(g.MemoryMiB), ComputeCapability: g.ComputeCapability})
+	}
+	r := api.RegisterRequest{Address: n.id.Address, Capabilities: caps, Version: n.cfg.Version}
+	if n.cfg.Operator != "" {
+		r.Operator = common.HexToAddress(n.cfg.Operator)
+	}
+	n.crawlDelays.Range(func(k, v any) bool {
+		if r.CrawlDelays == nil {
+			r.CrawlDelays = map[string]int64{}
+		}
+		r.CrawlDelays[k.(string)] = v.(int64)
+		return true
+	})
+	return r
+}
+
+// runLease runs one leased task to its end: rows, commitment, reveal and,
+// when the coordinator asks, the upload.
+func (n *Node) runLease(ctx context.Context, l api.Lease) error {
+	ctx, cancel := context.WithDeadline(ctx, time.UnixMilli(l.Deadline))
+	defer cancel()
+	var (
+		blob   string
+		hashes []api.Hash
+		sum    dataset.WriteSummary
+		err    error
+	)
+	switch l.Task.Kind {
+	case api.JobCrawl:
+		blob, hashes, sum, err = n.runCrawl(ctx, l)
+	default:
+		return fmt.Errorf("node: task %s: kind %q is not supported by this node yet", l.Task.ID, l.Task.Kind)
+	}
+	if err != nil {
+		return err
+	}
+	defer os.Remove(blob)
+	if _, err := n.client.Commit(ctx, api.Commitment{TaskID: l.Task.ID, LeaseID: l.ID, Root: api.Hash(sum.Root), Rows: sum.Rows}); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	rr, err := n.client.Reveal(ctx, api.Reveal{TaskID: l.Task.ID, LeaseID: l.ID, RowHashes: hashes})
+	if err != nil {
+		return fmt.Errorf("reveal: %w", err)
+	}
+	n.tasksDone.Add(1)
+	if !rr.UploadRequested {
+		return nil
+	}
+	_, err = n.client.Upload(ctx, api.Upload{TaskID: l.Task.ID, LeaseID: l.ID, SHA256: api.Hash(sum.SHA256), Size: sum.Bytes},
+		func() (io.ReadCloser, error) { return os.Open(blob) })
+	if err != nil {
+		return fmt.Errorf("upload: %w", err)
+	}
+	return nil
+}
+
+// runCrawl fetches the task's URLs and writes their rows as an Arrow IPC
+// stream, returning the file, the row hashes in file order and the summary.
+func (n *Node) runCrawl(ctx context.Context, l api.Lease) (string, []api.Hash, dataset.WriteSummary, error) {
+	t := l.Task.Crawl
+	if t == nil {
+		return "", nil, dataset.WriteSummary{}, fmt.Errorf("node: task %s: crawl task without its crawl part", l.Task.ID)
+	}
+	spec := api.CrawlSpec{
+		AllowedDomains: t.AllowedDomains, Fields: t.Fields, TextSelector: t.TextSelector,
+		Exclude: t.Exclude, RenderJS: t.RenderJS,
+	}
+	results, err := n.crawler.Fetch(ctx, t.URLs, spec)
+	if err != nil {
+		return "", nil, dataset.WriteSummary{}, err
+	}
+	names := make([]string, len(t.Fields))
+	for i, f := range t.Fields {
+		names[i] = f.Name
+	}
+	schema, err := dataset.CrawlSchema(names)
+	if err != nil {
+		return "", nil, dataset.WriteSummary{}, err
+	}
+	var rows []dataset.Row
+	prov := dataset.Provenance{Node: n.id.Address.Hex(), FetchedAt: time.Now().UnixMilli()}
+	for _, r := range results {
+		if r.CrawlDelay > 0 {
+			if u, err := hostOf(r.URL); err == nil {
+				n.crawlDelays.Store(u, r.CrawlDelay.Milliseconds())
+			}
+		}
+		if r.Refusal != nil {
+			n.noteRefusal(ctx, l, r)
+			continue
+		}
+		row := dataset.CrawlRow(schema, *r.Page, prov)
+		if n.cfg.Tamper != nil {
+			row = n.cfg.Tamper(schema, row)
+		}
+		rows = append(rows, row)
+	}
+	return n.writeBlob(l, schema, rows)
+}
+
+func (n *Node) writeBlob(l api.Lease, schema dataset.Schema, rows []dataset.Row) (string, []api.Hash, dataset.WriteSummary, error) {
+	dir := filepath.Join(n.cfg.DataDir, "tasks")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", nil, dataset.WriteSummary{}, err
+	}
+	f, err := os.CreateTemp(dir, l.ID+"-*.arrows")
+	if err != nil {
+		return "", nil, dataset.WriteSummary{}, err
+	}
+	fail := func(err error) (string, []api.Hash, dataset.WriteSummary, error) {
+		f.Close()
+		os.Remove(f.Name())
+		return "", nil, dataset.WriteSummary{}, err
+	}
+	hasher, err := dataset.NewHasher(schema)
+	if err != nil {
+		return fail(err)
+	}
+	w, err := dataset.NewWriter(f, dataset.FormatArrowStream, schema)
+	if err != nil {
+		return fail(err)
+	}
+	hashes := make([]api.Hash, 0, len(rows))
+	for _, row := range rows {
+		h, err := hasher.Hash(row)
+		if err != nil {
+			return fail(fmt.Errorf("node: task %s: %w", l.Task.ID, err))
+		}
+		if err := w.Write(row); err != nil {
+			return fail(err)
+		}
+		hashes = append(hashes, api.Hash(h))
+	}
+	if err := w.Close(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		return fail(err)
+	}
+	return f.Name(), hashes, w.Summary(), nil
+}
+
+func (n *Node) noteRefusal(ctx context.Context, l api.Lease, r crawl.Result) {
+	ref := Refuse{Time: time.Now(), URL: r.URL, Reason: string(r.Refusal.Reason), Detail: r.Refusal.Detail}
+	n.mu.Lock()
+	n.refusals = append(n.refusals, ref)
+	if len(n.refusals) > 50 {
+		n.refusals = n.refusals[len(n.refusals)-50:]
+	}
+	n.mu.Unlock()
+	n.log.Info("refused", "url", r.URL, "reason", ref.Reason, "detail", ref.Detail)
+	detail := ref.Detail
+	if len(detail) > 500 {
+		detail = detail[:500]
+	}
+	if err := n.client.Refuse(ctx, api.Refusal{TaskID: l.Task.ID, LeaseID: l.ID, URL: r.URL, Reason: r.Refusal.Reason, Detail: detail}); err != nil {
+		n.log.Warn("reporting a refusal failed", "url", r.URL, "err", err)
+	}
+}
+
+// refreshRecord keeps the coordinators' view of this node (accepted rows,
+// work units, rewards) for the dashboard.
+func (n *Node) refreshRecord(ctx context.Context) {
+	for ctx.Err() == nil {
+		if rec, err := n.client.Record(ctx, n.id.Address.Hex()); err == nil {
+			n.mu.Lock()
+			n.record = rec
+			n.mu.Unlock()
+		}
+		sleep(ctx, 5*time.Second)
+	}
+}
+
+// Status reports the node's state for the dashboard and `meadow node status`.
+func (n *Node) Status() Status {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	u := n.meter.Usage()
+	l := n.meter.Limits()
+	s := Status{
+		Address: n.id.Address.Hex(), Operator: n.cfg.Operator, Version: n.cfg.Version,
+		State: n.state, Reason: n.reason, Coordinator: n.client.Current(), Started: n.started,
+		TasksDone: n.tasksDone.Load(), PendingRewards: "0",
+		BytesToday: u.BytesUsed, BytesPerDay: l.BytesPerDay, PagesToday: u.Pages, Limits: l,
+		Refusals: append([]Refuse(nil), n.refusals...),
+	}
+	if n.paused {
+		s.State, s.Reason = "paused", "paused by the user"
+	}
+	for _, g := range n.devices.GPUs {
+		s.GPUs = append(s.GPUs, g.Model)
+	}
+	num := func(k string) int64 {
+		if v, ok := n.record[k].(float64); ok {
+			return int64(v)
+		}
+		return 0
+	}
+	s.TasksAccepted, s.RowsAccepted, s.RowsRejected, s.WorkUnits = num("tasks_accepted"), num("rows_accepted"), num("rows_rejected"), num("work_units")
+	if v, ok := n.record["pending_rewards"].(string); ok {
+		s.PendingRewards = v
+	}
+	return s
+}
+
+// Pause stops taking new work; tasks in flight finish.
+func (n *Node) Pause() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if !n.paused {
+		n.paused = true
+		n.log.Info("paused by the user")
+	}
+}
+
+// Resume takes work again.
+func (n *Node) Resume() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.paused {
+		n.paused = false
+		close(n.resume)
+		n.resume = make(chan struct{})
+		n.log.Info("resumed by the user")
+	}
+}
+
+func (n *Node) isPaused() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.paused
+}
+
+func (n *Node) waitResume(ctx context.Context) {
+	n.mu.Lock()
+	ch := n.resume
+	n.mu.Unlock()
+	select {
+	case <-ctx.Done():
+	case <-ch:
+	}
+}
+
+func (n *Node) setState(state, reason string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.state != state || n.reason != reason {
+		if state == "capped" {
+			n.log.Warn("a cap is reached; not taking work", "reason", reason)
+		}
+		n.state, n.reason = state, reason
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
