@@ -14,7 +14,7 @@ import (
 	"github.com/meadow-net/meadow/api"
 )
 
-// benchSite serves pages of about 20 KB: a title, a heading, navigation,
+// benchSite serves pages of about 5 KB: a title, a heading, navigation,
 // paragraphs and links, like an article page.
 func benchSite(b *testing.B) (*site, *fakeResolver) {
 	b.Helper()

@@ -2,6 +2,12 @@ package crawl
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
@@ -26,7 +32,24 @@ func rendered(spec api.CrawlSpec) api.CrawlSpec {
 func TestRenderedMatchesStatic(t *testing.T) {
 	requireChromium(t)
 	w := newTestWorld(t)
-	c := newTestCrawler(t, w.config())
+	// An https site too, so that Chromium's CONNECT tunnels carry a page.
+	secure := httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(rw, r)
+			return
+		}
+		htmlPage(rw, samePage)
+	}))
+	secure.StartTLS()
+	t.Cleanup(secure.Close)
+	w.res.set("secure.site-f.com", []netip.Addr{allowedIP})
+	cfg := w.config()
+	roots := x509.NewCertPool()
+	roots.AddCert(secure.Certificate())
+	cfg.tlsConfig = &tls.Config{RootCAs: roots, ServerName: "example.com"} // a name httptest's certificate holds
+	cfg.insecureChromium = true
+	c := newTestCrawler(t, cfg)
+	_, securePort, _ := net.SplitHostPort(secure.Listener.Addr().String())
 
 	names := make([]string, len(sameSpec.Fields))
 	for i, f := range sameSpec.Fields {
@@ -42,6 +65,8 @@ func TestRenderedMatchesStatic(t *testing.T) {
 	for i, p := range paths {
 		urls[i] = w.url(p)
 	}
+	paths = append(paths, "https /same")
+	urls = append(urls, "https://secure.site-f.com:"+securePort+"/same")
 	ctx := context.Background()
 	static, err := c.Fetch(ctx, urls, sameSpec)
 	if err != nil {

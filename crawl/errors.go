@@ -3,34 +3,35 @@ package crawl
 import (
 	"errors"
 	"fmt"
+
+	"github.com/meadow-net/meadow/api"
 )
 
-// Reason says why a URL was refused. The strings are the refusal codes of the
-// node API (api's refusal codes use the same spelling), so a node reports a
-// refusal to the coordinator without translating it.
-type Reason string
+// Reason says why a URL was refused: api's refusal reason, so that a node
+// reports a crawl refusal to the coordinator as it is.
+type Reason = api.RefusalReason
 
-// The reasons a URL is refused.
+// The reasons a URL is refused (api's codes, named for this package).
 const (
 	// ReasonUnsafeAddress: the host resolved to, or redirected to, an address
 	// that is not public (loopback, private, link-local, metadata, …), or the
 	// port is not one the policy allows.
-	ReasonUnsafeAddress Reason = "unsafe_address"
+	ReasonUnsafeAddress = api.RefusedUnsafeAddress
 	// ReasonScheme: the URL (or a redirect) is not http or https.
-	ReasonScheme Reason = "scheme"
+	ReasonScheme = api.RefusedScheme
 	// ReasonRobots: robots.txt (or a robots meta tag or X-Robots-Tag header)
 	// forbids it, or the site's Crawl-delay is longer than the node accepts.
-	ReasonRobots Reason = "robots"
+	ReasonRobots = api.RefusedRobots
 	// ReasonTooLarge: the response is larger than Config.MaxBodyBytes, or a
 	// rendered page pulled more than Config.MaxPageBytes.
-	ReasonTooLarge Reason = "too_large"
+	ReasonTooLarge = api.RefusedTooLarge
 	// ReasonTimeout: the fetch did not finish within Config.FetchTimeout.
-	ReasonTimeout Reason = "timeout"
+	ReasonTimeout = api.RefusedTimeout
 	// ReasonHTTPError: the server failed (5xx, 429 after the allowed retries,
 	// too many redirects) or could not be reached.
-	ReasonHTTPError Reason = "http_error"
-	// ReasonCapReached: the node's byte budget for the day is spent.
-	ReasonCapReached Reason = "cap_reached"
+	ReasonHTTPError = api.RefusedHTTPError
+	// ReasonCapReached: the node's byte budget is spent.
+	ReasonCapReached = api.RefusedCapReached
 )
 
 // Sentinel errors. A *Refusal matches the sentinel of its reason with

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/meadow-net/meadow/api"
 )
 
 func TestNonPublic(t *testing.T) {
@@ -247,5 +249,20 @@ func TestDialRebinding(t *testing.T) {
 	}
 	if n := bad.accepted.Load(); n != 0 {
 		t.Errorf("the forbidden server accepted %d connections, want 0", n)
+	}
+}
+
+// TestReasons: every refusal reason api knows has a sentinel here, and a
+// refusal matches it with errors.Is.
+func TestReasons(t *testing.T) {
+	for _, r := range api.RefusalReasons() {
+		s := reasonErrors[r]
+		if s == nil {
+			t.Errorf("reason %s has no sentinel error", r)
+			continue
+		}
+		if err := error(refuse(r, "x")); !errors.Is(err, s) {
+			t.Errorf("a %s refusal does not match %v", r, s)
+		}
 	}
 }
