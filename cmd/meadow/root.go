@@ -62,6 +62,9 @@ Settings come from flags, MEADOW_* environment variables (MEADOW_DATA_DIR for
 	root.AddCommand(
 		newVersionCmd(a),
 		newVerifyCmd(a),
+		newCoordCmd(a),
+		newNodeCmd(a),
+		newOperatorCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/meadow-net/meadow/coord"
+)
+
+func newCoordCmd(a *app) *cobra.Command {
+	cfg := coord.DefaultConfig()
+	var join []string
+	cmd := &cobra.Command{
+		Use:   "coord",
+		Short: "Run one coordinator of the Raft-replicated control plane",
+		Long: `Run one coordinator. Operators run 3 or 5 of them: the first with --bootstrap,
+the others with --join naming the HTTP address of any member. The Raft log,
+stable store and snapshots live in --data-dir; a restarted coordinator resumes
+from them.`,
+		Example: `  meadow coord --id c1 --data-dir /var/lib/meadow/c1 --raft-addr 10.0.0.1:7000 --http-addr 10.0.0.1:8080 --bootstrap
+  meadow coord --id c2 --data-dir /var/lib/meadow/c2 --raft-addr 10.0.0.2:7000 --http-addr 10.0.0.2:8080 --join http://10.0.0.1:8080`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg.Join = join
+			if err := cfg.Validate(); err != nil {
+				return usageError(err)
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			c, err := coord.New(cfg, coord.WithLogger(a.logger.With("coord", cfg.ID)))
+			if err != nil {
+				return err
+			}
+			a.logger.Info("coordinator starting", "id", cfg.ID, "raft", cfg.RaftAddr, "http", cfg.HTTPAddr)
+			return c.Run(ctx)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.ID, "id", "", "this coordinator's id, the same across restarts")
+	f.StringVar(&cfg.DataDir, "data-dir", "", "directory for the Raft log, stable store and snapshots")
+	f.StringVar(&cfg.RaftAddr, "raft-addr", "", "host:port Raft listens on")
+	f.StringVar(&cfg.RaftAdvertise, "raft-advertise", "", "host:port other members dial for Raft, when not --raft-addr")
+	f.StringVar(&cfg.HTTPAddr, "http-addr", "", "host:port of the node, buyer and operator APIs")
+	f.StringVar(&cfg.HTTPAdvertise, "http-advertise", "", "host:port other members forward requests to, when not --http-addr")
+	f.BoolVar(&cfg.Bootstrap, "bootstrap", false, "start a new cluster with this coordinator as its first voter")
+	f.StringSliceVar(&join, "join", nil, "HTTP address of an existing member to join through (repeatable)")
+	f.DurationVar(&cfg.BatchWindow, "batch-window", cfg.BatchWindow, "how long a write waits to share a Raft entry with others (0: no batching)")
+	f.DurationVar(&cfg.ApplyTimeout, "apply-timeout", cfg.ApplyTimeout, "longest wait for one write through Raft")
+	f.Uint64Var(&cfg.SnapshotThreshold, "snapshot-threshold", cfg.SnapshotThreshold, "log entries between snapshots")
+	return cmd
+}
+
+func newOperatorCmd(a *app) *cobra.Command {
+	op := &cobra.Command{
+		Use:   "operator",
+		Short: "The operator's side: cluster members, status, settlement",
+	}
+	var coordURL string
+	op.PersistentFlags().StringVar(&coordURL, "coord", "http://127.0.0.1:8080", "HTTP address of any coordinator")
+
+	members := &cobra.Command{
+		Use:   "members",
+		Short: "List the coordinators of the cluster",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var ms []coord.Member
+			if err := getJSON(cmd.Context(), coordURL, "/v1/cluster/members", &ms); err != nil {
+				return err
+			}
+			if a.jsonOut {
+				return a.printJSON(ms)
+			}
+			fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6s %s\n", "ID", "RAFT", "HTTP", "VOTER", "LEADER")
+			for _, m := range ms {
+				fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6v %v\n", m.ID, m.RaftAddr, m.HTTPAddr, m.Voter, m.Leader)
+			}
+			return nil
+		},
+	}
+	var add coord.JoinRequest
+	addCmd := &cobra.Command{
+		Use:   "add",
+		Short: "Add a coordinator as a voter (the new member usually joins by itself with --join)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return postJSON(cmd.Context(), coordURL, "/v1/cluster/join", add, nil)
+		},
+	}
+	addCmd.Flags().StringVar(&add.ID, "id", "", "the member's id")
+	addCmd.Flags().StringVar(&add.RaftAddr, "raft-addr", "", "the member's Raft address")
+	addCmd.Flags().StringVar(&add.HTTPAddr, "http-addr", "", "the member's HTTP address")
+	var removeID string
+	removeCmd := &cobra.Command{
+		Use:   "remove",
+		Short: "Remove a coordinator from the cluster",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if removeID == "" {
+				return usageError(fmt.Errorf("--id: expected the id of the member to remove"))
+			}
+			return postJSON(cmd.Context(), coordURL, "/v1/cluster/remove", map[string]string{"id": removeID}, nil)
+		},
+	}
+	removeCmd.Flags().StringVar(&removeID, "id", "", "the member's id")
+	members.AddCommand(addCmd, removeCmd)
+
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show this coordinator's view of the cluster",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var s coord.Status
+			if err := getJSON(cmd.Context(), coordURL, "/v1/cluster/status", &s); err != nil {
+				return err
+			}
+			if a.jsonOut {
+				return a.printJSON(s)
+			}
+			fmt.Fprintf(a.stdout, "%s: %s, leader %s, term %d, commit %d, applied %d\n", s.ID, s.State, s.Leader, s.Term, s.CommitIndex, s.AppliedIndex)
+			return nil
+		},
+	}
+	op.AddCommand(members, status)
+	return op
+}

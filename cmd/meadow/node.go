@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/meadow-net/meadow/node"
+)
+
+func newNodeCmd(a *app) *cobra.Command {
+	cfg := node.DefaultConfig()
+	cfg.Version = version
+	lim := node.DefaultLimits()
+	var fetchTimeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "node",
+		Short: "Run the home node: fetch pages and compute for the network within your caps",
+		Long: `Run the home node. It creates its key in --data-dir on first start (the key's
+address is the node's identity and its rewards account), registers with the
+coordinators, and works on leased tasks within the caps you set. Caps given
+here are saved in the data dir and stay in force across restarts.
+
+The node fetches only public http/https addresses: never this machine, your
+LAN or cloud metadata services, checked after DNS on every connection.`,
+		Example: `  meadow node --coord http://coord1:8080,http://coord2:8080 --data-dir ~/.meadow
+  meadow node --coord http://coord1:8080 --data-dir ~/.meadow --bytes-per-day 1073741824 --pages-per-minute 30`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fl := cmd.Flags()
+			limitFlags := []string{"bytes-per-day", "max-concurrent", "max-response-bytes", "fetch-timeout", "pages-per-minute", "gpu-max-util", "gpu-hours"}
+			changed := false
+			for _, name := range limitFlags {
+				changed = changed || fl.Changed(name)
+			}
+			if changed {
+				saved, err := node.LoadLimits(cfg.DataDir)
+				if err != nil {
+					return err
+				}
+				// Only the caps given now change; the others keep their saved values.
+				set := map[string]func(){
+					"bytes-per-day":      func() { saved.BytesPerDay = lim.BytesPerDay },
+					"max-concurrent":     func() { saved.MaxConcurrent = lim.MaxConcurrent },
+					"max-response-bytes": func() { saved.MaxResponseBytes = lim.MaxResponseBytes },
+					"fetch-timeout":      func() { saved.FetchTimeout = node.Duration(fetchTimeout) },
+					"pages-per-minute":   func() { saved.PagesPerMinute = lim.PagesPerMinute },
+					"gpu-max-util":       func() { saved.GPUMaxUtil = lim.GPUMaxUtil },
+					"gpu-hours":          func() { saved.GPUHours = lim.GPUHours },
+				}
+				for _, name := range limitFlags {
+					if fl.Changed(name) {
+						set[name]()
+					}
+				}
+				cfg.Limits = &saved
+			}
+			cfg.Logger = a.logger
+			if err := cfg.Validate(); err != nil {
+				return usageError(err)
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			n, err := node.New(cfg)
+			if err != nil {
+				return err
+			}
+			return n.Run(ctx)
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&cfg.Coordinators, "coord", nil, "coordinator URLs, comma-separated; the node fails over between them")
+	f.StringVar(&cfg.DataDir, "data-dir", "", "directory for the node's key, caps and state")
+	f.StringVar(&cfg.Dashboard, "dashboard", cfg.Dashboard, "loopback address of the local dashboard (empty: none)")
+	f.StringVar(&cfg.Operator, "operator", "", "Ethereum address grouping the nodes of one person (optional)")
+	f.BoolVar(&cfg.RenderJS, "render-js", false, "take pages that need JavaScript (runs Chromium)")
+	f.StringVar(&cfg.ChromiumPath, "chromium", "", "Chromium binary (default: found on the PATH)")
+	f.BoolVar(&cfg.NoGPU, "no-gpu", false, "never use the GPU")
+	f.Uint64Var(&cfg.ChainID, "chain-id", cfg.ChainID, "chain id of the network's contracts (part of every signature)")
+	f.Int64Var(&lim.BytesPerDay, "bytes-per-day", lim.BytesPerDay, "cap on bytes downloaded per UTC day")
+	f.IntVar(&lim.MaxConcurrent, "max-concurrent", lim.MaxConcurrent, "cap on fetches at once")
+	f.Int64Var(&lim.MaxResponseBytes, "max-response-bytes", lim.MaxResponseBytes, "cap on one response's size")
+	f.DurationVar(&fetchTimeout, "fetch-timeout", time.Duration(lim.FetchTimeout), "cap on one fetch's time")
+	f.IntVar(&lim.PagesPerMinute, "pages-per-minute", lim.PagesPerMinute, "cap on pages fetched per minute")
+	f.IntVar(&lim.GPUMaxUtil, "gpu-max-util", lim.GPUMaxUtil, "use the GPU only while its utilization (%) is below this")
+	f.StringVar(&lim.GPUHours, "gpu-hours", "", "local hours the GPU may be used, HH-HH (empty: any time)")
+
+	var dash string
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show a running node's state, tasks, bytes against the cap and rewards",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var s node.Status
+			if err := getJSON(cmd.Context(), dash, "/api/status", &s); err != nil {
+				return fmt.Errorf("is the node running with --dashboard %s? %w", dash, err)
+			}
+			if a.jsonOut {
+				return a.printJSON(s)
+			}
+			printNodeStatus(a, s)
+			return nil
+		},
+	}
+	status.Flags().StringVar(&dash, "dashboard", cfg.Dashboard, "the node's dashboard address")
+	for _, act := range []string{"pause", "resume"} {
+		c := &cobra.Command{
+			Use:   act,
+			Short: strings.ToUpper(act[:1]) + act[1:] + " a running node",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, baseURL(dash)+"/api/"+act, nil)
+				if err != nil {
+					return err
+				}
+				req.Header.Set("X-Meadow-Dashboard", "1")
+				var s node.Status
+				if err := doJSON(req, &s); err != nil {
+					return err
+				}
+				if a.jsonOut {
+					return a.printJSON(s)
+				}
+				printNodeStatus(a, s)
+				return nil
+			},
+		}
+		c.Flags().StringVar(&dash, "dashboard", cfg.Dashboard, "the node's dashboard address")
+		cmd.AddCommand(c)
+	}
+	cmd.AddCommand(status)
+	return cmd
+}
+
+func printNodeStatus(a *app, s node.Status) {
+	w := a.stdout
+	fmt.Fprintf(w, "node      %s (%s)\n", s.Address, s.Version)
+	state := s.State
+	if s.Reason != "" {
+		state += ": " + s.Reason
+	}
+	fmt.Fprintf(w, "state     %s\n", state)
+	fmt.Fprintf(w, "tasks     %d done, %d accepted\n", s.TasksDone, s.TasksAccepted)
+	fmt.Fprintf(w, "rows      %d accepted, %d rejected\n", s.RowsAccepted, s.RowsRejected)
+	fmt.Fprintf(w, "bytes     %s of %s today\n", humanBytes(s.BytesToday), humanBytes(s.BytesPerDay))
+	fmt.Fprintf(w, "rewards   %d work units, %s pending\n", s.WorkUnits, s.PendingRewards)
+	if len(s.Refusals) > 0 {
+		fmt.Fprintf(w, "refused   %d recently, last: %s (%s)\n", len(s.Refusals), s.Refusals[len(s.Refusals)-1].URL, s.Refusals[len(s.Refusals)-1].Reason)
+	}
+}
