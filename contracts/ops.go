@@ -108,14 +108,14 @@ func (c *Chain) DatasetRoot(ctx context.Context, id common.Hash) (root common.Ha
 
 // Payment is one Paid event of the marketplace.
 type Payment struct {
-	JobID       common.Hash
-	Buyer       common.Address
-	Amount      *big.Int
-	Epoch       uint64
-	BlockNumber uint64
-	BlockHash   common.Hash
-	TxHash      common.Hash
-	LogIndex    uint
+	JobID       common.Hash    `json:"job_id"`
+	Buyer       common.Address `json:"buyer"`
+	Amount      *big.Int       `json:"amount"` // stable base units (6 decimals)
+	Epoch       uint64         `json:"epoch"`  // the epoch the revenue counts toward
+	BlockNumber uint64         `json:"block_number"`
+	BlockHash   common.Hash    `json:"block_hash"`
+	TxHash      common.Hash    `json:"tx_hash"`
+	LogIndex    uint           `json:"log_index"`
 }
 
 // ID identifies the payment on its chain: transaction hash and log index.
