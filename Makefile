@@ -70,3 +70,9 @@ ptx:
 
 clean:
 	rm -rf bin out
+
+# The browser extension: bundle (esbuild, from node_modules) into
+# ext/dist/unpacked and pack ext/dist/meadow-ext-VERSION.zip, the file users
+# load. See ext/README.md.
+ext: deps
+	node ext/build.mjs --zip

@@ -1,0 +1,321 @@
+// The extension's service worker: a Meadow crawl node in the browser.
+// It keeps the node's key, settings, usage and counters in
+// chrome.storage.local, wakes every 30 seconds (chrome.alarms) to ask the
+// coordinators for crawl work while switched on, fetches pages with the
+// browser's network stack, has the offscreen document extract them, and
+// takes each task through commit, reveal and upload.
+
+import { DEFAULTS, DEV, MiB, utcDay, userAgent, validateSettings } from './node/config.js';
+import { addressOf, newSecretKey, secretKeyBytes } from './lib/envelope.js';
+import { toHex } from './lib/bytes.js';
+import { Policy } from './lib/policy.js';
+import { Coordinator, CoordError } from './node/coordinator.js';
+import { Fetcher, NetWatch } from './node/net.js';
+import { runLease } from './node/runner.js';
+import { crawlTask } from './node/crawl.js';
+import { crawlRow, crawlSchema } from './lib/schema.js';
+import { contentRoot, rowHash } from './lib/merkle.js';
+
+const VERSION = chrome.runtime.getManifest().version;
+const ORIGIN = new URL(chrome.runtime.getURL('/')).origin;
+const ALARM = 'meadow-poll';
+
+// Listeners are registered at the top level so that their events wake the worker.
+const watch = new NetWatch(chrome.webRequest, ORIGIN);
+
+const state = {
+  running: false,
+  registered: false,
+  pollMs: 30000,
+  activity: 'starting',
+  lastError: null,
+  lastErrorAt: 0,
+  record: null,
+  recordAt: 0,
+  failedTasks: new Set(),
+};
+
+// --- storage ----------------------------------------------------------------
+
+async function getSettings() {
+  const { settings } = await chrome.storage.local.get('settings');
+  try {
+    const s = validateSettings(settings);
+    if (!DEV) s.allowList = [];
+    return s;
+  } catch (e) {
+    note(`settings: ${e.message}; using the defaults`);
+    return { ...DEFAULTS, coordinators: [] };
+  }
+}
+
+async function identity() {
+  const { identity: id } = await chrome.storage.local.get('identity');
+  if (id && typeof id.key === 'string') {
+    try {
+      const key = secretKeyBytes(id.key);
+      return { key, address: addressOf(key) };
+    } catch (e) {
+      note(`the stored key is unusable (${e.message}); keeping it and refusing to work`);
+      throw e;
+    }
+  }
+  const key = newSecretKey();
+  const address = addressOf(key);
+  await chrome.storage.local.set({ identity: { key: '0x' + toHex(key), address, createdAt: Date.now() } });
+  return { key, address };
+}
+
+let usage = null;
+let usageDirty = false;
+async function loadUsage() {
+  if (usage === null) {
+    const { usage: u } = await chrome.storage.local.get('usage');
+    usage = u && typeof u.bytes === 'number' ? u : { day: utcDay(), bytes: 0 };
+  }
+  if (usage.day !== utcDay()) usage = { day: utcDay(), bytes: 0 };
+  return usage;
+}
+async function flushUsage() {
+  if (!usageDirty) return;
+  usageDirty = false;
+  await chrome.storage.local.set({ usage });
+}
+
+let stats = null;
+async function loadStats() {
+  if (stats === null) {
+    const { stats: s } = await chrome.storage.local.get('stats');
+    stats = s && typeof s === 'object' ? s : {};
+  }
+  return stats;
+}
+const saveStats = () => chrome.storage.local.set({ stats });
+
+function note(msg) {
+  state.lastError = String(msg).slice(0, 500);
+  state.lastErrorAt = Date.now();
+  console.warn('meadow:', msg);
+}
+
+// --- services -------------------------------------------------------------------
+
+async function setUserAgent() {
+  // The one header an extension cannot set on fetch itself: requests the
+  // extension makes (and only those) carry MeadowBot's name and contact URL.
+  await chrome.declarativeNetRequest.updateSessionRules({
+    removeRuleIds: [1],
+    addRules: [{
+      id: 1, priority: 1,
+      action: { type: 'modifyHeaders', requestHeaders: [{ header: 'User-Agent', operation: 'set', value: userAgent(VERSION) }] },
+      condition: { initiatorDomains: [chrome.runtime.id], resourceTypes: ['xmlhttprequest', 'other'] },
+    }],
+  });
+}
+
+let offscreenReady = null;
+async function ensureOffscreen() {
+  const url = chrome.runtime.getURL('offscreen.html');
+  const have = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'], documentUrls: [url] });
+  if (have.length > 0) return;
+  offscreenReady ??= chrome.offscreen.createDocument({
+    url: 'offscreen.html', reasons: ['DOM_PARSER'], justification: 'Parse fetched pages with DOMParser to extract the fields a crawl task asks for.',
+  }).finally(() => { offscreenReady = null; });
+  await offscreenReady;
+}
+
+async function extractInOffscreen(html, pageURL, spec) {
+  await ensureOffscreen();
+  const r = await chrome.runtime.sendMessage({ target: 'offscreen', type: 'extract', html, pageURL, spec });
+  if (!r) throw new Error('the offscreen document did not answer');
+  if (!r.ok) throw Object.assign(new Error(r.error), { name: r.selector ? 'SelectorError' : 'Error' });
+  return r.result;
+}
+
+function makeBudget(settings) {
+  return {
+    allow() {
+      if (usage.day !== utcDay()) usage = { day: utcDay(), bytes: 0 };
+      return usage.bytes < settings.bytesPerDay;
+    },
+    spend(n) {
+      if (!(n > 0)) return;
+      if (usage.day !== utcDay()) usage = { day: utcDay(), bytes: 0 };
+      usage.bytes += n;
+      usageDirty = true;
+      flushUsage();
+    },
+  };
+}
+
+function makeCrawlEnv(settings) {
+  const policy = new Policy({ allowList: DEV ? settings.allowList : [] });
+  const budget = makeBudget(settings);
+  const fetcher = new Fetcher({ watch, policy, budget, settings });
+  return {
+    policy, budget, fetcher,
+    crawlContext: (signal, spec) => ({ fetcher, policy, budget, spec, signal, extract: extractInOffscreen }),
+  };
+}
+
+// --- the loop -------------------------------------------------------------------
+
+async function loop() {
+  if (state.running) return;
+  state.running = true;
+  try {
+    const settings = await getSettings();
+    await loadUsage();
+    await loadStats();
+    if (!settings.enabled) { state.activity = 'paused'; return; }
+    if (settings.coordinators.length === 0) { state.activity = 'no coordinator set (options)'; return; }
+    const { key, address } = await identity();
+    const coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId });
+    const crawl = makeCrawlEnv(settings);
+    const env = { coord, address, stats, now: () => coord.now(), crawlContext: crawl.crawlContext };
+    if (!state.registered) {
+      state.activity = 'registering';
+      const r = await coord.register({
+        address,
+        capabilities: { render_js: false, cpu_cores: Math.min(4096, Math.max(1, navigator.hardwareConcurrency || 1)), max_concurrent: settings.maxConcurrent },
+        version: `ext-${VERSION}`,
+      });
+      state.registered = true;
+      state.coordSkewMs = coord.skewMs;
+      if (Number.isSafeInteger(r.poll_interval_ms)) state.pollMs = r.poll_interval_ms;
+    } else if (state.coordSkewMs !== undefined) coord.skewMs = state.coordSkewMs;
+    for (;;) {
+      const s = await getSettings();
+      if (!s.enabled) { state.activity = 'paused'; return; }
+      if (!crawl.budget.allow()) { state.activity = "today's byte cap is reached"; return; }
+      state.activity = 'asking for work';
+      const w = await coord.work({ max_tasks: 1, kinds: ['crawl'] });
+      const leases = (w.leases || []).filter((l) => !state.failedTasks.has(l.task?.id));
+      if (leases.length === 0) {
+        const wait = w.retry_after_ms || state.pollMs;
+        state.activity = 'waiting for work';
+        if (wait > 25000) return; // the alarm wakes us again
+        await new Promise((r) => setTimeout(r, wait));
+        continue;
+      }
+      for (const lease of leases) {
+        state.activity = `crawling ${lease.task.crawl?.urls?.length ?? 0} pages (task ${lease.task.id})`;
+        try {
+          const r = await runLease(env, lease);
+          state.lastTask = { ...r, at: Date.now() };
+        } catch (e) {
+          state.failedTasks.add(lease.task.id);
+          note(`task ${lease.task.id}: ${e.message}`);
+          if (e instanceof CoordError) throw e;
+        } finally {
+          await saveStats();
+          await flushUsage();
+        }
+      }
+    }
+  } catch (e) {
+    note(e.message || String(e));
+    if (e instanceof CoordError && (e.status === 401 || e.status === 403 || e.status === 404)) state.registered = false;
+    state.activity = 'error (retrying)';
+  } finally {
+    state.running = false;
+  }
+}
+
+async function refreshRecord() {
+  const settings = await getSettings();
+  if (settings.coordinators.length === 0) return null;
+  const { key, address } = await identity();
+  const coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, timeoutMs: 5000 });
+  try {
+    state.record = await coord.nodeRecord(address);
+    state.recordAt = Date.now();
+  } catch (e) {
+    state.recordError = e.message;
+  }
+  return state.record;
+}
+
+async function status() {
+  const settings = await getSettings();
+  const { address } = await identity();
+  await loadUsage();
+  await loadStats();
+  return {
+    version: VERSION, dev: DEV, address, enabled: settings.enabled, coordinators: settings.coordinators,
+    usage: { day: usage.day, bytes: usage.bytes, cap: settings.bytesPerDay },
+    stats, activity: state.activity, running: state.running, registered: state.registered,
+    lastError: state.lastError, lastErrorAt: state.lastErrorAt, lastTask: state.lastTask ?? null,
+    record: state.record, recordAt: state.recordAt, recordError: state.recordError ?? null,
+  };
+}
+
+// --- events ---------------------------------------------------------------------
+
+chrome.runtime.onInstalled.addListener(async () => {
+  await identity();
+  await chrome.alarms.create(ALARM, { periodInMinutes: 0.5 });
+  await setUserAgent();
+  loop();
+});
+
+chrome.runtime.onStartup.addListener(async () => {
+  await chrome.alarms.create(ALARM, { periodInMinutes: 0.5 });
+  await setUserAgent();
+  loop();
+});
+
+// Whenever the worker starts (an alarm, a message, the popup), pick up the work.
+setUserAgent().catch((e) => note(`user agent rule: ${e.message}`)).then(loop);
+
+chrome.alarms.onAlarm.addListener((a) => { if (a.name === ALARM) { setUserAgent().then(loop); } });
+
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.settings) { state.registered = false; loop(); }
+});
+
+chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  if (!msg || msg.target !== 'background' || sender.id !== chrome.runtime.id) return false;
+  const reply = (p) => p.then((v) => sendResponse({ ok: true, value: v }), (e) => sendResponse({ ok: false, error: e.message || String(e) }));
+  switch (msg.type) {
+    case 'status': reply(status()); return true;
+    case 'record': reply(refreshRecord()); return true;
+    case 'setEnabled':
+      reply((async () => {
+        const { settings } = await chrome.storage.local.get('settings');
+        const s = validateSettings({ ...(settings || {}), enabled: !!msg.enabled });
+        await chrome.storage.local.set({ settings: s });
+        return s.enabled;
+      })());
+      return true;
+    default: return false;
+  }
+});
+
+// Development builds only: hooks the browser test drives (crawl URLs without
+// a coordinator and return rows and hashes; run the loop now).
+/* global __MEADOW_DEV__ */
+if (__MEADOW_DEV__) {
+  globalThis.meadowDev = {
+    async crawl(urls, spec) {
+      const settings = await getSettings();
+      await loadUsage();
+      const crawl = makeCrawlEnv(settings);
+      const ac = new AbortController();
+      const results = await crawlTask(crawl.crawlContext(ac.signal, spec), urls);
+      const schema = crawlSchema((spec.fields || []).map((f) => f.name));
+      const out = results.map((r) => {
+        if (r.refusal) return { url: r.url, refusal: r.refusal };
+        const row = crawlRow(schema, r.page, { node: '0x0', fetchedAt: 0, signature: null });
+        return { url: r.url, page: r.page, hash: toHex(rowHash(schema, row)) };
+      });
+      const hashes = results.filter((r) => r.page).map((r) => rowHash(schema, crawlRow(schema, r.page, { node: '', fetchedAt: 0, signature: null })));
+      return { results: out, root: toHex(contentRoot(hashes)) };
+    },
+    loop,
+    status,
+    state,
+  };
+}
+
+export { MiB };

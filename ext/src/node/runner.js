@@ -1,0 +1,85 @@
+// The node's loop: register, ask for crawl work, run each lease's task,
+// report refusals, commit the content root, reveal the row hashes, and
+// upload the rows as an Arrow IPC stream when asked. Platform services
+// (storage, fetching, extraction) come in through `env` so that the loop
+// reads as the protocol it follows.
+
+import { crawlRow, crawlSchema } from '../lib/schema.js';
+import { contentRoot, rowHash } from '../lib/merkle.js';
+import { canonicalRow } from '../lib/cbor.js';
+import { writeIPCStream } from '../lib/arrow.js';
+import { fromHex, toHex } from '../lib/bytes.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { crawlTask } from './crawl.js';
+
+const REFUSAL_REASONS = new Set(['unsafe_address', 'scheme', 'robots', 'too_large', 'timeout', 'http_error', 'cap_reached']);
+
+/**
+ * runLease runs one lease's crawl task and takes it through refusals,
+ * commit, reveal and upload. env: {coord, address, crawlContext(signal, spec),
+ * log(msg), stats (object updated in place), now()}. Returns a summary.
+ */
+export async function runLease(env, lease) {
+  const task = lease.task;
+  const ct = task.crawl;
+  if (task.kind !== 'crawl' || !ct) throw new Error(`lease ${lease.id}: task ${task.id} is not a crawl task`);
+  if (ct.render_js) throw new Error(`lease ${lease.id}: task ${task.id} needs JavaScript rendering, which the extension does not do`);
+  const spec = { fields: ct.fields || [], text_selector: ct.text_selector || '', exclude: ct.exclude || [] };
+  const schema = crawlSchema(spec.fields.map((f) => f.name));
+
+  // Stop fetching a few seconds before the lease's deadline, so that the
+  // commitment still arrives in time; URLs not done then are timeouts.
+  const ac = new AbortController();
+  const margin = 5000;
+  const timer = setTimeout(() => ac.abort(new Error('lease deadline')), Math.max(1000, lease.deadline - env.now() - margin));
+  const ctx = env.crawlContext(ac.signal, spec);
+  let results;
+  try {
+    results = await crawlTask(ctx, ct.urls);
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const fetchedAt = [];
+  const rows = [];
+  const hashes = [];
+  const refusals = [];
+  for (const r of results) {
+    if (r.refusal) {
+      const reason = REFUSAL_REASONS.has(r.refusal.reason) ? r.refusal.reason : 'http_error';
+      refusals.push({ task_id: task.id, lease_id: lease.id, url: r.url, reason, detail: r.refusal.detail || undefined });
+      continue;
+    }
+    const content = crawlRow(schema, r.page, { node: env.address, fetchedAt: 0, signature: null });
+    try {
+      canonicalRow(schema, content);
+    } catch (e) {
+      refusals.push({ task_id: task.id, lease_id: lease.id, url: r.url, reason: 'http_error', detail: `the page gives no valid row: ${e.message}` });
+      continue;
+    }
+    rows.push(r.page);
+    fetchedAt.push(r.fetchedAt ?? env.now());
+    hashes.push(rowHash(schema, content));
+  }
+  for (const rf of refusals) {
+    if (rf.detail === undefined) delete rf.detail;
+    await env.coord.refuse(rf);
+    env.stats.refusals = (env.stats.refusals || 0) + 1;
+  }
+  const root = contentRoot(hashes);
+  const commitEnv = { task_id: task.id, lease_id: lease.id, root: toHex(root), rows: hashes.length };
+  const committed = await env.coord.commit(commitEnv);
+  env.stats.tasksCommitted = (env.stats.tasksCommitted || 0) + 1;
+  const signature = env.coord.lastSignature ? fromHex(env.coord.lastSignature) : null;
+  const rev = await env.coord.reveal({ task_id: task.id, lease_id: lease.id, row_hashes: hashes.map(toHex) });
+  let uploaded = null;
+  if (rev.upload_requested) {
+    const full = rows.map((p, i) => crawlRow(schema, p, { node: env.address, fetchedAt: fetchedAt[i], signature }));
+    const blob = writeIPCStream(schema, full);
+    uploaded = await env.coord.upload({ task_id: task.id, lease_id: lease.id, sha256: toHex(sha256(blob)), size: blob.length }, blob);
+    env.stats.uploads = (env.stats.uploads || 0) + 1;
+  }
+  env.stats.tasksDone = (env.stats.tasksDone || 0) + 1;
+  env.stats.rowsCommitted = (env.stats.rowsCommitted || 0) + hashes.length;
+  return { task: task.id, lease: lease.id, rows: hashes.length, refused: refusals.length, root: toHex(root), committed, uploadRequested: !!rev.upload_requested, uploaded };
+}
