@@ -357,6 +357,10 @@ type msgReader struct {
 	prev   *ipc.Message
 	batchN int
 
+	// reuse reads bodies into body, reused from message to message.
+	reuse bool
+	body  []byte
+
 	// onBatch, when set, is told where each record batch lies.
 	onBatch func(i int, b ipcBlock) error
 	// last is the block of the message returned last.
@@ -418,7 +422,15 @@ func (m *msgReader) Message() (*ipc.Message, error) {
 		return nil, fmt.Errorf("%w: byte offset %d: body of %d bytes: at most %d supported", ErrCorrupt, start, bodyLen, maxAlloc)
 	}
 	m.last = ipcBlock{Offset: start, MetaLen: 8 + int64(metaLen), BodyLen: bodyLen}
-	body := make([]byte, bodyLen)
+	var body []byte
+	if m.reuse {
+		if int64(cap(m.body)) < bodyLen {
+			m.body = make([]byte, bodyLen)
+		}
+		body = m.body[:bodyLen]
+	} else {
+		body = make([]byte, bodyLen)
+	}
 	if err := m.readFull(body); err != nil {
 		return nil, fmt.Errorf("%w: byte offset %d: truncated body: %v", ErrCorrupt, start, err)
 	}
@@ -624,12 +636,12 @@ func readFooter(ra io.ReaderAt, size int64) (*ipcSchema, []ipcBlock, int64, erro
 
 // newArrowFileSource reads an Arrow file front to back as the stream it
 // contains, checking it against the footer as it goes.
-func newArrowFileSource(ra io.ReaderAt, size int64) (*streamSource, error) {
+func newArrowFileSource(ra io.ReaderAt, size int64, reuse bool) (*streamSource, error) {
 	fs, blocks, fstart, err := readFooter(ra, size)
 	if err != nil {
 		return nil, err
 	}
-	mr := &msgReader{r: io.NewSectionReader(ra, 8, fstart-8), pos: 8, end: fstart}
+	mr := &msgReader{r: io.NewSectionReader(ra, 8, fstart-8), pos: 8, end: fstart, reuse: reuse}
 	mr.onBatch = func(i int, b ipcBlock) error {
 		if i >= len(blocks) {
 			return fmt.Errorf("%w: byte offset %d: record batch %d is not in the footer, which lists %d", ErrCorrupt, b.Offset, i, len(blocks))

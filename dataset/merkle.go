@@ -120,6 +120,9 @@ func HashesSorted(hs []Hash) bool {
 // computed two at a time, small enough to live on the stack (2 KiB).
 const chunkLeaves = 64
 
+// chunkHeight is the height of a perfect tree of chunkLeaves leaves.
+const chunkHeight = 6
+
 // MerkleRoot returns the RFC 6962 Merkle Tree Hash of leaves in the order
 // given (ContentRoot sorts first). It does not modify leaves and uses
 // O(log n) memory: perfect subtrees of 64 leaves are reduced level by level,
@@ -136,7 +139,7 @@ func MerkleRoot(leaves []Hash) Hash {
 	var level [chunkLeaves]Hash
 	i := 0
 	for ; i+chunkLeaves <= n; i += chunkLeaves {
-		st.push(perfectRoot(leaves[i:i+chunkLeaves], &level), bits.TrailingZeros(chunkLeaves))
+		st.push(perfectRoot(leaves[i:i+chunkLeaves], &level), chunkHeight)
 	}
 	for ; i < n; i++ {
 		st.push(leafHash(&leaves[i]), 0)

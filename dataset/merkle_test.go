@@ -215,3 +215,47 @@ func TestHashText(t *testing.T) {
 		t.Fatal("UnmarshalText accepted a 0x prefix")
 	}
 }
+
+// TestHashSetMatchesSlices checks the chunked set Verify uses against the
+// slice functions, with small chunks so that merging is exercised.
+func TestHashSetMatchesSlices(t *testing.T) {
+	defer func(c int) { hashChunk = c }(hashChunk)
+	hashChunk = 37
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 1, 2, 36, 37, 38, 100, 500, 1000} {
+		hs := randomHashes(rng, n)
+		if n > 10 {
+			hs[3], hs[n-1] = hs[7], hs[7] // duplicates across chunks
+		}
+		var set hashSet
+		for i := 0; i < n; i += 11 {
+			set.add(hs[i:min(i+11, n)])
+		}
+		if set.size() != n {
+			t.Fatalf("size %d, want %d", set.size(), n)
+		}
+		for i := 0; i < n; i += 7 {
+			if set.at(i) != hs[i] {
+				t.Fatalf("at(%d)", i)
+			}
+		}
+		sorted := slices.Clone(hs)
+		root := ContentRoot(sorted)
+		if got := set.root(); got != root {
+			t.Fatalf("n=%d: root %s, want %s", n, got, root)
+		}
+		for i := 0; i < n; i += max(1, n/9) {
+			want, err := ProveInclusion(sorted, hs[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := set.prove(hs[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Index != want.Index || got.Size != want.Size || got.Root != want.Root || !slices.Equal(got.Path, want.Path) {
+				t.Fatalf("n=%d, hash %d: proof %+v, want %+v", n, i, got, want)
+			}
+		}
+	}
+}

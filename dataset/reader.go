@@ -134,7 +134,13 @@ type Reader struct {
 
 // Open opens a dataset file, detecting its format from its magic bytes.
 // Close closes the file.
-func Open(path string) (*Reader, error) {
+func Open(path string) (*Reader, error) { return open(path, false) }
+
+// open is Open; with reuse set, Arrow message bodies are read into one
+// buffer reused from batch to batch, which keeps the garbage of a long
+// Verify down. Only callers that never keep a batch past the next one may
+// set it.
+func open(path string, reuse bool) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
@@ -144,7 +150,7 @@ func Open(path string) (*Reader, error) {
 		f.Close()
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
-	r, err := NewReader(f, st.Size())
+	r, err := newReaderAt(f, st.Size(), reuse)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%w (%s)", err, path)
@@ -155,7 +161,9 @@ func Open(path string) (*Reader, error) {
 
 // NewReader reads a dataset file of size bytes from ra, detecting its
 // format from its magic bytes.
-func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
+func NewReader(ra io.ReaderAt, size int64) (*Reader, error) { return newReaderAt(ra, size, false) }
+
+func newReaderAt(ra io.ReaderAt, size int64, reuse bool) (*Reader, error) {
 	head := make([]byte, min(size, 8))
 	if _, err := ra.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("dataset: reading the file's first bytes: %w", err)
@@ -175,13 +183,13 @@ func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
 	err = guard(func() error {
 		switch f {
 		case FormatArrowStream:
-			s, err := newStreamSource(sr, size)
+			s, err := newStreamSourceFrom(&msgReader{r: sr, end: size, reuse: reuse})
 			if err != nil {
 				return err
 			}
 			src, as = s, s.r.Schema()
 		case FormatArrowFile:
-			s, err := newArrowFileSource(ra, size)
+			s, err := newArrowFileSource(ra, size, reuse)
 			if err != nil {
 				return err
 			}
@@ -220,7 +228,7 @@ func NewStreamReader(r io.Reader) (*Reader, error) {
 	var s *streamSource
 	err := guard(func() error {
 		var err error
-		s, err = newStreamSource(br, -1)
+		s, err = newStreamSourceFrom(&msgReader{r: br, end: -1})
 		return err
 	})
 	if err != nil {
@@ -612,10 +620,6 @@ type streamSource struct {
 	r     *ipc.Reader
 	mr    *msgReader
 	atEnd func() error
-}
-
-func newStreamSource(rd io.Reader, size int64) (*streamSource, error) {
-	return newStreamSourceFrom(&msgReader{r: rd, end: size})
 }
 
 func (s *streamSource) next() (arrow.RecordBatch, error) {

@@ -79,7 +79,7 @@ func Verify(ctx context.Context, path string, opts VerifyOptions) (Report, error
 	} else if opts.TaskID != "" {
 		return rep, fmt.Errorf("dataset: a task id needs a manifest")
 	}
-	r, err := Open(path)
+	r, err := open(path, true)
 	if err != nil {
 		return rep, err
 	}
@@ -104,7 +104,7 @@ func Verify(ctx context.Context, path string, opts VerifyOptions) (Report, error
 	if err != nil {
 		return rep, err
 	}
-	rep.Root = ContentRoot(hashes)
+	rep.Root = hashes.root()
 	rep.Duration = time.Since(start)
 
 	var wantRows int64 = -1
@@ -148,11 +148,8 @@ func Verify(ctx context.Context, path string, opts VerifyOptions) (Report, error
 }
 
 // collectHashes reads every row hash of r, in file order.
-func collectHashes(ctx context.Context, r *Reader, total int64, start time.Time, progress func(Progress), rep *Report) ([]Hash, error) {
-	var hashes []Hash
-	if total > 0 && total < 1<<31 {
-		hashes = make([]Hash, 0, total)
-	}
+func collectHashes(ctx context.Context, r *Reader, total int64, start time.Time, progress func(Progress), rep *Report) (*hashSet, error) {
+	hashes := new(hashSet)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -161,7 +158,7 @@ func collectHashes(ctx context.Context, r *Reader, total int64, start time.Time,
 		if !ok {
 			break
 		}
-		hashes = append(hashes, hs...)
+		hashes.add(hs)
 		rep.Rows += int64(len(hs))
 		rep.Batches++
 		if progress != nil {
@@ -212,7 +209,7 @@ func Proof(ctx context.Context, path string, row int64) (InclusionProof, error) 
 	if row < 0 {
 		return InclusionProof{}, fmt.Errorf("%w: row %d: expected 0 or more", ErrRowOutOfRange, row)
 	}
-	r, err := Open(path)
+	r, err := open(path, true)
 	if err != nil {
 		return InclusionProof{}, err
 	}
@@ -222,12 +219,10 @@ func Proof(ctx context.Context, path string, row int64) (InclusionProof, error) 
 	if err != nil {
 		return InclusionProof{}, err
 	}
-	if row >= int64(len(hashes)) {
-		return InclusionProof{}, fmt.Errorf("%w: row %d: the file has %d rows", ErrRowOutOfRange, row, len(hashes))
+	if row >= rep.Rows {
+		return InclusionProof{}, fmt.Errorf("%w: row %d: the file has %d rows", ErrRowOutOfRange, row, rep.Rows)
 	}
-	h := hashes[row]
-	SortHashes(hashes)
-	p, err := ProveInclusion(hashes, h)
+	p, err := hashes.prove(hashes.at(int(row)))
 	if err != nil {
 		return InclusionProof{}, err
 	}
@@ -241,7 +236,7 @@ func RowHash(ctx context.Context, path string, row int64) (Hash, error) {
 	if row < 0 {
 		return Hash{}, fmt.Errorf("%w: row %d: expected 0 or more", ErrRowOutOfRange, row)
 	}
-	r, err := Open(path)
+	r, err := open(path, true)
 	if err != nil {
 		return Hash{}, err
 	}

@@ -1,0 +1,230 @@
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// benchFormats are the formats the I/O benchmarks cover.
+var benchFormats = []Format{FormatArrowStream, FormatArrowFile, FormatParquet}
+
+// BenchmarkWrite writes 16,384 rows of 1 KiB (16 MiB of values) per
+// iteration to io.Discard: validation, normalization, hashing, Arrow
+// building and encoding (Parquet: Snappy).
+func BenchmarkWrite(b *testing.B) {
+	s, rows, _ := benchData(b, benchRows, benchRowBytes)
+	for _, f := range benchFormats {
+		b.Run(f.String(), func(b *testing.B) {
+			b.SetBytes(benchRows * benchRowBytes)
+			b.ReportAllocs()
+			for range b.N {
+				w, err := NewWriter(io.Discard, f, s)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, r := range rows {
+					if err := w.Write(r); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*benchRows)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// benchFile writes the benchmark rows in format f to memory.
+func benchFile(b *testing.B, f Format) ([]byte, Schema) {
+	s, rows, _ := benchData(b, benchRows, benchRowBytes)
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, f, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, r := range rows {
+		if err := w.Write(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes(), s
+}
+
+// BenchmarkRead reads the 16 MiB of rows back: "batches" decodes and checks
+// each record batch (structure, nulls), "rows" also materializes every Row
+// (copies of its values), "hashes" hashes every row as Verify does.
+func BenchmarkRead(b *testing.B) {
+	for _, f := range benchFormats {
+		data, _ := benchFile(b, f)
+		for _, mode := range []string{"batches", "rows", "hashes"} {
+			b.Run(f.String()+"/"+mode, func(b *testing.B) {
+				b.SetBytes(benchRows * benchRowBytes)
+				b.ReportAllocs()
+				for range b.N {
+					r, err := NewReader(bytes.NewReader(data), int64(len(data)))
+					if err != nil {
+						b.Fatal(err)
+					}
+					n := 0
+					switch mode {
+					case "batches":
+						for r.NextBatch() {
+							n += int(r.Batch().NumRows())
+						}
+					case "rows":
+						for r.Next() {
+							_ = r.Row()
+							n++
+						}
+					case "hashes":
+						for {
+							hs, ok := r.NextHashes()
+							if !ok {
+								break
+							}
+							n += len(hs)
+						}
+					}
+					if err := r.Err(); err != nil || n != benchRows {
+						b.Fatalf("%d rows, %v", n, err)
+					}
+					r.Close()
+				}
+				b.ReportMetric(float64(b.N*benchRows)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
+	}
+}
+
+// BenchmarkVerify runs Verify on a 16 MiB file: open, read, check and hash
+// every row, sort, root, compare with --root.
+func BenchmarkVerify(b *testing.B) {
+	dir := b.TempDir()
+	for _, f := range benchFormats {
+		data, _ := benchFile(b, f)
+		path := filepath.Join(dir, "bench"+f.Ext())
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		rep, err := Verify(context.Background(), path, VerifyOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		root := rep.Root
+		b.Run(f.String(), func(b *testing.B) {
+			b.SetBytes(benchRows * benchRowBytes)
+			b.ReportAllocs()
+			for range b.N {
+				if _, err := Verify(context.Background(), path, VerifyOptions{Root: &root}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*benchRows)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// TestSoakVerifyMemory writes a 1 GiB dataset (a million rows of 1 KiB) in
+// each format and verifies it in a child process, whose peak resident
+// memory (VmHWM) must stay under 200 MB: Verify streams, keeping 32 bytes
+// a row. It runs with MEADOW_SOAK=1 (make soak); set MEADOW_SOAK_ROWS to
+// change the size.
+func TestSoakVerifyMemory(t *testing.T) {
+	if os.Getenv("MEADOW_SOAK") != "1" {
+		t.Skip("soak test: runs with MEADOW_SOAK=1 (make soak)")
+	}
+	n := 1 << 20
+	if v := os.Getenv("MEADOW_SOAK_ROWS"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	s, rows, _ := benchData(t, 4096, benchRowBytes)
+	dir := t.TempDir()
+	for _, f := range benchFormats {
+		path := filepath.Join(dir, "soak"+f.Ext())
+		fh, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bw := bufio.NewWriterSize(fh, 1<<20)
+		w, err := NewWriter(bw, f, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < n; i++ {
+			r := append(Row(nil), rows[i%len(rows)]...)
+			r[0] = fmt.Sprintf("https://example.org/%d", i) // distinct rows
+			if err := w.Write(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		bw.Flush()
+		fh.Close()
+		sum := w.Summary()
+		w = nil
+
+		cmd := exec.Command(os.Args[0], "-test.run=^TestVerifyMemoryChild$", "-test.v")
+		cmd.Env = append(os.Environ(), "MEADOW_VERIFY_CHILD="+path, "MEADOW_VERIFY_ROOT="+sum.Root.String())
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: child: %v\n%s", f, err, out)
+		}
+		var hwm int
+		var line string
+		for _, l := range strings.Split(string(out), "\n") {
+			if i := strings.Index(l, "VmHWM_kB="); i >= 0 {
+				line = strings.TrimSpace(l)
+				hwm, _ = strconv.Atoi(strings.Fields(l[i+len("VmHWM_kB="):])[0])
+			}
+		}
+		t.Logf("%s: %d rows, %d MiB file: %s", f, n, sum.Bytes>>20, line)
+		if hwm == 0 || hwm > 200_000 {
+			t.Errorf("%s: verify peaked at %d kB resident: want under 200 MB", f, hwm)
+		}
+		os.Remove(path)
+	}
+}
+
+// TestVerifyMemoryChild is TestSoakVerifyMemory's child process; it does
+// nothing unless MEADOW_VERIFY_CHILD names a file.
+func TestVerifyMemoryChild(t *testing.T) {
+	path := os.Getenv("MEADOW_VERIFY_CHILD")
+	if path == "" {
+		return
+	}
+	root, err := ParseHash(os.Getenv("MEADOW_VERIFY_ROOT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Verify(context.Background(), path, VerifyOptions{Root: &root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatalf("reading peak memory: %v", err)
+	}
+	hwm := ""
+	for _, l := range strings.Split(string(st), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			hwm = strings.Fields(l)[1]
+		}
+	}
+	t.Logf("VmHWM_kB=%s rows=%d bytes=%d duration=%v MB/s=%.0f", hwm, rep.Rows, rep.Bytes, rep.Duration, float64(rep.Bytes)/rep.Duration.Seconds()/1e6)
+}
