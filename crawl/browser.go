@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -60,9 +61,14 @@ func FindChromium(explicit string) (string, error) {
 type browser struct {
 	log   *slog.Logger
 	cfg   Config
-	proxy *Proxy
-	dir   string
-	tabs  chan struct{}
+	proxy *Proxy // the pages' proxy: dials through the policy
+	// closed is Chromium's own proxy, which refuses everything: the
+	// browser's background services (sign-in, updates, …) that run even
+	// headless never reach the network; only page contexts, which are given
+	// proxy, do.
+	closed *Proxy
+	dir    string
+	tabs   chan struct{}
 
 	// bctx is the browser's chromedp context. chromedp keeps a browser's
 	// state in its context, so this one lives as long as the browser: it is
@@ -77,10 +83,11 @@ type browser struct {
 
 // chromiumFlags are the switches every Meadow Chromium runs with. Beyond
 // headless operation they keep Chromium from reaching anything except
-// through the proxy: it resolves no names itself (every name maps to
-// NOTFOUND but the proxy's address; the proxy resolves and checks), loopback
-// is not exempt from the proxy, QUIC is off (it would not use the HTTP
-// proxy), WebRTC may not send UDP outside the proxy, and the background
+// through a proxy (proxyURL, the refuse-everything one; pages get theirs per
+// browser context): it resolves no names itself (every name maps to
+// NOTFOUND but the proxies' address; the proxy resolves and checks),
+// loopback is not exempt from the proxy, QUIC is off (it would not use the
+// HTTP proxy), WebRTC may not send UDP outside the proxy, and the background
 // services that phone home or browse the LAN (component updates, sync,
 // cast discovery, …) are off.
 func chromiumFlags(cfg Config, proxyURL, dir string) []chromedp.ExecAllocatorOption {
@@ -135,19 +142,28 @@ func startBrowser(cfg Config, dial DialFunc, logger *slog.Logger) (*browser, err
 	if err != nil {
 		return nil, err
 	}
+	closed, err := NewProxy(func(context.Context, string, string) (net.Conn, error) {
+		return nil, refuse(ReasonUnsafeAddress, "chromium's own background traffic is not let out")
+	}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		px.Close()
+		return nil, err
+	}
 	dir, err := os.MkdirTemp("", "meadow-chromium-")
 	if err != nil {
 		px.Close()
+		closed.Close()
 		return nil, fmt.Errorf("crawl: chromium profile dir: %w", err)
 	}
 	b := &browser{
-		log:   logger.With("component", "crawl.chromium"),
-		cfg:   cfg,
-		proxy: px,
-		dir:   dir,
-		tabs:  make(chan struct{}, cfg.MaxTabs),
+		log:    logger.With("component", "crawl.chromium"),
+		cfg:    cfg,
+		proxy:  px,
+		closed: closed,
+		dir:    dir,
+		tabs:   make(chan struct{}, cfg.MaxTabs),
 	}
-	opts := append([]chromedp.ExecAllocatorOption{chromedp.ExecPath(path)}, chromiumFlags(cfg, px.URL(), dir)...)
+	opts := append([]chromedp.ExecAllocatorOption{chromedp.ExecPath(path)}, chromiumFlags(cfg, closed.URL(), dir)...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelBctx := chromedp.NewContext(actx, chromedp.WithLogf(b.logf), chromedp.WithErrorf(b.logf))
 	b.bctx, b.cancelBctx, b.cancelAlloc = bctx, cancelBctx, cancelAlloc
@@ -194,6 +210,7 @@ func (b *browser) close() error {
 		if perr := b.proxy.Close(); perr != nil && b.closeErr == nil {
 			b.closeErr = perr
 		}
+		b.closed.Close()
 		// Chromium's helpers may still write to the profile for a moment.
 		for range 50 {
 			if err := os.RemoveAll(b.dir); err == nil {
@@ -203,6 +220,16 @@ func (b *browser) close() error {
 		}
 	})
 	return b.closeErr
+}
+
+// newTab opens a tab in a new browser context (no cookies, storage or cache
+// shared with any other page) whose traffic goes through the pages' proxy.
+func (b *browser) newTab(parent context.Context, opts ...chromedp.ContextOption) (context.Context, context.CancelFunc) {
+	opts = append(opts, chromedp.WithNewBrowserContext(func(p *target.CreateBrowserContextParams) {
+		p.ProxyServer = b.proxy.URL()
+		p.ProxyBypassList = "<-loopback>"
+	}))
+	return chromedp.NewContext(parent, opts...)
 }
 
 // pageWatch follows one tab's network events: the document request and its
@@ -309,7 +336,7 @@ func (b *browser) render(ctx context.Context, u *url.URL, c *Crawler) (*fetched,
 		perReq:   make(map[network.RequestID]int64),
 		inflight: make(map[network.RequestID]bool),
 	}
-	tctx, tcancel := chromedp.NewContext(pctx, chromedp.WithNewBrowserContext(), chromedp.WithListener(w.event))
+	tctx, tcancel := b.newTab(pctx, chromedp.WithListener(w.event))
 	defer tcancel()
 	if err := chromedp.Do(tctx); err != nil {
 		return nil, b.loadError(ctx, w, err)

@@ -117,6 +117,15 @@ func TestRenderedMatchesStatic(t *testing.T) {
 	if mem := c.BrowserMemory(); mem <= 0 {
 		t.Errorf("BrowserMemory = %d", mem)
 	}
+	// Only pages reach the network: Chromium's own services (sign-in,
+	// component updates, …) never got as far as a DNS lookup.
+	w.res.mu.Lock()
+	for name := range w.res.calls {
+		if name != goodHost && name != "secure.site-f.com" {
+			t.Errorf("something looked up %q", name)
+		}
+	}
+	w.res.mu.Unlock()
 	if w.bad.accepted.Load() != 0 {
 		t.Error("the forbidden server was reached")
 	}
@@ -174,7 +183,7 @@ func TestChromiumThroughProxy(t *testing.T) {
 	navigate := func(t *testing.T, u string) (status int64, err error) {
 		ctx, cancel := context.WithTimeout(b.bctx, 10*time.Second)
 		defer cancel()
-		tctx, tcancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+		tctx, tcancel := b.newTab(ctx)
 		defer tcancel()
 		resp, err := chromedp.Run(tctx, chromedp.NavigateResponse(u))
 		if err != nil {

@@ -266,3 +266,46 @@ func TestReasons(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigValidate(t *testing.T) {
+	if err := DefaultConfig().Validate(); err != nil {
+		t.Fatalf("DefaultConfig().Validate() = %v", err)
+	}
+	tests := []struct {
+		field string
+		set   func(*Config)
+	}{
+		{field: "user_agent", set: func(c *Config) { c.UserAgent = "" }},
+		{field: "user_agent", set: func(c *Config) { c.UserAgent = "a\r\nX-Evil: 1" }},
+		{field: "max_body_bytes", set: func(c *Config) { c.MaxBodyBytes = 0 }},
+		{field: "max_page_bytes", set: func(c *Config) { c.MaxPageBytes = c.MaxBodyBytes - 1 }},
+		{field: "fetch_timeout", set: func(c *Config) { c.FetchTimeout = 0 }},
+		{field: "max_concurrent", set: func(c *Config) { c.MaxConcurrent = 0 }},
+		{field: "per_domain_concurrency", set: func(c *Config) { c.PerDomainConcurrency = 0 }},
+		{field: "per_domain_delay", set: func(c *Config) { c.PerDomainDelay = -1 }},
+		{field: "max_retries", set: func(c *Config) { c.MaxRetries = 11 }},
+		{field: "max_tabs", set: func(c *Config) { c.MaxTabs = 0 }},
+		{field: "allow_list", set: func(c *Config) { c.Policy.AllowList = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")} }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			cfg := DefaultConfig()
+			tt.set(&cfg)
+			err := cfg.Validate()
+			if !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), tt.field) {
+				t.Errorf("Validate = %v, want an error naming %s", err, tt.field)
+			}
+		})
+	}
+}
+
+func TestFindChromium(t *testing.T) {
+	_, err := FindChromium("/nonexistent/chromium")
+	if !errors.Is(err, ErrChromiumNotFound) || !strings.Contains(err.Error(), "apt-get install chromium") || !strings.Contains(err.Error(), "make deps") {
+		t.Errorf("FindChromium(missing) = %v, want ErrChromiumNotFound saying how to install it", err)
+	}
+	t.Setenv("MEADOW_CHROMIUM", "/nonexistent/too")
+	if p, err := FindChromium(""); err == nil && p == "/nonexistent/too" {
+		t.Errorf("a missing $MEADOW_CHROMIUM was returned")
+	}
+}
