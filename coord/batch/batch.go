@@ -24,7 +24,8 @@ type FlushFunc func(items [][]byte) ([]any, error)
 
 // Config sets when a batch is flushed.
 type Config struct {
-	// Window is how long the first item of a batch waits for others. 0
+	// Window is how long the first item of a batch waits for others while
+	// an earlier batch is still being flushed. 0, or no flush in flight,
 	// flushes as soon as the items already queued are taken.
 	Window time.Duration
 	// MaxItems and MaxBytes flush a batch early when it reaches either.
@@ -66,7 +67,8 @@ type Batcher struct {
 	cfg     Config
 	flush   FlushFunc
 	in      chan *item
-	stopped chan struct{}
+	stopped chan struct{} // closed when Run starts to stop
+	drained chan struct{} // closed when Run has answered every item it took
 }
 
 // New returns a batcher; start it with Run.
@@ -79,6 +81,7 @@ func New(cfg Config, flush FlushFunc) (*Batcher, error) {
 		flush:   flush,
 		in:      make(chan *item, cfg.MaxItems),
 		stopped: make(chan struct{}),
+		drained: make(chan struct{}),
 	}, nil
 }
 
@@ -96,6 +99,13 @@ func (b *Batcher) Submit(ctx context.Context, data []byte) (any, error) {
 	select {
 	case r := <-it.done:
 		return r.v, r.err
+	case <-b.drained:
+		select {
+		case r := <-it.done:
+			return r.v, r.err
+		default:
+			return nil, ErrClosed
+		}
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -120,14 +130,24 @@ func (b *Batcher) Run(ctx context.Context) {
 		for _, it := range pending {
 			it.done <- result{err: ErrClosed}
 		}
-		for ; busy > 0; busy-- {
-			<-free
+		// Answer late arrivals while the flushes in flight finish; their
+		// items are answered by the flushes themselves.
+		for busy > 0 {
+			select {
+			case it := <-b.in:
+				it.done <- result{err: ErrClosed}
+			case <-free:
+				busy--
+			}
 		}
 		for {
 			select {
 			case it := <-b.in:
 				it.done <- result{err: ErrClosed}
 			default:
+				// An item sent after this point is answered by
+				// Submit itself, through drained.
+				close(b.drained)
 				return
 			}
 		}
@@ -140,8 +160,11 @@ func (b *Batcher) Run(ctx context.Context) {
 		}
 	}
 	for {
-		if b.cfg.Window == 0 && len(pending) > 0 {
-			// No window: take what is already queued, then flush.
+		if (b.cfg.Window == 0 || busy == 0) && len(pending) > 0 {
+			// No window, or nothing in flight to wait behind: take what
+			// is already queued, then flush. An idle batcher adds no
+			// delay; under load, batches form while earlier ones are
+			// being written.
 		drain:
 			for !due {
 				select {

@@ -96,20 +96,36 @@ func TestBatcherErrors(t *testing.T) {
 }
 
 func TestBatcherClosed(t *testing.T) {
-	b, err := New(Config{Window: time.Hour, MaxItems: 8, MaxBytes: 1 << 10, MaxInFlight: 1}, (&echo{}).flush)
+	release := make(chan struct{})
+	flushed := make(chan struct{}, 1)
+	blocking := func(items [][]byte) ([]any, error) {
+		flushed <- struct{}{}
+		<-release
+		return make([]any, len(items)), nil
+	}
+	b, err := New(Config{Window: time.Hour, MaxItems: 8, MaxBytes: 1 << 10, MaxInFlight: 1}, blocking)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { b.Run(ctx); close(done) }()
-	res := make(chan error, 1)
-	go func() { _, err := b.Submit(context.Background(), []byte{1}); res <- err }()
-	// The window is an hour: the item is pending until Run stops.
+	first := make(chan error, 1)
+	go func() { _, err := b.Submit(context.Background(), []byte{1}); first <- err }()
+	<-flushed // the first item is in flight: the next one waits for the window
+	second := make(chan error, 1)
+	go func() { _, err := b.Submit(context.Background(), []byte{2}); second <- err }()
+	for len(b.in) > 0 {
+		time.Sleep(time.Millisecond)
+	}
 	cancel()
-	<-done
-	if err := <-res; !errors.Is(err, ErrClosed) {
+	if err := <-second; !errors.Is(err, ErrClosed) {
 		t.Fatalf("pending item: %v, want ErrClosed", err)
+	}
+	close(release)
+	<-done
+	if err := <-first; err != nil {
+		t.Fatalf("item in flight: %v, want it written", err)
 	}
 	if _, err := b.Submit(context.Background(), []byte{1}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("after close: %v, want ErrClosed", err)
