@@ -37,7 +37,7 @@ await build({
   platform: 'browser',
   target: ['chrome120'],
   define: { __MEADOW_DEV__: dev ? 'true' : 'false' },
-  minify: false,
+  minifySyntax: true, // folds the DEV switch away; names and layout stay readable
   treeShaking: true,
   legalComments: 'inline',
   charset: 'utf8',

@@ -3,6 +3,7 @@
 // reference: DOMParser documents run no scripts and fetch no resources.
 
 import { extractHTML } from './lib/extract.js';
+import { decodeBody } from './lib/charset.js';
 
 function run(msg) {
   try {
@@ -18,5 +19,14 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   return false;
 });
 
-// The browser test loads this page directly and calls extraction here.
-globalThis.meadowExtract = (html, pageURL, spec) => run({ html, pageURL, spec });
+/* global __MEADOW_DEV__ */
+// Development builds: the browser test loads this page directly and checks
+// extraction and charset decoding here, with the browser's own DOM and decoders.
+if (__MEADOW_DEV__) {
+  globalThis.meadowExtract = (html, pageURL, spec) => run({ html, pageURL, spec });
+  globalThis.meadowDecode = (hex, contentType) => {
+    const b = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < b.length; i++) b[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    return decodeBody(b, contentType);
+  };
+}

@@ -179,7 +179,15 @@ export class Fetcher {
         });
       } catch (e) {
         if (signal?.aborted) throw new Refusal('timeout', `${u.href}: no answer in time`);
-        throw new Refusal('http_error', `${u.href}: ${e.message || e}`);
+        // Chromium fails a manual-mode fetch whose redirect leads to a
+        // scheme it will not fetch (ftp:, data:, …); the redirect itself
+        // still went through webRequest, so it is judged like any other.
+        await rec.when((r) => r.status !== undefined || r.done, 2000);
+        const loc = headerGet(rec.headers, 'location');
+        if (rec.status >= 300 && rec.status < 400 && loc !== null) {
+          return { url: u.href, ip: rec.ip ?? null, headers: rec.headers, bytes: headerBytes(rec.headers), status: rec.status, location: loc, redirectUrl: loc, body: null };
+        }
+        throw new Refusal('http_error', `${u.href}: ${e.message || e}${rec.error ? ` (${rec.error})` : ''}`);
       }
       const redirect = resp.type === 'opaqueredirect';
       // The browser reports the address connected to (and a redirect's

@@ -32,9 +32,18 @@ import (
 func main() {
 	out := flag.String("out", "ext/test/testdata/go_vectors.json", "where to write the vectors")
 	verify := flag.String("verify", "", "instead: read this dataset file with package dataset and print what it holds as JSON")
+	site := flag.String("site", "", "instead: serve the demo site (and the extra /x/ pages) on this address until standard input closes")
+	crawlMode := flag.Bool("crawl", false, "instead: crawl {urls, spec} read from standard input with the Go crawler and print rows and hashes")
 	flag.Parse()
-	if *verify != "" {
+	switch {
+	case *verify != "":
 		readFile(*verify)
+		return
+	case *site != "":
+		serveSite(*site)
+		return
+	case *crawlMode:
+		crawlURLs()
 		return
 	}
 	v := map[string]any{
