@@ -38,7 +38,7 @@ type Proxy struct {
 	rp    *httputil.ReverseProxy
 	token string
 
-	// TunnelIdle closes a CONNECT tunnel with no traffic for this long.
+	// tunnelIdle closes a CONNECT tunnel with no traffic for this long.
 	tunnelIdle time.Duration
 
 	mu       sync.Mutex
@@ -93,7 +93,7 @@ func NewProxy(dial DialFunc, logger *slog.Logger) (*Proxy, error) {
 		},
 		Transport:     tr,
 		FlushInterval: -1,
-		ErrorLog:      nil,
+		ErrorLog:      slog.NewLogLogger(p.log.Handler(), slog.LevelDebug),
 		ErrorHandler:  p.roundTripError,
 	}
 	p.srv = &http.Server{
@@ -169,7 +169,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch strings.ToLower(r.URL.Scheme) {
-	case "http", "ws":
+	case "http": // https and ws(s) come as CONNECT
 	default:
 		p.refuseRequest(w, r.URL.Host, refuse(ReasonScheme, "scheme %q through the proxy", r.URL.Scheme))
 		return

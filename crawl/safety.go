@@ -24,16 +24,20 @@ type ContextDialer interface {
 	DialContext(ctx context.Context, network, address string) (net.Conn, error)
 }
 
-// DefaultPorts are the ports a Policy allows when Policy.Ports is nil: the
+// defaultPorts are the ports a Policy allows when Policy.Ports is nil: the
 // web's two default ports and their two common alternates. Every other port is
 // refused, so that a job cannot use home connections to probe mail servers,
 // databases or admin consoles on public hosts (the abuse reports would land on
 // the home user's ISP account).
-var DefaultPorts = []uint16{80, 443, 8080, 8443}
+var defaultPorts = []uint16{80, 443, 8080, 8443}
+
+// DefaultPorts returns the ports a Policy allows when Policy.Ports is nil:
+// 80, 443, 8080 and 8443.
+func DefaultPorts() []uint16 { return slices.Clone(defaultPorts) }
 
 // Policy decides which URLs and addresses a node may connect to. Its zero
 // value is the production policy: only public unicast addresses, on
-// DefaultPorts, resolved with the system resolver.
+// DefaultPorts(), resolved with the system resolver.
 //
 // Every connection a node makes for a crawl goes through DialContext: colly's
 // transport dials with it, and Chromium reaches the web only through a
@@ -48,7 +52,7 @@ type Policy struct {
 	// 10 s timeout.
 	Dialer ContextDialer
 	// Ports are the TCP ports allowed on public addresses; nil means
-	// DefaultPorts.
+	// DefaultPorts().
 	Ports []uint16
 	// AllowList lists prefixes that are allowed although not public, on any
 	// port. It exists for tests and for `meadow dev`, whose sites listen on
@@ -142,7 +146,7 @@ func (p *Policy) CheckAddr(ip netip.Addr, port uint16) error {
 func (p *Policy) checkPort(port uint16) error {
 	ports := p.Ports
 	if ports == nil {
-		ports = DefaultPorts
+		ports = defaultPorts
 	}
 	if !slices.Contains(ports, port) {
 		return refuse(ReasonUnsafeAddress, "port %d is not allowed (allowed: %v)", port, ports)
