@@ -668,7 +668,7 @@ func newParquetSource(ra parquet.ReaderAtSeeker) (*parquetSource, error) {
 		f.Close()
 		return nil, err
 	}
-	fr, err := pqarrow.NewFileReader(f, pqarrow.ArrowReadProperties{BatchSize: DefaultBatchRows}, limitAllocator{})
+	fr, err := pqarrow.NewFileReader(f, pqarrow.ArrowReadProperties{BatchSize: DefaultBatchRows, PreAllocBinaryData: true}, limitAllocator{})
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%w: Parquet schema: %v", ErrCorrupt, err)
