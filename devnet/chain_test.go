@@ -1,0 +1,27 @@
+package devnet
+
+import (
+	"context"
+	"testing"
+
+	"github.com/meadow-net/meadow/contracts"
+)
+
+func TestStartChain(t *testing.T) {
+	ctx := context.Background()
+	c, err := StartChain(ctx, 3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := c.Addrs.Validate(); err != nil {
+		t.Fatalf("addresses: %v", err)
+	}
+	bal, err := c.BalanceOf(ctx, contracts.TokenStable, c.BuyerAddress())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bal.Cmp(BuyerFunds) != 0 {
+		t.Fatalf("buyer holds %s stable units, want %s", bal, BuyerFunds)
+	}
+}
