@@ -11,6 +11,19 @@ import { addRobots, robotsRefusal } from '../lib/extract.js';
 import { MAX_RETRIES, MAX_RETRY_AFTER_MS } from './config.js';
 import { headerGet, sleep } from './net.js';
 
+/** truncateUTF8 cuts s to at most n UTF-8 bytes, never inside a character. */
+export function truncateUTF8(s, n) {
+  let bytes = 0, i = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0);
+    const w = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (bytes + w > n) return s.slice(0, i);
+    bytes += w;
+    i += ch.length;
+  }
+  return s;
+}
+
 /** retryAfterMs reads a Retry-After value (seconds or an HTTP date); def when absent or unreadable. */
 export function retryAfterMs(v, now, def) {
   v = (v || '').trim();
@@ -44,7 +57,7 @@ export function finalURL(taskURL, locations) {
 export async function crawlURL(ctx, raw) {
   const { fetcher, policy, budget, spec, signal } = ctx;
   let bytes = 0;
-  const refuse = (reason, detail) => ({ url: raw, refusal: { reason, detail: String(detail).slice(0, 2000) }, bytes });
+  const refuse = (reason, detail) => ({ url: raw, refusal: { reason, detail: truncateUTF8(String(detail), 500) }, bytes });
   try {
     if (!budget.allow()) return refuse('cap_reached', "the node's byte budget for today is spent");
     const u = policy.checkURL(raw);

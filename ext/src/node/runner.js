@@ -10,14 +10,15 @@ import { canonicalRow } from '../lib/cbor.js';
 import { writeIPCStream } from '../lib/arrow.js';
 import { fromHex, toHex } from '../lib/bytes.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { crawlTask } from './crawl.js';
+import { crawlTask, truncateUTF8 } from './crawl.js';
 
 const REFUSAL_REASONS = new Set(['unsafe_address', 'scheme', 'robots', 'too_large', 'timeout', 'http_error', 'cap_reached']);
 
 /**
  * runLease runs one lease's crawl task and takes it through refusals,
  * commit, reveal and upload. env: {coord, address, crawlContext(signal, spec),
- * log(msg), stats (object updated in place), now()}. Returns a summary.
+ * stats (object updated in place), now(), crawlTask (optional: replaces
+ * the crawl, for tests)}. Returns a summary.
  */
 export async function runLease(env, lease) {
   const task = lease.task;
@@ -35,7 +36,7 @@ export async function runLease(env, lease) {
   const ctx = env.crawlContext(ac.signal, spec);
   let results;
   try {
-    results = await crawlTask(ctx, ct.urls);
+    results = await (env.crawlTask || crawlTask)(ctx, ct.urls);
   } finally {
     clearTimeout(timer);
   }
@@ -47,7 +48,7 @@ export async function runLease(env, lease) {
   for (const r of results) {
     if (r.refusal) {
       const reason = REFUSAL_REASONS.has(r.refusal.reason) ? r.refusal.reason : 'http_error';
-      refusals.push({ task_id: task.id, lease_id: lease.id, url: r.url, reason, detail: r.refusal.detail || undefined });
+      refusals.push({ task_id: task.id, lease_id: lease.id, url: r.url, reason, detail: truncateUTF8(r.refusal.detail || '', 500) || undefined });
       continue;
     }
     const content = crawlRow(schema, r.page, { node: env.address, fetchedAt: 0, signature: null });

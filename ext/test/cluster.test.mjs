@@ -1,0 +1,129 @@
+// The full test: a local cluster of three coordinators (bin/meadow coord,
+// Raft over TCP on loopback), the demo site, a Go home node (ext/test/devnode,
+// the node package in development mode) and the extension (development
+// build, loopback allowed) in Chromium. A buyer submits a crawl job with
+// replication 2; the extension and the Go node are the replicas (they
+// connect from different /24s: 127.0.0.1 and 127.0.2.1). The test passes
+// when the extension has committed, revealed and had rows accepted, which
+// the coordinator only does when they agree row by row with the Go node's.
+//
+// It needs the coordinator's node and buyer APIs (docs/ARCHITECTURE.md,
+// "HTTP routes"). Until coord/ serves them the test is reported as a TODO
+// (not skipped silently, not faked): see ext/README.md.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildExtension, buildGen, launch, repo, startSite, tempDir } from './harness.mjs';
+import { newSecretKey, sign, toWire } from '../src/lib/envelope.js';
+
+function coordinatorServesNodeAPI() {
+  const dir = path.join(repo, 'coord');
+  const src = fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.go') && !String(f).endsWith('_test.go'))
+    .map((f) => fs.readFileSync(path.join(dir, String(f)), 'utf8')).join('\n');
+  return ['/v1/node/register', '/v1/node/work', '/v1/node/commit', '/v1/node/reveal', '/v1/node/upload', '/v1/jobs'].every((r) => src.includes(r));
+}
+
+const ready = coordinatorServesNodeAPI();
+const TODO = ready ? false : 'the coordinator does not serve the node API yet (coord/ has no /v1/node/register … routes); this test runs once it does';
+
+function startProcess(bin, args, { match, env } = {}) {
+  const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let out = '';
+  const wait = new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`${path.basename(bin)} ${args.join(' ')} exited (${code}): ${out.slice(-2000)}`)));
+    const on = (d) => { out += d; const m = match && match.exec(out); if (m) resolve(m); };
+    child.stdout.on('data', on);
+    child.stderr.on('data', on);
+    if (!match) resolve(null);
+  });
+  return { child, wait, output: () => out, stop: () => { child.stdin.end(); child.kill('SIGTERM'); } };
+}
+
+async function until(what, fn, ms) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+test('the extension completes crawl tasks on a 3-coordinator cluster and its rows agree with a Go node\'s', { todo: TODO, timeout: 15 * 60 * 1000 }, async () => {
+  if (!ready) return;
+  const tmp = tempDir('meadow-ext-cluster-');
+  const procs = [];
+  let b;
+  try {
+    const meadow = path.join(tmp, 'meadow');
+    execFileSync('go', ['build', '-o', meadow, './cmd/meadow'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+    const devnode = path.join(tmp, 'devnode');
+    execFileSync('go', ['build', '-o', devnode, './ext/test/devnode'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+    const gen = buildGen(tmp);
+    const site = await startSite(gen);
+    procs.push(site);
+
+    // Three coordinators on 127.0.1.1-3, ports chosen from the test's pid.
+    const port = 20000 + (process.pid % 20000);
+    const urls = [];
+    for (let i = 1; i <= 3; i++) {
+      const http = `127.0.1.${i}:${port}`;
+      const args = ['coord', '--id', `c${i}`, '--data-dir', path.join(tmp, `c${i}`), '--raft-addr', `127.0.1.${i}:${port + 1}`, '--http-addr', http];
+      args.push(...(i === 1 ? ['--bootstrap'] : ['--join', `http://${urls[0].slice(7)}`]));
+      const p = startProcess(meadow, args);
+      procs.push(p);
+      urls.push(`http://${http}`);
+      await until(`coordinator c${i} ready`, async () => (await fetch(`http://${http}/readyz`)).ok, 60000);
+    }
+
+    const node = startProcess(devnode, ['-coord', urls.join(','), '-data-dir', path.join(tmp, 'gonode'), '-source-ip', '127.0.2.1'], { match: /ADDRESS (0x[0-9a-fA-F]{40})/ });
+    procs.push(node);
+    const goAddress = (await node.wait)[1];
+
+    const ext = buildExtension(path.join(tmp, 'ext'));
+    b = await launch(ext, path.join(tmp, 'profile'));
+    await b.sw.evaluate((s) => chrome.storage.local.set({ settings: s }), {
+      coordinators: urls, allowList: ['127.0.0.0/8'], perHostDelayMs: 0, pagesPerMinute: 10000, maxConcurrent: 4, chainId: 31337, enabled: true,
+    });
+    const extAddress = (await b.sw.evaluate(() => chrome.storage.local.get('identity'))).identity.address;
+
+    // The buyer's job: a fixed list of the site's articles, two replicas each.
+    const buyer = newSecretKey();
+    const spec = {
+      kind: 'crawl', name: 'extension cluster test', replication: 2,
+      crawl: {
+        urls: Array.from({ length: 12 }, (_, i) => `${site.base}/articles/${i}`),
+        fields: [{ name: 'title', selector: 'h1.title' }, { name: 'author', selector: 'span.author' }],
+        text_selector: 'main', exclude: ['.ad', '.clock'], task_size: 4,
+      },
+    };
+    const env = sign(buyer, 'job.submit', spec, Date.now() * 1000, Math.floor(Date.now() / 1000) + 300);
+    const r = await fetch(`${urls[0]}/v1/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: toWire(env) });
+    const job = await r.json();
+    assert.ok(r.ok, `job submit: ${r.status} ${JSON.stringify(job)}`);
+    const jobID = job.id || job.job_id;
+    assert.ok(jobID, `job id in ${JSON.stringify(job)}`);
+
+    await b.sw.evaluate(() => globalThis.meadowDev.loop());
+    const acceptedOf = (rec) => Number(rec?.accepted_rows ?? rec?.rows_accepted ?? rec?.accepted ?? 0);
+    const rec = await until('rows of the extension accepted by the cluster', async () => {
+      await b.sw.evaluate(() => globalThis.meadowDev.loop());
+      const resp = await fetch(`${urls[1]}/v1/node/${extAddress}`);
+      const v = resp.ok ? await resp.json() : null;
+      return acceptedOf(v) > 0 ? v : null;
+    }, 8 * 60 * 1000);
+    const st = await b.sw.evaluate(() => globalThis.meadowDev.status());
+    assert.ok(st.stats.tasksDone >= 1, `tasks done: ${JSON.stringify(st)}`);
+    const goRec = await (await fetch(`${urls[2]}/v1/node/${goAddress}`)).json();
+    assert.ok(acceptedOf(goRec) > 0, `the Go node's record: ${JSON.stringify(goRec)}`);
+    const status = await (await fetch(`${urls[0]}/v1/jobs/${jobID}`)).json();
+    console.log(`# job ${jobID}: ${JSON.stringify(status).slice(0, 400)}; extension record ${JSON.stringify(rec).slice(0, 300)}`);
+  } finally {
+    await b?.ctx.close();
+    for (const p of procs.reverse()) p.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

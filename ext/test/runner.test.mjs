@@ -1,0 +1,141 @@
+// The node loop's protocol, at the HTTP level: what the extension sends to a
+// coordinator for one lease (refusals, then the commitment, the reveal and
+// the upload), each request a valid signed envelope for its route, with
+// failover between coordinator URLs. The coordinator side here only records
+// requests and answers with the documented response shapes; the real
+// cluster is cluster.test.mjs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tableFromIPC } from 'apache-arrow';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { Coordinator, CoordError } from '../src/node/coordinator.js';
+import { runLease } from '../src/node/runner.js';
+import { finalURL, retryAfterMs, truncateUTF8 } from '../src/node/crawl.js';
+import { newSecretKey, addressOf, verify, domain } from '../src/lib/envelope.js';
+import { fromHex, toHex } from '../src/lib/bytes.js';
+import { contentRoot } from '../src/lib/merkle.js';
+import { validateSettings } from '../src/node/config.js';
+
+function recorder(answers, { down = [] } = {}) {
+  const calls = [];
+  const fetchImpl = async (url, init) => {
+    const u = new URL(url);
+    if (down.includes(u.origin)) throw new TypeError('Failed to fetch');
+    const call = { origin: u.origin, path: u.pathname, method: init.method, headers: init.headers || {}, body: init.body };
+    calls.push(call);
+    const a = answers[u.pathname] ?? { status: 404, body: { error: { code: 'not_found', message: 'no route' } } };
+    const r = typeof a === 'function' ? a(call) : a;
+    return new Response(JSON.stringify(r.body ?? r), { status: r.status ?? 200, headers: { 'Content-Type': 'application/json' } });
+  };
+  return { calls, fetchImpl };
+}
+
+function openEnvelope(call, method) {
+  let e;
+  if (call.method === 'PUT') e = JSON.parse(Buffer.from(call.headers['Meadow-Envelope'], 'base64url').toString('utf8'));
+  else e = JSON.parse(call.body);
+  // The body travels as raw JSON; the signature covers its exact bytes.
+  const raw = call.method === 'PUT' ? Buffer.from(call.headers['Meadow-Envelope'], 'base64url').toString('utf8') : call.body;
+  const bodyText = raw.slice(raw.indexOf('"body":') + 7, raw.lastIndexOf(',"signature"'));
+  assert.equal(e.method, method);
+  assert.equal(verify({ ...e, body: bodyText }, Math.floor(Date.now() / 1000), domain(31337)), e.signer);
+  return e;
+}
+
+const lease = (urls) => ({
+  id: 'lease-1', deadline: Date.now() + 60000, replica: 0,
+  task: { id: 'job-1:t-0001', job_id: 'job-1', kind: 'crawl', crawl: { urls, fields: [{ name: 'title', selector: 'h1' }], text_selector: 'main' } },
+});
+
+test('one lease: refusals first, then commit, reveal and upload, each signed for its route', async () => {
+  const key = newSecretKey();
+  const address = addressOf(key);
+  const { calls, fetchImpl } = recorder({
+    '/v1/node/refuse': {},
+    '/v1/node/commit': { reveal_deadline: Date.now() + 60000 },
+    '/v1/node/reveal': { upload_requested: true },
+    '/v1/node/upload': { rows: 2 },
+  });
+  const coord = new Coordinator({ urls: ['http://c1.test'], key, chainId: 31337, fetchImpl });
+  const urls = ['http://a.example/1', 'http://a.example/2', 'http://a.example/3'];
+  const page = (u, title) => ({ url: u, finalURL: u, status: 200, contentType: 'text/html', fields: { title }, text: `text of ${u}` });
+  const stats = {};
+  const r = await runLease({
+    coord, address, stats, now: () => Date.now(), crawlContext: () => ({}),
+    crawlTask: async () => [
+      { url: urls[0], page: page(urls[0], 'One'), fetchedAt: 1 },
+      { url: urls[1], refusal: { reason: 'robots', detail: 'ü'.repeat(400) } },
+      { url: urls[2], page: page(urls[2], null), fetchedAt: 2 },
+    ],
+  }, lease(urls));
+  assert.deepEqual(calls.map((c) => c.path), ['/v1/node/refuse', '/v1/node/commit', '/v1/node/reveal', '/v1/node/upload']);
+  const refusal = openEnvelope(calls[0], 'node.refuse').body;
+  assert.equal(refusal.reason, 'robots');
+  assert.ok(Buffer.byteLength(refusal.detail) <= 500);
+  const commit = openEnvelope(calls[1], 'node.commit').body;
+  const reveal = openEnvelope(calls[2], 'node.reveal').body;
+  assert.equal(commit.rows, 2);
+  assert.equal(reveal.row_hashes.length, 2);
+  assert.equal(commit.root, toHex(contentRoot(reveal.row_hashes.map((h) => fromHex(h)))));
+  assert.equal(r.root, commit.root);
+  const upload = openEnvelope(calls[3], 'node.upload').body;
+  assert.equal(calls[3].method, 'PUT');
+  assert.equal(upload.size, calls[3].body.length);
+  assert.equal(upload.sha256, toHex(sha256(calls[3].body)));
+  const t = tableFromIPC(calls[3].body);
+  assert.equal(t.numRows, 2);
+  assert.equal(t.get(0).node, address);
+  assert.equal(t.get(1).f_title, null);
+  assert.equal(toHex(t.get(0).signature), JSON.parse(calls[1].body).signature.slice(2), 'the signature column holds the commitment\'s signature');
+  assert.equal(stats.tasksDone, 1);
+  assert.equal(stats.uploads, 1);
+});
+
+test('no upload unless asked; a JS-rendering or compute task is not taken', async () => {
+  const { calls, fetchImpl } = recorder({ '/v1/node/commit': {}, '/v1/node/reveal': { upload_requested: false } });
+  const coord = new Coordinator({ urls: ['http://c1.test'], key: newSecretKey(), chainId: 31337, fetchImpl });
+  const env = { coord, address: '0x0', stats: {}, now: () => Date.now(), crawlContext: () => ({}), crawlTask: async () => [] };
+  const r = await runLease(env, lease(['http://a.example/1']));
+  assert.equal(r.rows, 0);
+  assert.equal(JSON.parse(calls[0].body).body.root, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'an empty task commits SHA-256 of nothing');
+  assert.deepEqual(calls.map((c) => c.path), ['/v1/node/commit', '/v1/node/reveal']);
+  const js = lease(['http://a.example/1']);
+  js.task.crawl.render_js = true;
+  await assert.rejects(runLease(env, js), /JavaScript rendering/);
+  await assert.rejects(runLease(env, { ...js, task: { id: 't', kind: 'compute', compute: {} } }), /not a crawl task/);
+});
+
+test('the client fails over to the next coordinator, and reports errors with code and field', async () => {
+  const { calls, fetchImpl } = recorder({
+    '/v1/node/register': (c) => (c.origin === 'http://c2.test' ? { status: 503, body: { error: { code: 'unavailable', message: 'no leader' } } } : { address: '0x1', poll_interval_ms: 1000, server_time: Date.now() + 5000 }),
+    '/v1/node/work': { status: 400, body: { error: { code: 'invalid', field: 'body.max_tasks', message: 'expected 1 to 64' } } },
+  }, { down: ['http://c1.test'] });
+  const coord = new Coordinator({ urls: ['http://c1.test', 'http://c2.test', 'http://c3.test'], key: newSecretKey(), chainId: 31337, fetchImpl });
+  const r = await coord.register({ address: '0x1' });
+  assert.equal(r.poll_interval_ms, 1000);
+  assert.deepEqual(calls.map((c) => c.origin), ['http://c2.test', 'http://c3.test']);
+  assert.ok(coord.skewMs > 3000, 'the coordinator clock is learned at register');
+  const err = await coord.work({ max_tasks: 0 }).catch((e) => e);
+  assert.ok(err instanceof CoordError);
+  assert.equal(err.status, 400);
+  assert.equal(err.field, 'body.max_tasks');
+  assert.equal(calls.at(-1).origin, 'http://c3.test', 'the coordinator that answered is used first');
+  assert.throws(() => new Coordinator({ urls: [], key: newSecretKey(), chainId: 31337, fetchImpl }), /no coordinator URL/);
+});
+
+test('helpers: final URLs in Go\'s spelling, Retry-After, UTF-8 truncation, settings', () => {
+  assert.equal(finalURL('http://Example.com', []), 'http://example.com/');
+  assert.equal(finalURL('http://example.com/a/b', ['../c?x=1', 'HTTPS://other.example']), 'https://other.example');
+  assert.equal(retryAfterMs('3', 0, 7), 3000);
+  assert.equal(retryAfterMs('', 0, 7), 7);
+  assert.equal(retryAfterMs('soon', 0, 7), 7);
+  assert.equal(retryAfterMs('Thu, 01 Jan 1970 00:00:10 GMT', 0, 7), 10000);
+  assert.equal(truncateUTF8('aü€😀', 6), 'aü€');
+  assert.equal(truncateUTF8('aü€😀', 5), 'aü');
+  assert.equal(Buffer.byteLength(truncateUTF8('😀'.repeat(200), 500)), 500);
+  assert.throws(() => validateSettings({ bytesPerDay: 5 }), /bytesPerDay 5: expected an integer from 1048576/);
+  assert.throws(() => validateSettings({ coordinators: ['http://c.example'] }), /expected https/);
+  assert.throws(() => validateSettings({ allowList: ['127.0.0.0/8'] }), /allowList: expected empty/);
+  assert.throws(() => validateSettings({ perHostDelayMs: 0 }), /perHostDelayMs/);
+  assert.deepEqual(validateSettings({ coordinators: [' https://c.example/ '] }).coordinators, ['https://c.example']);
+});
