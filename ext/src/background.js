@@ -113,20 +113,46 @@ async function setUserAgent() {
   });
 }
 
-let offscreenReady = null;
-async function ensureOffscreen() {
-  const url = chrome.runtime.getURL('offscreen.html');
-  const have = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'], documentUrls: [url] });
-  if (have.length > 0) return;
-  offscreenReady ??= chrome.offscreen.createDocument({
-    url: 'offscreen.html', reasons: ['DOM_PARSER'], justification: 'Parse fetched pages with DOMParser to extract the fields a crawl task asks for.',
-  }).finally(() => { offscreenReady = null; });
-  await offscreenReady;
+// The offscreen document is made once and answers a ping before extraction
+// requests go to it; if it went away, the next request makes it again.
+let offscreenUp = null;
+function ensureOffscreen() {
+  offscreenUp ??= (async () => {
+    const url = chrome.runtime.getURL('offscreen.html');
+    const have = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'], documentUrls: [url] });
+    if (have.length === 0) {
+      try {
+        await chrome.offscreen.createDocument({
+          url: 'offscreen.html', reasons: ['DOM_PARSER'], justification: 'Parse fetched pages with DOMParser to extract the fields a crawl task asks for.',
+        });
+      } catch (e) {
+        if (!/single offscreen|already/i.test(e.message || '')) throw e;
+      }
+    }
+    for (let i = 0; i < 100; i++) {
+      try {
+        const r = await chrome.runtime.sendMessage({ target: 'offscreen', type: 'ping' });
+        if (r && r.ok) return;
+      } catch { /* not listening yet */ }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the offscreen document did not start');
+  })().catch((e) => { offscreenUp = null; throw e; });
+  return offscreenUp;
 }
 
 async function extractInOffscreen(html, pageURL, spec) {
-  await ensureOffscreen();
-  const r = await chrome.runtime.sendMessage({ target: 'offscreen', type: 'extract', html, pageURL, spec });
+  let r;
+  for (let attempt = 0; ; attempt++) {
+    await ensureOffscreen();
+    try {
+      r = await chrome.runtime.sendMessage({ target: 'offscreen', type: 'extract', html, pageURL, spec });
+      break;
+    } catch (e) {
+      offscreenUp = null;
+      if (attempt >= 1) throw e;
+    }
+  }
   if (!r) throw new Error('the offscreen document did not answer');
   if (!r.ok) throw Object.assign(new Error(r.error), { name: r.selector ? 'SelectorError' : 'Error' });
   return r.result;

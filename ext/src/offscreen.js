@@ -15,7 +15,8 @@ function run(msg) {
 
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (!msg || msg.target !== 'offscreen' || sender.id !== chrome.runtime.id) return false;
-  if (msg.type === 'extract') sendResponse(run(msg));
+  if (msg.type === 'ping') sendResponse({ ok: true });
+  else if (msg.type === 'extract') sendResponse(run(msg));
   return false;
 });
 
