@@ -43,10 +43,13 @@ function render(s) {
   $('tasks').textContent = String(s.stats?.tasksDone ?? 0);
   const rec = s.record;
   const fmt = (v) => (v === undefined ? '–' : typeof v === 'number' ? v.toLocaleString() : String(v));
-  $('accepted').textContent = fmt(pick(rec, 'accepted_rows', 'rows_accepted', 'accepted'));
-  $('units').textContent = fmt(pick(rec, 'work_units', 'units'));
-  $('earnings').textContent = fmt(pick(rec, 'earnings', 'balance', 'owed', 'rewards.balance'));
-  $('reputation').textContent = fmt(pick(rec, 'reputation'));
+  // The coordinator's node record (coord/state.Node): units are the rows
+  // accepted into verified tasks, reputation is in parts per million.
+  $('accepted').textContent = fmt(pick(rec, 'accepted_rows', 'units'));
+  $('units').textContent = fmt(pick(rec, 'tasks'));
+  $('earnings').textContent = fmt(pick(rec, 'earnings', 'balance', 'rewards.balance'));
+  const rep = pick(rec, 'reputation');
+  $('reputation').textContent = typeof rep === 'number' ? `${(rep / 10000).toFixed(1)} %` : '–';
   const err = s.lastError && Date.now() - s.lastErrorAt < 10 * 60 * 1000 ? s.lastError : (s.coordinators.length === 0 ? 'No coordinator is set yet: open Settings.' : null);
   $('error').hidden = !err;
   $('error').textContent = err || '';

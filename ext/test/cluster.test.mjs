@@ -108,7 +108,8 @@ test('the extension completes crawl tasks on a 3-coordinator cluster and its row
     assert.ok(jobID, `job id in ${JSON.stringify(job)}`);
 
     await b.sw.evaluate(() => globalThis.meadowDev.loop());
-    const acceptedOf = (rec) => Number(rec?.accepted_rows ?? rec?.rows_accepted ?? rec?.accepted ?? 0);
+    // coord/state.Node: units are the rows accepted into verified tasks.
+    const acceptedOf = (rec) => Number(rec?.units ?? rec?.node?.units ?? rec?.accepted_rows ?? 0);
     const rec = await until('rows of the extension accepted by the cluster', async () => {
       await b.sw.evaluate(() => globalThis.meadowDev.loop());
       const resp = await fetch(`${urls[1]}/v1/node/${extAddress}`);
