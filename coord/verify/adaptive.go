@@ -47,10 +47,12 @@ func (r Record) Trusted() bool { return r.ConsecutiveAgreements >= TrustAfter }
 
 // Replication decides how many replicas a task gets whose first lease goes
 // to a node with record rec; k is the job's replication. An untrusted node's
-// task keeps k. A trusted node's task runs alone with probability SoloPPM,
-// except that with probability SpotCheckPPM such a task is spot-checked: it
-// gets 2 replicas and spotCheck is true. With k of 1 or less the task runs
-// alone whatever the record.
+// task keeps k. A trusted node's task of the default k = 2 runs alone with
+// probability SoloPPM, except that with probability SpotCheckPPM such a task
+// is spot-checked: it keeps its 2 replicas and spotCheck is true. A job that
+// asked for k of 3 or more asked for more assurance than adaptive
+// replication gives, and keeps k; with k of 1 or less the task runs alone
+// whatever the record.
 //
 // seed is the randomness, drawn by the leader for this task and carried in
 // the command, so that every replica decides the same; the same seed gives
@@ -59,7 +61,7 @@ func Replication(rec Record, k int, seed uint64) (replicas int, spotCheck bool) 
 	if k <= 1 {
 		return 1, false
 	}
-	if !rec.Trusted() {
+	if k > 2 || !rec.Trusted() {
 		return k, false
 	}
 	solo, check := splitmix(seed), splitmix(seed^0x5ca1ab1e0ddba11)

@@ -40,7 +40,7 @@ func TestReplication(t *testing.T) {
 		{name: "k of 1 runs alone", rec: Record{}, k: 1, solo: true, replMax: 1},
 		{name: "k of 0 runs alone", rec: Record{}, k: 0, solo: true, replMax: 1},
 		{name: "trusted may run alone", rec: trusted, k: 2, solo: true, replMax: 2},
-		{name: "trusted with k 3", rec: trusted, k: 3, solo: true, replMax: 3},
+		{name: "trusted with k 3 keeps it", rec: trusted, k: 3, replMax: 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
