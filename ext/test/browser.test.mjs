@@ -154,3 +154,99 @@ test('the production policy (no allow-list) refuses the loopback site before any
   assert.match(js.results[0].refusal.detail, /loopback/);
   assert.ok(Date.now() - hits < 5000, 'refused at once, without connecting');
 });
+
+// The service worker's loop end to end inside Chromium (storage, alarms,
+// webRequest, the User-Agent rule, the offscreen document, Arrow upload)
+// against a stand-in that only records requests and answers with the
+// documented shapes. It checks the wiring, not a coordinator's judgement:
+// that is cluster.test.mjs.
+import http from 'node:http';
+import { tableFromIPC } from 'apache-arrow';
+import { verify, domain } from '../src/lib/envelope.js';
+import { contentRoot, rowHash } from '../src/lib/merkle.js';
+import { crawlSchema } from '../src/lib/schema.js';
+import { fromHex, toHex } from '../src/lib/bytes.js';
+
+function standIn(leaseURLs) {
+  const seen = [];
+  let leased = false;
+  const srv = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const rec = { path: req.url, method: req.method, ua: req.headers['user-agent'], body, envelope: null };
+      seen.push(rec);
+      const raw = req.method === 'PUT' ? Buffer.from(req.headers['meadow-envelope'] || '', 'base64url').toString('utf8') : body.toString('utf8');
+      if (raw.startsWith('{')) {
+        const e = JSON.parse(raw);
+        const bodyText = raw.slice(raw.indexOf('"body":') + 7, raw.lastIndexOf(',"signature"'));
+        try { verify({ ...e, body: bodyText }, Math.floor(Date.now() / 1000), domain(31337)); rec.envelope = e; } catch (err) { rec.error = err.message; }
+      }
+      const send = (v, status = 200) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(v)); };
+      if (req.method === 'GET' && req.url.startsWith('/v1/node/0x')) return send({ address: req.url.slice(9).toLowerCase(), units: 3, tasks: 1, reputation: 750000 });
+      if (!rec.envelope) return send({ error: { code: 'bad_signature', message: rec.error || 'no envelope' } }, 401);
+      switch (req.url) {
+        case '/v1/node/register': return send({ address: rec.envelope.signer, poll_interval_ms: 1000, server_time: Date.now() });
+        case '/v1/node/work':
+          if (leased) return send({ leases: [], retry_after_ms: 60000 });
+          leased = true;
+          return send({ leases: [{ id: 'lease-1', deadline: Date.now() + 120000, replica: 0, task: { id: 'job-1:t-0001', job_id: 'job-1', kind: 'crawl', crawl: { urls: leaseURLs, ...spec } } }] });
+        case '/v1/node/refuse': return send({});
+        case '/v1/node/commit': return send({ reveal_deadline: Date.now() + 60000 });
+        case '/v1/node/reveal': return send({ upload_requested: true });
+        case '/v1/node/upload': return send({ rows: 3 });
+        default: return send({ error: { code: 'not_found', message: req.url } }, 404);
+      }
+    });
+  });
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({ srv, seen, url: `http://127.0.0.1:${srv.address().port}` })));
+}
+
+test('the service worker takes a lease through refusal, commit, reveal and upload (stand-in coordinator)', async () => {
+  const leaseURLs = [site.base + '/articles/2', site.base + '/private/x', site.base + '/articles/3', site.base + '/x/latin1'];
+  const c = await standIn(leaseURLs);
+  try {
+    await setSettings({ coordinators: [c.url], allowList: ['127.0.0.0/8'], perHostDelayMs: 0, pagesPerMinute: 10000, maxConcurrent: 4, chainId: 31337, enabled: true });
+    await b.sw.evaluate(() => { globalThis.meadowDev.state.registered = false; return globalThis.meadowDev.loop(); });
+    const paths = () => c.seen.map((r) => r.path);
+    for (let i = 0; i < 100 && !paths().includes('/v1/node/upload'); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      if (i % 10 === 9) await b.sw.evaluate(() => globalThis.meadowDev.loop());
+    }
+    const st = await b.sw.evaluate(() => globalThis.meadowDev.status());
+    const calls = paths().filter((p) => p.startsWith('/v1/node/') && !p.startsWith('/v1/node/0x'));
+    assert.deepEqual(calls.slice(0, calls.indexOf('/v1/node/upload') + 1),
+      ['/v1/node/register', '/v1/node/work', '/v1/node/refuse', '/v1/node/commit', '/v1/node/reveal', '/v1/node/upload'], `requests; status ${JSON.stringify(st)}`);
+    for (const r of c.seen) {
+      assert.match(r.ua, /^MeadowBot\/ext-0\.1\.0 \(\+https:\/\/meadow\.network\/bot\)$/, `${r.path}: User-Agent`);
+      if (r.method !== 'GET') assert.equal(r.error, undefined, `${r.path}: envelope`);
+    }
+    const get = (p) => c.seen.find((r) => r.path === p).envelope.body;
+    assert.equal(get('/v1/node/refuse').reason, 'robots');
+    assert.equal(get('/v1/node/refuse').url, leaseURLs[1]);
+    const commit = get('/v1/node/commit'), reveal = get('/v1/node/reveal'), upload = get('/v1/node/upload');
+    assert.equal(commit.rows, 3);
+    assert.equal(commit.root, toHex(contentRoot(reveal.row_hashes.map((h) => fromHex(h)))));
+    const blob = c.seen.find((r) => r.path === '/v1/node/upload').body;
+    assert.equal(upload.size, blob.length);
+    const t = tableFromIPC(blob);
+    const s = crawlSchema(spec.fields.map((f) => f.name));
+    const hashes = t.toArray().map((row) => toHex(rowHash(s, s.columns.map((col) => row[col.name]))));
+    assert.deepEqual(hashes, reveal.row_hashes, 'the uploaded rows hash to the revealed hashes');
+    assert.equal(st.stats.tasksDone >= 1, true);
+    // The popup shows the task and the coordinator's record.
+    const page = await b.ctx.newPage();
+    await page.goto(`chrome-extension://${b.id}/popup.html`);
+    await page.waitForFunction(() => document.getElementById('accepted').textContent === '3');
+    assert.equal(await page.textContent('#tasks'), String(st.stats.tasksDone));
+    assert.equal(await page.textContent('#reputation'), '75.0 %');
+    const shot = path.join(tmp, 'popup-after-task.png');
+    await page.screenshot({ path: shot });
+    console.log(`# popup screenshot after a task: ${shot}`);
+    await page.close();
+  } finally {
+    await setSettings({ coordinators: [], allowList: ['127.0.0.0/8'], enabled: true });
+    c.srv.close();
+  }
+});
