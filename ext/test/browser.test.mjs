@@ -237,8 +237,10 @@ test('the service worker takes a lease through refusal, commit, reveal and uploa
     assert.equal(st.stats.tasksDone >= 1, true);
     // The popup shows the task and the coordinator's record.
     const page = await b.ctx.newPage();
+    await page.setViewportSize({ width: 360, height: 460 });
     await page.goto(`chrome-extension://${b.id}/popup.html`);
     await page.waitForFunction(() => document.getElementById('accepted').textContent === '3');
+    await page.waitForTimeout(400); // let the switch's transition end before the screenshot
     assert.equal(await page.textContent('#tasks'), String(st.stats.tasksDone));
     assert.equal(await page.textContent('#reputation'), '75.0 %');
     const shot = path.join(tmp, 'popup-after-task.png');
