@@ -163,6 +163,11 @@ export function determineEncoding(body, contentType) {
   return 'windows-1252';
 }
 
+/** InvalidTextError is a body that cannot become valid text in the encoding Go would use. */
+export class InvalidTextError extends Error {
+  constructor(msg) { super(msg); this.name = 'InvalidTextError'; }
+}
+
 const SINGLE_BYTE = new Set(['ibm866', 'iso-8859-2', 'iso-8859-3', 'iso-8859-4', 'iso-8859-5', 'iso-8859-6', 'iso-8859-7', 'iso-8859-8',
   'iso-8859-8-i', 'iso-8859-10', 'iso-8859-13', 'iso-8859-14', 'iso-8859-15', 'iso-8859-16', 'koi8-r', 'koi8-u', 'macintosh', 'windows-874',
   'windows-1250', 'windows-1251', 'windows-1252', 'windows-1253', 'windows-1254', 'windows-1255', 'windows-1256', 'windows-1257',
@@ -173,15 +178,21 @@ const PATCH = { 'koi8-u': { 0xae: 0x045e, 0xbe: 0x040e } };
 
 /**
  * decodeBody returns the body as text, as crawl's decode does: UTF-8 with
- * its BOM removed, or the determined encoding's decoder. In single-byte
+ * its BOM removed (an InvalidTextError when it is not valid UTF-8), or the determined encoding's decoder. In single-byte
  * encodings a byte the WHATWG index maps to its own C1 control (undefined
  * there) is U+FFFD, as in Go's tables.
  */
 export function decodeBody(body, contentType) {
   const name = determineEncoding(body, contentType);
   if (name === 'utf-8') {
+    // Go keeps invalid bytes, and the row encoder then refuses the row; the
+    // browser would write U+FFFD instead. Refusing here keeps the two alike.
     const start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
-    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(body.subarray(start));
+    try {
+      return new TextDecoder('utf-8', { ignoreBOM: true, fatal: true }).decode(body.subarray(start));
+    } catch {
+      throw new InvalidTextError('the body is not valid UTF-8, the encoding it declares or was detected as');
+    }
   }
   let text;
   try {

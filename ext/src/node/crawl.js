@@ -6,7 +6,7 @@
 import { Refusal } from '../lib/policy.js';
 import { goParse } from '../lib/gourl.js';
 import { contentKind, detectContentType, mediaType } from '../lib/mime.js';
-import { decodeBody } from '../lib/charset.js';
+import { decodeBody, InvalidTextError } from '../lib/charset.js';
 import { addRobots, robotsRefusal } from '../lib/extract.js';
 import { MAX_RETRIES, MAX_RETRY_AFTER_MS } from './config.js';
 import { headerGet, sleep } from './net.js';
@@ -86,6 +86,7 @@ export async function crawlURL(ctx, raw) {
   } catch (e) {
     bytes += e.bytes || 0;
     if (e instanceof Refusal) return refuse(e.reason, e.detail);
+    if (e instanceof InvalidTextError) return refuse('http_error', e.message);
     if (signal?.aborted) return refuse('timeout', 'the task ended before this URL was fetched');
     if (e && e.name === 'SelectorError') throw e;
     return refuse('http_error', e.message || String(e));

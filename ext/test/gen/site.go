@@ -51,6 +51,7 @@ func serveSite(addr string) {
 	mux.HandleFunc("GET /x/latin1", html("text/html; charset=ISO-8859-1", "<html><body><main><h1 class=title>caf\xe9</h1><article id=body>na\xefve \x93quoted\x94</article></main></body></html>", 200))
 	mux.HandleFunc("GET /x/meta-charset", html("text/html", "<html><head><meta charset=koi8-r></head><body><main><h1 class=title>\xf0\xd2\xc9\xd7\xc5\xd4</h1></main></body></html>", 200))
 	mux.HandleFunc("GET /x/no-content-type", html("", "<html><body><main><h1 class=title>sniffed</h1></main></body></html>", 200))
+	mux.HandleFunc("GET /x/bad-utf8", html("text/html; charset=utf-8", "<html><body><main><h1 class=title>caf\xe9</h1></main></body></html>", 200))
 	mux.HandleFunc("GET /x/text", html("text/plain; charset=utf-8", "plain  text\n\twith\u00a0spaces ", 200))
 	mux.HandleFunc("GET /x/json", html("application/json", `{"a": 1}`, 200))
 	mux.HandleFunc("GET /x/noindex", html("text/html; charset=utf-8", `<html><head><meta name="robots" content="noindex"></head><body>x</body></html>`, 200))
