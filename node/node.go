@@ -400,6 +400,14 @@ func (n *Node) runCrawl(ctx context.Context, l api.Lease) (string, []api.Hash, d
 			continue
 		}
 		row := dataset.CrawlRow(schema, *r.Page, prov)
+		if _, err := dataset.HashRow(schema, row); err != nil {
+			// A page the canonical encoding refuses (text that is not
+			// UTF-8 despite its charset) costs that URL, not the task; the
+			// extension refuses it the same way, so replicas agree.
+			r.Refusal = &crawl.Refusal{Reason: api.RefusedHTTPError, Detail: "page cannot be encoded: " + err.Error()}
+			n.noteRefusal(ctx, l, r)
+			continue
+		}
 		if n.cfg.Tamper != nil {
 			row = n.cfg.Tamper(schema, row)
 		}
