@@ -28,6 +28,7 @@ lint:
 
 test: deps lint
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+	ext/test/run.sh
 
 dev: deps build
 	$(BIN) dev
@@ -62,6 +63,8 @@ vectors:
 	$(GO) run ./api/internal/genvectors
 	$(GO) run ./rewards/internal/genvectors
 	$(GO) run ./rewards/internal/plot
+	$(GO) run ./compute/internal/genvectors -out compute/testdata
+	$(GO) run ./ext/test/gen
 
 # CUDA kernels to PTX (compute/cuda/*.ptx, committed and embedded). Needs
 # nvcc; see compute/cuda/ptx.sh for PTX_ARCH and PTX_ISA.
