@@ -9,10 +9,16 @@ var haveAVX2 = cpu.X86.HasAVX2
 //go:noescape
 func asciiScanAVX2(p *byte, n int) bool
 
-// asciiScan reports whether s (len(s) >= 32) is all bytes 0x20..0x7f with
+//go:noescape
+func asciiScan16(p *byte, n int) bool
+
+// asciiScan reports whether s (len(s) >= 16) is all bytes 0x20..0x7f with
 // no two spaces in a row.
 func asciiScan(s string) bool {
-	if haveAVX2 {
+	switch {
+	case len(s) < 32:
+		return asciiScan16(unsafeStringData(s), len(s))
+	case haveAVX2:
 		return asciiScanAVX2(unsafeStringData(s), len(s))
 	}
 	return asciiScanGeneric(s)

@@ -75,3 +75,53 @@ bad:
 	VZEROUPPER
 	MOVB	$0, ret+16(FP)
 	RET
+
+DATA ascii1f16<>+0(SB)/8, $0x1f1f1f1f1f1f1f1f
+DATA ascii1f16<>+8(SB)/8, $0x1f1f1f1f1f1f1f1f
+GLOBL ascii1f16<>(SB), RODATA|NOPTR, $16
+
+DATA ascii2016<>+0(SB)/8, $0x2020202020202020
+DATA ascii2016<>+8(SB)/8, $0x2020202020202020
+GLOBL ascii2016<>(SB), RODATA|NOPTR, $16
+
+// func asciiScan16(p *byte, n int) bool
+//
+// asciiScan16 is asciiScanAVX2 for 16 <= n < 32 with SSE2, which every
+// amd64 CPU has: two 16-byte loads, at the start and at the end, overlap and
+// so cover every pair of neighbouring bytes.
+TEXT ·asciiScan16(SB), NOSPLIT, $0-17
+	MOVQ	p+0(FP), SI
+	MOVQ	n+8(FP), CX
+	MOVOU	ascii1f16<>(SB), X1
+	MOVOU	ascii2016<>(SB), X2
+	MOVOU	(SI), X0
+	MOVOU	-16(SI)(CX*1), X5
+	MOVO	X0, X3
+	PCMPGTB	X1, X3
+	PMOVMSKB	X3, AX
+	MOVO	X5, X3
+	PCMPGTB	X1, X3
+	PMOVMSKB	X3, BX
+	ANDL	BX, AX
+	CMPL	AX, $0xffff
+	JNE	bad16
+	MOVO	X0, X4
+	PCMPEQB	X2, X4
+	PMOVMSKB	X4, AX
+	MOVL	AX, BX
+	SHLL	$1, BX
+	ANDL	AX, BX
+	JNZ	bad16
+	MOVO	X5, X4
+	PCMPEQB	X2, X4
+	PMOVMSKB	X4, AX
+	MOVL	AX, BX
+	SHLL	$1, BX
+	ANDL	AX, BX
+	JNZ	bad16
+	MOVB	$1, ret+16(FP)
+	RET
+
+bad16:
+	MOVB	$0, ret+16(FP)
+	RET

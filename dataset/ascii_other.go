@@ -2,6 +2,6 @@
 
 package dataset
 
-// asciiScan reports whether s is all bytes 0x20..0x7f with no two spaces in
-// a row.
+// asciiScan reports whether s (len(s) >= 16) is all bytes 0x20..0x7f with
+// no two spaces in a row.
 func asciiScan(s string) bool { return asciiScanGeneric(s) }

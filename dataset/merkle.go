@@ -62,7 +62,7 @@ const radixMin = 512
 
 func radixSort(hs []Hash, depth int) {
 	if len(hs) < radixMin || depth == len(Hash{}) {
-		slices.SortFunc(hs, func(a, b Hash) int { return compareHash(&a, &b) })
+		quickSortHashes(hs, 2*bits.Len(uint(len(hs))))
 		return
 	}
 	var count [256]int
@@ -93,6 +93,71 @@ func radixSort(hs []Hash, depth int) {
 	for b := range count {
 		if count[b] > 1 {
 			radixSort(hs[start[b]:start[b]+count[b]], depth+1)
+		}
+	}
+}
+
+// lessHash reports whether a sorts before b. The first word decides almost
+// always, so it is compared inline.
+func lessHash(a, b *Hash) bool {
+	x, y := binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8])
+	if x != y {
+		return x < y
+	}
+	return compareHash(a, b) < 0
+}
+
+// quickSortHashes sorts hs with an inlined comparison: median-of-three
+// quicksort, insertion sort below 12 elements, and the standard library's
+// sort when the recursion runs deeper than budget (which equal and random
+// hashes never make it do).
+func quickSortHashes(hs []Hash, budget int) {
+	for len(hs) > 12 {
+		if budget == 0 {
+			slices.SortFunc(hs, func(a, b Hash) int { return compareHash(&a, &b) })
+			return
+		}
+		budget--
+		m := len(hs) / 2
+		last := len(hs) - 1
+		// Order hs[0], hs[m], hs[last]; the median becomes the pivot.
+		if lessHash(&hs[m], &hs[0]) {
+			hs[m], hs[0] = hs[0], hs[m]
+		}
+		if lessHash(&hs[last], &hs[m]) {
+			hs[last], hs[m] = hs[m], hs[last]
+			if lessHash(&hs[m], &hs[0]) {
+				hs[m], hs[0] = hs[0], hs[m]
+			}
+		}
+		pivot := hs[m]
+		i, j := 0, last
+		for {
+			for lessHash(&hs[i], &pivot) {
+				i++
+			}
+			for lessHash(&pivot, &hs[j]) {
+				j--
+			}
+			if i >= j {
+				break
+			}
+			hs[i], hs[j] = hs[j], hs[i]
+			i++
+			j--
+		}
+		// hs[:j+1] <= pivot <= hs[j+1:]; recurse into the smaller side.
+		if j+1 < len(hs)-j-1 {
+			quickSortHashes(hs[:j+1], budget)
+			hs = hs[j+1:]
+		} else {
+			quickSortHashes(hs[j+1:], budget)
+			hs = hs[:j+1]
+		}
+	}
+	for i := 1; i < len(hs); i++ {
+		for k := i; k > 0 && lessHash(&hs[k], &hs[k-1]); k-- {
+			hs[k], hs[k-1] = hs[k-1], hs[k]
 		}
 	}
 }

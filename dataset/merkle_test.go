@@ -91,6 +91,26 @@ func TestSortHashes(t *testing.T) {
 	}
 	same := make([]Hash, 3000)
 	SortHashes(same)
+	// Few distinct values, and already sorted or reversed input.
+	for _, mk := range []func(i int) Hash{
+		func(i int) Hash { return Hash{byte(i % 3)} },
+		func(i int) Hash { var h Hash; h[31] = byte(i % 5); return h },
+		func(i int) Hash { var h Hash; h[0], h[1] = byte(i>>8), byte(i); return h },
+		func(i int) Hash { var h Hash; h[0], h[1] = byte(^i>>8), byte(^i); return h },
+	} {
+		for _, n := range []int{5, 13, 100, 600, 5000} {
+			hs := make([]Hash, n)
+			for i := range hs {
+				hs[i] = mk(i)
+			}
+			want := slices.Clone(hs)
+			slices.SortFunc(want, func(a, b Hash) int { return bytes.Compare(a[:], b[:]) })
+			SortHashes(hs)
+			if !slices.Equal(hs, want) {
+				t.Fatalf("n=%d: structured input not sorted", n)
+			}
+		}
+	}
 }
 
 func TestInclusionProofs(t *testing.T) {

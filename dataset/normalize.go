@@ -153,10 +153,33 @@ func asciiCanonical(s string) bool {
 	if s[0] == ' ' || s[n-1] == ' ' {
 		return false
 	}
-	if n < 32 {
+	switch {
+	case n < 8:
 		return asciiScanGeneric(s)
+	case n < 16:
+		return asciiScanWords(s)
 	}
 	return asciiScan(s)
+}
+
+// asciiScanWords is asciiScan for 8 <= len(s) < 16: two overlapping 8-byte
+// words cover every pair of neighbouring bytes. A byte b is < 0x20 or
+// >= 0x80 exactly when (b - 0x20) &^ b, or b itself, has its top bit set
+// (borrows between bytes only flag bytes above one already flagged); spaces
+// are found exactly by the zero-byte test on w ^ 0x2020...
+func asciiScanWords(s string) bool {
+	p := unsafe.Slice(unsafe.StringData(s), len(s))
+	for _, w := range [2]uint64{binary.LittleEndian.Uint64(p), binary.LittleEndian.Uint64(p[len(p)-8:])} {
+		if (w|(w-0x2020202020202020)&^w)&msb64 != 0 {
+			return false
+		}
+		x := w ^ 0x2020202020202020
+		sp := ^((x&0x7f7f7f7f7f7f7f7f + 0x7f7f7f7f7f7f7f7f) | x | 0x7f7f7f7f7f7f7f7f)
+		if sp&(sp<<8) != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // asciiScanGeneric is asciiScan one byte at a time.

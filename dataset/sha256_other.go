@@ -5,6 +5,9 @@ package dataset
 // haveBlocks is false: without SHA-NI every hash goes through crypto/sha256.
 const haveBlocks = false
 
+// pairRows is false: there is no two-lane block function.
+const pairRows = false
+
 // blocks is never called when haveBlocks is false.
 func blocks(st *[8]uint32, p []byte) { panic("dataset: no SHA-256 block function on this platform") }
 
