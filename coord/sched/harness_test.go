@@ -158,6 +158,5 @@ func leaseString(p Plan) string {
 	return b.String()
 }
 
-
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
-func contains(s, sub string) bool    { return strings.Contains(s, sub) }
+func contains(s, sub string) bool     { return strings.Contains(s, sub) }
