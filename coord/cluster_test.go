@@ -21,7 +21,7 @@ func reg(i int) state.Registration {
 	return state.Registration{
 		Address:  addr(i),
 		Operator: addr(1_000_000 + i%7),
-		IP:       fmt.Sprintf("10.%d.%d.%d", i/65536%256, i/256%256, i%256),
+		IP:       fmt.Sprintf("10.%d.%d.1", i/256%256, i%256), // a /24 each
 	}
 }
 

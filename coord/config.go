@@ -73,6 +73,15 @@ type Config struct {
 	// LeaseSweepInterval is how often the leader looks for leases past
 	// their deadline.
 	LeaseSweepInterval time.Duration `json:"lease_sweep_interval"`
+
+	// LeaseTTL is how long a node has from a lease to its commitment;
+	// RevealTTL how long from the commitment to the reveal.
+	LeaseTTL  time.Duration `json:"lease_ttl"`
+	RevealTTL time.Duration `json:"reveal_ttl"`
+
+	// WorkWindow is how long the leader gathers work requests into one
+	// scheduling round (one plan, one log entry of grants).
+	WorkWindow time.Duration `json:"work_window"`
 }
 
 // DefaultConfig returns the defaults: batches of up to 2 ms, 1024 commands or
@@ -97,6 +106,9 @@ func DefaultConfig() Config {
 		SnapshotRetain:     2,
 		WALSegmentSize:     64 << 20,
 		LeaseSweepInterval: time.Second,
+		LeaseTTL:           10 * time.Minute,
+		RevealTTL:          2 * time.Minute,
+		WorkWindow:         2 * time.Millisecond,
 	}
 }
 
@@ -164,6 +176,12 @@ func (c Config) Validate() error {
 		return invalidf("config.wal_segment_size %d: expected at least 1 MiB", c.WALSegmentSize)
 	case c.LeaseSweepInterval < time.Millisecond:
 		return invalidf("config.lease_sweep_interval %s: expected at least 1ms", c.LeaseSweepInterval)
+	case c.LeaseTTL < time.Second:
+		return invalidf("config.lease_ttl %s: expected at least 1s", c.LeaseTTL)
+	case c.RevealTTL < time.Second:
+		return invalidf("config.reveal_ttl %s: expected at least 1s", c.RevealTTL)
+	case c.WorkWindow < 0 || c.WorkWindow > time.Second:
+		return invalidf("config.work_window %s: expected 0 to 1s", c.WorkWindow)
 	}
 	return nil
 }

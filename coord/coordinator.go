@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/raft-wal/metadb"
 	"github.com/valyala/fasthttp"
 
+	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord/batch"
 	"github.com/meadow-net/meadow/coord/forward"
 	"github.com/meadow-net/meadow/coord/state"
@@ -46,6 +47,7 @@ type Coordinator struct {
 
 	randMu sync.Mutex
 	rand   *rand.Rand
+	checks api.Checks
 
 	closeOnce sync.Once
 }
@@ -58,6 +60,7 @@ type options struct {
 	clock  func() time.Time
 	rand   *rand.Rand
 	client *fasthttp.Client
+	checks api.Checks
 }
 
 // WithLogger sets the logger; records carry component=coord and the member id.
@@ -72,6 +75,10 @@ func WithRand(r *rand.Rand) Option { return func(o *options) { o.rand = r } }
 
 // WithHTTPClient sets the client used to forward requests and to join.
 func WithHTTPClient(c *fasthttp.Client) Option { return func(o *options) { o.client = c } }
+
+// WithJobChecks adds validations of job specs that api cannot do alone (a
+// full CSS selector parser, from crawl, passed in by cmd/meadow).
+func WithJobChecks(ch api.Checks) Option { return func(o *options) { o.checks = ch } }
 
 // New validates cfg, opens the Raft log and snapshots under cfg.DataDir, binds
 // the Raft and HTTP addresses and starts Raft. Run must follow (or Close, to
@@ -98,6 +105,7 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		clock:  o.clock,
 		rand:   o.rand,
 		client: o.client,
+		checks: o.checks,
 	}
 	c.fsm = newFSM(c.log.With("sub", "fsm"))
 	if err := c.open(); err != nil {

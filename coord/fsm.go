@@ -76,6 +76,20 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 		return f.applyMemberRemove(body, index)
 	case MsgNodeRegister:
 		return f.applyNodeRegister(body, index)
+	case MsgJobSubmit:
+		return f.applyJobSubmit(body, index)
+	case MsgLeaseGrant:
+		return f.applyLeaseGrant(body, index)
+	case MsgLeaseExpire:
+		return f.applyLeaseExpire(body, index)
+	case MsgCommit:
+		return f.applyCommit(body, index)
+	case MsgReveal:
+		return f.applyReveal(body, index)
+	case MsgBlobStored:
+		return f.applyBlobStored(body, index)
+	case MsgDomainDelays:
+		return f.applyDomainDelays(body, index)
 	}
 	if t&IgnoreUnknown != 0 {
 		// Written by a newer member for a feature this one lacks, and
@@ -132,6 +146,61 @@ func (f *fsm) applyNodeRegister(body []byte, index uint64) any {
 		return err
 	}
 	return *n
+}
+
+func (f *fsm) applyJobSubmit(body []byte, index uint64) any {
+	var c jobSubmitCmd
+	decode(MsgJobSubmit, body, index, &c)
+	j, err := f.st.SubmitJob(c.Job, c.Now)
+	if err != nil {
+		return err
+	}
+	return j.Job
+}
+
+func (f *fsm) applyLeaseGrant(body []byte, index uint64) any {
+	var c leaseGrantCmd
+	decode(MsgLeaseGrant, body, index, &c)
+	return f.st.GrantLeases(c.Grants, c.Now)
+}
+
+func (f *fsm) applyLeaseExpire(body []byte, index uint64) any {
+	var c leaseExpireCmd
+	decode(MsgLeaseExpire, body, index, &c)
+	return f.st.ExpireLeases(c.Now)
+}
+
+func (f *fsm) applyCommit(body []byte, index uint64) any {
+	var c commitCmd
+	decode(MsgCommit, body, index, &c)
+	l, err := f.st.Commit(c.Node, c.Commitment, c.Now, c.RevealBy)
+	if err != nil {
+		return err
+	}
+	return *l
+}
+
+func (f *fsm) applyReveal(body []byte, index uint64) any {
+	var c revealCmd
+	decode(MsgReveal, body, index, &c)
+	r, err := f.st.Reveal(c.Node, c.Reveal, c.Now)
+	if err != nil {
+		return err
+	}
+	return r
+}
+
+func (f *fsm) applyBlobStored(body []byte, index uint64) any {
+	var c blobStoredCmd
+	decode(MsgBlobStored, body, index, &c)
+	return f.st.BlobStored(c.Blob)
+}
+
+func (f *fsm) applyDomainDelays(body []byte, index uint64) any {
+	var c domainDelaysCmd
+	decode(MsgDomainDelays, body, index, &c)
+	f.st.SetDomainDelays(c.Delays)
+	return nil
 }
 
 // read runs fn with the state locked for reading. fn must not keep pointers

@@ -50,7 +50,7 @@ func (c *Coordinator) startDuties(ctx context.Context) (stop func()) {
 
 // leaderDuties are the loops that run only on the leader.
 func (c *Coordinator) leaderDuties() []func(context.Context) {
-	return nil
+	return []func(context.Context){c.sweepLeases}
 }
 
 // reconcileMembers forgets the HTTP addresses of members that are no longer

@@ -30,6 +30,22 @@ const (
 	MsgMemberRemove MsgType = 3
 	// MsgNodeRegister registers or updates a home node.
 	MsgNodeRegister MsgType = 4
+	// MsgJobSubmit adds a job with the tasks the leader split it into.
+	MsgJobSubmit MsgType = 5
+	// MsgLeaseGrant grants the leases of one scheduling round; its result
+	// is a []any with a state.Lease or an error per grant.
+	MsgLeaseGrant MsgType = 6
+	// MsgLeaseExpire expires the leases past their deadline at the
+	// leader's time in the command.
+	MsgLeaseExpire MsgType = 7
+	// MsgCommit records a commitment; MsgReveal a reveal.
+	MsgCommit MsgType = 8
+	MsgReveal MsgType = 9
+	// MsgBlobStored records a verified task's checked blob.
+	MsgBlobStored MsgType = 10
+	// MsgDomainDelays records robots.txt Crawl-delays nodes reported. It is
+	// advisory (it only slows the scheduler down), so it is ignorable.
+	MsgDomainDelays MsgType = 11
 )
 
 var msgNames = map[MsgType]string{
@@ -37,11 +53,18 @@ var msgNames = map[MsgType]string{
 	MsgMemberSet:    "member_set",
 	MsgMemberRemove: "member_remove",
 	MsgNodeRegister: "node_register",
+	MsgJobSubmit:    "job_submit",
+	MsgLeaseGrant:   "lease_grant",
+	MsgLeaseExpire:  "lease_expire",
+	MsgCommit:       "commit",
+	MsgReveal:       "reveal",
+	MsgBlobStored:   "blob_stored",
+	MsgDomainDelays: "domain_delays",
 }
 
 // ignorable lists the known types written with the IgnoreUnknown bit: the
 // optional ones an older member may skip.
-var ignorable = map[MsgType]bool{}
+var ignorable = map[MsgType]bool{MsgDomainDelays: true}
 
 // String returns the type's name, for logs and metrics.
 func (t MsgType) String() string {

@@ -11,6 +11,8 @@ import (
 type Capabilities struct {
 	RenderJS bool `json:"render_js,omitempty"` // has Chromium for pages that need JavaScript
 	GPU      bool `json:"gpu,omitempty"`       // has a GPU for compute tasks
+	// MaxConcurrent is how many open leases the node takes at once (0: 1).
+	MaxConcurrent int `json:"max_concurrent,omitempty"`
 }
 
 // Covers reports whether c has every capability that need asks for.
@@ -58,19 +60,22 @@ const InitialReputation = 500_000
 // Registration is what a node sends, plus the IP the leader saw.
 type Registration struct {
 	Address  string       `json:"address"`
-	Operator string       `json:"operator"`
+	Operator string       `json:"operator,omitempty"` // empty: the node is its own operator
 	IP       string       `json:"ip"`
 	Caps     Capabilities `json:"caps"`
 }
 
-var addrRE = regexp.MustCompile(`^0x[0-9a-f]{40}$`)
+var (
+	addrRE = regexp.MustCompile(`^0x[0-9a-f]{40}$`)
+	idRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
+)
 
 // Validate checks a registration; addresses must be lowercase 0x-hex.
 func (r Registration) Validate() error {
 	if !addrRE.MatchString(r.Address) {
 		return invalidf("registration.address %q: expected a lowercase 0x-prefixed 20-byte hex address", r.Address)
 	}
-	if !addrRE.MatchString(r.Operator) {
+	if r.Operator != "" && !addrRE.MatchString(r.Operator) {
 		return invalidf("registration.operator %q: expected a lowercase 0x-prefixed 20-byte hex address", r.Operator)
 	}
 	if _, err := NetworkOf(r.IP); err != nil {
@@ -91,7 +96,12 @@ func (s *State) RegisterNode(r Registration, now int64) (*Node, error) {
 		n = &Node{Address: r.Address, RegisteredAt: now, Reputation: InitialReputation}
 		s.Nodes[r.Address] = n
 	}
+	// A node without an operator is its own: the diversity rule then
+	// compares it by address.
 	n.Operator = r.Operator
+	if n.Operator == "" {
+		n.Operator = r.Address
+	}
 	n.IP = r.IP
 	n.Network = network
 	n.Caps = r.Caps
@@ -127,3 +137,14 @@ func (s *State) Node(addr string) (Node, error) {
 }
 
 func (n *Node) String() string { return fmt.Sprintf("node %s", n.Address) }
+
+// SetDomainDelays records robots.txt Crawl-delay values (ms by host name)
+// reported by nodes; a longer delay replaces a shorter one, as the politest
+// reading is the one the network keeps.
+func (s *State) SetDomainDelays(delays map[string]int64) {
+	for _, host := range sortedKeys(delays) {
+		if d := delays[host]; d > s.DomainDelays[host] {
+			s.DomainDelays[host] = d
+		}
+	}
+}

@@ -14,14 +14,26 @@ type State struct {
 	Members map[string]*Member `json:"members"`
 	// Nodes are the registered home nodes, by address.
 	Nodes map[string]*Node `json:"nodes"`
+	// Jobs, Tasks, Leases and Datasets by id.
+	Jobs     map[string]*Job     `json:"jobs"`
+	Tasks    map[string]*Task    `json:"tasks"`
+	Leases   map[string]*Lease   `json:"leases"`
+	Datasets map[string]*Dataset `json:"datasets"`
+	// DomainDelays are robots.txt Crawl-delay values nodes reported, in ms
+	// by host name.
+	DomainDelays map[string]int64 `json:"domain_delays"`
+	// Seq is the last task sequence number given out.
+	Seq uint64 `json:"seq"`
+
+	idx index
 }
 
 // New returns an empty state.
 func New() *State {
-	return &State{
-		Members: map[string]*Member{},
-		Nodes:   map[string]*Node{},
-	}
+	s := &State{}
+	s.fill()
+	s.idx = newIndex()
+	return s
 }
 
 // Encode writes the state as JSON. encoding/json writes maps in key order,
@@ -32,11 +44,12 @@ func (s *State) Encode(w io.Writer) error {
 
 // Decode reads a state written by Encode.
 func Decode(r io.Reader) (*State, error) {
-	s := New()
+	s := &State{}
 	if err := json.NewDecoder(r).Decode(s); err != nil {
 		return nil, err
 	}
 	s.fill()
+	s.rebuild()
 	return s, nil
 }
 
@@ -47,6 +60,21 @@ func (s *State) fill() {
 	}
 	if s.Nodes == nil {
 		s.Nodes = map[string]*Node{}
+	}
+	if s.Jobs == nil {
+		s.Jobs = map[string]*Job{}
+	}
+	if s.Tasks == nil {
+		s.Tasks = map[string]*Task{}
+	}
+	if s.Leases == nil {
+		s.Leases = map[string]*Lease{}
+	}
+	if s.Datasets == nil {
+		s.Datasets = map[string]*Dataset{}
+	}
+	if s.DomainDelays == nil {
+		s.DomainDelays = map[string]int64{}
 	}
 }
 

@@ -1,0 +1,165 @@
+package coord
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/state"
+)
+
+// SubmitJob validates a buyer's spec, writes its defaults in, splits it into
+// tasks and commits job and tasks through Raft. Only the leader can: the
+// split happens once, there, and the log carries the tasks.
+func (c *Coordinator) SubmitJob(ctx context.Context, buyer common.Address, spec api.JobSpec) (api.Job, error) {
+	spec = spec.WithDefaults()
+	if err := spec.ValidateWith(c.checks); err != nil {
+		return api.Job{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	if !c.IsLeader() {
+		return api.Job{}, ErrNotLeader
+	}
+	id := c.newJobID()
+	var (
+		tasks []api.Task
+		err   error
+	)
+	c.fsm.read(func(st *state.State) { tasks, err = st.SplitJob(id, spec) })
+	if err != nil {
+		return api.Job{}, err
+	}
+	v, err := c.propose(ctx, MsgJobSubmit, jobSubmitCmd{
+		Job: state.NewJob{ID: id, Buyer: buyer, Spec: spec, Tasks: tasks},
+		Now: c.now(),
+	})
+	if err != nil {
+		return api.Job{}, err
+	}
+	return v.(api.Job), nil
+}
+
+// newJobID draws a job id from the leader's random source.
+func (c *Coordinator) newJobID() string {
+	c.randMu.Lock()
+	defer c.randMu.Unlock()
+	return fmt.Sprintf("j-%016x", c.rand.Uint64())
+}
+
+// Commit records a node's commitment to its answer for a lease.
+func (c *Coordinator) Commit(ctx context.Context, node string, cm api.Commitment) (api.CommitResponse, error) {
+	if err := cm.Validate(); err != nil {
+		return api.CommitResponse{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	now := c.now()
+	revealBy := now + c.cfg.RevealTTL.Milliseconds()
+	if _, err := c.propose(ctx, MsgCommit, commitCmd{Node: node, Commitment: cm, Now: now, RevealBy: revealBy}); err != nil {
+		return api.CommitResponse{}, err
+	}
+	return api.CommitResponse{RevealDeadline: revealBy}, nil
+}
+
+// Reveal records a node's row hashes for a committed lease; the answer says
+// whether the node is to upload its blob.
+func (c *Coordinator) Reveal(ctx context.Context, node string, r api.Reveal) (api.RevealResponse, error) {
+	if err := r.Validate(); err != nil {
+		return api.RevealResponse{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	v, err := c.propose(ctx, MsgReveal, revealCmd{Node: node, Reveal: r, Now: c.now()})
+	if err != nil {
+		return api.RevealResponse{}, err
+	}
+	res := v.(state.RevealResult)
+	return api.RevealResponse{UploadRequested: res.Upload}, nil
+}
+
+// BlobStored records that a verified task's blob was received and checked
+// (every accepted row in it) and is stored.
+func (c *Coordinator) BlobStored(ctx context.Context, b state.StoredBlob) error {
+	_, err := c.propose(ctx, MsgBlobStored, blobStoredCmd{Blob: b, Now: c.now()})
+	return err
+}
+
+// JobStatus returns a job's state and progress from this member's state.
+func (c *Coordinator) JobStatus(id string) (st api.JobStatus, err error) {
+	c.fsm.read(func(s *state.State) { st, err = s.JobStatus(id) })
+	return st, err
+}
+
+// Job returns a job from this member's state.
+func (c *Coordinator) Job(id string) (j state.Job, err error) {
+	c.fsm.read(func(s *state.State) { j, err = s.Job(id) })
+	return j, err
+}
+
+// Task returns a task from this member's state.
+func (c *Coordinator) Task(id string) (t state.Task, err error) {
+	c.fsm.read(func(s *state.State) { t, err = s.Task(id) })
+	return t, err
+}
+
+// Lease returns a lease from this member's state.
+func (c *Coordinator) Lease(id string) (l state.Lease, err error) {
+	c.fsm.read(func(s *state.State) { l, err = s.Lease(id) })
+	return l, err
+}
+
+// Dataset returns a dataset from this member's state.
+func (c *Coordinator) Dataset(id string) (d state.Dataset, err error) {
+	c.fsm.read(func(s *state.State) { d, err = s.Dataset(id) })
+	return d, err
+}
+
+// ExpireLeases expires the leases past their deadline now, as the leader's
+// sweeper does every LeaseSweepInterval, and returns how many it expired.
+func (c *Coordinator) ExpireLeases(ctx context.Context) (int, error) {
+	v, err := c.propose(ctx, MsgLeaseExpire, leaseExpireCmd{Now: c.now()})
+	if err != nil {
+		return 0, err
+	}
+	return v.(int), nil
+}
+
+// sweepLeases is a leader duty: it proposes an expiry when an open lease's
+// deadline has passed, and only then, so an idle cluster writes nothing.
+func (c *Coordinator) sweepLeases(ctx context.Context) {
+	every(ctx, c.cfg.LeaseSweepInterval, func(ctx context.Context) {
+		var (
+			next int64
+			ok   bool
+		)
+		c.fsm.read(func(s *state.State) { next, ok = s.NextDeadline() })
+		if !ok || next >= c.now() {
+			return
+		}
+		if n, err := c.ExpireLeases(ctx); err != nil {
+			c.log.Warn("expire leases", "err", err)
+		} else if n > 0 {
+			c.log.Info("leases expired", "count", n)
+		}
+	})
+}
+
+// GrantLeases grants leases through Raft, as the scheduler does after each
+// round, and returns for each grant the lease or the error that refused it.
+func (c *Coordinator) GrantLeases(ctx context.Context, grants []state.Grant) ([]state.Lease, []error, error) {
+	v, err := c.propose(ctx, MsgLeaseGrant, leaseGrantCmd{Grants: grants, Now: c.now()})
+	if err != nil {
+		return nil, nil, err
+	}
+	res := v.([]any)
+	leases, errs := make([]state.Lease, len(res)), make([]error, len(res))
+	for i, r := range res {
+		switch r := r.(type) {
+		case state.Lease:
+			leases[i] = r
+		case error:
+			errs[i] = r
+		}
+	}
+	return leases, errs, nil
+}
+
+// Now returns the leader's clock in unix ms, as it stamps commands.
+func (c *Coordinator) Now() int64 { return c.now() }

@@ -1,0 +1,157 @@
+package state
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/meadow-net/meadow/api"
+)
+
+// Job is a submitted job with its bookkeeping.
+type Job struct {
+	api.Job
+	// ThresholdPPM is the share of rows that must agree, in parts per
+	// million (from Spec.Threshold, so that replicas compare integers).
+	ThresholdPPM uint32 `json:"threshold_ppm"`
+	// Tasks are the job's task ids in order; the dataset keeps this order.
+	Tasks []string `json:"tasks"`
+	// Verified and Inconclusive count decided tasks.
+	Verified     int `json:"verified"`
+	Inconclusive int `json:"inconclusive"`
+	// RowsAccepted and RowsRejected count rows by verdict over decided tasks.
+	RowsAccepted int64 `json:"rows_accepted"`
+	RowsRejected int64 `json:"rows_rejected"`
+	// Dataset is the id of the job's dataset, once every task is decided.
+	Dataset string `json:"dataset,omitempty"`
+}
+
+// Decided reports whether every task of the job is verified or inconclusive.
+func (j *Job) Decided() bool { return j.Verified+j.Inconclusive == len(j.Tasks) }
+
+// NewJob is a job as the leader proposes it: validated, defaults written in,
+// split into tasks.
+type NewJob struct {
+	ID    string         `json:"id"`
+	Buyer common.Address `json:"buyer"`
+	Spec  api.JobSpec    `json:"spec"`
+	Tasks []api.Task     `json:"tasks"`
+}
+
+// SubmitJob adds a job and its tasks, all pending. now is the leader's time.
+func (s *State) SubmitJob(nj NewJob, now int64) (*Job, error) {
+	if !idRE.MatchString(nj.ID) {
+		return nil, invalidf("job.id %q: expected %s", nj.ID, api.IDExpected)
+	}
+	if _, dup := s.Jobs[nj.ID]; dup {
+		return nil, conflictf("job %q exists", nj.ID)
+	}
+	if len(nj.Tasks) == 0 {
+		return nil, invalidf("job %q: expected at least one task", nj.ID)
+	}
+	for i, t := range nj.Tasks {
+		if t.JobID != nj.ID {
+			return nil, invalidf("job %q: tasks[%d].job_id %q: expected the job's id", nj.ID, i, t.JobID)
+		}
+		if _, dup := s.Tasks[t.ID]; dup {
+			return nil, conflictf("task %q exists", t.ID)
+		}
+	}
+	j := &Job{
+		Job: api.Job{
+			ID:        nj.ID,
+			Spec:      nj.Spec,
+			State:     api.JobRunning,
+			CreatedAt: now,
+			Buyer:     nj.Buyer,
+		},
+		ThresholdPPM: nj.Spec.ThresholdPPM(),
+	}
+	s.Jobs[j.ID] = j
+	for _, spec := range nj.Tasks {
+		s.Seq++
+		t := &Task{
+			ID:      spec.ID,
+			JobID:   j.ID,
+			Seq:     s.Seq,
+			Spec:    spec,
+			Needs:   needsOf(spec, nj.Spec),
+			Domains: domainsOf(spec),
+			State:   api.TaskPending,
+			Target:  nj.Spec.Replication,
+		}
+		s.Tasks[t.ID] = t
+		j.Tasks = append(j.Tasks, t.ID)
+		s.idx.addPending(t)
+	}
+	return j, nil
+}
+
+func needsOf(t api.Task, spec api.JobSpec) Capabilities {
+	var n Capabilities
+	if t.Crawl != nil && t.Crawl.RenderJS {
+		n.RenderJS = true
+	}
+	if spec.Compute != nil && spec.Compute.GPU {
+		n.GPU = true
+	}
+	return n
+}
+
+// domainsOf returns the hosts a crawl task fetches from, sorted, without
+// repeats; the per-domain rate limit counts leases by them.
+func domainsOf(t api.Task) []string {
+	if t.Crawl == nil {
+		return nil
+	}
+	var out []string
+	for _, u := range t.Crawl.URLs {
+		if p, err := url.Parse(u); err == nil && p.Hostname() != "" {
+			out = append(out, strings.ToLower(p.Hostname()))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Job returns a copy of a job's record (its slices shared; do not change them).
+func (s *State) Job(id string) (Job, error) {
+	j, ok := s.Jobs[id]
+	if !ok {
+		return Job{}, notFound("job", id)
+	}
+	return *j, nil
+}
+
+// JobStatus returns what a buyer polls: state, progress and dataset.
+func (s *State) JobStatus(id string) (api.JobStatus, error) {
+	j, ok := s.Jobs[id]
+	if !ok {
+		return api.JobStatus{}, notFound("job", id)
+	}
+	var p api.Progress
+	for _, tid := range j.Tasks {
+		switch s.Tasks[tid].State {
+		case api.TaskPending:
+			p.Tasks.Pending++
+		case api.TaskLeased:
+			p.Tasks.Leased++
+		case api.TaskCommitted:
+			p.Tasks.Committed++
+		case api.TaskVerified:
+			p.Tasks.Verified++
+		case api.TaskInconclusive:
+			p.Tasks.Inconclusive++
+		}
+	}
+	p.RowsAccepted, p.RowsRejected = j.RowsAccepted, j.RowsRejected
+	if n := len(j.Tasks); n > 0 {
+		p.Percent = float64(j.Verified+j.Inconclusive) * 100 / float64(n)
+	}
+	return api.JobStatus{ID: j.ID, State: j.State, Progress: p, Dataset: j.Dataset, Error: j.Error}, nil
+}
+
+func (j *Job) String() string { return fmt.Sprintf("job %s", j.ID) }

@@ -1,0 +1,120 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/meadow-net/meadow/api"
+)
+
+// SplitJob turns a validated spec (defaults written in) into the tasks of job
+// id. The leader calls it before it proposes the job, so that the log carries
+// the tasks themselves and replicas never split on their own. A crawl job
+// gives TaskSize URLs per task: the seeds (depth 0, their links wanted when
+// MaxDepth > 0) and then the fixed URLs. A compute job gives one task per
+// ShardRows rows of its input dataset, which must be complete.
+func (s *State) SplitJob(id string, spec api.JobSpec) ([]api.Task, error) {
+	switch spec.Kind {
+	case api.JobCrawl:
+		return splitCrawl(id, spec), nil
+	case api.JobCompute:
+		return s.splitCompute(id, spec)
+	}
+	return nil, invalidf("kind %q: expected crawl or compute", spec.Kind)
+}
+
+func taskID(job string, i int) string { return fmt.Sprintf("%s.t%06d", job, i) }
+
+func splitCrawl(id string, spec api.JobSpec) []api.Task {
+	c := spec.Crawl
+	size := max(c.TaskSize, 1)
+	var tasks []api.Task
+	group := func(urls []string, follow bool) {
+		for start := 0; start < len(urls); start += size {
+			tasks = append(tasks, api.Task{
+				ID:    taskID(id, len(tasks)),
+				JobID: id,
+				Kind:  api.JobCrawl,
+				Crawl: &api.CrawlTask{
+					URLs:           slices.Clone(urls[start:min(start+size, len(urls))]),
+					FollowLinks:    follow,
+					AllowedDomains: allowedIf(follow, c.AllowedDomains),
+					Fields:         c.Fields,
+					TextSelector:   c.TextSelector,
+					Exclude:        c.Exclude,
+					RenderJS:       c.RenderJS,
+				},
+			})
+		}
+	}
+	seen := map[string]bool{}
+	dedupe := func(in []string) []string {
+		var out []string
+		for _, u := range in {
+			if !seen[u] {
+				seen[u] = true
+				out = append(out, u)
+			}
+		}
+		return out
+	}
+	group(dedupe(c.Seeds), c.MaxDepth > 0)
+	group(dedupe(c.URLs), false)
+	return tasks
+}
+
+func allowedIf(follow bool, domains []string) []string {
+	if !follow {
+		return nil
+	}
+	return domains
+}
+
+func (s *State) splitCompute(id string, spec api.JobSpec) ([]api.Task, error) {
+	c := spec.Compute
+	in, ok := s.Datasets[c.Input]
+	if !ok {
+		return nil, fmt.Errorf("%w: compute.input: dataset %q", ErrNotFound, c.Input)
+	}
+	if !in.Complete {
+		return nil, conflictf("compute.input: dataset %q is not complete yet", c.Input)
+	}
+	if in.Rows == 0 {
+		return nil, invalidf("compute.input: dataset %q has no rows", c.Input)
+	}
+	shard := int64(max(c.ShardRows, 1))
+	var (
+		tasks []api.Task
+		cur   api.Shard
+		first int64
+	)
+	flush := func() {
+		if cur.Rows() == 0 {
+			return
+		}
+		tasks = append(tasks, api.Task{
+			ID:    taskID(id, len(tasks)),
+			JobID: id,
+			Kind:  api.JobCompute,
+			Compute: &api.ComputeTask{
+				Input: c.Input, Column: c.Column, Kernel: c.Kernel,
+				MinHash: c.MinHash, Embed: c.Embed, Tokens: c.Tokens,
+				Shard: cur,
+			},
+		})
+		cur = api.Shard{FirstRow: first}
+	}
+	for _, dt := range in.Tasks {
+		for off := int64(0); off < dt.Rows; {
+			n := min(dt.Rows-off, shard-cur.Rows())
+			cur.Parts = append(cur.Parts, api.ShardPart{Task: dt.TaskID, Blob: *dt.Blob, Offset: off, Rows: n})
+			off += n
+			first += n
+			if cur.Rows() == shard {
+				flush()
+			}
+		}
+	}
+	flush()
+	return tasks, nil
+}

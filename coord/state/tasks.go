@@ -1,0 +1,102 @@
+package state
+
+import (
+	"github.com/meadow-net/meadow/api"
+)
+
+// Task is one unit of work and its replicas.
+type Task struct {
+	ID    string `json:"id"`
+	JobID string `json:"job_id"`
+	// Seq orders tasks across jobs: the scheduler offers lower ones first.
+	Seq uint64 `json:"seq"`
+	// Spec is what a node receives, every default resolved.
+	Spec api.Task `json:"spec"`
+	// Needs are the capabilities a node must have; Domains the hosts a crawl
+	// task fetches from.
+	Needs   Capabilities `json:"needs"`
+	Domains []string     `json:"domains,omitempty"`
+
+	State api.TaskState `json:"state"`
+	// Target is how many revealed replicas the next verdict needs: the
+	// job's k, 1 for a task given to a trusted node alone (adaptive
+	// replication), plus one for each round that found too little
+	// agreement, up to k_max.
+	Target int `json:"target"`
+	// Unreplicated marks a task leased to one trusted node alone.
+	Unreplicated bool `json:"unreplicated,omitempty"`
+	// Leases are every lease of the task in grant order (expired ones too).
+	Leases  []string `json:"leases"`
+	Expired int      `json:"expired"`
+
+	// Set when the task is verified: the accepted row hashes (sorted),
+	// their content root, the lease asked to upload its blob and the blob
+	// once stored.
+	Accepted  []api.Hash `json:"accepted,omitempty"`
+	Root      api.Hash   `json:"root"`
+	Uploader  string     `json:"uploader,omitempty"`
+	Blob      *Blob      `json:"blob,omitempty"`
+	DecidedAt int64      `json:"decided_at,omitempty"`
+}
+
+// Blob is a task's stored blob: the Arrow IPC stream of its accepted rows.
+type Blob struct {
+	SHA256 api.Hash `json:"sha256"`
+	Size   int64    `json:"size"`
+	Rows   int64    `json:"rows"`
+	Lease  string   `json:"lease"` // whose upload it was
+}
+
+// Final reports whether the task is decided.
+func (t *Task) Final() bool {
+	return t.State == api.TaskVerified || t.State == api.TaskInconclusive
+}
+
+// Task returns a copy of a task's record (its slices shared; do not change
+// them).
+func (s *State) Task(id string) (Task, error) {
+	t, ok := s.Tasks[id]
+	if !ok {
+		return Task{}, notFound("task", id)
+	}
+	return *t, nil
+}
+
+// liveLeases returns the task's leases that have not expired.
+func (s *State) liveLeases(t *Task) []*Lease {
+	var out []*Lease
+	for _, id := range t.Leases {
+		if l := s.Leases[id]; l.State != LeaseExpired {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// settle recomputes an undecided task's state from its leases and keeps the
+// pending index in step.
+func (s *State) settle(t *Task) {
+	if t.Final() {
+		s.idx.removePending(t)
+		return
+	}
+	live := s.liveLeases(t)
+	next := api.TaskCommitted
+	switch {
+	case len(live) < t.Target:
+		next = api.TaskPending
+	default:
+		for _, l := range live {
+			if l.State == LeaseActive {
+				next = api.TaskLeased
+				break
+			}
+		}
+	}
+	if next == api.TaskPending {
+		s.idx.addPending(t)
+	} else {
+		s.idx.removePending(t)
+	}
+	t.State = next
+}
