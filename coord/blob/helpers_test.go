@@ -105,6 +105,7 @@ type testServer struct {
 
 	mu  sync.Mutex
 	srv *fasthttp.Server
+	ln  net.Listener
 	wg  sync.WaitGroup
 }
 
@@ -117,7 +118,11 @@ func startServer(tb testing.TB, handler fasthttp.RequestHandler, stream bool) *t
 	return ts
 }
 
-func (ts *testServer) url() string { return "http://" + ts.addr }
+func (ts *testServer) url() string {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return "http://" + ts.addr
+}
 
 func (ts *testServer) start(tb testing.TB) {
 	tb.Helper()
@@ -139,24 +144,36 @@ func (ts *testServer) start(tb testing.TB) {
 		tb.Fatal(err)
 	}
 	ts.addr = ln.Addr().String()
+	// A streaming server streams bodies beyond this; a buffered one refuses them.
+	maxBody := 8 << 20
+	if ts.stream {
+		maxBody = 1 << 20
+	}
 	ts.srv = &fasthttp.Server{
 		Handler:               ts.handler,
 		StreamRequestBody:     ts.stream,
-		MaxRequestBodySize:    1 << 20, // streamed beyond this when stream is set
+		MaxRequestBodySize:    maxBody,
 		CloseOnShutdown:       true,
 		NoDefaultServerHeader: true,
 	}
 	srv := ts.srv
+	ts.ln = ln
 	ts.wg.Go(func() { _ = srv.Serve(ln) })
 }
 
 func (ts *testServer) stop() {
 	ts.mu.Lock()
-	srv := ts.srv
-	ts.srv = nil
+	srv, ln := ts.srv, ts.ln
+	ts.srv, ts.ln = nil, nil
 	ts.mu.Unlock()
 	if srv != nil {
-		_ = srv.Shutdown()
+		// Closing the listener first stops a Serve that has not yet
+		// registered it, which Shutdown alone would miss.
+		_ = ln.Close()
+		http.DefaultClient.CloseIdleConnections()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = srv.ShutdownWithContext(ctx)
+		cancel()
 		ts.wg.Wait()
 	}
 }

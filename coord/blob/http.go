@@ -215,9 +215,14 @@ func (h *Handler) servePut(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 		writeError(ctx, http.StatusInternalServerError, api.CodeInternal, "", "internal error")
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK
+		// The blob was already here and the body may be unread. A streaming
+		// fasthttp server closes a connection that leaves more than 256 KiB
+		// unread, and the peer then sees a reset instead of this answer, so
+		// read the body out (the cap bounds it).
+		_, _ = io.Copy(io.Discard, io.LimitReader(body, h.maxSize))
 	}
 	writeJSON(ctx, status, PutResponse{SHA256: hash, Size: size})
 }

@@ -121,6 +121,8 @@ type Replicator struct {
 	log   *slog.Logger
 	m     *Metrics
 
+	ownClient bool // the client is ours to close
+
 	closed    chan struct{}
 	closeOnce sync.Once
 	inflight  sync.WaitGroup // pushes started by Replicate
@@ -157,7 +159,8 @@ func NewReplicator(store *Store, cfg Config) (*Replicator, error) {
 	if cfg.Quorum == nil {
 		cfg.Quorum = Majority
 	}
-	if cfg.Client == nil {
+	own := cfg.Client == nil
+	if own {
 		cfg.Client = DefaultClient()
 	}
 	log := cfg.Logger
@@ -165,14 +168,15 @@ func NewReplicator(store *Store, cfg Config) (*Replicator, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Replicator{
-		store:   store,
-		cfg:     cfg,
-		log:     log.With("component", "blob"),
-		m:       cfg.Metrics,
-		closed:  make(chan struct{}),
-		queues:  make(map[string]*peerQueue),
-		wake:    make(chan struct{}, 1),
-		flights: make(map[dataset.Hash]*flight),
+		store:     store,
+		cfg:       cfg,
+		ownClient: own,
+		log:       log.With("component", "blob"),
+		m:         cfg.Metrics,
+		closed:    make(chan struct{}),
+		queues:    make(map[string]*peerQueue),
+		wake:      make(chan struct{}, 1),
+		flights:   make(map[dataset.Hash]*flight),
 	}, nil
 }
 
@@ -196,6 +200,9 @@ func DefaultClient() *http.Client {
 func (r *Replicator) Close() error {
 	r.closeOnce.Do(func() { close(r.closed) })
 	r.inflight.Wait()
+	if r.ownClient {
+		r.cfg.Client.CloseIdleConnections()
+	}
 	return nil
 }
 
@@ -380,8 +387,16 @@ func (r *Replicator) push(ctx context.Context, p Peer, h dataset.Hash, probe boo
 		return err
 	}
 	if probe {
-		if has, err := r.peerHas(ctx, p, u); err == nil && has {
+		has, err := r.peerHas(ctx, p, u)
+		var pe *PeerError
+		switch {
+		case err == nil && has:
 			return nil
+		case errors.As(err, &pe) && (pe.Status == http.StatusUnauthorized || pe.Status == http.StatusForbidden):
+			// A peer that refuses our token refuses the PUT too, but a
+			// streaming server may reset the connection before the PUT
+			// reads that answer; the HEAD carries the clear error.
+			return fmt.Errorf("blob: push %s: %w", h, err)
 		}
 	}
 	f, size, err := r.store.Open(h)
@@ -443,7 +458,14 @@ func (r *Replicator) peerHas(ctx context.Context, p Peer, u string) (bool, error
 	case http.StatusNotFound:
 		return false, nil
 	}
-	return false, &PeerError{Peer: p.ID, Status: resp.StatusCode}
+	e := &PeerError{Peer: p.ID, Status: resp.StatusCode}
+	switch resp.StatusCode {
+	case http.StatusUnauthorized:
+		e.Detail = api.ErrorDetail{Code: CodeUnauthorized, Message: ErrUnauthorized.Error()}
+	case http.StatusForbidden:
+		e.Detail = api.ErrorDetail{Code: CodeForbidden, Message: "the peer refused our cluster token (or has none): set the same --cluster-token on every coordinator"}
+	}
+	return false, e
 }
 
 // enqueue owes peer a background push of h.
