@@ -57,31 +57,24 @@ type Queue struct {
 	cursors []cursor // Scan's scratch heap, kept between calls
 }
 
-// entry is a pending task in the queue: 88 bytes plus its ID and holders.
-// Class, domain, kernel and GPU memory are its lane's.
+// entry is a pending task in the queue: 80 bytes, plus its ID, its
+// holders and its 24-byte slot in the lane's heap, which holds its priority
+// and creation index. Class, domain, kernel and GPU memory are its lane's.
 type entry struct {
 	id      string
 	job     string
 	lane    *lane
 	holders []Holder
-	created uint64
-	prio    int32
 	urls    int32
 	want    int32
 	idx     int32 // position in lane.tasks
 }
 
-func (e *entry) before(o *entry) bool {
-	if e.prio != o.prio {
-		return e.prio > o.prio
-	}
-	if e.created != o.created {
-		return e.created < o.created
-	}
-	return e.id < o.id
-}
+func (e *entry) tie(o *entry) bool { return e.id < o.id }
+func (e *entry) setIndex(i int)    { e.idx = int32(i) }
 
-func (e *entry) setIndex(i int) { e.idx = int32(i) }
+// ordOf is a task's place in line: higher priority first, then first in.
+func ordOf(t *TaskView) ord { return ord{a: -int64(t.Priority), b: t.CreatedIndex} }
 
 type laneKey struct {
 	class  Class
@@ -99,8 +92,8 @@ type lane struct {
 	mark  uint64 // Queue.epoch of the scan that skipped it
 }
 
-func (l *lane) before(o *lane) bool { return l.tasks[0].before(o.tasks[0]) }
-func (l *lane) setIndex(i int)      { l.idx = int32(i) }
+func (l *lane) tie(o *lane) bool { return l.tasks[0].x.tie(o.tasks[0].x) }
+func (l *lane) setIndex(i int)   { l.idx = int32(i) }
 
 // domain is a crawl host's rate and the lanes (static, JS) of its tasks.
 type domain struct {
@@ -110,14 +103,8 @@ type domain struct {
 	idx      int32 // position in Queue.waiting, -1 when free
 }
 
-func (d *domain) before(o *domain) bool {
-	if d.rate.NextFree != o.rate.NextFree {
-		return d.rate.NextFree < o.rate.NextFree
-	}
-	return d.rate.Host < o.rate.Host
-}
-
-func (d *domain) setIndex(i int) { d.idx = int32(i) }
+func (d *domain) tie(o *domain) bool { return d.rate.Host < o.rate.Host }
+func (d *domain) setIndex(i int)     { d.idx = int32(i) }
 
 // NewQueue returns an empty queue at time 0.
 func NewQueue(cfg Config) (*Queue, error) {
@@ -145,7 +132,7 @@ func (q *Queue) Task(id string) (TaskView, bool) {
 		return TaskView{}, false
 	}
 	var t TaskView
-	e.view(&t)
+	e.view(&t, e.lane.tasks[e.idx].o)
 	t.Holders = slices.Clone(t.Holders)
 	return t, true
 }
@@ -173,17 +160,17 @@ func (q *Queue) Put(t TaskView) error {
 	key := keyOf(&t)
 	e := q.tasks[t.ID]
 	if e != nil && e.lane.key != key {
-		q.Remove(t.ID)
+		q.remove(e)
 		e = nil
 	}
 	if e == nil {
 		e = &entry{id: t.ID, lane: q.lane(key)}
 		e.fill(&t)
 		q.tasks[t.ID] = e
-		e.lane.tasks.push(e)
+		e.lane.tasks.push(e, ordOf(&t))
 	} else {
 		e.fill(&t)
-		e.lane.tasks.fix(int(e.idx))
+		e.lane.tasks.fix(int(e.idx), ordOf(&t))
 	}
 	q.fixLane(e.lane)
 	return nil
@@ -199,14 +186,17 @@ func (q *Queue) Requeue(t TaskView) error { return q.Put(t) }
 // or it wants no more replicas), reporting whether it was there.
 func (q *Queue) Remove(id string) bool {
 	e, ok := q.tasks[id]
-	if !ok {
-		return false
+	if ok {
+		q.remove(e)
 	}
+	return ok
+}
+
+func (q *Queue) remove(e *entry) {
 	l := e.lane
 	l.tasks.remove(int(e.idx))
-	delete(q.tasks, id)
+	delete(q.tasks, e.id)
 	q.fixLane(l)
-	return true
 }
 
 // SetDomain records a host's rate: its interval (raised to
@@ -236,8 +226,8 @@ func (q *Queue) Advance(now int64) {
 		return
 	}
 	q.now = now
-	for len(q.waiting) > 0 && q.waiting[0].rate.NextFree <= now {
-		d := q.waiting[0]
+	for len(q.waiting) > 0 && q.waiting[0].o.a <= now {
+		d := q.waiting[0].x
 		q.waiting.remove(0)
 		for _, l := range d.lanes {
 			q.fixLane(l)
@@ -259,7 +249,7 @@ func (q *Queue) Apply(p Plan) {
 		e.holders = append(e.holders, Holder{Address: a.Node, Operator: a.Operator, Network: a.Network})
 		e.want = int32(a.Want)
 		if e.want <= 0 {
-			q.Remove(a.TaskID)
+			q.remove(e)
 		}
 	}
 	for _, u := range p.DomainUpdates {
@@ -283,9 +273,17 @@ func (q *Queue) Assign(req Request) Plan {
 // cursor is a task in Scan's frontier: the root of a ready lane (li >= 0,
 // its position in the class heap) or a task below the root of its lane.
 type cursor struct {
+	o     ord
 	e     *entry
 	li    int32 // position of e.lane in Queue.ready[class], or -1
 	class Class
+}
+
+func (c *cursor) before(d *cursor) bool {
+	if c.o != d.o {
+		return c.o.less(d.o)
+	}
+	return c.e.tie(d.e)
 }
 
 // Scan implements View. It walks the ready lanes of the classes in cs as
@@ -300,7 +298,8 @@ func (q *Queue) Scan(cs ClassSet, visit func(t *TaskView, rate DomainRate) Step)
 	defer func() { q.cursors = f[:0] }()
 	for c := range numClasses {
 		if cs.Has(c) && len(q.ready[c]) > 0 {
-			f = pushCursor(f, cursor{e: q.ready[c][0].tasks[0], li: 0, class: c})
+			top := &q.ready[c][0].x.tasks[0]
+			f = pushCursor(f, cursor{o: top.o, e: top.x, li: 0, class: c})
 		}
 	}
 	var t TaskView
@@ -310,14 +309,15 @@ func (q *Queue) Scan(cs ClassSet, visit func(t *TaskView, rate DomainRate) Step)
 		if x.li >= 0 {
 			lanes := q.ready[x.class]
 			for ch := 2*int(x.li) + 1; ch <= 2*int(x.li)+2 && ch < len(lanes); ch++ {
-				f = pushCursor(f, cursor{e: lanes[ch].tasks[0], li: int32(ch), class: x.class})
+				top := &lanes[ch].x.tasks[0]
+				f = pushCursor(f, cursor{o: top.o, e: top.x, li: int32(ch), class: x.class})
 			}
 		}
 		l := x.e.lane
 		if l.mark == q.epoch {
 			continue
 		}
-		x.e.view(&t)
+		x.e.view(&t, x.o)
 		var rate DomainRate
 		if l.dom != nil {
 			rate = l.dom.rate
@@ -330,7 +330,7 @@ func (q *Queue) Scan(cs ClassSet, visit func(t *TaskView, rate DomainRate) Step)
 			continue
 		}
 		for ch := 2*int(x.e.idx) + 1; ch <= 2*int(x.e.idx)+2 && ch < len(l.tasks); ch++ {
-			f = pushCursor(f, cursor{e: l.tasks[ch], li: -1, class: x.class})
+			f = pushCursor(f, cursor{o: l.tasks[ch].o, e: l.tasks[ch].x, li: -1, class: x.class})
 		}
 	}
 }
@@ -343,7 +343,7 @@ func (q *Queue) Wake(cs ClassSet) int64 {
 		return 0
 	}
 	frontier := []int32{0}
-	less := func(a, b int32) bool { return q.waiting[a].before(q.waiting[b]) }
+	less := func(a, b int32) bool { return q.waiting.less(int(a), int(b)) }
 	for n := 0; len(frontier) > 0 && n < wakeLimit; n++ {
 		best := 0
 		for i := range frontier {
@@ -354,7 +354,7 @@ func (q *Queue) Wake(cs ClassSet) int64 {
 		i := frontier[best]
 		frontier[best] = frontier[len(frontier)-1]
 		frontier = frontier[:len(frontier)-1]
-		d := q.waiting[i]
+		d := q.waiting[i].x
 		for _, l := range d.lanes {
 			if cs.Has(l.key.class) {
 				return d.rate.NextFree
@@ -375,7 +375,7 @@ func pushCursor(f []cursor, x cursor) []cursor {
 	f = append(f, x)
 	for i := len(f) - 1; i > 0; {
 		p := (i - 1) / 2
-		if !f[i].e.before(f[p].e) {
+		if !f[i].before(&f[p]) {
 			break
 		}
 		f[i], f[p] = f[p], f[i]
@@ -394,10 +394,10 @@ func popCursor(f []cursor) (cursor, []cursor) {
 		if c >= len(f) {
 			break
 		}
-		if r := c + 1; r < len(f) && f[r].e.before(f[c].e) {
+		if r := c + 1; r < len(f) && f[r].before(&f[c]) {
 			c = r
 		}
-		if !f[c].e.before(f[i].e) {
+		if !f[c].before(&f[i]) {
 			break
 		}
 		f[i], f[c] = f[c], f[i]
@@ -406,8 +406,9 @@ func popCursor(f []cursor) (cursor, []cursor) {
 	return x, f
 }
 
-// view fills t from the entry and its lane. t.Holders shares the entry's.
-func (e *entry) view(t *TaskView) {
+// view fills t from the entry, its place in line and its lane. t.Holders
+// shares the entry's.
+func (e *entry) view(t *TaskView, o ord) {
 	k := &e.lane.key
 	*t = TaskView{
 		ID: e.id, JobID: e.job,
@@ -420,8 +421,8 @@ func (e *entry) view(t *TaskView) {
 		URLs:         int(e.urls),
 		Want:         int(e.want),
 		Holders:      e.holders,
-		Priority:     e.prio,
-		CreatedIndex: e.created,
+		Priority:     int32(-o.a),
+		CreatedIndex: o.b,
 	}
 	if k.class == ClassCompute || k.class == ClassComputeGPU {
 		t.Kind = api.JobCompute
@@ -431,8 +432,6 @@ func (e *entry) view(t *TaskView) {
 func (e *entry) fill(t *TaskView) {
 	e.job = t.JobID
 	e.holders = slices.Clone(t.Holders)
-	e.created = t.CreatedIndex
-	e.prio = t.Priority
 	e.urls = int32(t.URLs)
 	e.want = int32(t.Want)
 }
@@ -480,9 +479,9 @@ func (q *Queue) fixLane(l *lane) {
 	h := &q.ready[l.key.class]
 	switch {
 	case ready && l.idx < 0:
-		h.push(l)
+		h.push(l, l.tasks[0].o)
 	case ready:
-		h.fix(int(l.idx))
+		h.fix(int(l.idx), l.tasks[0].o)
 	case l.idx >= 0:
 		h.remove(int(l.idx))
 	}
@@ -503,9 +502,9 @@ func (q *Queue) fixDomain(d *domain) {
 	waiting := d.rate.NextFree > q.now
 	switch {
 	case waiting && d.idx < 0:
-		q.waiting.push(d)
+		q.waiting.push(d, ord{a: d.rate.NextFree})
 	case waiting:
-		q.waiting.fix(int(d.idx))
+		q.waiting.fix(int(d.idx), ord{a: d.rate.NextFree})
 	case d.idx >= 0:
 		q.waiting.remove(int(d.idx))
 	}

@@ -176,6 +176,7 @@ func Schedule(v View, req Request) Plan {
 	if len(p.Leases) > 0 {
 		return p
 	}
+	p.Leases = nil
 	p.Idle = IdleNoTask
 	if w := v.Wake(cs); w > 0 && (waitLow == 0 || w < waitLow) {
 		waitLow = w
