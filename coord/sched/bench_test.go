@@ -155,3 +155,26 @@ func queueStats(q *Queue) (perClass [numClasses]int, ready [numClasses]int, wait
 	}
 	return perClass, ready, len(q.waiting)
 }
+
+// BenchmarkScheduleBarred is the worst case that ScanLimit bounds: a node
+// whose operator holds the first replica of every task at the head of the
+// line reads ScanLimit tasks and gets nothing.
+func BenchmarkScheduleBarred(b *testing.B) {
+	q, _ := NewQueue(DefaultConfig())
+	for i := range 100_000 {
+		t := benchTask(i)
+		t.Kind, t.Domain, t.URLs, t.NeedJS, t.NeedGPU, t.MinGPUMemMiB, t.Kernel = api.JobCompute, "", 0, false, false, 0, api.KernelMinHash
+		t.Want = 1
+		t.Holders = []Holder{{Address: "0xother", Operator: "0xop", Network: "192.0.2.0/24"}}
+		if err := q.Put(t); err != nil {
+			b.Fatal(err)
+		}
+	}
+	n := NodeView{Address: "0xnode", Operator: "0xop", Network: "198.51.100.0/24",
+		Caps: api.Capabilities{CPUCores: 4, MaxConcurrent: 8}, Reputation: 500_000}
+	for b.Loop() {
+		if p := q.Assign(Request{Node: n, Max: 4, Now: 1, LeaseMs: 1000}); len(p.Leases) != 0 {
+			b.Fatal("a barred node got a lease")
+		}
+	}
+}

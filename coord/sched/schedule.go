@@ -6,8 +6,10 @@ import "github.com/meadow-net/meadow/api"
 // finds its tasks among the first few it is offered; only one that is barred
 // from many tasks in a row (an operator with many nodes, while the tasks at
 // the head of the line wait for a replica from elsewhere) reads further, and
-// this bounds its cost to about a tenth of a millisecond (DESIGN.md).
-const ScanLimit = 2048
+// this bounds its cost to about 0.1 ms (BenchmarkScheduleBarred). Such a
+// node gets nothing this time; the line moves as other nodes take the
+// replicas it may not.
+const ScanLimit = 1024
 
 // Request is one node asking for work.
 type Request struct {
@@ -92,8 +94,11 @@ type Plan struct {
 // slot; it Fits the task; it is not Barred from it (held it, or shares an
 // operator or network with a holder); a crawl task's domain is free at Now
 // and not already taken by this plan. Among the tasks that pass, the node
-// gets them in v's order (FIFO), up to Max. Taking a crawl task moves its
-// domain's NextFree to Now + IntervalMs × URLs.
+// gets them in v's order (priority, then FIFO), up to Max, except that a
+// node with Chromium or a GPU first takes the tasks that need them (JS
+// crawls, GPU compute), so that scarce nodes are not spent on work any node
+// can do. Taking a crawl task moves its domain's NextFree to
+// Now + IntervalMs × URLs.
 func Schedule(v View, req Request) Plan {
 	n := &req.Node
 	if n.Reputation < req.MinReputation {
@@ -119,7 +124,7 @@ func Schedule(v View, req Request) Plan {
 		waitLow int64 // earliest NextFree of a domain found busy
 		taken   []string
 	)
-	v.Scan(cs, func(t *TaskView, rate DomainRate) Step {
+	visit := func(t *TaskView, rate DomainRate) Step {
 		visited++
 		if visited > ScanLimit {
 			return Stop
@@ -172,7 +177,17 @@ func Schedule(v View, req Request) Plan {
 			return Stop
 		}
 		return step
-	})
+	}
+	// Scarce capabilities first: a node with Chromium or a GPU serves the
+	// tasks that only such nodes can run before the ones any node can.
+	if special := cs & (ClassSet(0).With(ClassCrawlJS).With(ClassComputeGPU)); special != 0 {
+		v.Scan(special, visit)
+		if len(p.Leases) < room && visited < ScanLimit {
+			v.Scan(cs&^special, visit)
+		}
+	} else {
+		v.Scan(cs, visit)
+	}
 	if len(p.Leases) > 0 {
 		return p
 	}

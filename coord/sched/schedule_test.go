@@ -139,11 +139,11 @@ func TestCapabilities(t *testing.T) {
 		want  []string
 	}{
 		{name: "plain node", caps: api.Capabilities{CPUCores: 2, MaxConcurrent: 8}, want: []string{"static", "embed"}},
-		{name: "with Chromium", caps: api.Capabilities{RenderJS: true, CPUCores: 2, MaxConcurrent: 8}, want: []string{"static", "js", "embed"}},
+		{name: "with Chromium", caps: api.Capabilities{RenderJS: true, CPUCores: 2, MaxConcurrent: 8}, want: []string{"js", "static", "embed"}},
 		{name: "GPU too small", caps: api.Capabilities{CPUCores: 2, MaxConcurrent: 8, GPUs: []api.GPU{gpu(8_000)}}, want: []string{"static", "embed"}},
-		{name: "GPU big enough", caps: api.Capabilities{CPUCores: 2, MaxConcurrent: 8, GPUs: []api.GPU{gpu(8_000), gpu(24_000)}}, want: []string{"static", "gpu", "embed"}},
+		{name: "GPU big enough", caps: api.Capabilities{CPUCores: 2, MaxConcurrent: 8, GPUs: []api.GPU{gpu(8_000), gpu(24_000)}}, want: []string{"gpu", "static", "embed"}},
 		{name: "kernels listed", caps: api.Capabilities{CPUCores: 2, MaxConcurrent: 8, Kernels: []string{api.KernelMinHash}}, want: []string{"static"}},
-		{name: "crawl only", caps: api.Capabilities{RenderJS: true, CPUCores: 2, MaxConcurrent: 8, GPUs: []api.GPU{gpu(80_000)}}, kinds: []api.JobKind{api.JobCrawl}, want: []string{"static", "js"}},
+		{name: "crawl only", caps: api.Capabilities{RenderJS: true, CPUCores: 2, MaxConcurrent: 8, GPUs: []api.GPU{gpu(80_000)}}, kinds: []api.JobKind{api.JobCrawl}, want: []string{"js", "static"}},
 		{name: "compute only", caps: api.Capabilities{RenderJS: true, CPUCores: 2, MaxConcurrent: 8, GPUs: []api.GPU{gpu(80_000)}}, kinds: []api.JobKind{api.JobCompute}, want: []string{"gpu", "embed"}},
 	}
 	for _, tt := range tests {
@@ -272,7 +272,7 @@ func TestDomainsInterleave(t *testing.T) {
 
 // TestFIFO: tasks go out in the order they were created, across lanes and
 // classes, with higher priorities first; a replica still wanted by an old
-// task goes before a new task.
+// task goes before a new task; a node with Chromium takes JS crawls first.
 func TestFIFO(t *testing.T) {
 	urgent := computeTask("urgent", 100)
 	urgent.Priority = 1
@@ -292,7 +292,7 @@ func TestFIFO(t *testing.T) {
 		p := h.ask(n, 1, int64(1000+i))
 		got = append(got, ids(p)...)
 	}
-	if want := []string{"urgent", "old", "c1", "w2", "c3", "w4", "j5"}; !slices.Equal(got, want) {
+	if want := []string{"j5", "urgent", "old", "c1", "w2", "c3", "w4"}; !slices.Equal(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
 }
