@@ -21,6 +21,11 @@ type verifyFlags struct {
 	row      int64
 	proof    string
 	progress bool
+	signers  []string
+	quorum   int
+	// size is the leaf count a proof must have when the trusted root is a
+	// manifest's (a root alone does not fix the tree's size); 0 = unknown.
+	size uint64
 }
 
 func newVerifyCmd(a *app) *cobra.Command {
@@ -51,6 +56,8 @@ the manifest's), without hashing the whole file.`,
 	fl.StringVar(&f.task, "task", "", "with --manifest: check the file as this task's blob rather than the whole dataset")
 	fl.Int64Var(&f.row, "row", 0, "print (or, with --proof, check) the inclusion proof of this row, counted from 0 in file order")
 	fl.StringVar(&f.proof, "proof", "", "inclusion proof JSON to check (with --row: against that row of the file)")
+	fl.StringSliceVar(&f.signers, "signers", nil, "with --quorum: the coordinators' addresses whose signatures count")
+	fl.IntVar(&f.quorum, "quorum", 0, "with --manifest: how many valid coordinator signatures the manifest needs (0: not checked)")
 	fl.BoolVar(&f.progress, "progress", true, "show progress on standard error when it is a terminal")
 	return cmd
 }
@@ -75,10 +82,21 @@ func runVerify(ctx context.Context, a *app, path string, f *verifyFlags, rowSet 
 		}
 		opts.Manifest, opts.TaskID = m, f.task
 		if trusted == nil && f.task == "" {
-			trusted = &m.Root
+			trusted, f.size = &m.Root, uint64(m.TotalRows)
+		}
+		if f.quorum > 0 {
+			var allowed []string
+			if len(f.signers) > 0 {
+				allowed = f.signers
+			}
+			if err := m.VerifySignatures(dataset.EthereumVerifier, f.quorum, allowed); err != nil {
+				return fmt.Errorf("--manifest %s: %w", f.manifest, err)
+			}
 		}
 	} else if f.task != "" {
 		return usageError(errors.New("--task: needs --manifest, which names the task's blob"))
+	} else if f.quorum > 0 {
+		return usageError(errors.New("--quorum: needs --manifest, whose signatures it checks"))
 	}
 	if rowSet && f.row < 0 {
 		return usageError(fmt.Errorf("--row %d: expected a row number from 0", f.row))
@@ -137,6 +155,9 @@ func verifyProof(ctx context.Context, a *app, path string, f *verifyFlags, rowSe
 	}
 	if trusted == nil {
 		return usageError(errors.New("--proof: needs a root you trust, from --root or --manifest (the proof's own root proves nothing)"))
+	}
+	if f.size != 0 && p.Size != f.size {
+		return fmt.Errorf("--proof %s: the proof is for a tree of %d rows, the manifest's dataset has %d", f.proof, p.Size, f.size)
 	}
 	if rowSet {
 		h, err := dataset.CheckRowProof(ctx, path, f.row, p, *trusted)
