@@ -2,6 +2,7 @@ package coord
 
 import (
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/sched"
 	"github.com/meadow-net/meadow/coord/state"
 )
 
@@ -25,7 +26,9 @@ type jobSubmitCmd struct {
 
 type leaseGrantCmd struct {
 	Grants []state.Grant `json:"grants"`
-	Now    int64         `json:"now"`
+	// Domains are the hosts whose next free time the round moved.
+	Domains []sched.DomainRate `json:"domains,omitempty"`
+	Now     int64              `json:"now"`
 }
 
 type leaseExpireCmd struct {

@@ -82,6 +82,18 @@ type Config struct {
 	// WorkWindow is how long the leader gathers work requests into one
 	// scheduling round (one plan, one log entry of grants).
 	WorkWindow time.Duration `json:"work_window"`
+
+	// IdleRetry is how long a node that got no lease waits before asking
+	// again, when the scheduler has no better estimate.
+	IdleRetry time.Duration `json:"idle_retry"`
+
+	// DomainMinInterval is the network-wide least time between two fetches
+	// from one host; robots.txt Crawl-delays only lengthen it.
+	DomainMinInterval time.Duration `json:"domain_min_interval"`
+
+	// SharedNetworkOK lets replicas of a task share a /24 or /48: for the
+	// local development network only, where every node is on loopback.
+	SharedNetworkOK bool `json:"shared_network_ok,omitempty"`
 }
 
 // DefaultConfig returns the defaults: batches of up to 2 ms, 1024 commands or
@@ -109,6 +121,8 @@ func DefaultConfig() Config {
 		LeaseTTL:           10 * time.Minute,
 		RevealTTL:          2 * time.Minute,
 		WorkWindow:         2 * time.Millisecond,
+		IdleRetry:          5 * time.Second,
+		DomainMinInterval:  time.Second,
 	}
 }
 
@@ -182,6 +196,10 @@ func (c Config) Validate() error {
 		return invalidf("config.reveal_ttl %s: expected at least 1s", c.RevealTTL)
 	case c.WorkWindow < 0 || c.WorkWindow > time.Second:
 		return invalidf("config.work_window %s: expected 0 to 1s", c.WorkWindow)
+	case c.IdleRetry < time.Millisecond || c.IdleRetry > time.Hour:
+		return invalidf("config.idle_retry %s: expected 1ms to 1h", c.IdleRetry)
+	case c.DomainMinInterval < 0 || c.DomainMinInterval > time.Hour:
+		return invalidf("config.domain_min_interval %s: expected 0 to 1h", c.DomainMinInterval)
 	}
 	return nil
 }

@@ -49,6 +49,10 @@ type Coordinator struct {
 	rand   *rand.Rand
 	checks api.Checks
 
+	workCh chan *workCall
+	seenMu sync.Mutex
+	seen   map[string]int64
+
 	closeOnce sync.Once
 }
 
@@ -106,6 +110,8 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		rand:   o.rand,
 		client: o.client,
 		checks: o.checks,
+		workCh: make(chan *workCall, maxRound),
+		seen:   map[string]int64{},
 	}
 	c.fsm = newFSM(c.log.With("sub", "fsm"))
 	if err := c.open(); err != nil {

@@ -161,6 +161,9 @@ func (f *fsm) applyJobSubmit(body []byte, index uint64) any {
 func (f *fsm) applyLeaseGrant(body []byte, index uint64) any {
 	var c leaseGrantCmd
 	decode(MsgLeaseGrant, body, index, &c)
+	for _, d := range c.Domains {
+		f.st.SetNextFree(d.Host, d.NextFree)
+	}
 	return f.st.GrantLeases(c.Grants, c.Now)
 }
 
@@ -201,6 +204,14 @@ func (f *fsm) applyDomainDelays(body []byte, index uint64) any {
 	decode(MsgDomainDelays, body, index, &c)
 	f.st.SetDomainDelays(c.Delays)
 	return nil
+}
+
+// write runs fn with the state locked for writing, for the leader's
+// bookkeeping that changes nothing replicated (change tracking).
+func (f *fsm) write(fn func(*state.State)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f.st)
 }
 
 // read runs fn with the state locked for reading. fn must not keep pointers

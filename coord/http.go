@@ -238,7 +238,8 @@ func statusOf(err error) int {
 	case errors.Is(err, state.ErrConflict), errors.Is(err, state.ErrMismatch), errors.Is(err, state.ErrExpired):
 		return fasthttp.StatusConflict
 	case errors.Is(err, ErrNotLeader), errors.Is(err, errNoLeader), errors.Is(err, errForwarded),
-		errors.Is(err, ErrLeadershipLost), errors.Is(err, ErrTimeout), errors.Is(err, ErrClosed):
+		errors.Is(err, ErrLeadershipLost), errors.Is(err, ErrTimeout), errors.Is(err, ErrClosed),
+		errors.Is(err, context.DeadlineExceeded):
 		return fasthttp.StatusServiceUnavailable
 	}
 	return fasthttp.StatusInternalServerError

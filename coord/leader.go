@@ -50,7 +50,7 @@ func (c *Coordinator) startDuties(ctx context.Context) (stop func()) {
 
 // leaderDuties are the loops that run only on the leader.
 func (c *Coordinator) leaderDuties() []func(context.Context) {
-	return []func(context.Context){c.sweepLeases}
+	return []func(context.Context){c.sweepLeases, c.scheduleLoop}
 }
 
 // reconcileMembers forgets the HTTP addresses of members that are no longer

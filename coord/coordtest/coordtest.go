@@ -94,6 +94,7 @@ func TestConfig(id, dir string) coord.Config {
 	c.WALSegmentSize = 1 << 20
 	c.SnapshotInterval = time.Second
 	c.LeaseSweepInterval = 50 * time.Millisecond
+	c.DomainMinInterval = time.Millisecond
 	return c
 }
 

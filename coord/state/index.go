@@ -15,49 +15,72 @@ type index struct {
 	// open holds the leases that are active or committed (not yet revealed
 	// or expired), by id.
 	open map[string]struct{}
-	// nodeOpen counts open leases by node; domainActive counts active
-	// (not yet committed, so still fetching) crawl leases by domain.
-	nodeOpen     map[string]int
-	domainActive map[string]int
+	// nodeOpen counts open leases by node.
+	nodeOpen map[string]int
+	// changed collects the ids of tasks whose state, target or leases
+	// changed, while tracking is on: the leader's scheduling queue reads
+	// them to stay in step with the state. Followers never turn it on.
+	tracking bool
+	changed  map[string]struct{}
 }
 
 func newIndex() index {
 	return index{
-		pending:      immutable.NewSortedMap[uint64, string](nil),
-		open:         map[string]struct{}{},
-		nodeOpen:     map[string]int{},
-		domainActive: map[string]int{},
+		pending:  immutable.NewSortedMap[uint64, string](nil),
+		open:     map[string]struct{}{},
+		nodeOpen: map[string]int{},
+		changed:  map[string]struct{}{},
 	}
 }
 
-func (x *index) addPending(t *Task)    { x.pending = x.pending.Set(t.Seq, t.ID) }
-func (x *index) removePending(t *Task) { x.pending = x.pending.Delete(t.Seq) }
+func (x *index) touch(id string) {
+	if x.tracking {
+		x.changed[id] = struct{}{}
+	}
+}
 
-func (x *index) openLease(l *Lease, t *Task) {
-	x.open[l.ID] = struct{}{}
-	x.nodeOpen[l.Node]++
-	if l.State == LeaseActive {
-		for _, d := range t.Domains {
-			x.domainActive[d]++
+// TrackChanges turns on or off the recording of changed tasks (see
+// DrainChanged). It changes nothing that is replicated.
+func (s *State) TrackChanges(on bool) {
+	s.idx.tracking = on
+	s.idx.changed = map[string]struct{}{}
+}
+
+// DrainChanged returns, sorted, the tasks changed since the last call while
+// tracking was on, and forgets them.
+func (s *State) DrainChanged() []string {
+	ids := sortedKeys(s.idx.changed)
+	clear(s.idx.changed)
+	return ids
+}
+
+// PendingTasks calls fn for each pending task in Seq order until fn returns
+// false.
+func (s *State) PendingTasks(fn func(*Task) bool) {
+	it := s.idx.pending.Iterator()
+	for !it.Done() {
+		_, id, _ := it.Next()
+		if !fn(s.Tasks[id]) {
+			return
 		}
 	}
 }
 
-// leaseCommitted notes that a lease stopped fetching.
-func (x *index) leaseCommitted(t *Task) {
-	for _, d := range t.Domains {
-		dec(x.domainActive, d)
-	}
+// OpenLeases returns how many open leases a node holds.
+func (s *State) OpenLeases(node string) int { return s.idx.nodeOpen[node] }
+
+func (x *index) addPending(t *Task)    { x.pending = x.pending.Set(t.Seq, t.ID) }
+func (x *index) removePending(t *Task) { x.pending = x.pending.Delete(t.Seq) }
+
+func (x *index) openLease(l *Lease) {
+	x.open[l.ID] = struct{}{}
+	x.nodeOpen[l.Node]++
 }
 
-// closeLease notes that a lease was revealed or expired; wasActive says it
-// was still fetching.
-func (x *index) closeLease(l *Lease, t *Task, wasActive bool) {
+// closeLease notes that a lease was revealed or expired.
+func (x *index) closeLease(l *Lease) {
 	delete(x.open, l.ID)
 	dec(x.nodeOpen, l.Node)
-	if wasActive {
-		x.leaseCommitted(t)
-	}
 }
 
 func dec(m map[string]int, k string) {
@@ -70,7 +93,9 @@ func dec(m map[string]int, k string) {
 
 // rebuild derives the index from the exported state.
 func (s *State) rebuild() {
+	tracking := s.idx.tracking
 	s.idx = newIndex()
+	s.TrackChanges(tracking)
 	for _, id := range sortedKeys(s.Tasks) {
 		t := s.Tasks[id]
 		if t.State == "pending" {
@@ -80,7 +105,7 @@ func (s *State) rebuild() {
 	for _, id := range sortedKeys(s.Leases) {
 		l := s.Leases[id]
 		if l.State == LeaseActive || l.State == LeaseCommitted {
-			s.idx.openLease(l, s.Tasks[l.TaskID])
+			s.idx.openLease(l)
 		}
 	}
 }

@@ -2,9 +2,7 @@ package state
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -86,31 +84,33 @@ func (s *State) SubmitJob(nj NewJob, now int64) (*Job, error) {
 		s.Tasks[t.ID] = t
 		j.Tasks = append(j.Tasks, t.ID)
 		s.idx.addPending(t)
+		s.idx.touch(t.ID)
 	}
 	return j, nil
 }
 
-func needsOf(t api.Task, spec api.JobSpec) Capabilities {
-	var n Capabilities
+func needsOf(t api.Task, spec api.JobSpec) Needs {
+	var n Needs
 	if t.Crawl != nil && t.Crawl.RenderJS {
 		n.RenderJS = true
 	}
-	if spec.Compute != nil && spec.Compute.GPU {
-		n.GPU = true
+	if t.Compute != nil {
+		n.Kernel = t.Compute.Kernel
+		n.GPU = spec.Compute != nil && spec.Compute.GPU
 	}
 	return n
 }
 
 // domainsOf returns the hosts a crawl task fetches from, sorted, without
-// repeats; the per-domain rate limit counts leases by them.
+// repeats (one, as the splitter groups URLs by host).
 func domainsOf(t api.Task) []string {
 	if t.Crawl == nil {
 		return nil
 	}
 	var out []string
 	for _, u := range t.Crawl.URLs {
-		if p, err := url.Parse(u); err == nil && p.Hostname() != "" {
-			out = append(out, strings.ToLower(p.Hostname()))
+		if h := hostOf(u); h != "" {
+			out = append(out, h)
 		}
 	}
 	slices.Sort(out)

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/verify"
 )
 
 // LeaseState is where a lease is in its life.
@@ -53,14 +54,19 @@ func (s *State) Lease(id string) (Lease, error) {
 	return *l, nil
 }
 
-// Grant asks for one lease: task to node until Deadline. Alone asks for the
-// task to be verified by this one replica (adaptive replication); it is
-// honoured only for a task that has no lease yet.
+// Grant asks for one lease: task to node until Deadline. Replicas, on a
+// task's first lease, sets how many replicas its verdict waits for (adaptive
+// replication: 1 for a trusted node's task that runs alone); 0 keeps the
+// job's k. SharedNetworkOK lets replicas share a /24 or /48 (the local
+// development network, where every node is on loopback); the leader's
+// configuration decides, and the command carries it.
 type Grant struct {
-	TaskID   string `json:"task_id"`
-	Node     string `json:"node"`
-	Deadline int64  `json:"deadline"`
-	Alone    bool   `json:"alone,omitempty"`
+	TaskID          string `json:"task_id"`
+	Node            string `json:"node"`
+	Deadline        int64  `json:"deadline"`
+	Replicas        int    `json:"replicas,omitempty"`
+	SpotCheck       bool   `json:"spot_check,omitempty"`
+	SharedNetworkOK bool   `json:"shared_network_ok,omitempty"`
 }
 
 // GrantLeases grants each lease that still fits the state and returns, for
@@ -100,7 +106,7 @@ func (s *State) grant(g Grant, now int64) (*Lease, error) {
 	if g.Deadline <= now {
 		return nil, invalidf("grant.deadline %d: expected after now (%d)", g.Deadline, now)
 	}
-	if !n.Caps.Covers(t.Needs) {
+	if !t.Needs.CoveredBy(n.Caps) {
 		return nil, conflictf("node %s lacks what task %s needs", n.Address, t.ID)
 	}
 	for _, id := range t.Leases {
@@ -115,13 +121,14 @@ func (s *State) grant(g Grant, now int64) (*Lease, error) {
 		if on.Operator == n.Operator {
 			return nil, conflictf("task %s: node %s has the operator of %s", t.ID, n.Address, on.Address)
 		}
-		if on.Network == n.Network {
+		if on.Network == n.Network && !g.SharedNetworkOK {
 			return nil, conflictf("task %s: node %s is in the network %s of %s", t.ID, n.Address, n.Network, on.Address)
 		}
 	}
-	if g.Alone && len(t.Leases) == 0 {
-		t.Target = 1
-		t.Unreplicated = true
+	if g.Replicas > 0 && len(t.Leases) == 0 {
+		t.Target = min(g.Replicas, s.Jobs[t.JobID].Spec.MaxReplication)
+		t.Unreplicated = t.Target == 1
+		t.SpotCheck = g.SpotCheck
 	}
 	l := &Lease{
 		ID:        fmt.Sprintf("%s.r%d", t.ID, len(t.Leases)),
@@ -134,7 +141,7 @@ func (s *State) grant(g Grant, now int64) (*Lease, error) {
 	}
 	s.Leases[l.ID] = l
 	t.Leases = append(t.Leases, l.ID)
-	s.idx.openLease(l, t)
+	s.idx.openLease(l)
 	s.settle(t)
 	return l, nil
 }
@@ -177,7 +184,6 @@ func (s *State) Commit(node string, c api.Commitment, now, revealBy int64) (*Lea
 	l.State = LeaseCommitted
 	l.Root, l.Rows = c.Root, c.Rows
 	l.CommittedAt, l.Deadline = now, revealBy
-	s.idx.leaseCommitted(t)
 	s.settle(t)
 	return l, nil
 }
@@ -211,13 +217,13 @@ func (s *State) Reveal(node string, r api.Reveal, now int64) (RevealResult, erro
 	case int64(len(r.RowHashes)) != l.Rows:
 		return RevealResult{}, fmt.Errorf("%w: %d row hashes, committed %d rows", ErrMismatch, len(r.RowHashes), l.Rows)
 	}
-	if root := contentRoot(r.RowHashes); root != l.Root {
-		return RevealResult{}, fmt.Errorf("%w: row hashes give root %s, committed %s", ErrMismatch, root, l.Root)
+	if err := verify.CheckReveal(api.Commitment{TaskID: t.ID, LeaseID: l.ID, Root: l.Root, Rows: l.Rows}, r); err != nil {
+		return RevealResult{}, fmt.Errorf("%w: %w", ErrMismatch, err)
 	}
 	l.State = LeaseRevealed
 	l.RowHashes = slices.Clone(r.RowHashes)
 	l.RevealedAt = now
-	s.idx.closeLease(l, t, false)
+	s.idx.closeLease(l)
 
 	revealed := 0
 	for _, ll := range s.liveLeases(t) {
@@ -247,9 +253,8 @@ func (s *State) ExpireLeases(now int64) int {
 	for _, id := range due {
 		l := s.Leases[id]
 		t := s.Tasks[l.TaskID]
-		wasActive := l.State == LeaseActive
 		l.State = LeaseExpired
-		s.idx.closeLease(l, t, wasActive)
+		s.idx.closeLease(l)
 		t.Expired++
 		if n := s.Nodes[l.Node]; n != nil {
 			n.Expired++

@@ -2,23 +2,13 @@ package state
 
 import (
 	"fmt"
-	"net/netip"
 	"regexp"
 	"strings"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/sched"
+	"github.com/meadow-net/meadow/coord/verify"
 )
-
-// Capabilities are what a node can do beyond fetching static pages.
-type Capabilities struct {
-	RenderJS bool `json:"render_js,omitempty"` // has Chromium for pages that need JavaScript
-	GPU      bool `json:"gpu,omitempty"`       // has a GPU for compute tasks
-	// MaxConcurrent is how many open leases the node takes at once (0: 1).
-	MaxConcurrent int `json:"max_concurrent,omitempty"`
-}
-
-// Covers reports whether c has every capability that need asks for.
-func (c Capabilities) Covers(need Capabilities) bool {
-	return (c.RenderJS || !need.RenderJS) && (c.GPU || !need.GPU)
-}
 
 // Node is a registered home node.
 type Node struct {
@@ -34,16 +24,16 @@ type Node struct {
 	IP      string `json:"ip"`
 	Network string `json:"network"`
 
-	Caps         Capabilities `json:"caps"`
-	RegisteredAt int64        `json:"registered_at"` // unix ms
+	Caps         api.Capabilities `json:"caps"`
+	RegisteredAt int64            `json:"registered_at"` // unix ms
 
-	// Reputation, in parts per million, moves toward each decided task's
-	// share of the node's rows that were accepted (see reputation.go).
+	// Reputation, in parts per million, follows verify.Update after each
+	// verified replicated task; below verify.Floor the node gets no leases.
 	Reputation uint32 `json:"reputation"`
-	// Agreeing counts the node's replicated tasks in a row whose rows all
-	// agreed with the majority; one disagreement resets it. It drives
-	// adaptive replication.
-	Agreeing uint32 `json:"agreeing"`
+	// Agreeing counts the node's verified replicated tasks in a row in
+	// which it agreed with the majority (verify.Record); one disagreement
+	// resets it. It drives adaptive replication.
+	Agreeing int `json:"agreeing"`
 	// Units are the work units earned: rows accepted into verified tasks.
 	Units uint64 `json:"units"`
 	// Tasks counts decided tasks the node revealed; Expired its leases that
@@ -52,17 +42,15 @@ type Node struct {
 	Expired uint64 `json:"expired"`
 }
 
-// InitialReputation is a new node's reputation: half way, so that a few lost
-// tasks put a bad node below the floor and a few good ones lift a new node
-// well clear of it.
-const InitialReputation = 500_000
+// InitialReputation is a new node's reputation (verify's).
+const InitialReputation = uint32(verify.InitialReputation)
 
 // Registration is what a node sends, plus the IP the leader saw.
 type Registration struct {
-	Address  string       `json:"address"`
-	Operator string       `json:"operator,omitempty"` // empty: the node is its own operator
-	IP       string       `json:"ip"`
-	Caps     Capabilities `json:"caps"`
+	Address  string           `json:"address"`
+	Operator string           `json:"operator,omitempty"` // empty: the node is its own operator
+	IP       string           `json:"ip"`
+	Caps     api.Capabilities `json:"caps"`
 }
 
 var (
@@ -108,23 +96,14 @@ func (s *State) RegisterNode(r Registration, now int64) (*Node, error) {
 	return n, nil
 }
 
-// NetworkOf returns the diversity network of an IP address: its /24 for IPv4
-// (and IPv4-mapped IPv6), its /48 for IPv6.
+// NetworkOf returns the diversity network of an IP address (sched's rule:
+// its /24 for IPv4, its /48 for IPv6).
 func NetworkOf(ip string) (string, error) {
-	a, err := netip.ParseAddr(strings.TrimSpace(ip))
-	if err != nil {
-		return "", invalidf("ip %q: expected an IPv4 or IPv6 address", ip)
-	}
-	a = a.Unmap()
-	bits := 48
-	if a.Is4() {
-		bits = 24
-	}
-	p, err := a.Prefix(bits)
+	n, err := sched.NetworkOf(strings.TrimSpace(ip))
 	if err != nil {
 		return "", invalidf("ip %q: %v", ip, err)
 	}
-	return p.String(), nil
+	return n, nil
 }
 
 // Node returns a copy of a node's record.
@@ -138,13 +117,33 @@ func (s *State) Node(addr string) (Node, error) {
 
 func (n *Node) String() string { return fmt.Sprintf("node %s", n.Address) }
 
+// Domain is one host's network-wide crawl rate (sched.DomainRate): the
+// interval between two fetches from it anywhere in the network, from the
+// longest robots.txt Crawl-delay nodes reported, and when it is next free.
+type Domain struct {
+	DelayMs  int64 `json:"delay_ms,omitempty"`
+	NextFree int64 `json:"next_free,omitempty"`
+}
+
 // SetDomainDelays records robots.txt Crawl-delay values (ms by host name)
 // reported by nodes; a longer delay replaces a shorter one, as the politest
 // reading is the one the network keeps.
 func (s *State) SetDomainDelays(delays map[string]int64) {
 	for _, host := range sortedKeys(delays) {
-		if d := delays[host]; d > s.DomainDelays[host] {
-			s.DomainDelays[host] = d
+		d := s.Domains[host]
+		if delays[host] > d.DelayMs {
+			d.DelayMs = delays[host]
+			s.Domains[host] = d
 		}
+	}
+}
+
+// SetNextFree records when a host is next free, as a scheduling round moved
+// it; an earlier time never replaces a later one.
+func (s *State) SetNextFree(host string, at int64) {
+	d := s.Domains[host]
+	if at > d.NextFree {
+		d.NextFree = at
+		s.Domains[host] = d
 	}
 }

@@ -2,7 +2,9 @@ package state
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/meadow-net/meadow/api"
 )
@@ -29,22 +31,36 @@ func splitCrawl(id string, spec api.JobSpec) []api.Task {
 	c := spec.Crawl
 	size := max(c.TaskSize, 1)
 	var tasks []api.Task
+	// URLs are grouped by host, hosts in order of first appearance, so that
+	// each task holds one domain's rate (sched.TaskView.Domain).
 	group := func(urls []string, follow bool) {
-		for start := 0; start < len(urls); start += size {
-			tasks = append(tasks, api.Task{
-				ID:    taskID(id, len(tasks)),
-				JobID: id,
-				Kind:  api.JobCrawl,
-				Crawl: &api.CrawlTask{
-					URLs:           slices.Clone(urls[start:min(start+size, len(urls))]),
-					FollowLinks:    follow,
-					AllowedDomains: allowedIf(follow, c.AllowedDomains),
-					Fields:         c.Fields,
-					TextSelector:   c.TextSelector,
-					Exclude:        c.Exclude,
-					RenderJS:       c.RenderJS,
-				},
-			})
+		var hosts []string
+		byHost := map[string][]string{}
+		for _, u := range urls {
+			h := hostOf(u)
+			if _, ok := byHost[h]; !ok {
+				hosts = append(hosts, h)
+			}
+			byHost[h] = append(byHost[h], u)
+		}
+		for _, h := range hosts {
+			hu := byHost[h]
+			for start := 0; start < len(hu); start += size {
+				tasks = append(tasks, api.Task{
+					ID:    taskID(id, len(tasks)),
+					JobID: id,
+					Kind:  api.JobCrawl,
+					Crawl: &api.CrawlTask{
+						URLs:           slices.Clone(hu[start:min(start+size, len(hu))]),
+						FollowLinks:    follow,
+						AllowedDomains: allowedIf(follow, c.AllowedDomains),
+						Fields:         c.Fields,
+						TextSelector:   c.TextSelector,
+						Exclude:        c.Exclude,
+						RenderJS:       c.RenderJS,
+					},
+				})
+			}
 		}
 	}
 	seen := map[string]bool{}
@@ -61,6 +77,14 @@ func splitCrawl(id string, spec api.JobSpec) []api.Task {
 	group(dedupe(c.Seeds), c.MaxDepth > 0)
 	group(dedupe(c.URLs), false)
 	return tasks
+}
+
+func hostOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(p.Hostname())
 }
 
 func allowedIf(follow bool, domains []string) []string {

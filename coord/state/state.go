@@ -19,9 +19,8 @@ type State struct {
 	Tasks    map[string]*Task    `json:"tasks"`
 	Leases   map[string]*Lease   `json:"leases"`
 	Datasets map[string]*Dataset `json:"datasets"`
-	// DomainDelays are robots.txt Crawl-delay values nodes reported, in ms
-	// by host name.
-	DomainDelays map[string]int64 `json:"domain_delays"`
+	// Domains are the crawl rates of hosts, by host name.
+	Domains map[string]Domain `json:"domains"`
 	// Seq is the last task sequence number given out.
 	Seq uint64 `json:"seq"`
 
@@ -73,8 +72,8 @@ func (s *State) fill() {
 	if s.Datasets == nil {
 		s.Datasets = map[string]*Dataset{}
 	}
-	if s.DomainDelays == nil {
-		s.DomainDelays = map[string]int64{}
+	if s.Domains == nil {
+		s.Domains = map[string]Domain{}
 	}
 }
 

@@ -85,15 +85,19 @@ func TestTaskVerifiedByMajority(t *testing.T) {
 	// 20 rows each, 19 in common: 19/20 = 0.95 >= 0.9.
 	answer(t, s, a, rows(0, 20), 30)
 	r := answer(t, s, b, append(rows(1, 20), rows(100, 101)...), 31)
+	// The deciding node has every accepted row: it uploads.
 	if r.Task != api.TaskVerified || !r.Upload {
-		t.Fatalf("verdict %+v, want verified with the deciding node uploading", r)
+		t.Fatalf("verdict %+v, want verified with node b uploading", r)
+	}
+	if task, _ := s.Task("j1.t0"); task.Uploader != b.ID {
+		t.Fatalf("uploader %s, want %s", task.Uploader, b.ID)
 	}
 	task, _ := s.Task("j1.t0")
 	if len(task.Accepted) != 19 || task.Root != contentRoot(rows(1, 20)) {
 		t.Fatalf("accepted %d rows, root %s", len(task.Accepted), task.Root)
 	}
 	na, _ := s.Node(addr(0))
-	if na.Units != 19*10 || na.Agreeing != 0 || na.Reputation == InitialReputation {
+	if na.Units != 19*10 || na.Agreeing != 1 || na.Reputation == InitialReputation {
 		t.Fatalf("node a: %+v", na)
 	}
 	j, _ := s.Job("j1")
@@ -274,7 +278,7 @@ func TestAdaptiveUnreplicatedTask(t *testing.T) {
 	if _, err := s.SubmitJob(crawlJob("j", 1, 2, 3), 0); err != nil {
 		t.Fatal(err)
 	}
-	res := s.GrantLeases([]Grant{{TaskID: "j.t0", Node: addr(0), Deadline: 100, Alone: true}}, 1)
+	res := s.GrantLeases([]Grant{{TaskID: "j.t0", Node: addr(0), Deadline: 100, Replicas: 1}}, 1)
 	l := res[0].(Lease)
 	if task, _ := s.Task("j.t0"); task.Target != 1 || !task.Unreplicated || task.State != api.TaskLeased {
 		t.Fatalf("task %+v", task)
@@ -286,31 +290,6 @@ func TestAdaptiveUnreplicatedTask(t *testing.T) {
 	n, _ := s.Node(addr(0))
 	if n.Reputation != InitialReputation || n.Agreeing != 0 || n.Units != 30 {
 		t.Fatalf("an unreplicated answer moved reputation or the agreeing run: %+v", n)
-	}
-}
-
-func TestJudge(t *testing.T) {
-	h := rows(0, 10)
-	tests := []struct {
-		name     string
-		replicas [][]api.Hash
-		accepted int
-		share    uint32
-	}{
-		{name: "agree", replicas: [][]api.Hash{h, h}, accepted: 10, share: PPM},
-		{name: "one drifted row", replicas: [][]api.Hash{h, append(h[:9:9], rows(99, 100)...)}, accepted: 9, share: 900_000},
-		{name: "one empty", replicas: [][]api.Hash{h, nil}, accepted: 0, share: 0},
-		{name: "both empty", replicas: [][]api.Hash{nil, nil}, accepted: 0, share: PPM},
-		{name: "junk third", replicas: [][]api.Hash{h, h, rows(20, 60)}, accepted: 10, share: PPM},
-		{name: "duplicates count once", replicas: [][]api.Hash{append(h, h...), h}, accepted: 10, share: PPM},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v := Judge(tt.replicas)
-			if len(v.Accepted) != tt.accepted || v.SharePPM != tt.share {
-				t.Fatalf("accepted %d share %d, want %d %d", len(v.Accepted), v.SharePPM, tt.accepted, tt.share)
-			}
-		})
 	}
 }
 
@@ -337,7 +316,7 @@ func TestEncodeDecodeKeepsIndexes(t *testing.T) {
 		t.Fatal("decode and encode changed the state")
 	}
 	if d.idx.pending.Len() != s.idx.pending.Len() || len(d.idx.open) != len(s.idx.open) ||
-		fmt.Sprint(d.idx.nodeOpen) != fmt.Sprint(s.idx.nodeOpen) || fmt.Sprint(d.idx.domainActive) != fmt.Sprint(s.idx.domainActive) {
+		fmt.Sprint(d.idx.nodeOpen) != fmt.Sprint(s.idx.nodeOpen) {
 		t.Fatalf("indexes differ after decode: pending %d/%d open %v/%v", d.idx.pending.Len(), s.idx.pending.Len(), d.idx.open, s.idx.open)
 	}
 }

@@ -1,6 +1,8 @@
 package state
 
 import (
+	"slices"
+
 	"github.com/meadow-net/meadow/api"
 )
 
@@ -14,8 +16,8 @@ type Task struct {
 	Spec api.Task `json:"spec"`
 	// Needs are the capabilities a node must have; Domains the hosts a crawl
 	// task fetches from.
-	Needs   Capabilities `json:"needs"`
-	Domains []string     `json:"domains,omitempty"`
+	Needs   Needs    `json:"needs"`
+	Domains []string `json:"domains,omitempty"`
 
 	State api.TaskState `json:"state"`
 	// Target is how many revealed replicas the next verdict needs: the
@@ -23,8 +25,10 @@ type Task struct {
 	// replication), plus one for each round that found too little
 	// agreement, up to k_max.
 	Target int `json:"target"`
-	// Unreplicated marks a task leased to one trusted node alone.
+	// Unreplicated marks a task leased to one trusted node alone;
+	// SpotCheck one that could have been but was given a second replica.
 	Unreplicated bool `json:"unreplicated,omitempty"`
+	SpotCheck    bool `json:"spot_check,omitempty"`
 	// Leases are every lease of the task in grant order (expired ones too).
 	Leases  []string `json:"leases"`
 	Expired int      `json:"expired"`
@@ -37,6 +41,26 @@ type Task struct {
 	Uploader  string     `json:"uploader,omitempty"`
 	Blob      *Blob      `json:"blob,omitempty"`
 	DecidedAt int64      `json:"decided_at,omitempty"`
+}
+
+// Needs are what a task asks of a node beyond fetching static pages.
+type Needs struct {
+	RenderJS bool   `json:"render_js,omitempty"` // Chromium, for pages that need JavaScript
+	GPU      bool   `json:"gpu,omitempty"`       // a GPU, for a compute job that asked for one
+	Kernel   string `json:"kernel,omitempty"`    // a compute task's kernel
+}
+
+// CoveredBy reports whether a node with caps can run a task that needs n.
+func (n Needs) CoveredBy(caps api.Capabilities) bool {
+	switch {
+	case n.RenderJS && !caps.RenderJS:
+		return false
+	case n.GPU && len(caps.GPUs) == 0:
+		return false
+	case n.Kernel != "" && len(caps.Kernels) > 0 && !slices.Contains(caps.Kernels, n.Kernel):
+		return false
+	}
+	return true
 }
 
 // Blob is a task's stored blob: the Arrow IPC stream of its accepted rows.
@@ -78,6 +102,7 @@ func (s *State) liveLeases(t *Task) []*Lease {
 func (s *State) settle(t *Task) {
 	if t.Final() {
 		s.idx.removePending(t)
+		s.idx.touch(t.ID)
 		return
 	}
 	live := s.liveLeases(t)
@@ -99,4 +124,13 @@ func (s *State) settle(t *Task) {
 		s.idx.removePending(t)
 	}
 	t.State = next
+	s.idx.touch(t.ID)
+}
+
+// Want returns how many more replicas an undecided task wants leased now.
+func (s *State) Want(t *Task) int {
+	if t.Final() {
+		return 0
+	}
+	return max(t.Target-len(s.liveLeases(t)), 0)
 }
