@@ -6,7 +6,7 @@ import "github.com/meadow-net/meadow/api"
 // finds its tasks among the first few it is offered; only one that is barred
 // from many tasks in a row (an operator with many nodes, while the tasks at
 // the head of the line wait for a replica from elsewhere) reads further, and
-// this bounds its cost to about 0.1 ms (BenchmarkScheduleBarred). Such a
+// this bounds its cost to 0.1 to 0.2 ms (BenchmarkScheduleBarred). Such a
 // node gets nothing this time; the line moves as other nodes take the
 // replicas it may not.
 const ScanLimit = 1024
