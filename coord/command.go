@@ -14,12 +14,21 @@ type memberRemoveCmd struct {
 	ID string `json:"id"`
 }
 
+// Signed is the signer and nonce of the envelope a command came in, for the
+// replay check the FSM makes (state.UseNonce); zero for internal commands.
+type Signed struct {
+	Signer string `json:"signer,omitempty"`
+	Nonce  uint64 `json:"nonce,omitempty"`
+}
+
 type nodeRegisterCmd struct {
 	state.Registration
+	Signed
 	Now int64 `json:"now"`
 }
 
 type jobSubmitCmd struct {
+	Signed
 	Job state.NewJob `json:"job"`
 	Now int64        `json:"now"`
 }
@@ -36,6 +45,7 @@ type leaseExpireCmd struct {
 }
 
 type commitCmd struct {
+	Signed
 	Node       string         `json:"node"`
 	Commitment api.Commitment `json:"commitment"`
 	Now        int64          `json:"now"`
@@ -43,6 +53,7 @@ type commitCmd struct {
 }
 
 type revealCmd struct {
+	Signed
 	Node   string     `json:"node"`
 	Reveal api.Reveal `json:"reveal"`
 	Now    int64      `json:"now"`

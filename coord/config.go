@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/meadow-net/meadow/api"
 )
 
 // Config configures one coordinator. Start from DefaultConfig, set ID,
@@ -91,6 +93,10 @@ type Config struct {
 	// from one host; robots.txt Crawl-delays only lengthen it.
 	DomainMinInterval time.Duration `json:"domain_min_interval"`
 
+	// ChainID is the chain whose EIP-712 domain requests are signed in
+	// (api.DomainFor); the development chain's by default.
+	ChainID uint64 `json:"chain_id"`
+
 	// SharedNetworkOK lets replicas of a task share a /24 or /48: for the
 	// local development network only, where every node is on loopback.
 	SharedNetworkOK bool `json:"shared_network_ok,omitempty"`
@@ -123,6 +129,7 @@ func DefaultConfig() Config {
 		WorkWindow:         2 * time.Millisecond,
 		IdleRetry:          5 * time.Second,
 		DomainMinInterval:  time.Second,
+		ChainID:            api.DevChainID,
 	}
 }
 
@@ -200,6 +207,8 @@ func (c Config) Validate() error {
 		return invalidf("config.idle_retry %s: expected 1ms to 1h", c.IdleRetry)
 	case c.DomainMinInterval < 0 || c.DomainMinInterval > time.Hour:
 		return invalidf("config.domain_min_interval %s: expected 0 to 1h", c.DomainMinInterval)
+	case c.ChainID == 0:
+		return invalidf("config.chain_id 0: expected the id of the chain requests are signed for")
 	}
 	return nil
 }

@@ -52,6 +52,8 @@ type Coordinator struct {
 	workCh chan *workCall
 	seenMu sync.Mutex
 	seen   map[string]int64
+	// workNonces are the replay windows of work requests (seenMu).
+	workNonces map[string]api.NonceWindow
 
 	closeOnce sync.Once
 }
@@ -104,14 +106,15 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		o.client = &fasthttp.Client{Name: "meadow-coord", MaxIdleConnDuration: time.Minute}
 	}
 	c := &Coordinator{
-		cfg:    cfg,
-		log:    o.log.With("component", "coord", "id", cfg.ID),
-		clock:  o.clock,
-		rand:   o.rand,
-		client: o.client,
-		checks: o.checks,
-		workCh: make(chan *workCall, maxRound),
-		seen:   map[string]int64{},
+		cfg:        cfg,
+		log:        o.log.With("component", "coord", "id", cfg.ID),
+		clock:      o.clock,
+		rand:       o.rand,
+		client:     o.client,
+		checks:     o.checks,
+		workCh:     make(chan *workCall, maxRound),
+		seen:       map[string]int64{},
+		workNonces: map[string]api.NonceWindow{},
 	}
 	c.fsm = newFSM(c.log.With("sub", "fsm"))
 	if err := c.open(); err != nil {

@@ -141,7 +141,11 @@ func (f *fsm) applyMemberRemove(body []byte, index uint64) any {
 func (f *fsm) applyNodeRegister(body []byte, index uint64) any {
 	var c nodeRegisterCmd
 	decode(MsgNodeRegister, body, index, &c)
-	n, err := f.st.RegisterNode(c.Registration, c.Now)
+	var n *state.Node
+	err := f.st.UseNonce(c.Signer, c.Nonce, func() (err error) {
+		n, err = f.st.RegisterNode(c.Registration, c.Now)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -151,7 +155,11 @@ func (f *fsm) applyNodeRegister(body []byte, index uint64) any {
 func (f *fsm) applyJobSubmit(body []byte, index uint64) any {
 	var c jobSubmitCmd
 	decode(MsgJobSubmit, body, index, &c)
-	j, err := f.st.SubmitJob(c.Job, c.Now)
+	var j *state.Job
+	err := f.st.UseNonce(c.Signer, c.Nonce, func() (err error) {
+		j, err = f.st.SubmitJob(c.Job, c.Now)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -176,7 +184,11 @@ func (f *fsm) applyLeaseExpire(body []byte, index uint64) any {
 func (f *fsm) applyCommit(body []byte, index uint64) any {
 	var c commitCmd
 	decode(MsgCommit, body, index, &c)
-	l, err := f.st.Commit(c.Node, c.Commitment, c.Now, c.RevealBy)
+	var l *state.Lease
+	err := f.st.UseNonce(c.Signer, c.Nonce, func() (err error) {
+		l, err = f.st.Commit(c.Node, c.Commitment, c.Now, c.RevealBy)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -186,7 +198,11 @@ func (f *fsm) applyCommit(body []byte, index uint64) any {
 func (f *fsm) applyReveal(body []byte, index uint64) any {
 	var c revealCmd
 	decode(MsgReveal, body, index, &c)
-	r, err := f.st.Reveal(c.Node, c.Reveal, c.Now)
+	var r state.RevealResult
+	err := f.st.UseNonce(c.Signer, c.Nonce, func() (err error) {
+		r, err = f.st.Reveal(c.Node, c.Reveal, c.Now)
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord/forward"
 	"github.com/meadow-net/meadow/coord/state"
 )
@@ -57,7 +58,9 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 			return nil, c.Remove(rctx, r.ID)
 		})
 	default:
-		c.reply(ctx, nil, errNoRoute)
+		if !c.handleAPI(ctx) {
+			c.reply(ctx, nil, errNoRoute)
+		}
 	}
 }
 
@@ -203,7 +206,7 @@ func (c *Coordinator) reply(ctx *fasthttp.RequestCtx, v any, err error) {
 	c.setFreshness(ctx)
 	ctx.SetContentType("application/json")
 	if err != nil {
-		code := statusOf(err)
+		code, body := errorBody(err)
 		if code == fasthttp.StatusServiceUnavailable {
 			ctx.Response.Header.Set("Retry-After", "1")
 		}
@@ -211,7 +214,7 @@ func (c *Coordinator) reply(ctx *fasthttp.RequestCtx, v any, err error) {
 			c.log.Error("request failed", "path", string(ctx.Path()), "err", err)
 		}
 		ctx.SetStatusCode(code)
-		b, _ := json.Marshal(map[string]string{"error": err.Error()})
+		b, _ := json.Marshal(body)
 		ctx.SetBody(append(b, '\n'))
 		return
 	}
@@ -224,6 +227,35 @@ func (c *Coordinator) reply(ctx *fasthttp.RequestCtx, v any, err error) {
 		return
 	}
 	ctx.SetBody(append(b, '\n'))
+}
+
+// errorBody maps an error to its HTTP status and api.ErrorBody: api's own
+// errors (bad signature, a field that breaks a rule) as api says, the
+// coordinator's and the state's by kind.
+func errorBody(err error) (int, api.ErrorBody) {
+	if code, body, ok := api.ErrorFor(err); ok {
+		return code, body
+	}
+	code := statusOf(err)
+	var ec api.ErrorCode
+	switch code {
+	case fasthttp.StatusBadRequest:
+		ec = api.CodeInvalid
+	case fasthttp.StatusNotFound:
+		ec = api.CodeNotFound
+	case fasthttp.StatusConflict:
+		ec = api.CodeConflict
+	case fasthttp.StatusMethodNotAllowed:
+		ec = api.CodeMalformed
+	case fasthttp.StatusServiceUnavailable:
+		ec = api.CodeUnavailable
+		if errors.Is(err, ErrNotLeader) || errors.Is(err, errNoLeader) || errors.Is(err, errForwarded) {
+			ec = api.CodeNotLeader
+		}
+	default:
+		return code, api.ErrorBody{Error: api.ErrorDetail{Code: api.CodeInternal, Message: "coord: internal error"}}
+	}
+	return code, api.ErrorBody{Error: api.ErrorDetail{Code: ec, Message: err.Error()}}
 }
 
 // statusOf maps an error to an HTTP status.

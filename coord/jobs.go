@@ -14,6 +14,10 @@ import (
 // tasks and commits job and tasks through Raft. Only the leader can: the
 // split happens once, there, and the log carries the tasks.
 func (c *Coordinator) SubmitJob(ctx context.Context, buyer common.Address, spec api.JobSpec) (api.Job, error) {
+	return c.submitJob(ctx, buyer, spec, Signed{})
+}
+
+func (c *Coordinator) submitJob(ctx context.Context, buyer common.Address, spec api.JobSpec, sg Signed) (api.Job, error) {
 	spec = spec.WithDefaults()
 	if err := spec.ValidateWith(c.checks); err != nil {
 		return api.Job{}, fmt.Errorf("%w: %w", ErrInvalid, err)
@@ -31,8 +35,9 @@ func (c *Coordinator) SubmitJob(ctx context.Context, buyer common.Address, spec 
 		return api.Job{}, err
 	}
 	v, err := c.propose(ctx, MsgJobSubmit, jobSubmitCmd{
-		Job: state.NewJob{ID: id, Buyer: buyer, Spec: spec, Tasks: tasks},
-		Now: c.now(),
+		Signed: sg,
+		Job:    state.NewJob{ID: id, Buyer: buyer, Spec: spec, Tasks: tasks},
+		Now:    c.now(),
 	})
 	if err != nil {
 		return api.Job{}, err
@@ -49,12 +54,16 @@ func (c *Coordinator) newJobID() string {
 
 // Commit records a node's commitment to its answer for a lease.
 func (c *Coordinator) Commit(ctx context.Context, node string, cm api.Commitment) (api.CommitResponse, error) {
+	return c.commit(ctx, node, cm, Signed{})
+}
+
+func (c *Coordinator) commit(ctx context.Context, node string, cm api.Commitment, sg Signed) (api.CommitResponse, error) {
 	if err := cm.Validate(); err != nil {
 		return api.CommitResponse{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	now := c.now()
 	revealBy := now + c.cfg.RevealTTL.Milliseconds()
-	if _, err := c.propose(ctx, MsgCommit, commitCmd{Node: node, Commitment: cm, Now: now, RevealBy: revealBy}); err != nil {
+	if _, err := c.propose(ctx, MsgCommit, commitCmd{Signed: sg, Node: node, Commitment: cm, Now: now, RevealBy: revealBy}); err != nil {
 		return api.CommitResponse{}, err
 	}
 	return api.CommitResponse{RevealDeadline: revealBy}, nil
@@ -63,10 +72,14 @@ func (c *Coordinator) Commit(ctx context.Context, node string, cm api.Commitment
 // Reveal records a node's row hashes for a committed lease; the answer says
 // whether the node is to upload its blob.
 func (c *Coordinator) Reveal(ctx context.Context, node string, r api.Reveal) (api.RevealResponse, error) {
+	return c.reveal(ctx, node, r, Signed{})
+}
+
+func (c *Coordinator) reveal(ctx context.Context, node string, r api.Reveal, sg Signed) (api.RevealResponse, error) {
 	if err := r.Validate(); err != nil {
 		return api.RevealResponse{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	v, err := c.propose(ctx, MsgReveal, revealCmd{Node: node, Reveal: r, Now: c.now()})
+	v, err := c.propose(ctx, MsgReveal, revealCmd{Signed: sg, Node: node, Reveal: r, Now: c.now()})
 	if err != nil {
 		return api.RevealResponse{}, err
 	}

@@ -11,10 +11,14 @@ import (
 // capabilities. r.IP must be the address the request came from, as this
 // member saw it. Only the leader can.
 func (c *Coordinator) RegisterNode(ctx context.Context, r state.Registration) (state.Node, error) {
+	return c.registerNode(ctx, r, Signed{})
+}
+
+func (c *Coordinator) registerNode(ctx context.Context, r state.Registration, sg Signed) (state.Node, error) {
 	if err := r.Validate(); err != nil {
 		return state.Node{}, err
 	}
-	v, err := c.propose(ctx, MsgNodeRegister, nodeRegisterCmd{Registration: r, Now: c.now()})
+	v, err := c.propose(ctx, MsgNodeRegister, nodeRegisterCmd{Registration: r, Signed: sg, Now: c.now()})
 	if err != nil {
 		return state.Node{}, err
 	}

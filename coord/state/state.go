@@ -2,6 +2,8 @@ package state
 
 import (
 	"encoding/json"
+
+	"github.com/meadow-net/meadow/api"
 	"io"
 	"maps"
 	"slices"
@@ -21,6 +23,9 @@ type State struct {
 	Datasets map[string]*Dataset `json:"datasets"`
 	// Domains are the crawl rates of hosts, by host name.
 	Domains map[string]Domain `json:"domains"`
+	// Nonces are the replay windows of the signers of requests, by
+	// lowercase address.
+	Nonces map[string]api.NonceWindow `json:"nonces"`
 	// Seq is the last task sequence number given out.
 	Seq uint64 `json:"seq"`
 
@@ -71,6 +76,9 @@ func (s *State) fill() {
 	}
 	if s.Datasets == nil {
 		s.Datasets = map[string]*Dataset{}
+	}
+	if s.Nonces == nil {
+		s.Nonces = map[string]api.NonceWindow{}
 	}
 	if s.Domains == nil {
 		s.Domains = map[string]Domain{}

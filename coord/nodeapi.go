@@ -1,0 +1,210 @@
+package coord
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/valyala/fasthttp"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/state"
+)
+
+// The node and buyer APIs (docs/ARCHITECTURE.md has the routes). Every write
+// is an api.Envelope; a follower forwards it unopened, and the leader opens
+// it (signature, expiry, method, strict body) and puts the signer and nonce
+// into the command, so that the FSM refuses a replay on every member.
+
+// opened is a verified envelope: who signed it, with which nonce.
+type opened struct {
+	signer common.Address
+	addr   string // lowercase 0x-hex, as the state keys nodes
+	sg     Signed
+}
+
+// openBody reads and verifies the envelope in the request body for method,
+// decoding its body strictly into body.
+func (c *Coordinator) openBody(ctx *fasthttp.RequestCtx, method string, body api.Validator) (opened, error) {
+	var env api.Envelope
+	if err := api.DecodeJSON(bytes.NewReader(ctx.PostBody()), api.MaxRequestSize, &env); err != nil {
+		return opened{}, err
+	}
+	return c.openEnvelope(env, method, body)
+}
+
+func (c *Coordinator) openEnvelope(env api.Envelope, method string, body api.Validator) (opened, error) {
+	signer, err := env.Open(c.clock(), api.DomainFor(c.cfg.ChainID), method, body)
+	if err != nil {
+		return opened{}, err
+	}
+	addr := strings.ToLower(signer.Hex())
+	return opened{signer: signer, addr: addr, sg: Signed{Signer: addr, Nonce: env.Nonce}}, nil
+}
+
+// handleAPI routes the node and buyer APIs; it reports false for a path
+// that is not theirs.
+func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
+	path := string(ctx.Path())
+	switch path {
+	case "/v1/node/register":
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpRegister(rctx, ctx) })
+	case "/v1/node/work":
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpWork(rctx, ctx) })
+	case "/v1/node/commit":
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
+			var cm api.Commitment
+			o, err := c.openBody(ctx, api.MethodCommit, &cm)
+			if err != nil {
+				return nil, err
+			}
+			c.Seen(o.addr)
+			return c.commit(rctx, o.addr, cm, o.sg)
+		})
+	case "/v1/node/reveal":
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
+			var r api.Reveal
+			o, err := c.openBody(ctx, api.MethodReveal, &r)
+			if err != nil {
+				return nil, err
+			}
+			c.Seen(o.addr)
+			return c.reveal(rctx, o.addr, r, o.sg)
+		})
+	case "/v1/node/refuse":
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
+			var r api.Refusal
+			o, err := c.openBody(ctx, api.MethodRefuse, &r)
+			if err != nil {
+				return nil, err
+			}
+			c.Seen(o.addr)
+			c.log.Info("url refused", "node", o.addr, "task", r.TaskID, "url", r.URL, "reason", r.Reason, "detail", r.Detail)
+			return struct{}{}, nil
+		})
+	case "/v1/jobs":
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
+			var spec api.JobSpec
+			o, err := c.openBody(ctx, api.MethodJobSubmit, &spec)
+			if err != nil {
+				return nil, err
+			}
+			return c.submitJob(rctx, o.signer, spec, o.sg)
+		})
+	case "/v1/datasets":
+		c.serveRead(ctx, func(context.Context) (any, error) { return c.Datasets(), nil })
+	default:
+		switch {
+		case strings.HasPrefix(path, "/v1/node/"):
+			addr := strings.ToLower(strings.TrimPrefix(path, "/v1/node/"))
+			c.serveRead(ctx, func(context.Context) (any, error) { return c.Node(addr) })
+		case strings.HasPrefix(path, "/v1/jobs/"):
+			id := strings.TrimPrefix(path, "/v1/jobs/")
+			c.serveRead(ctx, func(context.Context) (any, error) { return c.JobStatus(id) })
+		case strings.HasPrefix(path, "/v1/datasets/"):
+			id := strings.TrimPrefix(path, "/v1/datasets/")
+			c.serveRead(ctx, func(context.Context) (any, error) { return c.DatasetInfo(id) })
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Coordinator) httpRegister(rctx context.Context, ctx *fasthttp.RequestCtx) (any, error) {
+	var req api.RegisterRequest
+	o, err := c.openBody(ctx, api.MethodRegister, &req)
+	if err != nil {
+		return nil, err
+	}
+	if req.Address != o.signer {
+		return nil, invalidf("address %s: expected the envelope's signer %s", req.Address.Hex(), o.signer.Hex())
+	}
+	reg := state.Registration{Address: o.addr, IP: c.clientIP(ctx), Caps: req.Capabilities}
+	if req.Operator != (common.Address{}) {
+		reg.Operator = strings.ToLower(req.Operator.Hex())
+	}
+	if _, err := c.registerNode(rctx, reg, o.sg); err != nil {
+		return nil, err
+	}
+	if len(req.CrawlDelays) > 0 {
+		if _, err := c.propose(rctx, MsgDomainDelays, domainDelaysCmd{Delays: req.CrawlDelays}); err != nil {
+			c.log.Warn("record crawl delays", "node", o.addr, "err", err)
+		}
+	}
+	c.Seen(o.addr)
+	return api.RegisterResponse{Address: o.signer, PollInterval: c.cfg.IdleRetry.Milliseconds(), ServerTime: c.now()}, nil
+}
+
+func (c *Coordinator) httpWork(rctx context.Context, ctx *fasthttp.RequestCtx) (any, error) {
+	var req api.WorkRequest
+	var env api.Envelope
+	if err := api.DecodeJSON(bytes.NewReader(ctx.PostBody()), api.MaxRequestSize, &env); err != nil {
+		return nil, err
+	}
+	o, err := c.openEnvelope(env, api.MethodWork, &req)
+	if err != nil {
+		return nil, err
+	}
+	// A work request changes nothing but through the grants it leads to,
+	// so its nonce is checked in the leader's memory, not in the log.
+	if err := c.useWorkNonce(o.addr, env.Nonce); err != nil {
+		return nil, err
+	}
+	return c.Work(rctx, o.addr, req)
+}
+
+// useWorkNonce applies the replay rule to work requests, in memory.
+func (c *Coordinator) useWorkNonce(signer string, nonce uint64) error {
+	c.seenMu.Lock()
+	defer c.seenMu.Unlock()
+	w, err := api.CheckNonce(c.workNonces[signer], nonce)
+	if err != nil {
+		return err
+	}
+	c.workNonces[signer] = w
+	return nil
+}
+
+// Datasets lists the datasets from this member's state.
+func (c *Coordinator) Datasets() []api.DatasetInfo {
+	var out []api.DatasetInfo
+	c.fsm.read(func(st *state.State) {
+		for _, id := range sortedIDs(st.Datasets) {
+			out = append(out, datasetInfo(st.Datasets[id]))
+		}
+	})
+	if out == nil {
+		out = []api.DatasetInfo{}
+	}
+	return out
+}
+
+// DatasetInfo describes a dataset for the buyer API.
+func (c *Coordinator) DatasetInfo(id string) (api.DatasetInfo, error) {
+	d, err := c.Dataset(id)
+	if err != nil {
+		return api.DatasetInfo{}, err
+	}
+	return datasetInfo(&d), nil
+}
+
+func datasetInfo(d *state.Dataset) api.DatasetInfo {
+	return api.DatasetInfo{
+		ID: d.ID, JobID: d.JobID, Kind: d.Kind, Rows: d.Rows, Tasks: int64(len(d.Tasks)), Root: d.Root,
+		ManifestURL: fmt.Sprintf("/v1/datasets/%s/manifest", d.ID),
+		Formats:     []string{api.FormatArrow, api.FormatParquet},
+	}
+}
+
+func sortedIDs[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,139 @@
+package coord_test
+
+import (
+	"crypto/ecdsa"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/valyala/fasthttp"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/coordtest"
+)
+
+// signer signs requests for one key, with nonces from the clock.
+type signer struct {
+	key    *ecdsa.PrivateKey
+	nonces api.NonceSource
+}
+
+func newSigner(t *testing.T) *signer {
+	t.Helper()
+	k, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &signer{key: k}
+}
+
+func (s *signer) addr() string { return strings.ToLower(crypto.PubkeyToAddress(s.key.PublicKey).Hex()) }
+
+func (s *signer) envelope(t *testing.T, method string, body any) []byte {
+	t.Helper()
+	env, err := api.Sign(s.key, method, body, s.nonces.Next(time.Now()), time.Now().Add(time.Minute), api.DevDomain())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// call posts raw to a member and decodes a 200 answer into out, or returns
+// the status and error body.
+func call(t *testing.T, addr, path string, raw []byte, out any) (int, api.ErrorBody) {
+	t.Helper()
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI("http://" + addr + path)
+	req.Header.SetMethod("POST")
+	req.SetBody(raw)
+	if err := fasthttp.DoTimeout(req, resp, 10*time.Second); err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	var eb api.ErrorBody
+	if resp.StatusCode() != 200 {
+		if err := json.Unmarshal(resp.Body(), &eb); err != nil {
+			t.Fatalf("POST %s: %d %s", path, resp.StatusCode(), resp.Body())
+		}
+		return resp.StatusCode(), eb
+	}
+	if err := json.Unmarshal(resp.Body(), out); err != nil {
+		t.Fatalf("POST %s: %v: %s", path, err, resp.Body())
+	}
+	return 200, eb
+}
+
+func TestNodeAPIThroughFollower(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 3)
+	c.WaitLeader()
+	f := c.Followers()[0].Config.HTTPAddr
+	caps := api.Capabilities{CPUCores: 2, MaxConcurrent: 2}
+
+	nodes := []*signer{newSigner(t), newSigner(t)}
+	for _, n := range nodes {
+		var rr api.RegisterResponse
+		body := n.envelope(t, api.MethodRegister, api.RegisterRequest{Address: crypto.PubkeyToAddress(n.key.PublicKey), Capabilities: caps, Version: "dev"})
+		if code, eb := call(t, f, "/v1/node/register", body, &rr); code != 200 {
+			t.Fatalf("register: %d %+v", code, eb)
+		}
+		// The same envelope again is a replay.
+		if code, eb := call(t, f, "/v1/node/register", body, &rr); code != 409 || eb.Error.Code != api.CodeReplayed {
+			t.Fatalf("replayed register: %d %+v", code, eb)
+		}
+	}
+	// Both nodes come from 127.0.0.1: one /24, so only one may hold a
+	// replica of the task (the test config does not share networks).
+	buyer := newSigner(t)
+	var job api.Job
+	spec := api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: []string{"https://a.example/1"}}}
+	if code, eb := call(t, f, "/v1/jobs", buyer.envelope(t, api.MethodJobSubmit, spec), &job); code != 200 {
+		t.Fatalf("submit: %d %+v", code, eb)
+	}
+	if code, eb := call(t, f, "/v1/jobs", buyer.envelope(t, api.MethodJobSubmit, api.JobSpec{Kind: api.JobCrawl}), &job); code != 400 || eb.Error.Code != api.CodeInvalid {
+		t.Fatalf("bad spec: %d %+v", code, eb)
+	}
+	var w0, w1 api.WorkResponse
+	if code, eb := call(t, f, "/v1/node/work", nodes[0].envelope(t, api.MethodWork, api.WorkRequest{MaxTasks: 4}), &w0); code != 200 || len(w0.Leases) != 1 {
+		t.Fatalf("work 0: %d %+v %+v", code, eb, w0)
+	}
+	if code, eb := call(t, f, "/v1/node/work", nodes[1].envelope(t, api.MethodWork, api.WorkRequest{MaxTasks: 4}), &w1); code != 200 || len(w1.Leases) != 0 || w1.RetryAfter <= 0 {
+		t.Fatalf("work 1 (same /24): %d %+v %+v", code, eb, w1)
+	}
+	l := w0.Leases[0]
+	hs := rowHashes(0, 3)
+	var cr api.CommitResponse
+	commit := api.Commitment{TaskID: l.Task.ID, LeaseID: l.ID, Root: root(hs), Rows: 3}
+	if code, eb := call(t, f, "/v1/node/commit", nodes[0].envelope(t, api.MethodCommit, commit), &cr); code != 200 || cr.RevealDeadline == 0 {
+		t.Fatalf("commit: %d %+v", code, eb)
+	}
+	// Someone else's lease.
+	if code, eb := call(t, f, "/v1/node/commit", nodes[1].envelope(t, api.MethodCommit, commit), &cr); code != 409 {
+		t.Fatalf("commit on another's lease: %d %+v", code, eb)
+	}
+	var rv api.RevealResponse
+	bad := api.Reveal{TaskID: l.Task.ID, LeaseID: l.ID, RowHashes: rowHashes(1, 4)}
+	if code, eb := call(t, f, "/v1/node/reveal", nodes[0].envelope(t, api.MethodReveal, bad), &rv); code != 409 {
+		t.Fatalf("mismatched reveal: %d %+v", code, eb)
+	}
+	good := api.Reveal{TaskID: l.Task.ID, LeaseID: l.ID, RowHashes: hs}
+	if code, eb := call(t, f, "/v1/node/reveal", nodes[0].envelope(t, api.MethodReveal, good), &rv); code != 200 {
+		t.Fatalf("reveal: %d %+v", code, eb)
+	}
+	// A signature for another method.
+	if code, eb := call(t, f, "/v1/node/reveal", nodes[0].envelope(t, api.MethodCommit, good), &rv); code/100 != 4 {
+		t.Fatalf("wrong method: %d %+v", code, eb)
+	}
+
+	var st api.JobStatus
+	h := httpGet(t, f, "/v1/jobs/"+job.ID+"?consistent=1", &st)
+	if st.Progress.Tasks.Committed+st.Progress.Tasks.Pending != 1 || len(h.Peek("X-Meadow-Applied-Index")) == 0 {
+		t.Fatalf("status %+v", st)
+	}
+}
