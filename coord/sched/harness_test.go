@@ -1,9 +1,6 @@
 package sched
 
 import (
-	"errors"
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/meadow-net/meadow/api"
@@ -149,14 +146,3 @@ func ids(p Plan) []string {
 	}
 	return out
 }
-
-func leaseString(p Plan) string {
-	var b strings.Builder
-	for _, a := range p.Leases {
-		fmt.Fprintf(&b, "%s→%s ", a.TaskID, a.Node)
-	}
-	return b.String()
-}
-
-func errorsIs(err, target error) bool { return errors.Is(err, target) }
-func contains(s, sub string) bool     { return strings.Contains(s, sub) }

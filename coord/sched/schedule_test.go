@@ -1,7 +1,9 @@
 package sched
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/meadow-net/meadow/api"
@@ -107,8 +109,6 @@ func TestNeverTwice(t *testing.T) {
 	}
 	// b's lease expires: the state puts the task back with one replica
 	// wanted and both holders kept.
-	task, _ := h.q.Task("t1")
-	_ = task
 	requeued := computeTask("t1", 1)
 	requeued.Want = 1
 	requeued.Holders = []Holder{{Address: "0xa", Network: a.Network}, {Address: "0xb", Network: b.Network}}
@@ -364,7 +364,7 @@ func TestQueuePutErrors(t *testing.T) {
 			task := crawlTask("t1", "a.example", 3, 1)
 			tt.edit(&task)
 			err := q.Put(task)
-			if err == nil || !errorsIs(err, ErrInvalidTask) || !contains(err.Error(), tt.field) {
+			if !errors.Is(err, ErrInvalidTask) || !strings.Contains(err.Error(), tt.field) {
 				t.Fatalf("Put: %v, want ErrInvalidTask naming %s", err, tt.field)
 			}
 			if q.Len() != 0 {
@@ -373,10 +373,10 @@ func TestQueuePutErrors(t *testing.T) {
 		})
 	}
 	q, _ := NewQueue(DefaultConfig())
-	if err := q.SetDomain(DomainRate{Host: "", IntervalMs: 1}); !errorsIs(err, ErrInvalidDomain) {
+	if err := q.SetDomain(DomainRate{Host: "", IntervalMs: 1}); !errors.Is(err, ErrInvalidDomain) {
 		t.Fatalf("SetDomain without host: %v", err)
 	}
-	if _, err := NewQueue(Config{MinIntervalMs: -1}); !errorsIs(err, ErrInvalidConfig) {
+	if _, err := NewQueue(Config{MinIntervalMs: -1}); !errors.Is(err, ErrInvalidConfig) {
 		t.Fatalf("NewQueue with a negative interval: %v", err)
 	}
 }
