@@ -39,7 +39,7 @@ bench: deps
 
 # Long-running load and failure tests, kept out of `make test`.
 soak: deps
-	MEADOW_SOAK=1 $(GO) test -count=1 -run Soak -timeout 60m ./...
+	$(GO) test -tags soak -count=1 -run Soak -timeout 60m ./...
 
 # Run each fuzz target for a while (FUZZTIME each); the seeds run in `make test`.
 FUZZTIME ?= 30s

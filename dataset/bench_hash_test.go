@@ -119,9 +119,6 @@ func BenchmarkSHA256Baseline(b *testing.B) {
 // disturbed), and reports the ratio of their throughputs. The issue's
 // target is ≥ 0.8; with MEADOW_PERF=1 a lower ratio fails the test.
 func TestRowHashRatio(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing test; runs without -short")
-	}
 	s, rows, encs := benchData(t, benchRows, benchRowBytes)
 	h, _ := NewHasher(s)
 	hashes := make([]Hash, len(rows))

@@ -30,6 +30,14 @@ import (
 // envPrefix starts every environment variable meadow reads.
 const envPrefix = "MEADOW_"
 
+// notAFlag lists the MEADOW_* variables that are not settings of a command.
+var notAFlag = map[string]bool{
+	envPrefix + "CONFIG":    true, // the config file itself
+	envPrefix + "CHROMIUM":  true, // crawl: the Chromium binary
+	envPrefix + "PERF":      true, // tests: fail timing tests below their goal
+	envPrefix + "SOAK_ROWS": true, // make soak: size of the dataset soak test
+}
+
 // envName is the environment variable for a flag.
 func envName(flag string) string {
 	return envPrefix + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
@@ -63,8 +71,8 @@ func applyConfig(cmd *cobra.Command, path string, environ []string) (configSourc
 		if !ok || !strings.HasPrefix(name, envPrefix) {
 			continue
 		}
-		if name == envPrefix+"CHROMIUM" || name == envPrefix+"SOAK" {
-			continue // read by packages directly; documented in the README
+		if notAFlag[name] {
+			continue // read by packages or tests directly; documented in the README
 		}
 		flag, isKnown := known[name]
 		if !isKnown {
