@@ -7,6 +7,6 @@ t=${1:-30s}
 for pkg in $(go list ./...); do
 	for f in $(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
 		echo "fuzz: $pkg $f for $t"
-		go test -run '^$' -fuzz "^$f\$" -fuzztime "$t" "$pkg"
+		go test -run "^$" -fuzz "^$f\$" -fuzztime "$t" -fuzzminimizetime=3s "$pkg"
 	done
 done
