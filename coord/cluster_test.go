@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -219,5 +220,34 @@ func TestClusterHTTPForwarding(t *testing.T) {
 	}
 	if code, body := httpPost(t, f.Config.HTTPAddr, "/v1/cluster/join", `{"id":"x","raft_addr":"bad"}`); code != 400 {
 		t.Errorf("bad join: %d %s", code, body)
+	}
+}
+
+func TestMetricsAndHealth(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 3)
+	leader := c.WaitLeader()
+	register(t, c, 0, 2)
+	get := func(addr, path string) (int, string) {
+		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+		req.SetRequestURI("http://" + addr + path)
+		if err := fasthttp.DoTimeout(req, resp, 10*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode(), string(resp.Body())
+	}
+	code, body := get(leader.Config.HTTPAddr, "/metrics")
+	for _, want := range []string{"meadow_raft_is_leader 1", "meadow_nodes_registered 2", `meadow_fsm_commands_applied_total{type="node_register"} 2`, "meadow_raft_voters 3"} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("leader /metrics: %d, no %q in:\n%s", code, want, body)
+		}
+	}
+	f := c.Followers()[0]
+	if _, body := get(f.Config.HTTPAddr, "/metrics"); !strings.Contains(body, "meadow_raft_is_leader 0") {
+		t.Errorf("follower /metrics:\n%s", body)
+	}
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if code, body := get(f.Config.HTTPAddr, p); code != 200 {
+			t.Errorf("%s: %d %s", p, code, body)
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/raft"
+	"github.com/prometheus/client_golang/prometheus"
 	wal "github.com/hashicorp/raft-wal"
 	"github.com/hashicorp/raft-wal/metadb"
 	"github.com/valyala/fasthttp"
@@ -44,6 +45,7 @@ type Coordinator struct {
 	batcher   *batch.Batcher
 	client    *fasthttp.Client
 	forwarder *forward.Forwarder
+	metrics   *metrics
 
 	randMu sync.Mutex
 	rand   *rand.Rand
@@ -65,8 +67,9 @@ type options struct {
 	log    *slog.Logger
 	clock  func() time.Time
 	rand   *rand.Rand
-	client *fasthttp.Client
-	checks api.Checks
+	client   *fasthttp.Client
+	checks   api.Checks
+	registry *prometheus.Registry
 }
 
 // WithLogger sets the logger; records carry component=coord and the member id.
@@ -117,6 +120,8 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		workNonces: map[string]api.NonceWindow{},
 	}
 	c.fsm = newFSM(c.log.With("sub", "fsm"))
+	c.metrics = newMetrics(c, o.registry)
+	c.fsm.applied = c.metrics.applied
 	if err := c.open(); err != nil {
 		c.closeStores()
 		return nil, err
@@ -363,6 +368,8 @@ func (c *Coordinator) proposeEntry(ctx context.Context, entry []byte) (any, erro
 	if c.raft.State() != raft.Leader {
 		return nil, ErrNotLeader
 	}
+	start := time.Now()
+	defer func() { c.metrics.proposeMs.Observe(time.Since(start).Seconds()) }()
 	if c.cfg.BatchWindow > 0 {
 		v, err := c.batcher.Submit(ctx, entry)
 		if errors.Is(err, batch.ErrClosed) {
@@ -388,6 +395,7 @@ func (c *Coordinator) applyEntry(ctx context.Context, entry []byte) (any, error)
 
 // flushBatch writes one batch of entries as one MsgBatch log entry.
 func (c *Coordinator) flushBatch(entries [][]byte) ([]any, error) {
+	c.metrics.batchOps.Observe(float64(len(entries)))
 	var data []byte
 	if len(entries) == 1 {
 		data = entries[0]

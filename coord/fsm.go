@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/raft"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/meadow-net/meadow/coord/state"
 )
@@ -20,6 +21,8 @@ import (
 // calls a transition of state.State. It holds no logic of its own.
 type fsm struct {
 	log *slog.Logger
+	// applied counts commands by type; nil in unit tests.
+	applied *prometheus.CounterVec
 
 	mu sync.RWMutex
 	st *state.State
@@ -64,6 +67,9 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 	}
 	t := MsgType(data[0])
 	body := data[1:]
+	if f.applied != nil && t != MsgBatch {
+		f.applied.WithLabelValues(t.String()).Inc()
+	}
 	switch t &^ IgnoreUnknown {
 	case MsgBatch:
 		if inBatch {

@@ -35,6 +35,8 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 		ctx.SetBodyString("ok\n")
 	case "/readyz":
 		c.handleReady(ctx)
+	case "/metrics":
+		c.metrics.handler(ctx)
 	case "/v1/cluster/members":
 		c.serveRead(ctx, func(context.Context) (any, error) { return c.Members() })
 	case "/v1/cluster/status":

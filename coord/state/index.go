@@ -109,3 +109,9 @@ func (s *State) rebuild() {
 		}
 	}
 }
+
+// PendingCount returns how many tasks wait for a lease.
+func (s *State) PendingCount() int { return s.idx.pending.Len() }
+
+// OpenCount returns how many leases are open.
+func (s *State) OpenCount() int { return len(s.idx.open) }
