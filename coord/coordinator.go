@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/raft"
-	"github.com/prometheus/client_golang/prometheus"
 	wal "github.com/hashicorp/raft-wal"
 	"github.com/hashicorp/raft-wal/metadb"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/api"
@@ -64,9 +64,9 @@ type Coordinator struct {
 type Option func(*options)
 
 type options struct {
-	log    *slog.Logger
-	clock  func() time.Time
-	rand   *rand.Rand
+	log      *slog.Logger
+	clock    func() time.Time
+	rand     *rand.Rand
 	client   *fasthttp.Client
 	checks   api.Checks
 	registry *prometheus.Registry
