@@ -60,10 +60,8 @@ type HandlerConfig struct {
 	// dataset manifests, which are public, list blob hashes, and the data
 	// itself is sold through GET /v1/datasets/{id}/data.
 	AuthorizeRead func(ctx *fasthttp.RequestCtx, h dataset.Hash) error
-	// Logger receives warnings (default: discard).
+	// Logger receives errors (default: discard).
 	Logger *slog.Logger
-	// Metrics are updated by PUTs through the store (default: none).
-	Metrics *Metrics
 }
 
 // Handler serves the blob routes of the peer protocol on a coordinator's

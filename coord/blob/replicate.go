@@ -195,8 +195,9 @@ func DefaultClient() *http.Client {
 }
 
 // Close stops the pushes Replicate left running and waits for them; queued
-// background pushes are abandoned (peers repair themselves). Replicate,
-// Fetch and Repair fail with ErrClosed afterwards.
+// background pushes are abandoned (peers repair themselves). Afterwards
+// Replicate fails with ErrClosed, and so do Fetch and Repair of a blob that
+// is not held locally.
 func (r *Replicator) Close() error {
 	r.closeOnce.Do(func() { close(r.closed) })
 	r.inflight.Wait()
@@ -293,6 +294,8 @@ func (r *Replicator) Replicate(ctx context.Context, h dataset.Hash) error {
 		select {
 		case <-done:
 			acks++
+		case <-r.closed:
+			return fmt.Errorf("blob: replicate %s: %w", h, ErrClosed)
 		case <-ctx.Done():
 			mu.Lock()
 			var b strings.Builder

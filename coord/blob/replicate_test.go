@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -374,5 +375,54 @@ func TestFetchConcurrentSharesOneDownload(t *testing.T) {
 	}
 	if v := metricValue(t, nodes[0].reg, "meadow_blob_stored_total"); v != 1 {
 		t.Fatalf("stored_total = %v, want 1", v)
+	}
+}
+
+func TestBackgroundQueueBounds(t *testing.T) {
+	var mu sync.Mutex
+	var members []string // ids in the cluster; c leaves during the test
+	setMembers := func(ids ...string) {
+		mu.Lock()
+		members = ids
+		mu.Unlock()
+	}
+	nodes := newCluster(t, 3, func(c *Config) {
+		c.MaxPending = 1
+		inner := c.Peers
+		c.Peers = func() []Peer {
+			mu.Lock()
+			defer mu.Unlock()
+			var out []Peer
+			for _, p := range inner() {
+				for _, id := range members {
+					if p.ID == id {
+						out = append(out, p)
+					}
+				}
+			}
+			return out
+		}
+	})
+	setMembers("a", "b", "c")
+	a, c := nodes[0], nodes[2]
+	c.srv.stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for range 2 {
+		body, h := randomBlob(t, 1000)
+		a.put(t, body, h)
+		if err := a.rep.Replicate(ctx, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, 5*time.Second, "one push queued and one dropped", func() bool {
+		return a.rep.Pending() == 1 && metricValue(t, a.reg, "meadow_blob_pending_dropped_total") == 1
+	})
+	// c leaves the cluster: what was owed to it is dropped.
+	setMembers("a", "b")
+	runBackground(t, a)
+	waitFor(t, 5*time.Second, "the departed member's queue to be dropped", func() bool { return a.rep.Pending() == 0 })
+	if v := metricValue(t, a.reg, "meadow_blob_pending_pushes"); v != 0 {
+		t.Fatalf("pending_pushes = %v, want 0", v)
 	}
 }
