@@ -2,6 +2,7 @@ package blob
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -203,6 +204,13 @@ func (h *Handler) servePut(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 		return
 	case errors.Is(err, ErrTooLarge):
 		writeError(ctx, http.StatusRequestEntityTooLarge, api.CodeTooLarge, "body", err.Error())
+		return
+	case errors.Is(err, errRead):
+		h.log.Warn("store blob: reading the request body failed", "hash", hash, "err", err)
+		writeError(ctx, http.StatusBadRequest, api.CodeMalformed, "body", err.Error())
+		return
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		writeError(ctx, http.StatusServiceUnavailable, api.CodeUnavailable, "", "blob: this coordinator is shutting down; retry")
 		return
 	case errors.Is(err, syscall.ENOSPC):
 		h.log.Error("store blob: disk full", "hash", hash, "err", err)

@@ -123,9 +123,10 @@ type Replicator struct {
 
 	ownClient bool // the client is ours to close
 
-	closed    chan struct{}
-	closeOnce sync.Once
-	inflight  sync.WaitGroup // pushes started by Replicate
+	// life orders Close after every inflight.Add, as WaitGroup requires.
+	life     sync.Mutex
+	closed   chan struct{}
+	inflight sync.WaitGroup // pushes started by Replicate
 
 	mu       sync.Mutex
 	queues   map[string]*peerQueue // background pushes, by peer id
@@ -199,7 +200,11 @@ func DefaultClient() *http.Client {
 // Replicate fails with ErrClosed, and so do Fetch and Repair of a blob that
 // is not held locally.
 func (r *Replicator) Close() error {
-	r.closeOnce.Do(func() { close(r.closed) })
+	r.life.Lock()
+	if !r.isClosed() {
+		close(r.closed)
+	}
+	r.life.Unlock()
 	r.inflight.Wait()
 	if r.ownClient {
 		r.cfg.Client.CloseIdleConnections()
@@ -273,11 +278,17 @@ func (r *Replicator) Replicate(ctx context.Context, h dataset.Hash) error {
 	// retrying and leaves the rest to the background queue.
 	waiting, stopWaiting := context.WithCancel(ctx)
 	defer stopWaiting()
+	r.life.Lock()
+	if r.isClosed() {
+		r.life.Unlock()
+		return ErrClosed
+	}
+	r.inflight.Add(len(peers))
+	r.life.Unlock()
 	var mu sync.Mutex
 	last := make(map[string]error, len(peers))
 	done := make(chan struct{}, len(peers))
 	for _, p := range peers {
-		r.inflight.Add(1)
 		go func() {
 			defer r.inflight.Done()
 			err := r.pushUntil(waiting, p, h, func(err error) {

@@ -29,6 +29,10 @@ const tempPrefix = ".tmp-"
 // noise.
 const copyBufSize = 256 << 10
 
+// errRead marks a Put that failed because its reader did (a client that
+// went away, a peer that cut the connection), not because of the store.
+var errRead = errors.New("blob: reading the bytes failed")
+
 // Info describes a stored blob.
 type Info struct {
 	Hash    dataset.Hash
@@ -215,7 +219,7 @@ func (s *Store) put(ctx context.Context, r io.Reader, want dataset.Hash, maxSize
 			break
 		}
 		if rerr != nil {
-			return 0, false, fmt.Errorf("blob %s: read: %w", want, rerr)
+			return 0, false, fmt.Errorf("%w: blob %s: %w", errRead, want, rerr)
 		}
 	}
 	var got dataset.Hash
