@@ -111,13 +111,14 @@ type Node struct {
 	devices compute.Devices
 	started time.Time
 
-	mu       sync.Mutex
-	paused   bool
-	state    string
-	reason   string
-	refusals []Refuse
-	record   map[string]any
-	resume   chan struct{}
+	mu           sync.Mutex
+	paused       bool
+	state        string
+	reason       string
+	refusals     []Refuse
+	record       map[string]any
+	resume       chan struct{}
+	dashboardURL string
 
 	tasksDone   atomic.Int64
 	inflight    atomic.Int64
@@ -188,6 +189,14 @@ func New(cfg Config) (*Node, error) {
 	return n, nil
 }
 
+// DashboardURL is where the running node's dashboard answers ("" before
+// Run has opened it, or when it is off).
+func (n *Node) DashboardURL() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.dashboardURL
+}
+
 // Address is the node's identity.
 func (n *Node) Address() common.Address { return n.id.Address }
 
@@ -213,7 +222,10 @@ func (n *Node) Run(ctx context.Context) error {
 		srv := &http.Server{Handler: NewDashboard(n), ReadHeaderTimeout: 5 * time.Second}
 		go srv.Serve(ln)
 		defer srv.Close()
-		n.log.Info("dashboard", "url", "http://"+ln.Addr().String()+"/")
+		n.mu.Lock()
+		n.dashboardURL = "http://" + ln.Addr().String() + "/"
+		n.mu.Unlock()
+		n.log.Info("dashboard", "url", n.DashboardURL())
 	}
 	n.log.Info("starting", "address", n.id.Address, "coordinators", n.cfg.Coordinators, "devices", n.devices.String())
 
