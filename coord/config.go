@@ -93,6 +93,11 @@ type Config struct {
 	// from one host; robots.txt Crawl-delays only lengthen it.
 	DomainMinInterval time.Duration `json:"domain_min_interval"`
 
+	// ClusterToken is the secret members send each other to copy blobs
+	// (blob.TokenHeader). Empty: blobs are not copied, which only a
+	// single-member cluster can live with.
+	ClusterToken string `json:"cluster_token,omitempty"`
+
 	// ChainID is the chain whose EIP-712 domain requests are signed in
 	// (api.DomainFor); the development chain's by default.
 	ChainID uint64 `json:"chain_id"`

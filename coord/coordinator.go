@@ -22,6 +22,7 @@ import (
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord/batch"
+	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/forward"
 	"github.com/meadow-net/meadow/coord/state"
 )
@@ -46,6 +47,10 @@ type Coordinator struct {
 	client    *fasthttp.Client
 	forwarder *forward.Forwarder
 	metrics   *metrics
+
+	blobs       *blob.Store
+	repl        *blob.Replicator
+	blobHandler *blob.Handler
 
 	randMu sync.Mutex
 	rand   *rand.Rand
@@ -123,6 +128,10 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 	c.metrics = newMetrics(c, o.registry)
 	c.fsm.applied = c.metrics.applied
 	if err := c.open(); err != nil {
+		c.closeStores()
+		return nil, err
+	}
+	if err := c.openBlobs(); err != nil {
 		c.closeStores()
 		return nil, err
 	}
@@ -241,6 +250,9 @@ func (c *Coordinator) closeStores() {
 	if c.meta != nil {
 		_ = c.meta.Close()
 	}
+	if c.repl != nil {
+		_ = c.repl.Close()
+	}
 }
 
 // Close gives back everything New took, for a coordinator whose Run was never
@@ -274,7 +286,9 @@ func (c *Coordinator) Run(ctx context.Context) error {
 		Name:               "meadow-coord",
 		ReadTimeout:        30 * time.Second,
 		WriteTimeout:       30 * time.Second,
-		MaxRequestBodySize: 64 << 20,
+		// A task's blob comes in one request; fasthttp holds it in
+		// memory, which bounds blobs to this size for now.
+		MaxRequestBodySize: 256 << 20,
 		Logger:             slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
 	}
 	var wg sync.WaitGroup
@@ -288,6 +302,11 @@ func (c *Coordinator) Run(ctx context.Context) error {
 	wg.Go(func() { c.batcher.Run(loopCtx) })
 	wg.Go(func() { c.leaderLoop(loopCtx) })
 	wg.Go(func() { c.registerSelf(loopCtx) })
+	wg.Go(func() {
+		if err := c.repl.Run(loopCtx); err != nil && loopCtx.Err() == nil {
+			c.log.Error("blob replication", "err", err)
+		}
+	})
 	c.log.Info("coordinator running", "raft_addr", c.raftAddr, "http_addr", c.httpAddr)
 
 	<-ctx.Done()

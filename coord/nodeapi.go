@@ -11,6 +11,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/state"
 )
 
@@ -85,6 +86,8 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			c.log.Info("url refused", "node", o.addr, "task", r.TaskID, "url", r.URL, "reason", r.Reason, "detail", r.Detail)
 			return struct{}{}, nil
 		})
+	case "/v1/node/upload":
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpUpload(rctx, ctx) })
 	case "/v1/jobs":
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
 			var spec api.JobSpec
@@ -98,6 +101,8 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 		c.serveRead(ctx, func(context.Context) (any, error) { return c.Datasets(), nil })
 	default:
 		switch {
+		case strings.HasPrefix(path, blob.PathPrefix):
+			c.blobHandler.Serve(ctx)
 		case strings.HasPrefix(path, "/v1/node/"):
 			addr := strings.ToLower(strings.TrimPrefix(path, "/v1/node/"))
 			c.serveRead(ctx, func(context.Context) (any, error) { return c.Node(addr) })

@@ -95,6 +95,7 @@ func TestConfig(id, dir string) coord.Config {
 	c.SnapshotInterval = time.Second
 	c.LeaseSweepInterval = 50 * time.Millisecond
 	c.DomainMinInterval = time.Millisecond
+	c.ClusterToken = "test-cluster-token"
 	return c
 }
 

@@ -1,0 +1,146 @@
+package coord_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/coordtest"
+	"github.com/meadow-net/meadow/coord/state"
+	"github.com/meadow-net/meadow/dataset"
+)
+
+// crawlBlob writes pages i in [from, to) as a crawl task's Arrow IPC stream
+// and returns it with the row hashes, in row order.
+func crawlBlob(t *testing.T, node string, pages []int) ([]byte, []api.Hash) {
+	t.Helper()
+	s, err := dataset.CrawlSchema(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, err := dataset.NewWriter(&buf, dataset.FormatArrowStream, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := dataset.NewHasher(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hs []api.Hash
+	for _, i := range pages {
+		u := fmt.Sprintf("https://a.example/%d", i)
+		row := dataset.CrawlRow(s, dataset.Page{URL: u, FinalURL: u, Status: 200, ContentType: "text/html", Text: fmt.Sprintf("page %d", i)},
+			dataset.Provenance{Node: node, FetchedAt: 1})
+		hh, err := h.Hash(row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs = append(hs, api.Hash(hh))
+		if err := w.Write(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), hs
+}
+
+func TestUploadKeepsAcceptedRows(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	register(t, c, 0, 2)
+	leader := c.WaitLeader().C
+	job, err := leader.SubmitJob(ctx, common.Address{1}, api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: []string{"https://a.example/x"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := job.ID + ".t000000"
+	leases, errs, err := leader.GrantLeases(ctx, []state.Grant{
+		{TaskID: task, Node: addr(0), Deadline: leader.Now() + 60_000},
+		{TaskID: task, Node: addr(1), Deadline: leader.Now() + 60_000},
+	})
+	if err != nil || errs[0] != nil || errs[1] != nil {
+		t.Fatalf("grants: %v %v", err, errs)
+	}
+	// Node 0 has a 21st page that drifted; 20 of 21 agree (0.95 >= 0.9).
+	pages := make([]int, 20)
+	for i := range pages {
+		pages[i] = i
+	}
+	blob0, hs0 := crawlBlob(t, addr(0), append(pages, 99))
+	_, hs1 := crawlBlob(t, addr(1), pages)
+	for i, hs := range [][]api.Hash{hs0, hs1} {
+		l := leases[i]
+		if _, err := leader.Commit(ctx, l.Node, api.Commitment{TaskID: task, LeaseID: l.ID, Root: root(hs), Rows: int64(len(hs))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := leader.Reveal(ctx, l.Node, api.Reveal{TaskID: task, LeaseID: l.ID, RowHashes: hs}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tk, _ := leader.Task(task); tk.State != api.TaskVerified || len(tk.Accepted) != 20 {
+		t.Fatalf("task %s with %d accepted rows", tk.State, len(tk.Accepted))
+	}
+
+	up := api.Upload{TaskID: task, LeaseID: leases[0].ID, SHA256: api.Hash(sha256.Sum256(blob0)), Size: int64(len(blob0))}
+	bad := up
+	bad.Size++
+	if _, err := leader.Upload(ctx, addr(0), bad, blob0); err == nil {
+		t.Fatal("upload with a wrong size accepted")
+	}
+	if _, err := leader.Upload(ctx, addr(1), up, blob0); !errors.Is(err, state.ErrConflict) {
+		t.Fatalf("upload on another node's lease: %v", err)
+	}
+	res, err := leader.Upload(ctx, addr(0), up, blob0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 20 {
+		t.Fatalf("stored %d rows, want the 20 accepted", res.Rows)
+	}
+	c.WaitConverged()
+	tk, _ := leader.Task(task)
+	if tk.Blob == nil || tk.Blob.SHA256 == up.SHA256 {
+		t.Fatalf("blob %+v: want the rewritten stream without the drifted row", tk.Blob)
+	}
+	if st, _ := leader.JobStatus(job.ID); st.State != api.JobDone {
+		t.Fatalf("job %s", st.State)
+	}
+	// The rewritten blob reads back with exactly the accepted rows.
+	held := 0
+	for _, m := range c.Members {
+		got, ok := m.C.BlobBytes(tk.Blob.SHA256)
+		if !ok {
+			continue
+		}
+		held++
+		r, err := dataset.NewStreamReader(bytes.NewReader(got))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hs []dataset.Hash
+		for {
+			b, ok := r.NextHashes()
+			if !ok {
+				break
+			}
+			hs = append(hs, b...)
+		}
+		if len(hs) != 20 || api.Hash(dataset.ContentRoot(hs)) != tk.Root {
+			t.Fatalf("%s: stored blob has %d rows, root mismatch", m.Config.ID, len(hs))
+		}
+	}
+	if held < 2 {
+		t.Fatalf("blob held by %d members, want a majority", held)
+	}
+}
