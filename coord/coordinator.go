@@ -282,10 +282,10 @@ func (c *Coordinator) Run(ctx context.Context) error {
 		}
 	}
 	srv := &fasthttp.Server{
-		Handler:            c.handle,
-		Name:               "meadow-coord",
-		ReadTimeout:        30 * time.Second,
-		WriteTimeout:       30 * time.Second,
+		Handler:      c.handle,
+		Name:         "meadow-coord",
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 30 * time.Second,
 		// A task's blob comes in one request; fasthttp holds it in
 		// memory, which bounds blobs to this size for now.
 		MaxRequestBodySize: 256 << 20,
