@@ -110,8 +110,17 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			id := strings.TrimPrefix(path, "/v1/jobs/")
 			c.serveRead(ctx, func(context.Context) (any, error) { return c.JobStatus(id) })
 		case strings.HasPrefix(path, "/v1/datasets/"):
-			id := strings.TrimPrefix(path, "/v1/datasets/")
-			c.serveRead(ctx, func(context.Context) (any, error) { return c.DatasetInfo(id) })
+			id, sub, _ := strings.Cut(strings.TrimPrefix(path, "/v1/datasets/"), "/")
+			switch sub {
+			case "":
+				c.serveRead(ctx, func(context.Context) (any, error) { return c.DatasetInfo(id) })
+			case "manifest":
+				c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.Manifest(rctx, id) })
+			case "data":
+				c.serveDatasetData(ctx, id)
+			default:
+				return false
+			}
 		default:
 			return false
 		}

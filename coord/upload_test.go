@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord/coordtest"
@@ -142,5 +143,49 @@ func TestUploadKeepsAcceptedRows(t *testing.T) {
 	}
 	if held < 2 {
 		t.Fatalf("blob held by %d members, want a majority", held)
+	}
+
+	// Any member serves the manifest and the data, fetching blobs it lacks.
+	ds := state.DatasetID(job.ID)
+	for _, m := range c.Members {
+		var man struct {
+			Root      string `json:"root"`
+			TotalRows int64  `json:"total_rows"`
+		}
+		httpGet(t, m.Config.HTTPAddr, "/v1/datasets/"+ds+"/manifest", &man)
+		if man.TotalRows != 20 || man.Root != tk.Root.String() {
+			t.Fatalf("%s: manifest %+v, want 20 rows and root %s", m.Config.ID, man, tk.Root)
+		}
+		buyer := newSigner(t)
+		for _, format := range []string{"arrow", "parquet"} {
+			env, err := api.Sign(buyer.key, api.MethodDatasetGet, map[string]string{"dataset_id": ds, "format": format},
+				buyer.nonces.Next(time.Now()), time.Now().Add(time.Minute), api.DevDomain())
+			if err != nil {
+				t.Fatal(err)
+			}
+			hdr, _ := env.Header()
+			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+			req.SetRequestURI("http://" + m.Config.HTTPAddr + "/v1/datasets/" + ds + "/data?format=" + format)
+			req.Header.Set(api.EnvelopeHeader, hdr)
+			if err := fasthttp.DoTimeout(req, resp, 20*time.Second); err != nil || resp.StatusCode() != 200 {
+				t.Fatalf("%s: download %s: %v %d %s", m.Config.ID, format, err, resp.StatusCode(), resp.Body())
+			}
+			body := append([]byte(nil), resp.Body()...)
+			r, err := dataset.NewReader(bytes.NewReader(body), int64(len(body)))
+			if err != nil {
+				t.Fatalf("%s: read %s download: %v", m.Config.ID, format, err)
+			}
+			var hs []dataset.Hash
+			for {
+				b, ok := r.NextHashes()
+				if !ok {
+					break
+				}
+				hs = append(hs, b...)
+			}
+			if r.Err() != nil || len(hs) != 20 || api.Hash(dataset.ContentRoot(hs)) != tk.Root {
+				t.Fatalf("%s: %s download: %d rows, err %v", m.Config.ID, format, len(hs), r.Err())
+			}
+		}
 	}
 }

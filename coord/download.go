@@ -1,0 +1,202 @@
+package coord
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/state"
+	"github.com/meadow-net/meadow/dataset"
+)
+
+// Datasets are read by any member: the state says which blobs make a
+// dataset, and a member that lacks a blob fetches it from a peer.
+
+// openBlob opens a blob from this member's store, or fetches it from a peer.
+func (c *Coordinator) openBlob(ctx context.Context, h api.Hash) (*dataset.Reader, func(), error) {
+	f, _, err := c.blobs.Open(dataset.Hash(h))
+	if err != nil {
+		if f, _, err = c.repl.Fetch(ctx, dataset.Hash(h)); err != nil {
+			return nil, nil, fmt.Errorf("coord: blob %s: %w", h, err)
+		}
+	}
+	r, err := dataset.NewStreamReader(bufio.NewReader(f))
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("coord: blob %s: %w", h, err)
+	}
+	return r, func() { r.Close(); f.Close() }, nil
+}
+
+// completeDataset returns a dataset whose every blob is stored.
+func (c *Coordinator) completeDataset(id string) (state.Dataset, error) {
+	d, err := c.Dataset(id)
+	if err != nil {
+		return d, err
+	}
+	if !d.Complete {
+		return d, fmt.Errorf("%w: dataset %s is not complete yet: its blobs are still being uploaded", state.ErrConflict, id)
+	}
+	return d, nil
+}
+
+// schemaOf reads a dataset's schema from its first blob; a dataset with no
+// rows is a crawl's, with the job's fields.
+func (c *Coordinator) schemaOf(ctx context.Context, d state.Dataset) (dataset.Schema, error) {
+	if len(d.Tasks) == 0 {
+		j, err := c.Job(d.JobID)
+		if err != nil {
+			return dataset.Schema{}, err
+		}
+		var fields []string
+		if j.Spec.Crawl != nil {
+			for _, f := range j.Spec.Crawl.Fields {
+				fields = append(fields, f.Name)
+			}
+		}
+		return dataset.CrawlSchema(fields)
+	}
+	r, done, err := c.openBlob(ctx, *d.Tasks[0].Blob)
+	if err != nil {
+		return dataset.Schema{}, err
+	}
+	defer done()
+	return r.Schema(), nil
+}
+
+// Manifest returns a complete dataset's manifest: its blobs in order with
+// their roots, row counts and digests, its schema and its root. It is not
+// signed yet (see DESIGN.md: coordinator keys are still to come).
+func (c *Coordinator) Manifest(ctx context.Context, id string) (*dataset.Manifest, error) {
+	d, err := c.completeDataset(id)
+	if err != nil {
+		return nil, err
+	}
+	s, err := c.schemaOf(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	m := &dataset.Manifest{
+		Version:   dataset.ManifestVersion,
+		DatasetID: d.ID,
+		JobID:     d.JobID,
+		Kind:      dataset.Kind(d.Kind),
+		Schema:    s,
+		TotalRows: d.Rows,
+		Root:      dataset.Hash(d.Root),
+		CreatedAt: time.UnixMilli(d.CreatedAt).UTC(),
+	}
+	for _, t := range d.Tasks {
+		m.Tasks = append(m.Tasks, dataset.ManifestTask{TaskID: t.TaskID, Root: dataset.Hash(t.Root), Rows: t.Rows, BlobSHA256: dataset.Hash(*t.Blob)})
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("coord: manifest of %s: %w", id, err)
+	}
+	return m, nil
+}
+
+// datasetGet is the body of a signed download (api.MethodDatasetGet).
+type datasetGet struct {
+	DatasetID string `json:"dataset_id"`
+	Format    string `json:"format"`
+}
+
+func (g datasetGet) Validate() error {
+	if g.DatasetID == "" {
+		return invalidf("dataset_id: expected a dataset id")
+	}
+	if _, err := dataset.ParseFormat(g.Format); err != nil {
+		return invalidf("format %q: expected arrow or parquet", g.Format)
+	}
+	return nil
+}
+
+// serveDatasetData streams a complete dataset in the asked format: every
+// blob's rows, in the dataset's order, through one writer. The download is
+// signed (the buyer is known), and the envelope must name this dataset and
+// format.
+func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
+	format := string(ctx.QueryArgs().Peek("format"))
+	if format == "" {
+		format = api.FormatArrow
+	}
+	env, err := api.ParseEnvelopeHeader(string(ctx.Request.Header.Peek(api.EnvelopeHeader)))
+	if err != nil {
+		c.reply(ctx, nil, err)
+		return
+	}
+	var g datasetGet
+	o, err := c.openEnvelope(env, api.MethodDatasetGet, &g)
+	if err != nil {
+		c.reply(ctx, nil, err)
+		return
+	}
+	if g.DatasetID != id || g.Format != format {
+		c.reply(ctx, nil, invalidf("envelope body %+v: expected dataset_id %q and format %q, as in the URL", g, id, format))
+		return
+	}
+	f, _ := dataset.ParseFormat(format)
+	d, err := c.completeDataset(id)
+	if err != nil {
+		c.reply(ctx, nil, err)
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	s, err := c.schemaOf(rctx, d)
+	if err != nil {
+		cancel()
+		c.reply(ctx, nil, err)
+		return
+	}
+	c.log.Info("dataset download", "dataset", id, "format", format, "buyer", o.addr)
+	ctx.SetContentType(contentType(f))
+	ctx.Response.Header.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s%s"`, id, f.Ext()))
+	ctx.SetBodyStreamWriter(func(bw *bufio.Writer) {
+		defer cancel()
+		if err := c.writeDataset(rctx, bw, f, s, d); err != nil {
+			// The status is gone; a truncated file fails to read, and
+			// the manifest's root catches anything else.
+			c.log.Error("dataset download", "dataset", id, "err", err)
+		}
+	})
+}
+
+func (c *Coordinator) writeDataset(ctx context.Context, out *bufio.Writer, f dataset.Format, s dataset.Schema, d state.Dataset) error {
+	w, err := dataset.NewWriter(out, f, s)
+	if err != nil {
+		return err
+	}
+	for _, t := range d.Tasks {
+		r, done, err := c.openBlob(ctx, *t.Blob)
+		if err != nil {
+			return err
+		}
+		for r.Next() {
+			if err := w.Write(r.Row()); err != nil {
+				done()
+				return err
+			}
+		}
+		err = r.Err()
+		done()
+		if err != nil {
+			return err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return out.Flush()
+}
+
+func contentType(f dataset.Format) string {
+	if strings.Contains(f.String(), "parquet") {
+		return "application/vnd.apache.parquet"
+	}
+	return "application/vnd.apache.arrow.file"
+}
