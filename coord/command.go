@@ -67,3 +67,11 @@ type blobStoredCmd struct {
 type domainDelaysCmd struct {
 	Delays map[string]int64 `json:"delays"`
 }
+
+type jobStateCmd struct {
+	Signed
+	JobID string       `json:"job_id"`
+	Buyer string       `json:"buyer"`
+	State api.JobState `json:"state"`
+	Now   int64        `json:"now"`
+}

@@ -96,6 +96,8 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 		return f.applyBlobStored(body, index)
 	case MsgDomainDelays:
 		return f.applyDomainDelays(body, index)
+	case MsgJobState:
+		return f.applyJobState(body, index)
 	}
 	if t&IgnoreUnknown != 0 {
 		// Written by a newer member for a feature this one lacks, and
@@ -226,6 +228,20 @@ func (f *fsm) applyDomainDelays(body []byte, index uint64) any {
 	decode(MsgDomainDelays, body, index, &c)
 	f.st.SetDomainDelays(c.Delays)
 	return nil
+}
+
+func (f *fsm) applyJobState(body []byte, index uint64) any {
+	var c jobStateCmd
+	decode(MsgJobState, body, index, &c)
+	var j *state.Job
+	err := f.st.UseNonce(c.Signer, c.Nonce, func() (err error) {
+		j, err = f.st.SetJobState(c.JobID, c.Buyer, c.State, c.Now)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return j.Job
 }
 
 // write runs fn with the state locked for writing, for the leader's

@@ -176,3 +176,17 @@ func (c *Coordinator) GrantLeases(ctx context.Context, grants []state.Grant) ([]
 
 // Now returns the leader's clock in unix ms, as it stamps commands.
 func (c *Coordinator) Now() int64 { return c.now() }
+
+// SetJobState pauses (api.JobPaused), resumes (api.JobRunning) or cancels
+// (api.JobCancelled) a job; only its buyer may.
+func (c *Coordinator) SetJobState(ctx context.Context, buyer common.Address, id string, to api.JobState) (api.Job, error) {
+	return c.setJobState(ctx, buyer, id, to, Signed{})
+}
+
+func (c *Coordinator) setJobState(ctx context.Context, buyer common.Address, id string, to api.JobState, sg Signed) (api.Job, error) {
+	v, err := c.propose(ctx, MsgJobState, jobStateCmd{Signed: sg, JobID: id, Buyer: buyer.Hex(), State: to, Now: c.now()})
+	if err != nil {
+		return api.Job{}, err
+	}
+	return v.(api.Job), nil
+}

@@ -46,6 +46,8 @@ const (
 	// MsgDomainDelays records robots.txt Crawl-delays nodes reported. It is
 	// advisory (it only slows the scheduler down), so it is ignorable.
 	MsgDomainDelays MsgType = 11
+	// MsgJobState pauses, resumes or cancels a job for its buyer.
+	MsgJobState MsgType = 12
 )
 
 var msgNames = map[MsgType]string{
@@ -60,6 +62,7 @@ var msgNames = map[MsgType]string{
 	MsgReveal:       "reveal",
 	MsgBlobStored:   "blob_stored",
 	MsgDomainDelays: "domain_delays",
+	MsgJobState:     "job_state",
 }
 
 // ignorable lists the known types written with the IgnoreUnknown bit: the

@@ -107,8 +107,32 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			addr := strings.ToLower(strings.TrimPrefix(path, "/v1/node/"))
 			c.serveRead(ctx, func(context.Context) (any, error) { return c.Node(addr) })
 		case strings.HasPrefix(path, "/v1/jobs/"):
-			id := strings.TrimPrefix(path, "/v1/jobs/")
-			c.serveRead(ctx, func(context.Context) (any, error) { return c.JobStatus(id) })
+			id, action, _ := strings.Cut(strings.TrimPrefix(path, "/v1/jobs/"), "/")
+			method, to := "", api.JobState("")
+			switch action {
+			case "":
+				c.serveRead(ctx, func(context.Context) (any, error) { return c.JobStatus(id) })
+				return true
+			case "cancel":
+				method, to = api.MethodJobCancel, api.JobCancelled
+			case "pause":
+				method, to = api.MethodJobPause, api.JobPaused
+			case "resume":
+				method, to = api.MethodJobResume, api.JobRunning
+			default:
+				return false
+			}
+			c.serveWrite(ctx, func(rctx context.Context) (any, error) {
+				var ref jobRef
+				o, err := c.openBody(ctx, method, &ref)
+				if err != nil {
+					return nil, err
+				}
+				if ref.JobID != id {
+					return nil, invalidf("job_id %q: expected %q, the job in the URL", ref.JobID, id)
+				}
+				return c.setJobState(rctx, o.signer, id, to, o.sg)
+			})
 		case strings.HasPrefix(path, "/v1/datasets/"):
 			id, sub, _ := strings.Cut(strings.TrimPrefix(path, "/v1/datasets/"), "/")
 			switch sub {
@@ -221,4 +245,16 @@ func sortedIDs[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// jobRef is the body of a job's cancel, pause or resume: {"job_id": …}.
+type jobRef struct {
+	JobID string `json:"job_id"`
+}
+
+func (r jobRef) Validate() error {
+	if r.JobID == "" {
+		return invalidf("job_id: expected a job id")
+	}
+	return nil
 }

@@ -37,7 +37,21 @@ func (c *Coordinator) openBlobs() error {
 	if c.repl, err = blob.NewReplicator(st, rc); err != nil {
 		return invalidf("blob replication: %v", err)
 	}
-	c.blobHandler = blob.NewHandler(st, blob.HandlerConfig{Token: c.cfg.ClusterToken, Logger: c.log.With("sub", "blob")})
+	c.blobHandler = blob.NewHandler(st, blob.HandlerConfig{
+		Token: c.cfg.ClusterToken, Logger: c.log.With("sub", "blob"), AuthorizeRead: c.authorizeBlobRead,
+	})
+	return nil
+}
+
+// authorizeBlobRead lets anyone read a blob that is input to a compute job
+// still running: the nodes that lease its tasks fetch their shards so.
+// Other blobs are for peers only; buyers download datasets whole.
+func (c *Coordinator) authorizeBlobRead(_ *fasthttp.RequestCtx, h dataset.Hash) error {
+	ok := false
+	c.fsm.read(func(st *state.State) { ok = st.IsComputeInput(api.Hash(h)) })
+	if !ok {
+		return fmt.Errorf("%w: blob %s is not the input of a running compute job", state.ErrNotFound, h)
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package state
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -155,3 +156,39 @@ func (s *State) JobStatus(id string) (api.JobStatus, error) {
 }
 
 func (j *Job) String() string { return fmt.Sprintf("job %s", j.ID) }
+
+// SetJobState pauses, resumes or cancels a job on its buyer's request. A
+// paused job gets no new leases (open ones run on); a cancelled one is final,
+// and its open leases are closed without blame.
+func (s *State) SetJobState(id, buyer string, to api.JobState, now int64) (*Job, error) {
+	j, ok := s.Jobs[id]
+	if !ok {
+		return nil, notFound("job", id)
+	}
+	if !strings.EqualFold(j.Buyer.Hex(), buyer) {
+		return nil, conflictf("job %s belongs to another buyer", id)
+	}
+	switch {
+	case j.State.Final():
+		return nil, conflictf("job %s is %s", id, j.State)
+	case to == api.JobPaused && j.State == api.JobRunning, to == api.JobRunning && j.State == api.JobPaused:
+	case to == api.JobCancelled:
+	default:
+		return nil, conflictf("job %s is %s: cannot become %s", id, j.State, to)
+	}
+	j.State = to
+	for _, tid := range j.Tasks {
+		t := s.Tasks[tid]
+		if to == api.JobCancelled && !t.Final() {
+			s.idx.removePending(t)
+			for _, lid := range t.Leases {
+				if l := s.Leases[lid]; l.State == LeaseActive || l.State == LeaseCommitted {
+					l.State = LeaseExpired
+					s.idx.closeLease(l)
+				}
+			}
+		}
+		s.idx.touch(tid)
+	}
+	return j, nil
+}

@@ -381,3 +381,39 @@ func TestSplitCompute(t *testing.T) {
 		t.Fatalf("incomplete input: %v", err)
 	}
 }
+
+func TestJobPauseResumeCancel(t *testing.T) {
+	s := newTestState(t, 3)
+	nj := crawlJob("j", 2, 2, 3)
+	nj.Buyer = [20]byte{7}
+	if _, err := s.SubmitJob(nj, 0); err != nil {
+		t.Fatal(err)
+	}
+	buyer := nj.Buyer.Hex()
+	l := mustGrant(t, s, "j.t0", addr(0), 0)
+	if _, err := s.SetJobState("j", addr(5), api.JobPaused, 1); !errors.Is(err, ErrConflict) {
+		t.Fatalf("pause by another buyer: %v", err)
+	}
+	if _, err := s.SetJobState("j", buyer, api.JobPaused, 1); err != nil {
+		t.Fatal(err)
+	}
+	if res := s.GrantLeases([]Grant{{TaskID: "j.t1", Node: addr(1), Deadline: 99}}, 2); res[0].(error) == nil {
+		t.Fatal("granted a lease of a paused job")
+	}
+	if _, err := s.SetJobState("j", buyer, api.JobRunning, 3); err != nil {
+		t.Fatal(err)
+	}
+	mustGrant(t, s, "j.t1", addr(1), 4)
+	if _, err := s.SetJobState("j", buyer, api.JobCancelled, 5); err != nil {
+		t.Fatal(err)
+	}
+	if s.OpenCount() != 0 || s.PendingCount() != 0 {
+		t.Fatalf("after cancel: %d open leases, %d pending tasks", s.OpenCount(), s.PendingCount())
+	}
+	if _, err := s.Commit(l.Node, api.Commitment{TaskID: "j.t0", LeaseID: l.ID}, 6, 100); !errors.Is(err, ErrExpired) {
+		t.Fatalf("commit after cancel: %v", err)
+	}
+	if _, err := s.SetJobState("j", buyer, api.JobRunning, 7); !errors.Is(err, ErrConflict) {
+		t.Fatalf("resume a cancelled job: %v", err)
+	}
+}
