@@ -1,0 +1,52 @@
+package forward
+
+import (
+	"errors"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+func TestForwardCopiesRequestAndAnswer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leader := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
+		ctx.Response.Header.Set("X-Seen-By", string(ctx.Request.Header.Peek(Header)))
+		ctx.Response.Header.Set("X-Seen-XFF", string(ctx.Request.Header.Peek("X-Forwarded-For")))
+		ctx.SetStatusCode(201)
+		ctx.SetBody(append([]byte("echo "), ctx.PostBody()...))
+	}}
+	go leader.Serve(ln)
+	t.Cleanup(func() { leader.Shutdown() })
+
+	f := New(&fasthttp.Client{}, "c2", 5*time.Second)
+	var req fasthttp.Request
+	req.SetRequestURI("http://follower/v1/node/commit")
+	req.Header.SetMethod("POST")
+	req.SetBodyString("hello")
+	var ctx fasthttp.RequestCtx
+	ctx.Init(&req, &net.TCPAddr{IP: net.IPv4(203, 0, 113, 9), Port: 5}, nil)
+	if err := f.Forward(&ctx, ln.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
+	if ctx.Response.StatusCode() != 201 || string(ctx.Response.Body()) != "echo hello" {
+		t.Fatalf("answer %d %q", ctx.Response.StatusCode(), ctx.Response.Body())
+	}
+	if got := string(ctx.Response.Header.Peek("X-Seen-By")); got != "c2" {
+		t.Errorf("leader saw forwarded-by %q", got)
+	}
+	if got := string(ctx.Response.Header.Peek("X-Seen-XFF")); got != "203.0.113.9" {
+		t.Errorf("leader saw client %q", got)
+	}
+
+	// A request that was forwarded once is not forwarded again.
+	var again fasthttp.RequestCtx
+	again.Request.Header.Set(Header, "c3")
+	if err := f.Forward(&again, ln.Addr().String()); !errors.Is(err, ErrLoop) {
+		t.Fatalf("second hop: %v, want ErrLoop", err)
+	}
+}
