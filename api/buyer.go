@@ -18,6 +18,10 @@ const (
 	MethodJobCancel = "job.cancel"
 	MethodJobPause  = "job.pause"
 	MethodJobResume = "job.resume"
+	// MethodDatasetGet signs a dataset download (in the EnvelopeHeader of
+	// GET /v1/datasets/{id}/data), body {"dataset_id", "format"}: datasets
+	// are sold, so the coordinator knows who downloads.
+	MethodDatasetGet = "dataset.get"
 )
 
 // JobState is where a job is in its life.

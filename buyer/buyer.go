@@ -1,0 +1,196 @@
+package buyer
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/dataset"
+)
+
+// Routes of the buyer API (docs/ARCHITECTURE.md).
+const (
+	routeJobs     = "/v1/jobs"
+	routeDatasets = "/v1/datasets"
+)
+
+// Client is a buyer's client of the coordinators. Writes are signed with the
+// buyer's key (its address is the buyer's identity); reads need no key.
+type Client struct{ c *api.Client }
+
+// Config configures a Client.
+type Config struct {
+	Coordinators []string
+	Key          *ecdsa.PrivateKey // nil: reads only
+	ChainID      uint64            // the EIP-712 domain requests are signed in
+	Logger       *slog.Logger
+}
+
+// New returns a buyer client.
+func New(cfg Config) (*Client, error) {
+	c, err := api.NewClient(api.ClientConfig{Coordinators: cfg.Coordinators, Key: cfg.Key, Domain: api.DomainFor(cfg.ChainID), Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	return &Client{c: c}, nil
+}
+
+// Submit validates spec locally (so a bad spec fails before any request,
+// naming its field) and submits it.
+func (b *Client) Submit(ctx context.Context, spec api.JobSpec) (api.Job, error) {
+	if err := spec.Validate(); err != nil {
+		return api.Job{}, err
+	}
+	var job api.Job
+	return job, b.c.Post(ctx, api.MethodJobSubmit, routeJobs, spec, &job)
+}
+
+// Cancel cancels a job.
+func (b *Client) Cancel(ctx context.Context, id string) (api.Job, error) {
+	var job api.Job
+	return job, b.c.Post(ctx, api.MethodJobCancel, routeJobs+"/"+url.PathEscape(id)+"/cancel", map[string]string{"job_id": id}, &job)
+}
+
+// Status reads a job's state and progress.
+func (b *Client) Status(ctx context.Context, id string) (api.JobStatus, error) {
+	var st api.JobStatus
+	return st, b.c.Get(ctx, routeJobs+"/"+url.PathEscape(id), &st)
+}
+
+// Wait polls a job until it is done, failed or cancelled, calling progress
+// (when set) after each poll.
+func (b *Client) Wait(ctx context.Context, id string, every time.Duration, progress func(api.JobStatus)) (api.JobStatus, error) {
+	for {
+		st, err := b.Status(ctx, id)
+		if err != nil {
+			return st, err
+		}
+		if progress != nil {
+			progress(st)
+		}
+		switch st.State {
+		case api.JobDone:
+			return st, nil
+		case api.JobFailed, api.JobCancelled:
+			return st, fmt.Errorf("buyer: job %s is %s: %s", id, st.State, st.Error)
+		}
+		select {
+		case <-ctx.Done():
+			return st, ctx.Err()
+		case <-time.After(every):
+		}
+	}
+}
+
+// Datasets lists the datasets.
+func (b *Client) Datasets(ctx context.Context) ([]api.DatasetInfo, error) {
+	var ds []api.DatasetInfo
+	return ds, b.c.Get(ctx, routeDatasets, &ds)
+}
+
+// Dataset describes one dataset.
+func (b *Client) Dataset(ctx context.Context, id string) (api.DatasetInfo, error) {
+	var d api.DatasetInfo
+	return d, b.c.Get(ctx, routeDatasets+"/"+url.PathEscape(id), &d)
+}
+
+// Manifest fetches and validates a dataset's manifest.
+func (b *Client) Manifest(ctx context.Context, id string) (*dataset.Manifest, []byte, error) {
+	var raw rawBody
+	if err := b.c.Get(ctx, routeDatasets+"/"+url.PathEscape(id)+"/manifest", &raw); err != nil {
+		return nil, nil, err
+	}
+	m, err := dataset.ParseManifest(raw.b)
+	if err != nil {
+		return nil, raw.b, fmt.Errorf("buyer: dataset %s: the coordinator's manifest: %w", id, err)
+	}
+	return m, raw.b, nil
+}
+
+// Proof fetches the inclusion proof of a row (file order, from 0).
+func (b *Client) Proof(ctx context.Context, id string, row int64) (dataset.InclusionProof, error) {
+	var p dataset.InclusionProof
+	return p, b.c.Get(ctx, fmt.Sprintf("%s/%s/proof?row=%d", routeDatasets, url.PathEscape(id), row), &p)
+}
+
+// Download writes the dataset in format ("arrow" or "parquet") to path,
+// through a temporary file renamed into place once complete, and returns
+// the bytes written. The download is a signed request: datasets are sold.
+func (b *Client) Download(ctx context.Context, id, format, path string) (int64, error) {
+	if format != api.FormatArrow && format != api.FormatParquet {
+		return 0, &api.FieldError{Field: "format", Value: format, Expected: "arrow or parquet"}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".part*")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(tmp.Name())
+	cw := &countingWriter{w: tmp}
+	err = b.c.Do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		if err := tmp.Truncate(0); err != nil {
+			return nil, err
+		}
+		cw.n = 0
+		env, err := b.c.Sign(api.MethodDatasetGet, map[string]string{"dataset_id": id, "format": format})
+		if err != nil {
+			return nil, err
+		}
+		h, err := env.Header()
+		if err != nil {
+			return nil, err
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s%s/%s/data?format=%s", base, routeDatasets, url.PathEscape(id), format), nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set(api.EnvelopeHeader, h)
+		return b.c.HTTP().Do(req)
+	}, cw)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return 0, err
+	}
+	return cw.n, nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// rawBody receives an answer's bytes unparsed.
+type rawBody struct{ b []byte }
+
+func (r *rawBody) Write(p []byte) (int, error) {
+	r.b = append(r.b, p...)
+	if len(r.b) > api.MaxResponseSize {
+		return 0, errors.New("buyer: answer too large")
+	}
+	return len(p), nil
+}

@@ -1,0 +1,327 @@
+package devnet
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/meadow-net/meadow/coord"
+	"github.com/meadow-net/meadow/dataset"
+	"github.com/meadow-net/meadow/node"
+)
+
+// Config shapes a dev network.
+type Config struct {
+	// Dir holds the coordinators' Raft logs and the nodes' data; empty
+	// means a temporary directory removed by Close.
+	Dir          string
+	Coordinators int // 3 or 5
+	Nodes        int // honest and faulty together
+	Faulty       int // nodes that alter rows (at most Nodes-2)
+	// JSNodes of the honest nodes render JavaScript (they run Chromium).
+	JSNodes int
+	Site    SiteConfig
+	Logger  *slog.Logger
+}
+
+// DefaultConfig is the network `meadow dev` runs: three coordinators, four
+// nodes of which one is faulty and two render JavaScript.
+func DefaultConfig() Config {
+	return Config{Coordinators: 3, Nodes: 4, Faulty: 1, JSNodes: 2, Site: DefaultSiteConfig()}
+}
+
+// Validate checks the shape of the network.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Coordinators != 3 && c.Coordinators != 5 {
+		errs = append(errs, fmt.Errorf("devnet: coordinators %d: expected 3 or 5", c.Coordinators))
+	}
+	if c.Nodes < 2 || c.Nodes > 200 {
+		errs = append(errs, fmt.Errorf("devnet: nodes %d: expected 2 to 200", c.Nodes))
+	}
+	if c.Faulty < 0 || c.Faulty > c.Nodes-2 {
+		errs = append(errs, fmt.Errorf("devnet: faulty %d: expected 0 to nodes-2 (two honest nodes must remain)", c.Faulty))
+	}
+	if c.JSNodes < 0 || c.JSNodes > c.Nodes-c.Faulty {
+		errs = append(errs, fmt.Errorf("devnet: js nodes %d: expected 0 to the number of honest nodes", c.JSNodes))
+	}
+	return errors.Join(errs...)
+}
+
+// Network is a running dev network.
+type Network struct {
+	cfg  Config
+	dir  string
+	temp bool
+	log  *slog.Logger
+
+	Site    *Site
+	SiteURL string
+	Chain   *Chain
+
+	Coords    []*coord.Coordinator
+	CoordURLs []string
+	Nodes     []*Node
+
+	chainID uint64
+	token   string // the coordinators' shared secret for copying blobs
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	srv     *http.Server
+}
+
+// Node is one of the network's nodes.
+type Node struct {
+	*node.Node
+	Name     string
+	SourceIP string
+	Faulty   bool
+	RenderJS bool
+}
+
+// Start starts the chain, the site, the coordinators and the nodes. Close
+// stops them all.
+func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	n := &Network{cfg: cfg, dir: cfg.Dir, log: log.With("component", "devnet")}
+	if n.dir == "" {
+		if n.dir, err = os.MkdirTemp("", "meadow-dev-"); err != nil {
+			return nil, err
+		}
+		n.temp = true
+	}
+	var tok [16]byte
+	if _, err := rand.Read(tok[:]); err != nil {
+		return nil, err
+	}
+	n.token = hex.EncodeToString(tok[:])
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	n.cancel = cancel
+	defer func() {
+		if err != nil {
+			n.Close()
+		}
+	}()
+
+	if n.Chain, err = StartChain(ctx, cfg.Coordinators, 2); err != nil {
+		return nil, err
+	}
+	id, err := n.Chain.ChainID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("devnet: chain id: %w", err)
+	}
+	n.chainID = id.Uint64()
+
+	n.Site = NewSite(cfg.Site)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("devnet: site: %w", err)
+	}
+	n.srv = &http.Server{Handler: n.Site, ReadHeaderTimeout: 5 * time.Second}
+	go n.srv.Serve(ln)
+	n.SiteURL = "http://" + ln.Addr().String()
+
+	if err := n.startCoordinators(runCtx); err != nil {
+		return nil, err
+	}
+	if err := n.startNodes(runCtx); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func (n *Network) startCoordinators(ctx context.Context) error {
+	for i := 0; i < n.cfg.Coordinators; i++ {
+		id := fmt.Sprintf("c%d", i+1)
+		cfg := coord.DefaultConfig()
+		cfg.ID = id
+		cfg.DataDir = filepath.Join(n.dir, id)
+		cfg.RaftAddr = "127.0.0.1:0"
+		cfg.HTTPAddr = "127.0.0.1:0"
+		cfg.ChainID = n.chainID
+		cfg.ClusterToken = n.token
+		// The demo site is ours and asks for a 10 ms Crawl-delay; the
+		// production floor of one second a fetch would make the demo crawl
+		// take minutes.
+		cfg.DomainMinInterval = 5 * time.Millisecond
+		if i == 0 {
+			cfg.Bootstrap = true
+		} else {
+			cfg.Join = []string{n.Coords[0].HTTPAddr()}
+		}
+		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)))
+		if err != nil {
+			return fmt.Errorf("devnet: coordinator %s: %w", id, err)
+		}
+		n.Coords = append(n.Coords, c)
+		n.CoordURLs = append(n.CoordURLs, "http://"+c.HTTPAddr())
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			if err := c.Run(ctx); err != nil && ctx.Err() == nil {
+				n.log.Error("coordinator stopped", "id", id, "err", err)
+			}
+		}()
+		if i == 0 {
+			if err := waitFor(ctx, 30*time.Second, "a leader", func() bool { return c.IsLeader() }); err != nil {
+				return err
+			}
+		}
+	}
+	return waitFor(ctx, 30*time.Second, "every coordinator to join", func() bool {
+		ms, err := n.Coords[0].Members()
+		if err != nil {
+			return false
+		}
+		voters := 0
+		for _, m := range ms {
+			if m.Voter && m.HTTPAddr != "" {
+				voters++
+			}
+		}
+		return voters == n.cfg.Coordinators
+	})
+}
+
+// Tamper is what the faulty node does: it changes the text of every third
+// row, the kind of lie cross-checking must catch row by row.
+func Tamper(s dataset.Schema, r dataset.Row) dataset.Row {
+	i := s.Index(dataset.ColText)
+	url, _ := r[s.Index(dataset.ColURL)].(string)
+	if i < 0 || len(url)%3 != 0 {
+		return r
+	}
+	out := append(dataset.Row(nil), r...)
+	text, _ := out[i].(string)
+	out[i] = text + " (sponsored content inserted by a faulty node)"
+	return out
+}
+
+func (n *Network) startNodes(ctx context.Context) error {
+	honestJS := n.cfg.JSNodes
+	for i := 0; i < n.cfg.Nodes; i++ {
+		faulty := i >= n.cfg.Nodes-n.cfg.Faulty
+		js := !faulty && honestJS > 0
+		if js {
+			honestJS--
+		}
+		name := fmt.Sprintf("node%d", i+1)
+		// Each node reaches the coordinators from its own loopback /24,
+		// so the scheduler's network-diversity rule applies for real.
+		src := fmt.Sprintf("127.0.%d.1", i+1)
+		cfg := node.DefaultConfig()
+		cfg.DataDir = filepath.Join(n.dir, name)
+		cfg.Coordinators = n.CoordURLs
+		cfg.Dashboard = "127.0.0.1:0"
+		cfg.Version = "dev"
+		cfg.ChainID = n.chainID
+		cfg.RenderJS = js
+		cfg.Development = true
+		cfg.SourceIP = src
+		cfg.AllowList = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+		lim := node.DefaultLimits()
+		lim.PagesPerMinute = 100000
+		lim.MaxConcurrent = 8
+		cfg.Limits = &lim
+		cfg.PerDomainDelay = 5 * time.Millisecond
+		cfg.Logger = n.log.With("node", name)
+		if faulty {
+			cfg.Tamper = Tamper
+		}
+		nd, err := node.New(cfg)
+		if err != nil {
+			return fmt.Errorf("devnet: %s: %w", name, err)
+		}
+		dn := &Node{Node: nd, Name: name, SourceIP: src, Faulty: faulty, RenderJS: js}
+		n.Nodes = append(n.Nodes, dn)
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			if err := nd.Run(ctx); err != nil {
+				n.log.Error("node stopped", "node", name, "err", err)
+			}
+		}()
+	}
+	return waitFor(ctx, 30*time.Second, "the nodes' dashboards", func() bool {
+		for _, nd := range n.Nodes {
+			if nd.DashboardURL() == "" {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// Close stops everything and removes a temporary directory.
+func (n *Network) Close() {
+	if n.cancel != nil {
+		n.cancel()
+	}
+	done := make(chan struct{})
+	go func() { n.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(45 * time.Second):
+		n.log.Warn("some parts did not stop in time")
+	}
+	if n.srv != nil {
+		n.srv.Close()
+	}
+	if n.Chain != nil {
+		n.Chain.Close()
+	}
+	if n.temp {
+		os.RemoveAll(n.dir)
+	}
+}
+
+// Leader returns the coordinator that leads now, or nil.
+func (n *Network) Leader() *coord.Coordinator {
+	for _, c := range n.Coords {
+		if c.IsLeader() {
+			return c
+		}
+	}
+	return nil
+}
+
+func waitFor(ctx context.Context, timeout time.Duration, what string, cond func() bool) error {
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("devnet: waited %s for %s", timeout, what)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// hostOf returns the host:port of a URL.
+func hostOf(u string) string {
+	u = strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://")
+	if i := strings.IndexByte(u, '/'); i >= 0 {
+		u = u[:i]
+	}
+	return u
+}
