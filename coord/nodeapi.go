@@ -142,6 +142,14 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 				c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.Manifest(rctx, id) })
 			case "data":
 				c.serveDatasetData(ctx, id)
+			case "proof":
+				c.serveRead(ctx, func(rctx context.Context) (any, error) {
+					row, err := parseRow(string(ctx.QueryArgs().Peek("row")))
+					if err != nil {
+						return nil, err
+					}
+					return c.Proof(rctx, id, row)
+				})
 			default:
 				return false
 			}

@@ -6,11 +6,14 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/buyer"
+	"github.com/meadow-net/meadow/dataset"
 )
 
 func testLogger(t testing.TB) *slog.Logger {
@@ -51,7 +54,7 @@ func crawlSpec(urls []string) api.JobSpec {
 // nodes, one of which alters rows: the job completes, the honest rows are
 // accepted, and the altered ones are rejected.
 func TestCrawlJobEndToEnd(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cfg := DefaultConfig()
 	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 3, 1, 0
@@ -72,13 +75,6 @@ func TestCrawlJobEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
-	defer func() {
-		for _, nd := range nw.Nodes {
-			var rec map[string]any
-			err := getJSONForTest(nw.CoordURLs[0]+"/v1/node/"+nd.Address().Hex(), &rec)
-			t.Logf("%s faulty=%v record=%v err=%v status=%+v", nd.Name, nd.Faulty, rec, err, nd.Status().TasksDone)
-		}
-	}()
 	st, err := b.Wait(ctx, job.ID, 500*time.Millisecond, func(s api.JobStatus) {
 		t.Logf("job %s: %s, %.0f%%, tasks %+v, rows accepted %d rejected %d", s.ID, s.State, s.Progress.Percent, s.Progress.Tasks, s.Progress.RowsAccepted, s.Progress.RowsRejected)
 	})
@@ -91,7 +87,65 @@ func TestCrawlJobEndToEnd(t *testing.T) {
 	if nw.Site.PrivateHits() != 0 {
 		t.Errorf("the disallowed path was fetched %d times", nw.Site.PrivateHits())
 	}
-	t.Logf("final: %+v dataset %s", st.Progress, st.Dataset)
+	if st.Progress.RowsRejected == 0 {
+		t.Errorf("the faulty node's altered rows were not rejected: %+v", st.Progress)
+	}
+
+	// The buyer's side: the dataset in both formats, verified row by row
+	// against the manifest, and one row's proof from a coordinator.
+	info, err := b.Dataset(ctx, st.Dataset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := b.Manifest(ctx, st.Dataset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Root != dataset.Hash(info.Root) || m.TotalRows != info.Rows || info.Rows != st.Progress.RowsAccepted {
+		t.Fatalf("manifest root %s rows %d; dataset info root %s rows %d; accepted %d", m.Root, m.TotalRows, info.Root, info.Rows, st.Progress.RowsAccepted)
+	}
+	dir := t.TempDir()
+	for _, format := range []string{api.FormatArrow, api.FormatParquet} {
+		path := filepath.Join(dir, "crawl."+format)
+		if _, err := b.Download(ctx, st.Dataset, format, path); err != nil {
+			t.Fatalf("download %s: %v", format, err)
+		}
+		rep, err := dataset.Verify(ctx, path, dataset.VerifyOptions{Manifest: m})
+		if err != nil {
+			t.Fatalf("verify the %s download: %v", format, err)
+		}
+		if rep.Rows != info.Rows {
+			t.Fatalf("%s: %d rows, want %d", format, rep.Rows, info.Rows)
+		}
+		row := rep.Rows / 2
+		p, err := b.Proof(ctx, st.Dataset, row)
+		if err != nil {
+			t.Fatalf("proof: %v", err)
+		}
+		if _, err := dataset.CheckRowProof(ctx, path, row, p, m.Root); err != nil {
+			t.Fatalf("%s row %d: the coordinator's proof does not check: %v", format, row, err)
+		}
+	}
+
+	// Cross-checking's verdict on the nodes: the faulty one lost reputation.
+	rep := map[bool][]float64{}
+	for _, nd := range nw.Nodes {
+		var rec struct {
+			Reputation float64 `json:"reputation"`
+		}
+		if err := getJSONForTest(nw.CoordURLs[0]+"/v1/node/"+strings.ToLower(nd.Address().Hex()), &rec); err != nil {
+			t.Fatal(err)
+		}
+		rep[nd.Faulty] = append(rep[nd.Faulty], rec.Reputation)
+	}
+	for _, honest := range rep[false] {
+		for _, faulty := range rep[true] {
+			if faulty >= honest {
+				t.Errorf("faulty node's reputation %v is not below an honest node's %v", faulty, honest)
+			}
+		}
+	}
+	t.Logf("final: %+v dataset %s, reputations %v", st.Progress, st.Dataset, rep)
 }
 
 func getJSONForTest(u string, out any) error {

@@ -16,7 +16,8 @@ allowed() {
 	contracts) echo "rewards" ;;
 	node) echo "api dataset crawl compute" ;;
 	coord) echo "api dataset rewards contracts" ;;
-	devnet) echo "api dataset crawl compute node rewards contracts coord" ;;
+	buyer) echo "api dataset contracts rewards" ;;
+	devnet) echo "api dataset crawl compute node rewards contracts coord buyer" ;;
 	*) echo "*" ;;
 	esac
 }
