@@ -325,3 +325,6 @@ func hostOf(u string) string {
 	}
 	return u
 }
+
+// ChainID is the chain id requests are signed for.
+func (n *Network) ChainID() uint64 { return n.chainID }

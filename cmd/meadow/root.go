@@ -65,6 +65,7 @@ Settings come from flags, MEADOW_* environment variables (MEADOW_DATA_DIR for
 		newCoordCmd(a),
 		newNodeCmd(a),
 		newOperatorCmd(a),
+		newBuyerCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,293 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/spf13/cobra"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/buyer"
+	"github.com/meadow-net/meadow/dataset"
+)
+
+// buyerFlags are shared by every `meadow buyer` command.
+type buyerFlags struct {
+	coord   []string
+	keyFile string
+	chainID uint64
+}
+
+func (f *buyerFlags) client(a *app, needKey bool) (*buyer.Client, error) {
+	if len(f.coord) == 0 {
+		return nil, usageError(errors.New("--coord: expected at least one coordinator URL"))
+	}
+	cfg := buyer.Config{Coordinators: f.coord, ChainID: f.chainID, Logger: a.logger}
+	if needKey {
+		key, err := api.LoadOrCreateKey(f.keyFile)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Key = key
+		a.logger.Debug("buyer key", "address", crypto.PubkeyToAddress(key.PublicKey))
+	}
+	c, err := buyer.New(cfg)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return c, nil
+}
+
+func defaultBuyerKey() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "buyer.key"
+	}
+	return filepath.Join(home, ".meadow", "buyer.key")
+}
+
+func newBuyerCmd(a *app) *cobra.Command {
+	f := &buyerFlags{}
+	cmd := &cobra.Command{
+		Use:   "buyer",
+		Short: "The buyer's side: submit jobs, follow them, download and check datasets",
+		Long: `The buyer's side of the network. Writes are signed with the buyer's key
+(--key, created on first use with mode 0600); its address is the buyer's
+identity, the one that pays on chain.`,
+	}
+	pf := cmd.PersistentFlags()
+	pf.StringSliceVar(&f.coord, "coord", []string{"http://127.0.0.1:8080"}, "coordinator URLs, comma-separated")
+	pf.StringVar(&f.keyFile, "key", defaultBuyerKey(), "the buyer's key file")
+	pf.Uint64Var(&f.chainID, "chain-id", api.DevChainID, "chain id of the network's contracts (part of every signature)")
+
+	job := &cobra.Command{Use: "job", Short: "Submit, follow and cancel jobs"}
+	var wait bool
+	submit := &cobra.Command{
+		Use:   "submit SPEC.json",
+		Short: "Submit a crawl or compute job described in a JSON file",
+		Example: `  meadow buyer job submit crawl.json --wait
+  {"kind":"crawl","crawl":{"urls":["https://example.com/a"],"fields":[{"name":"title","selector":"h1"}]}}`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return usageError(err)
+			}
+			var spec api.JobSpec
+			if err := api.Unmarshal(data, &spec); err != nil {
+				return usageError(fmt.Errorf("%s: %w", args[0], err))
+			}
+			c, err := f.client(a, true)
+			if err != nil {
+				return err
+			}
+			ctx := cmdContext(cmd)
+			j, err := c.Submit(ctx, spec)
+			if err != nil {
+				return err
+			}
+			if !wait {
+				if a.jsonOut {
+					return a.printJSON(j)
+				}
+				fmt.Fprintf(a.stdout, "job %s submitted (%s); follow it with: meadow buyer job status %s --watch\n", j.ID, j.Spec.Kind, j.ID)
+				return nil
+			}
+			return watchJob(ctx, a, c, j.ID)
+		},
+	}
+	submit.Flags().BoolVar(&wait, "wait", false, "follow the job until it ends")
+	var watch bool
+	status := &cobra.Command{
+		Use:   "status ID",
+		Short: "Show a job's state and progress",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.client(a, false)
+			if err != nil {
+				return err
+			}
+			if watch {
+				return watchJob(cmdContext(cmd), a, c, args[0])
+			}
+			st, err := c.Status(cmdContext(cmd), args[0])
+			if err != nil {
+				return err
+			}
+			if a.jsonOut {
+				return a.printJSON(st)
+			}
+			printJobStatus(a, st)
+			return nil
+		},
+	}
+	status.Flags().BoolVar(&watch, "watch", false, "follow the job until it ends, with a progress bar")
+	cancel := &cobra.Command{
+		Use:   "cancel ID",
+		Short: "Cancel a job",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.client(a, true)
+			if err != nil {
+				return err
+			}
+			j, err := c.Cancel(cmdContext(cmd), args[0])
+			if err != nil {
+				return err
+			}
+			if a.jsonOut {
+				return a.printJSON(j)
+			}
+			fmt.Fprintf(a.stdout, "job %s: %s\n", j.ID, j.State)
+			return nil
+		},
+	}
+	job.AddCommand(submit, status, cancel)
+
+	ds := &cobra.Command{Use: "dataset", Short: "List, download and prove datasets"}
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the datasets",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.client(a, false)
+			if err != nil {
+				return err
+			}
+			l, err := c.Datasets(cmdContext(cmd))
+			if err != nil {
+				return err
+			}
+			if a.jsonOut {
+				return a.printJSON(l)
+			}
+			for _, d := range l {
+				fmt.Fprintf(a.stdout, "%s  %-7s  %8d rows  root %s  (job %s)\n", d.ID, d.Kind, d.Rows, d.Root, d.JobID)
+			}
+			return nil
+		},
+	}
+	var format, out string
+	var verify bool
+	get := &cobra.Command{
+		Use:   "get ID",
+		Short: "Download a dataset as Arrow IPC or Parquet, and check it against its manifest",
+		Example: `  meadow buyer dataset get ds-j-1 --format parquet -o crawl.parquet
+  duckdb -c "select url, f_title from 'crawl.parquet' limit 5"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageError(errors.New("-o: expected the file to write"))
+			}
+			c, err := f.client(a, true)
+			if err != nil {
+				return err
+			}
+			ctx := cmdContext(cmd)
+			m, raw, err := c.Manifest(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			n, err := c.Download(ctx, args[0], format, out)
+			if err != nil {
+				return err
+			}
+			manifestPath := out + ".manifest.json"
+			if err := os.WriteFile(manifestPath, raw, 0o644); err != nil {
+				return err
+			}
+			res := map[string]any{"dataset": args[0], "file": out, "bytes": n, "manifest": manifestPath, "rows": m.TotalRows, "root": m.Root}
+			if verify {
+				rep, err := dataset.Verify(ctx, out, dataset.VerifyOptions{Manifest: m})
+				if err != nil {
+					return fmt.Errorf("%s: the download does not match the manifest: %w", out, err)
+				}
+				res["verified"] = rep.Checked
+			}
+			if a.jsonOut {
+				return a.printJSON(res)
+			}
+			fmt.Fprintf(a.stdout, "wrote %s (%s, %d rows), manifest %s", out, humanBytes(n), m.TotalRows, manifestPath)
+			if verify {
+				fmt.Fprint(a.stdout, "; every row checked against the manifest root")
+			}
+			fmt.Fprintln(a.stdout)
+			return nil
+		},
+	}
+	get.Flags().StringVar(&format, "format", api.FormatParquet, "arrow or parquet")
+	get.Flags().StringVarP(&out, "output", "o", "", "file to write")
+	get.Flags().BoolVar(&verify, "verify", true, "check every row against the manifest after the download")
+	var row int64
+	proof := &cobra.Command{
+		Use:   "proof ID",
+		Short: "Print a row's inclusion proof, to check with meadow verify --proof",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.client(a, false)
+			if err != nil {
+				return err
+			}
+			p, err := c.Proof(cmdContext(cmd), args[0], row)
+			if err != nil {
+				return err
+			}
+			return a.printJSON(p)
+		},
+	}
+	proof.Flags().Int64Var(&row, "row", 0, "the row, counted from 0 in download order")
+	ds.AddCommand(list, get, proof)
+	cmd.AddCommand(job, ds)
+	return cmd
+}
+
+func cmdContext(cmd *cobra.Command) context.Context {
+	if ctx := cmd.Context(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
+}
+
+func watchJob(ctx context.Context, a *app, c *buyer.Client, id string) error {
+	bar := newProgress(a.stderr, !a.jsonOut, "job "+id)
+	var last string
+	st, err := c.Wait(ctx, id, 500*time.Millisecond, func(s api.JobStatus) {
+		t := s.Progress.Tasks
+		bar.update(t.Verified+t.Inconclusive, t.Total())
+		if !bar.on && !a.jsonOut {
+			line := fmt.Sprintf("job %s: %s, %.0f%% (%d/%d tasks), rows %d accepted, %d rejected", s.ID, s.State, s.Progress.Percent, t.Verified+t.Inconclusive, t.Total(), s.Progress.RowsAccepted, s.Progress.RowsRejected)
+			if line != last {
+				fmt.Fprintln(a.stderr, line)
+				last = line
+			}
+		}
+	})
+	bar.done()
+	if err != nil {
+		return err
+	}
+	if a.jsonOut {
+		return a.printJSON(st)
+	}
+	printJobStatus(a, st)
+	return nil
+}
+
+func printJobStatus(a *app, s api.JobStatus) {
+	t := s.Progress.Tasks
+	fmt.Fprintf(a.stdout, "job %s: %s\n", s.ID, s.State)
+	fmt.Fprintf(a.stdout, "  tasks    %d pending, %d leased, %d committed, %d verified, %d inconclusive (%.0f%%)\n", t.Pending, t.Leased, t.Committed, t.Verified, t.Inconclusive, s.Progress.Percent)
+	fmt.Fprintf(a.stdout, "  rows     %d accepted, %d rejected\n", s.Progress.RowsAccepted, s.Progress.RowsRejected)
+	if s.Dataset != "" {
+		fmt.Fprintf(a.stdout, "  dataset  %s (meadow buyer dataset get %s -o FILE)\n", s.Dataset, s.Dataset)
+	}
+	if s.Error != "" {
+		fmt.Fprintf(a.stdout, "  error    %s\n", strings.TrimSpace(s.Error))
+	}
+}

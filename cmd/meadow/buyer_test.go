@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/meadow-net/meadow/devnet"
+)
+
+// TestBuyerCommands walks the buyer's steps one command at a time against a
+// dev network: submit and wait, download and verify, a row's proof checked
+// with meadow verify; and the errors a buyer meets.
+func TestBuyerCommands(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cfg := devnet.DefaultConfig()
+	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 2, 0, 0
+	cfg.Dir = t.TempDir()
+	nw, err := devnet.Start(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nw.Close)
+
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "buyer.key")
+	if err := os.WriteFile(keyFile, []byte(hex.EncodeToString(crypto.FromECDSA(nw.Chain.Buyer))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	static, _ := nw.Site.ArticleURLs(nw.SiteURL)
+	spec := fmt.Sprintf(`{"kind":"crawl","crawl":{"urls":%s,"fields":[{"name":"title","selector":"h1.title"}],"text_selector":"article","exclude":[".clock",".ad"],"task_size":10}}`, mustJSON(t, static[:20]))
+	specFile := filepath.Join(dir, "crawl.json")
+	if err := os.WriteFile(specFile, []byte(spec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	common := []string{"--coord", strings.Join(nw.CoordURLs, ","), "--key", keyFile, "--chain-id", fmt.Sprint(nw.ChainID())}
+	run := func(args ...string) (string, error) {
+		t.Helper()
+		return meadow(t, append(args, common...)...)
+	}
+
+	out, err := run("buyer", "job", "submit", specFile, "--wait", "--json")
+	if err != nil {
+		t.Fatalf("submit: %v\n%s", err, out)
+	}
+	var st struct {
+		ID      string `json:"id"`
+		State   string `json:"state"`
+		Dataset string `json:"dataset"`
+	}
+	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &st); err != nil || st.State != "done" || st.Dataset == "" {
+		t.Fatalf("submit --wait --json: %v\n%s", err, out)
+	}
+	file := filepath.Join(dir, "crawl.parquet")
+	if out, err := run("buyer", "dataset", "get", st.Dataset, "--format", "parquet", "-o", file); err != nil || !strings.Contains(out, "every row checked") {
+		t.Fatalf("dataset get: %v\n%s", err, out)
+	}
+	proof, err := run("buyer", "dataset", "proof", st.Dataset, "--row", "3")
+	if err != nil {
+		t.Fatalf("dataset proof: %v\n%s", err, proof)
+	}
+	pf := filepath.Join(dir, "proof.json")
+	if err := os.WriteFile(pf, []byte(proof), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := meadow(t, "verify", file, "--row", "3", "--proof", pf, "--manifest", file+".manifest.json"); err != nil || !strings.Contains(out, "ok: row 3") {
+		t.Fatalf("verify the proof: %v\n%s", err, out)
+	}
+
+	tests := []struct {
+		name string
+		spec string
+		args []string
+		want string
+	}{
+		{name: "bad spec names the field", spec: `{"kind":"crawl","crawl":{"urls":["ftp://x.example/"]}}`, want: "crawl.urls[0]"},
+		{name: "unknown field", spec: `{"kind":"crawl","crawl":{"urls":["https://x.example/"],"fields":[{"name":"t","selectr":"h1"}]}}`, want: "selectr"},
+		{name: "unknown job", args: []string{"buyer", "job", "status", "j-nosuchjob"}, want: "j-nosuchjob"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := tt.args
+			if tt.spec != "" {
+				f := filepath.Join(t.TempDir(), "spec.json")
+				if err := os.WriteFile(f, []byte(tt.spec), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				args = []string{"buyer", "job", "submit", f}
+			}
+			out, err := run(args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v (output %q): want one naming %q", err, out, tt.want)
+			}
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
