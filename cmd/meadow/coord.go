@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os/signal"
+	"regexp"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -20,20 +23,32 @@ func newCoordCmd(a *app) *cobra.Command {
 		Long: `Run one coordinator. Operators run 3 or 5 of them: the first with --bootstrap,
 the others with --join naming the HTTP address of any member. The Raft log,
 stable store and snapshots live in --data-dir; a restarted coordinator resumes
-from them.`,
+from them.
+
+Every coordinator of a cluster needs the same --cluster-token, the secret with
+which they copy blobs to each other: without it blobs are not copied, and node
+uploads fail once the cluster has more than one member. Prefer the environment
+(MEADOW_CLUSTER_TOKEN) or the config file to the flag, which other users of the
+machine can read in the process list.`,
 		Example: `  meadow coord --id c1 --data-dir /var/lib/meadow/c1 --raft-addr 10.0.0.1:7000 --http-addr 10.0.0.1:8080 --bootstrap
   meadow coord --id c2 --data-dir /var/lib/meadow/c2 --raft-addr 10.0.0.2:7000 --http-addr 10.0.0.2:8080 --join http://10.0.0.1:8080`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg.Join = join
 			if err := cfg.Validate(); err != nil {
-				return usageError(err)
+				return usageError(flagNamed(cmd, err))
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			c, err := coord.New(cfg, coord.WithLogger(a.logger.With("coord", cfg.ID)))
 			if err != nil {
+				if errors.Is(err, coord.ErrInvalid) {
+					return usageError(flagNamed(cmd, err))
+				}
 				return err
+			}
+			if cfg.ClusterToken == "" {
+				a.logger.Warn("no --cluster-token: blobs are not copied between coordinators, so node uploads fail once the cluster has more than one member")
 			}
 			a.logger.Info("coordinator starting", "id", cfg.ID, "raft", cfg.RaftAddr, "http", cfg.HTTPAddr)
 			return c.Run(ctx)
@@ -51,8 +66,48 @@ from them.`,
 	f.DurationVar(&cfg.BatchWindow, "batch-window", cfg.BatchWindow, "how long a write waits to share a Raft entry with others (0: no batching)")
 	f.DurationVar(&cfg.ApplyTimeout, "apply-timeout", cfg.ApplyTimeout, "longest wait for one write through Raft")
 	f.Uint64Var(&cfg.SnapshotThreshold, "snapshot-threshold", cfg.SnapshotThreshold, "log entries between snapshots")
+	f.StringVar(&cfg.ClusterToken, "cluster-token", "", "secret shared by all coordinators for copying blobs to each other (also MEADOW_CLUSTER_TOKEN, which keeps it out of the process list); without it blobs are not copied and uploads fail on multi-member clusters")
+	f.Uint64Var(&cfg.ChainID, "chain-id", cfg.ChainID, "chain id of the network's contracts; nodes and buyers sign requests for it")
+	f.DurationVar(&cfg.LeaseTTL, "lease-ttl", cfg.LeaseTTL, "how long a node has from a lease to its commitment before the task goes back to the pool")
+	f.DurationVar(&cfg.RevealTTL, "reveal-ttl", cfg.RevealTTL, "how long a node has from its commitment to its reveal")
+	f.DurationVar(&cfg.WorkWindow, "work-window", cfg.WorkWindow, "how long the leader gathers work requests into one scheduling round (one log entry of leases)")
+	f.DurationVar(&cfg.IdleRetry, "idle-retry", cfg.IdleRetry, "how long a node that got no lease waits before asking again")
+	f.DurationVar(&cfg.DomainMinInterval, "domain-min-interval", cfg.DomainMinInterval, "least time between two fetches from one host across the whole network (robots.txt Crawl-delay only lengthens it)")
+	// coord.Config.SharedNetworkOK is deliberately not a flag: letting
+	// replicas of a task share a /24 is for the in-process dev network only.
 	return cmd
 }
+
+// configField finds the config fields that coord.Config.Validate names
+// ("config.lease_ttl").
+var configField = regexp.MustCompile(`config\.([a-z_]+)`)
+
+// flagNamed rewrites the config fields an error names into the flags that
+// set them ("config.lease_ttl" becomes "--lease-ttl"), so that the operator
+// reads the name they typed. Fields without a flag keep their config name.
+func flagNamed(cmd *cobra.Command, err error) error {
+	msg := configField.ReplaceAllStringFunc(err.Error(), func(m string) string {
+		name := strings.ReplaceAll(strings.TrimPrefix(m, "config."), "_", "-")
+		if cmd.Flags().Lookup(name) == nil {
+			return m
+		}
+		return "--" + name
+	})
+	if msg == err.Error() {
+		return err
+	}
+	return &renamedError{msg: msg, err: err}
+}
+
+// renamedError is an error whose text names flags; it unwraps to the
+// original, so errors.Is(err, coord.ErrInvalid) still holds.
+type renamedError struct {
+	msg string
+	err error
+}
+
+func (e *renamedError) Error() string { return e.msg }
+func (e *renamedError) Unwrap() error { return e.err }
 
 func newOperatorCmd(a *app) *cobra.Command {
 	op := &cobra.Command{
