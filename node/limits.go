@@ -227,6 +227,16 @@ func (m *Meter) Record(n int64) error {
 	return writeJSONAtomic(m.path, m.usage)
 }
 
+// RecordBytes counts n downloaded bytes that are not a page (a compute
+// task's input from the coordinators) and persists the day's usage.
+func (m *Meter) RecordBytes(n int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rollDay()
+	m.usage.BytesUsed += n
+	return writeJSONAtomic(m.path, m.usage)
+}
+
 // Usage returns today's counters.
 func (m *Meter) Usage() Usage {
 	m.mu.Lock()

@@ -124,6 +124,8 @@ type Node struct {
 	resume       chan struct{}
 	dashboardURL string
 
+	gpus gpuState // compute.go
+
 	tasksDone   atomic.Int64
 	inflight    atomic.Int64
 	crawlDelays sync.Map // host → ms
@@ -222,6 +224,7 @@ func (b meterBudget) Spend(n int64) { _ = b.m.Record(n) }
 // coordinator and goes back to the pool).
 func (n *Node) Run(ctx context.Context) error {
 	defer n.crawler.Close()
+	defer n.closeGPU()
 	if n.cfg.Dashboard != "" {
 		ln, err := net.Listen("tcp", n.cfg.Dashboard)
 		if err != nil {
@@ -358,6 +361,8 @@ func (n *Node) runLease(ctx context.Context, l api.Lease) error {
 	switch l.Task.Kind {
 	case api.JobCrawl:
 		blob, hashes, sum, err = n.runCrawl(ctx, l)
+	case api.JobCompute:
+		blob, hashes, sum, err = n.runCompute(ctx, l)
 	default:
 		return fmt.Errorf("node: task %s: kind %q is not supported by this node yet", l.Task.ID, l.Task.Kind)
 	}

@@ -1,0 +1,346 @@
+package node
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/compute"
+	"github.com/meadow-net/meadow/dataset"
+)
+
+// routeBlob is where a coordinator serves a stored blob (GET, with Range).
+// It serves the blobs of a running compute job's input to anyone, so a node
+// that leased one of its tasks needs no credential to fetch its shard; the
+// node checks every blob against its SHA-256, which is the blob's name.
+const routeBlob = "/v1/blobs/"
+
+// blobFetchRounds is how many times a blob fetch goes round all the
+// coordinators before the task is given up (its lease then expires).
+const blobFetchRounds = 3
+
+// runCompute runs a compute task: it fetches the input shard's blobs from
+// the coordinators, checks each against its digest, runs the kernel over the
+// shard's rows (on the GPU when there is one and it is idle, else on the
+// CPU: the output is the same) and writes the output rows as an Arrow IPC
+// stream, returning the file, the row hashes in file order and the summary.
+func (n *Node) runCompute(ctx context.Context, l api.Lease) (string, []api.Hash, dataset.WriteSummary, error) {
+	fail := func(err error) (string, []api.Hash, dataset.WriteSummary, error) {
+		return "", nil, dataset.WriteSummary{}, err
+	}
+	t := l.Task.Compute
+	if t == nil {
+		return fail(fmt.Errorf("node: task %s: compute task without its compute part", l.Task.ID))
+	}
+	// The task carries every parameter resolved (api.ComputeTask.check), so
+	// compute.New applies no default of its own here.
+	spec := api.ComputeSpec{
+		Input: t.Input, Column: t.Column, Kernel: t.Kernel,
+		MinHash: t.MinHash, Embed: t.Embed, Tokens: t.Tokens,
+	}
+	opts := []compute.Option{compute.WithLogger(n.log)}
+	gpu, device := n.gpuForTask()
+	if gpu != nil {
+		opts = append(opts, compute.WithGPU(gpu))
+	}
+	k, err := compute.New(spec, opts...)
+	if err != nil {
+		return fail(fmt.Errorf("node: task %s: %w", l.Task.ID, err))
+	}
+	schema, err := dataset.ComputeSchema(k.OutputColumns())
+	if err != nil {
+		return fail(err)
+	}
+	in, err := n.readShard(ctx, l.Task.ID, t.Shard, k.InputColumn())
+	if err != nil {
+		return fail(err)
+	}
+	start := time.Now()
+	prov := dataset.Provenance{Node: n.id.Address.Hex(), FetchedAt: start.UnixMilli()}
+	rows, err := compute.RunShard(ctx, k, in.rows, in.schema, in.hashes, prov)
+	if err != nil {
+		return fail(fmt.Errorf("node: task %s: %w", l.Task.ID, err))
+	}
+	n.log.Debug("computed", "task", l.Task.ID, "kernel", k.Name(), "rows", len(rows), "device", device, "took", time.Since(start))
+	if n.cfg.Tamper != nil {
+		for i, r := range rows {
+			rows[i] = n.cfg.Tamper(schema, r)
+		}
+	}
+	return n.writeBlob(l, schema, rows)
+}
+
+// shardInput is a compute task's input: the kernel's column of each row of
+// the shard (as one-column rows of schema) and the rows' hashes, the source
+// hashes of the output rows.
+type shardInput struct {
+	schema dataset.Schema
+	rows   []dataset.Row
+	hashes [][]byte
+}
+
+// readShard fetches each part's blob and takes the part's run of rows from
+// it, in the shard's order. Only the kernel's input column is kept; the row
+// hashes are computed over the whole rows, as the input dataset's root was.
+func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, column string) (shardInput, error) {
+	var (
+		in   shardInput
+		full *dataset.Schema
+		ci   int
+	)
+	want := sh.Rows()
+	in.rows = make([]dataset.Row, 0, want)
+	in.hashes = make([][]byte, 0, want)
+	for pi, part := range sh.Parts {
+		before := int64(len(in.rows))
+		path, err := n.fetchBlob(ctx, part.Blob)
+		if err != nil {
+			return in, fmt.Errorf("node: task %s: shard.parts[%d]: %w", taskID, pi, err)
+		}
+		err = func() error {
+			defer os.Remove(path)
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			r, err := dataset.NewStreamReader(bufio.NewReader(f))
+			if err != nil {
+				return fmt.Errorf("blob %s: %w", part.Blob, err)
+			}
+			defer r.Close()
+			s := r.Schema()
+			if full == nil {
+				ci = s.Index(column)
+				switch {
+				case ci < 0:
+					return fmt.Errorf("%w: compute.column %q: not in the input dataset's schema", compute.ErrBadInput, column)
+				case s.Columns[ci].Type != dataset.TypeString:
+					return fmt.Errorf("%w: compute.column %q: type %s, expected string", compute.ErrBadInput, column, s.Columns[ci].Type)
+				}
+				full = &s
+				in.schema = dataset.Schema{Kind: s.Kind, Columns: []dataset.Column{s.Columns[ci]}}
+			} else if !sameSchema(*full, s) {
+				return fmt.Errorf("blob %s: its schema differs from the shard's first blob's", part.Blob)
+			}
+			hasher, err := dataset.NewHasher(s)
+			if err != nil {
+				return fmt.Errorf("blob %s: %w", part.Blob, err)
+			}
+			end := part.Offset + part.Rows
+			for r.Next() {
+				i := r.RowNumber()
+				if i < part.Offset {
+					continue
+				}
+				if i >= end {
+					break
+				}
+				row := r.Row()
+				h, err := hasher.Hash(row)
+				if err != nil {
+					return fmt.Errorf("blob %s row %d: %w", part.Blob, i, err)
+				}
+				in.hashes = append(in.hashes, h[:])
+				in.rows = append(in.rows, dataset.Row{row[ci]})
+			}
+			if err := r.Err(); err != nil {
+				return fmt.Errorf("blob %s: %w", part.Blob, err)
+			}
+			return nil
+		}()
+		if err != nil {
+			return in, fmt.Errorf("node: task %s: shard.parts[%d]: %w", taskID, pi, err)
+		}
+		if got := int64(len(in.rows)) - before; got != part.Rows {
+			return in, fmt.Errorf("node: task %s: shard.parts[%d]: blob %s holds %d of the part's %d rows (from row %d)",
+				taskID, pi, part.Blob, got, part.Rows, part.Offset)
+		}
+	}
+	return in, nil
+}
+
+func sameSchema(a, b dataset.Schema) bool {
+	if a.Kind != b.Kind || len(a.Columns) != len(b.Columns) {
+		return false
+	}
+	for i := range a.Columns {
+		if a.Columns[i] != b.Columns[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// fetchBlob downloads a blob from the coordinators into a temporary file
+// and checks its SHA-256. A blob lives on a majority of the coordinators,
+// so a 404 (or any failure) moves on to the next; only a blob that no
+// coordinator serves intact, round after round, fails the task.
+func (n *Node) fetchBlob(ctx context.Context, h api.Hash) (string, error) {
+	dir := filepath.Join(n.cfg.DataDir, "tasks")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	var errs []error
+	backoff := 200 * time.Millisecond
+	for round := 0; round < blobFetchRounds; round++ {
+		for _, base := range n.cfg.Coordinators {
+			path, err := n.fetchBlobFrom(ctx, strings.TrimRight(base, "/"), h, dir)
+			if err == nil {
+				return path, nil
+			}
+			if ctx.Err() != nil {
+				return "", ctx.Err()
+			}
+			errs = append(errs, err)
+			n.log.Debug("blob fetch failed; trying the next coordinator", "blob", h, "coordinator", base, "err", err)
+		}
+		if !sleep(ctx, backoff) {
+			return "", ctx.Err()
+		}
+		backoff *= 2
+	}
+	return "", fmt.Errorf("blob %s: no coordinator served it: %w", h, errors.Join(errs...))
+}
+
+func (n *Node) fetchBlobFrom(ctx context.Context, base string, h api.Hash, dir string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+routeBlob+h.String(), nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := n.client.HTTP().Do(req)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", base, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var eb api.ErrorBody
+		data, _ := api.ReadLimited(resp.Body, 4096)
+		msg := strings.TrimSpace(string(data))
+		if json.Unmarshal(data, &eb) == nil && eb.Error.Message != "" {
+			msg = eb.Error.Message
+		}
+		return "", fmt.Errorf("%s: HTTP %d: %s", base, resp.StatusCode, msg)
+	}
+	if resp.ContentLength > api.MaxBlobSize {
+		return "", fmt.Errorf("%s: blob of %d bytes: expected at most %d", base, resp.ContentLength, api.MaxBlobSize)
+	}
+	f, err := os.CreateTemp(dir, "input-"+h.String()[:16]+"-*.arrows")
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.New()
+	size, err := io.Copy(io.MultiWriter(f, sum), io.LimitReader(resp.Body, api.MaxBlobSize+1))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	bad := func(err error) (string, error) {
+		os.Remove(f.Name())
+		return "", err
+	}
+	if err != nil {
+		return bad(fmt.Errorf("%s: reading blob %s: %w", base, h, err))
+	}
+	n.meter.RecordBytes(size)
+	if size > api.MaxBlobSize {
+		return bad(fmt.Errorf("%s: blob %s is over %d bytes", base, h, api.MaxBlobSize))
+	}
+	if got := api.Hash(sum.Sum(nil)); got != h {
+		return bad(fmt.Errorf("%s: blob %s: the %d bytes served have SHA-256 %s", base, h, size, got))
+	}
+	return f.Name(), nil
+}
+
+// gpuState is the node's GPU, opened on the first compute task, and the
+// idle gate that decides, task by task, whether it may be used.
+type gpuState struct {
+	once sync.Once
+	gpu  *compute.GPU
+	nvml *compute.NVML
+	why  string // why there is no GPU
+
+	mu      sync.Mutex
+	gate    *compute.IdleGate
+	gateFor Limits
+}
+
+// gpuForTask returns the GPU a compute task may use now, or nil for the
+// CPU, and a word on which it is for the log. The GPU is used only when
+// the user allows it (no --no-gpu, gpu_max_util above 0), within the
+// user's hours, and while NVML says nobody else is using it; otherwise the
+// CPU computes the same bytes.
+func (n *Node) gpuForTask() (*compute.GPU, string) {
+	if n.cfg.NoGPU || len(n.devices.GPUs) == 0 {
+		return nil, "cpu"
+	}
+	g := &n.gpus
+	g.once.Do(func() {
+		gpu, err := compute.OpenGPU(0)
+		if err != nil {
+			g.why = err.Error()
+			n.log.Info("GPU not usable; computing on the CPU", "err", err)
+			return
+		}
+		nv, err := compute.OpenNVML()
+		if err != nil {
+			// Without utilization readings the gate cannot tell that
+			// the user is on the GPU, so the GPU stays unused.
+			gpu.Close()
+			g.why = err.Error()
+			n.log.Info("GPU utilization cannot be read; computing on the CPU", "err", err)
+			return
+		}
+		g.gpu, g.nvml = gpu, nv
+		n.log.Info("GPU ready for compute tasks", "gpu", gpu.Name())
+	})
+	if g.gpu == nil {
+		return nil, "cpu (" + g.why + ")"
+	}
+	lim := n.meter.Limits()
+	if lim.GPUMaxUtil <= 0 {
+		return nil, "cpu (GPU work turned off: gpu_max_util 0)"
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.gate == nil || g.gateFor.GPUMaxUtil != lim.GPUMaxUtil || g.gateFor.GPUHours != lim.GPUHours {
+		cfg := compute.DefaultIdleConfig()
+		cfg.MaxUtilization = lim.GPUMaxUtil
+		if lim.GPUHours != "" {
+			from, to, err := ParseHours(lim.GPUHours)
+			if err != nil {
+				return nil, "cpu (" + err.Error() + ")"
+			}
+			cfg.FromHour, cfg.ToHour = from, to%24
+		}
+		gate, err := compute.NewIdleGate(cfg, g.nvml, nil)
+		if err != nil {
+			return nil, "cpu (" + err.Error() + ")"
+		}
+		g.gate, g.gateFor = gate, lim
+	}
+	if st := g.gate.Check(); !st.Allowed {
+		return nil, "cpu (" + st.Reason + ")"
+	}
+	return g.gpu, "gpu " + g.gpu.Name()
+}
+
+// closeGPU releases the GPU and NVML when the node stops.
+func (n *Node) closeGPU() {
+	if n.gpus.gpu != nil {
+		n.gpus.gpu.Close()
+	}
+	if n.gpus.nvml != nil {
+		n.gpus.nvml.Close()
+	}
+}
