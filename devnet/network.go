@@ -200,17 +200,55 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 	})
 }
 
-// Tamper is what the faulty node does: it changes the text of every third
-// row, the kind of lie cross-checking must catch row by row.
+// Tamper is what the faulty node does: it changes the text of the pages
+// whose number ends in 0, 3, 6 or 9 (about 40 % of the rows), the kind of lie
+// cross-checking must catch row by row.
 func Tamper(s dataset.Schema, r dataset.Row) dataset.Row {
+	if s.Kind == dataset.KindCompute {
+		return tamperCompute(s, r)
+	}
 	i := s.Index(dataset.ColText)
 	url, _ := r[s.Index(dataset.ColURL)].(string)
-	if i < 0 || len(url)%3 != 0 {
+	if i < 0 || url == "" {
+		return r
+	}
+	if last := url[len(url)-1]; last < '0' || last > '9' || (last-'0')%3 != 0 {
 		return r
 	}
 	out := append(dataset.Row(nil), r...)
 	text, _ := out[i].(string)
 	out[i] = text + " (sponsored content inserted by a faulty node)"
+	return out
+}
+
+// tamperCompute is Tamper for compute rows: it alters the first kernel
+// output (the column after source_hash) of the rows whose source hash's
+// first byte is a multiple of 3.
+func tamperCompute(s dataset.Schema, r dataset.Row) dataset.Row {
+	hi := s.Index(dataset.ColSourceHash)
+	if hi < 0 || hi+1 >= len(r) {
+		return r
+	}
+	if h, _ := r[hi].([]byte); len(h) == 0 || h[0]%3 != 0 {
+		return r
+	}
+	out := append(dataset.Row(nil), r...)
+	switch v := out[hi+1].(type) {
+	case []uint32:
+		if len(v) > 0 {
+			w := append([]uint32(nil), v...)
+			w[0] ^= 1
+			out[hi+1] = w
+		}
+	case []int32:
+		if len(v) > 0 {
+			w := append([]int32(nil), v...)
+			w[0] ^= 1
+			out[hi+1] = w
+		}
+	case int64:
+		out[hi+1] = v + 1
+	}
 	return out
 }
 

@@ -66,6 +66,7 @@ Settings come from flags, MEADOW_* environment variables (MEADOW_DATA_DIR for
 		newNodeCmd(a),
 		newOperatorCmd(a),
 		newBuyerCmd(a),
+		newDevCmd(a),
 	)
 	return root
 }

@@ -48,15 +48,23 @@ func writeDataset(t *testing.T, f dataset.Format, n int) (string, dataset.Hash) 
 	return path, w.Summary().Root
 }
 
-// meadow runs the command line in process and returns its output and error.
+// meadow runs the command line in process and returns its output (standard
+// output, then standard error) and error.
 func meadow(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	out, errOut, err := meadowStreams(t, args...)
+	return out + errOut, err
+}
+
+// meadowStreams is meadow with standard output and error apart.
+func meadowStreams(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	a := &app{stdout: &out, stderr: &errOut}
 	root := newRootCmd(a)
 	root.SetArgs(args)
-	err := root.Execute()
-	return out.String() + errOut.String(), err
+	err = root.Execute()
+	return out.String(), errOut.String(), err
 }
 
 func TestVerifyCommand(t *testing.T) {

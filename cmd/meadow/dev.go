@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/devnet"
+)
+
+func newDevCmd(a *app) *cobra.Command {
+	var once bool
+	var dir string
+	cfg := devnet.DefaultConfig()
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Run the whole network on this machine and walk a buyer's journey through it",
+		Long: `Start three Raft coordinators, home nodes on their own loopback networks (one of
+them faulty, altering rows), a demo web site and an in-process chain with the
+contracts deployed; then submit crawl jobs as a buyer would, follow them,
+download the datasets as Arrow and Parquet, verify them row by row and check a
+row's proof. It prints what happened and where the coordinators' status pages
+and the nodes' dashboards are, and keeps running until Ctrl-C (--once: exits
+with the result, 0 on success, 1 naming the step that failed).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			if dir == "" {
+				d, err := os.MkdirTemp("", "meadow-dev-")
+				if err != nil {
+					return err
+				}
+				dir = d
+			}
+			cfg.Dir = dir
+			cfg.Logger = a.logger
+			if !cmd.Flags().Changed("log-level") && a.logLevel == "info" {
+				// A dozen components log at info; the journey's own lines
+				// say what matters. --log-level info brings them back.
+				cfg.Logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			}
+			say := func(format string, args ...any) {
+				if !a.jsonOut {
+					fmt.Fprintf(a.stderr, format+"\n", args...)
+				}
+			}
+			say("starting the network in %s …", dir)
+			t0 := time.Now()
+			nw, err := devnet.Start(ctx, cfg)
+			if err != nil {
+				return fmt.Errorf("step \"start the network\": %w", err)
+			}
+			defer nw.Close()
+			say("network up in %s: %d coordinators, %d nodes, site %s", time.Since(t0).Round(time.Millisecond), len(nw.Coords), len(nw.Nodes), nw.SiteURL)
+
+			bars := map[string]*progress{}
+			last := map[string]string{}
+			sum := nw.Journey(ctx, devnet.JourneyOptions{
+				OutDir: dir,
+				Progress: func(job string, st api.JobStatus) {
+					if a.jsonOut {
+						return
+					}
+					b := bars[job]
+					if b == nil {
+						b = newProgress(a.stderr, true, job)
+						bars[job] = b
+					}
+					t := st.Progress.Tasks
+					b.update(t.Verified+t.Inconclusive, t.Total())
+					if !b.on {
+						line := fmt.Sprintf("%s: %s %.0f%%, %d rows accepted, %d rejected", job, st.State, st.Progress.Percent, st.Progress.RowsAccepted, st.Progress.RowsRejected)
+						if line != last[job] {
+							fmt.Fprintln(a.stderr, line)
+							last[job] = line
+						}
+					}
+				},
+				Log: func(s devnet.Step) {
+					for _, b := range bars {
+						b.done()
+					}
+					mark := "ok  "
+					if !s.OK {
+						mark = "FAIL"
+					}
+					say("%s %s (%s): %s", mark, s.Name, s.Duration.Round(time.Millisecond), s.Detail)
+				},
+			})
+			if a.jsonOut {
+				if err := a.printJSON(sum); err != nil {
+					return err
+				}
+			} else {
+				printSummary(a, sum)
+			}
+			if !sum.OK {
+				return fmt.Errorf("step %q failed: %s", sum.Failed, sum.Error)
+			}
+			if once {
+				return nil
+			}
+			say("the network keeps running; dashboards are live. Ctrl-C stops it.")
+			<-ctx.Done()
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&once, "once", false, "exit after the journey, with its result")
+	f.StringVar(&dir, "dir", "", "directory for the coordinators' logs, the nodes' data and the datasets (default: a new temporary one)")
+	f.IntVar(&cfg.Nodes, "nodes", cfg.Nodes, "home nodes to run")
+	f.IntVar(&cfg.Faulty, "faulty", cfg.Faulty, "of them, nodes that alter rows")
+	f.IntVar(&cfg.JSNodes, "js-nodes", cfg.JSNodes, "of the honest nodes, those that render JavaScript (run Chromium)")
+	return cmd
+}
+
+func printSummary(a *app, s devnet.Summary) {
+	w := a.stdout
+	fmt.Fprintf(w, "\nMeadow dev network — journey %s in %s\n", map[bool]string{true: "succeeded", false: "FAILED"}[s.OK], s.Duration.Round(time.Millisecond))
+	for _, j := range s.Jobs {
+		fmt.Fprintf(w, "\n%s (job %s)\n", j.Name, j.ID)
+		fmt.Fprintf(w, "  tasks     %d verified, %d inconclusive\n", j.Tasks.Verified, j.Tasks.Inconclusive)
+		fmt.Fprintf(w, "  rows      %d seen: %d accepted, %d rejected by cross-checking\n", j.RowsSeen, j.RowsAccepted, j.RowsRejected)
+		fmt.Fprintf(w, "  dataset   %s: %d rows, root %s\n", j.Dataset, j.Rows, j.Root)
+		for _, f := range []string{"parquet", "arrow"} {
+			if p := j.Files[f]; p != "" {
+				fmt.Fprintf(w, "  %-9s %s\n", f, p)
+			}
+		}
+		if j.ProofOK {
+			fmt.Fprintf(w, "  proof     row %d checked against the root\n", j.ProofRow)
+		}
+	}
+	fmt.Fprintf(w, "\nnodes\n")
+	for _, n := range s.Nodes {
+		role := "honest"
+		if n.Faulty {
+			role = "FAULTY"
+		}
+		if n.RenderJS {
+			role += ", renders JS"
+		}
+		fmt.Fprintf(w, "  %-6s %s from %-11s %-19s tasks %3d  reputation %7d  work units %6d  dashboard %s\n",
+			n.Name, n.Address, n.SourceIP, "("+role+")", n.TasksDone, n.Reputation, n.WorkUnits, n.Dashboard)
+	}
+	fmt.Fprintf(w, "\ncoordinators\n")
+	for _, c := range s.Coords {
+		lead := ""
+		if c.Leader {
+			lead = " (leader)"
+		}
+		fmt.Fprintf(w, "  %s%s  status %s  metrics %s\n", c.ID, lead, c.StatusURL, c.Metrics)
+	}
+	fmt.Fprintf(w, "\nchain %d: token %s, marketplace %s, distributor %s\n", s.Chain.ChainID, s.Chain.Token, s.Chain.Marketplace, s.Chain.Distributor)
+	fmt.Fprintf(w, "site  %s\n", s.Site)
+	if len(s.Pending) > 0 {
+		fmt.Fprintf(w, "\nnot built yet: %s\n", strings.Join(s.Pending, "; "))
+	}
+	if !s.OK {
+		fmt.Fprintf(w, "\nFAILED at %q: %s\n", s.Failed, s.Error)
+	}
+}

@@ -1,0 +1,273 @@
+package devnet
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/buyer"
+	"github.com/meadow-net/meadow/dataset"
+)
+
+// Summary is what a journey did, for people (meadow dev) and scripts
+// (meadow dev --json).
+type Summary struct {
+	OK       bool          `json:"ok"`
+	Failed   string        `json:"failed_step,omitempty"`
+	Error    string        `json:"error,omitempty"`
+	Steps    []Step        `json:"steps"`
+	Jobs     []JobSummary  `json:"jobs"`
+	Coords   []CoordInfo   `json:"coordinators"`
+	Nodes    []NodeInfo    `json:"nodes"`
+	Site     string        `json:"site"`
+	Chain    ChainInfo     `json:"chain"`
+	Pending  []string      `json:"not_yet_built"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Step is one step of the journey.
+type Step struct {
+	Name     string        `json:"name"`
+	OK       bool          `json:"ok"`
+	Detail   string        `json:"detail,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// JobSummary is one job and its dataset.
+type JobSummary struct {
+	Name         string            `json:"name"`
+	ID           string            `json:"id"`
+	Kind         api.JobKind       `json:"kind"`
+	Tasks        api.TaskCounts    `json:"tasks"`
+	RowsSeen     int64             `json:"rows_seen"`
+	RowsAccepted int64             `json:"rows_accepted"`
+	RowsRejected int64             `json:"rows_rejected"`
+	Dataset      string            `json:"dataset"`
+	Root         string            `json:"root"`
+	Rows         int64             `json:"rows"`
+	Files        map[string]string `json:"files"`
+	Verified     []string          `json:"verified"`
+	ProofRow     int64             `json:"proof_row"`
+	ProofOK      bool              `json:"proof_ok"`
+}
+
+// CoordInfo is one coordinator.
+type CoordInfo struct {
+	ID        string `json:"id"`
+	URL       string `json:"url"`
+	Leader    bool   `json:"leader"`
+	StatusURL string `json:"status_url"`
+	Metrics   string `json:"metrics_url"`
+}
+
+// NodeInfo is one node and what cross-checking made of its work.
+type NodeInfo struct {
+	Name         string `json:"name"`
+	Address      string `json:"address"`
+	SourceIP     string `json:"source_ip"`
+	Faulty       bool   `json:"faulty"`
+	RenderJS     bool   `json:"render_js"`
+	Dashboard    string `json:"dashboard"`
+	TasksDone    int64  `json:"tasks_done"`
+	Reputation   int64  `json:"reputation"`
+	WorkUnits    int64  `json:"work_units"`
+	AgreeingRuns int64  `json:"agreeing_tasks"`
+}
+
+// ChainInfo is the dev chain and its contracts.
+type ChainInfo struct {
+	ChainID     uint64 `json:"chain_id"`
+	Distributor string `json:"distributor"`
+	Registry    string `json:"registry"`
+	Token       string `json:"token"`
+	Stable      string `json:"stable"`
+	Marketplace string `json:"marketplace"`
+}
+
+// JourneyOptions shape a journey.
+type JourneyOptions struct {
+	// OutDir receives the downloaded datasets.
+	OutDir string
+	// Progress, when set, hears about each poll of a job.
+	Progress func(job string, st api.JobStatus)
+	// Log, when set, hears about each step as it ends.
+	Log func(Step)
+}
+
+// notYetBuilt lists the steps of the full journey (issue 9) that this
+// version does not run yet; the summary names them so nobody mistakes their
+// absence for success.
+var notYetBuilt = []string{
+	"compute job (near-duplicates and embeddings) over the crawl dataset",
+	"dataset root posted to and checked against the chain's registry",
+	"payment for the jobs on chain",
+	"epoch settlement with 2 of 3 operator signatures, and claims",
+}
+
+// Journey walks the buyer's journey on the network: a crawl job of the demo
+// site's static pages, one of its JavaScript pages when some node renders
+// them, each dataset downloaded in both formats, verified row by row against
+// its manifest, and one row's proof checked against the manifest root.
+func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
+	start := time.Now()
+	s := Summary{Site: n.SiteURL, Pending: notYetBuilt}
+	fail := func(step string, err error) Summary {
+		s.Failed, s.Error = step, err.Error()
+		s.Steps = append(s.Steps, Step{Name: step, Detail: err.Error()})
+		if opts.Log != nil {
+			opts.Log(s.Steps[len(s.Steps)-1])
+		}
+		n.fillSummary(ctx, &s)
+		s.Duration = time.Since(start)
+		return s
+	}
+	step := func(name, detail string, t0 time.Time) {
+		st := Step{Name: name, OK: true, Detail: detail, Duration: time.Since(t0)}
+		s.Steps = append(s.Steps, st)
+		if opts.Log != nil {
+			opts.Log(st)
+		}
+	}
+	b, err := buyer.New(buyer.Config{Coordinators: n.CoordURLs, Key: n.Chain.Buyer, ChainID: n.chainID})
+	if err != nil {
+		return fail("buyer client", err)
+	}
+	static, js := n.Site.ArticleURLs(n.SiteURL)
+	jobs := []struct {
+		name string
+		spec api.JobSpec
+	}{{"crawl: static pages", crawlJob("demo site, static pages", static, false)}}
+	if n.cfg.JSNodes >= 2 && len(js) > 0 {
+		jobs = append(jobs, struct {
+			name string
+			spec api.JobSpec
+		}{"crawl: JavaScript pages", crawlJob("demo site, JavaScript pages", js[:min(len(js), 8)], true)})
+	}
+	for _, j := range jobs {
+		t0 := time.Now()
+		job, err := b.Submit(ctx, j.spec)
+		if err != nil {
+			return fail(j.name+": submit", err)
+		}
+		st, err := b.Wait(ctx, job.ID, 200*time.Millisecond, func(st api.JobStatus) {
+			if opts.Progress != nil {
+				opts.Progress(j.name, st)
+			}
+		})
+		if err != nil {
+			return fail(j.name+": run", err)
+		}
+		p := st.Progress
+		js := JobSummary{Name: j.name, ID: job.ID, Kind: j.spec.Kind, Tasks: p.Tasks, RowsAccepted: p.RowsAccepted,
+			RowsRejected: p.RowsRejected, RowsSeen: p.RowsAccepted + p.RowsRejected, Dataset: st.Dataset, Files: map[string]string{}}
+		step(j.name+": run", fmt.Sprintf("%d tasks verified, %d inconclusive; %d rows accepted, %d rejected", p.Tasks.Verified, p.Tasks.Inconclusive, p.RowsAccepted, p.RowsRejected), t0)
+
+		t0 = time.Now()
+		m, raw, err := b.Manifest(ctx, st.Dataset)
+		if err != nil {
+			return fail(j.name+": manifest", err)
+		}
+		js.Root, js.Rows = m.Root.String(), m.TotalRows
+		base := filepath.Join(opts.OutDir, st.Dataset)
+		if err := os.WriteFile(base+".manifest.json", raw, 0o644); err != nil {
+			return fail(j.name+": manifest", err)
+		}
+		for _, format := range []string{api.FormatArrow, api.FormatParquet} {
+			path := base + "." + format
+			if _, err := b.Download(ctx, st.Dataset, format, path); err != nil {
+				return fail(j.name+": download "+format, err)
+			}
+			rep, err := dataset.Verify(ctx, path, dataset.VerifyOptions{Manifest: m})
+			if err != nil {
+				return fail(j.name+": verify "+format, err)
+			}
+			js.Files[format] = path
+			js.Verified = append(js.Verified, format+": "+strings.Join(rep.Checked, ", "))
+		}
+		step(j.name+": download and verify", fmt.Sprintf("%d rows, root %s, Arrow and Parquet checked row by row against the manifest", m.TotalRows, m.Root), t0)
+
+		if m.TotalRows > 0 {
+			t0 = time.Now()
+			js.ProofRow = m.TotalRows / 2
+			p, err := b.Proof(ctx, st.Dataset, js.ProofRow)
+			if err != nil {
+				return fail(j.name+": proof", err)
+			}
+			if _, err := dataset.CheckRowProof(ctx, js.Files[api.FormatParquet], js.ProofRow, p, m.Root); err != nil {
+				return fail(j.name+": proof", err)
+			}
+			js.ProofOK = true
+			step(j.name+": proof", fmt.Sprintf("row %d proven against the manifest root (%d hashes in the path)", js.ProofRow, len(p.Path)), t0)
+		}
+		s.Jobs = append(s.Jobs, js)
+	}
+	n.fillSummary(ctx, &s)
+	s.OK = true
+	s.Duration = time.Since(start)
+	return s
+}
+
+func crawlJob(name string, urls []string, renderJS bool) api.JobSpec {
+	return api.JobSpec{
+		Kind: api.JobCrawl,
+		Name: name,
+		Crawl: &api.CrawlSpec{
+			URLs: urls,
+			Fields: []api.FieldRule{
+				{Name: "title", Selector: "h1.title"},
+				{Name: "author", Selector: ".byline .author"},
+			},
+			TextSelector: "article",
+			Exclude:      []string{".clock", ".ad"},
+			RenderJS:     renderJS,
+			TaskSize:     10,
+		},
+	}
+}
+
+// fillSummary adds the coordinators, nodes and chain as they are now.
+func (n *Network) fillSummary(ctx context.Context, s *Summary) {
+	s.Coords = nil
+	for _, c := range n.Coords {
+		u := "http://" + c.HTTPAddr()
+		s.Coords = append(s.Coords, CoordInfo{ID: c.ID(), URL: u, Leader: c.IsLeader(), StatusURL: u + "/v1/cluster/status", Metrics: u + "/metrics"})
+	}
+	s.Nodes = nil
+	for _, nd := range n.Nodes {
+		info := NodeInfo{Name: nd.Name, Address: nd.Address().Hex(), SourceIP: nd.SourceIP, Faulty: nd.Faulty, RenderJS: nd.RenderJS,
+			Dashboard: nd.DashboardURL(), TasksDone: nd.Status().TasksDone}
+		var rec struct {
+			Reputation int64 `json:"reputation"`
+			Units      int64 `json:"units"`
+			Agreeing   int64 `json:"agreeing"`
+		}
+		if err := getJSON(ctx, n.CoordURLs[0]+"/v1/node/"+strings.ToLower(info.Address), &rec); err == nil {
+			info.Reputation, info.WorkUnits, info.AgreeingRuns = rec.Reputation, rec.Units, rec.Agreeing
+		}
+		s.Nodes = append(s.Nodes, info)
+	}
+	s.Chain = ChainInfo{ChainID: n.chainID, Distributor: n.Chain.Addrs.Distributor.Hex(), Registry: n.Chain.Addrs.Registry.Hex(),
+		Token: n.Chain.Addrs.Token.Hex(), Stable: n.Chain.Addrs.Stable.Hex(), Marketplace: n.Chain.Addrs.Marketplace.Hex()}
+}
+
+func getJSON(ctx context.Context, u string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", u, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
