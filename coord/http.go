@@ -257,7 +257,11 @@ func errorBody(err error) (int, api.ErrorBody) {
 	default:
 		return code, api.ErrorBody{Error: api.ErrorDetail{Code: api.CodeInternal, Message: "coord: internal error"}}
 	}
-	return code, api.ErrorBody{Error: api.ErrorDetail{Code: ec, Message: err.Error()}}
+	d := api.ErrorDetail{Code: ec, Message: err.Error()}
+	if fe := (*state.FieldError)(nil); errors.As(err, &fe) {
+		d.Field = fe.Field
+	}
+	return code, api.ErrorBody{Error: d}
 }
 
 // statusOf maps an error to an HTTP status.

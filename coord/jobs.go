@@ -3,11 +3,13 @@ package coord
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord/state"
+	"github.com/meadow-net/meadow/dataset"
 )
 
 // SubmitJob validates a buyer's spec, writes its defaults in, splits it into
@@ -34,6 +36,11 @@ func (c *Coordinator) submitJob(ctx context.Context, buyer common.Address, spec 
 	if err != nil {
 		return api.Job{}, err
 	}
+	if spec.Compute != nil {
+		if err := c.checkComputeColumn(ctx, *spec.Compute); err != nil {
+			return api.Job{}, err
+		}
+	}
 	v, err := c.propose(ctx, MsgJobSubmit, jobSubmitCmd{
 		Signed: sg,
 		Job:    state.NewJob{ID: id, Buyer: buyer, Spec: spec, Tasks: tasks},
@@ -43,6 +50,31 @@ func (c *Coordinator) submitJob(ctx context.Context, buyer common.Address, spec 
 		return api.Job{}, err
 	}
 	return v.(api.Job), nil
+}
+
+// checkComputeColumn checks that a compute job's column is a string column
+// of its input dataset (read from the dataset's first blob), so that a job no
+// node could run is refused at the door rather than leased until it expires.
+func (c *Coordinator) checkComputeColumn(ctx context.Context, spec api.ComputeSpec) error {
+	d, err := c.Dataset(spec.Input)
+	if err != nil {
+		return err
+	}
+	s, err := c.schemaOf(ctx, d)
+	if err != nil {
+		return err
+	}
+	var strs []string
+	for _, col := range s.Columns {
+		if col.Type == dataset.TypeString && col.Role == dataset.RoleContent {
+			strs = append(strs, col.Name)
+		}
+	}
+	if i := s.Index(spec.Column); i < 0 || s.Columns[i].Type != dataset.TypeString {
+		return &state.FieldError{Field: "compute.column", Err: invalidf("%q: expected a string column of dataset %s (%s)",
+			spec.Column, spec.Input, strings.Join(strs, ", "))}
+	}
+	return nil
 }
 
 // newJobID draws a job id from the leader's random source.

@@ -3,6 +3,7 @@ package coord
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -35,6 +36,19 @@ func (c *Coordinator) openBody(ctx *fasthttp.RequestCtx, method string, body api
 		return opened{}, err
 	}
 	return c.openEnvelope(env, method, body)
+}
+
+// bodyFields puts the field paths of a submitted spec's errors under "body",
+// as api.Envelope.Open does for its own checks, so that every field an answer
+// names is a path in the request the client sent.
+func bodyFields(err error) error {
+	for _, fe := range api.FieldErrors(err) {
+		fe.Field = "body." + fe.Field
+	}
+	if se := (*state.FieldError)(nil); errors.As(err, &se) {
+		se.Field = "body." + se.Field
+	}
+	return err
 }
 
 func (c *Coordinator) openEnvelope(env api.Envelope, method string, body api.Validator) (opened, error) {
@@ -95,7 +109,11 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			if err != nil {
 				return nil, err
 			}
-			return c.submitJob(rctx, o.signer, spec, o.sg)
+			job, err := c.submitJob(rctx, o.signer, spec, o.sg)
+			if err != nil {
+				return nil, bodyFields(err)
+			}
+			return job, nil
 		})
 	case "/v1/datasets":
 		c.serveRead(ctx, func(context.Context) (any, error) { return c.Datasets(), nil })

@@ -33,3 +33,17 @@ func invalidf(format string, args ...any) error {
 func conflictf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrConflict}, args...)...)
 }
+
+// FieldError is a domain error about one field of a request, such as a
+// compute job whose input dataset does not exist: the HTTP layer names
+// Field in its error body, and Err (wrapping ErrNotFound, ErrConflict or
+// ErrInvalid) picks the status.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+func inField(field string, err error) error { return &FieldError{Field: field, Err: err} }

@@ -98,13 +98,20 @@ func (s *State) splitCompute(id string, spec api.JobSpec) ([]api.Task, error) {
 	c := spec.Compute
 	in, ok := s.Datasets[c.Input]
 	if !ok {
-		return nil, fmt.Errorf("%w: compute.input: dataset %q", ErrNotFound, c.Input)
+		// A job's dataset exists once every task is decided: name the
+		// job that will make it, when there is one.
+		if jid, isDS := strings.CutPrefix(c.Input, DatasetID("")); isDS {
+			if j, ok := s.Jobs[jid]; ok {
+				return nil, inField("compute.input", conflictf("dataset %q does not exist: its job %s is %s (a job's dataset is made once every task is decided); expected a complete dataset", c.Input, jid, j.State))
+			}
+		}
+		return nil, inField("compute.input", fmt.Errorf("%w: dataset %q: expected the id of a complete dataset", ErrNotFound, c.Input))
 	}
 	if !in.Complete {
-		return nil, conflictf("compute.input: dataset %q is not complete yet", c.Input)
+		return nil, inField("compute.input", conflictf("dataset %q is not complete yet: its blobs are still being uploaded", c.Input))
 	}
 	if in.Rows == 0 {
-		return nil, invalidf("compute.input: dataset %q has no rows", c.Input)
+		return nil, inField("compute.input", invalidf("dataset %q has no rows", c.Input))
 	}
 	shard := int64(max(c.ShardRows, 1))
 	var (
