@@ -12,6 +12,7 @@ import (
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/buyer"
+	"github.com/meadow-net/meadow/compute"
 	"github.com/meadow-net/meadow/dataset"
 )
 
@@ -55,6 +56,11 @@ type JobSummary struct {
 	Verified     []string          `json:"verified"`
 	ProofRow     int64             `json:"proof_row"`
 	ProofOK      bool              `json:"proof_ok"`
+	// Clusters and Duplicates are the near-duplicate groups a MinHash
+	// dataset finds: clusters of two rows or more, and the rows that all but
+	// one member of each would drop.
+	Clusters   int `json:"clusters,omitempty"`
+	Duplicates int `json:"duplicates,omitempty"`
 }
 
 // CoordInfo is one coordinator.
@@ -104,7 +110,6 @@ type JourneyOptions struct {
 // version does not run yet; the summary names them so nobody mistakes their
 // absence for success.
 var notYetBuilt = []string{
-	"compute job (near-duplicates and embeddings) over the crawl dataset",
 	"dataset root posted to and checked against the chain's registry",
 	"payment for the jobs on chain",
 	"epoch settlement with 2 of 3 operator signatures, and claims",
@@ -112,8 +117,10 @@ var notYetBuilt = []string{
 
 // Journey walks the buyer's journey on the network: a crawl job of the demo
 // site's static pages, one of its JavaScript pages when some node renders
-// them, each dataset downloaded in both formats, verified row by row against
-// its manifest, and one row's proof checked against the manifest root.
+// them, MinHash and embedding compute jobs over the static crawl; each
+// dataset downloaded in both formats, verified row by row against its
+// manifest, one row's proof checked against the manifest root; and the
+// near-duplicate clusters the MinHash dataset finds.
 func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 	start := time.Now()
 	s := Summary{Site: n.SiteURL, Pending: notYetBuilt}
@@ -139,73 +146,95 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		return fail("buyer client", err)
 	}
 	static, js := n.Site.ArticleURLs(n.SiteURL)
-	jobs := []struct {
-		name string
-		spec api.JobSpec
-	}{{"crawl: static pages", crawlJob("demo site, static pages", static, false)}}
-	if n.cfg.JSNodes >= 2 && len(js) > 0 {
-		jobs = append(jobs, struct {
-			name string
-			spec api.JobSpec
-		}{"crawl: JavaScript pages", crawlJob("demo site, JavaScript pages", js[:min(len(js), 8)], true)})
-	}
-	for _, j := range jobs {
+
+	// run submits one job, follows it, and checks its dataset as a buyer
+	// would; it returns the step that failed, if any.
+	run := func(name string, spec api.JobSpec) (*JobSummary, string, error) {
 		t0 := time.Now()
-		job, err := b.Submit(ctx, j.spec)
+		job, err := b.Submit(ctx, spec)
 		if err != nil {
-			return fail(j.name+": submit", err)
+			return nil, name + ": submit", err
 		}
 		st, err := b.Wait(ctx, job.ID, 200*time.Millisecond, func(st api.JobStatus) {
 			if opts.Progress != nil {
-				opts.Progress(j.name, st)
+				opts.Progress(name, st)
 			}
 		})
 		if err != nil {
-			return fail(j.name+": run", err)
+			return nil, name + ": run", err
 		}
 		p := st.Progress
-		js := JobSummary{Name: j.name, ID: job.ID, Kind: j.spec.Kind, Tasks: p.Tasks, RowsAccepted: p.RowsAccepted,
+		js := &JobSummary{Name: name, ID: job.ID, Kind: spec.Kind, Tasks: p.Tasks, RowsAccepted: p.RowsAccepted,
 			RowsRejected: p.RowsRejected, RowsSeen: p.RowsAccepted + p.RowsRejected, Dataset: st.Dataset, Files: map[string]string{}}
-		step(j.name+": run", fmt.Sprintf("%d tasks verified, %d inconclusive; %d rows accepted, %d rejected", p.Tasks.Verified, p.Tasks.Inconclusive, p.RowsAccepted, p.RowsRejected), t0)
+		step(name+": run", fmt.Sprintf("%d tasks verified, %d inconclusive; %d rows accepted, %d rejected", p.Tasks.Verified, p.Tasks.Inconclusive, p.RowsAccepted, p.RowsRejected), t0)
 
 		t0 = time.Now()
 		m, raw, err := b.Manifest(ctx, st.Dataset)
 		if err != nil {
-			return fail(j.name+": manifest", err)
+			return nil, name + ": manifest", err
 		}
 		js.Root, js.Rows = m.Root.String(), m.TotalRows
 		base := filepath.Join(opts.OutDir, st.Dataset)
 		if err := os.WriteFile(base+".manifest.json", raw, 0o644); err != nil {
-			return fail(j.name+": manifest", err)
+			return nil, name + ": manifest", err
 		}
 		for _, format := range []string{api.FormatArrow, api.FormatParquet} {
 			path := base + "." + format
 			if _, err := b.Download(ctx, st.Dataset, format, path); err != nil {
-				return fail(j.name+": download "+format, err)
+				return nil, name + ": download " + format, err
 			}
 			rep, err := dataset.Verify(ctx, path, dataset.VerifyOptions{Manifest: m})
 			if err != nil {
-				return fail(j.name+": verify "+format, err)
+				return nil, name + ": verify " + format, err
 			}
 			js.Files[format] = path
 			js.Verified = append(js.Verified, format+": "+strings.Join(rep.Checked, ", "))
 		}
-		step(j.name+": download and verify", fmt.Sprintf("%d rows, root %s, Arrow and Parquet checked row by row against the manifest", m.TotalRows, m.Root), t0)
+		step(name+": download and verify", fmt.Sprintf("%d rows, root %s, Arrow and Parquet checked row by row against the manifest", m.TotalRows, m.Root), t0)
 
 		if m.TotalRows > 0 {
 			t0 = time.Now()
 			js.ProofRow = m.TotalRows / 2
-			p, err := b.Proof(ctx, st.Dataset, js.ProofRow)
+			pr, err := b.Proof(ctx, st.Dataset, js.ProofRow)
 			if err != nil {
-				return fail(j.name+": proof", err)
+				return nil, name + ": proof", err
 			}
-			if _, err := dataset.CheckRowProof(ctx, js.Files[api.FormatParquet], js.ProofRow, p, m.Root); err != nil {
-				return fail(j.name+": proof", err)
+			if _, err := dataset.CheckRowProof(ctx, js.Files[api.FormatParquet], js.ProofRow, pr, m.Root); err != nil {
+				return nil, name + ": proof", err
 			}
 			js.ProofOK = true
-			step(j.name+": proof", fmt.Sprintf("row %d proven against the manifest root (%d hashes in the path)", js.ProofRow, len(p.Path)), t0)
+			step(name+": proof", fmt.Sprintf("row %d proven against the manifest root (%d hashes in the path)", js.ProofRow, len(pr.Path)), t0)
 		}
-		s.Jobs = append(s.Jobs, js)
+		s.Jobs = append(s.Jobs, *js)
+		return js, "", nil
+	}
+
+	crawl, failed, err := run("crawl: static pages", crawlJob("demo site, static pages", static, false))
+	if err != nil {
+		return fail(failed, err)
+	}
+	if n.cfg.JSNodes >= 2 && len(js) > 0 {
+		if _, failed, err := run("crawl: JavaScript pages", crawlJob("demo site, JavaScript pages", js[:min(len(js), 8)], true)); err != nil {
+			return fail(failed, err)
+		}
+	}
+	for _, kernel := range []string{api.KernelMinHash, api.KernelEmbed} {
+		name := "compute: " + kernel
+		job, failed, err := run(name, api.JobSpec{Kind: api.JobCompute, Name: kernel + " of the demo crawl",
+			Compute: &api.ComputeSpec{Input: crawl.Dataset, Kernel: kernel, ShardRows: 50}})
+		if err != nil {
+			return fail(failed, err)
+		}
+		if kernel != api.KernelMinHash {
+			continue
+		}
+		t0 := time.Now()
+		clusters, dups, err := nearDuplicates(job.Files[api.FormatParquet])
+		if err != nil {
+			return fail(name+": near-duplicates", err)
+		}
+		s.Jobs[len(s.Jobs)-1].Clusters, s.Jobs[len(s.Jobs)-1].Duplicates = clusters, dups
+		step(name+": near-duplicates", fmt.Sprintf("%d clusters of near-duplicate pages; %d rows marked to drop", clusters, dups), t0)
 	}
 	n.fillSummary(ctx, &s)
 	s.OK = true
@@ -270,4 +299,35 @@ func getJSON(ctx context.Context, u string, out any) error {
 		return fmt.Errorf("%s: %s", u, resp.Status)
 	}
 	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// nearDuplicates groups the rows of a MinHash dataset file into
+// near-duplicate clusters (compute.Cluster) and counts the clusters of two
+// rows or more and the rows each would drop.
+func nearDuplicates(path string) (clusters, drop int, err error) {
+	r, err := dataset.Open(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer r.Close()
+	var rows []dataset.Row
+	for r.Next() {
+		rows = append(rows, append(dataset.Row(nil), r.Row()...))
+	}
+	if err := r.Err(); err != nil {
+		return 0, 0, err
+	}
+	ms, err := compute.Cluster(r.Schema(), rows)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, m := range ms {
+		if m.Size > 1 && m.Keep {
+			clusters++
+		}
+		if !m.Keep {
+			drop++
+		}
+	}
+	return clusters, drop, nil
 }

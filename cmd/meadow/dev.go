@@ -139,6 +139,9 @@ func printSummary(a *app, s devnet.Summary) {
 		if j.ProofOK {
 			fmt.Fprintf(w, "  proof     row %d checked against the root\n", j.ProofRow)
 		}
+		if j.Clusters > 0 {
+			fmt.Fprintf(w, "  near-dups %d clusters of near-duplicate pages; %d rows would be dropped\n", j.Clusters, j.Duplicates)
+		}
 	}
 	fmt.Fprintf(w, "\nnodes\n")
 	for _, n := range s.Nodes {
