@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -142,6 +143,10 @@ func TestCoordProcessesSurviveLeaderKill(t *testing.T) {
 	// The load: six nodes lease, commit and reveal; one identity after
 	// another registers from its own address; the buyer keeps submitting
 	// small jobs. Only what was answered 2xx is recorded.
+	var newcomers []*cpNode
+	for i := range 400 {
+		newcomers = append(newcomers, cpNewNode(t, cl.urls(), fmt.Sprintf("127.0.%d.%d", 10+i%200, 1+i/200)))
+	}
 	ctx, stopLoad := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for _, n := range workers {
@@ -150,13 +155,12 @@ func TestCoordProcessesSurviveLeaderKill(t *testing.T) {
 	wg.Go(func() {
 		tick := time.NewTicker(40 * time.Millisecond)
 		defer tick.Stop()
-		for i := 0; ctx.Err() == nil; i++ {
+		for _, n := range newcomers {
 			select {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
 			}
-			n := cpNewNode(t, cl.urls(), fmt.Sprintf("127.0.%d.%d", 10+i%200, 1+i/200))
 			_ = n.tryRegister(ctx, acks)
 		}
 	})
@@ -221,6 +225,11 @@ func TestCoordProcessesSurviveLeaderKill(t *testing.T) {
 	cl.waitMembers(t)
 	cl.waitConverged(t, acks, ref)
 	cpCheckAcked(t, cl.procs[0].url(), acks, "after restarting all three from disk")
+	if log, err := os.ReadFile(old.logPath); err == nil && bytes.Contains(log, []byte("clearing log suffix")) {
+		// The path of hashicorp/raft-wal#31: the killed leader held an
+		// entry it never committed, and dropped it on rejoining.
+		t.Logf("%s cleared an uncommitted log suffix when it rejoined, and restarted from that log", old.id)
+	}
 	t.Logf("done in %s", time.Since(start).Round(time.Millisecond))
 }
 
@@ -245,6 +254,7 @@ type cpProc struct {
 	cmd     *exec.Cmd
 	exited  chan struct{}
 	waitErr error
+	down    bool // stopped or killed on purpose
 }
 
 func (p *cpProc) url() string { return "http://" + p.httpAddr }
@@ -261,9 +271,48 @@ func (p *cpProc) running() bool {
 	}
 }
 
-// start runs the process with the test's settings: most as flags, the
-// cluster token from the environment, as an operator should pass it.
+// start starts the process again on its addresses and data dir and waits
+// until it serves HTTP. The addresses are the member's identity, so a start
+// that finds a port still held (a socket of the previous run closing) waits
+// until the port is free and tries again.
 func (p *cpProc) start(t *testing.T) {
+	t.Helper()
+	for attempt := 1; !p.launch(t); attempt++ {
+		if attempt == 5 {
+			t.Fatalf("%s could not bind its addresses %s and %s:\n%s", p.id, p.raftAddr, p.httpAddr, p.tail(20))
+		}
+		coordtest.WaitFor(t, 10*time.Second*coordtest.Scale(), p.id+"'s ports to be free", func() bool {
+			return cpCanBind(p.raftAddr) && cpCanBind(p.httpAddr)
+		})
+	}
+}
+
+// launch runs the process and waits until it answers /healthz. It reports
+// false when the process exited because a port was taken; any other exit
+// fails the test.
+func (p *cpProc) launch(t *testing.T) bool {
+	t.Helper()
+	p.spawn(t)
+	coordtest.WaitFor(t, 30*time.Second*coordtest.Scale(), p.id+" to serve HTTP or exit", func() bool {
+		if !p.running() {
+			return true
+		}
+		code, _, err := cpGet(p.url(), "/healthz")
+		return err == nil && code == http.StatusOK
+	})
+	if p.running() {
+		return true
+	}
+	if strings.Contains(p.tail(5), "address already in use") {
+		return false
+	}
+	t.Fatalf("%s exited on start: %v\n%s", p.id, p.waitErr, p.tail(20))
+	return false
+}
+
+// spawn runs the process with the test's settings: most as flags, the
+// cluster token from the environment, as an operator should pass it.
+func (p *cpProc) spawn(t *testing.T) {
 	t.Helper()
 	args := []string{"coord", "--id", p.id, "--data-dir", p.dir, "--raft-addr", p.raftAddr, "--http-addr", p.httpAddr,
 		"--chain-id", fmt.Sprint(cpChainID), "--lease-ttl", cpLeaseTTL.String(), "--reveal-ttl", cpRevealTTL.String(),
@@ -290,7 +339,7 @@ func (p *cpProc) start(t *testing.T) {
 		p.waitErr = cmd.Wait()
 		close(exited)
 	}()
-	p.cmd, p.exited = cmd, exited
+	p.cmd, p.exited, p.down = cmd, exited, false
 }
 
 // cpEnviron is the test's environment without MEADOW_* variables, which the
@@ -308,6 +357,7 @@ func cpEnviron() []string {
 // kill sends SIGKILL and waits for the process to be gone.
 func (p *cpProc) kill(t *testing.T) {
 	t.Helper()
+	p.down = true
 	if !p.running() {
 		return
 	}
@@ -318,6 +368,7 @@ func (p *cpProc) kill(t *testing.T) {
 // stop sends SIGTERM and expects a clean exit (status 0) soon after.
 func (p *cpProc) stop(t *testing.T) {
 	t.Helper()
+	p.down = true
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.exited:
@@ -389,39 +440,60 @@ func cpStartCluster(t *testing.T, bin string, n int) *cpCluster {
 	return c
 }
 
-// startNew starts a member for the first time on free ports. A port picked
-// here can be taken by someone else before the process binds it, so a
-// start that fails to bind is tried again on other ports.
+// startNew starts a member for the first time, on free ports, and waits
+// until it is ready (it leads, or has joined).
 func (c *cpCluster) startNew(t *testing.T, p *cpProc) {
 	t.Helper()
 	for attempt := 1; ; attempt++ {
 		p.raftAddr, p.httpAddr = cpFreeAddr(t), cpFreeAddr(t)
-		p.start(t)
-		coordtest.WaitFor(t, 30*time.Second*coordtest.Scale(), p.id+" ready or exited", func() bool {
-			if !p.running() {
-				return true
-			}
-			code, _, err := cpGet(p.url(), "/readyz")
-			return err == nil && code == http.StatusOK
-		})
-		if p.running() {
-			return
+		if p.launch(t) {
+			break
 		}
-		if attempt < 3 && strings.Contains(p.tail(10), "address already in use") {
-			continue
+		if attempt == 3 {
+			t.Fatalf("%s found its ports taken three times:\n%s", p.id, p.tail(20))
 		}
-		t.Fatalf("%s exited on start: %v\n%s", p.id, p.waitErr, p.tail(20))
+	}
+	coordtest.WaitFor(t, 30*time.Second*coordtest.Scale(), p.id+" to be ready", func() bool {
+		c.mustRun(t)
+		code, _, err := cpGet(p.url(), "/readyz")
+		return err == nil && code == http.StatusOK
+	})
+}
+
+// mustRun fails the test when a member that should run has exited.
+func (c *cpCluster) mustRun(t *testing.T) {
+	t.Helper()
+	for _, p := range c.procs {
+		if p.cmd != nil && !p.down && !p.running() {
+			t.Fatalf("%s exited: %v\n%s", p.id, p.waitErr, p.tail(20))
+		}
 	}
 }
 
+// cpFreeAddr picks a free port below the usual range of ephemeral ports
+// (32768 and up on Linux): a member stopped and started again needs its
+// port back, and a port from the ephemeral range can meanwhile become the
+// source port of some client connection, or of a peer's dial to the stopped
+// member connecting to itself.
 func cpFreeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 100 {
+		addr := fmt.Sprintf("127.0.0.1:%d", 20000+rand.IntN(12000))
+		if cpCanBind(addr) {
+			return addr
+		}
 	}
-	defer l.Close()
-	return l.Addr().String()
+	t.Fatal("no free port between 20000 and 32000")
+	return ""
+}
+
+func cpCanBind(addr string) bool {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return false
+	}
+	l.Close()
+	return true
 }
 
 var cpHTTP = &http.Client{Timeout: 5 * time.Second}
@@ -455,6 +527,7 @@ func (c *cpCluster) leader(t *testing.T) *cpProc {
 	t.Helper()
 	var leader *cpProc
 	coordtest.WaitFor(t, 30*time.Second*coordtest.Scale(), "every running coordinator to agree on a leader", func() bool {
+		c.mustRun(t)
 		leader = nil
 		id := ""
 		for _, p := range c.running() {
@@ -480,6 +553,7 @@ func (c *cpCluster) leader(t *testing.T) *cpProc {
 func (c *cpCluster) waitMembers(t *testing.T) {
 	t.Helper()
 	coordtest.WaitFor(t, 30*time.Second*coordtest.Scale(), fmt.Sprintf("%d voters on every coordinator", len(c.procs)), func() bool {
+		c.mustRun(t)
 		for _, p := range c.running() {
 			var ms []coord.Member
 			if err := cpGetJSON(p.url(), "/v1/cluster/members", &ms); err != nil || len(ms) != len(c.procs) {
@@ -915,6 +989,7 @@ func (c *cpCluster) waitConverged(t *testing.T, acks *cpAcks, want map[string]st
 	var diff string
 	deadline := time.Now().Add(30 * time.Second * coordtest.Scale())
 	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		c.mustRun(t)
 		got, diff = c.converged(acks, want)
 		if diff == "" {
 			return got
