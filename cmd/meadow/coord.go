@@ -9,8 +9,10 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/andybalholm/cascadia"
 	"github.com/spf13/cobra"
 
+	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord"
 )
 
@@ -40,7 +42,8 @@ machine can read in the process list.`,
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			c, err := coord.New(cfg, coord.WithLogger(a.logger.With("coord", cfg.ID)))
+			c, err := coord.New(cfg, coord.WithLogger(a.logger.With("coord", cfg.ID)),
+				coord.WithJobChecks(api.Checks{Selector: crawlSelector}))
 			if err != nil {
 				if errors.Is(err, coord.ErrInvalid) {
 					return usageError(flagNamed(cmd, err))
@@ -76,6 +79,15 @@ machine can read in the process list.`,
 	// coord.Config.SharedNetworkOK is deliberately not a flag: letting
 	// replicas of a task share a /24 is for the in-process dev network only.
 	return cmd
+}
+
+// crawlSelector parses a CSS selector with the engine the crawler extracts
+// with (crawl.CompileRules uses cascadia.ParseGroup), so that the
+// coordinators refuse a job whose selectors every node would refuse. api's
+// own check, which may not import cascadia, is syntax only.
+func crawlSelector(s string) error {
+	_, err := cascadia.ParseGroup(s)
+	return err
 }
 
 // configField finds the config fields that coord.Config.Validate names

@@ -595,6 +595,14 @@ func (c *cpCluster) checkSettings(t *testing.T) {
 	if rr.PollInterval != cpIdleRetry.Milliseconds() {
 		t.Errorf("poll interval %d ms, want --idle-retry %s", rr.PollInterval, cpIdleRetry)
 	}
+	// A selector api's syntax check lets through but the crawler's parser
+	// refuses: the coordinator uses the crawler's.
+	buyer := cpClient(t, c.urls(), cpKey(t), nil)
+	spec := api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: []string{"https://a.example/"}, Fields: []api.FieldRule{{Name: "t", Selector: "a:frobnicate"}}}}
+	err = buyer.Post(ctx, api.MethodJobSubmit, "/v1/jobs", spec, nil)
+	if re := (*api.RemoteError)(nil); !errors.As(err, &re) || re.Status != http.StatusBadRequest || !strings.Contains(re.Error(), "crawl.fields[0].selector") {
+		t.Errorf("a job with the selector a:frobnicate: %v, want a 400 naming crawl.fields[0].selector", err)
+	}
 	// A peer's blob request with the token set through MEADOW_CLUSTER_TOKEN
 	// passes (to "not stored"); one with another token does not.
 	for _, tc := range []struct {
