@@ -12,6 +12,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/coord"
+	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/coordtest"
 	"github.com/meadow-net/meadow/coord/state"
 )
@@ -171,11 +172,20 @@ func httpGet(t *testing.T, addr, path string, v any) *fasthttp.ResponseHeader {
 	return h
 }
 
+// httpPost posts with the test cluster's token, as an operator would.
 func httpPost(t *testing.T, addr, path, body string) (int, []byte) {
+	t.Helper()
+	return httpPostToken(t, addr, path, body, coordtest.TestConfig("x", "").ClusterToken)
+}
+
+func httpPostToken(t *testing.T, addr, path, body, token string) (int, []byte) {
 	t.Helper()
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	req.SetRequestURI("http://" + addr + path)
 	req.Header.SetMethod("POST")
+	if token != "" {
+		req.Header.Set(blob.TokenHeader, token)
+	}
 	req.SetBodyString(body)
 	if err := fasthttp.DoTimeout(req, resp, 10*time.Second); err != nil {
 		t.Fatalf("POST %s%s: %v", addr, path, err)
@@ -206,8 +216,19 @@ func TestClusterHTTPForwarding(t *testing.T) {
 		t.Errorf("consistent read served by %q, want the leader %q", got, leader.Config.ID)
 	}
 
-	// A write sent to a follower is forwarded: remove the other follower.
+	// Membership changes need the cluster token: without it, anyone who
+	// reaches the port could remove a member.
 	other := c.Followers()[1]
+	for _, tok := range []string{"", "wrong-token"} {
+		if code, body := httpPostToken(t, f.Config.HTTPAddr, "/v1/cluster/remove", `{"id":"`+other.Config.ID+`"}`, tok); code != 401 && code != 403 {
+			t.Fatalf("remove with token %q: %d %s; want 401 or 403", tok, code, body)
+		}
+	}
+	if ms, err := leader.C.Members(); err != nil || len(ms) != 3 {
+		t.Fatalf("a refused remove changed the members: %+v %v", ms, err)
+	}
+
+	// A write sent to a follower is forwarded: remove the other follower.
 	if code, body := httpPost(t, f.Config.HTTPAddr, "/v1/cluster/remove", `{"id":"`+other.Config.ID+`"}`); code != 200 {
 		t.Fatalf("remove via follower: %d %s", code, body)
 	}

@@ -3,6 +3,7 @@ package coord
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/forward"
 	"github.com/meadow-net/meadow/coord/state"
 )
@@ -41,6 +43,43 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 		c.serveRead(ctx, func(context.Context) (any, error) { return c.Members() })
 	case "/v1/cluster/status":
 		c.serveRead(ctx, func(context.Context) (any, error) { return c.Status(), nil })
+	case "/v1/cluster/join", "/v1/cluster/remove":
+		if !c.peerAuthorized(ctx) {
+			return
+		}
+		c.handleMembership(ctx)
+	default:
+		if !c.handleAPI(ctx) {
+			c.reply(ctx, nil, errNoRoute)
+		}
+	}
+}
+
+// peerAuthorized checks the cluster token on a membership change: without
+// it, anyone who reaches a coordinator's port could add a member or remove
+// one. A cluster without a token (tests, a single member) is not checked.
+// It answers 401/403 itself when the token is missing or wrong.
+func (c *Coordinator) peerAuthorized(ctx *fasthttp.RequestCtx) bool {
+	if c.cfg.ClusterToken == "" {
+		return true
+	}
+	got := ctx.Request.Header.Peek(blob.TokenHeader)
+	if subtle.ConstantTimeCompare(got, []byte(c.cfg.ClusterToken)) == 1 {
+		return true
+	}
+	status, code, msg := fasthttp.StatusForbidden, blob.CodeForbidden, "wrong "+blob.TokenHeader+" header: expected the cluster token"
+	if len(got) == 0 {
+		status, code, msg = fasthttp.StatusUnauthorized, blob.CodeUnauthorized, "missing "+blob.TokenHeader+" header: membership changes need the cluster token (--cluster-token)"
+	}
+	body, _ := json.Marshal(api.ErrorBody{Error: api.ErrorDetail{Code: code, Field: blob.TokenHeader, Message: msg}})
+	ctx.SetStatusCode(status)
+	ctx.SetContentType("application/json")
+	ctx.SetBody(body)
+	return false
+}
+
+func (c *Coordinator) handleMembership(ctx *fasthttp.RequestCtx) {
+	switch string(ctx.Path()) {
 	case "/v1/cluster/join":
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
 			var r JoinRequest
@@ -59,10 +98,6 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 			}
 			return nil, c.Remove(rctx, r.ID)
 		})
-	default:
-		if !c.handleAPI(ctx) {
-			c.reply(ctx, nil, errNoRoute)
-		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/raft"
 	"github.com/valyala/fasthttp"
 
+	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/state"
 )
 
@@ -216,6 +217,9 @@ func (c *Coordinator) postJSON(ctx context.Context, addr, path string, body []by
 	req.SetRequestURI("http://" + trimScheme(addr) + path)
 	req.Header.SetMethod(fasthttp.MethodPost)
 	req.Header.SetContentType("application/json")
+	if c.cfg.ClusterToken != "" {
+		req.Header.Set(blob.TokenHeader, c.cfg.ClusterToken)
+	}
 	req.SetBody(body)
 	if err := c.client.DoTimeout(req, resp, c.timeout(ctx)); err != nil {
 		return err
