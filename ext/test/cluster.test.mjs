@@ -109,11 +109,11 @@ test('the extension completes crawl tasks on a 3-coordinator cluster and its row
     const jobID = job.id || job.job_id;
     assert.ok(jobID, `job id in ${JSON.stringify(job)}`);
 
-    await b.sw.evaluate(() => globalThis.meadowDev.loop());
+    await b.sw.evaluate(() => { globalThis.meadowDev.loop(); }); // runs until the worker stops: do not wait for it
     // coord/state.Node: units are the rows accepted into verified tasks.
     const acceptedOf = (rec) => Number(rec?.units ?? rec?.node?.units ?? rec?.accepted_rows ?? 0);
     const rec = await until('rows of the extension accepted by the cluster', async () => {
-      await b.sw.evaluate(() => globalThis.meadowDev.loop());
+      await b.sw.evaluate(() => { globalThis.meadowDev.loop(); }); // runs until the worker stops: do not wait for it
       const resp = await fetch(`${urls[1]}/v1/node/${extAddress}`);
       const v = resp.ok ? await resp.json() : null;
       return acceptedOf(v) > 0 ? v : null;
