@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os/signal"
 	"regexp"
 	"strings"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord"
+	"github.com/meadow-net/meadow/coord/blob"
 )
 
 func newCoordCmd(a *app) *cobra.Command {
@@ -81,6 +85,24 @@ machine can read in the process list.`,
 	return cmd
 }
 
+// postMembership posts a membership change with the cluster token, which
+// the coordinators ask of membership changes when they have one.
+func postMembership(ctx context.Context, base, path, token string, body any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL(base)+path, bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set(blob.TokenHeader, token)
+	}
+	return doJSON(req, nil)
+}
+
 // crawlSelector parses a CSS selector with the engine the crawler extracts
 // with (crawl.CompileRules uses cascadia.ParseGroup), so that the
 // coordinators refuse a job whose selectors every node would refuse. api's
@@ -126,8 +148,9 @@ func newOperatorCmd(a *app) *cobra.Command {
 		Use:   "operator",
 		Short: "The operator's side: cluster members, status, settlement",
 	}
-	var coordURL string
+	var coordURL, token string
 	op.PersistentFlags().StringVar(&coordURL, "coord", "http://127.0.0.1:8080", "HTTP address of any coordinator")
+	op.PersistentFlags().StringVar(&token, "cluster-token", "", "the coordinators' --cluster-token, which membership changes need (also MEADOW_CLUSTER_TOKEN)")
 
 	members := &cobra.Command{
 		Use:   "members",
@@ -154,7 +177,7 @@ func newOperatorCmd(a *app) *cobra.Command {
 		Short: "Add a coordinator as a voter (the new member usually joins by itself with --join)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return postJSON(cmd.Context(), coordURL, "/v1/cluster/join", add, nil)
+			return postMembership(cmd.Context(), coordURL, "/v1/cluster/join", token, add)
 		},
 	}
 	addCmd.Flags().StringVar(&add.ID, "id", "", "the member's id")
@@ -169,7 +192,7 @@ func newOperatorCmd(a *app) *cobra.Command {
 			if removeID == "" {
 				return usageError(fmt.Errorf("--id: expected the id of the member to remove"))
 			}
-			return postJSON(cmd.Context(), coordURL, "/v1/cluster/remove", map[string]string{"id": removeID}, nil)
+			return postMembership(cmd.Context(), coordURL, "/v1/cluster/remove", token, map[string]string{"id": removeID})
 		},
 	}
 	removeCmd.Flags().StringVar(&removeID, "id", "", "the member's id")

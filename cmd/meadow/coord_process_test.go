@@ -121,6 +121,7 @@ func TestCoordProcessesSurviveLeaderKill(t *testing.T) {
 	cl := cpStartCluster(t, bin, 3)
 	t.Logf("3 coordinators up after %s", time.Since(start).Round(time.Millisecond))
 	cl.checkSettings(t)
+	cl.checkOperator(t, bin)
 
 	acks := newCPAcks()
 	var workers []*cpNode
@@ -619,6 +620,28 @@ func (c *cpCluster) checkSettings(t *testing.T) {
 		if resp.StatusCode != tc.want {
 			t.Errorf("blob request with token %q: status %d, want %d", tc.token, resp.StatusCode, tc.want)
 		}
+	}
+}
+
+// checkOperator runs `meadow operator` against the cluster: members lists
+// the three, and a removal of a member that does not exist reaches the
+// leader (with the token from the environment) and is refused by name.
+func (c *cpCluster) checkOperator(t *testing.T, bin string) {
+	t.Helper()
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(bin, append([]string{"operator", "--coord", c.procs[1].url()}, args...)...)
+		cmd.Env = append(cpEnviron(), "MEADOW_CLUSTER_TOKEN="+cpClusterToken)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := run("members", "--json")
+	var ms []coord.Member
+	if err != nil || json.Unmarshal([]byte(out), &ms) != nil || len(ms) != len(c.procs) {
+		t.Errorf("meadow operator members --json: %v\n%s", err, out)
+	}
+	out, err = run("members", "remove", "--id", "c9")
+	if err == nil || !strings.Contains(out, "unknown member") {
+		t.Errorf("meadow operator members remove --id c9: %v\n%s", err, out)
 	}
 }
 
