@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/meadow-net/meadow/api"
@@ -668,8 +669,7 @@ func cpClient(t *testing.T, urls []string, key *ecdsa.PrivateKey, src net.IP) *n
 // cpNode is a node identity that sends its requests from its own loopback
 // address, as the dev network's nodes do.
 type cpNode struct {
-	key     *ecdsa.PrivateKey
-	address [20]byte
+	address common.Address
 	addr    string // lowercase 0x-hex, as the coordinator keys nodes
 	ip      string
 	c       *node.Client
@@ -679,7 +679,7 @@ func cpNewNode(t *testing.T, urls []string, ip string) *cpNode {
 	t.Helper()
 	k := cpKey(t)
 	a := crypto.PubkeyToAddress(k.PublicKey)
-	return &cpNode{key: k, address: a, addr: strings.ToLower(a.Hex()), ip: ip, c: cpClient(t, urls, k, net.ParseIP(ip))}
+	return &cpNode{address: a, addr: strings.ToLower(a.Hex()), ip: ip, c: cpClient(t, urls, k, net.ParseIP(ip))}
 }
 
 func (n *cpNode) tryRegister(ctx context.Context, acks *cpAcks) error {
