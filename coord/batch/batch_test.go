@@ -74,7 +74,9 @@ func TestBatcherGroupsAndAnswersEach(t *testing.T) {
 			}
 			total += s
 		}
-		if total != 500 || len(e.sizes) >= 500 {
+		// With no window, items group only while flushes are in flight,
+		// which depends on the machine's load; with one they must group.
+		if total != 500 || (window > 0 && len(e.sizes) >= 500) {
 			t.Fatalf("window %s: %d items in %d batches", window, total, len(e.sizes))
 		}
 		e.mu.Unlock()
