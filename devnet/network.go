@@ -276,7 +276,9 @@ func (n *Network) startNodes(ctx context.Context) error {
 		cfg.AllowList = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 		lim := node.DefaultLimits()
 		lim.PagesPerMinute = 100000
-		lim.MaxConcurrent = 8
+		// Two tasks at a time spreads the work over every node, the faulty one
+		// included, instead of letting the first to ask take every replica.
+		lim.MaxConcurrent = 2
 		cfg.Limits = &lim
 		cfg.PerDomainDelay = 5 * time.Millisecond
 		cfg.Logger = n.log.With("node", name)
