@@ -43,8 +43,9 @@ function render(s) {
   $('tasks').textContent = String(s.stats?.tasksDone ?? 0);
   const rec = s.record;
   const fmt = (v) => (v === undefined ? '–' : typeof v === 'number' ? v.toLocaleString() : String(v));
-  // The coordinator's node record (coord/state.Node): units are the rows
-  // accepted into verified tasks, reputation is in parts per million.
+  // The coordinator's node record (coord/state.Node): units are the work
+  // units its accepted rows earned (10 a crawl row), reputation is in parts
+  // per million.
   $('accepted').textContent = fmt(pick(rec, 'accepted_rows', 'units'));
   $('units').textContent = fmt(pick(rec, 'tasks'));
   $('earnings').textContent = fmt(pick(rec, 'earnings', 'balance', 'rewards.balance'));

@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { buildExtension, buildGen, launch, repo, startSite, tempDir } from './harness.mjs';
 import { newSecretKey, sign, toWire } from '../src/lib/envelope.js';
@@ -123,7 +124,24 @@ test('the extension completes crawl tasks on a 3-coordinator cluster and its row
     assert.ok(st.stats.tasksDone >= 1, `tasks done: ${JSON.stringify(st)}`);
     const goRec = await (await fetch(`${urls[2]}/v1/node/${goAddress}`)).json();
     assert.ok(acceptedOf(goRec) > 0, `the Go node's record: ${JSON.stringify(goRec)}`);
-    const status = await (await fetch(`${urls[0]}/v1/jobs/${jobID}`)).json();
+    // Two nodes on two /24s and two replicas a task: every task ran on both,
+    // so a finished job with no rejected row means their rows agreed.
+    const status = await until('the job to finish', async () => {
+      const v = await (await fetch(`${urls[0]}/v1/jobs/${jobID}`)).json();
+      return v.state === 'done' ? v : null;
+    }, 3 * 60 * 1000);
+    assert.equal(status.progress.rows_rejected, 0, `rows rejected: ${JSON.stringify(status.progress)}`);
+    assert.equal(status.progress.rows_accepted, 12, `rows accepted: ${JSON.stringify(status.progress)}`);
+    // The popup shows what the cluster credited the extension with.
+    const page = await b.ctx.newPage();
+    await page.setViewportSize({ width: 360, height: 460 });
+    await page.goto(`chrome-extension://${b.id}/popup.html`);
+    await page.waitForFunction(() => /^[1-9]/.test(document.getElementById('accepted').textContent), null, { timeout: 60000 });
+    await page.waitForTimeout(400); // let the switch's transition end before the screenshot
+    const shot = path.join(os.tmpdir(), `meadow-ext-cluster-popup-${process.pid}.png`);
+    await page.screenshot({ path: shot });
+    console.log(`# popup screenshot on the cluster: ${shot} (work units ${await page.textContent('#accepted')}, tasks ${await page.textContent('#tasks')})`);
+    await page.close();
     console.log(`# job ${jobID}: ${JSON.stringify(status).slice(0, 400)}; extension record ${JSON.stringify(rec).slice(0, 300)}`);
   } finally {
     await b?.ctx.close();
