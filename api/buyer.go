@@ -118,6 +118,14 @@ type JobStatus struct {
 	// Dataset is the id of the job's dataset, set once the job is done.
 	Dataset string `json:"dataset,omitempty"`
 	Error   string `json:"error,omitempty"`
+	// On a network with a chain, jobs are paid for in its stable token
+	// (6 decimals): PricePerRow is what an accepted row costs, Price the
+	// job's total once it is done, Paid what payments on chain brought so
+	// far (both decimal base units). A done job's data downloads once Paid
+	// reaches Price (`meadow buyer pay`).
+	PricePerRow uint64 `json:"price_per_row,omitempty"`
+	Price       string `json:"price,omitempty"`
+	Paid        string `json:"paid,omitempty"`
 }
 
 // Progress counts a job's tasks by state and its rows by verdict.
@@ -180,6 +188,11 @@ func (s JobStatus) Validate() error {
 		v.id("dataset", s.Dataset)
 	}
 	v.text("error", s.Error, MaxTextLength, false)
+	for _, a := range []struct{ field, value string }{{"price", s.Price}, {"paid", s.Paid}} {
+		if a.value != "" && !validAmount(a.value) {
+			v.add(a.field, quote(a.value), "a non-negative decimal integer without sign or leading zeros, at most 78 digits")
+		}
+	}
 	return v.err()
 }
 

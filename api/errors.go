@@ -134,18 +134,19 @@ type ErrorCode string
 
 // The error codes servers send. Clients switch on these, never on messages.
 const (
-	CodeInvalid     ErrorCode = "invalid"       // 400: a field breaks a rule; Field names it
-	CodeMalformed   ErrorCode = "malformed"     // 400: not JSON, empty, trailing data
-	CodeTooLarge    ErrorCode = "too_large"     // 413
-	CodeBadSig      ErrorCode = "bad_signature" // 401
-	CodeExpired     ErrorCode = "expired"       // 401: envelope expired or expiry too far ahead; re-sign
-	CodeReplayed    ErrorCode = "replayed"      // 409: nonce used; re-sign with a fresh nonce
-	CodeNotFound    ErrorCode = "not_found"     // 404
-	CodeConflict    ErrorCode = "conflict"      // 409: the state does not allow it (lease gone, job done)
-	CodeNotLeader   ErrorCode = "not_leader"    // 503: retry on the leader
-	CodeRateLimited ErrorCode = "rate_limited"  // 429
-	CodeUnavailable ErrorCode = "unavailable"   // 503: no quorum, shutting down
-	CodeInternal    ErrorCode = "internal"      // 500
+	CodeInvalid         ErrorCode = "invalid"          // 400: a field breaks a rule; Field names it
+	CodeMalformed       ErrorCode = "malformed"        // 400: not JSON, empty, trailing data
+	CodeTooLarge        ErrorCode = "too_large"        // 413
+	CodeBadSig          ErrorCode = "bad_signature"    // 401
+	CodeExpired         ErrorCode = "expired"          // 401: envelope expired or expiry too far ahead; re-sign
+	CodeReplayed        ErrorCode = "replayed"         // 409: nonce used; re-sign with a fresh nonce
+	CodeNotFound        ErrorCode = "not_found"        // 404
+	CodeConflict        ErrorCode = "conflict"         // 409: the state does not allow it (lease gone, job done)
+	CodePaymentRequired ErrorCode = "payment_required" // 402: the job's payments do not cover its price
+	CodeNotLeader       ErrorCode = "not_leader"       // 503: retry on the leader
+	CodeRateLimited     ErrorCode = "rate_limited"     // 429
+	CodeUnavailable     ErrorCode = "unavailable"      // 503: no quorum, shutting down
+	CodeInternal        ErrorCode = "internal"         // 500
 )
 
 // ErrorBody is the JSON body of every non-2xx response:

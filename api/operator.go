@@ -107,30 +107,33 @@ func (r RemoveRequest) Validate() error {
 }
 
 // SettleRequest asks the leader to settle an epoch (MethodSettle). Epochs
-// are numbered from 1; 0 means unset.
+// are numbered from 1; 0 means the next one. Naming the epoch guards against
+// settling one twice by running the command twice.
 type SettleRequest struct {
-	Epoch uint64 `json:"epoch"`
+	Epoch uint64 `json:"epoch,omitempty"`
 }
 
-// Validate checks the request.
-func (r SettleRequest) Validate() error {
-	var v validator
-	if r.Epoch == 0 {
-		v.add("epoch", "0", "an epoch number from 1")
-	}
-	return v.err()
-}
+// Validate checks the request; every epoch number is acceptable here (the
+// leader answers a conflict for one that is not next).
+func (r SettleRequest) Validate() error { return nil }
 
-// SettleResponse reports a settled epoch: the reward tree's root (keccak256,
-// 0x-prefixed as it goes on chain), how many balances it holds and the
-// tokens the epoch paid out in all.
+// SettleResponse reports an epoch settled and posted on chain: the reward
+// tree's root (keccak256, as it goes on chain), how many balances it holds,
+// the MEADOW emitted and the stable revenue share it assigned, the work units
+// it paid for, the operators whose signatures the root carried and the
+// transaction that posted it.
 type SettleResponse struct {
 	Epoch  uint64      `json:"epoch"`
 	Root   common.Hash `json:"root"`
 	Leaves int64       `json:"leaves"`
-	// Total is in the token's smallest unit, as a decimal string: amounts
-	// pass 2^64 and JavaScript's exact integers.
-	Total string `json:"total"`
+	// Emission (MEADOW, 18 decimals) and RevenueShare (stable, 6 decimals)
+	// are in the token's smallest unit, as decimal strings: amounts pass
+	// 2^64 and JavaScript's exact integers.
+	Emission     string           `json:"emission"`
+	RevenueShare string           `json:"revenue_share"`
+	Units        uint64           `json:"units"`
+	Signers      []common.Address `json:"signers"`
+	Tx           common.Hash      `json:"tx"`
 }
 
 // Validate checks the response.
@@ -145,10 +148,16 @@ func (r SettleResponse) Validate() error {
 	if r.Leaves < 0 {
 		v.add("leaves", itoa(r.Leaves), "a non-negative count")
 	}
-	if !validAmount(r.Total) {
-		v.add("total", quote(r.Total), "a non-negative decimal integer without sign or leading zeros, at most 78 digits")
-	}
+	checkAmount(&v, "emission", r.Emission)
+	checkAmount(&v, "revenue_share", r.RevenueShare)
 	return v.err()
+}
+
+// checkAmount checks a required token amount (validAmount).
+func checkAmount(v *validator, field, s string) {
+	if !validAmount(s) {
+		v.add(field, quote(s), "a non-negative decimal integer without sign or leading zeros, at most 78 digits")
+	}
 }
 
 // validAmount checks a token amount: a uint256 in decimal.

@@ -2,6 +2,7 @@ package coord
 
 import (
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -102,6 +103,24 @@ type Config struct {
 	// (api.DomainFor); the development chain's by default.
 	ChainID uint64 `json:"chain_id"`
 
+	// PricePerRow is what an accepted row costs a buyer on a network with a
+	// chain, in stable base units (6 decimals): 1000 is 0.001 a row.
+	PricePerRow uint64 `json:"price_per_row"`
+
+	// ChainPoll is how often the leader looks for payments and datasets to
+	// register; ChainConfirmations how many blocks must follow a payment
+	// before it counts (0 on the in-process chain, which never reorganises).
+	ChainPoll          time.Duration `json:"chain_poll"`
+	ChainConfirmations uint64        `json:"chain_confirmations"`
+
+	// SettleInterval, when set, makes the leader settle an epoch that
+	// often; 0 leaves settlement to operators (meadow operator settle).
+	SettleInterval time.Duration `json:"settle_interval,omitempty"`
+
+	// ChainPublicRPC is the chain's JSON-RPC URL as the operators publish
+	// it to nodes and buyers (GET /v1/chain); optional.
+	ChainPublicRPC string `json:"chain_public_rpc,omitempty"`
+
 	// SharedNetworkOK lets replicas of a task share a /24 or /48: for the
 	// local development network only, where every node is on loopback.
 	SharedNetworkOK bool `json:"shared_network_ok,omitempty"`
@@ -135,6 +154,9 @@ func DefaultConfig() Config {
 		IdleRetry:          5 * time.Second,
 		DomainMinInterval:  time.Second,
 		ChainID:            api.DevChainID,
+		PricePerRow:        1000,
+		ChainPoll:          2 * time.Second,
+		ChainConfirmations: 6,
 	}
 }
 
@@ -214,6 +236,19 @@ func (c Config) Validate() error {
 		return invalidf("config.domain_min_interval %s: expected 0 to 1h", c.DomainMinInterval)
 	case c.ChainID == 0:
 		return invalidf("config.chain_id 0: expected the id of the chain requests are signed for")
+	case c.ChainPoll < time.Millisecond || c.ChainPoll > time.Hour:
+		return invalidf("config.chain_poll %s: expected 1ms to 1h", c.ChainPoll)
+	case c.ChainConfirmations > 1000:
+		return invalidf("config.chain_confirmations %d: expected 0 to 1000", c.ChainConfirmations)
+	case c.SettleInterval < 0 || (c.SettleInterval > 0 && c.SettleInterval < time.Second):
+		return invalidf("config.settle_interval %s: expected 0 (operators settle) or at least 1s", c.SettleInterval)
+	case c.PricePerRow > 1e12:
+		return invalidf("config.price_per_row %d: expected at most 1000000000000 (a million stable a row)", c.PricePerRow)
+	}
+	if c.ChainPublicRPC != "" {
+		if u, err := url.Parse(c.ChainPublicRPC); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+			return invalidf("config.chain_public_rpc %q: expected an http(s) or ws(s) URL", c.ChainPublicRPC)
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package coord
 
 import (
 	"context"
+	"crypto/ecdsa"
 	crand "crypto/rand"
 	"encoding/binary"
 	"errors"
@@ -21,10 +22,12 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/coord/batch"
 	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/forward"
 	"github.com/meadow-net/meadow/coord/state"
+	"github.com/meadow-net/meadow/rewards"
 )
 
 // Coordinator is one member of the coordinator cluster: a Raft node with its
@@ -62,6 +65,14 @@ type Coordinator struct {
 	// workNonces are the replay windows of work requests (seenMu).
 	workNonces map[string]api.NonceWindow
 
+	// chain and operatorKey are set by WithChain; nil without a chain.
+	chain       *contracts.Chain
+	operatorKey *ecdsa.PrivateKey
+	settleMu    sync.Mutex // one settlement at a time
+	treeMu      sync.Mutex
+	tree        *rewards.Tree // the reward tree of treeEpoch, for proofs
+	treeEpoch   uint64
+
 	closeOnce sync.Once
 }
 
@@ -75,6 +86,9 @@ type options struct {
 	client   *fasthttp.Client
 	checks   api.Checks
 	registry *prometheus.Registry
+
+	chain       *contracts.Chain
+	operatorKey *ecdsa.PrivateKey
 }
 
 // WithLogger sets the logger; records carry component=coord and the member id.
@@ -114,15 +128,20 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		o.client = &fasthttp.Client{Name: "meadow-coord", MaxIdleConnDuration: time.Minute}
 	}
 	c := &Coordinator{
-		cfg:        cfg,
-		log:        o.log.With("component", "coord", "id", cfg.ID),
-		clock:      o.clock,
-		rand:       o.rand,
-		client:     o.client,
-		checks:     o.checks,
-		workCh:     make(chan *workCall, maxRound),
-		seen:       map[string]int64{},
-		workNonces: map[string]api.NonceWindow{},
+		cfg:         cfg,
+		log:         o.log.With("component", "coord", "id", cfg.ID),
+		clock:       o.clock,
+		rand:        o.rand,
+		client:      o.client,
+		checks:      o.checks,
+		workCh:      make(chan *workCall, maxRound),
+		seen:        map[string]int64{},
+		workNonces:  map[string]api.NonceWindow{},
+		chain:       o.chain,
+		operatorKey: o.operatorKey,
+	}
+	if (c.chain == nil) != (c.operatorKey == nil) {
+		return nil, invalidf("chain: expected both a chain and an operator key, or neither")
 	}
 	c.fsm = newFSM(c.log.With("sub", "fsm"))
 	c.metrics = newMetrics(c, o.registry)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 
@@ -43,6 +44,21 @@ func (c *Coordinator) completeDataset(id string) (state.Dataset, error) {
 		return d, fmt.Errorf("%w: dataset %s is not complete yet: its blobs are still being uploaded", state.ErrConflict, id)
 	}
 	return d, nil
+}
+
+// checkPaid returns ErrUnpaid, with what is owed, for a job whose payments
+// do not cover its price: its data is sold, its manifest and proofs are not.
+func (c *Coordinator) checkPaid(jobID string) error {
+	j, err := c.Job(jobID)
+	if err != nil {
+		return err
+	}
+	if j.Unpaid() {
+		owed := new(big.Int).Sub(j.Price(), j.PaidAmount())
+		return fmt.Errorf("%w: job %s costs %s stable base units (%d rows at %d), paid %s: pay the %s left with `meadow buyer pay %s`",
+			ErrUnpaid, j.ID, j.Price(), j.RowsAccepted, j.PricePerRow, j.PaidAmount(), owed, j.ID)
+	}
+	return nil
 }
 
 // schemaOf reads a dataset's schema from its first blob; a dataset with no
@@ -142,6 +158,9 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 	}
 	f, _ := dataset.ParseFormat(format)
 	d, err := c.completeDataset(id)
+	if err == nil {
+		err = c.checkPaid(d.JobID)
+	}
 	if err != nil {
 		c.reply(ctx, nil, err)
 		return

@@ -98,6 +98,14 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 		return f.applyDomainDelays(body, index)
 	case MsgJobState:
 		return f.applyJobState(body, index)
+	case MsgPayment:
+		return f.applyPayment(body, index)
+	case MsgEpochSettle:
+		return f.applyEpochSettle(body, index)
+	case MsgEpochPosted:
+		return f.applyEpochPosted(body, index)
+	case MsgDatasetPosted:
+		return f.applyDatasetPosted(body, index)
 	}
 	if t&IgnoreUnknown != 0 {
 		// Written by a newer member for a feature this one lacks, and

@@ -48,6 +48,30 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 			return
 		}
 		c.handleMembership(ctx)
+	case "/v1/cluster/sign":
+		if !c.peerAuthorized(ctx) {
+			return
+		}
+		c.handleSign(ctx)
+	case "/v1/cluster/settle":
+		if !c.peerAuthorized(ctx) {
+			return
+		}
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
+			var r api.SettleRequest
+			if len(ctx.PostBody()) > 0 {
+				if err := decodeBody(ctx, &r); err != nil {
+					return nil, err
+				}
+			}
+			// Settlement talks to the chain and the members: give it
+			// more than one write's time.
+			sctx, cancel := context.WithTimeout(context.Background(), 4*c.cfg.ApplyTimeout)
+			defer cancel()
+			return c.Settle(sctx, r.Epoch)
+		})
+	case "/v1/chain":
+		c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.ChainInfo(rctx) })
 	default:
 		if !c.handleAPI(ctx) {
 			c.reply(ctx, nil, errNoRoute)
@@ -282,6 +306,8 @@ func errorBody(err error) (int, api.ErrorBody) {
 		ec = api.CodeNotFound
 	case fasthttp.StatusConflict:
 		ec = api.CodeConflict
+	case fasthttp.StatusPaymentRequired:
+		ec = api.CodePaymentRequired
 	case fasthttp.StatusMethodNotAllowed:
 		ec = api.CodeMalformed
 	case fasthttp.StatusServiceUnavailable:
@@ -308,8 +334,11 @@ func statusOf(err error) int {
 		return fasthttp.StatusNotFound
 	case errors.Is(err, errMethod):
 		return fasthttp.StatusMethodNotAllowed
-	case errors.Is(err, state.ErrConflict), errors.Is(err, state.ErrMismatch), errors.Is(err, state.ErrExpired):
+	case errors.Is(err, state.ErrConflict), errors.Is(err, state.ErrMismatch), errors.Is(err, state.ErrExpired),
+		errors.Is(err, ErrNoChain):
 		return fasthttp.StatusConflict
+	case errors.Is(err, ErrUnpaid):
+		return fasthttp.StatusPaymentRequired
 	case errors.Is(err, ErrNotLeader), errors.Is(err, errNoLeader), errors.Is(err, errForwarded),
 		errors.Is(err, ErrLeadershipLost), errors.Is(err, ErrTimeout), errors.Is(err, ErrClosed),
 		errors.Is(err, context.DeadlineExceeded):

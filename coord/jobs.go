@@ -43,7 +43,7 @@ func (c *Coordinator) submitJob(ctx context.Context, buyer common.Address, spec 
 	}
 	v, err := c.propose(ctx, MsgJobSubmit, jobSubmitCmd{
 		Signed: sg,
-		Job:    state.NewJob{ID: id, Buyer: buyer, Spec: spec, Tasks: tasks},
+		Job:    state.NewJob{ID: id, Buyer: buyer, Spec: spec, Tasks: tasks, PricePerRow: c.pricePerRow()},
 		Now:    c.now(),
 	})
 	if err != nil {

@@ -50,7 +50,7 @@ func (c *Coordinator) startDuties(ctx context.Context) (stop func()) {
 
 // leaderDuties are the loops that run only on the leader.
 func (c *Coordinator) leaderDuties() []func(context.Context) {
-	return []func(context.Context){c.sweepLeases, c.scheduleLoop}
+	return []func(context.Context){c.sweepLeases, c.scheduleLoop, c.watchPayments, c.settleLoop, c.registerDatasets}
 }
 
 // reconcileMembers forgets the HTTP addresses of members that are no longer

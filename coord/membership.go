@@ -192,7 +192,7 @@ func (c *Coordinator) registerSelf(ctx context.Context) {
 				targets = append([]string{addr}, targets...)
 			}
 			for _, t := range targets {
-				if err := c.postJSON(ctx, t, "/v1/cluster/join", body); err != nil {
+				if err := c.postJSON(ctx, t, "/v1/cluster/join", body, nil); err != nil {
 					c.log.Debug("join", "via", t, "err", err)
 					continue
 				}
@@ -208,8 +208,9 @@ func (c *Coordinator) registerSelf(ctx context.Context) {
 	}
 }
 
-// postJSON posts body to another member and fails unless it answers 2xx.
-func (c *Coordinator) postJSON(ctx context.Context, addr, path string, body []byte) error {
+// postJSON posts body to another member and fails unless it answers 2xx;
+// out, when not nil, receives the JSON answer.
+func (c *Coordinator) postJSON(ctx context.Context, addr, path string, body []byte, out any) error {
 	req := fasthttp.AcquireRequest()
 	defer fasthttp.ReleaseRequest(req)
 	resp := fasthttp.AcquireResponse()
@@ -226,6 +227,11 @@ func (c *Coordinator) postJSON(ctx context.Context, addr, path string, body []by
 	}
 	if sc := resp.StatusCode(); sc/100 != 2 {
 		return fmt.Errorf("%s%s: %d %s", addr, path, sc, bytes.TrimSpace(resp.Body()))
+	}
+	if out != nil {
+		if err := json.Unmarshal(resp.Body(), out); err != nil {
+			return fmt.Errorf("%s%s: answer: %w", addr, path, err)
+		}
 	}
 	return nil
 }

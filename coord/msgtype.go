@@ -48,21 +48,35 @@ const (
 	MsgDomainDelays MsgType = 11
 	// MsgJobState pauses, resumes or cancels a job for its buyer.
 	MsgJobState MsgType = 12
+	// MsgPayment records a marketplace payment seen on chain (once per
+	// payment id); its result is whether it was new.
+	MsgPayment MsgType = 13
+	// MsgEpochSettle settles the next epoch into a proposal; MsgEpochPosted
+	// records that its root is on chain and makes its balances current.
+	MsgEpochSettle MsgType = 14
+	MsgEpochPosted MsgType = 15
+	// MsgDatasetPosted records that a dataset's root is in the chain's
+	// registry.
+	MsgDatasetPosted MsgType = 16
 )
 
 var msgNames = map[MsgType]string{
-	MsgBatch:        "batch",
-	MsgMemberSet:    "member_set",
-	MsgMemberRemove: "member_remove",
-	MsgNodeRegister: "node_register",
-	MsgJobSubmit:    "job_submit",
-	MsgLeaseGrant:   "lease_grant",
-	MsgLeaseExpire:  "lease_expire",
-	MsgCommit:       "commit",
-	MsgReveal:       "reveal",
-	MsgBlobStored:   "blob_stored",
-	MsgDomainDelays: "domain_delays",
-	MsgJobState:     "job_state",
+	MsgBatch:         "batch",
+	MsgMemberSet:     "member_set",
+	MsgMemberRemove:  "member_remove",
+	MsgNodeRegister:  "node_register",
+	MsgJobSubmit:     "job_submit",
+	MsgLeaseGrant:    "lease_grant",
+	MsgLeaseExpire:   "lease_expire",
+	MsgCommit:        "commit",
+	MsgReveal:        "reveal",
+	MsgBlobStored:    "blob_stored",
+	MsgDomainDelays:  "domain_delays",
+	MsgJobState:      "job_state",
+	MsgPayment:       "payment",
+	MsgEpochSettle:   "epoch_settle",
+	MsgEpochPosted:   "epoch_posted",
+	MsgDatasetPosted: "dataset_posted",
 }
 
 // ignorable lists the known types written with the IgnoreUnknown bit: the

@@ -122,8 +122,15 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 		case strings.HasPrefix(path, blob.PathPrefix):
 			c.blobHandler.Serve(ctx)
 		case strings.HasPrefix(path, "/v1/node/"):
-			addr := strings.ToLower(strings.TrimPrefix(path, "/v1/node/"))
-			c.serveRead(ctx, func(context.Context) (any, error) { return c.Node(addr) })
+			addr, sub, _ := strings.Cut(strings.ToLower(strings.TrimPrefix(path, "/v1/node/")), "/")
+			switch sub {
+			case "":
+				c.serveRead(ctx, func(context.Context) (any, error) { return c.Node(addr) })
+			case "rewards":
+				c.serveRead(ctx, func(context.Context) (any, error) { return c.NodeRewards(addr) })
+			default:
+				return false
+			}
 		case strings.HasPrefix(path, "/v1/jobs/"):
 			id, action, _ := strings.Cut(strings.TrimPrefix(path, "/v1/jobs/"), "/")
 			method, to := "", api.JobState("")

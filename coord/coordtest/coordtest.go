@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -47,6 +48,7 @@ type Option func(*options)
 type options struct {
 	config  func(i int, c *coord.Config)
 	coord   []coord.Option
+	member  func(i int) []coord.Option
 	logger  *slog.Logger
 	noJoin  bool
 	timeout time.Duration
@@ -60,6 +62,12 @@ func WithConfig(fn func(i int, c *coord.Config)) Option {
 // WithCoordOptions passes options to every coord.New.
 func WithCoordOptions(opts ...coord.Option) Option {
 	return func(o *options) { o.coord = append(o.coord, opts...) }
+}
+
+// WithMemberOptions passes options of its own to each member's coord.New
+// (i is its position), such as its operator key.
+func WithMemberOptions(fn func(i int) []coord.Option) Option {
+	return func(o *options) { o.member = fn }
 }
 
 // WithLogger sets the members' logger (by default, warnings and errors go to
@@ -139,7 +147,11 @@ func NewTestCluster(t testing.TB, n int, opts ...Option) *Cluster {
 // Start starts a stopped member (on the addresses of its first start).
 func (c *Cluster) Start(m *Member) {
 	c.t.Helper()
-	co, err := coord.New(m.Config, append([]coord.Option{coord.WithLogger(c.opts.logger)}, c.opts.coord...)...)
+	opts := append([]coord.Option{coord.WithLogger(c.opts.logger)}, c.opts.coord...)
+	if c.opts.member != nil {
+		opts = append(opts, c.opts.member(slices.Index(c.Members, m))...)
+	}
+	co, err := coord.New(m.Config, opts...)
 	if err != nil {
 		c.t.Fatalf("coordtest: start %s: %v", m.Config.ID, err)
 	}

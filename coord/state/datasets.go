@@ -3,6 +3,8 @@ package state
 import (
 	"fmt"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/meadow-net/meadow/api"
 )
 
@@ -20,6 +22,9 @@ type Dataset struct {
 	// Complete is set once every task's blob is stored: the dataset can be
 	// downloaded and the job is done.
 	Complete bool `json:"complete"`
+	// ChainTx is the transaction that posted the root to the chain's
+	// registry, once it is there.
+	ChainTx common.Hash `json:"chain_tx,omitempty"`
 }
 
 // DatasetTask is one verified task of a dataset.
@@ -144,4 +149,17 @@ func (s *State) IsComputeInput(h api.Hash) bool {
 		}
 	}
 	return false
+}
+
+// DatasetPosted records that a dataset's root is in the chain's registry.
+func (s *State) DatasetPosted(id string, root api.Hash, tx common.Hash) error {
+	d, ok := s.Datasets[id]
+	if !ok {
+		return notFound("dataset", id)
+	}
+	if d.Root != root {
+		return conflictf("dataset %s: root %s posted, expected %s", id, root, d.Root)
+	}
+	d.ChainTx = tx
+	return nil
 }

@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"math/big"
 	"slices"
 	"strings"
 
@@ -26,6 +27,11 @@ type Job struct {
 	RowsRejected int64 `json:"rows_rejected"`
 	// Dataset is the id of the job's dataset, once every task is decided.
 	Dataset string `json:"dataset,omitempty"`
+	// PricePerRow is what an accepted row costs the buyer, in stable base
+	// units, fixed when the job is submitted; 0 on a network without a
+	// chain, where nothing is paid. Paid sums the payments seen for it.
+	PricePerRow uint64   `json:"price_per_row,omitempty"`
+	Paid        *big.Int `json:"paid,omitempty"`
 }
 
 // Decided reports whether every task of the job is verified or inconclusive.
@@ -38,6 +44,8 @@ type NewJob struct {
 	Buyer common.Address `json:"buyer"`
 	Spec  api.JobSpec    `json:"spec"`
 	Tasks []api.Task     `json:"tasks"`
+	// PricePerRow is the network's price when the job came in (Job's).
+	PricePerRow uint64 `json:"price_per_row,omitempty"`
 }
 
 // SubmitJob adds a job and its tasks, all pending. now is the leader's time.
@@ -68,6 +76,7 @@ func (s *State) SubmitJob(nj NewJob, now int64) (*Job, error) {
 			Buyer:     nj.Buyer,
 		},
 		ThresholdPPM: nj.Spec.ThresholdPPM(),
+		PricePerRow:  nj.PricePerRow,
 	}
 	s.Jobs[j.ID] = j
 	for _, spec := range nj.Tasks {
@@ -152,7 +161,15 @@ func (s *State) JobStatus(id string) (api.JobStatus, error) {
 	if n := len(j.Tasks); n > 0 {
 		p.Percent = float64(j.Verified+j.Inconclusive) * 100 / float64(n)
 	}
-	return api.JobStatus{ID: j.ID, State: j.State, Progress: p, Dataset: j.Dataset, Error: j.Error}, nil
+	st := api.JobStatus{ID: j.ID, State: j.State, Progress: p, Dataset: j.Dataset, Error: j.Error}
+	if j.PricePerRow > 0 {
+		st.PricePerRow = j.PricePerRow
+		st.Paid = j.PaidAmount().String()
+		if j.State == api.JobDone {
+			st.Price = j.Price().String()
+		}
+	}
+	return st, nil
 }
 
 func (j *Job) String() string { return fmt.Sprintf("job %s", j.ID) }

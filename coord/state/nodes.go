@@ -36,6 +36,9 @@ type Node struct {
 	Agreeing int `json:"agreeing"`
 	// Units are the work units earned: rows accepted into verified tasks.
 	Units uint64 `json:"units"`
+	// PendingUnits are the units not yet settled in an epoch posted on
+	// chain.
+	PendingUnits uint64 `json:"pending_units,omitempty"`
 	// Tasks counts decided tasks the node revealed; Expired its leases that
 	// ran past their deadline.
 	Tasks   uint64 `json:"tasks"`

@@ -28,6 +28,8 @@ type State struct {
 	Nonces map[string]api.NonceWindow `json:"nonces"`
 	// Seq is the last task sequence number given out.
 	Seq uint64 `json:"seq"`
+	// Rewards are the payments seen and the epochs settled.
+	Rewards Rewards `json:"rewards"`
 
 	idx index
 }
@@ -83,6 +85,7 @@ func (s *State) fill() {
 	if s.Domains == nil {
 		s.Domains = map[string]Domain{}
 	}
+	s.Rewards.fill()
 }
 
 // sortedKeys returns a map's keys in order: every walk over a map that can

@@ -86,6 +86,7 @@ func (s *State) decide(t *Task, deciding *Lease, now int64) {
 		n.Tasks++
 		if units, err := verify.WorkUnits(t.Spec.Kind, t.Needs.RenderJS, t.Needs.Kernel, r.AcceptedRows); err == nil {
 			n.Units += units
+			n.PendingUnits += units
 		}
 		if len(revealed) > 1 {
 			// Only a compared answer says anything about the node.

@@ -1,0 +1,648 @@
+package coord
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/valyala/fasthttp"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
+	"github.com/meadow-net/meadow/coord/state"
+	"github.com/meadow-net/meadow/rewards"
+)
+
+// Settlement and the chain. The leader watches the marketplace's payments and
+// records each once (MsgPayment); settles an epoch on request or on a timer
+// (MsgEpochSettle, with the emission and revenue share it read from the
+// distributor); asks every member to sign the root its own replica computed
+// (POST /v1/cluster/sign, each with its own operator key); posts the root
+// with those signatures; and records the post (MsgEpochPosted), which makes
+// the new balances the ones nodes claim against. Dataset roots go to the
+// registry the same way (MsgDatasetPosted). See docs/ARCHITECTURE.md,
+// "Settlement".
+
+var (
+	// ErrNoChain is returned by settlement and payment operations on a
+	// coordinator started without a chain.
+	ErrNoChain = errors.New("coord: no chain configured (--chain-rpc, or the dev network's chain)")
+	// ErrUnpaid is returned for the data of a job whose payments do not
+	// cover its price.
+	ErrUnpaid = errors.New("coord: job unpaid")
+)
+
+// WithChain connects the coordinator to the chain its network settles on:
+// it then prices jobs, watches payments, settles epochs and posts dataset
+// roots. key is this member's operator key, one of those the distributor
+// and the registry were deployed with; it signs roots and pays for the
+// leader's transactions.
+func WithChain(ch *contracts.Chain, key *ecdsa.PrivateKey) Option {
+	return func(o *options) { o.chain, o.operatorKey = ch, key }
+}
+
+type paymentCmd struct {
+	Payment state.Payment `json:"payment"`
+}
+
+type epochSettleCmd struct {
+	state.EpochSettle
+	Now int64 `json:"now"`
+}
+
+type epochPostedCmd struct {
+	Epoch uint64      `json:"epoch"`
+	Root  common.Hash `json:"root"`
+	Tx    common.Hash `json:"tx"`
+	Now   int64       `json:"now"`
+}
+
+type datasetPostedCmd struct {
+	ID   string      `json:"id"`
+	Root api.Hash    `json:"root"`
+	Tx   common.Hash `json:"tx"`
+}
+
+func (f *fsm) applyPayment(body []byte, index uint64) any {
+	var c paymentCmd
+	decode(MsgPayment, body, index, &c)
+	added, err := f.st.RecordPayment(c.Payment)
+	if err != nil {
+		return err
+	}
+	return added
+}
+
+func (f *fsm) applyEpochSettle(body []byte, index uint64) any {
+	var c epochSettleCmd
+	decode(MsgEpochSettle, body, index, &c)
+	p, err := f.st.ProposeEpoch(c.EpochSettle, c.Now)
+	if err != nil {
+		return err
+	}
+	return *p
+}
+
+func (f *fsm) applyEpochPosted(body []byte, index uint64) any {
+	var c epochPostedCmd
+	decode(MsgEpochPosted, body, index, &c)
+	rec, err := f.st.EpochPosted(c.Epoch, c.Root, c.Tx, c.Now)
+	if err != nil {
+		return err
+	}
+	return rec
+}
+
+func (f *fsm) applyDatasetPosted(body []byte, index uint64) any {
+	var c datasetPostedCmd
+	decode(MsgDatasetPosted, body, index, &c)
+	return f.st.DatasetPosted(c.ID, c.Root, c.Tx)
+}
+
+// requireChain returns ErrNoChain when the coordinator has no chain.
+func (c *Coordinator) requireChain() error {
+	if c.chain == nil || c.operatorKey == nil {
+		return ErrNoChain
+	}
+	return nil
+}
+
+// pricePerRow is what a job submitted now costs a row: the configured price
+// on a network with a chain, nothing without one (nobody could pay).
+func (c *Coordinator) pricePerRow() uint64 {
+	if c.chain == nil {
+		return 0
+	}
+	return c.cfg.PricePerRow
+}
+
+// OperatorAddress is the address of this member's operator key; zero without
+// a chain.
+func (c *Coordinator) OperatorAddress() common.Address {
+	if c.operatorKey == nil {
+		return common.Address{}
+	}
+	return crypto.PubkeyToAddress(c.operatorKey.PublicKey)
+}
+
+// ChainInfo describes the chain and contracts the network settles on.
+func (c *Coordinator) ChainInfo(ctx context.Context) (api.ChainInfo, error) {
+	if err := c.requireChain(); err != nil {
+		return api.ChainInfo{}, err
+	}
+	a := c.chain.Addresses()
+	return api.ChainInfo{
+		ChainID: c.cfg.ChainID, Endpoint: c.cfg.ChainPublicRPC,
+		Distributor: a.Distributor, Registry: a.Registry, Marketplace: a.Marketplace,
+		Meadow: a.Token, Stable: a.Stable, DeployBlock: a.DeployBlock,
+		PricePerRow: c.cfg.PricePerRow,
+	}, nil
+}
+
+// watchPayments is a leader duty: it runs the chain's payment watcher, whose
+// cursor lives in this member's data dir, and records every payment through
+// Raft. A new leader's cursor may be behind the old one's; the state counts
+// each payment once by its id.
+func (c *Coordinator) watchPayments(ctx context.Context) {
+	if c.chain == nil {
+		return
+	}
+	cfg := contracts.DefaultWatcherConfig()
+	cfg.DataDir = filepath.Join(c.cfg.DataDir, "chain")
+	cfg.Confirmations = c.cfg.ChainConfirmations
+	cfg.PollInterval = c.cfg.ChainPoll
+	cfg.Logger = c.log.With("sub", "payments")
+	for ctx.Err() == nil {
+		w, err := c.chain.NewWatcher(ctx, cfg, c.recordPayment)
+		if err == nil {
+			err = w.Run(ctx)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		c.log.Warn("payment watcher stopped; restarting", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(cfg.MaxBackoff):
+		}
+	}
+}
+
+// recordPayment records one payment; the watcher retries it on error.
+func (c *Coordinator) recordPayment(ctx context.Context, p contracts.Payment) error {
+	var jobID string
+	c.fsm.read(func(st *state.State) {
+		for _, id := range sortedIDs(st.Jobs) {
+			if contracts.JobKey(id) == p.JobID {
+				jobID = id
+				break
+			}
+		}
+	})
+	res, err := c.propose(ctx, MsgPayment, paymentCmd{Payment: state.Payment{
+		ID: p.ID(), JobID: jobID, Buyer: p.Buyer, Amount: p.Amount, Epoch: p.Epoch,
+		Block: p.BlockNumber, SeenAt: c.now(),
+	}})
+	if err != nil {
+		return err
+	}
+	if added, _ := res.(bool); added {
+		c.log.Info("payment", "job", jobID, "amount", p.Amount, "epoch", p.Epoch, "tx", p.TxHash.Hex())
+	}
+	return nil
+}
+
+// settleLoop is a leader duty when SettleInterval is set: it settles an
+// epoch every interval.
+func (c *Coordinator) settleLoop(ctx context.Context) {
+	if c.chain == nil || c.cfg.SettleInterval <= 0 {
+		return
+	}
+	every(ctx, c.cfg.SettleInterval, func(ctx context.Context) {
+		if r, err := c.Settle(ctx, 0); err != nil {
+			c.log.Warn("epoch settlement", "err", err)
+		} else {
+			c.log.Info("epoch settled", "epoch", r.Epoch, "root", r.Root.Hex(), "units", r.Units)
+		}
+	})
+}
+
+// Settle settles the next epoch on the leader: it reads the epoch's
+// emission and revenue share limits from the distributor, settles the
+// pending work units (MsgEpochSettle), gathers the members' signatures of the
+// root, posts it, and records the post. epoch, when not 0, must be the next
+// epoch. A settlement whose post failed (chain down, a refusal) leaves the
+// balances as they were; running it again proposes afresh and posts. A post
+// that landed on chain but was not recorded (the leader died in between) is
+// recorded by the next run without posting again.
+func (c *Coordinator) Settle(ctx context.Context, epoch uint64) (api.SettleResponse, error) {
+	if err := c.requireChain(); err != nil {
+		return api.SettleResponse{}, err
+	}
+	if !c.IsLeader() {
+		return api.SettleResponse{}, ErrNotLeader
+	}
+	c.settleMu.Lock()
+	defer c.settleMu.Unlock()
+	if err := c.Barrier(ctx); err != nil {
+		return api.SettleResponse{}, err
+	}
+	var (
+		next     uint64
+		proposal *state.EpochProposal
+	)
+	c.fsm.read(func(st *state.State) {
+		next = st.Rewards.Epoch + 1
+		if p := st.Rewards.Proposal; p != nil {
+			cp := *p
+			proposal = &cp
+		}
+	})
+	if epoch != 0 && epoch != next {
+		return api.SettleResponse{}, fmt.Errorf("%w: epoch %d: expected %d, the next epoch to settle", state.ErrConflict, epoch, next)
+	}
+	chainEpoch, chainRoot, err := c.chain.LatestRoot(ctx)
+	if err != nil && !errors.Is(err, contracts.ErrNoRoot) {
+		return api.SettleResponse{}, chainErr(err)
+	}
+	if chainEpoch >= next {
+		// The chain is ahead of the state: the last post landed but its
+		// record did not. Record it if it is the root we proposed.
+		if proposal == nil || proposal.Epoch != next || proposal.Root != chainRoot || chainEpoch != next {
+			return api.SettleResponse{}, fmt.Errorf("%w: the chain has settled epoch %d (root %s), which this cluster did not propose", state.ErrConflict, chainEpoch, chainRoot.Hex())
+		}
+		c.log.Warn("recording an epoch posted earlier", "epoch", next)
+		return c.recordPosted(ctx, *proposal, nil, common.Hash{})
+	}
+
+	emission, err := c.chain.EmissionLimit(ctx, next)
+	if err != nil {
+		return api.SettleResponse{}, chainErr(err)
+	}
+	share, err := c.chain.RevenueShareLimit(ctx, next)
+	if err != nil {
+		return api.SettleResponse{}, chainErr(err)
+	}
+	res, err := c.propose(ctx, MsgEpochSettle, epochSettleCmd{
+		EpochSettle: state.EpochSettle{Epoch: next, Emission: emission, RevenueShare: share}, Now: c.now(),
+	})
+	if err != nil {
+		return api.SettleResponse{}, err
+	}
+	p := res.(state.EpochProposal)
+	sr := signRequest{
+		Kind: signEpoch, Index: c.AppliedIndex(), Epoch: p.Epoch, Root: p.Root,
+		Emission: (*hexutil.Big)(p.Emission), RevenueShare: (*hexutil.Big)(p.RevenueShare),
+	}
+	sigs, signers, err := c.gatherSignatures(ctx, sr)
+	if err != nil {
+		return api.SettleResponse{}, err
+	}
+	rcpt, err := c.chain.PostRoot(ctx, c.operatorKey, contracts.EpochRoot{
+		Epoch: p.Epoch, Root: p.Root, Emission: p.Emission, RevenueShare: p.RevenueShare,
+	}, sigs)
+	if err != nil {
+		return api.SettleResponse{}, chainErr(err)
+	}
+	return c.recordPosted(ctx, p, signers, rcpt.TxHash)
+}
+
+// recordPosted records a posted proposal and describes it.
+func (c *Coordinator) recordPosted(ctx context.Context, p state.EpochProposal, signers []common.Address, tx common.Hash) (api.SettleResponse, error) {
+	if _, err := c.propose(ctx, MsgEpochPosted, epochPostedCmd{Epoch: p.Epoch, Root: p.Root, Tx: tx, Now: c.now()}); err != nil {
+		return api.SettleResponse{}, err
+	}
+	if signers == nil {
+		signers = []common.Address{}
+	}
+	return api.SettleResponse{
+		Epoch: p.Epoch, Root: p.Root, Leaves: int64(len(p.Balances)),
+		Emission: p.Emission.String(), RevenueShare: p.RevenueShare.String(),
+		Units: p.TotalUnits, Signers: signers, Tx: tx,
+	}, nil
+}
+
+// chainErr marks a failure to reach the chain as a temporary one (503), so
+// that clients retry; the chain's refusals keep their own text.
+func chainErr(err error) error {
+	if errors.Is(err, contracts.ErrChainUnavailable) {
+		return fmt.Errorf("%w: %w", ErrTimeout, err)
+	}
+	return err
+}
+
+// What members are asked to sign.
+const (
+	signEpoch   = "epoch"
+	signDataset = "dataset"
+)
+
+// signRequest asks a member to sign what its own replica holds: an epoch's
+// proposal or a dataset's root. Index is the leader's applied index when it
+// asked; the member waits until it has applied as far.
+type signRequest struct {
+	Kind         string       `json:"kind"`
+	Index        uint64       `json:"index"`
+	Epoch        uint64       `json:"epoch,omitempty"`
+	Root         common.Hash  `json:"root"`
+	Emission     *hexutil.Big `json:"emission,omitempty"`
+	RevenueShare *hexutil.Big `json:"revenue_share,omitempty"`
+	DatasetID    string       `json:"dataset_id,omitempty"`
+	Rows         uint64       `json:"rows,omitempty"`
+}
+
+type signResponse struct {
+	Signer    common.Address `json:"signer"`
+	Signature hexutil.Bytes  `json:"signature"`
+}
+
+// gatherSignatures asks every member, this one included, to sign, and
+// returns the signatures it got with their signers. Members that fail are
+// logged; the chain decides whether enough signed.
+func (c *Coordinator) gatherSignatures(ctx context.Context, sr signRequest) ([][]byte, []common.Address, error) {
+	members, err := c.Members()
+	if err != nil {
+		return nil, nil, err
+	}
+	body, _ := json.Marshal(sr)
+	type result struct {
+		r   signResponse
+		err error
+		id  string
+	}
+	out := make([]result, len(members))
+	var wg sync.WaitGroup
+	for i, m := range members {
+		wg.Go(func() {
+			out[i].id = m.ID
+			if m.ID == c.cfg.ID {
+				out[i].r, out[i].err = c.sign(ctx, sr)
+				return
+			}
+			if m.HTTPAddr == "" {
+				out[i].err = fmt.Errorf("no HTTP address known")
+				return
+			}
+			out[i].err = c.postJSON(ctx, m.HTTPAddr, "/v1/cluster/sign", body, &out[i].r)
+		})
+	}
+	wg.Wait()
+	var (
+		sigs    [][]byte
+		signers []common.Address
+		errs    []error
+	)
+	for _, r := range out {
+		if r.err != nil {
+			c.log.Warn("member did not sign", "member", r.id, "kind", sr.Kind, "err", r.err)
+			errs = append(errs, fmt.Errorf("member %s: %w", r.id, r.err))
+			continue
+		}
+		if slices.Contains(signers, r.r.Signer) {
+			continue
+		}
+		sigs = append(sigs, r.r.Signature)
+		signers = append(signers, r.r.Signer)
+	}
+	if len(sigs) < 2 {
+		return nil, nil, fmt.Errorf("%w: %d member(s) signed the %s, at least 2 must: %w", ErrTimeout, len(sigs), sr.Kind, errors.Join(errs...))
+	}
+	return sigs, signers, nil
+}
+
+// sign checks a sign request against this member's own replica and, when it
+// holds the same thing, signs it with the operator key.
+func (c *Coordinator) sign(ctx context.Context, sr signRequest) (signResponse, error) {
+	if err := c.requireChain(); err != nil {
+		return signResponse{}, err
+	}
+	if err := c.waitApplied(ctx, sr.Index); err != nil {
+		return signResponse{}, err
+	}
+	var (
+		sig []byte
+		err error
+	)
+	switch sr.Kind {
+	case signEpoch:
+		sig, err = c.signEpoch(ctx, sr)
+	case signDataset:
+		sig, err = c.signDataset(ctx, sr)
+	default:
+		err = invalidf("kind %q: expected %q or %q", sr.Kind, signEpoch, signDataset)
+	}
+	if err != nil {
+		return signResponse{}, err
+	}
+	return signResponse{Signer: c.OperatorAddress(), Signature: sig}, nil
+}
+
+func (c *Coordinator) signEpoch(ctx context.Context, sr signRequest) ([]byte, error) {
+	if sr.Emission == nil || sr.RevenueShare == nil {
+		return nil, invalidf("emission and revenue_share: expected both amounts")
+	}
+	var p *state.EpochProposal
+	c.fsm.read(func(st *state.State) {
+		if q := st.Rewards.Proposal; q != nil {
+			cp := *q
+			p = &cp
+		}
+	})
+	switch {
+	case p == nil || p.Epoch != sr.Epoch:
+		return nil, fmt.Errorf("%w: no proposal for epoch %d in this member's state", state.ErrConflict, sr.Epoch)
+	case p.Root != sr.Root || p.Emission.Cmp(sr.Emission.ToInt()) != 0 || p.RevenueShare.Cmp(sr.RevenueShare.ToInt()) != 0:
+		return nil, fmt.Errorf("%w: epoch %d: this member computed root %s, emission %s, revenue share %s; asked to sign %s, %s, %s",
+			state.ErrConflict, sr.Epoch, p.Root.Hex(), p.Emission, p.RevenueShare, sr.Root.Hex(), sr.Emission.ToInt(), sr.RevenueShare.ToInt())
+	}
+	// The leader read the amounts from the chain; check them against this
+	// member's own reading, so that a leader cannot make the others sign
+	// an emission the schedule does not allow.
+	limit, err := c.chain.EmissionLimit(ctx, p.Epoch)
+	if err != nil {
+		return nil, chainErr(err)
+	}
+	if p.Emission.Cmp(limit) > 0 {
+		return nil, fmt.Errorf("%w: epoch %d: emission %s is above the schedule's %s", state.ErrConflict, p.Epoch, p.Emission, limit)
+	}
+	d, err := c.chain.RewardsDomain(ctx)
+	if err != nil {
+		return nil, chainErr(err)
+	}
+	return contracts.SignEpochRoot(c.operatorKey, d, contracts.EpochRoot{
+		Epoch: p.Epoch, Root: p.Root, Emission: p.Emission, RevenueShare: p.RevenueShare,
+	})
+}
+
+func (c *Coordinator) signDataset(ctx context.Context, sr signRequest) ([]byte, error) {
+	d, err := c.Dataset(sr.DatasetID)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Complete || common.Hash(d.Root) != sr.Root || uint64(d.Rows) != sr.Rows {
+		return nil, fmt.Errorf("%w: dataset %s: this member holds root %s with %d rows (complete %v); asked to sign %s with %d",
+			state.ErrConflict, d.ID, common.Hash(d.Root).Hex(), d.Rows, d.Complete, sr.Root.Hex(), sr.Rows)
+	}
+	dom, err := c.chain.DatasetsDomain(ctx)
+	if err != nil {
+		return nil, chainErr(err)
+	}
+	return contracts.SignDataset(c.operatorKey, dom, contracts.Dataset{ID: contracts.DatasetKey(d.ID), Root: sr.Root, Rows: sr.Rows})
+}
+
+// waitApplied waits until this member has applied the log up to index.
+func (c *Coordinator) waitApplied(ctx context.Context, index uint64) error {
+	deadline := time.Now().Add(c.timeout(ctx))
+	for c.AppliedIndex() < index {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%w: applied index %d, waiting for %d", ErrTimeout, c.AppliedIndex(), index)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// handleSign serves POST /v1/cluster/sign for the leader.
+func (c *Coordinator) handleSign(ctx *fasthttp.RequestCtx) {
+	if !ctx.IsPost() {
+		c.reply(ctx, nil, errMethod)
+		return
+	}
+	var sr signRequest
+	if err := decodeBody(ctx, &sr); err != nil {
+		c.reply(ctx, nil, err)
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.Background(), c.cfg.ApplyTimeout)
+	defer cancel()
+	r, err := c.sign(rctx, sr)
+	c.reply(ctx, r, err)
+}
+
+// registerDatasets is a leader duty: it posts the root of every complete
+// dataset not yet on chain to the registry, signed by the members.
+func (c *Coordinator) registerDatasets(ctx context.Context) {
+	if c.chain == nil {
+		return
+	}
+	every(ctx, c.cfg.ChainPoll, func(ctx context.Context) {
+		var todo []state.Dataset
+		c.fsm.read(func(st *state.State) {
+			for _, id := range sortedIDs(st.Datasets) {
+				if d := st.Datasets[id]; d.Complete && d.ChainTx == (common.Hash{}) && d.Rows > 0 {
+					todo = append(todo, *d)
+				}
+			}
+		})
+		for _, d := range todo {
+			if err := c.postDataset(ctx, d); err != nil {
+				c.log.Warn("post dataset root", "dataset", d.ID, "err", err)
+				return
+			}
+		}
+	})
+}
+
+// postDataset posts one dataset's root, or records the post when the
+// registry already holds the same root (an earlier post not recorded).
+func (c *Coordinator) postDataset(ctx context.Context, d state.Dataset) error {
+	key := contracts.DatasetKey(d.ID)
+	root, _, ok, err := c.chain.DatasetRoot(ctx, key)
+	if err != nil {
+		return err
+	}
+	var tx common.Hash
+	switch {
+	case ok && root != common.Hash(d.Root):
+		return fmt.Errorf("the registry holds root %s for it, not %s", root.Hex(), common.Hash(d.Root).Hex())
+	case ok:
+		tx = key // posted before; the transaction is not known here
+	default:
+		sigs, _, err := c.gatherSignatures(ctx, signRequest{
+			Kind: signDataset, Index: c.AppliedIndex(), DatasetID: d.ID, Root: common.Hash(d.Root), Rows: uint64(d.Rows),
+		})
+		if err != nil {
+			return err
+		}
+		rcpt, err := c.chain.PostDataset(ctx, c.operatorKey, contracts.Dataset{ID: key, Root: common.Hash(d.Root), Rows: uint64(d.Rows)}, sigs)
+		if err != nil {
+			return err
+		}
+		tx = rcpt.TxHash
+		c.log.Info("dataset root posted", "dataset", d.ID, "root", common.Hash(d.Root).Hex(), "tx", tx.Hex())
+	}
+	_, err = c.propose(ctx, MsgDatasetPosted, datasetPostedCmd{ID: d.ID, Root: d.Root, Tx: tx})
+	return err
+}
+
+// NodeRewards describes what a node earned and the proof of its latest
+// cumulative balance.
+func (c *Coordinator) NodeRewards(addr string) (api.NodeRewards, error) {
+	a, err := rewards.ParseAddress(addr)
+	if err != nil {
+		return api.NodeRewards{}, invalidf("address %q: expected 0x and 40 hex digits", addr)
+	}
+	out := api.NodeRewards{Address: common.Address(a), Meadow: "0", Stable: "0", Proof: []common.Hash{}, History: []api.EpochPayout{}}
+	var leaves []rewards.Leaf
+	c.fsm.read(func(st *state.State) {
+		if n, ok := st.Nodes[a.String()]; ok {
+			out.Units, out.PendingUnits = n.Units, n.PendingUnits
+		}
+		r := &st.Rewards
+		out.Epoch = r.Epoch
+		if len(r.Epochs) > 0 {
+			out.Root = r.Epochs[len(r.Epochs)-1].Root
+		}
+		if b, ok := r.Balances[a]; ok {
+			out.Meadow, out.Stable = b.Meadow.String(), b.Stable.String()
+			leaves = st.Leaves()
+		}
+		for _, e := range r.Epochs {
+			i, found := slices.BinarySearchFunc(e.Payouts, a, func(p rewards.Payout, t rewards.Address) int {
+				return compareAddr(p.Account, t)
+			})
+			if found {
+				p := e.Payouts[i]
+				out.History = append(out.History, api.EpochPayout{
+					Epoch: e.Epoch, Units: p.Units, Meadow: p.Meadow.String(), Stable: p.Stable.String(), Tx: e.Tx,
+				})
+			}
+		}
+	})
+	if leaves == nil {
+		return out, nil
+	}
+	proof, err := c.rewardProof(out.Epoch, leaves, a)
+	if err != nil {
+		return api.NodeRewards{}, err
+	}
+	for _, h := range proof {
+		out.Proof = append(out.Proof, common.Hash(h))
+	}
+	return out, nil
+}
+
+func compareAddr(a, b rewards.Address) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return int(a[i]) - int(b[i])
+		}
+	}
+	return 0
+}
+
+// rewardProof returns an account's proof in the tree of epoch, building the
+// tree once per epoch.
+func (c *Coordinator) rewardProof(epoch uint64, leaves []rewards.Leaf, a rewards.Address) ([][32]byte, error) {
+	c.treeMu.Lock()
+	defer c.treeMu.Unlock()
+	if c.tree == nil || c.treeEpoch != epoch {
+		t, err := rewards.BuildTree(leaves)
+		if err != nil {
+			return nil, fmt.Errorf("coord: reward tree of epoch %d: %w", epoch, err)
+		}
+		c.tree, c.treeEpoch = t, epoch
+	}
+	return c.tree.Proof(a)
+}
+
+// Revenue returns the payments the network saw for a chain epoch.
+func (c *Coordinator) Revenue(epoch uint64) *big.Int {
+	var r *big.Int
+	c.fsm.read(func(st *state.State) { r = st.Revenue(epoch) })
+	return r
+}
