@@ -33,11 +33,11 @@ const blobFetchRounds = 3
 // runCompute runs a compute task: it fetches the input shard's blobs from
 // the coordinators, checks each against its digest, runs the kernel over the
 // shard's rows (on the GPU when there is one and it is idle, else on the
-// CPU: the output is the same) and writes the output rows as an Arrow IPC
-// stream, returning the file, the row hashes in file order and the summary.
-func (n *Node) runCompute(ctx context.Context, l api.Lease) (string, []api.Hash, dataset.WriteSummary, error) {
-	fail := func(err error) (string, []api.Hash, dataset.WriteSummary, error) {
-		return "", nil, dataset.WriteSummary{}, err
+// CPU: the output is the same) and returns the output rows, the signature
+// column still null, and their schema.
+func (n *Node) runCompute(ctx context.Context, l api.Lease) (dataset.Schema, []dataset.Row, error) {
+	fail := func(err error) (dataset.Schema, []dataset.Row, error) {
+		return dataset.Schema{}, nil, err
 	}
 	t := l.Task.Compute
 	if t == nil {
@@ -78,7 +78,7 @@ func (n *Node) runCompute(ctx context.Context, l api.Lease) (string, []api.Hash,
 			rows[i] = n.cfg.Tamper(schema, r)
 		}
 	}
-	return n.writeBlob(l, schema, rows)
+	return schema, rows, nil
 }
 
 // shardInput is a compute task's input: the kernel's column of each row of

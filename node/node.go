@@ -348,29 +348,36 @@ func (n *Node) registration() api.RegisterRequest {
 }
 
 // runLease runs one leased task to its end: rows, commitment, reveal and,
-// when the coordinator asks, the upload.
+// when the coordinator asks, the upload. The blob is written only for the
+// upload, after the commitment, because its rows carry the commitment's
+// signature (provenance.go); the content root it commits to covers content
+// columns only, so it is known before.
 func (n *Node) runLease(ctx context.Context, l api.Lease) error {
 	ctx, cancel := context.WithDeadline(ctx, time.UnixMilli(l.Deadline))
 	defer cancel()
 	var (
-		blob   string
-		hashes []api.Hash
-		sum    dataset.WriteSummary
+		schema dataset.Schema
+		rows   []dataset.Row
 		err    error
 	)
 	switch l.Task.Kind {
 	case api.JobCrawl:
-		blob, hashes, sum, err = n.runCrawl(ctx, l)
+		schema, rows, err = n.runCrawl(ctx, l)
 	case api.JobCompute:
-		blob, hashes, sum, err = n.runCompute(ctx, l)
+		schema, rows, err = n.runCompute(ctx, l)
 	default:
 		return fmt.Errorf("node: task %s: kind %q is not supported by this node yet", l.Task.ID, l.Task.Kind)
 	}
 	if err != nil {
 		return err
 	}
-	defer os.Remove(blob)
-	if _, err := n.client.Commit(ctx, api.Commitment{TaskID: l.Task.ID, LeaseID: l.ID, Root: api.Hash(sum.Root), Rows: sum.Rows}); err != nil {
+	hashes, root, err := hashRows(schema, rows)
+	if err != nil {
+		return fmt.Errorf("node: task %s: %w", l.Task.ID, err)
+	}
+	cm := api.Commitment{TaskID: l.Task.ID, LeaseID: l.ID, Root: root, Rows: int64(len(rows))}
+	_, sig, err := n.commitSigned(ctx, cm)
+	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	rr, err := n.client.Reveal(ctx, api.Reveal{TaskID: l.Task.ID, LeaseID: l.ID, RowHashes: hashes})
@@ -381,6 +388,19 @@ func (n *Node) runLease(ctx context.Context, l api.Lease) error {
 	if !rr.UploadRequested {
 		return nil
 	}
+	if err := signRows(schema, rows, sig); err != nil {
+		return fmt.Errorf("node: task %s: %w", l.Task.ID, err)
+	}
+	blob, sum, err := n.writeBlob(l, schema, rows)
+	if err != nil {
+		return fmt.Errorf("upload: %w", err)
+	}
+	defer os.Remove(blob)
+	if api.Hash(sum.Root) != root || sum.Rows != cm.Rows {
+		// The writer hashes what it stores; a difference would mean the
+		// blob is not what was committed to, which the coordinator refuses.
+		return fmt.Errorf("node: task %s: the blob's %d rows have root %s, not the committed %s", l.Task.ID, sum.Rows, api.Hash(sum.Root), root)
+	}
 	_, err = n.client.Upload(ctx, api.Upload{TaskID: l.Task.ID, LeaseID: l.ID, SHA256: api.Hash(sum.SHA256), Size: sum.Bytes},
 		func() (io.ReadCloser, error) { return os.Open(blob) })
 	if err != nil {
@@ -389,12 +409,30 @@ func (n *Node) runLease(ctx context.Context, l api.Lease) error {
 	return nil
 }
 
-// runCrawl fetches the task's URLs and writes their rows as an Arrow IPC
-// stream, returning the file, the row hashes in file order and the summary.
-func (n *Node) runCrawl(ctx context.Context, l api.Lease) (string, []api.Hash, dataset.WriteSummary, error) {
+// hashRows returns the rows' hashes in row order, as the reveal lists them,
+// and the content root over them.
+func hashRows(s dataset.Schema, rows []dataset.Row) ([]api.Hash, api.Hash, error) {
+	h, err := dataset.NewHasher(s)
+	if err != nil {
+		return nil, api.Hash{}, err
+	}
+	sums := make([]dataset.Hash, len(rows))
+	if err := h.HashRows(rows, sums); err != nil {
+		return nil, api.Hash{}, err
+	}
+	hashes := make([]api.Hash, len(sums))
+	for i, x := range sums {
+		hashes[i] = api.Hash(x)
+	}
+	return hashes, api.Hash(dataset.ContentRoot(sums)), nil
+}
+
+// runCrawl fetches the task's URLs and returns their rows, the signature
+// column still null, and the schema.
+func (n *Node) runCrawl(ctx context.Context, l api.Lease) (dataset.Schema, []dataset.Row, error) {
 	t := l.Task.Crawl
 	if t == nil {
-		return "", nil, dataset.WriteSummary{}, fmt.Errorf("node: task %s: crawl task without its crawl part", l.Task.ID)
+		return dataset.Schema{}, nil, fmt.Errorf("node: task %s: crawl task without its crawl part", l.Task.ID)
 	}
 	spec := api.CrawlSpec{
 		AllowedDomains: t.AllowedDomains, Fields: t.Fields, TextSelector: t.TextSelector,
@@ -402,7 +440,7 @@ func (n *Node) runCrawl(ctx context.Context, l api.Lease) (string, []api.Hash, d
 	}
 	results, err := n.crawler.Fetch(ctx, t.URLs, spec)
 	if err != nil {
-		return "", nil, dataset.WriteSummary{}, err
+		return dataset.Schema{}, nil, err
 	}
 	names := make([]string, len(t.Fields))
 	for i, f := range t.Fields {
@@ -410,7 +448,7 @@ func (n *Node) runCrawl(ctx context.Context, l api.Lease) (string, []api.Hash, d
 	}
 	schema, err := dataset.CrawlSchema(names)
 	if err != nil {
-		return "", nil, dataset.WriteSummary{}, err
+		return dataset.Schema{}, nil, err
 	}
 	var rows []dataset.Row
 	prov := dataset.Provenance{Node: n.id.Address.Hex(), FetchedAt: time.Now().UnixMilli()}
@@ -438,41 +476,33 @@ func (n *Node) runCrawl(ctx context.Context, l api.Lease) (string, []api.Hash, d
 		}
 		rows = append(rows, row)
 	}
-	return n.writeBlob(l, schema, rows)
+	return schema, rows, nil
 }
 
-func (n *Node) writeBlob(l api.Lease, schema dataset.Schema, rows []dataset.Row) (string, []api.Hash, dataset.WriteSummary, error) {
+// writeBlob writes the rows as an Arrow IPC stream to a file under the data
+// dir, returning the file and the writer's summary (digest, size, root).
+func (n *Node) writeBlob(l api.Lease, schema dataset.Schema, rows []dataset.Row) (string, dataset.WriteSummary, error) {
 	dir := filepath.Join(n.cfg.DataDir, "tasks")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", nil, dataset.WriteSummary{}, err
+		return "", dataset.WriteSummary{}, err
 	}
 	f, err := os.CreateTemp(dir, l.ID+"-*.arrows")
 	if err != nil {
-		return "", nil, dataset.WriteSummary{}, err
+		return "", dataset.WriteSummary{}, err
 	}
-	fail := func(err error) (string, []api.Hash, dataset.WriteSummary, error) {
+	fail := func(err error) (string, dataset.WriteSummary, error) {
 		f.Close()
 		os.Remove(f.Name())
-		return "", nil, dataset.WriteSummary{}, err
-	}
-	hasher, err := dataset.NewHasher(schema)
-	if err != nil {
-		return fail(err)
+		return "", dataset.WriteSummary{}, err
 	}
 	w, err := dataset.NewWriter(f, dataset.FormatArrowStream, schema)
 	if err != nil {
 		return fail(err)
 	}
-	hashes := make([]api.Hash, 0, len(rows))
 	for _, row := range rows {
-		h, err := hasher.Hash(row)
-		if err != nil {
+		if err := w.Write(row); err != nil {
 			return fail(fmt.Errorf("node: task %s: %w", l.Task.ID, err))
 		}
-		if err := w.Write(row); err != nil {
-			return fail(err)
-		}
-		hashes = append(hashes, api.Hash(h))
 	}
 	if err := w.Close(); err != nil {
 		return fail(err)
@@ -480,7 +510,7 @@ func (n *Node) writeBlob(l api.Lease, schema dataset.Schema, rows []dataset.Row)
 	if err := f.Close(); err != nil {
 		return fail(err)
 	}
-	return f.Name(), hashes, w.Summary(), nil
+	return f.Name(), w.Summary(), nil
 }
 
 func (n *Node) noteRefusal(ctx context.Context, l api.Lease, r crawl.Result) {
