@@ -62,3 +62,22 @@ func FuzzParseSafetensors(f *testing.F) {
 		}
 	})
 }
+
+// FuzzShingles checks the shingle scanner (branch-free, with the words
+// copied and rejoined) against compute/DESIGN.md's definition read one byte
+// at a time (refShingles), for any bytes and both kinds of shingle.
+func FuzzShingles(f *testing.F) {
+	for _, s := range []string{"", " ", "a b c d", "  a\t\tb \n c  ", "\x80abc", "東京の 天気", "a\vb\fc\rd"} {
+		f.Add(s, uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, text string, size uint8) {
+		k := 1 + int(size)%8
+		for _, char := range []bool{false, true} {
+			cfg := MinHashConfig{Char: char, Size: k, Permutations: 128, Bands: 32}
+			got := newMinhasher(&cfg).shingles(text)
+			if want := refShingles(text, char, k); !slices.Equal(got, want) {
+				t.Fatalf("char=%v k=%d text %q:\n got %v\nwant %v", char, k, text, got, want)
+			}
+		}
+	})
+}

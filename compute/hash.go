@@ -30,6 +30,14 @@ func fnvString(h uint64, s string) uint64 {
 	return h
 }
 
+// fnvBytes returns the FNV-1a 64 hash of b continuing from state h.
+func fnvBytes(h uint64, b []byte) uint64 {
+	for _, c := range b {
+		h = (h ^ uint64(c)) * fnvPrime64
+	}
+	return h
+}
+
 // fnvUint32 folds v into h as four little-endian bytes.
 func fnvUint32(h uint64, v uint32) uint64 {
 	h = (h ^ uint64(v&0xff)) * fnvPrime64

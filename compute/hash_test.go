@@ -79,6 +79,12 @@ func TestCoefficientsArePrefixStable(t *testing.T) {
 	}
 }
 
+// TestMinPerm checks the filtered inner loop, in Go (minPermGo) and four
+// lanes at a time (minPerm4, assembly on amd64), against the definition: a
+// plain minimum of mulAddMod61. Besides random rows it aims at the filter's
+// edges: shingles whose exact value is 0, 1 or 2 (where the filter's t
+// wraps), minima of p-3 to p-1 (where the threshold saturates), and x, a, b
+// next to p.
 func TestMinPerm(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
 	ref := func(xs []uint64, a, b uint64) uint64 {
@@ -88,33 +94,85 @@ func TestMinPerm(t *testing.T) {
 		}
 		return m
 	}
-	cases := []struct {
-		xs   []uint64
-		a, b uint64
-	}{
-		{xs: nil, a: 5, b: 7},
-		{xs: []uint64{mersenne61 - 5}, a: 1, b: 5},                 // a*x+b = p: r = p before the last step
-		{xs: []uint64{mersenne61 - 1, 3}, a: 1, b: mersenne61 - 1}, // 2p-2
-		{xs: []uint64{mersenne61 - 1}, a: mersenne61 - 1, b: mersenne61 - 1},
-		{xs: []uint64{0, 1, 2}, a: 1, b: 0},
+	p := new(big.Int).SetUint64(mersenne61)
+	// preimage returns the x with (a*x + b) mod p = v.
+	preimage := func(a, b, v uint64) uint64 {
+		x := new(big.Int).ModInverse(new(big.Int).SetUint64(a), p)
+		x.Mul(x, new(big.Int).SetUint64(v+mersenne61-b))
+		return x.Mod(x, p).Uint64()
 	}
-	for i := 0; i < 200; i++ {
-		xs := make([]uint64, r.IntN(50))
-		for j := range xs {
-			xs[j] = r.Uint64N(mersenne61)
+	type perm struct{ a, b uint64 }
+	edgeA := []uint64{1, 2, 3, 1 << 60, mersenne61 - 2, mersenne61 - 1}
+	edgeB := []uint64{0, 1, 2, 3, mersenne61 - 4, mersenne61 - 3, mersenne61 - 2, mersenne61 - 1}
+	randPerm := func() perm {
+		a, b := 1+r.Uint64N(mersenne61-1), r.Uint64N(mersenne61)
+		if r.IntN(3) == 0 {
+			a = edgeA[r.IntN(len(edgeA))]
 		}
-		cases = append(cases, struct {
-			xs   []uint64
-			a, b uint64
-		}{xs, 1 + r.Uint64N(mersenne61-1), r.Uint64N(mersenne61)})
+		if r.IntN(3) == 0 {
+			b = edgeB[r.IntN(len(edgeB))]
+		}
+		return perm{a, b}
+	}
+	cases := []struct {
+		xs    []uint64
+		perms [4]perm
+	}{
+		{xs: nil, perms: [4]perm{{5, 7}, {1, 0}, {2, 3}, {9, 9}}},
+		{xs: []uint64{mersenne61 - 5}, perms: [4]perm{{1, 5}, {1, 4}, {1, 6}, {1, 3}}},                 // a*x+b = p, p-1, p+1, p-2
+		{xs: []uint64{mersenne61 - 1, 3}, perms: [4]perm{{1, mersenne61 - 1}, {1, 0}, {1, 1}, {1, 2}}}, // 2p-2
+		{xs: []uint64{mersenne61 - 1}, perms: [4]perm{{mersenne61 - 1, mersenne61 - 1}, {1, 1}, {1, 2}, {1, 3}}},
+		{xs: []uint64{0, 1, 2}, perms: [4]perm{{1, 0}, {1, 1}, {2, 0}, {3, mersenne61 - 2}}},
+	}
+	for i := 0; i < 3000; i++ {
+		var c struct {
+			xs    []uint64
+			perms [4]perm
+		}
+		for l := range c.perms {
+			c.perms[l] = randPerm()
+		}
+		c.xs = make([]uint64, r.IntN(60))
+		for j := range c.xs {
+			switch r.IntN(6) {
+			case 0: // an exact value at the bottom or top of [0, p) for some lane
+				pm := c.perms[r.IntN(4)]
+				v := []uint64{0, 1, 2, 3, 4, mersenne61 - 4, mersenne61 - 3, mersenne61 - 2, mersenne61 - 1}[r.IntN(9)]
+				c.xs[j] = preimage(pm.a, pm.b, v)
+			case 1:
+				c.xs[j] = []uint64{0, 1, 2, mersenne61 - 2, mersenne61 - 1}[r.IntN(5)]
+			default:
+				c.xs[j] = r.Uint64N(mersenne61)
+			}
+		}
+		cases = append(cases, c)
 	}
 	for _, c := range cases {
-		want := ref(c.xs, c.a, c.b)
-		if got := minPerm(c.xs, c.a, c.b); got != want {
-			t.Fatalf("minPerm(%v, %d, %d) = %d, want %d", c.xs, c.a, c.b, got, want)
+		var g permLanes
+		for l, pm := range c.perms {
+			g.setLane(l, pm.a, pm.b)
 		}
-		if got := minPermGo(c.xs, c.a, c.b); got != want {
-			t.Fatalf("minPermGo(%v, %d, %d) = %d, want %d", c.xs, c.a, c.b, got, want)
+		minPerm4(c.xs, &g)
+		for l, pm := range c.perms {
+			want := ref(c.xs, pm.a, pm.b)
+			if got := minPermGo(c.xs, pm.a, pm.b); got != want {
+				t.Fatalf("minPermGo(%v, %d, %d) = %d, want %d", c.xs, pm.a, pm.b, got, want)
+			}
+			if got := g.min[l]; got != want {
+				t.Fatalf("minPerm4 lane %d (a %d, b %d) over %v = %d, want %d", l, pm.a, pm.b, c.xs, got, want)
+			}
+		}
+		// minPerm4 folds into the minima it is given: a second half of the
+		// row continues from the first half's.
+		h := len(c.xs) / 2
+		var g2 permLanes
+		for l, pm := range c.perms {
+			g2.setLane(l, pm.a, pm.b)
+		}
+		minPerm4(c.xs[:h], &g2)
+		minPerm4(c.xs[h:], &g2)
+		if g2.min != g.min {
+			t.Fatalf("minPerm4 in two halves of %v: %v, in one pass %v", c.xs, g2.min, g.min)
 		}
 	}
 }

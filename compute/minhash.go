@@ -3,6 +3,7 @@ package compute
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/dataset"
@@ -119,93 +120,132 @@ func minhashCoefficients(n int) (a, b []uint64) {
 type minhasher struct {
 	cfg    *MinHashConfig
 	starts []int32  // start offsets of words or characters
-	ends   []int32  // end offsets of words
+	joined []byte   // the words joined by single spaces
 	xs     []uint64 // shingle hashes reduced mod p
-	mins   []uint64
+	// lanes holds the permutations' constants, four to a group, drawn once
+	// per batch; the last Permutations%4 go through minPermGo.
+	lanes []permLanes
 }
 
 func newMinhasher(cfg *MinHashConfig) *minhasher {
-	return &minhasher{cfg: cfg, mins: make([]uint64, cfg.Permutations)}
+	// len(cfg.A) is Permutations in a config from NewMinHashConfig; a
+	// config made by hand for shingles alone may have no coefficients.
+	m := &minhasher{cfg: cfg, lanes: make([]permLanes, len(cfg.A)/4)}
+	for j := range 4 * len(m.lanes) {
+		m.lanes[j/4].setLane(j%4, cfg.A[j], cfg.B[j])
+	}
+	return m
 }
 
 // shingles fills m.xs with the hashes, reduced mod 2^61-1, of text's
 // shingles in text order (duplicates kept: they do not change a minimum).
+// Both kinds of shingle end up as contiguous byte ranges, so that each is
+// one pass of FNV-1a over one span, with no loop per word.
 func (m *minhasher) shingles(text string) []uint64 {
 	xs := m.xs[:0]
 	k := m.cfg.Size
 	if m.cfg.Char {
-		starts := m.starts[:0]
-		for i := 0; i < len(text); i++ {
-			if i == 0 || isCharStart(text[i]) {
-				starts = append(starts, int32(i))
-			}
-		}
-		m.starts = starts
-		n := len(starts)
+		starts := m.charStarts(text)
+		n := len(starts) - 1
 		if n > 0 && n < k {
 			xs = append(xs, mod61(fnvString(fnvOffset64, text)))
 		}
 		for i := 0; i+k <= n; i++ {
-			end := len(text)
-			if i+k < n {
-				end = int(starts[i+k])
-			}
-			xs = append(xs, mod61(fnvString(fnvOffset64, text[starts[i]:end])))
+			xs = append(xs, mod61(fnvString(fnvOffset64, text[starts[i]:starts[i+k]])))
 		}
 		m.xs = xs
 		return xs
 	}
 
-	starts, ends := m.starts[:0], m.ends[:0]
-	for i := 0; i < len(text); {
-		for i < len(text) && isSpace(text[i]) {
-			i++
-		}
-		if i == len(text) {
-			break
-		}
-		s := i
-		for i < len(text) && !isSpace(text[i]) {
-			i++
-		}
-		starts = append(starts, int32(s))
-		ends = append(ends, int32(i))
-	}
-	m.starts, m.ends = starts, ends
-	n := len(starts)
-	hashWords := func(from, to int) uint64 {
-		h := fnvString(fnvOffset64, text[starts[from]:ends[from]])
-		for j := from + 1; j < to; j++ {
-			h = fnvByte(h, ' ')
-			h = fnvString(h, text[starts[j]:ends[j]])
-		}
-		return mod61(h)
-	}
+	joined, starts := m.words(text)
+	n := len(starts) - 1
 	if n > 0 && n < k {
-		xs = append(xs, hashWords(0, n))
+		xs = append(xs, mod61(fnvBytes(fnvOffset64, joined)))
 	}
 	for i := 0; i+k <= n; i++ {
-		xs = append(xs, hashWords(i, i+k))
+		// Words i to i+k-1 with the single spaces between them; the word
+		// after the last one starts one byte past its end.
+		xs = append(xs, mod61(fnvBytes(fnvOffset64, joined[starts[i]:starts[i+k]-1])))
 	}
 	m.xs = xs
 	return xs
+}
+
+// spaceBits has bit b set for each white-space byte b (0x09-0x0D, 0x20):
+// spaceBits>>b&1 is isSpace(b) without a branch (a shift by 64 or more
+// gives 0 in Go).
+const spaceBits uint64 = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\v' | 1<<'\f' | 1<<'\r'
+
+// words copies text's words into a scratch buffer, joined by single spaces
+// (the bytes a word shingle is made of), and returns it with the offsets
+// of the words in it followed by len(joined)+1, where a next word would
+// start. Text from dataset is already in this form (single spaces, none at
+// the ends), but the definition covers any bytes, and the copy costs one
+// store per byte.
+//
+// The loop has no branch on the text: word boundaries come every few bytes
+// at random, and a branch on them would mispredict at most of them (the
+// scan it replaced did, twice a word). Each byte is written, and the write
+// kept by advancing the output position by 0 (a space after a space, or
+// before the first word) or 1; each position is recorded as a word start,
+// and kept by advancing the count when a non-space follows a space.
+func (m *minhasher) words(text string) (joined []byte, starts []int32) {
+	joined = slices.Grow(m.joined[:0], len(text))[:len(text)]
+	// At most (len+1)/2 words, plus the final entry.
+	starts = slices.Grow(m.starts[:0], len(text)/2+2)[:len(text)/2+2]
+	n, j := 0, 0
+	prev := uint64(1) // the byte before the text counts as a space
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		sp := spaceBits >> c & 1
+		joined[j] = c ^ (c^' ')&-byte(sp) // white space becomes ' '
+		starts[n] = int32(j)
+		n += int(prev &^ sp)
+		j += int(1 - prev&sp)
+		prev = sp
+	}
+	if prev == 1 && j > 0 {
+		j-- // the space kept after the last word
+	}
+	m.joined, m.starts = joined, starts
+	starts[n] = int32(j + 1)
+	return joined[:j], starts[:n+1]
+}
+
+// charStarts returns the offsets of text's characters followed by
+// len(text). (Character starts follow a regular pattern in most texts, so
+// the branch predicts well.)
+func (m *minhasher) charStarts(text string) []int32 {
+	starts := slices.Grow(m.starts[:0], len(text)+1)[:len(text)+1]
+	n := 0
+	for i := 0; i < len(text); i++ {
+		starts[n] = int32(i)
+		if i == 0 || isCharStart(text[i]) {
+			n++
+		}
+	}
+	starts[n] = int32(len(text))
+	m.starts = starts
+	return starts[:n+1]
 }
 
 // sign writes text's signature into sig (len Permutations) and its band keys
 // into bands (len Bands).
 func (m *minhasher) sign(text string, sig []uint32, bands []uint64) {
 	xs := m.shingles(text)
-	mins := m.mins
-	a := m.cfg.A[:len(mins)]
-	b := m.cfg.B[:len(mins)]
-	// Permutation-major: a[j] and b[j] stay in registers while the
-	// shingles stream from L1.
-	for j := range mins {
-		mins[j] = minPerm(xs, a[j], b[j])
+	sig = sig[:m.cfg.Permutations]
+	// Four permutations per pass over the shingles, which stay in L1: the
+	// pass loads each x once for four multiplications.
+	for i := range m.lanes {
+		g := &m.lanes[i]
+		g.min = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+		minPerm4(xs, g)
+		for l, v := range g.min {
+			sig[4*i+l] = uint32(v)
+		}
 	}
-	sig = sig[:len(mins)]
-	for j, v := range mins {
-		sig[j] = uint32(v)
+	for j := 4 * len(m.lanes); j < len(sig); j++ {
+		sig[j] = uint32(minPermGo(xs, m.cfg.A[j], m.cfg.B[j]))
 	}
 	bandKeys(sig, bands)
 }
