@@ -25,7 +25,10 @@ const (
 
 // Client is a buyer's client of the coordinators. Writes are signed with the
 // buyer's key (its address is the buyer's identity); reads need no key.
-type Client struct{ c *api.Client }
+type Client struct {
+	c   *api.Client
+	key *ecdsa.PrivateKey // nil: reads only
+}
 
 // Config configures a Client.
 type Config struct {
@@ -41,7 +44,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{c: c}, nil
+	return &Client{c: c, key: cfg.Key}, nil
 }
 
 // Submit validates spec locally (so a bad spec fails before any request,

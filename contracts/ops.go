@@ -181,6 +181,51 @@ func parsePaid(market common.Address, l *types.Log) (Payment, bool) {
 
 var paidTopic = marketC.GetABI().Events["Paid"].ID
 
+// SendEther sends wei of the chain's native coin from key to an account, for
+// its gas: the dev network funds its nodes' keys so that they claim their
+// rewards themselves.
+func (c *Chain) SendEther(ctx context.Context, from *ecdsa.PrivateKey, to common.Address, wei *big.Int) (Receipt, error) {
+	if wei == nil || wei.Sign() <= 0 {
+		return Receipt{}, fmt.Errorf("%w: send %v wei to %s: want a positive amount", ErrInvalidAmount, wei, to.Hex())
+	}
+	op := "send ether to " + to.Hex()
+	if from == nil {
+		return Receipt{}, fmt.Errorf("%w: %s needs the sender's private key", ErrNoKey, op)
+	}
+	chainID, err := c.ChainID(ctx)
+	if err != nil {
+		return Receipt{}, err
+	}
+	c.txMu.Lock()
+	defer c.txMu.Unlock()
+	nonce, err := c.backend.PendingNonceAt(ctx, crypto.PubkeyToAddress(from.PublicKey))
+	if err != nil {
+		return Receipt{}, c.fail(op, err)
+	}
+	price, err := c.backend.SuggestGasPrice(ctx)
+	if err != nil {
+		return Receipt{}, c.fail(op, err)
+	}
+	tx, err := types.SignNewTx(from, types.LatestSignerForChainID(chainID), &types.LegacyTx{
+		Nonce: nonce, To: &to, Value: wei, Gas: 21_000, GasPrice: price,
+	})
+	if err != nil {
+		return Receipt{}, fmt.Errorf("contracts: %s: sign: %w", op, err)
+	}
+	if err := c.backend.SendTransaction(ctx, tx); err != nil {
+		return Receipt{}, c.fail(op, err)
+	}
+	c.Mine()
+	rcpt, err := c.waitMined(ctx, op, tx.Hash())
+	if err != nil {
+		return Receipt{}, err
+	}
+	if rcpt.Status != types.ReceiptStatusSuccessful {
+		return Receipt{}, fmt.Errorf("%w: %s: transaction %s", ErrTxFailed, op, tx.Hash().Hex())
+	}
+	return receiptOf(rcpt), nil
+}
+
 // MintTestStable mints amount of the test StableToken to to. It only works
 // where Deploy created the test token (development chains).
 func (c *Chain) MintTestStable(ctx context.Context, sender *ecdsa.PrivateKey, to common.Address, amount *big.Int) (Receipt, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/forward"
 	"github.com/meadow-net/meadow/coord/state"
@@ -335,7 +336,10 @@ func statusOf(err error) int {
 	case errors.Is(err, errMethod):
 		return fasthttp.StatusMethodNotAllowed
 	case errors.Is(err, state.ErrConflict), errors.Is(err, state.ErrMismatch), errors.Is(err, state.ErrExpired),
-		errors.Is(err, ErrNoChain):
+		errors.Is(err, ErrNoChain), errors.As(err, new(*contracts.RevertError)):
+		// A contract's refusal (an epoch out of order, too few signatures,
+		// an emission above the schedule) is the chain saying the state
+		// does not allow it: its text goes back to the operator.
 		return fasthttp.StatusConflict
 	case errors.Is(err, ErrUnpaid):
 		return fasthttp.StatusPaymentRequired

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"fmt"
 	"math/big"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -22,6 +23,9 @@ type Chain struct {
 	Buyer     *ecdsa.PrivateKey
 	Operators []*ecdsa.PrivateKey
 	Threshold int
+	// RPC is the chain's JSON-RPC endpoint on loopback, for the commands
+	// a user runs beside the network (meadow buyer pay, meadow node claim).
+	RPC string
 }
 
 // BuyerFunds is what the dev buyer starts with: 1,000,000 test stable tokens
@@ -47,11 +51,11 @@ func StartChain(ctx context.Context, operators, threshold int) (*Chain, error) {
 		opAddrs = append(opAddrs, crypto.PubkeyToAddress(k.PublicKey))
 	}
 	funded = append(funded, opAddrs...)
-	chain, err := contracts.NewSimulated(funded...)
+	chain, rpc, err := contracts.NewSimulatedRPC("127.0.0.1", 50*time.Millisecond, funded...)
 	if err != nil {
 		return nil, fmt.Errorf("devnet: chain: %w", err)
 	}
-	c.Chain = chain
+	c.Chain, c.RPC = chain, rpc
 	addrs, err := chain.Deploy(ctx, c.Deployer, contracts.DeployConfig{
 		Operators: opAddrs, Threshold: threshold, Treasury: crypto.PubkeyToAddress(c.Deployer.PublicKey),
 	})

@@ -58,6 +58,7 @@ func TestComputeJobEndToEnd(t *testing.T) {
 
 	dir := t.TempDir()
 	crawlPath := filepath.Join(dir, "crawl.arrows")
+	payJob(ctx, t, b, nw, crawlJob.ID)
 	if _, err := b.Download(ctx, crawl.Dataset, api.FormatArrow, crawlPath); err != nil {
 		t.Fatalf("download the crawl: %v", err)
 	}
@@ -104,6 +105,7 @@ func TestComputeJobEndToEnd(t *testing.T) {
 			t.Fatalf("%s: manifest of kind %s with %d rows; want compute with the crawl's %d", k, m.Kind, m.TotalRows, len(crawlRows))
 		}
 		path := filepath.Join(dir, k+".arrows")
+		payJob(ctx, t, b, nw, ids[k])
 		if _, err := b.Download(ctx, st.Dataset, api.FormatArrow, path); err != nil {
 			t.Fatalf("download %s: %v", k, err)
 		}

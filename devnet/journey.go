@@ -3,12 +3,16 @@ package devnet
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math/big"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/buyer"
@@ -28,8 +32,28 @@ type Summary struct {
 	Nodes    []NodeInfo    `json:"nodes"`
 	Site     string        `json:"site"`
 	Chain    ChainInfo     `json:"chain"`
-	Pending  []string      `json:"not_yet_built"`
+	Epoch    *EpochSummary `json:"epoch,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
+}
+
+// EpochSummary is the epoch the journey settled: what it minted and shared
+// out, for how much work, signed by whom, posted in which transaction; and
+// what the nodes claimed from it.
+type EpochSummary struct {
+	Epoch        uint64   `json:"epoch"`
+	Root         string   `json:"root"`
+	Emission     string   `json:"emission"`      // MEADOW base units (18 decimals)
+	RevenueShare string   `json:"revenue_share"` // stable base units (6 decimals)
+	Revenue      string   `json:"revenue"`       // what the buyer paid, stable base units
+	Units        uint64   `json:"units"`
+	Signers      []string `json:"signers"`
+	Tx           string   `json:"tx"`
+	// Settled and Claimed sum the nodes' leaves and what their claims paid,
+	// per token; they are equal when every node claimed.
+	SettledMeadow string `json:"settled_meadow"`
+	SettledStable string `json:"settled_stable"`
+	ClaimedMeadow string `json:"claimed_meadow"`
+	ClaimedStable string `json:"claimed_stable"`
 }
 
 // Step is one step of the journey.
@@ -56,6 +80,11 @@ type JobSummary struct {
 	Verified     []string          `json:"verified"`
 	ProofRow     int64             `json:"proof_row"`
 	ProofOK      bool              `json:"proof_ok"`
+	// Price is what the job cost (stable base units), paid on chain in
+	// PayTx. RegistryOK says the chain's registry holds the dataset's root.
+	Price      string `json:"price"`
+	PayTx      string `json:"pay_tx,omitempty"`
+	RegistryOK bool   `json:"registry_ok"`
 	// Clusters and Duplicates are the near-duplicate groups a MinHash
 	// dataset finds: clusters of two rows or more, and the rows that all but
 	// one member of each would drop.
@@ -84,11 +113,23 @@ type NodeInfo struct {
 	Reputation   int64  `json:"reputation"`
 	WorkUnits    int64  `json:"work_units"`
 	AgreeingRuns int64  `json:"agreeing_tasks"`
+	// RowsAccepted and RowsRejected are the coordinators' verdicts on the
+	// rows it revealed; Altered the rows it changed (the faulty node).
+	RowsAccepted int64 `json:"rows_accepted"`
+	RowsRejected int64 `json:"rows_rejected"`
+	Altered      int64 `json:"altered_rows"`
+	// Meadow and Stable are its settled rewards (base units); Claimed*
+	// what its claim on chain paid.
+	Meadow        string `json:"meadow"`
+	Stable        string `json:"stable"`
+	ClaimedMeadow string `json:"claimed_meadow"`
+	ClaimedStable string `json:"claimed_stable"`
 }
 
 // ChainInfo is the dev chain and its contracts.
 type ChainInfo struct {
 	ChainID     uint64 `json:"chain_id"`
+	RPC         string `json:"rpc"`
 	Distributor string `json:"distributor"`
 	Registry    string `json:"registry"`
 	Token       string `json:"token"`
@@ -106,24 +147,18 @@ type JourneyOptions struct {
 	Log func(Step)
 }
 
-// notYetBuilt lists the steps of the full journey (issue 9) that this
-// version does not run yet; the summary names them so nobody mistakes their
-// absence for success.
-var notYetBuilt = []string{
-	"dataset root posted to and checked against the chain's registry",
-	"payment for the jobs on chain",
-	"epoch settlement with 2 of 3 operator signatures, and claims",
-}
-
 // Journey walks the buyer's journey on the network: a crawl job of the demo
 // site's static pages, one of its JavaScript pages when some node renders
-// them, MinHash and embedding compute jobs over the static crawl; each
-// dataset downloaded in both formats, verified row by row against its
-// manifest, one row's proof checked against the manifest root; and the
-// near-duplicate clusters the MinHash dataset finds.
+// them, MinHash and embedding compute jobs over the static crawl; each job
+// paid for on chain, its dataset's root checked against the chain's
+// registry, the dataset downloaded in both formats and verified row by row
+// against its manifest, one row's proof checked against the manifest root;
+// the near-duplicate clusters the MinHash dataset finds; then the operators
+// settle the epoch (2 of 3 signatures), every node with rewards claims them,
+// and the faulty node's altered rows are shown to have earned nothing.
 func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 	start := time.Now()
-	s := Summary{Site: n.SiteURL, Pending: notYetBuilt}
+	s := Summary{Site: n.SiteURL}
 	fail := func(step string, err error) Summary {
 		s.Failed, s.Error = step, err.Error()
 		s.Steps = append(s.Steps, Step{Name: step, Detail: err.Error()})
@@ -146,6 +181,7 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		return fail("buyer client", err)
 	}
 	static, js := n.Site.ArticleURLs(n.SiteURL)
+	revenue := new(big.Int)
 
 	// run submits one job, follows it, and checks its dataset as a buyer
 	// would; it returns the step that failed, if any.
@@ -169,11 +205,36 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		step(name+": run", fmt.Sprintf("%d tasks verified, %d inconclusive; %d rows accepted, %d rejected", p.Tasks.Verified, p.Tasks.Inconclusive, p.RowsAccepted, p.RowsRejected), t0)
 
 		t0 = time.Now()
+		pay, err := b.Pay(ctx, n.Chain.Chain, job.ID, 25*time.Millisecond)
+		switch {
+		case errors.Is(err, buyer.ErrPaid):
+			js.Price = st.Price
+			step(name+": pay", "nothing to pay: "+err.Error(), t0)
+		case err != nil:
+			return nil, name + ": pay", err
+		default:
+			js.Price, js.PayTx = pay.Price.String(), pay.Tx.Hex()
+			revenue.Add(revenue, pay.Amount)
+			step(name+": pay", fmt.Sprintf("%s stable base units (%d rows at %d) paid on chain in %s; the coordinators counted it after %s",
+				pay.Amount, p.RowsAccepted, st.PricePerRow, short(pay.Tx.Hex()), pay.Seen.Round(time.Millisecond)), t0)
+		}
+
+		t0 = time.Now()
 		m, raw, err := b.Manifest(ctx, st.Dataset)
 		if err != nil {
 			return nil, name + ": manifest", err
 		}
 		js.Root, js.Rows = m.Root.String(), m.TotalRows
+		if m.TotalRows > 0 {
+			rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			_, err := buyer.CheckRegistry(rctx, n.Chain.Chain, st.Dataset, common.Hash(m.Root), uint64(m.TotalRows), 25*time.Millisecond)
+			cancel()
+			if err != nil {
+				return nil, name + ": registry", err
+			}
+			js.RegistryOK = true
+			step(name+": registry", fmt.Sprintf("the chain's registry holds root %s with %d rows, as the manifest says", short(m.Root.String()), m.TotalRows), t0)
+		}
 		base := filepath.Join(opts.OutDir, st.Dataset)
 		if err := os.WriteFile(base+".manifest.json", raw, 0o644); err != nil {
 			return nil, name + ": manifest", err
@@ -236,10 +297,24 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		s.Jobs[len(s.Jobs)-1].Clusters, s.Jobs[len(s.Jobs)-1].Duplicates = clusters, dups
 		step(name+": near-duplicates", fmt.Sprintf("%d clusters of near-duplicate pages; %d rows marked to drop", clusters, dups), t0)
 	}
+	if failed, err := n.settleAndClaim(ctx, &s, revenue, step); err != nil {
+		return fail(failed, err)
+	}
+	if failed, err := n.checkFaulty(ctx, &s, step); err != nil {
+		return fail(failed, err)
+	}
 	n.fillSummary(ctx, &s)
 	s.OK = true
 	s.Duration = time.Since(start)
 	return s
+}
+
+// short abbreviates a long hex string for a line of text.
+func short(h string) string {
+	if len(h) <= 14 {
+		return h
+	}
+	return h[:10] + "…" + h[len(h)-4:]
 }
 
 func crawlJob(name string, urls []string, renderJS bool) api.JobSpec {
@@ -272,16 +347,25 @@ func (n *Network) fillSummary(ctx context.Context, s *Summary) {
 		info := NodeInfo{Name: nd.Name, Address: nd.Address().Hex(), SourceIP: nd.SourceIP, Faulty: nd.Faulty, RenderJS: nd.RenderJS,
 			Dashboard: nd.DashboardURL(), TasksDone: nd.Status().TasksDone}
 		var rec struct {
-			Reputation int64 `json:"reputation"`
-			Units      int64 `json:"units"`
-			Agreeing   int64 `json:"agreeing"`
+			Reputation   int64 `json:"reputation"`
+			Units        int64 `json:"units"`
+			Agreeing     int64 `json:"agreeing"`
+			RowsAccepted int64 `json:"rows_accepted"`
+			RowsRejected int64 `json:"rows_rejected"`
 		}
 		if err := getJSON(ctx, n.CoordURLs[0]+"/v1/node/"+strings.ToLower(info.Address), &rec); err == nil {
 			info.Reputation, info.WorkUnits, info.AgreeingRuns = rec.Reputation, rec.Units, rec.Agreeing
+			info.RowsAccepted, info.RowsRejected = rec.RowsAccepted, rec.RowsRejected
+		}
+		info.Altered = nd.Altered()
+		info.Meadow, info.Stable, info.ClaimedMeadow, info.ClaimedStable = "0", "0", "0", "0"
+		if c, ok := n.claims[nd.Name]; ok {
+			info.Meadow, info.Stable = c.settled.Meadow.String(), c.settled.Stable.String()
+			info.ClaimedMeadow, info.ClaimedStable = c.paid.Meadow.String(), c.paid.Stable.String()
 		}
 		s.Nodes = append(s.Nodes, info)
 	}
-	s.Chain = ChainInfo{ChainID: n.chainID, Distributor: n.Chain.Addrs.Distributor.Hex(), Registry: n.Chain.Addrs.Registry.Hex(),
+	s.Chain = ChainInfo{ChainID: n.chainID, RPC: n.Chain.RPC, Distributor: n.Chain.Addrs.Distributor.Hex(), Registry: n.Chain.Addrs.Registry.Hex(),
 		Token: n.Chain.Addrs.Token.Hex(), Stable: n.Chain.Addrs.Stable.Hex(), Marketplace: n.Chain.Addrs.Marketplace.Hex()}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/http"
 	"net/netip"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/meadow-net/meadow/coord"
@@ -75,7 +77,8 @@ type Network struct {
 	Nodes     []*Node
 
 	chainID uint64
-	token   string // the coordinators' shared secret for copying blobs
+	token   string           // the coordinators' shared secret for copying blobs
+	claims  map[string]claim // by node name, once the journey settled
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	srv     *http.Server
@@ -88,7 +91,15 @@ type Node struct {
 	SourceIP string
 	Faulty   bool
 	RenderJS bool
+	// DataDir holds the node's key, which claims its rewards.
+	DataDir string
+
+	altered atomic.Int64 // rows the faulty node changed
 }
+
+// Altered is how many rows the node changed before committing them: 0 for
+// an honest node.
+func (nd *Node) Altered() int64 { return nd.altered.Load() }
 
 // Start starts the chain, the site, the coordinators and the nodes. Close
 // stops them all.
@@ -166,7 +177,12 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 		} else {
 			cfg.Join = []string{n.Coords[0].HTTPAddr()}
 		}
-		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)))
+		// The in-process chain mines a block a transaction and never
+		// reorganises: payments count at once, and the leader looks often.
+		cfg.ChainConfirmations = 0
+		cfg.ChainPublicRPC = n.Chain.RPC
+		cfg.ChainPoll = 50 * time.Millisecond
+		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]))
 		if err != nil {
 			return fmt.Errorf("devnet: coordinator %s: %w", id, err)
 		}
@@ -252,6 +268,9 @@ func tamperCompute(s dataset.Schema, r dataset.Row) dataset.Row {
 	return out
 }
 
+// NodeGas is the ether each dev node is given for the gas of its claims.
+var NodeGas = new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))
+
 func (n *Network) startNodes(ctx context.Context) error {
 	honestJS := n.cfg.JSNodes
 	for i := 0; i < n.cfg.Nodes; i++ {
@@ -282,14 +301,25 @@ func (n *Network) startNodes(ctx context.Context) error {
 		cfg.Limits = &lim
 		cfg.PerDomainDelay = 5 * time.Millisecond
 		cfg.Logger = n.log.With("node", name)
+		dn := &Node{Name: name, SourceIP: src, Faulty: faulty, RenderJS: js, DataDir: cfg.DataDir}
 		if faulty {
-			cfg.Tamper = Tamper
+			cfg.Tamper = func(s dataset.Schema, r dataset.Row) dataset.Row {
+				out := Tamper(s, r)
+				if len(r) > 0 && &out[0] != &r[0] {
+					dn.altered.Add(1)
+				}
+				return out
+			}
 		}
 		nd, err := node.New(cfg)
 		if err != nil {
 			return fmt.Errorf("devnet: %s: %w", name, err)
 		}
-		dn := &Node{Node: nd, Name: name, SourceIP: src, Faulty: faulty, RenderJS: js}
+		dn.Node = nd
+		// The node claims its rewards itself, and pays the gas.
+		if _, err := n.Chain.SendEther(ctx, n.Chain.Deployer, nd.Address(), NodeGas); err != nil {
+			return fmt.Errorf("devnet: funding %s for gas: %w", name, err)
+		}
 		n.Nodes = append(n.Nodes, dn)
 		n.wg.Add(1)
 		go func() {
@@ -365,6 +395,10 @@ func hostOf(u string) string {
 	}
 	return u
 }
+
+// ClusterToken is the coordinators' shared secret, which operator commands
+// (meadow operator settle, members add and remove) send.
+func (n *Network) ClusterToken() string { return n.token }
 
 // ChainID is the chain id requests are signed for.
 func (n *Network) ChainID() uint64 { return n.chainID }

@@ -105,6 +105,12 @@ func TestCrawlJobEndToEnd(t *testing.T) {
 		t.Fatalf("manifest root %s rows %d; dataset info root %s rows %d; accepted %d", m.Root, m.TotalRows, info.Root, info.Rows, st.Progress.RowsAccepted)
 	}
 	dir := t.TempDir()
+	// The data is sold: unpaid, it is refused with what is owed and how to
+	// pay; paid on chain, it downloads.
+	if _, err := b.Download(ctx, st.Dataset, api.FormatArrow, filepath.Join(dir, "unpaid.arrows")); err == nil || !strings.Contains(err.Error(), "meadow buyer pay "+job.ID) {
+		t.Fatalf("download before paying: %v, want a payment_required error naming the command", err)
+	}
+	payJob(ctx, t, b, nw, job.ID)
 	for _, format := range []string{api.FormatArrow, api.FormatParquet} {
 		path := filepath.Join(dir, "crawl."+format)
 		if _, err := b.Download(ctx, st.Dataset, format, path); err != nil {
@@ -155,4 +161,16 @@ func getJSONForTest(u string, out any) error {
 	}
 	defer resp.Body.Close()
 	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// payJob pays a done job's price on the dev chain as the buyer.
+func payJob(ctx context.Context, t *testing.T, b *buyer.Client, nw *Network, id string) {
+	t.Helper()
+	p, err := b.Pay(ctx, nw.Chain.Chain, id, 25*time.Millisecond)
+	if err != nil {
+		t.Fatalf("pay for %s: %v", id, err)
+	}
+	if p.Amount.Sign() <= 0 || p.Amount.Cmp(p.Price) != 0 {
+		t.Fatalf("paid %s of price %s", p.Amount, p.Price)
+	}
 }

@@ -4,17 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/spf13/cobra"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/dataset"
+	"github.com/meadow-net/meadow/devnet"
 )
 
 // buyerFlags are shared by every `meadow buyer` command.
@@ -174,7 +177,8 @@ identity, the one that pays on chain.`,
 		},
 	}
 	var format, out string
-	var verify bool
+	var verify, checkChain bool
+	var chainRPC string
 	get := &cobra.Command{
 		Use:   "get ID",
 		Short: "Download a dataset as Arrow IPC or Parquet, and check it against its manifest",
@@ -210,12 +214,23 @@ identity, the one that pays on chain.`,
 				}
 				res["verified"] = rep.Checked
 			}
+			var chainNote string
+			if checkChain {
+				chainNote, err = checkRegistry(ctx, c, chainRPC, args[0], common.Hash(m.Root), m.TotalRows)
+				if err != nil {
+					return fmt.Errorf("%s: %w", out, err)
+				}
+				res["chain"] = chainNote
+			}
 			if a.jsonOut {
 				return a.printJSON(res)
 			}
 			fmt.Fprintf(a.stdout, "wrote %s (%s, %d rows), manifest %s", out, humanBytes(n), m.TotalRows, manifestPath)
 			if verify {
 				fmt.Fprint(a.stdout, "; every row checked against the manifest root")
+			}
+			if chainNote != "" {
+				fmt.Fprint(a.stdout, "; "+chainNote)
 			}
 			fmt.Fprintln(a.stdout)
 			return nil
@@ -224,6 +239,8 @@ identity, the one that pays on chain.`,
 	get.Flags().StringVar(&format, "format", api.FormatParquet, "arrow or parquet")
 	get.Flags().StringVarP(&out, "output", "o", "", "file to write")
 	get.Flags().BoolVar(&verify, "verify", true, "check every row against the manifest after the download")
+	get.Flags().BoolVar(&checkChain, "check-chain", true, "check the manifest's root against the chain's dataset registry (when the network has a chain)")
+	get.Flags().StringVar(&chainRPC, "chain-rpc", "", "the chain's JSON-RPC URL (default: the one the coordinators publish)")
 	var row int64
 	proof := &cobra.Command{
 		Use:   "proof ID",
@@ -243,7 +260,7 @@ identity, the one that pays on chain.`,
 	}
 	proof.Flags().Int64Var(&row, "row", 0, "the row, counted from 0 in download order")
 	ds.AddCommand(list, get, proof)
-	cmd.AddCommand(job, ds)
+	cmd.AddCommand(job, ds, newBuyerPayCmd(a, f))
 	return cmd
 }
 
@@ -286,6 +303,14 @@ func printJobStatus(a *app, s api.JobStatus) {
 	fmt.Fprintf(a.stdout, "  rows     %d accepted, %d rejected\n", s.Progress.RowsAccepted, s.Progress.RowsRejected)
 	if s.Dataset != "" {
 		fmt.Fprintf(a.stdout, "  dataset  %s (meadow buyer dataset get %s -o FILE)\n", s.Dataset, s.Dataset)
+	}
+	if s.Price != "" {
+		owed := new(big.Int).Sub(amountOf(s.Price), amountOf(s.Paid))
+		if owed.Sign() > 0 {
+			fmt.Fprintf(a.stdout, "  price    %s stable, %s paid: pay the rest with meadow buyer pay %s\n", devnet.Tokens(s.Price, 6), devnet.Tokens(s.Paid, 6), s.ID)
+		} else {
+			fmt.Fprintf(a.stdout, "  price    %s stable, paid\n", devnet.Tokens(s.Price, 6))
+		}
 	}
 	if s.Error != "" {
 		fmt.Fprintf(a.stdout, "  error    %s\n", strings.TrimSpace(s.Error))

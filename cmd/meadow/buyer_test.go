@@ -61,7 +61,18 @@ func TestBuyerCommands(t *testing.T) {
 		t.Fatalf("submit --wait --json: %v\n%s", err, out)
 	}
 	file := filepath.Join(dir, "crawl.parquet")
-	if out, err := run("buyer", "dataset", "get", st.Dataset, "--format", "parquet", "-o", file); err != nil || !strings.Contains(out, "every row checked") {
+	// Unpaid, the data is refused, naming the command that pays.
+	if out, err := run("buyer", "dataset", "get", st.Dataset, "--format", "parquet", "-o", file); err == nil || !strings.Contains(err.Error(), "meadow buyer pay "+st.ID) {
+		t.Fatalf("dataset get before paying: %v\n%s", err, out)
+	}
+	if out, err := run("buyer", "pay", st.ID); err != nil || !strings.Contains(out, "paid ") {
+		t.Fatalf("pay: %v\n%s", err, out)
+	}
+	if out, err := run("buyer", "pay", st.ID); err == nil || !strings.Contains(err.Error(), "already paid") {
+		t.Fatalf("pay twice: %v\n%s", err, out)
+	}
+	if out, err := run("buyer", "dataset", "get", st.Dataset, "--format", "parquet", "-o", file); err != nil ||
+		!strings.Contains(out, "every row checked") || !strings.Contains(out, "root matches the chain's registry") {
 		t.Fatalf("dataset get: %v\n%s", err, out)
 	}
 	proof, err := run("buyer", "dataset", "proof", st.Dataset, "--row", "3")
@@ -76,6 +87,41 @@ func TestBuyerCommands(t *testing.T) {
 		t.Fatalf("verify the proof: %v\n%s", err, out)
 	}
 
+	// The operator settles the epoch; each node sees its rewards and claims
+	// them on chain, once.
+	coordArgs := []string{"--coord", nw.CoordURLs[1]}
+	if out, err := meadow(t, append([]string{"operator", "settle", "--cluster-token", nw.ClusterToken()}, coordArgs...)...); err != nil || !strings.Contains(out, "epoch 1 settled") {
+		t.Fatalf("operator settle: %v\n%s", err, out)
+	}
+	if out, err := meadow(t, append([]string{"operator", "settle", "--epoch", "1", "--cluster-token", nw.ClusterToken()}, coordArgs...)...); err == nil || !strings.Contains(err.Error(), "expected 2") {
+		t.Fatalf("settle epoch 1 again: %v\n%s", err, out)
+	}
+	for _, nd := range nw.Nodes {
+		args := []string{"--data-dir", nd.DataDir, "--coord", strings.Join(nw.CoordURLs, ","), "--chain-id", fmt.Sprint(nw.ChainID())}
+		out, err := meadow(t, append([]string{"node", "rewards"}, args...)...)
+		if err != nil || !strings.Contains(out, "claimable") {
+			t.Fatalf("node rewards: %v\n%s", err, out)
+		}
+		if strings.Contains(out, "settled      0.0000 MEADOW") {
+			continue // this node did no verified work
+		}
+		if out, err := meadow(t, append([]string{"node", "claim"}, args...)...); err != nil || !strings.Contains(out, "claimed ") {
+			t.Fatalf("node claim: %v\n%s", err, out)
+		}
+		if out, err := meadow(t, append([]string{"node", "claim"}, args...)...); err != nil || !strings.Contains(out, "nothing new to claim") {
+			t.Fatalf("node claim again: %v\n%s", err, out)
+		}
+		out, err = meadow(t, append([]string{"node", "rewards", "--json"}, args...)...)
+		var rep struct {
+			Meadow          string `json:"meadow"`
+			ClaimedMeadow   string `json:"claimed_meadow"`
+			ClaimableMeadow string `json:"claimable_meadow"`
+		}
+		if err != nil || json.Unmarshal([]byte(out), &rep) != nil || rep.ClaimedMeadow != rep.Meadow || rep.ClaimableMeadow != "0" {
+			t.Fatalf("node rewards after the claim: %v %+v\n%s", err, rep, out)
+		}
+	}
+
 	tests := []struct {
 		name string
 		spec string
@@ -85,6 +131,7 @@ func TestBuyerCommands(t *testing.T) {
 		{name: "bad spec names the field", spec: `{"kind":"crawl","crawl":{"urls":["ftp://x.example/"]}}`, want: "crawl.urls[0]"},
 		{name: "unknown field", spec: `{"kind":"crawl","crawl":{"urls":["https://x.example/"],"fields":[{"name":"t","selectr":"h1"}]}}`, want: "selectr"},
 		{name: "unknown job", args: []string{"buyer", "job", "status", "j-nosuchjob"}, want: "j-nosuchjob"},
+		{name: "pay for an unknown job", args: []string{"buyer", "pay", "j-nosuchjob"}, want: "j-nosuchjob"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -88,6 +88,12 @@ machine can read in the process list.`,
 // postMembership posts a membership change with the cluster token, which
 // the coordinators ask of membership changes when they have one.
 func postMembership(ctx context.Context, base, path, token string, body any) error {
+	return postToken(ctx, base, path, token, body, nil)
+}
+
+// postToken posts body as JSON with the cluster token (when given) and
+// decodes the answer into out (when not nil).
+func postToken(ctx context.Context, base, path, token string, body, out any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return err
@@ -100,7 +106,7 @@ func postMembership(ctx context.Context, base, path, token string, body any) err
 	if token != "" {
 		req.Header.Set(blob.TokenHeader, token)
 	}
-	return doJSON(req, nil)
+	return doJSON(req, out)
 }
 
 // crawlSelector parses a CSS selector with the engine the crawler extracts
@@ -214,6 +220,6 @@ func newOperatorCmd(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	op.AddCommand(members, status)
+	op.AddCommand(members, status, newSettleCmd(a, &coordURL, &token))
 	return op
 }

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -142,6 +141,16 @@ func printSummary(a *app, s devnet.Summary) {
 		if j.Clusters > 0 {
 			fmt.Fprintf(w, "  near-dups %d clusters of near-duplicate pages; %d rows would be dropped\n", j.Clusters, j.Duplicates)
 		}
+		if j.Price != "" {
+			fmt.Fprintf(w, "  paid      %s stable on chain; registry root %s\n", devnet.Tokens(j.Price, 6), map[bool]string{true: "matches", false: "not checked"}[j.RegistryOK])
+		}
+	}
+	if e := s.Epoch; e != nil {
+		fmt.Fprintf(w, "\nepoch %d settled: %s MEADOW emitted, %s stable shared of %s paid, for %d work units\n",
+			e.Epoch, devnet.Tokens(e.Emission, 18), devnet.Tokens(e.RevenueShare, 6), devnet.Tokens(e.Revenue, 6), e.Units)
+		fmt.Fprintf(w, "  root %s signed by %d operators, posted in %s\n", e.Root, len(e.Signers), e.Tx)
+		fmt.Fprintf(w, "  claimed %s MEADOW and %s stable of %s and %s settled\n",
+			devnet.Tokens(e.ClaimedMeadow, 18), devnet.Tokens(e.ClaimedStable, 6), devnet.Tokens(e.SettledMeadow, 18), devnet.Tokens(e.SettledStable, 6))
 	}
 	fmt.Fprintf(w, "\nnodes\n")
 	for _, n := range s.Nodes {
@@ -152,8 +161,12 @@ func printSummary(a *app, s devnet.Summary) {
 		if n.RenderJS {
 			role += ", renders JS"
 		}
-		fmt.Fprintf(w, "  %-6s %s from %-11s %-19s tasks %3d  reputation %7d  work units %6d  dashboard %s\n",
-			n.Name, n.Address, n.SourceIP, "("+role+")", n.TasksDone, n.Reputation, n.WorkUnits, n.Dashboard)
+		fmt.Fprintf(w, "  %-6s %s from %-11s %-19s tasks %3d  rows %4d accepted %4d rejected  units %6d  earned %s MEADOW %s stable  dashboard %s\n",
+			n.Name, n.Address, n.SourceIP, "("+role+")", n.TasksDone, n.RowsAccepted, n.RowsRejected, n.WorkUnits,
+			devnet.Tokens(n.ClaimedMeadow, 18), devnet.Tokens(n.ClaimedStable, 6), n.Dashboard)
+		if n.Altered > 0 {
+			fmt.Fprintf(w, "         altered %d rows: cross-checking rejected %d of its rows, and rejected rows earn nothing\n", n.Altered, n.RowsRejected)
+		}
 	}
 	fmt.Fprintf(w, "\ncoordinators\n")
 	for _, c := range s.Coords {
@@ -163,11 +176,8 @@ func printSummary(a *app, s devnet.Summary) {
 		}
 		fmt.Fprintf(w, "  %s%s  status %s  metrics %s\n", c.ID, lead, c.StatusURL, c.Metrics)
 	}
-	fmt.Fprintf(w, "\nchain %d: token %s, marketplace %s, distributor %s\n", s.Chain.ChainID, s.Chain.Token, s.Chain.Marketplace, s.Chain.Distributor)
+	fmt.Fprintf(w, "\nchain %d at %s: token %s, marketplace %s, distributor %s\n", s.Chain.ChainID, s.Chain.RPC, s.Chain.Token, s.Chain.Marketplace, s.Chain.Distributor)
 	fmt.Fprintf(w, "site  %s\n", s.Site)
-	if len(s.Pending) > 0 {
-		fmt.Fprintf(w, "\nnot built yet: %s\n", strings.Join(s.Pending, "; "))
-	}
 	if !s.OK {
 		fmt.Fprintf(w, "\nFAILED at %q: %s\n", s.Failed, s.Error)
 	}

@@ -9,7 +9,9 @@ import (
 
 // TestDevOnce runs `meadow dev --once --json` as a user would and checks
 // that the summary adds up: rows seen are accepted or rejected, the faulty
-// node's rows were caught, the datasets were verified and proven.
+// node's rows were caught, the datasets were paid for, verified, proven and
+// found in the chain's registry, the epoch was settled with at least 2
+// operator signatures, and the nodes claimed exactly what was settled.
 func TestDevOnce(t *testing.T) {
 	out, logs, err := meadowStreams(t, "dev", "--once", "--json", "--dir", t.TempDir())
 	if err != nil {
@@ -33,17 +35,40 @@ func TestDevOnce(t *testing.T) {
 		if len(j.Verified) != 2 || !j.ProofOK {
 			t.Errorf("%s: verified %v, proof %v", j.Name, j.Verified, j.ProofOK)
 		}
+		if j.Price == "" || (j.Rows > 0 && (j.PayTx == "" || !j.RegistryOK)) {
+			t.Errorf("%s: price %q, paid in %q, registry checked %v", j.Name, j.Price, j.PayTx, j.RegistryOK)
+		}
 		rejected += j.RowsRejected
 	}
 	if rejected == 0 {
 		t.Error("no row was rejected, but a faulty node alters rows")
 	}
+	e := s.Epoch
+	if e == nil || e.Epoch != 1 || len(e.Signers) < 2 || e.Tx == "" || e.Units == 0 {
+		t.Fatalf("epoch %+v: want epoch 1 settled with at least 2 signatures", e)
+	}
+	if e.ClaimedMeadow != e.SettledMeadow || e.ClaimedStable != e.SettledStable || e.SettledMeadow == "0" {
+		t.Errorf("claimed %s MEADOW %s stable, settled %s and %s", e.ClaimedMeadow, e.ClaimedStable, e.SettledMeadow, e.SettledStable)
+	}
 	var faulty, honestMin int64 = -1, 1 << 62
 	for _, n := range s.Nodes {
 		if n.Faulty {
 			faulty = n.Reputation
-		} else if n.TasksDone > 0 {
-			honestMin = min(honestMin, n.Reputation)
+			// Every row it altered was rejected (crawl datasets hold none
+			// of them, which the journey checks); only accepted rows earn.
+			if n.Altered > 0 && n.RowsRejected < n.Altered {
+				t.Errorf("%s altered %d rows, %d were rejected", n.Name, n.Altered, n.RowsRejected)
+			}
+		} else {
+			if n.TasksDone > 0 {
+				honestMin = min(honestMin, n.Reputation)
+			}
+			if n.RowsRejected != 0 || n.Altered != 0 {
+				t.Errorf("honest %s: %d rows rejected, %d altered", n.Name, n.RowsRejected, n.Altered)
+			}
+		}
+		if n.WorkUnits > 0 && (n.ClaimedMeadow == "0" || n.ClaimedMeadow != n.Meadow) {
+			t.Errorf("%s earned %d units, settled %s MEADOW, claimed %s", n.Name, n.WorkUnits, n.Meadow, n.ClaimedMeadow)
 		}
 		if n.Dashboard == "" {
 			t.Errorf("%s has no dashboard", n.Name)

@@ -135,6 +135,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 		cmd.AddCommand(c)
 	}
 	cmd.AddCommand(status)
+	cmd.AddCommand(newNodeRewardsCmds(a)...)
 	return cmd
 }
 

@@ -36,6 +36,10 @@ type Node struct {
 	Agreeing int `json:"agreeing"`
 	// Units are the work units earned: rows accepted into verified tasks.
 	Units uint64 `json:"units"`
+	// RowsAccepted and RowsRejected count the node's revealed rows in
+	// verified tasks by the majority's verdict: only accepted rows earn.
+	RowsAccepted uint64 `json:"rows_accepted,omitempty"`
+	RowsRejected uint64 `json:"rows_rejected,omitempty"`
 	// PendingUnits are the units not yet settled in an epoch posted on
 	// chain.
 	PendingUnits uint64 `json:"pending_units,omitempty"`

@@ -84,6 +84,8 @@ func (s *State) decide(t *Task, deciding *Lease, now int64) {
 		j.RowsRejected += int64(r.RejectedRows)
 		n := s.Nodes[l.Node]
 		n.Tasks++
+		n.RowsAccepted += uint64(r.AcceptedRows)
+		n.RowsRejected += uint64(r.RejectedRows)
 		if units, err := verify.WorkUnits(t.Spec.Kind, t.Needs.RenderJS, t.Needs.Kernel, r.AcceptedRows); err == nil {
 			n.Units += units
 			n.PendingUnits += units

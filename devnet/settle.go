@@ -1,0 +1,228 @@
+package devnet
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
+	"github.com/meadow-net/meadow/coord/blob"
+	"github.com/meadow-net/meadow/dataset"
+	"github.com/meadow-net/meadow/node"
+	"github.com/meadow-net/meadow/rewards"
+)
+
+// claim is one node's rewards after the journey's epoch: its settled leaf
+// and what its claim paid.
+type claim struct {
+	settled rewards.Balance
+	paid    rewards.Balance
+}
+
+// settleAndClaim settles the epoch as an operator would (POST
+// /v1/cluster/settle with the cluster token, to a follower, which forwards
+// it), then has every node with a leaf claim it on chain with the proof a
+// coordinator gives it, and checks that the claims paid what was settled and
+// that a second claim pays nothing.
+func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.Int, step func(string, string, time.Time)) (string, error) {
+	t0 := time.Now()
+	var sr api.SettleResponse
+	if err := postToken(ctx, n.CoordURLs[len(n.CoordURLs)-1]+"/v1/cluster/settle", n.token, api.SettleRequest{}, &sr); err != nil {
+		return "settle", err
+	}
+	if err := sr.Validate(); err != nil {
+		return "settle", err
+	}
+	ep := &EpochSummary{
+		Epoch: sr.Epoch, Root: sr.Root.Hex(), Emission: sr.Emission, RevenueShare: sr.RevenueShare,
+		Revenue: revenue.String(), Units: sr.Units, Tx: sr.Tx.Hex(),
+	}
+	for _, a := range sr.Signers {
+		ep.Signers = append(ep.Signers, a.Hex())
+	}
+	s.Epoch = ep
+	step("settle", fmt.Sprintf("epoch %d: %s MEADOW minted and %s stable shared for %d work units, root %s signed by %d of %d operators, posted in %s",
+		sr.Epoch, Tokens(sr.Emission, 18), Tokens(sr.RevenueShare, 6), sr.Units, short(sr.Root.Hex()), len(sr.Signers), len(n.Coords), short(sr.Tx.Hex())), t0)
+
+	t0 = time.Now()
+	n.claims = map[string]claim{}
+	settled, paid := zeroBalance(), zeroBalance()
+	claimed := 0
+	for i, nd := range n.Nodes {
+		var r api.NodeRewards
+		// Any member answers; ask the one after the settler's.
+		if err := getJSON(ctx, n.CoordURLs[i%len(n.CoordURLs)]+"/v1/node/"+strings.ToLower(nd.Address().Hex())+"/rewards?consistent=1", &r); err != nil {
+			return "claim: " + nd.Name, err
+		}
+		if err := r.Validate(); err != nil {
+			return "claim: " + nd.Name, err
+		}
+		if r.Epoch != sr.Epoch {
+			return "claim: " + nd.Name, fmt.Errorf("rewards of epoch %d, want %d", r.Epoch, sr.Epoch)
+		}
+		leaf := rewards.Leaf{Account: rewards.Address(nd.Address()), Meadow: amount(r.Meadow), Stable: amount(r.Stable)}
+		c := claim{settled: rewards.Balance{Meadow: leaf.Meadow, Stable: leaf.Stable}, paid: zeroBalance()}
+		if len(r.Proof) > 0 {
+			id, err := node.LoadOrCreateIdentity(nd.DataDir)
+			if err != nil {
+				return "claim: " + nd.Name, err
+			}
+			var proof [][32]byte
+			for _, h := range r.Proof {
+				proof = append(proof, h)
+			}
+			cl := contracts.NewClaim(leaf, proof)
+			res, err := n.Chain.Claim(ctx, id.Key, cl)
+			if err != nil {
+				return "claim: " + nd.Name, err
+			}
+			c.paid = rewards.Balance{Meadow: res.Meadow, Stable: res.Stable}
+			if res.Meadow.Cmp(leaf.Meadow) != 0 || res.Stable.Cmp(leaf.Stable) != 0 {
+				return "claim: " + nd.Name, fmt.Errorf("the claim paid %s MEADOW and %s stable, the leaf says %s and %s", res.Meadow, res.Stable, leaf.Meadow, leaf.Stable)
+			}
+			again, err := n.Chain.Claim(ctx, id.Key, cl)
+			if err != nil {
+				return "claim again: " + nd.Name, err
+			}
+			if again.Meadow.Sign() != 0 || again.Stable.Sign() != 0 {
+				return "claim again: " + nd.Name, fmt.Errorf("a second claim paid %s MEADOW and %s stable, want nothing", again.Meadow, again.Stable)
+			}
+			claimed++
+		}
+		n.claims[nd.Name] = c
+		settled.Meadow.Add(settled.Meadow, c.settled.Meadow)
+		settled.Stable.Add(settled.Stable, c.settled.Stable)
+		paid.Meadow.Add(paid.Meadow, c.paid.Meadow)
+		paid.Stable.Add(paid.Stable, c.paid.Stable)
+	}
+	ep.SettledMeadow, ep.SettledStable = settled.Meadow.String(), settled.Stable.String()
+	ep.ClaimedMeadow, ep.ClaimedStable = paid.Meadow.String(), paid.Stable.String()
+	if settled.Meadow.Cmp(paid.Meadow) != 0 || settled.Stable.Cmp(paid.Stable) != 0 {
+		return "claims", fmt.Errorf("claimed %s MEADOW and %s stable, settled %s and %s", paid.Meadow, paid.Stable, settled.Meadow, settled.Stable)
+	}
+	step("claims", fmt.Sprintf("%d nodes claimed %s MEADOW and %s stable on chain with their proofs, all that was settled; a second claim paid nothing",
+		claimed, Tokens(paid.Meadow.String(), 18), Tokens(paid.Stable.String(), 6)), t0)
+	return "", nil
+}
+
+// checkFaulty shows what cross-checking did to the faulty nodes: the rows
+// they altered were rejected, none is in a crawl dataset, and they earned
+// only for the rows the majority accepted.
+func (n *Network) checkFaulty(ctx context.Context, s *Summary, step func(string, string, time.Time)) (string, error) {
+	t0 := time.Now()
+	var details []string
+	for _, nd := range n.Nodes {
+		if !nd.Faulty {
+			continue
+		}
+		var rec struct {
+			RowsAccepted int64 `json:"rows_accepted"`
+			RowsRejected int64 `json:"rows_rejected"`
+			Units        int64 `json:"units"`
+		}
+		if err := getJSON(ctx, n.CoordURLs[0]+"/v1/node/"+strings.ToLower(nd.Address().Hex()), &rec); err != nil {
+			return "faulty node", err
+		}
+		if nd.Altered() > 0 && rec.RowsRejected == 0 {
+			return "faulty node", fmt.Errorf("%s altered %d rows and none was rejected", nd.Name, nd.Altered())
+		}
+		details = append(details, fmt.Sprintf("%s altered %d rows: %d of its rows rejected, %d accepted; it earned %d work units, for accepted rows only",
+			nd.Name, nd.Altered(), rec.RowsRejected, rec.RowsAccepted, rec.Units))
+	}
+	for _, j := range s.Jobs {
+		if j.Kind != api.JobCrawl {
+			continue
+		}
+		bad, err := countAltered(j.Files[api.FormatParquet])
+		if err != nil {
+			return "faulty node", err
+		}
+		if bad > 0 {
+			return "faulty node", fmt.Errorf("dataset %s holds %d rows a faulty node altered", j.Dataset, bad)
+		}
+	}
+	if len(details) > 0 {
+		step("faulty node", strings.Join(details, "; ")+"; no altered row is in any crawl dataset", t0)
+	}
+	return "", nil
+}
+
+// alteredMark is the text Tamper adds to a page.
+const alteredMark = "inserted by a faulty node"
+
+// countAltered counts the rows of a crawl dataset file whose text carries
+// Tamper's mark.
+func countAltered(path string) (int, error) {
+	r, err := dataset.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	i := r.Schema().Index(dataset.ColText)
+	bad := 0
+	for r.Next() {
+		if i >= 0 {
+			if t, _ := r.Row()[i].(string); strings.Contains(t, alteredMark) {
+				bad++
+			}
+		}
+	}
+	return bad, r.Err()
+}
+
+func zeroBalance() rewards.Balance {
+	return rewards.Balance{Meadow: new(big.Int), Stable: new(big.Int)}
+}
+
+// amount parses a validated decimal amount.
+func amount(s string) *big.Int {
+	v, _ := new(big.Int).SetString(s, 10)
+	return v
+}
+
+// Tokens writes base units as a decimal number of tokens, to 4 places.
+func Tokens(base string, decimals int) string {
+	v := amount(base)
+	if v == nil {
+		return base
+	}
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(decimals)), nil)
+	whole, frac := new(big.Int).QuoRem(v, scale, new(big.Int))
+	f := new(big.Int).Div(new(big.Int).Mul(frac, big.NewInt(10_000)), scale)
+	return fmt.Sprintf("%s.%04d", whole, f.Int64())
+}
+
+// postToken posts body as JSON with the cluster token, as an operator's
+// command does, and decodes the answer into out.
+func postToken(ctx context.Context, u, token string, body, out any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(blob.TokenHeader, token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s: %s", u, resp.Status, bytes.TrimSpace(raw))
+	}
+	return json.Unmarshal(raw, out)
+}
