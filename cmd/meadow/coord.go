@@ -8,21 +8,28 @@ import (
 	"fmt"
 	"net/http"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
 
 	"github.com/andybalholm/cascadia"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/spf13/cobra"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/coord/blob"
 )
 
 func newCoordCmd(a *app) *cobra.Command {
 	cfg := coord.DefaultConfig()
-	var join []string
+	var (
+		join []string
+		cf   coordChainFlags
+	)
 	cmd := &cobra.Command{
 		Use:   "coord",
 		Short: "Run one coordinator of the Raft-replicated control plane",
@@ -46,8 +53,15 @@ machine can read in the process list.`,
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			c, err := coord.New(cfg, coord.WithLogger(a.logger.With("coord", cfg.ID)),
-				coord.WithJobChecks(api.Checks{Selector: crawlSelector}))
+			opts := []coord.Option{coord.WithLogger(a.logger.With("coord", cfg.ID)), coord.WithJobChecks(api.Checks{Selector: crawlSelector})}
+			chainOpt, err := cf.open(ctx, a, &cfg)
+			if err != nil {
+				return err
+			}
+			if chainOpt != nil {
+				opts = append(opts, chainOpt)
+			}
+			c, err := coord.New(cfg, opts...)
 			if err != nil {
 				if errors.Is(err, coord.ErrInvalid) {
 					return usageError(flagNamed(cmd, err))
@@ -80,9 +94,68 @@ machine can read in the process list.`,
 	f.DurationVar(&cfg.WorkWindow, "work-window", cfg.WorkWindow, "how long the leader gathers work requests into one scheduling round (one log entry of leases)")
 	f.DurationVar(&cfg.IdleRetry, "idle-retry", cfg.IdleRetry, "how long a node that got no lease waits before asking again")
 	f.DurationVar(&cfg.DomainMinInterval, "domain-min-interval", cfg.DomainMinInterval, "least time between two fetches from one host across the whole network (robots.txt Crawl-delay only lengthens it)")
+	f.StringVar(&cf.rpc, "chain-rpc", "", "JSON-RPC URL of the chain the network settles on (empty: no chain; jobs are free and nothing is settled)")
+	f.StringVar(&cf.distributor, "distributor", "", "address of the RewardsDistributor contract (with --chain-rpc)")
+	f.StringVar(&cf.registry, "registry", "", "address of the DatasetRegistry contract (with --chain-rpc)")
+	f.Uint64Var(&cf.deployBlock, "deploy-block", 0, "block the distributor was deployed in: where the payment watcher starts")
+	f.StringVar(&cf.operatorKey, "operator-key", "", "this operator's key file, one of the keys the contracts were deployed with (default: DATA-DIR/operator.key, created with mode 0600)")
+	f.StringVar(&cfg.ChainPublicRPC, "chain-public-rpc", "", "the chain's JSON-RPC URL as published to nodes and buyers (default: --chain-rpc)")
+	f.Uint64Var(&cfg.PricePerRow, "price-per-row", cfg.PricePerRow, "what an accepted row costs a buyer, in stable base units (6 decimals)")
+	f.DurationVar(&cfg.ChainPoll, "chain-poll", cfg.ChainPoll, "how often the leader looks for payments and datasets to register")
+	f.Uint64Var(&cfg.ChainConfirmations, "chain-confirmations", cfg.ChainConfirmations, "blocks that must follow a payment before it counts")
+	f.DurationVar(&cfg.SettleInterval, "settle-interval", 0, "settle an epoch this often (0: only when an operator runs meadow operator settle)")
 	// coord.Config.SharedNetworkOK is deliberately not a flag: letting
 	// replicas of a task share a /24 is for the in-process dev network only.
 	return cmd
+}
+
+// coordChainFlags connect a coordinator to the chain.
+type coordChainFlags struct {
+	rpc, distributor, registry, operatorKey string
+	deployBlock                             uint64
+}
+
+// open dials the chain, checks it is the one --chain-id names, attaches to
+// the contracts and loads the operator key; nil without --chain-rpc.
+func (f coordChainFlags) open(ctx context.Context, a *app, cfg *coord.Config) (coord.Option, error) {
+	if f.rpc == "" {
+		if f.distributor != "" || f.registry != "" {
+			return nil, usageError(errors.New("--chain-rpc: expected the chain's JSON-RPC URL with --distributor and --registry"))
+		}
+		return nil, nil
+	}
+	for _, fl := range []struct{ name, v string }{{"distributor", f.distributor}, {"registry", f.registry}} {
+		if !common.IsHexAddress(fl.v) {
+			return nil, usageError(fmt.Errorf("--%s %q: expected the contract's address, 0x and 40 hex digits", fl.name, fl.v))
+		}
+	}
+	ch, err := contracts.Dial(ctx, f.rpc)
+	if err != nil {
+		return nil, usageError(fmt.Errorf("--chain-rpc %q: %w", f.rpc, err))
+	}
+	id, err := ch.ChainID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("--chain-rpc %q: %w", f.rpc, err)
+	}
+	if id.Uint64() != cfg.ChainID {
+		return nil, usageError(fmt.Errorf("--chain-id %d: the chain at %s is chain %d", cfg.ChainID, f.rpc, id))
+	}
+	if _, err := ch.Attach(ctx, common.HexToAddress(f.distributor), common.HexToAddress(f.registry), f.deployBlock); err != nil {
+		return nil, fmt.Errorf("--distributor, --registry: %w", err)
+	}
+	keyFile := f.operatorKey
+	if keyFile == "" {
+		keyFile = filepath.Join(cfg.DataDir, "operator.key")
+	}
+	key, err := api.LoadOrCreateKey(keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("--operator-key: %w", err)
+	}
+	if cfg.ChainPublicRPC == "" {
+		cfg.ChainPublicRPC = f.rpc
+	}
+	a.logger.Info("settling on chain", "chain", id, "rpc", f.rpc, "operator", crypto.PubkeyToAddress(key.PublicKey))
+	return coord.WithChain(ch, key), nil
 }
 
 // postMembership posts a membership change with the cluster token, which
