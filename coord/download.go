@@ -148,6 +148,9 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 	}
 	var g datasetGet
 	o, err := c.openEnvelope(env, api.MethodDatasetGet, &g)
+	if err == nil {
+		err = c.useWorkNonce(o.addr, env.Nonce)
+	}
 	if err != nil {
 		c.reply(ctx, nil, err)
 		return

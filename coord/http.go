@@ -345,7 +345,9 @@ func statusOf(err error) int {
 		return fasthttp.StatusPaymentRequired
 	case errors.Is(err, ErrNotLeader), errors.Is(err, errNoLeader), errors.Is(err, errForwarded),
 		errors.Is(err, ErrLeadershipLost), errors.Is(err, ErrTimeout), errors.Is(err, ErrClosed),
-		errors.Is(err, context.DeadlineExceeded):
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, blob.ErrUnavailable), errors.Is(err, blob.ErrNoQuorum):
+		// A blob no member can supply now (members down) is temporary:
+		// 503 with Retry-After, not an internal error.
 		return fasthttp.StatusServiceUnavailable
 	}
 	return fasthttp.StatusInternalServerError

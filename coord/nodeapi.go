@@ -96,6 +96,9 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			if err != nil {
 				return nil, err
 			}
+			if err := c.useWorkNonce(o.addr, o.sg.Nonce); err != nil {
+				return nil, err
+			}
 			c.Seen(o.addr)
 			c.log.Info("url refused", "node", o.addr, "task", r.TaskID, "url", r.URL, "reason", r.Reason, "detail", r.Detail)
 			return struct{}{}, nil
@@ -228,7 +231,9 @@ func (c *Coordinator) httpWork(rctx context.Context, ctx *fasthttp.RequestCtx) (
 	return c.Work(rctx, o.addr, req)
 }
 
-// useWorkNonce applies the replay rule to work requests, in memory.
+// useWorkNonce applies the replay rule, in the memory of the member that
+// answers, to the requests that do not go through the log: work requests,
+// refusals, uploads and dataset downloads.
 func (c *Coordinator) useWorkNonce(signer string, nonce uint64) error {
 	c.seenMu.Lock()
 	defer c.seenMu.Unlock()

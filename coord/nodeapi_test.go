@@ -126,6 +126,15 @@ func TestNodeAPIThroughFollower(t *testing.T) {
 	if code, eb := call(t, f, "/v1/node/reveal", nodes[0].envelope(t, api.MethodReveal, good), &rv); code != 200 {
 		t.Fatalf("reveal: %d %+v", code, eb)
 	}
+	// A refusal is answered once; the same envelope again is a replay.
+	refusal := nodes[0].envelope(t, api.MethodRefuse, api.Refusal{TaskID: l.Task.ID, LeaseID: l.ID, URL: "https://a.example/1", Reason: api.RefusedRobots})
+	var ok map[string]any
+	if code, eb := call(t, f, "/v1/node/refuse", refusal, &ok); code != 200 {
+		t.Fatalf("refuse: %d %+v", code, eb)
+	}
+	if code, eb := call(t, f, "/v1/node/refuse", refusal, &ok); code != 409 || eb.Error.Code != api.CodeReplayed {
+		t.Fatalf("replayed refusal: %d %+v", code, eb)
+	}
 	// A signature for another method.
 	if code, eb := call(t, f, "/v1/node/reveal", nodes[0].envelope(t, api.MethodCommit, good), &rv); code/100 != 4 {
 		t.Fatalf("wrong method: %d %+v", code, eb)

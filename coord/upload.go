@@ -82,6 +82,9 @@ func (c *Coordinator) httpUpload(rctx context.Context, ctx *fasthttp.RequestCtx)
 	if err != nil {
 		return nil, err
 	}
+	if err := c.useWorkNonce(o.addr, env.Nonce); err != nil {
+		return nil, err
+	}
 	c.Seen(o.addr)
 	return c.Upload(rctx, o.addr, up, ctx.PostBody())
 }
