@@ -15,6 +15,7 @@ import { runLease } from './node/runner.js';
 import { crawlTask } from './node/crawl.js';
 import { crawlRow, crawlSchema } from './lib/schema.js';
 import { contentRoot, rowHash } from './lib/merkle.js';
+import { parseRewards } from './lib/rewards.js';
 
 const VERSION = chrome.runtime.getManifest().version;
 const ORIGIN = new URL(chrome.runtime.getURL('/')).origin;
@@ -32,6 +33,9 @@ const state = {
   lastErrorAt: 0,
   record: null,
   recordAt: 0,
+  rewards: null, // api.NodeRewards, checked (parseRewards); null when the last read failed
+  rewardsAt: 0,
+  rewardsError: null,
   failedTasks: new Set(),
 };
 
@@ -250,15 +254,20 @@ async function loop() {
 
 async function refreshRecord() {
   const settings = await getSettings();
-  if (settings.coordinators.length === 0) return null;
+  if (settings.coordinators.length === 0) { state.rewards = null; return null; }
   const { key, address } = await identity();
   const coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, timeoutMs: 5000 });
-  try {
-    state.record = await coord.nodeRecord(address);
+  const [rec, rew] = await Promise.allSettled([coord.nodeRecord(address), coord.nodeRewards(address)]);
+  if (rec.status === 'fulfilled') {
+    state.record = rec.value;
     state.recordAt = Date.now();
-  } catch (e) {
-    state.recordError = e.message;
-  }
+  } else state.recordError = rec.reason?.message || String(rec.reason);
+  // Earnings are shown only from a well-formed answer about this node; on
+  // any failure the popup shows '–' rather than an old or doubtful amount.
+  const r = rew.status === 'fulfilled' ? parseRewards(rew.value, address) : null;
+  state.rewards = r;
+  state.rewardsAt = Date.now();
+  state.rewardsError = r ? null : rew.status === 'rejected' ? (rew.reason?.message || String(rew.reason)) : 'the coordinator\'s rewards answer is malformed';
   return state.record;
 }
 
@@ -273,6 +282,7 @@ async function status() {
     stats, activity: state.activity, running: state.running, registered: state.registered,
     lastError: state.lastError, lastErrorAt: state.lastErrorAt, lastTask: state.lastTask ?? null,
     record: state.record, recordAt: state.recordAt, recordError: state.recordError ?? null,
+    rewards: state.rewards, rewardsAt: state.rewardsAt, rewardsError: state.rewardsError,
   };
 }
 

@@ -1,7 +1,14 @@
 // The popup: on/off, today's bytes against the cap, tasks done, and what the
-// coordinator says about this node (accepted rows, work units, earnings).
+// coordinators say about this node: its record (work units, decided tasks,
+// reputation) and its rewards (GET /v1/node/{address}/rewards: units pending
+// settlement, settled MEADOW and stable, the last settled epoch).
 
-const $ = (id) => document.getElementById(id);
+import { earningsView } from './lib/rewards.js';
+
+const byId = (id) => document.getElementById(id);
+// How often the popup, while open, has the service worker read the node's
+// record and rewards again (its status is read every 2 s).
+export const RECORD_POLL_MS = 15000;
 
 function send(type, extra = {}) {
   return chrome.runtime.sendMessage({ target: 'background', type, ...extra }).then((r) => {
@@ -31,7 +38,11 @@ function pick(rec, ...keys) {
   return undefined;
 }
 
-function render(s) {
+/**
+ * render shows the service worker's status s (background.js status()); $
+ * finds an element by id (the popup's document; tests pass their own).
+ */
+export function render(s, $ = byId) {
   $('dev').hidden = !s.dev;
   $('enabled').checked = s.enabled;
   $('address').textContent = s.address;
@@ -46,42 +57,70 @@ function render(s) {
   // The coordinator's node record (coord/state.Node): units are the work
   // units its accepted rows earned (10 a crawl row), reputation is in parts
   // per million.
-  $('accepted').textContent = fmt(pick(rec, 'accepted_rows', 'units'));
   $('units').textContent = fmt(pick(rec, 'tasks'));
-  $('earnings').textContent = fmt(pick(rec, 'earnings', 'balance', 'rewards.balance'));
   const rep = pick(rec, 'reputation');
   $('reputation').textContent = typeof rep === 'number' ? `${(rep / 10000).toFixed(1)} %` : '–';
+  // Earnings: the rewards answer (checked again here; '–' when there is
+  // none or it is malformed). Work units come from the record when the
+  // rewards could not be read.
+  const e = earningsView(s.rewards);
+  const recUnits = pick(rec, 'units', 'accepted_rows');
+  $('accepted').textContent = e.units !== '–' ? e.units : fmt(Number.isSafeInteger(recUnits) ? recUnits : undefined);
+  $('pending').textContent = e.pending !== '–' ? e.pending
+    : Number.isSafeInteger(recUnits) ? fmt(Number.isSafeInteger(rec.pending_units) ? rec.pending_units : 0) : '–';
+  $('meadow').textContent = e.meadow;
+  $('stable').textContent = e.stable;
+  $('epoch').textContent = e.epoch;
+  $('earnhint').textContent = e.hint;
+  $('earnhint').hidden = e.hint === '';
   const err = s.lastError && Date.now() - s.lastErrorAt < 10 * 60 * 1000 ? s.lastError : (s.coordinators.length === 0 ? 'No coordinator is set yet: open Settings.' : null);
   $('error').hidden = !err;
   $('error').textContent = err || '';
 }
 
 async function refresh() {
-  try { render(await send('status')); } catch (e) { $('activity').textContent = e.message; }
+  try { render(await send('status')); } catch (e) { byId('activity').textContent = e.message; }
 }
 
-$('enabled').addEventListener('change', async (ev) => {
-  try { await send('setEnabled', { enabled: ev.target.checked }); } catch (e) { $('error').hidden = false; $('error').textContent = e.message; }
+// The record and the rewards come from the coordinators through the service
+// worker; a failure there shows as '–', never as an exception here.
+let reading = false;
+async function readRecord() {
+  if (reading) return;
+  reading = true;
+  try { await send('record'); } catch { /* shown as '–' */ } finally { reading = false; }
+  await refresh();
+}
+
+function start() {
+  const $ = byId;
+  $('enabled').addEventListener('change', async (ev) => {
+    try { await send('setEnabled', { enabled: ev.target.checked }); } catch (e) { $('error').hidden = false; $('error').textContent = e.message; }
+    refresh();
+  });
+
+  $('copy').addEventListener('click', async () => {
+    const a = $('address').textContent;
+    try {
+      await navigator.clipboard.writeText(a);
+    } catch {
+      const r = document.createRange();
+      r.selectNodeContents($('address'));
+      getSelection().removeAllRanges();
+      getSelection().addRange(r);
+      document.execCommand('copy');
+    }
+    $('copy').textContent = 'Copied';
+    setTimeout(() => { $('copy').textContent = 'Copy'; }, 1500);
+  });
+
+  $('options').addEventListener('click', (ev) => { ev.preventDefault(); chrome.runtime.openOptionsPage(); });
+
   refresh();
-});
+  readRecord();
+  setInterval(refresh, 2000);
+  setInterval(readRecord, RECORD_POLL_MS);
+}
 
-$('copy').addEventListener('click', async () => {
-  const a = $('address').textContent;
-  try {
-    await navigator.clipboard.writeText(a);
-  } catch {
-    const r = document.createRange();
-    r.selectNodeContents($('address'));
-    getSelection().removeAllRanges();
-    getSelection().addRange(r);
-    document.execCommand('copy');
-  }
-  $('copy').textContent = 'Copied';
-  setTimeout(() => { $('copy').textContent = 'Copy'; }, 1500);
-});
-
-$('options').addEventListener('click', (ev) => { ev.preventDefault(); chrome.runtime.openOptionsPage(); });
-
-refresh();
-send('record').then(refresh, () => {});
-setInterval(refresh, 2000);
+// In the extension's popup page; not when a test imports render.
+if (typeof document !== 'undefined' && globalThis.chrome?.runtime?.id) start();

@@ -41,6 +41,7 @@ test('the popup shows a fresh address, today\'s bytes and the switch; screenshot
   assert.match(await page.textContent('#bytes'), /of 500 MiB/);
   assert.equal(await page.isChecked('#enabled'), true);
   assert.match(await page.textContent('#error'), /No coordinator/);
+  for (const id of ['#meadow', '#stable', '#epoch']) assert.equal(await page.textContent(id), '–', `${id} without a coordinator`);
   const shot = path.join(tmp, 'popup.png');
   await page.screenshot({ path: shot });
   assert.ok(fs.statSync(shot).size > 1000);
@@ -188,6 +189,15 @@ function standIn(leaseURLs) {
         try { verify({ ...e, body: bodyText }, Math.floor(Date.now() / 1000), domain(31337)); rec.envelope = e; } catch (err) { rec.error = err.message; }
       }
       const send = (v, status = 200) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(v)); };
+      const rewards = /^\/v1\/node\/(0x[0-9a-fA-F]{40})\/rewards\?consistent=1$/.exec(req.url);
+      if (req.method === 'GET' && rewards) {
+        // api.NodeRewards of a node paid in epoch 2: 1.2345678 MEADOW, 0.25 stable.
+        const h = (c) => '0x' + c.repeat(64);
+        return send({
+          address: rewards[1].toLowerCase(), units: 30, pending_units: 10, epoch: 2, root: h('a'), meadow: '1234567800000000000', stable: '250000',
+          proof: [h('b')], history: [{ epoch: 2, units: 20, meadow: '1234567800000000000', stable: '250000', tx: h('c') }],
+        });
+      }
       if (req.method === 'GET' && req.url.startsWith('/v1/node/0x')) return send({ address: req.url.slice(9).toLowerCase(), units: 3, tasks: 1, reputation: 750000 });
       if (!rec.envelope) return send({ error: { code: 'bad_signature', message: rec.error || 'no envelope' } }, 401);
       switch (req.url) {
@@ -239,14 +249,20 @@ test('the service worker takes a lease through refusal, commit, reveal and uploa
     const hashes = t.toArray().map((row) => toHex(rowHash(s, s.columns.map((col) => row[col.name]))));
     assert.deepEqual(hashes, reveal.row_hashes, 'the uploaded rows hash to the revealed hashes');
     assert.equal(st.stats.tasksDone >= 1, true);
-    // The popup shows the task and the coordinator's record.
+    // The popup shows the task, the coordinator's record and the node's rewards.
     const page = await b.ctx.newPage();
-    await page.setViewportSize({ width: 360, height: 460 });
+    await page.setViewportSize({ width: 360, height: 600 });
     await page.goto(`chrome-extension://${b.id}/popup.html`);
-    await page.waitForFunction(() => document.getElementById('accepted').textContent === '3');
+    await page.waitForFunction(() => document.getElementById('meadow').textContent === '1.2345 MEADOW');
     await page.waitForTimeout(400); // let the switch's transition end before the screenshot
     assert.equal(await page.textContent('#tasks'), String(st.stats.tasksDone));
     assert.equal(await page.textContent('#reputation'), '75.0 %');
+    assert.equal(await page.textContent('#accepted'), '30', 'work units from the rewards answer');
+    assert.equal(await page.textContent('#pending'), '10');
+    assert.equal(await page.textContent('#stable'), '0.2500 stable');
+    assert.equal(await page.textContent('#epoch'), '2');
+    assert.match(await page.textContent('#earnhint'), /meadow node claim/);
+    assert.ok(c.seen.some((r) => r.method === 'GET' && r.path.endsWith('/rewards?consistent=1')), 'the rewards were read');
     const shot = path.join(tmp, 'popup-after-task.png');
     await page.screenshot({ path: shot });
     console.log(`# popup screenshot after a task: ${shot}`);

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildExtension, buildGen, launch, repo, startSite, tempDir } from './harness.mjs';
 import { newSecretKey, sign, toWire } from '../src/lib/envelope.js';
+import { earningsView, parseRewards } from '../src/lib/rewards.js';
 
 function coordinatorServesNodeAPI() {
   const dir = path.join(repo, 'coord');
@@ -132,15 +133,25 @@ test('the extension completes crawl tasks on a 3-coordinator cluster and its row
     }, 3 * 60 * 1000);
     assert.equal(status.progress.rows_rejected, 0, `rows rejected: ${JSON.stringify(status.progress)}`);
     assert.equal(status.progress.rows_accepted, 12, `rows accepted: ${JSON.stringify(status.progress)}`);
+    // The coordinators' rewards answer has the shape the popup checks.
+    const rewardsURL = `${urls[1]}/v1/node/${extAddress}/rewards?consistent=1`;
+    const rewards = parseRewards(await (await fetch(rewardsURL)).json(), extAddress);
+    assert.ok(rewards && rewards.units > 0, `${rewardsURL}: ${JSON.stringify(rewards)}`);
     // The popup shows what the cluster credited the extension with.
     const page = await b.ctx.newPage();
-    await page.setViewportSize({ width: 360, height: 460 });
+    await page.setViewportSize({ width: 360, height: 600 });
     await page.goto(`chrome-extension://${b.id}/popup.html`);
     await page.waitForFunction(() => /^[1-9]/.test(document.getElementById('accepted').textContent), null, { timeout: 60000 });
+    await page.waitForFunction(() => document.getElementById('epoch').textContent !== '–', null, { timeout: 60000 });
     await page.waitForTimeout(400); // let the switch's transition end before the screenshot
+    const want = earningsView(rewards);
+    assert.match(await page.textContent('#meadow'), / MEADOW$/);
+    assert.match(await page.textContent('#stable'), / stable$/);
+    assert.equal(await page.textContent('#epoch'), want.epoch, 'no epoch is settled while the test runs, or the same one');
+    assert.ok((await page.textContent('#earnhint')).length > 0);
     const shot = path.join(os.tmpdir(), `meadow-ext-cluster-popup-${process.pid}.png`);
     await page.screenshot({ path: shot });
-    console.log(`# popup screenshot on the cluster: ${shot} (work units ${await page.textContent('#accepted')}, tasks ${await page.textContent('#tasks')})`);
+    console.log(`# popup screenshot on the cluster: ${shot} (work units ${await page.textContent('#accepted')}, tasks ${await page.textContent('#tasks')}, earnings ${await page.textContent('#meadow')}, epoch ${await page.textContent('#epoch')})`);
     await page.close();
     console.log(`# job ${jobID}: ${JSON.stringify(status).slice(0, 400)}; extension record ${JSON.stringify(rec).slice(0, 300)}`);
   } finally {

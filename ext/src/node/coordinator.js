@@ -111,4 +111,12 @@ export class Coordinator {
 
   /** nodeRecord reads the node's record: accepted rows, work units, reputation. */
   nodeRecord(address) { return this.request('GET', `/v1/node/${address}`, () => ({})); }
+
+  /**
+   * nodeRewards reads what the node earned (api.NodeRewards): work units in
+   * all and pending settlement, the last settled epoch, its cumulative MEADOW
+   * and stable amounts. Public, unsigned; read from the leader
+   * (?consistent=1) so that a lagging follower does not show an older epoch.
+   */
+  nodeRewards(address) { return this.request('GET', `/v1/node/${address}/rewards?consistent=1`, () => ({})); }
 }
