@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"math/big"
 	"strings"
 	"time"
@@ -86,9 +87,31 @@ func (c *Coordinator) schemaOf(ctx context.Context, d state.Dataset) (dataset.Sc
 }
 
 // Manifest returns a complete dataset's manifest: its blobs in order with
-// their roots, row counts and digests, its schema and its root. It is not
-// signed yet (see DESIGN.md: coordinator keys are still to come).
+// their roots, row counts and digests, its schema and its root, with the
+// coordinators' signatures once the leader has gathered them (on a network
+// with a chain, when it posts the dataset's root to the registry; see
+// docs/ARCHITECTURE.md, "Settlement through the coordinators").
 func (c *Coordinator) Manifest(ctx context.Context, id string) (*dataset.Manifest, error) {
+	m, err := c.unsignedManifest(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.Dataset(id)
+	if err != nil {
+		return nil, err
+	}
+	for _, sg := range d.Signatures {
+		m.Signatures = append(m.Signatures, dataset.Signature{Signer: sg.Signer.Hex(), Signature: hexutil.Encode(sg.Signature)})
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("coord: manifest of %s: %w", id, err)
+	}
+	return m, nil
+}
+
+// unsignedManifest builds a dataset's manifest from this member's replica,
+// without signatures: every member builds the same bytes.
+func (c *Coordinator) unsignedManifest(ctx context.Context, id string) (*dataset.Manifest, error) {
 	d, err := c.completeDataset(id)
 	if err != nil {
 		return nil, err

@@ -71,6 +71,8 @@ type datasetPostedCmd struct {
 	ID   string      `json:"id"`
 	Root api.Hash    `json:"root"`
 	Tx   common.Hash `json:"tx"`
+	// Signatures are the members' signatures of the dataset's manifest.
+	Signatures []state.ManifestSignature `json:"signatures,omitempty"`
 }
 
 func (f *fsm) applyPayment(body []byte, index uint64) any {
@@ -106,7 +108,7 @@ func (f *fsm) applyEpochPosted(body []byte, index uint64) any {
 func (f *fsm) applyDatasetPosted(body []byte, index uint64) any {
 	var c datasetPostedCmd
 	decode(MsgDatasetPosted, body, index, &c)
-	return f.st.DatasetPosted(c.ID, c.Root, c.Tx)
+	return f.st.DatasetPosted(c.ID, c.Root, c.Tx, c.Signatures)
 }
 
 // requireChain returns ErrNoChain when the coordinator has no chain.
@@ -323,8 +325,9 @@ func chainErr(err error) error {
 
 // What members are asked to sign.
 const (
-	signEpoch   = "epoch"
-	signDataset = "dataset"
+	signEpoch    = "epoch"
+	signDataset  = "dataset"
+	signManifest = "manifest"
 )
 
 // signRequest asks a member to sign what its own replica holds: an epoch's
@@ -418,8 +421,10 @@ func (c *Coordinator) sign(ctx context.Context, sr signRequest) (signResponse, e
 		sig, err = c.signEpoch(ctx, sr)
 	case signDataset:
 		sig, err = c.signDataset(ctx, sr)
+	case signManifest:
+		sig, err = c.signManifest(ctx, sr)
 	default:
-		err = invalidf("kind %q: expected %q or %q", sr.Kind, signEpoch, signDataset)
+		err = invalidf("kind %q: expected %q, %q or %q", sr.Kind, signEpoch, signDataset, signManifest)
 	}
 	if err != nil {
 		return signResponse{}, err
@@ -462,6 +467,24 @@ func (c *Coordinator) signEpoch(ctx context.Context, sr signRequest) ([]byte, er
 	return contracts.SignEpochRoot(c.operatorKey, d, contracts.EpochRoot{
 		Epoch: p.Epoch, Root: p.Root, Emission: p.Emission, RevenueShare: p.RevenueShare,
 	})
+}
+
+// signManifest signs a dataset's manifest (dataset.Manifest.Digest) after
+// building it from this member's own replica: Root carries the digest the
+// leader computed.
+func (c *Coordinator) signManifest(ctx context.Context, sr signRequest) ([]byte, error) {
+	m, err := c.unsignedManifest(ctx, sr.DatasetID)
+	if err != nil {
+		return nil, err
+	}
+	d, err := m.Digest()
+	if err != nil {
+		return nil, err
+	}
+	if common.Hash(d) != sr.Root {
+		return nil, fmt.Errorf("%w: dataset %s: this member's manifest digest is %s, asked to sign %s", state.ErrConflict, sr.DatasetID, common.Hash(d).Hex(), sr.Root.Hex())
+	}
+	return crypto.Sign(d[:], c.operatorKey)
 }
 
 func (c *Coordinator) signDataset(ctx context.Context, sr signRequest) ([]byte, error) {
@@ -565,8 +588,34 @@ func (c *Coordinator) postDataset(ctx context.Context, d state.Dataset) error {
 		tx = rcpt.TxHash
 		c.log.Info("dataset root posted", "dataset", d.ID, "root", common.Hash(d.Root).Hex(), "tx", tx.Hex())
 	}
-	_, err = c.propose(ctx, MsgDatasetPosted, datasetPostedCmd{ID: d.ID, Root: d.Root, Tx: tx})
+	sigs, err := c.manifestSignatures(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	_, err = c.propose(ctx, MsgDatasetPosted, datasetPostedCmd{ID: d.ID, Root: d.Root, Tx: tx, Signatures: sigs})
 	return err
+}
+
+// manifestSignatures gathers the members' signatures of a dataset's
+// manifest, each built by the member from its own replica.
+func (c *Coordinator) manifestSignatures(ctx context.Context, id string) ([]state.ManifestSignature, error) {
+	m, err := c.unsignedManifest(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d, err := m.Digest()
+	if err != nil {
+		return nil, err
+	}
+	sigs, signers, err := c.gatherSignatures(ctx, signRequest{Kind: signManifest, Index: c.AppliedIndex(), DatasetID: id, Root: common.Hash(d)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]state.ManifestSignature, len(sigs))
+	for i := range sigs {
+		out[i] = state.ManifestSignature{Signer: signers[i], Signature: sigs[i]}
+	}
+	return out, nil
 }
 
 // NodeRewards describes what a node earned and the proof of its latest

@@ -75,6 +75,15 @@ func TestBuyerCommands(t *testing.T) {
 		!strings.Contains(out, "every row checked") || !strings.Contains(out, "root matches the chain's registry") {
 		t.Fatalf("dataset get: %v\n%s", err, out)
 	}
+	// The manifest carries the coordinators' signatures: a quorum of 2 of
+	// the operators' keys checks.
+	var ops []string
+	for _, k := range nw.Chain.Operators {
+		ops = append(ops, crypto.PubkeyToAddress(k.PublicKey).Hex())
+	}
+	if out, err := meadow(t, "verify", file, "--manifest", file+".manifest.json", "--quorum", "2", "--signers", strings.Join(ops, ",")); err != nil {
+		t.Fatalf("verify the manifest's signatures: %v\n%s", err, out)
+	}
 	proof, err := run("buyer", "dataset", "proof", st.Dataset, "--row", "3")
 	if err != nil {
 		t.Fatalf("dataset proof: %v\n%s", err, proof)

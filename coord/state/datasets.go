@@ -25,6 +25,16 @@ type Dataset struct {
 	// ChainTx is the transaction that posted the root to the chain's
 	// registry, once it is there.
 	ChainTx common.Hash `json:"chain_tx,omitempty"`
+	// Signatures are the coordinators' signatures of the dataset's
+	// manifest (dataset.Manifest.Digest), each by an operator key.
+	Signatures []ManifestSignature `json:"signatures,omitempty"`
+}
+
+// ManifestSignature is one coordinator's signature of a manifest: 65 bytes,
+// r ‖ s ‖ v with v 0 or 1 (go-ethereum's crypto.Sign).
+type ManifestSignature struct {
+	Signer    common.Address `json:"signer"`
+	Signature []byte         `json:"signature"`
 }
 
 // DatasetTask is one verified task of a dataset.
@@ -152,7 +162,7 @@ func (s *State) IsComputeInput(h api.Hash) bool {
 }
 
 // DatasetPosted records that a dataset's root is in the chain's registry.
-func (s *State) DatasetPosted(id string, root api.Hash, tx common.Hash) error {
+func (s *State) DatasetPosted(id string, root api.Hash, tx common.Hash, sigs []ManifestSignature) error {
 	d, ok := s.Datasets[id]
 	if !ok {
 		return notFound("dataset", id)
@@ -161,5 +171,6 @@ func (s *State) DatasetPosted(id string, root api.Hash, tx common.Hash) error {
 		return conflictf("dataset %s: root %s posted, expected %s", id, root, d.Root)
 	}
 	d.ChainTx = tx
+	d.Signatures = sigs
 	return nil
 }
