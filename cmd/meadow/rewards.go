@@ -96,6 +96,8 @@ changes nothing; run it again.`,
 type nodeRewardsFlags struct {
 	coord   []string
 	dataDir string
+	address string
+	keyFile string
 	rpc     string
 	chainID uint64
 }
@@ -104,18 +106,38 @@ func (f *nodeRewardsFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringSliceVar(&f.coord, "coord", []string{"http://127.0.0.1:8080"}, "coordinator URLs, comma-separated")
 	fl.StringVar(&f.dataDir, "data-dir", "", "the node's data dir, which holds its key")
+	fl.StringVar(&f.address, "address", "", "the node's address instead of --data-dir (a browser extension's, shown in its popup)")
+	fl.StringVar(&f.keyFile, "key", "", "with --address: a key file whose account pays the claim's gas (the rewards still go to --address)")
 	fl.StringVar(&f.rpc, "chain-rpc", "", "the chain's JSON-RPC URL (default: the one the coordinators publish)")
 	fl.Uint64Var(&f.chainID, "chain-id", api.DevChainID, "chain id of the network's contracts")
 }
 
-// open loads the node's identity and asks the coordinators for its rewards.
+// open loads the node's identity (with --address, the account and the key
+// that pays the gas, if any) and asks the coordinators for its rewards.
 func (f *nodeRewardsFlags) open(ctx context.Context, a *app) (*node.Identity, *node.Client, api.NodeRewards, error) {
-	if f.dataDir == "" {
-		return nil, nil, api.NodeRewards{}, usageError(errors.New("--data-dir: expected the node's data dir (it holds the key rewards are paid to)"))
-	}
-	id, err := node.LoadOrCreateIdentity(f.dataDir)
-	if err != nil {
-		return nil, nil, api.NodeRewards{}, err
+	var (
+		id  *node.Identity
+		err error
+	)
+	switch {
+	case f.dataDir != "" && f.address != "":
+		return nil, nil, api.NodeRewards{}, usageError(errors.New("--address: expected either --data-dir or --address, not both"))
+	case f.address != "":
+		if !common.IsHexAddress(f.address) || !strings.HasPrefix(f.address, "0x") {
+			return nil, nil, api.NodeRewards{}, usageError(fmt.Errorf("--address %q: expected 0x and 40 hex digits", f.address))
+		}
+		id = &node.Identity{Address: common.HexToAddress(f.address)}
+		if f.keyFile != "" {
+			if id.Key, err = api.LoadOrCreateKey(f.keyFile); err != nil {
+				return nil, nil, api.NodeRewards{}, fmt.Errorf("--key: %w", err)
+			}
+		}
+	case f.dataDir != "":
+		if id, err = node.LoadOrCreateIdentity(f.dataDir); err != nil {
+			return nil, nil, api.NodeRewards{}, err
+		}
+	default:
+		return nil, nil, api.NodeRewards{}, usageError(errors.New("--data-dir: expected the node's data dir (it holds the key rewards are paid to), or --address"))
 	}
 	c, err := node.NewClient(node.ClientConfig{Coordinators: f.coord, Key: id.Key, Domain: api.DomainFor(f.chainID), Logger: a.logger})
 	if err != nil {
@@ -190,6 +212,9 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 			id, c, r, err := cf.open(ctx, a)
 			if err != nil {
 				return err
+			}
+			if id.Key == nil {
+				return usageError(errors.New("--key: with --address, expected a key file whose account pays the gas (anyone may send a claim; it pays the address in the leaf)"))
 			}
 			if len(r.Proof) == 0 {
 				return fmt.Errorf("node %s has nothing settled to claim yet (%d work units pending the next epoch)", id.Address.Hex(), r.PendingUnits)

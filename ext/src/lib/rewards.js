@@ -68,7 +68,7 @@ export function parseRewards(v, address) {
   };
 }
 
-export const CLAIM_HINT = 'Settled rewards are claimed on chain with "meadow node claim" and paid to this address.';
+export const CLAIM_HINT = 'Settled rewards are claimed on chain with "meadow node claim --address" (this address; any funded key may send it) and paid to this address.';
 export const UNSETTLED_HINT = 'Nothing is settled yet: work units turn into MEADOW when the operators settle the first epoch.';
 export const NO_LEAF_HINT = 'Nothing is settled for this node yet: its work units are paid when the next epoch is settled.';
 
