@@ -421,7 +421,15 @@ type Reveal struct {
 	TaskID    string `json:"task_id"`
 	LeaseID   string `json:"lease_id"`
 	RowHashes []Hash `json:"row_hashes"`
+	// Links are, for a task with FollowLinks, the http(s) links found on
+	// its pages whose host is within its AllowedDomains: absolute, without
+	// fragment, sorted, each once. The coordinators follow a link that the
+	// replicas agreeing on the task both report.
+	Links []string `json:"links,omitempty"`
 }
+
+// MaxRevealLinks bounds the links of one reveal.
+const MaxRevealLinks = 10_000
 
 // Validate checks the reveal on its own; Matches checks it against its
 // commitment.
@@ -431,6 +439,20 @@ func (r Reveal) Validate() error {
 	v.id("lease_id", r.LeaseID)
 	if len(r.RowHashes) > MaxTaskRows {
 		v.add("row_hashes", items(len(r.RowHashes)), "at most "+itoa(MaxTaskRows)+" row hashes")
+	}
+	if len(r.Links) > MaxRevealLinks {
+		v.add("links", items(len(r.Links)), "at most "+itoa(MaxRevealLinks)+" links")
+	} else {
+		for i, l := range r.Links {
+			if exp := CheckURL(l); exp != "" {
+				v.add(at("links", i), quote(l), exp)
+				break
+			}
+			if i > 0 && l <= r.Links[i-1] {
+				v.add(at("links", i), quote(l), "links sorted ascending, each once")
+				break
+			}
+		}
 	}
 	return v.err()
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -358,11 +359,12 @@ func (n *Node) runLease(ctx context.Context, l api.Lease) error {
 	var (
 		schema dataset.Schema
 		rows   []dataset.Row
+		links  []string
 		err    error
 	)
 	switch l.Task.Kind {
 	case api.JobCrawl:
-		schema, rows, err = n.runCrawl(ctx, l)
+		schema, rows, links, err = n.runCrawl(ctx, l)
 	case api.JobCompute:
 		schema, rows, err = n.runCompute(ctx, l)
 	default:
@@ -380,7 +382,7 @@ func (n *Node) runLease(ctx context.Context, l api.Lease) error {
 	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	rr, err := n.client.Reveal(ctx, api.Reveal{TaskID: l.Task.ID, LeaseID: l.ID, RowHashes: hashes})
+	rr, err := n.client.Reveal(ctx, api.Reveal{TaskID: l.Task.ID, LeaseID: l.ID, RowHashes: hashes, Links: links})
 	if err != nil {
 		return fmt.Errorf("reveal: %w", err)
 	}
@@ -428,19 +430,25 @@ func hashRows(s dataset.Schema, rows []dataset.Row) ([]api.Hash, api.Hash, error
 }
 
 // runCrawl fetches the task's URLs and returns their rows, the signature
-// column still null, and the schema.
-func (n *Node) runCrawl(ctx context.Context, l api.Lease) (dataset.Schema, []dataset.Row, error) {
+// column still null, and the schema; for a task that follows links, also
+// the links found on its pages within its allowed domains, sorted, each
+// once (api.Reveal.Links).
+func (n *Node) runCrawl(ctx context.Context, l api.Lease) (dataset.Schema, []dataset.Row, []string, error) {
 	t := l.Task.Crawl
 	if t == nil {
-		return dataset.Schema{}, nil, fmt.Errorf("node: task %s: crawl task without its crawl part", l.Task.ID)
+		return dataset.Schema{}, nil, nil, fmt.Errorf("node: task %s: crawl task without its crawl part", l.Task.ID)
 	}
 	spec := api.CrawlSpec{
 		AllowedDomains: t.AllowedDomains, Fields: t.Fields, TextSelector: t.TextSelector,
 		Exclude: t.Exclude, RenderJS: t.RenderJS,
 	}
+	if t.FollowLinks {
+		// The crawler reports links for pages it treats as seeds.
+		spec.Seeds = t.URLs
+	}
 	results, err := n.crawler.Fetch(ctx, t.URLs, spec)
 	if err != nil {
-		return dataset.Schema{}, nil, err
+		return dataset.Schema{}, nil, nil, err
 	}
 	names := make([]string, len(t.Fields))
 	for i, f := range t.Fields {
@@ -448,9 +456,12 @@ func (n *Node) runCrawl(ctx context.Context, l api.Lease) (dataset.Schema, []dat
 	}
 	schema, err := dataset.CrawlSchema(names)
 	if err != nil {
-		return dataset.Schema{}, nil, err
+		return dataset.Schema{}, nil, nil, err
 	}
-	var rows []dataset.Row
+	var (
+		rows  []dataset.Row
+		links []string
+	)
 	prov := dataset.Provenance{Node: n.id.Address.Hex(), FetchedAt: time.Now().UnixMilli()}
 	for _, r := range results {
 		if r.CrawlDelay > 0 {
@@ -475,8 +486,20 @@ func (n *Node) runCrawl(ctx context.Context, l api.Lease) (dataset.Schema, []dat
 			row = n.cfg.Tamper(schema, row)
 		}
 		rows = append(rows, row)
+		if t.FollowLinks {
+			for _, u := range r.Links {
+				if api.CheckURL(u) == "" {
+					links = append(links, u)
+				}
+			}
+		}
 	}
-	return schema, rows, nil
+	slices.Sort(links)
+	links = slices.Compact(links)
+	if len(links) > api.MaxRevealLinks {
+		links = links[:api.MaxRevealLinks]
+	}
+	return schema, rows, links, nil
 }
 
 // writeBlob writes the rows as an Arrow IPC stream to a file under the data

@@ -32,6 +32,10 @@ type Job struct {
 	// chain, where nothing is paid. Paid sums the payments seen for it.
 	PricePerRow uint64   `json:"price_per_row,omitempty"`
 	Paid        *big.Int `json:"paid,omitempty"`
+	// Queued are the URLs of a job that follows links, each once: its
+	// seeds and URLs and every link followed, so that no page is fetched
+	// twice and MaxPages bounds them.
+	Queued map[string]bool `json:"queued,omitempty"`
 }
 
 // Decided reports whether every task of the job is verified or inconclusive.
@@ -79,24 +83,37 @@ func (s *State) SubmitJob(nj NewJob, now int64) (*Job, error) {
 		PricePerRow:  nj.PricePerRow,
 	}
 	s.Jobs[j.ID] = j
-	for _, spec := range nj.Tasks {
+	if c := nj.Spec.Crawl; c != nil && len(c.Seeds) > 0 && c.MaxDepth > 0 {
+		j.Queued = map[string]bool{}
+		for _, t := range nj.Tasks {
+			for _, u := range t.Crawl.URLs {
+				j.Queued[u] = true
+			}
+		}
+	}
+	s.addTasks(j, nj.Tasks)
+	return j, nil
+}
+
+// addTasks adds tasks to a job, pending.
+func (s *State) addTasks(j *Job, tasks []api.Task) {
+	for _, spec := range tasks {
 		s.Seq++
 		t := &Task{
 			ID:      spec.ID,
 			JobID:   j.ID,
 			Seq:     s.Seq,
 			Spec:    spec,
-			Needs:   needsOf(spec, nj.Spec),
+			Needs:   needsOf(spec, j.Spec),
 			Domains: domainsOf(spec),
 			State:   api.TaskPending,
-			Target:  nj.Spec.Replication,
+			Target:  j.Spec.Replication,
 		}
 		s.Tasks[t.ID] = t
 		j.Tasks = append(j.Tasks, t.ID)
 		s.idx.addPending(t)
 		s.idx.touch(t.ID)
 	}
-	return j, nil
 }
 
 func needsOf(t api.Task, spec api.JobSpec) Needs {

@@ -36,8 +36,10 @@ type Lease struct {
 	Rows        int64    `json:"rows"`
 	CommittedAt int64    `json:"committed_at,omitempty"`
 
-	// The reveal, in the order of the rows in the node's blob.
+	// The reveal, in the order of the rows in the node's blob, and the
+	// links the node found (tasks that follow links).
 	RowHashes  []api.Hash `json:"row_hashes,omitempty"`
+	Links      []string   `json:"links,omitempty"`
 	RevealedAt int64      `json:"revealed_at,omitempty"`
 
 	// Agreed is how many of the revealed rows were accepted, once the task
@@ -222,6 +224,9 @@ func (s *State) Reveal(node string, r api.Reveal, now int64) (RevealResult, erro
 	}
 	l.State = LeaseRevealed
 	l.RowHashes = slices.Clone(r.RowHashes)
+	if t.Spec.Crawl != nil && t.Spec.Crawl.FollowLinks {
+		l.Links = slices.Clone(r.Links)
+	}
 	l.RevealedAt = now
 	s.idx.closeLease(l)
 

@@ -29,40 +29,7 @@ func taskID(job string, i int) string { return fmt.Sprintf("%s.t%06d", job, i) }
 
 func splitCrawl(id string, spec api.JobSpec) []api.Task {
 	c := spec.Crawl
-	size := max(c.TaskSize, 1)
 	var tasks []api.Task
-	// URLs are grouped by host, hosts in order of first appearance, so that
-	// each task holds one domain's rate (sched.TaskView.Domain).
-	group := func(urls []string, follow bool) {
-		var hosts []string
-		byHost := map[string][]string{}
-		for _, u := range urls {
-			h := hostOf(u)
-			if _, ok := byHost[h]; !ok {
-				hosts = append(hosts, h)
-			}
-			byHost[h] = append(byHost[h], u)
-		}
-		for _, h := range hosts {
-			hu := byHost[h]
-			for start := 0; start < len(hu); start += size {
-				tasks = append(tasks, api.Task{
-					ID:    taskID(id, len(tasks)),
-					JobID: id,
-					Kind:  api.JobCrawl,
-					Crawl: &api.CrawlTask{
-						URLs:           slices.Clone(hu[start:min(start+size, len(hu))]),
-						FollowLinks:    follow,
-						AllowedDomains: allowedIf(follow, c.AllowedDomains),
-						Fields:         c.Fields,
-						TextSelector:   c.TextSelector,
-						Exclude:        c.Exclude,
-						RenderJS:       c.RenderJS,
-					},
-				})
-			}
-		}
-	}
 	seen := map[string]bool{}
 	dedupe := func(in []string) []string {
 		var out []string
@@ -74,8 +41,46 @@ func splitCrawl(id string, spec api.JobSpec) []api.Task {
 		}
 		return out
 	}
-	group(dedupe(c.Seeds), c.MaxDepth > 0)
-	group(dedupe(c.URLs), false)
+	tasks = crawlTasks(id, 0, c, dedupe(c.Seeds), 0, c.MaxDepth > 0)
+	return append(tasks, crawlTasks(id, len(tasks), c, dedupe(c.URLs), 0, false)...)
+}
+
+// crawlTasks splits urls into the crawl tasks of job id, numbered from
+// first, at link depth depth: TaskSize URLs a task, grouped by host, hosts
+// in order of first appearance, so that each task holds one domain's rate
+// (sched.TaskView.Domain).
+func crawlTasks(id string, first int, c *api.CrawlSpec, urls []string, depth int, follow bool) []api.Task {
+	size := max(c.TaskSize, 1)
+	var tasks []api.Task
+	var hosts []string
+	byHost := map[string][]string{}
+	for _, u := range urls {
+		h := hostOf(u)
+		if _, ok := byHost[h]; !ok {
+			hosts = append(hosts, h)
+		}
+		byHost[h] = append(byHost[h], u)
+	}
+	for _, h := range hosts {
+		hu := byHost[h]
+		for start := 0; start < len(hu); start += size {
+			tasks = append(tasks, api.Task{
+				ID:    taskID(id, first+len(tasks)),
+				JobID: id,
+				Kind:  api.JobCrawl,
+				Crawl: &api.CrawlTask{
+					URLs:           slices.Clone(hu[start:min(start+size, len(hu))]),
+					Depth:          depth,
+					FollowLinks:    follow,
+					AllowedDomains: allowedIf(follow, c.AllowedDomains),
+					Fields:         c.Fields,
+					TextSelector:   c.TextSelector,
+					Exclude:        c.Exclude,
+					RenderJS:       c.RenderJS,
+				},
+			})
+		}
+	}
 	return tasks
 }
 

@@ -72,6 +72,7 @@ func (s *State) decide(t *Task, deciding *Lease, now int64) {
 	t.Accepted = v.Accepted
 	t.Root = v.AcceptedRoot
 	j.RowsAccepted += int64(len(v.Accepted))
+	var agreeing []*Lease
 	for i, l := range revealed {
 		r := v.PerReplica[i]
 		l.Agreed = int64(r.AcceptedRows)
@@ -82,6 +83,9 @@ func (s *State) decide(t *Task, deciding *Lease, now int64) {
 			t.Uploader = l.ID
 		}
 		j.RowsRejected += int64(r.RejectedRows)
+		if r.AcceptedRows == len(v.Accepted) {
+			agreeing = append(agreeing, l)
+		}
 		n := s.Nodes[l.Node]
 		n.Tasks++
 		n.RowsAccepted += uint64(r.AcceptedRows)
@@ -96,6 +100,9 @@ func (s *State) decide(t *Task, deciding *Lease, now int64) {
 			n.Agreeing = verify.Record{ConsecutiveAgreements: n.Agreeing}.Observe(r.Agreed).ConsecutiveAgreements
 		}
 	}
+	// New tasks from the task's links come before the verdict is counted,
+	// so that the job is not decided while they are pending.
+	s.followLinks(j, t, agreeing)
 	s.finish(t, api.TaskVerified, now)
 }
 
