@@ -69,6 +69,7 @@ type Coordinator struct {
 	chain       *contracts.Chain
 	operatorKey *ecdsa.PrivateKey
 	settleMu    sync.Mutex // one settlement at a time
+	dlMu        sync.Mutex // one dataset written to the download cache at a time
 	treeMu      sync.Mutex
 	tree        *rewards.Tree // the reward tree of treeEpoch, for proofs
 	treeEpoch   uint64

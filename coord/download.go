@@ -3,15 +3,21 @@ package coord
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"io"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/state"
 	"github.com/meadow-net/meadow/dataset"
 )
@@ -198,9 +204,34 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 		c.reply(ctx, nil, err)
 		return
 	}
-	c.log.Info("dataset download", "dataset", id, "format", format, "buyer", o.addr)
-	ctx.SetContentType(contentType(f))
+	c.log.Info("dataset download", "dataset", id, "format", format, "buyer", o.addr, "range", string(ctx.Request.Header.Peek("Range")))
 	ctx.Response.Header.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s%s"`, id, f.Ext()))
+	if len(ctx.Request.Header.Peek("Range")) > 0 {
+		// A range needs a file of known bytes: the dataset is written
+		// once to this member's download cache and served from there.
+		defer cancel()
+		path, etag, err := c.materialize(rctx, f, s, d)
+		if err != nil {
+			c.reply(ctx, nil, err)
+			return
+		}
+		file, err := os.Open(path)
+		if err != nil {
+			c.reply(ctx, nil, err)
+			return
+		}
+		st, err := file.Stat()
+		if err != nil {
+			file.Close()
+			c.reply(ctx, nil, err)
+			return
+		}
+		ctx.Response.Header.Set("ETag", etag)
+		blob.ServeRange(ctx, file, st.Size(), contentType(f))
+		return
+	}
+	ctx.Response.Header.Set("Accept-Ranges", "bytes")
+	ctx.SetContentType(contentType(f))
 	ctx.SetBodyStreamWriter(func(bw *bufio.Writer) {
 		defer cancel()
 		if err := c.writeDataset(rctx, bw, f, s, d); err != nil {
@@ -209,6 +240,53 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 			c.log.Error("dataset download", "dataset", id, "err", err)
 		}
 	})
+}
+
+// materialize writes a dataset in format f to this member's download cache
+// (DATA-DIR/downloads), once, and returns the file and its ETag (the
+// SHA-256 of its bytes): ranges of a download, and a resumed download with
+// If-Range, are served from the same bytes. Files of one dataset never
+// change, so the cache is never invalidated; it is bounded by the datasets
+// downloaded with a Range header.
+func (c *Coordinator) materialize(ctx context.Context, f dataset.Format, s dataset.Schema, d state.Dataset) (path, etag string, err error) {
+	c.dlMu.Lock()
+	defer c.dlMu.Unlock()
+	dir := filepath.Join(c.cfg.DataDir, "downloads")
+	path = filepath.Join(dir, d.ID+f.Ext())
+	if b, err := os.ReadFile(path + ".etag"); err == nil {
+		if _, err := os.Stat(path); err == nil {
+			return path, string(b), nil
+		}
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", "", err
+	}
+	tmp, err := os.CreateTemp(dir, d.ID+"-*.tmp")
+	if err != nil {
+		return "", "", err
+	}
+	defer os.Remove(tmp.Name())
+	h := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
+	if err := c.writeDataset(ctx, bw, f, s, d); err != nil {
+		tmp.Close()
+		return "", "", err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return "", "", err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", "", err
+	}
+	etag = `"` + hex.EncodeToString(h.Sum(nil)) + `"`
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(path+".etag", []byte(etag), 0o640); err != nil {
+		return "", "", err
+	}
+	return path, etag, nil
 }
 
 func (c *Coordinator) writeDataset(ctx context.Context, out *bufio.Writer, f dataset.Format, s dataset.Schema, d state.Dataset) error {
