@@ -17,6 +17,7 @@ import (
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/compute"
+	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/dataset"
 )
 
@@ -99,6 +100,11 @@ type CoordInfo struct {
 	Leader    bool   `json:"leader"`
 	StatusURL string `json:"status_url"`
 	Metrics   string `json:"metrics_url"`
+	// PID, Log and Down are for coordinators run as processes: the
+	// process, its log file, and whether it was killed or has exited.
+	PID  int    `json:"pid,omitempty"`
+	Log  string `json:"log,omitempty"`
+	Down bool   `json:"down,omitempty"`
 }
 
 // NodeInfo is one node and what cross-checking made of its work.
@@ -338,9 +344,20 @@ func crawlJob(name string, urls []string, renderJS bool) api.JobSpec {
 // fillSummary adds the coordinators, nodes and chain as they are now.
 func (n *Network) fillSummary(ctx context.Context, s *Summary) {
 	s.Coords = nil
-	for _, c := range n.Coords {
-		u := "http://" + c.HTTPAddr()
-		s.Coords = append(s.Coords, CoordInfo{ID: c.ID(), URL: u, Leader: c.IsLeader(), StatusURL: u + "/v1/cluster/status", Metrics: u + "/metrics"})
+	for i, u := range n.CoordURLs {
+		info := CoordInfo{ID: n.CoordIDs[i], URL: u, StatusURL: u + "/v1/cluster/status", Metrics: u + "/metrics"}
+		if i < len(n.Coords) {
+			info.Leader = n.Coords[i].IsLeader()
+		}
+		if i < len(n.procs) {
+			p := n.procs[i]
+			info.PID, info.Log, info.Down = p.pid(), p.logPath, !p.running()
+			var st coord.Status
+			if !info.Down && getJSONWithin(ctx, u+"/v1/cluster/status", &st) == nil {
+				info.Leader = st.State == "Leader"
+			}
+		}
+		s.Coords = append(s.Coords, info)
 	}
 	s.Nodes = nil
 	for _, nd := range n.Nodes {
@@ -353,7 +370,7 @@ func (n *Network) fillSummary(ctx context.Context, s *Summary) {
 			RowsAccepted int64 `json:"rows_accepted"`
 			RowsRejected int64 `json:"rows_rejected"`
 		}
-		if err := getJSON(ctx, n.CoordURLs[0]+"/v1/node/"+strings.ToLower(info.Address), &rec); err == nil {
+		if err := getJSON(ctx, n.liveURL(0)+"/v1/node/"+strings.ToLower(info.Address), &rec); err == nil {
 			info.Reputation, info.WorkUnits, info.AgreeingRuns = rec.Reputation, rec.Units, rec.Agreeing
 			info.RowsAccepted, info.RowsRejected = rec.RowsAccepted, rec.RowsRejected
 		}

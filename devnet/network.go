@@ -35,6 +35,13 @@ type Config struct {
 	JSNodes int
 	Site    SiteConfig
 	Logger  *slog.Logger
+	// CoordBinary, when set, is the path of a meadow binary: each
+	// coordinator then runs as a real `meadow coord` process of it, on
+	// loopback ports picked at start, settling on the chain over its
+	// JSON-RPC endpoint with its operator key in a file, its log in
+	// DIR/cN/coord.log. Network.KillCoordinator can then SIGKILL one.
+	// Empty: the coordinators run in this process.
+	CoordBinary string
 }
 
 // DefaultConfig is the network `meadow dev` runs: three coordinators, four
@@ -72,7 +79,11 @@ type Network struct {
 	SiteURL string
 	Chain   *Chain
 
+	// Coords are the coordinators when they run in this process; empty
+	// when they run as processes (Config.CoordBinary). CoordIDs and
+	// CoordURLs hold them in both modes, in the same order.
 	Coords    []*coord.Coordinator
+	CoordIDs  []string
 	CoordURLs []string
 	Nodes     []*Node
 
@@ -82,6 +93,7 @@ type Network struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	srv     *http.Server
+	procs   []*coordProc // the coordinators, when they run as processes
 }
 
 // Node is one of the network's nodes.
@@ -158,7 +170,22 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 	return n, nil
 }
 
+// The settings the dev network's coordinators share, in process or not.
+const (
+	// The demo site is ours and asks for a 10 ms Crawl-delay; the
+	// production floor of one second a fetch would make the demo crawl take
+	// minutes.
+	devDomainMinInterval = 5 * time.Millisecond
+	// The in-process chain mines a block a transaction and never
+	// reorganises: payments count at once, and the leader looks often.
+	devChainConfirmations = 0
+	devChainPoll          = 50 * time.Millisecond
+)
+
 func (n *Network) startCoordinators(ctx context.Context) error {
+	if n.cfg.CoordBinary != "" {
+		return n.startCoordProcesses(ctx)
+	}
 	for i := 0; i < n.cfg.Coordinators; i++ {
 		id := fmt.Sprintf("c%d", i+1)
 		cfg := coord.DefaultConfig()
@@ -168,25 +195,21 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 		cfg.HTTPAddr = "127.0.0.1:0"
 		cfg.ChainID = n.chainID
 		cfg.ClusterToken = n.token
-		// The demo site is ours and asks for a 10 ms Crawl-delay; the
-		// production floor of one second a fetch would make the demo crawl
-		// take minutes.
-		cfg.DomainMinInterval = 5 * time.Millisecond
+		cfg.DomainMinInterval = devDomainMinInterval
 		if i == 0 {
 			cfg.Bootstrap = true
 		} else {
 			cfg.Join = []string{n.Coords[0].HTTPAddr()}
 		}
-		// The in-process chain mines a block a transaction and never
-		// reorganises: payments count at once, and the leader looks often.
-		cfg.ChainConfirmations = 0
+		cfg.ChainConfirmations = devChainConfirmations
 		cfg.ChainPublicRPC = n.Chain.RPC
-		cfg.ChainPoll = 50 * time.Millisecond
+		cfg.ChainPoll = devChainPoll
 		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]))
 		if err != nil {
 			return fmt.Errorf("devnet: coordinator %s: %w", id, err)
 		}
 		n.Coords = append(n.Coords, c)
+		n.CoordIDs = append(n.CoordIDs, id)
 		n.CoordURLs = append(n.CoordURLs, "http://"+c.HTTPAddr())
 		n.wg.Add(1)
 		go func() {
@@ -351,6 +374,8 @@ func (n *Network) Close() {
 	case <-time.After(45 * time.Second):
 		n.log.Warn("some parts did not stop in time")
 	}
+	// After the nodes, which may still be talking to them.
+	n.stopProcesses()
 	if n.srv != nil {
 		n.srv.Close()
 	}
@@ -362,7 +387,8 @@ func (n *Network) Close() {
 	}
 }
 
-// Leader returns the coordinator that leads now, or nil.
+// Leader returns the coordinator that leads now, or nil; always nil when
+// the coordinators run as processes (LeaderIndex answers in both modes).
 func (n *Network) Leader() *coord.Coordinator {
 	for _, c := range n.Coords {
 		if c.IsLeader() {

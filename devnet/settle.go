@@ -27,14 +27,15 @@ type claim struct {
 }
 
 // settleAndClaim settles the epoch as an operator would (POST
-// /v1/cluster/settle with the cluster token, to a follower, which forwards
-// it), then has every node with a leaf claim it on chain with the proof a
-// coordinator gives it, and checks that the claims paid what was settled and
-// that a second claim pays nothing.
+// /v1/cluster/settle with the cluster token, to the last coordinator that
+// runs: a follower, which forwards it, unless it leads), then has every node
+// with a leaf claim it on chain with the proof a coordinator gives it, and
+// checks that the claims paid what was settled and that a second claim pays
+// nothing.
 func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.Int, step func(string, string, time.Time)) (string, error) {
 	t0 := time.Now()
 	var sr api.SettleResponse
-	if err := postToken(ctx, n.CoordURLs[len(n.CoordURLs)-1]+"/v1/cluster/settle", n.token, api.SettleRequest{}, &sr); err != nil {
+	if err := postToken(ctx, n.liveURL(-1)+"/v1/cluster/settle", n.token, api.SettleRequest{}, &sr); err != nil {
 		return "settle", err
 	}
 	if err := sr.Validate(); err != nil {
@@ -49,7 +50,7 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 	}
 	s.Epoch = ep
 	step("settle", fmt.Sprintf("epoch %d: %s MEADOW minted and %s stable shared for %d work units, root %s signed by %d of %d operators, posted in %s",
-		sr.Epoch, Tokens(sr.Emission, 18), Tokens(sr.RevenueShare, 6), sr.Units, short(sr.Root.Hex()), len(sr.Signers), len(n.Coords), short(sr.Tx.Hex())), t0)
+		sr.Epoch, Tokens(sr.Emission, 18), Tokens(sr.RevenueShare, 6), sr.Units, short(sr.Root.Hex()), len(sr.Signers), len(n.CoordURLs), short(sr.Tx.Hex())), t0)
 
 	t0 = time.Now()
 	n.claims = map[string]claim{}
@@ -57,8 +58,8 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 	claimed := 0
 	for i, nd := range n.Nodes {
 		var r api.NodeRewards
-		// Any member answers; ask the one after the settler's.
-		if err := getJSON(ctx, n.CoordURLs[i%len(n.CoordURLs)]+"/v1/node/"+strings.ToLower(nd.Address().Hex())+"/rewards?consistent=1", &r); err != nil {
+		// Any running member answers; spread the questions over them.
+		if err := getJSON(ctx, n.liveURL(i)+"/v1/node/"+strings.ToLower(nd.Address().Hex())+"/rewards?consistent=1", &r); err != nil {
 			return "claim: " + nd.Name, err
 		}
 		if err := r.Validate(); err != nil {
@@ -127,7 +128,7 @@ func (n *Network) checkFaulty(ctx context.Context, s *Summary, step func(string,
 			RowsRejected int64 `json:"rows_rejected"`
 			Units        int64 `json:"units"`
 		}
-		if err := getJSON(ctx, n.CoordURLs[0]+"/v1/node/"+strings.ToLower(nd.Address().Hex()), &rec); err != nil {
+		if err := getJSON(ctx, n.liveURL(0)+"/v1/node/"+strings.ToLower(nd.Address().Hex()), &rec); err != nil {
 			return "faulty node", err
 		}
 		if nd.Altered() > 0 && rec.RowsRejected == 0 {

@@ -16,8 +16,10 @@ import (
 )
 
 func newDevCmd(a *app) *cobra.Command {
-	var once bool
-	var dir string
+	var (
+		once, procs bool
+		dir         string
+	)
 	cfg := devnet.DefaultConfig()
 	cmd := &cobra.Command{
 		Use:   "dev",
@@ -42,6 +44,13 @@ with the result, 0 on success, 1 naming the step that failed).`,
 			}
 			cfg.Dir = dir
 			cfg.Logger = a.logger
+			if procs {
+				bin, err := os.Executable()
+				if err != nil {
+					return fmt.Errorf("--coord-processes: this program's path: %w", err)
+				}
+				cfg.CoordBinary = bin
+			}
 			if !cmd.Flags().Changed("log-level") && a.logLevel == "info" {
 				// A dozen components log at info; the journey's own lines
 				// say what matters. --log-level info brings them back.
@@ -59,7 +68,7 @@ with the result, 0 on success, 1 naming the step that failed).`,
 				return fmt.Errorf("step \"start the network\": %w", err)
 			}
 			defer nw.Close()
-			say("network up in %s: %d coordinators, %d nodes, site %s", time.Since(t0).Round(time.Millisecond), len(nw.Coords), len(nw.Nodes), nw.SiteURL)
+			say("network up in %s: %d coordinators, %d nodes, site %s", time.Since(t0).Round(time.Millisecond), len(nw.CoordURLs), len(nw.Nodes), nw.SiteURL)
 
 			bars := map[string]*progress{}
 			last := map[string]string{}
@@ -119,6 +128,7 @@ with the result, 0 on success, 1 naming the step that failed).`,
 	f.IntVar(&cfg.Nodes, "nodes", cfg.Nodes, "home nodes to run")
 	f.IntVar(&cfg.Faulty, "faulty", cfg.Faulty, "of them, nodes that alter rows")
 	f.IntVar(&cfg.JSNodes, "js-nodes", cfg.JSNodes, "of the honest nodes, those that render JavaScript (run Chromium)")
+	f.BoolVar(&procs, "coord-processes", false, "run each coordinator as a meadow coord process of this binary, settling over the chain's JSON-RPC, rather than in this process (their logs: DIR/cN/coord.log; kill -9 one to watch the others carry on)")
 	return cmd
 }
 
@@ -171,10 +181,16 @@ func printSummary(a *app, s devnet.Summary) {
 	fmt.Fprintf(w, "\ncoordinators\n")
 	for _, c := range s.Coords {
 		lead := ""
-		if c.Leader {
+		switch {
+		case c.Down:
+			lead = " (down)"
+		case c.Leader:
 			lead = " (leader)"
 		}
 		fmt.Fprintf(w, "  %s%s  status %s  metrics %s\n", c.ID, lead, c.StatusURL, c.Metrics)
+		if c.PID != 0 {
+			fmt.Fprintf(w, "      process %d, log %s\n", c.PID, c.Log)
+		}
 	}
 	fmt.Fprintf(w, "\nchain %d at %s: token %s, marketplace %s, distributor %s\n", s.Chain.ChainID, s.Chain.RPC, s.Chain.Token, s.Chain.Marketplace, s.Chain.Distributor)
 	fmt.Fprintf(w, "site  %s\n", s.Site)
