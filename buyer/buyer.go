@@ -72,8 +72,18 @@ func (b *Client) Status(ctx context.Context, id string) (api.JobStatus, error) {
 // Wait polls a job until it is done, failed or cancelled, calling progress
 // (when set) after each poll.
 func (b *Client) Wait(ctx context.Context, id string, every time.Duration, progress func(api.JobStatus)) (api.JobStatus, error) {
-	for {
-		st, err := b.Status(ctx, id)
+	for first := true; ; first = false {
+		var (
+			st  api.JobStatus
+			err error
+		)
+		if first {
+			// The first poll may follow the submission at once: read it
+			// from the leader (a follower may not have applied it yet).
+			err = b.c.Get(ctx, routeJobs+"/"+url.PathEscape(id)+"?consistent=1", &st)
+		} else {
+			st, err = b.Status(ctx, id)
+		}
 		if err != nil {
 			return st, err
 		}

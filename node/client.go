@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/meadow-net/meadow/api"
 )
@@ -42,6 +43,10 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Ride out a leader election (1-3 s): a commit, reveal or upload that
+	// gave up sooner would drop a task whose lease the node still holds,
+	// and the task would wait for its lease to expire.
+	c.Attempts, c.MaxBackoff = 8*len(cfg.Coordinators), time.Second
 	return &Client{c}, nil
 }
 

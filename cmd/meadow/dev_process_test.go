@@ -28,20 +28,10 @@ import (
 // completes with nothing lost. The killed member then comes back from its
 // data dir and holds the datasets too.
 func TestDevJourneySurvivesCoordinatorKill(t *testing.T) {
-	// Blocked on three fixes outside cmd/meadow and devnet, without which
-	// the journey stalls after the kill (for the 2-minute RevealTTL or the
-	// 10-minute LeaseTTL) or fails:
-	//   - node: a commit, reveal or upload gives up after api.Client's 9
-	//     tries (about 0.4 s), shorter than the election (1 to 3 s), and the
-	//     node drops the task with its lease held;
-	//   - coord/state: Commit and Reveal refuse a retry of the very same
-	//     commitment or reveal (409) when the first try was applied but its
-	//     answer was lost with the leader, so the node drops the task;
-	//   - buyer: Wait's first poll after Submit may go to a follower that has
-	//     not applied the submit yet, which answers 404, and Wait fails.
-	// With the three patched (locally, in a copy of the tree), it passed 9
-	// runs out of 9, in about 40 s each.
-	t.Skip("blocked on node, coord/state and buyer fixes: see the comment above")
+	// It needs the node to ride out the election (its client retries for
+	// about 8 s), the state to answer a retried commitment or reveal whose
+	// answer was lost with the leader, and the buyer's first poll to read
+	// from the leader: without any of them the journey stalls or fails.
 	start := time.Now()
 	bin := cpBuild(t)
 	t.Logf("go build: %s", time.Since(start).Round(time.Millisecond))

@@ -174,6 +174,10 @@ func (s *State) Commit(node string, c api.Commitment, now, revealBy int64) (*Lea
 	switch {
 	case l.State == LeaseExpired:
 		return nil, fmt.Errorf("%w: lease %s", ErrExpired, l.ID)
+	case (l.State == LeaseCommitted || l.State == LeaseRevealed) && l.Root == c.Root && l.Rows == c.Rows:
+		// A retry of the same commitment whose answer was lost (the leader
+		// died after applying it): answer it again, change nothing.
+		return l, nil
 	case l.State != LeaseActive:
 		return nil, conflictf("lease %s is %s: a commitment is made once", l.ID, l.State)
 	case now > l.Deadline:
@@ -210,6 +214,9 @@ func (s *State) Reveal(node string, r api.Reveal, now int64) (RevealResult, erro
 	switch {
 	case l.State == LeaseActive:
 		return RevealResult{}, conflictf("lease %s: commit before revealing", l.ID)
+	case l.State == LeaseRevealed && slices.Equal(l.RowHashes, r.RowHashes):
+		// A retry of the same reveal whose answer was lost: answer it again.
+		return RevealResult{Lease: *l, Task: t.State, Upload: t.Uploader == l.ID}, nil
 	case l.State == LeaseRevealed:
 		return RevealResult{}, conflictf("lease %s is already revealed", l.ID)
 	case l.State == LeaseExpired:

@@ -254,8 +254,16 @@ func TestRevealChecks(t *testing.T) {
 	if _, err := s.Commit(l.Node, c, 1, 100); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Commit(l.Node, c, 2, 100); !errors.Is(err, ErrConflict) {
-		t.Fatalf("second commitment: %v", err)
+	// The same commitment again (a retry whose answer was lost) is
+	// answered again and changes nothing; a different one is refused.
+	before := s.Leases[l.ID].CommittedAt
+	if _, err := s.Commit(l.Node, c, 2, 100); err != nil || s.Leases[l.ID].CommittedAt != before {
+		t.Fatalf("the same commitment again: %v (committed at %d, was %d)", err, s.Leases[l.ID].CommittedAt, before)
+	}
+	other := c
+	other.Rows = 4
+	if _, err := s.Commit(l.Node, other, 2, 100); !errors.Is(err, ErrConflict) {
+		t.Fatalf("second, different commitment: %v", err)
 	}
 	bad := rev
 	bad.RowHashes = rows(1, 6)
@@ -270,6 +278,14 @@ func TestRevealChecks(t *testing.T) {
 	rev.RowHashes = []api.Hash{hs[4], hs[2], hs[0], hs[1], hs[3]}
 	if _, err := s.Reveal(l.Node, rev, 4); err != nil {
 		t.Fatal(err)
+	}
+	// The same reveal again is answered again; another order is refused.
+	if _, err := s.Reveal(l.Node, rev, 5); err != nil {
+		t.Fatalf("the same reveal again: %v", err)
+	}
+	rev.RowHashes = hs
+	if _, err := s.Reveal(l.Node, rev, 5); !errors.Is(err, ErrConflict) {
+		t.Fatalf("a second, different reveal: %v", err)
 	}
 }
 
