@@ -944,7 +944,13 @@ func cpCheckAcked(t *testing.T, base string, acks *cpAcks, phase string) {
 		if !l.committed {
 			continue
 		}
-		_, err := acks.by[l.node].c.Commit(ctx, l.commitment)
+		// Probe with a different commitment for the lease: the same one
+		// again is answered as a retry, but a recorded commitment refuses
+		// any other ("a commitment is made once"), while a lost one would
+		// take it as new.
+		probe := l.commitment
+		probe.Root[0] ^= 0xff
+		_, err := acks.by[l.node].c.Commit(ctx, probe)
 		var re *api.RemoteError
 		switch {
 		case err == nil:
