@@ -180,6 +180,11 @@ const (
 	// reorganises: payments count at once, and the leader looks often.
 	devChainConfirmations = 0
 	devChainPoll          = 50 * time.Millisecond
+	// A dev task takes a second or two; a lease lost to a crash comes back
+	// to the pool in a minute rather than the production ten, so the demo
+	// never stalls for long.
+	devLeaseTTL  = time.Minute
+	devRevealTTL = 30 * time.Second
 )
 
 func (n *Network) startCoordinators(ctx context.Context) error {
@@ -196,6 +201,7 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 		cfg.ChainID = n.chainID
 		cfg.ClusterToken = n.token
 		cfg.DomainMinInterval = devDomainMinInterval
+		cfg.LeaseTTL, cfg.RevealTTL = devLeaseTTL, devRevealTTL
 		if i == 0 {
 			cfg.Bootstrap = true
 		} else {

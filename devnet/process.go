@@ -72,6 +72,8 @@ func (n *Network) startCoordProcesses(ctx context.Context) error {
 			"--chain-confirmations", strconv.FormatUint(devChainConfirmations, 10),
 			"--chain-poll", devChainPoll.String(),
 			"--domain-min-interval", devDomainMinInterval.String(),
+			"--lease-ttl", devLeaseTTL.String(),
+			"--reveal-ttl", devRevealTTL.String(),
 		}
 		if i == 0 {
 			args = append(args, "--bootstrap")
