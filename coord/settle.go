@@ -349,6 +349,10 @@ type signResponse struct {
 	Signature hexutil.Bytes  `json:"signature"`
 }
 
+// signTimeout bounds one member's answer to a sign request: it waits for its
+// log to catch up (normally milliseconds) and reads the chain once.
+const signTimeout = 5 * time.Second
+
 // gatherSignatures asks every member, this one included, to sign, and
 // returns the signatures it got with their signers. Members that fail are
 // logged; the chain decides whether enough signed.
@@ -376,7 +380,11 @@ func (c *Coordinator) gatherSignatures(ctx context.Context, sr signRequest) ([][
 				out[i].err = fmt.Errorf("no HTTP address known")
 				return
 			}
-			out[i].err = c.postJSON(ctx, m.HTTPAddr, "/v1/cluster/sign", body, &out[i].r)
+			// A member that hangs rather than dies must not hold the
+			// others' signatures back for long.
+			mctx, cancel := context.WithTimeout(ctx, signTimeout)
+			defer cancel()
+			out[i].err = c.postJSON(mctx, m.HTTPAddr, "/v1/cluster/sign", body, &out[i].r)
 		})
 	}
 	wg.Wait()
