@@ -257,6 +257,16 @@ func NewClaim(leaf rewards.Leaf, proof [][32]byte) Claim {
 	return Claim{Account: common.Address(leaf.Account), CumulativeMeadow: leaf.Meadow, CumulativeStable: leaf.Stable, Proof: proof}
 }
 
+// NewClaimFromHashes is NewClaim for a proof as the coordinators serve it
+// (api.NodeRewards.Proof).
+func NewClaimFromHashes(leaf rewards.Leaf, proof []common.Hash) Claim {
+	p := make([][32]byte, len(proof))
+	for i, h := range proof {
+		p[i] = h
+	}
+	return NewClaim(leaf, p)
+}
+
 // ClaimResult is what a claim paid.
 type ClaimResult struct {
 	Meadow *big.Int

@@ -1,12 +1,12 @@
 package coord
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -183,14 +183,7 @@ func (c *Coordinator) watchPayments(ctx context.Context) {
 // recordPayment records one payment; the watcher retries it on error.
 func (c *Coordinator) recordPayment(ctx context.Context, p contracts.Payment) error {
 	var jobID string
-	c.fsm.read(func(st *state.State) {
-		for _, id := range sortedIDs(st.Jobs) {
-			if contracts.JobKey(id) == p.JobID {
-				jobID = id
-				break
-			}
-		}
-	})
+	c.fsm.read(func(st *state.State) { jobID, _ = st.JobByKey(p.JobID) })
 	res, err := c.propose(ctx, MsgPayment, paymentCmd{Payment: state.Payment{
 		ID: p.ID(), JobID: jobID, Buyer: p.Buyer, Amount: p.Amount, Epoch: p.Epoch,
 		Block: p.BlockNumber, SeenAt: c.now(),
@@ -634,7 +627,15 @@ func (c *Coordinator) NodeRewards(addr string) (api.NodeRewards, error) {
 		return api.NodeRewards{}, invalidf("address %q: expected 0x and 40 hex digits", addr)
 	}
 	out := api.NodeRewards{Address: common.Address(a), Meadow: "0", Stable: "0", Proof: []common.Hash{}, History: []api.EpochPayout{}}
-	var leaves []rewards.Leaf
+	// The reward tree is built once per posted epoch and kept: treeMu is
+	// held across the read so that the tree and the balance are the same
+	// epoch's.
+	c.treeMu.Lock()
+	defer c.treeMu.Unlock()
+	var (
+		leaves []rewards.Leaf
+		inTree bool
+	)
 	c.fsm.read(func(st *state.State) {
 		if n, ok := st.Nodes[a.String()]; ok {
 			out.Units, out.PendingUnits = n.Units, n.PendingUnits
@@ -645,12 +646,14 @@ func (c *Coordinator) NodeRewards(addr string) (api.NodeRewards, error) {
 			out.Root = r.Epochs[len(r.Epochs)-1].Root
 		}
 		if b, ok := r.Balances[a]; ok {
-			out.Meadow, out.Stable = b.Meadow.String(), b.Stable.String()
-			leaves = st.Leaves()
+			out.Meadow, out.Stable, inTree = b.Meadow.String(), b.Stable.String(), true
+			if c.tree == nil || c.treeEpoch != r.Epoch {
+				leaves = st.Leaves()
+			}
 		}
 		for _, e := range r.Epochs {
 			i, found := slices.BinarySearchFunc(e.Payouts, a, func(p rewards.Payout, t rewards.Address) int {
-				return compareAddr(p.Account, t)
+				return bytes.Compare(p.Account[:], t[:])
 			})
 			if found {
 				p := e.Payouts[i]
@@ -660,10 +663,17 @@ func (c *Coordinator) NodeRewards(addr string) (api.NodeRewards, error) {
 			}
 		}
 	})
-	if leaves == nil {
+	if !inTree {
 		return out, nil
 	}
-	proof, err := c.rewardProof(out.Epoch, leaves, a)
+	if leaves != nil {
+		t, err := rewards.BuildTree(leaves)
+		if err != nil {
+			return api.NodeRewards{}, fmt.Errorf("coord: reward tree of epoch %d: %w", out.Epoch, err)
+		}
+		c.tree, c.treeEpoch = t, out.Epoch
+	}
+	proof, err := c.tree.Proof(a)
 	if err != nil {
 		return api.NodeRewards{}, err
 	}
@@ -671,35 +681,4 @@ func (c *Coordinator) NodeRewards(addr string) (api.NodeRewards, error) {
 		out.Proof = append(out.Proof, common.Hash(h))
 	}
 	return out, nil
-}
-
-func compareAddr(a, b rewards.Address) int {
-	for i := range a {
-		if a[i] != b[i] {
-			return int(a[i]) - int(b[i])
-		}
-	}
-	return 0
-}
-
-// rewardProof returns an account's proof in the tree of epoch, building the
-// tree once per epoch.
-func (c *Coordinator) rewardProof(epoch uint64, leaves []rewards.Leaf, a rewards.Address) ([][32]byte, error) {
-	c.treeMu.Lock()
-	defer c.treeMu.Unlock()
-	if c.tree == nil || c.treeEpoch != epoch {
-		t, err := rewards.BuildTree(leaves)
-		if err != nil {
-			return nil, fmt.Errorf("coord: reward tree of epoch %d: %w", epoch, err)
-		}
-		c.tree, c.treeEpoch = t, epoch
-	}
-	return c.tree.Proof(a)
-}
-
-// Revenue returns the payments the network saw for a chain epoch.
-func (c *Coordinator) Revenue(epoch uint64) *big.Int {
-	var r *big.Int
-	c.fsm.read(func(st *state.State) { r = st.Revenue(epoch) })
-	return r
 }

@@ -210,11 +210,7 @@ func TestSettlementOnChain(t *testing.T) {
 		m, _ := new(big.Int).SetString(r.Meadow, 10)
 		s, _ := new(big.Int).SetString(r.Stable, 10)
 		acct, _ := rewards.ParseAddress(n.nodeAddr(i))
-		var proof [][32]byte
-		for _, h := range r.Proof {
-			proof = append(proof, h)
-		}
-		cl := contracts.NewClaim(rewards.Leaf{Account: acct, Meadow: m, Stable: s}, proof)
+		cl := contracts.NewClaimFromHashes(rewards.Leaf{Account: acct, Meadow: m, Stable: s}, r.Proof)
 		got, err := n.chain.Claim(ctx, n.nodes[i], cl)
 		if err != nil || got.Meadow.Cmp(m) != 0 || got.Stable.Cmp(s) != 0 {
 			t.Fatalf("node %d claim: %+v %v, want %s %s", i, got, err, m, s)

@@ -50,7 +50,7 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 	}
 	s.Epoch = ep
 	step("settle", fmt.Sprintf("epoch %d: %s MEADOW minted and %s stable shared for %d work units, root %s signed by %d of %d operators, posted in %s",
-		sr.Epoch, Tokens(sr.Emission, 18), Tokens(sr.RevenueShare, 6), sr.Units, short(sr.Root.Hex()), len(sr.Signers), len(n.CoordURLs), short(sr.Tx.Hex())), t0)
+		sr.Epoch, rewards.FormatAmount(sr.Emission, 18), rewards.FormatAmount(sr.RevenueShare, 6), sr.Units, short(sr.Root.Hex()), len(sr.Signers), len(n.CoordURLs), short(sr.Tx.Hex())), t0)
 
 	t0 = time.Now()
 	n.claims = map[string]claim{}
@@ -75,11 +75,7 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 			if err != nil {
 				return "claim: " + nd.Name, err
 			}
-			var proof [][32]byte
-			for _, h := range r.Proof {
-				proof = append(proof, h)
-			}
-			cl := contracts.NewClaim(leaf, proof)
+			cl := contracts.NewClaimFromHashes(leaf, r.Proof)
 			res, err := n.Chain.Claim(ctx, id.Key, cl)
 			if err != nil {
 				return "claim: " + nd.Name, err
@@ -109,7 +105,7 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 		return "claims", fmt.Errorf("claimed %s MEADOW and %s stable, settled %s and %s", paid.Meadow, paid.Stable, settled.Meadow, settled.Stable)
 	}
 	step("claims", fmt.Sprintf("%d nodes claimed %s MEADOW and %s stable on chain with their proofs, all that was settled; a second claim paid nothing",
-		claimed, Tokens(paid.Meadow.String(), 18), Tokens(paid.Stable.String(), 6)), t0)
+		claimed, rewards.FormatAmount(paid.Meadow.String(), 18), rewards.FormatAmount(paid.Stable.String(), 6)), t0)
 	return "", nil
 }
 
@@ -186,18 +182,6 @@ func zeroBalance() rewards.Balance {
 func amount(s string) *big.Int {
 	v, _ := new(big.Int).SetString(s, 10)
 	return v
-}
-
-// Tokens writes base units as a decimal number of tokens, to 4 places.
-func Tokens(base string, decimals int) string {
-	v := amount(base)
-	if v == nil {
-		return base
-	}
-	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(decimals)), nil)
-	whole, frac := new(big.Int).QuoRem(v, scale, new(big.Int))
-	f := new(big.Int).Div(new(big.Int).Mul(frac, big.NewInt(10_000)), scale)
-	return fmt.Sprintf("%s.%04d", whole, f.Int64())
 }
 
 // postToken posts body as JSON with the cluster token, as an operator's

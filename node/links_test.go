@@ -3,10 +3,8 @@ package node
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"slices"
 	"sync"
 	"testing"
@@ -58,25 +56,9 @@ func TestFollowLinks(t *testing.T) {
 	t.Cleanup(site.Close)
 
 	c := coordtest.NewTestCluster(t, 1)
-	leader := c.WaitLeader().C
-	cfg := DefaultConfig()
-	cfg.DataDir, cfg.Coordinators, cfg.Dashboard, cfg.NoGPU = t.TempDir(), []string{"http://" + leader.HTTPAddr()}, "", true
-	cfg.ChainID = c.WaitLeader().Config.ChainID
-	cfg.Development = true
-	cfg.AllowList = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
-	cfg.PerDomainDelay = 5 * time.Millisecond
-	lim := DefaultLimits()
-	lim.PagesPerMinute = 100000
-	cfg.Limits = &lim
-	cfg.Logger = slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	n, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- n.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	m := c.WaitLeader()
+	leader := m.C
+	runNode(t, newLoopbackNode(t, leader.HTTPAddr(), m.Config.ChainID))
 
 	job, err := leader.SubmitJob(context.Background(), common.Address{1}, api.JobSpec{Kind: api.JobCrawl, Replication: 1, Crawl: &api.CrawlSpec{
 		Seeds: []string{site.URL + "/p/0"}, MaxDepth: 2, TaskSize: 10,

@@ -93,31 +93,10 @@ func TestProvenanceSignature(t *testing.T) {
 	leader, chainID := m.C, m.Config.ChainID
 	domain := api.DomainFor(chainID)
 
-	cfg := DefaultConfig()
-	cfg.DataDir, cfg.Coordinators, cfg.Dashboard, cfg.NoGPU = t.TempDir(), []string{"http://" + leader.HTTPAddr()}, "", true
-	cfg.ChainID = chainID
-	cfg.Development = true
-	cfg.AllowList = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
-	cfg.PerDomainDelay = 5 * time.Millisecond
-	lim := DefaultLimits()
-	lim.PagesPerMinute = 100000
-	cfg.Limits = &lim
-	cfg.Logger = slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	n, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := newLoopbackNode(t, leader.HTTPAddr(), chainID)
 	rec := &commitRecorder{base: n.client.HTTP().Transport, sent: map[string]sentCommit{}}
 	n.client.HTTP().Transport = rec
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- n.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("node: %v", err)
-		}
-	})
+	runNode(t, n)
 
 	urls := make([]string, 6)
 	for i := range urls {
@@ -215,6 +194,42 @@ func checkSignedBlob(t *testing.T, blobBytes func(api.Hash) ([]byte, bool), rec 
 		t.Fatal(err)
 	}
 	return i
+}
+
+// newLoopbackNode makes a CPU-only development node of the coordinator at
+// coordAddr, allowed to fetch from loopback sites, without caps that would
+// slow a test down.
+func newLoopbackNode(t *testing.T, coordAddr string, chainID uint64) *Node {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.DataDir, cfg.Coordinators, cfg.Dashboard, cfg.NoGPU = t.TempDir(), []string{"http://" + coordAddr}, "", true
+	cfg.ChainID = chainID
+	cfg.Development = true
+	cfg.AllowList = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	cfg.PerDomainDelay = 5 * time.Millisecond
+	lim := DefaultLimits()
+	lim.PagesPerMinute = 100000
+	cfg.Limits = &lim
+	cfg.Logger = slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// runNode runs n until the test ends, and fails the test if Run fails.
+func runNode(t *testing.T, n *Node) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- n.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("node: %v", err)
+		}
+	})
 }
 
 // testLog sends the node's warnings to the test log.

@@ -17,7 +17,7 @@ import (
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/dataset"
-	"github.com/meadow-net/meadow/devnet"
+	"github.com/meadow-net/meadow/rewards"
 )
 
 // buyerFlags are shared by every `meadow buyer` command.
@@ -307,9 +307,9 @@ func printJobStatus(a *app, s api.JobStatus) {
 	if s.Price != "" {
 		owed := new(big.Int).Sub(amountOf(s.Price), amountOf(s.Paid))
 		if owed.Sign() > 0 {
-			fmt.Fprintf(a.stdout, "  price    %s stable, %s paid: pay the rest with meadow buyer pay %s\n", devnet.Tokens(s.Price, 6), devnet.Tokens(s.Paid, 6), s.ID)
+			fmt.Fprintf(a.stdout, "  price    %s stable, %s paid: pay the rest with meadow buyer pay %s\n", rewards.FormatAmount(s.Price, 6), rewards.FormatAmount(s.Paid, 6), s.ID)
 		} else {
-			fmt.Fprintf(a.stdout, "  price    %s stable, paid\n", devnet.Tokens(s.Price, 6))
+			fmt.Fprintf(a.stdout, "  price    %s stable, paid\n", rewards.FormatAmount(s.Price, 6))
 		}
 	}
 	if s.Error != "" {

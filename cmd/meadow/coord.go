@@ -19,7 +19,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/meadow-net/meadow/api"
-	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/coord/blob"
 )
@@ -129,19 +128,12 @@ func (f coordChainFlags) open(ctx context.Context, a *app, cfg *coord.Config) (c
 			return nil, usageError(fmt.Errorf("--%s %q: expected the contract's address, 0x and 40 hex digits", fl.name, fl.v))
 		}
 	}
-	ch, err := contracts.Dial(ctx, f.rpc)
+	ch, err := dialNetworkChain(ctx, api.ChainInfo{
+		ChainID: cfg.ChainID, Distributor: common.HexToAddress(f.distributor),
+		Registry: common.HexToAddress(f.registry), DeployBlock: f.deployBlock,
+	}, f.rpc)
 	if err != nil {
-		return nil, usageError(fmt.Errorf("--chain-rpc %q: %w", f.rpc, err))
-	}
-	id, err := ch.ChainID(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("--chain-rpc %q: %w", f.rpc, err)
-	}
-	if id.Uint64() != cfg.ChainID {
-		return nil, usageError(fmt.Errorf("--chain-id %d: the chain at %s is chain %d", cfg.ChainID, f.rpc, id))
-	}
-	if _, err := ch.Attach(ctx, common.HexToAddress(f.distributor), common.HexToAddress(f.registry), f.deployBlock); err != nil {
-		return nil, fmt.Errorf("--distributor, --registry: %w", err)
+		return nil, err
 	}
 	keyFile := f.operatorKey
 	if keyFile == "" {
@@ -154,7 +146,7 @@ func (f coordChainFlags) open(ctx context.Context, a *app, cfg *coord.Config) (c
 	if cfg.ChainPublicRPC == "" {
 		cfg.ChainPublicRPC = f.rpc
 	}
-	a.logger.Info("settling on chain", "chain", id, "rpc", f.rpc, "operator", crypto.PubkeyToAddress(key.PublicKey))
+	a.logger.Info("settling on chain", "chain", cfg.ChainID, "rpc", f.rpc, "operator", crypto.PubkeyToAddress(key.PublicKey))
 	return coord.WithChain(ch, key), nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/devnet"
+	"github.com/meadow-net/meadow/rewards"
 )
 
 func newDevCmd(a *app) *cobra.Command {
@@ -152,15 +153,15 @@ func printSummary(a *app, s devnet.Summary) {
 			fmt.Fprintf(w, "  near-dups %d clusters of near-duplicate pages; %d rows would be dropped\n", j.Clusters, j.Duplicates)
 		}
 		if j.Price != "" {
-			fmt.Fprintf(w, "  paid      %s stable on chain; registry root %s\n", devnet.Tokens(j.Price, 6), map[bool]string{true: "matches", false: "not checked"}[j.RegistryOK])
+			fmt.Fprintf(w, "  paid      %s stable on chain; registry root %s\n", rewards.FormatAmount(j.Price, 6), map[bool]string{true: "matches", false: "not checked"}[j.RegistryOK])
 		}
 	}
 	if e := s.Epoch; e != nil {
 		fmt.Fprintf(w, "\nepoch %d settled: %s MEADOW emitted, %s stable shared of %s paid, for %d work units\n",
-			e.Epoch, devnet.Tokens(e.Emission, 18), devnet.Tokens(e.RevenueShare, 6), devnet.Tokens(e.Revenue, 6), e.Units)
+			e.Epoch, rewards.FormatAmount(e.Emission, 18), rewards.FormatAmount(e.RevenueShare, 6), rewards.FormatAmount(e.Revenue, 6), e.Units)
 		fmt.Fprintf(w, "  root %s signed by %d operators, posted in %s\n", e.Root, len(e.Signers), e.Tx)
 		fmt.Fprintf(w, "  claimed %s MEADOW and %s stable of %s and %s settled\n",
-			devnet.Tokens(e.ClaimedMeadow, 18), devnet.Tokens(e.ClaimedStable, 6), devnet.Tokens(e.SettledMeadow, 18), devnet.Tokens(e.SettledStable, 6))
+			rewards.FormatAmount(e.ClaimedMeadow, 18), rewards.FormatAmount(e.ClaimedStable, 6), rewards.FormatAmount(e.SettledMeadow, 18), rewards.FormatAmount(e.SettledStable, 6))
 	}
 	fmt.Fprintf(w, "\nnodes\n")
 	for _, n := range s.Nodes {
@@ -173,7 +174,7 @@ func printSummary(a *app, s devnet.Summary) {
 		}
 		fmt.Fprintf(w, "  %-6s %s from %-11s %-19s tasks %3d  rows %4d accepted %4d rejected  units %6d  earned %s MEADOW %s stable  dashboard %s\n",
 			n.Name, n.Address, n.SourceIP, "("+role+")", n.TasksDone, n.RowsAccepted, n.RowsRejected, n.WorkUnits,
-			devnet.Tokens(n.ClaimedMeadow, 18), devnet.Tokens(n.ClaimedStable, 6), n.Dashboard)
+			rewards.FormatAmount(n.ClaimedMeadow, 18), rewards.FormatAmount(n.ClaimedStable, 6), n.Dashboard)
 		if n.Altered > 0 {
 			fmt.Fprintf(w, "         altered %d rows: cross-checking rejected %d of its rows, and rejected rows earn nothing\n", n.Altered, n.RowsRejected)
 		}

@@ -14,14 +14,14 @@ import (
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/contracts"
-	"github.com/meadow-net/meadow/devnet"
 	"github.com/meadow-net/meadow/node"
 	"github.com/meadow-net/meadow/rewards"
 )
 
-// dialNetworkChain connects to the chain the coordinators settle on: the
-// JSON-RPC endpoint given (--chain-rpc) or the one they publish, checked to
-// be the chain they name, attached to their contracts.
+// dialNetworkChain connects to the chain a network settles on: the JSON-RPC
+// endpoint given (--chain-rpc) or the one info publishes, checked to be
+// chain info.ChainID, attached to info's contracts. meadow coord uses it
+// with its own flags, the node and buyer commands with GET /v1/chain.
 func dialNetworkChain(ctx context.Context, info api.ChainInfo, rpc string) (*contracts.Chain, error) {
 	if rpc == "" {
 		rpc = info.Endpoint
@@ -40,11 +40,11 @@ func dialNetworkChain(ctx context.Context, info api.ChainInfo, rpc string) (*con
 	}
 	if id.Uint64() != info.ChainID {
 		ch.Close()
-		return nil, fmt.Errorf("--chain-rpc %q: chain %d, but the coordinators settle on chain %d", rpc, id, info.ChainID)
+		return nil, usageError(fmt.Errorf("--chain-rpc %q: the chain there is chain %d, expected chain %d (--chain-id)", rpc, id, info.ChainID))
 	}
 	if _, err := ch.Attach(ctx, info.Distributor, info.Registry, info.DeployBlock); err != nil {
 		ch.Close()
-		return nil, err
+		return nil, fmt.Errorf("the contracts at distributor %s, registry %s: %w", info.Distributor.Hex(), info.Registry.Hex(), err)
 	}
 	return ch, nil
 }
@@ -79,7 +79,7 @@ changes nothing; run it again.`,
 				return a.printJSON(r)
 			}
 			fmt.Fprintf(a.stdout, "epoch %d settled: %s MEADOW emitted, %s stable shared, for %d work units over %d accounts\n",
-				r.Epoch, devnet.Tokens(r.Emission, 18), devnet.Tokens(r.RevenueShare, 6), r.Units, r.Leaves)
+				r.Epoch, rewards.FormatAmount(r.Emission, 18), rewards.FormatAmount(r.RevenueShare, 6), r.Units, r.Leaves)
 			var signers []string
 			for _, s := range r.Signers {
 				signers = append(signers, s.Hex())
@@ -190,11 +190,11 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 			}
 			fmt.Fprintf(a.stdout, "node %s\n", id.Address.Hex())
 			fmt.Fprintf(a.stdout, "  work units   %d in all, %d pending settlement\n", r.Units, r.PendingUnits)
-			fmt.Fprintf(a.stdout, "  settled      %s MEADOW, %s stable (epoch %d)\n", devnet.Tokens(r.Meadow, 18), devnet.Tokens(r.Stable, 6), r.Epoch)
-			fmt.Fprintf(a.stdout, "  claimed      %s MEADOW, %s stable\n", devnet.Tokens(rep.ClaimedMeadow, 18), devnet.Tokens(rep.ClaimedStable, 6))
-			fmt.Fprintf(a.stdout, "  claimable    %s MEADOW, %s stable (meadow node claim)\n", devnet.Tokens(rep.ClaimableMeadow, 18), devnet.Tokens(rep.ClaimableStable, 6))
+			fmt.Fprintf(a.stdout, "  settled      %s MEADOW, %s stable (epoch %d)\n", rewards.FormatAmount(r.Meadow, 18), rewards.FormatAmount(r.Stable, 6), r.Epoch)
+			fmt.Fprintf(a.stdout, "  claimed      %s MEADOW, %s stable\n", rewards.FormatAmount(rep.ClaimedMeadow, 18), rewards.FormatAmount(rep.ClaimedStable, 6))
+			fmt.Fprintf(a.stdout, "  claimable    %s MEADOW, %s stable (meadow node claim)\n", rewards.FormatAmount(rep.ClaimableMeadow, 18), rewards.FormatAmount(rep.ClaimableStable, 6))
 			for _, h := range r.History {
-				fmt.Fprintf(a.stdout, "  epoch %-5d  %6d units  %s MEADOW  %s stable  tx %s\n", h.Epoch, h.Units, devnet.Tokens(h.Meadow, 18), devnet.Tokens(h.Stable, 6), h.Tx.Hex())
+				fmt.Fprintf(a.stdout, "  epoch %-5d  %6d units  %s MEADOW  %s stable  tx %s\n", h.Epoch, h.Units, rewards.FormatAmount(h.Meadow, 18), rewards.FormatAmount(h.Stable, 6), h.Tx.Hex())
 			}
 			return nil
 		},
@@ -228,12 +228,8 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 				return err
 			}
 			defer ch.Close()
-			var proof [][32]byte
-			for _, h := range r.Proof {
-				proof = append(proof, h)
-			}
 			leaf := rewards.Leaf{Account: rewards.Address(id.Address), Meadow: amountOf(r.Meadow), Stable: amountOf(r.Stable)}
-			res, err := ch.Claim(ctx, id.Key, contracts.NewClaim(leaf, proof))
+			res, err := ch.Claim(ctx, id.Key, contracts.NewClaimFromHashes(leaf, r.Proof))
 			if err != nil {
 				return err
 			}
@@ -247,7 +243,7 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 				return nil
 			}
 			fmt.Fprintf(a.stdout, "claimed %s MEADOW and %s stable for %s (everything settled up to epoch %d)\n",
-				devnet.Tokens(res.Meadow.String(), 18), devnet.Tokens(res.Stable.String(), 6), id.Address.Hex(), r.Epoch)
+				rewards.FormatAmount(res.Meadow.String(), 18), rewards.FormatAmount(res.Stable.String(), 6), id.Address.Hex(), r.Epoch)
 			return nil
 		},
 	}
@@ -298,7 +294,7 @@ job; once the coordinators have seen it, the job's dataset downloads.`,
 				return a.printJSON(p)
 			}
 			fmt.Fprintf(a.stdout, "paid %s stable for job %s in %s (epoch %d); the coordinators counted it after %s\n",
-				devnet.Tokens(p.Amount.String(), 6), p.JobID, p.Tx.Hex(), p.Epoch, p.Seen.Round(time.Millisecond))
+				rewards.FormatAmount(p.Amount.String(), 6), p.JobID, p.Tx.Hex(), p.Epoch, p.Seen.Round(time.Millisecond))
 			return nil
 		},
 	}

@@ -2,6 +2,9 @@ package state
 
 import (
 	"github.com/benbjohnson/immutable"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/meadow-net/meadow/contracts"
 )
 
 // index holds what is derived from the exported state to answer the
@@ -22,6 +25,9 @@ type index struct {
 	// them to stay in step with the state. Followers never turn it on.
 	tracking bool
 	changed  map[string]struct{}
+	// jobKeys maps a job's id on chain (contracts.JobKey) to its id, so
+	// that a payment finds its job without hashing every job's id.
+	jobKeys map[common.Hash]string
 }
 
 func newIndex() index {
@@ -30,6 +36,7 @@ func newIndex() index {
 		open:     map[string]struct{}{},
 		nodeOpen: map[string]int{},
 		changed:  map[string]struct{}{},
+		jobKeys:  map[common.Hash]string{},
 	}
 }
 
@@ -108,6 +115,15 @@ func (s *State) rebuild() {
 			s.idx.openLease(l)
 		}
 	}
+	for id := range s.Jobs {
+		s.idx.jobKeys[contracts.JobKey(id)] = id
+	}
+}
+
+// JobByKey returns the id of the job whose id on chain is key.
+func (s *State) JobByKey(key common.Hash) (string, bool) {
+	id, ok := s.idx.jobKeys[key]
+	return id, ok
 }
 
 // PendingCount returns how many tasks wait for a lease.

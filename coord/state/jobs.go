@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
 )
 
 // Job is a submitted job with its bookkeeping.
@@ -83,6 +84,7 @@ func (s *State) SubmitJob(nj NewJob, now int64) (*Job, error) {
 		PricePerRow:  nj.PricePerRow,
 	}
 	s.Jobs[j.ID] = j
+	s.idx.jobKeys[contracts.JobKey(j.ID)] = j.ID
 	if c := nj.Spec.Crawl; c != nil && len(c.Seeds) > 0 && c.MaxDepth > 0 {
 		j.Queued = map[string]bool{}
 		for _, t := range nj.Tasks {

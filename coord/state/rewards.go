@@ -1,9 +1,9 @@
 package state
 
 import (
+	"bytes"
 	"math/big"
 	"slices"
-	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -221,7 +221,7 @@ func (s *State) Leaves() []rewards.Leaf {
 	for a, b := range s.Rewards.Balances {
 		out = append(out, rewards.Leaf{Account: a, Meadow: b.Meadow, Stable: b.Stable})
 	}
-	slices.SortFunc(out, func(x, y rewards.Leaf) int { return strings.Compare(x.Account.String(), y.Account.String()) })
+	slices.SortFunc(out, func(x, y rewards.Leaf) int { return bytes.Compare(x.Account[:], y.Account[:]) })
 	return out
 }
 
