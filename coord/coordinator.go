@@ -373,7 +373,7 @@ func (c *Coordinator) Leader() (id, httpAddr string) {
 
 // AppliedIndex returns the index of the last log entry applied to this
 // member's state: how fresh a read from it is.
-func (c *Coordinator) AppliedIndex() uint64 { return c.raft.AppliedIndex() }
+func (c *Coordinator) AppliedIndex() uint64 { return c.fsm.appliedIndex() }
 
 // Barrier waits until every entry committed before the call is applied
 // here. Only the leader can; a follower returns ErrNotLeader.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/raft"
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,6 +27,11 @@ type fsm struct {
 
 	mu sync.RWMutex
 	st *state.State
+	// index is the last log index whose entry this FSM has applied (or
+	// that its restored snapshot covers). Raft's own AppliedIndex moves
+	// as soon as entries are handed to the FSM goroutine, before they are
+	// applied, so it cannot tell a reader that the state holds an entry.
+	index atomic.Uint64
 }
 
 func newFSM(log *slog.Logger) *fsm {
@@ -53,11 +59,15 @@ func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
 }
 
 func (f *fsm) applyLog(l *raft.Log) any {
+	defer f.index.Store(l.Index)
 	if l.Type != raft.LogCommand {
 		return nil
 	}
 	return f.apply(l.Data, l.Index, false)
 }
+
+// appliedIndex is the last log index applied to the state.
+func (f *fsm) appliedIndex() uint64 { return f.index.Load() }
 
 // apply dispatches one entry. A result is nil, a value, or a domain error
 // (the state is then unchanged); a batch gives a []any of those.
@@ -268,6 +278,11 @@ func (f *fsm) read(fn func(*state.State)) {
 	fn(f.st)
 }
 
+// snapshotHeader is the first JSON value of a snapshot; the state follows.
+type snapshotHeader struct {
+	AppliedIndex uint64 `json:"applied_index"`
+}
+
 // Snapshot captures the state. Raft calls it between applies and then
 // persists the result concurrently with later applies, so the state is
 // encoded here, under the read lock, into a buffer of its own.
@@ -275,6 +290,9 @@ func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(snapshotHeader{AppliedIndex: f.index.Load()}); err != nil {
+		return nil, fmt.Errorf("coord: snapshot: %w", err)
+	}
 	if err := f.st.Encode(&buf); err != nil {
 		return nil, fmt.Errorf("coord: snapshot: %w", err)
 	}
@@ -284,12 +302,18 @@ func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
 // Restore replaces the state with a snapshot's.
 func (f *fsm) Restore(rc io.ReadCloser) error {
 	defer rc.Close()
-	st, err := state.Decode(rc)
+	dec := json.NewDecoder(rc)
+	var h snapshotHeader
+	if err := dec.Decode(&h); err != nil {
+		return fmt.Errorf("coord: restore snapshot: header: %w", err)
+	}
+	st, err := state.Decode(io.MultiReader(dec.Buffered(), rc))
 	if err != nil {
 		return fmt.Errorf("coord: restore snapshot: %w", err)
 	}
 	f.mu.Lock()
 	f.st = st
+	f.index.Store(h.AppliedIndex)
 	f.mu.Unlock()
 	return nil
 }

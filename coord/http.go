@@ -153,7 +153,7 @@ func (c *Coordinator) Status() Status {
 		Leader:       id,
 		Term:         c.raft.CurrentTerm(),
 		CommitIndex:  c.raft.CommitIndex(),
-		AppliedIndex: c.raft.AppliedIndex(),
+		AppliedIndex: c.AppliedIndex(),
 		LastIndex:    c.raft.LastIndex(),
 	}
 }
@@ -173,7 +173,7 @@ func (c *Coordinator) handleReady(ctx *fasthttp.RequestCtx) {
 
 func (c *Coordinator) setFreshness(ctx *fasthttp.RequestCtx) {
 	h := &ctx.Response.Header
-	h.Set(HeaderAppliedIndex, strconv.FormatUint(c.raft.AppliedIndex(), 10))
+	h.Set(HeaderAppliedIndex, strconv.FormatUint(c.AppliedIndex(), 10))
 	id, _ := c.Leader()
 	h.Set(HeaderLeader, id)
 	h.Set(HeaderServedBy, c.cfg.ID)

@@ -91,7 +91,7 @@ func (col *collector) Collect(ch chan<- prometheus.Metric) {
 	gauge(descIsLeader, leader)
 	gauge(descTerm, float64(c.raft.CurrentTerm()))
 	gauge(descCommit, float64(c.raft.CommitIndex()))
-	gauge(descApplied, float64(c.raft.AppliedIndex()))
+	gauge(descApplied, float64(c.AppliedIndex()))
 	gauge(descContact, contact)
 	if f := c.raft.GetConfiguration(); f.Error() == nil {
 		voters := 0

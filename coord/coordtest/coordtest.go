@@ -120,8 +120,10 @@ func NewTestCluster(t testing.TB, n int, opts ...Option) *Cluster {
 		o.logger = testLogger(t)
 	}
 	c := &Cluster{t: t, opts: o}
-	t.Cleanup(c.StopAll)
+	// Cleanups run last-registered first: the members must stop before
+	// their directory is removed, so the directory comes first.
 	root := t.TempDir()
+	t.Cleanup(c.StopAll)
 	for i := 0; i < n; i++ {
 		id := fmt.Sprintf("c%d", i+1)
 		cfg := TestConfig(id, filepath.Join(root, id))
