@@ -371,9 +371,17 @@ func (c *Coordinator) Leader() (id, httpAddr string) {
 	return id, httpAddr
 }
 
-// AppliedIndex returns the index of the last log entry applied to this
-// member's state: how fresh a read from it is.
-func (c *Coordinator) AppliedIndex() uint64 { return c.fsm.appliedIndex() }
+// AppliedIndex returns Raft's index of the last log entry applied on this
+// member, of any kind (barriers and no-ops included): compare it with the
+// commit index to see how far behind a member is. Raft moves it when it
+// hands entries to the state machine, a moment before they are in the
+// state; to wait for a command's effect, use StateIndex.
+func (c *Coordinator) AppliedIndex() uint64 { return c.raft.AppliedIndex() }
+
+// StateIndex returns the index of the last command this member's state
+// holds. A command applied at index i on one member is in another member's
+// state once that member's StateIndex is at least i.
+func (c *Coordinator) StateIndex() uint64 { return c.fsm.appliedIndex() }
 
 // Barrier waits until every entry committed before the call is applied
 // here. Only the leader can; a follower returns ErrNotLeader.

@@ -141,7 +141,10 @@ type Status struct {
 	Term         uint64 `json:"term"`
 	CommitIndex  uint64 `json:"commit_index"`
 	AppliedIndex uint64 `json:"applied_index"`
-	LastIndex    uint64 `json:"last_index"`
+	// StateIndex is the last command the state holds (see
+	// Coordinator.StateIndex); at most AppliedIndex.
+	StateIndex uint64 `json:"state_index"`
+	LastIndex  uint64 `json:"last_index"`
 }
 
 // Status returns this member's Raft state and indexes.
@@ -154,6 +157,7 @@ func (c *Coordinator) Status() Status {
 		Term:         c.raft.CurrentTerm(),
 		CommitIndex:  c.raft.CommitIndex(),
 		AppliedIndex: c.AppliedIndex(),
+		StateIndex:   c.StateIndex(),
 		LastIndex:    c.raft.LastIndex(),
 	}
 }

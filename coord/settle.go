@@ -276,7 +276,7 @@ func (c *Coordinator) Settle(ctx context.Context, epoch uint64) (api.SettleRespo
 	}
 	p := res.(state.EpochProposal)
 	sr := signRequest{
-		Kind: signEpoch, Index: c.AppliedIndex(), Epoch: p.Epoch, Root: p.Root,
+		Kind: signEpoch, Index: c.StateIndex(), Epoch: p.Epoch, Root: p.Root,
 		Emission: (*hexutil.Big)(p.Emission), RevenueShare: (*hexutil.Big)(p.RevenueShare),
 	}
 	sigs, signers, err := c.gatherSignatures(ctx, sr)
@@ -504,12 +504,12 @@ func (c *Coordinator) signDataset(ctx context.Context, sr signRequest) ([]byte, 
 	return contracts.SignDataset(c.operatorKey, dom, contracts.Dataset{ID: contracts.DatasetKey(d.ID), Root: sr.Root, Rows: sr.Rows})
 }
 
-// waitApplied waits until this member has applied the log up to index.
+// waitApplied waits until this member's state holds the command at index.
 func (c *Coordinator) waitApplied(ctx context.Context, index uint64) error {
 	deadline := time.Now().Add(c.timeout(ctx))
-	for c.AppliedIndex() < index {
+	for c.StateIndex() < index {
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%w: applied index %d, waiting for %d", ErrTimeout, c.AppliedIndex(), index)
+			return fmt.Errorf("%w: state index %d, waiting for %d", ErrTimeout, c.StateIndex(), index)
 		}
 		select {
 		case <-ctx.Done():
@@ -577,7 +577,7 @@ func (c *Coordinator) postDataset(ctx context.Context, d state.Dataset) error {
 		tx = key // posted before; the transaction is not known here
 	default:
 		sigs, _, err := c.gatherSignatures(ctx, signRequest{
-			Kind: signDataset, Index: c.AppliedIndex(), DatasetID: d.ID, Root: common.Hash(d.Root), Rows: uint64(d.Rows),
+			Kind: signDataset, Index: c.StateIndex(), DatasetID: d.ID, Root: common.Hash(d.Root), Rows: uint64(d.Rows),
 		})
 		if err != nil {
 			return err
@@ -608,7 +608,7 @@ func (c *Coordinator) manifestSignatures(ctx context.Context, id string) ([]stat
 	if err != nil {
 		return nil, err
 	}
-	sigs, signers, err := c.gatherSignatures(ctx, signRequest{Kind: signManifest, Index: c.AppliedIndex(), DatasetID: id, Root: common.Hash(d)})
+	sigs, signers, err := c.gatherSignatures(ctx, signRequest{Kind: signManifest, Index: c.StateIndex(), DatasetID: id, Root: common.Hash(d)})
 	if err != nil {
 		return nil, err
 	}

@@ -301,12 +301,12 @@ func (c *Cluster) WaitConverged() string {
 	if err := leader.C.Barrier(ctx); err != nil {
 		c.t.Fatalf("coordtest: barrier on %s: %v", leader.Config.ID, err)
 	}
-	target := leader.C.AppliedIndex()
+	target := leader.C.StateIndex()
 	var digest string
 	c.WaitFor("every member to apply the leader's log and agree", func() bool {
 		digest = ""
 		for _, m := range c.Running() {
-			if m.C.AppliedIndex() < target {
+			if m.C.StateIndex() < target {
 				return false
 			}
 			d, err := m.C.StateDigest()
