@@ -170,6 +170,18 @@ type WorkResponse struct {
 	// RetryAfter, when no lease was granted, is how long to wait before
 	// asking again, in ms.
 	RetryAfter int64 `json:"retry_after_ms,omitempty"`
+	// Uploads are verified tasks whose blob this node is asked to upload
+	// (MethodUpload) from rows it revealed earlier: the node that was
+	// asked first did not upload in time, or this node was chosen after
+	// its reveal was answered.
+	Uploads []UploadRequest `json:"uploads,omitempty"`
+}
+
+// UploadRequest names a task and the node's lease of it whose blob the
+// coordinators want.
+type UploadRequest struct {
+	TaskID  string `json:"task_id"`
+	LeaseID string `json:"lease_id"`
 }
 
 // Validate checks the response, each lease in it included.
@@ -188,6 +200,17 @@ func (r WorkResponse) Validate() error {
 		ids[l.ID] = i
 	}
 	v.between("retry_after_ms", r.RetryAfter, 0, MaxRetryAfter)
+	if len(r.Uploads) > MaxTasksPerRequest {
+		v.add("uploads", items(len(r.Uploads)), "at most "+itoa(MaxTasksPerRequest)+" uploads")
+	}
+	for i, u := range r.Uploads {
+		if u.TaskID == "" {
+			v.add(sub(at("uploads", i), "task_id"), quote(u.TaskID), "a task id")
+		}
+		if u.LeaseID == "" {
+			v.add(sub(at("uploads", i), "lease_id"), quote(u.LeaseID), "a lease id")
+		}
+	}
 	return v.err()
 }
 

@@ -44,6 +44,11 @@ type leaseExpireCmd struct {
 	Now int64 `json:"now"`
 }
 
+type uploadReassignCmd struct {
+	Now int64 `json:"now"`
+	TTL int64 `json:"ttl"` // ms
+}
+
 type commitCmd struct {
 	Signed
 	Node       string         `json:"node"`

@@ -81,6 +81,9 @@ type Config struct {
 	// RevealTTL how long from the commitment to the reveal.
 	LeaseTTL  time.Duration `json:"lease_ttl"`
 	RevealTTL time.Duration `json:"reveal_ttl"`
+	// UploadTTL is how long the node asked for a verified task's blob has
+	// before the upload is handed to another agreeing node.
+	UploadTTL time.Duration `json:"upload_ttl"`
 
 	// WorkWindow is how long the leader gathers work requests into one
 	// scheduling round (one plan, one log entry of grants).
@@ -150,6 +153,7 @@ func DefaultConfig() Config {
 		LeaseSweepInterval: time.Second,
 		LeaseTTL:           10 * time.Minute,
 		RevealTTL:          2 * time.Minute,
+		UploadTTL:          2 * time.Minute,
 		WorkWindow:         2 * time.Millisecond,
 		IdleRetry:          5 * time.Second,
 		DomainMinInterval:  time.Second,
@@ -228,6 +232,8 @@ func (c Config) Validate() error {
 		return invalidf("config.lease_ttl %s: expected at least 1s", c.LeaseTTL)
 	case c.RevealTTL < time.Second:
 		return invalidf("config.reveal_ttl %s: expected at least 1s", c.RevealTTL)
+	case c.UploadTTL < time.Second:
+		return invalidf("config.upload_ttl %s: expected at least 1s", c.UploadTTL)
 	case c.WorkWindow < 0 || c.WorkWindow > time.Second:
 		return invalidf("config.work_window %s: expected 0 to 1s", c.WorkWindow)
 	case c.IdleRetry < time.Millisecond || c.IdleRetry > time.Hour:

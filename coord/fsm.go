@@ -116,6 +116,8 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 		return f.applyEpochPosted(body, index)
 	case MsgDatasetPosted:
 		return f.applyDatasetPosted(body, index)
+	case MsgUploadReassign:
+		return f.applyUploadReassign(body, index)
 	}
 	if t&IgnoreUnknown != 0 {
 		// Written by a newer member for a feature this one lacks, and
@@ -205,6 +207,12 @@ func (f *fsm) applyLeaseExpire(body []byte, index uint64) any {
 	var c leaseExpireCmd
 	decode(MsgLeaseExpire, body, index, &c)
 	return f.st.ExpireLeases(c.Now)
+}
+
+func (f *fsm) applyUploadReassign(body []byte, index uint64) any {
+	var c uploadReassignCmd
+	decode(MsgUploadReassign, body, index, &c)
+	return f.st.ReassignUploads(c.Now, c.TTL)
 }
 
 func (f *fsm) applyCommit(body []byte, index uint64) any {

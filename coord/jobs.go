@@ -174,14 +174,30 @@ func (c *Coordinator) sweepLeases(ctx context.Context) {
 			next int64
 			ok   bool
 		)
-		c.fsm.read(func(s *state.State) { next, ok = s.NextDeadline() })
-		if !ok || next >= c.now() {
-			return
+		var (
+			nextUp int64
+			upOK   bool
+			ttl    = c.cfg.UploadTTL.Milliseconds()
+		)
+		c.fsm.read(func(s *state.State) {
+			next, ok = s.NextDeadline()
+			nextUp, upOK = s.NextUploadDeadline(ttl)
+		})
+		now := c.now()
+		if ok && next < now {
+			if n, err := c.ExpireLeases(ctx); err != nil {
+				c.log.Warn("expire leases", "err", err)
+			} else if n > 0 {
+				c.log.Info("leases expired", "count", n)
+			}
 		}
-		if n, err := c.ExpireLeases(ctx); err != nil {
-			c.log.Warn("expire leases", "err", err)
-		} else if n > 0 {
-			c.log.Info("leases expired", "count", n)
+		if upOK && nextUp < now {
+			v, err := c.propose(ctx, MsgUploadReassign, uploadReassignCmd{Now: now, TTL: ttl})
+			if err != nil {
+				c.log.Warn("reassign uploads", "err", err)
+			} else if n, _ := v.(int); n > 0 {
+				c.log.Info("uploads handed to another agreeing node", "count", n)
+			}
 		}
 	})
 }

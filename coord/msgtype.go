@@ -58,25 +58,29 @@ const (
 	// MsgDatasetPosted records that a dataset's root is in the chain's
 	// registry.
 	MsgDatasetPosted MsgType = 16
+	// MsgUploadReassign hands uploads not made in time to another
+	// agreeing lease (state.ReassignUploads).
+	MsgUploadReassign MsgType = 17
 )
 
 var msgNames = map[MsgType]string{
-	MsgBatch:         "batch",
-	MsgMemberSet:     "member_set",
-	MsgMemberRemove:  "member_remove",
-	MsgNodeRegister:  "node_register",
-	MsgJobSubmit:     "job_submit",
-	MsgLeaseGrant:    "lease_grant",
-	MsgLeaseExpire:   "lease_expire",
-	MsgCommit:        "commit",
-	MsgReveal:        "reveal",
-	MsgBlobStored:    "blob_stored",
-	MsgDomainDelays:  "domain_delays",
-	MsgJobState:      "job_state",
-	MsgPayment:       "payment",
-	MsgEpochSettle:   "epoch_settle",
-	MsgEpochPosted:   "epoch_posted",
-	MsgDatasetPosted: "dataset_posted",
+	MsgBatch:          "batch",
+	MsgMemberSet:      "member_set",
+	MsgMemberRemove:   "member_remove",
+	MsgNodeRegister:   "node_register",
+	MsgJobSubmit:      "job_submit",
+	MsgLeaseGrant:     "lease_grant",
+	MsgLeaseExpire:    "lease_expire",
+	MsgCommit:         "commit",
+	MsgReveal:         "reveal",
+	MsgBlobStored:     "blob_stored",
+	MsgDomainDelays:   "domain_delays",
+	MsgJobState:       "job_state",
+	MsgPayment:        "payment",
+	MsgEpochSettle:    "epoch_settle",
+	MsgEpochPosted:    "epoch_posted",
+	MsgDatasetPosted:  "dataset_posted",
+	MsgUploadReassign: "upload_reassign",
 }
 
 // ignorable lists the known types written with the IgnoreUnknown bit: the

@@ -51,6 +51,9 @@ func (c *Coordinator) Work(ctx context.Context, node string, req api.WorkRequest
 	}
 	select {
 	case r := <-w.done:
+		if r.err == nil {
+			c.fsm.read(func(st *state.State) { r.resp.Uploads = st.UploadsFor(node, api.MaxTasksPerRequest) })
+		}
 		return r.resp, r.err
 	case <-ctx.Done():
 		return api.WorkResponse{}, ctx.Err()

@@ -185,6 +185,7 @@ const (
 	// never stalls for long.
 	devLeaseTTL  = time.Minute
 	devRevealTTL = 30 * time.Second
+	devUploadTTL = 20 * time.Second
 )
 
 func (n *Network) startCoordinators(ctx context.Context) error {
@@ -201,7 +202,7 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 		cfg.ChainID = n.chainID
 		cfg.ClusterToken = n.token
 		cfg.DomainMinInterval = devDomainMinInterval
-		cfg.LeaseTTL, cfg.RevealTTL = devLeaseTTL, devRevealTTL
+		cfg.LeaseTTL, cfg.RevealTTL, cfg.UploadTTL = devLeaseTTL, devRevealTTL, devUploadTTL
 		if i == 0 {
 			cfg.Bootstrap = true
 		} else {

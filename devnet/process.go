@@ -74,6 +74,7 @@ func (n *Network) startCoordProcesses(ctx context.Context) error {
 			"--domain-min-interval", devDomainMinInterval.String(),
 			"--lease-ttl", devLeaseTTL.String(),
 			"--reveal-ttl", devRevealTTL.String(),
+			"--upload-ttl", devUploadTTL.String(),
 		}
 		if i == 0 {
 			args = append(args, "--bootstrap")

@@ -125,7 +125,8 @@ type Node struct {
 	resume       chan struct{}
 	dashboardURL string
 
-	gpus gpuState // compute.go
+	gpus gpuState  // compute.go
+	held heldBlobs // held.go
 
 	tasksDone   atomic.Int64
 	inflight    atomic.Int64
@@ -301,6 +302,7 @@ func (n *Node) Run(ctx context.Context) error {
 			continue
 		}
 		n.setState("running", "")
+		n.uploadHeld(taskCtx, resp.Uploads)
 		if len(resp.Leases) == 0 {
 			wait := poll
 			if resp.RetryAfter > 0 {
@@ -387,9 +389,8 @@ func (n *Node) runLease(ctx context.Context, l api.Lease) error {
 		return fmt.Errorf("reveal: %w", err)
 	}
 	n.tasksDone.Add(1)
-	if !rr.UploadRequested {
-		return nil
-	}
+	// The blob is written whether or not it is asked for now: a node not
+	// asked in the reveal's answer keeps it for a later request (held.go).
 	if err := signRows(schema, rows, sig); err != nil {
 		return fmt.Errorf("node: task %s: %w", l.Task.ID, err)
 	}
@@ -397,15 +398,19 @@ func (n *Node) runLease(ctx context.Context, l api.Lease) error {
 	if err != nil {
 		return fmt.Errorf("upload: %w", err)
 	}
-	defer os.Remove(blob)
 	if api.Hash(sum.Root) != root || sum.Rows != cm.Rows {
 		// The writer hashes what it stores; a difference would mean the
 		// blob is not what was committed to, which the coordinator refuses.
+		os.Remove(blob)
 		return fmt.Errorf("node: task %s: the blob's %d rows have root %s, not the committed %s", l.Task.ID, sum.Rows, api.Hash(sum.Root), root)
 	}
-	_, err = n.client.Upload(ctx, api.Upload{TaskID: l.Task.ID, LeaseID: l.ID, SHA256: api.Hash(sum.SHA256), Size: sum.Bytes},
-		func() (io.ReadCloser, error) { return os.Open(blob) })
-	if err != nil {
+	up := api.Upload{TaskID: l.Task.ID, LeaseID: l.ID, SHA256: api.Hash(sum.SHA256), Size: sum.Bytes}
+	if !rr.UploadRequested {
+		n.held.add(heldBlob{path: blob, up: up, at: time.Now()}, time.Now())
+		return nil
+	}
+	defer os.Remove(blob)
+	if _, err = n.client.Upload(ctx, up, func() (io.ReadCloser, error) { return os.Open(blob) }); err != nil {
 		return fmt.Errorf("upload: %w", err)
 	}
 	return nil

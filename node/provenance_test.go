@@ -199,7 +199,7 @@ func checkSignedBlob(t *testing.T, blobBytes func(api.Hash) ([]byte, bool), rec 
 // newLoopbackNode makes a CPU-only development node of the coordinator at
 // coordAddr, allowed to fetch from loopback sites, without caps that would
 // slow a test down.
-func newLoopbackNode(t *testing.T, coordAddr string, chainID uint64) *Node {
+func newLoopbackNode(t *testing.T, coordAddr string, chainID uint64, opts ...func(*Config)) *Node {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.DataDir, cfg.Coordinators, cfg.Dashboard, cfg.NoGPU = t.TempDir(), []string{"http://" + coordAddr}, "", true
@@ -211,6 +211,9 @@ func newLoopbackNode(t *testing.T, coordAddr string, chainID uint64) *Node {
 	lim.PagesPerMinute = 100000
 	cfg.Limits = &lim
 	cfg.Logger = slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	for _, o := range opts {
+		o(&cfg)
+	}
 	n, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -119,6 +119,7 @@ func (s *State) BlobStored(b StoredBlob) error {
 		return conflictf("task %s already has blob %s", t.ID, t.Blob.SHA256)
 	}
 	t.Blob = &Blob{SHA256: b.SHA256, Size: b.Size, Rows: b.Rows, Lease: b.LeaseID}
+	delete(s.idx.awaiting, t.ID)
 	j := s.Jobs[t.JobID]
 	if d := s.Datasets[DatasetID(j.ID)]; d != nil {
 		for i := range d.Tasks {

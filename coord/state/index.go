@@ -4,6 +4,7 @@ import (
 	"github.com/benbjohnson/immutable"
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/contracts"
 )
 
@@ -28,6 +29,8 @@ type index struct {
 	// jobKeys maps a job's id on chain (contracts.JobKey) to its id, so
 	// that a payment finds its job without hashing every job's id.
 	jobKeys map[common.Hash]string
+	// awaiting holds the verified tasks that wait for their blob.
+	awaiting map[string]struct{}
 }
 
 func newIndex() index {
@@ -37,6 +40,7 @@ func newIndex() index {
 		nodeOpen: map[string]int{},
 		changed:  map[string]struct{}{},
 		jobKeys:  map[common.Hash]string{},
+		awaiting: map[string]struct{}{},
 	}
 }
 
@@ -107,6 +111,9 @@ func (s *State) rebuild() {
 		t := s.Tasks[id]
 		if t.State == "pending" {
 			s.idx.addPending(t)
+		}
+		if t.State == api.TaskVerified && t.Blob == nil && t.Uploader != "" {
+			s.idx.awaiting[t.ID] = struct{}{}
 		}
 	}
 	for _, id := range sortedKeys(s.Leases) {

@@ -41,6 +41,11 @@ type Task struct {
 	Uploader  string     `json:"uploader,omitempty"`
 	Blob      *Blob      `json:"blob,omitempty"`
 	DecidedAt int64      `json:"decided_at,omitempty"`
+	// UploadSince is when the current uploader was asked (leader's time);
+	// UploadReassigned counts the times the upload was handed on
+	// (uploads.go).
+	UploadSince      int64 `json:"upload_since,omitempty"`
+	UploadReassigned int   `json:"upload_reassigned,omitempty"`
 }
 
 // Needs are what a task asks of a node beyond fetching static pages.

@@ -104,6 +104,7 @@ func (s *State) decide(t *Task, deciding *Lease, now int64) {
 	// so that the job is not decided while they are pending.
 	s.followLinks(j, t, agreeing)
 	s.finish(t, api.TaskVerified, now)
+	s.awaitUpload(t, now)
 }
 
 // finish decides a task: it closes the task's open leases (without blame),

@@ -1,0 +1,106 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord"
+	"github.com/meadow-net/meadow/coord/coordtest"
+)
+
+// stallingTransport holds a node's reveals back for a while and fails its
+// uploads: a node that decides a task last and then loses its connection.
+type stallingTransport struct {
+	base    http.RoundTripper
+	delay   time.Duration
+	uploads atomic.Int64
+}
+
+func (s *stallingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	switch req.URL.Path {
+	case routeReveal:
+		time.Sleep(s.delay)
+	case routeUpload:
+		s.uploads.Add(1)
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, errors.New("test: the uploader's connection is gone")
+	}
+	return s.base.RoundTrip(req)
+}
+
+// TestUploadHandedToAnotherAgreeingNode: two nodes crawl the same task; the
+// one that decides it (reveals last) is asked to upload and cannot. When
+// its upload wait passes, the coordinator asks the other agreeing node in
+// its work answer, which uploads the blob it held since its reveal, and
+// the job completes.
+func TestUploadHandedToAnotherAgreeingNode(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			fmt.Fprint(w, "User-agent: *\nAllow: /\n")
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, "<html><head><title>Page %[1]s</title></head><body><p>The meadow page %[1]s.</p></body></html>", r.URL.Path)
+	}))
+	t.Cleanup(site.Close)
+
+	c := coordtest.NewTestCluster(t, 1, coordtest.WithConfig(func(_ int, cfg *coord.Config) {
+		cfg.UploadTTL = time.Second
+		cfg.LeaseSweepInterval = 100 * time.Millisecond
+	}))
+	m := c.WaitLeader()
+	leader := m.C
+
+	// Distinct /24s, or the scheduler would not give both the task.
+	holder := newLoopbackNode(t, leader.HTTPAddr(), m.Config.ChainID, func(c *Config) { c.SourceIP = "127.0.1.1" })
+	decider := newLoopbackNode(t, leader.HTTPAddr(), m.Config.ChainID, func(c *Config) { c.SourceIP = "127.0.2.1" })
+	stall := &stallingTransport{base: decider.client.HTTP().Transport, delay: 1500 * time.Millisecond}
+	decider.client.HTTP().Transport = stall
+	runNode(t, holder)
+	runNode(t, decider)
+
+	job, err := leader.SubmitJob(context.Background(), common.Address{1}, api.JobSpec{Kind: api.JobCrawl, Replication: 2, Crawl: &api.CrawlSpec{
+		URLs: []string{site.URL + "/p/1", site.URL + "/p/2"}, TaskSize: 2,
+		Fields: []api.FieldRule{{Name: "title", Selector: "title"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st api.JobStatus
+	coordtest.WaitFor(t, 60*time.Second*coordtest.Scale(), "job "+job.ID+" done", func() bool {
+		st, _ = leader.JobStatus(job.ID)
+		return st.State == api.JobDone || st.State == api.JobFailed
+	})
+	if st.State != api.JobDone || st.Progress.RowsAccepted != 2 {
+		t.Fatalf("job %s: %s with %d rows accepted, want done with 2", job.ID, st.State, st.Progress.RowsAccepted)
+	}
+	if stall.uploads.Load() == 0 {
+		t.Fatal("the deciding node was never asked to upload: the test did not exercise the hand-over")
+	}
+	task, err := leader.Task(job.ID + ".t000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := leader.Lease(task.Blob.Lease)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.EqualFold(l.Node, holder.Address().Hex()) || task.UploadReassigned == 0 {
+		t.Fatalf("blob from %s's lease after %d hand-overs; want the holder %s's, after at least one", l.Node, task.UploadReassigned, holder.Address())
+	}
+	if holder.held.len() != 0 {
+		t.Fatalf("holder still holds %d blobs after its upload", holder.held.len())
+	}
+}
