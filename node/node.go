@@ -227,6 +227,11 @@ func (b meterBudget) Spend(n int64) { _ = b.m.Record(n) }
 func (n *Node) Run(ctx context.Context) error {
 	defer n.crawler.Close()
 	defer n.closeGPU()
+	// Blobs of a previous run (held for uploads, inputs being read) are
+	// no one's now: this run holds nothing for the coordinators yet.
+	if err := os.RemoveAll(filepath.Join(n.cfg.DataDir, "tasks")); err != nil {
+		n.log.Warn("clearing the previous run's task files", "err", err)
+	}
 	if n.cfg.Dashboard != "" {
 		ln, err := net.Listen("tcp", n.cfg.Dashboard)
 		if err != nil {
