@@ -68,6 +68,7 @@ var signedRoutes = map[string]string{
 	"/v1/jobs/{id}/pause":    MethodJobPause,
 	"/v1/jobs/{id}/resume":   MethodJobResume,
 	"/v1/datasets/{id}/data": MethodDatasetGet,
+	"/v1/blobs/{hash}":       MethodBlobGet,
 }
 
 // openAPIPaths returns the keys of the document's paths: section, each with

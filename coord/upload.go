@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 
 	"github.com/valyala/fasthttp"
 
@@ -38,21 +39,86 @@ func (c *Coordinator) openBlobs() error {
 		return invalidf("blob replication: %v", err)
 	}
 	c.blobHandler = blob.NewHandler(st, blob.HandlerConfig{
-		Token: c.cfg.ClusterToken, Logger: c.log.With("sub", "blob"), AuthorizeRead: c.authorizeBlobRead,
+		Token: c.cfg.ClusterToken, Logger: c.log.With("sub", "blob"),
+		AuthorizeRead: c.authorizeBlobRead, ReadError: blobReadError,
 	})
 	return nil
 }
 
-// authorizeBlobRead lets anyone read a blob that is input to a compute job
-// still running: the nodes that lease its tasks fetch their shards so.
-// Other blobs are for peers only; buyers download datasets whole.
-func (c *Coordinator) authorizeBlobRead(_ *fasthttp.RequestCtx, h dataset.Hash) error {
-	ok := false
-	c.fsm.read(func(st *state.State) { ok = st.IsComputeInput(api.Hash(h)) })
-	if !ok {
-		return fmt.Errorf("%w: blob %s is not the input of a running compute job", state.ErrNotFound, h)
+// Errors of the blob read route, which blobReadError answers with 401 and
+// 403; no other route of the node API answers those for a signed request,
+// so they live here rather than in errors.go.
+var (
+	// errNoEnvelope is a read with neither the cluster token nor an
+	// envelope.
+	errNoEnvelope = errors.New("coord: missing " + api.EnvelopeHeader + " header: expected a " + api.MethodBlobGet +
+		" envelope signed by a node that leased a task reading the blob (or, from a peer, the cluster token)")
+	// errBlobDenied wraps the state's refusal of a signed read: the signer
+	// holds no open lease on a running task that reads the blob.
+	errBlobDenied = errors.New("coord: blob read refused")
+)
+
+// authorizeBlobRead decides a read of blob h by a caller that sent no
+// cluster token; the blob handler checks a peer's token itself and never
+// asks. Input blobs of compute jobs are verified crawl data that buyers pay
+// for (GET /v1/datasets/{id}/data is 402 until paid), and their hashes are
+// public in manifests, so knowing a hash is not enough: the Meadow-Envelope
+// header must hold a blob.get envelope whose body names h and a task, and
+// its signer must hold an open lease on that task, a compute task of a job
+// not yet final whose shard reads h. The nonce is spent in this member's
+// memory, as for uploads and downloads, so a node signs every request (a
+// HEAD and its GET, each try of a range).
+func (c *Coordinator) authorizeBlobRead(ctx *fasthttp.RequestCtx, h dataset.Hash) error {
+	raw := ctx.Request.Header.Peek(api.EnvelopeHeader)
+	if len(raw) == 0 {
+		return errNoEnvelope
 	}
+	env, err := api.ParseEnvelopeHeader(string(raw))
+	if err != nil {
+		return err
+	}
+	var g api.BlobGet
+	o, err := c.openEnvelope(env, api.MethodBlobGet, &g)
+	if err != nil {
+		return err
+	}
+	if g.Hash != api.Hash(h) {
+		return &api.FieldError{Field: "body.hash", Value: strconv.Quote(g.Hash.String()), Expected: "the blob in the URL, " + h.String()}
+	}
+	if err := c.useWorkNonce(o.addr, env.Nonce); err != nil {
+		return err
+	}
+	now := c.now()
+	c.fsm.read(func(st *state.State) { err = st.LeaseReadsInput(o.addr, g.TaskID, g.Hash, now) })
+	if err != nil {
+		if !errors.Is(err, state.ErrNotFound) {
+			err = fmt.Errorf("%w: %w", errBlobDenied, err)
+		}
+		return bodyFields(err)
+	}
+	c.Seen(o.addr)
 	return nil
+}
+
+// blobReadError answers a refusal of authorizeBlobRead: 401 without an
+// envelope, 403 when the signer's leases do not let it read the blob, and
+// otherwise as every route answers (401 for a bad signature or an expired
+// envelope, 400 naming the field, 404 for an unknown task, 409 for a
+// replayed nonce).
+func blobReadError(err error) (int, api.ErrorBody) {
+	d := api.ErrorDetail{Message: err.Error()}
+	switch {
+	case errors.Is(err, errNoEnvelope):
+		d.Code, d.Field = blob.CodeUnauthorized, api.EnvelopeHeader
+		return fasthttp.StatusUnauthorized, api.ErrorBody{Error: d}
+	case errors.Is(err, errBlobDenied):
+		d.Code = blob.CodeForbidden
+		if fe := (*state.FieldError)(nil); errors.As(err, &fe) {
+			d.Field = fe.Field
+		}
+		return fasthttp.StatusForbidden, api.ErrorBody{Error: d}
+	}
+	return errorBody(err)
 }
 
 // blobPeers lists the members for blob replication.

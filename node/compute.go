@@ -21,9 +21,11 @@ import (
 )
 
 // routeBlob is where a coordinator serves a stored blob (GET, with Range).
-// It serves the blobs of a running compute job's input to anyone, so a node
-// that leased one of its tasks needs no credential to fetch its shard; the
-// node checks every blob against its SHA-256, which is the blob's name.
+// Input blobs are data that buyers pay for, so a coordinator serves one to
+// a node only with a blob.get envelope in the Meadow-Envelope header, signed
+// by the holder of a live lease on a task that reads it; the nonce is
+// checked, so every request is signed afresh. The node checks every blob
+// against its SHA-256, which is the blob's name.
 const routeBlob = "/v1/blobs/"
 
 // blobFetchRounds is how many times a blob fetch goes round all the
@@ -104,7 +106,7 @@ func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, colum
 	in.hashes = make([][]byte, 0, want)
 	for pi, part := range sh.Parts {
 		before := int64(len(in.rows))
-		path, err := n.fetchBlob(ctx, part.Blob)
+		path, err := n.fetchBlob(ctx, taskID, part.Blob)
 		if err != nil {
 			return in, fmt.Errorf("node: task %s: shard.parts[%d]: %w", taskID, pi, err)
 		}
@@ -183,11 +185,13 @@ func sameSchema(a, b dataset.Schema) bool {
 	return true
 }
 
-// fetchBlob downloads a blob from the coordinators into a temporary file
-// and checks its SHA-256. A blob lives on a majority of the coordinators,
-// so a 404 (or any failure) moves on to the next; only a blob that no
-// coordinator serves intact, round after round, fails the task.
-func (n *Node) fetchBlob(ctx context.Context, h api.Hash) (string, error) {
+// fetchBlob downloads an input blob of compute task taskID from the
+// coordinators into a temporary file and checks its SHA-256. A blob lives
+// on a majority of the coordinators, so a 404 (or any failure, a 403 from a
+// member that has not applied the lease yet included) moves on to the next;
+// only a blob that no coordinator serves intact, round after round, fails
+// the task.
+func (n *Node) fetchBlob(ctx context.Context, taskID string, h api.Hash) (string, error) {
 	dir := filepath.Join(n.cfg.DataDir, "tasks")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
@@ -196,7 +200,7 @@ func (n *Node) fetchBlob(ctx context.Context, h api.Hash) (string, error) {
 	backoff := 200 * time.Millisecond
 	for round := 0; round < blobFetchRounds; round++ {
 		for _, base := range n.cfg.Coordinators {
-			path, err := n.fetchBlobFrom(ctx, strings.TrimRight(base, "/"), h, dir)
+			path, err := n.fetchBlobFrom(ctx, strings.TrimRight(base, "/"), taskID, h, dir)
 			if err == nil {
 				return path, nil
 			}
@@ -214,11 +218,22 @@ func (n *Node) fetchBlob(ctx context.Context, h api.Hash) (string, error) {
 	return "", fmt.Errorf("blob %s: no coordinator served it: %w", h, errors.Join(errs...))
 }
 
-func (n *Node) fetchBlobFrom(ctx context.Context, base string, h api.Hash, dir string) (string, error) {
+// fetchBlobFrom makes one try at one coordinator, signing it afresh: the
+// coordinator spends the envelope's nonce.
+func (n *Node) fetchBlobFrom(ctx context.Context, base, taskID string, h api.Hash, dir string) (string, error) {
+	env, err := n.client.Sign(api.MethodBlobGet, api.BlobGet{Hash: h, TaskID: taskID})
+	if err != nil {
+		return "", err
+	}
+	hdr, err := env.Header()
+	if err != nil {
+		return "", err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+routeBlob+h.String(), nil)
 	if err != nil {
 		return "", err
 	}
+	req.Header.Set(api.EnvelopeHeader, hdr)
 	resp, err := n.client.HTTP().Do(req)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", base, err)

@@ -61,6 +61,11 @@ type HandlerConfig struct {
 	// dataset manifests, which are public, list blob hashes, and the data
 	// itself is sold through GET /v1/datasets/{id}/data.
 	AuthorizeRead func(ctx *fasthttp.RequestCtx, h dataset.Hash) error
+	// ReadError, when set, gives the status and body that answer a refusal
+	// of AuthorizeRead, so that its caller's own error mapping applies (401
+	// for a missing signature, 404 for an unknown task). Without it, or
+	// when it gives a status below 400, a refusal is 403 forbidden.
+	ReadError func(err error) (status int, body api.ErrorBody)
 	// Logger receives errors (default: discard).
 	Logger *slog.Logger
 }
@@ -79,12 +84,13 @@ type Handler struct {
 	token   []byte
 	maxSize int64
 	authz   func(*fasthttp.RequestCtx, dataset.Hash) error
+	readErr func(error) (int, api.ErrorBody)
 	log     *slog.Logger
 }
 
 // NewHandler returns a Handler over store.
 func NewHandler(store *Store, cfg HandlerConfig) *Handler {
-	h := &Handler{store: store, maxSize: cfg.MaxSize, authz: cfg.AuthorizeRead, log: cfg.Logger}
+	h := &Handler{store: store, maxSize: cfg.MaxSize, authz: cfg.AuthorizeRead, readErr: cfg.ReadError, log: cfg.Logger}
 	if cfg.Token != "" {
 		h.token = []byte(cfg.Token)
 	}
@@ -164,7 +170,7 @@ func (h *Handler) serveGet(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 			return
 		}
 	} else if err := h.authz(ctx, hash); err != nil {
-		writeError(ctx, http.StatusForbidden, CodeForbidden, "", "blob: "+err.Error())
+		h.refuseRead(ctx, err)
 		return
 	}
 	f, size, err := h.store.Open(hash)
@@ -181,6 +187,17 @@ func (h *Handler) serveGet(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 	ctx.Response.Header.Set("ETag", `"`+hash.String()+`"`)
 	ctx.Response.Header.Set("Cache-Control", "private, max-age=31536000, immutable")
 	ServeRange(ctx, f, size, ContentType)
+}
+
+// refuseRead answers a read that AuthorizeRead refused.
+func (h *Handler) refuseRead(ctx *fasthttp.RequestCtx, err error) {
+	if h.readErr != nil {
+		if status, body := h.readErr(err); status >= 400 {
+			writeJSON(ctx, status, body)
+			return
+		}
+	}
+	writeError(ctx, http.StatusForbidden, CodeForbidden, "", "blob: "+err.Error())
 }
 
 func (h *Handler) servePut(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
