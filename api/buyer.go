@@ -136,6 +136,10 @@ type Progress struct {
 	// Percent is the share of tasks verified or inconclusive, 0 to 100.
 	// It is for people; decisions use the counts.
 	Percent float64 `json:"percent"`
+	// Refusals counts the URLs nodes reported they would not fetch, by
+	// reason (each node's report of a URL once): a page behind a private
+	// address, disallowed by robots.txt, too large, too slow, …
+	Refusals map[RefusalReason]int64 `json:"refusals,omitempty"`
 }
 
 // TaskCounts counts tasks by TaskState.

@@ -44,6 +44,11 @@ type leaseExpireCmd struct {
 	Now int64 `json:"now"`
 }
 
+type refusalCmd struct {
+	Node    string      `json:"node"`
+	Refusal api.Refusal `json:"refusal"`
+}
+
 type uploadReassignCmd struct {
 	Now int64 `json:"now"`
 	TTL int64 `json:"ttl"` // ms

@@ -118,6 +118,8 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 		return f.applyDatasetPosted(body, index)
 	case MsgUploadReassign:
 		return f.applyUploadReassign(body, index)
+	case MsgRefusal:
+		return f.applyRefusal(body, index)
 	}
 	if t&IgnoreUnknown != 0 {
 		// Written by a newer member for a feature this one lacks, and
@@ -213,6 +215,16 @@ func (f *fsm) applyUploadReassign(body []byte, index uint64) any {
 	var c uploadReassignCmd
 	decode(MsgUploadReassign, body, index, &c)
 	return f.st.ReassignUploads(c.Now, c.TTL)
+}
+
+func (f *fsm) applyRefusal(body []byte, index uint64) any {
+	var c refusalCmd
+	decode(MsgRefusal, body, index, &c)
+	added, err := f.st.RecordRefusal(c.Node, c.Refusal)
+	if err != nil {
+		return err
+	}
+	return added
 }
 
 func (f *fsm) applyCommit(body []byte, index uint64) any {

@@ -119,6 +119,22 @@ func (c *Coordinator) reveal(ctx context.Context, node string, r api.Reveal, sg 
 	return api.RevealResponse{UploadRequested: res.Upload}, nil
 }
 
+// Refuse records a URL a node refused to fetch for its lease; the job's
+// status counts refusals by reason.
+func (c *Coordinator) Refuse(ctx context.Context, node string, r api.Refusal) error {
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	v, err := c.propose(ctx, MsgRefusal, refusalCmd{Node: node, Refusal: r})
+	if err != nil {
+		return err
+	}
+	if added, _ := v.(bool); added {
+		c.log.Info("url refused", "node", node, "task", r.TaskID, "url", r.URL, "reason", r.Reason, "detail", r.Detail)
+	}
+	return nil
+}
+
 // BlobStored records that a verified task's blob was received and checked
 // (every accepted row in it) and is stored.
 func (c *Coordinator) BlobStored(ctx context.Context, b state.StoredBlob) error {

@@ -61,6 +61,8 @@ const (
 	// MsgUploadReassign hands uploads not made in time to another
 	// agreeing lease (state.ReassignUploads).
 	MsgUploadReassign MsgType = 17
+	// MsgRefusal records a URL a node refused to fetch for its lease.
+	MsgRefusal MsgType = 18
 )
 
 var msgNames = map[MsgType]string{
@@ -81,6 +83,7 @@ var msgNames = map[MsgType]string{
 	MsgEpochPosted:    "epoch_posted",
 	MsgDatasetPosted:  "dataset_posted",
 	MsgUploadReassign: "upload_reassign",
+	MsgRefusal:        "refusal",
 }
 
 // ignorable lists the known types written with the IgnoreUnknown bit: the

@@ -100,8 +100,7 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 				return nil, err
 			}
 			c.Seen(o.addr)
-			c.log.Info("url refused", "node", o.addr, "task", r.TaskID, "url", r.URL, "reason", r.Reason, "detail", r.Detail)
-			return struct{}{}, nil
+			return struct{}{}, c.Refuse(rctx, o.addr, r)
 		})
 	case "/v1/node/upload":
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpUpload(rctx, ctx) })

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,6 +92,9 @@ type JobSummary struct {
 	// one member of each would drop.
 	Clusters   int `json:"clusters,omitempty"`
 	Duplicates int `json:"duplicates,omitempty"`
+	// Refused counts the URLs nodes would not fetch, by reason (each
+	// node's report once).
+	Refused map[api.RefusalReason]int64 `json:"refused,omitempty"`
 }
 
 // CoordInfo is one coordinator.
@@ -207,8 +211,13 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		}
 		p := st.Progress
 		js := &JobSummary{Name: name, ID: job.ID, Kind: spec.Kind, Tasks: p.Tasks, RowsAccepted: p.RowsAccepted,
-			RowsRejected: p.RowsRejected, RowsSeen: p.RowsAccepted + p.RowsRejected, Dataset: st.Dataset, Files: map[string]string{}}
-		step(name+": run", fmt.Sprintf("%d tasks verified, %d inconclusive; %d rows accepted, %d rejected", p.Tasks.Verified, p.Tasks.Inconclusive, p.RowsAccepted, p.RowsRejected), t0)
+			RowsRejected: p.RowsRejected, RowsSeen: p.RowsAccepted + p.RowsRejected, Dataset: st.Dataset, Files: map[string]string{},
+			Refused: p.Refusals}
+		detail := fmt.Sprintf("%d tasks verified, %d inconclusive; %d rows accepted, %d rejected", p.Tasks.Verified, p.Tasks.Inconclusive, p.RowsAccepted, p.RowsRejected)
+		if r := p.Refusals[api.RefusedRobots]; r > 0 {
+			detail += fmt.Sprintf("; %d robots.txt refusals reported", r)
+		}
+		step(name+": run", detail, t0)
 
 		t0 = time.Now()
 		pay, err := b.Pay(ctx, n.Chain.Chain, job.ID, 25*time.Millisecond)
@@ -276,10 +285,18 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		return js, "", nil
 	}
 
-	crawl, failed, err := run("crawl: static pages", crawlJob("demo site, static pages", static, false))
+	// The static crawl also lists pages robots.txt disallows: nodes refuse
+	// them, report why, and never fetch them.
+	private := []string{n.SiteURL + "/private/0", n.SiteURL + "/private/1"}
+	crawl, failed, err := run("crawl: static pages", crawlJob("demo site, static pages", append(slices.Clone(static), private...), false))
 	if err != nil {
 		return fail(failed, err)
 	}
+	t0 := time.Now()
+	if hits, refused := n.Site.PrivateHits(), crawl.Refused[api.RefusedRobots]; hits != 0 || refused < int64(len(private)) {
+		return fail("crawl: static pages: robots.txt", fmt.Errorf("the disallowed path was fetched %d times and %d robots.txt refusals were reported for its %d URLs", hits, refused, len(private)))
+	}
+	step("crawl: static pages: robots.txt", fmt.Sprintf("the %d disallowed URLs were never fetched; nodes reported %d refusals", len(private), crawl.Refused[api.RefusedRobots]), t0)
 	if n.cfg.JSNodes >= 2 && len(js) > 0 {
 		if _, failed, err := run("crawl: JavaScript pages", crawlJob("demo site, JavaScript pages", js[:min(len(js), 8)], true)); err != nil {
 			return fail(failed, err)

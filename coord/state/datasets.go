@@ -144,24 +144,6 @@ func (s *State) Dataset(id string) (Dataset, error) {
 
 func (d *Dataset) String() string { return fmt.Sprintf("dataset %s", d.ID) }
 
-// IsComputeInput reports whether h is a blob of a dataset that a compute job
-// not yet final reads.
-func (s *State) IsComputeInput(h api.Hash) bool {
-	for _, j := range s.Jobs {
-		if j.Spec.Compute == nil || j.State.Final() {
-			continue
-		}
-		if d := s.Datasets[j.Spec.Compute.Input]; d != nil {
-			for _, t := range d.Tasks {
-				if t.Blob != nil && *t.Blob == h {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
 // DatasetPosted records that a dataset's root is in the chain's registry.
 func (s *State) DatasetPosted(id string, root api.Hash, tx common.Hash, sigs []ManifestSignature) error {
 	d, ok := s.Datasets[id]

@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"maps"
 	"math/big"
 	"slices"
 	"strings"
@@ -37,6 +38,9 @@ type Job struct {
 	// seeds and URLs and every link followed, so that no page is fetched
 	// twice and MaxPages bounds them.
 	Queued map[string]bool `json:"queued,omitempty"`
+	// Refusals counts the URLs nodes refused to fetch, by reason (once
+	// per lease and URL).
+	Refusals map[api.RefusalReason]int64 `json:"refusals,omitempty"`
 }
 
 // Decided reports whether every task of the job is verified or inconclusive.
@@ -177,6 +181,9 @@ func (s *State) JobStatus(id string) (api.JobStatus, error) {
 		}
 	}
 	p.RowsAccepted, p.RowsRejected = j.RowsAccepted, j.RowsRejected
+	if len(j.Refusals) > 0 {
+		p.Refusals = maps.Clone(j.Refusals)
+	}
 	if n := len(j.Tasks); n > 0 {
 		p.Percent = float64(j.Verified+j.Inconclusive) * 100 / float64(n)
 	}

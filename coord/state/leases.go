@@ -45,6 +45,9 @@ type Lease struct {
 	// Agreed is how many of the revealed rows were accepted, once the task
 	// is verified.
 	Agreed int64 `json:"agreed,omitempty"`
+
+	// Refused are the URLs the node reported it would not fetch.
+	Refused []string `json:"refused,omitempty"`
 }
 
 // Lease returns a copy of a lease's record.
