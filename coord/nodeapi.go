@@ -32,10 +32,23 @@ type opened struct {
 // decoding its body strictly into body.
 func (c *Coordinator) openBody(ctx *fasthttp.RequestCtx, method string, body api.Validator) (opened, error) {
 	var env api.Envelope
-	if err := api.DecodeJSON(bytes.NewReader(ctx.PostBody()), api.MaxRequestSize, &env); err != nil {
+	if err := api.DecodeJSON(bytes.NewReader(ctx.PostBody()), maxEnvelopeSize(method), &env); err != nil {
 		return opened{}, err
 	}
 	return c.openEnvelope(env, method, body)
+}
+
+// maxEnvelopeSize is how much of a signed request for method is read: a
+// reveal carries up to api.MaxTaskRows row hashes and a job spec up to
+// api.MaxURLs URLs; everything else is small.
+func maxEnvelopeSize(method string) int64 {
+	switch method {
+	case api.MethodReveal:
+		return api.MaxRevealSize + api.EnvelopeOverhead
+	case api.MethodJobSubmit:
+		return api.MaxJobSpecSize + api.EnvelopeOverhead
+	}
+	return api.MaxRequestSize
 }
 
 // bodyFields puts the field paths of a submitted spec's errors under "body",

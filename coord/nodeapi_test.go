@@ -3,6 +3,7 @@ package coord_test
 import (
 	"crypto/ecdsa"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -144,5 +145,46 @@ func TestNodeAPIThroughFollower(t *testing.T) {
 	h := httpGet(t, f, "/v1/jobs/"+job.ID+"?consistent=1", &st)
 	if st.Progress.Tasks.Committed+st.Progress.Tasks.Pending != 1 || len(h.Peek("X-Meadow-Applied-Index")) == 0 {
 		t.Fatalf("status %+v", st)
+	}
+}
+
+// TestSignedBodySizeByMethod: a reveal of every row a task may have and a
+// job spec of many URLs are read in full; other requests stop at 1 MiB.
+func TestSignedBodySizeByMethod(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 1)
+	addr := c.WaitLeader().Config.HTTPAddr
+	n := newSigner(t)
+
+	// 100,000 row hashes (~6.9 MB of JSON) reach the lease check: 404 for
+	// a lease that does not exist, not 413.
+	big := api.Reveal{TaskID: "j-x.t000000", LeaseID: "j-x.t000000.r0", RowHashes: rowHashes(0, api.MaxTaskRows)}
+	raw := n.envelope(t, api.MethodReveal, big)
+	if len(raw) <= api.MaxRequestSize {
+		t.Fatalf("the reveal envelope is only %d bytes", len(raw))
+	}
+	var rr api.RevealResponse
+	if code, eb := call(t, addr, "/v1/node/reveal", raw, &rr); code != 404 {
+		t.Fatalf("reveal of %d bytes: %d %+v, want 404 for the unknown lease", len(raw), code, eb)
+	}
+	// Past the reveal's bound: 413, naming the limit.
+	over := api.Reveal{TaskID: "j-x.t000000", LeaseID: "j-x.t000000.r0", RowHashes: rowHashes(0, 130_000)}
+	if code, eb := call(t, addr, "/v1/node/reveal", n.envelope(t, api.MethodReveal, over), &rr); code != 413 || eb.Error.Code != api.CodeTooLarge {
+		t.Fatalf("oversized reveal: %d %+v, want 413 too_large", code, eb)
+	}
+	// A register request of 2 MiB is over the 1 MiB of small requests.
+	reg := api.RegisterRequest{Address: crypto.PubkeyToAddress(n.key.PublicKey), Version: strings.Repeat("v", 2<<20)}
+	var reply api.RegisterResponse
+	if code, eb := call(t, addr, "/v1/node/register", n.envelope(t, api.MethodRegister, reg), &reply); code != 413 || eb.Error.Code != api.CodeTooLarge {
+		t.Fatalf("oversized register: %d %+v, want 413 too_large", code, eb)
+	}
+	// A job of 20,000 URLs (~1.2 MB) is read and accepted.
+	urls := make([]string, 20_000)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("https://a.example/articles/%d/with-a-longer-path-than-most", i)
+	}
+	var job api.Job
+	spec := api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: urls}}
+	if code, eb := call(t, addr, "/v1/jobs", newSigner(t).envelope(t, api.MethodJobSubmit, spec), &job); code != 200 {
+		t.Fatalf("job of %d URLs: %d %+v", len(urls), code, eb)
 	}
 }
