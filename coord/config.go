@@ -84,6 +84,10 @@ type Config struct {
 	// UploadTTL is how long the node asked for a verified task's blob has
 	// before the upload is handed to another agreeing node.
 	UploadTTL time.Duration `json:"upload_ttl"`
+	// DownloadCache bounds, in bytes, the files this member keeps to serve
+	// ranged dataset downloads (DATA-DIR/downloads); the least recently
+	// served go first.
+	DownloadCache int64 `json:"download_cache_bytes"`
 
 	// WorkWindow is how long the leader gathers work requests into one
 	// scheduling round (one plan, one log entry of grants).
@@ -154,6 +158,7 @@ func DefaultConfig() Config {
 		LeaseTTL:           10 * time.Minute,
 		RevealTTL:          2 * time.Minute,
 		UploadTTL:          2 * time.Minute,
+		DownloadCache:      4 << 30,
 		WorkWindow:         2 * time.Millisecond,
 		IdleRetry:          5 * time.Second,
 		DomainMinInterval:  time.Second,
@@ -232,6 +237,8 @@ func (c Config) Validate() error {
 		return invalidf("config.lease_ttl %s: expected at least 1s", c.LeaseTTL)
 	case c.RevealTTL < time.Second:
 		return invalidf("config.reveal_ttl %s: expected at least 1s", c.RevealTTL)
+	case c.DownloadCache < 0:
+		return invalidf("config.download_cache_bytes %d: expected 0 or more", c.DownloadCache)
 	case c.UploadTTL < time.Second:
 		return invalidf("config.upload_ttl %s: expected at least 1s", c.UploadTTL)
 	case c.WorkWindow < 0 || c.WorkWindow > time.Second:

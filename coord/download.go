@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -246,8 +247,8 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 // (DATA-DIR/downloads), once, and returns the file and its ETag (the
 // SHA-256 of its bytes): ranges of a download, and a resumed download with
 // If-Range, are served from the same bytes. Files of one dataset never
-// change, so the cache is never invalidated; it is bounded by the datasets
-// downloaded with a Range header.
+// change, so the cache is never invalidated; it is bounded in bytes
+// (Config.DownloadCache), the least recently served files going first.
 func (c *Coordinator) materialize(ctx context.Context, f dataset.Format, s dataset.Schema, d state.Dataset) (path, etag string, err error) {
 	c.dlMu.Lock()
 	defer c.dlMu.Unlock()
@@ -255,9 +256,16 @@ func (c *Coordinator) materialize(ctx context.Context, f dataset.Format, s datas
 	path = filepath.Join(dir, d.ID+f.Ext())
 	if b, err := os.ReadFile(path + ".etag"); err == nil {
 		if _, err := os.Stat(path); err == nil {
+			now := time.Now()
+			_ = os.Chtimes(path, now, now) // recently served: pruned last
 			return path, string(b), nil
 		}
 	}
+	defer func() {
+		if err == nil {
+			c.pruneDownloads(dir, path)
+		}
+	}()
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", "", err
 	}
@@ -287,6 +295,51 @@ func (c *Coordinator) materialize(ctx context.Context, f dataset.Format, s datas
 		return "", "", err
 	}
 	return path, etag, nil
+}
+
+// pruneDownloads removes the least recently served files of the download
+// cache until it holds at most Config.DownloadCache bytes, keeping keep (the
+// file just written) whatever its size. A file being served when it is
+// removed is still read to its end: the open descriptor keeps it.
+func (c *Coordinator) pruneDownloads(dir, keep string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	type file struct {
+		path string
+		size int64
+		mod  time.Time
+	}
+	var (
+		files []file
+		total int64
+	)
+	for _, e := range ents {
+		if e.IsDir() || strings.HasSuffix(e.Name(), ".etag") || strings.HasSuffix(e.Name(), ".tmp") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		total += info.Size()
+		if p != keep {
+			files = append(files, file{p, info.Size(), info.ModTime()})
+		}
+	}
+	slices.SortFunc(files, func(a, b file) int { return a.mod.Compare(b.mod) })
+	for _, f := range files {
+		if total <= c.cfg.DownloadCache {
+			return
+		}
+		os.Remove(f.path + ".etag")
+		if os.Remove(f.path) == nil {
+			total -= f.size
+			c.log.Info("download cache: removed", "file", filepath.Base(f.path), "bytes", f.size)
+		}
+	}
 }
 
 func (c *Coordinator) writeDataset(ctx context.Context, out *bufio.Writer, f dataset.Format, s dataset.Schema, d state.Dataset) error {
