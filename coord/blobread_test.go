@@ -46,7 +46,7 @@ func storedCrawl(t *testing.T, leader *coord.Coordinator) (string, api.Hash) {
 		}
 	}
 	up := api.Upload{TaskID: task, LeaseID: leases[0].ID, SHA256: api.Hash(sha256.Sum256(b)), Size: int64(len(b))}
-	if _, err := leader.Upload(ctx, addr(0), up, b); err != nil {
+	if _, err := leader.Upload(ctx, addr(0), up, bytes.NewReader(b)); err != nil {
 		t.Fatal(err)
 	}
 	tk, err := leader.Task(task)

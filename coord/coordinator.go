@@ -306,9 +306,12 @@ func (c *Coordinator) Run(ctx context.Context) error {
 		Name:         "meadow-coord",
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 30 * time.Second,
-		// A task's blob comes in one request; fasthttp holds it in
-		// memory, which bounds blobs to this size for now.
-		MaxRequestBodySize: 256 << 20,
+		// Bodies up to the largest JSON request are read before the
+		// handler runs; larger ones (blob uploads and peer pushes) are
+		// streamed to the handler, which reads them to disk
+		// (requestBody) or refuses them (limitBody).
+		MaxRequestBodySize: maxBufferedBody,
+		StreamRequestBody:  true,
 		Logger:             slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
 	}
 	var wg sync.WaitGroup

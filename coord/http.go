@@ -6,8 +6,11 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"strconv"
+	"strings"
 
 	"github.com/valyala/fasthttp"
 
@@ -32,6 +35,9 @@ const (
 // handle routes a request. Writes and consistent reads go to the leader:
 // a follower forwards them (once) to the leader's HTTP address.
 func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
+	if !c.limitBody(ctx) {
+		return
+	}
 	switch string(ctx.Path()) {
 	case "/healthz":
 		ctx.SetContentType("text/plain")
@@ -253,6 +259,52 @@ func (c *Coordinator) forwardToLeader(ctx *fasthttp.RequestCtx) {
 		c.log.Warn("forward to leader", "leader", id, "err", err)
 		c.reply(ctx, nil, errNoLeader)
 	}
+}
+
+// maxBufferedBody is the largest body read before a handler runs: the
+// largest signed JSON request (a job spec).
+const maxBufferedBody = api.MaxJobSpecSize + api.EnvelopeOverhead
+
+// drainOversized is how much more of a refused oversized body is read.
+const drainOversized = 64 << 20
+
+// streamsBody reports whether the route reads its body as a stream: blob
+// uploads from nodes and blob pushes from peers, up to api.MaxBlobSize.
+func streamsBody(path string) bool {
+	return path == "/v1/node/upload" || strings.HasPrefix(path, blob.PathPrefix)
+}
+
+// limitBody makes sure a request's body is in memory and within
+// maxBufferedBody, unless its route streams it; it answers 413 and reports
+// false for a body past the bound. fasthttp hands over as a stream a body
+// above the bound and a chunked one of any size.
+func (c *Coordinator) limitBody(ctx *fasthttp.RequestCtx) bool {
+	if !ctx.Request.IsBodyStream() || streamsBody(string(ctx.Path())) {
+		return true
+	}
+	b, err := io.ReadAll(io.LimitReader(ctx.RequestBodyStream(), maxBufferedBody+1))
+	if err == nil && len(b) > maxBufferedBody {
+		err = fmt.Errorf("%w: a request body of more than %d bytes", api.ErrTooLarge, maxBufferedBody)
+	}
+	if err != nil {
+		// Read on a little, so that a client that sent a body somewhat
+		// too large sees the answer rather than a reset connection;
+		// the rest of a huge one is not read.
+		_, _ = io.Copy(io.Discard, io.LimitReader(ctx.RequestBodyStream(), drainOversized))
+		ctx.SetConnectionClose()
+		c.reply(ctx, nil, err)
+		return false
+	}
+	ctx.Request.SetBody(b)
+	return true
+}
+
+// requestBody returns a streaming route's body, however fasthttp holds it.
+func requestBody(ctx *fasthttp.RequestCtx) io.Reader {
+	if ctx.Request.IsBodyStream() {
+		return ctx.RequestBodyStream()
+	}
+	return bytes.NewReader(ctx.PostBody())
 }
 
 // decodeBody reads a JSON request body strictly: unknown fields are errors,

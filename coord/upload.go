@@ -1,11 +1,14 @@
 package coord
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 
@@ -152,21 +155,19 @@ func (c *Coordinator) httpUpload(rctx context.Context, ctx *fasthttp.RequestCtx)
 		return nil, err
 	}
 	c.Seen(o.addr)
-	return c.Upload(rctx, o.addr, up, ctx.PostBody())
+	return c.Upload(rctx, o.addr, up, requestBody(ctx))
 }
 
 // Upload checks a verified task's blob from the node that holds one of its
 // revealed leases: its size and digest, then every accepted row by its hash
 // (verify.CheckBlob). Rows that were not accepted are dropped, rewriting the
 // stream; the result is stored, copied to a majority of the members and
-// recorded through Raft. Only the leader can.
-func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, body []byte) (api.UploadResponse, error) {
+// recorded through Raft. Only the leader can. The body is read once, into a
+// file in DATA-DIR/uploads, so a blob of any size up to api.MaxBlobSize
+// costs disk, not memory.
+func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, body io.Reader) (api.UploadResponse, error) {
 	if !c.IsLeader() {
 		return api.UploadResponse{}, ErrNotLeader
-	}
-	if int64(len(body)) != up.Size || api.Hash(sha256.Sum256(body)) != up.SHA256 {
-		return api.UploadResponse{}, invalidf("upload: body of %d bytes with SHA-256 %x: expected size %d and sha256 %s",
-			len(body), sha256.Sum256(body), up.Size, up.SHA256)
 	}
 	var (
 		task state.Task
@@ -195,34 +196,84 @@ func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, bo
 	if task.Blob != nil {
 		return api.UploadResponse{Rows: task.Blob.Rows}, nil
 	}
-	final, rows, err := keepAccepted(body, task.Accepted)
+	dir := filepath.Join(c.cfg.DataDir, "uploads")
+	in, err := spool(dir, body, up)
 	if err != nil {
 		return api.UploadResponse{}, err
 	}
-	h := dataset.Hash(sha256.Sum256(final))
-	if _, err := c.blobs.Put(ctx, bytes.NewReader(final), h, api.MaxBlobSize); err != nil {
+	defer os.Remove(in.Name())
+	defer in.Close()
+	final, h, rows, err := keepAccepted(in, dataset.Hash(up.SHA256), task.Accepted, dir)
+	if err != nil {
+		return api.UploadResponse{}, err
+	}
+	if final != in.Name() {
+		defer os.Remove(final)
+	}
+	f, err := os.Open(final)
+	if err != nil {
+		return api.UploadResponse{}, err
+	}
+	defer f.Close()
+	size, err := c.blobs.Put(ctx, f, h, api.MaxBlobSize)
+	if err != nil {
 		return api.UploadResponse{}, fmt.Errorf("coord: store blob: %w", err)
 	}
 	if err := c.repl.Replicate(ctx, h); err != nil {
 		return api.UploadResponse{}, fmt.Errorf("%w: blob %s reached too few members: %v", ErrTimeout, h, err)
 	}
-	err = c.BlobStored(ctx, state.StoredBlob{TaskID: task.ID, LeaseID: up.LeaseID, SHA256: api.Hash(h), Size: int64(len(final)), Rows: rows})
+	err = c.BlobStored(ctx, state.StoredBlob{TaskID: task.ID, LeaseID: up.LeaseID, SHA256: api.Hash(h), Size: size, Rows: rows})
 	if err != nil {
 		return api.UploadResponse{}, err
 	}
 	return api.UploadResponse{Rows: rows}, nil
 }
 
+// spool copies an upload's body into a new file in dir, checking its size
+// and SHA-256 against what the node signed, and returns the file at its
+// start. The caller removes it.
+func spool(dir string, body io.Reader, up api.Upload) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, "upload-*")
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*os.File, error) {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(body, up.Size+1))
+	if err != nil {
+		return fail(fmt.Errorf("%w: upload: reading the body after %d bytes: %v", ErrInvalid, n, err))
+	}
+	if sum := api.Hash(h.Sum(nil)); n != up.Size || sum != up.SHA256 {
+		more := ""
+		if n > up.Size {
+			more = " or more"
+		}
+		return fail(invalidf("upload: body of %d bytes%s with SHA-256 %s: expected size %d and sha256 %s", n, more, sum, up.Size, up.SHA256))
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fail(err)
+	}
+	return f, nil
+}
+
 // errBadBlob says an uploaded stream does not read as a dataset file.
 var errBadBlob = errors.New("coord: upload is not a readable Arrow IPC stream")
 
-// keepAccepted reads an Arrow IPC stream, checks that it holds every
-// accepted row, and returns the stream with only those rows (the same bytes
-// when nothing is dropped) and their number.
-func keepAccepted(body []byte, accepted []api.Hash) ([]byte, int64, error) {
-	r, err := dataset.NewStreamReader(bytes.NewReader(body))
+// keepAccepted reads the Arrow IPC stream in f (whose SHA-256 is sum),
+// checks that it holds every accepted row, and returns the file with only
+// those rows, its SHA-256 and the rows' number: f itself when nothing is
+// dropped, else a new file in dir that the caller removes.
+func keepAccepted(f *os.File, sum dataset.Hash, accepted []api.Hash, dir string) (string, dataset.Hash, int64, error) {
+	r, err := dataset.NewStreamReader(bufio.NewReaderSize(f, 1<<20))
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %w: %w", ErrInvalid, errBadBlob, err)
+		return "", sum, 0, fmt.Errorf("%w: %w: %w", ErrInvalid, errBadBlob, err)
 	}
 	var hashes []api.Hash
 	for {
@@ -235,44 +286,63 @@ func keepAccepted(body []byte, accepted []api.Hash) ([]byte, int64, error) {
 		}
 	}
 	if err := r.Err(); err != nil {
-		return nil, 0, fmt.Errorf("%w: %w: %w", ErrInvalid, errBadBlob, err)
+		return "", sum, 0, fmt.Errorf("%w: %w: %w", ErrInvalid, errBadBlob, err)
 	}
 	schema := r.Schema()
 	_ = r.Close()
 	keep, err := verify.CheckBlob(hashes, accepted)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %w", state.ErrMismatch, err)
+		return "", sum, 0, fmt.Errorf("%w: %w", state.ErrMismatch, err)
 	}
 	if len(keep) == len(hashes) {
-		return body, int64(len(keep)), nil
+		return f.Name(), sum, int64(len(keep)), nil
 	}
-	r, err = dataset.NewStreamReader(bytes.NewReader(body))
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", sum, 0, err
+	}
+	r, err = dataset.NewStreamReader(bufio.NewReaderSize(f, 1<<20))
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %w", errBadBlob, err)
+		return "", sum, 0, fmt.Errorf("%w: %w", errBadBlob, err)
 	}
 	defer r.Close()
-	var out bytes.Buffer
-	w, err := dataset.NewWriter(&out, dataset.FormatArrowStream, schema)
+	out, err := os.CreateTemp(dir, "kept-*")
 	if err != nil {
-		return nil, 0, fmt.Errorf("coord: rewrite blob: %w", err)
+		return "", sum, 0, err
+	}
+	fail := func(err error) (string, dataset.Hash, int64, error) {
+		out.Close()
+		os.Remove(out.Name())
+		return "", sum, 0, err
+	}
+	h := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(out, h), 1<<20)
+	w, err := dataset.NewWriter(bw, dataset.FormatArrowStream, schema)
+	if err != nil {
+		return fail(fmt.Errorf("coord: rewrite blob: %w", err))
 	}
 	i, k := 0, 0
 	for r.Next() {
 		if k < len(keep) && keep[k] == i {
 			if err := w.Write(r.Row()); err != nil {
-				return nil, 0, fmt.Errorf("coord: rewrite blob: %w", err)
+				return fail(fmt.Errorf("coord: rewrite blob: %w", err))
 			}
 			k++
 		}
 		i++
 	}
 	if err := r.Err(); err != nil {
-		return nil, 0, fmt.Errorf("%w: %w", errBadBlob, err)
+		return fail(fmt.Errorf("%w: %w", errBadBlob, err))
 	}
 	if err := w.Close(); err != nil {
-		return nil, 0, fmt.Errorf("coord: rewrite blob: %w", err)
+		return fail(fmt.Errorf("coord: rewrite blob: %w", err))
 	}
-	return out.Bytes(), int64(len(keep)), nil
+	if err := bw.Flush(); err != nil {
+		return fail(err)
+	}
+	if err := out.Close(); err != nil {
+		return fail(err)
+	}
+	return out.Name(), dataset.Hash(h.Sum(nil)), int64(len(keep)), nil
 }
 
 // BlobBytes returns a blob this member holds, for tests and small blobs.

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +22,12 @@ import (
 // crawlBlob writes pages i in [from, to) as a crawl task's Arrow IPC stream
 // and returns it with the row hashes, in row order.
 func crawlBlob(t *testing.T, node string, pages []int) ([]byte, []api.Hash) {
+	t.Helper()
+	return crawlBlobText(t, node, pages, func(i int) string { return fmt.Sprintf("page %d", i) })
+}
+
+// crawlBlobText is crawlBlob with each page's text from text.
+func crawlBlobText(t *testing.T, node string, pages []int, text func(int) string) ([]byte, []api.Hash) {
 	t.Helper()
 	s, err := dataset.CrawlSchema(nil)
 	if err != nil {
@@ -38,7 +45,7 @@ func crawlBlob(t *testing.T, node string, pages []int) ([]byte, []api.Hash) {
 	var hs []api.Hash
 	for _, i := range pages {
 		u := fmt.Sprintf("https://a.example/%d", i)
-		row := dataset.CrawlRow(s, dataset.Page{URL: u, FinalURL: u, Status: 200, ContentType: "text/html", Text: fmt.Sprintf("page %d", i)},
+		row := dataset.CrawlRow(s, dataset.Page{URL: u, FinalURL: u, Status: 200, ContentType: "text/html", Text: text(i)},
 			dataset.Provenance{Node: node, FetchedAt: 1})
 		hh, err := h.Hash(row)
 		if err != nil {
@@ -96,13 +103,13 @@ func TestUploadKeepsAcceptedRows(t *testing.T) {
 	up := api.Upload{TaskID: task, LeaseID: leases[0].ID, SHA256: api.Hash(sha256.Sum256(blob0)), Size: int64(len(blob0))}
 	bad := up
 	bad.Size++
-	if _, err := leader.Upload(ctx, addr(0), bad, blob0); err == nil {
+	if _, err := leader.Upload(ctx, addr(0), bad, bytes.NewReader(blob0)); err == nil {
 		t.Fatal("upload with a wrong size accepted")
 	}
-	if _, err := leader.Upload(ctx, addr(1), up, blob0); !errors.Is(err, state.ErrConflict) {
+	if _, err := leader.Upload(ctx, addr(1), up, bytes.NewReader(blob0)); !errors.Is(err, state.ErrConflict) {
 		t.Fatalf("upload on another node's lease: %v", err)
 	}
-	res, err := leader.Upload(ctx, addr(0), up, blob0)
+	res, err := leader.Upload(ctx, addr(0), up, bytes.NewReader(blob0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,6 +193,96 @@ func TestUploadKeepsAcceptedRows(t *testing.T) {
 			if r.Err() != nil || len(hs) != 20 || api.Hash(dataset.ContentRoot(hs)) != tk.Root {
 				t.Fatalf("%s: %s download: %d rows, err %v", m.Config.ID, format, len(hs), r.Err())
 			}
+		}
+	}
+}
+
+// TestLargeUploadStreams: a blob larger than any JSON request (20 MiB) is
+// uploaded through a follower, which forwards it to the leader as a stream;
+// the leader reads it to disk, checks it and stores it. A JSON request as
+// large is refused with 413.
+func TestLargeUploadStreams(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	leader := c.WaitLeader().C
+	nodes := []*signer{newSigner(t), newSigner(t)}
+	for i, n := range nodes {
+		if _, err := leader.RegisterNode(ctx, state.Registration{Address: n.addr(), IP: fmt.Sprintf("10.77.%d.1", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	job, err := leader.SubmitJob(ctx, common.Address{1}, api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: []string{"https://a.example/x"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := job.ID + ".t000000"
+	leases, errs, err := leader.GrantLeases(ctx, []state.Grant{
+		{TaskID: task, Node: nodes[0].addr(), Deadline: leader.Now() + 60_000},
+		{TaskID: task, Node: nodes[1].addr(), Deadline: leader.Now() + 60_000},
+	})
+	if err != nil || errs[0] != nil || errs[1] != nil {
+		t.Fatalf("grants: %v %v", err, errs)
+	}
+	pages := make([]int, 40)
+	for i := range pages {
+		pages[i] = i
+	}
+	text := func(i int) string { return strings.Repeat(fmt.Sprintf("meadow %d ", i), 512<<10/10) }
+	blob, hs := crawlBlobText(t, nodes[0].addr(), pages, text)
+	if len(blob) <= 16<<20 {
+		t.Fatalf("blob of %d bytes: want more than the 16 MiB JSON bound", len(blob))
+	}
+	for _, l := range leases {
+		if _, err := leader.Commit(ctx, l.Node, api.Commitment{TaskID: task, LeaseID: l.ID, Root: root(hs), Rows: int64(len(hs))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := leader.Reveal(ctx, l.Node, api.Reveal{TaskID: task, LeaseID: l.ID, RowHashes: hs}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	up := api.Upload{TaskID: task, LeaseID: leases[0].ID, SHA256: api.Hash(sha256.Sum256(blob)), Size: int64(len(blob))}
+	env, err := api.Sign(nodes[0].key, api.MethodUpload, up, nodes[0].nonces.Next(time.Now()), time.Now().Add(time.Minute), api.DevDomain())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr, _ := env.Header()
+	follower := c.Followers()[0].Config.HTTPAddr
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI("http://" + follower + "/v1/node/upload")
+	req.Header.SetMethod("PUT")
+	req.Header.Set(api.EnvelopeHeader, hdr)
+	req.SetBodyStream(bytes.NewReader(blob), -1) // chunked, as the Go node sends a file
+	if err := fasthttp.DoTimeout(req, resp, 60*time.Second); err != nil || resp.StatusCode() != 200 {
+		t.Fatalf("upload of %d bytes through %s: %v %d %s", len(blob), follower, err, resp.StatusCode(), resp.Body())
+	}
+	tk, _ := leader.Task(task)
+	if tk.Blob == nil || tk.Blob.SHA256 != up.SHA256 || tk.Blob.Size != int64(len(blob)) {
+		t.Fatalf("blob %+v, want the %d uploaded bytes as sent", tk.Blob, len(blob))
+	}
+	if got, ok := leader.BlobBytes(tk.Blob.SHA256); !ok || !bytes.Equal(got, blob) {
+		t.Fatalf("stored blob: held %v, %d bytes", ok, len(got))
+	}
+
+	// A JSON route does not read a body past its bound.
+	huge := bytes.Repeat([]byte(" "), 17<<20)
+	for _, chunked := range []bool{false, true} {
+		req.Reset()
+		resp.Reset()
+		req.SetRequestURI("http://" + follower + "/v1/jobs")
+		req.Header.SetMethod("POST")
+		if chunked {
+			req.SetBodyStream(bytes.NewReader(huge), -1)
+		} else {
+			req.SetBody(huge)
+		}
+		if err := fasthttp.DoTimeout(req, resp, 30*time.Second); err != nil {
+			t.Fatalf("oversized job body (chunked %v): %v", chunked, err)
+		}
+		if resp.StatusCode() != 413 || !bytes.Contains(resp.Body(), []byte(api.CodeTooLarge)) {
+			t.Fatalf("oversized job body (chunked %v): %d %s, want 413 too_large", chunked, resp.StatusCode(), resp.Body())
 		}
 	}
 }

@@ -48,6 +48,11 @@ func (f *Forwarder) Forward(ctx *fasthttp.RequestCtx, addr string) error {
 	req := fasthttp.AcquireRequest()
 	defer fasthttp.ReleaseRequest(req)
 	ctx.Request.CopyTo(req)
+	if ctx.Request.IsBodyStream() {
+		// A streamed body (a blob upload) goes on as a stream: CopyTo
+		// copies only what was read of it.
+		req.SetBodyStream(ctx.RequestBodyStream(), ctx.Request.Header.ContentLength())
+	}
 	req.SetHost(addr)
 	req.URI().SetScheme("http")
 	req.Header.Set(Header, f.self)
