@@ -211,3 +211,27 @@ func (c *Chain) callAddress(ctx context.Context, op string, to common.Address, d
 }
 
 func distributorBin() string { return rewardsdistributor.RewardsDistributorMetaData.Bin }
+
+// Operators returns the operator keys the distributor and the registry
+// accept signatures from.
+func (c *Chain) Operators(ctx context.Context) (distributor, registry []common.Address, err error) {
+	a, err := c.deployed("read operators")
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := c.call(ctx, "read the distributor's operators", a.Distributor, distributorC.PackOperators())
+	if err != nil {
+		return nil, nil, err
+	}
+	if distributor, err = distributorC.UnpackOperators(out); err != nil {
+		return nil, nil, fmt.Errorf("contracts: distributor operators at %s: %w", a.Distributor.Hex(), err)
+	}
+	out, err = c.call(ctx, "read the registry's operators", a.Registry, registryC.PackOperators())
+	if err != nil {
+		return nil, nil, err
+	}
+	if registry, err = registryC.UnpackOperators(out); err != nil {
+		return nil, nil, fmt.Errorf("contracts: registry operators at %s: %w", a.Registry.Hex(), err)
+	}
+	return distributor, registry, nil
+}

@@ -1,3 +1,5 @@
+//go:build !nodeonly
+
 package main
 
 import (
@@ -109,6 +111,16 @@ func TestBuyerCommands(t *testing.T) {
 	}
 	if out, err := meadow(t, "verify", file, "--row", "3", "--proof", pf, "--manifest", file+".manifest.json"); err != nil || !strings.Contains(out, "ok: row 3") {
 		t.Fatalf("verify the proof: %v\n%s", err, out)
+	}
+
+	// A coordinator whose operator key the contracts do not know is refused
+	// at start, naming the flag and the keys they do know.
+	if out, err := meadow(t, "coord", "--id", "x", "--data-dir", t.TempDir(), "--raft-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--bootstrap",
+		"--chain-id", fmt.Sprint(nw.ChainID()), "--chain-rpc", nw.Chain.RPC, "--distributor", nw.Chain.Addrs.Distributor.Hex(),
+		"--registry", nw.Chain.Addrs.Registry.Hex(), "--operator-key", keyFile); err == nil ||
+		!strings.Contains(err.Error(), "--operator-key") || !strings.Contains(err.Error(), "not one of the distributor's operators") ||
+		!strings.Contains(err.Error(), ops[0]) {
+		t.Fatalf("coord with an unknown operator key: %v\n%s", err, out)
 	}
 
 	// The operator settles the epoch; each node sees its rewards and claims

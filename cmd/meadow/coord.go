@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/coord/blob"
 )
@@ -146,6 +148,10 @@ func (f coordChainFlags) open(ctx context.Context, a *app, cfg *coord.Config) (c
 	key, err := api.LoadOrCreateKey(keyFile)
 	if err != nil {
 		return nil, fmt.Errorf("--operator-key: %w", err)
+	}
+	if err := checkOperator(ctx, ch, crypto.PubkeyToAddress(key.PublicKey), keyFile); err != nil {
+		ch.Close()
+		return nil, err
 	}
 	if cfg.ChainPublicRPC == "" {
 		cfg.ChainPublicRPC = f.rpc
@@ -291,4 +297,28 @@ func newOperatorCmd(a *app) *cobra.Command {
 	}
 	op.AddCommand(members, status, newSettleCmd(a, &coordURL, &token))
 	return op
+}
+
+// checkOperator refuses an operator key that the contracts do not know: its
+// signatures would count for nothing, and settlement and dataset posts would
+// fail later with a less useful message.
+func checkOperator(ctx context.Context, ch *contracts.Chain, op common.Address, keyFile string) error {
+	dist, reg, err := ch.Operators(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		name string
+		ops  []common.Address
+	}{{"distributor", dist}, {"registry", reg}} {
+		if !slices.Contains(c.ops, op) {
+			known := make([]string, len(c.ops))
+			for i, o := range c.ops {
+				known[i] = o.Hex()
+			}
+			return usageError(fmt.Errorf("--operator-key %s: its address %s is not one of the %s's operators (%s); use a key the contracts were deployed with",
+				keyFile, op.Hex(), c.name, strings.Join(known, ", ")))
+		}
+	}
+	return nil
 }
