@@ -3,8 +3,6 @@ package dataset
 import (
 	"bufio"
 	"bytes"
-	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -16,9 +14,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
 // Magic bytes of the formats.
@@ -195,11 +190,9 @@ func newReaderAt(ra io.ReaderAt, size int64, reuse bool) (*Reader, error) {
 			}
 			src, as = s, s.r.Schema()
 		case FormatParquet:
-			ps, err := newParquetSource(sr)
-			if err != nil {
-				return err
-			}
-			src, as, nrows = ps, ps.schema, ps.rows
+			var err error
+			src, as, nrows, err = openParquet(sr)
+			return err
 		}
 		return nil
 	})
@@ -646,72 +639,6 @@ func (s *streamSource) close() error {
 	return nil
 }
 
-// parquetSource reads a Parquet file's rows as record batches.
-type parquetSource struct {
-	f      *file.Reader
-	rr     pqarrow.RecordReader
-	schema *arrow.Schema
-	rows   int64
-	read   int64
-	start  int64 // file row of the batch just read
-}
-
-func newParquetSource(ra parquet.ReaderAtSeeker) (*parquetSource, error) {
-	props := parquet.NewReaderProperties(limitAllocator{})
-	props.BufferedStreamEnabled = true
-	props.BufferSize = 1 << 20
-	f, err := file.NewParquetReader(ra, file.WithReadProps(props))
-	if err != nil {
-		return nil, fmt.Errorf("%w: Parquet footer: %v", ErrCorrupt, err)
-	}
-	if err := checkParquetArrowSchema(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	fr, err := pqarrow.NewFileReader(f, pqarrow.ArrowReadProperties{BatchSize: DefaultBatchRows, PreAllocBinaryData: true}, limitAllocator{})
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%w: Parquet schema: %v", ErrCorrupt, err)
-	}
-	as, err := fr.Schema()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%w: Parquet schema: %v", ErrCorrupt, err)
-	}
-	rr, err := fr.GetRecordReader(context.Background(), nil, nil)
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%w: Parquet columns: %v", ErrCorrupt, err)
-	}
-	return &parquetSource{f: f, rr: rr, schema: as, rows: f.NumRows()}, nil
-}
-
-func (s *parquetSource) next() (arrow.RecordBatch, error) {
-	s.start = s.read
-	if !s.rr.Next() {
-		if err := s.rr.Err(); err != nil && !errors.Is(err, io.EOF) {
-			return nil, err
-		}
-		if s.read != s.rows {
-			return nil, fmt.Errorf("%w: %d rows read: the footer says %d", ErrCorrupt, s.read, s.rows)
-		}
-		return nil, nil
-	}
-	rec := s.rr.RecordBatch()
-	rec.Retain()
-	s.read += rec.NumRows()
-	return rec, nil
-}
-
-func (s *parquetSource) where() string {
-	return fmt.Sprintf("Parquet rows from %d of %d", s.start, s.rows)
-}
-
-func (s *parquetSource) close() error {
-	s.rr.Release()
-	return s.f.Close()
-}
-
 // BatchStart returns the file row number of the current batch's first row.
 func (r *Reader) BatchStart() int64 { return r.first }
 
@@ -739,33 +666,4 @@ func (r *Reader) NextHashes() ([]Hash, bool) {
 		return nil, false
 	}
 	return out, true
-}
-
-// checkParquetArrowSchema checks the Arrow schema a Parquet file may carry
-// in its ARROW:schema key (base64 of an IPC schema message) the way every
-// IPC message is checked, before pqarrow hands it to arrow-go.
-func checkParquetArrowSchema(f *file.Reader) error {
-	v := f.MetaData().KeyValueMetadata().FindValue("ARROW:schema")
-	if v == nil {
-		return nil
-	}
-	var decoded []byte
-	var err error
-	if len(*v)%4 == 0 {
-		decoded, err = base64.StdEncoding.DecodeString(*v)
-	}
-	if len(decoded) == 0 || err != nil {
-		decoded, err = base64.RawStdEncoding.DecodeString(*v)
-	}
-	if err != nil {
-		return fmt.Errorf("%w: Parquet ARROW:schema metadata: %v", ErrCorrupt, err)
-	}
-	mr := &msgReader{r: bytes.NewReader(decoded), end: int64(len(decoded))}
-	if _, err := mr.Message(); err != nil {
-		return fmt.Errorf("%w: Parquet ARROW:schema metadata: %v", ErrCorrupt, trimSentinel(err))
-	}
-	if mr.schema == nil {
-		return fmt.Errorf("%w: Parquet ARROW:schema metadata holds no schema", ErrCorrupt)
-	}
-	return nil
 }

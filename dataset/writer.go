@@ -11,9 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
 // Defaults of the Writer's options.
@@ -116,13 +113,21 @@ type Writer struct {
 
 	ipcw *ipc.Writer
 	ipcf *ipc.FileWriter
-	pqw  *pqarrow.FileWriter
+	pqw  parquetWriter
 
 	rows   int64
 	hashes []Hash
 	err    error
 	closed bool
 	sum    WriteSummary
+}
+
+// parquetWriter writes record batches into Parquet row groups
+// (pqarrow.FileWriter; see parquet.go).
+type parquetWriter interface {
+	WriteBuffered(rec arrow.RecordBatch) error
+	NewBufferedRowGroupChecked() error
+	Close() error
 }
 
 // countingWriter counts and digests what passes through it.
@@ -182,17 +187,7 @@ func NewWriter(w io.Writer, f Format, s Schema, opts ...WriterOption) (*Writer, 
 			return nil, fmt.Errorf("dataset: starting Arrow file: %w", err)
 		}
 	case FormatParquet:
-		codec := map[Compression]compress.Compression{
-			CompressionSnappy: compress.Codecs.Snappy,
-			CompressionZstd:   compress.Codecs.Zstd,
-			CompressionNone:   compress.Codecs.Uncompressed,
-		}[cfg.compression]
-		props := parquet.NewWriterProperties(
-			parquet.WithCompression(codec),
-			parquet.WithCreatedBy("meadow"),
-			parquet.WithMaxRowGroupLength(math.MaxInt32),
-		)
-		if wr.pqw, err = pqarrow.NewFileWriter(as, wr.out, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())); err != nil {
+		if wr.pqw, err = newParquetWriter(as, wr.out, cfg.compression); err != nil {
 			return nil, fmt.Errorf("dataset: starting Parquet file: %w", err)
 		}
 	default:
