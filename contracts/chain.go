@@ -20,10 +20,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient"
-	"github.com/ethereum/go-ethereum/ethclient/simulated"
-	"github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/rpc"
 )
 
@@ -51,7 +48,7 @@ var SimulatedFunds = new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1e18))
 type Chain struct {
 	backend  Backend
 	endpoint string
-	sim      *simulated.Backend // nil unless in-process
+	sim      *simBackend // nil unless in-process (simulated.go)
 	closer   func()
 
 	idMu    sync.Mutex
@@ -64,30 +61,6 @@ type Chain struct {
 	addrs  Addresses
 
 	receiptPoll time.Duration
-}
-
-// NewSimulated starts an in-process chain (go-ethereum's simulated backend,
-// chain id 1337, a real EVM) with each of funded given SimulatedFunds of
-// ether. It mines one block per transaction Chain sends; Simulated gives
-// access to mine more.
-func NewSimulated(funded ...common.Address) (*Chain, error) {
-	return newSimulated(funded)
-}
-
-func newSimulated(funded []common.Address, opts ...func(*node.Config, *ethconfig.Config)) (*Chain, error) {
-	alloc := make(types.GenesisAlloc, len(funded))
-	for _, a := range funded {
-		alloc[a] = types.Account{Balance: new(big.Int).Set(SimulatedFunds)}
-	}
-	sim := simulated.NewBackend(alloc, opts...)
-	c := &Chain{
-		backend:     sim.Client(),
-		endpoint:    SimulatedEndpoint,
-		sim:         sim,
-		closer:      func() { _ = sim.Close() },
-		receiptPoll: 10 * time.Millisecond,
-	}
-	return c, nil
 }
 
 // Dial connects to the JSON-RPC endpoint at rawURL (http, https, ws, wss, or
@@ -140,11 +113,6 @@ func (c *Chain) Close() {
 
 // Endpoint is the URL the Chain talks to, or SimulatedEndpoint.
 func (c *Chain) Endpoint() string { return c.endpoint }
-
-// Simulated returns the in-process backend (to move time with AdjustTime),
-// or nil for a chain reached over JSON-RPC. Mine blocks with Mine rather
-// than its Commit: concurrent Commits deadlock the simulated beacon.
-func (c *Chain) Simulated() *simulated.Backend { return c.sim }
 
 // Mine mines one block on the in-process chain and returns its hash; on a
 // chain reached over JSON-RPC it does nothing and returns the zero hash.
