@@ -11,23 +11,33 @@ export CGO_CFLAGS  ?= -O2 -g -Wno-deprecated-declarations
 # The whole suite must stay under 30 minutes on 2 cores.
 TEST_TIMEOUT ?= 25m
 
-.PHONY: all build test dev bench soak lint deps contracts contracts-check ptx ext fuzz vectors clean
+.PHONY: all build node-bin test dev bench soak lint deps contracts contracts-check ptx ext fuzz vectors clean
 
 all: build
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/meadow
 
+# The node-only build for home users: meadow with node, verify and version
+# only, without the coordinator, buyer and dev network, Parquet or the
+# in-process chain, so that a running node maps far less of its binary
+# (docs/ARCHITECTURE.md, "Resident memory of a node" in docs/BENCHMARKS.md).
+NODE_BIN := bin/meadow-node
+node-bin:
+	$(GO) build -tags nodeonly -ldflags '$(LDFLAGS)' -o $(NODE_BIN) ./cmd/meadow
+
 deps:
 	@scripts/deps.sh
 
 lint:
 	$(GO) vet ./...
+	$(GO) vet -tags nodeonly ./cmd/meadow
 	@scripts/check-imports.sh
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt: these files need formatting:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 test: deps lint
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+	$(GO) test -count=1 -tags nodeonly -run NodeOnly ./cmd/meadow
 	ext/test/run.sh
 
 dev: deps build

@@ -1,3 +1,5 @@
+//go:build !nodeonly
+
 package main
 
 import (
@@ -262,13 +264,6 @@ identity, the one that pays on chain.`,
 	ds.AddCommand(list, get, proof)
 	cmd.AddCommand(job, ds, newBuyerPayCmd(a, f))
 	return cmd
-}
-
-func cmdContext(cmd *cobra.Command) context.Context {
-	if ctx := cmd.Context(); ctx != nil {
-		return ctx
-	}
-	return context.Background()
 }
 
 func watchJob(ctx context.Context, a *app, c *buyer.Client, id string) error {

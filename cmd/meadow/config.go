@@ -76,7 +76,7 @@ func applyConfig(cmd *cobra.Command, path string, environ []string) (configSourc
 		}
 		flag, isKnown := known[name]
 		if !isKnown {
-			return nil, fmt.Errorf("environment variable %s: no meadow command has such a setting (expected MEADOW_ followed by a flag name, e.g. %s)", name, envName("data-dir"))
+			return nil, fmt.Errorf("environment variable %s: no meadow command has such a setting (expected MEADOW_ followed by a flag name, e.g. %s)%s", name, envName("data-dir"), buildNote)
 		}
 		if flags.Lookup(flag) == nil {
 			continue // a setting of another command
@@ -185,7 +185,7 @@ func readConfigFile(path string, cmd *cobra.Command) (map[string]string, error) 
 		if sub, isTable := v.(map[string]any); isTable {
 			c, ok := tables[k]
 			if !ok {
-				return nil, fmt.Errorf("config %s:%d: unknown table [%s]: expected one of %s", path, lineOf(data, "["+k+"]"), k, strings.Join(sortedKeys(tables), ", "))
+				return nil, fmt.Errorf("config %s:%d: unknown table [%s]: expected one of %s%s", path, lineOf(data, "["+k+"]"), k, strings.Join(sortedKeys(tables), ", "), buildNote)
 			}
 			flagsOf := commandFlagNames(c)
 			subKeys := make([]string, 0, len(sub))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,16 +60,18 @@ Settings come from flags, MEADOW_* environment variables (MEADOW_DATA_DIR for
 	pf.StringVar(&a.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	pf.StringVar(&a.logFormat, "log-format", "text", "log format: text or json")
 
-	root.AddCommand(
-		newVersionCmd(a),
-		newVerifyCmd(a),
-		newCoordCmd(a),
-		newNodeCmd(a),
-		newOperatorCmd(a),
-		newBuyerCmd(a),
-		newDevCmd(a),
-	)
+	root.AddCommand(newVersionCmd(a), newVerifyCmd(a), newNodeCmd(a))
+	root.AddCommand(networkCmds(a)...)
 	return root
+}
+
+// cmdContext is the command's context, or the background one where the
+// command runs without one (in tests).
+func cmdContext(cmd *cobra.Command) context.Context {
+	if ctx := cmd.Context(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
 }
 
 // setup runs before every command: it loads the config file and environment
