@@ -90,6 +90,7 @@ machine can read in the process list.`,
 	f.DurationVar(&cfg.BatchWindow, "batch-window", cfg.BatchWindow, "how long a write waits to share a Raft entry with others (0: no batching)")
 	f.DurationVar(&cfg.ApplyTimeout, "apply-timeout", cfg.ApplyTimeout, "longest wait for one write through Raft")
 	f.Uint64Var(&cfg.SnapshotThreshold, "snapshot-threshold", cfg.SnapshotThreshold, "log entries between snapshots")
+	f.DurationVar(&cfg.SnapshotInterval, "snapshot-interval", cfg.SnapshotInterval, "how often Raft checks whether to snapshot (a snapshot pauses applies while the state is encoded: raise it for large states)")
 	f.StringVar(&cfg.ClusterToken, "cluster-token", "", "secret shared by all coordinators for copying blobs to each other (also MEADOW_CLUSTER_TOKEN, which keeps it out of the process list); without it blobs are not copied and uploads fail on multi-member clusters")
 	f.Uint64Var(&cfg.ChainID, "chain-id", cfg.ChainID, "chain id of the network's contracts; nodes and buyers sign requests for it")
 	f.DurationVar(&cfg.LeaseTTL, "lease-ttl", cfg.LeaseTTL, "how long a node has from a lease to its commitment before the task goes back to the pool")
