@@ -11,7 +11,7 @@ export CGO_CFLAGS  ?= -O2 -g -Wno-deprecated-declarations
 # The whole suite must stay under 30 minutes on 2 cores.
 TEST_TIMEOUT ?= 25m
 
-.PHONY: all build node-bin test dev bench soak lint deps contracts contracts-check ptx ext fuzz vectors clean
+.PHONY: all build node-bin test dev bench node-rss soak lint deps contracts contracts-check ptx ext fuzz vectors clean
 
 all: build
 
@@ -46,6 +46,11 @@ dev: deps build
 # Benchmarks: figures go to docs/BENCHMARKS.md with the command that made them.
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+# Resident memory of a home node, idle and busy, against a dev network: the
+# figures of "Resident memory of a node" in docs/BENCHMARKS.md (about 2 minutes).
+node-rss:
+	scripts/node-rss.sh
 
 # Long-running load and failure tests, kept out of `make test`.
 soak: deps
