@@ -296,6 +296,15 @@ func printJobStatus(a *app, s api.JobStatus) {
 	fmt.Fprintf(a.stdout, "job %s: %s\n", s.ID, s.State)
 	fmt.Fprintf(a.stdout, "  tasks    %d pending, %d leased, %d committed, %d verified, %d inconclusive (%.0f%%)\n", t.Pending, t.Leased, t.Committed, t.Verified, t.Inconclusive, s.Progress.Percent)
 	fmt.Fprintf(a.stdout, "  rows     %d accepted, %d rejected\n", s.Progress.RowsAccepted, s.Progress.RowsRejected)
+	if len(s.Progress.Refusals) > 0 {
+		var parts []string
+		for _, r := range api.RefusalReasons() {
+			if n := s.Progress.Refusals[r]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, r))
+			}
+		}
+		fmt.Fprintf(a.stdout, "  refused  %s (URLs nodes would not fetch)\n", strings.Join(parts, ", "))
+	}
 	if s.Dataset != "" {
 		fmt.Fprintf(a.stdout, "  dataset  %s (meadow buyer dataset get %s -o FILE)\n", s.Dataset, s.Dataset)
 	}

@@ -142,6 +142,9 @@ func printSummary(a *app, s devnet.Summary) {
 		fmt.Fprintf(w, "\n%s (job %s)\n", j.Name, j.ID)
 		fmt.Fprintf(w, "  tasks     %d verified, %d inconclusive\n", j.Tasks.Verified, j.Tasks.Inconclusive)
 		fmt.Fprintf(w, "  rows      %d seen: %d accepted, %d rejected by cross-checking\n", j.RowsSeen, j.RowsAccepted, j.RowsRejected)
+		if r := j.Refused[api.RefusedRobots]; r > 0 {
+			fmt.Fprintf(w, "  refused   %d robots.txt refusals reported by nodes (the pages were not fetched)\n", r)
+		}
 		fmt.Fprintf(w, "  dataset   %s: %d rows, root %s\n", j.Dataset, j.Rows, j.Root)
 		for _, f := range []string{"parquet", "arrow"} {
 			if p := j.Files[f]; p != "" {
