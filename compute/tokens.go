@@ -3,6 +3,7 @@ package compute
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/meadow-net/meadow/api"
@@ -35,20 +36,82 @@ var offlineBPE sync.Once
 // tokensKernel is the tokens Kernel: CPU only (BPE has no GPU version here).
 type tokensKernel struct {
 	encoding string
-	enc      *tiktoken.Tiktoken
-	mu       sync.Mutex // serializes Run: the encoder's regex state is shared
+	pool     *encoderPool
 }
+
+// An encoder takes ~7 MB and a sort of its 100k tokens to build, so the
+// node builds few and keeps them: at most one per CPU per encoding, shared
+// by every tokens task (one task uses one at a time: its regex state is not
+// safe to share).
+type encoderPool struct {
+	encoding string
+	free     chan *tiktoken.Tiktoken
+	mu       sync.Mutex
+	built    int
+}
+
+var (
+	poolsMu sync.Mutex
+	pools   = map[string]*encoderPool{}
+)
+
+func poolFor(encoding string) *encoderPool {
+	poolsMu.Lock()
+	defer poolsMu.Unlock()
+	p := pools[encoding]
+	if p == nil {
+		n := min(runtime.NumCPU(), 4)
+		p = &encoderPool{encoding: encoding, free: make(chan *tiktoken.Tiktoken, n)}
+		pools[encoding] = p
+	}
+	return p
+}
+
+// get returns a free encoder, builds one while fewer than the pool holds
+// exist, or waits for one.
+func (p *encoderPool) get(ctx context.Context) (*tiktoken.Tiktoken, error) {
+	select {
+	case e := <-p.free:
+		return e, nil
+	default:
+	}
+	p.mu.Lock()
+	if p.built < cap(p.free) {
+		p.built++
+		p.mu.Unlock()
+		e, err := tiktoken.GetEncoding(p.encoding)
+		if err != nil {
+			p.mu.Lock()
+			p.built--
+			p.mu.Unlock()
+			return nil, fmt.Errorf("compute: tokens: loading encoding %q: %w", p.encoding, err)
+		}
+		return e, nil
+	}
+	p.mu.Unlock()
+	select {
+	case e := <-p.free:
+		return e, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (p *encoderPool) put(e *tiktoken.Tiktoken) { p.free <- e }
 
 func newTokensKernel(encoding string) (*tokensKernel, error) {
 	if encoding != EncodingCL100K && encoding != EncodingO200K {
 		return nil, fmt.Errorf("%w: compute.tokens.encoding %q: expected one of %v", ErrBadParams, encoding, Encodings())
 	}
 	offlineBPE.Do(func() { tiktoken.SetBpeLoader(tiktokenloader.NewOfflineLoader()) })
-	enc, err := tiktoken.GetEncoding(encoding)
+	k := &tokensKernel{encoding: encoding, pool: poolFor(encoding)}
+	// Build (or borrow) one now, so that a broken vocabulary fails here.
+	e, err := k.pool.get(context.Background())
 	if err != nil {
-		return nil, fmt.Errorf("compute: tokens: loading encoding %q: %w", encoding, err)
+		return nil, err
 	}
-	return &tokensKernel{encoding: encoding, enc: enc}, nil
+	k.pool.put(e)
+	return k, nil
 }
 
 func (k *tokensKernel) Name() string { return api.KernelTokens }
@@ -62,14 +125,17 @@ func (k *tokensKernel) OutputColumns() []dataset.Column {
 // text as data, and text from the web must not be able to inject control
 // tokens.
 func (k *tokensKernel) Run(ctx context.Context, texts []string) ([]dataset.Row, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
+	enc, err := k.pool.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer k.pool.put(enc)
 	rows := make([]dataset.Row, len(texts))
 	for i, t := range texts {
 		if i%64 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		rows[i] = dataset.Row{int64(len(k.enc.EncodeOrdinary(t)))}
+		rows[i] = dataset.Row{int64(len(enc.EncodeOrdinary(t)))}
 	}
 	return rows, nil
 }
