@@ -39,10 +39,10 @@ type tokensKernel struct {
 	pool     *encoderPool
 }
 
-// An encoder takes ~7 MB and a sort of its 100k tokens to build, so the
-// node builds few and keeps them: at most one per CPU per encoding, shared
-// by every tokens task (one task uses one at a time: its regex state is not
-// safe to share).
+// An encoder holds ~18 MB once built (its 100k-token rank maps) and takes
+// a sort of its tokens to build, so the node builds few and keeps them: one
+// per encoding on a machine of up to 7 cores, shared by every tokens task
+// (one task uses one at a time: its regex state is not safe to share).
 type encoderPool struct {
 	encoding string
 	free     chan *tiktoken.Tiktoken
@@ -60,7 +60,9 @@ func poolFor(encoding string) *encoderPool {
 	defer poolsMu.Unlock()
 	p := pools[encoding]
 	if p == nil {
-		n := min(runtime.NumCPU(), 4)
+		// ~18 MB each once built: a home node keeps one; a machine
+		// with many cores, one per 4 of them (up to 4).
+		n := min(max(1, runtime.NumCPU()/4), 4)
 		p = &encoderPool{encoding: encoding, free: make(chan *tiktoken.Tiktoken, n)}
 		pools[encoding] = p
 	}
