@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/dataset"
@@ -48,7 +49,12 @@ type encoderPool struct {
 	free     chan *tiktoken.Tiktoken
 	mu       sync.Mutex
 	built    int
+	lastUse  time.Time
 }
+
+// encoderIdle is how long unused encoders are kept: a node that has stopped
+// counting tokens goes back to its idle memory.
+const encoderIdle = 2 * time.Minute
 
 var (
 	poolsMu sync.Mutex
@@ -65,8 +71,30 @@ func poolFor(encoding string) *encoderPool {
 		n := min(max(1, runtime.NumCPU()/4), 4)
 		p = &encoderPool{encoding: encoding, free: make(chan *tiktoken.Tiktoken, n)}
 		pools[encoding] = p
+		go p.releaseIdle(encoderIdle / 4)
 	}
 	return p
+}
+
+// releaseIdle drops the pool's encoders once none has been used for
+// encoderIdle, checking every period; the next task builds one again.
+func (p *encoderPool) releaseIdle(period time.Duration) {
+	for range time.Tick(period) {
+		p.mu.Lock()
+		if p.built > 0 && len(p.free) == p.built && time.Since(p.lastUse) > encoderIdle {
+			// Never block here: a task may take one meanwhile.
+		drain:
+			for {
+				select {
+				case <-p.free:
+					p.built--
+				default:
+					break drain
+				}
+			}
+		}
+		p.mu.Unlock()
+	}
 }
 
 // get returns a free encoder, builds one while fewer than the pool holds
@@ -99,7 +127,12 @@ func (p *encoderPool) get(ctx context.Context) (*tiktoken.Tiktoken, error) {
 	}
 }
 
-func (p *encoderPool) put(e *tiktoken.Tiktoken) { p.free <- e }
+func (p *encoderPool) put(e *tiktoken.Tiktoken) {
+	p.mu.Lock()
+	p.lastUse = time.Now()
+	p.mu.Unlock()
+	p.free <- e
+}
 
 func newTokensKernel(encoding string) (*tokensKernel, error) {
 	if encoding != EncodingCL100K && encoding != EncodingO200K {
