@@ -46,6 +46,7 @@ dev: deps build
 # Benchmarks: figures go to docs/BENCHMARKS.md with the command that made them.
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+	scripts/node-rss.sh
 
 # Resident memory of a home node, idle and busy, against a dev network: the
 # figures of "Resident memory of a node" in docs/BENCHMARKS.md (about 2 minutes).
