@@ -19,11 +19,15 @@ import (
 )
 
 // benchCluster starts a 3-member loopback cluster with real fsyncs and
-// production timing, batching with window (0: one Raft entry per command),
-// and returns its leader.
-func benchCluster(b *testing.B, window time.Duration) *coord.Coordinator {
+// production timing, batching with window (0: one Raft entry per command)
+// and hashicorp/raft grouping up to groupCommit queued entries in one disk
+// write (0: the default), and returns its leader.
+func benchCluster(b *testing.B, window time.Duration, groupCommit int) *coord.Coordinator {
 	c := coordtest.NewTestCluster(b, 3, coordtest.WithConfig(func(_ int, cfg *coord.Config) {
 		cfg.BatchWindow = window
+		if groupCommit > 0 {
+			cfg.RaftGroupCommit = groupCommit
+		}
 		// Production timing: the benchmark must not trip elections on
 		// a busy machine.
 		cfg.HeartbeatTimeout = time.Second
@@ -94,7 +98,7 @@ func runOps(b *testing.B, clients int, op func(i int) error) {
 
 // benchPropose measures small writes (node registrations, ~200 bytes each).
 func benchPropose(b *testing.B, window time.Duration, clients int) {
-	leader := benchCluster(b, window)
+	leader := benchCluster(b, window, 0)
 	ctx := context.Background()
 	regs := make([]state.Registration, b.N)
 	for i := range regs {
@@ -111,8 +115,8 @@ func benchPropose(b *testing.B, window time.Duration, clients int) {
 // in two Raft writes, timed together from the grant's proposal to the
 // commitment's acknowledgement. The tasks (one URL each, replication 1) and
 // 256 nodes in distinct /24s are set up first.
-func benchLeaseCommit(b *testing.B, window time.Duration, clients int) {
-	leader := benchCluster(b, window)
+func benchLeaseCommit(b *testing.B, window time.Duration, groupCommit, clients int) {
+	leader := benchCluster(b, window, groupCommit)
 	ctx := context.Background()
 	const nodes = 256
 	for i := 0; i < nodes; i++ {
@@ -174,14 +178,20 @@ func BenchmarkPropose(b *testing.B) {
 // same run:
 //
 //	go test ./coord -run '^$' -bench LeaseCommit -benchtime 20000x
+//
+// "unbatched" keeps hashicorp/raft's own grouping of concurrent applies into
+// one disk write; "unbatched-raw" turns that off too (RaftGroupCommit 1: one
+// disk write and one AppendEntries per command), the baseline without any
+// batching.
 func BenchmarkLeaseCommit(b *testing.B) {
 	for _, mode := range []struct {
-		name   string
-		window time.Duration
-	}{{"unbatched", 0}, {"batched", 2 * time.Millisecond}} {
+		name        string
+		window      time.Duration
+		groupCommit int
+	}{{"unbatched-raw", 0, 1}, {"unbatched", 0, 0}, {"batched", 2 * time.Millisecond, 0}} {
 		for _, clients := range []int{1, 512, 4096} {
 			b.Run(fmt.Sprintf("%s/clients=%d", mode.name, clients), func(b *testing.B) {
-				benchLeaseCommit(b, mode.window, clients)
+				benchLeaseCommit(b, mode.window, mode.groupCommit, clients)
 			})
 		}
 	}

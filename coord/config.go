@@ -72,6 +72,12 @@ type Config struct {
 	// WALSegmentSize is the size of one raft-wal segment file, which is
 	// preallocated on disk.
 	WALSegmentSize int `json:"wal_segment_size"`
+	// RaftGroupCommit is how many queued entries the leader may write to
+	// its log in one append (one fsync) and send in one AppendEntries:
+	// hashicorp/raft's MaxAppendEntries. 1 turns that grouping off (one
+	// disk write per entry), which only the benchmarks' fully unbatched
+	// baseline does.
+	RaftGroupCommit int `json:"raft_group_commit"`
 
 	// LeaseSweepInterval is how often the leader looks for leases past
 	// their deadline.
@@ -154,6 +160,7 @@ func DefaultConfig() Config {
 		TrailingLogs:       10240,
 		SnapshotRetain:     2,
 		WALSegmentSize:     64 << 20,
+		RaftGroupCommit:    256,
 		LeaseSweepInterval: time.Second,
 		LeaseTTL:           10 * time.Minute,
 		RevealTTL:          2 * time.Minute,
@@ -223,6 +230,8 @@ func (c Config) Validate() error {
 		return invalidf("config.leader_lease_timeout %s: expected 5ms to heartbeat_timeout (%s)", c.LeaderLeaseTimeout, c.HeartbeatTimeout)
 	case c.CommitTimeout < time.Millisecond:
 		return invalidf("config.commit_timeout %s: expected at least 1ms", c.CommitTimeout)
+	case c.RaftGroupCommit < 1 || c.RaftGroupCommit > 1024:
+		return invalidf("config.raft_group_commit %d: expected 1 to 1024 entries", c.RaftGroupCommit)
 	case c.SnapshotThreshold < 1:
 		return invalidf("config.snapshot_threshold %d: expected at least 1", c.SnapshotThreshold)
 	case c.SnapshotInterval < 5*time.Millisecond:

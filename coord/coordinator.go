@@ -231,7 +231,7 @@ func (c *Coordinator) open() error {
 	rc.TrailingLogs = cfg.TrailingLogs
 	// Let the leader take every queued entry into one append (one fsync).
 	rc.BatchApplyCh = true
-	rc.MaxAppendEntries = 256
+	rc.MaxAppendEntries = cfg.RaftGroupCommit
 	rc.NoLegacyTelemetry = true
 	if err := raft.ValidateConfig(rc); err != nil {
 		return invalidf("raft config: %v", err)
