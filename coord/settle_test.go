@@ -113,7 +113,20 @@ func (n *settleNet) work(t *testing.T, rows int, a, b int) string {
 	}
 	hs := rowHashes(0, rows)
 	for _, i := range []int{a, b} {
-		resp, err := leader.Work(ctx, n.nodeAddr(i), api.WorkRequest{MaxTasks: 1})
+		// As a node does: an answer without a lease says when to ask
+		// again (the network-wide per-domain interval may hold the second
+		// replica back for a moment).
+		var (
+			resp api.WorkResponse
+			err  error
+		)
+		for try := 0; try < 200; try++ {
+			resp, err = leader.Work(ctx, n.nodeAddr(i), api.WorkRequest{MaxTasks: 1})
+			if err != nil || len(resp.Leases) > 0 {
+				break
+			}
+			time.Sleep(time.Duration(max(resp.RetryAfter, 5)) * time.Millisecond)
+		}
 		if err != nil || len(resp.Leases) != 1 {
 			t.Fatalf("work for node %d: %+v %v", i, resp, err)
 		}
