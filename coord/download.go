@@ -171,15 +171,10 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 	if format == "" {
 		format = api.FormatArrow
 	}
-	env, err := api.ParseEnvelopeHeader(string(ctx.Request.Header.Peek(api.EnvelopeHeader)))
-	if err != nil {
-		c.reply(ctx, nil, err)
-		return
-	}
 	var g datasetGet
-	o, err := c.openEnvelope(env, api.MethodDatasetGet, &g)
+	o, err := c.openHeader(ctx, api.MethodDatasetGet, &g)
 	if err == nil {
-		err = c.useWorkNonce(o.addr, env.Nonce)
+		err = c.useWorkNonce(o.addr, o.sg.Nonce)
 	}
 	if err != nil {
 		c.reply(ctx, nil, err)

@@ -38,6 +38,17 @@ func (c *Coordinator) openBody(ctx *fasthttp.RequestCtx, method string, body api
 	return c.openEnvelope(env, method, body)
 }
 
+// openHeader verifies the envelope a request carries in the Meadow-Envelope
+// header (routes whose body is data: uploads, downloads, blob reads) for
+// method, decoding its body strictly into body.
+func (c *Coordinator) openHeader(ctx *fasthttp.RequestCtx, method string, body api.Validator) (opened, error) {
+	env, err := api.ParseEnvelopeHeader(string(ctx.Request.Header.Peek(api.EnvelopeHeader)))
+	if err != nil {
+		return opened{}, err
+	}
+	return c.openEnvelope(env, method, body)
+}
+
 // maxEnvelopeSize is how much of a signed request for method is read: a
 // reveal carries up to api.MaxTaskRows row hashes and a job spec up to
 // api.MaxURLs URLs; everything else is small.

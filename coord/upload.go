@@ -76,19 +76,15 @@ func (c *Coordinator) authorizeBlobRead(ctx *fasthttp.RequestCtx, h dataset.Hash
 	if len(raw) == 0 {
 		return errNoEnvelope
 	}
-	env, err := api.ParseEnvelopeHeader(string(raw))
-	if err != nil {
-		return err
-	}
 	var g api.BlobGet
-	o, err := c.openEnvelope(env, api.MethodBlobGet, &g)
+	o, err := c.openHeader(ctx, api.MethodBlobGet, &g)
 	if err != nil {
 		return err
 	}
 	if g.Hash != api.Hash(h) {
 		return &api.FieldError{Field: "body.hash", Value: strconv.Quote(g.Hash.String()), Expected: "the blob in the URL, " + h.String()}
 	}
-	if err := c.useWorkNonce(o.addr, env.Nonce); err != nil {
+	if err := c.useWorkNonce(o.addr, o.sg.Nonce); err != nil {
 		return err
 	}
 	now := c.now()
@@ -142,16 +138,12 @@ func (c *Coordinator) blobPeers() []blob.Peer {
 // httpUpload serves PUT /v1/node/upload: the envelope in the Meadow-Envelope
 // header, the task's Arrow IPC stream as the body.
 func (c *Coordinator) httpUpload(rctx context.Context, ctx *fasthttp.RequestCtx) (any, error) {
-	env, err := api.ParseEnvelopeHeader(string(ctx.Request.Header.Peek(api.EnvelopeHeader)))
-	if err != nil {
-		return nil, err
-	}
 	var up api.Upload
-	o, err := c.openEnvelope(env, api.MethodUpload, &up)
+	o, err := c.openHeader(ctx, api.MethodUpload, &up)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.useWorkNonce(o.addr, env.Nonce); err != nil {
+	if err := c.useWorkNonce(o.addr, o.sg.Nonce); err != nil {
 		return nil, err
 	}
 	c.Seen(o.addr)

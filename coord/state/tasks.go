@@ -42,8 +42,8 @@ type Task struct {
 	Blob      *Blob      `json:"blob,omitempty"`
 	DecidedAt int64      `json:"decided_at,omitempty"`
 	// UploadSince is when the current uploader was asked (leader's time);
-	// UploadReassigned counts the times the upload was handed on
-	// (uploads.go).
+	// UploadReassigned counts the upload waits that ran out (each hands
+	// the upload on, or asks a lone agreeing lease again; uploads.go).
 	UploadSince      int64 `json:"upload_since,omitempty"`
 	UploadReassigned int   `json:"upload_reassigned,omitempty"`
 }

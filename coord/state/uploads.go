@@ -1,6 +1,7 @@
 package state
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/meadow-net/meadow/api"
@@ -39,17 +40,18 @@ func (s *State) agreeingLeases(t *Task) []string {
 }
 
 // UploadsFor returns the uploads node is asked for: verified tasks without a
-// blob whose uploader is one of its leases, oldest first, at most max.
+// blob whose uploader is one of its leases, oldest first, at most max. It
+// runs on every work request, so it sorts only what it returns.
 func (s *State) UploadsFor(node string, max int) []api.UploadRequest {
 	var out []api.UploadRequest
-	for _, id := range sortedKeys(s.idx.awaiting) {
+	for id := range s.idx.awaiting {
 		t := s.Tasks[id]
 		if l := s.Leases[t.Uploader]; l != nil && l.Node == node {
 			out = append(out, api.UploadRequest{TaskID: t.ID, LeaseID: l.ID})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b api.UploadRequest) int {
-		return int(s.Tasks[a.TaskID].UploadSince - s.Tasks[b.TaskID].UploadSince)
+	slices.SortFunc(out, func(a, b api.UploadRequest) int {
+		return cmp.Or(cmp.Compare(s.Tasks[a.TaskID].UploadSince, s.Tasks[b.TaskID].UploadSince), cmp.Compare(a.TaskID, b.TaskID))
 	})
 	if len(out) > max {
 		out = out[:max]
