@@ -193,6 +193,7 @@ function makeCrawlEnv(settings) {
 async function loop() {
   if (state.running) return;
   state.running = true;
+  let coord = null;
   try {
     const settings = await getSettings();
     await loadUsage();
@@ -200,7 +201,7 @@ async function loop() {
     if (!settings.enabled) { state.activity = 'paused'; return; }
     if (settings.coordinators.length === 0) { state.activity = 'no coordinator set (options)'; return; }
     const { key, address } = await identity();
-    const coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId });
+    coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, preferURL: state.coordURL });
     const crawl = makeCrawlEnv(settings);
     const env = { coord, address, stats, now: () => coord.now(), crawlContext: crawl.crawlContext };
     if (!state.registered) {
@@ -248,6 +249,7 @@ async function loop() {
     if (e instanceof CoordError && (e.status === 401 || e.status === 403 || e.status === 404)) state.registered = false;
     state.activity = 'error (retrying)';
   } finally {
+    if (coord) state.coordURL = coord.currentURL; // the next loop starts with the member that answered last
     state.running = false;
   }
 }
@@ -256,8 +258,10 @@ async function refreshRecord() {
   const settings = await getSettings();
   if (settings.coordinators.length === 0) { state.rewards = null; return null; }
   const { key, address } = await identity();
-  const coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, timeoutMs: 5000 });
+  // The popup waits for this: one round over the members, a short deadline.
+  const coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, preferURL: state.coordURL, timeoutMs: 5000, rounds: 2, deadlineMs: 10000 });
   const [rec, rew] = await Promise.allSettled([coord.nodeRecord(address), coord.nodeRewards(address)]);
+  state.coordURL = coord.currentURL;
   if (rec.status === 'fulfilled') {
     state.record = rec.value;
     state.recordAt = Date.now();

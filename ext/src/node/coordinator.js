@@ -2,10 +2,24 @@
 // write is an api.Envelope signed by the node's key, POSTed as JSON (the
 // upload carries it in the Meadow-Envelope header and the Arrow stream as
 // the body). Any coordinator answers: followers forward writes to the
-// leader, so the client moves on to the next URL when one cannot be reached
-// or answers 5xx, and keeps using the one that worked.
+// leader.
+//
+// Keep serving (DESIGN.md): each attempt has its own timeout (an
+// AbortController), so a stalled member costs one attempt, not the whole
+// request. Attempts rotate over the configured URLs starting from the one
+// that answered last; after a round in which no member answered, the client
+// waits (exponential backoff with jitter) and goes round again, until a
+// round limit or an overall deadline. What is retried is what the answer
+// says may succeed elsewhere or later: network errors and timeouts, 5xx
+// (not_leader, unavailable, a proxy's 502/504), 429 (after its Retry-After),
+// and a 401 whose code is `expired` (the envelope is "expired" or its
+// expiry "too far ahead" by that member's clock, which a skewed member
+// causes) once per member. Every other answer is final. Each attempt is
+// signed afresh (a new nonce and expiry), so a member that saw a failed
+// attempt does not refuse the next as a replay.
 
 import { headerValue, NonceSource, sign, toWire, domain } from '../lib/envelope.js';
+import { retryAfterMs } from './crawl.js';
 
 /** CoordError is an answer other than success; code and field come from api.ErrorBody. */
 export class CoordError extends Error {
@@ -16,58 +30,143 @@ export class CoordError extends Error {
   }
 }
 
+/** RETRY_DEFAULTS are the client's timing rules; the constructor takes any of them. */
+export const RETRY_DEFAULTS = Object.freeze({
+  timeoutMs: 5000, // one attempt: a healthy member answers a node route in milliseconds
+  rounds: 4, // passes over the URLs before giving up
+  deadlineMs: 60000, // the whole request, waits included
+  backoffMs: 250, // the wait after the first failed round; doubles each round
+  maxBackoffMs: 4000,
+  maxRetryAfterMs: 30000, // a longer Retry-After is capped (and still bounded by the deadline)
+  uploadBytesPerSec: 256 * 1024, // an upload's attempt timeout grows with its size at this rate
+});
+
+/**
+ * backoffDelay is the wait after `round` failed rounds (1, 2, …): base
+ * doubled per round up to max, of which a random half is kept ("equal
+ * jitter"), so that nodes that failed together do not come back together.
+ */
+export function backoffDelay(round, base, max, rand = Math.random) {
+  const d = Math.min(max, base * 2 ** Math.max(0, round - 1));
+  return Math.round(d / 2 + rand() * (d / 2));
+}
+
+/** retryable says whether an answer (status, code) may succeed on another member or later. */
+export function retryable(status, code) {
+  if (status === 0 || status >= 500 || status === 429) return true;
+  return status === 401 && code === 'expired';
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
 export class Coordinator {
   /**
    * urls: coordinator base URLs; key: the node's secret key; chainId: the
-   * EIP-712 domain's chain; fetchImpl: fetch (tests may pass another).
+   * EIP-712 domain's chain; fetchImpl: fetch (tests may pass another);
+   * preferURL: the URL to try first (the one that answered last, kept by
+   * the caller across clients); timing: see RETRY_DEFAULTS.
    */
-  constructor({ urls, key, chainId, fetchImpl = globalThis.fetch.bind(globalThis), timeoutMs = 15000 }) {
+  constructor({ urls, key, chainId, fetchImpl = globalThis.fetch.bind(globalThis), preferURL, rand = Math.random, ...timing }) {
     if (!urls || urls.length === 0) throw new Error('no coordinator URL is set (options page)');
     this.urls = urls.slice();
     this.key = key;
     this.domain = domain(chainId);
     this.fetch = fetchImpl;
-    this.timeoutMs = timeoutMs;
+    this.rand = rand;
+    for (const k of Object.keys(timing)) {
+      if (!(k in RETRY_DEFAULTS)) throw new Error(`Coordinator: unknown option ${k}`);
+      if (!(Number.isFinite(timing[k]) && timing[k] >= 0)) throw new Error(`Coordinator: ${k} ${JSON.stringify(timing[k])}: expected a number of at least 0`);
+    }
+    Object.assign(this, RETRY_DEFAULTS, timing);
     this.nonces = new NonceSource();
     this.skewMs = 0; // coordinator clock minus ours, learned at register
-    this.current = 0;
+    this.current = Math.max(0, this.urls.indexOf(preferURL));
     this.signatures = {};
+    this.attempts = 0; // attempts made, for tests and the status page
   }
 
   now() { return Date.now() + this.skewMs; }
+
+  /** currentURL is the coordinator that answered last (or the first to try). */
+  get currentURL() { return this.urls[this.current]; }
 
   envelope(method, body) {
     const expiry = Math.floor(this.now() / 1000) + 300;
     return sign(this.key, method, body, this.nonces.next(this.now()), expiry, this.domain);
   }
 
-  async request(method, path, init) {
+  /**
+   * attempt makes one request to one URL with its own timeout, and returns
+   * {resp, text} or throws a CoordError with status 0.
+   */
+  async attempt(url, method, init, timeoutMs) {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), timeoutMs);
+    this.attempts++;
+    try {
+      const resp = await this.fetch(url, { ...init, method, signal: ac.signal, credentials: 'omit', cache: 'no-store' });
+      const text = await resp.text();
+      return { resp, text };
+    } catch (e) {
+      const cause = e?.cause?.code || e?.cause?.message;
+      const msg = ac.signal.aborted ? `no answer in ${timeoutMs} ms` : `${e?.message || e}${cause ? ` (${cause})` : ''}`;
+      throw new CoordError(0, 'unreachable', '', msg, url);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * request sends method path to the coordinators as the rules at the top
+   * of this file say; init() makes each attempt's headers and body.
+   * extraTimeoutMs lengthens each attempt (large uploads).
+   */
+  async request(method, path, init, extraTimeoutMs = 0) {
+    const n = this.urls.length;
+    const start = Date.now();
+    const deadlineMs = this.deadlineMs + extraTimeoutMs;
+    const expiredAt = new Set(); // members that answered 401 expired once already
     let lastErr;
-    for (let i = 0; i < this.urls.length; i++) {
-      const idx = (this.current + i) % this.urls.length;
-      const url = this.urls[idx] + path;
-      const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(), this.timeoutMs);
-      let resp, text;
-      try {
-        resp = await this.fetch(url, { ...init(), method, signal: ac.signal, credentials: 'omit', cache: 'no-store' });
-        text = await resp.text();
-      } catch (e) {
-        lastErr = new CoordError(0, 'unreachable', '', e.name === 'AbortError' ? `no answer in ${this.timeoutMs} ms` : String(e.message || e), url);
-        continue;
-      } finally {
-        clearTimeout(timer);
+    let waitAtLeast = 0; // from a 429's Retry-After
+    for (let round = 0; round < this.rounds; round++) {
+      if (round > 0) {
+        const wait = Math.max(backoffDelay(round, this.backoffMs, this.maxBackoffMs, this.rand), waitAtLeast);
+        if (Date.now() - start + wait >= deadlineMs) break;
+        await sleep(wait);
+        waitAtLeast = 0;
       }
-      let body = null;
-      try { body = text ? JSON.parse(text) : {}; } catch { body = null; }
-      if (resp.ok) {
-        this.current = idx;
-        if (body === null) throw new CoordError(resp.status, 'bad_answer', '', 'the answer is not JSON', url);
-        return body;
+      const first = this.current;
+      let tried = 0;
+      for (let i = 0; i < n; i++) {
+        const idx = (first + i) % n;
+        if (expiredAt.has(idx)) continue; // it said "expired" once: its clock, not our envelope
+        const left = deadlineMs - (Date.now() - start);
+        if (left <= 0) break;
+        const url = this.urls[idx] + path;
+        tried++;
+        let resp, text;
+        try {
+          ({ resp, text } = await this.attempt(url, method, init(), Math.min(left, this.timeoutMs + extraTimeoutMs)));
+        } catch (e) {
+          lastErr = e;
+          continue;
+        }
+        let body = null;
+        try { body = text ? JSON.parse(text) : {}; } catch { body = null; }
+        if (resp.ok) {
+          this.current = idx;
+          if (body === null) throw new CoordError(resp.status, 'bad_answer', '', 'the answer is not JSON', url);
+          return body;
+        }
+        const e = body && body.error ? body.error : {};
+        lastErr = new CoordError(resp.status, e.code || '', e.field || '', e.message || text.slice(0, 300), url);
+        if (!retryable(resp.status, lastErr.code)) throw lastErr;
+        if (resp.status === 401) expiredAt.add(idx);
+        if (resp.status === 429) {
+          waitAtLeast = Math.max(waitAtLeast, Math.min(this.maxRetryAfterMs, retryAfterMs(resp.headers.get('Retry-After'), Date.now(), this.backoffMs)));
+        }
       }
-      const e = body && body.error ? body.error : {};
-      lastErr = new CoordError(resp.status, e.code || '', e.field || '', e.message || text.slice(0, 300), url);
-      if (resp.status < 500 && resp.status !== 429) throw lastErr;
+      if (tried === 0) break; // every member said "expired" already
     }
     throw lastErr;
   }
@@ -101,12 +200,17 @@ export class Coordinator {
   reveal(r) { return this.post('/v1/node/reveal', 'node.reveal', r); }
   refuse(r) { return this.post('/v1/node/refuse', 'node.refuse', r); }
 
-  /** upload PUTs a task's Arrow IPC stream with its signed description in the Meadow-Envelope header. */
+  /**
+   * upload PUTs a task's Arrow IPC stream with its signed description in the
+   * Meadow-Envelope header. Its attempt timeout grows with the size, at
+   * uploadBytesPerSec, so that a slow home uplink is not taken for a stall.
+   */
   upload(meta, bytes) {
+    const extra = Math.ceil((bytes.length / Math.max(1, this.uploadBytesPerSec)) * 1000);
     return this.request('PUT', '/v1/node/upload', () => ({
       headers: { 'Content-Type': 'application/vnd.apache.arrow.stream', 'Meadow-Envelope': headerValue(this.envelope('node.upload', meta)) },
       body: bytes,
-    }));
+    }), extra);
   }
 
   /** nodeRecord reads the node's record: accepted rows, work units, reputation. */
