@@ -122,6 +122,13 @@ type Reader struct {
 	hbuf       []Hash
 	bufA, bufB []byte
 
+	// storedNormal makes hashing also require every content string to be
+	// stored in normal form (NormalizeText), as the Writer stores it: the
+	// hash normalizes first, so without this a file whose text was changed
+	// in white space or composition would still verify. Verify, Proof and
+	// RowHash set it.
+	storedNormal bool
+
 	err    error
 	done   bool
 	closed bool
@@ -543,9 +550,21 @@ func (r *Reader) appendCanonicalAt(dst []byte, nc, i int) ([]byte, error) {
 		}
 		switch c.col.Type {
 		case TypeString:
+			s := c.str.Value(i)
+			if asciiCanonical(s) { // the common case, as appendText's own
+				dst = appendHead(dst, majorText, uint64(len(s)))
+				dst = append(dst, s...)
+				continue
+			}
+			p := len(dst)
 			var ok bool
-			if dst, ok = appendText(dst, c.str.Value(i)); !ok {
+			if dst, ok = appendText(dst, s); !ok {
 				return dst, &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: invalid UTF-8", ErrInvalidRow)}
+			}
+			if r.storedNormal && !storedAsEncoded(dst[p:], s) {
+				return dst, &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf(
+					"%w: text not stored in normal form (NFC, each run of white space one space, trimmed: dataset/DESIGN.md): stored %+q, normal form %+q",
+					ErrInvalidRow, truncate(s, 80), truncate(NormalizeText(s), 80))}
 			}
 		case TypeInt64:
 			dst = appendInt(dst, c.i64.Value(i))
@@ -574,6 +593,13 @@ func (r *Reader) appendCanonicalAt(dst []byte, nc, i int) ([]byte, error) {
 		}
 	}
 	return dst, nil
+}
+
+// storedAsEncoded reports whether enc, the CBOR text string appendText
+// made of s, holds s unchanged. head+length grows strictly with the
+// length, so equal sizes mean equal lengths.
+func storedAsEncoded(enc []byte, s string) bool {
+	return len(enc) == headLen(uint64(len(s)))+len(s) && string(enc[len(enc)-len(s):]) == s
 }
 
 // hashBatch writes the row hashes of the whole current batch to out, two

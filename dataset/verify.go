@@ -79,7 +79,7 @@ func Verify(ctx context.Context, path string, opts VerifyOptions) (Report, error
 	} else if opts.TaskID != "" {
 		return rep, fmt.Errorf("dataset: a task id needs a manifest")
 	}
-	r, err := open(path, true)
+	r, err := openVerify(path)
 	if err != nil {
 		return rep, err
 	}
@@ -147,6 +147,17 @@ func Verify(ctx context.Context, path string, opts VerifyOptions) (Report, error
 	return rep, nil
 }
 
+// openVerify opens a file for Verify, Proof and RowHash: batch buffers
+// reused, and content text required to be stored in normal form.
+func openVerify(path string) (*Reader, error) {
+	r, err := open(path, true)
+	if err != nil {
+		return nil, err
+	}
+	r.storedNormal = true
+	return r, nil
+}
+
 // collectHashes reads every row hash of r, in file order.
 func collectHashes(ctx context.Context, r *Reader, total int64, start time.Time, progress func(Progress), rep *Report) (*hashSet, error) {
 	hashes := new(hashSet)
@@ -209,7 +220,7 @@ func Proof(ctx context.Context, path string, row int64) (InclusionProof, error) 
 	if row < 0 {
 		return InclusionProof{}, fmt.Errorf("%w: row %d: expected 0 or more", ErrRowOutOfRange, row)
 	}
-	r, err := open(path, true)
+	r, err := openVerify(path)
 	if err != nil {
 		return InclusionProof{}, err
 	}
@@ -236,7 +247,7 @@ func RowHash(ctx context.Context, path string, row int64) (Hash, error) {
 	if row < 0 {
 		return Hash{}, fmt.Errorf("%w: row %d: expected 0 or more", ErrRowOutOfRange, row)
 	}
-	r, err := open(path, true)
+	r, err := openVerify(path)
 	if err != nil {
 		return Hash{}, err
 	}

@@ -140,6 +140,9 @@ func TestVerifyEmptyDataset(t *testing.T) {
 // the Writer would refuse, by writing the Arrow data directly.
 func TestVerifyReportsBadRows(t *testing.T) {
 	s, rows := manyCrawlRows(t, 10)
+	for i := range rows {
+		rows[i] = NormalizeRow(s, rows[i]) // stored as the Writer stores them
+	}
 	dir := t.TempDir()
 
 	// Invalid UTF-8 in row 7.
@@ -297,4 +300,89 @@ func FuzzReadArrow(f *testing.F) {
 			t.Fatalf("read: error wraps no sentinel: %v", err)
 		}
 	})
+}
+
+// TestVerifyRefusesTextNotStoredNormalized: text stored un-normalized
+// hashes like its normal form, so the rows' hashes and the root all match;
+// Verify must still refuse the file, naming the row and column, because a
+// buyer reading it would read other text than was hashed.
+func TestVerifyRefusesTextNotStoredNormalized(t *testing.T) {
+	s, raw := manyCrawlRows(t, 10)
+	good := make([]Row, len(raw))
+	for i, r := range raw {
+		good[i] = NormalizeRow(s, r)
+	}
+	dir := t.TempDir()
+	_, sum := writeFile(t, dir, FormatArrowStream, s, good)
+	goodPath := filepath.Join(dir, "good.arrows")
+	writeUnchecked(t, goodPath, s, good)
+	if _, err := Verify(context.Background(), goodPath, VerifyOptions{Root: &sum.Root}); err != nil {
+		t.Fatalf("normalized rows: %v", err)
+	}
+	title := s.Index(FieldPrefix + "title")
+	text := s.Index(ColText)
+	tests := []struct {
+		name string
+		row  int
+		col  int
+		val  func(string) string
+	}{
+		{name: "leading space", row: 6, col: text, val: func(v string) string { return " " + v }},
+		{name: "trailing tab", row: 2, col: text, val: func(v string) string { return v + "\t" }},
+		{name: "two spaces", row: 9, col: text, val: func(v string) string { return strings.Replace(v, " ", "  ", 1) }},
+		{name: "no-break space", row: 5, col: text, val: func(v string) string { return strings.Replace(v, " ", "\u00a0", 1) }},
+		{name: "NFD", row: 0, col: title, val: func(v string) string { return strings.Replace(v, "é", "e\u0301", 1) }},
+		{name: "NFD in ASCII-looking text", row: 4, col: text, val: func(v string) string { return v + "e\u0301" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bad := append([]Row(nil), good...)
+			bad[tt.row] = append(Row(nil), good[tt.row]...)
+			v := tt.val(good[tt.row][tt.col].(string))
+			if tt.name == "NFD in ASCII-looking text" {
+				// The normal form differs here; fix the good side to match.
+				bad[tt.row][tt.col] = v
+				g := append([]Row(nil), good...)
+				g[tt.row] = NormalizeRow(s, bad[tt.row])
+				_, sum = writeFile(t, t.TempDir(), FormatArrowStream, s, g)
+			} else {
+				_, sum = writeFile(t, t.TempDir(), FormatArrowStream, s, good)
+			}
+			bad[tt.row][tt.col] = v
+			if v == NormalizeText(v) {
+				t.Fatalf("test value %q is already normalized", v)
+			}
+			path := filepath.Join(t.TempDir(), "bad.arrows")
+			writeUnchecked(t, path, s, bad)
+
+			// The hashes normalize, so the root is the honest one...
+			r, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs := new(hashSet)
+			for {
+				h, ok := r.NextHashes()
+				if !ok {
+					break
+				}
+				hs.add(h)
+			}
+			r.Close()
+			if err := r.Err(); err != nil || hs.root() != sum.Root {
+				t.Fatalf("hashing the stored rows: %v, root %s, want %s", err, hs.root(), sum.Root)
+			}
+			// ...and Verify refuses the file for what it stores.
+			_, err = Verify(context.Background(), path, VerifyOptions{Root: &sum.Root})
+			var re *RowError
+			if !errors.As(err, &re) || re.Row != int64(tt.row) || re.Column != s.Columns[tt.col].Name ||
+				!errors.Is(err, ErrInvalidRow) || !strings.Contains(err.Error(), "normal form") {
+				t.Fatalf("got %v, want row %d, column %s, not in normal form", err, tt.row, s.Columns[tt.col].Name)
+			}
+			if _, err := Proof(context.Background(), path, int64(tt.row)); err == nil {
+				t.Fatal("Proof of a file storing un-normalized text: no error")
+			}
+			t.Log(err)
+		})
+	}
 }
