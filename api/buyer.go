@@ -22,7 +22,49 @@ const (
 	// GET /v1/datasets/{id}/data), body {"dataset_id", "format"}: datasets
 	// are sold, so the coordinator knows who downloads.
 	MethodDatasetGet = "dataset.get"
+	// MethodJobGrant and MethodJobRevoke let another address read a job
+	// and its dataset, or stop letting it (POST /v1/jobs/{id}/grant and
+	// /revoke, body JobGrant). Only the job's buyer may.
+	MethodJobGrant  = "job.grant"
+	MethodJobRevoke = "job.revoke"
+	// MethodRead signs a read of a job or a dataset (GET /v1/jobs/{id},
+	// /v1/datasets and /v1/datasets/{id}[/manifest|/proof]), in the
+	// EnvelopeHeader, body ReadRequest: a job and its dataset belong to
+	// the buyer, so the coordinator must know who reads.
+	MethodRead = "buyer.read"
 )
+
+// JobGrant is the body of MethodJobGrant and MethodJobRevoke: the job, as in
+// the URL, and the address to grant access to or revoke it from.
+type JobGrant struct {
+	JobID   string         `json:"job_id"`
+	Address common.Address `json:"address"`
+}
+
+// Validate checks the grant.
+func (g JobGrant) Validate() error {
+	var v validator
+	v.id("job_id", g.JobID)
+	if g.Address == (common.Address{}) {
+		v.add("address", "", "the address to grant access to or revoke it from (0x and 40 hex digits)")
+	}
+	return v.err()
+}
+
+// ReadRequest is the body of MethodRead: the path read (without the query),
+// so that an envelope made for one job's status cannot read another's.
+type ReadRequest struct {
+	Path string `json:"path"`
+}
+
+// Validate checks the request.
+func (r ReadRequest) Validate() error {
+	var v validator
+	if !strings.HasPrefix(r.Path, "/v1/") || len(r.Path) > MaxURLLength || strings.ContainsAny(r.Path, "?# \t\r\n") {
+		v.add("path", quote(r.Path), "the path read, such as /v1/jobs/{id}, without the query")
+	}
+	return v.err()
+}
 
 // JobState is where a job is in its life.
 type JobState string
@@ -126,6 +168,9 @@ type JobStatus struct {
 	PricePerRow uint64 `json:"price_per_row,omitempty"`
 	Price       string `json:"price,omitempty"`
 	Paid        string `json:"paid,omitempty"`
+	// Grants are the addresses the buyer let read the job and its dataset
+	// (MethodJobGrant), besides itself.
+	Grants []common.Address `json:"grants,omitempty"`
 }
 
 // Progress counts a job's tasks by state and its rows by verdict.

@@ -120,6 +120,8 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 		return f.applyUploadReassign(body, index)
 	case MsgRefusal:
 		return f.applyRefusal(body, index)
+	case MsgJobGrant:
+		return f.applyJobGrant(body, index)
 	}
 	if t&IgnoreUnknown != 0 {
 		// Written by a newer member for a feature this one lacks, and
@@ -280,6 +282,20 @@ func (f *fsm) applyJobState(body []byte, index uint64) any {
 		return err
 	}
 	return j.Job
+}
+
+func (f *fsm) applyJobGrant(body []byte, index uint64) any {
+	var c jobGrantCmd
+	decode(MsgJobGrant, body, index, &c)
+	var j *state.Job
+	err := f.st.UseNonce(c.Signer, c.Nonce, func() (err error) {
+		j, err = f.st.GrantAccess(c.JobID, c.Buyer, c.Address, c.Grant)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return j.Grantees()
 }
 
 // write runs fn with the state locked for writing, for the leader's

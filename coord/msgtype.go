@@ -63,6 +63,9 @@ const (
 	MsgUploadReassign MsgType = 17
 	// MsgRefusal records a URL a node refused to fetch for its lease.
 	MsgRefusal MsgType = 18
+	// MsgJobGrant lets an address read a job and its dataset, or stops
+	// letting it, on the buyer's signed request (state.GrantAccess).
+	MsgJobGrant MsgType = 19
 )
 
 var msgNames = map[MsgType]string{
@@ -84,6 +87,7 @@ var msgNames = map[MsgType]string{
 	MsgDatasetPosted:  "dataset_posted",
 	MsgUploadReassign: "upload_reassign",
 	MsgRefusal:        "refusal",
+	MsgJobGrant:       "job_grant",
 }
 
 // ignorable lists the known types written with the IgnoreUnknown bit: the

@@ -22,6 +22,9 @@ var (
 	// ErrExpired is returned for a commitment or reveal on a lease past its
 	// deadline.
 	ErrExpired = errors.New("state: lease expired")
+	// ErrForbidden is returned for a request whose signer may not do it:
+	// reading another buyer's job, granting access to it (MayRead).
+	ErrForbidden = errors.New("state: forbidden")
 )
 
 func notFound(what, id string) error { return fmt.Errorf("%w: %s %q", ErrNotFound, what, id) }

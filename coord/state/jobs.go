@@ -41,6 +41,9 @@ type Job struct {
 	// Refusals counts the URLs nodes refused to fetch, by reason (once
 	// per lease and URL).
 	Refusals map[api.RefusalReason]int64 `json:"refusals,omitempty"`
+	// Grants are the addresses (lowercase 0x-hex) the buyer let read the
+	// job and its dataset (MayRead).
+	Grants map[string]bool `json:"grants,omitempty"`
 }
 
 // Decided reports whether every task of the job is verified or inconclusive.
@@ -188,6 +191,9 @@ func (s *State) JobStatus(id string) (api.JobStatus, error) {
 		p.Percent = float64(j.Verified+j.Inconclusive) * 100 / float64(n)
 	}
 	st := api.JobStatus{ID: j.ID, State: j.State, Progress: p, Dataset: j.Dataset, Error: j.Error}
+	for _, a := range j.Grantees() {
+		st.Grants = append(st.Grants, common.HexToAddress(a))
+	}
 	if j.PricePerRow > 0 {
 		st.PricePerRow = j.PricePerRow
 		st.Paid = j.PaidAmount().String()
