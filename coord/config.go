@@ -40,6 +40,9 @@ type Config struct {
 	// existing members; a new member asks them, in turn, to add it as a
 	// voter. A restarted member uses them to refresh its addresses.
 	Join []string `json:"join,omitempty"`
+	// JoinTimeout bounds how long a member with an empty data dir waits for
+	// its join addresses at start before it fails (see joinstart.go).
+	JoinTimeout time.Duration `json:"join_timeout"`
 
 	// BatchWindow is how long the first command of a batch waits for others
 	// before the batch is proposed as one log entry; 0 turns batching off
@@ -151,6 +154,7 @@ func DefaultConfig() Config {
 		BatchMaxBytes:      1 << 20,
 		BatchMaxInFlight:   8,
 		ApplyTimeout:       10 * time.Second,
+		JoinTimeout:        30 * time.Second,
 		HeartbeatTimeout:   1000 * time.Millisecond,
 		ElectionTimeout:    1000 * time.Millisecond,
 		LeaderLeaseTimeout: 500 * time.Millisecond,
@@ -220,6 +224,8 @@ func (c Config) Validate() error {
 		return invalidf("config.batch_max_bytes %d: expected at least 1024", c.BatchMaxBytes)
 	case c.BatchMaxInFlight < 1:
 		return invalidf("config.batch_max_in_flight %d: expected at least 1", c.BatchMaxInFlight)
+	case c.JoinTimeout < time.Second && len(c.Join) > 0:
+		return invalidf("config.join_timeout %s: expected at least 1s", c.JoinTimeout)
 	case c.ApplyTimeout <= 0:
 		return invalidf("config.apply_timeout %s: expected a positive duration", c.ApplyTimeout)
 	case c.HeartbeatTimeout < 5*time.Millisecond:

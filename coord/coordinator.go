@@ -37,6 +37,8 @@ type Coordinator struct {
 	cfg   Config
 	log   *slog.Logger
 	clock func() time.Time
+	// fresh is set when the data dir held no Raft state at start.
+	fresh bool
 
 	fsm       *fsm
 	raft      *raft.Raft
@@ -243,6 +245,18 @@ func (c *Coordinator) open() error {
 	if err != nil {
 		return fmt.Errorf("coord: log cache: %w", err)
 	}
+	has, err := raft.HasExistingState(logs, w, snaps)
+	if err != nil {
+		return fmt.Errorf("coord: read raft state in %s: %w", cfg.DataDir, err)
+	}
+	c.fresh = !has
+	if c.freshJoin() {
+		// Before Raft starts, so that a member that lost its data dir
+		// never answers a vote request (joinstart.go).
+		if err := c.checkNotStale(context.Background()); err != nil {
+			return err
+		}
+	}
 	r, err := raft.NewRaft(rc, c.fsm, logs, w, snaps, trans)
 	if err != nil {
 		return fmt.Errorf("coord: start raft: %w", err)
@@ -314,6 +328,11 @@ func (c *Coordinator) Run(ctx context.Context) error {
 		StreamRequestBody:  true,
 		Logger:             slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
 	}
+	if c.freshJoin() {
+		if err := c.joinAtStart(ctx); err != nil {
+			return err
+		}
+	}
 	var wg sync.WaitGroup
 	loopCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -338,6 +357,12 @@ func (c *Coordinator) Run(ctx context.Context) error {
 	wg.Wait()
 	c.log.Info("coordinator stopped")
 	return nil
+}
+
+// freshJoin reports whether this member started with no Raft state and
+// join addresses: a new member, or one that lost its data dir.
+func (c *Coordinator) freshJoin() bool {
+	return c.fresh && !c.cfg.Bootstrap && len(c.cfg.Join) > 0
 }
 
 // bootstrap makes this member the single voter of a new cluster, unless the
