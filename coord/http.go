@@ -86,27 +86,36 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 	}
 }
 
-// peerAuthorized checks the cluster token on a membership change: without
-// it, anyone who reaches a coordinator's port could add a member or remove
-// one. A cluster without a token (tests, a single member) is not checked.
-// It answers 401/403 itself when the token is missing or wrong.
+// peerAuthorized checks the cluster token on an operator route (membership,
+// signing, settlement): without it, anyone who reaches a coordinator's port
+// could add a member, remove one or have the quorum sign. It fails closed: a
+// member started without a token refuses every operator route. It answers
+// 401/403 itself when the token is missing, wrong or not configured.
 func (c *Coordinator) peerAuthorized(ctx *fasthttp.RequestCtx) bool {
-	if c.cfg.ClusterToken == "" {
-		return true
-	}
 	got := ctx.Request.Header.Peek(blob.TokenHeader)
-	if subtle.ConstantTimeCompare(got, []byte(c.cfg.ClusterToken)) == 1 {
+	if c.cfg.ClusterToken != "" && subtle.ConstantTimeCompare(got, []byte(c.cfg.ClusterToken)) == 1 {
 		return true
 	}
 	status, code, msg := fasthttp.StatusForbidden, blob.CodeForbidden, "wrong "+blob.TokenHeader+" header: expected the cluster token"
-	if len(got) == 0 {
-		status, code, msg = fasthttp.StatusUnauthorized, blob.CodeUnauthorized, "missing "+blob.TokenHeader+" header: membership changes need the cluster token (--cluster-token)"
+	switch {
+	case c.cfg.ClusterToken == "":
+		msg = "this coordinator has no cluster token (--cluster-token), so it refuses every operator route; start every member with the same token"
+	case len(got) == 0:
+		status, code, msg = fasthttp.StatusUnauthorized, blob.CodeUnauthorized, "missing "+blob.TokenHeader+" header: operator routes need the cluster token (--cluster-token)"
 	}
 	body, _ := json.Marshal(api.ErrorBody{Error: api.ErrorDetail{Code: code, Field: blob.TokenHeader, Message: msg}})
+	c.setFreshness(ctx)
 	ctx.SetStatusCode(status)
 	ctx.SetContentType("application/json")
-	ctx.SetBody(body)
+	ctx.SetBody(append(body, '\n'))
 	return false
+}
+
+// operatorAuthorized reports, without answering, whether a request carries
+// the cluster token: operators may read what the public may not (a node's
+// address and network).
+func (c *Coordinator) operatorAuthorized(ctx *fasthttp.RequestCtx) bool {
+	return c.cfg.ClusterToken != "" && subtle.ConstantTimeCompare(ctx.Request.Header.Peek(blob.TokenHeader), []byte(c.cfg.ClusterToken)) == 1
 }
 
 func (c *Coordinator) handleMembership(ctx *fasthttp.RequestCtx) {
