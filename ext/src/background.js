@@ -11,6 +11,8 @@ import { toHex } from './lib/bytes.js';
 import { Policy } from './lib/policy.js';
 import { Coordinator, CoordError } from './node/coordinator.js';
 import { Fetcher, NetWatch } from './node/net.js';
+import { Resolver } from './node/resolve.js';
+import { safetyRules } from './lib/dnr.js';
 import { runLease } from './node/runner.js';
 import { crawlTask } from './node/crawl.js';
 import { crawlRow, crawlSchema } from './lib/schema.js';
@@ -104,16 +106,30 @@ function note(msg) {
 
 // --- services -------------------------------------------------------------------
 
-async function setUserAgent() {
+// Rule updates run one at a time: two that read the old rules together
+// would both add the same ids.
+let rulesChain = Promise.resolve();
+function setUserAgent() {
+  const p = rulesChain.then(installRules);
+  rulesChain = p.catch(() => {});
+  return p;
+}
+
+async function installRules() {
   // The one header an extension cannot set on fetch itself: requests the
   // extension makes (and only those) carry MeadowBot's name and contact URL.
+  // With it, the safety rules (lib/dnr.js): the browser blocks the
+  // extension's requests to private IP literals and local names before DNS,
+  // except to the coordinators and resolver the user configured.
+  const settings = await getSettings();
+  const old = await chrome.declarativeNetRequest.getSessionRules();
   await chrome.declarativeNetRequest.updateSessionRules({
-    removeRuleIds: [1],
+    removeRuleIds: old.map((r) => r.id),
     addRules: [{
       id: 1, priority: 1,
       action: { type: 'modifyHeaders', requestHeaders: [{ header: 'User-Agent', operation: 'set', value: userAgent(VERSION) }] },
       condition: { initiatorDomains: [chrome.runtime.id], resourceTypes: ['xmlhttprequest', 'other'] },
-    }],
+    }, ...safetyRules(chrome.runtime.id, { coordinators: settings.coordinators, resolverURL: settings.resolverURL, allowList: DEV ? settings.allowList : [] })],
   });
 }
 
@@ -181,12 +197,20 @@ function makeBudget(settings) {
 function makeCrawlEnv(settings) {
   const policy = new Policy({ allowList: DEV ? settings.allowList : [] });
   const budget = makeBudget(settings);
-  const fetcher = new Fetcher({ watch, policy, budget, settings });
+  // chrome.dns exists where the browser offers it (Chromium builds without a
+  // release channel); elsewhere the DoH answer and the connect-time check stand.
+  const browserResolve = chrome.dns?.resolve && !(DEV && devLayers.browserDNS === false) ? (h) => chrome.dns.resolve(h) : null;
+  const resolver = new Resolver({ url: settings.resolverURL, policy, browserResolve });
+  const fetcher = new Fetcher({ watch, policy, budget, settings, resolver });
   return {
     policy, budget, fetcher,
     crawlContext: (signal, spec) => ({ fetcher, policy, budget, spec, signal, extract: extractInOffscreen }),
   };
 }
+
+// Development builds only: the browser test turns single safety layers off
+// to measure what the others hold on their own.
+const devLayers = { browserDNS: true };
 
 // --- the loop -------------------------------------------------------------------
 
@@ -311,7 +335,7 @@ setUserAgent().catch((e) => note(`user agent rule: ${e.message}`)).then(loop);
 chrome.alarms.onAlarm.addListener((a) => { if (a.name === ALARM) { setUserAgent().then(loop); } });
 
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && changes.settings) { state.registered = false; loop(); }
+  if (area === 'local' && changes.settings) { state.registered = false; setUserAgent().catch((e) => note(`request rules: ${e.message}`)).then(loop); }
 });
 
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
@@ -338,6 +362,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 if (__MEADOW_DEV__) {
   globalThis.meadowDev = {
     async crawl(urls, spec) {
+      await setUserAgent(); // the rules of the settings just stored
       const settings = await getSettings();
       await loadUsage();
       const crawl = makeCrawlEnv(settings);
@@ -355,6 +380,8 @@ if (__MEADOW_DEV__) {
     loop,
     status,
     state,
+    layers: devLayers,
+    rules: () => chrome.declarativeNetRequest.getSessionRules(),
   };
 }
 

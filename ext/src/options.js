@@ -18,6 +18,7 @@ async function load() {
   $('devbox').hidden = !DEV;
   $('coordinators').value = s.coordinators.join('\n');
   $('allowList').value = (s.allowList || []).join('\n');
+  $('resolverURL').value = s.resolverURL;
   for (const k of ['chainId', 'bytesPerDay', 'maxResponseBytes', 'maxConcurrent', 'pagesPerMinute', 'fetchTimeoutMs', 'perHostDelayMs']) {
     $(k).value = String(Math.round(s[k] / (UNITS[k] || 1)));
     const [lo, hi] = BOUNDS[k];
@@ -32,7 +33,7 @@ $('form').addEventListener('submit', async (ev) => {
   $('error').hidden = true;
   try {
     const { settings: old } = await chrome.storage.local.get('settings');
-    const next = { ...DEFAULTS, ...(old || {}), coordinators: lines($('coordinators').value) };
+    const next = { ...DEFAULTS, ...(old || {}), coordinators: lines($('coordinators').value), resolverURL: $('resolverURL').value.trim() };
     for (const k of ['chainId', 'bytesPerDay', 'maxResponseBytes', 'maxConcurrent', 'pagesPerMinute', 'fetchTimeoutMs', 'perHostDelayMs']) {
       const raw = $(k).value.trim();
       if (!/^\d+$/.test(raw)) throw new Error(`${$(k).labels[0].textContent}: expected a whole number`);

@@ -55,8 +55,8 @@ export function goCrawl(gen, urls, spec) {
   return JSON.parse(execFileSync(gen, ['-crawl'], { input: JSON.stringify({ urls, spec }), encoding: 'utf8', maxBuffer: 64 << 20 }));
 }
 
-/** launch starts Chromium with the extension at extDir; resolves to {ctx, sw, id}. */
-export async function launch(extDir, userDir) {
+/** launch starts Chromium with the extension at extDir (and extra command-line args); resolves to {ctx, sw, id}. */
+export async function launch(extDir, userDir, extraArgs = []) {
   const { chromium } = await import('playwright-core');
   const ctx = await chromium.launchPersistentContext(userDir, {
     executablePath: chromiumPath(),
@@ -64,7 +64,7 @@ export async function launch(extDir, userDir) {
     ignoreDefaultArgs: ['--disable-extensions'],
     args: [
       `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`, '--no-sandbox', '--disable-gpu', '--disable-quic',
-      '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs,
     ],
   });
   let [sw] = ctx.serviceWorkers();

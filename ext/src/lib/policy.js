@@ -179,6 +179,15 @@ export class Policy {
     this.checkPort(port);
   }
 
+  /** allowedLiteral says whether host is an IP literal inside the allow-list (development builds only). */
+  allowedLiteral(host) {
+    if (this.allowList.length === 0) return false;
+    const b = parseIP(host);
+    if (!b) return false;
+    const plain = b.length === 16 && contains(MAPPED, b) ? b.subarray(12) : b;
+    return this.allowList.some((p) => contains(p, plain));
+  }
+
   checkPort(port) {
     if (!this.ports.includes(port)) throw new Refusal('unsafe_address', `port ${port} is not allowed (allowed: ${this.ports.join(', ')})`);
   }

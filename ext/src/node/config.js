@@ -22,6 +22,9 @@ export const DEFAULTS = Object.freeze({
   pagesPerMinute: 60,
   perHostDelayMs: 1000,
   allowList: [],
+  // The DNS-over-HTTPS resolver (RFC 8484) that every task host name is
+  // resolved with before the browser connects (node/resolve.js).
+  resolverURL: 'https://cloudflare-dns.com/dns-query',
 });
 
 // Bounds of each setting: [min, max]; the options page shows them.
@@ -71,6 +74,15 @@ export function validateSettings(s) {
       } else out.coordinators[i] = p.href.replace(/\/+$/, '');
     });
     if (out.coordinators.length > 16) errs.push('coordinators: at most 16');
+  }
+  {
+    let p = null;
+    try { p = typeof out.resolverURL === 'string' ? new URL(out.resolverURL.trim()) : null; } catch { /* below */ }
+    if (!p || (p.protocol !== 'https:' && p.protocol !== 'http:') || p.username || p.password || p.hash) {
+      errs.push(`resolverURL ${JSON.stringify(out.resolverURL)}: expected a DNS-over-HTTPS URL such as https://cloudflare-dns.com/dns-query`);
+    } else if (p.protocol === 'http:' && !DEV) {
+      errs.push(`resolverURL ${JSON.stringify(out.resolverURL)}: expected https (plain http only in a development build)`);
+    } else out.resolverURL = p.href;
   }
   if (!Array.isArray(out.allowList)) errs.push('allowList: expected a list of CIDR prefixes');
   else if (out.allowList.length > 0 && !DEV) errs.push('allowList: expected empty (it lets the extension reach non-public addresses; only a development build may set it)');

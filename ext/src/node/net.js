@@ -6,9 +6,18 @@
 //    new location. fetch hides a redirect's Location from an extension
 //    (an opaque redirect), so webRequest, which sees the extension's own
 //    requests, supplies it, with the status and the address connected to.
+//  - Before each request (robots.txt and every redirect hop included) the
+//    host name is resolved by the extension itself (resolve.js: DNS over
+//    HTTPS, and the browser's resolver where it offers one); a name with a
+//    non-public address is refused without a request.
+//  - Each fetch declares its target public (targetAddressSpace: 'public'):
+//    Chromium's Local Network Access check then fails it at connect time,
+//    before the request is sent, when the browser's own lookup gives a
+//    loopback or private address after all (rebinding, split-horizon DNS).
 //  - The address the browser connected to (webRequest's ip) is checked for
 //    every response, redirects included; a non-public one is refused and
-//    the body never read. (Extensions get no hook between DNS and connect.)
+//    the body never read: the last line, for what the browser calls public
+//    and the policy does not (documentation, benchmarking, CGNAT ranges…).
 //  - No cookies, no cache, no referrer; a size cap enforced while reading.
 //  - Politeness: one request at a time per host, spaced by the per-host
 //    delay or the site's Crawl-delay, whichever is longer; a pages-per-
@@ -152,8 +161,9 @@ export class Semaphore {
  * budget ({allow(), spend(n)}), userAgent, settings}.
  */
 export class Fetcher {
-  constructor({ watch, policy, budget, settings, fetchImpl = globalThis.fetch.bind(globalThis) }) {
+  constructor({ watch, policy, budget, settings, resolver = null, fetchImpl = globalThis.fetch.bind(globalThis) }) {
     this.watch = watch; this.policy = policy; this.budget = budget; this.settings = settings;
+    this.resolver = resolver;
     this.fetch = fetchImpl;
     this.limiter = new HostLimiter(settings.perHostDelayMs);
     this.rate = new PageRate(settings.pagesPerMinute);
@@ -170,15 +180,26 @@ export class Fetcher {
   async hop(url, { maxBytes, truncate = false, signal }) {
     const u = new URL(url);
     u.hash = '';
+    if (this.resolver) await this.resolver.check(u, signal);
+    const init = { redirect: 'manual', credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer', signal };
+    // Only an allow-listed literal (a development build's test site) may be
+    // on loopback or the LAN; every other target must be public, and
+    // Chromium refuses to send the request when its lookup says otherwise.
+    if (!this.policy.allowedLiteral(u.hostname)) init.targetAddressSpace = 'public';
     const rec = this.watch.expect(u.href);
     let resp;
     try {
       try {
-        resp = await this.fetch(u.href, {
-          redirect: 'manual', credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer', signal,
-        });
+        resp = await this.fetch(u.href, init);
       } catch (e) {
         if (signal?.aborted) throw new Refusal('timeout', `${u.href}: no answer in time`);
+        // Refused at connect by the Local Network Access check? The
+        // browser's resolver says where the name led.
+        if (init.targetAddressSpace && this.resolver) {
+          await this.resolver.checkBrowser(u.hostname.replace(/\.$/, '').toLowerCase(), portOf(u)).catch((r) => {
+            throw new Refusal('unsafe_address', `${r.detail}; the browser refused to connect (Local Network Access)`);
+          });
+        }
         // Chromium fails a manual-mode fetch whose redirect leads to a
         // scheme it will not fetch (ftp:, data:, …); the redirect itself
         // still went through webRequest, so it is judged like any other.
