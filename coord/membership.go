@@ -23,6 +23,8 @@ type Member struct {
 	HTTPAddr string `json:"http_addr,omitempty"`
 	Voter    bool   `json:"voter"`
 	Leader   bool   `json:"leader"`
+	// Health, filled by MembersHealth from each member's own status.
+	Health *MemberHealth `json:"health,omitempty"`
 }
 
 // JoinRequest asks the leader to add a member as a voter.
