@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"io"
@@ -171,6 +172,10 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 	if format == "" {
 		format = api.FormatArrow
 	}
+	if len(ctx.Request.Header.Peek(api.EnvelopeHeader)) == 0 {
+		c.replyDenied(ctx, errNoReadEnvelope)
+		return
+	}
 	var g datasetGet
 	o, err := c.openHeader(ctx, api.MethodDatasetGet, &g)
 	if err == nil {
@@ -185,6 +190,10 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 		return
 	}
 	f, _ := dataset.ParseFormat(format)
+	if _, err := c.readableDataset(id, o.addr); errors.Is(err, state.ErrForbidden) {
+		c.replyDenied(ctx, err)
+		return
+	}
 	d, err := c.completeDataset(id)
 	if err == nil {
 		err = c.checkPaid(d.JobID)

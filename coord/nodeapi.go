@@ -142,7 +142,7 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			return job, nil
 		})
 	case "/v1/datasets":
-		c.serveRead(ctx, func(context.Context) (any, error) { return c.Datasets(), nil })
+		c.serveOwnedRead(ctx, func(_ context.Context, reader string) (any, error) { return c.readableDatasets(reader), nil })
 	default:
 		switch {
 		case strings.HasPrefix(path, blob.PathPrefix):
@@ -162,7 +162,15 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			method, to := "", api.JobState("")
 			switch action {
 			case "":
-				c.serveRead(ctx, func(context.Context) (any, error) { return c.JobStatus(id) })
+				c.serveOwnedRead(ctx, func(_ context.Context, reader string) (any, error) {
+					if err := c.MayRead(id, reader); err != nil {
+						return nil, err
+					}
+					return c.JobStatus(id)
+				})
+				return true
+			case "grant", "revoke":
+				c.serveGrant(ctx, id, action == "grant")
 				return true
 			case "cancel":
 				method, to = api.MethodJobCancel, api.JobCancelled
@@ -188,13 +196,27 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			id, sub, _ := strings.Cut(strings.TrimPrefix(path, "/v1/datasets/"), "/")
 			switch sub {
 			case "":
-				c.serveRead(ctx, func(context.Context) (any, error) { return c.DatasetInfo(id) })
+				c.serveOwnedRead(ctx, func(_ context.Context, reader string) (any, error) {
+					d, err := c.readableDataset(id, reader)
+					if err != nil {
+						return nil, err
+					}
+					return datasetInfo(&d), nil
+				})
 			case "manifest":
-				c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.Manifest(rctx, id) })
+				c.serveOwnedRead(ctx, func(rctx context.Context, reader string) (any, error) {
+					if _, err := c.readableDataset(id, reader); err != nil {
+						return nil, err
+					}
+					return c.Manifest(rctx, id)
+				})
 			case "data":
 				c.serveDatasetData(ctx, id)
 			case "proof":
-				c.serveRead(ctx, func(rctx context.Context) (any, error) {
+				c.serveOwnedRead(ctx, func(rctx context.Context, reader string) (any, error) {
+					if _, err := c.readableDataset(id, reader); err != nil {
+						return nil, err
+					}
 					row, err := parseRow(string(ctx.QueryArgs().Peek("row")))
 					if err != nil {
 						return nil, err

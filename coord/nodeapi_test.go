@@ -142,7 +142,11 @@ func TestNodeAPIThroughFollower(t *testing.T) {
 	}
 
 	var st api.JobStatus
-	h := httpGet(t, f, "/v1/jobs/"+job.ID+"?consistent=1", &st)
+	code, b, eb := readAs(t, f, "/v1/jobs/"+job.ID+"?consistent=1", buyer, "", nil)
+	if code != 200 || json.Unmarshal(b, &st) != nil {
+		t.Fatalf("status: %d %+v", code, eb)
+	}
+	h := httpGet(t, f, "/v1/cluster/status", nil)
 	if st.Progress.Tasks.Committed+st.Progress.Tasks.Pending != 1 || len(h.Peek("X-Meadow-Applied-Index")) == 0 {
 		t.Fatalf("status %+v", st)
 	}

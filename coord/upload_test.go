@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/api"
@@ -68,7 +70,8 @@ func TestUploadKeepsAcceptedRows(t *testing.T) {
 	defer cancel()
 	register(t, c, 0, 2)
 	leader := c.WaitLeader().C
-	job, err := leader.SubmitJob(ctx, common.Address{1}, api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: []string{"https://a.example/x"}}})
+	buyer := newSigner(t)
+	job, err := leader.SubmitJob(ctx, crypto.PubkeyToAddress(buyer.key.PublicKey), api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: []string{"https://a.example/x"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,11 +162,12 @@ func TestUploadKeepsAcceptedRows(t *testing.T) {
 			Root      string `json:"root"`
 			TotalRows int64  `json:"total_rows"`
 		}
-		httpGet(t, m.Config.HTTPAddr, "/v1/datasets/"+ds+"/manifest", &man)
+		if code, b, _ := readAs(t, m.Config.HTTPAddr, "/v1/datasets/"+ds+"/manifest", buyer, "", nil); code != 200 || json.Unmarshal(b, &man) != nil {
+			t.Fatalf("%s: manifest: %d %s", m.Config.ID, code, b)
+		}
 		if man.TotalRows != 20 || man.Root != tk.Root.String() {
 			t.Fatalf("%s: manifest %+v, want 20 rows and root %s", m.Config.ID, man, tk.Root)
 		}
-		buyer := newSigner(t)
 		for _, format := range []string{"arrow", "parquet"} {
 			env, err := api.Sign(buyer.key, api.MethodDatasetGet, map[string]string{"dataset_id": ds, "format": format},
 				buyer.nonces.Next(time.Now()), time.Now().Add(time.Minute), api.DevDomain())
