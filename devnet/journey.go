@@ -36,6 +36,10 @@ type Summary struct {
 	Chain    ChainInfo     `json:"chain"`
 	Epoch    *EpochSummary `json:"epoch,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
+
+	// ClusterTokenFile holds the coordinators' cluster token (mode 0600),
+	// which meadow operator --cluster-token-file reads.
+	ClusterTokenFile string `json:"cluster_token_file"`
 }
 
 // EpochSummary is the epoch the journey settled: what it minted and shared
@@ -399,6 +403,7 @@ func (n *Network) fillSummary(ctx context.Context, s *Summary) {
 		}
 		s.Nodes = append(s.Nodes, info)
 	}
+	s.ClusterTokenFile = n.ClusterTokenFile()
 	s.Chain = ChainInfo{ChainID: n.chainID, RPC: n.Chain.RPC, Distributor: n.Chain.Addrs.Distributor.Hex(), Registry: n.Chain.Addrs.Registry.Hex(),
 		Token: n.Chain.Addrs.Token.Hex(), Stable: n.Chain.Addrs.Stable.Hex(), Marketplace: n.Chain.Addrs.Marketplace.Hex()}
 }

@@ -135,6 +135,14 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 		return nil, err
 	}
 	n.token = hex.EncodeToString(tok[:])
+	// The token in a file only its owner reads, so that an operator can
+	// drive the dev network by hand (meadow operator --cluster-token-file).
+	if err := os.MkdirAll(n.dir, 0o700); err != nil {
+		return nil, fmt.Errorf("devnet: %w", err)
+	}
+	if err := os.WriteFile(n.ClusterTokenFile(), []byte(n.token+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("devnet: cluster token file: %w", err)
+	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.cancel = cancel
 	defer func() {
@@ -432,6 +440,14 @@ func hostOf(u string) string {
 // ClusterToken is the coordinators' shared secret, which operator commands
 // (meadow operator settle, members add and remove) send.
 func (n *Network) ClusterToken() string { return n.token }
+
+// ClusterTokenFile is where the cluster token is written (mode 0600), for
+// meadow operator --cluster-token-file.
+func (n *Network) ClusterTokenFile() string { return filepath.Join(n.dir, ClusterTokenFileName) }
+
+// ClusterTokenFileName is the name of the token file in the network's
+// directory.
+const ClusterTokenFileName = "cluster-token"
 
 // ChainID is the chain id requests are signed for.
 func (n *Network) ChainID() uint64 { return n.chainID }

@@ -125,8 +125,16 @@ func TestBuyerCommands(t *testing.T) {
 
 	// The operator settles the epoch; each node sees its rewards and claims
 	// them on chain, once.
+	// The token comes from the file the dev network writes for operators,
+	// which only its owner may read; without it settlement is refused.
 	coordArgs := []string{"--coord", nw.CoordURLs[1]}
-	if out, err := meadow(t, append([]string{"operator", "settle", "--cluster-token", nw.ClusterToken()}, coordArgs...)...); err != nil || !strings.Contains(out, "epoch 1 settled") {
+	if fi, err := os.Stat(nw.ClusterTokenFile()); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("cluster token file %s: %v; want a file of mode 0600", nw.ClusterTokenFile(), err)
+	}
+	if out, err := meadow(t, append([]string{"operator", "settle"}, coordArgs...)...); err == nil || !strings.Contains(err.Error(), "Meadow-Cluster-Token") {
+		t.Fatalf("operator settle without the token: %v\n%s", err, out)
+	}
+	if out, err := meadow(t, append([]string{"operator", "settle", "--cluster-token-file", nw.ClusterTokenFile()}, coordArgs...)...); err != nil || !strings.Contains(out, "epoch 1 settled") {
 		t.Fatalf("operator settle: %v\n%s", err, out)
 	}
 	if out, err := meadow(t, append([]string{"operator", "settle", "--epoch", "1", "--cluster-token", nw.ClusterToken()}, coordArgs...)...); err == nil || !strings.Contains(err.Error(), "expected 2") {

@@ -8,11 +8,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
+	"os"
 	"os/signal"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -42,7 +46,10 @@ stable store and snapshots live in --data-dir; a restarted coordinator resumes
 from them.
 
 Every coordinator of a cluster needs the same --cluster-token, the secret with
-which they copy blobs to each other: without it blobs are not copied, and node
+which they copy blobs to each other and the credential of the operator routes
+(membership, signing, settlement), which fail closed without it. A coordinator
+refuses to start without one unless --http-addr and --raft-addr are both
+loopback; even then operator routes are refused, blobs are not copied, and node
 uploads fail once the cluster has more than one member. Prefer the environment
 (MEADOW_CLUSTER_TOKEN) or the config file to the flag, which other users of the
 machine can read in the process list.`,
@@ -53,6 +60,9 @@ machine can read in the process list.`,
 			cfg.Join = join
 			if err := cfg.Validate(); err != nil {
 				return usageError(flagNamed(cmd, err))
+			}
+			if err := needToken(cfg); err != nil {
+				return usageError(err)
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
@@ -72,7 +82,7 @@ machine can read in the process list.`,
 				return err
 			}
 			if cfg.ClusterToken == "" {
-				a.logger.Warn("no --cluster-token: blobs are not copied between coordinators, so node uploads fail once the cluster has more than one member")
+				a.logger.Warn("no --cluster-token: operator routes (membership, signing, settlement) are refused and blobs are not copied between coordinators, so node uploads fail once the cluster has more than one member")
 			}
 			a.logger.Info("coordinator starting", "id", cfg.ID, "raft", cfg.RaftAddr, "http", cfg.HTTPAddr)
 			return c.Run(ctx)
@@ -89,9 +99,10 @@ machine can read in the process list.`,
 	f.StringSliceVar(&join, "join", nil, "HTTP address of an existing member to join through (repeatable)")
 	f.DurationVar(&cfg.BatchWindow, "batch-window", cfg.BatchWindow, "how long a write waits to share a Raft entry with others (0: no batching)")
 	f.DurationVar(&cfg.ApplyTimeout, "apply-timeout", cfg.ApplyTimeout, "longest wait for one write through Raft")
+	f.DurationVar(&cfg.JoinTimeout, "join-timeout", cfg.JoinTimeout, "how long a member with an empty data dir waits for its --join addresses at start before it fails")
 	f.Uint64Var(&cfg.SnapshotThreshold, "snapshot-threshold", cfg.SnapshotThreshold, "log entries between snapshots")
 	f.DurationVar(&cfg.SnapshotInterval, "snapshot-interval", cfg.SnapshotInterval, "how often Raft checks whether to snapshot (a snapshot pauses applies while the state is encoded: raise it for large states)")
-	f.StringVar(&cfg.ClusterToken, "cluster-token", "", "secret shared by all coordinators for copying blobs to each other (also MEADOW_CLUSTER_TOKEN, which keeps it out of the process list); without it blobs are not copied and uploads fail on multi-member clusters")
+	f.StringVar(&cfg.ClusterToken, "cluster-token", "", "secret shared by all coordinators, the credential of operator routes and blob copies (also MEADOW_CLUSTER_TOKEN, which keeps it out of the process list); required unless --http-addr and --raft-addr are loopback, and without it operator routes are refused")
 	f.Uint64Var(&cfg.ChainID, "chain-id", cfg.ChainID, "chain id of the network's contracts; nodes and buyers sign requests for it")
 	f.DurationVar(&cfg.LeaseTTL, "lease-ttl", cfg.LeaseTTL, "how long a node has from a lease to its commitment before the task goes back to the pool")
 	f.DurationVar(&cfg.RevealTTL, "reveal-ttl", cfg.RevealTTL, "how long a node has from its commitment to its reveal")
@@ -113,6 +124,37 @@ machine can read in the process list.`,
 	// coord.Config.SharedNetworkOK is deliberately not a flag: letting
 	// replicas of a task share a /24 is for the in-process dev network only.
 	return cmd
+}
+
+// needToken refuses to start a coordinator without a cluster token unless
+// every address it listens on is loopback: the token is the only credential
+// of the operator routes (which fail closed without it) and of the members'
+// blob copies, so a member reachable from other machines must have one.
+func needToken(cfg coord.Config) error {
+	if cfg.ClusterToken != "" {
+		return nil
+	}
+	for _, l := range []struct{ flag, addr string }{{"http-addr", cfg.HTTPAddr}, {"raft-addr", cfg.RaftAddr}} {
+		if !loopbackAddr(l.addr) {
+			return fmt.Errorf("--cluster-token: expected the cluster's shared secret (or MEADOW_CLUSTER_TOKEN, or cluster-token in the config file): --%s %q is not a loopback address, and a coordinator other machines can reach needs the token", l.flag, l.addr)
+		}
+	}
+	return nil
+}
+
+// loopbackAddr reports whether a host:port listens on loopback only: a
+// loopback IP or the name localhost. An empty host (every interface) and
+// other names are not.
+func loopbackAddr(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
 }
 
 // coordChainFlags connect a coordinator to the chain.
@@ -232,7 +274,9 @@ func newOperatorCmd(a *app) *cobra.Command {
 	}
 	var coordURL, token string
 	op.PersistentFlags().StringVar(&coordURL, "coord", "http://127.0.0.1:8080", "HTTP address of any coordinator")
-	op.PersistentFlags().StringVar(&token, "cluster-token", "", "the coordinators' --cluster-token, which membership changes need (also MEADOW_CLUSTER_TOKEN)")
+	var tokenFile string
+	op.PersistentFlags().StringVar(&token, "cluster-token", "", "the coordinators' --cluster-token, which membership changes and settlement need (also MEADOW_CLUSTER_TOKEN)")
+	op.PersistentFlags().StringVar(&tokenFile, "cluster-token-file", "", "a file holding the cluster token, such as the one meadow dev writes (also MEADOW_CLUSTER_TOKEN_FILE)")
 
 	members := &cobra.Command{
 		Use:   "members",
@@ -246,9 +290,18 @@ func newOperatorCmd(a *app) *cobra.Command {
 			if a.jsonOut {
 				return a.printJSON(ms)
 			}
-			fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6s %s\n", "ID", "RAFT", "HTTP", "VOTER", "LEADER")
+			fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6s %-6s %-10s %-6s %s\n", "ID", "RAFT", "HTTP", "VOTER", "LEADER", "STATE", "LAG", "REACHABLE")
 			for _, m := range ms {
-				fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6v %v\n", m.ID, m.RaftAddr, m.HTTPAddr, m.Voter, m.Leader)
+				state, lag, reach := "?", "?", "?"
+				if h := m.Health; h != nil {
+					reach = "yes"
+					if !h.Reachable {
+						reach = "NO: " + h.Error
+					} else {
+						state, lag = h.State, strconv.FormatUint(h.Lag, 10)
+					}
+				}
+				fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6v %-6v %-10s %-6s %s\n", m.ID, m.RaftAddr, m.HTTPAddr, m.Voter, m.Leader, state, lag, reach)
 			}
 			return nil
 		},
@@ -297,7 +350,36 @@ func newOperatorCmd(a *app) *cobra.Command {
 		},
 	}
 	op.AddCommand(members, status, newSettleCmd(a, &coordURL, &token))
+	readTokenFirst(op, &token, &tokenFile)
 	return op
+}
+
+// readTokenFirst makes every subcommand of op read the token from the
+// --cluster-token-file before it runs (the root's PersistentPreRunE, which
+// applies the config, must stay the only one).
+func readTokenFirst(op *cobra.Command, token, file *string) {
+	for _, sub := range op.Commands() {
+		readTokenFirst(sub, token, file)
+		if sub.RunE == nil {
+			continue
+		}
+		run := sub.RunE
+		sub.RunE = func(cmd *cobra.Command, args []string) error {
+			if *file != "" {
+				if *token != "" {
+					return usageError(errors.New("--cluster-token-file: expected either it or --cluster-token, not both"))
+				}
+				b, err := os.ReadFile(*file)
+				if err != nil {
+					return usageError(fmt.Errorf("--cluster-token-file: %w", err))
+				}
+				if *token = strings.TrimSpace(string(b)); *token == "" {
+					return usageError(fmt.Errorf("--cluster-token-file %s: expected the cluster token, found an empty file", *file))
+				}
+			}
+			return run(cmd, args)
+		}
+	}
 }
 
 // checkOperator refuses an operator key that the contracts do not know: its

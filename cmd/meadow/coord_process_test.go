@@ -56,6 +56,9 @@ func TestCoordFlagErrorsNameTheFlag(t *testing.T) {
 		{name: "chain id", args: []string{"--chain-id", "0"}, want: "--chain-id 0"},
 		{name: "join with bootstrap", args: []string{"--bootstrap", "--join", "10.0.0.1:8080"}, want: "--join"},
 		{name: "no id", args: []string{"--id", ""}, want: "--id"},
+		{name: "no token on every interface", args: []string{"--http-addr", ":0"}, want: "--cluster-token"},
+		{name: "no token on a public raft address", args: []string{"--raft-addr", "10.0.0.1:0"}, want: "--cluster-token"},
+		{name: "no token on a named host", args: []string{"--http-addr", "coord1.example:0"}, want: "--cluster-token"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

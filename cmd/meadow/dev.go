@@ -200,7 +200,21 @@ func printSummary(a *app, s devnet.Summary) {
 	}
 	fmt.Fprintf(w, "\nchain %d at %s: token %s, marketplace %s, distributor %s\n", s.Chain.ChainID, s.Chain.RPC, s.Chain.Token, s.Chain.Marketplace, s.Chain.Distributor)
 	fmt.Fprintf(w, "site  %s\n", s.Site)
+	if s.ClusterTokenFile != "" {
+		fmt.Fprintf(w, "cluster token in %s (meadow operator status|members|settle --coord %s --cluster-token-file %s)\n", s.ClusterTokenFile, firstStatusBase(s), s.ClusterTokenFile)
+	}
 	if !s.OK {
 		fmt.Fprintf(w, "\nFAILED at %q: %s\n", s.Failed, s.Error)
 	}
+}
+
+// firstStatusBase is the base URL of the first coordinator the summary
+// lists that is up, for the operator command it suggests.
+func firstStatusBase(s devnet.Summary) string {
+	for _, c := range s.Coords {
+		if !c.Down && c.URL != "" {
+			return c.URL
+		}
+	}
+	return "URL"
 }

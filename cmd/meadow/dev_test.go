@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"testing"
 
 	"github.com/meadow-net/meadow/devnet"
@@ -25,6 +26,9 @@ func TestDevOnce(t *testing.T) {
 	}
 	if !s.OK || len(s.Jobs) == 0 {
 		t.Fatalf("journey failed at %q: %s", s.Failed, s.Error)
+	}
+	if fi, err := os.Stat(s.ClusterTokenFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("cluster_token_file %q: %v; want a file of mode 0600", s.ClusterTokenFile, err)
 	}
 	var rejected int64
 	for _, j := range s.Jobs {
