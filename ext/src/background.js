@@ -126,7 +126,9 @@ async function installRules() {
   await chrome.declarativeNetRequest.updateSessionRules({
     removeRuleIds: old.map((r) => r.id),
     addRules: [{
-      id: 1, priority: 1,
+      // Above the allow rules (priority 2): an allow rule stops header
+      // changes of lower priority, and coordinators must see the name too.
+      id: 1, priority: 3,
       action: { type: 'modifyHeaders', requestHeaders: [{ header: 'User-Agent', operation: 'set', value: userAgent(VERSION) }] },
       condition: { initiatorDomains: [chrome.runtime.id], resourceTypes: ['xmlhttprequest', 'other'] },
     }, ...safetyRules(chrome.runtime.id, { coordinators: settings.coordinators, resolverURL: settings.resolverURL, allowList: DEV ? settings.allowList : [] })],
