@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/dataset"
 )
@@ -23,8 +25,10 @@ const (
 	routeDatasets = "/v1/datasets"
 )
 
-// Client is a buyer's client of the coordinators. Writes are signed with the
-// buyer's key (its address is the buyer's identity); reads need no key.
+// Client is a buyer's client of the coordinators. Requests are signed with
+// the buyer's key (its address is the buyer's identity): writes, and reads
+// of jobs and datasets, which only their buyer and the addresses it grants
+// access to may read.
 type Client struct {
 	c   *api.Client
 	key *ecdsa.PrivateKey // nil: reads only
@@ -33,7 +37,7 @@ type Client struct {
 // Config configures a Client.
 type Config struct {
 	Coordinators []string
-	Key          *ecdsa.PrivateKey // nil: reads only
+	Key          *ecdsa.PrivateKey // nil: only public reads (the chain's details)
 	ChainID      uint64            // the EIP-712 domain requests are signed in
 	Logger       *slog.Logger
 }
@@ -63,10 +67,33 @@ func (b *Client) Cancel(ctx context.Context, id string) (api.Job, error) {
 	return job, b.c.Post(ctx, api.MethodJobCancel, routeJobs+"/"+url.PathEscape(id)+"/cancel", map[string]string{"job_id": id}, &job)
 }
 
-// Status reads a job's state and progress.
+// Status reads a job's state and progress (a signed read).
 func (b *Client) Status(ctx context.Context, id string) (api.JobStatus, error) {
 	var st api.JobStatus
-	return st, b.c.Get(ctx, routeJobs+"/"+url.PathEscape(id), &st)
+	return st, b.c.GetSigned(ctx, routeJobs+"/"+url.PathEscape(id), &st)
+}
+
+// Grant lets addr read job id and its dataset (status, manifest, proofs,
+// data); Revoke stops it. Only the job's buyer may. Both return the job's
+// grants.
+func (b *Client) Grant(ctx context.Context, id string, addr common.Address) ([]string, error) {
+	return b.grant(ctx, api.MethodJobGrant, "/grant", id, addr)
+}
+
+// Revoke stops addr reading job id and its dataset.
+func (b *Client) Revoke(ctx context.Context, id string, addr common.Address) ([]string, error) {
+	return b.grant(ctx, api.MethodJobRevoke, "/revoke", id, addr)
+}
+
+func (b *Client) grant(ctx context.Context, method, action, id string, addr common.Address) ([]string, error) {
+	g := api.JobGrant{JobID: id, Address: addr}
+	if err := g.Validate(); err != nil {
+		return nil, err
+	}
+	var out struct {
+		Grants []string `json:"grants"`
+	}
+	return out.Grants, b.c.Post(ctx, method, routeJobs+"/"+url.PathEscape(id)+action, g, &out)
 }
 
 // Wait polls a job until it is done, failed or cancelled, calling progress
@@ -80,7 +107,7 @@ func (b *Client) Wait(ctx context.Context, id string, every time.Duration, progr
 		if first {
 			// The first poll may follow the submission at once: read it
 			// from the leader (a follower may not have applied it yet).
-			err = b.c.Get(ctx, routeJobs+"/"+url.PathEscape(id)+"?consistent=1", &st)
+			err = b.c.GetSigned(ctx, routeJobs+"/"+url.PathEscape(id)+"?consistent=1", &st)
 		} else {
 			st, err = b.Status(ctx, id)
 		}
@@ -104,22 +131,22 @@ func (b *Client) Wait(ctx context.Context, id string, every time.Duration, progr
 	}
 }
 
-// Datasets lists the datasets.
+// Datasets lists the buyer's datasets and those it was granted.
 func (b *Client) Datasets(ctx context.Context) ([]api.DatasetInfo, error) {
 	var ds []api.DatasetInfo
-	return ds, b.c.Get(ctx, routeDatasets, &ds)
+	return ds, b.c.GetSigned(ctx, routeDatasets, &ds)
 }
 
 // Dataset describes one dataset.
 func (b *Client) Dataset(ctx context.Context, id string) (api.DatasetInfo, error) {
 	var d api.DatasetInfo
-	return d, b.c.Get(ctx, routeDatasets+"/"+url.PathEscape(id), &d)
+	return d, b.c.GetSigned(ctx, routeDatasets+"/"+url.PathEscape(id), &d)
 }
 
 // Manifest fetches and validates a dataset's manifest.
 func (b *Client) Manifest(ctx context.Context, id string) (*dataset.Manifest, []byte, error) {
 	var raw rawBody
-	if err := b.c.Get(ctx, routeDatasets+"/"+url.PathEscape(id)+"/manifest", &raw); err != nil {
+	if err := b.c.GetSigned(ctx, routeDatasets+"/"+url.PathEscape(id)+"/manifest", &raw); err != nil {
 		return nil, nil, err
 	}
 	m, err := dataset.ParseManifest(raw.b)
@@ -132,7 +159,7 @@ func (b *Client) Manifest(ctx context.Context, id string) (*dataset.Manifest, []
 // Proof fetches the inclusion proof of a row (file order, from 0).
 func (b *Client) Proof(ctx context.Context, id string, row int64) (dataset.InclusionProof, error) {
 	var p dataset.InclusionProof
-	return p, b.c.Get(ctx, fmt.Sprintf("%s/%s/proof?row=%d", routeDatasets, url.PathEscape(id), row), &p)
+	return p, b.c.GetSigned(ctx, fmt.Sprintf("%s/%s/proof?row=%d", routeDatasets, url.PathEscape(id), row), &p)
 }
 
 // Download writes the dataset in format ("arrow" or "parquet") to path,

@@ -62,9 +62,12 @@ func newBuyerCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "buyer",
 		Short: "The buyer's side: submit jobs, follow them, download and check datasets",
-		Long: `The buyer's side of the network. Writes are signed with the buyer's key
+		Long: `The buyer's side of the network. Requests are signed with the buyer's key
 (--key, created on first use with mode 0600); its address is the buyer's
-identity, the one that pays on chain.`,
+identity, the one that pays on chain. A job and its dataset belong to their
+buyer: reads (job status, dataset list, get and proof) are signed too, and
+answered only to the buyer and the addresses it grants access to
+(meadow buyer grant ADDRESS --job ID).`,
 	}
 	pf := cmd.PersistentFlags()
 	pf.StringSliceVar(&f.coord, "coord", []string{"http://127.0.0.1:8080"}, "coordinator URLs, comma-separated")
@@ -114,7 +117,7 @@ identity, the one that pays on chain.`,
 		Short: "Show a job's state and progress",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := f.client(a, false)
+			c, err := f.client(a, true)
 			if err != nil {
 				return err
 			}
@@ -158,10 +161,10 @@ identity, the one that pays on chain.`,
 	ds := &cobra.Command{Use: "dataset", Short: "List, download and prove datasets"}
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the datasets",
+		Short: "List your datasets and those you were granted access to",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.client(a, false)
+			c, err := f.client(a, true)
 			if err != nil {
 				return err
 			}
@@ -249,7 +252,7 @@ identity, the one that pays on chain.`,
 		Short: "Print a row's inclusion proof, to check with meadow verify --proof",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := f.client(a, false)
+			c, err := f.client(a, true)
 			if err != nil {
 				return err
 			}
@@ -262,7 +265,55 @@ identity, the one that pays on chain.`,
 	}
 	proof.Flags().Int64Var(&row, "row", 0, "the row, counted from 0 in download order")
 	ds.AddCommand(list, get, proof)
-	cmd.AddCommand(job, ds, newBuyerPayCmd(a, f))
+	cmd.AddCommand(job, ds, newBuyerPayCmd(a, f), newBuyerGrantCmd(a, f, true), newBuyerGrantCmd(a, f, false))
+	return cmd
+}
+
+// newBuyerGrantCmd is `meadow buyer grant` (grant true) or `revoke`.
+func newBuyerGrantCmd(a *app, f *buyerFlags, grant bool) *cobra.Command {
+	var jobID string
+	use, short := "grant ADDRESS --job ID", "Let another address read a job and its dataset (status, manifest, proofs, data)"
+	if !grant {
+		use, short = "revoke ADDRESS --job ID", "Stop letting an address read a job and its dataset"
+	}
+	cmd := &cobra.Command{
+		Use:     use,
+		Short:   short,
+		Example: "  meadow buyer " + strings.Fields(use)[0] + " 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --job j-00000000000000a1",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !common.IsHexAddress(args[0]) {
+				return usageError(fmt.Errorf("ADDRESS %q: expected 0x and 40 hex digits", args[0]))
+			}
+			if jobID == "" {
+				return usageError(errors.New("--job: expected the job's id"))
+			}
+			c, err := f.client(a, true)
+			if err != nil {
+				return err
+			}
+			addr := common.HexToAddress(args[0])
+			var grants []string
+			if grant {
+				grants, err = c.Grant(cmdContext(cmd), jobID, addr)
+			} else {
+				grants, err = c.Revoke(cmdContext(cmd), jobID, addr)
+			}
+			if err != nil {
+				return err
+			}
+			if a.jsonOut {
+				return a.printJSON(map[string]any{"job_id": jobID, "grants": grants})
+			}
+			verb := "may now read"
+			if !grant {
+				verb = "may no longer read"
+			}
+			fmt.Fprintf(a.stdout, "%s %s job %s and its dataset; granted: %d address(es)\n", addr.Hex(), verb, jobID, len(grants))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&jobID, "job", "", "the job (and its dataset)")
 	return cmd
 }
 
@@ -307,6 +358,9 @@ func printJobStatus(a *app, s api.JobStatus) {
 	}
 	if s.Dataset != "" {
 		fmt.Fprintf(a.stdout, "  dataset  %s (meadow buyer dataset get %s -o FILE)\n", s.Dataset, s.Dataset)
+	}
+	for _, g := range s.Grants {
+		fmt.Fprintf(a.stdout, "  granted  %s (meadow buyer revoke %s --job %s)\n", g.Hex(), g.Hex(), s.ID)
 	}
 	if s.Price != "" {
 		owed := new(big.Int).Sub(amountOf(s.Price), amountOf(s.Paid))
