@@ -12,7 +12,11 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -20,12 +24,56 @@ import (
 // ErrNoCoordinator means no coordinator answered within a call's tries.
 var ErrNoCoordinator = errors.New("api: no coordinator answered")
 
+// ErrAnswerLost means a write was applied by an earlier try of the same call
+// whose answer never arrived (a timeout, a dropped connection): a later try
+// with the same envelope was refused as a replay. The write took effect once;
+// what it answered is lost. Reading the state (the job list, a lease) tells
+// the caller what it needs.
+var ErrAnswerLost = errors.New("api: the write was applied by an earlier try whose answer was lost")
+
+// Defaults of ClientConfig.
+const (
+	// DefaultAttemptTimeout bounds one try of a request with a small body:
+	// from sending it to the end of the answer, with no progress. A write
+	// through Raft takes milliseconds; a leader that does not answer within
+	// this is stalled or gone, and the next member is tried. It is kept
+	// below the election time plus 2 s (issue 17: a client's write resumes
+	// within that once a leader stalls), and well above a loaded leader's
+	// write latency.
+	DefaultAttemptTimeout = 3 * time.Second
+	// DefaultStreamTimeout bounds a streamed try (an upload, a download)
+	// while no byte moves either way: a 2 GiB download is not cut off, a
+	// stalled one is.
+	DefaultStreamTimeout = 30 * time.Second
+)
+
+// streamedBody is the request body size above which a try counts as
+// streamed (StreamTimeout rather than AttemptTimeout), as does every PUT.
+const streamedBody = 1 << 20
+
 // Client sends requests to the coordinators: signed envelopes for writes,
-// plain GETs for reads. It fails over between coordinators: a request that
-// cannot reach one, or that one answers 5xx or 429, is retried on the next
-// with exponential back-off; a 4xx answer is final, because the request
-// itself is wrong and retrying would not change that. Each try signs a fresh
-// envelope, so a retry is never refused as a replay of the first.
+// plain GETs for reads. It fails over between coordinators:
+//
+//   - every try has its own deadline (AttemptTimeout; for streams,
+//     StreamTimeout while no byte moves), so a stalled member costs one try,
+//     not the call;
+//   - a try that cannot reach a member, that times out, or that a member
+//     answers 5xx, 429 (after its Retry-After) or 401 "expired" (that
+//     member's clock is off: each member is tried once with it) is retried
+//     on the next member, with exponential back-off after every round;
+//   - any other 4xx is final: the request itself is wrong;
+//   - the member that answered last is where the next call starts, and a
+//     member that failed is passed over by calls made meanwhile.
+//
+// Retries never apply a write twice. Post signs one envelope per call and
+// sends that same envelope on every try, so the state's nonce window
+// (UseNonce) refuses a second application on every member; if an earlier
+// try may have been applied (its answer was lost) and a later one is refused
+// as a replay, the call ends with ErrAnswerLost. Only methods whose effect is
+// idempotent (a repeated commitment is answered like the first; work,
+// uploads and reads check their nonce in the answering member's memory) are
+// signed afresh on each try. See docs/ARCHITECTURE.md, "Clients of the
+// coordinators".
 type Client struct {
 	urls    []string
 	current atomic.Int64 // index of the coordinator that answered last
@@ -40,6 +88,10 @@ type Client struct {
 	// coordinators; MaxBackoff caps the wait between two rounds.
 	Attempts   int
 	MaxBackoff time.Duration
+	// AttemptTimeout and StreamTimeout are ClientConfig's; they may be
+	// changed before the client is used.
+	AttemptTimeout time.Duration
+	StreamTimeout  time.Duration
 }
 
 // ClientConfig configures a Client.
@@ -52,6 +104,11 @@ type ClientConfig struct {
 	SourceIP net.IP
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// AttemptTimeout bounds one try with no progress (0:
+	// DefaultAttemptTimeout); StreamTimeout the same for uploads and
+	// downloads (0: DefaultStreamTimeout).
+	AttemptTimeout time.Duration
+	StreamTimeout  time.Duration
 }
 
 // NewClient returns a client of the coordinators.
@@ -65,6 +122,18 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 			return nil, &FieldError{Field: fmt.Sprintf("coord[%d]", i), Value: u, Expected: "an http:// or https:// URL"}
 		}
 		urls[i] = strings.TrimRight(u, "/")
+	}
+	if cfg.AttemptTimeout < 0 {
+		return nil, &FieldError{Field: "attempt_timeout", Value: cfg.AttemptTimeout.String(), Expected: "a positive duration, or 0 for the default"}
+	}
+	if cfg.StreamTimeout < 0 {
+		return nil, &FieldError{Field: "stream_timeout", Value: cfg.StreamTimeout.String(), Expected: "a positive duration, or 0 for the default"}
+	}
+	if cfg.AttemptTimeout == 0 {
+		cfg.AttemptTimeout = DefaultAttemptTimeout
+	}
+	if cfg.StreamTimeout == 0 {
+		cfg.StreamTimeout = DefaultStreamTimeout
 	}
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	if cfg.SourceIP != nil {
@@ -81,8 +150,12 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	}
 	return &Client{
 		urls: urls, key: cfg.Key, domain: cfg.Domain, log: log, now: now,
-		hc:       &http.Client{Transport: tr, Timeout: 10 * time.Minute},
-		Attempts: 3 * len(urls), MaxBackoff: 5 * time.Second,
+		// No whole-request cap: each try has its own watchdog
+		// (AttemptTimeout, StreamTimeout), which a large download does
+		// not trip as long as bytes move.
+		hc:       &http.Client{Transport: progressTransport{base: tr, stream: cfg.StreamTimeout}},
+		Attempts: 6 * len(urls), MaxBackoff: 2 * time.Second,
+		AttemptTimeout: cfg.AttemptTimeout, StreamTimeout: cfg.StreamTimeout,
 	}, nil
 }
 
@@ -102,13 +175,38 @@ func (c *Client) Sign(method string, body any) (Envelope, error) {
 	return Sign(c.key, method, body, c.nonces.Next(now), now.Add(2*time.Minute), c.domain)
 }
 
+// freshEachTry reports whether a call for method may sign a new envelope
+// for every try: its effect is idempotent, so a try applied twice changes
+// nothing (a repeated commitment or registration is answered like the
+// first), or its nonce is checked only in the answering member's memory
+// (work, refusals, uploads, reads), where a try that member already spent
+// would otherwise be refused for good. Every other write sends one envelope
+// on all its tries.
+func freshEachTry(method string) bool {
+	switch method {
+	case MethodRegister, MethodWork, MethodCommit, MethodUpload, MethodRefuse,
+		MethodDatasetGet, MethodBlobGet, MethodRead:
+		return true
+	}
+	return false
+}
+
 // Post sends body in a signed envelope for method to route and decodes the
-// JSON answer into out (validated when it has a Validate method).
+// JSON answer into out (validated when it has a Validate method). See Client
+// for when a retry signs again.
 func (c *Client) Post(ctx context.Context, method, route string, body, out any) error {
-	return c.Do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
-		env, err := c.Sign(method, body)
-		if err != nil {
-			return nil, err
+	var (
+		env  Envelope
+		have bool
+	)
+	cs := &call{fixed: !freshEachTry(method), resign: func() { have = false }}
+	return c.do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
+		if !have || !cs.fixed {
+			e, err := c.Sign(method, body)
+			if err != nil {
+				return nil, err
+			}
+			env, have = e, true
 		}
 		b, err := json.Marshal(env)
 		if err != nil {
@@ -119,8 +217,12 @@ func (c *Client) Post(ctx context.Context, method, route string, body, out any) 
 			return nil, err
 		}
 		req.Header.Set("Content-Type", "application/json")
+		// The envelope's nonce makes the request safe to send again:
+		// net/http then retries it on a fresh connection when a
+		// kept-alive one turns out closed (the header is not sent).
+		req.Header["Idempotency-Key"] = nil
 		return c.hc.Do(req)
-	}, out)
+	}, out, cs)
 }
 
 // Get reads route and decodes the JSON answer into out.
@@ -134,79 +236,188 @@ func (c *Client) Get(ctx context.Context, route string, out any) error {
 	}, out)
 }
 
-// Send is one try of a request against the coordinator at base.
+// Send is one try of a request against the coordinator at base. It must
+// make its request with ctx (which carries the try's deadline) through
+// HTTP(), and sign afresh if it signs: Do cannot re-sign for it.
 type Send func(ctx context.Context, base string) (*http.Response, error)
 
 // Do runs send against the coordinators with failover and decodes the
-// answer into out; out may be an io.Writer, which receives the body as is.
+// answer into out; out may be an io.Writer, which receives the body as is
+// (a streamed try: StreamTimeout applies).
 func (c *Client) Do(ctx context.Context, send Send, out any) error {
-	var last error
-	backoff := 100 * time.Millisecond
-	start := int(c.current.Load())
+	return c.do(ctx, send, out, nil)
+}
+
+// call is what do knows of a Post: whether its tries share one envelope,
+// and how to make the next try sign a new one.
+type call struct {
+	fixed  bool
+	resign func()
+}
+
+// maxRetryAfter caps how long a 429's Retry-After holds a call.
+const maxRetryAfter = 30 * time.Second
+
+func (c *Client) do(ctx context.Context, send Send, out any, cs *call) error {
+	n := len(c.urls)
+	var (
+		last         error
+		backoff      = 100 * time.Millisecond
+		expired      = make([]bool, n)
+		maybeApplied bool // an earlier try may have been applied
+	)
+	start := int(c.current.Load()) % n
 	for attempt := 0; attempt < c.Attempts; attempt++ {
-		i := (start + attempt) % len(c.urls)
+		i := (start + attempt) % n
 		err := c.once(ctx, send, c.urls[i], out)
 		if err == nil {
 			c.current.Store(int64(i))
 			return nil
 		}
-		var r retryable
-		if !errors.As(err, &r) {
+		var f *tryFailure
+		if !errors.As(err, &f) {
 			return err
 		}
-		last = err
-		c.log.Debug("coordinator request failed; trying the next", "coordinator", c.urls[i], "err", err)
-		if attempt+1 < c.Attempts && (attempt+1)%len(c.urls) == 0 {
+		last = f
+		// Calls made meanwhile start past the member that failed.
+		c.current.CompareAndSwap(int64(i), int64((i+1)%n))
+		c.log.Debug("coordinator request failed; trying the next", "coordinator", c.urls[i], "err", f)
+		fixed := cs != nil && cs.fixed
+		switch f.kind {
+		case failReplayed:
+			if fixed && maybeApplied {
+				return fmt.Errorf("%w: %w", ErrAnswerLost, f)
+			}
+			// Nothing of this call was applied: a new nonce is safe.
+			if fixed {
+				cs.resign()
+			}
+		case failExpired:
+			// That member's clock (or ours) is off. Each member is
+			// tried once; when all of them refuse the time, it is
+			// this client's clock, or the cluster's, and retrying
+			// changes nothing.
+			expired[i] = true
+			if !slices.Contains(expired, false) {
+				return fmt.Errorf("every coordinator refused the envelope's time; check this machine's clock: %w", f)
+			}
+			if fixed && !maybeApplied {
+				cs.resign()
+			}
+		}
+		maybeApplied = maybeApplied || f.maybeApplied
+		if attempt+1 >= c.Attempts {
+			break
+		}
+		var wait time.Duration
+		switch {
+		case f.kind == failRateLimited:
+			wait = min(max(f.retryAfter, backoff), maxRetryAfter)
+		case (attempt+1)%n == 0:
 			// Every coordinator failed once: wait before the next round.
-			wait := backoff + time.Duration(rand.Int64N(int64(backoff)/2+1))
+			wait = backoff + time.Duration(rand.Int64N(int64(backoff)/2+1))
+			backoff = min(2*backoff, c.MaxBackoff)
+		}
+		if wait > 0 {
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
 			case <-time.After(wait):
 			}
-			backoff = min(2*backoff, c.MaxBackoff)
 		}
 	}
 	return fmt.Errorf("%w (%d tries over %s): %w", ErrNoCoordinator, c.Attempts, strings.Join(c.urls, ", "), last)
 }
 
-// retryable marks a failure worth another try on another coordinator.
-type retryable struct{ err error }
+// failKind is why a try failed, which says how the call goes on.
+type failKind int
 
-func (r retryable) Error() string { return r.err.Error() }
-func (r retryable) Unwrap() error { return r.err }
+const (
+	failUnreachable failKind = iota // no connection: nothing was sent
+	failBroken                      // sent, then the connection broke or the try timed out
+	failNotLeader                   // 5xx not_leader: the member applied nothing
+	failServer                      // other 5xx: it may have been applied
+	failRateLimited                 // 429: wait Retry-After
+	failExpired                     // 401 expired: the answering member's clock disagrees
+	failReplayed                    // 409 replayed
+)
+
+// tryFailure is a failed try worth another one.
+type tryFailure struct {
+	kind         failKind
+	maybeApplied bool
+	retryAfter   time.Duration
+	err          error
+}
+
+func (f *tryFailure) Error() string { return f.err.Error() }
+func (f *tryFailure) Unwrap() error { return f.err }
 
 func (c *Client) once(ctx context.Context, send Send, base string, out any) error {
-	resp, err := send(ctx, base)
+	_, streamOut := out.(io.Writer)
+	wd := newWatchdog(ctx, c.AttemptTimeout, c.StreamTimeout, streamOut)
+	defer wd.stop()
+	resp, err := send(wd.ctx, base)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return retryable{fmt.Errorf("%s: %w", base, err)}
+		var ue *url.Error
+		if !errors.As(err, &ue) {
+			// Not the network's: signing, opening the body.
+			return err
+		}
+		if wd.fired.Load() {
+			return &tryFailure{kind: failBroken, maybeApplied: true, err: fmt.Errorf("%s: no answer within %s", base, wd.limit())}
+		}
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			return &tryFailure{kind: failUnreachable, err: fmt.Errorf("%s: %w", base, err)}
+		}
+		return &tryFailure{kind: failBroken, maybeApplied: true, err: fmt.Errorf("%s: %w", base, err)}
 	}
 	defer resp.Body.Close()
+	body := io.Reader(&progressReader{r: resp.Body, w: wd})
+	readFailed := func(err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if wd.fired.Load() {
+			err = fmt.Errorf("no progress within %s", wd.limit())
+		}
+		return &tryFailure{kind: failBroken, maybeApplied: true, err: fmt.Errorf("%s: reading the answer: %w", base, err)}
+	}
 	if resp.StatusCode/100 == 2 {
 		if w, ok := out.(io.Writer); ok {
-			if _, err := io.Copy(w, resp.Body); err != nil {
-				return retryable{fmt.Errorf("%s: reading the answer: %w", base, err)}
+			if _, err := io.Copy(w, body); err != nil {
+				return readFailed(err)
 			}
 			return nil
 		}
 	}
-	data, err := ReadLimited(resp.Body, MaxResponseSize)
+	data, err := ReadLimited(body, MaxResponseSize)
 	if err != nil {
-		return retryable{fmt.Errorf("%s: reading the answer: %w", base, err)}
+		return readFailed(err)
 	}
 	if resp.StatusCode/100 != 2 {
 		var eb ErrorBody
 		if json.Unmarshal(data, &eb) != nil || eb.Error.Message == "" {
 			eb.Error.Message = strings.TrimSpace(string(data))
 		}
-		rerr := eb.Err(resp.StatusCode)
-		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || errors.Is(rerr, ErrReplayed) {
-			return retryable{fmt.Errorf("%s: %w", base, rerr)}
+		rerr := fmt.Errorf("%s: %w", base, eb.Err(resp.StatusCode))
+		switch {
+		case resp.StatusCode >= 500 && eb.Error.Code == CodeNotLeader:
+			return &tryFailure{kind: failNotLeader, err: rerr}
+		case resp.StatusCode >= 500:
+			return &tryFailure{kind: failServer, maybeApplied: true, err: rerr}
+		case resp.StatusCode == http.StatusTooManyRequests:
+			return &tryFailure{kind: failRateLimited, retryAfter: retryAfter(resp.Header.Get("Retry-After"), c.now()), err: rerr}
+		case resp.StatusCode == http.StatusUnauthorized && eb.Error.Code == CodeExpired:
+			return &tryFailure{kind: failExpired, err: rerr}
+		case eb.Error.Code == CodeReplayed:
+			return &tryFailure{kind: failReplayed, err: rerr}
 		}
-		return fmt.Errorf("%s: %w", base, rerr)
+		return rerr
 	}
 	if out == nil {
 		return nil
@@ -221,3 +432,144 @@ func (c *Client) once(ctx context.Context, send Send, base string, out any) erro
 	}
 	return nil
 }
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date; 1 s when
+// it is missing or unreadable.
+func retryAfter(h string, now time.Time) time.Duration {
+	if s, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		return max(t.Sub(now), 0)
+	}
+	return time.Second
+}
+
+// watchdog ends one try when it makes no progress for its limit: limit
+// from the start to the first byte of the answer for a small request; the
+// stream limit between any two bytes moved, either way, for an upload or a
+// download. Its context carries it, so that progressTransport finds it.
+type watchdog struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	fired  atomic.Bool
+	stream time.Duration
+
+	mu    sync.Mutex
+	d     time.Duration
+	timer *time.Timer
+}
+
+type watchdogKey struct{}
+
+func newWatchdog(parent context.Context, limit, stream time.Duration, streaming bool) *watchdog {
+	w := &watchdog{d: limit, stream: stream}
+	if streaming {
+		w.d = stream
+	}
+	ctx, cancel := context.WithCancel(parent)
+	w.ctx, w.cancel = context.WithValue(ctx, watchdogKey{}, w), cancel
+	w.timer = time.AfterFunc(w.d, func() {
+		w.fired.Store(true)
+		cancel()
+	})
+	return w
+}
+
+// kick restarts the limit: something moved.
+func (w *watchdog) kick() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.fired.Load() {
+		w.timer.Reset(w.d)
+	}
+}
+
+// streaming switches the try to the stream limit.
+func (w *watchdog) streaming() {
+	w.mu.Lock()
+	w.d = w.stream
+	w.mu.Unlock()
+	w.kick()
+}
+
+func (w *watchdog) limit() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.d
+}
+
+func (w *watchdog) stop() {
+	w.timer.Stop()
+	w.cancel()
+}
+
+// progressReader kicks its watchdog on every read that moves bytes, and at
+// the end of a request body (the wait for the answer starts then).
+type progressReader struct {
+	r io.Reader
+	w *watchdog
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 || err == io.EOF {
+		p.w.kick()
+	}
+	return n, err
+}
+
+// progressBody is a request body that kicks the try's watchdog.
+type progressBody struct {
+	progressReader
+	c io.Closer
+}
+
+func (p *progressBody) Close() error { return p.c.Close() }
+
+// progressTransport lets a try's watchdog see its request body move: a
+// large or unsized body makes the try a stream. A request made through
+// HTTP() outside Do (a node fetching an input blob) gets a watchdog of its
+// own, at the stream limit, that lives until its answer's body is closed.
+// Tests wrap it to delay or record requests.
+type progressTransport struct {
+	base   http.RoundTripper
+	stream time.Duration
+}
+
+func (t progressTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	w, _ := req.Context().Value(watchdogKey{}).(*watchdog)
+	own := w == nil
+	if own {
+		w = newWatchdog(req.Context(), t.stream, t.stream, true)
+		req = req.WithContext(w.ctx)
+	}
+	if req.Body != nil && req.Body != http.NoBody {
+		if req.Method == http.MethodPut || req.ContentLength < 0 || req.ContentLength > streamedBody {
+			// An upload: after its last byte the member stores and
+			// copies the blob before it answers.
+			w.streaming()
+		}
+		r := *req
+		r.Body = &progressBody{progressReader: progressReader{r: req.Body, w: w}, c: req.Body}
+		req = &r
+	}
+	resp, err := t.base.RoundTrip(req)
+	if !own {
+		return resp, err
+	}
+	if err != nil {
+		w.stop()
+		return nil, err
+	}
+	orig := resp.Body
+	resp.Body = &progressBody{progressReader: progressReader{r: orig, w: w}, c: closerFunc(func() error {
+		defer w.stop()
+		return orig.Close()
+	})}
+	return resp, nil
+}
+
+type closerFunc func() error
+
+func (f closerFunc) Close() error { return f() }
