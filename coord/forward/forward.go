@@ -7,6 +7,8 @@ package forward
 import (
 	"errors"
 	"fmt"
+	"io"
+	"syscall"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -23,6 +25,7 @@ var ErrLoop = errors.New("forward: request was already forwarded")
 // Forwarder forwards requests over a fasthttp client.
 type Forwarder struct {
 	client  *fasthttp.Client
+	fresh   *fasthttp.Client // never keeps a connection: see Do
 	self    string
 	timeout time.Duration
 }
@@ -30,7 +33,51 @@ type Forwarder struct {
 // New returns a forwarder that marks requests as coming from member self.
 // client may be shared; timeout bounds one forwarded request.
 func New(client *fasthttp.Client, self string, timeout time.Duration) *Forwarder {
-	return &Forwarder{client: client, self: self, timeout: timeout}
+	return &Forwarder{client: client, fresh: freshClient(client), self: self, timeout: timeout}
+}
+
+// freshClient is a client that dials like c (its TLS settings and dialer)
+// but is only ever used for requests that close their connection, so that
+// it holds no kept-alive connection a peer could have closed.
+func freshClient(c *fasthttp.Client) *fasthttp.Client {
+	return &fasthttp.Client{
+		Name: c.Name, TLSConfig: c.TLSConfig, Dial: c.Dial, DialTimeout: c.DialTimeout,
+		DialDualStack: c.DialDualStack, MaxResponseBodySize: c.MaxResponseBodySize,
+		ReadBufferSize: c.ReadBufferSize, WriteBufferSize: c.WriteBufferSize,
+		NoDefaultUserAgentHeader: c.NoDefaultUserAgentHeader,
+	}
+}
+
+// Stale reports whether err is a request's failure on a kept-alive
+// connection that the peer had closed (an idle timeout, a restart) before
+// it answered a byte: the request was not served, and a fresh connection is
+// worth one more try.
+func Stale(err error) bool {
+	return errors.Is(err, fasthttp.ErrConnectionClosed) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// Do sends req to another member within timeout. A request that fails on a
+// stale kept-alive connection goes out once more on a fresh one, which
+// fasthttp does only for GET, HEAD and PUT: the requests members send each
+// other are safe to send again (signed envelopes carry a nonce the leader
+// spends once; joins, removals and signing requests are idempotent), and
+// the peer answered nothing on the closed connection. A streamed body
+// cannot be sent twice and is not retried.
+func (f *Forwarder) Do(req *fasthttp.Request, resp *fasthttp.Response, timeout time.Duration) error {
+	err := f.client.DoTimeout(req, resp, timeout)
+	if err == nil || !Stale(err) || req.IsBodyStream() {
+		return err
+	}
+	req.SetConnectionClose()
+	resp.Reset()
+	if err2 := f.fresh.DoTimeout(req, resp, timeout); err2 != nil {
+		return fmt.Errorf("%w; again on a fresh connection: %w", err, err2)
+	}
+	// The close was this member's request, not the peer's answer to its
+	// client: a forwarded answer must not close the client's connection.
+	resp.Header.ResetConnectionClose()
+	return nil
 }
 
 // Forwarded reports whether ctx's request came from another member.
@@ -61,7 +108,7 @@ func (f *Forwarder) Forward(ctx *fasthttp.RequestCtx, addr string) error {
 	}
 	resp := fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseResponse(resp)
-	if err := f.client.DoTimeout(req, resp, f.timeout); err != nil {
+	if err := f.Do(req, resp, f.timeout); err != nil {
 		return fmt.Errorf("forward: to %s: %w", addr, err)
 	}
 	resp.CopyTo(&ctx.Response)

@@ -3,6 +3,8 @@ package forward
 import (
 	"errors"
 	"net"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,5 +50,68 @@ func TestForwardCopiesRequestAndAnswer(t *testing.T) {
 	again.Request.Header.Set(Header, "c3")
 	if err := f.Forward(&again, ln.Addr().String()); !errors.Is(err, ErrLoop) {
 		t.Fatalf("second hop: %v, want ErrLoop", err)
+	}
+}
+
+// TestForwardRetriesAConnectionTheLeaderClosed forwards twice over one
+// client while the leader closes every connection between the two forwards
+// (as a leader's idle timeout or restart does): the second forward finds
+// its kept-alive connection closed and must go out again on a fresh one
+// rather than fail (issue 17, item 13: the follower answered "not leader").
+func TestForwardRetriesAConnectionTheLeaderClosed(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		conns []net.Conn
+		seen  atomic.Int64
+	)
+	leader := &fasthttp.Server{
+		Handler: func(ctx *fasthttp.RequestCtx) {
+			seen.Add(1)
+			ctx.SetBody(append([]byte("ok "), ctx.PostBody()...))
+		},
+		ConnState: func(c net.Conn, s fasthttp.ConnState) {
+			if s == fasthttp.StateNew {
+				mu.Lock()
+				conns = append(conns, c)
+				mu.Unlock()
+			}
+		},
+	}
+	go leader.Serve(ln)
+	t.Cleanup(func() { leader.Shutdown() })
+
+	f := New(&fasthttp.Client{MaxIdleConnDuration: time.Minute}, "c2", 5*time.Second)
+	send := func(body string) (*fasthttp.RequestCtx, error) {
+		var req fasthttp.Request
+		req.SetRequestURI("http://follower/v1/node/commit")
+		req.Header.SetMethod("POST")
+		req.SetBodyString(body)
+		ctx := &fasthttp.RequestCtx{}
+		ctx.Init(&req, &net.TCPAddr{IP: net.IPv4(203, 0, 113, 9), Port: 5}, nil)
+		return ctx, f.Forward(ctx, ln.Addr().String())
+	}
+	if _, err := send("one"); err != nil {
+		t.Fatal(err)
+	}
+	// The leader drops its side of every connection, and the client's
+	// kept-alive one has seen the close before it is used again.
+	mu.Lock()
+	for _, c := range conns {
+		c.Close()
+	}
+	mu.Unlock()
+	ctx, err := send("two")
+	if err != nil {
+		t.Fatalf("forward over a connection the leader closed: %v", err)
+	}
+	if ctx.Response.StatusCode() != 200 || string(ctx.Response.Body()) != "ok two" {
+		t.Fatalf("answer %d %q", ctx.Response.StatusCode(), ctx.Response.Body())
+	}
+	if n := seen.Load(); n != 2 {
+		t.Fatalf("the leader served %d requests, want 2", n)
 	}
 }
