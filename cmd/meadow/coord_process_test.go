@@ -788,8 +788,37 @@ func cpSubmit(ctx context.Context, c *node.Client, acks *cpAcks, urls []string) 
 	}
 	acks.mu.Lock()
 	acks.jobs[job.ID] = len(urls)
+	acks.buyer = c
 	acks.mu.Unlock()
 	return nil
+}
+
+// cpSignedGet reads path from base as signer, with a buyer.read envelope
+// in the Meadow-Envelope header (reads of jobs and datasets are the
+// buyer's); the body is returned whatever the status.
+func cpSignedGet(base, path string, signer *node.Client) (int, []byte, error) {
+	p, _, _ := strings.Cut(path, "?")
+	env, err := signer.Sign(api.MethodRead, api.ReadRequest{Path: p})
+	if err != nil {
+		return 0, nil, err
+	}
+	h, err := env.Header()
+	if err != nil {
+		return 0, nil, err
+	}
+	req, err := http.NewRequest(http.MethodGet, base+path, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set(api.EnvelopeHeader, h)
+	resp, err := cpHTTP.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	_, err = buf.ReadFrom(resp.Body)
+	return resp.StatusCode, buf.Bytes(), err
 }
 
 // cpAcks records every write a coordinator answered with success.
@@ -799,6 +828,8 @@ type cpAcks struct {
 	jobs   map[string]int      // job id → its tasks
 	leases map[string]*cpLease // granted lease id → what else was acknowledged of it
 	by     map[string]*cpNode  // node address → the node, to probe its leases
+	// buyer submitted the jobs: only it may read them (signed reads).
+	buyer *node.Client
 
 	commits atomic.Int64
 	failed  atomic.Int64
@@ -910,7 +941,14 @@ func cpCheckAcked(t *testing.T, base string, acks *cpAcks, phase string) {
 
 	for _, id := range slices.Sorted(maps.Keys(acks.jobs)) {
 		var st api.JobStatus
-		if err := reader.Get(ctx, "/v1/jobs/"+id+"?consistent=1", &st); err != nil {
+		code, body, err := cpSignedGet(base, "/v1/jobs/"+id+"?consistent=1", acks.buyer)
+		if err == nil && code != http.StatusOK {
+			err = fmt.Errorf("%d %s", code, bytes.TrimSpace(body))
+		}
+		if err == nil {
+			err = json.Unmarshal(body, &st)
+		}
+		if err != nil {
 			loss("job %s (%d tasks): %v", id, acks.jobs[id], err)
 			continue
 		}
@@ -988,18 +1026,24 @@ func cpList(ids []string) string {
 // /metrics: a digest of what can be observed over HTTP.
 func cpObserve(base string, acks *cpAcks) (map[string]string, error) {
 	acks.mu.Lock()
-	var paths []string
+	var paths, owned []string
 	for addr := range acks.nodes {
 		paths = append(paths, "/v1/node/"+addr)
 	}
 	for id := range acks.jobs {
-		paths = append(paths, "/v1/jobs/"+id)
+		owned = append(owned, "/v1/jobs/"+id)
 	}
+	buyer := acks.buyer
 	acks.mu.Unlock()
-	paths = append(paths, "/v1/datasets")
+	if buyer != nil {
+		owned = append(owned, "/v1/datasets")
+	}
 	out := map[string]string{}
-	for _, p := range paths {
+	for _, p := range append(paths, owned...) {
 		code, body, err := cpGet(base, p)
+		if slices.Contains(owned, p) {
+			code, body, err = cpSignedGet(base, p, buyer)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildExtension, buildGen, launch, repo, startSite, tempDir } from './harness.mjs';
-import { newSecretKey, sign, toWire } from '../src/lib/envelope.js';
+import { ENVELOPE_HEADER, headerValue, newSecretKey, sign, toWire } from '../src/lib/envelope.js';
 import { earningsView, parseRewards } from '../src/lib/rewards.js';
 
 function coordinatorServesNodeAPI() {
@@ -127,8 +127,12 @@ test('the extension completes crawl tasks on a 3-coordinator cluster and its row
     assert.ok(acceptedOf(goRec) > 0, `the Go node's record: ${JSON.stringify(goRec)}`);
     // Two nodes on two /24s and two replicas a task: every task ran on both,
     // so a finished job with no rejected row means their rows agreed.
+    // A job's status is its buyer's: the read is signed (buyer.read, body
+    // the path read), in the Meadow-Envelope header.
+    let readNonce = Date.now() * 1000;
     const status = await until('the job to finish', async () => {
-      const v = await (await fetch(`${urls[0]}/v1/jobs/${jobID}`)).json();
+      const read = sign(buyer, 'buyer.read', { path: `/v1/jobs/${jobID}` }, ++readNonce, Math.floor(Date.now() / 1000) + 120);
+      const v = await (await fetch(`${urls[0]}/v1/jobs/${jobID}`, { headers: { [ENVELOPE_HEADER]: headerValue(read) } })).json();
       return v.state === 'done' ? v : null;
     }, 3 * 60 * 1000);
     assert.equal(status.progress.rows_rejected, 0, `rows rejected: ${JSON.stringify(status.progress)}`);
