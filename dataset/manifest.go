@@ -530,15 +530,27 @@ func (m *Manifest) AddSignature(signer string, sign func(digest Hash) ([]byte, e
 }
 
 // VerifySignatures checks every signature with verify, and that at least
-// quorum of them are by signers in allowed (any signer counts when allowed
-// is nil). A signature that does not verify is an error even when the
-// others make a quorum. Errors wrap ErrBadSignature and name the signature.
-func (m *Manifest) VerifySignatures(verify SignatureVerifier, quorum int, allowed []string) error {
+// quorum distinct signers from trusted made one. trusted names whom the
+// caller trusts (the operator set of the chain's dataset registry, or
+// signers a buyer names); signatures by anyone else, however valid, do not
+// count, so a stranger cannot re-sign a changed manifest. A signature that
+// does not verify is an error even when the others make a quorum. An empty
+// trusted set or a quorum below 1 is an error: a check that trusts every
+// key checks nothing. Errors wrap ErrBadSignature and name the signature,
+// or say how many trusted signatures were found and which did not count.
+func (m *Manifest) VerifySignatures(verify SignatureVerifier, quorum int, trusted []string) error {
+	if len(trusted) == 0 {
+		return fmt.Errorf("%w: no trusted signers given: a manifest's signatures prove nothing unless their signers are trusted", ErrBadSignature)
+	}
+	if quorum < 1 {
+		return fmt.Errorf("%w: quorum %d: expected at least 1", ErrBadSignature, quorum)
+	}
 	d, err := m.Digest()
 	if err != nil {
 		return err
 	}
 	ok := 0
+	var strangers []string
 	for i, s := range m.Signatures {
 		b, err := s.Bytes()
 		if err != nil {
@@ -547,12 +559,19 @@ func (m *Manifest) VerifySignatures(verify SignatureVerifier, quorum int, allowe
 		if err := verify(d, s.Signer, b); err != nil {
 			return fmt.Errorf("%w: signatures[%d] (%s): %v", ErrBadSignature, i, s.Signer, strings.TrimPrefix(trimPrefix(err.Error()), "bad signature: "))
 		}
-		if allowed == nil || containsFold(allowed, s.Signer) {
+		// Validate made signers distinct, so each trusted one counts once.
+		if containsFold(trusted, s.Signer) {
 			ok++
+		} else {
+			strangers = append(strangers, s.Signer)
 		}
 	}
 	if ok < quorum {
-		return fmt.Errorf("%w: %d valid signatures from allowed signers: expected at least %d", ErrBadSignature, ok, quorum)
+		extra := ""
+		if len(strangers) > 0 {
+			extra = fmt.Sprintf(" (%d more by keys outside the trusted set, which do not count: %s)", len(strangers), strings.Join(strangers, ", "))
+		}
+		return fmt.Errorf("%w: %d valid signatures from the %d trusted signers: expected at least %d%s", ErrBadSignature, ok, len(trusted), quorum, extra)
 	}
 	return nil
 }

@@ -156,14 +156,32 @@ func TestManifestSignatures(t *testing.T) {
 	}
 	// Any change to the signed content breaks every signature.
 	m2.TotalRows, m2.Tasks[1].Rows = 4, 2
-	if err := m2.VerifySignatures(EthereumVerifier, 1, nil); !errors.Is(err, ErrBadSignature) {
+	if err := m2.VerifySignatures(EthereumVerifier, 1, addrs); !errors.Is(err, ErrBadSignature) {
 		t.Fatalf("tampered manifest: %v", err)
 	}
 	// A signature claimed by the wrong signer fails.
 	m3, _ := ParseManifest(js)
 	m3.Signatures[0].Signer = addrs[1]
-	if err := m3.VerifySignatures(EthereumVerifier, 1, nil); !errors.Is(err, ErrBadSignature) || !strings.Contains(err.Error(), "signatures[0]") {
+	if err := m3.VerifySignatures(EthereumVerifier, 1, addrs); !errors.Is(err, ErrBadSignature) || !strings.Contains(err.Error(), "signatures[0]") {
 		t.Fatalf("wrong signer: %v", err)
+	}
+	// Trusting nobody, or a quorum of none, checks nothing: refused.
+	if err := m2.VerifySignatures(EthereumVerifier, 1, nil); !errors.Is(err, ErrBadSignature) || !strings.Contains(err.Error(), "no trusted signers") {
+		t.Fatalf("no trusted signers: %v", err)
+	}
+	if err := m.VerifySignatures(EthereumVerifier, 0, addrs); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("quorum 0: %v", err)
+	}
+	// A stranger's valid signature does not count towards the quorum.
+	stranger, _ := crypto.GenerateKey()
+	m4, _ := ParseManifest(js)
+	m4.Signatures = m4.Signatures[:1]
+	sa := crypto.PubkeyToAddress(stranger.PublicKey).Hex()
+	if err := m4.AddSignature(sa, func(d Hash) ([]byte, error) { return crypto.Sign(d[:], stranger) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := m4.VerifySignatures(EthereumVerifier, 2, addrs); !errors.Is(err, ErrBadSignature) || !strings.Contains(err.Error(), sa) {
+		t.Fatalf("a stranger's signature counted: %v", err)
 	}
 	// The digest does not depend on the signatures.
 	d1, _ := m.Digest()

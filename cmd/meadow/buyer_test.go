@@ -109,7 +109,8 @@ func TestBuyerCommands(t *testing.T) {
 	if err := os.WriteFile(pf, []byte(proof), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := meadow(t, "verify", file, "--row", "3", "--proof", pf, "--manifest", file+".manifest.json"); err != nil || !strings.Contains(out, "ok: row 3") {
+	if out, err := meadow(t, "verify", file, "--row", "3", "--proof", pf, "--manifest", file+".manifest.json",
+		"--chain-rpc", nw.Chain.RPC, "--registry", nw.Chain.Addrs.Registry.Hex()); err != nil || !strings.Contains(out, "ok: row 3") {
 		t.Fatalf("verify the proof: %v\n%s", err, out)
 	}
 

@@ -23,9 +23,17 @@ type verifyFlags struct {
 	progress bool
 	signers  []string
 	quorum   int
+	// chainRPC and registry name the chain and the dataset registry whose
+	// operator set, threshold and recorded root a manifest is checked
+	// against; chainID, when not 0, is the chain the endpoint must serve.
+	chainRPC string
+	registry string
+	chainID  uint64
 	// size is the leaf count a proof must have when the trusted root is a
 	// manifest's (a root alone does not fix the tree's size); 0 = unknown.
 	size uint64
+	// trust says what the manifest was checked against, for the report.
+	trust string
 }
 
 func newVerifyCmd(a *app) *cobra.Command {
@@ -40,9 +48,18 @@ does not grow with the file beyond 32 bytes per row.
 
 With --row N it prints the inclusion proof of row N (file order, from 0). With
 --row N --proof P it checks one row against a proof and a trusted root (--root or
-the manifest's), without hashing the whole file.`,
+the manifest's), without hashing the whole file.
+
+Whom it trusts. --root alone: the root you give (you name the trust). With
+--manifest, the manifest's signatures are checked against signers you trust,
+never against whoever signed it: by default the operator set and threshold of
+the chain's dataset registry (--chain-rpc and --registry), whose recorded root
+and row count for the dataset must also be the manifest's. With no chain to
+reach, name the signers you trust with --signers and how many must have signed
+with --quorum; without either, a manifest is refused.`,
 		Example: `  meadow verify crawl.parquet --root 9f2c…
-  meadow verify crawl.arrow --manifest manifest.json
+  meadow verify crawl.arrow --manifest manifest.json --chain-rpc https://rpc.example --registry 0x5FbD…
+  meadow verify crawl.arrow --manifest manifest.json --signers 0xA1…,0xB2…,0xC3… --quorum 2
   meadow verify crawl.arrow --row 41 > proof.json
   meadow verify crawl.arrow --row 41 --proof proof.json --root 9f2c…`,
 		Args: cobra.ExactArgs(1),
@@ -56,8 +73,11 @@ the manifest's), without hashing the whole file.`,
 	fl.StringVar(&f.task, "task", "", "with --manifest: check the file as this task's blob rather than the whole dataset")
 	fl.Int64Var(&f.row, "row", 0, "print (or, with --proof, check) the inclusion proof of this row, counted from 0 in file order")
 	fl.StringVar(&f.proof, "proof", "", "inclusion proof JSON to check (with --row: against that row of the file)")
-	fl.StringSliceVar(&f.signers, "signers", nil, "with --quorum: the coordinators' addresses whose signatures count")
-	fl.IntVar(&f.quorum, "quorum", 0, "with --manifest: how many valid coordinator signatures the manifest needs (0: not checked)")
+	fl.StringVar(&f.chainRPC, "chain-rpc", "", "with --manifest: JSON-RPC URL of the chain whose dataset registry says who may sign manifests and records each dataset's root")
+	fl.StringVar(&f.registry, "registry", "", "with --chain-rpc: address of the DatasetRegistry contract (0x and 40 hex digits)")
+	fl.Uint64Var(&f.chainID, "chain-id", 0, "with --chain-rpc: the chain id the endpoint must serve (0: not checked)")
+	fl.StringSliceVar(&f.signers, "signers", nil, "with --manifest and no chain: the addresses you trust to sign manifests, comma-separated")
+	fl.IntVar(&f.quorum, "quorum", 0, "with --signers: how many of them must have signed the manifest (1 to the number of signers); with --chain-rpc: at least this many, on top of the registry's threshold")
 	fl.BoolVar(&f.progress, "progress", true, "show progress on standard error when it is a terminal")
 	return cmd
 }
@@ -84,19 +104,25 @@ func runVerify(ctx context.Context, a *app, path string, f *verifyFlags, rowSet 
 		if trusted == nil && f.task == "" {
 			trusted, f.size = &m.Root, uint64(m.TotalRows)
 		}
-		if f.quorum > 0 {
-			var allowed []string
-			if len(f.signers) > 0 {
-				allowed = f.signers
-			}
-			if err := m.VerifySignatures(dataset.EthereumVerifier, f.quorum, allowed); err != nil {
-				return fmt.Errorf("--manifest %s: %w", f.manifest, err)
+		if f.trust, err = trustManifest(ctx, m, f); err != nil {
+			return err
+		}
+	} else {
+		for _, fl := range []struct {
+			name string
+			set  bool
+			why  string
+		}{
+			{"task", f.task != "", "which names the task's blob"},
+			{"quorum", f.quorum != 0, "whose signatures it checks"},
+			{"signers", len(f.signers) > 0, "whose signatures it checks"},
+			{"chain-rpc", f.chainRPC != "", "whose signatures and root it checks against the chain's registry"},
+			{"registry", f.registry != "", "whose signatures and root it checks against the registry"},
+		} {
+			if fl.set {
+				return usageError(fmt.Errorf("--%s: needs --manifest, %s", fl.name, fl.why))
 			}
 		}
-	} else if f.task != "" {
-		return usageError(errors.New("--task: needs --manifest, which names the task's blob"))
-	} else if f.quorum > 0 {
-		return usageError(errors.New("--quorum: needs --manifest, whose signatures it checks"))
 	}
 	if rowSet && f.row < 0 {
 		return usageError(fmt.Errorf("--row %d: expected a row number from 0", f.row))
@@ -129,7 +155,9 @@ func runVerify(ctx context.Context, a *app, path string, f *verifyFlags, rowSet 
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if a.jsonOut {
-		return a.printJSON(verifyJSON(rep, nil))
+		res := verifyJSON(rep, nil)
+		res.Trust = f.trust
+		return a.printJSON(res)
 	}
 	fmt.Fprintf(a.stdout, "ok: %s: %d rows in %d batches (%s, %s), root %s",
 		path, rep.Rows, rep.Batches, rep.Format, humanBytes(rep.Bytes), rep.Root)
@@ -137,6 +165,9 @@ func runVerify(ctx context.Context, a *app, path string, f *verifyFlags, rowSet 
 		fmt.Fprintf(a.stdout, "; matched %s", strings.Join(rep.Checked, ", "))
 	} else {
 		fmt.Fprint(a.stdout, "; nothing to compare with (give --root or --manifest)")
+	}
+	if f.trust != "" {
+		fmt.Fprintf(a.stdout, "; manifest trusted through %s", f.trust)
 	}
 	fmt.Fprintf(a.stdout, "; %s\n", rep.Duration.Round(1e6))
 	return nil
@@ -181,16 +212,18 @@ func verifyProof(ctx context.Context, a *app, path string, f *verifyFlags, rowSe
 }
 
 type verifyResult struct {
-	OK       bool     `json:"ok"`
-	Error    string   `json:"error,omitempty"`
-	Path     string   `json:"path"`
-	Format   string   `json:"format"`
-	Rows     int64    `json:"rows"`
-	Batches  int      `json:"batches"`
-	Bytes    int64    `json:"bytes"`
-	Root     string   `json:"root"`
-	Checked  []string `json:"checked"`
-	Duration float64  `json:"duration_seconds"`
+	OK      bool     `json:"ok"`
+	Error   string   `json:"error,omitempty"`
+	Path    string   `json:"path"`
+	Format  string   `json:"format"`
+	Rows    int64    `json:"rows"`
+	Batches int      `json:"batches"`
+	Bytes   int64    `json:"bytes"`
+	Root    string   `json:"root"`
+	Checked []string `json:"checked"`
+	// Trust says what the manifest's signers were checked against.
+	Trust    string  `json:"trust,omitempty"`
+	Duration float64 `json:"duration_seconds"`
 }
 
 func verifyJSON(rep dataset.Report, err error) verifyResult {
