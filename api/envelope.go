@@ -204,14 +204,24 @@ func Sign(key *ecdsa.PrivateKey, method string, body any, nonce uint64, expiry t
 // up a nonce. v may be 27, 28, 0 or 1; s must be in the lower half of the
 // curve order (EIP-2).
 func (e Envelope) Verify(now time.Time, domain Domain) (common.Address, error) {
+	return e.VerifyWithin(now, 0, domain)
+}
+
+// VerifyWithin is Verify for a verifier whose clock may be up to skew off
+// the signer's: an envelope is still accepted up to skew after its expiry,
+// and its expiry may lie up to MaxExpiry+skew ahead. A coordinator passes the
+// clock skew its cluster admits, so that members within that bound judge an
+// envelope alike.
+func (e Envelope) VerifyWithin(now time.Time, skew time.Duration, domain Domain) (common.Address, error) {
 	if err := e.Validate(); err != nil {
 		return common.Address{}, err
 	}
+	slack := int64(max(skew, 0) / time.Second)
 	switch t := now.Unix(); {
-	case e.Expiry <= t:
-		return common.Address{}, fmt.Errorf("%w: expiry %d is not after %d", ErrExpired, e.Expiry, t)
-	case e.Expiry > t+int64(MaxExpiry/time.Second):
-		return common.Address{}, fmt.Errorf("%w: expiry %d is more than %v after %d (is a clock wrong?)", ErrExpiryTooFar, e.Expiry, MaxExpiry, t)
+	case e.Expiry+slack <= t:
+		return common.Address{}, fmt.Errorf("%w: expiry %d is not after %d (allowing %ds of clock skew)", ErrExpired, e.Expiry, t, slack)
+	case e.Expiry > t+int64(MaxExpiry/time.Second)+slack:
+		return common.Address{}, fmt.Errorf("%w: expiry %d is more than %v after %d (allowing %ds of clock skew; is a clock wrong?)", ErrExpiryTooFar, e.Expiry, MaxExpiry, t, slack)
 	}
 	sig := e.Signature
 	switch sig[64] {
@@ -243,10 +253,15 @@ func (e Envelope) Verify(now time.Time, domain Domain) (common.Address, error) {
 // for method, Verify it, and decode its body strictly into body (which is
 // then validated). The nonce is still the caller's to check.
 func (e Envelope) Open(now time.Time, domain Domain, method string, body Validator) (common.Address, error) {
+	return e.OpenWithin(now, 0, domain, method, body)
+}
+
+// OpenWithin is Open with VerifyWithin's allowance for clock skew.
+func (e Envelope) OpenWithin(now time.Time, skew time.Duration, domain Domain, method string, body Validator) (common.Address, error) {
 	if e.Method != method {
 		return common.Address{}, fmt.Errorf("%w: signed for %q, sent to %q", ErrWrongMethod, e.Method, method)
 	}
-	signer, err := e.Verify(now, domain)
+	signer, err := e.VerifyWithin(now, skew, domain)
 	if err != nil {
 		return common.Address{}, err
 	}

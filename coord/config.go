@@ -2,6 +2,7 @@ package coord
 
 import (
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -53,6 +54,13 @@ type Config struct {
 	BatchMaxOps      int           `json:"batch_max_ops"`
 	BatchMaxBytes    int           `json:"batch_max_bytes"`
 	BatchMaxInFlight int           `json:"batch_max_in_flight"`
+
+	// MaxClockSkew is how far a member's clock may be from the cluster's
+	// (the median of the members') before it stops leading; signed
+	// requests' expiries are checked with this much slack (clock.go).
+	// ClockCheckInterval is how often members compare clocks.
+	MaxClockSkew       time.Duration `json:"max_clock_skew"`
+	ClockCheckInterval time.Duration `json:"clock_check_interval"`
 
 	// ApplyTimeout bounds one write through Raft.
 	ApplyTimeout time.Duration `json:"apply_timeout"`
@@ -140,6 +148,12 @@ type Config struct {
 	// SharedNetworkOK lets replicas of a task share a /24 or /48: for the
 	// local development network only, where every node is on loopback.
 	SharedNetworkOK bool `json:"shared_network_ok,omitempty"`
+
+	// JobURLAllowList exempts these prefixes from the refusal of crawl
+	// URLs whose host is a non-public IP literal or localhost (tests and
+	// meadow dev crawl a loopback site). Empty in production: no flag sets
+	// it, only meadow coord's hidden --dev-job-url-allow-list.
+	JobURLAllowList []netip.Prefix `json:"job_url_allow_list,omitempty"`
 }
 
 // DefaultConfig returns the defaults: batches of up to 2 ms, 1024 commands or
@@ -149,12 +163,17 @@ func DefaultConfig() Config {
 		// 2 ms: on a disk whose fsync takes 1-2 ms, a window of about one
 		// fsync fills each entry without adding a visible delay to a lease
 		// request (see DESIGN.md for the measured curve).
-		BatchWindow:        2 * time.Millisecond,
-		BatchMaxOps:        1024,
-		BatchMaxBytes:      1 << 20,
-		BatchMaxInFlight:   8,
-		ApplyTimeout:       10 * time.Second,
-		JoinTimeout:        30 * time.Second,
+		BatchWindow:      2 * time.Millisecond,
+		BatchMaxOps:      1024,
+		BatchMaxBytes:    1 << 20,
+		BatchMaxInFlight: 8,
+		ApplyTimeout:     10 * time.Second,
+		JoinTimeout:      30 * time.Second,
+		// Ordinary NTP keeps machines within milliseconds; 30 s admits a
+		// machine without it for a while, and is small against the 2
+		// minutes a client's envelope lives.
+		MaxClockSkew:       30 * time.Second,
+		ClockCheckInterval: 5 * time.Second,
 		HeartbeatTimeout:   1000 * time.Millisecond,
 		ElectionTimeout:    1000 * time.Millisecond,
 		LeaderLeaseTimeout: 500 * time.Millisecond,
@@ -226,6 +245,10 @@ func (c Config) Validate() error {
 		return invalidf("config.batch_max_in_flight %d: expected at least 1", c.BatchMaxInFlight)
 	case c.JoinTimeout < time.Second && len(c.Join) > 0:
 		return invalidf("config.join_timeout %s: expected at least 1s", c.JoinTimeout)
+	case c.MaxClockSkew < time.Second || c.MaxClockSkew > api.MaxExpiry/2:
+		return invalidf("config.max_clock_skew %s: expected 1s to %s", c.MaxClockSkew, api.MaxExpiry/2)
+	case c.ClockCheckInterval < 10*time.Millisecond:
+		return invalidf("config.clock_check_interval %s: expected at least 10ms", c.ClockCheckInterval)
 	case c.ApplyTimeout <= 0:
 		return invalidf("config.apply_timeout %s: expected a positive duration", c.ApplyTimeout)
 	case c.HeartbeatTimeout < 5*time.Millisecond:

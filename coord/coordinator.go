@@ -39,6 +39,8 @@ type Coordinator struct {
 	clock func() time.Time
 	// fresh is set when the data dir held no Raft state at start.
 	fresh bool
+	// clockw is the last comparison of clocks with the other members.
+	clockw clockWatch
 
 	fsm       *fsm
 	raft      *raft.Raft
@@ -143,6 +145,9 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		chain:       o.chain,
 		operatorKey: o.operatorKey,
 	}
+	// Every coordinator refuses crawl URLs no node would fetch; only an
+	// explicit allow-list (tests, meadow dev) exempts loopback sites.
+	c.checks.PublicURLs, c.checks.AllowAddrs = true, cfg.JobURLAllowList
 	if (c.chain == nil) != (c.operatorKey == nil) {
 		return nil, invalidf("chain: expected both a chain and an operator key, or neither")
 	}
@@ -327,6 +332,11 @@ func (c *Coordinator) Run(ctx context.Context) error {
 		MaxRequestBodySize: maxBufferedBody,
 		StreamRequestBody:  true,
 		Logger:             slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
+
+		// Headers past the buffer are answered 431 with a JSON body
+		// (serverError), after reading what the client still sends.
+		ReadBufferSize: readBufferSize,
+		ErrorHandler:   c.serverError,
 	}
 	if c.freshJoin() {
 		if err := c.joinAtStart(ctx); err != nil {
@@ -344,6 +354,7 @@ func (c *Coordinator) Run(ctx context.Context) error {
 	wg.Go(func() { c.batcher.Run(loopCtx) })
 	wg.Go(func() { c.leaderLoop(loopCtx) })
 	wg.Go(func() { c.registerSelf(loopCtx) })
+	wg.Go(func() { c.clockLoop(loopCtx) })
 	wg.Go(func() {
 		if err := c.repl.Run(loopCtx); err != nil && loopCtx.Err() == nil {
 			c.log.Error("blob replication", "err", err)

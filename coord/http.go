@@ -35,19 +35,25 @@ const (
 // handle routes a request. Writes and consistent reads go to the leader:
 // a follower forwards them (once) to the leader's HTTP address.
 func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
-	if !c.limitBody(ctx) {
+	if !c.limitBody(ctx) || !c.checkEdges(ctx) {
 		return
 	}
 	switch string(ctx.Path()) {
 	case "/healthz":
-		ctx.SetContentType("text/plain")
-		ctx.SetBodyString("ok\n")
+		if c.readOnly(ctx) {
+			ctx.SetContentType("text/plain")
+			ctx.SetBodyString("ok\n")
+		}
 	case "/readyz":
-		c.handleReady(ctx)
+		if c.readOnly(ctx) {
+			c.handleReady(ctx)
+		}
 	case "/metrics":
-		c.metrics.handler(ctx)
+		if c.readOnly(ctx) {
+			c.metrics.handler(ctx)
+		}
 	case "/v1/cluster/members":
-		c.serveRead(ctx, func(context.Context) (any, error) { return c.Members() })
+		c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.MembersHealth(rctx) })
 	case "/v1/cluster/status":
 		c.serveRead(ctx, func(context.Context) (any, error) { return c.Status(), nil })
 	case "/v1/cluster/join", "/v1/cluster/remove":
@@ -160,6 +166,10 @@ type Status struct {
 	// Coordinator.StateIndex); at most AppliedIndex.
 	StateIndex uint64 `json:"state_index"`
 	LastIndex  uint64 `json:"last_index"`
+	// NowMillis is the member's clock when it answered (Unix ms), which
+	// the other members compare theirs with; Clock is its last comparison.
+	NowMillis int64       `json:"now_ms"`
+	Clock     ClockReport `json:"clock"`
 }
 
 // Status returns this member's Raft state and indexes.
@@ -174,6 +184,8 @@ func (c *Coordinator) Status() Status {
 		AppliedIndex: c.AppliedIndex(),
 		StateIndex:   c.StateIndex(),
 		LastIndex:    c.raft.LastIndex(),
+		NowMillis:    c.now(),
+		Clock:        c.Clock(),
 	}
 }
 
@@ -203,13 +215,17 @@ func (c *Coordinator) setFreshness(ctx *fasthttp.RequestCtx) {
 // is served by the leader after a barrier: it sees every write acknowledged
 // before it.
 func (c *Coordinator) serveRead(ctx *fasthttp.RequestCtx, fn func(context.Context) (any, error)) {
-	if !ctx.IsGet() && !ctx.IsHead() {
-		c.reply(ctx, nil, errMethod)
+	if !c.readOnly(ctx) {
+		return
+	}
+	cons, err := parseConsistent(ctx)
+	if err != nil {
+		c.reply(ctx, nil, err)
 		return
 	}
 	rctx, cancel := context.WithTimeout(context.Background(), c.cfg.ApplyTimeout)
 	defer cancel()
-	if consistent(ctx) {
+	if cons {
 		if !c.IsLeader() {
 			c.forwardToLeader(ctx)
 			return
@@ -227,15 +243,10 @@ func (c *Coordinator) serveRead(ctx *fasthttp.RequestCtx, fn func(context.Contex
 	c.reply(ctx, v, err)
 }
 
-func consistent(ctx *fasthttp.RequestCtx) bool {
-	v := string(ctx.QueryArgs().Peek("consistent"))
-	return v == "1" || v == "true"
-}
-
 // serveWrite runs a write on the leader, or forwards it there.
 func (c *Coordinator) serveWrite(ctx *fasthttp.RequestCtx, fn func(context.Context) (any, error)) {
 	if !ctx.IsPost() && !ctx.IsPut() && !ctx.IsDelete() {
-		c.reply(ctx, nil, errMethod)
+		c.methodNotAllowed(ctx, "POST, PUT, DELETE")
 		return
 	}
 	if !c.IsLeader() {
@@ -322,7 +333,7 @@ func decodeBody(ctx *fasthttp.RequestCtx, v any) error {
 	dec := json.NewDecoder(bytesReader(ctx.PostBody()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return invalidf("request body: %v", err)
+		return inRequest("body", invalidf("request body: %v", err))
 	}
 	return nil
 }
@@ -361,6 +372,13 @@ func (c *Coordinator) reply(ctx *fasthttp.RequestCtx, v any, err error) {
 // coordinator's and the state's by kind.
 func errorBody(err error) (int, api.ErrorBody) {
 	if code, body, ok := api.ErrorFor(err); ok {
+		if body.Error.Field == "" {
+			body.Error.Field = errorField(err)
+		}
+		if body.Error.Field == "" && body.Error.Code == api.CodeMalformed {
+			// Not JSON, empty, trailing data: the body is what is wrong.
+			body.Error.Field = "body"
+		}
 		return code, body
 	}
 	code := statusOf(err)
@@ -374,7 +392,7 @@ func errorBody(err error) (int, api.ErrorBody) {
 		ec = api.CodeConflict
 	case fasthttp.StatusPaymentRequired:
 		ec = api.CodePaymentRequired
-	case fasthttp.StatusMethodNotAllowed:
+	case fasthttp.StatusMethodNotAllowed, fasthttp.StatusUnsupportedMediaType:
 		ec = api.CodeMalformed
 	case fasthttp.StatusServiceUnavailable:
 		ec = api.CodeUnavailable
@@ -384,7 +402,7 @@ func errorBody(err error) (int, api.ErrorBody) {
 	default:
 		return code, api.ErrorBody{Error: api.ErrorDetail{Code: api.CodeInternal, Message: "coord: internal error"}}
 	}
-	d := api.ErrorDetail{Code: ec, Message: err.Error()}
+	d := api.ErrorDetail{Code: ec, Message: err.Error(), Field: errorField(err)}
 	if fe := (*state.FieldError)(nil); errors.As(err, &fe) {
 		d.Field = fe.Field
 	}
@@ -400,6 +418,8 @@ func statusOf(err error) int {
 		return fasthttp.StatusNotFound
 	case errors.Is(err, errMethod):
 		return fasthttp.StatusMethodNotAllowed
+	case errors.Is(err, errUnsupportedType):
+		return fasthttp.StatusUnsupportedMediaType
 	case errors.Is(err, state.ErrConflict), errors.Is(err, state.ErrMismatch), errors.Is(err, state.ErrExpired),
 		errors.Is(err, ErrNoChain), errors.As(err, new(*contracts.RevertError)):
 		// A contract's refusal (an epoch out of order, too few signatures,

@@ -76,7 +76,7 @@ func bodyFields(err error) error {
 }
 
 func (c *Coordinator) openEnvelope(env api.Envelope, method string, body api.Validator) (opened, error) {
-	signer, err := env.Open(c.clock(), api.DomainFor(c.cfg.ChainID), method, body)
+	signer, err := env.OpenWithin(c.clock(), c.cfg.MaxClockSkew, api.DomainFor(c.cfg.ChainID), method, body)
 	if err != nil {
 		return opened{}, err
 	}
@@ -208,7 +208,11 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 					if _, err := c.readableDataset(id, reader); err != nil {
 						return nil, err
 					}
-					return c.Manifest(rctx, id)
+					m, err := c.CompleteManifest(rctx, id)
+					if errors.Is(err, errManifestPending) {
+						ctx.Response.Header.Set("Retry-After", "1")
+					}
+					return m, err
 				})
 			case "data":
 				c.serveDatasetData(ctx, id)
