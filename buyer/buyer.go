@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -143,17 +144,55 @@ func (b *Client) Dataset(ctx context.Context, id string) (api.DatasetInfo, error
 	return d, b.c.GetSigned(ctx, routeDatasets+"/"+url.PathEscape(id), &d)
 }
 
-// Manifest fetches and validates a dataset's manifest.
+// ManifestWait bounds how long Manifest waits for the coordinators to sign
+// a dataset's manifest: they sign once the leader has posted the dataset's
+// root to the chain's registry, normally within seconds of the job ending.
+const ManifestWait = 2 * time.Minute
+
+// Manifest fetches and validates a dataset's manifest once it is complete:
+// the coordinators answer it only when it carries the signatures of the
+// registry's threshold of operators (409 field "signatures" before, or
+// while the dataset's blobs are still being stored), and Manifest asks
+// again until then, for at most ManifestWait. It never returns a manifest
+// the coordinators call incomplete, so a caller never saves one that would
+// not verify.
 func (b *Client) Manifest(ctx context.Context, id string) (*dataset.Manifest, []byte, error) {
 	var raw rawBody
-	if err := b.c.GetSigned(ctx, routeDatasets+"/"+url.PathEscape(id)+"/manifest", &raw); err != nil {
-		return nil, nil, err
+	deadline := time.Now().Add(ManifestWait)
+	for {
+		raw.b = raw.b[:0]
+		err := b.c.GetSigned(ctx, routeDatasets+"/"+url.PathEscape(id)+"/manifest", &raw)
+		if err == nil {
+			break
+		}
+		if !manifestPending(err) {
+			return nil, nil, err
+		}
+		if time.Now().After(deadline) {
+			return nil, nil, fmt.Errorf("buyer: dataset %s: manifest: waited %s for the coordinators' signatures: %w", id, ManifestWait, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, fmt.Errorf("buyer: dataset %s: manifest: waiting for the coordinators' signatures: %w (last answer: %w)", id, ctx.Err(), err)
+		case <-time.After(250 * time.Millisecond):
+		}
 	}
 	m, err := dataset.ParseManifest(raw.b)
 	if err != nil {
 		return nil, raw.b, fmt.Errorf("buyer: dataset %s: the coordinator's manifest: %w", id, err)
 	}
 	return m, raw.b, nil
+}
+
+// manifestPending reports whether a manifest read was refused because the
+// manifest is not complete yet: its signatures are being gathered, or its
+// blobs stored. Both are answered 409 and pass on their own.
+func manifestPending(err error) bool {
+	var re *api.RemoteError
+	if !errors.As(err, &re) || re.Status != http.StatusConflict {
+		return false
+	}
+	return re.Field == "signatures" || strings.Contains(re.Message, "not complete yet")
 }
 
 // Proof fetches the inclusion proof of a row (file order, from 0).

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"io"
 	"math/big"
@@ -113,6 +114,46 @@ func (c *Coordinator) Manifest(ctx context.Context, id string) (*dataset.Manifes
 	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("coord: manifest of %s: %w", id, err)
+	}
+	return m, nil
+}
+
+// errManifestPending marks a manifest that does not carry its quorum of
+// signatures yet: the route answers 409 with Retry-After, field
+// "signatures", and a client waits (docs/ARCHITECTURE.md, "Whose is a
+// dataset").
+var errManifestPending = errors.New("coord: manifest not signed yet")
+
+// CompleteManifest returns a dataset's manifest only once it would verify:
+// on a network with a chain, once it carries signatures of at least the
+// dataset registry's threshold of distinct registered operators (the
+// leader gathers them when it posts the dataset's root); before that an
+// error wrapping errManifestPending and state.ErrConflict, naming the
+// field "signatures". A dataset with no rows is never registered nor
+// signed: that is a conflict too, but a final one. On a network without a
+// chain there are no operator keys, so a manifest is complete unsigned and
+// a buyer checks its root only.
+func (c *Coordinator) CompleteManifest(ctx context.Context, id string) (*dataset.Manifest, error) {
+	m, err := c.Manifest(ctx, id)
+	if err != nil || c.chain == nil {
+		return m, err
+	}
+	if m.TotalRows == 0 {
+		return nil, &state.FieldError{Field: "rows", Err: fmt.Errorf("%w: dataset %s has no rows: nothing is registered on chain or signed for it", state.ErrConflict, id)}
+	}
+	e, err := c.chain.ReadRegistry(ctx, c.chain.Addresses().Registry, id)
+	if err != nil {
+		return nil, fmt.Errorf("coord: manifest of %s: reading the dataset registry's operators and threshold: %w", id, err)
+	}
+	signed := map[common.Address]bool{}
+	for _, sg := range m.Signatures {
+		if a := common.HexToAddress(sg.Signer); slices.Contains(e.Operators, a) {
+			signed[a] = true
+		}
+	}
+	if uint64(len(signed)) < e.Threshold {
+		return nil, &state.FieldError{Field: "signatures", Err: fmt.Errorf("%w: %w: dataset %s: its manifest carries %d of the %d operator signatures the registry requires; the coordinators sign it once its root is in the registry: retry shortly",
+			state.ErrConflict, errManifestPending, id, len(signed), e.Threshold)}
 	}
 	return m, nil
 }
