@@ -99,6 +99,7 @@ machine can read in the process list.`,
 	f.StringSliceVar(&join, "join", nil, "HTTP address of an existing member to join through (repeatable)")
 	f.DurationVar(&cfg.BatchWindow, "batch-window", cfg.BatchWindow, "how long a write waits to share a Raft entry with others (0: no batching)")
 	f.DurationVar(&cfg.ApplyTimeout, "apply-timeout", cfg.ApplyTimeout, "longest wait for one write through Raft")
+	f.DurationVar(&cfg.MaxClockSkew, "max-clock-skew", cfg.MaxClockSkew, "how far this member's clock may be from the cluster's before it stops leading; signed requests' expiries get this much slack")
 	f.DurationVar(&cfg.JoinTimeout, "join-timeout", cfg.JoinTimeout, "how long a member with an empty data dir waits for its --join addresses at start before it fails")
 	f.Uint64Var(&cfg.SnapshotThreshold, "snapshot-threshold", cfg.SnapshotThreshold, "log entries between snapshots")
 	f.DurationVar(&cfg.SnapshotInterval, "snapshot-interval", cfg.SnapshotInterval, "how often Raft checks whether to snapshot (a snapshot pauses applies while the state is encoded: raise it for large states)")
@@ -121,6 +122,8 @@ machine can read in the process list.`,
 	f.DurationVar(&cfg.ChainPoll, "chain-poll", cfg.ChainPoll, "how often the leader looks for payments and datasets to register")
 	f.Uint64Var(&cfg.ChainConfirmations, "chain-confirmations", cfg.ChainConfirmations, "blocks that must follow a payment before it counts")
 	f.DurationVar(&cfg.SettleInterval, "settle-interval", 0, "settle an epoch this often (0: only when an operator runs meadow operator settle)")
+	f.Var(prefixList{&cfg.JobURLAllowList}, "dev-job-url-allow-list", "development only: CIDR prefixes whose addresses crawl jobs may name (meadow dev's loopback site); production leaves it empty")
+	_ = f.MarkHidden("dev-job-url-allow-list")
 	// coord.Config.SharedNetworkOK is deliberately not a flag: letting
 	// replicas of a task share a /24 is for the in-process dev network only.
 	return cmd
@@ -156,6 +159,33 @@ func loopbackAddr(hostport string) bool {
 	ip, err := netip.ParseAddr(host)
 	return err == nil && ip.Unmap().IsLoopback()
 }
+
+// prefixList is a flag of comma-separated CIDR prefixes.
+type prefixList struct{ p *[]netip.Prefix }
+
+func (l prefixList) String() string {
+	if l.p == nil {
+		return ""
+	}
+	var out []string
+	for _, p := range *l.p {
+		out = append(out, p.String())
+	}
+	return strings.Join(out, ",")
+}
+
+func (l prefixList) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		p, err := netip.ParsePrefix(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("%q: expected CIDR prefixes such as 127.0.0.0/8, comma-separated", s)
+		}
+		*l.p = append(*l.p, p.Masked())
+	}
+	return nil
+}
+
+func (l prefixList) Type() string { return "prefixes" }
 
 // coordChainFlags connect a coordinator to the chain.
 type coordChainFlags struct {
