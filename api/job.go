@@ -2,6 +2,7 @@ package api
 
 import (
 	"math"
+	"net/netip"
 	"slices"
 	"strings"
 )
@@ -201,6 +202,15 @@ type Checks struct {
 	// Selector parses a CSS selector fully (cmd/meadow passes crawl's
 	// parser to the coordinator); its error text is shown to the buyer.
 	Selector func(string) error
+	// PublicURLs refuses crawl URLs that no node would fetch: a host that
+	// is an IP literal of a non-public range (private, loopback,
+	// link-local, CGNAT, multicast, metadata, reserved) or the name
+	// localhost (NonPublicHost). Coordinators set it; clients reading a
+	// job back do not.
+	PublicURLs bool
+	// AllowAddrs exempts prefixes from PublicURLs: an explicit setting of
+	// tests and meadow dev, which crawl a loopback site, never a default.
+	AllowAddrs []netip.Prefix
 }
 
 // Validate checks the spec as a buyer submitted it (zero values mean the
@@ -368,6 +378,12 @@ func (c CrawlSpec) check(v *validator, p string, chk Checks) {
 			if exp := CheckURL(u); exp != "" {
 				v.add(f, quote(u), exp)
 				continue
+			}
+			if chk.PublicURLs {
+				if why := NonPublicHost(hostOf(u), chk.AllowAddrs); why != "" {
+					v.add(f, quote(u), "a URL whose host is public: it is "+why+", which nodes never fetch")
+					continue
+				}
 			}
 			if first, dup := seen[u]; dup {
 				v.add(f, quote(u), "each URL once (it is also "+first+")")

@@ -61,7 +61,7 @@ func (c *Coordinator) Proof(ctx context.Context, id string, row int64) (dataset.
 func parseRow(s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 {
-		return 0, invalidf("row %q: expected a row number from 0", s)
+		return 0, inRequest("row", invalidf("row %q: expected a row number from 0", s))
 	}
 	return n, nil
 }

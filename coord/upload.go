@@ -141,13 +141,35 @@ func (c *Coordinator) httpUpload(rctx context.Context, ctx *fasthttp.RequestCtx)
 	var up api.Upload
 	o, err := c.openHeader(ctx, api.MethodUpload, &up)
 	if err != nil {
-		return nil, err
+		// Answer the refusal, not a reset: read the body first.
+		drainBody(ctx)
+		return nil, inRequest(api.EnvelopeHeader, err)
 	}
 	if err := c.useWorkNonce(o.addr, o.sg.Nonce); err != nil {
+		drainBody(ctx)
 		return nil, err
 	}
 	c.Seen(o.addr)
-	return c.Upload(rctx, o.addr, up, requestBody(ctx))
+	v, err := c.Upload(rctx, o.addr, up, requestBody(ctx))
+	if err != nil {
+		drainBody(ctx)
+	}
+	return v, err
+}
+
+// errNoUploadEnvelope is an upload without its envelope.
+var errNoUploadEnvelope = errors.New("coord: missing " + api.EnvelopeHeader + " header: an upload carries a " + api.MethodUpload +
+	" envelope signed by the node, with the task, lease, size and SHA-256 of the body")
+
+// uploadHasEnvelope answers 401 naming the header, with the body drained,
+// and reports false for an upload without a Meadow-Envelope header.
+func (c *Coordinator) uploadHasEnvelope(ctx *fasthttp.RequestCtx) bool {
+	if len(ctx.Request.Header.Peek(api.EnvelopeHeader)) > 0 {
+		return true
+	}
+	drainBody(ctx)
+	c.replyStatus(ctx, fasthttp.StatusUnauthorized, api.ErrorDetail{Code: blob.CodeUnauthorized, Field: api.EnvelopeHeader, Message: errNoUploadEnvelope.Error()})
+	return false
 }
 
 // Upload checks a verified task's blob from the node that holds one of its

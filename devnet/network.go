@@ -209,6 +209,7 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 		cfg.HTTPAddr = "127.0.0.1:0"
 		cfg.ChainID = n.chainID
 		cfg.ClusterToken = n.token
+		cfg.JobURLAllowList = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} // the demo site
 		cfg.DomainMinInterval = devDomainMinInterval
 		cfg.LeaseTTL, cfg.RevealTTL, cfg.UploadTTL = devLeaseTTL, devRevealTTL, devUploadTTL
 		if i == 0 {

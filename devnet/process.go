@@ -75,6 +75,7 @@ func (n *Network) startCoordProcesses(ctx context.Context) error {
 			"--lease-ttl", devLeaseTTL.String(),
 			"--reveal-ttl", devRevealTTL.String(),
 			"--upload-ttl", devUploadTTL.String(),
+			"--dev-job-url-allow-list", "127.0.0.0/8", // the demo site
 		}
 		if i == 0 {
 			args = append(args, "--bootstrap")

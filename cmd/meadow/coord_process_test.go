@@ -323,7 +323,8 @@ func (p *cpProc) spawn(t *testing.T) {
 	t.Helper()
 	args := []string{"coord", "--id", p.id, "--data-dir", p.dir, "--raft-addr", p.raftAddr, "--http-addr", p.httpAddr,
 		"--chain-id", fmt.Sprint(cpChainID), "--lease-ttl", cpLeaseTTL.String(), "--reveal-ttl", cpRevealTTL.String(),
-		"--idle-retry", cpIdleRetry.String(), "--work-window", "3ms", "--domain-min-interval", "1ms"}
+		"--idle-retry", cpIdleRetry.String(), "--work-window", "3ms", "--domain-min-interval", "1ms",
+		"--dev-job-url-allow-list", "127.0.0.0/8"} // the test's site is on loopback
 	if p.join == "" {
 		args = append(args, "--bootstrap")
 	} else {

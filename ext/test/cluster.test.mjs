@@ -75,7 +75,7 @@ test('the extension completes crawl tasks on a 3-coordinator cluster and its row
     const token = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
     for (let i = 1; i <= 3; i++) {
       const http = `127.0.1.${i}:${port}`;
-      const args = ['coord', '--id', `c${i}`, '--data-dir', path.join(tmp, `c${i}`), '--raft-addr', `127.0.1.${i}:${port + 1}`, '--http-addr', http, '--cluster-token', token];
+      const args = ['coord', '--id', `c${i}`, '--data-dir', path.join(tmp, `c${i}`), '--raft-addr', `127.0.1.${i}:${port + 1}`, '--http-addr', http, '--cluster-token', token, '--dev-job-url-allow-list', '127.0.0.0/8'];
       args.push(...(i === 1 ? ['--bootstrap'] : ['--join', `http://${urls[0].slice(7)}`]));
       const p = startProcess(meadow, args);
       procs.push(p);
