@@ -34,17 +34,52 @@ func (c *Coordinator) leaderLoop(ctx context.Context) {
 }
 
 // startDuties starts the leader's loops and returns the function that stops
-// them and waits for them to return.
+// them and waits for them to return. The duties start only once the state
+// has caught up with the log (caughtUp): a member restarted from disk can
+// win an election before it has applied the entries committed before its
+// term, and a payment watcher, sweep or settlement run on that state would
+// act on a past that is not the cluster's (issue 17, item 11).
 func (c *Coordinator) startDuties(ctx context.Context) (stop func()) {
 	lctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Go(func() { c.reconcileMembers(lctx) })
-	for _, duty := range c.leaderDuties() {
-		wg.Go(func() { duty(lctx) })
-	}
+	wg.Go(func() {
+		if !c.caughtUp(lctx) {
+			return
+		}
+		wg.Go(func() { c.reconcileMembers(lctx) })
+		for _, duty := range c.leaderDuties() {
+			wg.Go(func() { duty(lctx) })
+		}
+	})
 	return func() {
 		cancel()
 		wg.Wait()
+	}
+}
+
+// caughtUp waits until this leader's state holds every entry committed when
+// it gained leadership: a barrier (which commits this term's first entry and
+// so everything before it), then the applied index at least the commit
+// index read at the start. It retries a barrier that timed out, and reports
+// false when ctx ends first (leadership lost).
+func (c *Coordinator) caughtUp(ctx context.Context) bool {
+	commit := c.raft.CommitIndex()
+	wait := 50 * time.Millisecond
+	for {
+		err := c.Barrier(ctx)
+		if err == nil && c.AppliedIndex() >= commit {
+			c.log.Info("leader state caught up", "commit_index", commit, "applied_index", c.AppliedIndex())
+			return true
+		}
+		if err != nil {
+			c.log.Warn("leader barrier", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Second)
 	}
 }
 
@@ -55,11 +90,8 @@ func (c *Coordinator) leaderDuties() []func(context.Context) {
 
 // reconcileMembers forgets the HTTP addresses of members that are no longer
 // in Raft's configuration (a removed leader cannot do it itself). It runs
-// once per term, after a barrier so that the state is current.
+// once per term, after caughtUp so that the state is current.
 func (c *Coordinator) reconcileMembers(ctx context.Context) {
-	if err := c.Barrier(ctx); err != nil {
-		return
-	}
 	f := c.raft.GetConfiguration()
 	if f.Error() != nil {
 		return

@@ -180,12 +180,16 @@ func (c *Coordinator) watchPayments(ctx context.Context) {
 	}
 }
 
-// recordPayment records one payment; the watcher retries it on error.
+// recordPayment records one payment; the watcher retries it on error. The
+// command carries the job's id on chain (Key): the state resolves it to a
+// job when it applies the command, or holds the payment until the job
+// appears, so a leader whose view is behind never records a payment against
+// no job. JobID is this member's reading, a hint the state checks.
 func (c *Coordinator) recordPayment(ctx context.Context, p contracts.Payment) error {
 	var jobID string
 	c.fsm.read(func(st *state.State) { jobID, _ = st.JobByKey(p.JobID) })
 	res, err := c.propose(ctx, MsgPayment, paymentCmd{Payment: state.Payment{
-		ID: p.ID(), JobID: jobID, Buyer: p.Buyer, Amount: p.Amount, Epoch: p.Epoch,
+		ID: p.ID(), JobID: jobID, Key: p.JobID, Buyer: p.Buyer, Amount: p.Amount, Epoch: p.Epoch,
 		Block: p.BlockNumber, SeenAt: c.now(),
 	}})
 	if err != nil {

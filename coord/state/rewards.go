@@ -35,12 +35,21 @@ type Rewards struct {
 	Epochs []EpochRecord `json:"epochs"`
 	// Payments are the marketplace payments seen, by Payment.ID.
 	Payments map[string]Payment `json:"payments"`
+	// Pending holds the payments for a job id on chain that no job of this
+	// state had when they were recorded (Payment.Key → Payment.IDs, in
+	// the order recorded): SubmitJob attributes them when the job appears, so
+	// a payment is never counted against nothing (issue 17, item 11).
+	Pending map[common.Hash][]string `json:"pending,omitempty"`
 }
 
 // Payment is one marketplace payment as the leader's watcher saw it.
 type Payment struct {
-	ID    string         `json:"id"` // contracts.Payment.ID: tx hash and log index
-	JobID string         `json:"job_id,omitempty"`
+	ID    string `json:"id"` // contracts.Payment.ID: tx hash and log index
+	JobID string `json:"job_id,omitempty"`
+	// Key is the job's id on chain as the payment named it
+	// (contracts.JobKey); the state finds the job from it when JobID is
+	// not one of its jobs.
+	Key   common.Hash    `json:"key,omitzero"`
 	Buyer common.Address `json:"buyer"`
 	// Amount is in stable base units; Epoch the chain epoch it counts toward.
 	Amount *big.Int `json:"amount"`
@@ -105,7 +114,10 @@ func (r *Rewards) fill() {
 // RecordPayment counts a payment once: a payment already recorded (the
 // watcher delivers again after a restart or a change of leader) changes
 // nothing and reports false. A payment for a job of this network adds to the
-// job's paid amount.
+// job's paid amount; the job is JobID when the state has it, else the job
+// whose id on chain is Key (resolved here, in log order, not from the
+// leader's possibly stale view). A payment for a Key no job has yet is held
+// in Pending and attributed when that job is added.
 func (s *State) RecordPayment(p Payment) (bool, error) {
 	switch {
 	case p.ID == "":
@@ -119,13 +131,49 @@ func (s *State) RecordPayment(p Payment) (bool, error) {
 		return false, nil
 	}
 	p.Amount = new(big.Int).Set(p.Amount)
+	if _, ok := s.Jobs[p.JobID]; !ok {
+		p.JobID = ""
+		if id, ok := s.idx.jobKeys[p.Key]; ok && p.Key != (common.Hash{}) {
+			p.JobID = id
+		}
+	}
 	if j, ok := s.Jobs[p.JobID]; ok {
 		j.Paid = new(big.Int).Add(j.PaidAmount(), p.Amount)
-	} else {
-		p.JobID = ""
+	} else if p.Key != (common.Hash{}) {
+		if s.Rewards.Pending == nil {
+			s.Rewards.Pending = map[common.Hash][]string{}
+		}
+		s.Rewards.Pending[p.Key] = append(s.Rewards.Pending[p.Key], p.ID)
 	}
 	s.Rewards.Payments[p.ID] = p
 	return true, nil
+}
+
+// attributePayments gives job j the payments held for its id on chain.
+func (s *State) attributePayments(j *Job, key common.Hash) {
+	ids := s.Rewards.Pending[key]
+	if len(ids) == 0 {
+		return
+	}
+	for _, id := range ids {
+		p, ok := s.Rewards.Payments[id]
+		if !ok || p.JobID != "" {
+			continue
+		}
+		p.JobID = j.ID
+		s.Rewards.Payments[id] = p
+		j.Paid = new(big.Int).Add(j.PaidAmount(), p.Amount)
+	}
+	delete(s.Rewards.Pending, key)
+}
+
+// PendingPayments returns how many recorded payments wait for their job.
+func (s *State) PendingPayments() int {
+	n := 0
+	for _, ids := range s.Rewards.Pending {
+		n += len(ids)
+	}
+	return n
 }
 
 // Revenue returns the payments seen for a chain epoch.

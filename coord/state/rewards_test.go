@@ -1,11 +1,14 @@
 package state
 
 import (
+	"bytes"
 	"errors"
 	"math/big"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/meadow-net/meadow/contracts"
 )
 
 func TestRecordPaymentOnce(t *testing.T) {
@@ -64,5 +67,57 @@ func TestEpochRules(t *testing.T) {
 	}
 	if b := s.Rewards.Balances[s.Leaves()[0].Account]; b.Meadow.Int64() != 100 || b.Stable.Int64() != 3 {
 		t.Fatalf("balance %+v", b)
+	}
+}
+
+// TestPaymentBeforeItsJobIsHeld is issue 17, item 11 at the state: a
+// payment recorded while the state did not have its job yet (a leader whose
+// view was behind named no job) is held by its job id on chain and
+// attributed when the job is added, and a payment whose JobID hint is empty
+// finds its job from the key. Before, both were recorded against no job and
+// the job stayed paid 0 for good.
+func TestPaymentBeforeItsJobIsHeld(t *testing.T) {
+	s := New()
+	key := contracts.JobKey("j1")
+	early := Payment{ID: "0xaa:0", Key: key, Amount: big.NewInt(5), Epoch: 1}
+	if added, err := s.RecordPayment(early); err != nil || !added {
+		t.Fatalf("record: %v, %v", added, err)
+	}
+	if s.PendingPayments() != 1 {
+		t.Fatalf("%d payments held, want 1", s.PendingPayments())
+	}
+	if _, err := s.SubmitJob(crawlJob("j1", 1, 1, 1), 10); err != nil {
+		t.Fatal(err)
+	}
+	j := s.Jobs["j1"]
+	if got := j.PaidAmount(); got.Cmp(big.NewInt(5)) != 0 {
+		t.Fatalf("job paid %s after it appeared, want 5", got)
+	}
+	if s.Rewards.Payments[early.ID].JobID != "j1" || s.PendingPayments() != 0 {
+		t.Fatalf("payment %+v, %d held; want attributed to j1 and none held", s.Rewards.Payments[early.ID], s.PendingPayments())
+	}
+	// A stale leader's hint is empty; the key still finds the job.
+	late := Payment{ID: "0xbb:1", Key: key, Amount: big.NewInt(3), Epoch: 1}
+	if _, err := s.RecordPayment(late); err != nil {
+		t.Fatal(err)
+	}
+	if got := j.PaidAmount(); got.Cmp(big.NewInt(8)) != 0 || s.Rewards.Payments[late.ID].JobID != "j1" {
+		t.Fatalf("job paid %s, payment %+v; want 8 and attributed", got, s.Rewards.Payments[late.ID])
+	}
+	// The held payments survive a snapshot round trip.
+	other := Payment{ID: "0xcc:2", Key: contracts.JobKey("j2"), Amount: big.NewInt(2), Epoch: 1}
+	if _, err := s.RecordPayment(other); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := s.Encode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.PendingPayments() != 1 {
+		t.Fatalf("%d payments held after a round trip, want 1", back.PendingPayments())
 	}
 }
