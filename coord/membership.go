@@ -224,7 +224,9 @@ func (c *Coordinator) postJSON(ctx context.Context, addr, path string, body []by
 		req.Header.Set(blob.TokenHeader, c.cfg.ClusterToken)
 	}
 	req.SetBody(body)
-	if err := c.client.DoTimeout(req, resp, c.timeout(ctx)); err != nil {
+	// A kept-alive connection the peer closed is retried on a fresh one:
+	// joins and signing requests are idempotent.
+	if err := c.forwarder.Do(req, resp, c.timeout(ctx)); err != nil {
 		return err
 	}
 	if sc := resp.StatusCode(); sc/100 != 2 {

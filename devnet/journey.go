@@ -408,20 +408,44 @@ func (n *Network) fillSummary(ctx context.Context, s *Summary) {
 		Token: n.Chain.Addrs.Token.Hex(), Stable: n.Chain.Addrs.Stable.Hex(), Marketplace: n.Chain.Addrs.Marketplace.Hex()}
 }
 
+// getJSON reads u into out: each try within getTimeout, up to three tries
+// (a read is safe to repeat) when the member cannot be reached, stalls, or
+// answers 5xx or 429.
 func getJSON(ctx context.Context, u string, out any) error {
+	var err error
+	for try := 1; try <= 3; try++ {
+		var again bool
+		if again, err = getJSONOnce(ctx, u, out); err == nil || !again || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(try) * 200 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+// getTimeout bounds one try of getJSON.
+const getTimeout = 5 * time.Second
+
+func getJSONOnce(ctx context.Context, u string, out any) (again bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, getTimeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		return true, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %s", u, resp.Status)
+		return resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests, fmt.Errorf("%s: %s", u, resp.Status)
 	}
-	return json.NewDecoder(resp.Body).Decode(out)
+	return false, json.NewDecoder(resp.Body).Decode(out)
 }
 
 // nearDuplicates groups the rows of a MinHash dataset file into

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -185,29 +187,62 @@ func amount(s string) *big.Int {
 }
 
 // postToken posts body as JSON with the cluster token, as an operator's
-// command does, and decodes the answer into out.
+// command does, and decodes the answer into out. A settlement carries no
+// nonce, so it is sent again only where the member says it did nothing: no
+// connection, 503 not_leader (no leader known yet, a forward that found no
+// leader), 429; with back-off, for up to postTokenTries tries.
 func postToken(ctx context.Context, u, token string, body, out any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return err
 	}
+	backoff := 200 * time.Millisecond
+	var last error
+	for try := 1; ; try++ {
+		again, err := postTokenOnce(ctx, u, token, b, out)
+		if err == nil || !again || try == postTokenTries {
+			return err
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (last: %w)", ctx.Err(), last)
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 2*time.Second)
+	}
+}
+
+// postTokenTries bounds postToken's tries: about 20 s of elections.
+const postTokenTries = 12
+
+func postTokenOnce(ctx context.Context, u, token string, b []byte, out any) (again bool, err error) {
+	// A settlement gathers signatures and posts on chain: generous, but
+	// not unbounded, for a member that stalls.
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(b))
 	if err != nil {
-		return err
+		return false, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(blob.TokenHeader, token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		var op *net.OpError
+		return errors.As(err, &op) && op.Op == "dial", err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %s: %s", u, resp.Status, bytes.TrimSpace(raw))
+		var eb api.ErrorBody
+		_ = json.Unmarshal(raw, &eb)
+		again := resp.StatusCode == http.StatusTooManyRequests ||
+			(resp.StatusCode >= 500 && eb.Error.Code == api.CodeNotLeader)
+		return again, fmt.Errorf("%s: %s: %s", u, resp.Status, bytes.TrimSpace(raw))
 	}
-	return json.Unmarshal(raw, out)
+	return false, json.Unmarshal(raw, out)
 }
