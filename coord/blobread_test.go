@@ -148,12 +148,12 @@ func TestBlobReadNeedsLease(t *testing.T) {
 		field   string
 	}{
 		{name: "no header", headers: nil, status: 401, code: blob.CodeUnauthorized, field: api.EnvelopeHeader},
-		{name: "garbled header", headers: map[string]string{api.EnvelopeHeader: "not base64!"}, status: 400, code: api.CodeMalformed},
+		{name: "garbled header", headers: map[string]string{api.EnvelopeHeader: "not base64!"}, status: 400, code: api.CodeMalformed, field: api.EnvelopeHeader},
 		{name: "no lease", headers: blobHeader(t, other, api.MethodBlobGet, get), status: 403, code: blob.CodeForbidden, field: "body.task_id"},
 		{name: "hash not the URL's", headers: blobHeader(t, holder, api.MethodBlobGet, api.BlobGet{Hash: api.Hash{0xab}, TaskID: ctask}), status: 400, code: api.CodeInvalid, field: "body.hash"},
 		{name: "unknown task", headers: blobHeader(t, holder, api.MethodBlobGet, api.BlobGet{Hash: in, TaskID: cjob.ID + ".t999999"}), status: 404, code: api.CodeNotFound, field: "body.task_id"},
 		{name: "a crawl task", headers: blobHeader(t, holder, api.MethodBlobGet, api.BlobGet{Hash: in, TaskID: crawlTask}), status: 403, code: blob.CodeForbidden, field: "body.task_id"},
-		{name: "signed for dataset.get", headers: blobHeader(t, holder, api.MethodDatasetGet, get), status: 401, code: api.CodeBadSig},
+		{name: "signed for dataset.get", headers: blobHeader(t, holder, api.MethodDatasetGet, get), status: 401, code: api.CodeBadSig, field: api.EnvelopeHeader},
 		{name: "wrong token", headers: map[string]string{blob.TokenHeader: "nope"}, status: 403, code: blob.CodeForbidden, field: blob.TokenHeader},
 		{name: "peer", headers: map[string]string{blob.TokenHeader: "test-cluster-token"}, status: 200},
 		{name: "lease holder", headers: blobHeader(t, holder, api.MethodBlobGet, get), status: 200},

@@ -183,6 +183,7 @@ func httpPostToken(t *testing.T, addr, path, body, token string) (int, []byte) {
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	req.SetRequestURI("http://" + addr + path)
 	req.Header.SetMethod("POST")
+	req.Header.SetContentType("application/json") // fasthttp would label it application/octet-stream
 	if token != "" {
 		req.Header.Set(blob.TokenHeader, token)
 	}

@@ -44,9 +44,12 @@ func (c *Coordinator) openBody(ctx *fasthttp.RequestCtx, method string, body api
 func (c *Coordinator) openHeader(ctx *fasthttp.RequestCtx, method string, body api.Validator) (opened, error) {
 	env, err := api.ParseEnvelopeHeader(string(ctx.Request.Header.Peek(api.EnvelopeHeader)))
 	if err != nil {
-		return opened{}, err
+		return opened{}, inRequest(api.EnvelopeHeader, err)
 	}
-	return c.openEnvelope(env, method, body)
+	o, err := c.openEnvelope(env, method, body)
+	// A refusal of the envelope itself (garbled, bad signature, expired)
+	// names the header; one of its body keeps the body's field.
+	return o, inRequest(api.EnvelopeHeader, err)
 }
 
 // maxEnvelopeSize is how much of a signed request for method is read: a

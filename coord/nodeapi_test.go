@@ -54,6 +54,7 @@ func call(t *testing.T, addr, path string, raw []byte, out any) (int, api.ErrorB
 	defer fasthttp.ReleaseResponse(resp)
 	req.SetRequestURI("http://" + addr + path)
 	req.Header.SetMethod("POST")
+	req.Header.SetContentType("application/json") // fasthttp would label it application/octet-stream
 	req.SetBody(raw)
 	if err := fasthttp.DoTimeout(req, resp, 10*time.Second); err != nil {
 		t.Fatalf("POST %s: %v", path, err)
