@@ -62,6 +62,11 @@ type Config struct {
 	MaxClockSkew       time.Duration `json:"max_clock_skew"`
 	ClockCheckInterval time.Duration `json:"clock_check_interval"`
 
+	// DiskReserve is the free space (bytes) under which a member stops
+	// leading; DiskCheckInterval is how often it looks (disk.go).
+	DiskReserve       int64         `json:"disk_reserve"`
+	DiskCheckInterval time.Duration `json:"disk_check_interval"`
+
 	// ApplyTimeout bounds one write through Raft.
 	ApplyTimeout time.Duration `json:"apply_timeout"`
 
@@ -174,6 +179,9 @@ func DefaultConfig() Config {
 		// minutes a client's envelope lives.
 		MaxClockSkew:       30 * time.Second,
 		ClockCheckInterval: 5 * time.Second,
+		// Two log segments and a snapshot of a small state.
+		DiskReserve:        256 << 20,
+		DiskCheckInterval:  5 * time.Second,
 		HeartbeatTimeout:   1000 * time.Millisecond,
 		ElectionTimeout:    1000 * time.Millisecond,
 		LeaderLeaseTimeout: 500 * time.Millisecond,
@@ -249,6 +257,10 @@ func (c Config) Validate() error {
 		return invalidf("config.max_clock_skew %s: expected 1s to %s", c.MaxClockSkew, api.MaxExpiry/2)
 	case c.ClockCheckInterval < 10*time.Millisecond:
 		return invalidf("config.clock_check_interval %s: expected at least 10ms", c.ClockCheckInterval)
+	case c.DiskReserve < 0:
+		return invalidf("config.disk_reserve %d: expected 0 or more bytes", c.DiskReserve)
+	case c.DiskCheckInterval < 10*time.Millisecond:
+		return invalidf("config.disk_check_interval %s: expected at least 10ms", c.DiskCheckInterval)
 	case c.ApplyTimeout <= 0:
 		return invalidf("config.apply_timeout %s: expected a positive duration", c.ApplyTimeout)
 	case c.HeartbeatTimeout < 5*time.Millisecond:

@@ -41,6 +41,8 @@ type Coordinator struct {
 	fresh bool
 	// clockw is the last comparison of clocks with the other members.
 	clockw clockWatch
+	// diskw is the last check of the data dir.
+	diskw diskWatch
 
 	fsm       *fsm
 	raft      *raft.Raft
@@ -184,6 +186,11 @@ func (c *Coordinator) open() error {
 			return fmt.Errorf("coord: data dir: %w", err)
 		}
 	}
+	// Leftovers of snapshots that a crash or a full disk cut short.
+	c.cleanSnapshotTemps()
+	if err := checkStartSpace(cfg.DataDir, cfg.WALSegmentSize); err != nil {
+		return err
+	}
 	// raft-wal's Close leaves its meta store (a BoltDB file with a lock)
 	// open; holding it here lets closeStores release it, so that a member
 	// can restart in the same process.
@@ -193,13 +200,14 @@ func (c *Coordinator) open() error {
 		wal.WithSegmentSize(cfg.WALSegmentSize),
 		wal.WithLogger(newHCLog(c.log, "wal")))
 	if err != nil {
-		return fmt.Errorf("coord: open raft log in %s: %w", cfg.DataDir, err)
+		return fmt.Errorf("coord: open raft log in %s: %w", cfg.DataDir, explainNoSpace(err, cfg.DataDir))
 	}
 	c.wal = w
-	snaps, err := raft.NewFileSnapshotStoreWithLogger(cfg.DataDir, cfg.SnapshotRetain, newHCLog(c.log, "snapshots"))
+	files, err := raft.NewFileSnapshotStoreWithLogger(cfg.DataDir, cfg.SnapshotRetain, newHCLog(c.log, "snapshots"))
 	if err != nil {
-		return fmt.Errorf("coord: open snapshots in %s: %w", cfg.DataDir, err)
+		return fmt.Errorf("coord: open snapshots in %s: %w", cfg.DataDir, explainNoSpace(err, cfg.DataDir))
 	}
+	snaps := &watchedSnapshots{SnapshotStore: files, w: &c.diskw, report: c.snapshotPersisted}
 
 	var advertise net.Addr
 	if cfg.RaftAdvertise != "" {
@@ -355,6 +363,7 @@ func (c *Coordinator) Run(ctx context.Context) error {
 	wg.Go(func() { c.leaderLoop(loopCtx) })
 	wg.Go(func() { c.registerSelf(loopCtx) })
 	wg.Go(func() { c.clockLoop(loopCtx) })
+	wg.Go(func() { c.diskLoop(loopCtx) })
 	wg.Go(func() {
 		if err := c.repl.Run(loopCtx); err != nil && loopCtx.Err() == nil {
 			c.log.Error("blob replication", "err", err)

@@ -32,6 +32,10 @@ var (
 	// is not in the cluster's configuration.
 	ErrUnknownMember = errors.New("coord: unknown member")
 
+	// ErrDiskFull is returned when the data dir has no room for what the
+	// member must write; the wrapping error says how much it needs.
+	ErrDiskFull = errors.New("coord: data dir full")
+
 	// ErrInvalid is returned for a request or a config that does not
 	// validate; the wrapping error names the field.
 	ErrInvalid = errors.New("coord: invalid")

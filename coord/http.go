@@ -170,6 +170,8 @@ type Status struct {
 	// the other members compare theirs with; Clock is its last comparison.
 	NowMillis int64       `json:"now_ms"`
 	Clock     ClockReport `json:"clock"`
+	// Disk is the last check of the member's data dir.
+	Disk DiskReport `json:"disk"`
 }
 
 // Status returns this member's Raft state and indexes.
@@ -186,6 +188,7 @@ func (c *Coordinator) Status() Status {
 		LastIndex:    c.raft.LastIndex(),
 		NowMillis:    c.now(),
 		Clock:        c.Clock(),
+		Disk:         c.Disk(),
 	}
 }
 

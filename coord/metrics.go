@@ -46,7 +46,7 @@ func newMetrics(c *Coordinator, reg *prometheus.Registry) *metrics {
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 		}),
 	}
-	reg.MustRegister(m.applied, m.batchOps, m.proposeMs, &collector{c: c}, &clockCollector{c: c})
+	reg.MustRegister(m.applied, m.batchOps, m.proposeMs, &collector{c: c}, &clockCollector{c: c}, &diskCollector{c: c})
 	m.handler = fasthttpadaptor.NewFastHTTPHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return m
 }

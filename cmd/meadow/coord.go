@@ -99,6 +99,7 @@ machine can read in the process list.`,
 	f.StringSliceVar(&join, "join", nil, "HTTP address of an existing member to join through (repeatable)")
 	f.DurationVar(&cfg.BatchWindow, "batch-window", cfg.BatchWindow, "how long a write waits to share a Raft entry with others (0: no batching)")
 	f.DurationVar(&cfg.ApplyTimeout, "apply-timeout", cfg.ApplyTimeout, "longest wait for one write through Raft")
+	f.Int64Var(&cfg.DiskReserve, "disk-reserve", cfg.DiskReserve, "bytes that must stay free in --data-dir; below it this member stops leading")
 	f.DurationVar(&cfg.MaxClockSkew, "max-clock-skew", cfg.MaxClockSkew, "how far this member's clock may be from the cluster's before it stops leading; signed requests' expiries get this much slack")
 	f.DurationVar(&cfg.JoinTimeout, "join-timeout", cfg.JoinTimeout, "how long a member with an empty data dir waits for its --join addresses at start before it fails")
 	f.Uint64Var(&cfg.SnapshotThreshold, "snapshot-threshold", cfg.SnapshotThreshold, "log entries between snapshots")
