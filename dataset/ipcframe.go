@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -365,6 +366,12 @@ type msgReader struct {
 	onBatch func(i int, b ipcBlock) error
 	// last is the block of the message returned last.
 	last ipcBlock
+
+	// preface, when set, is a schema message's metadata returned (after
+	// the same checks) before the first message read: the schema of an
+	// Arrow file whose stream part starts without one (see
+	// footerSchemaMessage).
+	preface []byte
 }
 
 func (m *msgReader) Retain()  {}
@@ -384,6 +391,16 @@ func (m *msgReader) Message() (*ipc.Message, error) {
 		m.prev = nil
 	}
 	start := m.pos
+	if meta := m.preface; meta != nil {
+		m.preface = nil
+		if _, err := m.check(meta, start); err != nil {
+			return nil, err
+		}
+		m.last = ipcBlock{Offset: start}
+		msg := ipc.NewMessage(memory.NewBufferBytes(meta), memory.NewBufferBytes(nil))
+		m.prev = msg
+		return msg, nil
+	}
 	var pre [8]byte
 	if err := m.readFull(pre[:4]); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -642,6 +659,16 @@ func newArrowFileSource(ra io.ReaderAt, size int64, reuse bool) (*streamSource, 
 		return nil, err
 	}
 	mr := &msgReader{r: io.NewSectionReader(ra, 8, fstart-8), pos: 8, end: fstart, reuse: reuse}
+	fromFooter := false
+	if startsWithBatch(ra, fstart) {
+		// apache-arrow (JavaScript) writes an Arrow file's schema only in
+		// its footer; the footer was checked above, so the schema message
+		// is made from it.
+		if mr.preface, err = footerSchemaMessage(ra, size); err != nil {
+			return nil, err
+		}
+		fromFooter = true
+	}
 	mr.onBatch = func(i int, b ipcBlock) error {
 		if i >= len(blocks) {
 			return fmt.Errorf("%w: byte offset %d: record batch %d is not in the footer, which lists %d", ErrCorrupt, b.Offset, i, len(blocks))
@@ -655,7 +682,7 @@ func newArrowFileSource(ra io.ReaderAt, size int64, reuse bool) (*streamSource, 
 	if err != nil {
 		return nil, err
 	}
-	if !reflect.DeepEqual(mr.schema, fs) {
+	if !fromFooter && !reflect.DeepEqual(mr.schema, fs) {
 		s.close()
 		return nil, fmt.Errorf("%w: the footer's schema differs from the schema at the start of the file", ErrCorrupt)
 	}
@@ -666,6 +693,53 @@ func newArrowFileSource(ra io.ReaderAt, size int64, reuse bool) (*streamSource, 
 		return nil
 	}
 	return s, nil
+}
+
+// startsWithBatch reports whether the first message of an Arrow file
+// (at byte 8) is a record batch rather than the schema. Anything it cannot
+// read is left for the message reader to report.
+func startsWithBatch(ra io.ReaderAt, fstart int64) bool {
+	var pre [8]byte
+	if fstart < 16 {
+		return false
+	}
+	if _, err := ra.ReadAt(pre[:], 8); err != nil || binary.LittleEndian.Uint32(pre[:4]) != 0xffffffff {
+		return false
+	}
+	n := int64(int32(binary.LittleEndian.Uint32(pre[4:])))
+	if n < 8 || n > maxMetadata || 16+n > fstart {
+		return false
+	}
+	meta := make([]byte, n)
+	if _, err := ra.ReadAt(meta, 16); err != nil {
+		return false
+	}
+	return (&msgReader{}).isBatch(meta)
+}
+
+// footerSchemaMessage returns the metadata of a schema message holding the
+// schema of the Arrow file's footer, which readFooter has checked: arrow-go
+// reads the footer, and its stream writer writes the schema message.
+func footerSchemaMessage(ra io.ReaderAt, size int64) ([]byte, error) {
+	fr, err := ipc.NewFileReader(io.NewSectionReader(ra, 0, size), ipc.WithAllocator(limitAllocator{}))
+	if err != nil {
+		return nil, fmt.Errorf("%w: the footer's schema: %v", ErrCorrupt, err)
+	}
+	defer fr.Close()
+	var buf bytes.Buffer
+	w := ipc.NewWriter(&buf, ipc.WithSchema(fr.Schema()))
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("%w: the footer's schema: %v", ErrCorrupt, err)
+	}
+	b := buf.Bytes()
+	if len(b) < 8 {
+		return nil, fmt.Errorf("%w: the footer's schema: no schema message", ErrCorrupt)
+	}
+	n := int(int32(binary.LittleEndian.Uint32(b[4:8])))
+	if n < 8 || 8+n > len(b) {
+		return nil, fmt.Errorf("%w: the footer's schema: a schema message of %d bytes", ErrCorrupt, n)
+	}
+	return b[8 : 8+n], nil
 }
 
 // newStreamSourceFrom starts an arrow-go stream reader on checked messages.

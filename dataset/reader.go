@@ -111,6 +111,9 @@ type Reader struct {
 	src     batchSource
 	closer  io.Closer
 	nrows   int64
+	// cmap lays out the batches of a file another tool wrote (no
+	// meadow.schema metadata) as the schema's columns; nil for Meadow's.
+	cmap *columnMap
 
 	rec      arrow.RecordBatch
 	cols     []colAccess
@@ -136,13 +139,16 @@ type Reader struct {
 
 // Open opens a dataset file, detecting its format from its magic bytes.
 // Close closes the file.
-func Open(path string) (*Reader, error) { return open(path, false) }
+func Open(path string) (*Reader, error) { return open(path, false, nil) }
 
 // open is Open; with reuse set, Arrow message bodies are read into one
 // buffer reused from batch to batch, which keeps the garbage of a long
 // Verify down. Only callers that never keep a batch past the next one may
 // set it.
-func open(path string, reuse bool) (*Reader, error) {
+//
+// expect, when set, is the schema a file without meadow.schema metadata
+// (one another tool rewrote) is read as, its columns matched by name.
+func open(path string, reuse bool, expect *Schema) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
@@ -152,7 +158,7 @@ func open(path string, reuse bool) (*Reader, error) {
 		f.Close()
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
-	r, err := newReaderAt(f, st.Size(), reuse)
+	r, err := newReaderAt(f, st.Size(), reuse, expect)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%w (%s)", err, path)
@@ -163,9 +169,9 @@ func open(path string, reuse bool) (*Reader, error) {
 
 // NewReader reads a dataset file of size bytes from ra, detecting its
 // format from its magic bytes.
-func NewReader(ra io.ReaderAt, size int64) (*Reader, error) { return newReaderAt(ra, size, false) }
+func NewReader(ra io.ReaderAt, size int64) (*Reader, error) { return newReaderAt(ra, size, false, nil) }
 
-func newReaderAt(ra io.ReaderAt, size int64, reuse bool) (*Reader, error) {
+func newReaderAt(ra io.ReaderAt, size int64, reuse bool, expect *Schema) (*Reader, error) {
 	head := make([]byte, min(size, 8))
 	if _, err := ra.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("dataset: reading the file's first bytes: %w", err)
@@ -206,7 +212,7 @@ func newReaderAt(ra io.ReaderAt, size int64, reuse bool) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newReader(f, src, as, nrows)
+	return newReader(f, src, as, nrows, expect)
 }
 
 // NewStreamReader reads an Arrow IPC stream from r, front to back, without
@@ -234,16 +240,20 @@ func NewStreamReader(r io.Reader) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newReader(FormatArrowStream, s, s.r.Schema(), -1)
+	return newReader(FormatArrowStream, s, s.r.Schema(), -1, nil)
 }
 
-func newReader(f Format, src batchSource, as *arrow.Schema, nrows int64) (*Reader, error) {
+func newReader(f Format, src batchSource, as *arrow.Schema, nrows int64, expect *Schema) (*Reader, error) {
 	s, err := SchemaFromArrow(as)
+	var cm *columnMap
+	if errors.Is(err, ErrNoSchema) {
+		s, cm, err = foreignSchema(as, expect)
+	}
 	if err != nil {
 		src.close()
 		return nil, err
 	}
-	return &Reader{format: f, schema: s, aschema: as, src: src, nrows: nrows, batch: -1, cur: -1}, nil
+	return &Reader{format: f, schema: s, aschema: as, src: src, nrows: nrows, cmap: cm, batch: -1, cur: -1}, nil
 }
 
 // guard runs f, turning a panic inside the Arrow or Parquet libraries (a
@@ -323,6 +333,11 @@ func (r *Reader) NextBatch() bool {
 		err := guard(func() error {
 			var err error
 			rec, err = r.src.next()
+			if err == nil && rec != nil && r.cmap != nil {
+				orig := rec
+				defer orig.Release()
+				rec, err = r.cmap.apply(orig)
+			}
 			return err
 		})
 		if err != nil {

@@ -79,7 +79,11 @@ func Verify(ctx context.Context, path string, opts VerifyOptions) (Report, error
 	} else if opts.TaskID != "" {
 		return rep, fmt.Errorf("dataset: a task id needs a manifest")
 	}
-	r, err := openVerify(path)
+	var expect *Schema
+	if opts.Manifest != nil {
+		expect = &opts.Manifest.Schema
+	}
+	r, err := openVerify(path, expect)
 	if err != nil {
 		return rep, err
 	}
@@ -149,8 +153,11 @@ func Verify(ctx context.Context, path string, opts VerifyOptions) (Report, error
 
 // openVerify opens a file for Verify, Proof and RowHash: batch buffers
 // reused, and content text required to be stored in normal form.
-func openVerify(path string) (*Reader, error) {
-	r, err := open(path, true)
+//
+// expect is the schema a file without meadow.schema metadata is read as
+// (a manifest's), nil to infer it from the file's columns.
+func openVerify(path string, expect *Schema) (*Reader, error) {
+	r, err := open(path, true, expect)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +227,7 @@ func Proof(ctx context.Context, path string, row int64) (InclusionProof, error) 
 	if row < 0 {
 		return InclusionProof{}, fmt.Errorf("%w: row %d: expected 0 or more", ErrRowOutOfRange, row)
 	}
-	r, err := openVerify(path)
+	r, err := openVerify(path, nil)
 	if err != nil {
 		return InclusionProof{}, err
 	}
@@ -247,7 +254,7 @@ func RowHash(ctx context.Context, path string, row int64) (Hash, error) {
 	if row < 0 {
 		return Hash{}, fmt.Errorf("%w: row %d: expected 0 or more", ErrRowOutOfRange, row)
 	}
-	r, err := openVerify(path)
+	r, err := openVerify(path, nil)
 	if err != nil {
 		return Hash{}, err
 	}
