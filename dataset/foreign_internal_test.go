@@ -19,7 +19,9 @@ func TestMatchColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	field := func(name string, dt arrow.DataType) arrow.Field { return arrow.Field{Name: name, Type: dt, Nullable: true} }
+	field := func(name string, dt arrow.DataType) arrow.Field {
+		return arrow.Field{Name: name, Type: dt, Nullable: true}
+	}
 	str, i64 := arrow.BinaryTypes.String, arrow.PrimitiveTypes.Int64
 	// Reordered, status as int32, an extra column.
 	as := arrow.NewSchema([]arrow.Field{
