@@ -20,6 +20,10 @@ const (
 	MethodReveal   = "node.reveal"
 	MethodUpload   = "node.upload"
 	MethodRefuse   = "node.refuse"
+	// MethodNodeRead signs a node's read of its own record (GET
+	// /v1/node/{address}) in the EnvelopeHeader, body ReadRequest: only
+	// the node itself (and operators) see where it connects from.
+	MethodNodeRead = "node.read"
 )
 
 // Limits of the node API.

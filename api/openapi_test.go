@@ -78,6 +78,7 @@ var signedRoutes = map[string]string{
 	"/v1/datasets/{id}/proof":    MethodRead,
 	"/v1/datasets/{id}/data":     MethodDatasetGet,
 	"/v1/blobs/{hash}":           MethodBlobGet,
+	"/v1/node/{address}":         MethodNodeRead,
 }
 
 // openAPIPaths returns the keys of the document's paths: section, each with

@@ -154,7 +154,7 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			addr, sub, _ := strings.Cut(strings.ToLower(strings.TrimPrefix(path, "/v1/node/")), "/")
 			switch sub {
 			case "":
-				c.serveRead(ctx, func(context.Context) (any, error) { return c.Node(addr) })
+				c.guarded(ctx, c.serveRead, func(context.Context) (any, error) { return c.nodeRecord(ctx, addr) })
 			case "rewards":
 				c.serveRead(ctx, func(context.Context) (any, error) { return c.NodeRewards(addr) })
 			default:

@@ -112,9 +112,29 @@ func (c *Client) Upload(ctx context.Context, u api.Upload, open func() (io.ReadC
 
 // Record fetches what the coordinators know of this node (accepted rows,
 // work units, reputation), for the dashboard. The answer is free-form JSON.
+//
+// The read is signed (api.MethodNodeRead, signed afresh on every try): the
+// record holds the address and network the node connects from, which the
+// coordinators show only to the node itself and to operators.
 func (c *Client) Record(ctx context.Context, addr string) (map[string]any, error) {
 	var out map[string]any
-	return out, c.Get(ctx, routeRecord+addr, &out)
+	route := routeRecord + addr
+	return out, c.Do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
+		env, err := c.Sign(api.MethodNodeRead, api.ReadRequest{Path: route})
+		if err != nil {
+			return nil, err
+		}
+		h, err := env.Header()
+		if err != nil {
+			return nil, err
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+route, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set(api.EnvelopeHeader, h)
+		return c.HTTP().Do(req)
+	}, &out)
 }
 
 func hostOf(raw string) (string, error) {
