@@ -62,6 +62,13 @@ type Config struct {
 	MaxClockSkew       time.Duration `json:"max_clock_skew"`
 	ClockCheckInterval time.Duration `json:"clock_check_interval"`
 
+	// TLSCert and TLSKey are this member's certificate and key, and TLSCA
+	// the cluster CA's certificate (PEM files): all three turn on TLS for
+	// the HTTP API and mutual TLS between members (tls.go), or none.
+	TLSCert string `json:"tls_cert,omitempty"`
+	TLSKey  string `json:"tls_key,omitempty"`
+	TLSCA   string `json:"tls_ca,omitempty"`
+
 	// DiskReserve is the free space (bytes) under which a member stops
 	// leading; DiskCheckInterval is how often it looks (disk.go).
 	DiskReserve       int64         `json:"disk_reserve"`
@@ -257,6 +264,8 @@ func (c Config) Validate() error {
 		return invalidf("config.max_clock_skew %s: expected 1s to %s", c.MaxClockSkew, api.MaxExpiry/2)
 	case c.ClockCheckInterval < 10*time.Millisecond:
 		return invalidf("config.clock_check_interval %s: expected at least 10ms", c.ClockCheckInterval)
+	case (c.TLSCert == "") != (c.TLSKey == "") || (c.TLSCert == "") != (c.TLSCA == ""):
+		return invalidf("config.tls_cert %q, tls_key %q, tls_ca %q: expected all three (TLS, mutual between members) or none", c.TLSCert, c.TLSKey, c.TLSCA)
 	case c.DiskReserve < 0:
 		return invalidf("config.disk_reserve %d: expected 0 or more bytes", c.DiskReserve)
 	case c.DiskCheckInterval < 10*time.Millisecond:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	crand "crypto/rand"
+	"crypto/tls"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -43,6 +44,8 @@ type Coordinator struct {
 	clockw clockWatch
 	// diskw is the last check of the data dir.
 	diskw diskWatch
+	// tls is nil when TLS is off.
+	tls *tlsSetup
 
 	fsm       *fsm
 	raft      *raft.Raft
@@ -131,8 +134,15 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		_, _ = crand.Read(seed[:])
 		o.rand = rand.New(rand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])))
 	}
+	setup, err := loadTLS(cfg)
+	if err != nil {
+		return nil, err
+	}
 	if o.client == nil {
 		o.client = &fasthttp.Client{Name: "meadow-coord", MaxIdleConnDuration: time.Minute}
+	}
+	if setup != nil && o.client.TLSConfig == nil {
+		o.client.TLSConfig = setup.client
 	}
 	c := &Coordinator{
 		cfg:         cfg,
@@ -146,6 +156,7 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		workNonces:  map[string]api.NonceWindow{},
 		chain:       o.chain,
 		operatorKey: o.operatorKey,
+		tls:         setup,
 	}
 	// Every coordinator refuses crawl URLs no node would fetch; only an
 	// explicit allow-list (tests, meadow dev) exempts loopback sites.
@@ -165,6 +176,7 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		return nil, err
 	}
 	c.forwarder = forward.New(c.client, cfg.ID, cfg.ApplyTimeout)
+	c.forwarder.Scheme = c.scheme()
 	b, err := batch.New(batch.Config{
 		Window:      cfg.BatchWindow,
 		MaxItems:    cfg.BatchMaxOps,
@@ -217,9 +229,18 @@ func (c *Coordinator) open() error {
 		}
 		advertise = a
 	}
-	trans, err := raft.NewTCPTransportWithLogger(cfg.RaftAddr, advertise, 3, 10*time.Second, newHCLog(c.log, "transport"))
-	if err != nil {
-		return fmt.Errorf("coord: raft transport on %s: %w", cfg.RaftAddr, err)
+	var trans *raft.NetworkTransport
+	if c.tls != nil {
+		stream, err := newTLSStream(cfg.RaftAddr, advertise, c.tls, c.log.With("sub", "raft-tls"))
+		if err != nil {
+			return fmt.Errorf("coord: raft transport on %s: %w", cfg.RaftAddr, err)
+		}
+		trans = raft.NewNetworkTransportWithLogger(stream, 3, 10*time.Second, newHCLog(c.log, "transport"))
+	} else {
+		trans, err = raft.NewTCPTransportWithLogger(cfg.RaftAddr, advertise, 3, 10*time.Second, newHCLog(c.log, "transport"))
+		if err != nil {
+			return fmt.Errorf("coord: raft transport on %s: %w", cfg.RaftAddr, err)
+		}
 	}
 	c.trans = trans
 	c.raftAddr = string(trans.LocalAddr())
@@ -355,7 +376,11 @@ func (c *Coordinator) Run(ctx context.Context) error {
 	loopCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	wg.Go(func() {
-		if err := srv.Serve(c.httpLn); err != nil {
+		ln := c.httpLn
+		if c.tls != nil {
+			ln = tls.NewListener(ln, c.tls.httpServer)
+		}
+		if err := srv.Serve(ln); err != nil {
 			c.log.Error("http server", "err", err)
 		}
 	})

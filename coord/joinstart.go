@@ -133,7 +133,7 @@ func (c *Coordinator) memberCall(ctx context.Context, addr, method, path string,
 	defer fasthttp.ReleaseRequest(req)
 	resp := fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseResponse(resp)
-	req.SetRequestURI("http://" + trimScheme(addr) + path)
+	req.SetRequestURI(c.memberURL(addr, path))
 	req.Header.SetMethod(method)
 	if body != nil {
 		req.Header.SetContentType("application/json")
@@ -143,7 +143,7 @@ func (c *Coordinator) memberCall(ctx context.Context, addr, method, path string,
 		req.Header.Set(blob.TokenHeader, c.cfg.ClusterToken)
 	}
 	if err := c.client.DoTimeout(req, resp, min(joinAttempt, c.timeout(ctx))); err != nil {
-		return fmt.Errorf("%s: %w", addr, err)
+		return fmt.Errorf("%s: %w", addr, explainTLS(addr, err))
 	}
 	sc := resp.StatusCode()
 	switch {

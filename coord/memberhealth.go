@@ -102,13 +102,13 @@ func (c *Coordinator) getMember(ctx context.Context, addr, path string, out any)
 	defer fasthttp.ReleaseRequest(req)
 	resp := fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseResponse(resp)
-	req.SetRequestURI("http://" + trimScheme(addr) + path)
+	req.SetRequestURI(c.memberURL(addr, path))
 	req.Header.SetMethod(fasthttp.MethodGet)
 	if c.cfg.ClusterToken != "" {
 		req.Header.Set(blob.TokenHeader, c.cfg.ClusterToken)
 	}
 	if err := c.client.DoTimeout(req, resp, min(memberProbe, c.timeout(ctx))); err != nil {
-		return fmt.Errorf("%s: %w", addr, err)
+		return fmt.Errorf("%s: %w", addr, explainTLS(addr, err))
 	}
 	if sc := resp.StatusCode(); sc != fasthttp.StatusOK {
 		return fmt.Errorf("%s%s: %d", addr, path, sc)

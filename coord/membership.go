@@ -217,7 +217,7 @@ func (c *Coordinator) postJSON(ctx context.Context, addr, path string, body []by
 	defer fasthttp.ReleaseRequest(req)
 	resp := fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseResponse(resp)
-	req.SetRequestURI("http://" + trimScheme(addr) + path)
+	req.SetRequestURI(c.memberURL(addr, path))
 	req.Header.SetMethod(fasthttp.MethodPost)
 	req.Header.SetContentType("application/json")
 	if c.cfg.ClusterToken != "" {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -38,6 +39,10 @@ func (c *Coordinator) openBlobs() error {
 	rc.Token = c.cfg.ClusterToken
 	rc.Logger = c.log.With("sub", "blob")
 	rc.Peers = c.blobPeers
+	if c.tls != nil {
+		rc.Client = blob.DefaultClient()
+		rc.Client.Transport.(*http.Transport).TLSClientConfig = c.tls.client
+	}
 	if c.repl, err = blob.NewReplicator(st, rc); err != nil {
 		return invalidf("blob replication: %v", err)
 	}
@@ -129,7 +134,7 @@ func (c *Coordinator) blobPeers() []blob.Peer {
 	}
 	for _, m := range ms {
 		if m.HTTPAddr != "" {
-			out = append(out, blob.Peer{ID: m.ID, URL: "http://" + m.HTTPAddr})
+			out = append(out, blob.Peer{ID: m.ID, URL: c.scheme() + "://" + m.HTTPAddr})
 		}
 	}
 	return out

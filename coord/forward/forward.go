@@ -28,6 +28,9 @@ type Forwarder struct {
 	fresh   *fasthttp.Client // never keeps a connection: see Do
 	self    string
 	timeout time.Duration
+	// Scheme is that of the members' HTTP APIs: "http" (the default) or
+	// "https" when members speak TLS.
+	Scheme string
 }
 
 // New returns a forwarder that marks requests as coming from member self.
@@ -101,7 +104,11 @@ func (f *Forwarder) Forward(ctx *fasthttp.RequestCtx, addr string) error {
 		req.SetBodyStream(ctx.RequestBodyStream(), ctx.Request.Header.ContentLength())
 	}
 	req.SetHost(addr)
-	req.URI().SetScheme("http")
+	scheme := f.Scheme
+	if scheme == "" {
+		scheme = "http"
+	}
+	req.URI().SetScheme(scheme)
 	req.Header.Set(Header, f.self)
 	if len(req.Header.Peek("X-Forwarded-For")) == 0 {
 		req.Header.Set("X-Forwarded-For", ctx.RemoteIP().String())
