@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/ecdsa"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -102,8 +104,12 @@ type ClientConfig struct {
 	// SourceIP, when set, is the local address connections come from (the
 	// dev network gives each node its own loopback /24).
 	SourceIP net.IP
-	Logger   *slog.Logger
-	Now      func() time.Time
+	// RootCAs, when set, verifies https coordinators' certificates instead
+	// of the system's roots (a cluster with its own CA; the commands take
+	// it from SSL_CERT_FILE, which Go's system roots read).
+	RootCAs *x509.CertPool
+	Logger  *slog.Logger
+	Now     func() time.Time
 	// AttemptTimeout bounds one try with no progress (0:
 	// DefaultAttemptTimeout); StreamTimeout the same for uploads and
 	// downloads (0: DefaultStreamTimeout).
@@ -140,6 +146,9 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		dialer.LocalAddr = &net.TCPAddr{IP: cfg.SourceIP}
 	}
 	tr := &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 8, IdleConnTimeout: 90 * time.Second}
+	if cfg.RootCAs != nil {
+		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: cfg.RootCAs}
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

@@ -19,6 +19,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/coord/coordtest"
 )
@@ -127,6 +130,18 @@ func TestMembersSpeakMutualTLS(t *testing.T) {
 			t.Errorf("member %s not reachable over mutual TLS: %+v", m.ID, m.Health)
 		}
 	}
+	// A node's client reaches the cluster over https with the cluster CA.
+	n := newSigner(t)
+	ac, err := api.NewClient(api.ClientConfig{Coordinators: []string{"https://" + cl.Followers()[0].Config.HTTPAddr}, Key: n.key, Domain: api.DevDomain(), RootCAs: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rr api.RegisterResponse
+	if err := ac.Post(t.Context(), api.MethodRegister, "/v1/node/register",
+		api.RegisterRequest{Address: crypto.PubkeyToAddress(n.key.PublicKey), Capabilities: api.Capabilities{CPUCores: 1, MaxConcurrent: 1}, Version: "dev"}, &rr); err != nil {
+		t.Fatalf("register over https through a follower: %v", err)
+	}
+
 	// Plain HTTP to a TLS member gets no answer.
 	if resp, err := http.Get("http://" + leader.Config.HTTPAddr + "/healthz"); err == nil && resp.StatusCode == 200 {
 		resp.Body.Close()
