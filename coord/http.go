@@ -66,6 +66,8 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 			return
 		}
 		c.handleSign(ctx)
+	case "/v1/cluster/digest":
+		c.handleDigest(ctx)
 	case "/v1/cluster/settle":
 		if !c.peerAuthorized(ctx) {
 			return
@@ -395,6 +397,8 @@ func errorBody(err error) (int, api.ErrorBody) {
 		ec = api.CodeConflict
 	case fasthttp.StatusPaymentRequired:
 		ec = api.CodePaymentRequired
+	case fasthttp.StatusForbidden:
+		ec = blob.CodeForbidden
 	case fasthttp.StatusMethodNotAllowed, fasthttp.StatusUnsupportedMediaType:
 		ec = api.CodeMalformed
 	case fasthttp.StatusServiceUnavailable:
@@ -431,6 +435,8 @@ func statusOf(err error) int {
 		return fasthttp.StatusConflict
 	case errors.Is(err, ErrUnpaid):
 		return fasthttp.StatusPaymentRequired
+	case errors.Is(err, state.ErrForbidden):
+		return fasthttp.StatusForbidden
 	case errors.Is(err, ErrNotLeader), errors.Is(err, errNoLeader), errors.Is(err, errForwarded),
 		errors.Is(err, ErrLeadershipLost), errors.Is(err, ErrTimeout), errors.Is(err, ErrClosed),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, blob.ErrUnavailable), errors.Is(err, blob.ErrNoQuorum):
