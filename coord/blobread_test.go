@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -116,8 +117,12 @@ func TestBlobReadNeedsLease(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	buyer := common.Address{2}
-	cjob, err := leader.SubmitJob(ctx, buyer, api.JobSpec{Kind: api.JobCompute, Compute: &api.ComputeSpec{Input: ds, Column: "text", Kernel: api.KernelTokens}})
+	// Only who may read the input dataset may compute over it.
+	spec := api.JobSpec{Kind: api.JobCompute, Compute: &api.ComputeSpec{Input: ds, Column: "text", Kernel: api.KernelTokens}}
+	if _, err := leader.SubmitJob(ctx, common.Address{2}, spec); !errors.Is(err, state.ErrForbidden) {
+		t.Fatalf("compute over another buyer's dataset: got %v, want forbidden", err)
+	}
+	cjob, err := leader.SubmitJob(ctx, common.Address{1}, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +213,7 @@ func TestBlobReadNeedsLease(t *testing.T) {
 	}
 
 	// Once the job is final its input is no longer served to its nodes.
-	if _, err := leader.SetJobState(ctx, buyer, cjob.ID, api.JobCancelled); err != nil {
+	if _, err := leader.SetJobState(ctx, common.Address{1}, cjob.ID, api.JobCancelled); err != nil {
 		t.Fatal(err)
 	}
 	c.WaitConverged()
