@@ -55,6 +55,13 @@ var (
 	// ErrBadSignature: a manifest signature does not verify, or too few do.
 	ErrBadSignature = errors.New("dataset: bad signature")
 
+	// ErrProvenance: a row's provenance does not verify (its signature does
+	// not recover to its node, its node is not an address), or the
+	// provenance root over whole rows differs from the manifest's while
+	// the content may still verify: node, fetched_at or signature columns
+	// were changed.
+	ErrProvenance = errors.New("dataset: provenance does not verify")
+
 	// ErrClosed: a Writer or Reader was used after Close.
 	ErrClosed = errors.New("dataset: use after close")
 )

@@ -28,16 +28,21 @@ const maxSafeInteger = 1<<53 - 1
 // dataset root over all its row hashes; and the coordinators' signatures
 // over all of that. Its JSON form is what `meadow verify --manifest` reads.
 type Manifest struct {
-	Version    int            `json:"version"`
-	DatasetID  string         `json:"dataset_id"`
-	JobID      string         `json:"job_id"`
-	Kind       Kind           `json:"kind"`
-	Schema     Schema         `json:"schema"`
-	Tasks      []ManifestTask `json:"tasks"`
-	TotalRows  int64          `json:"total_rows"`
-	Root       Hash           `json:"root"` // RFC 6962 root over every row hash of the dataset, sorted
-	CreatedAt  time.Time      `json:"created_at"`
-	Signatures []Signature    `json:"signatures"`
+	Version   int            `json:"version"`
+	DatasetID string         `json:"dataset_id"`
+	JobID     string         `json:"job_id"`
+	Kind      Kind           `json:"kind"`
+	Schema    Schema         `json:"schema"`
+	Tasks     []ManifestTask `json:"tasks"`
+	TotalRows int64          `json:"total_rows"`
+	Root      Hash           `json:"root"` // RFC 6962 root over every row hash of the dataset, sorted
+	// ProvenanceRoot is the RFC 6962 root over the record hash (RecordHash:
+	// content and provenance columns) of every row of the dataset, sorted.
+	// Manifests made before provenance was covered have none (nil), and
+	// then neither has any task.
+	ProvenanceRoot *Hash       `json:"provenance_root,omitempty"`
+	CreatedAt      time.Time   `json:"created_at"`
+	Signatures     []Signature `json:"signatures"`
 }
 
 // ManifestTask is one verified task blob of a dataset.
@@ -46,6 +51,9 @@ type ManifestTask struct {
 	Root       Hash   `json:"root"` // content root of the blob's rows
 	Rows       int64  `json:"rows"`
 	BlobSHA256 Hash   `json:"blob_sha256"` // SHA-256 of the blob file's bytes
+	// ProvenanceRoot is the provenance root of the blob's rows (see
+	// Manifest.ProvenanceRoot).
+	ProvenanceRoot *Hash `json:"provenance_root,omitempty"`
 }
 
 // Signature is one signer's signature over a manifest's Digest: Signer is
@@ -96,16 +104,18 @@ func merr(field, value, expected string, args ...any) error {
 // manifestJSON is the wire form ParseManifest decodes into: hashes and
 // times as strings, so that a bad one is reported with its field's path.
 type manifestJSON struct {
-	Version    *int            `json:"version"`
-	DatasetID  string          `json:"dataset_id"`
-	JobID      string          `json:"job_id"`
-	Kind       Kind            `json:"kind"`
-	Schema     json.RawMessage `json:"schema"`
-	Tasks      []taskJSON      `json:"tasks"`
-	TotalRows  *int64          `json:"total_rows"`
-	Root       string          `json:"root"`
-	CreatedAt  string          `json:"created_at"`
-	Signatures []Signature     `json:"signatures"`
+	Version   *int            `json:"version"`
+	DatasetID string          `json:"dataset_id"`
+	JobID     string          `json:"job_id"`
+	Kind      Kind            `json:"kind"`
+	Schema    json.RawMessage `json:"schema"`
+	Tasks     []taskJSON      `json:"tasks"`
+	TotalRows *int64          `json:"total_rows"`
+	Root      string          `json:"root"`
+	// ProvenanceRoot is absent from older manifests.
+	ProvenanceRoot *string     `json:"provenance_root"`
+	CreatedAt      string      `json:"created_at"`
+	Signatures     []Signature `json:"signatures"`
 }
 
 type taskJSON struct {
@@ -113,6 +123,8 @@ type taskJSON struct {
 	Root       string `json:"root"`
 	Rows       *int64 `json:"rows"`
 	BlobSHA256 string `json:"blob_sha256"`
+	// ProvenanceRoot is absent from older manifests.
+	ProvenanceRoot *string `json:"provenance_root"`
 }
 
 // ParseManifest reads a manifest's JSON strictly: no unknown fields, no
@@ -158,6 +170,13 @@ func ParseManifest(data []byte) (*Manifest, error) {
 		if m.Tasks[i].BlobSHA256, err = parseHashField(f+".blob_sha256", t.BlobSHA256); err != nil {
 			return nil, err
 		}
+		if t.ProvenanceRoot != nil {
+			h, err := parseHashField(f+".provenance_root", *t.ProvenanceRoot)
+			if err != nil {
+				return nil, err
+			}
+			m.Tasks[i].ProvenanceRoot = &h
+		}
 	}
 	if w.TotalRows == nil {
 		return nil, merr("total_rows", "", "missing")
@@ -165,6 +184,13 @@ func ParseManifest(data []byte) (*Manifest, error) {
 	m.TotalRows = *w.TotalRows
 	if m.Root, err = parseHashField("root", w.Root); err != nil {
 		return nil, err
+	}
+	if w.ProvenanceRoot != nil {
+		h, err := parseHashField("provenance_root", *w.ProvenanceRoot)
+		if err != nil {
+			return nil, err
+		}
+		m.ProvenanceRoot = &h
 	}
 	if m.CreatedAt, err = parseTimeField("created_at", w.CreatedAt); err != nil {
 		return nil, err
@@ -301,38 +327,43 @@ func (m Manifest) MarshalJSON() ([]byte, error) {
 		sigs = []Signature{}
 	}
 	return json.Marshal(manifestOut{
-		Version:    m.Version,
-		DatasetID:  m.DatasetID,
-		JobID:      m.JobID,
-		Kind:       m.Kind,
-		Schema:     m.Schema,
-		Tasks:      tasks,
-		TotalRows:  m.TotalRows,
-		Root:       m.Root,
-		CreatedAt:  m.CreatedAt.UTC().Format(timeLayout),
-		Signatures: sigs,
+		Version:        m.Version,
+		DatasetID:      m.DatasetID,
+		JobID:          m.JobID,
+		Kind:           m.Kind,
+		Schema:         m.Schema,
+		Tasks:          tasks,
+		TotalRows:      m.TotalRows,
+		Root:           m.Root,
+		ProvenanceRoot: m.ProvenanceRoot,
+		CreatedAt:      m.CreatedAt.UTC().Format(timeLayout),
+		Signatures:     sigs,
 	})
 }
 
 // manifestOut is the JSON layout of a Manifest, field for field.
 type manifestOut struct {
-	Version    int         `json:"version"`
-	DatasetID  string      `json:"dataset_id"`
-	JobID      string      `json:"job_id"`
-	Kind       Kind        `json:"kind"`
-	Schema     Schema      `json:"schema"`
-	Tasks      []taskOut   `json:"tasks"`
-	TotalRows  int64       `json:"total_rows"`
-	Root       Hash        `json:"root"`
-	CreatedAt  string      `json:"created_at"`
-	Signatures []Signature `json:"signatures"`
+	Version   int       `json:"version"`
+	DatasetID string    `json:"dataset_id"`
+	JobID     string    `json:"job_id"`
+	Kind      Kind      `json:"kind"`
+	Schema    Schema    `json:"schema"`
+	Tasks     []taskOut `json:"tasks"`
+	TotalRows int64     `json:"total_rows"`
+	Root      Hash      `json:"root"`
+	// ProvenanceRoot is left out when nil, so that an older manifest's
+	// canonical JSON, hence its digest and signatures, is unchanged.
+	ProvenanceRoot *Hash       `json:"provenance_root,omitempty"`
+	CreatedAt      string      `json:"created_at"`
+	Signatures     []Signature `json:"signatures"`
 }
 
 type taskOut struct {
-	TaskID     string `json:"task_id"`
-	Root       Hash   `json:"root"`
-	Rows       int64  `json:"rows"`
-	BlobSHA256 Hash   `json:"blob_sha256"`
+	TaskID         string `json:"task_id"`
+	Root           Hash   `json:"root"`
+	Rows           int64  `json:"rows"`
+	BlobSHA256     Hash   `json:"blob_sha256"`
+	ProvenanceRoot *Hash  `json:"provenance_root,omitempty"`
 }
 
 // idOK reports whether s is a usable id: 1 to 128 characters from
@@ -420,6 +451,9 @@ func (m *Manifest) Validate() error {
 	if len(m.Tasks) == 1 && m.Root != m.Tasks[0].Root {
 		return merr("root", m.Root.String(), "expected %s, the root of the only task", m.Tasks[0].Root)
 	}
+	if err := m.validateProvenance(total); err != nil {
+		return err
+	}
 	if m.CreatedAt.IsZero() {
 		return merr("created_at", "", "missing")
 	}
@@ -441,6 +475,39 @@ func (m *Manifest) Validate() error {
 	}
 	return nil
 }
+
+// validateProvenance checks the provenance roots: all present (the
+// dataset's and every task's) or all absent (an older manifest), the empty
+// root where there are no rows, the only task's root as the dataset's.
+func (m *Manifest) validateProvenance(total int64) error {
+	has := m.ProvenanceRoot != nil
+	for i, t := range m.Tasks {
+		f := fmt.Sprintf("tasks[%d].provenance_root", i)
+		if (t.ProvenanceRoot != nil) != has {
+			if has {
+				return merr(f, "", "missing: expected one on every task, as the manifest has a provenance_root")
+			}
+			return merr("provenance_root", "", "missing: expected one, as %s is set (all provenance roots or none)", f)
+		}
+		if has && t.Rows == 0 && *t.ProvenanceRoot != EmptyRoot {
+			return merr(f, t.ProvenanceRoot.String(), "expected the empty root %s for a task with no rows", EmptyRoot)
+		}
+	}
+	if !has {
+		return nil
+	}
+	if total == 0 && *m.ProvenanceRoot != EmptyRoot {
+		return merr("provenance_root", m.ProvenanceRoot.String(), "expected the empty root %s for a dataset with no rows", EmptyRoot)
+	}
+	if len(m.Tasks) == 1 && *m.ProvenanceRoot != *m.Tasks[0].ProvenanceRoot {
+		return merr("provenance_root", m.ProvenanceRoot.String(), "expected %s, the provenance root of the only task", *m.Tasks[0].ProvenanceRoot)
+	}
+	return nil
+}
+
+// HasProvenance reports whether the manifest commits to its rows'
+// provenance (provenance roots); older manifests do not.
+func (m *Manifest) HasProvenance() bool { return m.ProvenanceRoot != nil }
 
 // manifestDomain prefixes the bytes a manifest signature covers, so that
 // such a signature can never pass for a signature of anything else.

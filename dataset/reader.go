@@ -576,7 +576,7 @@ func (r *Reader) appendCanonicalAt(dst []byte, nc, i int) ([]byte, error) {
 			if dst, ok = appendText(dst, s); !ok {
 				return dst, &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: invalid UTF-8", ErrInvalidRow)}
 			}
-			if r.storedNormal && !storedAsEncoded(dst[p:], s) {
+			if r.storedNormal && c.col.Role == RoleContent && !storedAsEncoded(dst[p:], s) {
 				return dst, &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf(
 					"%w: text not stored in normal form (NFC, each run of white space one space, trimmed: dataset/DESIGN.md): stored %+q, normal form %+q",
 					ErrInvalidRow, truncate(s, 80), truncate(NormalizeText(s), 80))}
@@ -707,4 +707,52 @@ func (r *Reader) NextHashes() ([]Hash, bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+// recordHashes writes the record hash (RecordHash: every column, provenance
+// included) of each row of the current batch to out, which has one entry
+// per row. It reads the same buffers NextHashes did, so it runs after it.
+func (r *Reader) recordHashes(out []Hash, buf *[]byte) error {
+	return guard(func() error {
+		for i := range out {
+			b, err := r.appendCanonicalAt((*buf)[:0], len(r.cols), i)
+			*buf = b
+			if err != nil {
+				return err
+			}
+			out[i] = sum256(b)
+		}
+		return nil
+	})
+}
+
+// checkSignatures checks the row signature of each row of the current
+// batch, whose content hashes are hs, and returns one error per row (nil
+// where it verifies), each a *RowError naming the file row and column.
+// node, at and sig are the schema's provenance columns (provenanceCols).
+func (r *Reader) checkSignatures(hs []Hash, node, at, sig int) []error {
+	errs := make([]error, len(hs))
+	nc, ac, sc := &r.cols[node], &r.cols[at], &r.cols[sig]
+	_ = parallel(len(hs), func(i int) error {
+		var n string
+		if !nc.arr.IsNull(i) {
+			n = nc.str.Value(i)
+		}
+		var t int64
+		if !ac.arr.IsNull(i) {
+			t = ac.i64.Value(i)
+		}
+		var s []byte
+		if !sc.arr.IsNull(i) {
+			s = sc.bin.Value(i)
+			if s == nil {
+				s = []byte{}
+			}
+		}
+		if err := CheckRowSignature(hs[i], n, t, s); err != nil {
+			errs[i] = atRow(err, r.first+int64(i))
+		}
+		return nil
+	})
+	return errs
 }

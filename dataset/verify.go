@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -48,7 +49,46 @@ type Report struct {
 	SHA256   *Hash         // SHA-256 of the file, when a task's blob digest was compared
 	Duration time.Duration // wall time of the whole check
 	Checked  []string      // what matched, e.g. "manifest.root", "--root"
+
+	// Provenance is what was found about the rows' provenance columns,
+	// apart from their content.
+	Provenance ProvenanceReport
 }
+
+// ProvenanceReport says whether a file's provenance (node, fetched_at,
+// signature) verifies: every row's signature recovers to its node, and
+// the provenance root over whole rows is the manifest's.
+type ProvenanceReport struct {
+	// Status is "verified" (every row signature verifies, and the
+	// provenance root matches where there is one to compare with),
+	// "tampered" (some did not: Problems says which), "unsigned" (no
+	// manifest, and rows without a signature but none with a wrong one)
+	// or "unchecked" (Reason says why: an older manifest without
+	// provenance roots, or a schema without the provenance columns).
+	Status string
+	Reason string
+	// Root is the provenance root recomputed over the file's rows.
+	Root Hash
+	// BadRows counts rows whose signature does not verify; Problems
+	// holds the first few errors (row and column named), and the
+	// provenance root mismatch if any.
+	BadRows  int64
+	Problems []string
+	// Checked lists what matched: "row signatures",
+	// "manifest.provenance_root" or "manifest task provenance_root".
+	Checked []string
+}
+
+// Provenance statuses.
+const (
+	ProvenanceVerified  = "verified"
+	ProvenanceTampered  = "tampered"
+	ProvenanceUnchecked = "unchecked"
+	ProvenanceUnsigned  = "unsigned"
+)
+
+// maxProblems bounds how many provenance errors a report keeps.
+const maxProblems = 10
 
 // Verify streams the dataset file at path, checks every row against the
 // file's schema, recomputes every row hash and the root over them, and
@@ -61,6 +101,16 @@ type Report struct {
 // report holds what had been computed (for a mismatch, the whole file's
 // root and row count). Verify never panics on a corrupt file. It stops with
 // ctx's error when ctx ends.
+//
+// Provenance is checked beside content and reported apart: every row's
+// signature must recover to its node column, and with a manifest that has
+// provenance roots, the root over whole rows must be the manifest's. With
+// such a manifest, when content verifies and provenance does not, the
+// error wraps ErrProvenance (and no content sentinel). Without a manifest
+// rep.Provenance says what was found ("tampered" where a signature fails)
+// and the caller decides (meadow verify fails). A manifest without
+// provenance roots (an older one) leaves provenance "unchecked", not
+// failed.
 func Verify(ctx context.Context, path string, opts VerifyOptions) (Report, error) {
 	start := time.Now()
 	rep := Report{Path: path}
@@ -103,12 +153,14 @@ func Verify(ctx context.Context, path string, opts VerifyOptions) (Report, error
 	} else if opts.Manifest != nil && total < 0 {
 		total = opts.Manifest.TotalRows
 	}
-	hashes, err := collectHashes(ctx, r, total, start, opts.Progress, &rep)
+	pc := newProvenanceCheck(r, opts.Manifest)
+	hashes, err := collectHashes(ctx, r, total, start, opts.Progress, &rep, pc)
 	rep.Duration = time.Since(start)
 	if err != nil {
 		return rep, err
 	}
 	rep.Root = hashes.root()
+	provErr := pc.finish(&rep, opts.Manifest, task)
 	rep.Duration = time.Since(start)
 
 	var wantRows int64 = -1
@@ -148,7 +200,126 @@ func Verify(ctx context.Context, path string, opts VerifyOptions) (Report, error
 		rep.Checked = append(rep.Checked, "root")
 	}
 	rep.Duration = time.Since(start)
-	return rep, nil
+	return rep, provErr
+}
+
+// provenanceCheck collects what Verify finds about provenance, batch by
+// batch: the record hashes (for the provenance root) and the rows whose
+// signature fails.
+type provenanceCheck struct {
+	node, at, sig int
+	ok            bool // the schema has the provenance columns
+	records       *hashSet
+	rbuf          []Hash
+	buf           []byte
+	bad           int64 // rows whose signature fails, unsigned included
+	unsigned      int64 // rows whose signature is null
+	problems      []string
+}
+
+func newProvenanceCheck(r *Reader, m *Manifest) *provenanceCheck {
+	pc := &provenanceCheck{records: new(hashSet)}
+	s := r.Schema()
+	pc.node, pc.at, pc.sig, pc.ok = provenanceCols(&s)
+	return pc
+}
+
+// batch checks the current batch of r, whose content hashes are hs.
+func (pc *provenanceCheck) batch(r *Reader, hs []Hash) error {
+	if cap(pc.rbuf) < len(hs) {
+		pc.rbuf = make([]Hash, len(hs))
+	}
+	rec := pc.rbuf[:len(hs)]
+	if err := r.recordHashes(rec, &pc.buf); err != nil {
+		return err
+	}
+	pc.records.add(rec)
+	if !pc.ok {
+		return nil
+	}
+	sc := r.cols[pc.sig].arr
+	for i, err := range r.checkSignatures(hs, pc.node, pc.at, pc.sig) {
+		if err != nil {
+			if sc.IsNull(i) {
+				pc.unsigned++
+			}
+			pc.bad++
+			if len(pc.problems) < maxProblems {
+				pc.problems = append(pc.problems, trimPrefix(err.Error()))
+			}
+		}
+	}
+	return nil
+}
+
+// finish fills rep.Provenance and returns an error wrapping ErrProvenance
+// when provenance does not verify.
+func (pc *provenanceCheck) finish(rep *Report, m *Manifest, task *ManifestTask) error {
+	p := &rep.Provenance
+	p.Root = pc.records.root()
+	p.BadRows, p.Problems = pc.bad, pc.problems
+	var reasons []string
+	if !pc.ok {
+		reasons = append(reasons, "the schema has no node, fetched_at and signature columns to check")
+	} else if pc.bad == 0 {
+		p.Checked = append(p.Checked, "row signatures")
+	}
+	var mismatch string
+	switch {
+	case m == nil:
+	case !m.HasProvenance():
+		reasons = append(reasons, "the manifest has no provenance_root (made before manifests covered provenance): the provenance columns cannot be checked against it")
+	case task != nil:
+		if p.Root != *task.ProvenanceRoot {
+			mismatch = fmt.Sprintf("the file's provenance root is %s, the manifest task %q says %s", p.Root, task.TaskID, *task.ProvenanceRoot)
+		} else {
+			p.Checked = append(p.Checked, "manifest task provenance_root")
+		}
+	default:
+		if p.Root != *m.ProvenanceRoot {
+			mismatch = fmt.Sprintf("the file's provenance root is %s, the manifest says %s", p.Root, *m.ProvenanceRoot)
+		} else {
+			p.Checked = append(p.Checked, "manifest.provenance_root")
+		}
+	}
+	if mismatch != "" {
+		p.Problems = append(p.Problems, mismatch)
+	}
+	p.Reason = strings.Join(reasons, "; ")
+	switch {
+	case m != nil && !m.HasProvenance():
+		// An older manifest: row signatures of that time (the commit
+		// envelope's) do not verify on their own, so they are reported
+		// but do not fail the check.
+		p.Status = ProvenanceUnchecked
+		return nil
+	case m == nil && pc.bad > 0 && pc.bad == pc.unsigned:
+		// Rows without signatures and nothing that claims they have
+		// any: not tampering, but nothing is proven either.
+		p.Status = ProvenanceUnsigned
+		p.Reason = fmt.Sprintf("%d rows carry no signature", pc.unsigned)
+		return nil
+	case pc.bad > 0 || mismatch != "":
+		p.Status = ProvenanceTampered
+		if m == nil {
+			// Without a manifest nothing claims provenance for the file:
+			// the report says what was found, the caller decides.
+			return nil
+		}
+		what := mismatch
+		if pc.bad > 0 {
+			what = fmt.Sprintf("%d rows whose signature does not verify, first %s", pc.bad, pc.problems[0])
+			if mismatch != "" {
+				what += "; " + mismatch
+			}
+		}
+		return fmt.Errorf("%w: provenance (node, fetched_at, signature) was changed or is not the node's: %s", ErrProvenance, what)
+	case !pc.ok:
+		p.Status = ProvenanceUnchecked
+		return nil
+	}
+	p.Status = ProvenanceVerified
+	return nil
 }
 
 // openVerify opens a file for Verify, Proof and RowHash: batch buffers
@@ -166,7 +337,9 @@ func openVerify(path string, expect *Schema) (*Reader, error) {
 }
 
 // collectHashes reads every row hash of r, in file order.
-func collectHashes(ctx context.Context, r *Reader, total int64, start time.Time, progress func(Progress), rep *Report) (*hashSet, error) {
+//
+// pc, when not nil, also checks each batch's provenance.
+func collectHashes(ctx context.Context, r *Reader, total int64, start time.Time, progress func(Progress), rep *Report, pc *provenanceCheck) (*hashSet, error) {
 	hashes := new(hashSet)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -175,6 +348,11 @@ func collectHashes(ctx context.Context, r *Reader, total int64, start time.Time,
 		hs, ok := r.NextHashes()
 		if !ok {
 			break
+		}
+		if pc != nil {
+			if err := pc.batch(r, hs); err != nil {
+				return nil, err
+			}
 		}
 		hashes.add(hs)
 		rep.Rows += int64(len(hs))
@@ -233,7 +411,7 @@ func Proof(ctx context.Context, path string, row int64) (InclusionProof, error) 
 	}
 	defer r.Close()
 	var rep Report
-	hashes, err := collectHashes(ctx, r, r.NumRows(), time.Now(), nil, &rep)
+	hashes, err := collectHashes(ctx, r, r.NumRows(), time.Now(), nil, &rep, nil)
 	if err != nil {
 		return InclusionProof{}, err
 	}

@@ -236,7 +236,7 @@ func checkNoPanic(tb testing.TB, dir string, data []byte) {
 }
 
 func isPackageError(err error) bool {
-	for _, s := range []error{ErrCorrupt, ErrUnknownFormat, ErrInvalidRow, ErrSchemaMismatch, ErrNoSchema} {
+	for _, s := range []error{ErrCorrupt, ErrUnknownFormat, ErrInvalidRow, ErrSchemaMismatch, ErrNoSchema, ErrProvenance} {
 		if errors.Is(err, s) {
 			return true
 		}

@@ -148,11 +148,29 @@ func runVerify(ctx context.Context, a *app, path string, f *verifyFlags, rowSet 
 	opts.Progress = func(p dataset.Progress) { bar.update(p.Rows, p.TotalRows) }
 	rep, err := dataset.Verify(ctx, path, opts)
 	bar.done()
+	if err == nil && rep.Provenance.Status == dataset.ProvenanceTampered {
+		// Without a manifest, Verify reports signatures that fail and
+		// leaves the verdict to its caller: a row signature verifies on
+		// its own, so this is tampering whatever else was given.
+		err = fmt.Errorf("%w: provenance (node, fetched_at, signature) was changed or is not the node's: %d rows whose signature does not verify, first %s",
+			dataset.ErrProvenance, rep.Provenance.BadRows, firstOr(rep.Provenance.Problems, "?"))
+	}
+	if errors.Is(err, dataset.ErrProvenance) {
+		// Content verified: say so, and fail apart from content (exit 3).
+		if a.jsonOut {
+			res := verifyJSON(rep, nil)
+			res.OK, res.Trust = false, f.trust
+			res.Provenance.Error = err.Error()
+			_ = a.printJSON(res)
+		}
+		return &exitError{code: exitProvenance, err: fmt.Errorf("%s: provenance tampered (content verified: %d rows, root %s): %s",
+			path, rep.Rows, rep.Root, strings.TrimPrefix(err.Error(), dataset.ErrProvenance.Error()+": "))}
+	}
 	if err != nil {
 		if a.jsonOut {
 			_ = a.printJSON(verifyJSON(rep, err))
 		}
-		return fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: content: %w", path, err)
 	}
 	if a.jsonOut {
 		res := verifyJSON(rep, nil)
@@ -170,7 +188,25 @@ func runVerify(ctx context.Context, a *app, path string, f *verifyFlags, rowSet 
 		fmt.Fprintf(a.stdout, "; manifest trusted through %s", f.trust)
 	}
 	fmt.Fprintf(a.stdout, "; %s\n", rep.Duration.Round(1e6))
+	p := rep.Provenance
+	switch p.Status {
+	case dataset.ProvenanceVerified:
+		fmt.Fprintf(a.stdout, "provenance ok: provenance root %s; matched %s\n", p.Root, strings.Join(p.Checked, ", "))
+	default:
+		fmt.Fprintf(a.stdout, "provenance %s: %s\n", p.Status, p.Reason)
+	}
 	return nil
+}
+
+// exitProvenance is meadow verify's exit code when content verifies and
+// provenance does not (1 is any other failure, content included).
+const exitProvenance = 3
+
+func firstOr(l []string, def string) string {
+	if len(l) == 0 {
+		return def
+	}
+	return l[0]
 }
 
 func verifyProof(ctx context.Context, a *app, path string, f *verifyFlags, rowSet bool, trusted *dataset.Hash) error {
@@ -224,6 +260,20 @@ type verifyResult struct {
 	// Trust says what the manifest's signers were checked against.
 	Trust    string  `json:"trust,omitempty"`
 	Duration float64 `json:"duration_seconds"`
+	// Provenance is reported apart from content: ok false here with ok
+	// true content checks (Error empty) is provenance tampering.
+	Provenance provenanceResult `json:"provenance"`
+}
+
+type provenanceResult struct {
+	OK       bool     `json:"ok"`
+	Status   string   `json:"status"` // verified, tampered, unsigned, unchecked
+	Reason   string   `json:"reason,omitempty"`
+	Error    string   `json:"error,omitempty"`
+	Root     string   `json:"root"`
+	BadRows  int64    `json:"bad_rows"`
+	Problems []string `json:"problems"`
+	Checked  []string `json:"checked"`
 }
 
 func verifyJSON(rep dataset.Report, err error) verifyResult {
@@ -236,6 +286,17 @@ func verifyJSON(rep dataset.Report, err error) verifyResult {
 	}
 	if r.Checked == nil {
 		r.Checked = []string{}
+	}
+	p := rep.Provenance
+	r.Provenance = provenanceResult{
+		OK: p.Status == dataset.ProvenanceVerified, Status: p.Status, Reason: p.Reason, Root: p.Root.String(),
+		BadRows: p.BadRows, Problems: p.Problems, Checked: p.Checked,
+	}
+	if r.Provenance.Problems == nil {
+		r.Provenance.Problems = []string{}
+	}
+	if r.Provenance.Checked == nil {
+		r.Provenance.Checked = []string{}
 	}
 	return r
 }

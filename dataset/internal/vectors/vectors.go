@@ -32,6 +32,7 @@ func Files() (map[string][]byte, error) {
 		"proofs.json":            proofsFile,
 		"invalid_canonical.json": invalidFile,
 		"manifest.json":          manifestFile,
+		"provenance.json":        provenanceFile,
 	} {
 		v, err := build()
 		if err != nil {
@@ -538,13 +539,24 @@ func manifestFile() (any, error) {
 	t0 := append([]dataset.Hash(nil), hs[:2]...)
 	t1 := append([]dataset.Hash(nil), hs[2:]...)
 	all := append([]dataset.Hash(nil), hs...)
+	var rs []dataset.Hash
+	for _, r := range crawlRows()[:4] {
+		h, err := dataset.RecordHash(crawl, r.row)
+		if err != nil {
+			return nil, err
+		}
+		rs = append(rs, h)
+	}
+	p0 := dataset.ProvenanceRoot(append([]dataset.Hash(nil), rs[:2]...))
+	p1 := dataset.ProvenanceRoot(append([]dataset.Hash(nil), rs[2:]...))
+	pall := dataset.ProvenanceRoot(rs)
 	m := &dataset.Manifest{
 		Version: dataset.ManifestVersion, DatasetID: "ds-vectors", JobID: "job-vectors", Kind: dataset.KindCrawl, Schema: crawl,
 		Tasks: []dataset.ManifestTask{
-			{TaskID: "job-vectors:0", Root: dataset.ContentRoot(t0), Rows: 2, BlobSHA256: dataset.Hash(sha256Sum([]byte("blob 0")))},
-			{TaskID: "job-vectors:1", Root: dataset.ContentRoot(t1), Rows: 2, BlobSHA256: dataset.Hash(sha256Sum([]byte("blob 1")))},
+			{TaskID: "job-vectors:0", Root: dataset.ContentRoot(t0), Rows: 2, BlobSHA256: dataset.Hash(sha256Sum([]byte("blob 0"))), ProvenanceRoot: &p0},
+			{TaskID: "job-vectors:1", Root: dataset.ContentRoot(t1), Rows: 2, BlobSHA256: dataset.Hash(sha256Sum([]byte("blob 1"))), ProvenanceRoot: &p1},
 		},
-		TotalRows: 4, Root: dataset.ContentRoot(all), CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		TotalRows: 4, Root: dataset.ContentRoot(all), ProvenanceRoot: &pall, CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 	}
 	key, err := crypto.HexToECDSA(TestKeyHex)
 	if err != nil {
@@ -559,7 +571,7 @@ func manifestFile() (any, error) {
 		return nil, err
 	}
 	return map[string]any{
-		"description":      "A signed manifest. digest = SHA-256(\"meadow-manifest-v1\\n\" || JCS(manifest without \"signatures\")), RFC 8785 JSON canonicalization; jcs is that canonical text. The signature is secp256k1 over the digest as is, 65 bytes r || s || v with v in {0, 1}, by the test key test_private_key (RFC 6979 nonces, so it is reproducible).",
+		"description":      "A signed manifest. Each task's provenance_root, and the dataset's, is the RFC 6962 root (as in roots.json) over the sorted record hashes of its rows (provenance.json: SHA-256 of the CBOR array of every column, content and provenance). digest = SHA-256(\"meadow-manifest-v1\\n\" || JCS(manifest without \"signatures\")), RFC 8785 JSON canonicalization; jcs is that canonical text. The signature is secp256k1 over the digest as is, 65 bytes r || s || v with v in {0, 1}, by the test key test_private_key (RFC 6979 nonces, so it is reproducible).",
 		"manifest":         m,
 		"jcs":              mustJCS(m),
 		"digest":           d.String(),
@@ -569,3 +581,117 @@ func manifestFile() (any, error) {
 }
 
 func sign(d dataset.Hash, key *ecdsa.PrivateKey) ([]byte, error) { return crypto.Sign(d[:], key) }
+
+// ProvenanceCase is one signed row: its values (all columns, signature
+// included), content hash, the bytes the signature covers and their
+// SHA-256, the signature, and the record encoding and hash.
+type ProvenanceCase struct {
+	Name         string `json:"name"`
+	Row          []any  `json:"row"`
+	RowHash      string `json:"row_hash"`
+	SigningInput string `json:"signing_input_hex"`
+	SigningHash  string `json:"signing_hash"`
+	Signature    string `json:"signature"`
+	Record       string `json:"record_hex"`
+	RecordHash   string `json:"record_hash"`
+}
+
+// ProvenanceSet is the signed rows of one schema and the provenance root
+// over their record hashes.
+type ProvenanceSet struct {
+	Name           string           `json:"name"`
+	Schema         dataset.Schema   `json:"schema"`
+	Cases          []ProvenanceCase `json:"cases"`
+	ProvenanceRoot string           `json:"provenance_root"`
+}
+
+// signingInput is the preimage of dataset.RowSigningHash, written out
+// again here so that the file shows the bytes.
+func signingInput(rowHash dataset.Hash, fetchedAt int64, node []byte) []byte {
+	b := append([]byte(dataset.RowSignatureDomain), 0)
+	b = append(b, rowHash[:]...)
+	for i := 7; i >= 0; i-- {
+		b = append(b, byte(uint64(fetchedAt)>>(8*i)))
+	}
+	return append(b, node...)
+}
+
+func provenanceFile() (any, error) {
+	key, err := crypto.HexToECDSA(TestKeyHex)
+	if err != nil {
+		return nil, err
+	}
+	addr := crypto.PubkeyToAddress(key.PublicKey)
+	type named struct {
+		name string
+		row  dataset.Row
+	}
+	crawl := CrawlSchema()
+	var crows []named
+	for _, r := range crawlRows()[:3] {
+		crows = append(crows, named{r.name, r.row})
+	}
+	// Times: an ordinary one, 0, a negative one (int64 big-endian, two's
+	// complement) and the largest.
+	times := []int64{1767225600000, 0, -1, math.MaxInt64}
+	var lower = "0x" + hex.EncodeToString(addr[:])
+	crows = append(crows, named{"node column in lower case", crawlRows()[0].row})
+	var comp []named
+	for _, r := range computeRows()[:2] {
+		comp = append(comp, named{r.name, r.row})
+	}
+	var sets []ProvenanceSet
+	for _, set := range []struct {
+		name   string
+		schema dataset.Schema
+		rows   []named
+	}{{"crawl", crawl, crows}, {"compute", ComputeSchema(), comp}} {
+		ps := ProvenanceSet{Name: set.name, Schema: set.schema}
+		var recs []dataset.Hash
+		for i, r := range set.rows {
+			row := append(dataset.Row(nil), r.row...)
+			node := addr.Hex()
+			if strings.HasPrefix(r.name, "node column in lower case") {
+				node = lower
+			}
+			at := times[i%len(times)]
+			row[set.schema.Index(dataset.ColNode)] = node
+			row[set.schema.Index(dataset.ColFetchedAt)] = at
+			if err := dataset.SignRows(set.schema, []dataset.Row{row}, key); err != nil {
+				return nil, fmt.Errorf("%s: %w", r.name, err)
+			}
+			h, err := dataset.HashRow(set.schema, row)
+			if err != nil {
+				return nil, err
+			}
+			in := signingInput(h, at, addr[:])
+			sh := dataset.RowSigningHash(h, at, addr)
+			if sh != dataset.Hash(sha256Sum(in)) {
+				return nil, fmt.Errorf("%s: RowSigningHash differs from SHA-256 of the written-out input", r.name)
+			}
+			rec, err := dataset.AppendRecord(nil, set.schema, row)
+			if err != nil {
+				return nil, err
+			}
+			rh := dataset.Hash(sha256Sum(rec))
+			recs = append(recs, rh)
+			js, err := RowJSON(set.schema, row)
+			if err != nil {
+				return nil, err
+			}
+			ps.Cases = append(ps.Cases, ProvenanceCase{
+				Name: r.name, Row: js, RowHash: h.String(),
+				SigningInput: hex.EncodeToString(in), SigningHash: sh.String(),
+				Signature: hex.EncodeToString(row[set.schema.Index(dataset.ColSignature)].([]byte)),
+				Record:    hex.EncodeToString(rec), RecordHash: rh.String(),
+			})
+		}
+		ps.ProvenanceRoot = dataset.ProvenanceRoot(recs).String()
+		sets = append(sets, ps)
+	}
+	return map[string]any{
+		"description": "Row signatures and record hashes. A node signs each row with secp256k1 over signing_hash = SHA-256(signing_input), signing_input = \"meadow.row.v1\" || 0x00 || row_hash (32 bytes, rows.json) || fetched_at (int64, big-endian, two's complement) || node address (20 bytes); the signature column holds 65 bytes r || s || v with v 27 or 28 (RFC 6979 nonces, so reproducible), by the test key of manifest.json. Anyone recovers the signer and checks it equals the row's node column (0x and 40 hex digits, either case). record_hex is the CBOR array of every column in schema order, content and provenance, each value encoded as in rows.json; record_hash is its SHA-256; provenance_root is the RFC 6962 root (roots.json) over the sorted record hashes of the set.",
+		"signer":      addr.Hex(),
+		"sets":        sets,
+	}, nil
+}
