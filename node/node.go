@@ -357,9 +357,9 @@ func (n *Node) registration() api.RegisterRequest {
 
 // runLease runs one leased task to its end: rows, commitment, reveal and,
 // when the coordinator asks, the upload. The blob is written only for the
-// upload, after the commitment, because its rows carry the commitment's
-// signature (provenance.go); the content root it commits to covers content
-// columns only, so it is known before.
+// upload, after the commitment; each row carries the node's signature of
+// the row (provenance.go); the content root it commits to covers content
+// columns only.
 func (n *Node) runLease(ctx context.Context, l api.Lease) error {
 	ctx, cancel := context.WithDeadline(ctx, time.UnixMilli(l.Deadline))
 	defer cancel()
@@ -385,7 +385,7 @@ func (n *Node) runLease(ctx context.Context, l api.Lease) error {
 		return fmt.Errorf("node: task %s: %w", l.Task.ID, err)
 	}
 	cm := api.Commitment{TaskID: l.Task.ID, LeaseID: l.ID, Root: root, Rows: int64(len(rows))}
-	_, sig, err := n.commitSigned(ctx, cm)
+	_, _, err = n.commitSigned(ctx, cm)
 	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
@@ -396,7 +396,7 @@ func (n *Node) runLease(ctx context.Context, l api.Lease) error {
 	n.tasksDone.Add(1)
 	// The blob is written whether or not it is asked for now: a node not
 	// asked in the reveal's answer keeps it for a later request (held.go).
-	if err := signRows(schema, rows, sig); err != nil {
+	if err := signRows(schema, rows, n.id.Key); err != nil {
 		return fmt.Errorf("node: task %s: %w", l.Task.ID, err)
 	}
 	blob, sum, err := n.writeBlob(l, schema, rows)

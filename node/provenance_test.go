@@ -72,11 +72,10 @@ func (r *commitRecorder) commit(taskID string) (sentCommit, bool) {
 
 // TestProvenanceSignature runs a crawl job and then a compute job over its
 // dataset through a real coordinator and one node, and checks every stored
-// row's signature column: it holds the signature of the node.commit
-// envelope the coordinator accepted for the row's task (the extension's
-// scheme), so that, put in that envelope, it verifies and recovers the
-// node's address, which is also the row's node column; and the commitment
-// it signs is the task's content root and row count.
+// row's signature column: the node's signature of the row (content hash,
+// fetched_at, node), which recovers from the row alone to the row's node
+// column; and the commitment the coordinator accepted is the task's
+// content root and row count.
 func TestProvenanceSignature(t *testing.T) {
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/robots.txt" {
@@ -148,9 +147,9 @@ func TestProvenanceSignature(t *testing.T) {
 }
 
 // checkSignedBlob reads a stored task blob and checks each row's
-// provenance: the node column is the node and the signature column,
-// in place of the signature of the task's accepted commit envelope,
-// verifies as the node's. It returns the number of rows.
+// provenance: the node column is the node and the signature column is the
+// node's signature of the row itself, which verifies from the row alone
+// (no envelope, nonce or expiry needed). It returns the number of rows.
 func checkSignedBlob(t *testing.T, blobBytes func(api.Hash) ([]byte, bool), rec *commitRecorder, domain api.Domain,
 	node common.Address, taskID string, root api.Hash, rows int64, blob api.Hash) int {
 	t.Helper()
@@ -182,12 +181,19 @@ func checkSignedBlob(t *testing.T, blobBytes func(api.Hash) ([]byte, bool), rec 
 		if len(sig) != len(api.Signature{}) {
 			t.Fatalf("task %s row %d: signature %x (%T): want %d bytes", taskID, i, sig, row[si], len(api.Signature{}))
 		}
-		env := sent.env
-		env.Signer = common.HexToAddress(row[ni].(string))
-		env.Signature = api.Signature(sig)
-		got, err := env.Verify(sent.at, domain)
-		if err != nil || got != node {
-			t.Errorf("task %s row %d: the signature in the commit envelope: %v (signer %s), want the node %s", taskID, i, err, got.Hex(), node.Hex())
+		h, err := dataset.HashRow(s, row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := row[s.Index(dataset.ColFetchedAt)].(int64)
+		if err := dataset.CheckRowSignature(h, row[ni].(string), at, sig); err != nil {
+			t.Errorf("task %s row %d: the row's own signature: %v", taskID, i, err)
+		}
+		if got, err := dataset.RecoverRowSigner(h, at, node, sig); err != nil || got != node {
+			t.Errorf("task %s row %d: signed by %s (%v), want the node %s", taskID, i, got.Hex(), err, node.Hex())
+		}
+		if sig[64] != 27 && sig[64] != 28 {
+			t.Errorf("task %s row %d: v is %d, want 27 or 28", taskID, i, sig[64])
 		}
 	}
 	if err := r.Err(); err != nil {

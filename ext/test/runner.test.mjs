@@ -10,6 +10,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Coordinator, CoordError } from '../src/node/coordinator.js';
 import { runLease } from '../src/node/runner.js';
+import { recoverRowSigner } from '../src/lib/provenance.js';
 import { finalURL, retryAfterMs, truncateUTF8 } from '../src/node/crawl.js';
 import { newSecretKey, addressOf, verify, domain } from '../src/lib/envelope.js';
 import { fromHex, toHex } from '../src/lib/bytes.js';
@@ -86,7 +87,11 @@ test('one lease: refusals first, then commit, reveal and upload, each signed for
   assert.equal(t.numRows, 2);
   assert.equal(t.get(0).node, address);
   assert.equal(t.get(1).f_title, null);
-  assert.equal(toHex(t.get(0).signature), JSON.parse(calls[1].body).signature.slice(2), 'the signature column holds the commitment\'s signature');
+  for (let i = 0; i < 2; i++) {
+    const row = t.get(i);
+    const rh = fromHex(reveal.row_hashes[i]);
+    assert.equal(recoverRowSigner(rh, row.fetched_at, row.node, row.signature), address, 'each row carries the node\'s own signature of it, checkable from the row alone');
+  }
   assert.equal(stats.tasksDone, 1);
   assert.equal(stats.uploads, 1);
 });

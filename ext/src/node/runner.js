@@ -8,7 +8,8 @@ import { crawlRow, crawlSchema } from '../lib/schema.js';
 import { contentRoot, rowHash } from '../lib/merkle.js';
 import { canonicalRow } from '../lib/cbor.js';
 import { writeIPCStream } from '../lib/arrow.js';
-import { fromHex, toHex } from '../lib/bytes.js';
+import { toHex } from '../lib/bytes.js';
+import { signRow } from '../lib/provenance.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { crawlTask, truncateUTF8 } from './crawl.js';
 
@@ -71,11 +72,13 @@ export async function runLease(env, lease) {
   const commitEnv = { task_id: task.id, lease_id: lease.id, root: toHex(root), rows: hashes.length };
   const committed = await env.coord.commit(commitEnv);
   env.stats.tasksCommitted = (env.stats.tasksCommitted || 0) + 1;
-  const signature = env.coord.lastSignature ? fromHex(env.coord.lastSignature) : null;
   const rev = await env.coord.reveal({ task_id: task.id, lease_id: lease.id, row_hashes: hashes.map(toHex) });
   let uploaded = null;
   if (rev.upload_requested) {
-    const full = rows.map((p, i) => crawlRow(schema, p, { node: env.address, fetchedAt: fetchedAt[i], signature }));
+    // Each row carries the node's own signature of it (content hash,
+    // fetched_at, node: lib/provenance.js), which verifies from the row
+    // alone; the coordinator refuses an upload whose rows do not.
+    const full = rows.map((p, i) => crawlRow(schema, p, { node: env.address, fetchedAt: fetchedAt[i], signature: signRow(env.coord.key, hashes[i], fetchedAt[i]) }));
     const blob = writeIPCStream(schema, full);
     uploaded = await env.coord.upload({ task_id: task.id, lease_id: lease.id, sha256: toHex(sha256(blob)), size: blob.length }, blob);
     env.stats.uploads = (env.stats.uploads || 0) + 1;
