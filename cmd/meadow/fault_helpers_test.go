@@ -64,17 +64,19 @@ type faultSuite struct {
 	wg       sync.WaitGroup
 }
 
-// faultStallSlack is how much longer than the goal a write may be blocked
-// while the leader is stopped, until the members stop forwarding to it: a
-// follower that has not yet noticed the stall forwards a write to the
-// stopped leader and holds it until the client's try times out
-// (api.DefaultAttemptTimeout, 3 s); the client's next try can land on the
-// stopped process itself, whose kernel accepts the connection and which
-// answers only on SIGCONT or after another 3 s. Measured: up to the
-// election plus 3.1 s (docs/BENCHMARKS.md, "Fault suite"), against a goal of
-// the election plus 2 s. Closing the gap needs the coordinator to refuse to
-// forward to a leader it has not heard from within the heartbeat timeout.
-const faultStallSlack = api.DefaultAttemptTimeout
+// faultStallFloor is the blocking the test accepts while the leader is
+// stopped, when it is above the goal (the election plus 2 s). The goal is
+// not met there today: a follower that has not yet noticed the stall
+// forwards a write to the stopped leader and holds it until the client's
+// try times out (api.DefaultAttemptTimeout, 3 s); the client's next try can
+// land on the stopped process itself, whose kernel still accepts the
+// connection, for another 3 s; the third try succeeds. Measured: 5.0 s
+// (5 s stall) and 6.0 s (15 s stall) against goals of 4.2 s and 3.8 s
+// (docs/BENCHMARKS.md, "Fault suite"). Closing the gap needs the
+// coordinator to answer not_leader rather than forward to a leader it has
+// not heard from within the heartbeat timeout, and the client to skip, for
+// a while, a member whose try timed out.
+const faultStallFloor = 2*api.DefaultAttemptTimeout + time.Second
 
 // faultResult is one scenario's figures.
 type faultResult struct {
@@ -328,9 +330,9 @@ func (s *faultSuite) stallLeader(d time.Duration) time.Duration {
 // scenario runs fault under load and checks the cluster after it. The goal
 // on blocking is the election time plus 2 s, over every write that ended
 // after the fault began; fault returns the election time. A write blocked
-// past the goal is logged; the test fails past the goal plus slack (see
-// faultStallSlack for why a stall needs some).
-func (s *faultSuite) scenario(name string, slack time.Duration, fault func() time.Duration) faultResult {
+// past the goal is logged; the test fails past the goal or floor, whichever
+// is longer (see faultStallFloor for why a stall needs one).
+func (s *faultSuite) scenario(name string, floor time.Duration, fault func() time.Duration) faultResult {
 	s.t.Helper()
 	s.start()
 	s.ackedMore(30, "before "+name)
@@ -364,9 +366,9 @@ func (s *faultSuite) scenario(name string, slack time.Duration, fault func() tim
 	if r.lost != 0 || r.dup != 0 || r.diverge != 0 {
 		s.t.Errorf("%s: %d lost, %d duplicated, %d diverged; want none", name, r.lost, r.dup, r.diverge)
 	}
-	if r.blocked > r.election+2*time.Second+slack {
-		s.t.Errorf("%s: a %s was blocked %s, want at most the election time plus 2 s (%s) plus %s", name, r.blockedKind,
-			r.blocked.Round(time.Millisecond), (r.election + 2*time.Second).Round(time.Millisecond), slack)
+	if bound := max(r.election+2*time.Second, floor); r.blocked > bound {
+		s.t.Errorf("%s: a %s was blocked %s, want at most the election time plus 2 s (%s), or %s", name, r.blockedKind,
+			r.blocked.Round(time.Millisecond), (r.election + 2*time.Second).Round(time.Millisecond), floor)
 	}
 	return r
 }
