@@ -69,7 +69,8 @@ const streamedBody = 1 << 20
 //
 // Retries never apply a write twice. Post signs one envelope per call and
 // sends that same envelope on every try, so the state's nonce window
-// (UseNonce) refuses a second application on every member; if an earlier
+// (UseNonce) refuses a second application on every member (a job.submit
+// sent again is answered with the job it created); if an earlier
 // try may have been applied (its answer was lost) and a later one is refused
 // as a replay, the call ends with ErrAnswerLost. Only methods whose effect is
 // idempotent (a repeated commitment is answered like the first; work,

@@ -187,11 +187,7 @@ func (f *fsm) applyNodeRegister(body []byte, index uint64) any {
 func (f *fsm) applyJobSubmit(body []byte, index uint64) any {
 	var c jobSubmitCmd
 	decode(MsgJobSubmit, body, index, &c)
-	var j *state.Job
-	err := f.st.UseNonce(c.Signer, c.Nonce, func() (err error) {
-		j, err = f.st.SubmitJob(c.Job, c.Now)
-		return err
-	})
+	j, err := f.st.SubmitJobSigned(c.Signer, c.Nonce, c.Job, c.Now)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math/big"
@@ -44,6 +45,47 @@ type Job struct {
 	// Grants are the addresses (lowercase 0x-hex) the buyer let read the
 	// job and its dataset (MayRead).
 	Grants map[string]bool `json:"grants,omitempty"`
+	// SubmitNonce is the nonce of the job.submit envelope that created the
+	// job (0 for jobs submitted without one), so that the same envelope sent
+	// again is answered with this job (JobBySubmit) instead of "replayed".
+	SubmitNonce uint64 `json:"submit_nonce,omitempty"`
+}
+
+// SubmitJobSigned is SubmitJob for a job.submit envelope from signer with
+// nonce: the nonce is spent with the job, and the same envelope sent again
+// (a client retrying after a lost answer) is answered with the job it
+// created, not refused as a replay.
+func (s *State) SubmitJobSigned(signer string, nonce uint64, nj NewJob, now int64) (*Job, error) {
+	var j *Job
+	err := s.UseNonce(signer, nonce, func() (err error) {
+		if j, err = s.SubmitJob(nj, now); err == nil {
+			j.SubmitNonce = nonce
+		}
+		return err
+	})
+	if errors.Is(err, api.ErrReplayed) {
+		if prev := s.JobBySubmit(nj.Buyer, nonce); prev != nil {
+			return prev, nil
+		}
+	}
+	return j, err
+}
+
+// JobBySubmit returns the job that buyer's job.submit envelope with nonce
+// created, if any. A client that resends the same envelope after losing an
+// answer (a stalled leader, a dropped connection) learns the job it created
+// instead of an error: a job submit is then idempotent, like the other
+// retried writes. It looks through every job: replays are rare.
+func (s *State) JobBySubmit(buyer common.Address, nonce uint64) *Job {
+	if nonce == 0 {
+		return nil
+	}
+	for _, j := range s.Jobs {
+		if j.SubmitNonce == nonce && j.Buyer == buyer {
+			return j
+		}
+	}
+	return nil
 }
 
 // Decided reports whether every task of the job is verified or inconclusive.
