@@ -928,7 +928,16 @@ func cpCheckAcked(t *testing.T, base string, acks *cpAcks, phase string) {
 
 	for _, addr := range slices.Sorted(maps.Keys(acks.nodes)) {
 		var rec cpNodeRecord
-		if err := reader.Get(ctx, "/v1/node/"+addr+"?consistent=1", &rec); err != nil {
+		// A node's address is shown to operators only (issue 17, item 3).
+		err := reader.Do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/node/"+addr+"?consistent=1", nil)
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set(blob.TokenHeader, cpClusterToken)
+			return reader.HTTP().Do(req)
+		}, &rec)
+		if err != nil {
 			loss("registration of node %s from %s: %v", addr, acks.nodes[addr], err)
 			continue
 		}
