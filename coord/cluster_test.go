@@ -17,7 +17,9 @@ import (
 	"github.com/meadow-net/meadow/coord/state"
 )
 
-func addr(i int) string { return fmt.Sprintf("0x%040x", i) }
+// addr is the address of test node i: one whose key the tests know
+// (naddr), so that the rows a test uploads as node i carry its signature.
+func addr(i int) string { return naddr(i) }
 
 func reg(i int) state.Registration {
 	return state.Registration{

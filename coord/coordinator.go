@@ -46,6 +46,9 @@ type Coordinator struct {
 	diskw diskWatch
 	// tls is nil when TLS is off.
 	tls *tlsSetup
+	// provRoots caches complete datasets' provenance roots by dataset id
+	// (provenance.go): their blobs never change.
+	provRoots sync.Map
 
 	fsm       *fsm
 	raft      *raft.Raft

@@ -179,8 +179,13 @@ func (c *Coordinator) unsignedManifest(ctx context.Context, id string) (*dataset
 		Root:      dataset.Hash(d.Root),
 		CreatedAt: time.UnixMilli(d.CreatedAt).UTC(),
 	}
-	for _, t := range d.Tasks {
-		m.Tasks = append(m.Tasks, dataset.ManifestTask{TaskID: t.TaskID, Root: dataset.Hash(t.Root), Rows: t.Rows, BlobSHA256: dataset.Hash(*t.Blob)})
+	pr, err := c.provenanceRootsOf(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	m.ProvenanceRoot = &pr.all
+	for i, t := range d.Tasks {
+		m.Tasks = append(m.Tasks, dataset.ManifestTask{TaskID: t.TaskID, Root: dataset.Hash(t.Root), Rows: t.Rows, BlobSHA256: dataset.Hash(*t.Blob), ProvenanceRoot: &pr.tasks[i]})
 	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("coord: manifest of %s: %w", id, err)

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/api"
@@ -222,7 +223,7 @@ func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, bo
 	}
 	defer os.Remove(in.Name())
 	defer in.Close()
-	final, h, rows, err := keepAccepted(in, dataset.Hash(up.SHA256), task.Accepted, dir)
+	final, h, rows, err := keepAccepted(in, dataset.Hash(up.SHA256), task.Accepted, dir, common.HexToAddress(node))
 	if err != nil {
 		return api.UploadResponse{}, err
 	}
@@ -286,19 +287,34 @@ func spool(dir string, body io.Reader, up api.Upload) (*os.File, error) {
 var errBadBlob = errors.New("coord: upload is not a readable Arrow IPC stream")
 
 // keepAccepted reads the Arrow IPC stream in f (whose SHA-256 is sum),
-// checks that it holds every accepted row, and returns the file with only
-// those rows, its SHA-256 and the rows' number: f itself when nothing is
-// dropped, else a new file in dir that the caller removes.
-func keepAccepted(f *os.File, sum dataset.Hash, accepted []api.Hash, dir string) (string, dataset.Hash, int64, error) {
+// checks that it holds every accepted row and that every row kept is
+// signed by node, the uploader (its signature recovers to its node
+// column, which is node: dataset.CheckRowSignature), and returns the file
+// with only those rows, its SHA-256 and the rows' number: f itself when
+// nothing is dropped, else a new file in dir that the caller removes.
+func keepAccepted(f *os.File, sum dataset.Hash, accepted []api.Hash, dir string, node common.Address) (string, dataset.Hash, int64, error) {
 	r, err := dataset.NewStreamReader(bufio.NewReaderSize(f, 1<<20))
 	if err != nil {
 		return "", sum, 0, fmt.Errorf("%w: %w: %w", ErrInvalid, errBadBlob, err)
 	}
 	var hashes []api.Hash
+	// badSig holds, by row, why a row's provenance does not verify; only
+	// rows that are kept refuse the upload.
+	badSig := map[int]error{}
 	for {
 		hs, ok := r.NextHashes()
 		if !ok {
 			break
+		}
+		errs, err := r.SignatureErrors(hs, node)
+		if err != nil {
+			_ = r.Close()
+			return "", sum, 0, &state.FieldError{Field: "rows", Err: fmt.Errorf("%w: %w", ErrInvalid, err)}
+		}
+		for i, e := range errs {
+			if e != nil {
+				badSig[len(hashes)+i] = e
+			}
 		}
 		for _, h := range hs {
 			hashes = append(hashes, api.Hash(h))
@@ -312,6 +328,16 @@ func keepAccepted(f *os.File, sum dataset.Hash, accepted []api.Hash, dir string)
 	keep, err := verify.CheckBlob(hashes, accepted)
 	if err != nil {
 		return "", sum, 0, fmt.Errorf("%w: %w", state.ErrMismatch, err)
+	}
+	for _, i := range keep {
+		if e := badSig[i]; e != nil {
+			var re *dataset.RowError
+			field := fmt.Sprintf("rows[%d]", i)
+			if errors.As(e, &re) {
+				field += "." + re.Column
+			}
+			return "", sum, 0, &state.FieldError{Field: field, Err: fmt.Errorf("%w: upload: %v (each row must carry its node's signature of the row: dataset/DESIGN.md, \"Provenance\")", ErrInvalid, e)}
+		}
 	}
 	if len(keep) == len(hashes) {
 		return f.Name(), sum, int64(len(keep)), nil

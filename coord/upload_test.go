@@ -3,11 +3,13 @@ package coord_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +22,36 @@ import (
 	"github.com/meadow-net/meadow/coord/state"
 	"github.com/meadow-net/meadow/dataset"
 )
+
+// testNodeKeys holds the keys of test nodes by lowercase address, so that
+// crawlBlob signs rows as the coordinator requires of an upload (each row
+// signed by its node, the uploader).
+var testNodeKeys sync.Map
+
+// naddr is the address of test node i, whose key crawlBlob knows.
+func naddr(i int) string {
+	if a, ok := testNodeAddrs.Load(i); ok {
+		return a.(string)
+	}
+	d := sha256.Sum256([]byte(fmt.Sprintf("meadow coord test node %d", i)))
+	k, err := crypto.ToECDSA(d[:])
+	if err != nil {
+		panic(err)
+	}
+	a := rememberKey(k)
+	testNodeAddrs.Store(i, a)
+	return a
+}
+
+// testNodeAddrs caches naddr by i.
+var testNodeAddrs sync.Map
+
+// rememberKey records a test node's key and returns its lowercase address.
+func rememberKey(k *ecdsa.PrivateKey) string {
+	a := strings.ToLower(crypto.PubkeyToAddress(k.PublicKey).Hex())
+	testNodeKeys.Store(a, k)
+	return a
+}
 
 // crawlBlob writes pages i in [from, to) as a crawl task's Arrow IPC stream
 // and returns it with the row hashes, in row order.
@@ -45,10 +77,16 @@ func crawlBlobText(t *testing.T, node string, pages []int, text func(int) string
 		t.Fatal(err)
 	}
 	var hs []api.Hash
+	key, signed := testNodeKeys.Load(strings.ToLower(node))
 	for _, i := range pages {
 		u := fmt.Sprintf("https://a.example/%d", i)
 		row := dataset.CrawlRow(s, dataset.Page{URL: u, FinalURL: u, Status: 200, ContentType: "text/html", Text: text(i)},
 			dataset.Provenance{Node: node, FetchedAt: 1})
+		if signed {
+			if err := dataset.SignRows(s, []dataset.Row{row}, key.(*ecdsa.PrivateKey)); err != nil {
+				t.Fatal(err)
+			}
+		}
 		hh, err := h.Hash(row)
 		if err != nil {
 			t.Fatal(err)
@@ -233,6 +271,7 @@ func TestLargeUploadStreams(t *testing.T) {
 		pages[i] = i
 	}
 	text := func(i int) string { return strings.Repeat(fmt.Sprintf("meadow %d ", i), 512<<10/10) }
+	rememberKey(nodes[0].key)
 	blob, hs := crawlBlobText(t, nodes[0].addr(), pages, text)
 	if len(blob) <= 16<<20 {
 		t.Fatalf("blob of %d bytes: want more than the 16 MiB JSON bound", len(blob))

@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // Magic bytes of the formats.
@@ -755,4 +756,44 @@ func (r *Reader) checkSignatures(hs []Hash, node, at, sig int) []error {
 		return nil
 	})
 	return errs
+}
+
+// RecordHashes writes the record hash (RecordHash: every column,
+// provenance included) of each row of the current batch to out, which
+// needs one entry per row; call it after NextHashes. It is what a
+// manifest's provenance roots are made of.
+func (r *Reader) RecordHashes(out []Hash) error {
+	if r.rec == nil || len(out) != int(r.rec.NumRows()) {
+		return fmt.Errorf("dataset: RecordHashes: expected a current batch and one entry per row")
+	}
+	if r.bufA == nil {
+		r.bufA = make([]byte, 0, 4096)
+	}
+	return r.recordHashes(out, &r.bufA)
+}
+
+// SignatureErrors checks the row signature of each row of the current
+// batch, whose content hashes (from NextHashes) are hs, and returns one
+// error per row, nil where the signature recovers to the row's node column
+// and, when node is not the zero address, that column is node. Errors are
+// *RowError values naming the file row and column, wrapping ErrProvenance.
+// A schema without the provenance columns is an error.
+func (r *Reader) SignatureErrors(hs []Hash, node common.Address) ([]error, error) {
+	ni, ai, si, ok := provenanceCols(&r.schema)
+	if !ok {
+		return nil, fmt.Errorf("%w: the schema has no node, fetched_at and signature columns", ErrProvenance)
+	}
+	errs := r.checkSignatures(hs, ni, ai, si)
+	if node != (common.Address{}) {
+		c := &r.cols[ni]
+		for i := range errs {
+			if errs[i] != nil {
+				continue
+			}
+			if a, err := ParseNodeAddress(c.str.Value(i)); err != nil || a != node {
+				errs[i] = &RowError{Row: r.first + int64(i), Column: ColNode, Err: fmt.Errorf("%w: node %q: expected the uploading node %s", ErrProvenance, truncate(c.str.Value(i), 80), node.Hex())}
+			}
+		}
+	}
+	return errs, nil
 }
