@@ -109,8 +109,8 @@ const (
 )
 
 // provenanceColumns end every schema: the node's address (0x-hex), when the
-// row was made (Unix milliseconds), and the node's signature over the task's
-// commitment.
+// row was made (Unix milliseconds), and the node's signature of the row
+// (provenance.go: it verifies from the row alone).
 var provenanceColumns = []Column{
 	{Name: ColNode, Type: TypeString, Role: RoleProvenance},
 	{Name: ColFetchedAt, Type: TypeInt64, Role: RoleProvenance},
@@ -221,7 +221,7 @@ type Row []any
 type Provenance struct {
 	Node      string // 0x-prefixed address of the node
 	FetchedAt int64  // Unix milliseconds
-	Signature []byte // the node's signature over the task commitment; may be nil
+	Signature []byte // the node's signature of the row (SignRows); nil until signed
 }
 
 // Page is what the crawler extracted from one fetched page.
