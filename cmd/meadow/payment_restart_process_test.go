@@ -38,7 +38,7 @@ import (
 // snapshot starts empty until its term's first entry commits): its payment
 // watcher found the payments made while the cluster was down and recorded
 // the first against job "" (its state knew no job yet), for good. Against
-// the code before commit bc8d7ea this test failed 3 runs of 3 once the
+// the code before commit bc8d7ea this test failed 2 runs of 2 once the
 // kill came before any payment was counted (a job paid 5334 of 8000 on
 // every member); a ballast job ahead of the paid ones in the log makes the
 // replay long enough to be seen. It takes about 45 s on 2 loaded cores, a
