@@ -364,3 +364,37 @@ func TestManifestProvenanceRoots(t *testing.T) {
 		t.Fatalf("bad provenance root: %v", err)
 	}
 }
+
+// With a manifest that covers provenance, a sample of the rows' signatures
+// is recovered, and tampering with any row's provenance is still found by
+// the provenance root; without one, every row's signature is recovered.
+func TestVerifySamplesSignaturesUnderAProvenanceRoot(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path, s, rows, m := signedDataset(t, dir, dataset.FormatArrowStream, 400)
+	rep, err := dataset.Verify(ctx, path, dataset.VerifyOptions{Manifest: m, SignatureSample: 20})
+	if err != nil || rep.Provenance.Status != dataset.ProvenanceVerified {
+		t.Fatalf("untouched file, sampled: %v %+v", err, rep.Provenance)
+	}
+	if n := rep.Provenance.SignaturesChecked; n == 0 || n >= int64(len(rows))/2 {
+		t.Fatalf("sampled 1 in 20 of %d rows: %d signatures checked", len(rows), n)
+	}
+	rep, err = dataset.Verify(ctx, path, dataset.VerifyOptions{Root: &m.Root, SignatureSample: 20})
+	if err != nil || rep.Provenance.SignaturesChecked != int64(len(rows)) {
+		t.Fatalf("without a manifest every signature is checked: %v, %d of %d", err, rep.Provenance.SignaturesChecked, len(rows))
+	}
+	// One row's fetched_at changed: its signature no longer verifies, and
+	// whether or not the sample drew it, the provenance root catches it.
+	changed := make([]dataset.Row, len(rows))
+	for i, r := range rows {
+		changed[i] = append(dataset.Row(nil), r...)
+	}
+	changed[123][s.Index(dataset.ColFetchedAt)] = int64(1)
+	out := filepath.Join(t.TempDir(), "tampered"+dataset.FormatArrowStream.Ext())
+	writeRows(t, out, dataset.FormatArrowStream, s, changed)
+	for range 5 {
+		if _, err := dataset.Verify(ctx, out, dataset.VerifyOptions{Manifest: m, SignatureSample: 20}); !errors.Is(err, dataset.ErrProvenance) {
+			t.Fatalf("tampered fetched_at, sampled: got %v, want a provenance error", err)
+		}
+	}
+}

@@ -731,10 +731,13 @@ func (r *Reader) recordHashes(out []Hash, buf *[]byte) error {
 // batch, whose content hashes are hs, and returns one error per row (nil
 // where it verifies), each a *RowError naming the file row and column.
 // node, at and sig are the schema's provenance columns (provenanceCols).
-func (r *Reader) checkSignatures(hs []Hash, node, at, sig int) []error {
+func (r *Reader) checkSignatures(hs []Hash, node, at, sig int, pick []bool) []error {
 	errs := make([]error, len(hs))
 	nc, ac, sc := &r.cols[node], &r.cols[at], &r.cols[sig]
 	_ = parallel(len(hs), func(i int) error {
+		if pick != nil && !pick[i] {
+			return nil
+		}
 		var n string
 		if !nc.arr.IsNull(i) {
 			n = nc.str.Value(i)
@@ -783,7 +786,7 @@ func (r *Reader) SignatureErrors(hs []Hash, node common.Address) ([]error, error
 	if !ok {
 		return nil, fmt.Errorf("%w: the schema has no node, fetched_at and signature columns", ErrProvenance)
 	}
-	errs := r.checkSignatures(hs, ni, ai, si)
+	errs := r.checkSignatures(hs, ni, ai, si, nil)
 	if node != (common.Address{}) {
 		c := &r.cols[ni]
 		for i := range errs {

@@ -213,7 +213,7 @@ answered only to the buyer and the addresses it grants access to
 			}
 			res := map[string]any{"dataset": args[0], "file": out, "bytes": n, "manifest": manifestPath, "rows": m.TotalRows, "root": m.Root}
 			if verify {
-				rep, err := dataset.Verify(ctx, out, dataset.VerifyOptions{Manifest: m})
+				rep, err := dataset.Verify(ctx, out, dataset.VerifyOptions{Manifest: m, SignatureSample: defaultSignatureSample})
 				if err != nil {
 					return fmt.Errorf("%s: the download does not match the manifest: %w", out, err)
 				}
