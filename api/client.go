@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -206,19 +207,29 @@ func freshEachTry(method string) bool {
 // for when a retry signs again.
 func (c *Client) Post(ctx context.Context, method, route string, body, out any) error {
 	var (
+		mu   sync.Mutex // tries may run at once (race)
 		env  Envelope
 		have bool
 	)
-	cs := &call{fixed: !freshEachTry(method), resign: func() { have = false }}
+	fixed := !freshEachTry(method)
+	cs := &call{fixed: fixed, race: raceable(method, fixed), resign: func() {
+		mu.Lock()
+		have = false
+		mu.Unlock()
+	}}
 	return c.do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
+		mu.Lock()
 		if !have || !cs.fixed {
 			e, err := c.Sign(method, body)
 			if err != nil {
+				mu.Unlock()
 				return nil, err
 			}
 			env, have = e, true
 		}
-		b, err := json.Marshal(env)
+		e := env
+		mu.Unlock()
+		b, err := json.Marshal(e)
 		if err != nil {
 			return nil, err
 		}
@@ -237,13 +248,13 @@ func (c *Client) Post(ctx context.Context, method, route string, body, out any) 
 
 // Get reads route and decodes the JSON answer into out.
 func (c *Client) Get(ctx context.Context, route string, out any) error {
-	return c.Do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
+	return c.do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+route, nil)
 		if err != nil {
 			return nil, err
 		}
 		return c.hc.Do(req)
-	}, out)
+	}, out, &call{race: true})
 }
 
 // Send is one try of a request against the coordinator at base. It must
@@ -263,6 +274,27 @@ func (c *Client) Do(ctx context.Context, send Send, out any) error {
 type call struct {
 	fixed  bool
 	resign func()
+	// race lets a try that timed out be followed by one try on every
+	// other member at once (see race): the call is a read, or a write
+	// whose tries cannot apply twice (one envelope for all, or an
+	// idempotent method).
+	race bool
+}
+
+// raceable reports whether a Post for method may send tries to several
+// members at once after one timed out: its tries share one envelope (the
+// state applies it once), or its effect is idempotent (a registration, a
+// commitment, a refusal). Work requests may not: two of them at once could
+// each take leases.
+func raceable(method string, fixed bool) bool {
+	if fixed {
+		return true
+	}
+	switch method {
+	case MethodRegister, MethodCommit, MethodRefuse:
+		return true
+	}
+	return false
 }
 
 // maxRetryAfter caps how long a 429's Retry-After holds a call.
@@ -277,6 +309,7 @@ func (c *Client) do(ctx context.Context, send Send, out any, cs *call) error {
 		maybeApplied bool // an earlier try may have been applied
 	)
 	start := int(c.current.Load()) % n
+	raced := false
 	for attempt := 0; attempt < c.Attempts; attempt++ {
 		i := (start + attempt) % n
 		err := c.once(ctx, send, c.urls[i], out)
@@ -287,6 +320,24 @@ func (c *Client) do(ctx context.Context, send Send, out any, cs *call) error {
 		var f *tryFailure
 		if !errors.As(err, &f) {
 			return err
+		}
+		if f.timedOut && !raced && cs != nil && cs.race && n > 1 && attempt+n-1 < c.Attempts && racesInto(out) {
+			// A member that does not answer at all is most often a
+			// stalled leader, or a follower still forwarding to it:
+			// the next try goes to every other member at once, and the
+			// first answer wins (see race).
+			raced = true
+			maybeApplied = true
+			j, rerr := c.race(ctx, send, out, i)
+			if rerr == nil {
+				c.current.Store(int64(j))
+				return nil
+			}
+			if !errors.As(rerr, &f) {
+				return rerr
+			}
+			attempt += n - 2 // the race used n-1 tries; the loop adds one
+			i = j
 		}
 		last = f
 		// Calls made meanwhile start past the member that failed.
@@ -339,6 +390,87 @@ func (c *Client) do(ctx context.Context, send Send, out any, cs *call) error {
 	return fmt.Errorf("%w (%d tries over %s): %w", ErrNoCoordinator, c.Attempts, strings.Join(c.urls, ", "), last)
 }
 
+// racesInto reports whether answers can be decoded into copies of out, as
+// race needs: out is nil or a pointer, not a stream.
+func racesInto(out any) bool {
+	if out == nil {
+		return true
+	}
+	if _, ok := out.(io.Writer); ok {
+		return false
+	}
+	return reflect.TypeOf(out).Kind() == reflect.Pointer
+}
+
+// race sends one try to every member but skip at once, each answer decoded
+// into a value of its own; the first success is copied into out, the other
+// tries are cancelled, and its member is returned. Sending a write's tries at
+// once is safe because do races only calls whose tries share one envelope
+// (the state applies it once) or are idempotent (call.race). When no try
+// succeeds, a final answer (a 4xx that is not retried) is returned as is;
+// otherwise the failure that says most of how the call goes on: a replay
+// (an earlier try was applied), then a rate limit, else any.
+func (c *Client) race(ctx context.Context, send Send, out any, skip int) (int, error) {
+	n := len(c.urls)
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		j   int
+		v   any
+		err error
+	}
+	results := make(chan result, n-1)
+	for k := 1; k < n; k++ {
+		j := (skip + k) % n
+		go func() {
+			var v any
+			if out != nil {
+				v = reflect.New(reflect.TypeOf(out).Elem()).Interface()
+			}
+			results <- result{j: j, v: v, err: c.once(rctx, send, c.urls[j], v)}
+		}()
+	}
+	rank := func(f *tryFailure) int {
+		switch f.kind {
+		case failReplayed:
+			return 2
+		case failRateLimited:
+			return 1
+		}
+		return 0
+	}
+	var (
+		best  *tryFailure
+		bestJ = skip
+		final error
+	)
+	for range n - 1 {
+		r := <-results
+		if r.err == nil {
+			cancel()
+			if out != nil {
+				reflect.ValueOf(out).Elem().Set(reflect.ValueOf(r.v).Elem())
+			}
+			return r.j, nil
+		}
+		var f *tryFailure
+		switch {
+		case errors.As(r.err, &f):
+			if best == nil || rank(f) > rank(best) {
+				best, bestJ = f, r.j
+			}
+		case ctx.Err() != nil:
+			return skip, ctx.Err()
+		default:
+			final = r.err
+		}
+	}
+	if final != nil {
+		return skip, final
+	}
+	return bestJ, best
+}
+
 // failKind is why a try failed, which says how the call goes on.
 type failKind int
 
@@ -356,8 +488,10 @@ const (
 type tryFailure struct {
 	kind         failKind
 	maybeApplied bool
-	retryAfter   time.Duration
-	err          error
+	// timedOut: the member sent no answer within the try's limit.
+	timedOut   bool
+	retryAfter time.Duration
+	err        error
 }
 
 func (f *tryFailure) Error() string { return f.err.Error() }
@@ -378,7 +512,7 @@ func (c *Client) once(ctx context.Context, send Send, base string, out any) erro
 			return err
 		}
 		if wd.fired.Load() {
-			return &tryFailure{kind: failBroken, maybeApplied: true, err: fmt.Errorf("%s: no answer within %s", base, wd.limit())}
+			return &tryFailure{kind: failBroken, maybeApplied: true, timedOut: true, err: fmt.Errorf("%s: no answer within %s", base, wd.limit())}
 		}
 		var op *net.OpError
 		if errors.As(err, &op) && op.Op == "dial" {

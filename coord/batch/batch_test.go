@@ -54,14 +54,19 @@ func TestBatcherGroupsAndAnswersEach(t *testing.T) {
 		b := start(t, Config{Window: window, MaxItems: 64, MaxBytes: 1 << 20, MaxInFlight: 2}, e.flush)
 		var wg sync.WaitGroup
 		var bad atomic.Int32
+		// All submit together: on a loaded machine goroutines started
+		// one by one can be more than a window apart.
+		ready := make(chan struct{})
 		for i := 1; i <= 500; i++ {
 			wg.Go(func() {
+				<-ready
 				v, err := b.Submit(context.Background(), make([]byte, i))
 				if err != nil || v.(int) != i {
 					bad.Add(1)
 				}
 			})
 		}
+		close(ready)
 		wg.Wait()
 		if bad.Load() != 0 {
 			t.Fatalf("window %s: %d wrong answers", window, bad.Load())

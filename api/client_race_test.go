@@ -1,0 +1,98 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/meadow-net/meadow/api"
+)
+
+// stallServer never answers until the test ends, like a stopped leader, or a
+// follower still forwarding to one.
+func stallServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	done := make(chan struct{})
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-done:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(done); s.Close() })
+	return s
+}
+
+// A member that does not answer costs one try: the next goes to every other
+// member at once and the first answer wins, so a call is not held by a
+// second silent member in a row (a stalled leader after a follower still
+// forwarding to it). A write's tries carry one envelope, so at most one is
+// applied.
+func TestClientRacesAfterATimeout(t *testing.T) {
+	const limit = 400 * time.Millisecond
+	var (
+		mu     sync.Mutex
+		nonces = map[uint64]int{}
+	)
+	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			var env api.Envelope
+			if err := json.NewDecoder(r.Body).Decode(&env); err != nil {
+				t.Errorf("decode envelope: %v", err)
+			}
+			mu.Lock()
+			nonces[env.Nonce]++
+			mu.Unlock()
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"id":"j-0000000000000001","state":"running"}`))
+	}))
+	t.Cleanup(ok.Close)
+	a, b := stallServer(t), stallServer(t)
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := api.NewClient(api.ClientConfig{Coordinators: []string{a.URL, b.URL, ok.URL}, Key: key, Domain: api.DevDomain(), AttemptTimeout: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var job map[string]any
+	start := time.Now()
+	if err := c.Get(context.Background(), "/v1/jobs/j-0000000000000001", &job); err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	if d := time.Since(start); d >= 2*limit {
+		t.Errorf("read took %s: two silent members cost two tries of %s", d, limit)
+	}
+	if job["id"] != "j-0000000000000001" {
+		t.Errorf("read decoded %v", job)
+	}
+
+	// The next call starts at the member that answered; make it start at a
+	// silent one again with a fresh client.
+	c, err = api.NewClient(api.ClientConfig{Coordinators: []string{a.URL, b.URL, ok.URL}, Key: key, Domain: api.DevDomain(), AttemptTimeout: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	start = time.Now()
+	if err := c.Post(context.Background(), api.MethodJobCancel, "/v1/jobs/j-0000000000000001/cancel", map[string]string{"job_id": "j-0000000000000001"}, &out); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	if d := time.Since(start); d >= 2*limit {
+		t.Errorf("write took %s: two silent members cost two tries of %s", d, limit)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(nonces) != 1 {
+		t.Errorf("the answering member saw envelopes with %d nonces, want the call's one envelope: %v", len(nonces), nonces)
+	}
+}
