@@ -57,7 +57,7 @@ func (e *joinRefusal) Error() string {
 	case fasthttp.StatusUnauthorized, fasthttp.StatusForbidden:
 		return fmt.Sprintf("%s refused the cluster token (%d %s): start this member with the cluster's --cluster-token", e.addr, e.status, e.body)
 	}
-	return fmt.Sprintf("%s refused the join (%d): %s", e.addr, e.status, e.body)
+	return fmt.Sprintf("%s refused the request (%d): %s", e.addr, e.status, e.body)
 }
 
 // checkNotStale reads the members list from the join addresses and fails
@@ -69,7 +69,7 @@ func (c *Coordinator) checkNotStale(ctx context.Context) error {
 	defer cancel()
 	var ms []Member
 	err := c.tryJoinAddrs(ctx, func(addr string) error {
-		return c.memberCall(ctx, addr, fasthttp.MethodGet, "/v1/cluster/members", nil, &ms)
+		return c.memberCall(ctx, joinAttempt, addr, fasthttp.MethodGet, "/v1/cluster/members", nil, &ms)
 	})
 	if err != nil {
 		return err
@@ -92,7 +92,7 @@ func (c *Coordinator) joinAtStart(ctx context.Context) error {
 	defer cancel()
 	body, _ := json.Marshal(JoinRequest{ID: c.cfg.ID, RaftAddr: c.raftAddr, HTTPAddr: c.httpAddr})
 	return c.tryJoinAddrs(ctx, func(addr string) error {
-		return c.memberCall(ctx, addr, fasthttp.MethodPost, "/v1/cluster/join", body, nil)
+		return c.memberCall(ctx, joinAttempt, addr, fasthttp.MethodPost, "/v1/cluster/join", body, nil)
 	})
 }
 
@@ -124,11 +124,11 @@ func (c *Coordinator) tryJoinAddrs(ctx context.Context, try func(addr string) er
 	}
 }
 
-// memberCall sends one request to another member with the cluster token and
-// decodes a 2xx JSON answer into out. A 4xx other than 404/408/429 is a
+// memberCall sends one request to another member with the cluster token,
+// waiting at most limit, and decodes a 2xx JSON answer into out. A 4xx other than 404/408/429 is a
 // joinRefusal; anything else (no answer, 5xx: no leader yet) may pass on a
 // later try.
-func (c *Coordinator) memberCall(ctx context.Context, addr, method, path string, body []byte, out any) error {
+func (c *Coordinator) memberCall(ctx context.Context, limit time.Duration, addr, method, path string, body []byte, out any) error {
 	req := fasthttp.AcquireRequest()
 	defer fasthttp.ReleaseRequest(req)
 	resp := fasthttp.AcquireResponse()
@@ -142,7 +142,7 @@ func (c *Coordinator) memberCall(ctx context.Context, addr, method, path string,
 	if c.cfg.ClusterToken != "" {
 		req.Header.Set(blob.TokenHeader, c.cfg.ClusterToken)
 	}
-	if err := c.client.DoTimeout(req, resp, min(joinAttempt, c.timeout(ctx))); err != nil {
+	if err := c.client.DoTimeout(req, resp, min(limit, c.timeout(ctx))); err != nil {
 		return fmt.Errorf("%s: %w", addr, explainTLS(addr, err))
 	}
 	sc := resp.StatusCode()

@@ -2,14 +2,10 @@ package coord
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"sync"
 	"time"
 
 	"github.com/valyala/fasthttp"
-
-	"github.com/meadow-net/meadow/coord/blob"
 )
 
 // MemberHealth is what a member says of itself when asked, so that an
@@ -96,22 +92,8 @@ func (c *Coordinator) MembersHealth(ctx context.Context) ([]Member, error) {
 	return ms, nil
 }
 
-// getMember reads a JSON answer from another member's HTTP API.
+// getMember reads a JSON answer from another member's HTTP API within
+// memberProbe.
 func (c *Coordinator) getMember(ctx context.Context, addr, path string, out any) error {
-	req := fasthttp.AcquireRequest()
-	defer fasthttp.ReleaseRequest(req)
-	resp := fasthttp.AcquireResponse()
-	defer fasthttp.ReleaseResponse(resp)
-	req.SetRequestURI(c.memberURL(addr, path))
-	req.Header.SetMethod(fasthttp.MethodGet)
-	if c.cfg.ClusterToken != "" {
-		req.Header.Set(blob.TokenHeader, c.cfg.ClusterToken)
-	}
-	if err := c.client.DoTimeout(req, resp, min(memberProbe, c.timeout(ctx))); err != nil {
-		return fmt.Errorf("%s: %w", addr, explainTLS(addr, err))
-	}
-	if sc := resp.StatusCode(); sc != fasthttp.StatusOK {
-		return fmt.Errorf("%s%s: %d", addr, path, sc)
-	}
-	return json.Unmarshal(resp.Body(), out)
+	return c.memberCall(ctx, memberProbe, addr, fasthttp.MethodGet, path, nil, out)
 }
