@@ -48,6 +48,11 @@ func BenchmarkWrite(b *testing.B) {
 // benchFile writes the benchmark rows in format f to memory.
 func benchFile(b *testing.B, f Format) ([]byte, Schema) {
 	s, rows, _ := benchData(b, benchRows, benchRowBytes)
+	return encodeRows(b, f, s, rows), s
+}
+
+// encodeRows writes rows in format f to memory.
+func encodeRows(b *testing.B, f Format, s Schema, rows []Row) []byte {
 	var buf bytes.Buffer
 	w, err := NewWriter(&buf, f, s)
 	if err != nil {
@@ -61,7 +66,7 @@ func benchFile(b *testing.B, f Format) ([]byte, Schema) {
 	if err := w.Close(); err != nil {
 		b.Fatal(err)
 	}
-	return buf.Bytes(), s
+	return buf.Bytes()
 }
 
 // BenchmarkRead reads the 16 MiB of rows back: "batches" decodes and checks
@@ -183,21 +188,9 @@ func BenchmarkVerifySigned(b *testing.B) {
 	if err := SignRows(s, rows, key); err != nil {
 		b.Fatal(err)
 	}
-	var buf bytes.Buffer
-	w, err := NewWriter(&buf, FormatArrowStream, s)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, r := range rows {
-		if err := w.Write(r); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		b.Fatal(err)
-	}
+	data := encodeRows(b, FormatArrowStream, s, rows)
 	path := filepath.Join(b.TempDir(), "signed.arrows")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		b.Fatal(err)
 	}
 	rep, err := Verify(context.Background(), path, VerifyOptions{})
@@ -217,7 +210,7 @@ func BenchmarkVerifySigned(b *testing.B) {
 	pr := ProvenanceRoot(recs)
 	m := &Manifest{
 		Version: ManifestVersion, DatasetID: "ds-bench", JobID: "job-bench", Kind: s.Kind, Schema: s,
-		Tasks:     []ManifestTask{{TaskID: "t0", Root: rep.Root, Rows: rep.Rows, BlobSHA256: sha256.Sum256(buf.Bytes()), ProvenanceRoot: &pr}},
+		Tasks:     []ManifestTask{{TaskID: "t0", Root: rep.Root, Rows: rep.Rows, BlobSHA256: sha256.Sum256(data), ProvenanceRoot: &pr}},
 		TotalRows: rep.Rows, Root: rep.Root, ProvenanceRoot: &pr, CreatedAt: time.Unix(1790000000, 0).UTC(), Signatures: []Signature{},
 	}
 	for _, mode := range []struct {
