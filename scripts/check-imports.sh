@@ -11,13 +11,14 @@ allowed() {
 	api) echo "" ;;
 	dataset) echo "api" ;;
 	rewards) echo "" ;;
+	release) echo "" ;;
 	crawl) echo "api dataset" ;;
 	compute) echo "api dataset" ;;
 	contracts) echo "rewards" ;;
-	node) echo "api dataset crawl compute" ;;
-	coord) echo "api dataset rewards contracts" ;;
+	node) echo "api dataset crawl compute release" ;;
+	coord) echo "api dataset rewards contracts release" ;;
 	buyer) echo "api dataset contracts rewards" ;;
-	devnet) echo "api dataset crawl compute node rewards contracts coord buyer" ;;
+	devnet) echo "api dataset crawl compute node rewards contracts coord buyer release" ;;
 	*) echo "*" ;;
 	esac
 }
