@@ -8,6 +8,7 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/meadow-net/meadow/contracts/bindings/rewardsdistributor"
@@ -198,9 +199,9 @@ func (c *Chain) CheckClaimFor(ctx context.Context, from common.Address, a ClaimA
 }
 
 // ClaimFor sends the relayed claim from the relayer's key, which pays the
-// gas and receives the fees. The node estimates gas first, so an
-// authorization the contract refuses costs nothing and comes back as the
-// errors CheckClaimFor lists.
+// gas and receives the fees, and waits until it is mined. The node estimates
+// gas first, so an authorization the contract refuses costs nothing and
+// comes back as the errors CheckClaimFor lists.
 func (c *Chain) ClaimFor(ctx context.Context, relayer *ecdsa.PrivateKey, a ClaimAuthorization, proof [][32]byte, sig []byte) (RelayedClaimResult, error) {
 	op := "relayed claim for " + a.Account.Hex()
 	addrs, err := c.deployed(op)
@@ -210,13 +211,66 @@ func (c *Chain) ClaimFor(ctx context.Context, relayer *ecdsa.PrivateKey, a Claim
 	if err := a.Validate(); err != nil {
 		return RelayedClaimResult{}, err
 	}
-	rcpt, err := c.transact(ctx, op, relayer, &addrs.Distributor, distributorC.PackClaimFor(a.binding(), proofOrEmpty(proof), sig))
+	data := distributorC.PackClaimFor(a.binding(), proofOrEmpty(proof), sig)
+	tx, err := c.send(ctx, op, relayer, &addrs.Distributor, data)
 	if err != nil {
 		return RelayedClaimResult{}, err
 	}
+	rcpt, err := c.waitSuccess(ctx, op, relayer, &addrs.Distributor, data, tx)
+	if err != nil {
+		return RelayedClaimResult{}, err
+	}
+	return relayedResult(addrs.Distributor, rcpt), nil
+}
+
+// SendClaimFor is ClaimFor without the wait: it returns once the
+// transaction is sent (gas estimated first, so a refused authorization
+// costs nothing). The relaying coordinator answers with the hash at once;
+// WaitRelayedClaim reads the outcome.
+func (c *Chain) SendClaimFor(ctx context.Context, relayer *ecdsa.PrivateKey, a ClaimAuthorization, proof [][32]byte, sig []byte) (common.Hash, error) {
+	op := "relayed claim for " + a.Account.Hex()
+	addrs, err := c.deployed(op)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	if err := a.Validate(); err != nil {
+		return common.Hash{}, err
+	}
+	tx, err := c.send(ctx, op, relayer, &addrs.Distributor, distributorC.PackClaimFor(a.binding(), proofOrEmpty(proof), sig))
+	if err != nil {
+		return common.Hash{}, err
+	}
+	return tx.Hash(), nil
+}
+
+// WaitRelayedClaim waits until the relayed claim sent as tx is mined and
+// returns what it paid; a transaction that failed is ErrTxFailed, and one
+// that is not a relayed claim of this distributor an error naming it.
+func (c *Chain) WaitRelayedClaim(ctx context.Context, tx common.Hash) (RelayedClaimResult, error) {
+	op := "relayed claim " + tx.Hex()
+	addrs, err := c.deployed(op)
+	if err != nil {
+		return RelayedClaimResult{}, err
+	}
+	rcpt, err := c.waitMined(ctx, op, tx)
+	if err != nil {
+		return RelayedClaimResult{}, err
+	}
+	if rcpt.Status != types.ReceiptStatusSuccessful {
+		return RelayedClaimResult{}, fmt.Errorf("%w: %s failed in block %d (another claim of the same totals may have landed first)", ErrTxFailed, op, rcpt.BlockNumber.Uint64())
+	}
+	res := relayedResult(addrs.Distributor, rcpt)
+	if res.Relayer == (common.Address{}) {
+		return RelayedClaimResult{}, fmt.Errorf("contracts: %s: the transaction has no RelayedClaim event of distributor %s", op, addrs.Distributor.Hex())
+	}
+	return res, nil
+}
+
+// relayedResult reads a relayed claim's Claimed and RelayedClaim events.
+func relayedResult(distributor common.Address, rcpt *types.Receipt) RelayedClaimResult {
 	res := RelayedClaimResult{Meadow: new(big.Int), Stable: new(big.Int), FeeMeadow: new(big.Int), FeeStable: new(big.Int), Receipt: receiptOf(rcpt)}
 	for _, l := range rcpt.Logs {
-		if l.Address != addrs.Distributor || len(l.Topics) == 0 {
+		if l.Address != distributor || len(l.Topics) == 0 {
 			continue
 		}
 		switch l.Topics[0] {
@@ -230,7 +284,7 @@ func (c *Chain) ClaimFor(ctx context.Context, relayer *ecdsa.PrivateKey, a Claim
 			}
 		}
 	}
-	return res, nil
+	return res
 }
 
 var relayedClaimTopic = distributorC.GetABI().Events["RelayedClaim"].ID

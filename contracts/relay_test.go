@@ -326,9 +326,18 @@ func TestRelayedClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res1, err := n.chain.ClaimFor(ctx, relayer, a1, n.proof(t, 1), sig1)
+	// Sent without waiting, as the relaying coordinator does; the outcome
+	// read from the receipt.
+	tx1, err := n.chain.SendClaimFor(ctx, relayer, a1, n.proof(t, 1), sig1)
 	if err != nil {
 		t.Fatal(err)
+	}
+	res1, err := n.chain.WaitRelayedClaim(ctx, tx1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res1.TxHash != tx1 || res1.Meadow.Cmp(n.leaves[1].Meadow) != 0 {
+		t.Fatalf("relayed claim %s: %+v", tx1.Hex(), res1)
 	}
 	if res1.Payout != a1.Account {
 		t.Fatalf("payout %s, want the account %s", res1.Payout.Hex(), a1.Account.Hex())
