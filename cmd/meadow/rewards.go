@@ -157,10 +157,13 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 	}
 	rf.add(rewardsCmd)
 
-	var cf nodeRewardsFlags
+	var (
+		cf nodeRewardsFlags
+		rl claimRelayFlags
+	)
 	claimCmd := &cobra.Command{
 		Use:   "claim",
-		Short: "Claim the node's settled rewards on chain with its proof (the node's key pays the gas)",
+		Short: "Claim the node's settled rewards on chain with its proof (the node's key pays the gas; without ether, a coordinator's relayer does, for a fee)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, cancel := context.WithTimeout(cmdContext(cmd), 2*time.Minute)
@@ -184,6 +187,13 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 				return err
 			}
 			defer ch.Close()
+			relay, err := rl.relayWanted(ctx, ch, id, cf.address == "")
+			if err != nil {
+				return err
+			}
+			if relay {
+				return rl.relayClaim(ctx, a, c, ch, info, id, r)
+			}
 			leaf := rewards.Leaf{Account: rewards.Address(id.Address), Meadow: amountOf(r.Meadow), Stable: amountOf(r.Stable)}
 			res, err := ch.Claim(ctx, id.Key, contracts.NewClaimFromHashes(leaf, r.Proof))
 			if err != nil {
@@ -204,6 +214,7 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 		},
 	}
 	cf.add(claimCmd)
+	rl.add(claimCmd)
 	return []*cobra.Command{rewardsCmd, claimCmd}
 }
 
