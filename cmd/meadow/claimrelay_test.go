@@ -6,9 +6,12 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -168,4 +171,29 @@ func TestNodeClaimRelayed(t *testing.T) {
 		t.Fatalf("relayed claim in text: %v\n%s", err, out)
 	}
 	t.Logf("meadow node claim, relayed:\n%s", out)
+
+	// meadow coord refuses a relayer key others can read, and a fee above
+	// the contract's cap, naming the flags.
+	dir := t.TempDir()
+	opFile, relayerFile := filepath.Join(dir, "operator.key"), filepath.Join(dir, "relayer.key")
+	if err := os.WriteFile(opFile, []byte(hex.EncodeToString(crypto.FromECDSA(ops[0]))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(relayerFile, []byte(hex.EncodeToString(crypto.FromECDSA(relayers[0]))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	coordArgs := []string{"coord", "--id", "x", "--data-dir", t.TempDir(), "--raft-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--bootstrap",
+		"--chain-id", chainID.String(), "--chain-rpc", rpc, "--distributor", ch.Addresses().Distributor.Hex(),
+		"--registry", ch.Addresses().Registry.Hex(), "--operator-key", opFile}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--relayer-key", relayerFile}, "--relayer-key"},
+		{[]string{"--relay-fee-bps", "600"}, "--relay-fee-bps 600"},
+	} {
+		if out, err := meadow(t, append(coordArgs, tc.args...)...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("coord %v: %v\n%s; want an error naming %s", tc.args, err, out, tc.want)
+		}
+	}
 }
