@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -148,6 +149,10 @@ func (c *Coordinator) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (
 	}
 	tx, err := c.chain.SendClaimFor(ctx, c.relayerKey, auth, proof, sig)
 	if err != nil {
+		if strings.Contains(err.Error(), "insufficient funds") {
+			// Some ether, not enough for this transaction's gas.
+			return api.RelayClaimResponse{}, fmt.Errorf("%w: relayer %s: %w", errRelayerUnfunded, relayer.Hex(), err)
+		}
 		return api.RelayClaimResponse{}, relayRefusal(err, c.chain.Addresses())
 	}
 	res := api.RelayClaimResponse{

@@ -163,6 +163,13 @@ func (f *claimRelayFlags) relayClaim(ctx context.Context, a *app, c *node.Client
 	copy(req.Signature[:], sig)
 	sent, err := c.RelayClaim(ctx, req)
 	if err != nil {
+		// A try that timed out may have been sent after all, and a retry
+		// on another member then finds nothing to claim: the chain says
+		// whether the claim landed.
+		if m, s, cerr := ch.Claimed(ctx, id.Address); cerr == nil && m.Cmp(cumM) >= 0 && s.Cmp(cumS) >= 0 {
+			fmt.Fprintf(a.stderr, "the relay's answer was lost (%v), but the chain shows the claim paid\n", err)
+			return a.nothingToClaim(id.Address, r.Epoch)
+		}
 		return fmt.Errorf("relayed claim: %w", err)
 	}
 	res, err := ch.WaitRelayedClaim(ctx, sent.Tx)
