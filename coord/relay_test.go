@@ -22,8 +22,8 @@ import (
 )
 
 // relayNet is settleNet whose nodes hold no ether at all, and whose members
-// each relay claims with a relayer key of their own, funded by the deployer
-// (as meadow dev funds them).
+// each relay claims with a relayer key of their own: members 0 and 1 funded
+// by the deployer (as meadow dev funds them), member 2's left without ether.
 type relayNet struct {
 	*settleNet
 	relayers []*ecdsa.PrivateKey
@@ -58,7 +58,7 @@ func newRelayNet(t *testing.T, nodes int) *relayNet {
 	if _, err := ch.MintTestStable(ctx, deployer, keyAddr(n.buyer), big.NewInt(1_000_000_000)); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range n.relayers {
+	for _, k := range n.relayers[:2] {
 		if _, err := ch.SendEther(ctx, deployer, keyAddr(k), big.NewInt(1e18)); err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +143,9 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 		t.Fatalf("settle: %d %s", code, raw)
 	}
 
-	f := n.c.Followers()[0]
+	// Members are asked by position, leader or not: relays are not
+	// forwarded.
+	f, second, unfunded := n.c.Members[0], n.c.Members[1], n.c.Members[2]
 	var info api.ChainInfo
 	httpGet(t, f.Config.HTTPAddr, "/v1/chain", &info)
 	if info.Relay == nil || info.Relay.FeeBps != coord.DefaultRelayFeeBps || info.Relay.MaxFeeBps != contracts.MaxRelayFeeBps || info.Relay.Relayer != f.C.RelayerAddress() {
@@ -158,7 +160,7 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 		t.Fatalf("node's ether %v %v, want 0", bal, err)
 	}
 	var r api.NodeRewards
-	coordtest.WaitFor(t, 10*time.Second, "the follower applied the post", func() bool {
+	coordtest.WaitFor(t, 10*time.Second, "the member applied the post", func() bool {
 		httpGet(t, f.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(0)+"/rewards", &r)
 		return r.Epoch == 1 && len(r.Proof) > 0
 	})
@@ -208,6 +210,13 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 	if bal, _ := n.chain.EtherBalance(ctx, relayerAddr); bal.Cmp(relayerEther) != 0 {
 		t.Fatalf("refusals cost the relayer %s wei", new(big.Int).Sub(relayerEther, bal))
 	}
+	// A member whose relayer has no ether says so, 503: try another.
+	if code, raw := httpPost(t, unfunded.Config.HTTPAddr, "/v1/rewards/relay", good); code != http.StatusServiceUnavailable || !strings.Contains(string(raw), "0 ether") {
+		t.Fatalf("relay by an unfunded relayer: %d %s, want 503", code, raw)
+	}
+	if cm, _, _ := n.chain.Claimed(ctx, r.Address); cm.Sign() != 0 {
+		t.Fatalf("the unfunded relayer's refusal claimed %s", cm)
+	}
 
 	// The good one.
 	code, raw := httpPost(t, f.Config.HTTPAddr, "/v1/rewards/relay", good)
@@ -254,17 +263,17 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 	if code != http.StatusOK || json.Unmarshal(raw, &again) != nil || again.Tx != res.Tx {
 		t.Fatalf("retry on the same member: %d %s, want the same transaction %s", code, raw, res.Tx.Hex())
 	}
-	code, raw = httpPost(t, leader.Config.HTTPAddr, "/v1/rewards/relay", good)
+	code, raw = httpPost(t, second.Config.HTTPAddr, "/v1/rewards/relay", good)
 	if code != http.StatusConflict || !strings.Contains(string(raw), "NothingToClaim") {
 		t.Fatalf("replay on another member: %d %s, want 409 NothingToClaim", code, raw)
 	}
 
-	// Node 1, payout omitted: paid at its own address, through the leader.
+	// Node 1, payout omitted: paid at its own address, by the other member.
 	var r1 api.NodeRewards
-	httpGet(t, leader.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(1)+"/rewards", &r1)
+	httpGet(t, second.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(1)+"/rewards", &r1)
 	m1, s1 := bigAmount(t, r1.Meadow), bigAmount(t, r1.Stable)
 	_, body1 := relayBody(t, n.nodes[1], d, r1, common.Address{}, contracts.RelayFee(m1, 100), contracts.RelayFee(s1, 100))
-	code, raw = httpPost(t, leader.Config.HTTPAddr, "/v1/rewards/relay", body1)
+	code, raw = httpPost(t, second.Config.HTTPAddr, "/v1/rewards/relay", body1)
 	var res1 api.RelayClaimResponse
 	if code != http.StatusOK || json.Unmarshal(raw, &res1) != nil || res1.Payout != r1.Address {
 		t.Fatalf("relay for node 1: %d %s", code, raw)
