@@ -120,6 +120,11 @@ func TestNodeClaimRelayed(t *testing.T) {
 	args := []string{"--data-dir", dirs[0], "--coord", strings.Join(urls, ","), "--chain-id", chainID.String()}
 	payout := crypto.PubkeyToAddress(mustKey(t).PublicKey)
 
+	// meadow node rewards says how the node will claim.
+	if out, err := meadow(t, append([]string{"node", "rewards"}, args...)...); err != nil || !strings.Contains(out, "no ether: meadow node claim goes through a coordinator's relayer, for 1% of the claim") {
+		t.Fatalf("node rewards: %v\n%s", err, out)
+	}
+
 	// The relayer asks 1%: --max-fee 0.5% refuses before anything is sent.
 	if out, err := meadow(t, append([]string{"node", "claim", "--max-fee", "0.5%", "--payout", payout.Hex()}, args...)...); err == nil ||
 		!strings.Contains(err.Error(), "above --max-fee 0.5%") {

@@ -112,6 +112,10 @@ type nodeRewardsReport struct {
 	ClaimedStable   string `json:"claimed_stable"`
 	ClaimableMeadow string `json:"claimable_meadow"`
 	ClaimableStable string `json:"claimable_stable"`
+	// Ether is the node's balance for gas (wei); RelayFeeBps what a
+	// coordinator's relayer asks to claim for a node that has none.
+	Ether       string  `json:"ether,omitempty"`
+	RelayFeeBps *uint64 `json:"relay_fee_bps,omitempty"`
 }
 
 func newNodeRewardsCmds(a *app) []*cobra.Command {
@@ -140,6 +144,12 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 				rep.ClaimedMeadow, rep.ClaimedStable = m.String(), s.String()
 				rep.ClaimableMeadow = new(big.Int).Sub(amountOf(r.Meadow), m).String()
 				rep.ClaimableStable = new(big.Int).Sub(amountOf(r.Stable), s).String()
+				if eth, err := ch.EtherBalance(ctx, id.Address); err == nil {
+					rep.Ether = eth.String()
+				}
+				if info.Relay != nil {
+					rep.RelayFeeBps = &info.Relay.FeeBps
+				}
 			}
 			if a.jsonOut {
 				return a.printJSON(rep)
@@ -149,6 +159,14 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 			fmt.Fprintf(a.stdout, "  settled      %s MEADOW, %s stable (epoch %d)\n", rewards.FormatAmount(r.Meadow, 18), rewards.FormatAmount(r.Stable, 6), r.Epoch)
 			fmt.Fprintf(a.stdout, "  claimed      %s MEADOW, %s stable\n", rewards.FormatAmount(rep.ClaimedMeadow, 18), rewards.FormatAmount(rep.ClaimedStable, 6))
 			fmt.Fprintf(a.stdout, "  claimable    %s MEADOW, %s stable (meadow node claim)\n", rewards.FormatAmount(rep.ClaimableMeadow, 18), rewards.FormatAmount(rep.ClaimableStable, 6))
+			switch {
+			case rep.Ether != "" && rep.Ether != "0":
+				fmt.Fprintf(a.stdout, "  gas          %s ether: meadow node claim pays its own gas\n", rewards.FormatAmount(rep.Ether, 18))
+			case rep.Ether == "0" && rep.RelayFeeBps != nil:
+				fmt.Fprintf(a.stdout, "  gas          no ether: meadow node claim goes through a coordinator's relayer, for %s of the claim\n", bpsPercent(*rep.RelayFeeBps))
+			case rep.Ether == "0":
+				fmt.Fprintf(a.stdout, "  gas          no ether, and the coordinators relay no claims: fund %s to claim\n", id.Address.Hex())
+			}
 			for _, h := range r.History {
 				fmt.Fprintf(a.stdout, "  epoch %-5d  %6d units  %s MEADOW  %s stable  tx %s\n", h.Epoch, h.Units, rewards.FormatAmount(h.Meadow, 18), rewards.FormatAmount(h.Stable, 6), h.Tx.Hex())
 			}
