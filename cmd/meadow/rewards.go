@@ -215,6 +215,9 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 			leaf := rewards.Leaf{Account: rewards.Address(id.Address), Meadow: amountOf(r.Meadow), Stable: amountOf(r.Stable)}
 			res, err := ch.Claim(ctx, id.Key, contracts.NewClaimFromHashes(leaf, r.Proof))
 			if err != nil {
+				if cf.address == "" && strings.Contains(err.Error(), "insufficient funds") {
+					return fmt.Errorf("%w (the node's ether does not cover the gas: claim with --relay, and a coordinator's relayer pays it for a fee)", err)
+				}
 				return err
 			}
 			out := map[string]any{"account": id.Address, "epoch": r.Epoch, "root": r.Root, "paid_meadow": res.Meadow.String(), "paid_stable": res.Stable.String(),
