@@ -1,6 +1,7 @@
 package coord
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"errors"
@@ -77,7 +78,7 @@ func (c *Coordinator) handleRelay(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	var r api.RelayClaimRequest
-	if err := api.Unmarshal(ctx.PostBody(), &r); err != nil {
+	if err := api.DecodeJSON(bytes.NewReader(ctx.PostBody()), api.MaxRequestSize, &r); err != nil {
 		c.reply(ctx, nil, err)
 		return
 	}
