@@ -166,8 +166,8 @@ func receiptOf(r *types.Receipt) Receipt {
 
 // transact sends a transaction calling to with data, signed by key, waits
 // until it is mined and returns its receipt; a revert, before sending (gas
-// estimation) or after, comes back as a *RevertError.
-// One transaction is in flight per Chain, from sending until mined.
+// estimation) or after, comes back as a *RevertError. One transaction is in
+// flight per Chain, from sending until mined.
 func (c *Chain) transact(ctx context.Context, op string, key *ecdsa.PrivateKey, to *common.Address, data []byte) (*types.Receipt, error) {
 	c.txMu.Lock()
 	defer c.txMu.Unlock()
