@@ -35,6 +35,7 @@ var servedPaths = []string{
 	"/v1/cluster/digest",
 	"/v1/cluster/settle",
 	"/v1/chain",
+	"/v1/rewards/relay",
 	"/v1/node/register",
 	"/v1/node/work",
 	"/v1/node/commit",

@@ -25,6 +25,9 @@ type ChainInfo struct {
 	// PricePerRow is what an accepted row costs a buyer, in stable base
 	// units (6 decimals).
 	PricePerRow uint64 `json:"price_per_row"`
+	// Relay is the answering member's relayer of gasless claims (POST
+	// /v1/rewards/relay); absent when it relays none.
+	Relay *RelayInfo `json:"relay,omitempty"`
 }
 
 // Validate checks the chain description.

@@ -166,8 +166,31 @@ func receiptOf(r *types.Receipt) Receipt {
 
 // transact sends a transaction calling to with data, signed by key, waits
 // until it is mined and returns its receipt; a revert, before sending (gas
-// estimation) or after, comes back as a *RevertError.
+// estimation) or after, comes back as a *RevertError. One transaction is in
+// flight per Chain, from sending until mined.
 func (c *Chain) transact(ctx context.Context, op string, key *ecdsa.PrivateKey, to *common.Address, data []byte) (*types.Receipt, error) {
+	c.txMu.Lock()
+	defer c.txMu.Unlock()
+	tx, err := c.sendLocked(ctx, op, key, to, data)
+	if err != nil {
+		return nil, err
+	}
+	return c.waitSuccess(ctx, op, key, to, data, tx)
+}
+
+// send signs and sends a transaction calling to with data (creating a
+// contract when to is nil) after the node estimated its gas, so a call that
+// would revert is refused, as a *RevertError, before anything is spent. It
+// does not wait for the transaction to be mined (in process, it mines it),
+// so other transactions may follow it before it is (pending nonces).
+func (c *Chain) send(ctx context.Context, op string, key *ecdsa.PrivateKey, to *common.Address, data []byte) (*types.Transaction, error) {
+	c.txMu.Lock()
+	defer c.txMu.Unlock()
+	return c.sendLocked(ctx, op, key, to, data)
+}
+
+// sendLocked is send with txMu held.
+func (c *Chain) sendLocked(ctx context.Context, op string, key *ecdsa.PrivateKey, to *common.Address, data []byte) (*types.Transaction, error) {
 	if key == nil {
 		return nil, fmt.Errorf("%w: %s needs the sender's private key", ErrNoKey, op)
 	}
@@ -181,9 +204,6 @@ func (c *Chain) transact(ctx context.Context, op string, key *ecdsa.PrivateKey, 
 	if to != nil {
 		bound = bind.NewBoundContract(*to, abi.ABI{}, c.backend, c.backend, c.backend)
 	}
-
-	c.txMu.Lock()
-	defer c.txMu.Unlock()
 	var tx *types.Transaction
 	if to == nil {
 		tx, err = bound.RawCreationTransact(opts, data)
@@ -197,6 +217,13 @@ func (c *Chain) transact(ctx context.Context, op string, key *ecdsa.PrivateKey, 
 		return nil, c.fail(op, err)
 	}
 	c.Mine()
+	return tx, nil
+}
+
+// waitSuccess waits until tx (sent by send with these arguments) is mined
+// and returns its receipt; a failed transaction is replayed with eth_call
+// at its block to learn why, and comes back as a *RevertError.
+func (c *Chain) waitSuccess(ctx context.Context, op string, key *ecdsa.PrivateKey, to *common.Address, data []byte, tx *types.Transaction) (*types.Receipt, error) {
 	rcpt, err := c.waitMined(ctx, op, tx.Hash())
 	if err != nil {
 		return nil, err

@@ -62,6 +62,17 @@ var (
 	ErrZeroAddress = errors.New("contracts: zero address")
 	// ErrOverflow: uint256 arithmetic in a contract overflowed.
 	ErrOverflow = errors.New("contracts: arithmetic overflow")
+	// ErrInvalidClaimSignature: a claim authorization not signed by its
+	// account (forged, for another domain, or malformed).
+	ErrInvalidClaimSignature = errors.New("contracts: claim authorization not signed by the account")
+	// ErrAuthorizationExpired: a claim authorization past its deadline.
+	ErrAuthorizationExpired = errors.New("contracts: claim authorization expired")
+	// ErrNothingToClaim: a relayed claim that would pay nothing (the
+	// authorization was used, or the account claimed itself).
+	ErrNothingToClaim = errors.New("contracts: nothing to claim")
+	// ErrRelayFeeAboveCap: a relay fee above MaxRelayFeeBps of what the
+	// claim pays in its token.
+	ErrRelayFeeAboveCap = errors.New("contracts: relay fee above the cap")
 	// ErrReverted: a revert this package has no better name for.
 	ErrReverted = errors.New("contracts: transaction reverted")
 )
@@ -183,6 +194,10 @@ var sentinels = map[string]error{
 	"DatasetExists":              ErrDatasetExists,
 	"ZeroRoot":                   ErrZeroRoot,
 	"ZeroAmount":                 ErrZeroAmount,
+	"InvalidClaimSignature":      ErrInvalidClaimSignature,
+	"AuthorizationExpired":       ErrAuthorizationExpired,
+	"NothingToClaim":             ErrNothingToClaim,
+	"RelayFeeAboveCap":           ErrRelayFeeAboveCap,
 	"ERC20InsufficientAllowance": ErrInsufficientAllowance,
 	"ERC20InsufficientBalance":   ErrInsufficientBalance,
 	"ERC20ExceededCap":           ErrCapExceeded,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
 )
 
 // Config configures one coordinator. Start from DefaultConfig, set ID,
@@ -142,6 +143,10 @@ type Config struct {
 	// PricePerRow is what an accepted row costs a buyer on a network with a
 	// chain, in stable base units (6 decimals): 1000 is 0.001 a row.
 	PricePerRow uint64 `json:"price_per_row"`
+	// RelayFeeBps is what this member's relayer asks for a gasless claim
+	// (POST /v1/rewards/relay), in basis points of what the claim pays in
+	// each token; at most the distributor's cap (contracts.MaxRelayFeeBps).
+	RelayFeeBps uint64 `json:"relay_fee_bps"`
 
 	// ChainPoll is how often the leader looks for payments and datasets to
 	// register; ChainConfirmations how many blocks must follow a payment
@@ -209,6 +214,7 @@ func DefaultConfig() Config {
 		DomainMinInterval:  time.Second,
 		ChainID:            api.DevChainID,
 		PricePerRow:        1000,
+		RelayFeeBps:        DefaultRelayFeeBps,
 		ChainPoll:          2 * time.Second,
 		ChainConfirmations: 6,
 	}
@@ -314,6 +320,8 @@ func (c Config) Validate() error {
 		return invalidf("config.chain_confirmations %d: expected 0 to 1000", c.ChainConfirmations)
 	case c.SettleInterval < 0 || (c.SettleInterval > 0 && c.SettleInterval < time.Second):
 		return invalidf("config.settle_interval %s: expected 0 (operators settle) or at least 1s", c.SettleInterval)
+	case c.RelayFeeBps > contracts.MaxRelayFeeBps:
+		return invalidf("config.relay_fee_bps %d: expected 0 to %d (the distributor's cap, %d%%)", c.RelayFeeBps, contracts.MaxRelayFeeBps, contracts.MaxRelayFeeBps/100)
 	case c.PricePerRow > 1e12:
 		return invalidf("config.price_per_row %d: expected at most 1000000000000 (a million stable a row)", c.PricePerRow)
 	}

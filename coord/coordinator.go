@@ -80,11 +80,16 @@ type Coordinator struct {
 	// chain and operatorKey are set by WithChain; nil without a chain.
 	chain       *contracts.Chain
 	operatorKey *ecdsa.PrivateKey
-	settleMu    sync.Mutex // one settlement at a time
-	dlMu        sync.Mutex // one dataset written to the download cache at a time
-	treeMu      sync.Mutex
-	tree        *rewards.Tree // the reward tree of treeEpoch, for proofs
-	treeEpoch   uint64
+	// relayerKey sends gasless claims (WithRelayer, relay.go); relayed
+	// remembers what was sent, under relayMu.
+	relayerKey *ecdsa.PrivateKey
+	relayMu    sync.Mutex
+	relayed    map[string]api.RelayClaimResponse
+	settleMu   sync.Mutex // one settlement at a time
+	dlMu       sync.Mutex // one dataset written to the download cache at a time
+	treeMu     sync.Mutex
+	tree       *rewards.Tree // the reward tree of treeEpoch, for proofs
+	treeEpoch  uint64
 
 	closeOnce sync.Once
 }
@@ -102,6 +107,7 @@ type options struct {
 
 	chain       *contracts.Chain
 	operatorKey *ecdsa.PrivateKey
+	relayerKey  *ecdsa.PrivateKey
 }
 
 // WithLogger sets the logger; records carry component=coord and the member id.
@@ -159,6 +165,7 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		workNonces:  map[string]api.NonceWindow{},
 		chain:       o.chain,
 		operatorKey: o.operatorKey,
+		relayerKey:  o.relayerKey,
 		tls:         setup,
 	}
 	// Every coordinator refuses crawl URLs no node would fetch; only an
@@ -166,6 +173,9 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 	c.checks.PublicURLs, c.checks.AllowAddrs = true, cfg.JobURLAllowList
 	if (c.chain == nil) != (c.operatorKey == nil) {
 		return nil, invalidf("chain: expected both a chain and an operator key, or neither")
+	}
+	if c.relayerKey != nil && c.chain == nil {
+		return nil, invalidf("relayer key: expected a chain to relay claims on")
 	}
 	c.fsm = newFSM(c.log.With("sub", "fsm"))
 	c.metrics = newMetrics(c, o.registry)

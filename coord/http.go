@@ -87,6 +87,8 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 		})
 	case "/v1/chain":
 		c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.ChainInfo(rctx) })
+	case "/v1/rewards/relay":
+		c.handleRelay(ctx)
 	default:
 		if !c.handleAPI(ctx) {
 			c.reply(ctx, nil, errNoRoute)
@@ -439,7 +441,8 @@ func statusOf(err error) int {
 		return fasthttp.StatusForbidden
 	case errors.Is(err, ErrNotLeader), errors.Is(err, errNoLeader), errors.Is(err, errForwarded),
 		errors.Is(err, ErrLeadershipLost), errors.Is(err, ErrTimeout), errors.Is(err, ErrClosed),
-		errors.Is(err, context.DeadlineExceeded), errors.Is(err, blob.ErrUnavailable), errors.Is(err, blob.ErrNoQuorum):
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, blob.ErrUnavailable), errors.Is(err, blob.ErrNoQuorum),
+		errors.Is(err, errRelayerUnfunded), errors.Is(err, contracts.ErrChainUnavailable):
 		// A blob no member can supply now (members down) is temporary:
 		// 503 with Retry-After, not an internal error.
 		return fasthttp.StatusServiceUnavailable

@@ -148,6 +148,7 @@ func (c *Coordinator) ChainInfo(ctx context.Context) (api.ChainInfo, error) {
 		Distributor: a.Distributor, Registry: a.Registry, Marketplace: a.Marketplace,
 		Meadow: a.Token, Stable: a.Stable, DeployBlock: a.DeployBlock,
 		PricePerRow: c.cfg.PricePerRow,
+		Relay:       c.relayInfo(),
 	}, nil
 }
 

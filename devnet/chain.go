@@ -22,6 +22,10 @@ type Chain struct {
 	Deployer  *ecdsa.PrivateKey
 	Buyer     *ecdsa.PrivateKey
 	Operators []*ecdsa.PrivateKey
+	// Relayers are the coordinators' relayer keys (one each, in the
+	// operators' order), funded at genesis: they send nodes' gasless
+	// claims and pay their gas.
+	Relayers  []*ecdsa.PrivateKey
 	Threshold int
 	// RPC is the chain's JSON-RPC endpoint on loopback, for the commands
 	// a user runs beside the network (meadow buyer pay, meadow node claim).
@@ -51,6 +55,11 @@ func StartChain(ctx context.Context, operators, threshold int) (*Chain, error) {
 		opAddrs = append(opAddrs, crypto.PubkeyToAddress(k.PublicKey))
 	}
 	funded = append(funded, opAddrs...)
+	for i := 0; i < operators; i++ {
+		k := newKey()
+		c.Relayers = append(c.Relayers, k)
+		funded = append(funded, crypto.PubkeyToAddress(k.PublicKey))
+	}
 	chain, rpc, err := contracts.NewSimulatedRPC("127.0.0.1", 50*time.Millisecond, funded...)
 	if err != nil {
 		return nil, fmt.Errorf("devnet: chain: %w", err)

@@ -220,7 +220,7 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 		cfg.ChainConfirmations = devChainConfirmations
 		cfg.ChainPublicRPC = n.Chain.RPC
 		cfg.ChainPoll = devChainPoll
-		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]))
+		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]), coord.WithRelayer(n.Chain.Relayers[i]))
 		if err != nil {
 			return fmt.Errorf("devnet: coordinator %s: %w", id, err)
 		}

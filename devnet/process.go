@@ -62,6 +62,10 @@ func (n *Network) startCoordProcesses(ctx context.Context) error {
 		if err := os.WriteFile(keyFile, []byte(hex.EncodeToString(crypto.FromECDSA(n.Chain.Operators[i]))+"\n"), 0o600); err != nil {
 			return fmt.Errorf("devnet: coordinator %s: operator key: %w", id, err)
 		}
+		relayerFile := filepath.Join(dir, "relayer.key")
+		if err := os.WriteFile(relayerFile, []byte(hex.EncodeToString(crypto.FromECDSA(n.Chain.Relayers[i]))+"\n"), 0o600); err != nil {
+			return fmt.Errorf("devnet: coordinator %s: relayer key: %w", id, err)
+		}
 		args := []string{"coord", "--log-level", "info", "--id", id, "--data-dir", dir,
 			"--chain-id", strconv.FormatUint(n.chainID, 10),
 			"--chain-rpc", n.Chain.RPC,
@@ -69,6 +73,7 @@ func (n *Network) startCoordProcesses(ctx context.Context) error {
 			"--registry", n.Chain.Addrs.Registry.Hex(),
 			"--deploy-block", strconv.FormatUint(n.Chain.Addrs.DeployBlock, 10),
 			"--operator-key", keyFile,
+			"--relayer-key", relayerFile,
 			"--chain-confirmations", strconv.FormatUint(devChainConfirmations, 10),
 			"--chain-poll", devChainPoll.String(),
 			"--domain-min-interval", devDomainMinInterval.String(),

@@ -1,7 +1,10 @@
 package node
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
 	"strings"
 
 	"github.com/meadow-net/meadow/api"
@@ -28,6 +31,35 @@ func (c *Client) Rewards(ctx context.Context, addr string) (api.NodeRewards, err
 func (c *Client) Chain(ctx context.Context) (api.ChainInfo, error) {
 	var out api.ChainInfo
 	if err := c.Get(ctx, routeChain, &out); err != nil {
+		return out, err
+	}
+	return out, out.Validate()
+}
+
+// routeRelay is where a coordinator relays a node's gasless claim.
+const routeRelay = "/v1/rewards/relay"
+
+// RelayClaim asks the coordinators to send a node's signed claim
+// authorization from a relayer, which pays the gas and takes the signed
+// fees; the answer is the transaction, sent but not yet mined. The request
+// is self-authenticating (the signature is over the authorization), so it
+// is plain JSON, not an envelope; a retry on another member cannot pay
+// twice (the contract pays an authorization once).
+func (c *Client) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (api.RelayClaimResponse, error) {
+	var out api.RelayClaimResponse
+	body, err := json.Marshal(r)
+	if err != nil {
+		return out, err
+	}
+	err = c.Do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+routeRelay, bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		return c.HTTP().Do(req)
+	}, &out)
+	if err != nil {
 		return out, err
 	}
 	return out, out.Validate()

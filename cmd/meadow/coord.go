@@ -67,13 +67,11 @@ machine can read in the process list.`,
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			opts := []coord.Option{coord.WithLogger(a.logger.With("coord", cfg.ID)), coord.WithJobChecks(api.Checks{Selector: crawlSelector})}
-			chainOpt, err := cf.open(ctx, a, &cfg)
+			chainOpts, err := cf.open(ctx, a, &cfg)
 			if err != nil {
 				return err
 			}
-			if chainOpt != nil {
-				opts = append(opts, chainOpt)
-			}
+			opts = append(opts, chainOpts...)
 			c, err := coord.New(cfg, opts...)
 			if err != nil {
 				if errors.Is(err, coord.ErrInvalid) {
@@ -120,6 +118,8 @@ machine can read in the process list.`,
 	f.StringVar(&cf.distributor, "distributor", "", "address of the RewardsDistributor contract (with --chain-rpc)")
 	f.StringVar(&cf.registry, "registry", "", "address of the DatasetRegistry contract (with --chain-rpc)")
 	f.Uint64Var(&cf.deployBlock, "deploy-block", 0, "block the distributor was deployed in: where the payment watcher starts")
+	f.StringVar(&cf.relayerKey, "relayer-key", "", "key file of this member's relayer, which sends nodes' gasless claims (POST /v1/rewards/relay), pays their gas from its ether and receives their fees (default: DATA-DIR/relayer.key, created with mode 0600; fund its address)")
+	f.Uint64Var(&cfg.RelayFeeBps, "relay-fee-bps", cfg.RelayFeeBps, "the relayer's fee, in basis points of what a relayed claim pays in each token (at most the distributor's cap, 500)")
 	f.StringVar(&cf.operatorKey, "operator-key", "", "this operator's key file, one of the keys the contracts were deployed with (default: DATA-DIR/operator.key, created with mode 0600)")
 	f.StringVar(&cfg.ChainPublicRPC, "chain-public-rpc", "", "the chain's JSON-RPC URL as published to nodes and buyers (default: --chain-rpc)")
 	f.Uint64Var(&cfg.PricePerRow, "price-per-row", cfg.PricePerRow, "what an accepted row costs a buyer, in stable base units (6 decimals)")
@@ -194,15 +194,17 @@ func (l prefixList) Type() string { return "prefixes" }
 // coordChainFlags connect a coordinator to the chain.
 type coordChainFlags struct {
 	rpc, distributor, registry, operatorKey string
+	relayerKey                              string
 	deployBlock                             uint64
 }
 
 // open dials the chain, checks it is the one --chain-id names, attaches to
-// the contracts and loads the operator key; nil without --chain-rpc.
-func (f coordChainFlags) open(ctx context.Context, a *app, cfg *coord.Config) (coord.Option, error) {
+// the contracts and loads the operator and relayer keys; nil without
+// --chain-rpc.
+func (f coordChainFlags) open(ctx context.Context, a *app, cfg *coord.Config) ([]coord.Option, error) {
 	if f.rpc == "" {
-		if f.distributor != "" || f.registry != "" {
-			return nil, usageError(errors.New("--chain-rpc: expected the chain's JSON-RPC URL with --distributor and --registry"))
+		if f.distributor != "" || f.registry != "" || f.relayerKey != "" {
+			return nil, usageError(errors.New("--chain-rpc: expected the chain's JSON-RPC URL with --distributor, --registry and --relayer-key"))
 		}
 		return nil, nil
 	}
@@ -234,7 +236,12 @@ func (f coordChainFlags) open(ctx context.Context, a *app, cfg *coord.Config) (c
 		cfg.ChainPublicRPC = f.rpc
 	}
 	a.logger.Info("settling on chain", "chain", cfg.ChainID, "rpc", f.rpc, "operator", crypto.PubkeyToAddress(key.PublicKey))
-	return coord.WithChain(ch, key), nil
+	relayer, err := openRelayerKey(ctx, a, ch, f.relayerKey, cfg.DataDir)
+	if err != nil {
+		ch.Close()
+		return nil, err
+	}
+	return []coord.Option{coord.WithChain(ch, key), coord.WithRelayer(relayer)}, nil
 }
 
 // postMembership posts a membership change with the cluster token, which

@@ -112,6 +112,10 @@ type nodeRewardsReport struct {
 	ClaimedStable   string `json:"claimed_stable"`
 	ClaimableMeadow string `json:"claimable_meadow"`
 	ClaimableStable string `json:"claimable_stable"`
+	// Ether is the node's balance for gas (wei); RelayFeeBps what a
+	// coordinator's relayer asks to claim for a node that has none.
+	Ether       string  `json:"ether,omitempty"`
+	RelayFeeBps *uint64 `json:"relay_fee_bps,omitempty"`
 }
 
 func newNodeRewardsCmds(a *app) []*cobra.Command {
@@ -140,6 +144,12 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 				rep.ClaimedMeadow, rep.ClaimedStable = m.String(), s.String()
 				rep.ClaimableMeadow = new(big.Int).Sub(amountOf(r.Meadow), m).String()
 				rep.ClaimableStable = new(big.Int).Sub(amountOf(r.Stable), s).String()
+				if eth, err := ch.EtherBalance(ctx, id.Address); err == nil {
+					rep.Ether = eth.String()
+				}
+				if info.Relay != nil {
+					rep.RelayFeeBps = &info.Relay.FeeBps
+				}
 			}
 			if a.jsonOut {
 				return a.printJSON(rep)
@@ -149,6 +159,14 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 			fmt.Fprintf(a.stdout, "  settled      %s MEADOW, %s stable (epoch %d)\n", rewards.FormatAmount(r.Meadow, 18), rewards.FormatAmount(r.Stable, 6), r.Epoch)
 			fmt.Fprintf(a.stdout, "  claimed      %s MEADOW, %s stable\n", rewards.FormatAmount(rep.ClaimedMeadow, 18), rewards.FormatAmount(rep.ClaimedStable, 6))
 			fmt.Fprintf(a.stdout, "  claimable    %s MEADOW, %s stable (meadow node claim)\n", rewards.FormatAmount(rep.ClaimableMeadow, 18), rewards.FormatAmount(rep.ClaimableStable, 6))
+			switch {
+			case rep.Ether != "" && rep.Ether != "0":
+				fmt.Fprintf(a.stdout, "  gas          %s ether: meadow node claim pays its own gas\n", rewards.FormatAmount(rep.Ether, 18))
+			case rep.Ether == "0" && rep.RelayFeeBps != nil:
+				fmt.Fprintf(a.stdout, "  gas          no ether: meadow node claim goes through a coordinator's relayer, for %s of the claim\n", bpsPercent(*rep.RelayFeeBps))
+			case rep.Ether == "0":
+				fmt.Fprintf(a.stdout, "  gas          no ether, and the coordinators relay no claims: fund %s to claim\n", id.Address.Hex())
+			}
 			for _, h := range r.History {
 				fmt.Fprintf(a.stdout, "  epoch %-5d  %6d units  %s MEADOW  %s stable  tx %s\n", h.Epoch, h.Units, rewards.FormatAmount(h.Meadow, 18), rewards.FormatAmount(h.Stable, 6), h.Tx.Hex())
 			}
@@ -157,10 +175,13 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 	}
 	rf.add(rewardsCmd)
 
-	var cf nodeRewardsFlags
+	var (
+		cf nodeRewardsFlags
+		rl claimRelayFlags
+	)
 	claimCmd := &cobra.Command{
 		Use:   "claim",
-		Short: "Claim the node's settled rewards on chain with its proof (the node's key pays the gas)",
+		Short: "Claim the node's settled rewards on chain with its proof (the node's key pays the gas; without ether, a coordinator's relayer does, for a fee)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, cancel := context.WithTimeout(cmdContext(cmd), 2*time.Minute)
@@ -184,9 +205,19 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 				return err
 			}
 			defer ch.Close()
+			relay, err := rl.relayWanted(ctx, ch, id, cf.address == "")
+			if err != nil {
+				return err
+			}
+			if relay {
+				return rl.relayClaim(ctx, a, c, ch, info, id, r)
+			}
 			leaf := rewards.Leaf{Account: rewards.Address(id.Address), Meadow: amountOf(r.Meadow), Stable: amountOf(r.Stable)}
 			res, err := ch.Claim(ctx, id.Key, contracts.NewClaimFromHashes(leaf, r.Proof))
 			if err != nil {
+				if cf.address == "" && strings.Contains(err.Error(), "insufficient funds") {
+					return fmt.Errorf("%w (the node's ether does not cover the gas: claim with --relay, and a coordinator's relayer pays it for a fee)", err)
+				}
 				return err
 			}
 			out := map[string]any{"account": id.Address, "epoch": r.Epoch, "root": r.Root, "paid_meadow": res.Meadow.String(), "paid_stable": res.Stable.String(),
@@ -204,6 +235,7 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 		},
 	}
 	cf.add(claimCmd)
+	rl.add(claimCmd)
 	return []*cobra.Command{rewardsCmd, claimCmd}
 }
 

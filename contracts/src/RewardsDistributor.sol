@@ -6,6 +6,7 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 
 import {OperatorQuorum} from "./OperatorQuorum.sol";
 import {MeadowToken} from "./MeadowToken.sol";
@@ -42,6 +43,30 @@ contract RewardsDistributor is OperatorQuorum {
     bytes32 public constant EPOCH_ROOT_TYPEHASH =
         keccak256("EpochRoot(uint256 epoch,bytes32 root,uint256 emission,uint256 revenueShare)");
 
+    /// @notice The EIP-712 type hash of the authorization a node signs so that a relayer may claim
+    /// for it (claimFor): the node holds no ether for gas, the relayer is paid a fee in tokens.
+    bytes32 public constant CLAIM_AUTHORIZATION_TYPEHASH = keccak256(
+        "ClaimAuthorization(address account,uint256 cumulativeMeadow,uint256 cumulativeStable,address payout,uint256 feeMeadow,uint256 feeStable,uint256 deadline)"
+    );
+    /// @notice The most a relayer may take of a relayed claim, in basis points of what the claim
+    /// pays in each token: 5%. A constant because the contract has no owner to govern it; a node
+    /// signs a fee of its choosing at or below it, and a relayer chooses whether to relay.
+    uint256 public constant MAX_RELAY_FEE_BPS = 500;
+
+    /// @notice What a node authorizes a relayer to claim for it. The cumulative totals are the
+    /// node's leaf in the latest root; `payout` receives the tokens (the zero address: the
+    /// account itself); the relayer (the sender of claimFor) receives `feeMeadow` and `feeStable`
+    /// out of them; the authorization is void after `deadline` (unix seconds).
+    struct ClaimAuthorization {
+        address account;
+        uint256 cumulativeMeadow;
+        uint256 cumulativeStable;
+        address payout;
+        uint256 feeMeadow;
+        uint256 feeStable;
+        uint256 deadline;
+    }
+
     /// @notice The MEADOW token, minted only by this contract.
     MeadowToken public immutable token;
     /// @notice The stable token buyers pay with.
@@ -67,6 +92,8 @@ contract RewardsDistributor is OperatorQuorum {
 
     /// @notice A reward root for `epoch` was accepted and `emission` MEADOW minted.
     event RootPosted(uint256 indexed epoch, bytes32 root, uint256 emission, uint256 revenueShare);
+    /// @notice A relayer (`relayer`) claimed for `account`, paying `payout` the claim less the fees.
+    event RelayedClaim(address indexed account, address indexed payout, address indexed relayer, uint256 feeMeadow, uint256 feeStable);
     /// @notice `account` was paid `meadow` and `stable`, bringing its totals to the cumulative ones.
     event Claimed(
         address indexed account,
@@ -90,6 +117,16 @@ contract RewardsDistributor is OperatorQuorum {
     error NoRoot();
     /// @notice The proof does not lead from the account's leaf to the latest root.
     error InvalidProof(address account);
+    /// @notice The claim authorization was not signed by its account (or its signature is
+    /// malformed or malleable); `signer` is whom it recovers to (zero when it does not parse).
+    error InvalidClaimSignature(address account, address signer);
+    /// @notice The claim authorization's deadline has passed.
+    error AuthorizationExpired(uint256 deadline, uint256 timestamp);
+    /// @notice A relayed claim that would pay nothing: the account already has its cumulative
+    /// totals, so the authorization was used (or the account claimed itself).
+    error NothingToClaim(address account);
+    /// @notice A relay fee above MAX_RELAY_FEE_BPS of what the claim pays in that token.
+    error RelayFeeAboveCap(address token, uint256 fee, uint256 cap);
     /// @notice The stable token does not have the 6 decimals R0 is written in.
     error StableDecimals(uint8 decimals);
     /// @notice A constructor argument is the zero address.
@@ -226,6 +263,71 @@ contract RewardsDistributor is OperatorQuorum {
         uint256 cumulativeStable,
         bytes32[] calldata proof
     ) external returns (uint256 meadowPaid, uint256 stablePaid) {
+        (meadowPaid, stablePaid) = _record(account, cumulativeMeadow, cumulativeStable, proof);
+        if (meadowPaid != 0) IERC20(address(token)).safeTransfer(account, meadowPaid);
+        if (stablePaid != 0) stable.safeTransfer(account, stablePaid);
+    }
+
+    /// @notice The EIP-712 struct hash of a claim authorization (before the domain is applied).
+    function hashClaimAuthorizationStruct(ClaimAuthorization calldata auth) public pure returns (bytes32) {
+        return keccak256(abi.encode(CLAIM_AUTHORIZATION_TYPEHASH, auth));
+    }
+
+    /// @notice The EIP-712 digest a node signs to authorize a relayed claim in this contract's
+    /// domain (chain id and address), so no signature is good on another chain or deployment.
+    function hashClaimAuthorization(ClaimAuthorization calldata auth) public view returns (bytes32) {
+        return _hashTypedDataV4(hashClaimAuthorizationStruct(auth));
+    }
+
+    /// @notice A relayed claim: pays `auth.account`'s claim, less the fees, to `auth.payout` (the
+    /// account itself when zero) and the fees to the sender, who paid the gas. Only a signature
+    /// by the account counts (low s, as OpenZeppelin's ECDSA). An authorization pays once: it is
+    /// bound to the cumulative totals, and a relayed claim that pays nothing reverts
+    /// (NothingToClaim), so a replay can never pay the fee again. Each fee is at most
+    /// MAX_RELAY_FEE_BPS of what the claim pays in its token (RelayFeeAboveCap).
+    function claimFor(
+        ClaimAuthorization calldata auth,
+        bytes32[] calldata proof,
+        bytes calldata signature
+    ) external returns (uint256 meadowPaid, uint256 stablePaid) {
+        _checkAuthorization(auth, signature);
+        (meadowPaid, stablePaid) = _record(auth.account, auth.cumulativeMeadow, auth.cumulativeStable, proof);
+        if (meadowPaid == 0 && stablePaid == 0) revert NothingToClaim(auth.account);
+        _payRelayed(auth, meadowPaid, stablePaid);
+    }
+
+    /// @dev Reverts unless the authorization is in time and signed by its account.
+    function _checkAuthorization(ClaimAuthorization calldata auth, bytes calldata signature) private view {
+        if (block.timestamp > auth.deadline) revert AuthorizationExpired(auth.deadline, block.timestamp);
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(hashClaimAuthorization(auth), signature);
+        if (err != ECDSA.RecoverError.NoError || signer != auth.account) revert InvalidClaimSignature(auth.account, signer);
+    }
+
+    /// @dev Checks each fee against its cap and pays the claim: the fees to the relayer (the
+    /// sender), the rest to the payout address (the account when zero).
+    function _payRelayed(ClaimAuthorization calldata auth, uint256 meadowPaid, uint256 stablePaid) private {
+        _checkFee(address(token), auth.feeMeadow, meadowPaid);
+        _checkFee(address(stable), auth.feeStable, stablePaid);
+        address payout = auth.payout == address(0) ? auth.account : auth.payout;
+        emit RelayedClaim(auth.account, payout, msg.sender, auth.feeMeadow, auth.feeStable);
+        _pay(IERC20(address(token)), payout, meadowPaid - auth.feeMeadow, auth.feeMeadow);
+        _pay(stable, payout, stablePaid - auth.feeStable, auth.feeStable);
+    }
+
+    /// @dev Reverts RelayFeeAboveCap when `fee` exceeds MAX_RELAY_FEE_BPS of `paid`.
+    function _checkFee(address asset, uint256 fee, uint256 paid) private pure {
+        uint256 cap = (paid * MAX_RELAY_FEE_BPS) / BPS;
+        if (fee > cap) revert RelayFeeAboveCap(asset, fee, cap);
+    }
+
+    /// @dev Checks a claim against the latest root and records the account's new totals; returns
+    /// what the claim pays (0, 0 when the account already has its totals).
+    function _record(
+        address account,
+        uint256 cumulativeMeadow,
+        uint256 cumulativeStable,
+        bytes32[] calldata proof
+    ) private returns (uint256 meadowPaid, uint256 stablePaid) {
         bytes32 current = root;
         if (current == bytes32(0)) revert NoRoot();
         if (!verifyClaim(current, account, cumulativeMeadow, cumulativeStable, proof)) revert InvalidProof(account);
@@ -241,9 +343,12 @@ contract RewardsDistributor is OperatorQuorum {
         }
         if (meadowPaid == 0 && stablePaid == 0) return (0, 0);
         _paid[account] = paid;
-
         emit Claimed(account, meadowPaid, stablePaid, cumulativeMeadow, cumulativeStable);
-        if (meadowPaid != 0) IERC20(address(token)).safeTransfer(account, meadowPaid);
-        if (stablePaid != 0) stable.safeTransfer(account, stablePaid);
+    }
+
+    /// @dev Sends `net` of `asset` to `payout` and `fee` to the relayer (the sender).
+    function _pay(IERC20 asset, address payout, uint256 net, uint256 fee) private {
+        if (net != 0) asset.safeTransfer(payout, net);
+        if (fee != 0) asset.safeTransfer(msg.sender, fee);
     }
 }

@@ -1,0 +1,206 @@
+package coord
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/valyala/fasthttp"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
+)
+
+// Gasless claims. A node that holds no ether signs a claim authorization
+// (contracts.ClaimAuthorization) and posts it to any member, which checks it
+// with eth_call and sends it from its own relayer key (WithRelayer); the
+// distributor pays the node, less the relayer's fee, and the relayer the
+// fee. Nothing goes through Raft: the chain is the state, and the
+// authorization is self-authenticating. See docs/ARCHITECTURE.md, "Claims
+// without gas".
+
+// DefaultRelayFeeBps is what a relayer asks by default: 1% of what a claim
+// pays in each token.
+const DefaultRelayFeeBps = 100
+
+// relayTimeout bounds one relay: a check with eth_call and a send.
+const relayTimeout = 30 * time.Second
+
+// maxRelayed bounds the authorizations a member remembers having sent (so
+// that a client's retry gets the same transaction, not a second one that
+// would revert and burn gas); past it the memory starts over.
+const maxRelayed = 10_000
+
+var (
+	// errNoRelayer answers a relay request to a member without a relayer
+	// key.
+	errNoRelayer = fmt.Errorf("%w: this coordinator relays no claims (no relayer key)", ErrNoChain)
+	// errRelayerUnfunded answers a relay request when the relayer has no
+	// ether for gas: temporary, another member may have some.
+	errRelayerUnfunded = errors.New("coord: the relayer has no ether for gas")
+)
+
+// WithRelayer gives the coordinator a relayer key: it then sends nodes'
+// signed claims (POST /v1/rewards/relay), paying their gas from this key's
+// ether and receiving the fees. It needs WithChain.
+func WithRelayer(key *ecdsa.PrivateKey) Option {
+	return func(o *options) { o.relayerKey = key }
+}
+
+// RelayerAddress is the relayer key's address; zero without one.
+func (c *Coordinator) RelayerAddress() common.Address {
+	if c.relayerKey == nil {
+		return common.Address{}
+	}
+	return crypto.PubkeyToAddress(c.relayerKey.PublicKey)
+}
+
+// relayInfo is ChainInfo's Relay: nil without a relayer.
+func (c *Coordinator) relayInfo() *api.RelayInfo {
+	if c.relayerKey == nil {
+		return nil
+	}
+	return &api.RelayInfo{FeeBps: c.cfg.RelayFeeBps, MaxFeeBps: contracts.MaxRelayFeeBps, Relayer: c.RelayerAddress()}
+}
+
+// handleRelay answers POST /v1/rewards/relay on this member (never
+// forwarded: every member relays with its own key).
+func (c *Coordinator) handleRelay(ctx *fasthttp.RequestCtx) {
+	if !ctx.IsPost() {
+		c.methodNotAllowed(ctx, "POST")
+		return
+	}
+	var r api.RelayClaimRequest
+	if err := api.DecodeJSON(bytes.NewReader(ctx.PostBody()), api.MaxRequestSize, &r); err != nil {
+		c.reply(ctx, nil, err)
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.Background(), relayTimeout)
+	defer cancel()
+	res, err := c.RelayClaim(rctx, r)
+	if err != nil {
+		c.reply(ctx, nil, err)
+		return
+	}
+	c.reply(ctx, res, nil)
+}
+
+// RelayClaim checks a node's claim authorization against the chain (as
+// this member's relayer would send it) and the fee this member asks, then
+// sends it from the relayer key and answers with the transaction. A
+// refused authorization costs nothing and changes nothing: 400 naming the
+// field the contract objects to (signature, deadline, fee_meadow,
+// fee_stable, proof), 409 when there is nothing to claim.
+func (c *Coordinator) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (api.RelayClaimResponse, error) {
+	if c.chain == nil {
+		return api.RelayClaimResponse{}, ErrNoChain
+	}
+	if c.relayerKey == nil {
+		return api.RelayClaimResponse{}, errNoRelayer
+	}
+	if err := r.Validate(); err != nil {
+		return api.RelayClaimResponse{}, err
+	}
+	auth := contracts.ClaimAuthorization{
+		Account: r.Account, CumulativeMeadow: amount(r.CumulativeMeadow), CumulativeStable: amount(r.CumulativeStable),
+		Payout: r.Payout, FeeMeadow: amount(r.FeeMeadow), FeeStable: amount(r.FeeStable), Deadline: r.Deadline,
+	}
+	proof := make([][32]byte, len(r.Proof))
+	for i, h := range r.Proof {
+		proof[i] = h
+	}
+	sig := r.Signature[:]
+	relayer := c.RelayerAddress()
+	structHash, err := auth.StructHash()
+	if err != nil {
+		return api.RelayClaimResponse{}, inRequest("body", fmt.Errorf("%w: %w", ErrInvalid, err))
+	}
+	key := string(structHash[:]) + string(sig)
+
+	// One relay at a time on this member: a retry of the same request
+	// waits for the first and gets its transaction.
+	c.relayMu.Lock()
+	defer c.relayMu.Unlock()
+	if res, ok := c.relayed[key]; ok {
+		return res, nil
+	}
+	meadow, stable, err := c.chain.CheckClaimFor(ctx, relayer, auth, proof, sig)
+	if err != nil {
+		return api.RelayClaimResponse{}, relayRefusal(err, c.chain.Addresses())
+	}
+	for _, f := range []struct {
+		field    string
+		fee, pay *big.Int
+		token    string
+	}{{"fee_meadow", auth.FeeMeadow, meadow, "MEADOW"}, {"fee_stable", auth.FeeStable, stable, "stable"}} {
+		if want := contracts.RelayFee(f.pay, c.cfg.RelayFeeBps); f.fee.Cmp(want) < 0 {
+			return api.RelayClaimResponse{}, inRequest(f.field, invalidf("%s %s: this relayer asks %d basis points of the %s %s the claim pays, expected at least %s",
+				f.field, f.fee, c.cfg.RelayFeeBps, f.pay, f.token, want))
+		}
+	}
+	if bal, err := c.chain.EtherBalance(ctx, relayer); err == nil && bal.Sign() == 0 {
+		return api.RelayClaimResponse{}, fmt.Errorf("%w: relayer %s holds 0 ether; fund it or ask another coordinator", errRelayerUnfunded, relayer.Hex())
+	}
+	tx, err := c.chain.SendClaimFor(ctx, c.relayerKey, auth, proof, sig)
+	if err != nil {
+		if strings.Contains(err.Error(), "insufficient funds") {
+			// Some ether, not enough for this transaction's gas.
+			return api.RelayClaimResponse{}, fmt.Errorf("%w: relayer %s: %w", errRelayerUnfunded, relayer.Hex(), err)
+		}
+		return api.RelayClaimResponse{}, relayRefusal(err, c.chain.Addresses())
+	}
+	res := api.RelayClaimResponse{
+		Tx: tx, Relayer: relayer, Account: auth.Account, Payout: auth.PayoutAddress(),
+		Meadow: meadow.String(), Stable: stable.String(), FeeMeadow: auth.FeeMeadow.String(), FeeStable: auth.FeeStable.String(),
+	}
+	if c.relayed == nil || len(c.relayed) >= maxRelayed {
+		c.relayed = map[string]api.RelayClaimResponse{}
+	}
+	c.relayed[key] = res
+	c.log.Info("relayed a claim", "account", auth.Account.Hex(), "payout", res.Payout.Hex(), "tx", tx.Hex(),
+		"meadow", res.Meadow, "stable", res.Stable, "fee_meadow", res.FeeMeadow, "fee_stable", res.FeeStable)
+	return res, nil
+}
+
+// relayRefusal turns the distributor's refusal of an authorization into a
+// 400 naming the field it is about; nothing to claim (used, or claimed
+// directly) and no root stay conflicts (409), as any revert.
+func relayRefusal(err error, a contracts.Addresses) error {
+	var field string
+	switch {
+	case errors.Is(err, contracts.ErrInvalidClaimSignature):
+		field = "signature"
+	case errors.Is(err, contracts.ErrAuthorizationExpired):
+		field = "deadline"
+	case errors.Is(err, contracts.ErrInvalidProof):
+		field = "proof"
+	case errors.Is(err, contracts.ErrRelayFeeAboveCap):
+		field = "fee_meadow"
+		var re *contracts.RevertError
+		if errors.As(err, &re) && re.Arg("token") == a.Stable {
+			field = "fee_stable"
+		}
+	case errors.Is(err, contracts.ErrInsufficientBalance):
+		// The distributor short of tokens is the network's problem.
+		return err
+	default:
+		return err
+	}
+	return inRequest(field, fmt.Errorf("%w: %w", ErrInvalid, err))
+}
+
+// amount parses a decimal amount api already validated.
+func amount(s string) *big.Int {
+	v, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		return new(big.Int)
+	}
+	return v
+}

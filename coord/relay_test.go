@@ -1,0 +1,287 @@
+package coord_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
+	"github.com/meadow-net/meadow/coord"
+	"github.com/meadow-net/meadow/coord/coordtest"
+	"github.com/meadow-net/meadow/coord/state"
+)
+
+// relayNet is settleNet whose nodes hold no ether at all, and whose members
+// each relay claims with a relayer key of their own: members 0 and 1 funded
+// by the deployer (as meadow dev funds them), member 2's left without ether.
+type relayNet struct {
+	*settleNet
+	relayers []*ecdsa.PrivateKey
+}
+
+func newRelayNet(t *testing.T, nodes int) *relayNet {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	n := &relayNet{settleNet: &settleNet{buyer: newKey(t)}}
+	deployer := newKey(t)
+	funded := []common.Address{keyAddr(deployer), keyAddr(n.buyer)}
+	var opAddrs []common.Address
+	for i := 0; i < 3; i++ {
+		k := newKey(t)
+		n.operators = append(n.operators, k)
+		opAddrs = append(opAddrs, keyAddr(k))
+		n.relayers = append(n.relayers, newKey(t))
+	}
+	for i := 0; i < nodes; i++ {
+		n.nodes = append(n.nodes, newKey(t)) // not funded
+	}
+	ch, err := contracts.NewSimulated(append(funded, opAddrs...)...)
+	if err != nil {
+		t.Fatalf("in-process chain: %v", err)
+	}
+	t.Cleanup(ch.Close)
+	n.chain = ch
+	if _, err := ch.Deploy(ctx, deployer, contracts.DeployConfig{Operators: opAddrs, Threshold: 2, Treasury: keyAddr(deployer)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ch.MintTestStable(ctx, deployer, keyAddr(n.buyer), big.NewInt(1_000_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range n.relayers[:2] {
+		if _, err := ch.SendEther(ctx, deployer, keyAddr(k), big.NewInt(1e18)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n.c = coordtest.NewTestCluster(t, 3,
+		coordtest.WithConfig(func(i int, c *coord.Config) {
+			c.ChainPoll = 20 * time.Millisecond
+			c.ChainConfirmations = 0
+		}),
+		coordtest.WithMemberOptions(func(i int) []coord.Option {
+			return []coord.Option{coord.WithChain(ch, n.operators[i]), coord.WithRelayer(n.relayers[i])}
+		}))
+	for i, k := range n.nodes {
+		r := state.Registration{Address: strings.ToLower(keyAddr(k).Hex()), IP: fmt.Sprintf("10.8.%d.1", i)}
+		coordtest.WaitFor(t, 20*time.Second, "registration", func() bool {
+			_, err := n.c.WaitLeader().C.RegisterNode(ctx, r)
+			return err == nil
+		})
+	}
+	return n
+}
+
+// relayBody is the JSON of a relay request for the rewards r, signed by
+// signer in domain d.
+func relayBody(t *testing.T, signer *ecdsa.PrivateKey, d contracts.Domain, r api.NodeRewards, payout common.Address, feeM, feeS *big.Int) (contracts.ClaimAuthorization, string) {
+	t.Helper()
+	a := contracts.ClaimAuthorization{Account: r.Address, CumulativeMeadow: bigAmount(t, r.Meadow), CumulativeStable: bigAmount(t, r.Stable),
+		Payout: payout, FeeMeadow: feeM, FeeStable: feeS, Deadline: uint64(time.Now().Add(time.Hour).Unix())}
+	h, err := a.Digest(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Signed directly, so that a forger's key can sign too
+	// (contracts.SignClaimAuthorization refuses any key but the account's).
+	raw, err := crypto.Sign(h[:], signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw[64] += 27
+	var s api.Signature
+	copy(s[:], raw)
+	req := api.RelayClaimRequest{Account: a.Account, CumulativeMeadow: r.Meadow, CumulativeStable: r.Stable, Proof: r.Proof,
+		Payout: payout, FeeMeadow: feeM.String(), FeeStable: feeS.String(), Deadline: a.Deadline, Signature: s}
+	b, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, string(b)
+}
+
+func bigAmount(t *testing.T, s string) *big.Int {
+	t.Helper()
+	v, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		t.Fatalf("amount %q", s)
+	}
+	return v
+}
+
+// TestRelayedClaimThroughCoordinators: a node that holds 0 ether claims its
+// settled rewards through a coordinator's relayer and receives them less
+// the fee, at a payout address it chose; the relayer is paid the fee. Bad
+// bodies, forged or over-fee authorizations and fees below the relayer's
+// ask are answered 400 naming the field, cost the relayer no gas and change
+// nothing; a replay to another member is 409, to the same member the same
+// transaction.
+func TestRelayedClaimThroughCoordinators(t *testing.T) {
+	n := newRelayNet(t, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	jobID := n.work(t, 4, 0, 1)
+	amount := big.NewInt(5_000_000)
+	if _, err := n.chain.Pay(ctx, n.buyer, contracts.JobKey(jobID), amount); err != nil {
+		t.Fatal(err)
+	}
+	n.c.WaitFor("payment recorded", func() bool {
+		j, err := n.c.WaitLeader().C.Job(jobID)
+		return err == nil && j.PaidAmount().Cmp(amount) == 0
+	})
+	leader := n.c.WaitLeader()
+	if code, _, raw := n.settle(t, leader.Config.HTTPAddr, `{}`); code != http.StatusOK {
+		t.Fatalf("settle: %d %s", code, raw)
+	}
+
+	// Members are asked by position, leader or not: relays are not
+	// forwarded.
+	f, second, unfunded := n.c.Members[0], n.c.Members[1], n.c.Members[2]
+	var info api.ChainInfo
+	httpGet(t, f.Config.HTTPAddr, "/v1/chain", &info)
+	if info.Relay == nil || info.Relay.FeeBps != coord.DefaultRelayFeeBps || info.Relay.MaxFeeBps != contracts.MaxRelayFeeBps || info.Relay.Relayer != f.C.RelayerAddress() {
+		t.Fatalf("chain info relay %+v, want fee %d of %d by %s", info.Relay, coord.DefaultRelayFeeBps, contracts.MaxRelayFeeBps, f.C.RelayerAddress().Hex())
+	}
+	d, err := n.chain.RewardsDomain(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := n.nodes[0]
+	if bal, err := n.chain.EtherBalance(ctx, keyAddr(node)); err != nil || bal.Sign() != 0 {
+		t.Fatalf("node's ether %v %v, want 0", bal, err)
+	}
+	var r api.NodeRewards
+	coordtest.WaitFor(t, 10*time.Second, "the member applied the post", func() bool {
+		httpGet(t, f.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(0)+"/rewards", &r)
+		return r.Epoch == 1 && len(r.Proof) > 0
+	})
+	m, s := bigAmount(t, r.Meadow), bigAmount(t, r.Stable)
+	if m.Sign() == 0 || s.Sign() == 0 {
+		t.Fatalf("rewards %+v: want MEADOW and stable", r)
+	}
+	feeM, feeS := contracts.RelayFee(m, info.Relay.FeeBps), contracts.RelayFee(s, info.Relay.FeeBps)
+	payout := keyAddr(newKey(t))
+	relayerAddr := f.C.RelayerAddress()
+	relayerEther, _ := n.chain.EtherBalance(ctx, relayerAddr)
+
+	// Refusals: each names its field, costs no gas, changes nothing.
+	_, good := relayBody(t, node, d, r, payout, feeM, feeS)
+	_, forged := relayBody(t, n.nodes[1], d, r, payout, feeM, feeS)
+	_, cheap := relayBody(t, node, d, r, payout, new(big.Int).Sub(feeM, big.NewInt(1)), feeS)
+	_, overCap := relayBody(t, node, d, r, payout, contracts.RelayFee(m, contracts.MaxRelayFeeBps+1), feeS)
+	other := d
+	other.ChainID = big.NewInt(1)
+	_, wrongDomain := relayBody(t, node, other, r, payout, feeM, feeS)
+	for _, tc := range []struct {
+		name, body string
+		code       int
+		field      string
+	}{
+		{"forged signature", forged, 400, "signature"},
+		{"another chain's domain", wrongDomain, 400, "signature"},
+		{"fee below the relayer's ask", cheap, 400, "fee_meadow"},
+		{"fee above the contract's cap", overCap, 400, "fee_meadow"},
+		{"tampered payout", strings.Replace(good, strings.ToLower(payout.Hex()[2:]), strings.Repeat("1", 40), 1), 400, "signature"},
+		{"bad amount", strings.Replace(good, `"fee_stable":"`, `"fee_stable":"-`, 1), 400, "fee_stable"},
+		{"unknown key", strings.Replace(good, `{"account"`, `{"nonce":1,"account"`, 1), 400, "nonce"},
+		{"not JSON", `account=1`, 400, "body"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, raw := httpPost(t, f.Config.HTTPAddr, "/v1/rewards/relay", tc.body)
+			var eb api.ErrorBody
+			_ = json.Unmarshal(raw, &eb)
+			if code != tc.code || eb.Error.Field != tc.field {
+				t.Fatalf("%d %s, want %d naming %q", code, raw, tc.code, tc.field)
+			}
+		})
+	}
+	if cm, cs, err := n.chain.Claimed(ctx, r.Address); err != nil || cm.Sign() != 0 || cs.Sign() != 0 {
+		t.Fatalf("claimed after refusals: %v %v %v", cm, cs, err)
+	}
+	if bal, _ := n.chain.EtherBalance(ctx, relayerAddr); bal.Cmp(relayerEther) != 0 {
+		t.Fatalf("refusals cost the relayer %s wei", new(big.Int).Sub(relayerEther, bal))
+	}
+	// A member whose relayer has no ether says so, 503: try another.
+	if code, raw := httpPost(t, unfunded.Config.HTTPAddr, "/v1/rewards/relay", good); code != http.StatusServiceUnavailable || !strings.Contains(string(raw), "0 ether") {
+		t.Fatalf("relay by an unfunded relayer: %d %s, want 503", code, raw)
+	}
+	if cm, _, _ := n.chain.Claimed(ctx, r.Address); cm.Sign() != 0 {
+		t.Fatalf("the unfunded relayer's refusal claimed %s", cm)
+	}
+
+	// The good one.
+	code, raw := httpPost(t, f.Config.HTTPAddr, "/v1/rewards/relay", good)
+	if code != http.StatusOK {
+		t.Fatalf("relay: %d %s", code, raw)
+	}
+	var res api.RelayClaimResponse
+	if err := json.Unmarshal(raw, &res); err != nil || res.Validate() != nil {
+		t.Fatalf("relay answer %s: %v", raw, err)
+	}
+	if res.Relayer != relayerAddr || res.Payout != payout || res.Meadow != m.String() || res.FeeMeadow != feeM.String() {
+		t.Fatalf("relay answer %+v", res)
+	}
+	got, err := n.chain.WaitRelayedClaim(ctx, res.Tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	netM, netS := new(big.Int).Sub(m, feeM), new(big.Int).Sub(s, feeS)
+	for _, b := range []struct {
+		who   common.Address
+		tok   contracts.Token
+		want  *big.Int
+		label string
+	}{
+		{payout, contracts.TokenMeadow, netM, "payout MEADOW"}, {payout, contracts.TokenStable, netS, "payout stable"},
+		{relayerAddr, contracts.TokenMeadow, feeM, "relayer MEADOW"}, {relayerAddr, contracts.TokenStable, feeS, "relayer stable"},
+		{r.Address, contracts.TokenMeadow, new(big.Int), "node MEADOW (paid to the payout address)"},
+	} {
+		if bal, err := n.chain.BalanceOf(ctx, b.tok, b.who); err != nil || bal.Cmp(b.want) != 0 {
+			t.Fatalf("%s: %v %v, want %s", b.label, bal, err, b.want)
+		}
+	}
+	if got.NetMeadow().Cmp(netM) != 0 || got.NetStable().Cmp(netS) != 0 {
+		t.Fatalf("receipt says %+v", got)
+	}
+	if bal, _ := n.chain.EtherBalance(ctx, r.Address); bal.Sign() != 0 {
+		t.Fatalf("the node's ether is %s, want 0 throughout", bal)
+	}
+
+	// The same request again: this member answers with the same
+	// transaction; another member finds nothing to claim.
+	code, raw = httpPost(t, f.Config.HTTPAddr, "/v1/rewards/relay", good)
+	var again api.RelayClaimResponse
+	if code != http.StatusOK || json.Unmarshal(raw, &again) != nil || again.Tx != res.Tx {
+		t.Fatalf("retry on the same member: %d %s, want the same transaction %s", code, raw, res.Tx.Hex())
+	}
+	code, raw = httpPost(t, second.Config.HTTPAddr, "/v1/rewards/relay", good)
+	if code != http.StatusConflict || !strings.Contains(string(raw), "NothingToClaim") {
+		t.Fatalf("replay on another member: %d %s, want 409 NothingToClaim", code, raw)
+	}
+
+	// Node 1, payout omitted: paid at its own address, by the other member.
+	var r1 api.NodeRewards
+	httpGet(t, second.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(1)+"/rewards", &r1)
+	m1, s1 := bigAmount(t, r1.Meadow), bigAmount(t, r1.Stable)
+	_, body1 := relayBody(t, n.nodes[1], d, r1, common.Address{}, contracts.RelayFee(m1, 100), contracts.RelayFee(s1, 100))
+	code, raw = httpPost(t, second.Config.HTTPAddr, "/v1/rewards/relay", body1)
+	var res1 api.RelayClaimResponse
+	if code != http.StatusOK || json.Unmarshal(raw, &res1) != nil || res1.Payout != r1.Address {
+		t.Fatalf("relay for node 1: %d %s", code, raw)
+	}
+	if _, err := n.chain.WaitRelayedClaim(ctx, res1.Tx); err != nil {
+		t.Fatal(err)
+	}
+	if bal, _ := n.chain.BalanceOf(ctx, contracts.TokenMeadow, r1.Address); bal.Cmp(new(big.Int).Sub(m1, contracts.RelayFee(m1, 100))) != 0 {
+		t.Fatalf("node 1 holds %s MEADOW, want its claim less 1%%", bal)
+	}
+}
