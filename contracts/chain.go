@@ -276,7 +276,7 @@ func (c *Chain) shortOfGasMoney(ctx context.Context, from common.Address, to *co
 }
 
 // noFunds is ErrInsufficientFunds naming the account, its balance and the
-// chain, with the node's own words.
+// chain, with the node's own words when err is not nil.
 func (c *Chain) noFunds(ctx context.Context, op string, from common.Address, err error) error {
 	bal := "an unknown amount of"
 	if b, berr := c.backend.BalanceAt(ctx, from, nil); berr == nil {
@@ -286,8 +286,11 @@ func (c *Chain) noFunds(ctx context.Context, op string, from common.Address, err
 	if id, idErr := c.ChainID(ctx); idErr == nil {
 		chain = "chain " + id.String()
 	}
-	return fmt.Errorf("%w: %s: account %s holds %s ether on %s (%s): send it ether for gas first (the node said: %v)",
-		ErrInsufficientFunds, op, from.Hex(), bal, chain, c.endpoint, err)
+	msg := fmt.Sprintf("%s: account %s holds %s ether on %s (%s): send it ether for gas first", op, from.Hex(), bal, chain, c.endpoint)
+	if err != nil {
+		msg += fmt.Sprintf(" (the node said: %v)", err)
+	}
+	return fmt.Errorf("%w: %s", ErrInsufficientFunds, msg)
 }
 
 // formatEther writes wei as ether with up to 18 decimals, trailing zeros
@@ -303,6 +306,13 @@ func formatEther(wei *big.Int) string {
 	digits := r.String()
 	frac := strings.TrimRight(strings.Repeat("0", 18-len(digits))+digits, "0")
 	return q.String() + "." + frac
+}
+
+// stillIndexing reports go-ethereum's answer for a receipt while it builds
+// its transaction index (after a start, or while it catches up): not an
+// error of the transaction, and gone in seconds, so the wait goes on.
+func stillIndexing(err error) bool {
+	return strings.Contains(err.Error(), "transaction indexing is in progress")
 }
 
 // waitMined polls for the receipt of hash until it exists, the receipt
@@ -321,7 +331,7 @@ func (c *Chain) waitMined(ctx context.Context, op string, hash common.Hash) (*ty
 		if err == nil {
 			return rcpt, nil
 		}
-		if !errors.Is(err, ethereum.NotFound) {
+		if !errors.Is(err, ethereum.NotFound) && !stillIndexing(err) {
 			return nil, c.fail(op+": wait for receipt of "+hash.Hex(), err)
 		}
 		select {

@@ -182,7 +182,7 @@ func (c *Chain) DeployDetailed(ctx context.Context, deployer *ecdsa.PrivateKey, 
 		return d, c.fail("read the deployer's balance", err)
 	}
 	if bal.Sign() == 0 {
-		return d, c.noFunds(ctx, "deploy", from, errors.New("the account's balance is 0"))
+		return d, c.noFunds(ctx, "deploy", from, nil)
 	}
 	create := func(name string, code []byte) (*types.Receipt, error) {
 		rcpt, err := c.transact(ctx, "deploy "+name, deployer, nil, code)
