@@ -18,6 +18,7 @@ import (
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/contracts"
+	"github.com/meadow-net/meadow/rewards"
 )
 
 // deployFlags are meadow operator deploy's settings.
@@ -346,7 +347,7 @@ func runOperatorDeploy(cmd *cobra.Command, a *app, f deployFlags) error {
 	}
 	fmt.Fprintf(w, "  %-19s %s  (created by the distributor)\n", "MeadowToken", d.Token.Hex())
 	fmt.Fprintf(w, "  %-19s %s  (created by the distributor)\n", "Marketplace", d.Marketplace.Hex())
-	fmt.Fprintf(w, "  total gas %d, fee %s wei\n", d.GasUsed(), d.Fee())
+	fmt.Fprintf(w, "  total gas %d, fee %s ether\n", d.GasUsed(), rewards.FormatAmount(d.Fee().String(), 18))
 	if rep.NetworkFile != "" {
 		fmt.Fprintf(w, "network file: %s\n", rep.NetworkFile)
 	}
