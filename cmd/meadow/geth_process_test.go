@@ -138,15 +138,24 @@ func TestOperatorDeployOnGeth(t *testing.T) {
 			"--network-out", netFile, "--name", "geth-dev", "--coordinators", strings.Join(coordURLs, ","), "--timeout", "1m"}
 	}
 
-	// Refusals: no ether at all (before anything is sent), and too little
-	// (geth's own refusal). Neither writes the network file.
-	for _, tc := range []struct{ name, key, want string }{
-		{"no ether", brokeFile, keyAddr(broke).Hex() + " holds 0 ether on chain " + strconv.FormatUint(g.chainID, 10)},
-		{"one wei", poorFile, keyAddr(poor).Hex() + " holds 0.000000000000000001 ether"},
+	// Refusals: no ether at all (before anything is sent), too little
+	// (geth's own refusal), another chain than --chain-id says. None
+	// writes the network file.
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		code  int
+		wants []string
+	}{
+		{"no ether", deployArgs(brokeFile), exitFailure, []string{contracts.ErrInsufficientFunds.Error(), keyAddr(broke).Hex() + " holds 0 ether on chain " + strconv.FormatUint(g.chainID, 10)}},
+		{"one wei", deployArgs(poorFile), exitFailure, []string{contracts.ErrInsufficientFunds.Error(), keyAddr(poor).Hex() + " holds 0.000000000000000001 ether"}},
+		{"another chain", append(deployArgs(deployerFile), "--chain-id", "1"), exitUsage, []string{"the chain there is chain " + strconv.FormatUint(g.chainID, 10) + ", expected chain 1 (--chain-id)"}},
 	} {
-		out, errOut, code := runMeadow(ctx, bin, deployArgs(tc.key)...)
-		if code != exitFailure || !strings.Contains(errOut, contracts.ErrInsufficientFunds.Error()) || !strings.Contains(errOut, tc.want) {
-			t.Fatalf("deploy with %s: exit %d, stderr %q, stdout %q; want exit %d and %q naming the account: %q", tc.name, code, errOut, out, exitFailure, contracts.ErrInsufficientFunds, tc.want)
+		out, errOut, code := runMeadow(ctx, bin, tc.args...)
+		for _, w := range tc.wants {
+			if code != tc.code || !strings.Contains(errOut, w) {
+				t.Fatalf("deploy with %s: exit %d, stderr %q, stdout %q; want exit %d and %q", tc.name, code, errOut, out, tc.code, w)
+			}
 		}
 		if _, err := os.Stat(netFile); !errors.Is(err, os.ErrNotExist) {
 			t.Fatalf("deploy with %s wrote the network file (%v)", tc.name, err)
