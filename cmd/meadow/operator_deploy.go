@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"errors"
 	"fmt"
@@ -297,7 +298,11 @@ func runOperatorDeploy(cmd *cobra.Command, a *app, f deployFlags) error {
 	if err != nil {
 		return err
 	}
-	ctx := cmdContext(cmd)
+	// Three transactions, each mined within --timeout, and the reads
+	// between them: an endpoint that stops answering (ethclient's HTTP
+	// requests have no deadline of their own) ends the command too.
+	ctx, cancel := context.WithTimeout(cmdContext(cmd), 3*f.timeout+time.Minute)
+	defer cancel()
 	ch, err := contracts.Dial(ctx, f.rpc)
 	if err != nil {
 		return usageError(fmt.Errorf("--rpc %q: %w", f.rpc, err))
