@@ -215,7 +215,8 @@ func (c *Chain) transact(ctx context.Context, op string, key *ecdsa.PrivateKey, 
 			return nil, fmt.Errorf("%w: %s: no contract code at %s on %s", ErrNotDeployed, op, to.Hex(), c.endpoint)
 		}
 		from := crypto.PubkeyToAddress(key.PublicKey)
-		if _, isRevert := revertData(err); !isRevert && (lacksFunds(err) || c.shortOfGasMoney(ctx, from, to, data)) {
+		_, isRevert := revertData(err)
+		if !isRevert && ctx.Err() == nil && !unreachable(err) && (lacksFunds(err) || c.shortOfGasMoney(ctx, from, to, data)) {
 			return nil, c.noFunds(ctx, op, from, err)
 		}
 		return nil, c.fail(op, err)
