@@ -32,6 +32,7 @@ type Backend interface {
 	TransactionReceipt(ctx context.Context, txHash common.Hash) (*types.Receipt, error)
 	BlockNumber(ctx context.Context) (uint64, error)
 	ChainID(ctx context.Context) (*big.Int, error)
+	BalanceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (*big.Int, error)
 }
 
 // SimulatedEndpoint is the endpoint name of the in-process chain, used in
@@ -60,8 +61,16 @@ type Chain struct {
 	addrMu sync.RWMutex
 	addrs  Addresses
 
-	receiptPoll time.Duration
+	receiptPoll    time.Duration
+	receiptTimeout time.Duration // 0: wait until the context ends
 }
+
+// DefaultReceiptTimeout is how long a Chain from Dial waits for a
+// transaction it sent to be mined. A public chain mines one in seconds to a
+// minute when its fee is enough; one still pending after five minutes is
+// stuck (its fee too low for the chain's traffic), and waiting longer hides
+// that from the operator.
+const DefaultReceiptTimeout = 5 * time.Minute
 
 // Dial connects to the JSON-RPC endpoint at rawURL (http, https, ws, wss, or
 // the path of an IPC socket). It does not contact the node: an endpoint that
@@ -74,7 +83,7 @@ func Dial(ctx context.Context, rawURL string) (*Chain, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w at %s: %v", ErrChainUnavailable, rawURL, err)
 	}
-	return &Chain{backend: client, endpoint: rawURL, closer: client.Close, receiptPoll: time.Second}, nil
+	return &Chain{backend: client, endpoint: rawURL, closer: client.Close, receiptPoll: time.Second, receiptTimeout: DefaultReceiptTimeout}, nil
 }
 
 // NewChain wraps any Backend; endpoint names it in errors.
@@ -102,6 +111,17 @@ func validateEndpoint(rawURL string) error {
 		return fmt.Errorf("%w: chain endpoint %q has no host", ErrInvalidConfig, rawURL)
 	}
 	return nil
+}
+
+// SetReceiptTimeout sets how long a transaction the Chain sends may take to
+// be mined before the call fails with ErrReceiptTimeout (0: until the
+// context ends), and how often its receipt is asked for (0 keeps the
+// current interval). Call it before sending transactions.
+func (c *Chain) SetReceiptTimeout(timeout, poll time.Duration) {
+	c.receiptTimeout = timeout
+	if poll > 0 {
+		c.receiptPoll = poll
+	}
 }
 
 // Close releases the connection (and stops the in-process chain).
@@ -214,6 +234,11 @@ func (c *Chain) sendLocked(ctx context.Context, op string, key *ecdsa.PrivateKey
 		if errors.Is(err, bind.ErrNoCode) {
 			return nil, fmt.Errorf("%w: %s: no contract code at %s on %s", ErrNotDeployed, op, to.Hex(), c.endpoint)
 		}
+		from := crypto.PubkeyToAddress(key.PublicKey)
+		_, isRevert := revertData(err)
+		if !isRevert && ctx.Err() == nil && !unreachable(err) && (lacksFunds(err) || c.shortOfGasMoney(ctx, from, to, data)) {
+			return nil, c.noFunds(ctx, op, from, err)
+		}
 		return nil, c.fail(op, err)
 	}
 	c.Mine()
@@ -240,21 +265,109 @@ func (c *Chain) waitSuccess(ctx context.Context, op string, key *ecdsa.PrivateKe
 	return rcpt, nil
 }
 
-// waitMined polls for the receipt of hash until it exists or ctx ends.
+// lacksFunds reports whether a node refused a transaction (or its gas
+// estimate) because the sender cannot pay for it. Nodes say so only in
+// words: go-ethereum's "insufficient funds for gas * price + value" and
+// "insufficient funds for transfer" (an estimate for an empty account),
+// which other clients (Erigon, Nethermind, Anvil) also use.
+func lacksFunds(err error) bool {
+	return strings.Contains(strings.ToLower(err.Error()), "insufficient funds")
+}
+
+// shortOfGasMoney reports whether from's balance cannot pay for the
+// transaction at the fee it would offer. A node estimating gas for a sender
+// caps the estimate at what the sender's balance pays for, so a poor sender
+// often gets an execution error ("contract creation code storage out of
+// gas", "gas required exceeds allowance") rather than "insufficient funds";
+// estimated again without a fee, the node does not cap it.
+func (c *Chain) shortOfGasMoney(ctx context.Context, from common.Address, to *common.Address, data []byte) bool {
+	gas, err := c.backend.EstimateGas(ctx, ethereum.CallMsg{From: from, To: to, Data: data})
+	if err != nil {
+		return false
+	}
+	price, err := c.backend.SuggestGasPrice(ctx)
+	if err != nil {
+		return false
+	}
+	if head, err := c.backend.HeaderByNumber(ctx, nil); err == nil && head.BaseFee != nil {
+		// What bind offers at most: the tip plus twice the base fee.
+		tip, terr := c.backend.SuggestGasTipCap(ctx)
+		if terr == nil {
+			price = new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
+		}
+	}
+	bal, err := c.backend.BalanceAt(ctx, from, nil)
+	if err != nil {
+		return false
+	}
+	return bal.Cmp(new(big.Int).Mul(price, new(big.Int).SetUint64(gas))) < 0
+}
+
+// noFunds is ErrInsufficientFunds naming the account, its balance and the
+// chain, with the node's own words when err is not nil.
+func (c *Chain) noFunds(ctx context.Context, op string, from common.Address, err error) error {
+	bal := "an unknown amount of"
+	if b, berr := c.backend.BalanceAt(ctx, from, nil); berr == nil {
+		bal = formatEther(b)
+	}
+	chain := "the chain"
+	if id, idErr := c.ChainID(ctx); idErr == nil {
+		chain = "chain " + id.String()
+	}
+	msg := fmt.Sprintf("%s: account %s holds %s ether on %s (%s): send it ether for gas first", op, from.Hex(), bal, chain, c.endpoint)
+	if err != nil {
+		msg += fmt.Sprintf(" (the node said: %v)", err)
+	}
+	return fmt.Errorf("%w: %s", ErrInsufficientFunds, msg)
+}
+
+// formatEther writes wei as ether with up to 18 decimals, trailing zeros
+// dropped.
+func formatEther(wei *big.Int) string {
+	if wei == nil {
+		return "0"
+	}
+	q, r := new(big.Int).QuoRem(wei, big.NewInt(1e18), new(big.Int))
+	if r.Sign() == 0 {
+		return q.String()
+	}
+	digits := r.String()
+	frac := strings.TrimRight(strings.Repeat("0", 18-len(digits))+digits, "0")
+	return q.String() + "." + frac
+}
+
+// stillIndexing reports go-ethereum's answer for a receipt while it builds
+// its transaction index (after a start, or while it catches up): not an
+// error of the transaction, and gone in seconds, so the wait goes on.
+func stillIndexing(err error) bool {
+	return strings.Contains(err.Error(), "transaction indexing is in progress")
+}
+
+// waitMined polls for the receipt of hash until it exists, the receipt
+// timeout passes (ErrReceiptTimeout) or ctx ends.
 func (c *Chain) waitMined(ctx context.Context, op string, hash common.Hash) (*types.Receipt, error) {
 	t := time.NewTicker(c.receiptPoll)
 	defer t.Stop()
+	var timeout <-chan time.Time
+	if c.receiptTimeout > 0 {
+		tm := time.NewTimer(c.receiptTimeout)
+		defer tm.Stop()
+		timeout = tm.C
+	}
 	for {
 		rcpt, err := c.backend.TransactionReceipt(ctx, hash)
 		if err == nil {
 			return rcpt, nil
 		}
-		if !errors.Is(err, ethereum.NotFound) {
+		if !errors.Is(err, ethereum.NotFound) && !stillIndexing(err) {
 			return nil, c.fail(op+": wait for receipt of "+hash.Hex(), err)
 		}
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("contracts: %s: waiting for transaction %s: %w", op, hash.Hex(), ctx.Err())
+		case <-timeout:
+			return nil, fmt.Errorf("%w: %s: transaction %s was sent to %s but not mined within %s; it may still be: look it up before sending again (a fee too low for the chain's traffic keeps it pending)",
+				ErrReceiptTimeout, op, hash.Hex(), c.endpoint, c.receiptTimeout)
 		case <-t.C:
 		}
 	}

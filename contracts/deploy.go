@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/meadow-net/meadow/contracts/bindings/datasetregistry"
 	"github.com/meadow-net/meadow/contracts/bindings/marketplace"
@@ -111,46 +114,133 @@ func (a Addresses) Validate() error {
 // StableToken when cfg.Stable is zero, the RewardsDistributor (which creates
 // the MeadowToken and the Marketplace itself, so no key can mint or rewire
 // them) and the DatasetRegistry. The Chain uses the new addresses from then
-// on.
+// on. DeployDetailed also says what each creation cost.
 func (c *Chain) Deploy(ctx context.Context, deployer *ecdsa.PrivateKey, cfg DeployConfig) (Addresses, error) {
-	if err := cfg.Validate(); err != nil {
-		return Addresses{}, err
+	d, err := c.DeployDetailed(ctx, deployer, cfg)
+	return d.Addresses, err
+}
+
+// Deployment is what DeployDetailed did: the addresses, and each contract
+// creation's transaction in the order sent.
+type Deployment struct {
+	Addresses
+	Creations []Creation `json:"creations"`
+}
+
+// Creation is one contract-creating transaction of a deployment. The
+// MeadowToken and the Marketplace have none of their own: the
+// distributor's constructor creates them, inside its gas.
+type Creation struct {
+	Contract string         `json:"contract"`
+	Address  common.Address `json:"address"`
+	Tx       common.Hash    `json:"tx"`
+	Block    uint64         `json:"block"`
+	GasUsed  uint64         `json:"gas_used"`
+	// Fee is what the deployer paid for it, in wei (gas used times the
+	// effective gas price).
+	Fee *big.Int `json:"fee_wei"`
+}
+
+// GasUsed is the gas of every creation together.
+func (d Deployment) GasUsed() uint64 {
+	var n uint64
+	for _, cr := range d.Creations {
+		n += cr.GasUsed
 	}
-	var a Addresses
+	return n
+}
+
+// Fee is what the whole deployment cost the deployer, in wei.
+func (d Deployment) Fee() *big.Int {
+	sum := new(big.Int)
+	for _, cr := range d.Creations {
+		if cr.Fee != nil {
+			sum.Add(sum, cr.Fee)
+		}
+	}
+	return sum
+}
+
+// DeployDetailed is Deploy, returning each creation's transaction, block,
+// gas and fee. It works against any Backend: the in-process chain or any
+// JSON-RPC node (Dial), each transaction waited for until mined (within the
+// Chain's receipt timeout, ErrReceiptTimeout). A deployer with no ether is
+// refused before anything is sent, and one that runs out part way through
+// gets ErrInsufficientFunds naming the account, its balance and what was
+// already deployed (the returned Deployment holds it).
+func (c *Chain) DeployDetailed(ctx context.Context, deployer *ecdsa.PrivateKey, cfg DeployConfig) (Deployment, error) {
+	var d Deployment
+	if err := cfg.Validate(); err != nil {
+		return d, err
+	}
+	if deployer == nil {
+		return d, fmt.Errorf("%w: deploy needs the deployer's private key", ErrNoKey)
+	}
+	from := crypto.PubkeyToAddress(deployer.PublicKey)
+	bal, err := c.backend.BalanceAt(ctx, from, nil)
+	if err != nil {
+		return d, c.fail("read the deployer's balance", err)
+	}
+	if bal.Sign() == 0 {
+		return d, c.noFunds(ctx, "deploy", from, nil)
+	}
+	create := func(name string, code []byte) (*types.Receipt, error) {
+		rcpt, err := c.transact(ctx, "deploy "+name, deployer, nil, code)
+		if err != nil {
+			if len(d.Creations) > 0 {
+				var done []string
+				for _, cr := range d.Creations {
+					done = append(done, cr.Contract+" at "+cr.Address.Hex())
+				}
+				err = fmt.Errorf("%w (already deployed, and paid for: %s)", err, strings.Join(done, ", "))
+			}
+			return nil, err
+		}
+		fee := new(big.Int).SetUint64(rcpt.GasUsed)
+		if rcpt.EffectiveGasPrice != nil {
+			fee.Mul(fee, rcpt.EffectiveGasPrice)
+		}
+		d.Creations = append(d.Creations, Creation{
+			Contract: name, Address: rcpt.ContractAddress, Tx: rcpt.TxHash,
+			Block: rcpt.BlockNumber.Uint64(), GasUsed: rcpt.GasUsed, Fee: fee,
+		})
+		return rcpt, nil
+	}
+
+	a := &d.Addresses
 	a.Stable = cfg.Stable
 	if a.Stable == (common.Address{}) {
-		rcpt, err := c.transact(ctx, "deploy StableToken", deployer, nil, common.FromHex(stabletoken.StableTokenMetaData.Bin))
+		rcpt, err := create("StableToken", common.FromHex(stabletoken.StableTokenMetaData.Bin))
 		if err != nil {
-			return Addresses{}, err
+			return d, err
 		}
 		a.Stable = rcpt.ContractAddress
 	}
 	threshold := big.NewInt(int64(cfg.Threshold))
 	code := append(common.FromHex(rewardsdistributor.RewardsDistributorMetaData.Bin),
 		distributorC.PackConstructor(a.Stable, cfg.Treasury, cfg.Operators, threshold)...)
-	rcpt, err := c.transact(ctx, "deploy RewardsDistributor", deployer, nil, code)
+	rcpt, err := create("RewardsDistributor", code)
 	if err != nil {
-		return Addresses{}, err
+		return d, err
 	}
 	a.Distributor = rcpt.ContractAddress
 	a.DeployBlock = rcpt.BlockNumber.Uint64()
 
 	code = append(common.FromHex(datasetregistry.DatasetRegistryMetaData.Bin),
 		registryC.PackConstructor(cfg.Operators, threshold)...)
-	rcpt, err = c.transact(ctx, "deploy DatasetRegistry", deployer, nil, code)
-	if err != nil {
-		return Addresses{}, err
+	if rcpt, err = create("DatasetRegistry", code); err != nil {
+		return d, err
 	}
 	a.Registry = rcpt.ContractAddress
 
 	if a.Token, err = c.callAddress(ctx, "read token address", a.Distributor, distributorC.PackToken(), distributorC.UnpackToken); err != nil {
-		return Addresses{}, err
+		return d, err
 	}
 	if a.Marketplace, err = c.callAddress(ctx, "read marketplace address", a.Distributor, distributorC.PackMarketplace(), distributorC.UnpackMarketplace); err != nil {
-		return Addresses{}, err
+		return d, err
 	}
-	c.setAddresses(a)
-	return a, nil
+	c.setAddresses(*a)
+	return d, nil
 }
 
 // Attach points the Chain at contracts already deployed: the distributor

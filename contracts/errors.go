@@ -104,6 +104,14 @@ var (
 	// ErrDeliver: the payment callback returned an error; the payment will be
 	// offered again.
 	ErrDeliver = errors.New("contracts: payment delivery failed")
+	// ErrInsufficientFunds: the sending account holds too little of the
+	// chain's native coin for a transaction's gas; the error names the
+	// account, its balance and the chain.
+	ErrInsufficientFunds = errors.New("contracts: insufficient funds for gas")
+	// ErrReceiptTimeout: a transaction was sent but not mined within the
+	// Chain's receipt timeout. It may still be mined: the error names its
+	// hash, to look up before sending it again.
+	ErrReceiptTimeout = errors.New("contracts: transaction not mined in time")
 )
 
 // RevertError is a contract revert decoded from its custom error.

@@ -213,6 +213,9 @@ func (c *Chain) SendEther(ctx context.Context, from *ecdsa.PrivateKey, to common
 		return Receipt{}, fmt.Errorf("contracts: %s: sign: %w", op, err)
 	}
 	if err := c.backend.SendTransaction(ctx, tx); err != nil {
+		if lacksFunds(err) {
+			return Receipt{}, c.noFunds(ctx, op, crypto.PubkeyToAddress(from.PublicKey), err)
+		}
 		return Receipt{}, c.fail(op, err)
 	}
 	c.Mine()

@@ -30,3 +30,14 @@ if ! command -v chromium >/dev/null 2>&1; then
 		exit 1
 	fi
 fi
+
+# go-ethereum's geth, for the test that deploys the contracts to a real node
+# and settles through it (cmd/meadow/geth_process_test.go). Built from the Go
+# module proxy into .cache/bin (git-ignored) when neither it nor a geth on
+# PATH is there: about 2 minutes once. v1.17.9 and v1.17.10 do not build
+# from the proxy here (a blocked dependency); v1.17.8 does.
+GETH_VERSION=v1.17.8
+if [ ! -x .cache/bin/geth ] && ! command -v geth >/dev/null 2>&1; then
+	echo "deps: building go-ethereum's geth $GETH_VERSION into .cache/bin (about 2 minutes, once)"
+	GOBIN="$PWD/.cache/bin" go install "github.com/ethereum/go-ethereum/cmd/geth@$GETH_VERSION"
+fi

@@ -391,6 +391,7 @@ func newOperatorCmd(a *app) *cobra.Command {
 		},
 	}
 	op.AddCommand(members, status, newSettleCmd(a, &coordURL, &token))
+	op.AddCommand(newOperatorDeployCmd(a))
 	readTokenFirst(op, &token, &tokenFile)
 	return op
 }
