@@ -24,7 +24,7 @@ type pausable struct {
 func (p *pausable) Status() Status {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return Status{Address: "0x00000000000000000000000000000000000000aa", State: p.state, TasksDone: 3, BytesToday: 5 << 20, BytesPerDay: 100 << 20, PendingRewards: "0",
+	return Status{Address: "0x00000000000000000000000000000000000000aa", State: p.state, TasksDone: 3, BytesToday: 5 << 20, BytesPerDay: 100 << 20, SettledMeadow: "0",
 		Refusals: []Refuse{{Time: time.Unix(0, 0), URL: "http://10.0.0.1/", Reason: "unsafe_address"}}}
 }
 func (p *pausable) Pause()  { p.mu.Lock(); p.state = "paused"; p.mu.Unlock() }
