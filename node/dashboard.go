@@ -314,15 +314,14 @@ func earningsChart(es []EpochEarning) template.HTML {
 		if peak > 0 {
 			bh = max(1, vals[i]/peak*plot)
 		}
-		x := float64(slots-len(es)+i) * slot
+		x := float64(i) * slot
 		fmt.Fprintf(&b, `<rect class="epoch" data-epoch="%d" data-meadow="%s" data-units="%d" x="%.1f" y="%.1f" width="%.1f" height="%.1f" rx="2" fill="#5c9c4a"><title>epoch %d: %s MEADOW for %d work units</title></rect>`,
 			e.Epoch, template.HTMLEscapeString(e.Meadow), e.Units, x+2, float64(h-bottom)-bh, slot-4, bh,
 			e.Epoch, template.HTMLEscapeString(FormatAmount(e.Meadow, 18)), e.Units)
-	}
-	first, last := es[0], es[len(es)-1]
-	fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" fill="#667">epoch %d</text>`, float64(slots-len(es))*slot+2, h-6, first.Epoch)
-	if len(es) > 1 {
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="#667" text-anchor="end">epoch %d</text>`, w-2, h-6, last.Epoch)
+		// Every epoch's number while they fit, then every fifth and the last.
+		if len(es) <= 15 || e.Epoch%5 == 0 || i == len(es)-1 {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="10" fill="#667" text-anchor="middle">%d</text>`, x+slot/2, h-8, e.Epoch)
+		}
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
