@@ -115,6 +115,17 @@ func TestNodeDashboardTellsTheTruth(t *testing.T) {
 		}
 	}
 
+	// `meadow node status` prints the dashboard's /api/status: the same
+	// figures over HTTP.
+	var over node.Status
+	if err := getJSON(ctx, strings.TrimSuffix(nd.DashboardURL(), "/")+"/api/status", &over); err != nil {
+		t.Fatalf("the dashboard's /api/status: %v", err)
+	}
+	if over.WorkUnits != rec.Units || over.TasksAccepted != rec.Tasks || over.RowsAccepted != rec.RowsAccepted ||
+		over.SettledMeadow != rw.Meadow || over.Epoch != rw.Epoch || len(over.Earnings) != int(rw.Epoch) {
+		t.Errorf("/api/status %+v; the coordinators say record %+v, rewards %+v", over, rec, rw)
+	}
+
 	// Chromium, recording every request the page makes.
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin),
