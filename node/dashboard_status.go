@@ -93,31 +93,63 @@ func (n *Node) SetNotices(ns []Notice) {
 	n.view.notices = append([]Notice(nil), ns...)
 }
 
+// rewardsEvery is how often the node reads its rewards back when nothing
+// says they changed: they change only when an epoch is posted (hours), and
+// one that paid the node shows in its record first (units move from pending
+// to settled).
+const rewardsEvery = time.Minute
+
 // refreshRecord keeps the coordinators' view of this node (accepted rows,
-// work units, reputation, rewards by epoch) for the dashboard.
+// work units, reputation, rewards by epoch) for the dashboard. Both reads
+// are served by whichever member answers, from its own state: a dashboard
+// needs no barrier on the leader, and thousands of nodes asking every few
+// seconds must not put one there.
 func (n *Node) refreshRecord(ctx context.Context) {
 	addr := strings.ToLower(n.id.Address.Hex())
+	var rewardsAt time.Time
 	for ctx.Err() == nil {
 		rec, err := n.client.Record(ctx, addr)
-		var rw api.NodeRewards
+		var rw *api.NodeRewards
 		if err == nil {
-			rw, err = n.client.Rewards(ctx, addr)
+			n.mu.Lock()
+			prev, have := n.view.record, n.view.rewards != nil
+			n.mu.Unlock()
+			settled := func(r api.NodeRecord) uint64 { return r.Units - r.PendingUnits }
+			if !have || time.Since(rewardsAt) >= rewardsEvery || settled(rec) != settled(prev) {
+				r, rerr := n.client.dashboardRewards(ctx, addr)
+				if rerr == nil {
+					rw, rewardsAt = &r, time.Now()
+				} else {
+					n.log.Debug("reading the node's rewards", "err", rerr)
+				}
+			}
 		}
 		if ctx.Err() != nil {
 			return
 		}
 		n.mu.Lock()
 		if err == nil {
-			n.view.record, n.view.rewards, n.view.at, n.view.err = rec, &rw, time.Now(), ""
+			n.view.record, n.view.at, n.view.err = rec, time.Now(), ""
+			if rw != nil {
+				n.view.rewards = rw
+			}
 		} else {
 			n.view.err = err.Error()
-		}
-		n.mu.Unlock()
-		if err != nil {
 			n.log.Debug("reading the node's record", "err", err)
 		}
+		n.mu.Unlock()
 		sleep(ctx, recordEvery)
 	}
+}
+
+// dashboardRewards reads the node's rewards from whichever member answers
+// (Client.Rewards asks the leader after a barrier, as a claim needs).
+func (c *Client) dashboardRewards(ctx context.Context, addr string) (api.NodeRewards, error) {
+	var out api.NodeRewards
+	if err := c.Get(ctx, routeRecord+addr+"/rewards", &out); err != nil {
+		return out, err
+	}
+	return out, out.Validate()
 }
 
 // Status reports the node's state for the dashboard and `meadow node status`.
