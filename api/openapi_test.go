@@ -29,6 +29,8 @@ var servedPaths = []string{
 	"/metrics",
 	"/v1/cluster/members",
 	"/v1/cluster/status",
+	"/v1/cluster/console",
+	"/console",
 	"/v1/cluster/join",
 	"/v1/cluster/remove",
 	"/v1/cluster/sign",

@@ -91,6 +91,10 @@ type Coordinator struct {
 	tree       *rewards.Tree // the reward tree of treeEpoch, for proofs
 	treeEpoch  uint64
 
+	// errs and rates feed the operator console (console.go).
+	errs  *errorRing
+	rates rateSampler
+
 	closeOnce sync.Once
 }
 
@@ -153,9 +157,11 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 	if setup != nil && o.client.TLSConfig == nil {
 		o.client.TLSConfig = setup.client
 	}
+	errs := &errorRing{}
 	c := &Coordinator{
 		cfg:         cfg,
-		log:         o.log.With("component", "coord", "id", cfg.ID),
+		log:         slog.New(newRingHandler(o.log.Handler(), errs)).With("component", "coord", "id", cfg.ID),
+		errs:        errs,
 		clock:       o.clock,
 		rand:        o.rand,
 		client:      o.client,
@@ -402,6 +408,7 @@ func (c *Coordinator) Run(ctx context.Context) error {
 	wg.Go(func() { c.registerSelf(loopCtx) })
 	wg.Go(func() { c.clockLoop(loopCtx) })
 	wg.Go(func() { c.diskLoop(loopCtx) })
+	wg.Go(func() { c.sampleRates(loopCtx) })
 	wg.Go(func() {
 		if err := c.repl.Run(loopCtx); err != nil && loopCtx.Err() == nil {
 			c.log.Error("blob replication", "err", err)

@@ -56,6 +56,12 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 		c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.MembersHealth(rctx) })
 	case "/v1/cluster/status":
 		c.serveRead(ctx, func(context.Context) (any, error) { return c.Status(), nil })
+	case "/console":
+		c.serveConsolePage(ctx)
+	case "/v1/cluster/console":
+		if c.peerAuthorized(ctx) {
+			c.serveConsole(ctx)
+		}
 	case "/v1/cluster/join", "/v1/cluster/remove":
 		if !c.peerAuthorized(ctx) {
 			return

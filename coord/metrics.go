@@ -20,6 +20,7 @@ type metrics struct {
 	batchOps  prometheus.Histogram
 	proposeMs prometheus.Histogram
 	handler   fasthttp.RequestHandler
+	reg       *prometheus.Registry // the console reads the blob store's gauges from it
 }
 
 // WithRegistry registers the coordinator's metrics in reg and serves reg on
@@ -31,6 +32,7 @@ func newMetrics(c *Coordinator, reg *prometheus.Registry) *metrics {
 		reg = prometheus.NewRegistry()
 	}
 	m := &metrics{
+		reg: reg,
 		applied: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "meadow_fsm_commands_applied_total",
 			Help: "Commands applied to this member's state, by message type (batches counted by their commands).",

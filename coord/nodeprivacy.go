@@ -18,12 +18,10 @@ import (
 // header); everyone else gets the record without them.
 
 // PublicNode is a node's record as the public sees it: no IP, no network.
-type PublicNode struct {
-	state.Node
-	// IP and Network shadow the state's fields and stay empty, so that
-	// they are left out of the JSON.
-	IP      string `json:"ip,omitempty"`
-	Network string `json:"network,omitempty"`
+func PublicNode(n state.Node) api.NodeRecord {
+	r := n.Record()
+	r.IP, r.Network = "", ""
+	return r
 }
 
 // errNotThisNode is a node.read signed by another key than the node's.
@@ -39,10 +37,10 @@ func (c *Coordinator) nodeRecord(ctx *fasthttp.RequestCtx, addr string) (any, er
 		return nil, err
 	}
 	if c.operatorAuthorized(ctx) {
-		return n, nil
+		return n.Record(), nil
 	}
 	if len(ctx.Request.Header.Peek(api.EnvelopeHeader)) == 0 {
-		return PublicNode{Node: n}, nil
+		return PublicNode(n), nil
 	}
 	var r api.ReadRequest
 	o, err := c.openHeader(ctx, api.MethodNodeRead, &r)
@@ -58,5 +56,5 @@ func (c *Coordinator) nodeRecord(ctx *fasthttp.RequestCtx, addr string) (any, er
 	if err := c.useWorkNonce(o.addr, o.sg.Nonce); err != nil {
 		return nil, err
 	}
-	return n, nil
+	return n.Record(), nil
 }

@@ -30,7 +30,12 @@ import (
 
 // openBlobs opens the blob store under DataDir/blobs and its replicator.
 func (c *Coordinator) openBlobs() error {
-	st, err := blob.NewStore(filepath.Join(c.cfg.DataDir, "blobs"), blob.WithLogger(c.log.With("sub", "blob")))
+	// The blob store's metrics join the member's (/metrics, the console).
+	bm, err := blob.NewMetrics(c.metrics.reg)
+	if err != nil {
+		return fmt.Errorf("coord: blob metrics: %w", err)
+	}
+	st, err := blob.NewStore(filepath.Join(c.cfg.DataDir, "blobs"), blob.WithLogger(c.log.With("sub", "blob")), blob.WithMetrics(bm))
 	if err != nil {
 		return fmt.Errorf("coord: blob store: %w", err)
 	}
@@ -40,6 +45,7 @@ func (c *Coordinator) openBlobs() error {
 	rc.Token = c.cfg.ClusterToken
 	rc.Logger = c.log.With("sub", "blob")
 	rc.Peers = c.blobPeers
+	rc.Metrics = bm
 	if c.tls != nil {
 		rc.Client = blob.DefaultClient()
 		rc.Client.Transport.(*http.Transport).TLSClientConfig = c.tls.client

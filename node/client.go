@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/meadow-net/meadow/api"
@@ -111,15 +112,16 @@ func (c *Client) Upload(ctx context.Context, u api.Upload, open func() (io.ReadC
 }
 
 // Record fetches what the coordinators know of this node (accepted rows,
-// work units, reputation), for the dashboard. The answer is free-form JSON.
+// work units, reputation), for the dashboard, as the one wire type the
+// coordinator writes it with (api.NodeRecord). The answer is checked.
 //
 // The read is signed (api.MethodNodeRead, signed afresh on every try): the
 // record holds the address and network the node connects from, which the
 // coordinators show only to the node itself and to operators.
-func (c *Client) Record(ctx context.Context, addr string) (map[string]any, error) {
-	var out map[string]any
-	route := routeRecord + addr
-	return out, c.Do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
+func (c *Client) Record(ctx context.Context, addr string) (api.NodeRecord, error) {
+	var out api.NodeRecord
+	route := routeRecord + strings.ToLower(addr)
+	err := c.Do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
 		env, err := c.Sign(api.MethodNodeRead, api.ReadRequest{Path: route})
 		if err != nil {
 			return nil, err
@@ -135,6 +137,10 @@ func (c *Client) Record(ctx context.Context, addr string) (map[string]any, error
 		req.Header.Set(api.EnvelopeHeader, h)
 		return c.HTTP().Do(req)
 	}, &out)
+	if err != nil {
+		return out, err
+	}
+	return out, out.Validate()
 }
 
 func hostOf(raw string) (string, error) {

@@ -24,8 +24,10 @@ type pausable struct {
 func (p *pausable) Status() Status {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return Status{Address: "0x00000000000000000000000000000000000000aa", State: p.state, TasksDone: 3, BytesToday: 5 << 20, BytesPerDay: 100 << 20, PendingRewards: "0",
-		Refusals: []Refuse{{Time: time.Unix(0, 0), URL: "http://10.0.0.1/", Reason: "unsafe_address"}}}
+	return Status{Address: "0x00000000000000000000000000000000000000aa", State: p.state, TasksDone: 3, BytesToday: 5 << 20, BytesPerDay: 100 << 20, SettledMeadow: "0",
+		Refusals:      []Refuse{{Time: time.Unix(0, 0), URL: "http://10.0.0.1/", Reason: "unsafe_address"}},
+		RefusalCounts: map[string]int64{"unsafe_address": 1},
+		Notices:       []Notice{{Level: "info", Text: "an update is available"}}}
 }
 func (p *pausable) Pause()  { p.mu.Lock(); p.state = "paused"; p.mu.Unlock() }
 func (p *pausable) Resume() { p.mu.Lock(); p.state = "running"; p.mu.Unlock() }
@@ -124,6 +126,12 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	if !strings.Contains(refusals, "unsafe_address") {
 		t.Errorf("refusals table %q lacks the refusal", refusals)
+	}
+	if n := text("notices"); n != "an update is available" {
+		t.Errorf("notices %q, want the controller's", n)
+	}
+	if r := text("refusal_counts"); !strings.Contains(r, "unsafe_address\t1\t") || !strings.Contains(r, "private or local address") {
+		t.Errorf("refusals by reason %q, want unsafe_address counted once, explained", r)
 	}
 	if got := c.Status().State; got != "paused" {
 		t.Fatalf("node state %q after pressing pause", got)

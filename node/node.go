@@ -121,7 +121,8 @@ type Node struct {
 	state        string
 	reason       string
 	refusals     []Refuse
-	record       map[string]any
+	view         coordView // dashboard_status.go
+	uptime       uptime    // dashboard_status.go
 	resume       chan struct{}
 	dashboardURL string
 
@@ -550,6 +551,7 @@ func (n *Node) noteRefusal(ctx context.Context, l api.Lease, r crawl.Result) {
 	ref := Refuse{Time: time.Now(), URL: r.URL, Reason: string(r.Refusal.Reason), Detail: r.Refusal.Detail}
 	n.mu.Lock()
 	n.refusals = append(n.refusals, ref)
+	n.view.countRefusal(ref.Reason)
 	if len(n.refusals) > 50 {
 		n.refusals = n.refusals[len(n.refusals)-50:]
 	}
@@ -562,51 +564,6 @@ func (n *Node) noteRefusal(ctx context.Context, l api.Lease, r crawl.Result) {
 	if err := n.client.Refuse(ctx, api.Refusal{TaskID: l.Task.ID, LeaseID: l.ID, URL: r.URL, Reason: r.Refusal.Reason, Detail: detail}); err != nil {
 		n.log.Warn("reporting a refusal failed", "url", r.URL, "err", err)
 	}
-}
-
-// refreshRecord keeps the coordinators' view of this node (accepted rows,
-// work units, rewards) for the dashboard.
-func (n *Node) refreshRecord(ctx context.Context) {
-	for ctx.Err() == nil {
-		if rec, err := n.client.Record(ctx, n.id.Address.Hex()); err == nil {
-			n.mu.Lock()
-			n.record = rec
-			n.mu.Unlock()
-		}
-		sleep(ctx, 5*time.Second)
-	}
-}
-
-// Status reports the node's state for the dashboard and `meadow node status`.
-func (n *Node) Status() Status {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	u := n.meter.Usage()
-	l := n.meter.Limits()
-	s := Status{
-		Address: n.id.Address.Hex(), Operator: n.cfg.Operator, Version: n.cfg.Version,
-		State: n.state, Reason: n.reason, Coordinator: n.client.Current(), Started: n.started,
-		TasksDone: n.tasksDone.Load(), PendingRewards: "0",
-		BytesToday: u.BytesUsed, BytesPerDay: l.BytesPerDay, PagesToday: u.Pages, Limits: l,
-		Refusals: append([]Refuse(nil), n.refusals...),
-	}
-	if n.paused {
-		s.State, s.Reason = "paused", "paused by the user"
-	}
-	for _, g := range n.devices.GPUs {
-		s.GPUs = append(s.GPUs, g.Model)
-	}
-	num := func(k string) int64 {
-		if v, ok := n.record[k].(float64); ok {
-			return int64(v)
-		}
-		return 0
-	}
-	s.TasksAccepted, s.RowsAccepted, s.RowsRejected, s.WorkUnits = num("tasks_accepted"), num("rows_accepted"), num("rows_rejected"), num("work_units")
-	if v, ok := n.record["pending_rewards"].(string); ok {
-		s.PendingRewards = v
-	}
-	return s
 }
 
 // Pause stops taking new work; tasks in flight finish.
@@ -655,6 +612,7 @@ func (n *Node) setState(state, reason string) {
 			n.log.Warn("a cap is reached; not taking work", "reason", reason)
 		}
 		n.state, n.reason = state, reason
+		n.uptime.note(state, time.Now())
 	}
 }
 

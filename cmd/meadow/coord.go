@@ -392,6 +392,7 @@ func newOperatorCmd(a *app) *cobra.Command {
 	}
 	op.AddCommand(members, status, newSettleCmd(a, &coordURL, &token))
 	op.AddCommand(newOperatorDeployCmd(a))
+	op.AddCommand(newConsoleCmd(a, &coordURL, &token))
 	readTokenFirst(op, &token, &tokenFile)
 	return op
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os/signal"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -147,11 +148,34 @@ func printNodeStatus(a *app, s node.Status) {
 		state += ": " + s.Reason
 	}
 	fmt.Fprintf(w, "state     %s\n", state)
-	fmt.Fprintf(w, "tasks     %d done, %d accepted\n", s.TasksDone, s.TasksAccepted)
+	fmt.Fprintf(w, "uptime    %s, online %s of it\n", node.FormatDuration(time.Duration(s.UptimeSeconds)*time.Second), onlinePercent(s.OnlineSeconds, s.UptimeSeconds))
+	fmt.Fprintf(w, "tasks     %d done since start, %d accepted in all\n", s.TasksDone, s.TasksAccepted)
 	fmt.Fprintf(w, "rows      %d accepted, %d rejected\n", s.RowsAccepted, s.RowsRejected)
 	fmt.Fprintf(w, "bytes     %s of %s today\n", humanBytes(s.BytesToday), humanBytes(s.BytesPerDay))
-	fmt.Fprintf(w, "rewards   %d work units, %s pending\n", s.WorkUnits, s.PendingRewards)
-	if len(s.Refusals) > 0 {
-		fmt.Fprintf(w, "refused   %d recently, last: %s (%s)\n", len(s.Refusals), s.Refusals[len(s.Refusals)-1].URL, s.Refusals[len(s.Refusals)-1].Reason)
+	fmt.Fprintf(w, "rewards   %d work units (%d pending the next epoch); %s MEADOW settled up to epoch %d\n",
+		s.WorkUnits, s.PendingUnits, node.FormatAmount(s.SettledMeadow, 18), s.Epoch)
+	if s.RecordError != "" {
+		fmt.Fprintf(w, "          (the coordinators did not answer the last read: %s)\n", s.RecordError)
 	}
+	if len(s.RefusalCounts) > 0 {
+		reasons := make([]string, 0, len(s.RefusalCounts))
+		for r, n := range s.RefusalCounts {
+			reasons = append(reasons, fmt.Sprintf("%s %d", r, n))
+		}
+		sort.Strings(reasons)
+		fmt.Fprintf(w, "refused   %s\n", strings.Join(reasons, ", "))
+	}
+	if len(s.Refusals) > 0 {
+		fmt.Fprintf(w, "          last: %s (%s)\n", s.Refusals[len(s.Refusals)-1].URL, s.Refusals[len(s.Refusals)-1].Reason)
+	}
+	for _, n := range s.Notices {
+		fmt.Fprintf(w, "notice    %s\n", n.Text)
+	}
+}
+
+func onlinePercent(on, up int64) string {
+	if up <= 0 {
+		return "0.0%"
+	}
+	return fmt.Sprintf("%.1f%%", float64(on*1000/up)/10)
 }

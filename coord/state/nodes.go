@@ -124,6 +124,18 @@ func (s *State) Node(addr string) (Node, error) {
 
 func (n *Node) String() string { return fmt.Sprintf("node %s", n.Address) }
 
+// Record is the node as GET /v1/node/{address} answers it (api.NodeRecord,
+// the type the node reads back), with its IP and network. Every field of
+// Node is in it (TestNodeRecordCoversNode).
+func (n Node) Record() api.NodeRecord {
+	return api.NodeRecord{
+		Address: n.Address, Operator: n.Operator, IP: n.IP, Network: n.Network,
+		Caps: n.Caps, RegisteredAt: n.RegisteredAt, Reputation: n.Reputation, Agreeing: n.Agreeing,
+		Units: n.Units, PendingUnits: n.PendingUnits, RowsAccepted: n.RowsAccepted, RowsRejected: n.RowsRejected,
+		Tasks: n.Tasks, Expired: n.Expired,
+	}
+}
+
 // Domain is one host's network-wide crawl rate (sched.DomainRate): the
 // interval between two fetches from it anywhere in the network, from the
 // longest robots.txt Crawl-delay nodes reported, and when it is next free.
