@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -81,6 +82,7 @@ type Coordinator struct {
 	chain       *contracts.Chain
 	operatorKey *ecdsa.PrivateKey
 	settleMu    sync.Mutex // one settlement at a time
+	watcher     atomic.Pointer[contracts.Watcher] // the payment watcher while this member leads
 	dlMu        sync.Mutex // one dataset written to the download cache at a time
 	treeMu      sync.Mutex
 	tree        *rewards.Tree // the reward tree of treeEpoch, for proofs

@@ -27,7 +27,8 @@ type metrics struct {
 func WithRegistry(reg *prometheus.Registry) Option { return func(o *options) { o.registry = reg } }
 
 func newMetrics(c *Coordinator, reg *prometheus.Registry) *metrics {
-	if reg == nil {
+	own := reg == nil
+	if own {
 		reg = prometheus.NewRegistry()
 	}
 	m := &metrics{
@@ -47,6 +48,7 @@ func newMetrics(c *Coordinator, reg *prometheus.Registry) *metrics {
 		}),
 	}
 	reg.MustRegister(m.applied, m.batchOps, m.proposeMs, &collector{c: c}, &clockCollector{c: c}, &diskCollector{c: c})
+	reg.MustRegister(opsCollectors(c, own)...)
 	m.handler = fasthttpadaptor.NewFastHTTPHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return m
 }
