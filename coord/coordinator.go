@@ -81,9 +81,9 @@ type Coordinator struct {
 	// chain and operatorKey are set by WithChain; nil without a chain.
 	chain       *contracts.Chain
 	operatorKey *ecdsa.PrivateKey
-	settleMu    sync.Mutex // one settlement at a time
+	settleMu    sync.Mutex                        // one settlement at a time
 	watcher     atomic.Pointer[contracts.Watcher] // the payment watcher while this member leads
-	dlMu        sync.Mutex // one dataset written to the download cache at a time
+	dlMu        sync.Mutex                        // one dataset written to the download cache at a time
 	treeMu      sync.Mutex
 	tree        *rewards.Tree // the reward tree of treeEpoch, for proofs
 	treeEpoch   uint64
