@@ -20,6 +20,7 @@ type metrics struct {
 	batchOps  prometheus.Histogram
 	proposeMs prometheus.Histogram
 	handler   fasthttp.RequestHandler
+	reg       *prometheus.Registry // for the blob store's collectors (openBlobs)
 }
 
 // WithRegistry registers the coordinator's metrics in reg and serves reg on
@@ -49,6 +50,7 @@ func newMetrics(c *Coordinator, reg *prometheus.Registry) *metrics {
 	}
 	reg.MustRegister(m.applied, m.batchOps, m.proposeMs, &collector{c: c}, &clockCollector{c: c}, &diskCollector{c: c})
 	reg.MustRegister(opsCollectors(c, own)...)
+	m.reg = reg
 	m.handler = fasthttpadaptor.NewFastHTTPHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return m
 }

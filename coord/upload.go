@@ -30,12 +30,19 @@ import (
 
 // openBlobs opens the blob store under DataDir/blobs and its replicator.
 func (c *Coordinator) openBlobs() error {
-	st, err := blob.NewStore(filepath.Join(c.cfg.DataDir, "blobs"), blob.WithLogger(c.log.With("sub", "blob")))
+	// The blob collectors (meadow_blob_*) on /metrics, which the operators'
+	// dashboard shows.
+	bm, err := blob.NewMetrics(c.metrics.reg)
+	if err != nil {
+		return fmt.Errorf("coord: blob metrics: %w", err)
+	}
+	st, err := blob.NewStore(filepath.Join(c.cfg.DataDir, "blobs"), blob.WithLogger(c.log.With("sub", "blob")), blob.WithMetrics(bm))
 	if err != nil {
 		return fmt.Errorf("coord: blob store: %w", err)
 	}
 	c.blobs = st
 	rc := blob.DefaultConfig()
+	rc.Metrics = bm
 	rc.Self = c.cfg.ID
 	rc.Token = c.cfg.ClusterToken
 	rc.Logger = c.log.With("sub", "blob")
