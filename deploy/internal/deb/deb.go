@@ -131,7 +131,10 @@ func Info(o Options) *nfpm.Info {
 				{Source: src(configSrc), Destination: ConfigPath, Type: files.TypeConfigNoReplace, FileInfo: &files.ContentFileInfo{Mode: 0o644}},
 			},
 			Scripts: nfpm.Scripts{PostInstall: src(postinst), PreRemove: src(prerm), PostRemove: src(postrm)},
-			Deb:     nfpm.Deb{Compression: "xz"},
+			// zstd: on a loaded 2-core machine nfpm's pure-Go xz took 2 m 35 s
+			// for 23.3 MB, gzip 24 s for 25.1 MB, zstd 5 s for 24.1 MB. dpkg
+			// reads zstd since Debian 12 and Ubuntu 21.10.
+			Deb: nfpm.Deb{Compression: "zstd"},
 		},
 	}
 	return info
