@@ -18,6 +18,7 @@ allowed() {
 	coord) echo "api dataset rewards contracts" ;;
 	buyer) echo "api dataset contracts rewards" ;;
 	devnet) echo "api dataset crawl compute node rewards contracts coord buyer" ;;
+	deploy) echo "" ;;
 	*) echo "*" ;;
 	esac
 }
