@@ -143,6 +143,13 @@ func TestDebInstallRunPurge(t *testing.T) {
 	}
 	verify(t, coordUnit)
 
+	// The shipped settings are read without complaint but for the one
+	// thing the user must add, the coordinators.
+	sh := exec.Command(deb.BinPath, "--config", deb.ConfigPath, "node", "--data-dir", filepath.Join(dir, "data"))
+	if out, err := sh.CombinedOutput(); sh.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), "coord") || strings.Contains(string(out), "unknown") {
+		t.Errorf("meadow-node with the shipped %s: %v, %s; want exit 2 asking for the coordinators", deb.ConfigPath, err, out)
+	}
+
 	// The installed node, as the service runs it, against a dev network.
 	nw := network(t)
 	dash := freeAddr(t)
