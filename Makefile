@@ -26,6 +26,13 @@ NODE_BIN := bin/meadow-node
 node-bin:
 	$(GO) build -tags nodeonly -ldflags '$(LDFLAGS)' -o $(NODE_BIN) ./cmd/meadow
 
+# The home node as a Debian package, bin/meadow-node_VERSION_ARCH.deb: the
+# node-only binary, its hardened systemd unit and /etc/meadow/node.toml,
+# built with nfpm (deploy/internal/cmd/mkdeb; docs/DEPLOY.md).
+.PHONY: deb
+deb: node-bin
+	$(GO) run ./deploy/internal/cmd/mkdeb -bin $(NODE_BIN) -version '$(VERSION)'
+
 deps:
 	@scripts/deps.sh
 

@@ -100,6 +100,46 @@ type Watcher struct {
 	cur       Cursor // owned by Poll
 	delivered map[string]bool
 	snapshot  atomic.Pointer[Cursor] // the cursor as last saved, for Cursor()
+	progress  atomic.Pointer[WatcherProgress]
+}
+
+// WatcherProgress is how far the watcher is behind the chain, for metrics
+// and alerts: a watcher that cannot reach the chain stops polling, and one
+// that cannot keep up falls behind the confirmed head.
+type WatcherProgress struct {
+	// Head is the chain's latest block at the last poll that read it.
+	Head uint64
+	// Behind is how many confirmed blocks (Confirmations under Head) were
+	// still unread when the last poll ended: 0 when it caught up.
+	Behind uint64
+	// PolledAt is when a poll last read every confirmed block without a
+	// failure; zero before the first.
+	PolledAt time.Time
+}
+
+// Progress returns the watcher's progress as of its last poll. It is safe
+// to call while Run is running.
+func (w *Watcher) Progress() WatcherProgress {
+	if p := w.progress.Load(); p != nil {
+		return *p
+	}
+	return WatcherProgress{}
+}
+
+// noteProgress records a poll's end: head read, failed or not.
+func (w *Watcher) noteProgress(head uint64, ok bool) {
+	p := w.Progress()
+	p.Head = head
+	p.Behind = 0
+	if head >= w.cfg.Confirmations {
+		if safe := head - w.cfg.Confirmations; w.cur.NextBlock <= safe {
+			p.Behind = safe - w.cur.NextBlock + 1
+		}
+	}
+	if ok {
+		p.PolledAt = time.Now()
+	}
+	w.progress.Store(&p)
 }
 
 // NewWatcher returns a watcher of the Chain's marketplace that calls deliver
@@ -210,7 +250,10 @@ func (w *Watcher) Poll(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	ok := false
+	defer func() { w.noteProgress(head, ok) }()
 	if head < w.cfg.Confirmations {
+		ok = true
 		return 0, nil
 	}
 	safe := head - w.cfg.Confirmations
@@ -263,6 +306,7 @@ func (w *Watcher) Poll(ctx context.Context) (int, error) {
 			return n, err
 		}
 	}
+	ok = true
 	return n, nil
 }
 

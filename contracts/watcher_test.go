@@ -429,3 +429,39 @@ func (f handlerFunc) Enabled(context.Context, slog.Level) bool      { return tru
 func (f handlerFunc) Handle(_ context.Context, r slog.Record) error { f(r); return nil }
 func (f handlerFunc) WithAttrs([]slog.Attr) slog.Handler            { return f }
 func (f handlerFunc) WithGroup(string) slog.Handler                 { return f }
+
+// TestWatcherProgress: the figures the coordinators' metrics report (how far
+// the watcher is behind the chain, when it last caught up) follow the polls,
+// and a poll that fails leaves the blocks it did not read counted behind.
+func TestWatcherProgress(t *testing.T) {
+	n := newTestNet(t)
+	ctx := testCtx(t)
+	rec := newRecorder()
+	w, err := n.chain.NewWatcher(ctx, watcherConfig(t.TempDir(), 1), rec.deliver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := w.Progress(); p != (WatcherProgress{}) {
+		t.Fatalf("progress before any poll: %+v, want zero", p)
+	}
+	n.fundAndPay(t, "job", units(5, 6))
+	n.chain.Mine()
+	rec.fail = func(Payment) error { return errors.New("refused") }
+	if _, err := w.Poll(ctx); !errors.Is(err, ErrDeliver) {
+		t.Fatalf("poll with a failing delivery: %v, want ErrDeliver", err)
+	}
+	head, err := n.chain.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := w.Progress()
+	if p.Head != head || p.Behind == 0 || !p.PolledAt.IsZero() {
+		t.Fatalf("progress after a failed poll: %+v, want head %d, blocks behind, no successful poll", p, head)
+	}
+	rec.fail = nil
+	mustPoll(t, w, 1)
+	p = w.Progress()
+	if p.Head != head || p.Behind != 0 || p.PolledAt.IsZero() {
+		t.Fatalf("progress after catching up: %+v, want head %d, 0 behind, a poll time", p, head)
+	}
+}

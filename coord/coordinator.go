@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -85,8 +86,9 @@ type Coordinator struct {
 	relayerKey *ecdsa.PrivateKey
 	relayMu    sync.Mutex
 	relayed    map[string]api.RelayClaimResponse
-	settleMu   sync.Mutex // one settlement at a time
-	dlMu       sync.Mutex // one dataset written to the download cache at a time
+	settleMu   sync.Mutex                        // one settlement at a time
+	watcher    atomic.Pointer[contracts.Watcher] // the payment watcher while this member leads
+	dlMu       sync.Mutex                        // one dataset written to the download cache at a time
 	treeMu     sync.Mutex
 	tree       *rewards.Tree // the reward tree of treeEpoch, for proofs
 	treeEpoch  uint64

@@ -28,7 +28,8 @@ type metrics struct {
 func WithRegistry(reg *prometheus.Registry) Option { return func(o *options) { o.registry = reg } }
 
 func newMetrics(c *Coordinator, reg *prometheus.Registry) *metrics {
-	if reg == nil {
+	own := reg == nil
+	if own {
 		reg = prometheus.NewRegistry()
 	}
 	m := &metrics{
@@ -49,6 +50,8 @@ func newMetrics(c *Coordinator, reg *prometheus.Registry) *metrics {
 		}),
 	}
 	reg.MustRegister(m.applied, m.batchOps, m.proposeMs, &collector{c: c}, &clockCollector{c: c}, &diskCollector{c: c})
+	reg.MustRegister(opsCollectors(c, own)...)
+	m.reg = reg
 	m.handler = fasthttpadaptor.NewFastHTTPHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return m
 }

@@ -168,7 +168,9 @@ func (c *Coordinator) watchPayments(ctx context.Context) {
 	for ctx.Err() == nil {
 		w, err := c.chain.NewWatcher(ctx, cfg, c.recordPayment)
 		if err == nil {
+			c.watcher.Store(w) // for the metrics (opsmetrics.go)
 			err = w.Run(ctx)
+			c.watcher.Store(nil)
 		}
 		if ctx.Err() != nil {
 			return

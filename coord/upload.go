@@ -41,6 +41,7 @@ func (c *Coordinator) openBlobs() error {
 	}
 	c.blobs = st
 	rc := blob.DefaultConfig()
+	rc.Metrics = bm
 	rc.Self = c.cfg.ID
 	rc.Token = c.cfg.ClusterToken
 	rc.Logger = c.log.With("sub", "blob")

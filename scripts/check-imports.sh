@@ -19,6 +19,7 @@ allowed() {
 	coord) echo "api dataset rewards contracts release" ;;
 	buyer) echo "api dataset contracts rewards" ;;
 	devnet) echo "api dataset crawl compute node rewards contracts coord buyer release" ;;
+	deploy) echo "" ;;
 	*) echo "*" ;;
 	esac
 }

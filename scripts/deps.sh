@@ -41,3 +41,23 @@ if [ ! -x .cache/bin/geth ] && ! command -v geth >/dev/null 2>&1; then
 	echo "deps: building go-ethereum's geth $GETH_VERSION into .cache/bin (about 2 minutes, once)"
 	GOBIN="$PWD/.cache/bin" go install "github.com/ethereum/go-ethereum/cmd/geth@$GETH_VERSION"
 fi
+
+# Debian tools of the deploy tests (deploy/): promtool checks the alert rules,
+# systemd-analyze the units, dpkg, setpriv and adduser install and run the
+# meadow-node package.
+missing=()
+for pair in promtool:prometheus systemd-analyze:systemd dpkg:dpkg setpriv:util-linux adduser:adduser; do
+	command -v "${pair%%:*}" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "deps: installing Debian's ${missing[*]}"
+		apt-get update -qq
+		# prometheus brings promtool; its recommended exporters are not needed.
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	else
+		echo "deps: missing Debian packages: ${missing[*]}; install them with:" >&2
+		echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+		exit 1
+	fi
+fi
