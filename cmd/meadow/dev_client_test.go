@@ -36,8 +36,9 @@ import (
 //     buyer's datasets;
 //   - a client generated from docs/api.yaml by standard tools
 //     (test/openapi/client.mjs: openapi-typescript, tsc --strict,
-//     openapi-fetch) reads the cluster's status, the buyer's datasets, a
-//     job and a proof, and finds what the summary says;
+//     openapi-fetch) reads the cluster's status, the chain, the buyer's
+//     datasets, a job, a manifest and a proof, and finds what the summary
+//     says; every answer conforms to the description's schema for it;
 //   - progress lines count tasks and say so;
 //   - Raft logs no WARN or ERROR line, starting or stopping;
 //   - after the stop the command returns no error and its temporary
@@ -141,6 +142,7 @@ func TestDevBuyerClient(t *testing.T) {
 		GenerateMS     int64 `json:"generate_ms"`
 		TscMS          int64 `json:"tsc_ms"`
 		ReadsMS        int64 `json:"reads_ms"`
+		AnswersChecked int   `json:"answers_checked"`
 		Status         struct{ ID, State, Leader string }
 		Datasets       []struct {
 			ID, JobID, Root string
@@ -156,12 +158,24 @@ func TestDevBuyerClient(t *testing.T) {
 			Root    string
 			RowHash string `json:"row_hash"`
 		}
+		Manifest struct {
+			DatasetID  string `json:"dataset_id"`
+			Root       string
+			TotalRows  int64 `json:"total_rows"`
+			Signatures int
+		}
+		Chain struct {
+			ChainID uint64 `json:"chain_id"`
+		}
 	}
 	if err := json.Unmarshal(js, &reads); err != nil {
 		t.Fatalf("client.mjs printed %q: %v", js, err)
 	}
-	t.Logf("generated client: %d paths typed in %d ms, tsc %d ms (during the journey), reads %d ms",
-		reads.GeneratedPaths, reads.GenerateMS, reads.TscMS, reads.ReadsMS)
+	t.Logf("generated client: %d paths typed in %d ms, tsc %d ms (during the journey), reads %d ms, %d answers checked against the description's schemas",
+		reads.GeneratedPaths, reads.GenerateMS, reads.TscMS, reads.ReadsMS, reads.AnswersChecked)
+	if reads.AnswersChecked != 6 {
+		t.Errorf("%d answers checked against docs/api.yaml's schemas; want the 6 reads'", reads.AnswersChecked)
+	}
 	if reads.Status.ID != sum.coordID || reads.Status.Leader == "" {
 		t.Errorf("cluster status through the client: %+v; want member %s, with a leader", reads.Status, sum.coordID)
 	}
@@ -187,6 +201,12 @@ func TestDevBuyerClient(t *testing.T) {
 	}
 	if reads.Proof.Root != crawl.root || len(reads.Proof.RowHash) != 64 {
 		t.Errorf("proof of row 0 through the client: %+v; want root %s", reads.Proof, crawl.root)
+	}
+	if m := reads.Manifest; m.DatasetID != crawl.dataset || m.Root != crawl.root || m.TotalRows != crawl.rows || m.Signatures < 2 {
+		t.Errorf("manifest through the client: %+v; want %s with root %s, %d rows, 2 signatures or more", m, crawl.dataset, crawl.root, crawl.rows)
+	}
+	if reads.Chain.ChainID != sum.chainID {
+		t.Errorf("chain through the client: %d; the summary says chain %d", reads.Chain.ChainID, sum.chainID)
 	}
 
 	// Ctrl-C: a quiet stop, the directory removed.

@@ -16,13 +16,19 @@ export interface Reads {
   datasets: { id: string; job_id: string; rows: number; tasks: number; root: string }[];
   job: { id: string; state: components['schemas']['JobState']; rows_accepted: number; tasks_done: number; tasks_total: number; dataset?: string };
   proof: { dataset_id: string; row: number; root: string; row_hash: string };
+  manifest: { dataset_id: string; root: string; total_rows: number; signatures: number };
+  chain: { chain_id: number; price_per_row: number };
 }
 
 function fail(what: string, r: { response: Response; error?: unknown }): never {
   throw new Error(`${what}: ${r.response.status} ${JSON.stringify(r.error)}`);
 }
 
-/** buyerReads reads the cluster's status, the buyer's datasets, one job and one row's proof from the coordinator at baseUrl. */
+/**
+ * buyerReads reads from the coordinator at baseUrl what a buyer reads: the
+ * cluster's status, the chain to pay on, the buyer's datasets, one job, one
+ * dataset's signed manifest and one row's proof.
+ */
 export async function buyerReads(baseUrl: string, sign: Signer, jobId: string, datasetId: string): Promise<Reads> {
   const api = createClient<paths>({ baseUrl });
   const signed = (path: string) => ({ 'Meadow-Envelope': sign(path) });
@@ -36,6 +42,12 @@ export async function buyerReads(baseUrl: string, sign: Signer, jobId: string, d
   const job = await api.GET('/v1/jobs/{id}', { params: { path: { id: jobId }, header: signed(`/v1/jobs/${jobId}`) } });
   if (!job.data) fail(`GET /v1/jobs/${jobId}`, job);
   const t = job.data.progress.tasks;
+
+  const ch = await api.GET('/v1/chain');
+  if (!ch.data) fail('GET /v1/chain', ch);
+
+  const mf = await api.GET('/v1/datasets/{id}/manifest', { params: { path: { id: datasetId }, header: signed(`/v1/datasets/${datasetId}/manifest`) } });
+  if (!mf.data) fail(`GET /v1/datasets/${datasetId}/manifest`, mf);
 
   const pr = await api.GET('/v1/datasets/{id}/proof', {
     params: { path: { id: datasetId }, query: { row: 0 }, header: signed(`/v1/datasets/${datasetId}/proof`) },
@@ -51,5 +63,7 @@ export async function buyerReads(baseUrl: string, sign: Signer, jobId: string, d
       dataset: job.data.dataset,
     },
     proof: { dataset_id: datasetId, row: pr.data.row ?? 0, root: pr.data.root, row_hash: pr.data.row_hash },
+    manifest: { dataset_id: mf.data.dataset_id, root: mf.data.root, total_rows: mf.data.total_rows, signatures: mf.data.signatures.length },
+    chain: { chain_id: ch.data.chain_id, price_per_row: ch.data.price_per_row },
   };
 }

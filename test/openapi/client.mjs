@@ -3,8 +3,10 @@
 // TypeScript types, tsc --strict checks buyer.ts (openapi-fetch calls)
 // against them and compiles it, and the compiled reads run against a
 // coordinator with the buyer's key signing each read (buyer.read envelopes,
-// ext/src/lib/envelope.js). Prints what the reads found as JSON, for
-// cmd/meadow's TestDevBuyerClient to compare with the dev network's summary.
+// ext/src/lib/envelope.js). Every answer's body is then validated against
+// the schema the description gives it (ajv, JSON Schema 2020-12). Prints
+// what the reads found as JSON, for cmd/meadow's TestDevBuyerClient to
+// compare with the dev network's summary.
 //
 //   node test/openapi/client.mjs --out DIR --prepare
 //   node test/openapi/client.mjs --out DIR --coord URL --key FILE --chain-id N --job ID --dataset ID
@@ -55,6 +57,49 @@ export function compile(out) {
   return path.join(out, 'buyer.js');
 }
 
+/**
+ * recordResponses wraps globalThis.fetch (which openapi-fetch calls) so that
+ * every answer's method, path, status and JSON body is kept for checking.
+ */
+export function recordResponses() {
+  const seen = [];
+  const inner = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const req = new Request(input, init);
+    const resp = await inner(req);
+    const type = resp.headers.get('content-type') || '';
+    seen.push({ method: req.method.toLowerCase(), path: new URL(req.url).pathname, status: resp.status, body: type.includes('json') ? await resp.clone().json() : undefined });
+    return resp;
+  };
+  return seen;
+}
+
+/**
+ * checkAnswers validates each recorded answer's body against the schema
+ * docs/api.yaml gives for its operation and status (JSON Schema 2020-12,
+ * ajv): what a generated client's types promise is what the service sends.
+ * It returns the problems, empty when every answer conforms.
+ */
+export async function checkAnswers(seen) {
+  const { dereference } = await load('@readme/openapi-parser');
+  const { default: Ajv2020 } = await load('ajv/dist/2020.js');
+  const doc = await dereference(path.join(repo, 'docs/api.yaml'));
+  // OpenAPI's own keywords (example, discriminator, …) are not JSON Schema's;
+  // formats such as int64 are descriptions here, not checks.
+  const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+  const problems = [];
+  for (const r of seen) {
+    const tmpl = Object.keys(doc.paths).find((p) => new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(r.path));
+    const op = tmpl && doc.paths[tmpl][r.method];
+    const schema = op?.responses?.[String(r.status)]?.content?.['application/json']?.schema;
+    if (!schema) { problems.push(`${r.method.toUpperCase()} ${r.path}: no JSON answer ${r.status} in docs/api.yaml`); continue; }
+    if (!ajv.validate(schema, r.body)) {
+      for (const e of ajv.errors) problems.push(`${r.method.toUpperCase()} ${r.path} (${tmpl}) ${r.status}: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+    }
+  }
+  return { checked: seen.length, problems };
+}
+
 /** readSigner returns a Signer of buyer.read envelopes with the key in keyFile, for chain chainId. */
 export async function readSigner(keyFile, chainId) {
   const { ENVELOPE_HEADER, domain, headerValue, sign } = await import('../../ext/src/lib/envelope.js');
@@ -85,8 +130,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (a.prepare) process.exit(0);
     const t2 = Date.now();
     const { buyerReads } = await import(pathToFileURL(path.join(a.out, 'buyer.js')));
+    const seen = recordResponses();
     const reads = await buyerReads(a.coord, await readSigner(a.key, Number(a['chain-id'])), a.job, a.dataset);
-    console.log(JSON.stringify({ ...JSON.parse(fs.readFileSync(made, 'utf8')), reads_ms: Date.now() - t2, ...reads }));
+    const { checked, problems } = await checkAnswers(seen);
+    if (problems.length) throw new Error(`answers that docs/api.yaml does not describe:\n${problems.join('\n')}`);
+    console.log(JSON.stringify({ ...JSON.parse(fs.readFileSync(made, 'utf8')), reads_ms: Date.now() - t2, answers_checked: checked, ...reads }));
   } catch (e) {
     console.error(`client.mjs: ${e.message}`);
     process.exit(1);
