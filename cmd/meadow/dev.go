@@ -41,7 +41,7 @@ The run's data (Raft logs, the nodes' data, the datasets: about 200 MB) goes
 to a new temporary directory, removed on exit (Ctrl-C and SIGTERM too)
 unless --keep; a directory given with --dir is never removed.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) (err error) {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmdContext(cmd), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			// After the first Ctrl-C the signals are the default again:
