@@ -105,12 +105,21 @@ func (b *Client) Wait(ctx context.Context, id string, every time.Duration, progr
 			st  api.JobStatus
 			err error
 		)
+		consistent := func() error {
+			return b.c.GetSigned(ctx, routeJobs+"/"+url.PathEscape(id)+"?consistent=1", &st)
+		}
 		if first {
 			// The first poll may follow the submission at once: read it
 			// from the leader (a follower may not have applied it yet).
-			err = b.c.GetSigned(ctx, routeJobs+"/"+url.PathEscape(id)+"?consistent=1", &st)
+			err = consistent()
 		} else {
 			st, err = b.Status(ctx, id)
+			// The next may go to a follower further behind than the
+			// member that answered before (a loaded machine puts one
+			// seconds behind): the leader has the job.
+			if re := (*api.RemoteError)(nil); errors.As(err, &re) && re.Status == http.StatusNotFound {
+				err = consistent()
+			}
 		}
 		if err != nil {
 			return st, err

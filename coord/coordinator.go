@@ -98,6 +98,8 @@ type Coordinator struct {
 	rates rateSampler
 
 	closeOnce sync.Once
+	// stopping quiets Raft's reports of unreachable peers (Stopping).
+	stopping atomic.Bool
 }
 
 // Option sets one of the coordinator's dependencies.
@@ -231,12 +233,12 @@ func (c *Coordinator) open() error {
 	w, err := wal.Open(filepath.Join(cfg.DataDir, "wal"),
 		wal.WithMetaStore(c.meta),
 		wal.WithSegmentSize(cfg.WALSegmentSize),
-		wal.WithLogger(newHCLog(c.log, "wal")))
+		wal.WithLogger(c.raftLog("wal")))
 	if err != nil {
 		return fmt.Errorf("coord: open raft log in %s: %w", cfg.DataDir, explainNoSpace(err, cfg.DataDir))
 	}
 	c.wal = w
-	files, err := raft.NewFileSnapshotStoreWithLogger(cfg.DataDir, cfg.SnapshotRetain, newHCLog(c.log, "snapshots"))
+	files, err := raft.NewFileSnapshotStoreWithLogger(cfg.DataDir, cfg.SnapshotRetain, c.raftLog("snapshots"))
 	if err != nil {
 		return fmt.Errorf("coord: open snapshots in %s: %w", cfg.DataDir, explainNoSpace(err, cfg.DataDir))
 	}
@@ -256,9 +258,9 @@ func (c *Coordinator) open() error {
 		if err != nil {
 			return fmt.Errorf("coord: raft transport on %s: %w", cfg.RaftAddr, err)
 		}
-		trans = raft.NewNetworkTransportWithLogger(stream, 3, 10*time.Second, newHCLog(c.log, "transport"))
+		trans = raft.NewNetworkTransportWithLogger(stream, 3, 10*time.Second, c.raftLog("transport"))
 	} else {
-		trans, err = raft.NewTCPTransportWithLogger(cfg.RaftAddr, advertise, 3, 10*time.Second, newHCLog(c.log, "transport"))
+		trans, err = raft.NewTCPTransportWithLogger(cfg.RaftAddr, advertise, 3, 10*time.Second, c.raftLog("transport"))
 		if err != nil {
 			return fmt.Errorf("coord: raft transport on %s: %w", cfg.RaftAddr, err)
 		}
@@ -278,7 +280,7 @@ func (c *Coordinator) open() error {
 
 	rc := raft.DefaultConfig()
 	rc.LocalID = raft.ServerID(cfg.ID)
-	rc.Logger = newHCLog(c.log, "raft")
+	rc.Logger = c.raftLog("raft")
 	rc.HeartbeatTimeout = cfg.HeartbeatTimeout
 	rc.ElectionTimeout = cfg.ElectionTimeout
 	rc.LeaderLeaseTimeout = cfg.LeaderLeaseTimeout
@@ -419,6 +421,7 @@ func (c *Coordinator) Run(ctx context.Context) error {
 	c.log.Info("coordinator running", "raft_addr", c.raftAddr, "http_addr", c.httpAddr)
 
 	<-ctx.Done()
+	c.Stopping()
 	cancel()
 	_ = srv.Shutdown()
 	wg.Wait()

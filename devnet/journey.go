@@ -18,6 +18,7 @@ import (
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/compute"
+	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/dataset"
 )
@@ -40,6 +41,18 @@ type Summary struct {
 	// ClusterTokenFile holds the coordinators' cluster token (mode 0600),
 	// which meadow operator --cluster-token-file reads.
 	ClusterTokenFile string `json:"cluster_token_file"`
+	// Buyer is the funded buyer the journey bought as, for a person to go
+	// on buying with (meadow buyer --key).
+	Buyer BuyerInfo `json:"buyer"`
+}
+
+// BuyerInfo is the dev buyer: its key file (mode 0600) and what it holds
+// on the dev chain when the summary is made, read from the chain.
+type BuyerInfo struct {
+	Address string `json:"address"`
+	KeyFile string `json:"key_file"`
+	Stable  string `json:"stable"` // stable base units (6 decimals)
+	Wei     string `json:"wei"`    // ether, for gas
 }
 
 // EpochSummary is the epoch the journey settled: what it minted and shared
@@ -404,8 +417,25 @@ func (n *Network) fillSummary(ctx context.Context, s *Summary) {
 		s.Nodes = append(s.Nodes, info)
 	}
 	s.ClusterTokenFile = n.ClusterTokenFile()
+	s.Buyer = n.buyerInfo(ctx)
 	s.Chain = ChainInfo{ChainID: n.chainID, RPC: n.Chain.RPC, Distributor: n.Chain.Addrs.Distributor.Hex(), Registry: n.Chain.Addrs.Registry.Hex(),
 		Token: n.Chain.Addrs.Token.Hex(), Stable: n.Chain.Addrs.Stable.Hex(), Marketplace: n.Chain.Addrs.Marketplace.Hex()}
+}
+
+// buyerInfo reads the dev buyer's balances from the chain; one that cannot
+// be read is left empty.
+func (n *Network) buyerInfo(ctx context.Context) BuyerInfo {
+	addr := n.Chain.BuyerAddress()
+	b := BuyerInfo{Address: addr.Hex(), KeyFile: n.BuyerKeyFile()}
+	if v, err := n.Chain.BalanceOf(ctx, contracts.TokenStable, addr); err == nil {
+		b.Stable = v.String()
+	}
+	if sim := n.Chain.Simulated(); sim != nil {
+		if v, err := sim.Client().BalanceAt(ctx, addr, nil); err == nil {
+			b.Wei = v.String()
+		}
+	}
+	return b
 }
 
 // getJSON reads u into out: each try within getTimeout, up to three tries

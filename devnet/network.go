@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
+
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/dataset"
 	"github.com/meadow-net/meadow/node"
@@ -91,9 +93,13 @@ type Network struct {
 	token   string           // the coordinators' shared secret for copying blobs
 	claims  map[string]claim // by node name, once the journey settled
 	cancel  context.CancelFunc
-	wg      sync.WaitGroup
+	wg      sync.WaitGroup // the coordinators
 	srv     *http.Server
 	procs   []*coordProc // the coordinators, when they run as processes
+
+	// stopNodes and nodeWG stop the nodes before the coordinators (Close).
+	stopNodes context.CancelFunc
+	nodeWG    sync.WaitGroup
 }
 
 // Node is one of the network's nodes.
@@ -159,6 +165,11 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 		return nil, fmt.Errorf("devnet: chain id: %w", err)
 	}
 	n.chainID = id.Uint64()
+	// The funded buyer's key in a file, so that a person can buy beside
+	// the journey (meadow buyer --key), as the journey's buyer.
+	if err := os.WriteFile(n.BuyerKeyFile(), []byte(hex.EncodeToString(crypto.FromECDSA(n.Chain.Buyer))+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("devnet: buyer key file: %w", err)
+	}
 
 	n.Site = NewSite(cfg.Site)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -172,7 +183,9 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 	if err := n.startCoordinators(runCtx); err != nil {
 		return nil, err
 	}
-	if err := n.startNodes(runCtx); err != nil {
+	nodeCtx, stopNodes := context.WithCancel(runCtx)
+	n.stopNodes = stopNodes
+	if err := n.startNodes(nodeCtx); err != nil {
 		return nil, err
 	}
 	return n, nil
@@ -360,9 +373,9 @@ func (n *Network) startNodes(ctx context.Context) error {
 			return fmt.Errorf("devnet: funding %s for gas: %w", name, err)
 		}
 		n.Nodes = append(n.Nodes, dn)
-		n.wg.Add(1)
+		n.nodeWG.Add(1)
 		go func() {
-			defer n.wg.Done()
+			defer n.nodeWG.Done()
 			if err := nd.Run(ctx); err != nil {
 				n.log.Error("node stopped", "node", name, "err", err)
 			}
@@ -380,16 +393,22 @@ func (n *Network) startNodes(ctx context.Context) error {
 
 // Close stops everything and removes a temporary directory.
 func (n *Network) Close() {
+	// The nodes first, while the coordinators answer: a node finishes the
+	// tasks it holds instead of retrying its commits against stopped
+	// coordinators (and warning that they failed). Then the coordinators,
+	// each told first that the whole cluster stops, so that none reports
+	// the others' going as a fault.
+	if n.stopNodes != nil {
+		n.stopNodes()
+	}
+	n.waitStopped(&n.nodeWG, "nodes")
+	for _, c := range n.Coords {
+		c.Stopping()
+	}
 	if n.cancel != nil {
 		n.cancel()
 	}
-	done := make(chan struct{})
-	go func() { n.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(45 * time.Second):
-		n.log.Warn("some parts did not stop in time")
-	}
+	n.waitStopped(&n.wg, "coordinators")
 	// After the nodes, which may still be talking to them.
 	n.stopProcesses()
 	if n.srv != nil {
@@ -400,6 +419,17 @@ func (n *Network) Close() {
 	}
 	if n.temp {
 		os.RemoveAll(n.dir)
+	}
+}
+
+// waitStopped waits for wg, at most 45 s (a node's in-flight tasks get 30).
+func (n *Network) waitStopped(wg *sync.WaitGroup, what string) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(45 * time.Second):
+		n.log.Warn("some parts did not stop in time", "parts", what)
 	}
 }
 
@@ -449,6 +479,14 @@ func (n *Network) ClusterTokenFile() string { return filepath.Join(n.dir, Cluste
 // ClusterTokenFileName is the name of the token file in the network's
 // directory.
 const ClusterTokenFileName = "cluster-token"
+
+// BuyerKeyFile is where the funded dev buyer's key is written (mode 0600,
+// 64 hex digits as api.LoadOrCreateKey reads them), for meadow buyer --key.
+func (n *Network) BuyerKeyFile() string { return filepath.Join(n.dir, BuyerKeyFileName) }
+
+// BuyerKeyFileName is the name of the buyer's key file in the network's
+// directory.
+const BuyerKeyFileName = "buyer.key"
 
 // ChainID is the chain id requests are signed for.
 func (n *Network) ChainID() uint64 { return n.chainID }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -20,8 +21,8 @@ import (
 
 func newDevCmd(a *app) *cobra.Command {
 	var (
-		once, procs bool
-		dir         string
+		once, procs, keep bool
+		dir               string
 	)
 	cfg := devnet.DefaultConfig()
 	cmd := &cobra.Command{
@@ -33,17 +34,34 @@ contracts deployed; then submit crawl jobs as a buyer would, follow them,
 download the datasets as Arrow and Parquet, verify them row by row and check a
 row's proof. It prints what happened and where the coordinators' status pages
 and the nodes' dashboards are, and keeps running until Ctrl-C (--once: exits
-with the result, 0 on success, 1 naming the step that failed).`,
+with the result, 0 on success, 1 naming the step that failed; 130 when
+interrupted before the end).
+
+The run's data (Raft logs, the nodes' data, the datasets: about 200 MB) goes
+to a new temporary directory, removed on exit (Ctrl-C and SIGTERM too)
+unless --keep; a directory given with --dir is never removed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+			ctx, stop := signal.NotifyContext(cmdContext(cmd), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
+			// After the first Ctrl-C the signals are the default again:
+			// a second one ends the program at once, leaving the data.
+			context.AfterFunc(ctx, stop)
+			say := func(format string, args ...any) {
+				if !a.jsonOut {
+					fmt.Fprintf(a.stderr, format+"\n", args...)
+				}
+			}
+			if err := cfg.Validate(); err != nil {
+				return usageError(err)
+			}
 			if dir == "" {
 				d, err := os.MkdirTemp("", "meadow-dev-")
 				if err != nil {
 					return err
 				}
 				dir = d
+				defer func() { removeDevDir(dir, keep, say) }()
 			}
 			cfg.Dir = dir
 			cfg.Logger = a.logger
@@ -59,18 +77,21 @@ with the result, 0 on success, 1 naming the step that failed).`,
 				// say what matters. --log-level info brings them back.
 				cfg.Logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 			}
-			say := func(format string, args ...any) {
-				if !a.jsonOut {
-					fmt.Fprintf(a.stderr, format+"\n", args...)
-				}
-			}
 			say("starting the network in %s …", dir)
 			t0 := time.Now()
 			nw, err := devnet.Start(ctx, cfg)
 			if err != nil {
+				if ctx.Err() != nil {
+					return errInterrupted
+				}
 				return fmt.Errorf("step \"start the network\": %w", err)
 			}
-			defer nw.Close()
+			defer func() {
+				if ctx.Err() != nil {
+					say("stopping the network … (Ctrl-C again quits at once, leaving %s)", dir)
+				}
+				nw.Close()
+			}()
 			say("network up in %s: %d coordinators, %d nodes, site %s", time.Since(t0).Round(time.Millisecond), len(nw.CoordURLs), len(nw.Nodes), nw.SiteURL)
 
 			bars := map[string]*progress{}
@@ -83,13 +104,14 @@ with the result, 0 on success, 1 naming the step that failed).`,
 					}
 					b := bars[job]
 					if b == nil {
-						b = newProgress(a.stderr, true, job)
+						b = newProgress(a.stderr, true, job).in("tasks")
 						bars[job] = b
 					}
 					t := st.Progress.Tasks
 					b.update(t.Verified+t.Inconclusive, t.Total())
 					if !b.on {
-						line := fmt.Sprintf("%s: %s %.0f%%, %d rows accepted, %d rejected", job, st.State, st.Progress.Percent, st.Progress.RowsAccepted, st.Progress.RowsRejected)
+						line := fmt.Sprintf("%s: %s %.0f%%, %d/%d tasks, %d rows accepted, %d rejected",
+							job, st.State, st.Progress.Percent, t.Verified+t.Inconclusive, t.Total(), st.Progress.RowsAccepted, st.Progress.RowsRejected)
 						if line != last[job] {
 							fmt.Fprintln(a.stderr, line)
 							last[job] = line
@@ -100,6 +122,9 @@ with the result, 0 on success, 1 naming the step that failed).`,
 					for _, b := range bars {
 						b.done()
 					}
+					if !s.OK && ctx.Err() != nil {
+						return // interrupted: not a failure of the step
+					}
 					mark := "ok  "
 					if !s.OK {
 						mark = "FAIL"
@@ -107,6 +132,9 @@ with the result, 0 on success, 1 naming the step that failed).`,
 					say("%s %s (%s): %s", mark, s.Name, s.Duration.Round(time.Millisecond), s.Detail)
 				},
 			})
+			if !sum.OK && ctx.Err() != nil {
+				return errInterrupted
+			}
 			if a.jsonOut {
 				if err := a.printJSON(sum); err != nil {
 					return err
@@ -127,12 +155,32 @@ with the result, 0 on success, 1 naming the step that failed).`,
 	}
 	f := cmd.Flags()
 	f.BoolVar(&once, "once", false, "exit after the journey, with its result")
-	f.StringVar(&dir, "dir", "", "directory for the coordinators' logs, the nodes' data and the datasets (default: a new temporary one)")
+	f.StringVar(&dir, "dir", "", "directory for the coordinators' logs, the nodes' data and the datasets, kept on exit (default: a new temporary one, removed on exit)")
+	f.BoolVar(&keep, "keep", false, "keep the temporary directory on exit")
 	f.IntVar(&cfg.Nodes, "nodes", cfg.Nodes, "home nodes to run")
 	f.IntVar(&cfg.Faulty, "faulty", cfg.Faulty, "of them, nodes that alter rows")
 	f.IntVar(&cfg.JSNodes, "js-nodes", cfg.JSNodes, "of the honest nodes, those that render JavaScript (run Chromium)")
 	f.BoolVar(&procs, "coord-processes", false, "run each coordinator as a meadow coord process of this binary, settling over the chain's JSON-RPC, rather than in this process (their logs: DIR/cN/coord.log; kill -9 one to watch the others carry on)")
 	return cmd
+}
+
+// errInterrupted is what meadow dev returns when Ctrl-C or SIGTERM ends it
+// before the journey did: exit status 130, as a shell gives a program
+// ended by SIGINT.
+var errInterrupted = &exitError{code: 130, err: errors.New("interrupted")}
+
+// removeDevDir removes the run's temporary directory unless keep, and says
+// which.
+func removeDevDir(dir string, keep bool, say func(string, ...any)) {
+	if keep {
+		say("the run's data stays in %s (--keep)", dir)
+		return
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		say("removing %s: %v", dir, err)
+		return
+	}
+	say("removed %s (--keep keeps it)", dir)
 }
 
 func printSummary(a *app, s devnet.Summary) {
@@ -200,6 +248,16 @@ func printSummary(a *app, s devnet.Summary) {
 	}
 	fmt.Fprintf(w, "\nchain %d at %s: token %s, marketplace %s, distributor %s\n", s.Chain.ChainID, s.Chain.RPC, s.Chain.Token, s.Chain.Marketplace, s.Chain.Distributor)
 	fmt.Fprintf(w, "site  %s\n", s.Site)
+	if b := s.Buyer; b.KeyFile != "" {
+		amount := func(base string, decimals int) string {
+			if base == "" {
+				return "?" // the chain did not answer
+			}
+			return rewards.FormatAmount(base, decimals)
+		}
+		fmt.Fprintf(w, "buyer key (funded with %s stable and %s ETH): %s\n", amount(b.Stable, 6), amount(b.Wei, 18), b.KeyFile)
+		fmt.Fprintf(w, "      %s (meadow buyer --key %s --coord %s --chain-id %d dataset list)\n", b.Address, b.KeyFile, firstStatusBase(s), s.Chain.ChainID)
+	}
 	if s.ClusterTokenFile != "" {
 		fmt.Fprintf(w, "cluster token in %s (meadow operator status|members|settle --coord %s --cluster-token-file %s)\n", s.ClusterTokenFile, firstStatusBase(s), s.ClusterTokenFile)
 	}

@@ -14,9 +14,12 @@ import (
 // that the summary adds up: rows seen are accepted or rejected, the faulty
 // node's rows were caught, the datasets were paid for, verified, proven and
 // found in the chain's registry, the epoch was settled with at least 2
-// operator signatures, and the nodes claimed exactly what was settled.
+// operator signatures, and the nodes claimed exactly what was settled;
+// the funded buyer's key is in the directory given (kept: --dir), and Raft
+// logged no warning.
 func TestDevOnce(t *testing.T) {
 	out, logs, err := meadowStreams(t, "dev", "--once", "--json", "--dir", t.TempDir())
+	checkDevLogs(t, logs)
 	if err != nil {
 		t.Fatalf("meadow dev --once: %v\n%s\n%s", err, out, logs)
 	}
@@ -29,6 +32,9 @@ func TestDevOnce(t *testing.T) {
 	}
 	if fi, err := os.Stat(s.ClusterTokenFile); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("cluster_token_file %q: %v; want a file of mode 0600", s.ClusterTokenFile, err)
+	}
+	if fi, err := os.Stat(s.Buyer.KeyFile); err != nil || fi.Mode().Perm() != 0o600 || s.Buyer.Stable == "" || s.Buyer.Wei == "" {
+		t.Errorf("buyer %+v: key file %v; want a file of mode 0600 and the buyer's balances", s.Buyer, err)
 	}
 	var rejected int64
 	for _, j := range s.Jobs {

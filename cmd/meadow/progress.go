@@ -15,6 +15,7 @@ type progress struct {
 	w     io.Writer
 	on    bool
 	label string
+	unit  string // what done and total count: "rows" unless set with in
 	start time.Time
 	last  time.Time
 }
@@ -24,7 +25,14 @@ func newProgress(w io.Writer, want bool, label string) *progress {
 	if f, ok := w.(*os.File); ok && want {
 		on = term.IsTerminal(int(f.Fd()))
 	}
-	return &progress{w: w, on: on, label: label, start: time.Now()}
+	return &progress{w: w, on: on, label: label, unit: "rows", start: time.Now()}
+}
+
+// in sets the unit the counts are in ("tasks" for a job's progress, which
+// counts finished tasks, not rows).
+func (p *progress) in(unit string) *progress {
+	p.unit = unit
+	return p
 }
 
 // update redraws the line at most ten times a second; total < 0 when unknown.
@@ -45,10 +53,19 @@ func (p *progress) update(done, total int64) {
 				bar[i] = '='
 			}
 		}
-		fmt.Fprintf(p.w, "\r%s [%s] %d/%d rows (%.0f rows/s) ", p.label, bar, done, total, rate)
+		fmt.Fprintf(p.w, "\r%s [%s] %d/%d %s (%s) ", p.label, bar, done, total, p.unit, p.rate(rate))
 		return
 	}
-	fmt.Fprintf(p.w, "\r%s %d rows (%.0f rows/s) ", p.label, done, rate)
+	fmt.Fprintf(p.w, "\r%s %d %s (%s) ", p.label, done, p.unit, p.rate(rate))
+}
+
+// rate says how many units a second, with a decimal when few (tasks take
+// seconds each, rows microseconds).
+func (p *progress) rate(r float64) string {
+	if r < 10 {
+		return fmt.Sprintf("%.1f %s/s", r, p.unit)
+	}
+	return fmt.Sprintf("%.0f %s/s", r, p.unit)
 }
 
 func (p *progress) done() {
