@@ -35,6 +35,8 @@ var servedPaths = []string{
 	"/v1/cluster/digest",
 	"/v1/cluster/settle",
 	"/v1/chain",
+	"/v1/release",
+	"/v1/release/files/{name}",
 	"/v1/node/register",
 	"/v1/node/work",
 	"/v1/node/commit",

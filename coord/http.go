@@ -87,8 +87,17 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 		})
 	case "/v1/chain":
 		c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.ChainInfo(rctx) })
+	case "/v1/release":
+		if c.readOnly(ctx) {
+			c.handleRelease(ctx)
+		}
 	default:
-		if !c.handleAPI(ctx) {
+		switch {
+		case strings.HasPrefix(string(ctx.Path()), "/v1/release/files/"):
+			if c.readOnly(ctx) {
+				c.handleReleaseFile(ctx, strings.TrimPrefix(string(ctx.Path()), "/v1/release/files/"))
+			}
+		case !c.handleAPI(ctx):
 			c.reply(ctx, nil, errNoRoute)
 		}
 	}
