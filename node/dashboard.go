@@ -38,6 +38,9 @@ type Status struct {
 	Limits      Limits   `json:"limits"`
 	Refusals    []Refuse `json:"recent_refusals"`
 	GPUs        []string `json:"gpus,omitempty"`
+	// Update is the last check for a new release (update.go); nil before
+	// the first or when the network publishes none.
+	Update *UpdateStatus `json:"update,omitempty"`
 }
 
 // Refuse is one URL the node would not fetch, and why.
@@ -137,6 +140,7 @@ table{width:100%;border-collapse:collapse;font-size:.85rem} td{border-top:1px so
 <body>
 <h1>Meadow node</h1>
 <div class="addr" id="address">{{.Address}}</div>
+{{with .Update}}{{if .Available}}<p id="update">Update available: {{.Latest}} (running {{.Current}}){{if not .Auto}}; run meadow node update --apply{{end}}</p>{{end}}{{end}}
 <p>State: <span id="state" class="state {{.State}}">{{.State}}</span> <span id="reason">{{.Reason}}</span></p>
 <p><button id="toggle" type="button">{{if eq .State "paused"}}Resume{{else}}Pause{{end}}</button></p>
 <div class="grid">

@@ -128,6 +128,7 @@ type Node struct {
 	gpus gpuState  // compute.go
 	held heldBlobs // held.go
 
+	update      atomic.Pointer[UpdateStatus] // update.go
 	tasksDone   atomic.Int64
 	inflight    atomic.Int64
 	crawlDelays sync.Map // host → ms
@@ -589,6 +590,7 @@ func (n *Node) Status() Status {
 		TasksDone: n.tasksDone.Load(), PendingRewards: "0",
 		BytesToday: u.BytesUsed, BytesPerDay: l.BytesPerDay, PagesToday: u.Pages, Limits: l,
 		Refusals: append([]Refuse(nil), n.refusals...),
+		Update:   n.update.Load(),
 	}
 	if n.paused {
 		s.State, s.Reason = "paused", "paused by the user"
