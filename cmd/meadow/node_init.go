@@ -188,7 +188,7 @@ func parseBytes(field, s string) (int64, error) {
 		}
 	}
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v < 0 || v*mult > 1<<62 || t == "" {
+	if err != nil || !(v >= 0 && v*mult <= 1<<62) || t == "" { // also refuses NaN and Inf
 		return 0, fmt.Errorf("%s %q: expected a size such as 2GiB, 500MB or a number of bytes", field, s)
 	}
 	return int64(v * mult), nil
