@@ -36,7 +36,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fl := cmd.Flags()
-			limitFlags := []string{"bytes-per-day", "max-concurrent", "max-response-bytes", "fetch-timeout", "pages-per-minute", "gpu-max-util", "gpu-hours"}
+			limitFlags := []string{"bytes-per-day", "max-concurrent", "max-response-bytes", "fetch-timeout", "pages-per-minute", "gpu-max-util", "gpu-hours", "hours"}
 			changed := false
 			for _, name := range limitFlags {
 				changed = changed || a.given(fl, name)
@@ -55,6 +55,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 					"pages-per-minute":   func() { saved.PagesPerMinute = lim.PagesPerMinute },
 					"gpu-max-util":       func() { saved.GPUMaxUtil = lim.GPUMaxUtil },
 					"gpu-hours":          func() { saved.GPUHours = lim.GPUHours },
+					"hours":              func() { saved.Hours = lim.Hours },
 				}
 				for _, name := range limitFlags {
 					if a.given(fl, name) {
@@ -98,6 +99,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 	f.IntVar(&lim.PagesPerMinute, "pages-per-minute", lim.PagesPerMinute, "cap on pages fetched per minute")
 	f.IntVar(&lim.GPUMaxUtil, "gpu-max-util", lim.GPUMaxUtil, "use the GPU only while its utilization (%) is below this")
 	f.StringVar(&lim.GPUHours, "gpu-hours", "", "local hours the GPU may be used, HH-HH (empty: any time)")
+	f.StringVar(&lim.Hours, "hours", "", "local hours the node takes any work, HH-HH such as 22-07 (empty: any time)")
 
 	var dash string
 	status := &cobra.Command{

@@ -441,6 +441,7 @@ func (d *doctor) checkCaps() doctorCheck {
 		set("pages-per-minute", func(s string) (err error) { _, err = fmt.Sscan(s, &l.PagesPerMinute); return })
 		set("gpu-max-util", func(s string) (err error) { _, err = fmt.Sscan(s, &l.GPUMaxUtil); return })
 		set("gpu-hours", func(s string) error { l.GPUHours = s; return nil })
+		set("hours", func(s string) error { l.Hours = s; return nil })
 		if perr != nil {
 			c.Status, c.Message = checkFail, perr.Error()
 			return c

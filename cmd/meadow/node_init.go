@@ -95,6 +95,7 @@ type nodeInit struct {
 	noGPU       bool
 	gpuMaxUtil  int
 	gpuHours    string
+	hours       string
 	renderJS    bool
 	autoUpdate  bool
 }
@@ -159,6 +160,7 @@ command it prints when you are ready.`,
 	f.BoolVar(&in.noGPU, "no-gpu", false, "never use the GPU")
 	f.IntVar(&in.gpuMaxUtil, "gpu-max-util", in.gpuMaxUtil, "use the GPU only while its utilization (%) is below this (it is idle)")
 	f.StringVar(&in.gpuHours, "gpu-hours", "", "local hours the GPU may be used, HH-HH (empty: any time)")
+	f.StringVar(&in.hours, "hours", "", "local hours the node takes any work, HH-HH such as 22-07 (empty: any time)")
 	f.BoolVar(&in.renderJS, "render-js", false, "take pages that need JavaScript (runs Chromium)")
 	f.BoolVar(&in.autoUpdate, "auto-update", false, "let the node update itself to releases signed by the network's release key")
 	f.BoolVar(&yes, "yes", false, "ask nothing: take the flags and defaults even on a terminal")
@@ -201,7 +203,7 @@ func (in nodeInit) limits() (node.Limits, error) {
 	if err != nil {
 		return l, err
 	}
-	l.BytesPerDay, l.MaxConcurrent, l.GPUMaxUtil, l.GPUHours = b, in.concurrency, in.gpuMaxUtil, in.gpuHours
+	l.BytesPerDay, l.MaxConcurrent, l.GPUMaxUtil, l.GPUHours, l.Hours = b, in.concurrency, in.gpuMaxUtil, in.gpuHours, in.hours
 	if err := l.Validate(); err != nil {
 		return l, err
 	}
@@ -307,6 +309,9 @@ func releaseSigner(n api.Network) string {
 // describeCaps says the caps in words.
 func describeCaps(l node.Limits, noGPU bool) string {
 	s := fmt.Sprintf("%s a day, %d fetches at once, %d pages a minute", humanBytes(l.BytesPerDay), l.MaxConcurrent, l.PagesPerMinute)
+	if l.Hours != "" {
+		s += fmt.Sprintf(", working between %s h only", l.Hours)
+	}
 	switch {
 	case noGPU:
 		s += ", no GPU"
@@ -337,6 +342,7 @@ func nodeConfigText(in nodeInit, network, dataDir string, l node.Limits, path st
 	kv("max-concurrent", l.MaxConcurrent)
 	kv("gpu-max-util", l.GPUMaxUtil)
 	kv("gpu-hours", l.GPUHours)
+	kv("hours", l.Hours)
 	kv("no-gpu", in.noGPU)
 	kv("render-js", in.renderJS)
 	kv("auto-update", in.autoUpdate)
@@ -500,6 +506,13 @@ func (a *app) promptNodeInit(p *prompter, fl *pflag.FlagSet, in nodeInit) error 
 			return fmt.Errorf("%d: expected 1 to 64", v)
 		}
 		return nil
+	})
+	ask("hours", "Hours the node may work, HH-HH local time (Enter: any time)", &in.hours, func(s string) error {
+		if s == "" {
+			return nil
+		}
+		_, _, herr := node.ParseHours(s)
+		return herr
 	})
 	useGPU := !in.noGPU
 	askYes("no-gpu", "Use the GPU for compute work, only while it is idle", &useGPU)

@@ -159,6 +159,7 @@ func TestNodeInitPrompts(t *testing.T) {
 		"500MB", // bytes a day
 		"0",     // fetches at once: refused, asked again
 		"3",     // fetches at once
+		"21-6",  // hours the node works
 		"y",     // use the GPU
 		"",      // idle below: default 10
 		"01-06", // GPU hours
@@ -176,7 +177,7 @@ func TestNodeInitPrompts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("config: %v\n%s", err, out)
 	}
-	for _, want := range []string{"bytes-per-day = 500000000\n", "max-concurrent = 3\n", "gpu-max-util = 10\n", `gpu-hours = "01-06"` + "\n", "auto-update = false\n", "no-gpu = false\n"} {
+	for _, want := range []string{"bytes-per-day = 500000000\n", "max-concurrent = 3\n", "gpu-max-util = 10\n", `gpu-hours = "01-06"` + "\n", "auto-update = false\n", "no-gpu = false\n", `hours = "21-6"` + "\n"} {
 		if !bytes.Contains(text, []byte(want)) {
 			t.Errorf("config lacks %q:\n%s", want, text)
 		}
