@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -276,4 +277,19 @@ func FuzzParseBytes(f *testing.F) {
 			t.Fatalf("parseBytes(%q) = %d", s, v)
 		}
 	})
+}
+
+// TestNodeNetworkChainID: meadow node refuses a --chain-id that differs
+// from its network file's, before it starts, naming both.
+func TestNodeNetworkChainID(t *testing.T) {
+	netFile := testNetworkFile(t, []string{"http://127.0.0.1:7001"}, common.Address{})
+	_, _, err := runMeadow(t, "", nil, "node", "--network", netFile, "--chain-id", "5", "--data-dir", t.TempDir(), "--dashboard", "")
+	if err == nil || exitCode(err) != exitUsage || !strings.Contains(err.Error(), "--chain-id 5") || !strings.Contains(err.Error(), fmt.Sprintf("chain %d", api.DevChainID)) {
+		t.Fatalf("meadow node with a chain id other than the network's: %v", err)
+	}
+	bad := filepath.Join(t.TempDir(), "n.json")
+	os.WriteFile(bad, []byte(`{"format":"meadow-network/1","surprise":1}`), 0o644)
+	if _, _, err := runMeadow(t, "", nil, "node", "--network", bad, "--data-dir", t.TempDir()); err == nil || !strings.Contains(err.Error(), "--network") {
+		t.Fatalf("meadow node with a bad network file: %v", err)
+	}
 }

@@ -144,6 +144,17 @@ func TestNodeUpdateSelf(t *testing.T) {
 	}
 	wantVersion("v0.0.1")
 
+	// Doctor says an update is there.
+	out, err := run("node", "doctor", "--network", netFile, "--data-dir", t.TempDir(), "--json")
+	var rep struct{ Checks []doctorCheck }
+	if jerr := json.Unmarshal([]byte(out), &rep); jerr != nil {
+		t.Fatalf("doctor: %v %v\n%s", err, jerr, out)
+	}
+	if i := slices.IndexFunc(rep.Checks, func(c doctorCheck) bool { return c.Check == "updates" }); i < 0 ||
+		rep.Checks[i].Status != checkWarn || !strings.Contains(rep.Checks[i].Message, "v0.0.2 is available (this is v0.0.1)") {
+		t.Errorf("doctor's updates line: %+v", rep.Checks)
+	}
+
 	// A running node with auto-update on: it installs v0.0.2 and restarts
 	// into it in the same process.
 	dataDir := filepath.Join(t.TempDir(), "node")
