@@ -137,6 +137,9 @@ do; the exit code is 1 when any line is FAIL.`,
 			if d.dataDir == "" {
 				d.dataDir = defaultNodeDataDir()
 			}
+			if d.network == "" {
+				d.network = initNetworkCopy(d.dataDir)
+			}
 			ctx, cancel := context.WithTimeout(cmdContext(cmd), 2*time.Minute)
 			defer cancel()
 			checks := d.run(ctx)
@@ -164,7 +167,7 @@ do; the exit code is 1 when any line is FAIL.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&dataDir, "data-dir", "", "the node's data dir (default: the node's setting, else ~/.meadow)")
-	f.StringVar(&network, "network", "", "the network file (default: the node's setting)")
+	f.StringVar(&network, "network", "", "the network file (default: the node's setting, else the copy meadow node init keeps in the data dir)")
 	f.StringVar(&chromium, "chromium", "", "Chromium binary (default: the node's setting, else found on the PATH)")
 	return cmd
 }

@@ -56,17 +56,30 @@ func shippedNetworkFile() string {
 	return ""
 }
 
+// initNetworkCopy is the network file init copied into dataDir, or "".
+func initNetworkCopy(dataDir string) string {
+	p := filepath.Join(dataDir, NetworkFileName)
+	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		return p
+	}
+	return ""
+}
+
 // given reports whether a setting was given on the command line, in the
 // config file or in the environment (not left at its default).
 func (a *app) given(fl *pflag.FlagSet, name string) bool {
 	return fl.Changed(name) || a.sources[name] != ""
 }
 
-// applyNodeNetwork reads `meadow node`'s --network file and takes the
+// applyNodeNetwork reads `meadow node`'s --network file (default: the copy
+// init keeps in the data dir, when no --coord is given) and takes the
 // coordinators and chain id from it where they were not given; a chain id
 // given that differs from the file's is refused, since every signature
 // would then be made in the wrong domain.
 func applyNodeNetwork(a *app, fl *pflag.FlagSet, path string, cfg *node.Config) (*api.Network, error) {
+	if path == "" && len(cfg.Coordinators) == 0 && cfg.DataDir != "" {
+		path = initNetworkCopy(cfg.DataDir) // a data dir set up by init
+	}
 	if path == "" {
 		return nil, nil
 	}

@@ -61,14 +61,14 @@ func runNode(ctx context.Context, a *app, n *node.Node, netw *api.Network, auto 
 		return n.Run(ctx)
 	}
 	u := &node.Updater{Coordinators: netw.Coordinators, Signer: netw.ReleaseSigner, Version: version, Executable: exe}
+	if releaseDev(version) && auto {
+		a.logger.Info("auto-update is on, but this build has no release version: it never updates itself", "version", version)
+		auto = false
+	}
 	nctx, stop := context.WithCancel(ctx)
 	defer stop()
 	updated := make(chan error, 1)
 	go func() {
-		if releaseDev(version) && auto {
-			a.logger.Info("auto-update is on, but this build has no release version: it never updates itself", "version", version)
-			auto = false
-		}
 		err := u.Watch(nctx, updateInterval, auto, func(s node.UpdateStatus) {
 			n.SetUpdate(s)
 			switch {
@@ -131,6 +131,13 @@ back. A node installed by a package is updated by upgrading the package.`,
 			}
 			path := setting(cmd.Flags(), nf, "network")
 			if path == "" {
+				dataDir := setting(cmd.Flags(), nf, "data-dir")
+				if dataDir == "" {
+					dataDir = defaultNodeDataDir()
+				}
+				path = initNetworkCopy(dataDir)
+			}
+			if path == "" {
 				return usageError(errors.New("--network: expected the network file (or --config with network = FILE)"))
 			}
 			netw, err := api.LoadNetwork(path)
@@ -177,7 +184,8 @@ back. A node installed by a package is updated by upgrading the package.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&network, "network", "", "the network file (default: the node's setting)")
+	f.StringVar(&network, "network", "", "the network file (default: the node's setting, else the copy meadow node init keeps in the data dir)")
+	f.String("data-dir", "", "the node's data dir, where init keeps its copy of the network file (default: the node's setting, else ~/.meadow)")
 	f.BoolVar(&apply, "apply", false, "install the new release now")
 	f.BoolVar(&rollback, "rollback", false, "put the binary kept by the last update (NAME.old) back")
 	return cmd
