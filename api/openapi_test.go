@@ -38,6 +38,8 @@ var servedPaths = []string{
 	"/v1/cluster/settle",
 	"/v1/chain",
 	"/v1/rewards/relay",
+	"/v1/release",
+	"/v1/release/files/{name}",
 	"/v1/node/register",
 	"/v1/node/work",
 	"/v1/node/commit",

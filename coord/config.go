@@ -171,6 +171,12 @@ type Config struct {
 	// meadow dev crawl a loopback site). Empty in production: no flag sets
 	// it, only meadow coord's hidden --dev-job-url-allow-list.
 	JobURLAllowList []netip.Prefix `json:"job_url_allow_list,omitempty"`
+
+	// ReleaseDir, when set, holds the release this member publishes to
+	// nodes (GET /v1/release): SHA256SUMS, SHA256SUMS.sig and the archives
+	// it lists. Every member is given a copy of the same directory; it is
+	// read on each request, never replicated through Raft (coord/release.go).
+	ReleaseDir string `json:"release_dir,omitempty"`
 }
 
 // DefaultConfig returns the defaults: batches of up to 2 ms, 1024 commands or

@@ -95,8 +95,17 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 		c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.ChainInfo(rctx) })
 	case "/v1/rewards/relay":
 		c.handleRelay(ctx)
+	case "/v1/release":
+		if c.readOnly(ctx) {
+			c.handleRelease(ctx)
+		}
 	default:
-		if !c.handleAPI(ctx) {
+		switch {
+		case strings.HasPrefix(string(ctx.Path()), "/v1/release/files/"):
+			if c.readOnly(ctx) {
+				c.handleReleaseFile(ctx, strings.TrimPrefix(string(ctx.Path()), "/v1/release/files/"))
+			}
+		case !c.handleAPI(ctx):
 			c.reply(ctx, nil, errNoRoute)
 		}
 	}

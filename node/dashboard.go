@@ -70,6 +70,9 @@ type Status struct {
 	// Notices are lines shown above everything else (an update that is
 	// available); never nil in JSON.
 	Notices []Notice `json:"notices"`
+	// Update is the last check for a new release (update.go); nil before
+	// the first or when the network publishes none.
+	Update *UpdateStatus `json:"update,omitempty"`
 }
 
 // Refuse is one URL the node would not fetch, and why.
@@ -194,6 +197,7 @@ td.n{text-align:right;font-weight:600;width:4rem} #notices{list-style:none;paddi
 <h1>Meadow node</h1>
 <div class="addr" id="address">{{.Address}}</div>
 <ul id="notices">{{range .Notices}}<li class="{{.Level}}">{{.Text}}</li>{{end}}</ul>
+{{with .Update}}{{if .Available}}<p id="update">Update available: {{.Latest}} (running {{.Current}}){{if not .Auto}}; run meadow node update --apply{{end}}</p>{{end}}{{end}}
 <p>State: <span id="state" class="state {{.State}}">{{.State}}</span> <span id="reason">{{.Reason}}</span></p>
 <p><button id="toggle" type="button">{{if eq .State "paused"}}Resume{{else}}Pause{{end}}</button></p>
 <p class="stale" id="record_error">{{if .RecordError}}The coordinators did not answer the last read ({{.RecordError}}); the figures below are from before.{{end}}</p>

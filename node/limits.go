@@ -29,6 +29,7 @@ type Limits struct {
 	PagesPerMinute   int      `json:"pages_per_minute"`   // pages fetched in any minute
 	GPUMaxUtil       int      `json:"gpu_max_util"`       // GPU work only while utilization (%) is below this
 	GPUHours         string   `json:"gpu_hours"`          // "HH-HH" local hours GPU work may run; empty means always
+	Hours            string   `json:"hours,omitempty"`    // "HH-HH" local hours the node takes any work; empty means always
 }
 
 // DefaultLimits are modest enough not to be felt on a home connection.
@@ -69,6 +70,11 @@ func (l Limits) Validate() error {
 			errs = append(errs, err)
 		}
 	}
+	if l.Hours != "" {
+		if _, _, err := ParseHours(l.Hours); err != nil {
+			errs = append(errs, fmt.Errorf("node: hours %q: expected HH-HH with hours 0 to 24, e.g. 22-07", l.Hours))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -79,6 +85,20 @@ func ParseHours(s string) (start, end int, err error) {
 		return 0, 0, fmt.Errorf("node: gpu_hours %q: expected HH-HH with hours 0 to 24, e.g. 22-07", s)
 	}
 	return start, end, nil
+}
+
+// inHours reports whether t's hour is within hours ("HH-HH" as
+// ParseHours reads it; empty or unreadable: always).
+func inHours(t time.Time, hours string) bool {
+	from, to, err := ParseHours(hours)
+	if hours == "" || err != nil {
+		return true
+	}
+	h := t.Hour()
+	if from < to {
+		return h >= from && h < to
+	}
+	return h >= from || h < to
 }
 
 // Duration is a time.Duration that reads and writes as "20s" in JSON.
@@ -191,6 +211,9 @@ func (m *Meter) Allow() (ok bool, reason string) {
 	m.rollDay()
 	if m.usage.BytesUsed >= m.limits.BytesPerDay {
 		return false, fmt.Sprintf("daily byte cap reached: %d of %d bytes used today (UTC)", m.usage.BytesUsed, m.limits.BytesPerDay)
+	}
+	if !inHours(m.now().Local(), m.limits.Hours) {
+		return false, fmt.Sprintf("outside the hours you allowed the node to work (%s, local time)", m.limits.Hours)
 	}
 	m.trim()
 	if len(m.recent) >= m.limits.PagesPerMinute {

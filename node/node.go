@@ -129,6 +129,7 @@ type Node struct {
 	gpus gpuState  // compute.go
 	held heldBlobs // held.go
 
+	update      atomic.Pointer[UpdateStatus] // update.go
 	tasksDone   atomic.Int64
 	inflight    atomic.Int64
 	crawlDelays sync.Map // host → ms

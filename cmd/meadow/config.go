@@ -92,6 +92,9 @@ func applyConfig(cmd *cobra.Command, path string, environ []string) (configSourc
 	sort.Strings(names)
 	for _, k := range names {
 		f := flags.Lookup(k)
+		if f == nil {
+			continue // a key of the table for another subcommand of it (`data-dir` of [node] for `node key export`)
+		}
 		if f.Changed {
 			src[k] = "flag --" + k
 			continue

@@ -100,6 +100,7 @@ machine can read in the process list.`,
 	f.StringVar(&cfg.TLSCert, "tls-cert", "", "this member's certificate (PEM), for its HTTP API and mutual TLS with the other members; with --tls-key and --tls-ca")
 	f.StringVar(&cfg.TLSKey, "tls-key", "", "the key of --tls-cert (PEM)")
 	f.StringVar(&cfg.TLSCA, "tls-ca", "", "the cluster CA's certificate (PEM): members' certificates must chain to it")
+	f.StringVar(&cfg.ReleaseDir, "release-dir", "", "directory of the release this member publishes to nodes (GET /v1/release): SHA256SUMS, SHA256SUMS.sig and the archives; give every member a copy of the same one")
 	f.Int64Var(&cfg.DiskReserve, "disk-reserve", cfg.DiskReserve, "bytes that must stay free in --data-dir; below it this member stops leading")
 	f.DurationVar(&cfg.MaxClockSkew, "max-clock-skew", cfg.MaxClockSkew, "how far this member's clock may be from the cluster's before it stops leading; signed requests' expiries get this much slack")
 	f.DurationVar(&cfg.JoinTimeout, "join-timeout", cfg.JoinTimeout, "how long a member with an empty data dir waits for its --join addresses at start before it fails")

@@ -20,6 +20,8 @@ func newNodeCmd(a *app) *cobra.Command {
 	cfg.Version = version
 	lim := node.DefaultLimits()
 	var fetchTimeout time.Duration
+	var network string
+	var autoUpdate bool
 	cmd := &cobra.Command{
 		Use:   "node",
 		Short: "Run the home node: fetch pages and compute for the network within your caps",
@@ -35,10 +37,10 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fl := cmd.Flags()
-			limitFlags := []string{"bytes-per-day", "max-concurrent", "max-response-bytes", "fetch-timeout", "pages-per-minute", "gpu-max-util", "gpu-hours"}
+			limitFlags := []string{"bytes-per-day", "max-concurrent", "max-response-bytes", "fetch-timeout", "pages-per-minute", "gpu-max-util", "gpu-hours", "hours"}
 			changed := false
 			for _, name := range limitFlags {
-				changed = changed || fl.Changed(name)
+				changed = changed || a.given(fl, name)
 			}
 			if changed {
 				saved, err := node.LoadLimits(cfg.DataDir)
@@ -54,15 +56,20 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 					"pages-per-minute":   func() { saved.PagesPerMinute = lim.PagesPerMinute },
 					"gpu-max-util":       func() { saved.GPUMaxUtil = lim.GPUMaxUtil },
 					"gpu-hours":          func() { saved.GPUHours = lim.GPUHours },
+					"hours":              func() { saved.Hours = lim.Hours },
 				}
 				for _, name := range limitFlags {
-					if fl.Changed(name) {
+					if a.given(fl, name) {
 						set[name]()
 					}
 				}
 				cfg.Limits = &saved
 			}
 			cfg.Logger = a.logger
+			netw, err := applyNodeNetwork(a, fl, network, &cfg)
+			if err != nil {
+				return err
+			}
 			if err := cfg.Validate(); err != nil {
 				return usageError(err)
 			}
@@ -72,11 +79,13 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 			if err != nil {
 				return err
 			}
-			return n.Run(ctx)
+			return runNode(ctx, a, n, netw, autoUpdate)
 		},
 	}
 	f := cmd.Flags()
 	f.StringSliceVar(&cfg.Coordinators, "coord", nil, "coordinator URLs, comma-separated; the node fails over between them")
+	f.StringVar(&network, "network", "", "the network file: coordinators and chain id (--coord and --chain-id override it); meadow node init writes the config that names it")
+	f.BoolVar(&autoUpdate, "auto-update", false, "install releases signed by the network file's release key, then restart into them")
 	f.StringVar(&cfg.DataDir, "data-dir", "", "directory for the node's key, caps and state")
 	f.StringVar(&cfg.Dashboard, "dashboard", cfg.Dashboard, "loopback address of the local dashboard (empty: none)")
 	f.StringVar(&cfg.Operator, "operator", "", "Ethereum address grouping the nodes of one person (optional)")
@@ -91,6 +100,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 	f.IntVar(&lim.PagesPerMinute, "pages-per-minute", lim.PagesPerMinute, "cap on pages fetched per minute")
 	f.IntVar(&lim.GPUMaxUtil, "gpu-max-util", lim.GPUMaxUtil, "use the GPU only while its utilization (%) is below this")
 	f.StringVar(&lim.GPUHours, "gpu-hours", "", "local hours the GPU may be used, HH-HH (empty: any time)")
+	f.StringVar(&lim.Hours, "hours", "", "local hours the node takes any work, HH-HH such as 22-07 (empty: any time)")
 
 	var dash string
 	status := &cobra.Command{
@@ -137,6 +147,10 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 	}
 	cmd.AddCommand(status)
 	cmd.AddCommand(newNodeRewardsCmds(a)...)
+	cmd.AddCommand(newNodeInitCmd(a))
+	cmd.AddCommand(newNodeDoctorCmd(a))
+	cmd.AddCommand(newNodeKeyCmd(a))
+	cmd.AddCommand(newNodeUpdateCmd(a))
 	return cmd
 }
 

@@ -31,6 +31,10 @@ type app struct {
 	logFormat  string
 
 	logger *slog.Logger
+	// sources says where each setting not on the command line came from
+	// (the config file or the environment), for settings that a file such
+	// as the network file fills only when nobody gave them.
+	sources configSource
 }
 
 func newApp() *app {
@@ -85,9 +89,11 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 			}
 		}
 	}
-	if _, err := applyConfig(cmd, path, a.environ); err != nil {
+	src, err := applyConfig(cmd, path, a.environ)
+	if err != nil {
 		return usageError(err)
 	}
+	a.sources = src
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
 		return usageError(fmt.Errorf("--log-level %q: expected debug, info, warn or error", a.logLevel))
