@@ -81,7 +81,7 @@ func bodyFields(err error) error {
 func (c *Coordinator) openEnvelope(env api.Envelope, method string, body api.Validator) (opened, error) {
 	signer, err := env.OpenWithin(c.clock(), c.cfg.MaxClockSkew, api.DomainFor(c.cfg.ChainID), method, body)
 	if err != nil {
-		return opened{}, err
+		return opened{}, c.domainHint(err)
 	}
 	addr := strings.ToLower(signer.Hex())
 	return opened{signer: signer, addr: addr, sg: Signed{Signer: addr, Nonce: env.Nonce}}, nil

@@ -40,6 +40,10 @@ type Summary struct {
 	// ClusterTokenFile holds the coordinators' cluster token (mode 0600),
 	// which meadow operator --cluster-token-file reads.
 	ClusterTokenFile string `json:"cluster_token_file"`
+	// NetworkFile is the network's network file (meadow buyer --network)
+	// and BuyerKeyFile the funded dev buyer's key (mode 0600).
+	NetworkFile  string `json:"network_file"`
+	BuyerKeyFile string `json:"buyer_key_file"`
 }
 
 // EpochSummary is the epoch the journey settled: what it minted and shared
@@ -404,6 +408,7 @@ func (n *Network) fillSummary(ctx context.Context, s *Summary) {
 		s.Nodes = append(s.Nodes, info)
 	}
 	s.ClusterTokenFile = n.ClusterTokenFile()
+	s.NetworkFile, s.BuyerKeyFile = n.NetworkFilePath(), n.BuyerKeyFile()
 	s.Chain = ChainInfo{ChainID: n.chainID, RPC: n.Chain.RPC, Distributor: n.Chain.Addrs.Distributor.Hex(), Registry: n.Chain.Addrs.Registry.Hex(),
 		Token: n.Chain.Addrs.Token.Hex(), Stable: n.Chain.Addrs.Stable.Hex(), Marketplace: n.Chain.Addrs.Marketplace.Hex()}
 }

@@ -175,6 +175,9 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 	if err := n.startNodes(runCtx); err != nil {
 		return nil, err
 	}
+	if err := n.writeUserFiles(); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 
