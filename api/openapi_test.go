@@ -56,6 +56,7 @@ var servedPaths = []string{
 	"/v1/datasets/{id}/data",
 	"/v1/datasets/{id}/proof",
 	"/v1/blobs/{hash}",
+	"/v1/dev/faucet",
 }
 
 // signedRoutes are the routes that open an envelope, with its method.
@@ -80,6 +81,7 @@ var signedRoutes = map[string]string{
 	"/v1/datasets/{id}/data":     MethodDatasetGet,
 	"/v1/blobs/{hash}":           MethodBlobGet,
 	"/v1/node/{address}":         MethodNodeRead,
+	"/v1/dev/faucet":             MethodDevFaucet,
 }
 
 // openAPIPaths returns the keys of the document's paths: section, each with

@@ -80,6 +80,7 @@ type Coordinator struct {
 	// chain and operatorKey are set by WithChain; nil without a chain.
 	chain       *contracts.Chain
 	operatorKey *ecdsa.PrivateKey
+	faucet      Faucet // set by WithDevFaucet, on a dev network only
 	settleMu    sync.Mutex // one settlement at a time
 	dlMu        sync.Mutex // one dataset written to the download cache at a time
 	treeMu      sync.Mutex
@@ -102,6 +103,7 @@ type options struct {
 
 	chain       *contracts.Chain
 	operatorKey *ecdsa.PrivateKey
+	faucet      Faucet
 }
 
 // WithLogger sets the logger; records carry component=coord and the member id.
@@ -166,6 +168,9 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 	c.checks.PublicURLs, c.checks.AllowAddrs = true, cfg.JobURLAllowList
 	if (c.chain == nil) != (c.operatorKey == nil) {
 		return nil, invalidf("chain: expected both a chain and an operator key, or neither")
+	}
+	if err := c.setFaucet(o.faucet); err != nil {
+		return nil, err
 	}
 	c.fsm = newFSM(c.log.With("sub", "fsm"))
 	c.metrics = newMetrics(c, o.registry)

@@ -131,6 +131,8 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 		})
 	case "/v1/node/upload":
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpUpload(rctx, ctx) })
+	case api.RouteDevFaucet:
+		c.serveFaucet(ctx)
 	case "/v1/jobs":
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
 			var spec api.JobSpec

@@ -88,6 +88,7 @@ type Network struct {
 	Nodes     []*Node
 
 	chainID uint64
+	faucet  *Faucet          // shared by the in-process coordinators
 	token   string           // the coordinators' shared secret for copying blobs
 	claims  map[string]claim // by node name, once the journey settled
 	cancel  context.CancelFunc
@@ -159,6 +160,7 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 		return nil, fmt.Errorf("devnet: chain id: %w", err)
 	}
 	n.chainID = id.Uint64()
+	n.faucet = NewFaucet(n.Chain)
 
 	n.Site = NewSite(cfg.Site)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -223,7 +225,7 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 		cfg.ChainConfirmations = devChainConfirmations
 		cfg.ChainPublicRPC = n.Chain.RPC
 		cfg.ChainPoll = devChainPoll
-		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]))
+		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]), coord.WithDevFaucet(n.faucet))
 		if err != nil {
 			return fmt.Errorf("devnet: coordinator %s: %w", id, err)
 		}

@@ -276,6 +276,7 @@ answered only to the buyer and the addresses it grants access to
 	proof.Flags().Int64Var(&row, "row", 0, "the row, counted from 0 in download order")
 	ds.AddCommand(list, get, proof)
 	cmd.AddCommand(job, ds, newBuyerPayCmd(a, f), newBuyerGrantCmd(a, f, true), newBuyerGrantCmd(a, f, false))
+	cmd.AddCommand(newBuyerFaucetCmd(a, f))
 	return cmd
 }
 
