@@ -167,6 +167,7 @@ answered only to the buyer and the addresses it grants access to
 		},
 	}
 	job.AddCommand(submit, status, cancel)
+	job.AddCommand(newBuyerPauseCmd(a, f, true), newBuyerPauseCmd(a, f, false))
 
 	ds := &cobra.Command{Use: "dataset", Short: "List, download and prove datasets"}
 	list := &cobra.Command{
