@@ -57,6 +57,7 @@ var servedPaths = []string{
 	"/v1/datasets/{id}/proof",
 	"/v1/blobs/{hash}",
 	"/v1/dev/faucet",
+	"/v1/tokens/revoke",
 }
 
 // signedRoutes are the routes that open an envelope, with its method.
@@ -82,6 +83,7 @@ var signedRoutes = map[string]string{
 	"/v1/blobs/{hash}":           MethodBlobGet,
 	"/v1/node/{address}":         MethodNodeRead,
 	"/v1/dev/faucet":             MethodDevFaucet,
+	"/v1/tokens/revoke":          MethodTokenRevoke,
 }
 
 // openAPIPaths returns the keys of the document's paths: section, each with

@@ -80,7 +80,7 @@ type Coordinator struct {
 	// chain and operatorKey are set by WithChain; nil without a chain.
 	chain       *contracts.Chain
 	operatorKey *ecdsa.PrivateKey
-	faucet      Faucet // set by WithDevFaucet, on a dev network only
+	faucet      Faucet     // set by WithDevFaucet, on a dev network only
 	settleMu    sync.Mutex // one settlement at a time
 	dlMu        sync.Mutex // one dataset written to the download cache at a time
 	treeMu      sync.Mutex

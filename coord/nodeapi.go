@@ -133,6 +133,8 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpUpload(rctx, ctx) })
 	case api.RouteDevFaucet:
 		c.serveFaucet(ctx)
+	case api.RouteTokenRevoke:
+		c.serveTokenRevoke(ctx)
 	case "/v1/jobs":
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
 			var spec api.JobSpec
