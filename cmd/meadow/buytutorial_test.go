@@ -107,6 +107,19 @@ func TestBuyTutorial(t *testing.T) {
 	}
 	t.Cleanup(nw.Close)
 	t.Logf("dev network up: %s", time.Since(t1).Round(time.Millisecond))
+	// What meadow dev leaves for a buyer: the network file, marked dev,
+	// with the network's chain id and coordinators, and the funded key.
+	if n, err := api.LoadNetwork(nw.NetworkFilePath()); err != nil || !n.Dev || n.ChainID != nw.ChainID() || n.ChainID != api.DevChainID || len(n.Coordinators) != len(nw.CoordURLs) {
+		t.Fatalf("network file %s: %+v, %v", nw.NetworkFilePath(), n, err)
+	}
+	if st, err := os.Stat(nw.BuyerKeyFile()); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("buyer key file %s: %v, %v (want mode 0600)", nw.BuyerKeyFile(), st, err)
+	}
+	var sum strings.Builder
+	printBuyerFiles(&sum, devnet.Summary{NetworkFile: nw.NetworkFilePath(), BuyerKeyFile: nw.BuyerKeyFile()})
+	if !strings.Contains(sum.String(), nw.NetworkFilePath()) || !strings.Contains(sum.String(), nw.BuyerKeyFile()) {
+		t.Errorf("the dev summary's buyer lines: %q", sum.String())
+	}
 
 	home, work := t.TempDir(), t.TempDir()
 	// The page's blocks, each announced, then (not on the page) the
