@@ -44,7 +44,7 @@
 // A request is an Envelope: signer, nonce, expiry, method and body, signed
 // as MeadowRequest(address signer,uint64 nonce,uint64 expiry,string
 // method,bytes32 bodyHash) in the domain {name "Meadow", version "1",
-// chainId} (DevChainID 31337 on the development network). A server calls
+// chainId} (DevChainID 1337 on the development network). A server calls
 // Envelope.Open (method, signature, expiry, then a strict decode of the
 // body), then checks the nonce with CheckNonce, whose window of
 // NonceWindowSize recent nonces lets a node's concurrent requests arrive in

@@ -29,9 +29,12 @@ const (
 
 	DomainName    = "Meadow"
 	DomainVersion = "1"
-	// DevChainID is the chain id of the development chain (Hardhat's and
-	// anvil's default, and the simulated backend's in devnet).
-	DevChainID = 31337
+	// DevChainID is the chain id of the development chain: go-ethereum's
+	// simulated backend (devnet, `meadow dev`) and `geth --dev` both use
+	// 1337 and cannot be given another, so the defaults of every command
+	// follow the chain. (It was 31337, Hardhat's and anvil's, which no dev
+	// network of ours ran: a buyer's default signature failed in meadow dev.)
+	DevChainID = 1337
 
 	// MaxExpiry is how far after the verifier's clock an expiry may lie: an
 	// envelope is usable for at most this long if captured.

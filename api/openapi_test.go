@@ -61,6 +61,8 @@ var servedPaths = []string{
 	"/v1/datasets/{id}/data",
 	"/v1/datasets/{id}/proof",
 	"/v1/blobs/{hash}",
+	"/v1/dev/faucet",
+	"/v1/tokens/revoke",
 }
 
 // signedRoutes are the routes that open an envelope, with its method.
@@ -85,6 +87,8 @@ var signedRoutes = map[string]string{
 	"/v1/datasets/{id}/data":     MethodDatasetGet,
 	"/v1/blobs/{hash}":           MethodBlobGet,
 	"/v1/node/{address}":         MethodNodeRead,
+	"/v1/dev/faucet":             MethodDevFaucet,
+	"/v1/tokens/revoke":          MethodTokenRevoke,
 }
 
 // openAPIPaths returns the keys of the document's paths: section, each with

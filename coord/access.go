@@ -25,7 +25,8 @@ import (
 
 // errNoReadEnvelope is a read of a job or a dataset without an envelope.
 var errNoReadEnvelope = errors.New("coord: missing " + api.EnvelopeHeader + " header: reading a job or a dataset needs a " +
-	api.MethodRead + " envelope (" + api.MethodDatasetGet + " for the data) signed by the job's buyer or an address it granted access to")
+	api.MethodRead + " envelope (" + api.MethodDatasetGet + " for the data) signed by the job's buyer or an address it granted access to, " +
+	"or an Authorization: Bearer header with a read token of theirs (meadow buyer token create)")
 
 // jobGrantCmd grants (Grant true) or revokes an address's access to a job,
 // for the job's buyer (the envelope's signer).
@@ -76,6 +77,9 @@ func (c *Coordinator) readableDataset(id, addr string) (d state.Dataset, err err
 // for this request's path, with a fresh nonce (kept in this member's
 // memory, as for downloads). It returns the reader's lowercase address.
 func (c *Coordinator) openRead(ctx *fasthttp.RequestCtx) (string, error) {
+	if hasBearer(ctx) && len(ctx.Request.Header.Peek(api.EnvelopeHeader)) == 0 {
+		return c.openBearer(ctx, string(ctx.Path()))
+	}
 	if len(ctx.Request.Header.Peek(api.EnvelopeHeader)) == 0 {
 		return "", errNoReadEnvelope
 	}
@@ -115,7 +119,7 @@ func (c *Coordinator) guarded(ctx *fasthttp.RequestCtx, serve func(*fasthttp.Req
 	var denied error
 	serve(ctx, func(rctx context.Context) (any, error) {
 		v, err := fn(rctx)
-		if errors.Is(err, errNoReadEnvelope) || errors.Is(err, state.ErrForbidden) {
+		if td := (*tokenDenied)(nil); errors.Is(err, errNoReadEnvelope) || errors.Is(err, state.ErrForbidden) || errors.As(err, &td) {
 			denied = err
 			return nil, nil
 		}
@@ -129,6 +133,10 @@ func (c *Coordinator) guarded(ctx *fasthttp.RequestCtx, serve func(*fasthttp.Req
 // replyDenied answers a refusal of access: 401 naming the Meadow-Envelope
 // header when there was no envelope, 403 naming who may otherwise.
 func (c *Coordinator) replyDenied(ctx *fasthttp.RequestCtx, err error) {
+	if td := (*tokenDenied)(nil); errors.As(err, &td) {
+		c.replyToken(ctx, td)
+		return
+	}
 	status, d := fasthttp.StatusForbidden, api.ErrorDetail{Code: blob.CodeForbidden, Message: err.Error()}
 	if errors.Is(err, errNoReadEnvelope) {
 		status, d.Code, d.Field = fasthttp.StatusUnauthorized, blob.CodeUnauthorized, api.EnvelopeHeader

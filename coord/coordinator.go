@@ -81,6 +81,7 @@ type Coordinator struct {
 	// chain and operatorKey are set by WithChain; nil without a chain.
 	chain       *contracts.Chain
 	operatorKey *ecdsa.PrivateKey
+	faucet      Faucet // set by WithDevFaucet, on a dev network only
 	// relayerKey sends gasless claims (WithRelayer, relay.go); relayed
 	// remembers what was sent, under relayMu.
 	relayerKey *ecdsa.PrivateKey
@@ -116,6 +117,7 @@ type options struct {
 	chain       *contracts.Chain
 	operatorKey *ecdsa.PrivateKey
 	relayerKey  *ecdsa.PrivateKey
+	faucet      Faucet
 }
 
 // WithLogger sets the logger; records carry component=coord and the member id.
@@ -186,6 +188,9 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 	}
 	if c.relayerKey != nil && c.chain == nil {
 		return nil, invalidf("relayer key: expected a chain to relay claims on")
+	}
+	if err := c.setFaucet(o.faucet); err != nil {
+		return nil, err
 	}
 	c.fsm = newFSM(c.log.With("sub", "fsm"))
 	c.metrics = newMetrics(c, o.registry)

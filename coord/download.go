@@ -218,25 +218,16 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 	if format == "" {
 		format = api.FormatArrow
 	}
-	if len(ctx.Request.Header.Peek(api.EnvelopeHeader)) == 0 {
-		c.replyDenied(ctx, errNoReadEnvelope)
+	reader, ok := c.openDownload(ctx, id, format)
+	if !ok {
 		return
 	}
-	var g datasetGet
-	o, err := c.openHeader(ctx, api.MethodDatasetGet, &g)
-	if err == nil {
-		err = c.useWorkNonce(o.addr, o.sg.Nonce)
-	}
+	f, err := dataset.ParseFormat(format)
 	if err != nil {
-		c.reply(ctx, nil, err)
+		c.reply(ctx, nil, invalidf("format %q: expected arrow or parquet", format))
 		return
 	}
-	if g.DatasetID != id || g.Format != format {
-		c.reply(ctx, nil, invalidf("envelope body %+v: expected dataset_id %q and format %q, as in the URL", g, id, format))
-		return
-	}
-	f, _ := dataset.ParseFormat(format)
-	if _, err := c.readableDataset(id, o.addr); errors.Is(err, state.ErrForbidden) {
+	if _, err := c.readableDataset(id, reader); errors.Is(err, state.ErrForbidden) {
 		c.replyDenied(ctx, err)
 		return
 	}
@@ -255,7 +246,7 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 		c.reply(ctx, nil, err)
 		return
 	}
-	c.log.Info("dataset download", "dataset", id, "format", format, "buyer", o.addr, "range", string(ctx.Request.Header.Peek("Range")))
+	c.log.Info("dataset download", "dataset", id, "format", format, "buyer", reader, "range", string(ctx.Request.Header.Peek("Range")))
 	ctx.Response.Header.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s%s"`, id, f.Ext()))
 	if len(ctx.Request.Header.Peek("Range")) > 0 {
 		// A range needs a file of known bytes: the dataset is written

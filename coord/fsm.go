@@ -122,6 +122,8 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 		return f.applyRefusal(body, index)
 	case MsgJobGrant:
 		return f.applyJobGrant(body, index)
+	case MsgTokenRevoke:
+		return f.applyTokenRevoke(body, index)
 	}
 	if t&IgnoreUnknown != 0 {
 		// Written by a newer member for a feature this one lacks, and

@@ -66,6 +66,10 @@ const (
 	// MsgJobGrant lets an address read a job and its dataset, or stops
 	// letting it, on the buyer's signed request (state.GrantAccess).
 	MsgJobGrant MsgType = 19
+	// MsgTokenRevoke revokes one of a buyer's read tokens (readtoken.go).
+	// Not ignorable: a member that skipped it would, once upgraded, still
+	// accept the revoked token, since its state would lack the revocation.
+	MsgTokenRevoke MsgType = 20
 )
 
 var msgNames = map[MsgType]string{
@@ -88,6 +92,7 @@ var msgNames = map[MsgType]string{
 	MsgUploadReassign: "upload_reassign",
 	MsgRefusal:        "refusal",
 	MsgJobGrant:       "job_grant",
+	MsgTokenRevoke:    "token_revoke",
 }
 
 // ignorable lists the known types written with the IgnoreUnknown bit: the

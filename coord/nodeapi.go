@@ -81,7 +81,7 @@ func bodyFields(err error) error {
 func (c *Coordinator) openEnvelope(env api.Envelope, method string, body api.Validator) (opened, error) {
 	signer, err := env.OpenWithin(c.clock(), c.cfg.MaxClockSkew, api.DomainFor(c.cfg.ChainID), method, body)
 	if err != nil {
-		return opened{}, err
+		return opened{}, c.domainHint(err)
 	}
 	addr := strings.ToLower(signer.Hex())
 	return opened{signer: signer, addr: addr, sg: Signed{Signer: addr, Nonce: env.Nonce}}, nil
@@ -131,6 +131,10 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 		})
 	case "/v1/node/upload":
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpUpload(rctx, ctx) })
+	case api.RouteDevFaucet:
+		c.serveFaucet(ctx)
+	case api.RouteTokenRevoke:
+		c.serveTokenRevoke(ctx)
 	case "/v1/jobs":
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
 			var spec api.JobSpec

@@ -44,6 +44,10 @@ type Summary struct {
 	// Buyer is the funded buyer the journey bought as, for a person to go
 	// on buying with (meadow buyer --key).
 	Buyer BuyerInfo `json:"buyer"`
+	// NetworkFile is the network's network file (meadow buyer --network)
+	// and BuyerKeyFile the funded dev buyer's key (mode 0600).
+	NetworkFile  string `json:"network_file"`
+	BuyerKeyFile string `json:"buyer_key_file"`
 }
 
 // BuyerInfo is the dev buyer: its key file (mode 0600) and what it holds
@@ -418,6 +422,7 @@ func (n *Network) fillSummary(ctx context.Context, s *Summary) {
 	}
 	s.ClusterTokenFile = n.ClusterTokenFile()
 	s.Buyer = n.buyerInfo(ctx)
+	s.NetworkFile, s.BuyerKeyFile = n.NetworkFilePath(), n.BuyerKeyFile()
 	s.Chain = ChainInfo{ChainID: n.chainID, RPC: n.Chain.RPC, Distributor: n.Chain.Addrs.Distributor.Hex(), Registry: n.Chain.Addrs.Registry.Hex(),
 		Token: n.Chain.Addrs.Token.Hex(), Stable: n.Chain.Addrs.Stable.Hex(), Marketplace: n.Chain.Addrs.Marketplace.Hex()}
 }

@@ -90,6 +90,7 @@ type Network struct {
 	Nodes     []*Node
 
 	chainID uint64
+	faucet  *Faucet          // shared by the in-process coordinators
 	token   string           // the coordinators' shared secret for copying blobs
 	claims  map[string]claim // by node name, once the journey settled
 	cancel  context.CancelFunc
@@ -170,6 +171,7 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 	if err := os.WriteFile(n.BuyerKeyFile(), []byte(hex.EncodeToString(crypto.FromECDSA(n.Chain.Buyer))+"\n"), 0o600); err != nil {
 		return nil, fmt.Errorf("devnet: buyer key file: %w", err)
 	}
+	n.faucet = NewFaucet(n.Chain)
 
 	n.Site = NewSite(cfg.Site)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -186,6 +188,9 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 	nodeCtx, stopNodes := context.WithCancel(runCtx)
 	n.stopNodes = stopNodes
 	if err := n.startNodes(nodeCtx); err != nil {
+		return nil, err
+	}
+	if err := n.writeUserFiles(); err != nil {
 		return nil, err
 	}
 	return n, nil
@@ -233,7 +238,7 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 		cfg.ChainConfirmations = devChainConfirmations
 		cfg.ChainPublicRPC = n.Chain.RPC
 		cfg.ChainPoll = devChainPoll
-		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]), coord.WithRelayer(n.Chain.Relayers[i]))
+		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]), coord.WithRelayer(n.Chain.Relayers[i]), coord.WithDevFaucet(n.faucet))
 		if err != nil {
 			return fmt.Errorf("devnet: coordinator %s: %w", id, err)
 		}

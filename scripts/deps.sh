@@ -61,3 +61,17 @@ if [ ${#missing[@]} -gt 0 ]; then
 		exit 1
 	fi
 fi
+
+# curl, which docs/BUY.md (run by TestBuyTutorial) uses to read a dataset with
+# a bearer read token, as a buyer's pipeline would.
+if ! command -v curl >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "deps: installing Debian's curl"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+	else
+		echo "deps: curl is missing; install it with:" >&2
+		echo "  sudo apt-get update && sudo apt-get install -y curl" >&2
+		exit 1
+	fi
+fi

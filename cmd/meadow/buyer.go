@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/buyer"
@@ -27,9 +28,16 @@ type buyerFlags struct {
 	coord   []string
 	keyFile string
 	chainID uint64
+	// network is the network file (--network); flags are the persistent
+	// flags, to tell an explicit --coord or --chain-id from a default.
+	network string
+	flags   *pflag.FlagSet
 }
 
 func (f *buyerFlags) client(a *app, needKey bool) (*buyer.Client, error) {
+	if err := f.applyNetwork(); err != nil {
+		return nil, err
+	}
 	if len(f.coord) == 0 {
 		return nil, usageError(errors.New("--coord: expected at least one coordinator URL"))
 	}
@@ -73,6 +81,8 @@ answered only to the buyer and the addresses it grants access to
 	pf.StringSliceVar(&f.coord, "coord", []string{"http://127.0.0.1:8080"}, "coordinator URLs, comma-separated")
 	pf.StringVar(&f.keyFile, "key", defaultBuyerKey(), "the buyer's key file")
 	pf.Uint64Var(&f.chainID, "chain-id", api.DevChainID, "chain id of the network's contracts (part of every signature)")
+	pf.StringVar(&f.network, "network", "", "the network file (meadow dev writes DIR/network.json): gives the coordinators and the chain id")
+	f.flags = pf
 
 	job := &cobra.Command{Use: "job", Short: "Submit, follow and cancel jobs"}
 	var wait bool
@@ -157,6 +167,7 @@ answered only to the buyer and the addresses it grants access to
 		},
 	}
 	job.AddCommand(submit, status, cancel)
+	job.AddCommand(newBuyerPauseCmd(a, f, true), newBuyerPauseCmd(a, f, false))
 
 	ds := &cobra.Command{Use: "dataset", Short: "List, download and prove datasets"}
 	list := &cobra.Command{
@@ -266,6 +277,9 @@ answered only to the buyer and the addresses it grants access to
 	proof.Flags().Int64Var(&row, "row", 0, "the row, counted from 0 in download order")
 	ds.AddCommand(list, get, proof)
 	cmd.AddCommand(job, ds, newBuyerPayCmd(a, f), newBuyerGrantCmd(a, f, true), newBuyerGrantCmd(a, f, false))
+	cmd.AddCommand(newBuyerFaucetCmd(a, f))
+	cmd.AddCommand(newBuyerTokenCmd(a, f))
+	cmd.AddCommand(newBuyerKeyCmd(a, f))
 	return cmd
 }
 

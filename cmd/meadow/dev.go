@@ -261,6 +261,7 @@ func printSummary(a *app, s devnet.Summary) {
 	if s.ClusterTokenFile != "" {
 		fmt.Fprintf(w, "cluster token in %s (meadow operator status|members|settle --coord %s --cluster-token-file %s)\n", s.ClusterTokenFile, firstStatusBase(s), s.ClusterTokenFile)
 	}
+	printBuyerFiles(w, s)
 	if !s.OK {
 		fmt.Fprintf(w, "\nFAILED at %q: %s\n", s.Failed, s.Error)
 	}

@@ -30,6 +30,10 @@ type State struct {
 	Seq uint64 `json:"seq"`
 	// Rewards are the payments seen and the epochs settled.
 	Rewards Rewards `json:"rewards"`
+	// RevokedTokens are the read tokens revoked, "buyer/id" → unix ms until
+	// which the revocation is kept (readtoken.go); absent while empty, so
+	// that a state without any encodes as before.
+	RevokedTokens map[string]int64 `json:"revoked_tokens,omitempty"`
 
 	idx index
 }

@@ -90,7 +90,7 @@ test('the extension completes crawl tasks on a 3-coordinator cluster and its row
     const ext = buildExtension(path.join(tmp, 'ext'));
     b = await launch(ext, path.join(tmp, 'profile'));
     await b.sw.evaluate((s) => chrome.storage.local.set({ settings: s }), {
-      coordinators: urls, allowList: ['127.0.0.0/8'], perHostDelayMs: 0, pagesPerMinute: 10000, maxConcurrent: 4, chainId: 31337, enabled: true,
+      coordinators: urls, allowList: ['127.0.0.0/8'], perHostDelayMs: 0, pagesPerMinute: 10000, maxConcurrent: 4, chainId: 1337, enabled: true,
     });
     // The service worker makes its key on first run, asynchronously.
     const extAddress = await until('the extension\'s key', async () => (await b.sw.evaluate(() => chrome.storage.local.get('identity'))).identity?.address, 30000);

@@ -82,6 +82,11 @@ func main() {
 
 const expiry = 1767225600 // 2026-01-01T00:00:00Z
 
+// vectorDomain is the domain of most vectors: chain 31337, fixed here rather
+// than api.DevDomain() so that the committed vectors stay what they are when
+// the dev chain's id changes (it became 1337); any chain id tests the hashing.
+var vectorDomain = api.DomainFor(31337)
+
 func generate() (File, error) {
 	root := api.Hash{}
 	for i := range root {
@@ -96,11 +101,11 @@ func generate() (File, error) {
 		body   any
 	}{
 		{
-			name: "commit", key: 1, domain: api.DevDomain(), method: api.MethodCommit, nonce: 1,
+			name: "commit", key: 1, domain: vectorDomain, method: api.MethodCommit, nonce: 1,
 			body: api.Commitment{TaskID: "job-1:t-0001", LeaseID: "lease-42", Root: root, Rows: 25},
 		},
 		{
-			name: "refusal with characters that are escaped", key: 2, domain: api.DevDomain(), method: api.MethodRefuse, nonce: 1767225000123456,
+			name: "refusal with characters that are escaped", key: 2, domain: vectorDomain, method: api.MethodRefuse, nonce: 1767225000123456,
 			body: api.Refusal{TaskID: "job-1:t-0002", LeaseID: "lease-43", URL: "https://example.com/search?q=<b>&lang=fr",
 				Reason: api.RefusedRobots, Detail: "Disallow: /search — été \u2028 line separator"},
 		},
@@ -116,7 +121,7 @@ func generate() (File, error) {
 			},
 		},
 		{
-			name: "job submit", key: 4, domain: api.DevDomain(), method: api.MethodJobSubmit, nonce: 7,
+			name: "job submit", key: 4, domain: vectorDomain, method: api.MethodJobSubmit, nonce: 7,
 			body: api.JobSpec{Kind: api.JobCrawl, Name: "sample", Threshold: 0.75, Crawl: &api.CrawlSpec{
 				Seeds:  []string{"https://www.example.com/"},
 				Fields: []api.FieldRule{{Name: "title", Selector: "h1 > a[href^='/wiki/']", Attr: "title"}},

@@ -14,7 +14,7 @@ export const MiB = 1 << 20;
 export const DEFAULTS = Object.freeze({
   enabled: true,
   coordinators: [],
-  chainId: 31337,
+  chainId: 1337,
   bytesPerDay: 500 * MiB,
   maxConcurrent: 2,
   maxResponseBytes: 5 * MiB,
