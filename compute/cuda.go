@@ -14,8 +14,8 @@ import (
 
 // The CUDA path. The kernels are CUDA C (compute/cuda/*.cu) compiled ahead
 // of time to PTX by `make ptx` and embedded here; at run time the CUDA
-// driver (libcuda.so.1) is loaded with purego and JIT-compiles the PTX for
-// whatever GPU is present. Nothing links against CUDA, so the binary builds
+// driver (libcuda.so.1, nvcuda.dll on Windows; see dl_*.go) is loaded with
+// purego and JIT-compiles the PTX for whatever GPU is present. Nothing links against CUDA, so the binary builds
 // and runs where there is none.
 
 //go:embed cuda/minhash.ptx
@@ -23,9 +23,6 @@ var minhashPTX []byte
 
 //go:embed cuda/embed.ptx
 var embedPTX []byte
-
-// cudaLibrary is the CUDA driver's shared library name on Linux.
-const cudaLibrary = "libcuda.so.1"
 
 // Launch geometry; the .cu files use the same constants.
 const (
@@ -67,7 +64,7 @@ type cudaDriver struct {
 // loadCUDA opens the driver library and resolves its entry points. A
 // missing library gives ErrNoCUDADriver.
 func loadCUDA() (*cudaDriver, error) {
-	lib, err := purego.Dlopen(cudaLibrary, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	lib, err := openLibrary(cudaLibrary)
 	if err != nil {
 		return nil, fmt.Errorf("%w: loading %s: %v (install NVIDIA's driver to use the GPU; kernels run on the CPU meanwhile)", ErrNoCUDADriver, cudaLibrary, err)
 	}
@@ -98,12 +95,12 @@ func loadCUDA() (*cudaDriver, error) {
 	for _, s := range syms {
 		var sym uintptr
 		for _, n := range s.names {
-			if sym, err = purego.Dlsym(lib, n); err == nil {
+			if sym, err = librarySymbol(lib, n); err == nil {
 				break
 			}
 		}
 		if err != nil {
-			_ = purego.Dlclose(lib)
+			_ = closeLibrary(lib)
 			return nil, fmt.Errorf("%w: %s lacks %s (driver too old?)", ErrNoCUDADriver, cudaLibrary, s.names[0])
 		}
 		purego.RegisterFunc(s.fn, sym)
@@ -199,7 +196,7 @@ func openGPU(index int, src gpuSource) (g *GPU, err error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if res := d.cuInit(0); res != 0 {
-		_ = purego.Dlclose(d.lib)
+		_ = closeLibrary(d.lib)
 		if res == cudaErrorNoDevice {
 			return nil, fmt.Errorf("%w: the CUDA driver found no device", ErrNoGPU)
 		}
@@ -336,7 +333,7 @@ func (g *GPU) release() error {
 		}
 		errs = append(errs, d.check(d.cuDevicePrimaryCtxRelease(g.dev), "cuDevicePrimaryCtxRelease"))
 	}
-	if err := purego.Dlclose(d.lib); err != nil {
+	if err := closeLibrary(d.lib); err != nil {
 		errs = append(errs, err)
 	}
 	g.drv, g.mods, g.models = nil, nil, nil
