@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/meadow-net/meadow/compute/internal/dl"
 )
 
 // GPUInfo describes one GPU as NVML reports it.
@@ -90,7 +92,7 @@ func openNVML(lib nvmlAPI) (*NVML, error) {
 	switch ret := lib.Init(); ret {
 	case nvmlSuccess:
 	case nvmlErrorLibraryNotFound:
-		return nil, fmt.Errorf("%w (%s)", ErrNoNVML, nvmlMissing)
+		return nil, fmt.Errorf("%w (%s)", ErrNoNVML, dl.NVMLMissing)
 	case nvmlErrorDriverNotLoaded:
 		return nil, fmt.Errorf("%w: NVML is installed but NVIDIA's kernel driver is not loaded", ErrNoGPU)
 	default:
@@ -227,7 +229,7 @@ func discover(open func() (*NVML, error)) Devices {
 
 func cpuOnlyReason(err error) string {
 	if errors.Is(err, ErrNoNVML) {
-		return "NVIDIA's management library: " + nvmlMissing
+		return "NVIDIA's management library: " + dl.NVMLMissing
 	}
 	return err.Error()
 }

@@ -3,6 +3,7 @@ package compute
 import (
 	"encoding/json"
 	"errors"
+	"github.com/meadow-net/meadow/compute/internal/dl"
 	"os"
 	"strings"
 	"testing"
@@ -151,8 +152,8 @@ func TestOpenNVMLLoadsAtRunTime(t *testing.T) {
 	n, err := OpenNVML()
 	if err != nil {
 		if errors.Is(err, ErrNoNVML) {
-			if !strings.Contains(err.Error(), nvmlMissing) {
-				t.Fatalf("error %q does not say %q", err, nvmlMissing)
+			if !strings.Contains(err.Error(), dl.NVMLMissing) {
+				t.Fatalf("error %q does not say %q", err, dl.NVMLMissing)
 			}
 			t.Logf("no NVML here: %v", err)
 			return

@@ -6,6 +6,8 @@ import (
 	"unsafe"
 
 	"github.com/ebitengine/purego"
+
+	"github.com/meadow-net/meadow/compute/internal/dl"
 )
 
 // NVML, loaded at run time. NVIDIA's management library is opened with
@@ -109,7 +111,7 @@ type nvmlAPI interface {
 	DeviceGetProcessUtilization(d nvmlDevice, lastSeen uint64) ([]nvmlProcessSample, nvmlReturn)
 }
 
-// nvmlDL is NVML loaded from nvmlLibrary. Init loads it; a missing library
+// nvmlDL is NVML loaded from dl.NVMLLibrary. Init loads it; a missing library
 // or entry point is reported as NVML itself would (ERROR_LIBRARY_NOT_FOUND,
 // ERROR_FUNCTION_NOT_FOUND), and loadErr keeps the loader's words.
 type nvmlDL struct {
@@ -131,7 +133,7 @@ type nvmlDL struct {
 }
 
 func (l *nvmlDL) load() nvmlReturn {
-	lib, err := openLibrary(nvmlLibrary)
+	lib, err := dl.Open(dl.NVMLLibrary)
 	if err != nil {
 		l.loadErr = err
 		return nvmlErrorLibraryNotFound
@@ -153,10 +155,10 @@ func (l *nvmlDL) load() nvmlReturn {
 		{&l.nvmlDeviceGetProcessUtilization, "nvmlDeviceGetProcessUtilization"},
 	}
 	for _, s := range syms {
-		sym, err := librarySymbol(lib, s.name)
+		sym, err := dl.Symbol(lib, s.name)
 		if err != nil {
-			_ = closeLibrary(lib)
-			l.loadErr = fmt.Errorf("%s lacks %s (driver too old?)", nvmlLibrary, s.name)
+			_ = dl.Close(lib)
+			l.loadErr = fmt.Errorf("%s lacks %s (driver too old?)", dl.NVMLLibrary, s.name)
 			return nvmlErrorFunctionNotFound
 		}
 		purego.RegisterFunc(s.fn, sym)
