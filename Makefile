@@ -3,15 +3,15 @@
 
 GO      ?= go
 BIN     := bin/meadow
+# `meadow version` prints both; without .git (a source tarball) they are
+# "dev" and "unknown" unless given: make release VERSION=v0.4.0 COMMIT=…
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X main.version=$(VERSION)
-# go-nvml needs cgo; these flags quiet its deprecation warnings.
-export CGO_ENABLED ?= 1
-export CGO_CFLAGS  ?= -O2 -g -Wno-deprecated-declarations
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 # The whole suite must stay under 30 minutes on 2 cores.
 TEST_TIMEOUT ?= 25m
 
-.PHONY: all build node-bin test dev bench node-rss soak lint deps contracts contracts-check ptx ext fuzz vectors clean
+.PHONY: all build node-bin release test dev bench node-rss soak lint deps contracts contracts-check ptx ext fuzz vectors clean
 
 all: build
 
@@ -32,6 +32,20 @@ node-bin:
 .PHONY: deb
 deb: node-bin
 	$(GO) run ./deploy/internal/cmd/mkdeb -bin $(NODE_BIN) -version '$(VERSION)'
+
+# Release archives in out/release (docs/ARCHITECTURE.md, "Release
+# artifacts"): meadow-node for linux/amd64, linux/arm64, darwin/arm64 and
+# windows/amd64, meadow for linux/amd64 and linux/arm64, all CGO_ENABLED=0;
+# SHA256SUMS, and SHA256SUMS.sig signed with the key in the file RELEASE_KEY
+# (without it, a throwaway dev key in out/release, said loudly).
+# RELEASE_NETWORK=FILE ships that network file in every archive.
+RELEASE_DIR     ?= out/release
+RELEASE_KEY     ?=
+RELEASE_NETWORK ?=
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+release:
+	$(GO) run ./release/internal/mkrelease -out '$(RELEASE_DIR)' -version '$(VERSION)' -commit '$(COMMIT)' \
+		-date '$(SOURCE_DATE_EPOCH)' -key '$(RELEASE_KEY)' -network '$(RELEASE_NETWORK)'
 
 deps:
 	@scripts/deps.sh

@@ -10,12 +10,14 @@ import (
 	"unsafe"
 
 	"github.com/ebitengine/purego"
+
+	"github.com/meadow-net/meadow/compute/internal/dl"
 )
 
 // The CUDA path. The kernels are CUDA C (compute/cuda/*.cu) compiled ahead
 // of time to PTX by `make ptx` and embedded here; at run time the CUDA
-// driver (libcuda.so.1) is loaded with purego and JIT-compiles the PTX for
-// whatever GPU is present. Nothing links against CUDA, so the binary builds
+// driver (libcuda.so.1, nvcuda.dll on Windows; see internal/dl) is loaded with
+// purego and JIT-compiles the PTX for whatever GPU is present. Nothing links against CUDA, so the binary builds
 // and runs where there is none.
 
 //go:embed cuda/minhash.ptx
@@ -23,9 +25,6 @@ var minhashPTX []byte
 
 //go:embed cuda/embed.ptx
 var embedPTX []byte
-
-// cudaLibrary is the CUDA driver's shared library name on Linux.
-const cudaLibrary = "libcuda.so.1"
 
 // Launch geometry; the .cu files use the same constants.
 const (
@@ -67,9 +66,9 @@ type cudaDriver struct {
 // loadCUDA opens the driver library and resolves its entry points. A
 // missing library gives ErrNoCUDADriver.
 func loadCUDA() (*cudaDriver, error) {
-	lib, err := purego.Dlopen(cudaLibrary, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	lib, err := dl.Open(dl.CUDALibrary)
 	if err != nil {
-		return nil, fmt.Errorf("%w: loading %s: %v (install NVIDIA's driver to use the GPU; kernels run on the CPU meanwhile)", ErrNoCUDADriver, cudaLibrary, err)
+		return nil, fmt.Errorf("%w: loading %s: %v (install NVIDIA's driver to use the GPU; kernels run on the CPU meanwhile)", ErrNoCUDADriver, dl.CUDALibrary, err)
 	}
 	d := &cudaDriver{lib: lib}
 	syms := []struct {
@@ -98,13 +97,13 @@ func loadCUDA() (*cudaDriver, error) {
 	for _, s := range syms {
 		var sym uintptr
 		for _, n := range s.names {
-			if sym, err = purego.Dlsym(lib, n); err == nil {
+			if sym, err = dl.Symbol(lib, n); err == nil {
 				break
 			}
 		}
 		if err != nil {
-			_ = purego.Dlclose(lib)
-			return nil, fmt.Errorf("%w: %s lacks %s (driver too old?)", ErrNoCUDADriver, cudaLibrary, s.names[0])
+			_ = dl.Close(lib)
+			return nil, fmt.Errorf("%w: %s lacks %s (driver too old?)", ErrNoCUDADriver, dl.CUDALibrary, s.names[0])
 		}
 		purego.RegisterFunc(s.fn, sym)
 	}
@@ -199,7 +198,7 @@ func openGPU(index int, src gpuSource) (g *GPU, err error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if res := d.cuInit(0); res != 0 {
-		_ = purego.Dlclose(d.lib)
+		_ = dl.Close(d.lib)
 		if res == cudaErrorNoDevice {
 			return nil, fmt.Errorf("%w: the CUDA driver found no device", ErrNoGPU)
 		}
@@ -336,7 +335,7 @@ func (g *GPU) release() error {
 		}
 		errs = append(errs, d.check(d.cuDevicePrimaryCtxRelease(g.dev), "cuDevicePrimaryCtxRelease"))
 	}
-	if err := purego.Dlclose(d.lib); err != nil {
+	if err := dl.Close(d.lib); err != nil {
 		errs = append(errs, err)
 	}
 	g.drv, g.mods, g.models = nil, nil, nil

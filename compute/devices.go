@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/NVIDIA/go-nvml/pkg/nvml"
+	"github.com/meadow-net/meadow/compute/internal/dl"
 )
 
 // GPUInfo describes one GPU as NVML reports it.
@@ -69,25 +69,31 @@ func (d Devices) Capabilities() Capabilities {
 // NVML is an open handle on NVIDIA's management library. Its methods are
 // safe for concurrent use.
 type NVML struct {
-	lib nvml.Interface
+	lib nvmlAPI
 	pid uint32
 
 	mu       sync.Mutex
 	lastSeen map[int]uint64 // per device: timestamp of the newest process sample read
 }
 
-// OpenNVML loads and initializes NVML. Without NVIDIA's library the error
-// wraps ErrNoNVML.
+// OpenNVML loads NVIDIA's management library (nvml.go: at run time, with
+// no cgo) and initializes it. Without the library, and on systems NVIDIA
+// ships none for (macOS), the error wraps ErrNoNVML.
 func OpenNVML() (*NVML, error) {
-	return openNVML(nvml.New())
+	lib := &nvmlDL{}
+	n, err := openNVML(lib)
+	if err != nil && lib.loadErr != nil && !errors.Is(err, ErrNoNVML) {
+		err = fmt.Errorf("%w: %v", err, lib.loadErr)
+	}
+	return n, err
 }
 
-func openNVML(lib nvml.Interface) (*NVML, error) {
+func openNVML(lib nvmlAPI) (*NVML, error) {
 	switch ret := lib.Init(); ret {
-	case nvml.SUCCESS:
-	case nvml.ERROR_LIBRARY_NOT_FOUND:
-		return nil, fmt.Errorf("%w (libnvidia-ml.so.1 is not installed)", ErrNoNVML)
-	case nvml.ERROR_DRIVER_NOT_LOADED:
+	case nvmlSuccess:
+	case nvmlErrorLibraryNotFound:
+		return nil, fmt.Errorf("%w (%s)", ErrNoNVML, dl.NVMLMissing)
+	case nvmlErrorDriverNotLoaded:
 		return nil, fmt.Errorf("%w: NVML is installed but NVIDIA's kernel driver is not loaded", ErrNoGPU)
 	default:
 		return nil, fmt.Errorf("%w: nvmlInit: %s", ErrNoGPU, nvmlError(ret))
@@ -95,13 +101,13 @@ func openNVML(lib nvml.Interface) (*NVML, error) {
 	return &NVML{lib: lib, pid: uint32(os.Getpid()), lastSeen: map[int]uint64{}}, nil
 }
 
-func nvmlError(ret nvml.Return) string {
-	return fmt.Sprintf("%s (%d)", ret.String(), int32(ret))
+func nvmlError(ret nvmlReturn) string {
+	return fmt.Sprintf("%s (%d)", ret, int32(ret))
 }
 
 // Close shuts NVML down.
 func (n *NVML) Close() error {
-	if ret := n.lib.Shutdown(); ret != nvml.SUCCESS {
+	if ret := n.lib.Shutdown(); ret != nvmlSuccess {
 		return fmt.Errorf("compute: nvmlShutdown: %s", nvmlError(ret))
 	}
 	return nil
@@ -110,7 +116,7 @@ func (n *NVML) Close() error {
 // DriverVersion returns the NVIDIA driver's version string.
 func (n *NVML) DriverVersion() (string, error) {
 	v, ret := n.lib.SystemGetDriverVersion()
-	if ret != nvml.SUCCESS {
+	if ret != nvmlSuccess {
 		return "", fmt.Errorf("compute: nvmlSystemGetDriverVersion: %s", nvmlError(ret))
 	}
 	return v, nil
@@ -119,34 +125,34 @@ func (n *NVML) DriverVersion() (string, error) {
 // GPUs lists the devices NVML sees.
 func (n *NVML) GPUs() ([]GPUInfo, error) {
 	count, ret := n.lib.DeviceGetCount()
-	if ret != nvml.SUCCESS {
+	if ret != nvmlSuccess {
 		return nil, fmt.Errorf("compute: nvmlDeviceGetCount: %s", nvmlError(ret))
 	}
 	gpus := make([]GPUInfo, 0, count)
 	for i := 0; i < count; i++ {
 		dev, ret := n.lib.DeviceGetHandleByIndex(i)
-		if ret != nvml.SUCCESS {
+		if ret != nvmlSuccess {
 			return nil, fmt.Errorf("compute: GPU %d: nvmlDeviceGetHandleByIndex: %s", i, nvmlError(ret))
 		}
 		g := GPUInfo{Index: i}
-		if g.Model, ret = dev.GetName(); ret != nvml.SUCCESS {
+		if g.Model, ret = n.lib.DeviceGetName(dev); ret != nvmlSuccess {
 			return nil, fmt.Errorf("compute: GPU %d: nvmlDeviceGetName: %s", i, nvmlError(ret))
 		}
-		mem, ret := dev.GetMemoryInfo()
-		if ret != nvml.SUCCESS {
+		mem, ret := n.lib.DeviceGetMemoryInfo(dev)
+		if ret != nvmlSuccess {
 			return nil, fmt.Errorf("compute: GPU %d: nvmlDeviceGetMemoryInfo: %s", i, nvmlError(ret))
 		}
 		g.MemoryMiB = mem.Total >> 20
-		major, minor, ret := dev.GetCudaComputeCapability()
-		if ret != nvml.SUCCESS {
+		major, minor, ret := n.lib.DeviceGetCudaComputeCapability(dev)
+		if ret != nvmlSuccess {
 			return nil, fmt.Errorf("compute: GPU %d: nvmlDeviceGetCudaComputeCapability: %s", i, nvmlError(ret))
 		}
 		g.ComputeCapability = fmt.Sprintf("%d.%d", major, minor)
-		if uuid, ret := dev.GetUUID(); ret == nvml.SUCCESS {
+		if uuid, ret := n.lib.DeviceGetUUID(dev); ret == nvmlSuccess {
 			g.UUID = uuid
 		}
-		if u, ret := dev.GetUtilizationRates(); ret == nvml.SUCCESS {
-			g.Utilization = int(u.Gpu)
+		if u, ret := n.lib.DeviceGetUtilizationRates(dev); ret == nvmlSuccess {
+			g.Utilization = int(u.GPU)
 		}
 		gpus = append(gpus, g)
 	}
@@ -159,7 +165,7 @@ func (n *NVML) GPUs() ([]GPUInfo, error) {
 // utilization to processes the whole device's figure is used.
 func (n *NVML) Utilization() (int, error) {
 	count, ret := n.lib.DeviceGetCount()
-	if ret != nvml.SUCCESS {
+	if ret != nvmlSuccess {
 		return 0, fmt.Errorf("compute: nvmlDeviceGetCount: %s", nvmlError(ret))
 	}
 	n.mu.Lock()
@@ -167,17 +173,17 @@ func (n *NVML) Utilization() (int, error) {
 	busiest := 0
 	for i := 0; i < count; i++ {
 		dev, ret := n.lib.DeviceGetHandleByIndex(i)
-		if ret != nvml.SUCCESS {
+		if ret != nvmlSuccess {
 			return 0, fmt.Errorf("compute: GPU %d: nvmlDeviceGetHandleByIndex: %s", i, nvmlError(ret))
 		}
-		u, ret := dev.GetUtilizationRates()
-		if ret != nvml.SUCCESS {
+		u, ret := n.lib.DeviceGetUtilizationRates(dev)
+		if ret != nvmlSuccess {
 			return 0, fmt.Errorf("compute: GPU %d: nvmlDeviceGetUtilizationRates: %s", i, nvmlError(ret))
 		}
-		total := int(u.Gpu)
+		total := int(u.GPU)
 		own := 0
-		samples, ret := dev.GetProcessUtilization(n.lastSeen[i])
-		if ret == nvml.SUCCESS {
+		samples, ret := n.lib.DeviceGetProcessUtilization(dev, n.lastSeen[i])
+		if ret == nvmlSuccess {
 			for _, s := range samples {
 				if s.TimeStamp > n.lastSeen[i] {
 					n.lastSeen[i] = s.TimeStamp
@@ -223,7 +229,7 @@ func discover(open func() (*NVML, error)) Devices {
 
 func cpuOnlyReason(err error) string {
 	if errors.Is(err, ErrNoNVML) {
-		return "NVIDIA's management library (libnvidia-ml.so.1) is not installed"
+		return "NVIDIA's management library: " + dl.NVMLMissing
 	}
 	return err.Error()
 }

@@ -3,12 +3,10 @@ package compute
 import (
 	"encoding/json"
 	"errors"
+	"github.com/meadow-net/meadow/compute/internal/dl"
 	"os"
 	"strings"
 	"testing"
-
-	"github.com/NVIDIA/go-nvml/pkg/nvml"
-	"github.com/NVIDIA/go-nvml/pkg/nvml/mock"
 )
 
 func TestDiscoverThisMachine(t *testing.T) {
@@ -31,7 +29,7 @@ func TestDiscoverThisMachine(t *testing.T) {
 }
 
 func TestDiscoverWithoutNVML(t *testing.T) {
-	lib := &mock.Interface{InitFunc: func() nvml.Return { return nvml.ERROR_LIBRARY_NOT_FOUND }}
+	lib := &fakeNVML{init: nvmlErrorLibraryNotFound}
 	_, err := openNVML(lib)
 	if !errors.Is(err, ErrNoNVML) {
 		t.Fatalf("error %v, want ErrNoNVML", err)
@@ -45,28 +43,48 @@ func TestDiscoverWithoutNVML(t *testing.T) {
 	}
 }
 
-func fakeNVML(util uint32, samples []nvml.ProcessUtilizationSample) *mock.Interface {
-	dev := &mock.Device{
-		GetNameFunc:                  func() (string, nvml.Return) { return "NVIDIA GeForce RTX 4090", nvml.SUCCESS },
-		GetMemoryInfoFunc:            func() (nvml.Memory, nvml.Return) { return nvml.Memory{Total: 24564 << 20}, nvml.SUCCESS },
-		GetCudaComputeCapabilityFunc: func() (int, int, nvml.Return) { return 8, 9, nvml.SUCCESS },
-		GetUUIDFunc:                  func() (string, nvml.Return) { return "GPU-1234", nvml.SUCCESS },
-		GetUtilizationRatesFunc:      func() (nvml.Utilization, nvml.Return) { return nvml.Utilization{Gpu: util}, nvml.SUCCESS },
-		GetProcessUtilizationFunc: func(uint64) ([]nvml.ProcessUtilizationSample, nvml.Return) {
-			return samples, nvml.SUCCESS
-		},
+// fakeNVML is one GPU as NVML would report it, or an Init that fails.
+type fakeNVML struct {
+	init    nvmlReturn
+	util    uint32
+	samples []nvmlProcessSample
+}
+
+func newFakeNVML(util uint32, samples []nvmlProcessSample) *fakeNVML {
+	return &fakeNVML{util: util, samples: samples}
+}
+
+func (f *fakeNVML) Init() nvmlReturn     { return f.init }
+func (f *fakeNVML) Shutdown() nvmlReturn { return nvmlSuccess }
+func (f *fakeNVML) SystemGetDriverVersion() (string, nvmlReturn) {
+	return "580.159.04", nvmlSuccess
+}
+func (f *fakeNVML) DeviceGetCount() (int, nvmlReturn) { return 1, nvmlSuccess }
+func (f *fakeNVML) DeviceGetHandleByIndex(i int) (nvmlDevice, nvmlReturn) {
+	if i != 0 {
+		return 0, nvmlErrorInvalidArgument
 	}
-	return &mock.Interface{
-		InitFunc:                   func() nvml.Return { return nvml.SUCCESS },
-		ShutdownFunc:               func() nvml.Return { return nvml.SUCCESS },
-		SystemGetDriverVersionFunc: func() (string, nvml.Return) { return "580.159.04", nvml.SUCCESS },
-		DeviceGetCountFunc:         func() (int, nvml.Return) { return 1, nvml.SUCCESS },
-		DeviceGetHandleByIndexFunc: func(int) (nvml.Device, nvml.Return) { return dev, nvml.SUCCESS },
-	}
+	return 1, nvmlSuccess
+}
+func (f *fakeNVML) DeviceGetName(nvmlDevice) (string, nvmlReturn) {
+	return "NVIDIA GeForce RTX 4090", nvmlSuccess
+}
+func (f *fakeNVML) DeviceGetMemoryInfo(nvmlDevice) (nvmlMemory, nvmlReturn) {
+	return nvmlMemory{Total: 24564 << 20}, nvmlSuccess
+}
+func (f *fakeNVML) DeviceGetCudaComputeCapability(nvmlDevice) (int, int, nvmlReturn) {
+	return 8, 9, nvmlSuccess
+}
+func (f *fakeNVML) DeviceGetUUID(nvmlDevice) (string, nvmlReturn) { return "GPU-1234", nvmlSuccess }
+func (f *fakeNVML) DeviceGetUtilizationRates(nvmlDevice) (nvmlUtilization, nvmlReturn) {
+	return nvmlUtilization{GPU: f.util}, nvmlSuccess
+}
+func (f *fakeNVML) DeviceGetProcessUtilization(nvmlDevice, uint64) ([]nvmlProcessSample, nvmlReturn) {
+	return f.samples, nvmlSuccess
 }
 
 func TestDiscoverWithGPU(t *testing.T) {
-	lib := fakeNVML(12, nil)
+	lib := newFakeNVML(12, nil)
 	d := discover(func() (*NVML, error) { return openNVML(lib) })
 	if d.CPUOnly || len(d.GPUs) != 1 || d.DriverVersion != "580.159.04" {
 		t.Fatalf("devices %+v", d)
@@ -83,7 +101,7 @@ func TestDiscoverWithGPU(t *testing.T) {
 
 func TestUtilizationExcludesOwnWork(t *testing.T) {
 	pid := uint32(os.Getpid())
-	lib := fakeNVML(80, []nvml.ProcessUtilizationSample{{Pid: pid, SmUtil: 75, TimeStamp: 10}, {Pid: pid + 1, SmUtil: 2, TimeStamp: 11}})
+	lib := newFakeNVML(80, []nvmlProcessSample{{Pid: pid, SmUtil: 75, TimeStamp: 10}, {Pid: pid + 1, SmUtil: 2, TimeStamp: 11}})
 	n, err := openNVML(lib)
 	if err != nil {
 		t.Fatal(err)
@@ -124,5 +142,50 @@ func TestNVMLUtilization(t *testing.T) {
 	t.Logf("utilization by others %d%%; gate: %+v", u, st)
 	if st.Utilization != -1 && (st.Allowed != (st.Utilization < 10)) {
 		t.Fatalf("gate %+v disagrees with its reading", st)
+	}
+}
+
+// TestOpenNVMLLoadsAtRunTime opens the real library through purego: on a
+// machine without it, the error wraps ErrNoNVML and names what is missing;
+// with it, NVML initializes and lists what Discover lists.
+func TestOpenNVMLLoadsAtRunTime(t *testing.T) {
+	n, err := OpenNVML()
+	if err != nil {
+		if errors.Is(err, ErrNoNVML) {
+			if !strings.Contains(err.Error(), dl.NVMLMissing) {
+				t.Fatalf("error %q does not say %q", err, dl.NVMLMissing)
+			}
+			t.Logf("no NVML here: %v", err)
+			return
+		}
+		t.Logf("NVML is installed but unusable here: %v", err)
+		if !errors.Is(err, ErrNoGPU) {
+			t.Fatalf("error %v: want ErrNoNVML or ErrNoGPU", err)
+		}
+		return
+	}
+	defer n.Close()
+	v, err := n.DriverVersion()
+	if err != nil || v == "" {
+		t.Fatalf("driver version %q, %v", v, err)
+	}
+	gpus, err := n.GPUs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("driver %s, GPUs %+v", v, gpus)
+	for _, g := range gpus {
+		if g.Model == "" || g.MemoryMiB == 0 || !strings.Contains(g.ComputeCapability, ".") {
+			t.Fatalf("incomplete GPU info: %+v", g)
+		}
+	}
+}
+
+func TestNVMLReturnNames(t *testing.T) {
+	if got := nvmlErrorLibraryNotFound.String(); got != "ERROR_LIBRARY_NOT_FOUND" {
+		t.Fatalf("%d is %s", nvmlErrorLibraryNotFound, got)
+	}
+	if got := nvmlError(nvmlReturn(777)); got != "ERROR (777)" {
+		t.Fatalf("unknown code: %s", got)
 	}
 }

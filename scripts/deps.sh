@@ -75,3 +75,19 @@ if ! command -v curl >/dev/null 2>&1; then
 		exit 1
 	fi
 fi
+
+# qemu-user's qemu-aarch64 and an arm64 glibc (libc6-arm64-cross, in
+# /usr/aarch64-linux-gnu), to run the linux/arm64 release binary here
+# (release/internal/mkrelease's test). The binary is CGO_ENABLED=0 but
+# dynamically linked: purego takes dlopen from glibc to load NVML and CUDA.
+if ! command -v qemu-aarch64 >/dev/null 2>&1 || [ ! -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "deps: installing Debian's qemu-user and libc6-arm64-cross"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user libc6-arm64-cross >/dev/null
+	else
+		echo "deps: qemu-aarch64 or the arm64 glibc is missing; install them with:" >&2
+		echo "  sudo apt-get update && sudo apt-get install -y qemu-user libc6-arm64-cross" >&2
+		exit 1
+	fi
+fi

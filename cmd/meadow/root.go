@@ -15,8 +15,14 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set by the linker (see the Makefile); `go run` builds say "dev".
-var version = "dev"
+// version and commit are set by the linker (-X main.version=… -X
+// main.commit=…; see the Makefile's LDFLAGS): a release names its commit
+// even when built from a tree without .git. `go run` builds say "dev", and
+// take the commit from the build info where Go recorded one.
+var (
+	version = "dev"
+	commit  = ""
+)
 
 // app is what every command shares: where output goes, the environment it
 // reads, the global flags and the logger built from them. Nothing here is
@@ -128,22 +134,41 @@ func newVersionCmd(a *app) *cobra.Command {
 				Go      string `json:"go"`
 				OS      string `json:"os"`
 				Arch    string `json:"arch"`
-				Commit  string `json:"commit,omitempty"`
-			}{Version: version, Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH}
-			if bi, ok := debug.ReadBuildInfo(); ok {
-				for _, s := range bi.Settings {
-					if s.Key == "vcs.revision" {
-						info.Commit = s.Value
-					}
-				}
-			}
+				Commit  string `json:"commit"`
+			}{Version: version, Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, Commit: buildCommit()}
 			if a.jsonOut {
 				return a.printJSON(info)
 			}
-			fmt.Fprintf(a.stdout, "meadow %s (%s, %s/%s)\n", info.Version, info.Go, info.OS, info.Arch)
+			fmt.Fprintf(a.stdout, "meadow %s (commit %s, %s, %s/%s)\n", info.Version, info.Commit, info.Go, info.OS, info.Arch)
 			return nil
 		},
 	}
+}
+
+// buildCommit is the commit the linker set, else the one Go recorded
+// (vcs.revision, with "-dirty" when vcs.modified), else "unknown".
+func buildCommit() string {
+	if commit != "" {
+		return commit
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		rev, dirty := "", false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+		if rev != "" {
+			if dirty {
+				rev += "-dirty"
+			}
+			return rev
+		}
+	}
+	return "unknown"
 }
 
 // Exit codes: 1 for a failed operation, 2 for bad usage or configuration.
