@@ -274,7 +274,7 @@ func (u *Updater) download(ctx context.Context, base string, r Release, f *os.Fi
 	return nil
 }
 
-// extractBinary reads the binary named bin at the top level of the archive
+// extractBinary reads the binary at the path bin (release.NodeArchive) of the archive
 // in f (tar.gz, or zip when the name ends in .zip).
 func extractBinary(f *os.File, archive, bin string) ([]byte, error) {
 	st, err := f.Stat()

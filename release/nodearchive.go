@@ -10,15 +10,13 @@ import (
 const NodeArchivePrefix = "meadow-node_"
 
 // NodeArchive names the node-only archive of version for one target and the
-// binary at its top level: meadow-node_VERSION_OS_ARCH.tar.gz with
-// meadow-node inside, or .zip with meadow-node.exe for windows. It is the
-// one place nodes and coordinators learn the naming from, so that the
-// release build's own naming function can replace it.
+// path of the binary inside it, as the release build writes them
+// (ArchiveName, Artifact): meadow-node_VERSION_OS_ARCH.tar.gz holding
+// meadow-node_VERSION_OS_ARCH/meadow-node, or .zip with meadow-node.exe for
+// windows. Nodes and coordinators learn the naming from here.
 func NodeArchive(version, goos, goarch string) (archive, binary string) {
-	if goos == "windows" {
-		return NodeArchivePrefix + version + "_" + goos + "_" + goarch + ".zip", "meadow-node.exe"
-	}
-	return NodeArchivePrefix + version + "_" + goos + "_" + goarch + ".tar.gz", "meadow-node"
+	a := Artifact{Binary: NodeBinary, Version: version, OS: goos, Arch: goarch}
+	return a.Name(), a.BinaryPath()
 }
 
 // NodeVersion is the version a SUMS file releases, read from the names of

@@ -7,9 +7,9 @@ import (
 
 func TestNodeArchiveNames(t *testing.T) {
 	for _, tt := range []struct{ goos, goarch, archive, binary string }{
-		{goos: "linux", goarch: "amd64", archive: "meadow-node_v1.2.3_linux_amd64.tar.gz", binary: "meadow-node"},
-		{goos: "darwin", goarch: "arm64", archive: "meadow-node_v1.2.3_darwin_arm64.tar.gz", binary: "meadow-node"},
-		{goos: "windows", goarch: "amd64", archive: "meadow-node_v1.2.3_windows_amd64.zip", binary: "meadow-node.exe"},
+		{goos: "linux", goarch: "amd64", archive: "meadow-node_v1.2.3_linux_amd64.tar.gz", binary: "meadow-node_v1.2.3_linux_amd64/meadow-node"},
+		{goos: "darwin", goarch: "arm64", archive: "meadow-node_v1.2.3_darwin_arm64.tar.gz", binary: "meadow-node_v1.2.3_darwin_arm64/meadow-node"},
+		{goos: "windows", goarch: "amd64", archive: "meadow-node_v1.2.3_windows_amd64.zip", binary: "meadow-node_v1.2.3_windows_amd64/meadow-node.exe"},
 	} {
 		a, b := NodeArchive("v1.2.3", tt.goos, tt.goarch)
 		if a != tt.archive || b != tt.binary {
