@@ -27,6 +27,10 @@ func networkCmds(a *app) []*cobra.Command {
 // buildNote is added to errors about settings no command has.
 const buildNote = ""
 
+// progName is the name the binary is installed under: meadow, or
+// meadow-node for the node-only build. Help and printed commands use it.
+const progName = "meadow"
+
 // newSettleCmd is `meadow operator settle`.
 func newSettleCmd(a *app, coordURL, token *string) *cobra.Command {
 	var epoch uint64

@@ -84,7 +84,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 	}
 	f := cmd.Flags()
 	f.StringSliceVar(&cfg.Coordinators, "coord", nil, "coordinator URLs, comma-separated; the node fails over between them")
-	f.StringVar(&network, "network", "", "the network file: coordinators and chain id (--coord and --chain-id override it); meadow node init writes the config that names it")
+	f.StringVar(&network, "network", "", "the network file: coordinators and chain id (--coord and --chain-id override it); "+nodeCmd+" init writes the config that names it")
 	f.BoolVar(&autoUpdate, "auto-update", false, "install releases signed by the network file's release key, then restart into them")
 	f.StringVar(&cfg.DataDir, "data-dir", "", "directory for the node's key, caps and state")
 	f.StringVar(&cfg.Dashboard, "dashboard", cfg.Dashboard, "loopback address of the local dashboard (empty: none)")

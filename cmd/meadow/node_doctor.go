@@ -63,7 +63,7 @@ func (a *app) nodeSettings(cmd *cobra.Command) (*pflag.FlagSet, configSource, er
 		parent = parent.Parent()
 	}
 	if parent == nil {
-		return nil, nil, errors.New("no `meadow node` command")
+		return nil, nil, errors.New("no `" + nodeCmd + "` command")
 	}
 	src, err := applyConfig(parent, a.configFile(), a.environ)
 	if err != nil {
@@ -167,7 +167,7 @@ do; the exit code is 1 when any line is FAIL.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&dataDir, "data-dir", "", "the node's data dir (default: the node's setting, else ~/.meadow)")
-	f.StringVar(&network, "network", "", "the network file (default: the node's setting, else the copy meadow node init keeps in the data dir)")
+	f.StringVar(&network, "network", "", "the network file (default: the node's setting, else the copy "+nodeCmd+" init keeps in the data dir)")
 	f.StringVar(&chromium, "chromium", "", "Chromium binary (default: the node's setting, else found on the PATH)")
 	return cmd
 }
@@ -216,12 +216,12 @@ func (d *doctor) checkNetwork() doctorCheck {
 	c := doctorCheck{Check: "network"}
 	if d.network == "" {
 		c.Status, c.Message = checkFail, "no network file given"
-		c.Fix = "run meadow node init, or give --network FILE (a release ships network.json)"
+		c.Fix = "run " + nodeCmd + " init, or give --network FILE (a release ships network.json)"
 		return c
 	}
 	n, err := api.LoadNetwork(d.network)
 	if err != nil {
-		c.Status, c.Message, c.Fix = checkFail, err.Error(), "give the network file your release shipped (or run meadow node init again)"
+		c.Status, c.Message, c.Fix = checkFail, err.Error(), "give the network file your release shipped (or run "+nodeCmd+" init again)"
 		return c
 	}
 	d.net = &n
@@ -236,11 +236,11 @@ func (d *doctor) checkKey() doctorCheck {
 	key, err := loadNodeKey(d.dataDir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		c.Status, c.Message, c.Fix = checkWarn, "no key in "+d.dataDir+" yet: the node creates one on its first start", "run meadow node init to create it now and back it up"
+		c.Status, c.Message, c.Fix = checkWarn, "no key in "+d.dataDir+" yet: the node creates one on its first start", "run "+nodeCmd+" init to create it now and back it up"
 	case err != nil && strings.Contains(err.Error(), "has mode"):
 		c.Status, c.Message, c.Fix = checkFail, err.Error(), "chmod 600 "+shellQuote(path)+" (others could read it and claim your rewards; the node refuses to start)"
 	case err != nil:
-		c.Status, c.Message, c.Fix = checkFail, err.Error(), "restore the key from your backup with meadow node key import FILE"
+		c.Status, c.Message, c.Fix = checkFail, err.Error(), "restore the key from your backup with "+nodeCmd+" key import FILE"
 	default:
 		c.Status = checkOK
 		c.Message = fmt.Sprintf("%s, readable by you only: address %s", path, crypto.PubkeyToAddress(key.PublicKey).Hex())
@@ -426,7 +426,7 @@ func (d *doctor) checkCaps() doctorCheck {
 	c := doctorCheck{Check: "caps"}
 	l, err := node.LoadLimits(d.dataDir)
 	if err != nil {
-		c.Status, c.Message, c.Fix = checkFail, err.Error(), "set the caps again with meadow node init"
+		c.Status, c.Message, c.Fix = checkFail, err.Error(), "set the caps again with "+nodeCmd+" init"
 		return c
 	}
 	nf := d.nodeFlags
@@ -481,7 +481,7 @@ func (d *doctor) checkUpdates(ctx context.Context) doctorCheck {
 		if d.auto {
 			c.Message += "; the running node installs it (auto-update)"
 		}
-		c.Fix = "meadow node update --apply, then restart the node"
+		c.Fix = nodeCmd + " update --apply, then restart the node"
 		if _, ok := r.Sums.Lookup(r.Archive); !ok {
 			c.Fix = "no archive for this platform (" + r.Archive + "): update by hand"
 		}

@@ -73,12 +73,20 @@ func (a *app) given(fl *pflag.FlagSet, name string) bool {
 
 // applyNodeNetwork reads `meadow node`'s --network file (default: the copy
 // init keeps in the data dir, when no --coord is given) and takes the
-// coordinators and chain id from it where they were not given; a chain id
-// given that differs from the file's is refused, since every signature
-// would then be made in the wrong domain.
+// coordinators and chain id from it where they were not given.
 func applyNodeNetwork(a *app, fl *pflag.FlagSet, path string, cfg *node.Config) (*api.Network, error) {
-	if path == "" && len(cfg.Coordinators) == 0 && cfg.DataDir != "" {
-		path = initNetworkCopy(cfg.DataDir) // a data dir set up by init
+	return a.networkDefaults(fl, path, cfg.DataDir, &cfg.Coordinators, &cfg.ChainID)
+}
+
+// networkDefaults reads the network file at path (default: the copy init
+// keeps in dataDir, when no --coord is given) and fills coord and chainID
+// from it where --coord and --chain-id were not given; a chain id given
+// that differs from the file's is refused, since every signature would
+// then be made in the wrong domain. It returns nil when there is no file.
+func (a *app) networkDefaults(fl *pflag.FlagSet, path, dataDir string, coord *[]string, chainID *uint64) (*api.Network, error) {
+	coordGiven := a.given(fl, "coord") && len(*coord) > 0
+	if path == "" && !coordGiven && dataDir != "" {
+		path = initNetworkCopy(dataDir) // a data dir set up by init
 	}
 	if path == "" {
 		return nil, nil
@@ -87,13 +95,13 @@ func applyNodeNetwork(a *app, fl *pflag.FlagSet, path string, cfg *node.Config) 
 	if err != nil {
 		return nil, usageError(fmt.Errorf("--network: %w", err))
 	}
-	if len(cfg.Coordinators) == 0 {
-		cfg.Coordinators = n.Coordinators
+	if !coordGiven {
+		*coord = n.Coordinators
 	}
 	if !a.given(fl, "chain-id") {
-		cfg.ChainID = n.ChainID
-	} else if cfg.ChainID != n.ChainID {
-		return nil, usageError(fmt.Errorf("--chain-id %d: the network file %s says chain %d; leave --chain-id out to use it", cfg.ChainID, path, n.ChainID))
+		*chainID = n.ChainID
+	} else if *chainID != n.ChainID {
+		return nil, usageError(fmt.Errorf("--chain-id %d: the network file %s says chain %d; leave --chain-id out to use it", *chainID, path, n.ChainID))
 	}
 	return &n, nil
 }
@@ -285,8 +293,8 @@ func (a *app) runNodeInit(in nodeInit) error {
 		Network: netCopy, NetworkName: netw.Name, ChainID: netw.ChainID, DataDir: dataDir, KeyFile: keyFile,
 		KeyCreated: created, Address: id.Address.Hex(), Config: out, Limits: lim, NoGPU: in.noGPU,
 		RenderJS: in.renderJS, AutoUpdate: in.autoUpdate,
-		Start:  "meadow node --config " + shellQuote(out),
-		Backup: "meadow node key export --data-dir " + shellQuote(dataDir) + " --out FILE",
+		Start:  nodeCmd + " --config " + shellQuote(out),
+		Backup: nodeCmd + " key export --data-dir " + shellQuote(dataDir) + " --out FILE",
 	}
 	if a.jsonOut {
 		return a.printJSON(res)
@@ -305,7 +313,7 @@ func (a *app) runNodeInit(in nodeInit) error {
 	if in.autoUpdate {
 		fmt.Fprintf(w, "updates   automatic: releases signed by %s are installed and the node restarts into them\n", releaseSigner(netw))
 	} else {
-		fmt.Fprintf(w, "updates   not automatic: meadow node doctor says when one is there; meadow node update --apply installs it\n")
+		fmt.Fprintf(w, "updates   not automatic: "+nodeCmd+" doctor says when one is there; "+nodeCmd+" update --apply installs it\n")
 	}
 	fmt.Fprintf(w, "config    %s\n", out)
 	fmt.Fprintf(w, "start     %s\n", res.Start)
@@ -340,8 +348,8 @@ func describeCaps(l node.Limits, noGPU bool) string {
 // flags, so the file reads like the command line it replaces.
 func nodeConfigText(in nodeInit, network, dataDir string, l node.Limits, path string) []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# Written by `meadow node init` on %s. Start the node with\n#   meadow node --config %s\n", time.Now().UTC().Format(time.DateOnly), path)
-	fmt.Fprintf(&b, "# Every key is a flag of `meadow node` (see meadow node --help); flags given\n# on the command line override this file. Check it with meadow node doctor --config %s\n", path)
+	fmt.Fprintf(&b, "# Written by `"+nodeCmd+" init` on %s. Start the node with\n#   "+nodeCmd+" --config %s\n", time.Now().UTC().Format(time.DateOnly), path)
+	fmt.Fprintf(&b, "# Every key is a flag of `"+nodeCmd+"` (see "+nodeCmd+" --help); flags given\n# on the command line override this file. Check it with "+nodeCmd+" doctor --config %s\n", path)
 	b.WriteString("[node]\n")
 	kv := func(k string, v any) {
 		if s, ok := v.(string); ok {

@@ -67,7 +67,7 @@ the key goes to standard output only with --stdout.`,
 			if a.jsonOut {
 				return a.printJSON(map[string]string{"address": addr, "file": out})
 			}
-			fmt.Fprintf(a.stdout, "wrote the key of %s to %s (readable by you only); restore it with meadow node key import %s\n", addr, out, shellQuote(out))
+			fmt.Fprintf(a.stdout, "wrote the key of %s to %s (readable by you only); restore it with "+nodeCmd+" key import %s\n", addr, out, shellQuote(out))
 			return nil
 		},
 	}
@@ -152,7 +152,7 @@ func loadNodeKey(dataDir string) (*ecdsa.PrivateKey, error) {
 	path := filepath.Join(dataDir, node.KeyFile)
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("key %s: %w (meadow node init creates one)", path, err)
+		return nil, fmt.Errorf("key %s: %w ("+nodeCmd+" init creates one)", path, err)
 	}
 	if perm := st.Mode().Perm(); perm&0o077 != 0 {
 		return nil, fmt.Errorf("key %s has mode %04o: expected 0600 (run chmod 600 %s)", path, perm, shellQuote(path))

@@ -88,7 +88,7 @@ func runNode(ctx context.Context, a *app, n *node.Node, netw *api.Network, auto 
 	if werr := <-updated; errors.Is(werr, node.ErrUpdated) && ctx.Err() == nil {
 		a.logger.Info("installed a new release; restarting into it", "update", werr, "executable", exe, "previous", exe+node.OldSuffix)
 		if err := syscall.Exec(exe, os.Args, os.Environ()); err != nil {
-			return fmt.Errorf("installed the new release in %s, but could not restart into it (%v): start meadow node again", exe, err)
+			return fmt.Errorf("installed the new release in %s, but could not restart into it (%v): start "+nodeCmd+" again", exe, err)
 		}
 	}
 	return runErr
@@ -176,7 +176,7 @@ back. A node installed by a package is updated by upgrading the package.`,
 			case res.Applied:
 				fmt.Fprintf(a.stdout, "installed %s in %s (was %s, kept as %s); restart a running node to run it\n", r.Version, exe, version, exe+node.OldSuffix)
 			case r.Newer:
-				fmt.Fprintf(a.stdout, "%s is available (this is %s, signed by %s); install it with meadow node update --apply\n", r.Version, version, netw.ReleaseSigner.Hex())
+				fmt.Fprintf(a.stdout, "%s is available (this is %s, signed by %s); install it with "+nodeCmd+" update --apply\n", r.Version, version, netw.ReleaseSigner.Hex())
 			default:
 				fmt.Fprintf(a.stdout, "up to date: this is %s, the network's release is %s\n", version, r.Version)
 			}
@@ -184,7 +184,7 @@ back. A node installed by a package is updated by upgrading the package.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&network, "network", "", "the network file (default: the node's setting, else the copy meadow node init keeps in the data dir)")
+	f.StringVar(&network, "network", "", "the network file (default: the node's setting, else the copy "+nodeCmd+" init keeps in the data dir)")
 	f.String("data-dir", "", "the node's data dir, where init keeps its copy of the network file (default: the node's setting, else ~/.meadow)")
 	f.BoolVar(&apply, "apply", false, "install the new release now")
 	f.BoolVar(&rollback, "rollback", false, "put the binary kept by the last update (NAME.old) back")

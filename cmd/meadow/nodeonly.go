@@ -17,3 +17,7 @@ func networkCmds(*app) []*cobra.Command { return nil }
 // build, a setting of a command left out (a [coord] table, MEADOW_RAFT_ADDR)
 // is one, since it cannot be told from a typo.
 const buildNote = "; this is the node-only build of meadow, with only node, verify and version"
+
+// progName is the name releases and the Debian package install this
+// build under; help and printed commands use it.
+const progName = "meadow-node"

@@ -51,6 +51,7 @@ func dialNetworkChain(ctx context.Context, info api.ChainInfo, rpc string) (*con
 // nodeRewardsFlags are shared by meadow node rewards and meadow node claim.
 type nodeRewardsFlags struct {
 	coord   []string
+	network string
 	dataDir string
 	address string
 	keyFile string
@@ -60,7 +61,8 @@ type nodeRewardsFlags struct {
 
 func (f *nodeRewardsFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringSliceVar(&f.coord, "coord", []string{"http://127.0.0.1:8080"}, "coordinator URLs, comma-separated")
+	fl.StringSliceVar(&f.coord, "coord", []string{"http://127.0.0.1:8080"}, "coordinator URLs, comma-separated (default: the network file's)")
+	fl.StringVar(&f.network, "network", "", "the network file: coordinators, chain id and chain endpoint (default: the copy "+nodeCmd+" init keeps in the data dir)")
 	fl.StringVar(&f.dataDir, "data-dir", "", "the node's data dir, which holds its key")
 	fl.StringVar(&f.address, "address", "", "the node's address instead of --data-dir (a browser extension's, shown in its popup)")
 	fl.StringVar(&f.keyFile, "key", "", "with --address: a key file whose account pays the claim's gas (the rewards still go to --address)")
@@ -70,11 +72,21 @@ func (f *nodeRewardsFlags) add(cmd *cobra.Command) {
 
 // open loads the node's identity (with --address, the account and the key
 // that pays the gas, if any) and asks the coordinators for its rewards.
-func (f *nodeRewardsFlags) open(ctx context.Context, a *app) (*node.Identity, *node.Client, api.NodeRewards, error) {
+// The network file (--network, or the copy init keeps in the data dir)
+// gives the coordinators, chain id and chain endpoint not given as flags.
+func (f *nodeRewardsFlags) open(cmd *cobra.Command, a *app) (*node.Identity, *node.Client, api.NodeRewards, error) {
 	var (
+		ctx = cmdContext(cmd)
 		id  *node.Identity
 		err error
 	)
+	netw, err := a.networkDefaults(cmd.Flags(), f.network, f.dataDir, &f.coord, &f.chainID)
+	if err != nil {
+		return nil, nil, api.NodeRewards{}, err
+	}
+	if netw != nil && f.rpc == "" && len(netw.ChainRPC) > 0 {
+		f.rpc = netw.ChainRPC[0]
+	}
 	switch {
 	case f.dataDir != "" && f.address != "":
 		return nil, nil, api.NodeRewards{}, usageError(errors.New("--address: expected either --data-dir or --address, not both"))
@@ -126,7 +138,7 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmdContext(cmd)
-			id, c, r, err := rf.open(ctx, a)
+			id, c, r, err := rf.open(cmd, a)
 			if err != nil {
 				return err
 			}
@@ -158,12 +170,12 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 			fmt.Fprintf(a.stdout, "  work units   %d in all, %d pending settlement\n", r.Units, r.PendingUnits)
 			fmt.Fprintf(a.stdout, "  settled      %s MEADOW, %s stable (epoch %d)\n", rewards.FormatAmount(r.Meadow, 18), rewards.FormatAmount(r.Stable, 6), r.Epoch)
 			fmt.Fprintf(a.stdout, "  claimed      %s MEADOW, %s stable\n", rewards.FormatAmount(rep.ClaimedMeadow, 18), rewards.FormatAmount(rep.ClaimedStable, 6))
-			fmt.Fprintf(a.stdout, "  claimable    %s MEADOW, %s stable (meadow node claim)\n", rewards.FormatAmount(rep.ClaimableMeadow, 18), rewards.FormatAmount(rep.ClaimableStable, 6))
+			fmt.Fprintf(a.stdout, "  claimable    %s MEADOW, %s stable ("+nodeCmd+" claim)\n", rewards.FormatAmount(rep.ClaimableMeadow, 18), rewards.FormatAmount(rep.ClaimableStable, 6))
 			switch {
 			case rep.Ether != "" && rep.Ether != "0":
-				fmt.Fprintf(a.stdout, "  gas          %s ether: meadow node claim pays its own gas\n", rewards.FormatAmount(rep.Ether, 18))
+				fmt.Fprintf(a.stdout, "  gas          %s ether: "+nodeCmd+" claim pays its own gas\n", rewards.FormatAmount(rep.Ether, 18))
 			case rep.Ether == "0" && rep.RelayFeeBps != nil:
-				fmt.Fprintf(a.stdout, "  gas          no ether: meadow node claim goes through a coordinator's relayer, for %s of the claim\n", bpsPercent(*rep.RelayFeeBps))
+				fmt.Fprintf(a.stdout, "  gas          no ether: "+nodeCmd+" claim goes through a coordinator's relayer, for %s of the claim\n", bpsPercent(*rep.RelayFeeBps))
 			case rep.Ether == "0":
 				fmt.Fprintf(a.stdout, "  gas          no ether, and the coordinators relay no claims: fund %s to claim\n", id.Address.Hex())
 			}
@@ -186,7 +198,7 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, cancel := context.WithTimeout(cmdContext(cmd), 2*time.Minute)
 			defer cancel()
-			id, c, r, err := cf.open(ctx, a)
+			id, c, r, err := cf.open(cmd, a)
 			if err != nil {
 				return err
 			}

@@ -51,7 +51,7 @@ func newApp() *app {
 // its own file and adds itself here.
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "meadow",
+		Use:   progName,
 		Short: "Meadow turns idle home bandwidth and GPUs into verifiable AI training data",
 		Long: `Meadow turns idle home bandwidth and GPUs into AI training data that anyone can check.
 
@@ -72,7 +72,28 @@ Settings come from flags, MEADOW_* environment variables (MEADOW_DATA_DIR for
 
 	root.AddCommand(newVersionCmd(a), newVerifyCmd(a), newNodeCmd(a))
 	root.AddCommand(networkCmds(a)...)
+	renameProgram(root, progName)
 	return root
+}
+
+// nodeCmd is the node command as a user of this build types it.
+const nodeCmd = progName + " node"
+
+// renameProgram makes the examples and help of a build installed under
+// another name (meadow-node) show the commands a user of it types:
+// "meadow node init" becomes "meadow-node node init".
+func renameProgram(c *cobra.Command, name string) {
+	if name == "meadow" {
+		return
+	}
+	for _, f := range []*string{&c.Long, &c.Example} {
+		*f = strings.ReplaceAll(*f, "meadow node", name+" node")
+		*f = strings.ReplaceAll(*f, "meadow verify", name+" verify")
+		*f = strings.ReplaceAll(*f, "meadow version", name+" version")
+	}
+	for _, sub := range c.Commands() {
+		renameProgram(sub, name)
+	}
 }
 
 // cmdContext is the command's context, or the background one where the
