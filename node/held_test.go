@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,18 +19,25 @@ import (
 	"github.com/meadow-net/meadow/coord/coordtest"
 )
 
-// stallingTransport holds a node's reveals back for a while and fails its
-// uploads: a node that decides a task last and then loses its connection.
+// stallingTransport holds a node's reveals back until another node has
+// revealed (after) and fails its uploads: a node that decides a task last
+// and then loses its connection. Waiting for the other's reveal, not for a
+// fixed time, keeps the order on a loaded machine.
 type stallingTransport struct {
 	base    http.RoundTripper
-	delay   time.Duration
+	after   <-chan struct{}
 	uploads atomic.Int64
 }
 
 func (s *stallingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	switch req.URL.Path {
 	case routeReveal:
-		time.Sleep(s.delay)
+		select {
+		case <-s.after:
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		case <-time.After(time.Minute):
+		}
 	case routeUpload:
 		s.uploads.Add(1)
 		if req.Body != nil {
@@ -38,6 +46,21 @@ func (s *stallingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		return nil, errors.New("test: the uploader's connection is gone")
 	}
 	return s.base.RoundTrip(req)
+}
+
+// revealSignal closes revealed once its node's first reveal was answered.
+type revealSignal struct {
+	base     http.RoundTripper
+	once     sync.Once
+	revealed chan struct{}
+}
+
+func (r *revealSignal) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.base.RoundTrip(req)
+	if err == nil && req.URL.Path == routeReveal && resp.StatusCode == http.StatusOK {
+		r.once.Do(func() { close(r.revealed) })
+	}
+	return resp, err
 }
 
 // TestUploadHandedToAnotherAgreeingNode: two nodes crawl the same task; the
@@ -66,7 +89,9 @@ func TestUploadHandedToAnotherAgreeingNode(t *testing.T) {
 	// Distinct /24s, or the scheduler would not give both the task.
 	holder := newLoopbackNode(t, leader.HTTPAddr(), m.Config.ChainID, func(c *Config) { c.SourceIP = "127.0.1.1" })
 	decider := newLoopbackNode(t, leader.HTTPAddr(), m.Config.ChainID, func(c *Config) { c.SourceIP = "127.0.2.1" })
-	stall := &stallingTransport{base: decider.client.HTTP().Transport, delay: 1500 * time.Millisecond}
+	signal := &revealSignal{base: holder.client.HTTP().Transport, revealed: make(chan struct{})}
+	holder.client.HTTP().Transport = signal
+	stall := &stallingTransport{base: decider.client.HTTP().Transport, after: signal.revealed}
 	decider.client.HTTP().Transport = stall
 	runNode(t, holder)
 	runNode(t, decider)

@@ -182,8 +182,27 @@ func printNodeStatus(a *app, s node.Status) {
 	if len(s.Refusals) > 0 {
 		fmt.Fprintf(w, "          last: %s (%s)\n", s.Refusals[len(s.Refusals)-1].URL, s.Refusals[len(s.Refusals)-1].Reason)
 	}
+	if u := s.Update; u != nil {
+		fmt.Fprintf(w, "update    %s\n", describeUpdate(*u))
+	}
 	for _, n := range s.Notices {
 		fmt.Fprintf(w, "notice    %s\n", n.Text)
+	}
+}
+
+// describeUpdate says what the node's last release check found, and what
+// to do about it.
+func describeUpdate(u node.UpdateStatus) string {
+	checked := "checked " + u.Checked.Local().Format("2006-01-02 15:04")
+	switch {
+	case u.Error != "":
+		return fmt.Sprintf("could not check for a release (%s, %s)", u.Error, checked)
+	case u.Available && u.Auto:
+		return fmt.Sprintf("%s is available (this is %s): installing it, then restarting (%s)", u.Latest, u.Current, checked)
+	case u.Available:
+		return fmt.Sprintf("%s is available (this is %s): install it with %s update --apply (%s)", u.Latest, u.Current, nodeCmd, checked)
+	default:
+		return fmt.Sprintf("%s is the latest release (%s)", u.Current, checked)
 	}
 }
 

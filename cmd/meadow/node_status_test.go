@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/meadow-net/meadow/node"
 )
@@ -22,6 +23,7 @@ func TestPrintNodeStatus(t *testing.T) {
 		BytesToday: 5 << 20, BytesPerDay: 2 << 30,
 		RefusalCounts: map[string]int64{"robots": 2, "unsafe_address": 1},
 		Notices:       []node.Notice{{Level: "info", Text: "meadow v0.4.0 is available"}},
+		Update:        &node.UpdateStatus{Current: "v0.3.0", Latest: "v0.4.0", Available: true, Checked: time.Unix(1790000000, 0)},
 	})
 	for _, want := range []string{
 		"uptime    2h 0m, online 50.0% of it",
@@ -30,9 +32,25 @@ func TestPrintNodeStatus(t *testing.T) {
 		"rewards   3640 work units (40 pending the next epoch); 33331.0000 MEADOW settled up to epoch 7",
 		"refused   robots 2, unsafe_address 1",
 		"notice    meadow v0.4.0 is available",
+		"update    v0.4.0 is available (this is v0.3.0): install it with " + nodeCmd + " update --apply",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("no line %q in\n%s", want, out.String())
+		}
+	}
+
+	// Each outcome of a release check, in words.
+	at := time.Unix(1790000000, 0)
+	for _, tt := range []struct {
+		u    node.UpdateStatus
+		want string
+	}{
+		{node.UpdateStatus{Current: "v0.3.0", Latest: "v0.3.0", Checked: at}, "v0.3.0 is the latest release"},
+		{node.UpdateStatus{Current: "v0.3.0", Latest: "v0.4.0", Available: true, Auto: true, Checked: at}, "v0.4.0 is available (this is v0.3.0): installing it"},
+		{node.UpdateStatus{Current: "v0.3.0", Error: "no coordinator answered", Checked: at}, "could not check for a release (no coordinator answered"},
+	} {
+		if got := describeUpdate(tt.u); !strings.Contains(got, tt.want) {
+			t.Errorf("describeUpdate(%+v) = %q; want it to say %q", tt.u, got, tt.want)
 		}
 	}
 }

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/dataset"
 )
 
@@ -29,6 +31,9 @@ type verifyFlags struct {
 	chainRPC string
 	registry string
 	chainID  uint64
+	// network is a network file that gives chainRPC, registry and chainID
+	// where they were not given.
+	network string
 	// size is the leaf count a proof must have when the trusted root is a
 	// manifest's (a root alone does not fix the tree's size); 0 = unknown.
 	size uint64
@@ -64,14 +69,21 @@ never against whoever signed it: by default the operator set and threshold of
 the chain's dataset registry (--chain-rpc and --registry), whose recorded root
 and row count for the dataset must also be the manifest's. With no chain to
 reach, name the signers you trust with --signers and how many must have signed
-with --quorum; without either, a manifest is refused.`,
+with --quorum; without either, a manifest is refused. --network FILE (the
+network file a release ships, or meadow operator deploy writes) gives the
+chain endpoint, registry and chain id, so that the first example is also
+"meadow verify crawl.arrow --manifest manifest.json --network network.json".`,
 		Example: `  meadow verify crawl.parquet --root 9f2c…
   meadow verify crawl.arrow --manifest manifest.json --chain-rpc https://rpc.example --registry 0x5FbD…
+  meadow verify crawl.arrow --manifest manifest.json --network network.json
   meadow verify crawl.arrow --manifest manifest.json --signers 0xA1…,0xB2…,0xC3… --quorum 2
   meadow verify crawl.arrow --row 41 > proof.json
   meadow verify crawl.arrow --row 41 --proof proof.json --root 9f2c…`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.applyNetwork(a, cmd.Flags()); err != nil {
+				return err
+			}
 			return runVerify(cmd.Context(), a, args[0], f, cmd.Flags().Changed("row"))
 		},
 	}
@@ -87,8 +99,46 @@ with --quorum; without either, a manifest is refused.`,
 	fl.StringSliceVar(&f.signers, "signers", nil, "with --manifest and no chain: the addresses you trust to sign manifests, comma-separated")
 	fl.IntVar(&f.quorum, "quorum", 0, "with --signers: how many of them must have signed the manifest (1 to the number of signers); with --chain-rpc: at least this many, on top of the registry's threshold")
 	fl.IntVar(&f.signatures, "signatures", defaultSignatureSample, "with a manifest that covers provenance: recover the signature of a random 1 row in N (1: every row); without one every row is checked")
+	fl.StringVar(&f.network, "network", "", "with --manifest: the network file, which gives --chain-rpc, --registry and --chain-id (flags given override it)")
 	fl.BoolVar(&f.progress, "progress", true, "show progress on standard error when it is a terminal")
 	return cmd
+}
+
+// applyNetwork fills --chain-rpc, --registry and --chain-id from the
+// --network file where they were not given. A network file with no chain
+// endpoint is refused: it cannot say who may sign. Without --manifest the
+// file has nothing to do: given on the command line that is an error, set
+// in the environment (MEADOW_NETWORK, which the buyer commands read too) or
+// the config file it is left unused.
+func (f *verifyFlags) applyNetwork(a *app, fl *pflag.FlagSet) error {
+	if f.network == "" {
+		return nil
+	}
+	if f.manifest == "" {
+		if a.sources["network"] != "" {
+			return nil
+		}
+		return usageError(errors.New("--network: needs --manifest, whose signatures and root it checks against the network's registry"))
+	}
+	n, err := api.LoadNetwork(f.network)
+	if err != nil {
+		return usageError(fmt.Errorf("--network: %w", err))
+	}
+	if !a.given(fl, "chain-rpc") {
+		if len(n.ChainRPC) == 0 {
+			return usageError(fmt.Errorf("--network %s: the file names no chain endpoint (chain_rpc); give --chain-rpc", f.network))
+		}
+		f.chainRPC = n.ChainRPC[0]
+	}
+	if !a.given(fl, "registry") {
+		f.registry = n.Contracts.Registry.Hex()
+	}
+	if !a.given(fl, "chain-id") {
+		f.chainID = n.ChainID
+	} else if f.chainID != n.ChainID {
+		return usageError(fmt.Errorf("--chain-id %d: the network file %s says chain %d; leave --chain-id out to use it", f.chainID, f.network, n.ChainID))
+	}
+	return nil
 }
 
 func runVerify(ctx context.Context, a *app, path string, f *verifyFlags, rowSet bool) error {

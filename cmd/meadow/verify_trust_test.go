@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/dataset"
 )
@@ -221,6 +222,39 @@ func TestVerifyTrustsTheRegistry(t *testing.T) {
 	// A --chain-id other than the chain's is refused, naming the flag.
 	if out, err := meadow(t, append([]string{"verify", honest, "--manifest", goodPath, "--chain-id", "999"}, vc.flags()...)...); err == nil || !strings.Contains(err.Error(), "--chain-id") {
 		t.Fatalf("wrong chain id: %v\n%s", err, out)
+	}
+
+	// The network file gives the endpoint, registry and chain id: the
+	// honest dataset passes, the re-signed one is refused the same way.
+	chainID, err := vc.chain.ChainID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	nf := api.Network{Format: api.NetworkFormat, Name: "verify-test", ChainID: chainID.Uint64(),
+		Coordinators: []string{"http://127.0.0.1:1"}, ChainRPC: []string{vc.rpc},
+		Contracts: api.NetworkContracts{Registry: common.HexToAddress(vc.registry), Distributor: common.BytesToAddress([]byte{1}),
+			Token: common.BytesToAddress([]byte{2}), Stable: common.BytesToAddress([]byte{3}), Marketplace: common.BytesToAddress([]byte{4})}}
+	netPath := filepath.Join(t.TempDir(), "network.json")
+	if err := api.WriteNetwork(netPath, nf); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := meadow(t, "verify", honest, "--manifest", goodPath, "--network", netPath); err != nil || !strings.Contains(out, "manifest trusted through registry "+common.HexToAddress(vc.registry).Hex()) {
+		t.Fatalf("verify --network: %v\n%s", err, out)
+	}
+	if out, err := meadow(t, "verify", honest, "--manifest", saveManifest(t, strangers), "--network", netPath); err == nil || !strings.Contains(err.Error(), "0 valid signatures") {
+		t.Fatalf("verify --network, strangers' manifest: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--network", netPath}, "--network: needs --manifest"},
+		{[]string{"--manifest", goodPath, "--network", filepath.Join(t.TempDir(), "missing.json")}, "--network"},
+		{[]string{"--manifest", goodPath, "--network", netPath, "--chain-id", "999"}, "--chain-id 999"},
+	} {
+		if out, err := meadow(t, append([]string{"verify", honest}, tc.args...)...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("verify %v: %v\n%s; want an error naming %q", tc.args, err, out, tc.want)
+		}
 	}
 }
 

@@ -4,12 +4,14 @@
 package coordtest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -182,7 +184,11 @@ func (c *Cluster) Stop(m *Member) {
 			c.t.Errorf("coordtest: %s stopped with %v", m.Config.ID, err)
 		}
 	case <-time.After(c.opts.timeout):
-		c.t.Fatalf("coordtest: %s did not stop within %s", m.Config.ID, c.opts.timeout)
+		// What it waits on is in the goroutines' stacks: without them a
+		// stop that hangs once under load cannot be told apart.
+		var stacks bytes.Buffer
+		_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+		c.t.Fatalf("coordtest: %s did not stop within %s; goroutines:\n%s", m.Config.ID, c.opts.timeout, stacks.Bytes())
 	}
 	m.C = nil
 }
