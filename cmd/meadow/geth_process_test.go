@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/big"
 	"net"
@@ -376,6 +377,44 @@ func TestOperatorDeployOnGeth(t *testing.T) {
 			nd.Address().Hex(), before, after, beforeStable, afterStable, cl.PaidMeadow, cl.PaidStable, cl.CumulativeMeadow)
 	}
 	t.Logf("node %s claimed %s MEADOW and %s stable on geth; done in %s", nd.Address().Hex(), gain, gainStable, time.Since(start).Round(time.Millisecond))
+
+	// The operator sees the cluster in the console: the figures it reads
+	// (meadow operator console --json, GET /v1/cluster/console) agree with
+	// what happened, and the page is served.
+	out, errOut, code = runMeadow(ctx, bin, "operator", "console", "--coord", coordURLs[2], "--cluster-token-file", tokenFile, "--json")
+	if code != 0 {
+		t.Fatalf("meadow operator console: exit %d\n%s", code, errOut)
+	}
+	var cv coord.ConsoleView
+	if err := json.Unmarshal([]byte(out), &cv); err != nil {
+		t.Fatalf("console's output %q: %v", out, err)
+	}
+	reachable := 0
+	for _, m := range cv.Members {
+		if m.Health != nil && m.Health.Reachable {
+			reachable++
+		}
+	}
+	if cv.ID != coords[2].id || cv.Leader == "" || cv.Term == 0 || len(cv.Members) != 3 || reachable != 3 ||
+		cv.Jobs[api.JobDone] != 1 || cv.Nodes != len(nodes) {
+		t.Fatalf("console of %s: member %s, leader %q, term %d, %d members (%d reachable), jobs %v, %d nodes; want c3, a leader, 3 of 3 reachable, 1 job done, %d nodes",
+			coords[2].id, cv.ID, cv.Leader, cv.Term, len(cv.Members), reachable, cv.Jobs, cv.Nodes, len(nodes))
+	}
+	out, errOut, code = runMeadow(ctx, bin, "operator", "console", "--coord", coordURLs[2], "--cluster-token-file", tokenFile)
+	page, _, _ := strings.Cut(strings.TrimSpace(out), "\n")
+	if code != 0 || !strings.HasPrefix(page, coordURLs[2]+"/console#token=") {
+		t.Fatalf("meadow operator console: exit %d, %q\n%s", code, out, errOut)
+	}
+	resp, err := http.Get(strings.Split(page, "#")[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") || !bytes.Contains(html, []byte("/v1/cluster/console")) {
+		t.Fatalf("GET %s: %d %s, %d bytes; want the console page, which reads /v1/cluster/console", page, resp.StatusCode, resp.Header.Get("Content-Type"), len(html))
+	}
+	t.Logf("the console of %s: leader %s, term %d, 3 of 3 members reachable, %d nodes; %s", cv.ID, cv.Leader, cv.Term, cv.Nodes, strings.TrimSpace(out))
 }
 
 // findGeth finds go-ethereum's geth: in the repository's .cache/bin (where
