@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -87,6 +88,7 @@ type Coordinator struct {
 	relayerKey *ecdsa.PrivateKey
 	relayMu    sync.Mutex
 	relayed    map[string]api.RelayClaimResponse
+	relayerWei atomic.Pointer[big.Int]           // the relayer's ether at the last read; nil before
 	settleMu   sync.Mutex                        // one settlement at a time
 	watcher    atomic.Pointer[contracts.Watcher] // the payment watcher while this member leads
 	dlMu       sync.Mutex                        // one dataset written to the download cache at a time
@@ -416,6 +418,7 @@ func (c *Coordinator) Run(ctx context.Context) error {
 	wg.Go(func() { c.leaderLoop(loopCtx) })
 	wg.Go(func() { c.registerSelf(loopCtx) })
 	wg.Go(func() { c.clockLoop(loopCtx) })
+	wg.Go(func() { c.relayerLoop(loopCtx) })
 	wg.Go(func() { c.diskLoop(loopCtx) })
 	wg.Go(func() { c.sampleRates(loopCtx) })
 	wg.Go(func() {

@@ -19,6 +19,7 @@ type metrics struct {
 	applied   *prometheus.CounterVec
 	batchOps  prometheus.Histogram
 	proposeMs prometheus.Histogram
+	relays    *prometheus.CounterVec
 	handler   fasthttp.RequestHandler
 	reg       *prometheus.Registry // the console reads the blob store's gauges from it
 }
@@ -48,7 +49,15 @@ func newMetrics(c *Coordinator, reg *prometheus.Registry) *metrics {
 			Help:    "Time from proposing a command to its apply result, on the leader.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 		}),
+		relays: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "meadow_relay_claims_total",
+			Help: "Gasless claims this member's relayer was asked to send, by result: relayed (sent), refused (the authorization or fee was refused; nothing sent), unfunded (the relayer's key has too little ether), failed (the chain did not answer).",
+		}, []string{"result"}),
 	}
+	for _, r := range relayResults {
+		m.relays.WithLabelValues(r) // exported at 0 before the first relay
+	}
+	reg.MustRegister(m.relays)
 	reg.MustRegister(m.applied, m.batchOps, m.proposeMs, &collector{c: c}, &clockCollector{c: c}, &diskCollector{c: c})
 	reg.MustRegister(opsCollectors(c, own)...)
 	m.reg = reg

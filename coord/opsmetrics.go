@@ -1,6 +1,8 @@
 package coord
 
 import (
+	"math/big"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -32,11 +34,13 @@ var (
 		"1 while an epoch is settled but its root is not yet recorded as posted on chain.", nil, nil)
 	descSettleInterval = prometheus.NewDesc("meadow_settle_interval_seconds",
 		"This member's --settle-interval in seconds (0: epochs are settled only by meadow operator settle).", nil, nil)
+	descRelayerBalance = prometheus.NewDesc("meadow_relayer_balance_wei",
+		"Ether held by this member's relayer key (--relayer-key), in wei, read every minute (absent without a relayer, or before the first read).", nil, nil)
 )
 
 func (o *opsCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descMemberReachable, descWatcherHead, descWatcherBehind, descWatcherPolled,
-		descSettleEpoch, descSettlePosted, descSettlePending, descSettleInterval} {
+		descSettleEpoch, descSettlePosted, descSettlePending, descSettleInterval, descRelayerBalance} {
 		ch <- d
 	}
 }
@@ -73,6 +77,10 @@ func (o *opsCollector) Collect(ch chan<- prometheus.Metric) {
 		if !p.PolledAt.IsZero() {
 			gauge(descWatcherPolled, float64(p.PolledAt.UnixMilli())/1000)
 		}
+	}
+	if wei := c.relayerWei.Load(); wei != nil {
+		f, _ := new(big.Float).SetInt(wei).Float64()
+		gauge(descRelayerBalance, f)
 	}
 	if c.chain != nil {
 		gauge(descSettleInterval, c.cfg.SettleInterval.Seconds())

@@ -79,12 +79,14 @@ func (c *Coordinator) handleRelay(ctx *fasthttp.RequestCtx) {
 	}
 	var r api.RelayClaimRequest
 	if err := api.DecodeJSON(bytes.NewReader(ctx.PostBody()), api.MaxRequestSize, &r); err != nil {
+		c.metrics.relays.WithLabelValues("refused").Inc()
 		c.reply(ctx, nil, err)
 		return
 	}
 	rctx, cancel := context.WithTimeout(context.Background(), relayTimeout)
 	defer cancel()
 	res, err := c.RelayClaim(rctx, r)
+	c.metrics.relays.WithLabelValues(relayResult(err)).Inc()
 	if err != nil {
 		c.reply(ctx, nil, err)
 		return
@@ -145,7 +147,11 @@ func (c *Coordinator) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (
 				f.field, f.fee, c.cfg.RelayFeeBps, f.pay, f.token, want))
 		}
 	}
-	if bal, err := c.chain.EtherBalance(ctx, relayer); err == nil && bal.Sign() == 0 {
+	bal, err := c.chain.EtherBalance(ctx, relayer)
+	if err == nil {
+		c.relayerWei.Store(bal)
+	}
+	if err == nil && bal.Sign() == 0 {
 		return api.RelayClaimResponse{}, fmt.Errorf("%w: relayer %s holds 0 ether; fund it or ask another coordinator", errRelayerUnfunded, relayer.Hex())
 	}
 	tx, err := c.chain.SendClaimFor(ctx, c.relayerKey, auth, proof, sig)
@@ -167,6 +173,53 @@ func (c *Coordinator) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (
 	c.log.Info("relayed a claim", "account", auth.Account.Hex(), "payout", res.Payout.Hex(), "tx", tx.Hex(),
 		"meadow", res.Meadow, "stable", res.Stable, "fee_meadow", res.FeeMeadow, "fee_stable", res.FeeStable)
 	return res, nil
+}
+
+// relayResults are the values of meadow_relay_claims_total's result label.
+var relayResults = []string{"relayed", "refused", "unfunded", "failed"}
+
+// relayResult names the outcome of a relay for the metric.
+func relayResult(err error) string {
+	switch {
+	case err == nil:
+		return "relayed"
+	case errors.Is(err, errRelayerUnfunded):
+		return "unfunded"
+	case statusOf(err) < 500:
+		return "refused" // the answer a client gets is a 4xx: nothing sent
+	default:
+		return "failed"
+	}
+}
+
+// relayerBalanceInterval is how often relayerLoop reads the relayer's
+// ether, for meadow_relayer_balance_wei and the MeadowRelayerLowBalance
+// alert.
+const relayerBalanceInterval = time.Minute
+
+// relayerLoop reads the relayer key's ether balance at once and then every
+// relayerBalanceInterval until ctx ends; without a relayer or a chain it
+// returns at once.
+func (c *Coordinator) relayerLoop(ctx context.Context) {
+	if c.relayerKey == nil || c.chain == nil {
+		return
+	}
+	t := time.NewTicker(relayerBalanceInterval)
+	defer t.Stop()
+	for {
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		if bal, err := c.chain.EtherBalance(rctx, c.RelayerAddress()); err == nil {
+			c.relayerWei.Store(bal)
+		} else if ctx.Err() == nil {
+			c.log.Warn("reading the relayer's balance", "relayer", c.RelayerAddress().Hex(), "err", err)
+		}
+		cancel()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // relayRefusal turns the distributor's refusal of an authorization into a

@@ -284,4 +284,34 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 	if bal, _ := n.chain.BalanceOf(ctx, contracts.TokenMeadow, r1.Address); bal.Cmp(new(big.Int).Sub(m1, contracts.RelayFee(m1, 100))) != 0 {
 		t.Fatalf("node 1 holds %s MEADOW, want its claim less 1%%", bal)
 	}
+
+	// What the operators' alerts read: each member counts what its relayer
+	// was asked, by result, and shows its relayer's ether.
+	for _, tc := range []struct {
+		addr string
+		want []string
+	}{
+		{f.Config.HTTPAddr, []string{`meadow_relay_claims_total{result="relayed"} 2`, `meadow_relay_claims_total{result="refused"} 8`,
+			`meadow_relay_claims_total{result="unfunded"} 0`, "meadow_relayer_balance_wei "}},
+		{second.Config.HTTPAddr, []string{`meadow_relay_claims_total{result="relayed"} 1`, `meadow_relay_claims_total{result="refused"} 1`}},
+		{unfunded.Config.HTTPAddr, []string{`meadow_relay_claims_total{result="unfunded"} 1`, "meadow_relayer_balance_wei 0"}},
+	} {
+		_, body := get(t, "http://"+tc.addr+"/metrics")
+		for _, w := range tc.want {
+			if !strings.Contains(string(body), "\n"+w) {
+				t.Errorf("%s/metrics has no line %q:\n%s", tc.addr, w, grepLines(string(body), "meadow_relay"))
+			}
+		}
+	}
+}
+
+// grepLines returns the lines of s that hold sub.
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
