@@ -48,7 +48,12 @@ func TestSkewedClockDoesNotLead(t *testing.T) {
 					t.Errorf("%s: %+v; want an unskewed clock", m.Config.ID, r)
 				}
 			}
-			// A node with a correct clock registers through the skewed member.
+			// A node with a correct clock registers through the skewed
+			// member, once it knows whom to forward to.
+			cl.WaitFor("the skewed member to know the leader", func() bool {
+				id, addr := bad.C.Leader()
+				return id != "" && id != bad.Config.ID && addr != ""
+			})
 			n := newSigner(t)
 			var rr api.RegisterResponse
 			body := n.envelope(t, api.MethodRegister, api.RegisterRequest{Address: crypto.PubkeyToAddress(n.key.PublicKey), Capabilities: api.Capabilities{CPUCores: 1, MaxConcurrent: 1}, Version: "dev"})

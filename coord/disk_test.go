@@ -73,6 +73,12 @@ func TestFullDiskHandsLeadershipOn(t *testing.T) {
 		l := cl.Leader()
 		return l != nil && l != full && full.C.Disk().Low
 	})
+	// It forwards writes once it knows the new leader (until then it
+	// answers 503 not_leader, which clients retry).
+	cl.WaitFor("the member with the full disk to know the new leader", func() bool {
+		id, addr := full.C.Leader()
+		return id != "" && id != full.Config.ID && addr != ""
+	})
 
 	// Writes go on, through the member with the full disk too.
 	n := newSigner(t)
