@@ -97,9 +97,9 @@ func TestConfig(id, dir string) coord.Config {
 	// Short enough that a lost leader is replaced in about a second, long
 	// enough that two busy shared cores and real fsyncs do not make the
 	// leader step down on its own.
-	c.HeartbeatTimeout = 500 * time.Millisecond * Scale()
-	c.ElectionTimeout = 500 * time.Millisecond * Scale()
-	c.LeaderLeaseTimeout = 400 * time.Millisecond * Scale()
+	c.HeartbeatTimeout = 1000 * time.Millisecond * Scale()
+	c.ElectionTimeout = 1000 * time.Millisecond * Scale()
+	c.LeaderLeaseTimeout = 800 * time.Millisecond * Scale()
 	c.CommitTimeout = 5 * time.Millisecond
 	c.ApplyTimeout = 5 * time.Second * Scale()
 	c.WALSegmentSize = 1 << 20
