@@ -168,6 +168,10 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 	if m.Sign() == 0 || s.Sign() == 0 {
 		t.Fatalf("rewards %+v: want MEADOW and stable", r)
 	}
+	// What the distributor paid so far, for clients without chain access.
+	if r.ClaimedMeadow != "0" || r.ClaimedStable != "0" {
+		t.Fatalf("rewards before any claim say claimed %q MEADOW and %q stable, want 0 and 0", r.ClaimedMeadow, r.ClaimedStable)
+	}
 	feeM, feeS := contracts.RelayFee(m, info.Relay.FeeBps), contracts.RelayFee(s, info.Relay.FeeBps)
 	payout := keyAddr(newKey(t))
 	relayerAddr := f.C.RelayerAddress()
@@ -254,6 +258,11 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 	}
 	if bal, _ := n.chain.EtherBalance(ctx, r.Address); bal.Sign() != 0 {
 		t.Fatalf("the node's ether is %s, want 0 throughout", bal)
+	}
+	var after api.NodeRewards
+	httpGet(t, second.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(0)+"/rewards", &after)
+	if after.ClaimedMeadow != r.Meadow || after.ClaimedStable != r.Stable {
+		t.Fatalf("rewards after the claim say claimed %q MEADOW and %q stable, want %s and %s", after.ClaimedMeadow, after.ClaimedStable, r.Meadow, r.Stable)
 	}
 
 	// The same request again: this member answers with the same
