@@ -75,7 +75,7 @@ export function parseRewards(v, address) {
   };
 }
 
-export const CLAIM_HINT = 'Settled rewards are claimed on chain and paid to this address: with "Claim without gas" when the coordinators relay claims (their relayer pays the gas and keeps a small fee), or with "meadow node claim --address" (this address) and any key that holds ether.';
+export const CLAIM_HINT = 'Settled rewards are claimed on chain and paid to this address: without gas when the coordinators relay claims (their relayer keeps a small fee), or with "meadow node claim --address" (this address) and a key that holds ether.';
 export const UNSETTLED_HINT = 'Nothing is settled yet: work units turn into MEADOW when the operators settle the first epoch.';
 export const NO_LEAF_HINT = 'Nothing is settled for this node yet: its work units are paid when the next epoch is settled.';
 
