@@ -64,6 +64,14 @@ type NodeRewards struct {
 	Meadow string        `json:"meadow"`
 	Stable string        `json:"stable"`
 	Proof  []common.Hash `json:"proof"`
+	// ClaimedMeadow and ClaimedStable are what the distributor has already
+	// paid the node (its claimedMeadow and claimedStable), decimal base
+	// units, read from the chain by the answering member; absent when that
+	// member has no chain, cannot read it, or the node has nothing settled. A claim
+	// pays Meadow minus ClaimedMeadow (and so in stable): a client without
+	// chain access (the browser extension) computes a relay fee from them.
+	ClaimedMeadow string `json:"claimed_meadow,omitempty"`
+	ClaimedStable string `json:"claimed_stable,omitempty"`
 	// History lists the posted epochs that paid the node, oldest first.
 	History []EpochPayout `json:"history"`
 }
@@ -85,6 +93,12 @@ func (r NodeRewards) Validate() error {
 	}
 	checkAmount(&v, "meadow", r.Meadow)
 	checkAmount(&v, "stable", r.Stable)
+	if r.ClaimedMeadow != "" {
+		checkAmount(&v, "claimed_meadow", r.ClaimedMeadow)
+	}
+	if r.ClaimedStable != "" {
+		checkAmount(&v, "claimed_stable", r.ClaimedStable)
+	}
 	for i, h := range r.History {
 		p := at("history", i)
 		if h.Epoch == 0 {

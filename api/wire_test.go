@@ -259,6 +259,8 @@ func TestOperatorValidate(t *testing.T) {
 		{name: "settle response negative leaves", v: SettleResponse{Epoch: 1, Root: common.Hash{1}, Leaves: -1, Emission: "0", RevenueShare: "0"}, field: "leaves", want: "non-negative"},
 		{name: "node rewards", v: NodeRewards{Address: common.Address{1}, Meadow: "0", Stable: "0"}},
 		{name: "node rewards bad amount", v: NodeRewards{Address: common.Address{1}, Meadow: "x", Stable: "0"}, field: "meadow", want: "decimal integer"},
+		{name: "node rewards claimed", v: NodeRewards{Address: common.Address{1}, Meadow: "5", Stable: "0", ClaimedMeadow: "5", ClaimedStable: "0"}},
+		{name: "node rewards bad claimed", v: NodeRewards{Address: common.Address{1}, Meadow: "5", Stable: "0", ClaimedMeadow: "05"}, field: "claimed_meadow", want: "decimal integer"},
 		{name: "node rewards zero address", v: NodeRewards{Meadow: "0", Stable: "0"}, field: "address", want: "not zero"},
 		{name: "node rewards history", v: NodeRewards{Address: common.Address{1}, Meadow: "0", Stable: "0", History: []EpochPayout{{Epoch: 0, Meadow: "1", Stable: "1"}}}, field: "history[0].epoch", want: "from 1"},
 		{name: "chain info", v: ChainInfo{ChainID: 1337, Distributor: common.Address{1}, Registry: common.Address{2}}},

@@ -160,7 +160,7 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			case "":
 				c.guarded(ctx, c.serveRead, func(context.Context) (any, error) { return c.nodeRecord(ctx, addr) })
 			case "rewards":
-				c.serveRead(ctx, func(context.Context) (any, error) { return c.NodeRewards(addr) })
+				c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.nodeRewardsClaimed(rctx, addr) })
 			default:
 				return false
 			}

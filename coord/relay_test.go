@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -168,6 +171,10 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 	if m.Sign() == 0 || s.Sign() == 0 {
 		t.Fatalf("rewards %+v: want MEADOW and stable", r)
 	}
+	// What the distributor paid so far, for clients without chain access.
+	if r.ClaimedMeadow != "0" || r.ClaimedStable != "0" {
+		t.Fatalf("rewards before any claim say claimed %q MEADOW and %q stable, want 0 and 0", r.ClaimedMeadow, r.ClaimedStable)
+	}
 	feeM, feeS := contracts.RelayFee(m, info.Relay.FeeBps), contracts.RelayFee(s, info.Relay.FeeBps)
 	payout := keyAddr(newKey(t))
 	relayerAddr := f.C.RelayerAddress()
@@ -255,6 +262,11 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 	if bal, _ := n.chain.EtherBalance(ctx, r.Address); bal.Sign() != 0 {
 		t.Fatalf("the node's ether is %s, want 0 throughout", bal)
 	}
+	var after api.NodeRewards
+	httpGet(t, second.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(0)+"/rewards", &after)
+	if after.ClaimedMeadow != r.Meadow || after.ClaimedStable != r.Stable {
+		t.Fatalf("rewards after the claim say claimed %q MEADOW and %q stable, want %s and %s", after.ClaimedMeadow, after.ClaimedStable, r.Meadow, r.Stable)
+	}
 
 	// The same request again: this member answers with the same
 	// transaction; another member finds nothing to claim.
@@ -314,4 +326,117 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestRelayedClaimFromTheExtension: the browser extension's own claim code
+// (ext/src/lib/claim.js through ext/src/node/coordinator.js, run by Node
+// as ext/test/claimrun.mjs) claims a settled node's rewards without gas on
+// a real cluster and chain. The first member it asks has an unfunded
+// relayer (503), so it fails over; the chain pays the node's own address
+// its claim less the fee, the relayer gets the fee, and the node never
+// holds ether.
+func TestRelayedClaimFromTheExtension(t *testing.T) {
+	nodeJS, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("needs Node.js (node) to run the extension's code")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "node_modules", "@noble", "curves")); err != nil {
+		t.Skip("the extension's npm packages are missing: run make deps")
+	}
+	n := newRelayNet(t, 2) // a crawl task has two replicas
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	jobID := n.work(t, 4, 0, 1)
+	amount := big.NewInt(5_000_000)
+	if _, err := n.chain.Pay(ctx, n.buyer, contracts.JobKey(jobID), amount); err != nil {
+		t.Fatal(err)
+	}
+	n.c.WaitFor("payment recorded", func() bool {
+		j, err := n.c.WaitLeader().C.Job(jobID)
+		return err == nil && j.PaidAmount().Cmp(amount) == 0
+	})
+	if code, _, raw := n.settle(t, n.c.WaitLeader().Config.HTTPAddr, `{}`); code != http.StatusOK {
+		t.Fatalf("settle: %d %s", code, raw)
+	}
+	funded, unfunded := n.c.Members[0], n.c.Members[2]
+	var r api.NodeRewards
+	coordtest.WaitFor(t, 10*time.Second, "the members applied the post", func() bool {
+		for _, m := range n.c.Members {
+			httpGet(t, m.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(0)+"/rewards", &r)
+			if r.Epoch != 1 {
+				return false
+			}
+		}
+		return true
+	})
+	m, s := bigAmount(t, r.Meadow), bigAmount(t, r.Stable)
+	if m.Sign() == 0 || s.Sign() == 0 {
+		t.Fatalf("rewards %+v: want MEADOW and stable", r)
+	}
+	feeM, feeS := contracts.RelayFee(m, coord.DefaultRelayFeeBps), contracts.RelayFee(s, coord.DefaultRelayFeeBps)
+
+	cmd := exec.CommandContext(ctx, nodeJS, filepath.Join("ext", "test", "claimrun.mjs"))
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(),
+		"MEADOW_COORDS=http://"+unfunded.Config.HTTPAddr+",http://"+funded.Config.HTTPAddr,
+		fmt.Sprintf("MEADOW_KEY=%x", crypto.FromECDSA(n.nodes[0])))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("the extension's claim: %v: %s", err, stderr.String())
+	}
+	var res struct {
+		api.RelayClaimResponse
+		NetMeadow string `json:"net_meadow"`
+		NetStable string `json:"net_stable"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("the extension's answer %s: %v", out, err)
+	}
+	if res.Relayer != funded.C.RelayerAddress() || res.Payout != r.Address || res.FeeMeadow != feeM.String() || res.FeeStable != feeS.String() {
+		t.Fatalf("the extension's claim %s, want relayed by %s to %s for fees %s and %s", out, funded.C.RelayerAddress().Hex(), r.Address.Hex(), feeM, feeS)
+	}
+	// It asked the unfunded member first, which said 503, and moved on.
+	if _, body := get(t, "http://"+unfunded.Config.HTTPAddr+"/metrics"); !strings.Contains(string(body), "\n"+`meadow_relay_claims_total{result="unfunded"} 1`) {
+		t.Errorf("the unfunded member was not asked first: %s", grepLines(string(body), "meadow_relay"))
+	}
+	got, err := n.chain.WaitRelayedClaim(ctx, res.Tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	netM, netS := new(big.Int).Sub(m, feeM), new(big.Int).Sub(s, feeS)
+	if got.NetMeadow().Cmp(netM) != 0 || got.NetStable().Cmp(netS) != 0 || res.NetMeadow != netM.String() || res.NetStable != netS.String() {
+		t.Fatalf("receipt %+v, the extension said net %s and %s, want %s and %s", got, res.NetMeadow, res.NetStable, netM, netS)
+	}
+	for _, b := range []struct {
+		who   common.Address
+		tok   contracts.Token
+		want  *big.Int
+		label string
+	}{
+		{r.Address, contracts.TokenMeadow, netM, "node MEADOW"}, {r.Address, contracts.TokenStable, netS, "node stable"},
+		{res.Relayer, contracts.TokenMeadow, feeM, "relayer MEADOW"}, {res.Relayer, contracts.TokenStable, feeS, "relayer stable"},
+	} {
+		if bal, err := n.chain.BalanceOf(ctx, b.tok, b.who); err != nil || bal.Cmp(b.want) != 0 {
+			t.Fatalf("%s: %v %v, want %s", b.label, bal, err, b.want)
+		}
+	}
+	if bal, err := n.chain.EtherBalance(ctx, r.Address); err != nil || bal.Sign() != 0 {
+		t.Fatalf("the node's ether is %v (%v), want 0 throughout", bal, err)
+	}
+	// Once paid, the rewards say so and the extension has nothing to claim.
+	httpGet(t, funded.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(0)+"/rewards", &r)
+	if r.ClaimedMeadow != m.String() || r.ClaimedStable != s.String() {
+		t.Fatalf("rewards after the claim: claimed %q and %q, want %s and %s", r.ClaimedMeadow, r.ClaimedStable, m, s)
+	}
+	cmd = exec.CommandContext(ctx, nodeJS, filepath.Join("ext", "test", "claimrun.mjs"))
+	cmd.Dir, cmd.Env = root, append(os.Environ(), "MEADOW_COORDS=http://"+funded.Config.HTTPAddr, fmt.Sprintf("MEADOW_KEY=%x", crypto.FromECDSA(n.nodes[0])))
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "nothing new to claim") {
+		t.Fatalf("a second claim: %v %s, want it refused before signing: nothing new to claim", err, out)
+	}
 }

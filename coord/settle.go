@@ -626,6 +626,26 @@ func (c *Coordinator) manifestSignatures(ctx context.Context, id string) ([]stat
 	return out, nil
 }
 
+// nodeRewardsClaimed is NodeRewards with what the distributor has already
+// paid the node, read from the chain when this member has one: a client
+// without chain access (the browser extension) needs it to sign a relayed
+// claim, whose fee is a share of what the claim pays now. A chain that
+// cannot be read leaves the fields out rather than failing the read: the
+// rest of the answer is still true, and the popup shows it.
+func (c *Coordinator) nodeRewardsClaimed(ctx context.Context, addr string) (api.NodeRewards, error) {
+	r, err := c.NodeRewards(addr)
+	if err != nil || c.chain == nil || (r.Meadow == "0" && r.Stable == "0") {
+		return r, err // no leaf (a one-leaf tree has an empty proof): nothing paid
+	}
+	m, s, err := c.chain.Claimed(ctx, r.Address)
+	if err != nil {
+		c.log.Warn("reading what the distributor paid a node", "node", r.Address.Hex(), "err", err)
+		return r, nil
+	}
+	r.ClaimedMeadow, r.ClaimedStable = m.String(), s.String()
+	return r, nil
+}
+
 // NodeRewards describes what a node earned and the proof of its latest
 // cumulative balance.
 func (c *Coordinator) NodeRewards(addr string) (api.NodeRewards, error) {

@@ -18,6 +18,7 @@ import { crawlTask } from './node/crawl.js';
 import { crawlRow, crawlSchema } from './lib/schema.js';
 import { contentRoot, rowHash } from './lib/merkle.js';
 import { parseRewards } from './lib/rewards.js';
+import { claimWithoutGas, parseRelayInfo } from './lib/claim.js';
 
 const VERSION = chrome.runtime.getManifest().version;
 const ORIGIN = new URL(chrome.runtime.getURL('/')).origin;
@@ -38,6 +39,8 @@ const state = {
   rewards: null, // api.NodeRewards, checked (parseRewards); null when the last read failed
   rewardsAt: 0,
   rewardsError: null,
+  relay: null, // GET /v1/chain's relay (api.RelayInfo, checked); null when none relays or the read failed
+  claim: null, // the last claim without gas: {busy, at, result | error}
   failedTasks: new Set(),
 };
 
@@ -286,7 +289,7 @@ async function refreshRecord() {
   const { key, address } = await identity();
   // The popup waits for this: one round over the members, a short deadline.
   const coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, preferURL: state.coordURL, timeoutMs: 5000, rounds: 2, deadlineMs: 10000 });
-  const [rec, rew] = await Promise.allSettled([coord.nodeRecord(address), coord.nodeRewards(address)]);
+  const [rec, rew, chain] = await Promise.allSettled([coord.nodeRecord(address), coord.nodeRewards(address), coord.chainInfo()]);
   state.coordURL = coord.currentURL;
   if (rec.status === 'fulfilled') {
     state.record = rec.value;
@@ -298,7 +301,36 @@ async function refreshRecord() {
   state.rewards = r;
   state.rewardsAt = Date.now();
   state.rewardsError = r ? null : rew.status === 'rejected' ? (rew.reason?.message || String(rew.reason)) : 'the coordinator\'s rewards answer is malformed';
+  // Whether the coordinators relay claims, and for what fee: the popup
+  // offers "Claim without gas" only then.
+  try { state.relay = chain.status === 'fulfilled' ? parseRelayInfo(chain.value?.relay) : null; } catch { state.relay = null; }
   return state.record;
+}
+
+// claim has a coordinator's relayer claim the node's settled rewards (no
+// ether needed: lib/claim.js). One at a time; the rewards are read again
+// afterwards so the popup shows what is left to claim.
+async function claim() {
+  if (state.claim?.busy) throw new Error('a claim is already being sent');
+  const settings = await getSettings();
+  if (settings.coordinators.length === 0) throw new Error('no coordinator is set yet: open Settings');
+  const { key, address } = await identity();
+  state.claim = { busy: true, at: Date.now() };
+  // The relayer answers once the transaction is sent (it checks the claim
+  // with eth_call first): a few seconds a member.
+  const coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, preferURL: state.coordURL, timeoutMs: 10000, rounds: 2, deadlineMs: 45000 });
+  coord.skewMs = state.coordSkewMs ?? 0; // the deadline is on the later of our clock and the coordinators'
+  try {
+    const result = await claimWithoutGas(coord, { key, address });
+    state.claim = { busy: false, at: Date.now(), result };
+    return result;
+  } catch (e) {
+    state.claim = { busy: false, at: Date.now(), error: { name: e.name, status: e.status, code: e.code, field: e.field, detail: e.detail, message: e.message } };
+    throw e;
+  } finally {
+    state.coordURL = coord.currentURL;
+    refreshRecord().catch(() => { /* shown as '–' */ });
+  }
 }
 
 async function status() {
@@ -313,6 +345,7 @@ async function status() {
     lastError: state.lastError, lastErrorAt: state.lastErrorAt, lastTask: state.lastTask ?? null,
     record: state.record, recordAt: state.recordAt, recordError: state.recordError ?? null,
     rewards: state.rewards, rewardsAt: state.rewardsAt, rewardsError: state.rewardsError,
+    relay: state.relay, claim: state.claim,
   };
 }
 
@@ -346,6 +379,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   switch (msg.type) {
     case 'status': reply(status()); return true;
     case 'record': reply(refreshRecord()); return true;
+    case 'claim': reply(claim()); return true;
     case 'setEnabled':
       reply((async () => {
         const { settings } = await chrome.storage.local.get('settings');

@@ -4,6 +4,7 @@
 // settlement, settled MEADOW and stable, the last settled epoch).
 
 import { earningsView } from './lib/rewards.js';
+import { claimErrorText, claimResultText, claimView } from './lib/claim.js';
 
 const byId = (id) => document.getElementById(id);
 // How often the popup, while open, has the service worker read the node's
@@ -73,6 +74,20 @@ export function render(s, $ = byId) {
   $('epoch').textContent = e.epoch;
   $('earnhint').textContent = e.hint;
   $('earnhint').hidden = e.hint === '';
+  // Claim without gas: offered when there is something to claim and the
+  // coordinators relay; the relayer's fee and the net amount are shown
+  // before anything is sent, the transaction (or why not) after.
+  const c = claimView(s.rewards, s.relay);
+  const busy = !!s.claim?.busy;
+  $('claimbox').hidden = !c.show && !busy;
+  $('claimfee').textContent = c.fee;
+  $('claimreceive').textContent = c.receive;
+  $('claim').disabled = busy;
+  $('claim').textContent = busy ? 'Sending the claim…' : 'Claim without gas';
+  const done = s.claim && !busy ? (s.claim.error ? claimErrorText(s.claim.error) : claimResultText(s.claim.result)) : '';
+  $('claimresult').textContent = done;
+  $('claimresult').hidden = done === '';
+  $('claimresult').className = s.claim?.error ? 'error' : 'hint';
   const err = s.lastError && Date.now() - s.lastErrorAt < 10 * 60 * 1000 ? s.lastError : (s.coordinators.length === 0 ? 'No coordinator is set yet: open Settings.' : null);
   $('error').hidden = !err;
   $('error').textContent = err || '';
@@ -112,6 +127,15 @@ function start() {
     }
     $('copy').textContent = 'Copied';
     setTimeout(() => { $('copy').textContent = 'Copy'; }, 1500);
+  });
+
+  $('claim').addEventListener('click', async () => {
+    $('claim').disabled = true;
+    $('claim').textContent = 'Sending the claim…';
+    // The outcome (transaction and net amount, or the refusal in words)
+    // comes back in the status.
+    try { await send('claim'); } catch { /* in status().claim */ }
+    refresh();
   });
 
   $('options').addEventListener('click', (ev) => { ev.preventDefault(); chrome.runtime.openOptionsPage(); });

@@ -171,6 +171,25 @@ import { verify, domain } from '../src/lib/envelope.js';
 import { contentRoot, rowHash } from '../src/lib/merkle.js';
 import { crawlSchema } from '../src/lib/schema.js';
 import { fromHex, toHex } from '../src/lib/bytes.js';
+import { claimDigest, rewardsDomain } from '../src/lib/claim.js';
+import { addressOfPublicKey } from '../src/lib/envelope.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+
+// What the stand-in's GET /v1/chain says: a chain whose coordinators relay
+// claims for 1%.
+const standInChain = {
+  chain_id: 31337, distributor: '0x5FbDB2315678afecb367f032d93F642f64180aa3', registry: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+  relay: { fee_bps: 100, max_fee_bps: 500, relayer: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' },
+};
+
+/** claimSigner recovers who signed a relay request (api.RelayClaimRequest) in the stand-in chain's distributor domain. */
+function claimSigner(req) {
+  const sig = fromHex(req.signature, { length: 65 });
+  const rec = new Uint8Array(65);
+  rec[0] = sig[64] - 27;
+  rec.set(sig.subarray(0, 64), 1);
+  return addressOfPublicKey(secp256k1.recoverPublicKey(rec, claimDigest(req, rewardsDomain(standInChain)), { prehash: false }));
+}
 
 function standIn(leaseURLs) {
   const seen = [];
@@ -195,8 +214,16 @@ function standIn(leaseURLs) {
         const h = (c) => '0x' + c.repeat(64);
         return send({
           address: rewards[1].toLowerCase(), units: 30, pending_units: 10, epoch: 2, root: h('a'), meadow: '1234567800000000000', stable: '250000',
-          proof: [h('b')], history: [{ epoch: 2, units: 20, meadow: '1234567800000000000', stable: '250000', tx: h('c') }],
+          claimed_meadow: '0', claimed_stable: '0', proof: [h('b')], history: [{ epoch: 2, units: 20, meadow: '1234567800000000000', stable: '250000', tx: h('c') }],
         });
+      }
+      if (req.method === 'GET' && req.url === '/v1/chain') return send(standInChain);
+      if (req.method === 'POST' && req.url === '/v1/rewards/relay') {
+        // A relayer checks the node's signature (the contract would) and answers with the transaction.
+        const b = JSON.parse(raw);
+        rec.relay = b;
+        if (claimSigner(b).toLowerCase() !== b.account.toLowerCase()) return send({ error: { code: 'invalid', field: 'signature', message: 'signature: not the account\'s' } }, 400);
+        return send({ tx: '0x' + 'd'.repeat(64), relayer: standInChain.relay.relayer, account: b.account, payout: b.account, meadow: b.cumulative_meadow, stable: b.cumulative_stable, fee_meadow: b.fee_meadow, fee_stable: b.fee_stable });
       }
       if (req.method === 'GET' && req.url.startsWith('/v1/node/0x')) return send({ address: req.url.slice(9).toLowerCase(), units: 3, tasks: 1, reputation: 750000 });
       if (!rec.envelope) return send({ error: { code: 'bad_signature', message: rec.error || 'no envelope' } }, 401);
@@ -263,9 +290,23 @@ test('the service worker takes a lease through refusal, commit, reveal and uploa
     assert.equal(await page.textContent('#epoch'), '2');
     assert.match(await page.textContent('#earnhint'), /meadow node claim/);
     assert.ok(c.seen.some((r) => r.method === 'GET' && r.path.endsWith('/rewards?consistent=1')), 'the rewards were read');
+    // Claim without gas: the fee first, then the transaction and the net amounts.
+    await page.waitForFunction(() => !document.getElementById('claimbox').hidden);
+    assert.equal(await page.textContent('#claimfee'), "Relayer's fee 1%: 0.0123 MEADOW, 0.0025 stable");
+    assert.equal(await page.textContent('#claimreceive'), 'You receive 1.2222 MEADOW, 0.2475 stable at this address; no ether needed.');
     const shot = path.join(tmp, 'popup-after-task.png');
     await page.screenshot({ path: shot });
     console.log(`# popup screenshot after a task: ${shot}`);
+    await page.click('#claim');
+    await page.waitForFunction(() => !document.getElementById('claimresult').hidden, null, { timeout: 30000 });
+    assert.equal(await page.textContent('#claimresult'), `Sent in transaction 0x${'d'.repeat(64)}: you receive 1.2222 MEADOW and 0.2475 stable (the relayer keeps 0.0123 MEADOW and 0.0025 stable).`);
+    const relayed = c.seen.find((r) => r.relay)?.relay;
+    assert.equal(relayed.account.toLowerCase(), st.address.toLowerCase(), 'claimed for the extension\'s own address');
+    assert.equal(relayed.payout, '0x' + '0'.repeat(40), 'paid to the node itself');
+    assert.equal(relayed.fee_meadow, '12345678000000000');
+    const claimShot = path.join(tmp, 'popup-claimed.png');
+    await page.screenshot({ path: claimShot, fullPage: true });
+    console.log(`# popup screenshot after a claim without gas: ${claimShot}`);
     await page.close();
   } finally {
     await setSettings({ coordinators: [], allowList: ['127.0.0.0/8'], enabled: true });

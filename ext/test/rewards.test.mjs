@@ -269,3 +269,40 @@ test('the popup shows – for missing or malformed rewards, without an exception
   assert.equal(p.els.accepted.textContent, '7');
   assert.equal(p.els.pending.textContent, '0');
 });
+
+test('the popup offers "Claim without gas" with the fee before sending, then the transaction and the net amount, or the refusal naming the field', () => {
+  const relay = { fee_bps: 100, max_fee_bps: 500, relayer: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' };
+  const claimable = { ...sample(), claimed_meadow: '2345678901234567890', claimed_stable: '500000' }; // 10 MEADOW and 1 stable to claim
+  const { $, els } = popupPage();
+  render(status({ rewards: claimable, relay }), $);
+  assert.equal(els.claimbox.hidden, false);
+  assert.equal(els.claimfee.textContent, "Relayer's fee 1%: 0.1000 MEADOW, 0.0100 stable");
+  assert.equal(els.claimreceive.textContent, 'You receive 9.9000 MEADOW, 0.9900 stable at this address; no ether needed.');
+  assert.equal(els.claim.textContent, 'Claim without gas');
+  assert.equal(els.claimresult.hidden, true);
+  // Not offered: no relayer, nothing left to claim, or the claimed amounts unknown.
+  for (const [why, st] of [
+    ['no relayer', status({ rewards: claimable, relay: null })],
+    ['all claimed', status({ rewards: { ...sample(), claimed_meadow: sample().meadow, claimed_stable: sample().stable }, relay })],
+    ['claimed unknown', status({ rewards: sample(), relay })],
+  ]) {
+    const p = popupPage();
+    render(st, p.$);
+    assert.equal(p.els.claimbox.hidden, true, why);
+  }
+  // Sending, then sent.
+  render(status({ rewards: claimable, relay, claim: { busy: true } }), $);
+  assert.equal(els.claim.disabled, true);
+  assert.equal(els.claim.textContent, 'Sending the claim…');
+  const tx = H('f');
+  const result = { tx, lost: false, net_meadow: '9900000000000000000', net_stable: '990000', fee_meadow: '100000000000000000', fee_stable: '10000' };
+  render(status({ rewards: { ...claimable, claimed_meadow: claimable.meadow, claimed_stable: claimable.stable }, relay, claim: { busy: false, result } }), $);
+  assert.equal(els.claimresult.hidden, false);
+  assert.equal(els.claimresult.textContent, `Sent in transaction ${tx}: you receive 9.9000 MEADOW and 0.9900 stable (the relayer keeps 0.1000 MEADOW and 0.0100 stable).`);
+  // Refused: the words name the field.
+  const error = { name: 'CoordError', status: 400, code: 'invalid', field: 'deadline', detail: 'deadline: the authorization expired' };
+  render(status({ rewards: claimable, relay, claim: { busy: false, error } }), $);
+  assert.equal(els.claimresult.textContent, 'The relayer refused the claim (field deadline): deadline: the authorization expired');
+  assert.equal(els.claimresult.className, 'error');
+  assert.equal(els.claimbox.hidden, false, 'offered again');
+});

@@ -11,7 +11,7 @@ if [ ! -d node_modules/@noble/curves ] || [ ! -d node_modules/esbuild ]; then
 	echo "ext tests: node_modules is missing or stale; run 'make deps' (npm ci)" >&2
 	exit 1
 fi
-unit=(ext/test/envelope.test.mjs ext/test/formats.test.mjs ext/test/dataset_vectors.test.mjs ext/test/runner.test.mjs ext/test/coordclient.test.mjs ext/test/doh.test.mjs ext/test/rewards.test.mjs ext/test/provenance.test.mjs)
+unit=(ext/test/envelope.test.mjs ext/test/formats.test.mjs ext/test/dataset_vectors.test.mjs ext/test/runner.test.mjs ext/test/coordclient.test.mjs ext/test/doh.test.mjs ext/test/rewards.test.mjs ext/test/claim.test.mjs ext/test/provenance.test.mjs)
 if [ "${1:-}" = "--unit" ]; then
 	exec node --test --test-concurrency=1 "${unit[@]}"
 fi

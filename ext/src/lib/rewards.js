@@ -41,8 +41,9 @@ const count = (v) => Number.isSafeInteger(v) && v >= 0;
 
 /**
  * parseRewards checks a rewards answer against api.NodeRewards and returns
- * it (with the address lowercased), or null when it is not one: a missing
- * or mistyped field, an amount that is not a decimal string, more pending
+ * it (with the address lowercased; claimed_meadow and claimed_stable only
+ * when the answer has them), or null when it is not one: a missing or
+ * mistyped field, an amount that is not a decimal string, more pending
  * units than units, or (when address is given) another node's rewards.
  */
 export function parseRewards(v, address) {
@@ -52,6 +53,11 @@ export function parseRewards(v, address) {
   if (!count(v.units) || !count(v.pending_units) || v.pending_units > v.units || !count(v.epoch)) return null;
   if (!isAmount(v.meadow) || !isAmount(v.stable)) return null;
   if (typeof v.root !== 'string' || !BYTES32.test(v.root)) return null;
+  // What the distributor already paid: optional (a member without a chain
+  // leaves them out), both or neither.
+  const claimed = (f) => (v[f] === undefined || v[f] === null ? null : isAmount(v[f]) ? v[f] : undefined);
+  const claimedMeadow = claimed('claimed_meadow'), claimedStable = claimed('claimed_stable');
+  if (claimedMeadow === undefined || claimedStable === undefined || (claimedMeadow === null) !== (claimedStable === null)) return null;
   // Go writes a nil slice as null: read it as empty.
   const proof = v.proof ?? [], hist = v.history ?? [];
   if (!Array.isArray(proof) || !proof.every((h) => typeof h === 'string' && BYTES32.test(h))) return null;
@@ -65,10 +71,11 @@ export function parseRewards(v, address) {
   return {
     address: v.address.toLowerCase(), units: v.units, pending_units: v.pending_units, epoch: v.epoch, root: v.root,
     meadow: v.meadow, stable: v.stable, proof: proof.slice(), history,
+    ...(claimedMeadow === null ? {} : { claimed_meadow: claimedMeadow, claimed_stable: claimedStable }),
   };
 }
 
-export const CLAIM_HINT = 'Settled rewards are claimed on chain with "meadow node claim --address" (this address; any funded key may send it) and paid to this address.';
+export const CLAIM_HINT = 'Settled rewards are claimed on chain and paid to this address: without gas when the coordinators relay claims (their relayer keeps a small fee), or with "meadow node claim --address" (this address) and a key that holds ether.';
 export const UNSETTLED_HINT = 'Nothing is settled yet: work units turn into MEADOW when the operators settle the first epoch.';
 export const NO_LEAF_HINT = 'Nothing is settled for this node yet: its work units are paid when the next epoch is settled.';
 

@@ -27,6 +27,7 @@ export class CoordError extends Error {
     super(`${url}: ${status}${code ? ' ' + code : ''}${field ? ' (' + field + ')' : ''}: ${message}`);
     this.name = 'CoordError';
     this.status = status; this.code = code; this.field = field; this.url = url;
+    this.detail = message; // the answer's own words, without the URL and status
   }
 }
 
@@ -223,4 +224,24 @@ export class Coordinator {
    * (?consistent=1) so that a lagging follower does not show an older epoch.
    */
   nodeRewards(address) { return this.request('GET', `/v1/node/${address}/rewards?consistent=1`, () => ({})); }
+
+  /**
+   * chainInfo reads GET /v1/chain (api.ChainInfo): the chain id, the
+   * distributor (the domain a claim authorization is signed in) and the
+   * answering member's relayer and its fee. Public, unsigned.
+   */
+  chainInfo() { return this.request('GET', '/v1/chain', () => ({})); }
+
+  /**
+   * relayClaim POSTs a signed claim authorization (api.RelayClaimRequest,
+   * lib/claim.js) to POST /v1/rewards/relay: plain JSON, not an envelope
+   * (the signature over the authorization is the node's consent). Members
+   * do not forward it, each relays with its own key: a 503 (its relayer has
+   * no ether) or no answer moves on to the next member, as any call does;
+   * a 400 naming the field, or a 409, is final.
+   */
+  relayClaim(req) {
+    const body = JSON.stringify(req);
+    return this.request('POST', '/v1/rewards/relay', () => ({ headers: { 'Content-Type': 'application/json' }, body }));
+  }
 }

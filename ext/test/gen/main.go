@@ -2,7 +2,8 @@
 // (packages dataset, crawl and net/url) computes for inputs the extension's
 // JavaScript must treat identically: URL resolution as extraction does it,
 // extraction of HTML documents, robots.txt, the URL safety policy, charset
-// decoding, media types, and canonical rows, row hashes, roots and proofs.
+// decoding, media types, canonical rows, row hashes, roots and proofs, and
+// relay fees and signed claim authorizations (claim.go).
 // ext/test/*.test.mjs compare the JavaScript against the file byte for byte.
 //
 //	go run ./ext/test/gen            (from the repository root)
@@ -55,6 +56,7 @@ func main() {
 		"charset": charsetVectors(),
 		"media":   mediaVectors(),
 		"dataset": datasetVectors(),
+		"claim":   claimVectors(),
 	}
 	b, err := json.MarshalIndent(v, "", " ")
 	if err != nil {
