@@ -338,14 +338,14 @@ func grepLines(s, sub string) string {
 func TestRelayedClaimFromTheExtension(t *testing.T) {
 	nodeJS, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("needs Node.js (node) to run the extension's code")
+		t.Fatal("Node.js (node) is missing: this test runs the extension's claim code with it (scripts/deps.sh installs nodejs)")
 	}
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(root, "node_modules", "@noble", "curves")); err != nil {
-		t.Skip("the extension's npm packages are missing: run make deps")
+		t.Fatalf("the npm package @noble/curves is missing from node_modules (%v): run make deps", err)
 	}
 	n := newRelayNet(t, 2) // a crawl task has two replicas
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
