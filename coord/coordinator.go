@@ -89,6 +89,7 @@ type Coordinator struct {
 	relayMu    sync.Mutex
 	relayed    map[string]api.RelayClaimResponse
 	relayerWei atomic.Pointer[big.Int]           // the relayer's ether at the last read; nil before
+	claimed    claimedCache                      // what the distributor paid each node, read recently
 	settleMu   sync.Mutex                        // one settlement at a time
 	watcher    atomic.Pointer[contracts.Watcher] // the payment watcher while this member leads
 	dlMu       sync.Mutex                        // one dataset written to the download cache at a time

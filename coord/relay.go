@@ -170,6 +170,7 @@ func (c *Coordinator) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (
 		c.relayed = map[string]api.RelayClaimResponse{}
 	}
 	c.relayed[key] = res
+	c.claimed.drop(auth.Account)
 	c.log.Info("relayed a claim", "account", auth.Account.Hex(), "payout", res.Payout.Hex(), "tx", tx.Hex(),
 		"meadow", res.Meadow, "stable", res.Stable, "fee_meadow", res.FeeMeadow, "fee_stable", res.FeeStable)
 	return res, nil

@@ -637,13 +637,63 @@ func (c *Coordinator) nodeRewardsClaimed(ctx context.Context, addr string) (api.
 	if err != nil || c.chain == nil || (r.Meadow == "0" && r.Stable == "0") {
 		return r, err // no leaf (a one-leaf tree has an empty proof): nothing paid
 	}
+	if m, s, ok := c.claimed.get(r.Address, time.Now()); ok {
+		r.ClaimedMeadow, r.ClaimedStable = m, s
+		return r, nil
+	}
 	m, s, err := c.chain.Claimed(ctx, r.Address)
 	if err != nil {
 		c.log.Warn("reading what the distributor paid a node", "node", r.Address.Hex(), "err", err)
 		return r, nil
 	}
 	r.ClaimedMeadow, r.ClaimedStable = m.String(), s.String()
+	c.claimed.put(r.Address, r.ClaimedMeadow, r.ClaimedStable, time.Now())
 	return r, nil
+}
+
+// claimedCache keeps what the distributor paid each node for a few
+// seconds: GET /v1/node/{address}/rewards is public and polled (the
+// extension's popup reads it every 15 s), and each answer would otherwise
+// cost the chain endpoint a call. A claim this member relays drops the
+// account's entry; one relayed elsewhere shows within claimedTTL.
+type claimedCache struct {
+	mu      sync.Mutex
+	entries map[common.Address]claimedEntry
+}
+
+type claimedEntry struct {
+	meadow, stable string
+	at             time.Time
+}
+
+const (
+	claimedTTL        = 5 * time.Second
+	claimedMaxEntries = 10_000
+)
+
+func (cc *claimedCache) get(a common.Address, now time.Time) (meadow, stable string, ok bool) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	e, ok := cc.entries[a]
+	if !ok || now.Sub(e.at) >= claimedTTL || now.Before(e.at) {
+		return "", "", false
+	}
+	return e.meadow, e.stable, true
+}
+
+func (cc *claimedCache) put(a common.Address, meadow, stable string, now time.Time) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.entries == nil || len(cc.entries) >= claimedMaxEntries {
+		cc.entries = map[common.Address]claimedEntry{} // bounded: start over
+	}
+	cc.entries[a] = claimedEntry{meadow: meadow, stable: stable, at: now}
+}
+
+func (cc *claimedCache) drop(a common.Address) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	delete(cc.entries, a)
 }
 
 // NodeRewards describes what a node earned and the proof of its latest
