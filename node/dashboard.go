@@ -20,6 +20,9 @@ type Status struct {
 	Address  string `json:"address"`
 	Operator string `json:"operator,omitempty"`
 	Version  string `json:"version"`
+	// Command is how the user runs this node's commands ("meadow node",
+	// or "meadow-node node" for the node-only build), for the page's hints.
+	Command string `json:"command"`
 	// State is "running", "paused" (by the user), "capped" (a cap was
 	// reached; Reason says which), "offline" (no coordinator answers) or
 	// "stopping".
@@ -197,12 +200,12 @@ td.n{text-align:right;font-weight:600;width:4rem} #notices{list-style:none;paddi
 <h1>Meadow node</h1>
 <div class="addr" id="address">{{.Address}}</div>
 <ul id="notices">{{range .Notices}}<li class="{{.Level}}">{{.Text}}</li>{{end}}</ul>
-{{with .Update}}{{if .Available}}<p id="update">Update available: {{.Latest}} (running {{.Current}}){{if not .Auto}}; run meadow node update --apply{{end}}</p>{{end}}{{end}}
+{{with .Update}}{{if .Available}}<p id="update">Update available: {{.Latest}} (running {{.Current}}){{if not .Auto}}; run {{$.Command}} update --apply{{end}}</p>{{end}}{{end}}
 <p>State: <span id="state" class="state {{.State}}">{{.State}}</span> <span id="reason">{{.Reason}}</span></p>
 <p><button id="toggle" type="button">{{if eq .State "paused"}}Resume{{else}}Pause{{end}}</button></p>
 <p class="stale" id="record_error">{{if .RecordError}}The coordinators did not answer the last read ({{.RecordError}}); the figures below are from before.{{end}}</p>
 <div class="grid">
-<div class="card">Settled rewards<b><span id="settled_meadow" data-base="{{.SettledMeadow}}">{{meadow .SettledMeadow}}</span> MEADOW</b><small>up to epoch <span id="epoch">{{.Epoch}}</span>; claim with <code>meadow node claim</code></small></div>
+<div class="card">Settled rewards<b><span id="settled_meadow" data-base="{{.SettledMeadow}}">{{meadow .SettledMeadow}}</span> MEADOW</b><small>up to epoch <span id="epoch">{{.Epoch}}</span>; claim with <code>{{.Command}} claim</code></small></div>
 <div class="card">Work units<b id="work_units">{{.WorkUnits}}</b><small><span id="pending_units">{{.PendingUnits}}</span> pending the next epoch</small></div>
 <div class="card">Tasks accepted<b id="tasks_accepted">{{.TasksAccepted}}</b><small><span id="tasks_done">{{.TasksDone}}</span> done since start</small></div>
 <div class="card">Rows accepted<b id="rows_accepted">{{.RowsAccepted}}</b><small><span id="rows_rejected">{{.RowsRejected}}</span> rejected by cross-checking</small></div>

@@ -161,7 +161,7 @@ func (n *Node) Status() Status {
 	l := n.meter.Limits()
 	rec := n.view.record
 	s := Status{
-		Address: n.id.Address.Hex(), Operator: n.cfg.Operator, Version: n.cfg.Version,
+		Address: n.id.Address.Hex(), Operator: n.cfg.Operator, Version: n.cfg.Version, Command: n.cfg.command(),
 		State: n.state, Reason: n.reason, Coordinator: n.client.Current(), Started: n.started,
 		UptimeSeconds: int64(now.Sub(n.started) / time.Second), OnlineSeconds: int64(n.uptime.total(now) / time.Second),
 		TasksDone: n.tasksDone.Load(), TasksAccepted: rec.Tasks, RowsAccepted: rec.RowsAccepted, RowsRejected: rec.RowsRejected,

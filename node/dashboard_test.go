@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -144,5 +145,38 @@ func TestDashboardInChromium(t *testing.T) {
 	defer resp.Body.Close()
 	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil || s.State != "paused" {
 		t.Fatalf("status JSON %+v, %v", s, err)
+	}
+}
+
+// fixedStatus is a Controller whose status does not change.
+type fixedStatus struct{ s Status }
+
+func (f fixedStatus) Status() Status { return f.s }
+func (fixedStatus) Pause()           {}
+func (fixedStatus) Resume()          {}
+
+// TestDashboardNamesTheCommand: the page's hints name the command the user
+// has (meadow-node for the release build), not always meadow.
+func TestDashboardNamesTheCommand(t *testing.T) {
+	st := Status{Address: "0x00000000000000000000000000000000000000aa", State: "running", SettledMeadow: "0", Command: "meadow-node node",
+		Update: &UpdateStatus{Current: "v0.3.0", Latest: "v0.4.0", Available: true}}
+	srv := httptest.NewServer(NewDashboard(fixedStatus{st}))
+	t.Cleanup(srv.Close)
+	resp, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"run meadow-node node update --apply", "<code>meadow-node node claim</code>"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the page does not say %q", want)
+		}
+	}
+	if strings.Contains(string(page), "meadow node ") {
+		t.Error("the page names meadow node, which the release build does not have")
+	}
+	if got := (Config{}).command(); got != "meadow node" {
+		t.Errorf("default command %q", got)
 	}
 }

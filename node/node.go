@@ -38,6 +38,10 @@ type Config struct {
 	Dashboard string
 	Version   string
 	ChainID   uint64
+	// Command is how the user types this node's commands, for the hints
+	// the dashboard shows: "meadow node" when empty, "meadow-node node"
+	// for the node-only build that releases install.
+	Command string
 
 	RenderJS     bool
 	ChromiumPath string
@@ -103,6 +107,14 @@ func (c Config) Validate() error {
 		errs = append(errs, c.Limits.Validate())
 	}
 	return errors.Join(errs...)
+}
+
+// command is Command, or "meadow node".
+func (c Config) command() string {
+	if c.Command == "" {
+		return "meadow node"
+	}
+	return c.Command
 }
 
 // Node is the home daemon.

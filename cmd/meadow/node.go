@@ -66,6 +66,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 				cfg.Limits = &saved
 			}
 			cfg.Logger = a.logger
+			cfg.Command = nodeCmd
 			netw, err := applyNodeNetwork(a, fl, network, &cfg)
 			if err != nil {
 				return err
