@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/coordtest"
 	"github.com/meadow-net/meadow/deploy/internal/deb"
 )
 
@@ -152,7 +152,7 @@ func TestDebInstallRunPurge(t *testing.T) {
 
 	// The installed node, as the service runs it, against a dev network.
 	nw := network(t)
-	dash := freeAddr(t)
+	dash := coordtest.FreeAddr(t)
 	quoted := make([]string, len(nw.CoordURLs))
 	for i, u := range nw.CoordURLs {
 		quoted[i] = strconv.Quote(u)
@@ -343,17 +343,6 @@ func checkFile(t *testing.T, path string, mode os.FileMode, uid, gid int) {
 func passwdLine(t *testing.T, name string) string {
 	t.Helper()
 	return strings.TrimSpace(run(t, "getent", "passwd", name))
-}
-
-// freeAddr returns a loopback address with a port free now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // runtimeArch is the Debian architecture of this machine.

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"math/big"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -128,7 +127,7 @@ func TestReleaseNodeEarnsAndClaimsWithoutGas(t *testing.T) {
 	}
 
 	// The node, as init said to start it.
-	dash := freeAddr(t)
+	dash := coordtest.FreeAddr(t)
 	var logs syncBuffer
 	node := exec.Command(bin, "node", "--config", in.Config, "--dashboard", dash, "--no-gpu")
 	node.Dir, node.Stdout, node.Stderr = home, &logs, &logs
@@ -295,20 +294,7 @@ func wait(t *testing.T, ctx context.Context, limit time.Duration, what string, c
 func getJSON(ctx context.Context, u string, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %d %s", u, resp.StatusCode, body)
-	}
-	return json.Unmarshal(body, out)
+	return call(ctx, http.MethodGet, u, "", out)
 }
 
 // postToken sends an operator's request (the cluster token) once; a
@@ -316,32 +302,36 @@ func getJSON(ctx context.Context, u string, out any) error {
 func postToken(ctx context.Context, u, token string, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader("{}"))
+	return call(ctx, http.MethodPost, u, token, out)
+}
+
+// call sends one request (a POST with an empty JSON object and, when token
+// is set, the cluster token) and decodes a 200 answer into out.
+func call(ctx context.Context, method, u, token string, out any) error {
+	var body io.Reader
+	if method == http.MethodPost {
+		body = strings.NewReader("{}")
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(blob.TokenHeader, token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set(blob.TokenHeader, token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("POST %s: %d %s", u, resp.StatusCode, body)
+		return fmt.Errorf("%s %s: %d %s", method, u, resp.StatusCode, b)
 	}
-	return json.Unmarshal(body, out)
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return json.Unmarshal(b, out)
 }
 
 // syncBuffer collects a process's output written from two pipes.
