@@ -11,7 +11,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 # The whole suite must stay under 30 minutes on 2 cores.
 TEST_TIMEOUT ?= 25m
 
-.PHONY: all build node-bin release test dev bench node-rss soak lint deps contracts contracts-check ptx ext fuzz vectors clean
+.PHONY: all build node-bin release release-repro test dev bench node-rss soak lint deps contracts contracts-check ptx ext fuzz vectors clean
 
 all: build
 
@@ -75,6 +75,11 @@ node-rss:
 	scripts/node-rss.sh
 
 # Long-running load and failure tests, kept out of `make test`.
+# Build part of the release twice (two checkouts, the second with an empty
+# build cache) and compare the bytes: scripts/release-repro.sh (minutes).
+release-repro:
+	scripts/release-repro.sh
+
 soak: deps
 	$(GO) test -tags soak -count=1 -run Soak -timeout 60m ./...
 
