@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
 	"net/netip"
@@ -325,9 +324,6 @@ func tamperCompute(s dataset.Schema, r dataset.Row) dataset.Row {
 	return out
 }
 
-// NodeGas is the ether each dev node is given for the gas of its claims.
-var NodeGas = new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))
-
 func (n *Network) startNodes(ctx context.Context) error {
 	honestJS := n.cfg.JSNodes
 	for i := 0; i < n.cfg.Nodes; i++ {
@@ -373,10 +369,8 @@ func (n *Network) startNodes(ctx context.Context) error {
 			return fmt.Errorf("devnet: %s: %w", name, err)
 		}
 		dn.Node = nd
-		// The node claims its rewards itself, and pays the gas.
-		if _, err := n.Chain.SendEther(ctx, n.Chain.Deployer, nd.Address(), NodeGas); err != nil {
-			return fmt.Errorf("devnet: funding %s for gas: %w", name, err)
-		}
+		// Like a home user's, the node's key holds no ether: it claims
+		// through the coordinators' relayers (settle.go).
 		n.Nodes = append(n.Nodes, dn)
 		n.nodeWG.Add(1)
 		go func() {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/coord/blob"
@@ -57,7 +59,13 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 	t0 = time.Now()
 	n.claims = map[string]claim{}
 	settled, paid := zeroBalance(), zeroBalance()
+	fees := zeroBalance()
 	claimed := 0
+	ch := n.Chain.Chain
+	domain, err := ch.RewardsDomain(ctx)
+	if err != nil {
+		return "claim", err
+	}
 	for i, nd := range n.Nodes {
 		var r api.NodeRewards
 		// Any running member answers; spread the questions over them.
@@ -72,13 +80,14 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 		}
 		leaf := rewards.Leaf{Account: rewards.Address(nd.Address()), Meadow: amount(r.Meadow), Stable: amount(r.Stable)}
 		c := claim{settled: rewards.Balance{Meadow: leaf.Meadow, Stable: leaf.Stable}, paid: zeroBalance()}
-		if len(r.Proof) > 0 {
+		if leaf.Meadow.Sign() > 0 || leaf.Stable.Sign() > 0 {
+			// A home node holds no ether: it claims through a
+			// coordinator's relayer, as meadow node claim does.
 			id, err := node.LoadOrCreateIdentity(nd.DataDir)
 			if err != nil {
 				return "claim: " + nd.Name, err
 			}
-			cl := contracts.NewClaimFromHashes(leaf, r.Proof)
-			res, err := n.Chain.Claim(ctx, id.Key, cl)
+			res, err := n.relayClaim(ctx, i, id, domain, r)
 			if err != nil {
 				return "claim: " + nd.Name, err
 			}
@@ -86,12 +95,19 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 			if res.Meadow.Cmp(leaf.Meadow) != 0 || res.Stable.Cmp(leaf.Stable) != 0 {
 				return "claim: " + nd.Name, fmt.Errorf("the claim paid %s MEADOW and %s stable, the leaf says %s and %s", res.Meadow, res.Stable, leaf.Meadow, leaf.Stable)
 			}
-			again, err := n.Chain.Claim(ctx, id.Key, cl)
+			fees.Meadow.Add(fees.Meadow, res.FeeMeadow)
+			fees.Stable.Add(fees.Stable, res.FeeStable)
+			// Nothing is left to claim: a second authorization has
+			// nothing to sign for.
+			m, st, err := ch.Claimed(ctx, nd.Address())
 			if err != nil {
 				return "claim again: " + nd.Name, err
 			}
-			if again.Meadow.Sign() != 0 || again.Stable.Sign() != 0 {
-				return "claim again: " + nd.Name, fmt.Errorf("a second claim paid %s MEADOW and %s stable, want nothing", again.Meadow, again.Stable)
+			if _, err := node.AuthorizeClaim(id.Key, domain, r, m, st, 0, common.Address{}, 1); !errors.Is(err, contracts.ErrNothingToClaim) {
+				return "claim again: " + nd.Name, fmt.Errorf("after the claim, a second one: %v, want nothing to claim", err)
+			}
+			if eth, err := ch.EtherBalance(ctx, nd.Address()); err != nil || eth.Sign() != 0 {
+				return "claim: " + nd.Name, fmt.Errorf("the node holds %v ether (%v), want none: it claimed without gas", eth, err)
 			}
 			claimed++
 		}
@@ -106,9 +122,80 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 	if settled.Meadow.Cmp(paid.Meadow) != 0 || settled.Stable.Cmp(paid.Stable) != 0 {
 		return "claims", fmt.Errorf("claimed %s MEADOW and %s stable, settled %s and %s", paid.Meadow, paid.Stable, settled.Meadow, settled.Stable)
 	}
-	step("claims", fmt.Sprintf("%d nodes claimed %s MEADOW and %s stable on chain with their proofs, all that was settled; a second claim paid nothing",
-		claimed, rewards.FormatAmount(paid.Meadow.String(), 18), rewards.FormatAmount(paid.Stable.String(), 6)), t0)
+	step("claims", fmt.Sprintf("%d nodes with no ether claimed %s MEADOW and %s stable, all that was settled, through the coordinators' relayers (fees %s MEADOW and %s stable); nothing is left to claim",
+		claimed, rewards.FormatAmount(paid.Meadow.String(), 18), rewards.FormatAmount(paid.Stable.String(), 6),
+		rewards.FormatAmount(fees.Meadow.String(), 18), rewards.FormatAmount(fees.Stable.String(), 6)), t0)
 	return "", nil
+}
+
+// relayClaim has node nd claim what r settled without gas: it signs the
+// authorization with the fee a coordinator's relayer asks (GET /v1/chain)
+// and that member sends it (POST /v1/rewards/relay, never forwarded: each
+// member relays with its own key); a member that cannot (503) hands over
+// to the next. It waits for the transaction.
+func (n *Network) relayClaim(ctx context.Context, i int, id *node.Identity, domain contracts.Domain, r api.NodeRewards) (contracts.RelayedClaimResult, error) {
+	ch := n.Chain.Chain
+	var last error
+	for try := 0; try < len(n.CoordURLs); try++ {
+		base := n.liveURL(i + try)
+		var info api.ChainInfo
+		if err := getJSON(ctx, base+"/v1/chain", &info); err != nil {
+			last = err
+			continue
+		}
+		if info.Relay == nil {
+			last = fmt.Errorf("%s relays no claims", base)
+			continue
+		}
+		m, s, err := ch.Claimed(ctx, id.Address)
+		if err != nil {
+			return contracts.RelayedClaimResult{}, err
+		}
+		now := uint64(time.Now().Unix())
+		if head, err := ch.HeadTime(ctx); err == nil && head > now {
+			now = head
+		}
+		c, err := node.AuthorizeClaim(id.Key, domain, r, m, s, info.Relay.FeeBps, common.Address{}, now+3600)
+		if err != nil {
+			return contracts.RelayedClaimResult{}, err
+		}
+		var sent api.RelayClaimResponse
+		if err := postJSON(ctx, base+"/v1/rewards/relay", c.Request, &sent); err != nil {
+			last = err
+			continue
+		}
+		return ch.WaitRelayedClaim(ctx, sent.Tx)
+	}
+	return contracts.RelayedClaimResult{}, fmt.Errorf("no coordinator relayed the claim: %w", last)
+}
+
+// postJSON posts body to u once (a relayed claim is sent again only to
+// another member, by the caller) and decodes a 200 answer into out.
+func postJSON(ctx context.Context, u string, body, out any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("POST %s: %d %s", u, resp.StatusCode, bytes.TrimSpace(raw))
+	}
+	return json.Unmarshal(raw, out)
 }
 
 // checkFaulty shows what cross-checking did to the faulty nodes: the rows

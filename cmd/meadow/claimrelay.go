@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -138,11 +137,6 @@ func (f *claimRelayFlags) relayClaim(ctx context.Context, a *app, c *node.Client
 	if err != nil {
 		return err
 	}
-	claimM, claimS := new(big.Int).Sub(cumM, paidM), new(big.Int).Sub(cumS, paidS)
-	if claimM.Sign() <= 0 && claimS.Sign() <= 0 {
-		return a.nothingToClaim(id.Address, r.Epoch)
-	}
-	feeM, feeS := contracts.RelayFee(claimM, info.Relay.FeeBps), contracts.RelayFee(claimS, info.Relay.FeeBps)
 	domain, err := ch.RewardsDomain(ctx)
 	if err != nil {
 		return err
@@ -152,15 +146,14 @@ func (f *claimRelayFlags) relayClaim(ctx context.Context, a *app, c *node.Client
 	if head, err := ch.HeadTime(ctx); err == nil && head > now {
 		now = head
 	}
-	auth := contracts.ClaimAuthorization{Account: id.Address, CumulativeMeadow: cumM, CumulativeStable: cumS, Payout: payout,
-		FeeMeadow: feeM, FeeStable: feeS, Deadline: now + uint64(relayAuthorizationTTL/time.Second)}
-	sig, err := contracts.SignClaimAuthorization(id.Key, domain, auth)
+	claim, err := node.AuthorizeClaim(id.Key, domain, r, paidM, paidS, info.Relay.FeeBps, payout, now+uint64(relayAuthorizationTTL/time.Second))
+	if errors.Is(err, contracts.ErrNothingToClaim) {
+		return a.nothingToClaim(id.Address, r.Epoch)
+	}
 	if err != nil {
 		return err
 	}
-	req := api.RelayClaimRequest{Account: id.Address, CumulativeMeadow: r.Meadow, CumulativeStable: r.Stable, Proof: r.Proof,
-		Payout: payout, FeeMeadow: feeM.String(), FeeStable: feeS.String(), Deadline: auth.Deadline}
-	copy(req.Signature[:], sig)
+	req := claim.Request
 	sent, err := c.RelayClaim(ctx, req)
 	if err != nil {
 		// A try that timed out may have been sent after all, and a retry
