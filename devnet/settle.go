@@ -103,7 +103,7 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 			if err != nil {
 				return "claim again: " + nd.Name, err
 			}
-			if _, err := node.AuthorizeClaim(id.Key, domain, r, m, st, 0, common.Address{}, 1); !errors.Is(err, contracts.ErrNothingToClaim) {
+			if _, err := contracts.AuthorizeClaim(id.Key, domain, id.Address, leaf.Meadow, leaf.Stable, m, st, 0, common.Address{}, 1); !errors.Is(err, contracts.ErrNothingToClaim) {
 				return "claim again: " + nd.Name, fmt.Errorf("after the claim, a second one: %v, want nothing to claim", err)
 			}
 			if eth, err := ch.EtherBalance(ctx, nd.Address()); err != nil || eth.Sign() != 0 {
@@ -155,12 +155,15 @@ func (n *Network) relayClaim(ctx context.Context, i int, id *node.Identity, doma
 		if head, err := ch.HeadTime(ctx); err == nil && head > now {
 			now = head
 		}
-		c, err := node.AuthorizeClaim(id.Key, domain, r, m, s, info.Relay.FeeBps, common.Address{}, now+3600)
+		c, err := contracts.AuthorizeClaim(id.Key, domain, id.Address, amount(r.Meadow), amount(r.Stable), m, s, info.Relay.FeeBps, common.Address{}, now+3600)
 		if err != nil {
 			return contracts.RelayedClaimResult{}, err
 		}
+		q := api.RelayClaimRequest{Account: id.Address, CumulativeMeadow: r.Meadow, CumulativeStable: r.Stable, Proof: r.Proof,
+			FeeMeadow: c.Auth.FeeMeadow.String(), FeeStable: c.Auth.FeeStable.String(), Deadline: c.Auth.Deadline}
+		copy(q.Signature[:], c.Signature)
 		var sent api.RelayClaimResponse
-		if err := postJSON(ctx, base+"/v1/rewards/relay", c.Request, &sent); err != nil {
+		if err := postJSON(ctx, base+"/v1/rewards/relay", q, &sent); err != nil {
 			last = err
 			continue
 		}

@@ -146,14 +146,14 @@ func (f *claimRelayFlags) relayClaim(ctx context.Context, a *app, c *node.Client
 	if head, err := ch.HeadTime(ctx); err == nil && head > now {
 		now = head
 	}
-	claim, err := node.AuthorizeClaim(id.Key, domain, r, paidM, paidS, info.Relay.FeeBps, payout, now+uint64(relayAuthorizationTTL/time.Second))
+	claim, err := contracts.AuthorizeClaim(id.Key, domain, id.Address, cumM, cumS, paidM, paidS, info.Relay.FeeBps, payout, now+uint64(relayAuthorizationTTL/time.Second))
 	if errors.Is(err, contracts.ErrNothingToClaim) {
 		return a.nothingToClaim(id.Address, r.Epoch)
 	}
 	if err != nil {
 		return err
 	}
-	req := claim.Request
+	req := relayRequest(r, claim)
 	sent, err := c.RelayClaim(ctx, req)
 	if err != nil {
 		// A try that timed out may have been sent after all, and a retry
@@ -183,6 +183,15 @@ func (f *claimRelayFlags) relayClaim(ctx context.Context, a *app, c *node.Client
 		rewards.FormatAmount(rep.NetMeadow, 18), rewards.FormatAmount(rep.NetStable, 6), res.Payout.Hex())
 	fmt.Fprintf(a.stdout, "  transaction  %s\n", res.TxHash.Hex())
 	return nil
+}
+
+// relayRequest is the body of POST /v1/rewards/relay for a signed claim of
+// the rewards r.
+func relayRequest(r api.NodeRewards, c contracts.RelayedClaimAuth) api.RelayClaimRequest {
+	q := api.RelayClaimRequest{Account: c.Auth.Account, CumulativeMeadow: r.Meadow, CumulativeStable: r.Stable, Proof: r.Proof,
+		Payout: c.Auth.Payout, FeeMeadow: c.Auth.FeeMeadow.String(), FeeStable: c.Auth.FeeStable.String(), Deadline: c.Auth.Deadline}
+	copy(q.Signature[:], c.Signature)
+	return q
 }
 
 // nothingToClaim says so, in text or JSON.
