@@ -79,7 +79,7 @@ func (c *Coordinator) handleRelay(ctx *fasthttp.RequestCtx) {
 	}
 	var r api.RelayClaimRequest
 	if err := api.DecodeJSON(bytes.NewReader(ctx.PostBody()), api.MaxRequestSize, &r); err != nil {
-		c.metrics.relays.WithLabelValues("refused").Inc()
+		c.metrics.relays.WithLabelValues("refused").Inc() // a body that is not a request: 400
 		c.reply(ctx, nil, err)
 		return
 	}

@@ -98,12 +98,22 @@ func (a *app) networkDefaults(fl *pflag.FlagSet, path, dataDir string, coord *[]
 	if !coordGiven {
 		*coord = n.Coordinators
 	}
+	if err := a.networkChainID(fl, path, n, chainID); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// networkChainID takes --chain-id from the network file n (read from path)
+// when it was not given, and refuses one given that differs from the
+// file's: every signature would then be made in the wrong domain.
+func (a *app) networkChainID(fl *pflag.FlagSet, path string, n api.Network, chainID *uint64) error {
 	if !a.given(fl, "chain-id") {
 		*chainID = n.ChainID
 	} else if *chainID != n.ChainID {
-		return nil, usageError(fmt.Errorf("--chain-id %d: the network file %s says chain %d; leave --chain-id out to use it", *chainID, path, n.ChainID))
+		return usageError(fmt.Errorf("--chain-id %d: the network file %s says chain %d; leave --chain-id out to use it", *chainID, path, n.ChainID))
 	}
-	return &n, nil
+	return nil
 }
 
 // nodeInit is what `meadow node init` settles, from flags or answers.

@@ -133,12 +133,7 @@ func (f *verifyFlags) applyNetwork(a *app, fl *pflag.FlagSet) error {
 	if !a.given(fl, "registry") {
 		f.registry = n.Contracts.Registry.Hex()
 	}
-	if !a.given(fl, "chain-id") {
-		f.chainID = n.ChainID
-	} else if f.chainID != n.ChainID {
-		return usageError(fmt.Errorf("--chain-id %d: the network file %s says chain %d; leave --chain-id out to use it", f.chainID, f.network, n.ChainID))
-	}
-	return nil
+	return a.networkChainID(fl, f.network, n, &f.chainID)
 }
 
 func runVerify(ctx context.Context, a *app, path string, f *verifyFlags, rowSet bool) error {

@@ -95,9 +95,10 @@ func TestConfig(id, dir string) coord.Config {
 	c.DataDir = dir
 	c.RaftAddr = "127.0.0.1:0"
 	c.HTTPAddr = "127.0.0.1:0"
-	// Short enough that a lost leader is replaced in about a second, long
-	// enough that two busy shared cores and real fsyncs do not make the
-	// leader step down on its own.
+	// The production defaults: a lost leader is replaced in a second or
+	// two, and two busy shared cores and real fsyncs do not make a leader
+	// step down on its own (at 500/400 ms they sometimes did, under the
+	// parallel packages of make test).
 	c.HeartbeatTimeout = 1000 * time.Millisecond * Scale()
 	c.ElectionTimeout = 1000 * time.Millisecond * Scale()
 	c.LeaderLeaseTimeout = 800 * time.Millisecond * Scale()
