@@ -190,12 +190,13 @@ func (c *Client) Sign(method string, body any) (Envelope, error) {
 // for every try: its effect is idempotent, so a try applied twice changes
 // nothing (a repeated commitment or registration is answered like the
 // first), or its nonce is checked only in the answering member's memory
-// (work, refusals, uploads, reads), where a try that member already spent
-// would otherwise be refused for good. Every other write sends one envelope
-// on all its tries.
+// (refusals, uploads, reads), where a try that member already spent would
+// otherwise be refused for good. Every other write sends one envelope on all
+// its tries, work requests included: the leader answers the same envelope
+// with the same leases, so a work request's tries may race.
 func freshEachTry(method string) bool {
 	switch method {
-	case MethodRegister, MethodWork, MethodCommit, MethodUpload, MethodRefuse,
+	case MethodRegister, MethodCommit, MethodUpload, MethodRefuse,
 		MethodDatasetGet, MethodBlobGet, MethodRead:
 		return true
 	}
@@ -284,8 +285,8 @@ type call struct {
 // raceable reports whether a Post for method may send tries to several
 // members at once after one timed out: its tries share one envelope (the
 // state applies it once), or its effect is idempotent (a registration, a
-// commitment, a refusal). Work requests may not: two of them at once could
-// each take leases.
+// commitment, a refusal). Work requests share one envelope, and the leader
+// grants an envelope once (coord's workonce.go).
 func raceable(method string, fixed bool) bool {
 	if fixed {
 		return true

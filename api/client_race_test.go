@@ -76,23 +76,33 @@ func TestClientRacesAfterATimeout(t *testing.T) {
 		t.Errorf("read decoded %v", job)
 	}
 
-	// The next call starts at the member that answered; make it start at a
-	// silent one again with a fresh client.
-	c, err = api.NewClient(api.ClientConfig{Coordinators: []string{a.URL, b.URL, ok.URL}, Key: key, Domain: api.DevDomain(), AttemptTimeout: limit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out map[string]any
-	start = time.Now()
-	if err := c.Post(context.Background(), api.MethodJobCancel, "/v1/jobs/j-0000000000000001/cancel", map[string]string{"job_id": "j-0000000000000001"}, &out); err != nil {
-		t.Fatalf("write: %v", err)
-	}
-	if d := time.Since(start); d >= 2*limit {
-		t.Errorf("write took %s: two silent members cost two tries of %s", d, limit)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(nonces) != 1 {
-		t.Errorf("the answering member saw envelopes with %d nonces, want the call's one envelope: %v", len(nonces), nonces)
+	// Writes: a job's cancel, and a work request, which takes leases once
+	// for its envelope however many members see it.
+	for _, w := range []struct{ method, route string }{
+		{api.MethodJobCancel, "/v1/jobs/j-0000000000000001/cancel"},
+		{api.MethodWork, "/v1/node/work"},
+	} {
+		// The next call starts at the member that answered; make it
+		// start at a silent one again with a fresh client.
+		c, err = api.NewClient(api.ClientConfig{Coordinators: []string{a.URL, b.URL, ok.URL}, Key: key, Domain: api.DevDomain(), AttemptTimeout: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		clear(nonces)
+		mu.Unlock()
+		var out map[string]any
+		start = time.Now()
+		if err := c.Post(context.Background(), w.method, w.route, map[string]string{"job_id": "j-0000000000000001"}, &out); err != nil {
+			t.Fatalf("%s: %v", w.method, err)
+		}
+		if d := time.Since(start); d >= 2*limit {
+			t.Errorf("%s took %s: two silent members cost two tries of %s", w.method, d, limit)
+		}
+		mu.Lock()
+		if len(nonces) != 1 {
+			t.Errorf("%s: the answering member saw envelopes with %d nonces, want the call's one envelope: %v", w.method, len(nonces), nonces)
+		}
+		mu.Unlock()
 	}
 }

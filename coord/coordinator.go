@@ -78,6 +78,9 @@ type Coordinator struct {
 	seen   map[string]int64
 	// workNonces are the replay windows of work requests (seenMu).
 	workNonces map[string]api.NonceWindow
+	// workGrants is each node's latest work request and its answer
+	// (seenMu; workonce.go).
+	workGrants map[string]*workGrant
 
 	// chain and operatorKey are set by WithChain; nil without a chain.
 	chain       *contracts.Chain
@@ -178,6 +181,7 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		workCh:      make(chan *workCall, maxRound),
 		seen:        map[string]int64{},
 		workNonces:  map[string]api.NonceWindow{},
+		workGrants:  map[string]*workGrant{},
 		chain:       o.chain,
 		operatorKey: o.operatorKey,
 		relayerKey:  o.relayerKey,

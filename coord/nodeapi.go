@@ -280,16 +280,14 @@ func (c *Coordinator) httpWork(rctx context.Context, ctx *fasthttp.RequestCtx) (
 		return nil, err
 	}
 	// A work request changes nothing but through the grants it leads to,
-	// so its nonce is checked in the leader's memory, not in the log.
-	if err := c.useWorkNonce(o.addr, env.Nonce); err != nil {
-		return nil, err
-	}
-	return c.Work(rctx, o.addr, req)
+	// so its nonce is checked in the leader's memory, not in the log; the
+	// same envelope twice is answered with the same grant (workonce.go).
+	return c.workOnce(rctx, o.addr, env.Nonce, req)
 }
 
 // useWorkNonce applies the replay rule, in the memory of the member that
-// answers, to the requests that do not go through the log: work requests,
-// refusals, uploads and dataset downloads.
+// answers, to the requests that do not go through the log: refusals,
+// uploads and dataset downloads (work requests: workOnce).
 func (c *Coordinator) useWorkNonce(signer string, nonce uint64) error {
 	c.seenMu.Lock()
 	defer c.seenMu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -191,5 +192,96 @@ func TestSignedBodySizeByMethod(t *testing.T) {
 	spec := api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: urls}}
 	if code, eb := call(t, addr, "/v1/jobs", newSigner(t).envelope(t, api.MethodJobSubmit, spec), &job); code != 200 {
 		t.Fatalf("job of %d URLs: %d %+v", len(urls), code, eb)
+	}
+}
+
+// A node's client sends one work envelope to every member at once when the
+// member it asked first does not answer (api.Client's race): the leader
+// grants it once, and every copy is answered with the same leases.
+func TestWorkEnvelopeIsGrantedOnce(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 3)
+	c.WaitLeader()
+	f := c.Followers()[0].Config.HTTPAddr
+	n := newSigner(t)
+	var rr api.RegisterResponse
+	caps := api.Capabilities{CPUCores: 2, MaxConcurrent: 8}
+	if code, eb := call(t, f, "/v1/node/register", n.envelope(t, api.MethodRegister, api.RegisterRequest{Address: crypto.PubkeyToAddress(n.key.PublicKey), Capabilities: caps, Version: "dev"}), &rr); code != 200 {
+		t.Fatalf("register: %d %+v", code, eb)
+	}
+	buyer := newSigner(t)
+	var job api.Job
+	var urls []string
+	for i := range 8 {
+		urls = append(urls, fmt.Sprintf("https://a%d.example/", i))
+	}
+	spec := api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: urls}}
+	if code, eb := call(t, f, "/v1/jobs", buyer.envelope(t, api.MethodJobSubmit, spec), &job); code != 200 {
+		t.Fatalf("submit: %d %+v", code, eb)
+	}
+
+	env := n.envelope(t, api.MethodWork, api.WorkRequest{MaxTasks: 2})
+	members := c.Members
+	answers := make([]api.WorkResponse, len(members))
+	codes := make([]int, len(members))
+	errs := make([]api.ErrorBody, len(members))
+	done := make(chan int)
+	for i, m := range members {
+		go func() {
+			codes[i], errs[i] = call(t, m.Config.HTTPAddr, "/v1/node/work", env, &answers[i])
+			done <- i
+		}()
+	}
+	for range members {
+		<-done
+	}
+	leaseIDs := func(w api.WorkResponse) []string {
+		var ids []string
+		for _, l := range w.Leases {
+			ids = append(ids, l.ID)
+		}
+		return ids
+	}
+	for i := range members {
+		if codes[i] != 200 {
+			t.Fatalf("copy %d of the envelope: %d %+v", i, codes[i], errs[i])
+		}
+		if got, want := leaseIDs(answers[i]), leaseIDs(answers[0]); len(want) != 2 || !slices.Equal(got, want) {
+			t.Fatalf("copy %d granted %v, copy 0 %v: want the same 2 leases", i, got, want)
+		}
+	}
+	// Once more, after the answers: still the same grant.
+	var again api.WorkResponse
+	if code, eb := call(t, f, "/v1/node/work", env, &again); code != 200 || !slices.Equal(leaseIDs(again), leaseIDs(answers[0])) {
+		t.Fatalf("the envelope again: %d %+v %v", code, eb, leaseIDs(again))
+	}
+	// A new envelope is a new request: new leases.
+	var next api.WorkResponse
+	if code, eb := call(t, f, "/v1/node/work", n.envelope(t, api.MethodWork, api.WorkRequest{MaxTasks: 2}), &next); code != 200 || len(next.Leases) != 2 || slices.Contains(leaseIDs(answers[0]), next.Leases[0].ID) {
+		t.Fatalf("a new envelope: %d %+v %v", code, eb, leaseIDs(next))
+	}
+	// The first envelope, now older than the node's latest, is a replay.
+	if code, eb := call(t, f, "/v1/node/work", env, &again); code != 409 || eb.Error.Code != api.CodeReplayed {
+		t.Fatalf("an older envelope after a newer one: %d %+v", code, eb)
+	}
+	// The node holds exactly the leases it was answered: asking until
+	// nothing is left gets every other task, none taken by a copy.
+	st, err := c.Leader().C.JobStatus(job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := st.Progress.Tasks.Total()
+	held := int64(len(answers[0].Leases) + len(next.Leases))
+	for {
+		var w api.WorkResponse
+		if code, eb := call(t, f, "/v1/node/work", n.envelope(t, api.MethodWork, api.WorkRequest{MaxTasks: 8}), &w); code != 200 {
+			t.Fatalf("work: %d %+v", code, eb)
+		}
+		if len(w.Leases) == 0 {
+			break
+		}
+		held += int64(len(w.Leases))
+	}
+	if held != total {
+		t.Fatalf("the node was answered %d leases of the job's %d tasks: a copy of the envelope took leases nobody was told of", held, total)
 	}
 }
