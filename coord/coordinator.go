@@ -264,19 +264,11 @@ func (c *Coordinator) open() error {
 		}
 		advertise = a
 	}
-	var trans *raft.NetworkTransport
-	if c.tls != nil {
-		stream, err := newTLSStream(cfg.RaftAddr, advertise, c.tls, c.log.With("sub", "raft-tls"))
-		if err != nil {
-			return fmt.Errorf("coord: raft transport on %s: %w", cfg.RaftAddr, err)
-		}
-		trans = raft.NewNetworkTransportWithLogger(stream, 3, 10*time.Second, c.raftLog("transport"))
-	} else {
-		trans, err = raft.NewTCPTransportWithLogger(cfg.RaftAddr, advertise, 3, 10*time.Second, c.raftLog("transport"))
-		if err != nil {
-			return fmt.Errorf("coord: raft transport on %s: %w", cfg.RaftAddr, err)
-		}
+	stream, err := newRaftStream(cfg.RaftAddr, advertise, c.tls, c.log.With("sub", "raft-stream"))
+	if err != nil {
+		return fmt.Errorf("coord: raft transport on %s: %w", cfg.RaftAddr, err)
 	}
+	trans := raft.NewNetworkTransportWithLogger(stream, 3, 10*time.Second, c.raftLog("transport"))
 	c.trans = trans
 	c.raftAddr = string(trans.LocalAddr())
 

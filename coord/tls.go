@@ -115,15 +115,20 @@ func explainTLS(addr string, err error) error {
 	return err
 }
 
-// tlsStream is hashicorp/raft's stream layer over mutual TLS.
-type tlsStream struct {
+// raftStream is hashicorp/raft's stream layer: plain TCP, or mutual TLS
+// when setup is set. Connections to other members leave from the address
+// Raft listens on when that is a specific one, so that a member's Raft
+// traffic, both ways, is the traffic of one address: what an operator's
+// firewall rule (or the fault suite's partition) names.
+type raftStream struct {
 	ln        net.Listener
 	advertise net.Addr
-	setup     *tlsSetup
+	local     *net.TCPAddr // dial from here; nil for the system's choice
+	setup     *tlsSetup    // nil: plain TCP
 	log       *slog.Logger
 }
 
-func newTLSStream(bind string, advertise net.Addr, setup *tlsSetup, log *slog.Logger) (*tlsStream, error) {
+func newRaftStream(bind string, advertise net.Addr, setup *tlsSetup, log *slog.Logger) (*raftStream, error) {
 	ln, err := net.Listen("tcp", bind)
 	if err != nil {
 		return nil, err
@@ -135,22 +140,33 @@ func newTLSStream(bind string, advertise net.Addr, setup *tlsSetup, log *slog.Lo
 		ln.Close()
 		return nil, invalidf("config.raft_addr %s: expected an address other members can dial (or set --raft-advertise)", advertise)
 	}
-	return &tlsStream{ln: ln, advertise: advertise, setup: setup, log: log}, nil
+	s := &raftStream{ln: ln, advertise: advertise, setup: setup, log: log}
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsUnspecified() {
+		s.local = &net.TCPAddr{IP: a.IP}
+	}
+	return s, nil
 }
 
-func (s *tlsStream) Accept() (net.Conn, error) {
+func (s *raftStream) Accept() (net.Conn, error) {
 	conn, err := s.ln.Accept()
-	if err != nil {
-		return nil, err
+	if err != nil || s.setup == nil {
+		return conn, err
 	}
 	return &handshakeConn{Conn: tls.Server(conn, s.setup.raftServer), log: s.log}, nil
 }
 
-func (s *tlsStream) Close() error   { return s.ln.Close() }
-func (s *tlsStream) Addr() net.Addr { return s.advertise }
+func (s *raftStream) Close() error   { return s.ln.Close() }
+func (s *raftStream) Addr() net.Addr { return s.advertise }
 
-func (s *tlsStream) Dial(addr raft.ServerAddress, timeout time.Duration) (net.Conn, error) {
-	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: timeout}, "tcp", string(addr), s.setup.client)
+func (s *raftStream) Dial(addr raft.ServerAddress, timeout time.Duration) (net.Conn, error) {
+	d := &net.Dialer{Timeout: timeout}
+	if s.local != nil {
+		d.LocalAddr = s.local
+	}
+	if s.setup == nil {
+		return d.Dial("tcp", string(addr))
+	}
+	conn, err := tls.DialWithDialer(d, "tcp", string(addr), s.setup.client)
 	if err != nil {
 		err = explainTLS(string(addr), err)
 		s.log.Warn("raft: cannot reach a member over TLS", "member", addr, "err", err)

@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -266,6 +267,14 @@ type cpProc struct {
 
 func (p *cpProc) url() string { return "http://" + p.httpAddr }
 
+// raftIP is the loopback address of the member's Raft traffic, one a
+// member (127.0.0.11 for c1, …), so that a test can cut one member's Raft
+// traffic by its address and nothing else (the fault suite's partition).
+func (p *cpProc) raftIP() string {
+	n, _ := strconv.Atoi(strings.TrimPrefix(p.id, "c"))
+	return fmt.Sprintf("127.0.0.%d", 10+n)
+}
+
 func (p *cpProc) running() bool {
 	if p.cmd == nil {
 		return false
@@ -453,7 +462,7 @@ func cpStartCluster(t *testing.T, bin string, n int) *cpCluster {
 func (c *cpCluster) startNew(t *testing.T, p *cpProc) {
 	t.Helper()
 	for attempt := 1; ; attempt++ {
-		p.raftAddr, p.httpAddr = cpFreeAddr(t), cpFreeAddr(t)
+		p.raftAddr, p.httpAddr = cpFreeAddrOn(t, p.raftIP()), cpFreeAddr(t)
 		if p.launch(t) {
 			break
 		}
@@ -485,8 +494,14 @@ func (c *cpCluster) mustRun(t *testing.T) {
 // member connecting to itself.
 func cpFreeAddr(t *testing.T) string {
 	t.Helper()
+	return cpFreeAddrOn(t, "127.0.0.1")
+}
+
+// cpFreeAddrOn is cpFreeAddr on the loopback address ip.
+func cpFreeAddrOn(t *testing.T, ip string) string {
+	t.Helper()
 	for range 100 {
-		addr := fmt.Sprintf("127.0.0.1:%d", 20000+rand.IntN(12000))
+		addr := fmt.Sprintf("%s:%d", ip, 20000+rand.IntN(12000))
 		if cpCanBind(addr) {
 			return addr
 		}

@@ -64,20 +64,6 @@ type faultSuite struct {
 	wg       sync.WaitGroup
 }
 
-// faultStallFloor is the blocking the test accepts while the leader is
-// stopped, when it is above the goal (the election plus 2 s). The goal is
-// not met there today: a follower that has not yet noticed the stall
-// forwards a write to the stopped leader and holds it until the client's
-// try times out (api.DefaultAttemptTimeout, 3 s); the client's next try can
-// land on the stopped process itself, whose kernel still accepts the
-// connection, for another 3 s; the third try succeeds. Measured: 5.0 s
-// (5 s stall) and 6.0 s (15 s stall) against goals of 4.2 s and 3.8 s
-// (docs/BENCHMARKS.md, "Fault suite"). Closing the gap needs the
-// coordinator to answer not_leader rather than forward to a leader it has
-// not heard from within the heartbeat timeout, and the client to skip, for
-// a while, a member whose try timed out.
-const faultStallFloor = 2*api.DefaultAttemptTimeout + time.Second
-
 // faultResult is one scenario's figures.
 type faultResult struct {
 	scenario           string
@@ -330,9 +316,8 @@ func (s *faultSuite) stallLeader(d time.Duration) time.Duration {
 // scenario runs fault under load and checks the cluster after it. The goal
 // on blocking is the election time plus 2 s, over every write that ended
 // after the fault began; fault returns the election time. A write blocked
-// past the goal is logged; the test fails past the goal or floor, whichever
-// is longer (see faultStallFloor for why a stall needs one).
-func (s *faultSuite) scenario(name string, floor time.Duration, fault func() time.Duration) faultResult {
+// past the goal is logged, and fails the test.
+func (s *faultSuite) scenario(name string, fault func() time.Duration) faultResult {
 	s.t.Helper()
 	s.start()
 	s.ackedMore(30, "before "+name)
@@ -348,6 +333,10 @@ func (s *faultSuite) scenario(name string, floor time.Duration, fault func() tim
 		}
 		if w.err != nil {
 			r.failed++
+			if r.failed <= 5 {
+				s.t.Logf("%s: a %s started %s after the fault failed after %s: %v", name, w.kind,
+					w.start.Sub(from).Round(time.Millisecond), w.end.Sub(w.start).Round(time.Millisecond), w.err)
+			}
 		} else if !w.start.Before(from) {
 			r.acked++
 		}
@@ -366,9 +355,9 @@ func (s *faultSuite) scenario(name string, floor time.Duration, fault func() tim
 	if r.lost != 0 || r.dup != 0 || r.diverge != 0 {
 		s.t.Errorf("%s: %d lost, %d duplicated, %d diverged; want none", name, r.lost, r.dup, r.diverge)
 	}
-	if bound := max(r.election+2*time.Second, floor); r.blocked > bound {
-		s.t.Errorf("%s: a %s was blocked %s, want at most the election time plus 2 s (%s), or %s", name, r.blockedKind,
-			r.blocked.Round(time.Millisecond), (r.election + 2*time.Second).Round(time.Millisecond), floor)
+	if bound := r.election + 2*time.Second; r.blocked > bound {
+		s.t.Errorf("%s: a %s was blocked %s, want at most the election time plus 2 s (%s)", name, r.blockedKind,
+			r.blocked.Round(time.Millisecond), bound.Round(time.Millisecond))
 	}
 	return r
 }

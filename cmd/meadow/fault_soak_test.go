@@ -22,21 +22,26 @@ import (
 // each restarted; (b) SIGKILL of all three and a restart with the old
 // leader first; (c) SIGSTOP of the leader for 15 s; (d) a member's data dir
 // lost: refused at start while its id is in the cluster, removed by the
-// operator, rejoined empty and caught up; (e) the leader's data dir on a
-// tmpfs fills up and it hands leadership on. Each scenario logs a line
+// operator, rejoined empty and caught up; (f) the leader's Raft traffic is
+// cut both ways for 20 s (a partition, in a network namespace of the
+// test's own) while clients still reach its HTTP API; (e) the leader's data
+// dir on a tmpfs fills up and it hands leadership on. Each scenario logs a line
 // starting "FAULT" with its figures (docs/BENCHMARKS.md, "Fault suite").
 func TestSoakFaultSuite(t *testing.T) {
+	if !inFaultNetns(t) {
+		return // it ran in its own network namespace (fault_netns_test.go)
+	}
 	s := newFaultSuite(t, 4, 2000)
 	var results []faultResult
-	run := func(name string, floor time.Duration, fault func() time.Duration) {
-		results = append(results, s.scenario(name, floor, fault))
+	run := func(name string, fault func() time.Duration) {
+		results = append(results, s.scenario(name, fault))
 	}
 
 	for i := range 5 {
-		run("(a) SIGKILL leader, restart, "+string(rune('1'+i))+" of 5", 0, s.killLeader)
+		run("(a) SIGKILL leader, restart, "+string(rune('1'+i))+" of 5", s.killLeader)
 	}
 
-	run("(b) SIGKILL all three, old leader restarted first", 0, func() time.Duration {
+	run("(b) SIGKILL all three, old leader restarted first", func() time.Duration {
 		old := s.cl.leader(t)
 		at := time.Now()
 		for _, p := range s.cl.procs {
@@ -59,9 +64,9 @@ func TestSoakFaultSuite(t *testing.T) {
 		return outage
 	})
 
-	run("(c) SIGSTOP leader 15s", faultStallFloor, func() time.Duration { return s.stallLeader(15 * time.Second) })
+	run("(c) SIGSTOP leader 15s", func() time.Duration { return s.stallLeader(15 * time.Second) })
 
-	run("(d) lose a member's data dir", 0, func() time.Duration {
+	run("(d) lose a member's data dir", func() time.Duration {
 		old := s.cl.leader(t)
 		at := time.Now()
 		old.kill(t)
@@ -85,6 +90,10 @@ func TestSoakFaultSuite(t *testing.T) {
 		return election
 	})
 
+	run("(f) the leader's Raft traffic cut for 20s", func() time.Duration {
+		return s.partition(s.cl.leader(t), 20*time.Second)
+	})
+
 	// (e) The leader's disk fills: its data dir is moved onto a small
 	// tmpfs (no load while it moves), it is made leader, and the tmpfs is
 	// filled; it must hand leadership on (coord/disk.go, checked every 5 s
@@ -103,7 +112,7 @@ func TestSoakFaultSuite(t *testing.T) {
 		l.start(t)
 		s.cl.waitMembers(t)
 	}
-	run("(e) the leader's disk fills (tmpfs)", 0, func() time.Duration {
+	run("(e) the leader's disk fills (tmpfs)", func() time.Duration {
 		at := time.Now()
 		filler := faultFill(t, full.dir)
 		_, handoff := s.waitLeaderAmong(s.others(full), at)
