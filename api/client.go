@@ -270,6 +270,16 @@ func (c *Client) Do(ctx context.Context, send Send, out any) error {
 	return c.do(ctx, send, out, nil)
 }
 
+// DoIdempotent is Do for a request that changes nothing when applied again
+// (a blob upload: the coordinator keeps a task's first blob and answers
+// again with it): after a try that timed out, the next goes to every other
+// member at once, and the first answer wins, so that a stalled member holds
+// the call for one try, not two. send must make a new request body on
+// every call.
+func (c *Client) DoIdempotent(ctx context.Context, send Send, out any) error {
+	return c.do(ctx, send, out, &call{race: true})
+}
+
 // call is what do knows of a Post: whether its tries share one envelope,
 // and how to make the next try sign a new one.
 type call struct {
@@ -598,6 +608,7 @@ type watchdog struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	fired  atomic.Bool
+	base   time.Duration // the limit for a small request's answer
 	stream time.Duration
 
 	mu    sync.Mutex
@@ -608,7 +619,7 @@ type watchdog struct {
 type watchdogKey struct{}
 
 func newWatchdog(parent context.Context, limit, stream time.Duration, streaming bool) *watchdog {
-	w := &watchdog{d: limit, stream: stream}
+	w := &watchdog{d: limit, base: limit, stream: stream}
 	if streaming {
 		w.d = stream
 	}
@@ -638,6 +649,23 @@ func (w *watchdog) streaming() {
 	w.kick()
 }
 
+// uploadCopyRate is the slowest rate, in bytes a second, at which a member
+// is expected to check an upload and copy it to a majority of members after
+// its last byte arrived.
+const uploadCopyRate = 4 << 20
+
+// awaitAnswer starts the wait for the answer to a request whose body of
+// size bytes has been sent: the attempt limit, plus the time the member
+// takes to store and copy that much at uploadCopyRate. A stalled member
+// holds a small upload no longer than any other write, a large one for as
+// long as its copy may take.
+func (w *watchdog) awaitAnswer(size int64) {
+	w.mu.Lock()
+	w.d = w.base + time.Duration(size)*time.Second/uploadCopyRate
+	w.mu.Unlock()
+	w.kick()
+}
+
 func (w *watchdog) limit() time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -650,15 +678,22 @@ func (w *watchdog) stop() {
 }
 
 // progressReader kicks its watchdog on every read that moves bytes, and at
-// the end of a request body (the wait for the answer starts then).
+// the end of a request body (the wait for the answer starts then: for a
+// request body, request is set, and the wait is the watchdog's awaitAnswer).
 type progressReader struct {
-	r io.Reader
-	w *watchdog
+	r       io.Reader
+	w       *watchdog
+	request bool
+	sent    int64
 }
 
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
-	if n > 0 || err == io.EOF {
+	p.sent += int64(n)
+	switch {
+	case err == io.EOF && p.request:
+		p.w.awaitAnswer(p.sent)
+	case n > 0 || err == io.EOF:
 		p.w.kick()
 	}
 	return n, err
@@ -696,7 +731,7 @@ func (t progressTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			w.streaming()
 		}
 		r := *req
-		r.Body = &progressBody{progressReader: progressReader{r: req.Body, w: w}, c: req.Body}
+		r.Body = &progressBody{progressReader: progressReader{r: req.Body, w: w, request: true}, c: req.Body}
 		req = &r
 	}
 	resp, err := t.base.RoundTrip(req)

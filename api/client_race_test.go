@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -104,5 +105,28 @@ func TestClientRacesAfterATimeout(t *testing.T) {
 			t.Errorf("%s: the answering member saw envelopes with %d nonces, want the call's one envelope: %v", w.method, len(nonces), nonces)
 		}
 		mu.Unlock()
+	}
+
+	// An upload (a PUT whose body the member stores and copies before it
+	// answers): a small one waits for its answer no longer than a write,
+	// and its tries race like a write's.
+	c, err = api.NewClient(api.ClientConfig{Coordinators: []string{a.URL, b.URL, ok.URL}, Key: key, Domain: api.DevDomain(), AttemptTimeout: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	start = time.Now()
+	err = c.DoIdempotent(context.Background(), func(ctx context.Context, base string) (*http.Response, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPut, base+"/v1/node/upload", strings.NewReader(strings.Repeat("x", 4096)))
+		if err != nil {
+			return nil, err
+		}
+		return c.HTTP().Do(req)
+	}, &out)
+	if err != nil {
+		t.Fatalf("upload: %v", err)
+	}
+	if d := time.Since(start); d >= 2*limit {
+		t.Errorf("a 4 KiB upload took %s: two silent members cost two tries of %s", d, limit)
 	}
 }

@@ -81,11 +81,12 @@ func (c *Client) Refuse(ctx context.Context, r api.Refusal) error {
 	return c.Post(ctx, api.MethodRefuse, routeRefuse, r, &out)
 }
 
-// Upload sends a task's Arrow IPC stream. open is called once per try, so
-// the blob must be re-readable (a file).
+// Upload sends a task's Arrow IPC stream. open is called once per try, and
+// tries may run at once (api.Client.DoIdempotent), so the blob must be
+// re-readable by several readers (a file).
 func (c *Client) Upload(ctx context.Context, u api.Upload, open func() (io.ReadCloser, error)) (api.UploadResponse, error) {
 	var out api.UploadResponse
-	err := c.Do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
+	err := c.DoIdempotent(ctx, func(ctx context.Context, base string) (*http.Response, error) {
 		env, err := c.Sign(api.MethodUpload, u)
 		if err != nil {
 			return nil, err

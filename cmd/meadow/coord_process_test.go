@@ -690,17 +690,19 @@ func cpClient(t *testing.T, urls []string, key *ecdsa.PrivateKey, src net.IP) *n
 // cpNode is a node identity that sends its requests from its own loopback
 // address, as the dev network's nodes do.
 type cpNode struct {
+	key     *ecdsa.PrivateKey
 	address common.Address
 	addr    string // lowercase 0x-hex, as the coordinator keys nodes
 	ip      string
 	c       *node.Client
+	blobs   sync.Map // lease id → the Arrow IPC stream it committed to (the fault suite's uploads)
 }
 
 func cpNewNode(t *testing.T, urls []string, ip string) *cpNode {
 	t.Helper()
 	k := cpKey(t)
 	a := crypto.PubkeyToAddress(k.PublicKey)
-	return &cpNode{address: a, addr: strings.ToLower(a.Hex()), ip: ip, c: cpClient(t, urls, k, net.ParseIP(ip))}
+	return &cpNode{key: k, address: a, addr: strings.ToLower(a.Hex()), ip: ip, c: cpClient(t, urls, k, net.ParseIP(ip))}
 }
 
 func (n *cpNode) tryRegister(ctx context.Context, acks *cpAcks) error {
@@ -843,7 +845,9 @@ type cpAcks struct {
 	nodes  map[string]string   // registered address → the IP it registered from
 	jobs   map[string]int      // job id → its tasks
 	leases map[string]*cpLease // granted lease id → what else was acknowledged of it
-	by     map[string]*cpNode  // node address → the node, to probe its leases
+	// uploads are the acknowledged uploads, by task (the fault suite's).
+	uploads map[string]faultUpload
+	by      map[string]*cpNode // node address → the node, to probe its leases
 	// buyer submitted the jobs: only it may read them (signed reads).
 	buyer *node.Client
 
@@ -859,7 +863,7 @@ type cpLease struct {
 }
 
 func newCPAcks() *cpAcks {
-	return &cpAcks{nodes: map[string]string{}, jobs: map[string]int{}, leases: map[string]*cpLease{}, by: map[string]*cpNode{}}
+	return &cpAcks{nodes: map[string]string{}, jobs: map[string]int{}, leases: map[string]*cpLease{}, by: map[string]*cpNode{}, uploads: map[string]faultUpload{}}
 }
 
 func (a *cpAcks) granted(n *cpNode, l api.Lease) {

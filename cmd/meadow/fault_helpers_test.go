@@ -6,9 +6,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -27,6 +29,7 @@ import (
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/coordtest"
+	"github.com/meadow-net/meadow/dataset"
 	"github.com/meadow-net/meadow/node"
 )
 
@@ -193,8 +196,12 @@ func (s *faultSuite) work(ctx context.Context, n *cpNode) {
 		for _, l := range wr.Leases {
 			s.acks.granted(n, l)
 		}
+		for _, u := range wr.Uploads {
+			s.upload(ctx, n, u.TaskID, u.LeaseID)
+		}
 		for _, l := range wr.Leases {
-			hs := cpRows(l.Task.ID)
+			blob, hs := faultBlob(s.t, n, l.Task)
+			n.blobs.Store(l.ID, blob)
 			cm := api.Commitment{TaskID: l.Task.ID, LeaseID: l.ID, Root: cpRoot(hs), Rows: int64(len(hs))}
 			start := time.Now()
 			_, err := n.c.Commit(ctx, cm)
@@ -218,8 +225,144 @@ func (s *faultSuite) work(ctx context.Context, n *cpNode) {
 				continue
 			}
 			s.acks.revealed(l.ID, rr.UploadRequested)
+			if rr.UploadRequested {
+				s.upload(ctx, n, l.Task.ID, l.ID)
+			}
 		}
 	}
+}
+
+// upload sends the blob of n's lease, timed; the coordinator keeps it once
+// it holds every accepted row, on a majority of members before it answers.
+func (s *faultSuite) upload(ctx context.Context, n *cpNode, task, lease string) {
+	b, ok := n.blobs.Load(lease)
+	if !ok {
+		s.t.Errorf("node %s was asked to upload lease %s, which it was never granted", n.addr, lease)
+		return
+	}
+	blob := b.([]byte)
+	sum := sha256.Sum256(blob)
+	start := time.Now()
+	ur, err := n.c.Upload(ctx, api.Upload{TaskID: task, LeaseID: lease, SHA256: api.Hash(sum), Size: int64(len(blob))},
+		func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(blob)), nil })
+	if ctx.Err() != nil {
+		return
+	}
+	s.record("upload", start, err)
+	if err != nil {
+		s.acks.failed.Add(1)
+		return
+	}
+	s.acks.mu.Lock()
+	s.acks.uploads[task] = faultUpload{sha: api.Hash(sum), rows: ur.Rows}
+	s.acks.mu.Unlock()
+}
+
+// faultBlob is n's answer to a crawl task without fetching anything: a row
+// per URL whose text depends on the URL alone, so that every replica's
+// content rows agree, signed by n as a node signs its rows. It returns the
+// Arrow IPC stream and the rows' content hashes.
+func faultBlob(t *testing.T, n *cpNode, task api.Task) ([]byte, []api.Hash) {
+	t.Helper()
+	if task.Crawl == nil {
+		t.Fatalf("task %s is not a crawl task", task.ID)
+	}
+	sc, err := dataset.CrawlSchema(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, err := dataset.NewWriter(&buf, dataset.FormatArrowStream, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := dataset.NewHasher(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hs []api.Hash
+	for _, u := range task.Crawl.URLs {
+		row := dataset.CrawlRow(sc, dataset.Page{URL: u, FinalURL: u, Status: 200, ContentType: "text/html", Text: "the fault suite's page at " + u},
+			dataset.Provenance{Node: n.addr, FetchedAt: time.Now().UnixMilli()})
+		if err := dataset.SignRows(sc, []dataset.Row{row}, n.key); err != nil {
+			t.Fatal(err)
+		}
+		hh, err := h.Hash(row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs = append(hs, api.Hash(hh))
+		if err := w.Write(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), hs
+}
+
+// checkUploads reads every acknowledged upload's blob from every member's
+// own disk (GET /v1/blobs/{sha256} with the cluster token, as a peer reads)
+// and returns how many a majority of members does not hold: an upload is
+// acknowledged once a majority stores it. Members that lag are given a
+// while to copy the rest; how many hold every blob is logged.
+func (s *faultSuite) checkUploads(scenario string) int {
+	s.t.Helper()
+	s.acks.mu.Lock()
+	ups := maps.Clone(s.acks.uploads)
+	s.acks.mu.Unlock()
+	procs := s.cl.running()
+	held := func(base string, sha api.Hash) bool {
+		req, err := http.NewRequest(http.MethodGet, base+blob.PathPrefix+sha.String(), nil)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		req.Header.Set(blob.TokenHeader, cpClusterToken)
+		resp, err := cpHTTP.Do(req)
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, resp.Body); err != nil || resp.StatusCode != http.StatusOK {
+			return false
+		}
+		return api.Hash(h.Sum(nil)) == sha
+	}
+	lost, everywhere := 0, 0
+	for _, task := range slices.Sorted(maps.Keys(ups)) {
+		u := ups[task]
+		n := 0
+		for range 20 {
+			n = 0
+			for _, p := range procs {
+				if held(p.url(), u.sha) {
+					n++
+				}
+			}
+			if n == len(procs) {
+				break
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+		if n == len(procs) {
+			everywhere++
+		}
+		if n < len(procs)/2+1 {
+			lost++
+			s.t.Errorf("%s: the upload of task %s (blob %s, %d rows) was acknowledged; %d of %d members hold it", scenario, task, u.sha, u.rows, n, len(procs))
+		}
+	}
+	s.t.Logf("%s: %d acknowledged uploads, %d held by every member, %d by fewer than a majority", scenario, len(ups), everywhere, lost)
+	return lost
+}
+
+// faultUpload is an acknowledged upload: the blob's hash and the rows the
+// coordinator kept.
+type faultUpload struct {
+	sha  api.Hash
+	rows int64
 }
 
 // acked waits until the load has had n more acknowledged writes than now.
@@ -378,6 +521,7 @@ func (s *faultSuite) check(r *faultResult) {
 		}
 		r.lost = max(r.lost, len(lost))
 	}
+	r.lost = max(r.lost, s.checkUploads(r.scenario))
 	jobs, err := faultMetricSum(leader.url(), "meadow_jobs{")
 	if err != nil {
 		s.t.Fatal(err)
