@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"crypto/sha256"
@@ -257,7 +258,9 @@ func cpBuild(t *testing.T) string {
 type cpProc struct {
 	bin, id, dir, logPath string
 	raftAddr, httpAddr    string
-	join                  string // a member's HTTP address; empty: --bootstrap
+	join                  string   // a member's HTTP address; empty: --bootstrap
+	chainID               uint64   // 0: cpChainID
+	extra                 []string // more flags (a chain's)
 
 	cmd     *exec.Cmd
 	exited  chan struct{}
@@ -331,9 +334,10 @@ func (p *cpProc) launch(t *testing.T) bool {
 func (p *cpProc) spawn(t *testing.T) {
 	t.Helper()
 	args := []string{"coord", "--id", p.id, "--data-dir", p.dir, "--raft-addr", p.raftAddr, "--http-addr", p.httpAddr,
-		"--chain-id", fmt.Sprint(cpChainID), "--lease-ttl", cpLeaseTTL.String(), "--reveal-ttl", cpRevealTTL.String(),
+		"--chain-id", fmt.Sprint(cmp.Or(p.chainID, cpChainID)), "--lease-ttl", cpLeaseTTL.String(), "--reveal-ttl", cpRevealTTL.String(),
 		"--idle-retry", cpIdleRetry.String(), "--work-window", "3ms", "--domain-min-interval", "1ms",
 		"--dev-job-url-allow-list", "127.0.0.0/8"} // the test's site is on loopback
+	args = append(args, p.extra...)
 	if p.join == "" {
 		args = append(args, "--bootstrap")
 	} else {
@@ -434,6 +438,13 @@ func (c *cpCluster) running() []*cpProc {
 // processes are killed when the test ends; their logs are shown if it failed.
 func cpStartCluster(t *testing.T, bin string, n int) *cpCluster {
 	t.Helper()
+	return cpStartClusterWith(t, bin, n, nil)
+}
+
+// cpStartClusterWith is cpStartCluster with setup called on each member
+// before it first starts (member i, from 0).
+func cpStartClusterWith(t *testing.T, bin string, n int, setup func(i int, p *cpProc)) *cpCluster {
+	t.Helper()
 	c := &cpCluster{}
 	root := t.TempDir()
 	t.Cleanup(func() {
@@ -449,6 +460,9 @@ func cpStartCluster(t *testing.T, bin string, n int) *cpCluster {
 		p := &cpProc{bin: bin, id: id, dir: filepath.Join(root, id), logPath: filepath.Join(root, id+".log")}
 		if i > 0 {
 			p.join = c.procs[0].httpAddr
+		}
+		if setup != nil {
+			setup(i, p)
 		}
 		c.procs = append(c.procs, p)
 		c.startNew(t, p)
@@ -680,7 +694,13 @@ func cpKey(t *testing.T) *ecdsa.PrivateKey {
 
 func cpClient(t *testing.T, urls []string, key *ecdsa.PrivateKey, src net.IP) *node.Client {
 	t.Helper()
-	c, err := node.NewClient(node.ClientConfig{Coordinators: urls, Key: key, Domain: api.DomainFor(cpChainID), SourceIP: src})
+	return cpClientOn(t, urls, key, src, cpChainID)
+}
+
+// cpClientOn is cpClient signing for chain chainID.
+func cpClientOn(t *testing.T, urls []string, key *ecdsa.PrivateKey, src net.IP, chainID uint64) *node.Client {
+	t.Helper()
+	c, err := node.NewClient(node.ClientConfig{Coordinators: urls, Key: key, Domain: api.DomainFor(chainID), SourceIP: src})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -700,9 +720,15 @@ type cpNode struct {
 
 func cpNewNode(t *testing.T, urls []string, ip string) *cpNode {
 	t.Helper()
+	return cpNewNodeOn(t, urls, ip, cpChainID)
+}
+
+// cpNewNodeOn is cpNewNode signing for chain chainID.
+func cpNewNodeOn(t *testing.T, urls []string, ip string, chainID uint64) *cpNode {
+	t.Helper()
 	k := cpKey(t)
 	a := crypto.PubkeyToAddress(k.PublicKey)
-	return &cpNode{key: k, address: a, addr: strings.ToLower(a.Hex()), ip: ip, c: cpClient(t, urls, k, net.ParseIP(ip))}
+	return &cpNode{key: k, address: a, addr: strings.ToLower(a.Hex()), ip: ip, c: cpClientOn(t, urls, k, net.ParseIP(ip), chainID)}
 }
 
 func (n *cpNode) tryRegister(ctx context.Context, acks *cpAcks) error {

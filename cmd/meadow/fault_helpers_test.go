@@ -5,17 +5,23 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
+	"crypto/ecdsa"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"math/big"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,17 +31,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
+
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/coordtest"
 	"github.com/meadow-net/meadow/dataset"
+	"github.com/meadow-net/meadow/devnet"
 	"github.com/meadow-net/meadow/node"
 )
 
-// The fault suite (issue 17): real `meadow coord` processes under
-// concurrent signed writes of several kinds (registrations, job submits, and
-// work, commit and reveal as a node sends them), a fault, and then a check
+// The fault suite (issue 17): real `meadow coord` processes, settling on a
+// chain served over JSON-RPC, under concurrent signed writes of every kind
+// (registrations, job submits, and work, commit, reveal and upload of real
+// signed blobs as a node sends them) and the buyer's payments on the chain,
+// a fault, and then a check
 // that every acknowledged write is in the state, none is doubled, every
 // member holds the same state at the same index (GET /v1/cluster/digest),
 // and no write was blocked longer than the election plus 2 s.
@@ -55,6 +67,16 @@ type faultSuite struct {
 	acks *cpAcks
 	site *httptest.Server
 
+	// chain is the network's chain (go-ethereum's simulated backend over
+	// JSON-RPC, the contracts deployed); the members settle on it and
+	// the buyer pays its jobs there.
+	chain   *devnet.Chain
+	chainID uint64
+	// paid is what the chain confirmed of the buyer's payments, by job
+	// (under acks.mu); payments counts them.
+	paid     map[string]*big.Int
+	payments atomic.Int64
+
 	workers, newcomers []*cpNode
 	nextNewcomer       atomic.Int64
 	buyer              *node.Client
@@ -72,14 +94,15 @@ type faultResult struct {
 	scenario           string
 	acked, failed      int
 	lost, dup, diverge int
+	uploads, payments  int // acknowledged uploads and confirmed payments, in all
 	blocked, election  time.Duration
 	blockedKind        string
 }
 
 func (r faultResult) String() string {
 	goal := r.election + 2*time.Second
-	return fmt.Sprintf("scenario=%q acknowledged=%d failed=%d lost=%d duplicated=%d diverged=%d longest_blocked=%s (%s) election=%s goal=%s goal_met=%t",
-		r.scenario, r.acked, r.failed, r.lost, r.dup, r.diverge, r.blocked.Round(time.Millisecond), r.blockedKind,
+	return fmt.Sprintf("scenario=%q acknowledged=%d (uploads %d) payments=%d failed=%d lost=%d duplicated=%d diverged=%d longest_blocked=%s (%s) election=%s goal=%s goal_met=%t",
+		r.scenario, r.acked, r.uploads, r.payments, r.failed, r.lost, r.dup, r.diverge, r.blocked.Round(time.Millisecond), r.blockedKind,
 		r.election.Round(time.Millisecond), goal.Round(time.Millisecond), r.blocked <= goal)
 }
 
@@ -92,16 +115,18 @@ func newFaultSuite(t *testing.T, workers, newcomers int) *faultSuite {
 		t.Errorf("the crawl target was fetched: %s", r.URL)
 	}))
 	t.Cleanup(s.site.Close)
-	s.cl = cpStartCluster(t, s.bin, 3)
+	s.startChain()
+	s.cl = cpStartClusterWith(t, s.bin, 3, s.chainFlags)
 	for i := range workers {
-		n := cpNewNode(t, s.cl.urls(), fmt.Sprintf("127.0.%d.1", i+1))
+		n := cpNewNodeOn(t, s.cl.urls(), fmt.Sprintf("127.0.%d.1", i+1), s.chainID)
 		n.register(t, s.acks)
 		s.workers = append(s.workers, n)
 	}
 	for i := range newcomers {
-		s.newcomers = append(s.newcomers, cpNewNode(t, s.cl.urls(), fmt.Sprintf("127.0.%d.%d", 20+i%200, 1+i/200)))
+		s.newcomers = append(s.newcomers, cpNewNodeOn(t, s.cl.urls(), fmt.Sprintf("127.0.%d.%d", 20+i%200, 1+i/200), s.chainID))
 	}
-	s.buyer = cpClient(t, s.cl.urls(), cpKey(t), nil)
+	// The buyer is the chain's funded one: it pays for its done jobs.
+	s.buyer = cpClientOn(t, s.cl.urls(), s.chain.Buyer, nil, s.chainID)
 	s.submit(context.Background())
 	if len(s.acks.jobs) == 0 {
 		t.Fatal("the first job submit failed")
@@ -158,6 +183,7 @@ func (s *faultSuite) start() {
 			s.pause(ctx, 150*time.Millisecond)
 		}
 	})
+	s.wg.Go(func() { s.pay(ctx) })
 }
 
 // stop stops the load and waits for the writers.
@@ -358,6 +384,151 @@ func (s *faultSuite) checkUploads(scenario string) int {
 	return lost
 }
 
+// startChain starts the suite's chain: three operators, two of whom sign.
+func (s *faultSuite) startChain() {
+	t := s.t
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute*coordtest.Scale())
+	defer cancel()
+	ch, err := devnet.StartChain(ctx, 3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ch.Close)
+	id, err := ch.ChainID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.chain, s.chainID, s.paid = ch, id.Uint64(), map[string]*big.Int{}
+}
+
+// chainFlags points member i at the chain with operator and relayer keys
+// of its own, as an operator deploys one.
+func (s *faultSuite) chainFlags(i int, p *cpProc) {
+	t := s.t
+	dir := t.TempDir()
+	keyFile := func(name string, k *ecdsa.PrivateKey) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(hex.EncodeToString(crypto.FromECDSA(k))+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	a := s.chain.Addrs
+	p.chainID = s.chainID
+	p.extra = []string{"--chain-rpc", s.chain.RPC, "--distributor", a.Distributor.Hex(), "--registry", a.Registry.Hex(),
+		"--deploy-block", strconv.FormatUint(a.DeployBlock, 10),
+		"--operator-key", keyFile("operator.key", s.chain.Operators[i]), "--relayer-key", keyFile("relayer.key", s.chain.Relayers[i]),
+		"--chain-confirmations", "1", "--chain-poll", "100ms"}
+}
+
+// pay pays the buyer's done jobs on the chain, each in two installments,
+// one payment at a time, and records what the chain confirmed. Payments
+// are the chain's writes, not the cluster's: they are not timed as client
+// writes, and are checked as paid amounts on every member (checkPayments).
+func (s *faultSuite) pay(ctx context.Context) {
+	due := map[string]*big.Int{} // job → what is left to pay
+	for ctx.Err() == nil {
+		s.acks.mu.Lock()
+		jobs := slices.Sorted(maps.Keys(s.acks.jobs))
+		s.acks.mu.Unlock()
+		for _, id := range jobs {
+			if ctx.Err() != nil {
+				return
+			}
+			left, seen := due[id]
+			if !seen {
+				var st api.JobStatus
+				code, body, err := cpSignedGet(s.cl.urls()[rand.IntN(len(s.cl.urls()))], "/v1/jobs/"+id, s.buyer)
+				if err != nil || code != http.StatusOK || json.Unmarshal(body, &st) != nil || st.State != api.JobDone {
+					continue
+				}
+				price, ok := new(big.Int).SetString(st.Price, 10)
+				if !ok || price.Sign() <= 0 {
+					s.t.Errorf("job %s is done with price %q: want a positive price on a network with a chain", id, st.Price)
+					due[id] = new(big.Int)
+					continue
+				}
+				left = price
+				due[id] = left
+			}
+			if left.Sign() == 0 {
+				continue
+			}
+			amount := new(big.Int).Set(left) // the second installment: the rest
+			if s.paid[id] == nil {
+				amount.Div(left, big.NewInt(2)) // the first: half
+			}
+			if amount.Sign() == 0 {
+				amount.Set(left)
+			}
+			if _, err := s.chain.Pay(ctx, s.chain.Buyer, contracts.JobKey(id), amount); err != nil {
+				if ctx.Err() == nil {
+					s.t.Errorf("pay %s for job %s: %v", amount, id, err)
+				}
+				return
+			}
+			left.Sub(left, amount)
+			s.acks.mu.Lock()
+			if s.paid[id] == nil {
+				s.paid[id] = new(big.Int)
+			}
+			s.paid[id].Add(s.paid[id], amount)
+			s.acks.mu.Unlock()
+			s.payments.Add(1)
+			s.pause(ctx, 100*time.Millisecond)
+		}
+		s.pause(ctx, 200*time.Millisecond)
+	}
+}
+
+// checkPayments waits until every member's state counts, for every job,
+// exactly what the chain confirmed the buyer paid for it, and returns how
+// many jobs fall short (lost) and how many count more (duplicated) when
+// the wait is over.
+func (s *faultSuite) checkPayments(scenario string) (lost, dup int) {
+	s.t.Helper()
+	s.acks.mu.Lock()
+	want := map[string]*big.Int{}
+	for id, v := range s.paid {
+		want[id] = new(big.Int).Set(v)
+	}
+	s.acks.mu.Unlock()
+	var short, over []string
+	for range 60 {
+		short, over = nil, nil
+		for _, p := range s.cl.running() {
+			for _, id := range slices.Sorted(maps.Keys(want)) {
+				var st api.JobStatus
+				code, body, err := cpSignedGet(p.url(), "/v1/jobs/"+id, s.buyer)
+				if err != nil || code != http.StatusOK || json.Unmarshal(body, &st) != nil {
+					short = append(short, fmt.Sprintf("%s: job %s: unreadable (%d %v)", p.id, id, code, err))
+					continue
+				}
+				got, _ := new(big.Int).SetString(cmp.Or(st.Paid, "0"), 10)
+				switch c := got.Cmp(want[id]); {
+				case c < 0:
+					short = append(short, fmt.Sprintf("%s: job %s paid %s, the chain confirmed %s", p.id, id, got, want[id]))
+				case c > 0:
+					over = append(over, fmt.Sprintf("%s: job %s paid %s, the chain confirmed %s", p.id, id, got, want[id]))
+				}
+			}
+		}
+		if len(short) == 0 && len(over) == 0 {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	for _, l := range short {
+		s.t.Errorf("%s: payment lost: %s", scenario, l)
+	}
+	for _, l := range over {
+		s.t.Errorf("%s: payment counted twice: %s", scenario, l)
+	}
+	s.t.Logf("%s: %d payments confirmed on chain for %d jobs; every member counts them exactly: %t", scenario, s.payments.Load(), len(want), len(short)+len(over) == 0)
+	return len(short), len(over)
+}
+
 // faultUpload is an acknowledged upload: the blob's hash and the rows the
 // coordinator kept.
 type faultUpload struct {
@@ -522,6 +693,12 @@ func (s *faultSuite) check(r *faultResult) {
 		r.lost = max(r.lost, len(lost))
 	}
 	r.lost = max(r.lost, s.checkUploads(r.scenario))
+	s.acks.mu.Lock()
+	r.uploads = len(s.acks.uploads)
+	s.acks.mu.Unlock()
+	r.payments = int(s.payments.Load())
+	payLost, payDup := s.checkPayments(r.scenario)
+	r.lost, r.dup = max(r.lost, payLost), r.dup+payDup
 	jobs, err := faultMetricSum(leader.url(), "meadow_jobs{")
 	if err != nil {
 		s.t.Fatal(err)
