@@ -418,6 +418,7 @@ func (c *Coordinator) Run(ctx context.Context) error {
 	wg.Go(func() { c.relayerLoop(loopCtx) })
 	wg.Go(func() { c.diskLoop(loopCtx) })
 	wg.Go(func() { c.sampleRates(loopCtx) })
+	wg.Go(func() { c.repairLoop(loopCtx) })
 	wg.Go(func() {
 		if err := c.repl.Run(loopCtx); err != nil && loopCtx.Err() == nil {
 			c.log.Error("blob replication", "err", err)

@@ -32,10 +32,13 @@ type fsm struct {
 	// as soon as entries are handed to the FSM goroutine, before they are
 	// applied, so it cannot tell a reader that the state holds an entry.
 	index atomic.Uint64
+	// restored receives a value, without blocking, after each snapshot
+	// restore (blob repair waits on it: repair.go).
+	restored chan struct{}
 }
 
 func newFSM(log *slog.Logger) *fsm {
-	return &fsm{log: log, st: state.New()}
+	return &fsm{log: log, st: state.New(), restored: make(chan struct{}, 1)}
 }
 
 var _ raft.BatchingFSM = (*fsm)(nil)
@@ -349,6 +352,10 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 	f.st = st
 	f.index.Store(h.AppliedIndex)
 	f.mu.Unlock()
+	select {
+	case f.restored <- struct{}{}:
+	default:
+	}
 	return nil
 }
 

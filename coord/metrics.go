@@ -20,8 +20,10 @@ type metrics struct {
 	batchOps  prometheus.Histogram
 	proposeMs prometheus.Histogram
 	relays    *prometheus.CounterVec
-	handler   fasthttp.RequestHandler
-	reg       *prometheus.Registry // the console reads the blob store's gauges from it
+	// repaired and repairFailed count blob repair (repair.go).
+	repaired, repairFailed prometheus.Counter
+	handler                fasthttp.RequestHandler
+	reg                    *prometheus.Registry // the console reads the blob store's gauges from it
 }
 
 // WithRegistry registers the coordinator's metrics in reg and serves reg on
@@ -58,6 +60,7 @@ func newMetrics(c *Coordinator, reg *prometheus.Registry) *metrics {
 		m.relays.WithLabelValues(r) // exported at 0 before the first relay
 	}
 	reg.MustRegister(m.relays)
+	m.repaired, m.repairFailed = repairMetrics(reg)
 	reg.MustRegister(m.applied, m.batchOps, m.proposeMs, &collector{c: c}, &clockCollector{c: c}, &diskCollector{c: c})
 	reg.MustRegister(opsCollectors(c, own)...)
 	m.reg = reg

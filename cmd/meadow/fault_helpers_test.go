@@ -76,6 +76,7 @@ type faultSuite struct {
 	// (under acks.mu); payments counts them.
 	paid     map[string]*big.Int
 	payments atomic.Int64
+	due      map[string]*big.Int // job → what is left to pay (the payer's)
 
 	workers, newcomers []*cpNode
 	nextNewcomer       atomic.Int64
@@ -331,8 +332,8 @@ func faultBlob(t *testing.T, n *cpNode, task api.Task) ([]byte, []api.Hash) {
 // checkUploads reads every acknowledged upload's blob from every member's
 // own disk (GET /v1/blobs/{sha256} with the cluster token, as a peer reads)
 // and returns how many a majority of members does not hold: an upload is
-// acknowledged once a majority stores it. Members that lag are given a
-// while to copy the rest; how many hold every blob is logged.
+// acknowledged once a majority stores it. Every member must come to hold
+// every blob within 60 s (background pushes, blob repair).
 func (s *faultSuite) checkUploads(scenario string) int {
 	s.t.Helper()
 	s.acks.mu.Lock()
@@ -356,22 +357,36 @@ func (s *faultSuite) checkUploads(scenario string) int {
 		}
 		return api.Hash(h.Sum(nil)) == sha
 	}
-	lost, everywhere := 0, 0
-	for _, task := range slices.Sorted(maps.Keys(ups)) {
-		u := ups[task]
-		n := 0
-		for range 20 {
-			n = 0
+	// Every member should come to hold every blob (background pushes,
+	// and blob repair for a member that lost some); a majority must hold
+	// each at once.
+	holders := map[string]int{}
+	deadline := time.Now().Add(60 * time.Second * coordtest.Scale())
+	for {
+		for task, u := range ups {
+			if holders[task] == len(procs) {
+				continue
+			}
+			n := 0
 			for _, p := range procs {
 				if held(p.url(), u.sha) {
 					n++
 				}
 			}
-			if n == len(procs) {
-				break
-			}
-			time.Sleep(250 * time.Millisecond)
+			holders[task] = n
 		}
+		all := true
+		for task := range ups {
+			all = all && holders[task] == len(procs)
+		}
+		if all || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	lost, everywhere := 0, 0
+	for _, task := range slices.Sorted(maps.Keys(ups)) {
+		u, n := ups[task], holders[task]
 		if n == len(procs) {
 			everywhere++
 		}
@@ -379,6 +394,9 @@ func (s *faultSuite) checkUploads(scenario string) int {
 			lost++
 			s.t.Errorf("%s: the upload of task %s (blob %s, %d rows) was acknowledged; %d of %d members hold it", scenario, task, u.sha, u.rows, n, len(procs))
 		}
+	}
+	if everywhere < len(ups) {
+		s.t.Errorf("%s: %d of %d acknowledged blobs are not on every member after 60 s: a member that lost them did not fetch them back", scenario, len(ups)-everywhere, len(ups))
 	}
 	s.t.Logf("%s: %d acknowledged uploads, %d held by every member, %d by fewer than a majority", scenario, len(ups), everywhere, lost)
 	return lost
@@ -399,7 +417,7 @@ func (s *faultSuite) startChain() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.chain, s.chainID, s.paid = ch, id.Uint64(), map[string]*big.Int{}
+	s.chain, s.chainID, s.paid, s.due = ch, id.Uint64(), map[string]*big.Int{}, map[string]*big.Int{}
 }
 
 // chainFlags points member i at the chain with operator and relayer keys
@@ -427,7 +445,7 @@ func (s *faultSuite) chainFlags(i int, p *cpProc) {
 // are the chain's writes, not the cluster's: they are not timed as client
 // writes, and are checked as paid amounts on every member (checkPayments).
 func (s *faultSuite) pay(ctx context.Context) {
-	due := map[string]*big.Int{} // job → what is left to pay
+	due := s.due
 	for ctx.Err() == nil {
 		s.acks.mu.Lock()
 		jobs := slices.Sorted(maps.Keys(s.acks.jobs))
@@ -462,10 +480,13 @@ func (s *faultSuite) pay(ctx context.Context) {
 			if amount.Sign() == 0 {
 				amount.Set(left)
 			}
-			if _, err := s.chain.Pay(ctx, s.chain.Buyer, contracts.JobKey(id), amount); err != nil {
-				if ctx.Err() == nil {
-					s.t.Errorf("pay %s for job %s: %v", amount, id, err)
-				}
+			// A payment sent is seen through, even when the load stops
+			// meanwhile: the chain would count one the test did not.
+			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute*coordtest.Scale())
+			_, err := s.chain.Pay(pctx, s.chain.Buyer, contracts.JobKey(id), amount)
+			cancel()
+			if err != nil {
+				s.t.Errorf("pay %s for job %s: %v", amount, id, err)
 				return
 			}
 			left.Sub(left, amount)
