@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/valyala/fasthttp"
 
+	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/coordtest"
@@ -274,4 +276,36 @@ func TestMetricsAndHealth(t *testing.T) {
 			t.Errorf("%s: %d %s", p, code, body)
 		}
 	}
+}
+
+// A follower whose leader is gone holds a write until a new leader is known
+// and forwards it there, instead of answering "no leader" and sending the
+// client into its back-off: the write is answered as soon as the election
+// is over.
+func TestFollowerHoldsAWriteThroughAnElection(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 3)
+	old := c.WaitLeader()
+	f := c.Followers()[0]
+	n := newSigner(t)
+	body := n.envelope(t, api.MethodRegister, api.RegisterRequest{Address: crypto.PubkeyToAddress(n.key.PublicKey), Capabilities: api.Capabilities{CPUCores: 1, MaxConcurrent: 1}, Version: "dev"})
+	c.Stop(old)
+	start := time.Now()
+	var rr api.RegisterResponse
+	code, eb := call(t, f.Config.HTTPAddr, "/v1/node/register", body, &rr)
+	took := time.Since(start)
+	if code == 503 && eb.Error.Code == api.CodeNotLeader {
+		// The election took longer than the member waits (leaderWait,
+		// 2.5 s), as it may on a loaded machine: then it must have
+		// waited that long, not answered at once.
+		if took < 2400*time.Millisecond {
+			t.Fatalf("answered %d %+v after %s: want the write held until a leader is known (up to 2.5 s)", code, eb, took)
+		}
+		t.Logf("answered %d %+v after %s", code, eb, took)
+		c.WaitLeader()
+		code, eb = call(t, f.Config.HTTPAddr, "/v1/node/register", n.envelope(t, api.MethodRegister, api.RegisterRequest{Address: crypto.PubkeyToAddress(n.key.PublicKey), Capabilities: api.Capabilities{CPUCores: 1, MaxConcurrent: 1}, Version: "dev"}), &rr)
+	}
+	if code != 200 {
+		t.Fatalf("register through a follower whose leader stopped: %d %+v after %s", code, eb, took)
+	}
+	t.Logf("a write sent to a follower as its leader stopped was answered 200 after %s", took.Round(time.Millisecond))
 }

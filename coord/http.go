@@ -11,6 +11,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
@@ -171,6 +172,9 @@ var (
 	errMethod    = errors.New("coord: method not allowed")
 	errNoLeader  = errors.New("coord: not leader, and no leader is known; retry shortly")
 	errForwarded = errors.New("coord: not leader, and the request was already forwarded once; retry shortly")
+	// errForwardLost: a forward failed after the request went out to the
+	// leader, which may have applied it.
+	errForwardLost = errors.New("coord: the leader did not answer a forwarded request, which it may have applied; ask again with the same request")
 )
 
 // Status is a member's view of the cluster.
@@ -248,13 +252,12 @@ func (c *Coordinator) serveRead(ctx *fasthttp.RequestCtx, fn func(context.Contex
 	rctx, cancel := context.WithTimeout(context.Background(), c.cfg.ApplyTimeout)
 	defer cancel()
 	if cons {
-		if !c.IsLeader() {
-			c.forwardToLeader(ctx)
+		if !c.IsLeader() && !c.forwardToLeader(ctx) {
 			return
 		}
 		if err := c.Barrier(rctx); err != nil {
 			if errors.Is(err, ErrNotLeader) {
-				c.forwardToLeader(ctx)
+				c.forwardOnce(ctx)
 				return
 			}
 			c.reply(ctx, nil, err)
@@ -271,8 +274,7 @@ func (c *Coordinator) serveWrite(ctx *fasthttp.RequestCtx, fn func(context.Conte
 		c.methodNotAllowed(ctx, "POST, PUT, DELETE")
 		return
 	}
-	if !c.IsLeader() {
-		c.forwardToLeader(ctx)
+	if !c.IsLeader() && !c.forwardToLeader(ctx) {
 		return
 	}
 	rctx, cancel := context.WithTimeout(context.Background(), c.cfg.ApplyTimeout)
@@ -280,25 +282,69 @@ func (c *Coordinator) serveWrite(ctx *fasthttp.RequestCtx, fn func(context.Conte
 	v, err := fn(rctx)
 	if errors.Is(err, ErrNotLeader) {
 		// Not applied: leadership moved between the check and the write.
-		c.forwardToLeader(ctx)
+		c.forwardOnce(ctx)
 		return
 	}
 	c.reply(ctx, v, err)
 }
 
+// leaderWait bounds how long a member holds a request it cannot forward
+// because no leader is known, or the leader it knew cannot be dialed: an
+// election takes 1–3 s, and a request held until the new leader is known
+// goes on at once, where a client told "no leader" would back off and come
+// back up to a second after the election. It stays under the clients' try
+// limit (api.DefaultAttemptTimeout, 3 s), so that they get an answer.
+const leaderWait = 2500 * time.Millisecond
+
 // forwardToLeader sends the request on to the leader and relays its answer.
-func (c *Coordinator) forwardToLeader(ctx *fasthttp.RequestCtx) {
+// While no leader is known, or the one it knows cannot be dialed (nothing of
+// the request was sent, so it may go to another), it waits up to leaderWait
+// for one. It reports true, having answered nothing, when this member became
+// the leader meanwhile: the caller serves the request itself. A forward that
+// fails after the request went out is answered 503 unavailable, not
+// not_leader: the leader may have applied it, and a client must not sign it
+// again as new.
+func (c *Coordinator) forwardToLeader(ctx *fasthttp.RequestCtx) (selfLeads bool) {
 	if forward.Forwarded(ctx) {
 		c.reply(ctx, nil, errForwarded)
-		return
+		return false
 	}
-	id, addr := c.Leader()
-	if id == "" || addr == "" || id == c.cfg.ID {
-		c.reply(ctx, nil, errNoLeader)
-		return
+	deadline := time.Now().Add(leaderWait)
+	var (
+		failed   string // a leader that could not be dialed
+		failedAt time.Time
+	)
+	for {
+		if c.IsLeader() {
+			return true
+		}
+		id, addr := c.Leader()
+		if id != "" && addr != "" && id != c.cfg.ID && (id != failed || time.Since(failedAt) > 250*time.Millisecond) {
+			err := c.forwarder.Forward(ctx, addr)
+			if err == nil {
+				return false
+			}
+			if !forward.NotSent(err) {
+				c.log.Warn("forward to leader", "leader", id, "err", err)
+				c.reply(ctx, nil, fmt.Errorf("%w: %w", errForwardLost, err))
+				return false
+			}
+			c.log.Debug("forward to leader: cannot dial it; waiting for a leader", "leader", id, "err", err)
+			failed, failedAt = id, time.Now()
+		}
+		if time.Now().After(deadline) {
+			c.reply(ctx, nil, errNoLeader)
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	if err := c.forwarder.Forward(ctx, addr); err != nil {
-		c.log.Warn("forward to leader", "leader", id, "err", err)
+}
+
+// forwardOnce forwards to the leader when one other than this member is
+// known; this member, which just found it no longer leads, answers
+// not_leader otherwise.
+func (c *Coordinator) forwardOnce(ctx *fasthttp.RequestCtx) {
+	if c.forwardToLeader(ctx) {
 		c.reply(ctx, nil, errNoLeader)
 	}
 }
@@ -454,7 +500,7 @@ func statusOf(err error) int {
 		return fasthttp.StatusPaymentRequired
 	case errors.Is(err, state.ErrForbidden):
 		return fasthttp.StatusForbidden
-	case errors.Is(err, ErrNotLeader), errors.Is(err, errNoLeader), errors.Is(err, errForwarded),
+	case errors.Is(err, ErrNotLeader), errors.Is(err, errNoLeader), errors.Is(err, errForwarded), errors.Is(err, errForwardLost),
 		errors.Is(err, ErrLeadershipLost), errors.Is(err, ErrTimeout), errors.Is(err, ErrClosed),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, blob.ErrUnavailable), errors.Is(err, blob.ErrNoQuorum),
 		errors.Is(err, errRelayerUnfunded), errors.Is(err, contracts.ErrChainUnavailable):

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"strings"
 	"syscall"
 	"time"
 
@@ -58,6 +60,15 @@ func freshClient(c *fasthttp.Client) *fasthttp.Client {
 func Stale(err error) bool {
 	return errors.Is(err, fasthttp.ErrConnectionClosed) || errors.Is(err, io.EOF) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// NotSent reports whether err is a failure to reach the member at all: the
+// dial failed, so nothing of the request went out and it may be sent
+// elsewhere.
+func NotSent(err error) bool {
+	var op *net.OpError
+	return errors.Is(err, fasthttp.ErrDialTimeout) || errors.Is(err, fasthttp.ErrNoFreeConns) ||
+		(errors.As(err, &op) && op.Op == "dial") || strings.Contains(err.Error(), "error when dialing")
 }
 
 // Do sends req to another member within timeout. A request that fails on a
