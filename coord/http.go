@@ -501,7 +501,7 @@ func statusOf(err error) int {
 	case errors.Is(err, state.ErrForbidden):
 		return fasthttp.StatusForbidden
 	case errors.Is(err, ErrNotLeader), errors.Is(err, errNoLeader), errors.Is(err, errForwarded), errors.Is(err, errForwardLost),
-		errors.Is(err, ErrLeadershipLost), errors.Is(err, ErrTimeout), errors.Is(err, ErrClosed),
+		errors.Is(err, errCannotStore), errors.Is(err, ErrLeadershipLost), errors.Is(err, ErrTimeout), errors.Is(err, ErrClosed),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, blob.ErrUnavailable), errors.Is(err, blob.ErrNoQuorum),
 		errors.Is(err, errRelayerUnfunded), errors.Is(err, contracts.ErrChainUnavailable):
 		// A blob no member can supply now (members down) is temporary:

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/valyala/fasthttp"
@@ -167,6 +168,10 @@ func (c *Coordinator) httpUpload(rctx context.Context, ctx *fasthttp.RequestCtx)
 	if err != nil {
 		drainBody(ctx)
 	}
+	if errors.Is(err, syscall.ENOSPC) && !errors.Is(err, errCannotStore) {
+		// Checking or copying the blob filled the disk.
+		err = fmt.Errorf("%w: %w", errCannotStore, err)
+	}
 	return v, err
 }
 
@@ -261,11 +266,11 @@ func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, bo
 // start. The caller removes it.
 func spool(dir string, body io.Reader, up api.Upload) (*os.File, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", errCannotStore, err)
 	}
 	f, err := os.CreateTemp(dir, "upload-*")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", errCannotStore, err)
 	}
 	fail := func(err error) (*os.File, error) {
 		f.Close()
@@ -273,7 +278,13 @@ func spool(dir string, body io.Reader, up api.Upload) (*os.File, error) {
 		return nil, err
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(body, up.Size+1))
+	w := &spoolWriter{f: f}
+	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(body, up.Size+1))
+	if w.err != nil {
+		// This member's disk, not the client's body: another member,
+		// or this one later, can take it.
+		return fail(fmt.Errorf("%w: upload: %w", errCannotStore, w.err))
+	}
 	if err != nil {
 		return fail(fmt.Errorf("%w: upload: reading the body after %d bytes: %v", ErrInvalid, n, err))
 	}
@@ -289,6 +300,26 @@ func spool(dir string, body io.Reader, up api.Upload) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// spoolWriter writes to f and remembers a write's failure, so that spool
+// tells this member's disk from the client's body.
+type spoolWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *spoolWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// errCannotStore: this member cannot store an upload now (its disk is full
+// or failing). It is a 503: the client tries again, here or elsewhere, and
+// a member short of disk hands leadership on (disk.go).
+var errCannotStore = errors.New("coord: this member cannot store the upload now")
 
 // errBadBlob says an uploaded stream does not read as a dataset file.
 var errBadBlob = errors.New("coord: upload is not a readable Arrow IPC stream")

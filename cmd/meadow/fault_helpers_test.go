@@ -668,6 +668,13 @@ func (s *faultSuite) scenario(name string, fault func() time.Duration) faultResu
 		}
 		if w.err != nil {
 			r.failed++
+			// A fault may cost a write its answer (api.ErrAnswerLost)
+			// or every try; it must never turn it into a refusal of
+			// the request itself, which the client does not retry.
+			var re *api.RemoteError
+			if errors.As(w.err, &re) && re.Status >= 400 && re.Status < 500 && re.Code != api.CodeReplayed {
+				s.t.Errorf("%s: a %s was refused as a bad request during the fault: %v", name, w.kind, w.err)
+			}
 			if r.failed <= 5 {
 				s.t.Logf("%s: a %s started %s after the fault failed after %s: %v", name, w.kind,
 					w.start.Sub(from).Round(time.Millisecond), w.end.Sub(w.start).Round(time.Millisecond), w.err)
