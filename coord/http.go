@@ -280,8 +280,10 @@ func (c *Coordinator) serveWrite(ctx *fasthttp.RequestCtx, fn func(context.Conte
 	rctx, cancel := context.WithTimeout(context.Background(), c.cfg.ApplyTimeout)
 	defer cancel()
 	v, err := fn(rctx)
-	if errors.Is(err, ErrNotLeader) {
-		// Not applied: leadership moved between the check and the write.
+	if errors.Is(err, ErrNotLeader) && !ctx.Request.IsBodyStream() {
+		// Not applied: leadership moved between the check and the
+		// write. A streamed body (an upload) was read by the handler
+		// and cannot go on: the client sends it again on not_leader.
 		c.forwardOnce(ctx)
 		return
 	}

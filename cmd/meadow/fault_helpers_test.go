@@ -95,7 +95,8 @@ type faultResult struct {
 	scenario           string
 	acked, failed      int
 	lost, dup, diverge int
-	uploads, payments  int // acknowledged uploads and confirmed payments, in all
+	uploads, payments  int            // acknowledged uploads and confirmed payments, in all
+	kinds              map[string]int // acknowledged writes during the scenario, by kind
 	blocked, election  time.Duration
 	blockedKind        string
 }
@@ -104,7 +105,7 @@ func (r faultResult) String() string {
 	goal := r.election + 2*time.Second
 	return fmt.Sprintf("scenario=%q acknowledged=%d (uploads %d) payments=%d failed=%d lost=%d duplicated=%d diverged=%d longest_blocked=%s (%s) election=%s goal=%s goal_met=%t",
 		r.scenario, r.acked, r.uploads, r.payments, r.failed, r.lost, r.dup, r.diverge, r.blocked.Round(time.Millisecond), r.blockedKind,
-		r.election.Round(time.Millisecond), goal.Round(time.Millisecond), r.blocked <= goal)
+		r.election.Round(time.Millisecond), goal.Round(time.Millisecond), r.blocked <= goal) + " kinds=" + fmt.Sprint(r.kinds)
 }
 
 // newFaultSuite builds meadow, starts three members and registers the
@@ -660,7 +661,7 @@ func (s *faultSuite) scenario(name string, fault func() time.Duration) faultResu
 	election := fault()
 	s.ackedMore(20, "after "+name)
 	s.stop()
-	r := faultResult{scenario: name, election: election}
+	r := faultResult{scenario: name, election: election, kinds: map[string]int{}}
 	s.mu.Lock()
 	for _, w := range s.writes {
 		if w.end.Before(from) {
@@ -681,6 +682,7 @@ func (s *faultSuite) scenario(name string, fault func() time.Duration) faultResu
 			}
 		} else if !w.start.Before(from) {
 			r.acked++
+			r.kinds[w.kind]++
 		}
 		d := w.end.Sub(w.start)
 		if d > r.blocked {

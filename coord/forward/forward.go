@@ -63,12 +63,31 @@ func Stale(err error) bool {
 }
 
 // NotSent reports whether err is a failure to reach the member at all: the
-// dial failed, so nothing of the request went out and it may be sent
-// elsewhere.
+// dial failed, so nothing of the request went out, its streamed body is
+// unread, and it may be sent elsewhere or served here.
 func NotSent(err error) bool {
+	if errors.Is(err, ErrBodySpent) {
+		return false
+	}
 	var op *net.OpError
 	return errors.Is(err, fasthttp.ErrDialTimeout) || errors.Is(err, fasthttp.ErrNoFreeConns) ||
 		(errors.As(err, &op) && op.Op == "dial") || strings.Contains(err.Error(), "error when dialing")
+}
+
+// ErrBodySpent marks a failed forward that had read some of the request's
+// streamed body: the request cannot be sent again.
+var ErrBodySpent = errors.New("the request's streamed body was partly sent")
+
+// countingReader counts what was read of a streamed body.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // Do sends req to another member within timeout. A request that fails on a
@@ -109,10 +128,14 @@ func (f *Forwarder) Forward(ctx *fasthttp.RequestCtx, addr string) error {
 	req := fasthttp.AcquireRequest()
 	defer fasthttp.ReleaseRequest(req)
 	ctx.Request.CopyTo(req)
+	var body *countingReader
 	if ctx.Request.IsBodyStream() {
 		// A streamed body (a blob upload) goes on as a stream: CopyTo
-		// copies only what was read of it.
-		req.SetBodyStream(ctx.RequestBodyStream(), ctx.Request.Header.ContentLength())
+		// copies only what was read of it. The wrapper has no Close, so
+		// that releasing req does not close (and drain) the client's
+		// stream, which a failed dial leaves whole for another try.
+		body = &countingReader{r: ctx.RequestBodyStream()}
+		req.SetBodyStream(body, ctx.Request.Header.ContentLength())
 	}
 	req.SetHost(addr)
 	scheme := f.Scheme
@@ -127,6 +150,9 @@ func (f *Forwarder) Forward(ctx *fasthttp.RequestCtx, addr string) error {
 	resp := fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseResponse(resp)
 	if err := f.Do(req, resp, f.timeout); err != nil {
+		if body != nil && body.n > 0 {
+			return fmt.Errorf("forward: to %s: %w (%w)", addr, err, ErrBodySpent)
+		}
 		return fmt.Errorf("forward: to %s: %w", addr, err)
 	}
 	resp.CopyTo(&ctx.Response)

@@ -1,8 +1,11 @@
 package forward
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -113,5 +116,59 @@ func TestForwardRetriesAConnectionTheLeaderClosed(t *testing.T) {
 	}
 	if n := seen.Load(); n != 2 {
 		t.Fatalf("the leader served %d requests, want 2", n)
+	}
+}
+
+// A forward whose dial fails reads nothing of a streamed body (an upload)
+// and leaves it whole: the member may send it to the next leader, or serve
+// it itself (coord's forwardToLeader does both).
+func TestFailedDialLeavesTheStreamWhole(t *testing.T) {
+	leaderLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leader := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
+		ctx.SetBodyString(strconv.Itoa(len(ctx.PostBody())))
+	}}
+	go leader.Serve(leaderLn)
+	t.Cleanup(func() { leader.Shutdown() })
+	dead, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadAddr := dead.Addr().String()
+	dead.Close() // a leader that died: its port refuses connections
+
+	f := New(&fasthttp.Client{}, "c2", 5*time.Second)
+	followerLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	follower := &fasthttp.Server{StreamRequestBody: true, MaxRequestBodySize: 4 << 10, Handler: func(ctx *fasthttp.RequestCtx) {
+		err := f.Forward(ctx, deadAddr)
+		if err == nil || !NotSent(err) {
+			ctx.SetStatusCode(500)
+			ctx.SetBodyString(fmt.Sprintf("forward to a dead member: %v, want a failure that sent nothing", err))
+			return
+		}
+		if err := f.Forward(ctx, leaderLn.Addr().String()); err != nil {
+			ctx.SetStatusCode(502)
+			ctx.SetBodyString(err.Error())
+		}
+	}}
+	go follower.Serve(followerLn)
+	t.Cleanup(func() { follower.Shutdown() })
+
+	body := bytes.Repeat([]byte("x"), 1<<20) // above MaxRequestBodySize: streamed
+	var req fasthttp.Request
+	var resp fasthttp.Response
+	req.SetRequestURI("http://" + followerLn.Addr().String() + "/v1/node/upload")
+	req.Header.SetMethod("PUT")
+	req.SetBody(body)
+	if err := fasthttp.DoTimeout(&req, &resp, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode() != 200 || string(resp.Body()) != strconv.Itoa(len(body)) {
+		t.Fatalf("the leader got %d %q, want the whole body of %d bytes", resp.StatusCode(), resp.Body(), len(body))
 	}
 }
