@@ -301,7 +301,7 @@ const leaderWait = 2500 * time.Millisecond
 // forwardToLeader sends the request on to the leader and relays its answer.
 // While no leader is known, or the one it knows cannot be dialed (nothing of
 // the request was sent, so it may go to another), it waits up to leaderWait
-// for one. It reports true, having answered nothing, when this member became
+// for one, if it heard from a leader within leaderWait. It reports true, having answered nothing, when this member became
 // the leader meanwhile: the caller serves the request itself. A forward that
 // fails after the request went out is answered 503 unavailable, not
 // not_leader: the leader may have applied it, and a client must not sign it
@@ -334,7 +334,12 @@ func (c *Coordinator) forwardToLeader(ctx *fasthttp.RequestCtx) (selfLeads bool)
 			c.log.Debug("forward to leader: cannot dial it; waiting for a leader", "leader", id, "err", err)
 			failed, failedAt = id, time.Now()
 		}
-		if time.Now().After(deadline) {
+		// Hold only while an election may be under way: a member that
+		// has not heard from a leader for leaderWait is most likely cut
+		// off from the others (a partition), and would hold every
+		// request for nothing; it answers at once, and the client goes
+		// to another member.
+		if now := time.Now(); now.After(deadline) || now.Sub(c.raft.LastContact()) > leaderWait {
 			c.reply(ctx, nil, errNoLeader)
 			return false
 		}
