@@ -26,6 +26,6 @@
 // file defines every signal, rule and pattern exactly, so that another
 // implementation can reproduce testdata/golden.json.
 //
-// The package imports only the standard library; it is wired into compute
-// jobs elsewhere.
+// Every function is safe for concurrent use. The package imports only the
+// standard library; it is wired into compute jobs elsewhere.
 package text

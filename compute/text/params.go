@@ -21,7 +21,9 @@ type Params struct {
 }
 
 // GopherParams are datatrove's GopherQualityFilter arguments (Rae et al.
-// 2021, section A.1.1).
+// 2021, section A.1.1), with ratios in PPM; DESIGN.md, "Rules and
+// defaults", gives each field's rule and default. Enabled switches the
+// whole filter.
 type GopherParams struct {
 	Enabled                  bool  `json:"enabled"`
 	MinDocWords              int64 `json:"min_doc_words"`
@@ -38,7 +40,8 @@ type GopherParams struct {
 }
 
 // RepetitionParams are datatrove's GopherRepetitionFilter arguments (Rae et
-// al. 2021, table A1).
+// al. 2021, table A1): the most a text may have of each kind of
+// repetition, in PPM of its lines, paragraphs or characters.
 type RepetitionParams struct {
 	Enabled            bool  `json:"enabled"`
 	DupParaFracPPM     int64 `json:"dup_para_frac_ppm"`
@@ -60,20 +63,21 @@ type RepetitionParams struct {
 // applied by C4Lines; the document rules (FilterLoremIpsum,
 // FilterCurlyBracket, MinNumSentences) by Keep.
 type C4Params struct {
-	Enabled               bool  `json:"enabled"`
-	RemoveCitations       bool  `json:"remove_citations"`
-	FilterNoTerminalPunct bool  `json:"filter_no_terminal_punct"`
-	MinWordsPerLine       int64 `json:"min_words_per_line"`
-	MaxWordLength         int64 `json:"max_word_length"`
-	FilterLoremIpsum      bool  `json:"filter_lorem_ipsum"`
-	FilterJavascript      bool  `json:"filter_javascript"`
-	FilterCurlyBracket    bool  `json:"filter_curly_bracket"`
-	FilterPolicy          bool  `json:"filter_policy"`
-	MinNumSentences       int64 `json:"min_num_sentences"`
+	Enabled               bool  `json:"enabled"`                  // the stage runs (and changes the text)
+	RemoveCitations       bool  `json:"remove_citations"`         // cut [1], [edit], [citation needed]
+	FilterNoTerminalPunct bool  `json:"filter_no_terminal_punct"` // remove lines without . ? ! " '
+	MinWordsPerLine       int64 `json:"min_words_per_line"`       // remove shorter lines
+	MaxWordLength         int64 `json:"max_word_length"`          // remove lines with a longer word
+	FilterLoremIpsum      bool  `json:"filter_lorem_ipsum"`       // drop pages with "lorem ipsum"
+	FilterJavascript      bool  `json:"filter_javascript"`        // remove lines with "javascript"
+	FilterCurlyBracket    bool  `json:"filter_curly_bracket"`     // drop pages with '{'
+	FilterPolicy          bool  `json:"filter_policy"`            // remove cookie and policy lines
+	MinNumSentences       int64 `json:"min_num_sentences"`        // drop pages with fewer
 }
 
 // FineWebParams are datatrove's FineWebQualityFilter arguments (Penedo et
-// al. 2024).
+// al. 2024), with ratios in PPM. ShortLineLength (characters) is what a
+// short line is, not a threshold, and cannot be Off.
 type FineWebParams struct {
 	Enabled              bool  `json:"enabled"`
 	LinePunctThrPPM      int64 `json:"line_punct_thr_ppm"`

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 )
@@ -183,5 +184,43 @@ func TestCountTokens(t *testing.T) {
 		if got, want := countTokens(s), int64(len(refTokens(s))); got != want {
 			t.Fatalf("countTokens(%q) = %d, want %d", s, got, want)
 		}
+	}
+}
+
+// TestConcurrent runs the kernels on many goroutines at once (they share
+// pooled buffers) and checks each result against a sequential run.
+func TestConcurrent(t *testing.T) {
+	docs := webCorpus(64, 2000)
+	p, pp := DefaultParams(), DefaultPIIParams()
+	type result struct {
+		s   Signals
+		out string
+		pii string
+	}
+	want := make([]result, len(docs))
+	for i, d := range docs {
+		want[i].s, want[i].out = p.Signals(d)
+		want[i].pii, _ = MaskPII(d, pp)
+	}
+	errs := make(chan string, len(docs)*4)
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range docs {
+				k := (i + g*16) % len(docs)
+				s, out := p.Signals(docs[k])
+				pii, _ := MaskPII(docs[k], pp)
+				if s != want[k].s || out != want[k].out || pii != want[k].pii {
+					errs <- docs[k][:40]
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("concurrent result differs for %q…", e)
 	}
 }
