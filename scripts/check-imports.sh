@@ -25,11 +25,42 @@ allowed() {
 	esac
 }
 
+# Subpackages held to more than their top-level package's rule: they may
+# depend on no other Meadow package (not even their parent) and on no module
+# outside the standard library but the ones listed. compute/text is a pure
+# kernel library (docs/ARCHITECTURE.md, "Pretraining text").
+standalone() {
+	case "$1" in
+	compute/text | compute/text/*) echo "golang.org/x/text" ;;
+	*) echo "-" ;;
+	esac
+}
+
 fail=0
 for pkg in $(go list ./...); do
 	rel=${pkg#"$mod"}
 	rel=${rel#/}
 	top=${rel%%/*}
+	ext=$(standalone "$rel")
+	if [ "$ext" != "-" ]; then
+		for dep in $(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' "$pkg"); do
+			[ "$dep" = "$pkg" ] && continue
+			case "$dep" in
+			"$pkg"/*) continue ;;
+			"$mod"/*) echo "import check: $rel depends on ${dep#"$mod"/}; it may depend on no other Meadow package" >&2 ;;
+			*)
+				ok=0
+				for e in $ext; do
+					case "$dep" in "$e" | "$e"/*) ok=1 ;; esac
+				done
+				[ $ok = 1 ] && continue
+				echo "import check: $rel depends on $dep; outside the standard library it may use only: $ext" >&2
+				;;
+			esac
+			fail=1
+		done
+		continue
+	fi
 	key=$top
 	case "$rel" in release/internal/*) key=release/internal ;; esac
 	ok=$(allowed "$key")
