@@ -37,6 +37,7 @@ type asmModule struct {
 	exports []asmExport
 	start   *uint32
 	elems   []byte // raw element section body
+	dataCnt *uint32
 	data    []byte // raw data section body
 	extra   [][]byte
 }
@@ -106,6 +107,9 @@ func (m *asmModule) bytes() []byte {
 	}
 	if m.elems != nil {
 		out = appendSection(out, secElement, m.elems)
+	}
+	if m.dataCnt != nil {
+		out = appendSection(out, secDataCount, appendU32(nil, *m.dataCnt))
 	}
 	if len(m.funcs) > 0 {
 		var items [][]byte

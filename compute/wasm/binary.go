@@ -131,11 +131,23 @@ func (r *reader) count(min int) (uint32, error) {
 	return n, nil
 }
 
+// countMax is count with a cap on the number of entries.
+func (r *reader) countMax(min int, max uint32, what string) (uint32, error) {
+	n, err := r.count(min)
+	if err == nil && n > max {
+		err = fmt.Errorf("%d %s: at most %d are available", n, what, max)
+	}
+	return n, err
+}
+
 // name reads a name: a vector of bytes that must be valid UTF-8.
 func (r *reader) name() (string, error) {
 	n, err := r.u32()
 	if err != nil {
 		return "", err
+	}
+	if n > maxNameLen {
+		return "", fmt.Errorf("name of %d bytes: at most %d are available", n, maxNameLen)
 	}
 	b, err := r.bytes(n)
 	if err != nil {

@@ -23,9 +23,10 @@
 //     differ between x86 and ARM never reach memory or integers; -0 in a
 //     float64 output becomes 0.
 //   - Metering: fuel used is the number of the module's own WebAssembly
-//     instructions executed, charged a straight-line segment at a time
-//     (DESIGN.md), plus 1 per 64 bytes that bulk memory operations touch;
-//     running out traps at the same instruction everywhere.
+//     instructions executed (block, loop, end and nop excepted), charged a
+//     straight-line segment at a time (DESIGN.md), plus 1 per 64 bytes that
+//     bulk memory operations touch; running out traps at the same
+//     instruction everywhere.
 //   - Bounds: memory (Limits.MemoryPages), stdout (MaxOutputBytes), stderr
 //     kept (MaxStderr), nested calls (CallDepth), tables (2^20 elements),
 //     locals (50,000 per function), module size (32 MiB by default), and

@@ -35,32 +35,40 @@ func runHand(t *testing.T, r *Runtime, mod []byte, lim Limits) (Result, error) {
 // TestFuelDefinition checks FuelUsed against counts done by hand from
 // DESIGN.md's definition, on both engines.
 func TestFuelDefinition(t *testing.T) {
+	// block, loop, end and nop cost nothing; every other instruction 1.
 	// A counted loop of 10 iterations:
-	//   loop                    segment 1: {loop} = 1, once
+	//   loop                    segment 1: {loop} = 0
 	//     local.get 0 … br_if 0 segment 2: 7 instructions, 10 times
 	//   end                     the loop's end ends no segment …
-	// end                       … so segment 3 is {end, end} = 2
+	// end                       … so segment 3 is {end, end} = 0
 	counted := commandModule([]byte{valI32}, cat(
 		[]byte{opLoop, 0x40},
 		localGet(0), i32c(1), []byte{0x6a}, []byte{opLocalTee, 0}, i32c(10), []byte{0x49}, brIf(0),
 		[]byte{opEnd},
 	))
-	// memory.fill of 64 KiB: one segment of 5 instructions plus 65536>>6.
+	// memory.fill of 64 KiB: one segment of 4 instructions (and the
+	// function's end) plus 65536>>6.
 	fill := commandModule(nil, cat(i32c(0), i32c(0), i32c(65536), []byte{0xfc, 11, 0}))
 	// if/else: the condition's segment {i32.const, if} = 2, the then arm
-	// {i32.const, drop, else} = 3, then {end} = 1 (the else arm's segment,
+	// {i32.const, drop, else} = 3, then {end} = 0 (the else arm's segment,
 	// {i32.const, drop, end}, is skipped: else jumps past the if's end).
 	ifElse := commandModule(nil, cat(
 		i32c(1), []byte{opIf, 0x40}, i32c(5), []byte{0x1a}, []byte{opElse}, i32c(6), []byte{0x1a}, []byte{opEnd},
+	))
+	// Nested blocks and a br out of them: {block, block, nop, i32.const,
+	// drop, br 1} = 3, the skipped {i32.const, drop, end}, then {end} = 0.
+	blocks := commandModule(nil, cat(
+		[]byte{opBlock, 0x40, opBlock, 0x40, 0x01}, i32c(1), []byte{0x1a}, br(1), i32c(2), []byte{0x1a, opEnd, opEnd},
 	))
 	tests := []struct {
 		name string
 		mod  []byte
 		fuel uint64
 	}{
-		{name: "counted loop", mod: counted.bytes(), fuel: 1 + 10*7 + 2},
-		{name: "memory.fill", mod: fill.bytes(), fuel: 5 + 1024},
-		{name: "if else", mod: ifElse.bytes(), fuel: 2 + 3 + 1},
+		{name: "counted loop", mod: counted.bytes(), fuel: 10 * 7},
+		{name: "memory.fill", mod: fill.bytes(), fuel: 4 + 1024},
+		{name: "if else", mod: ifElse.bytes(), fuel: 2 + 3},
+		{name: "blocks", mod: blocks.bytes(), fuel: 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -45,7 +45,9 @@ func runTests(m *testing.M) int {
 	if _, err := os.Stat(goTool); err != nil {
 		goTool = "go"
 	}
-	cmd := exec.Command(goTool, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goTool, args...)
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "wasm tests: building the test modules needs the go toolchain with GOOS=wasip1 GOARCH=wasm (Go 1.21 or later): go %v: %v\n%s", args, err, out)

@@ -135,7 +135,8 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 	// No WithCloseOnContextDone: the fuel meter is the kill switch
 	// (startWatchdog says why).
 	cfg = cfg.WithCoreFeatures(Features).
-		WithMemoryLimitPages(o.memCeiling)
+		WithMemoryLimitPages(o.memCeiling).
+		WithDebugInfoEnabled(false) // custom sections are dropped anyway
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		rt.Close(ctx)

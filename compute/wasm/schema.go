@@ -32,8 +32,8 @@ type Column struct {
 // MaxColumns is the most output columns a module may declare.
 const MaxColumns = 64
 
-// maxNameLen is the longest column name.
-const maxNameLen = 64
+// maxColumnNameLen is the longest column name.
+const maxColumnNameLen = 64
 
 // reservedColumns are the names meadow gives the columns it adds around a
 // compute kernel's outputs (dataset.ComputeSchema): the source hash and the
@@ -65,7 +65,7 @@ func ValidateColumns(cols []Column) error {
 	seen := make(map[string]bool, len(cols))
 	for i, c := range cols {
 		if !validName(c.Name) {
-			return fmt.Errorf("%w: column %d name %q: expected a lowercase identifier ([a-z][a-z0-9_]*, at most %d bytes)", ErrBadSchema, i, c.Name, maxNameLen)
+			return fmt.Errorf("%w: column %d name %q: expected a lowercase identifier ([a-z][a-z0-9_]*, at most %d bytes)", ErrBadSchema, i, c.Name, maxColumnNameLen)
 		}
 		if reserved[c.Name] {
 			return fmt.Errorf("%w: column %d name %q: reserved for meadow's own columns (source_hash, node, fetched_at, signature)", ErrBadSchema, i, c.Name)
@@ -82,7 +82,7 @@ func ValidateColumns(cols []Column) error {
 }
 
 func validName(s string) bool {
-	if len(s) == 0 || len(s) > maxNameLen || s[0] < 'a' || s[0] > 'z' {
+	if len(s) == 0 || len(s) > maxColumnNameLen || s[0] < 'a' || s[0] > 'z' {
 		return false
 	}
 	for i := 1; i < len(s); i++ {

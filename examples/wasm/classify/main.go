@@ -12,15 +12,15 @@ import (
 	"github.com/meadow-net/meadow/examples/wasm/textfn"
 )
 
-type out struct {
-	Topic string  `json:"topic"`
-	Score int64   `json:"score"`
-	Share float64 `json:"share"`
-}
-
 func main() {
-	rows.Map(func(text string) out {
-		t, s, f := textfn.Classify(text)
-		return out{Topic: t, Score: s, Share: f}
+	rows.Map(func(dst []byte, text string) []byte {
+		topic, score, share := textfn.Classify(text)
+		dst = append(dst, `{"topic":`...)
+		dst = rows.AppendString(dst, topic)
+		dst = append(dst, `,"score":`...)
+		dst = rows.AppendInt(dst, score)
+		dst = append(dst, `,"share":`...)
+		dst = rows.AppendFloat(dst, share)
+		return append(dst, '}')
 	})
 }

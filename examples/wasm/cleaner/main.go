@@ -12,10 +12,10 @@ import (
 	"github.com/meadow-net/meadow/examples/wasm/textfn"
 )
 
-type out struct {
-	Clean string `json:"clean"`
-}
-
 func main() {
-	rows.Map(func(text string) out { return out{Clean: textfn.Clean(text)} })
+	rows.Map(func(dst []byte, text string) []byte {
+		dst = append(dst, `{"clean":`...)
+		dst = rows.AppendString(dst, textfn.Clean(text))
+		return append(dst, '}')
+	})
 }

@@ -12,15 +12,15 @@ import (
 	"github.com/meadow-net/meadow/examples/wasm/textfn"
 )
 
-type out struct {
-	Emails []string `json:"emails"`
-	URLs   []string `json:"urls"`
-	Links  int64    `json:"links"`
-}
-
 func main() {
-	rows.Map(func(text string) out {
-		e, u := textfn.Extract(text)
-		return out{Emails: e, URLs: u, Links: int64(len(u))}
+	rows.Map(func(dst []byte, text string) []byte {
+		emails, urls := textfn.Extract(text)
+		dst = append(dst, `{"emails":`...)
+		dst = rows.AppendStrings(dst, emails)
+		dst = append(dst, `,"urls":`...)
+		dst = rows.AppendStrings(dst, urls)
+		dst = append(dst, `,"links":`...)
+		dst = rows.AppendInt(dst, int64(len(urls)))
+		return append(dst, '}')
 	})
 }

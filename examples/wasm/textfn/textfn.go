@@ -10,6 +10,20 @@ import (
 	"unicode/utf8"
 )
 
+// asciiKeep maps each ASCII byte Clean keeps to what it becomes (letters
+// lowercased, digits as they are); 0 for the bytes that separate words.
+var asciiKeep = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			t[c] = byte(c) + ('a' - 'A')
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			t[c] = byte(c)
+		}
+	}
+	return t
+}()
+
 // Clean lowercases s, turns punctuation and symbols into spaces, collapses
 // runs of white space into one space and trims the ends.
 func Clean(s string) string {
@@ -19,18 +33,12 @@ func Clean(s string) string {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
-			switch {
-			case c >= 'A' && c <= 'Z':
-				b = append(b, c+('a'-'A'))
+			if k := asciiKeep[c]; k != 0 {
+				b = append(b, k)
 				space = false
-			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-				b = append(b, c)
-				space = false
-			default: // ASCII space, control, punctuation, symbol
-				if !space {
-					b = append(b, ' ')
-					space = true
-				}
+			} else if !space { // ASCII space, control, punctuation, symbol
+				b = append(b, ' ')
+				space = true
 			}
 			continue
 		}
