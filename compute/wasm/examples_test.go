@@ -3,7 +3,9 @@ package wasm
 import (
 	"context"
 	"fmt"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/meadow-net/meadow/dataset"
@@ -107,5 +109,34 @@ func TestEnginesAgree(t *testing.T) {
 				t.Errorf("compiler %+v\ninterpreter %+v", results[0], results[1])
 			}
 		})
+	}
+}
+
+// TestDocExample runs the kernel docs/wasm.md shows, which must be
+// testdata/wordcount byte for byte.
+func TestDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/wasm.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("testdata/wordcount/main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), "```go\n"+string(src)+"```\n") {
+		t.Fatal("docs/wasm.md's Go example differs from testdata/wordcount/main.go")
+	}
+	m := mustLoad(t, sharedRuntime(t, false), goModule(t, "wordcount"))
+	cols, err := ParseSchema("words:int64, longest:string")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Run(context.Background(), "text", []string{"Hello brave new world", ""}, cols, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []dataset.Row{{int64(4), "Hello"}, {int64(0), ""}}
+	if !reflect.DeepEqual(res.Rows, want) {
+		t.Fatalf("rows %#v, want %#v", res.Rows, want)
 	}
 }

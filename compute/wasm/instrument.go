@@ -10,17 +10,21 @@ import (
 // observe anything that differs between machines. DESIGN.md defines what it
 // injects exactly; in short:
 //
-//   - two mutable globals appended after the module's own (imported globals
-//     are refused, so no index moves): fuel (i64) and depth (i32), exported
-//     as "meadow_fuel" and "meadow_depth" for the host to set and read;
+//   - two mutable globals appended after the module's own (imported
+//     globals are refused, so no global index moves): fuel (i64) and depth
+//     (i32), exported as "meadow_fuel" and "meadow_depth" for the host;
+//   - one imported function, meadow.tick, after the module's imports: the
+//     module's own functions move up by one, in every place that names
+//     them (calls, ref.func, element segments, global initializers,
+//     exports, the start function);
 //   - the body of every function is cut into segments, runs of
 //     instructions that control enters only at the first and leaves only
 //     after the last (segmenter says where they end); just before a
 //     segment's last instruction, fuel is decreased by the segment's number
-//     of instructions (block, loop, end and nop count 0: opCost), and the
-//     module traps with unreachable when fuel is below 0. So fuel used is
-//     the number of the module's own instructions executed (whole
-//     segments), the same on every machine;
+//     of instructions (block, loop, end and nop count 0: opCost), and when
+//     fuel is below 0 the module calls tick, which grants the next slice
+//     or ends the run. So fuel used is the number of the module's own
+//     instructions executed (whole segments), the same on every machine;
 //   - bulk memory and table operations also cost n/64 (n their length);
 //   - at every function entry, depth is decreased by one and saved in a new
 //     local; below 0 it traps; after every call the caller stores its saved
@@ -31,10 +35,16 @@ import (
 //     NaN (0x7fc00000, 0x7ff8000000000000);
 //   - a start section is removed and its function exported as
 //     "meadow_start", so that the host sets fuel before any code runs;
-//   - memory and table maxima are clamped to the sandbox's ceilings.
-//
-// Appending only (globals, locals, exports) keeps every index the module
-// uses unchanged, so nothing else needs rewriting.
+//   - memory and table maxima are clamped to the sandbox's ceilings;
+//   - custom sections are dropped.
+
+// TickModule and TickName name the host function the instrumenter imports:
+// the module calls it whenever its current slice of fuel runs out (see
+// run.go's tick).
+const (
+	TickModule = "meadow"
+	TickName   = "tick"
+)
 
 // Names the instrumenter adds to the module's exports.
 const (
@@ -242,31 +252,40 @@ func instrument(wasm []byte, cfg instrumentConfig) ([]byte, moduleInfo, error) {
 	}
 	m.fuelGlobal = m.numGlobals
 	m.depthGlobal = m.numGlobals + 1
+	m.tickType = uint32(len(m.types))
+	for i, t := range m.types {
+		if len(t.params) == 0 && len(t.results) == 0 {
+			m.tickType = uint32(i)
+			break
+		}
+	}
 
 	out := make([]byte, 0, len(wasm)+len(wasm)/4+256)
 	out = append(out, wasm[:8]...)
-	wroteGlobals := false
-	for _, s := range secs {
-		if s.id != secCustom && !wroteGlobals && sectionRank[s.id] > sectionRank[secGlobal] {
-			out = appendSection(out, secGlobal, m.globalSection(nil))
-			wroteGlobals = true
+	// The import and global sections must exist in the output even when
+	// the module has none: they are written before the first section that
+	// ranks after them.
+	pending := []byte{secImport, secGlobal}
+	flush := func(rank int) {
+		for len(pending) > 0 && sectionRank[pending[0]] < rank {
+			out = appendSection(out, pending[0], m.sectionBody(pending[0], nil))
+			pending = pending[1:]
 		}
-		switch s.id {
-		case secTable:
-			out = appendSection(out, secTable, m.tableSection)
-		case secMemory:
-			out = appendSection(out, secMemory, m.memorySection)
-		case secGlobal:
-			out = appendSection(out, secGlobal, m.globalSection(s.body))
-			wroteGlobals = true
-		case secExport:
-			out = appendSection(out, secExport, m.exportSection(s.body))
-		case secStart:
-			// Removed: exported as meadow_start and called by the host.
-		case secCustom:
+	}
+	for _, s := range secs {
+		if s.id == secCustom {
 			// Dropped: the engine would parse names and DWARF from them,
 			// more code fed untrusted input, and the sandbox's messages do
 			// not use them.
+			continue
+		}
+		flush(sectionRank[s.id])
+		if len(pending) > 0 && pending[0] == s.id {
+			pending = pending[1:]
+		}
+		switch s.id {
+		case secStart:
+			// Removed: exported as meadow_start and called by the host.
 		case secCode:
 			body, err := m.instrumentCode(s)
 			if err != nil {
@@ -274,12 +293,10 @@ func instrument(wasm []byte, cfg instrumentConfig) ([]byte, moduleInfo, error) {
 			}
 			out = appendSection(out, secCode, body)
 		default:
-			out = appendSection(out, s.id, s.body)
+			out = appendSection(out, s.id, m.sectionBody(s.id, s.body))
 		}
 	}
-	if !wroteGlobals {
-		out = appendSection(out, secGlobal, m.globalSection(nil))
-	}
+	flush(len(sectionRank) + 1)
 	info = moduleInfo{
 		memMin:    m.mem.min,
 		hasMemory: m.hasMemory,
@@ -301,7 +318,6 @@ type modState struct {
 	mem           limits
 	memorySection []byte
 	tableSection  []byte
-	exports       []byte // the export section's body, as read
 	exportCount   uint32
 	exportNames   map[string]exportDesc
 	hasStart      bool
@@ -313,6 +329,11 @@ type modState struct {
 	loops         int
 	fuelGlobal    uint32
 	depthGlobal   uint32
+	tickFunc      uint32 // the index of the imported tick function
+	tickType      uint32 // the index of the type [] -> [] (appended if absent)
+	globalEntries []byte // the global section's entries, function indices shifted
+	exportEntries []byte // the export section's entries, function indices shifted
+	elemSection   []byte // the element section, function indices shifted
 }
 
 type exportDesc struct {
@@ -465,6 +486,7 @@ func (m *modState) parseImports(r *reader) error {
 		}
 		m.importedFuncs = append(m.importedFuncs, ti)
 	}
+	m.tickFunc = uint32(len(m.importedFuncs)) // the import section comes first
 	return nil
 }
 
@@ -543,7 +565,8 @@ func (m *modState) parseGlobals(r *reader) error {
 		if mut > 1 {
 			return fmt.Errorf("global %d: mutability 0x%02x: expected 0 or 1", i, mut)
 		}
-		if err := r.constExpr(); err != nil {
+		m.globalEntries = append(m.globalEntries, r.b[r.off-2:r.off]...)
+		if m.globalEntries, err = m.constExpr(r, m.globalEntries); err != nil {
 			return fmt.Errorf("global %d: initializer: %v", i, err)
 		}
 	}
@@ -553,25 +576,48 @@ func (m *modState) parseGlobals(r *reader) error {
 
 // constExpr skips a constant expression up to and including its end.
 func (r *reader) constExpr() error {
+	_, err := (&modState{}).constExpr(r, nil)
+	return err
+}
+
+// constExpr copies a constant expression, up to and including its end, to
+// dst, with the function indices of ref.func shifted.
+func (m *modState) constExpr(r *reader, dst []byte) ([]byte, error) {
 	for {
+		at := r.off
 		op, err := r.instr()
 		if err != nil {
-			return err
+			return nil, err
+		}
+		if op == opRefFunc {
+			dst, _ = m.refFunc(dst, r.b[at:r.off])
+		} else {
+			dst = append(dst, r.b[at:r.off]...)
 		}
 		if op == opEnd {
-			return nil
+			return dst, nil
 		}
 	}
 }
 
+// refFunc appends instr (a call or ref.func, already decoded) with its
+// function index shifted.
+func (m *modState) refFunc(dst, instr []byte) ([]byte, error) {
+	f, err := (&reader{b: instr, off: 1}).u32()
+	dst = append(dst, instr[0])
+	return appendU32(dst, m.shift(f)), err
+}
+
 // parseElements checks the element section's framing, so that the engine
-// never sees a forged count.
+// never sees a forged count, and copies it with function indices shifted.
 func (m *modState) parseElements(r *reader) error {
 	n, err := r.countMax(2, maxElemSegments, "element segments")
 	if err != nil {
 		return err
 	}
+	out := appendU32(nil, n)
 	for i := uint32(0); i < n; i++ {
+		at := r.off
 		flags, err := r.u32()
 		if err != nil {
 			return err
@@ -584,31 +630,39 @@ func (m *modState) parseElements(r *reader) error {
 				return err
 			}
 		}
+		out = append(out, r.b[at:r.off]...)
 		if flags&0b001 == 0 { // active: an offset
-			if err := r.constExpr(); err != nil {
+			if out, err = m.constExpr(r, out); err != nil {
 				return fmt.Errorf("element segment %d: offset: %v", i, err)
 			}
 		}
 		if flags&0b011 != 0 { // an element kind or reference type
-			if _, err := r.byte(); err != nil {
+			c, err := r.byte()
+			if err != nil {
 				return err
 			}
+			out = append(out, c)
 		}
 		k, err := r.countMax(1, maxTableEntries, "elements")
 		if err != nil {
 			return fmt.Errorf("element segment %d: %v", i, err)
 		}
+		out = appendU32(out, k)
 		for ; k > 0; k-- {
 			if flags&0b100 == 0 {
-				_, err = r.u32()
+				var f uint32
+				if f, err = r.u32(); err == nil {
+					out = appendU32(out, m.shift(f))
+				}
 			} else {
-				err = r.constExpr()
+				out, err = m.constExpr(r, out)
 			}
 			if err != nil {
 				return fmt.Errorf("element segment %d: %v", i, err)
 			}
 		}
 	}
+	m.elemSection = out
 	return nil
 }
 
@@ -677,8 +731,12 @@ func (m *modState) parseExports(r *reader) error {
 			return fmt.Errorf("export %q: exported twice", name)
 		}
 		m.exportNames[name] = exportDesc{kind: kind, idx: idx}
+		if kind == 0x00 {
+			idx = m.shift(idx)
+		}
+		m.exportEntries = append(appendName(m.exportEntries, name), kind)
+		m.exportEntries = appendU32(m.exportEntries, idx)
 	}
-	m.exports = r.b
 	return nil
 }
 
@@ -706,42 +764,72 @@ func (m *modState) checkExports() error {
 	return nil
 }
 
-// globalSection returns the global section's body with the meter's two
-// globals appended: fuel (mutable i64) and depth (mutable i32), both 0
-// until the host sets them.
-func (m *modState) globalSection(orig []byte) []byte {
-	out := appendU32(nil, m.numGlobals+2)
-	if orig != nil {
-		r := &reader{b: orig}
-		r.u32()
-		out = append(out, orig[r.off:]...)
+// shift maps a function index of the module to its index in the output,
+// where the tick import comes after the module's own imports.
+func (m *modState) shift(f uint32) uint32 {
+	if f >= m.tickFunc {
+		return f + 1
 	}
-	out = append(out, valI64, 0x01, opI64Const, 0x00, opEnd)
-	out = append(out, valI32, 0x01, opI32Const, 0x00, opEnd)
-	return out
+	return f
 }
 
-func (m *modState) exportSection(orig []byte) []byte {
-	n := m.exportCount + 2
-	if m.hasStart {
-		n++
-	}
-	out := appendU32(nil, n)
-	r := &reader{b: orig}
-	r.u32()
-	out = append(out, orig[r.off:]...)
-	out = appendName(out, exportFuel)
-	out = append(out, 0x03)
-	out = appendU32(out, m.fuelGlobal)
-	out = appendName(out, exportDepth)
-	out = append(out, 0x03)
-	out = appendU32(out, m.depthGlobal)
-	if m.hasStart {
-		out = appendName(out, exportStart)
+// sectionBody returns the output body of a section: orig rewritten, or
+// made up when orig is nil.
+func (m *modState) sectionBody(id byte, orig []byte) []byte {
+	switch id {
+	case secType:
+		if m.tickType < uint32(len(m.types)) {
+			return orig
+		}
+		r := &reader{b: orig}
+		r.u32()
+		out := appendU32(nil, uint32(len(m.types))+1)
+		out = append(out, orig[r.off:]...)
+		return append(out, 0x60, 0, 0)
+	case secImport:
+		out := appendU32(nil, uint32(len(m.importedFuncs))+1)
+		if orig != nil {
+			r := &reader{b: orig}
+			r.u32()
+			out = append(out, orig[r.off:]...)
+		}
+		out = appendName(appendName(out, TickModule), TickName)
 		out = append(out, 0x00)
-		out = appendU32(out, m.start)
+		return appendU32(out, m.tickType)
+	case secTable:
+		return m.tableSection
+	case secMemory:
+		return m.memorySection
+	case secGlobal:
+		// The meter's globals, appended: fuel (mutable i64) and depth
+		// (mutable i32), 0 until the host sets them.
+		out := appendU32(nil, m.numGlobals+2)
+		out = append(out, m.globalEntries...)
+		out = append(out, valI64, 0x01, opI64Const, 0x00, opEnd)
+		return append(out, valI32, 0x01, opI32Const, 0x00, opEnd)
+	case secExport:
+		n := m.exportCount + 2
+		if m.hasStart {
+			n++
+		}
+		out := appendU32(nil, n)
+		out = append(out, m.exportEntries...)
+		out = appendName(out, exportFuel)
+		out = append(out, 0x03)
+		out = appendU32(out, m.fuelGlobal)
+		out = appendName(out, exportDepth)
+		out = append(out, 0x03)
+		out = appendU32(out, m.depthGlobal)
+		if m.hasStart {
+			out = appendName(out, exportStart)
+			out = append(out, 0x00)
+			out = appendU32(out, m.shift(m.start))
+		}
+		return out
+	case secElement:
+		return m.elemSection
 	}
-	return out
+	return orig
 }
 
 func (m *modState) instrumentCode(s section) ([]byte, error) {
@@ -786,6 +874,7 @@ const (
 	opEnd           = 0x0b
 	opCall          = 0x10
 	opCallIndirect  = 0x11
+	opRefFunc       = 0xd2
 	opSelect        = 0x1b
 	opLocalGet      = 0x20
 	opLocalSet      = 0x21
@@ -985,7 +1074,11 @@ func (m *modState) instrumentBody(dst, b []byte, base int, params uint32) ([]byt
 		case floatLeak(op) == valF64:
 			dst = appendCanon(dst, f64Local, opF64Const, []byte{0, 0, 0, 0, 0, 0, 0xf8, 0x7f}, opF64Eq)
 		}
-		dst = append(dst, b[at:r.off]...)
+		if op == opCall || op == opRefFunc {
+			dst, _ = m.refFunc(dst, b[at:r.off])
+		} else {
+			dst = append(dst, b[at:r.off]...)
+		}
 		switch op {
 		case opLoop:
 			m.loops++
@@ -1063,11 +1156,18 @@ func (m *modState) appendCharge(dst []byte, cost int64) []byte {
 	return m.appendCheck(dst)
 }
 
-// appendCheck appends: if fuel < 0 { unreachable }.
+// appendCheck appends: if fuel < 0 { call tick }. The host gives fuel in
+// slices; tick either grants the next slice or ends the run (fuel spent,
+// wall time, Runtime closed) by trapping. Calling into Go every slice also
+// lets Go's scheduler and garbage collector in: machine code that never
+// calls out cannot be preempted, and a long loop stalled the whole process
+// at the next collection.
 func (m *modState) appendCheck(dst []byte) []byte {
 	dst = append(dst, opGlobalGet)
 	dst = appendU32(dst, m.fuelGlobal)
-	return append(dst, opI64Const, 0x00, opI64LtS, opIf, 0x40, opUnreachable, opEnd)
+	dst = append(dst, opI64Const, 0x00, opI64LtS, opIf, 0x40, opCall)
+	dst = appendU32(dst, m.tickFunc)
+	return append(dst, opEnd)
 }
 
 // appendCanon replaces the float x on top of the stack by

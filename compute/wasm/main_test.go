@@ -15,10 +15,11 @@ import (
 // The test modules written in Go are built once, with the go toolchain that
 // runs the tests, for GOOS=wasip1 GOARCH=wasm, into a temporary directory.
 var goModules = map[string]string{
-	"hostile":  "./testdata/hostile",
-	"cleaner":  "../../examples/wasm/cleaner",
-	"extract":  "../../examples/wasm/extract",
-	"classify": "../../examples/wasm/classify",
+	"hostile":   "./testdata/hostile",
+	"wordcount": "./testdata/wordcount",
+	"cleaner":   "../../examples/wasm/cleaner",
+	"extract":   "../../examples/wasm/extract",
+	"classify":  "../../examples/wasm/classify",
 }
 
 var builtDir string

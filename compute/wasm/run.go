@@ -65,6 +65,10 @@ func (m *Module) Run(ctx context.Context, inputColumn string, texts []string, ou
 	if inputColumn == "" {
 		return Result{}, fmt.Errorf("%w: input column name is empty", ErrBadInput)
 	}
+	if err := m.rt.enter(); err != nil {
+		return Result{}, err
+	}
+	defer m.rt.exit()
 	e, err := m.rt.acquire(ctx, m)
 	if err != nil {
 		return Result{}, err
@@ -84,7 +88,8 @@ func (m *Module) Run(ctx context.Context, inputColumn string, texts []string, ou
 	}
 
 	mem := &memAllocator{limit: uint64(lim.MemoryPages) * PageSize}
-	runCtx := experimental.WithMemoryAllocator(ctx, mem)
+	st := &runState{limit: lim.Fuel}
+	runCtx := context.WithValue(experimental.WithMemoryAllocator(ctx, mem), runKey{}, st)
 	clock := &virtualClock{}
 	cfg := wazero.NewModuleConfig().
 		WithName("").
@@ -109,10 +114,12 @@ func (m *Module) Run(ctx context.Context, inputColumn string, texts []string, ou
 		return fail(KindTrap, "instantiating: %s", firstLine(err))
 	}
 	defer inst.Close(context.WithoutCancel(ctx))
-	fuel := inst.ExportedGlobal(exportFuel).(wapi.MutableGlobal)
+	st.fuel = inst.ExportedGlobal(exportFuel).(wapi.MutableGlobal)
 	depth := inst.ExportedGlobal(exportDepth).(wapi.MutableGlobal)
-	fuel.Set(lim.Fuel)
-	stop := startWatchdog(ctx, lim.WallTime, fuel)
+	st.granted = min(fuelSlice, lim.Fuel)
+	st.fuel.Set(st.granted)
+	stop := startWatchdog(ctx, m.rt.done, lim.WallTime, func() { st.halt.Store(true) })
+	m.rt.running.Add(1)
 	var callErr error
 	for _, name := range []string{exportStart, "_start"} {
 		if name == exportStart && !e.info.hasStart {
@@ -123,12 +130,9 @@ func (m *Module) Run(ctx context.Context, inputColumn string, texts []string, ou
 			break
 		}
 	}
+	m.rt.running.Add(-1)
 	timedOut := stop()
-	left := int64(fuel.Get())
-	res.FuelUsed = lim.Fuel
-	if left >= 0 {
-		res.FuelUsed = lim.Fuel - uint64(left)
-	}
+	res.FuelUsed = min(st.used(), lim.Fuel)
 	res.OutputBytes = int64(len(stdout.buf))
 
 	var exit *sys.ExitError
@@ -141,13 +145,15 @@ func (m *Module) Run(ctx context.Context, inputColumn string, texts []string, ou
 	switch {
 	case ctx.Err() != nil:
 		return res, ctx.Err()
+	case isClosed(m.rt.done):
+		return res, ErrClosed
 	case timedOut:
 		return fail(KindWallTime, "the run took longer than %s (the machine's safety net, not a deterministic verdict)", lim.WallTime)
 	case stdout.overflow:
 		return fail(KindOutputTooLarge, "the module wrote more than %d bytes to stdout", lim.MaxOutputBytes)
 	case failed && mem.refused:
 		return fail(KindMemoryExceeded, "the module asked for more than %d pages (%d MiB) of memory and failed (%s)", lim.MemoryPages, uint64(lim.MemoryPages)*PageSize>>20, describeEnd(callErr, exited, code))
-	case left < 0:
+	case st.exhausted:
 		return fail(KindFuelExhausted, "the module used all its %d fuel", lim.Fuel)
 	case failed && int32(depth.Get()) < 0:
 		return fail(KindTrap, "call depth exceeded: more than %d nested calls", lim.CallDepth)
@@ -181,20 +187,62 @@ func firstLine(err error) string {
 	return s
 }
 
-// stopFuel is what the watchdog sets the fuel to: -2^62 as an i64, far
-// enough below zero that the module's own charges cannot bring it back.
-const stopFuel = 0xc000000000000000
+// fuelSlice is how much fuel the module gets at a time: when a slice runs
+// out it calls tick, which grants the next one. 4 million is about a
+// millisecond of compiled Go-built code on the dev VM, so Go's garbage
+// collector and scheduler (which cannot stop machine code that never calls
+// out) and the watchdog get in at least that often, for a call that costs
+// well under a microsecond.
+const fuelSlice = 4_000_000
 
-// startWatchdog stops the module at its next fuel check once wall time has
-// passed or ctx is done, by setting its fuel below zero. The meter is the
-// kill switch because it is checked at the end of every segment (so at
-// every loop iteration and call) at almost no cost; wazero's own
-// WithCloseOnContextDone calls back into the engine at every loop header
-// and made a tight loop 50 times slower (2.67 s against 55 ms for 10^8
-// iterations on the dev VM). The module may overwrite one store with its
-// own read-modify-write, so the watchdog repeats it until the run ends.
-// stop ends the watchdog and reports whether wall time ran out.
-func startWatchdog(ctx context.Context, wall time.Duration, fuel wapi.MutableGlobal) (stop func() (timedOut bool)) {
+// runKey is the context key of a run's *runState.
+type runKey struct{}
+
+// runState is what tick needs of a run. Only the run's own goroutine (the
+// module's, and tick called from it) touches it, but for halt.
+type runState struct {
+	limit     uint64             // Limits.Fuel
+	granted   uint64             // fuel given so far, slices included
+	fuel      wapi.MutableGlobal // the module's fuel global: what is left of the slice
+	halt      atomic.Bool        // set by the watchdog: stop at the next tick
+	exhausted bool               // tick found the fuel spent
+}
+
+// used is the fuel spent so far: what was granted less what is left of
+// the current slice (negative once a segment overdraws it).
+func (st *runState) used() uint64 { return st.granted - uint64(int64(st.fuel.Get())) }
+
+// errStop ends a run from tick; the run's outcome comes from runState.
+var errStop = errors.New("wasm: run stopped by the host")
+
+// tick is the host function the instrumented module calls when its fuel
+// slice is overdrawn (fuel < 0). It grants the next slice, or, when the
+// run's fuel is spent or the watchdog asked, ends the run by panicking,
+// which wazero turns into an error from the module's entry point. A slice
+// ends the run at exactly the point a single global would have: the first
+// check at which the fuel charged exceeds Limits.Fuel.
+func tick(ctx context.Context, _ wapi.Module, _ []uint64) {
+	st := ctx.Value(runKey{}).(*runState)
+	used := st.used()
+	switch {
+	case st.halt.Load():
+		panic(errStop)
+	case used > st.limit:
+		st.exhausted = true
+		panic(errStop)
+	}
+	grant := min(fuelSlice, st.limit-used)
+	st.granted = used + grant
+	st.fuel.Set(grant)
+}
+
+// startWatchdog calls halt once wall time has passed, ctx is done or the
+// Runtime is closing; stop ends the watchdog and reports whether wall time
+// ran out. halt makes the module's next tick end the run: within a fuel
+// slice, about a millisecond. wazero's own WithCloseOnContextDone calls
+// back into the engine at every loop header instead and made a tight loop
+// 50 times slower (2.67 s against 55 ms for 10^8 iterations on the dev VM).
+func startWatchdog(ctx context.Context, closing <-chan struct{}, wall time.Duration, halt func()) (stop func() (timedOut bool)) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	var fired atomic.Bool
@@ -209,22 +257,23 @@ func startWatchdog(ctx context.Context, wall time.Duration, fuel wapi.MutableGlo
 		case <-t.C:
 			fired.Store(true)
 		case <-ctx.Done():
+		case <-closing:
 		}
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			fuel.Set(stopFuel)
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
+		halt()
 	}()
 	return func() bool {
 		close(done)
 		wg.Wait()
 		return fired.Load()
+	}
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 	wapi "github.com/tetratelabs/wazero/api"
@@ -79,12 +80,15 @@ type Runtime struct {
 	wasi map[string]funcType
 	opts options
 
-	mu     sync.Mutex
-	closed bool
-	cache  map[[32]byte]*entry
-	lru    *list.List // of *entry, most recently used first
-	bytes  int64
-	stats  CacheStats
+	mu      sync.Mutex
+	closed  bool
+	done    chan struct{}  // closed by Close: runs in progress stop
+	active  sync.WaitGroup // Loads and Runs in progress; Close waits for them
+	running atomic.Int32   // modules executing now (for tests)
+	cache   map[[32]byte]*entry
+	lru     *list.List // of *entry, most recently used first
+	bytes   int64
+	stats   CacheStats
 }
 
 // CacheStats counts the compiled-module cache's work.
@@ -132,7 +136,7 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 	if o.interpreter {
 		cfg = wazero.NewRuntimeConfigInterpreter()
 	}
-	// No WithCloseOnContextDone: the fuel meter is the kill switch
+	// No WithCloseOnContextDone: the meter's tick is the kill switch
 	// (startWatchdog says why).
 	cfg = cfg.WithCoreFeatures(Features).
 		WithMemoryLimitPages(o.memCeiling).
@@ -142,15 +146,24 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("wasm: instantiating WASI: %w", err)
 	}
+	_, err := rt.NewHostModuleBuilder(TickModule).NewFunctionBuilder().
+		WithGoModuleFunction(wapi.GoModuleFunc(tick), nil, nil).
+		Export(TickName).Instantiate(ctx)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("wasm: instantiating the meter's host function: %w", err)
+	}
 	wasi := map[string]funcType{}
 	for name, d := range rt.Module(WASIModule).ExportedFunctionDefinitions() {
 		wasi[name] = funcType{params: append([]byte(nil), d.ParamTypes()...), results: append([]byte(nil), d.ResultTypes()...)}
 	}
-	return &Runtime{rt: rt, wasi: wasi, opts: o, cache: map[[32]byte]*entry{}, lru: list.New()}, nil
+	return &Runtime{rt: rt, wasi: wasi, opts: o, done: make(chan struct{}), cache: map[[32]byte]*entry{}, lru: list.New()}, nil
 }
 
-// Close releases every compiled module and ends runs in progress (they
-// fail). Later calls return ErrClosed.
+// Close stops runs in progress (they return ErrClosed at their next fuel
+// check), waits for them and for Loads in progress, and releases every
+// compiled module. Later calls return ErrClosed. Code must not be freed
+// while a run executes it, hence the wait.
 func (r *Runtime) Close(ctx context.Context) error {
 	r.mu.Lock()
 	if r.closed {
@@ -158,11 +171,26 @@ func (r *Runtime) Close(ctx context.Context) error {
 		return nil
 	}
 	r.closed = true
+	close(r.done)
 	r.cache = map[[32]byte]*entry{}
 	r.lru.Init()
 	r.mu.Unlock()
+	r.active.Wait()
 	return r.rt.Close(ctx)
 }
+
+// enter registers a Load or Run, or returns ErrClosed; exit ends it.
+func (r *Runtime) enter() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return ErrClosed
+	}
+	r.active.Add(1)
+	return nil
+}
+
+func (r *Runtime) exit() { r.active.Done() }
 
 // CacheStats returns the cache's counters.
 func (r *Runtime) CacheStats() CacheStats {
@@ -215,6 +243,10 @@ func (r *Runtime) Load(ctx context.Context, wasm []byte) (*Module, error) {
 	if len(wasm) > r.opts.maxModuleBytes {
 		return nil, loadError(KindInvalidModule, "%d bytes: over the limit of %d", len(wasm), r.opts.maxModuleBytes)
 	}
+	if err := r.enter(); err != nil {
+		return nil, err
+	}
+	defer r.exit()
 	key := sha256.Sum256(wasm)
 	e, err := r.get(ctx, key, func() ([]byte, moduleInfo, error) {
 		return instrument(wasm, instrumentConfig{

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 )
 
 // numbered returns distinct small modules: each exits with its number.
@@ -199,3 +200,68 @@ func TestLEB(t *testing.T) {
 }
 
 const math32Min = -1 << 31
+
+// TestCloseStopsRuns closes a Runtime while a module loops: the run ends
+// with ErrClosed, and Close returns once it has.
+func TestCloseStopsRuns(t *testing.T) {
+	before := runtime.NumGoroutine()
+	ctx := context.Background()
+	r, err := New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mustLoad(t, r, commandModule(nil, cat([]byte{opLoop, 0x40}, br(0), []byte{opEnd})).bytes())
+	lim := testLimits()
+	lim.Fuel = 1 << 62
+	errc := make(chan error, 1)
+	started := make(chan struct{})
+	go func() {
+		close(started)
+		_, err := m.Run(ctx, "text", nil, resultCol, lim)
+		errc <- err
+	}()
+	<-started
+	for r.running.Load() == 0 { // wait until the module is executing
+		runtime.Gosched()
+	}
+	if err := r.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-errc:
+		if !errors.Is(err, ErrClosed) {
+			t.Fatalf("run ended with %v, want ErrClosed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the run did not end after Close")
+	}
+	waitGoroutines(t, before)
+}
+
+// TestGCDuringLongRun collects garbage while a module spins: Go cannot
+// preempt machine code that never calls out, so without the meter's tick a
+// collection waited for the whole run (and, on 2 cores, the watchdog that
+// would end it could not run either: the process hung).
+func TestGCDuringLongRun(t *testing.T) {
+	r := sharedRuntime(t, false)
+	m := mustLoad(t, r, commandModule(nil, cat([]byte{opLoop, 0x40}, br(0), []byte{opEnd})).bytes())
+	lim := testLimits()
+	lim.Fuel = 1 << 62
+	lim.WallTime = 500 * time.Millisecond
+	done := make(chan time.Time, 1)
+	go func() {
+		_, err := m.Run(context.Background(), "text", nil, resultCol, lim)
+		if f, ok := err.(*Failure); !ok || f.Kind != KindWallTime {
+			t.Errorf("run: %v, want a wall_time failure", err)
+		}
+		done <- time.Now()
+	}()
+	for r.running.Load() == 0 {
+		runtime.Gosched()
+	}
+	runtime.GC()
+	gcDone := time.Now()
+	if end := <-done; !gcDone.Before(end) {
+		t.Fatalf("the collection waited for the run to end")
+	}
+}
