@@ -111,7 +111,7 @@ func BenchmarkMetering(b *testing.B) {
 		for b.Loop() {
 			var out bytes.Buffer
 			clock := &virtualClock{}
-			cfg := wazero.NewModuleConfig().WithName("").WithArgs(Args...).
+			cfg := wazero.NewModuleConfig().WithName("").WithArgs(args...).
 				WithStdin(bytes.NewReader(stdin)).WithStdout(&out).
 				WithWalltime(clock.walltime, 1).WithNanotime(clock.nanotime, 1).WithNanosleep(clock.sleep).
 				WithRandSource(&randStream{})

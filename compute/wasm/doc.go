@@ -15,7 +15,7 @@
 //     the same FuelUsed and the same failure Kind on every machine and
 //     engine (compiler or interpreter, amd64 or arm64), except a
 //     KindWallTime failure. The module sees no file system, no network, no
-//     environment variables, fixed arguments (Args), a virtual clock that
+//     environment variables, fixed arguments (["kernel"]), a virtual clock that
 //     starts at Epoch and moves only when the module sleeps, and a fixed
 //     random stream (RandomSeed). Threads, SIMD and other proposals are
 //     off (Features). NaNs are made canonical wherever their bits could be
@@ -31,7 +31,10 @@
 //     kept (MaxStderr), nested calls (CallDepth), tables (2^20 elements),
 //     locals (50,000 per function), module size (32 MiB by default), and
 //     wall time as a safety net. A module cannot crash or stall the node
-//     past these: its traps, exits and panics end only its own run.
+//     past these: its traps, exits and panics end only its own run, and it
+//     calls back into Go at least every fuel slice (about a millisecond),
+//     so Go's garbage collector and scheduler are never held up longer.
+//     Close stops runs in progress and waits for them.
 //   - Only wasi_snapshot_preview1 functions may be imported; anything else
 //     is refused at Load, naming the import.
 //

@@ -113,6 +113,7 @@ func (t funcType) equal(o funcType) bool {
 	return bytes.Equal(t.params, o.params) && bytes.Equal(t.results, o.results)
 }
 
+// String writes the type as [params] -> [results].
 func (t funcType) String() string {
 	name := func(v []byte) string {
 		s := "["

@@ -37,8 +37,8 @@ type Result struct {
 	OutputBytes int64
 }
 
-// Args is the argument list every module sees (argv[0] only).
-var Args = []string{"kernel"}
+// args is the argument list every module sees: argv[0] only.
+var args = []string{"kernel"}
 
 // Epoch is the wall-clock time every module sees before it sleeps:
 // 2000-01-01T00:00:00Z, in Unix nanoseconds.
@@ -94,7 +94,7 @@ func (m *Module) Run(ctx context.Context, inputColumn string, texts []string, ou
 	cfg := wazero.NewModuleConfig().
 		WithName("").
 		WithStartFunctions().
-		WithArgs(Args...).
+		WithArgs(args...).
 		WithStdin(bytes.NewReader(stdin)).
 		WithStdout(stdout).
 		WithStderr(stderr).
@@ -285,6 +285,7 @@ type capWriter struct {
 	overflow bool
 }
 
+// Write keeps p, or fails without keeping any of it past the cap.
 func (w *capWriter) Write(p []byte) (int, error) {
 	if int64(len(w.buf))+int64(len(p)) > w.max {
 		w.overflow = true
@@ -301,6 +302,7 @@ type headWriter struct {
 	max int
 }
 
+// Write keeps what fits under the cap and reports all of p written.
 func (w *headWriter) Write(p []byte) (int, error) {
 	if room := w.max - len(w.buf); room > 0 {
 		w.buf = append(w.buf, p[:min(room, len(p))]...)
@@ -338,6 +340,7 @@ type randStream struct {
 	n     int // bytes of block used
 }
 
+// Read fills p from the stream; it never fails.
 func (s *randStream) Read(p []byte) (int, error) {
 	total := len(p)
 	for len(p) > 0 {
@@ -364,6 +367,7 @@ type memAllocator struct {
 	refused bool
 }
 
+// Allocate implements experimental.MemoryAllocator.
 func (a *memAllocator) Allocate(capacity, _ uint64) experimental.LinearMemory {
 	return &linearMemory{a: a, buf: make([]byte, 0, min(capacity, a.limit))}
 }
@@ -373,6 +377,7 @@ type linearMemory struct {
 	buf []byte
 }
 
+// Reallocate grows the memory to size bytes, or returns nil past the limit.
 func (m *linearMemory) Reallocate(size uint64) []byte {
 	if size > m.a.limit {
 		m.a.refused = true
@@ -390,4 +395,5 @@ func (m *linearMemory) Reallocate(size uint64) []byte {
 	return nb
 }
 
+// Free drops the buffer.
 func (m *linearMemory) Free() { m.buf = nil }
