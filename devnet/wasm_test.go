@@ -23,10 +23,11 @@ import (
 // TestWasmJobsEndToEnd is a buyer bringing their own code: the three
 // example modules (examples/wasm), built from the source tree for
 // wasip1/wasm, are uploaded and run over a crawl's dataset by three nodes
-// (one faulty) through three coordinators. Each output dataset is
+// through three coordinators. Each output dataset is
 // downloaded, verified against its manifest and checked row by row against
 // the same functions run natively; a job whose fuel cap is too small ends
-// with every row recording fuel_exhausted, the same on every replica; the
+// with every row recording fuel_exhausted, and a module the sandbox cannot
+// load with every row recording invalid_module, the same on every replica; the
 // rows' fuel adds up to what the job status metered and the price counts
 // it. Bad uploads and specs are refused naming the field, changing nothing.
 func TestWasmJobsEndToEnd(t *testing.T) {
@@ -95,6 +96,13 @@ func TestWasmJobsEndToEnd(t *testing.T) {
 		}
 		hashes[name] = m.SHA256
 	}
+	// A module with a WebAssembly header and nothing sound after it: the
+	// coordinators store it; every node's sandbox refuses it the same way.
+	broken, err := b.UploadModule(ctx, []byte("\x00asm\x01\x00\x00\x00\x01\xff\xff\xff"))
+	if err != nil {
+		t.Fatalf("upload a broken module: %v", err)
+	}
+	hashes["broken"] = broken.SHA256
 	// The same bytes again: idempotent.
 	if code, _ := os.ReadFile(mods["cleaner"]); true {
 		if m, err := b.UploadModule(ctx, code); err != nil || m.SHA256 != hashes["cleaner"] {
@@ -116,7 +124,9 @@ func TestWasmJobsEndToEnd(t *testing.T) {
 		"cleaner": spec("cleaner", 0), "extract": spec("extract", 0), "classify": spec("classify", 0),
 		// The Go runtime alone takes about 1.4 million fuel to start.
 		"starved": spec("cleaner", 100_000),
+		"broken":  spec("cleaner", 0),
 	}
+	jobs["broken"].Wasm.Module = hashes["broken"]
 	ids := map[string]string{}
 	for name, s := range jobs {
 		j, err := b.Submit(ctx, api.JobSpec{Kind: api.JobCompute, Name: name, Compute: &s})
@@ -125,7 +135,7 @@ func TestWasmJobsEndToEnd(t *testing.T) {
 		}
 		ids[name] = j.ID
 	}
-	for _, name := range []string{"cleaner", "extract", "classify", "starved"} {
+	for _, name := range []string{"cleaner", "extract", "classify", "starved", "broken"} {
 		st := waitJob(ctx, t, b, ids[name])
 		if st.Progress.Tasks.Inconclusive != 0 || st.Progress.RowsAccepted != int64(len(inRows)) {
 			t.Fatalf("%s: %+v; want every task verified and all %d rows accepted", name, st.Progress, len(inRows))
@@ -151,9 +161,9 @@ func TestWasmJobsEndToEnd(t *testing.T) {
 				t.Fatalf("%s row %d: source hash %x is no input row", name, i, r[0])
 			}
 			fuel += uint64(r[fi].(int64))
-			if name == "starved" {
-				if r[si] != "fuel_exhausted" || r[1] != nil {
-					t.Fatalf("starved row %d: status %v, clean %v; want fuel_exhausted and null", i, r[si], r[1])
+			if failed := map[string]string{"starved": "fuel_exhausted", "broken": "invalid_module"}[name]; failed != "" {
+				if r[si] != failed || r[1] != nil {
+					t.Fatalf("%s row %d: status %v, clean %v; want %s and null", name, i, r[si], r[1], failed)
 				}
 				continue
 			}
@@ -175,7 +185,7 @@ func TestWasmJobsEndToEnd(t *testing.T) {
 				t.Fatalf("%s row %d differs from the native run:\n got %#v\nwant %#v", name, i, got, want)
 			}
 		}
-		if fuel == 0 || fuel != st.Fuel {
+		if (fuel == 0) != (name == "broken") || fuel != st.Fuel {
 			t.Fatalf("%s: rows' fuel adds up to %d; the job status metered %d", name, fuel, st.Fuel)
 		}
 		t.Logf("%s: %d rows, %d fuel, price %s, %d rows rejected", name, len(rows), fuel, st.Price, st.Progress.RowsRejected)

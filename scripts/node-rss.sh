@@ -12,8 +12,9 @@
 #         it in the page cache, as after a reboot), sampled after IDLE_S
 #         seconds, registered and waiting for work;
 #   busy  each build, cold, while the network runs compute jobs (minhash,
-#         embed, tokens) over the dev journey's crawl dataset and a crawl job
-#         of the demo site, sampled every 0.5 s.
+#         embed, tokens, and wasm: examples/wasm/cleaner, a buyer's module
+#         in the node's sandbox) over the dev journey's crawl dataset and a
+#         crawl job of the demo site, sampled every 0.5 s.
 #
 # A node outside `meadow dev` refuses the crawl job's URLs (the demo site is
 # on loopback, which a production node never fetches), so its crawl work is
@@ -131,10 +132,20 @@ submit() { # submit NAME SPEC: run a job to its end as a buyer would
 	printf '%s\n' "$2" >"$W/job.json"
 	local before after
 	before=$(state "$nodedash" tasks_done)
-	"$W/meadow-full" buyer job submit "$W/job.json" --coord "$coords" --chain-id "$chain" --key "$W/buyer.key" --wait \
+	"$W/meadow-full" buyer job submit "$W/job.json" --coord "$coords" --chain-id "$chain" --key "$W/dev/buyer.key" --wait \
 		>>"$W/jobs.out" 2>&1 || echo "node-rss: job $1 failed, see $W/jobs.out" >&2
 	after=$(state "$nodedash" tasks_done)
 	tasks[$1]=$((${after:-0} - ${before:-0}))
+}
+
+# The wasm phase runs examples/wasm/cleaner, built as a buyer builds it and
+# uploaded once.
+GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 go build -trimpath -o "$W/cleaner.wasm" ./examples/wasm/cleaner
+module=$("$W/meadow-full" buyer module upload "$W/cleaner.wasm" --coord "$coords" --chain-id "$chain" --key "$W/dev/buyer.key" --json |
+	grep -oE '"sha256": *"[0-9a-f]{64}' | grep -oE '[0-9a-f]{64}$')
+[ -n "$module" ] || { echo "node-rss: uploading examples/wasm/cleaner failed" >&2; exit 1; }
+wasmspec() {
+	printf '{"kind":"compute","name":"node-rss wasm","compute":{"input":"%s","kernel":"wasm","shard_rows":10,"wasm":{"module":"%s","outputs":[{"name":"clean","type":"string"}]}}}' "$input" "$module"
 }
 
 compute() { printf '{"kind":"compute","name":"node-rss %s","compute":{"input":"%s","kernel":"%s","shard_rows":10}}' "$1" "$input" "$1"; }
@@ -160,6 +171,7 @@ for b in full node; do
 	submit minhash "$(compute minhash)"
 	submit embed "$(compute embed)"
 	submit tokens "$(compute tokens)"
+	submit wasm "$(wasmspec)"
 	submit crawl "$(crawlspec)"
 	echo after >"$W/phase"
 	sleep 5
@@ -167,7 +179,7 @@ for b in full node; do
 	kill "$p"
 	wait "$p" 2>/dev/null || true
 	wait "$spid" 2>/dev/null || true
-	for ph in idle minhash embed tokens crawl after all; do
+	for ph in idle minhash embed tokens wasm crawl after all; do
 		awk -v ph=$ph '$2 == ph || ph == "all" {print $3, $5}' "$W/busy-$b.samples" | sort -n | awk -v b="meadow-$b" -v ph=$ph -v n="${tasks[$ph]:-}" '
 			{r[NR] = $1; if ($1 > pk) pk = $1; if ($2 > pa) pa = $2}
 			END {if (NR) printf "%-14s %-8s %6s %8d %7.1f %6.1f %9.1f\n", b, ph, n, NR, r[int((NR + 1) / 2)] / 1024, pk / 1024, pa / 1024}'

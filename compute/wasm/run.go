@@ -367,9 +367,13 @@ type memAllocator struct {
 	refused bool
 }
 
-// Allocate implements experimental.MemoryAllocator.
-func (a *memAllocator) Allocate(capacity, _ uint64) experimental.LinearMemory {
-	return &linearMemory{a: a, buf: make([]byte, 0, min(capacity, a.limit))}
+// Allocate implements experimental.MemoryAllocator. It reserves nothing
+// up front: wazero suggests the memory's declared maximum (or the runtime's
+// ceiling) as the capacity, and a Go slice of that size costs its whole
+// size in resident memory once Go zeroes it; the memory grows by doubling
+// as the module asks (Reallocate).
+func (a *memAllocator) Allocate(_, _ uint64) experimental.LinearMemory {
+	return &linearMemory{a: a}
 }
 
 type linearMemory struct {
