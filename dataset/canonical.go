@@ -16,11 +16,23 @@ import (
 //	bytes                  byte string (major 2)
 //	list<uint32|uint64>    array (major 4) of major 0 integers
 //	list<int32>            array (major 4) of major 0 or 1 integers
+//	float64                0xfb and the 8 bytes of the IEEE 754 binary64
+//	                       value, big-endian: always this form, never the
+//	                       shorter half or single precision ones; finite
+//	                       only, and never -0 (NaN, ±Inf and -0 are invalid
+//	                       values)
+//	bool                   0xf5 (true) or 0xf4 (false)
+//	list<string>           array (major 4) of text strings, each valid UTF-8
+//	                       and stored as given (not normalized)
+//	list<int64>            array (major 4) of major 0 or 1 integers
 //
 // Every head uses the shortest form (an argument below 24 in the initial
-// byte, else 1, 2, 4 or 8 bytes). There are no maps, tags, floats or other
-// simple values, so the deterministic rules about map key order never
-// apply. A row's hash is SHA-256 of these bytes.
+// byte, else 1, 2, 4 or 8 bytes). There are no maps or tags, so the
+// deterministic rules about map key order never apply. Floats depart from
+// RFC 8949's preferred serialization (which would shorten 1.0 to f93c00)
+// on purpose: one fixed width is simpler to reproduce exactly in every
+// implementation, and a float64 column's values have one form whatever the
+// value. A row's hash is SHA-256 of these bytes.
 
 // CBOR major types, shifted into the initial byte.
 const (
@@ -29,8 +41,50 @@ const (
 	majorBytes = 2 << 5
 	majorText  = 3 << 5
 	majorArray = 4 << 5
+	cborFalse  = 0xf4
+	cborTrue   = 0xf5
 	cborNull   = 0xf6
+	cborFloat  = 0xfb // major 7, additional information 27: a float64
 )
+
+// checkFloat reports what is wrong with v as a float64 value, or "": NaN
+// and the infinities have no place in a dataset (JSON, Parquet statistics
+// and buyers' sums all go wrong), and -0 is refused rather than silently
+// made +0 so that a value has one form in rows, files and hashes alike
+// (compute/wasm already writes -0 as 0).
+func checkFloat(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN: expected a finite float64"
+	case math.IsInf(v, 0):
+		return fmt.Sprintf("%v: expected a finite float64", v)
+	case v == 0 && math.Signbit(v):
+		return "-0: expected a finite float64 other than -0 (write 0)"
+	}
+	return ""
+}
+
+// appendFloat appends v, already checked, as a CBOR float64.
+func appendFloat(dst []byte, v float64) []byte {
+	b := math.Float64bits(v)
+	return append(dst, cborFloat, byte(b>>56), byte(b>>48), byte(b>>40), byte(b>>32),
+		byte(b>>24), byte(b>>16), byte(b>>8), byte(b))
+}
+
+// appendBool appends v as a CBOR simple value.
+func appendBool(dst []byte, v bool) []byte {
+	if v {
+		return append(dst, cborTrue)
+	}
+	return append(dst, cborFalse)
+}
+
+// appendRawText appends s as a text string as it is, without
+// normalization: the elements of a list<string>.
+func appendRawText(dst []byte, s string) []byte {
+	dst = appendHead(dst, majorText, uint64(len(s)))
+	return append(dst, s...)
+}
 
 // appendHead appends a CBOR head of the given major type and argument, in
 // the shortest form.
@@ -165,6 +219,36 @@ func appendCanonical(dst []byte, s *Schema, nc int, row Row) ([]byte, error) {
 				}
 				ok = true
 			}
+		case float64:
+			if c.Type == TypeFloat64 {
+				if msg := checkFloat(v); msg != "" {
+					return dst, rowErr(ErrInvalidRow, c.Name, "%s", msg)
+				}
+				dst, ok = appendFloat(dst, v), true
+			}
+		case bool:
+			if c.Type == TypeBool {
+				dst, ok = appendBool(dst, v), true
+			}
+		case []string:
+			if c.Type == TypeStringList {
+				dst = appendHead(dst, majorArray, uint64(len(v)))
+				for k, x := range v {
+					if !utf8.ValidString(x) {
+						return dst, rowErr(ErrInvalidRow, c.Name, "element %d: invalid UTF-8", k)
+					}
+					dst = appendRawText(dst, x)
+				}
+				ok = true
+			}
+		case []int64:
+			if c.Type == TypeInt64List {
+				dst = appendHead(dst, majorArray, uint64(len(v)))
+				for _, x := range v {
+					dst = appendInt(dst, x)
+				}
+				ok = true
+			}
 		}
 		if !ok {
 			return dst, rowErr(ErrInvalidRow, c.Name, "expected %s, got %s", goTypeOf(c.Type), describe(row[i]))
@@ -188,6 +272,14 @@ func goTypeOf(t ColumnType) string {
 		return "[]int32"
 	case TypeUint64List:
 		return "[]uint64"
+	case TypeFloat64:
+		return "float64"
+	case TypeBool:
+		return "bool"
+	case TypeStringList:
+		return "[]string"
+	case TypeInt64List:
+		return "[]int64"
 	}
 	return t.String()
 }
@@ -201,8 +293,8 @@ func describe(v any) string {
 }
 
 // ValidateRow checks row against s: one value per column, each of its
-// column's Go type (see Row), null only in Nullable columns, strings valid
-// UTF-8. Errors are *RowError values naming the column (Row is -1),
+// column's Go type (see Row), null only in Nullable columns, strings (and
+// list<string> elements) valid UTF-8, floats finite and not -0. Errors are *RowError values naming the column (Row is -1),
 // wrapping ErrInvalidRow.
 func ValidateRow(s Schema, row Row) error {
 	if len(row) != len(s.Columns) {
@@ -241,6 +333,26 @@ func validateValue(c *Column, v any) error {
 		ok = c.Type == TypeInt32List
 	case []uint64:
 		ok = c.Type == TypeUint64List
+	case float64:
+		if c.Type == TypeFloat64 {
+			if msg := checkFloat(x); msg != "" {
+				return rowErr(ErrInvalidRow, c.Name, "%s", msg)
+			}
+			ok = true
+		}
+	case bool:
+		ok = c.Type == TypeBool
+	case []string:
+		if c.Type == TypeStringList {
+			for k, e := range x {
+				if !utf8.ValidString(e) {
+					return rowErr(ErrInvalidRow, c.Name, "element %d: invalid UTF-8", k)
+				}
+			}
+			ok = true
+		}
+	case []int64:
+		ok = c.Type == TypeInt64List
 	}
 	if !ok {
 		return rowErr(ErrInvalidRow, c.Name, "expected %s, got %s", goTypeOf(c.Type), describe(v))
@@ -251,7 +363,8 @@ func validateValue(c *Column, v any) error {
 // NormalizeRow returns row with every content string replaced by
 // NormalizeText of it, the values a dataset file stores, so that what a
 // buyer reads is exactly what was hashed. It copies row only when a string
-// changes.
+// changes. The elements of a list<string> are not normalized: they are
+// hashed and stored as given (dataset/DESIGN.md).
 func NormalizeRow(s Schema, row Row) Row {
 	out, copied := row, false
 	nc := numContent(&s)
