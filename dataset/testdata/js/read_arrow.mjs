@@ -1,6 +1,7 @@
 // Reads an Arrow IPC file or stream with the apache-arrow package (an
 // implementation independent of Meadow's Go code) and prints it as JSON:
-// integers as decimal strings, bytes as lowercase hex, nulls as null.
+// integers and floats as decimal strings (String(x)), bools as JSON booleans,
+// bytes as lowercase hex, nulls as null.
 // Usage: node read_arrow.mjs FILE
 import { readFileSync } from 'node:fs';
 import { tableFromIPC } from 'apache-arrow';
@@ -10,6 +11,8 @@ const table = tableFromIPC(readFileSync(path));
 
 function value(v) {
   if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean') return v;
+  // Floats as String(x) writes them: the vectors' form (vectors.JSNumber).
   if (typeof v === 'bigint' || typeof v === 'number') return v.toString();
   if (typeof v === 'string') return v;
   if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');

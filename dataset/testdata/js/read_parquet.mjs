@@ -1,6 +1,7 @@
 // Reads a Parquet file with DuckDB (@duckdb/node-api, an implementation
-// independent of Meadow's Go code) and prints it as JSON: integers as
-// decimal strings, bytes as lowercase hex, nulls as null.
+// independent of Meadow's Go code) and prints it as JSON: integers and
+// floats as decimal strings (String(x)), bools as JSON booleans, bytes as
+// lowercase hex, nulls as null.
 // Usage: node read_parquet.mjs FILE
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -11,6 +12,8 @@ const conn = await instance.connect();
 
 function value(v) {
   if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean') return v;
+  // Floats as String(x) writes them: the vectors' form (vectors.JSNumber).
   if (typeof v === 'bigint' || typeof v === 'number') return v.toString();
   if (typeof v === 'string') return v;
   if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
