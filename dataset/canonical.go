@@ -15,20 +15,24 @@ import (
 //	int64                  major 0 for v ≥ 0, major 1 (-1-v) for v < 0
 //	bytes                  byte string (major 2)
 //	list<uint32|uint64>    array (major 4) of major 0 integers
-//	list<int32|int64>      array (major 4) of major 0 or 1 integers
-//	float64                major 7 float in the shortest form that holds
-//	                       the value exactly: half (0xf9, 2 bytes), single
-//	                       (0xfa, 4) or double (0xfb, 8), big-endian; NaN,
-//	                       ±Inf and -0 are not values
-//	bool                   false 0xf4, true 0xf5
-//	list<string>           array (major 4) of text strings, each
-//	                       NormalizeText of its element, as string columns
+//	list<int32>            array (major 4) of major 0 or 1 integers
+//	float64                0xfb and the 8 bytes of the IEEE 754 binary64
+//	                       value, big-endian: always this form, never the
+//	                       shorter half or single precision ones; finite
+//	                       only, and never -0 (NaN, ±Inf and -0 are invalid
+//	                       values)
+//	bool                   0xf5 (true) or 0xf4 (false)
+//	list<string>           array (major 4) of text strings, each valid UTF-8
+//	                       and stored as given (not normalized)
+//	list<int64>            array (major 4) of major 0 or 1 integers
 //
 // Every head uses the shortest form (an argument below 24 in the initial
 // byte, else 1, 2, 4 or 8 bytes). There are no maps or tags, so the
-// deterministic rules about map key order never apply. Floats take the
-// shortest form, as core deterministic encoding requires (RFC 8949 4.2.1,
-// preferred serialization). A row's hash is SHA-256 of these bytes.
+// deterministic rules about map key order never apply. Floats depart from
+// RFC 8949's preferred serialization (which would shorten 1.0 to f93c00)
+// on purpose: one fixed width is simpler to reproduce exactly in every
+// implementation, and a float64 column's values have one form whatever the
+// value. A row's hash is SHA-256 of these bytes.
 
 // CBOR major types, shifted into the initial byte.
 const (
@@ -37,86 +41,49 @@ const (
 	majorBytes = 2 << 5
 	majorText  = 3 << 5
 	majorArray = 4 << 5
-	cborNull   = 0xf6
 	cborFalse  = 0xf4
 	cborTrue   = 0xf5
-	cborF16    = 0xf9
-	cborF32    = 0xfa
-	cborF64    = 0xfb
+	cborNull   = 0xf6
+	cborFloat  = 0xfb // major 7, additional information 27: a float64
 )
 
-// appendFloat appends a finite float64 in the shortest of the half, single
-// and double forms that holds it exactly.
-func appendFloat(dst []byte, f float64) []byte {
-	if f32 := float32(f); float64(f32) == f {
-		if h, ok := toHalf(math.Float32bits(f32)); ok {
-			return append(dst, cborF16, byte(h>>8), byte(h))
-		}
-		u := math.Float32bits(f32)
-		return append(dst, cborF32, byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
-	}
-	u := math.Float64bits(f)
-	return append(dst, cborF64, byte(u>>56), byte(u>>48), byte(u>>40), byte(u>>32), byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
-}
-
-// toHalf returns the IEEE 754 binary16 bits of the finite binary32 value
-// with bits b, if binary16 holds it exactly.
-func toHalf(b uint32) (uint16, bool) {
-	sign := uint16(b>>16) & 0x8000
-	exp := int(b>>23&0xff) - 127
-	mant := b & 0x7fffff
+// checkFloat reports what is wrong with v as a float64 value, or "": NaN
+// and the infinities have no place in a dataset (JSON, Parquet statistics
+// and buyers' sums all go wrong), and -0 is refused rather than silently
+// made +0 so that a value has one form in rows, files and hashes alike
+// (compute/wasm already writes -0 as 0).
+func checkFloat(v float64) string {
 	switch {
-	case b&0x7fffffff == 0:
-		return sign, true
-	case exp == -127: // a binary32 subnormal is below binary16's range
-		return 0, false
-	case exp >= -14 && exp <= 15: // a binary16 normal
-		if mant&0x1fff != 0 {
-			return 0, false
-		}
-		return sign | uint16(exp+15)<<10 | uint16(mant>>13), true
-	case exp >= -24 && exp < -14: // a binary16 subnormal: m × 2⁻²⁴
-		full := mant | 1<<23
-		shift := uint(-exp - 1)
-		if full&(1<<shift-1) != 0 {
-			return 0, false
-		}
-		return sign | uint16(full>>shift), true
-	}
-	return 0, false
-}
-
-// fromHalf returns the value of binary16 bits h.
-func fromHalf(h uint16) float64 {
-	sign := 1.0
-	if h&0x8000 != 0 {
-		sign = -1
-	}
-	exp := int(h >> 10 & 0x1f)
-	mant := float64(h & 0x3ff)
-	switch exp {
-	case 0:
-		return sign * math.Ldexp(mant, -24)
-	case 31:
-		if mant == 0 {
-			return math.Inf(int(sign))
-		}
-		return math.NaN()
-	}
-	return sign * math.Ldexp(1024+mant, exp-25)
-}
-
-// floatProblem says why f is not a float64 value of a row, or "".
-func floatProblem(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN: expected a finite number"
-	case math.IsInf(f, 0):
-		return "an infinity: expected a finite number"
-	case f == 0 && math.Signbit(f):
-		return "-0: expected 0 (a float column stores one zero)"
+	case math.IsNaN(v):
+		return "NaN: expected a finite float64"
+	case math.IsInf(v, 0):
+		return fmt.Sprintf("%v: expected a finite float64", v)
+	case v == 0 && math.Signbit(v):
+		return "-0: expected a finite float64 other than -0 (write 0)"
 	}
 	return ""
+}
+
+// appendFloat appends v, already checked, as a CBOR float64.
+func appendFloat(dst []byte, v float64) []byte {
+	b := math.Float64bits(v)
+	return append(dst, cborFloat, byte(b>>56), byte(b>>48), byte(b>>40), byte(b>>32),
+		byte(b>>24), byte(b>>16), byte(b>>8), byte(b))
+}
+
+// appendBool appends v as a CBOR simple value.
+func appendBool(dst []byte, v bool) []byte {
+	if v {
+		return append(dst, cborTrue)
+	}
+	return append(dst, cborFalse)
+}
+
+// appendRawText appends s as a text string as it is, without
+// normalization: the elements of a list<string>.
+func appendRawText(dst []byte, s string) []byte {
+	dst = appendHead(dst, majorText, uint64(len(s)))
+	return append(dst, s...)
 }
 
 // appendHead appends a CBOR head of the given major type and argument, in
@@ -254,26 +221,23 @@ func appendCanonical(dst []byte, s *Schema, nc int, row Row) ([]byte, error) {
 			}
 		case float64:
 			if c.Type == TypeFloat64 {
-				if p := floatProblem(v); p != "" {
-					return dst, rowErr(ErrInvalidRow, c.Name, "%s", p)
+				if msg := checkFloat(v); msg != "" {
+					return dst, rowErr(ErrInvalidRow, c.Name, "%s", msg)
 				}
 				dst, ok = appendFloat(dst, v), true
 			}
 		case bool:
 			if c.Type == TypeBool {
-				b := byte(cborFalse)
-				if v {
-					b = cborTrue
-				}
-				dst, ok = append(dst, b), true
+				dst, ok = appendBool(dst, v), true
 			}
 		case []string:
 			if c.Type == TypeStringList {
 				dst = appendHead(dst, majorArray, uint64(len(v)))
 				for k, x := range v {
-					if dst, ok = appendText(dst, x); !ok {
+					if !utf8.ValidString(x) {
 						return dst, rowErr(ErrInvalidRow, c.Name, "element %d: invalid UTF-8", k)
 					}
+					dst = appendRawText(dst, x)
 				}
 				ok = true
 			}
@@ -329,8 +293,8 @@ func describe(v any) string {
 }
 
 // ValidateRow checks row against s: one value per column, each of its
-// column's Go type (see Row), null only in Nullable columns, strings valid
-// UTF-8. Errors are *RowError values naming the column (Row is -1),
+// column's Go type (see Row), null only in Nullable columns, strings (and
+// list<string> elements) valid UTF-8, floats finite and not -0. Errors are *RowError values naming the column (Row is -1),
 // wrapping ErrInvalidRow.
 func ValidateRow(s Schema, row Row) error {
 	if len(row) != len(s.Columns) {
@@ -371,8 +335,8 @@ func validateValue(c *Column, v any) error {
 		ok = c.Type == TypeUint64List
 	case float64:
 		if c.Type == TypeFloat64 {
-			if p := floatProblem(x); p != "" {
-				return rowErr(ErrInvalidRow, c.Name, "%s", p)
+			if msg := checkFloat(x); msg != "" {
+				return rowErr(ErrInvalidRow, c.Name, "%s", msg)
 			}
 			ok = true
 		}
@@ -396,40 +360,27 @@ func validateValue(c *Column, v any) error {
 	return nil
 }
 
-// NormalizeRow returns row with every content string, and every element
-// of a content list of strings, replaced by NormalizeText of it, the values
-// a dataset file stores, so that what a buyer reads is exactly what was
-// hashed. It copies row (and a list) only when a string changes.
+// NormalizeRow returns row with every content string replaced by
+// NormalizeText of it, the values a dataset file stores, so that what a
+// buyer reads is exactly what was hashed. It copies row only when a string
+// changes. The elements of a list<string> are not normalized: they are
+// hashed and stored as given (dataset/DESIGN.md).
 func NormalizeRow(s Schema, row Row) Row {
 	out, copied := row, false
-	set := func(i int, v any) {
+	nc := numContent(&s)
+	for i := 0; i < nc && i < len(row); i++ {
+		str, ok := row[i].(string)
+		if !ok {
+			continue
+		}
+		n := NormalizeText(str)
+		if n == str {
+			continue
+		}
 		if !copied {
 			out, copied = append(Row(nil), row...), true
 		}
-		out[i] = v
-	}
-	nc := numContent(&s)
-	for i := 0; i < nc && i < len(row); i++ {
-		switch v := row[i].(type) {
-		case string:
-			if n := NormalizeText(v); n != v {
-				set(i, n)
-			}
-		case []string:
-			var list []string
-			for k, e := range v {
-				n := NormalizeText(e)
-				if n != e && list == nil {
-					list = append([]string(nil), v...)
-				}
-				if list != nil {
-					list[k] = n
-				}
-			}
-			if list != nil {
-				set(i, list)
-			}
-		}
+		out[i] = n
 	}
 	return out
 }

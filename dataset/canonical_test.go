@@ -58,6 +58,20 @@ func TestCanonicalEncoding(t *testing.T) {
 		{name: "int32s", col: Column{Name: "x", Type: TypeInt32List}, v: []int32{math.MinInt32, -1, math.MaxInt32}, hex: "81833a7fffffff201a7fffffff"},
 		{name: "uint64s", col: Column{Name: "x", Type: TypeUint64List}, v: []uint64{math.MaxUint64}, hex: "81811bffffffffffffffff"},
 		{name: "empty list", col: Column{Name: "x", Type: TypeUint64List}, v: []uint64{}, hex: "8180"},
+		{name: "float 0", col: Column{Name: "x", Type: TypeFloat64}, v: 0.0, hex: "81fb0000000000000000"},
+		{name: "float 1 keeps 9 bytes", col: Column{Name: "x", Type: TypeFloat64}, v: 1.0, hex: "81fb3ff0000000000000"},
+		{name: "float -1.5", col: Column{Name: "x", Type: TypeFloat64}, v: -1.5, hex: "81fbbff8000000000000"},
+		{name: "float 0.1", col: Column{Name: "x", Type: TypeFloat64}, v: 0.1, hex: "81fb3fb999999999999a"},
+		{name: "float max", col: Column{Name: "x", Type: TypeFloat64}, v: math.MaxFloat64, hex: "81fb7fefffffffffffff"},
+		{name: "float smallest subnormal", col: Column{Name: "x", Type: TypeFloat64}, v: math.SmallestNonzeroFloat64, hex: "81fb0000000000000001"},
+		{name: "float null", col: Column{Name: "x", Type: TypeFloat64, Nullable: true}, v: nil, hex: "81f6"},
+		{name: "true", col: Column{Name: "x", Type: TypeBool}, v: true, hex: "81f5"},
+		{name: "false", col: Column{Name: "x", Type: TypeBool}, v: false, hex: "81f4"},
+		{name: "strings verbatim", col: Column{Name: "x", Type: TypeStringList}, v: []string{"a", " the", "", "e\u0301"}, hex: "8184" + "6161" + "6420746865" + "60" + "6365cc81"},
+		{name: "empty string list", col: Column{Name: "x", Type: TypeStringList}, v: []string{}, hex: "8180"},
+		{name: "nil string list is empty", col: Column{Name: "x", Type: TypeStringList}, v: []string(nil), hex: "8180"},
+		{name: "int64s", col: Column{Name: "x", Type: TypeInt64List}, v: []int64{0, -1, 24, math.MinInt64, math.MaxInt64}, hex: "8185" + "00" + "20" + "1818" + "3b7fffffffffffffff" + "1b7fffffffffffffff"},
+		{name: "empty int64s", col: Column{Name: "x", Type: TypeInt64List}, v: []int64{}, hex: "8180"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,16 +117,32 @@ func TestLongTextUsesFourByteLength(t *testing.T) {
 	}
 }
 
+// canonicalEncMode is an independent CBOR encoder of the canonical form:
+// fxamacker/cbor in RFC 8949 core deterministic mode, with floats always
+// in their 9-byte form (Meadow's one departure from the core rules).
+func canonicalEncMode(tb testing.TB) cbor.EncMode {
+	tb.Helper()
+	opts := cbor.CoreDetEncOptions()
+	opts.ShortestFloat = cbor.ShortestFloatNone
+	em, err := opts.EncMode()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return em
+}
+
 // TestCanonicalMatchesFxamacker encodes random rows with this package and
 // with an independent CBOR library in RFC 8949 core deterministic mode.
 func TestCanonicalMatchesFxamacker(t *testing.T) {
-	em, err := cbor.CoreDetEncOptions().EncMode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := sampleComputeRows(t)
+	em := canonicalEncMode(t)
+	cs, _ := sampleComputeRows(t)
+	ws, _ := sampleWasmRows(t)
 	rng := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < 2000; i++ {
+	for i := 0; i < 4000; i++ {
+		s := cs
+		if i%2 == 1 {
+			s = ws
+		}
 		row := randomRow(rng, s)
 		got, err := AppendCanonical(nil, s, row)
 		if err != nil {
@@ -184,39 +214,46 @@ func randomRow(rng *rand.Rand, s Schema) Row {
 			}
 			row[j] = v
 		case TypeFloat64:
-			// Halves, singles, doubles and subnormals of each.
-			var f float64
-			switch rng.IntN(4) {
-			case 0:
-				f = float64(rng.IntN(4096)-2048) / 64
-			case 1:
-				f = float64(math.Float32frombits(rng.Uint32() & 0x7f7fffff))
-			case 2:
-				f = math.Ldexp(float64(rng.IntN(1024)+1), -24-rng.IntN(3))
-			default:
-				f = math.Float64frombits(rng.Uint64()&^(0x7ff<<52) | uint64(rng.IntN(2046)+1)<<52)
-			}
-			if f == 0 || math.IsNaN(f) || math.IsInf(f, 0) {
-				f = 1.5
-			}
-			row[j] = f
+			row[j] = randomFloat(rng)
 		case TypeBool:
 			row[j] = rng.IntN(2) == 0
 		case TypeStringList:
 			v := make([]string, n)
 			for k := range v {
-				v[k] = pieces[rng.IntN(len(pieces))] + pieces[rng.IntN(len(pieces))]
+				var sb strings.Builder
+				for m := rng.IntN(4); m > 0; m-- {
+					sb.WriteString(pieces[rng.IntN(len(pieces))])
+				}
+				v[k] = sb.String()
 			}
 			row[j] = v
 		case TypeInt64List:
 			v := make([]int64, n)
 			for k := range v {
-				v[k] = ints[rng.IntN(len(ints))]
+				if rng.IntN(2) == 0 {
+					v[k] = ints[rng.IntN(len(ints))]
+				} else {
+					v[k] = int64(rng.Uint64()) >> rng.IntN(64)
+				}
 			}
 			row[j] = v
 		}
 	}
 	return row
+}
+
+// randomFloat returns a finite float64 other than -0: an edge case or
+// random bits.
+func randomFloat(rng *rand.Rand) float64 {
+	edges := []float64{0, 1, -1, 0.1, -2.5, 1e300, -1e-300, math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, 0x1p-1022, 123456789, 1 << 53}
+	if rng.IntN(2) == 0 {
+		return edges[rng.IntN(len(edges))]
+	}
+	for {
+		if v := math.Float64frombits(rng.Uint64()); checkFloat(v) == "" {
+			return v
+		}
+	}
 }
 
 // refNormalize is the normalization rule written the obvious way: NFC,
@@ -361,6 +398,10 @@ func TestDecodeRejects(t *testing.T) {
 	u32 := oneColumn(t, Column{Name: "l", Type: TypeUint32List})
 	i32 := oneColumn(t, Column{Name: "l", Type: TypeInt32List})
 	byt := oneColumn(t, Column{Name: "b", Type: TypeBytes})
+	f64 := oneColumn(t, Column{Name: "f", Type: TypeFloat64})
+	bol := oneColumn(t, Column{Name: "b", Type: TypeBool})
+	sls := oneColumn(t, Column{Name: "l", Type: TypeStringList})
+	i64l := oneColumn(t, Column{Name: "l", Type: TypeInt64List})
 	tests := []struct {
 		name string
 		s    Schema
@@ -399,6 +440,33 @@ func TestDecodeRejects(t *testing.T) {
 		{"huge length", byt, "815bffffffffffffffff", "past the end"},
 		{"truncated head", i64, "811a0000", "truncated"},
 		{"list length past end", u32, "819a7fffffff", "past the end"},
+		{"half float", f64, "81f93c00", "9-byte form"},
+		{"single float", f64, "81fa3f800000", "9-byte form"},
+		{"int for float", f64, "8101", "expected a float64"},
+		{"NaN", f64, "81fb7ff8000000000000", "NaN"},
+		{"other NaN", f64, "81fbfff0000000000001", "NaN"},
+		{"+Inf", f64, "81fb7ff0000000000000", "+Inf"},
+		{"-Inf", f64, "81fbfff0000000000000", "-Inf"},
+		{"-0", f64, "81fb8000000000000000", "-0"},
+		{"truncated float", f64, "81fb3ff00000", "truncated"},
+		{"no float", f64, "81", "end of input"},
+		{"0 for false", bol, "8100", "expected true (0xf5) or false (0xf4)"},
+		{"undefined for bool", bol, "81f7", "expected true"},
+		{"simple 0 for bool", bol, "81e0", "expected true"},
+		{"two-byte simple for bool", bol, "81f814", "expected true"},
+		{"null for bool", bol, "81f6", "null in a column"},
+		{"no bool", bol, "81", "end of input"},
+		{"bytes in a string list", sls, "81814161", "expected a text string"},
+		{"invalid UTF-8 element", sls, "818261616180", "element 1: text is not valid UTF-8"},
+		{"indefinite string list", sls, "819f6161ff", "indefinite"},
+		{"non-shortest element length", sls, "8181780161", "shortest"},
+		{"null element", sls, "8181f6", "expected a text string"},
+		{"string list element past the end", sls, "8183616161", "past the end"},
+		{"text for string list", sls, "816161", "expected an array of text strings"},
+		{"int64 element overflow", i64l, "81811b8000000000000000", "out of range"},
+		{"int64 element underflow", i64l, "81813b8000000000000000", "out of range"},
+		{"non-shortest int64 element", i64l, "8181190001", "shortest"},
+		{"float int64 element", i64l, "8181fb3ff0000000000000", "expected an int64"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -414,68 +482,90 @@ func TestDecodeRejects(t *testing.T) {
 	}
 }
 
-// fuzzSchema has every column type, nullable and not.
-func fuzzSchema() Schema {
+// fuzzSchemaOf has a column of each type given, nullable and not.
+func fuzzSchemaOf(types ...ColumnType) Schema {
 	var cols []Column
-	for _, t := range []ColumnType{TypeString, TypeInt64, TypeBytes, TypeUint32List, TypeInt32List, TypeUint64List, TypeFloat64, TypeBool, TypeStringList, TypeInt64List} {
+	for _, t := range types {
 		cols = append(cols, Column{Name: t.String(), Type: t, Role: RoleContent})
 		cols = append(cols, Column{Name: t.String() + "?", Type: t, Role: RoleContent, Nullable: true})
 	}
 	return Schema{Kind: KindCompute, Columns: cols}
 }
 
+// fuzzSchema has every column type of the first version, nullable and
+// not: the schema the kept corpus of FuzzDecodeRow was grown against.
+func fuzzSchema() Schema {
+	return fuzzSchemaOf(TypeString, TypeInt64, TypeBytes, TypeUint32List, TypeInt32List, TypeUint64List)
+}
+
+// fuzzSchemaWasm has the types added for compute/wasm's outputs (and a
+// string, to mix them with normalized text), nullable and not.
+func fuzzSchemaWasm() Schema {
+	return fuzzSchemaOf(TypeFloat64, TypeBool, TypeStringList, TypeInt64List, TypeString)
+}
+
 // FuzzDecodeRow checks the decoder's property: whatever it accepts
 // re-encodes to the same bytes, and what the encoder makes decodes back to
-// the same (normalized) row.
+// the same (normalized) row. Every input is decoded against both fuzz
+// schemas (an array of 12 or of 10 elements), so that the corpus covers
+// every column type.
 func FuzzDecodeRow(f *testing.F) {
-	s := fuzzSchema()
 	rng := rand.New(rand.NewPCG(5, 6))
-	for i := 0; i < 8; i++ {
-		b, err := AppendCanonical(nil, s, randomRow(rng, s))
-		if err != nil {
-			f.Fatal(err)
+	for _, s := range []Schema{fuzzSchema(), fuzzSchemaWasm()} {
+		for i := 0; i < 8; i++ {
+			b, err := AppendCanonical(nil, s, randomRow(rng, s))
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
 		}
-		f.Add(b)
 	}
 	f.Add([]byte{0x8c})
+	f.Add([]byte{0x8a})
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		row, err := DecodeCanonical(s, b)
-		if err != nil {
-			if !errors.Is(err, ErrNotCanonical) {
-				t.Fatalf("error does not wrap ErrNotCanonical: %v", err)
-			}
-		} else {
-			again, err := AppendCanonical(nil, s, row)
-			if err != nil {
-				t.Fatalf("decoded row does not encode: %v", err)
-			}
-			if !bytes.Equal(again, b) {
-				t.Fatalf("decoded %x, re-encoded %x", b, again)
-			}
-		}
-		// The other direction: a row built from the input encodes to
-		// bytes that decode back to the normalized row.
-		r := rand.New(rand.NewPCG(uint64(len(b)), uint64(bytesSum(b))))
-		in := randomRow(r, s)
-		enc, err := AppendCanonical(nil, s, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := DecodeCanonical(s, enc)
-		if err != nil {
-			t.Fatalf("encoder output %x does not decode: %v", enc, err)
-		}
-		want := NormalizeRow(s, in)
-		for j := range want {
-			if b, ok := want[j].([]byte); ok && b == nil {
-				want[j] = []byte{}
-			}
-		}
-		if !reflect.DeepEqual(out, want) {
-			t.Fatalf("round trip:\n got %#v\nwant %#v", out, want)
+		for _, s := range []Schema{fuzzSchema(), fuzzSchemaWasm()} {
+			checkDecodeRow(t, s, b)
 		}
 	})
+}
+
+func checkDecodeRow(t *testing.T, s Schema, b []byte) {
+	row, err := DecodeCanonical(s, b)
+	if err != nil {
+		if !errors.Is(err, ErrNotCanonical) {
+			t.Fatalf("error does not wrap ErrNotCanonical: %v", err)
+		}
+	} else {
+		again, err := AppendCanonical(nil, s, row)
+		if err != nil {
+			t.Fatalf("decoded row does not encode: %v", err)
+		}
+		if !bytes.Equal(again, b) {
+			t.Fatalf("decoded %x, re-encoded %x", b, again)
+		}
+	}
+	// The other direction: a row built from the input encodes to
+	// bytes that decode back to the normalized row.
+	r := rand.New(rand.NewPCG(uint64(len(b)), uint64(bytesSum(b))))
+	in := randomRow(r, s)
+	enc, err := AppendCanonical(nil, s, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := DecodeCanonical(s, enc)
+	if err != nil {
+		t.Fatalf("encoder output %x does not decode: %v", enc, err)
+	}
+	want := NormalizeRow(s, in)
+	for j := range want {
+		if b, ok := want[j].([]byte); ok && b == nil {
+			want[j] = []byte{}
+		}
+	}
+	if !reflect.DeepEqual(out, want) {
+		t.Fatalf("round trip:\n got %#v\nwant %#v", out, want)
+	}
 }
 
 func bytesSum(b []byte) int {
@@ -487,7 +577,12 @@ func bytesSum(b []byte) int {
 }
 
 func TestHasherHashRowsMatchesHashRow(t *testing.T) {
-	s := fuzzSchema()
+	for _, s := range []Schema{fuzzSchema(), fuzzSchemaWasm()} {
+		hasherHashRowsMatchesHashRow(t, s)
+	}
+}
+
+func hasherHashRowsMatchesHashRow(t *testing.T, s Schema) {
 	h, err := NewHasher(s)
 	if err != nil {
 		t.Fatal(err)
@@ -515,5 +610,79 @@ func TestHasherHashRowsMatchesHashRow(t *testing.T) {
 	var re *RowError
 	if !errors.As(err, &re) || re.Row != 57 {
 		t.Fatalf("got %v, want an error for row 57", err)
+	}
+}
+
+// TestNewTypeValuesRefused: the values the float64, bool and list types
+// refuse, in HashRow and ValidateRow alike, with errors naming the column
+// and what was expected.
+func TestNewTypeValuesRefused(t *testing.T) {
+	s := Schema{Kind: KindCompute, Columns: []Column{
+		{Name: "score", Type: TypeFloat64, Role: RoleContent},
+		{Name: "ok", Type: TypeBool, Role: RoleContent},
+		{Name: "tags", Type: TypeStringList, Role: RoleContent},
+		{Name: "ids", Type: TypeInt64List, Role: RoleContent},
+	}}
+	good := Row{0.5, true, []string{"a"}, []int64{1}}
+	if err := ValidateRow(s, good); err != nil {
+		t.Fatal(err)
+	}
+	with := func(i int, v any) Row {
+		r := append(Row(nil), good...)
+		r[i] = v
+		return r
+	}
+	tests := []struct {
+		name string
+		row  Row
+		col  string
+		msg  string
+	}{
+		{name: "NaN", row: with(0, math.NaN()), col: "score", msg: "NaN: expected a finite float64"},
+		{name: "+Inf", row: with(0, math.Inf(1)), col: "score", msg: "+Inf: expected a finite float64"},
+		{name: "-Inf", row: with(0, math.Inf(-1)), col: "score", msg: "-Inf: expected a finite float64"},
+		{name: "-0", row: with(0, math.Copysign(0, -1)), col: "score", msg: "-0: expected a finite float64 other than -0"},
+		{name: "float32", row: with(0, float32(1)), col: "score", msg: "expected float64, got float32"},
+		{name: "int64 for float", row: with(0, int64(1)), col: "score", msg: "expected float64, got int64"},
+		{name: "null float", row: with(0, nil), col: "score", msg: "null in a column that is not nullable"},
+		{name: "int for bool", row: with(1, int64(1)), col: "ok", msg: "expected bool, got int64"},
+		{name: "string for bool", row: with(1, "true"), col: "ok", msg: "expected bool, got string"},
+		{name: "bad element", row: with(2, []string{"a", "b\xff"}), col: "tags", msg: "element 1: invalid UTF-8"},
+		{name: "[]any for strings", row: with(2, []any{"a"}), col: "tags", msg: "expected []string, got []interface {}"},
+		{name: "string for strings", row: with(2, "a"), col: "tags", msg: "expected []string, got string"},
+		{name: "[]int32 for int64s", row: with(3, []int32{1}), col: "ids", msg: "expected []int64, got []int32"},
+		{name: "[]uint64 for int64s", row: with(3, []uint64{1}), col: "ids", msg: "expected []int64, got []uint64"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for what, err := range map[string]error{"ValidateRow": ValidateRow(s, tt.row), "HashRow": func() error { _, err := HashRow(s, tt.row); return err }()} {
+				var re *RowError
+				if !errors.As(err, &re) || re.Column != tt.col || !errors.Is(err, ErrInvalidRow) || !strings.Contains(err.Error(), tt.msg) {
+					t.Fatalf("%s: got %v, want column %q, %q", what, err, tt.col, tt.msg)
+				}
+			}
+		})
+	}
+}
+
+// TestStringListNotNormalized: list<string> elements are hashed as given
+// (a token " the" keeps its space), while a string column is normalized,
+// and NormalizeRow leaves the list alone.
+func TestStringListNotNormalized(t *testing.T) {
+	s := Schema{Kind: KindCompute, Columns: []Column{
+		{Name: "label", Type: TypeString, Role: RoleContent},
+		{Name: "tokens", Type: TypeStringList, Role: RoleContent},
+	}}
+	row := Row{" a  b ", []string{" the", "e\u0301", "  "}}
+	b, err := AppendCanonical(nil, s, row)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "82" + "63612062" + "83" + "6420746865" + "6365cc81" + "622020"; hex.EncodeToString(b) != want {
+		t.Fatalf("got %x, want %s", b, want)
+	}
+	n := NormalizeRow(s, row)
+	if n[0] != "a b" || !reflect.DeepEqual(n[1], row[1]) {
+		t.Fatalf("NormalizeRow: %#v", n)
 	}
 }

@@ -11,8 +11,9 @@ import (
 // order; empty lists and byte strings come back non-nil). It accepts
 // exactly the bytes AppendCanonical produces and nothing else: every head
 // in its shortest form, definite lengths only, integers in their column's
-// range, text valid UTF-8 and already normalized, null only in Nullable
-// columns, no bytes after the array. Errors wrap ErrNotCanonical and give
+// range, text valid UTF-8 and already normalized (list<string> elements
+// valid UTF-8, as given), floats in their 9-byte form, finite and not -0,
+// null only in Nullable columns, no bytes after the array. Errors wrap ErrNotCanonical and give
 // the byte offset and the column.
 func DecodeCanonical(s Schema, b []byte) (Row, error) {
 	d := decoder{b: b}
@@ -216,52 +217,41 @@ func (d *decoder) value(t ColumnType) (any, error) {
 			v[i] = u
 		}
 		return v, nil
-	}
-	return d.valueMore(t)
-}
-
-// valueMore decodes the types added after the first six.
-func (d *decoder) valueMore(t ColumnType) (any, error) {
-	start := d.off
-	switch t {
 	case TypeFloat64:
-		size := 0
-		if d.off < len(d.b) {
-			size = map[byte]int{cborF16: 2, cborF32: 4, cborF64: 8}[d.b[d.off]]
+		start := d.off
+		if d.off >= len(d.b) {
+			return nil, d.errAt(start, d.col, "end of input: expected a float64 (0xfb and 8 bytes)")
 		}
-		if size == 0 {
-			return nil, d.errAt(start, d.col, "expected a float (0xf9, 0xfa or 0xfb)")
+		if ib := d.b[d.off]; ib != cborFloat {
+			if ib == 0xf9 || ib == 0xfa {
+				return nil, d.errAt(start, d.col, "initial byte 0x%02x: a float64 is always written in its 9-byte form (0xfb)", ib)
+			}
+			return nil, d.errAt(start, d.col, "initial byte 0x%02x: expected a float64 (0xfb)", ib)
 		}
-		if len(d.b)-d.off < 1+size {
-			return nil, d.errAt(start, d.col, "truncated float")
+		if len(d.b)-d.off < 9 {
+			return nil, d.errAt(start, d.col, "truncated float64")
 		}
-		var u uint64
-		for _, c := range d.b[d.off+1 : d.off+1+size] {
-			u = u<<8 | uint64(c)
+		var bits uint64
+		for _, c := range d.b[d.off+1 : d.off+9] {
+			bits = bits<<8 | uint64(c)
 		}
-		var f float64
-		switch size {
-		case 2:
-			f = fromHalf(uint16(u))
-		case 4:
-			f = float64(math.Float32frombits(uint32(u)))
-		default:
-			f = math.Float64frombits(u)
+		v := math.Float64frombits(bits)
+		if msg := checkFloat(v); msg != "" {
+			return nil, d.errAt(start, d.col, "%s", msg)
 		}
-		if p := floatProblem(f); p != "" {
-			return nil, d.errAt(start, d.col, "%s", p)
-		}
-		if enc := appendFloat(nil, f); len(enc) != 1+size {
-			return nil, d.errAt(start, d.col, "float %v not in its shortest form", f)
-		}
-		d.off += 1 + size
-		return f, nil
+		d.off += 9
+		return v, nil
 	case TypeBool:
-		if d.off < len(d.b) && (d.b[d.off] == cborTrue || d.b[d.off] == cborFalse) {
-			d.off++
-			return d.b[d.off-1] == cborTrue, nil
+		if d.off >= len(d.b) {
+			return nil, d.errAt(d.off, d.col, "end of input: expected true (0xf5) or false (0xf4)")
 		}
-		return nil, d.errAt(start, d.col, "expected true (0xf5) or false (0xf4)")
+		switch ib := d.b[d.off]; ib {
+		case cborTrue, cborFalse:
+			d.off++
+			return ib == cborTrue, nil
+		default:
+			return nil, d.errAt(d.off, d.col, "initial byte 0x%02x: expected true (0xf5) or false (0xf4)", ib)
+		}
 	case TypeStringList:
 		n, err := d.length(majorArray, "an array of text strings")
 		if err != nil {
@@ -269,11 +259,16 @@ func (d *decoder) valueMore(t ColumnType) (any, error) {
 		}
 		v := make([]string, n)
 		for i := range v {
-			s, err := d.value(TypeString)
+			start := d.off
+			k, err := d.length(majorText, "a text string")
 			if err != nil {
 				return nil, err
 			}
-			v[i] = s.(string)
+			v[i] = string(d.b[d.off : d.off+k])
+			d.off += k
+			if !utf8.ValidString(v[i]) {
+				return nil, d.errAt(start, d.col, "element %d: text is not valid UTF-8", i)
+			}
 		}
 		return v, nil
 	case TypeInt64List:
@@ -283,13 +278,11 @@ func (d *decoder) valueMore(t ColumnType) (any, error) {
 		}
 		v := make([]int64, n)
 		for i := range v {
-			x, _, err := d.integer(math.MinInt64, math.MaxInt64, "an int64")
-			if err != nil {
+			if v[i], _, err = d.integer(math.MinInt64, math.MaxInt64, "an int64"); err != nil {
 				return nil, err
 			}
-			v[i] = x
 		}
 		return v, nil
 	}
-	return nil, d.errAt(start, d.col, "column type %s has no encoding", t)
+	return nil, d.errAt(d.off, d.col, "column type %s has no encoding", t)
 }

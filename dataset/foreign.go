@@ -106,8 +106,9 @@ func fieldNames(as *arrow.Schema) string {
 // kind compute when it has a source_hash column, crawl when it has url;
 // node, fetched_at and signature are provenance (moved last, in that
 // order), every other column is content in file order; types from the
-// Arrow types (utf8 → string, integers → int64, binary → bytes, lists of
-// uint32, int32 or uint64); every column nullable, since other tools do not
+// Arrow types (utf8 → string, integers → int64, binary → bytes, float64,
+// boolean → bool, lists of uint32, int32, uint64, int64 or utf8); every
+// column nullable, since other tools do not
 // keep nullability (a null where the original had a value still changes
 // the row's hash).
 func inferSchema(as *arrow.Schema) (Schema, error) {
@@ -131,6 +132,10 @@ func inferSchema(as *arrow.Schema) (Schema, error) {
 			c.Type = TypeInt64
 		case dt.ID() == arrow.BINARY:
 			c.Type = TypeBytes
+		case dt.ID() == arrow.FLOAT64:
+			c.Type = TypeFloat64
+		case dt.ID() == arrow.BOOL:
+			c.Type = TypeBool
 		case dt.ID() == arrow.LIST:
 			switch dt.(*arrow.ListType).Elem().ID() {
 			case arrow.UINT32:
@@ -139,18 +144,14 @@ func inferSchema(as *arrow.Schema) (Schema, error) {
 				c.Type = TypeInt32List
 			case arrow.UINT64:
 				c.Type = TypeUint64List
-			case arrow.STRING:
-				c.Type = TypeStringList
 			case arrow.INT64:
 				c.Type = TypeInt64List
+			case arrow.STRING:
+				c.Type = TypeStringList
 			}
-		case dt.ID() == arrow.FLOAT64:
-			c.Type = TypeFloat64
-		case dt.ID() == arrow.BOOL:
-			c.Type = TypeBool
 		}
 		if c.Type == 0 {
-			return Schema{}, fmt.Errorf("%w: column %q has type %s, which no Meadow type maps to (expected utf8, an integer, float64, bool, binary, or a list of uint32, int32, uint64, int64 or utf8)", ErrSchemaMismatch, f.Name, f.Type)
+			return Schema{}, fmt.Errorf("%w: column %q has type %s, which no Meadow type maps to (expected utf8, an integer, binary, float64, boolean, or a list of uint32, int32, uint64, int64 or utf8)", ErrSchemaMismatch, f.Name, f.Type)
 		}
 		switch f.Name {
 		case ColNode, ColFetchedAt, ColSignature:

@@ -76,8 +76,9 @@ func runJS(t *testing.T, script, path string) jsTable {
 }
 
 // independentRows are the rows the test writes: a crawl dataset with
-// non-ASCII text, nulls and empty strings, and a compute dataset with
-// every list type.
+// non-ASCII text, nulls and empty strings, a compute dataset with the
+// first list types, and a "wasm" compute dataset with float64, bool,
+// list<string> and list<int64> columns (compute/wasm's output types).
 func independentRows(t *testing.T) map[string]struct {
 	schema dataset.Schema
 	rows   []dataset.Row
@@ -129,25 +130,34 @@ func independentRows(t *testing.T) map[string]struct {
 		krows = append(krows, dataset.Row{[]byte{byte(i), 0xab}, tokens, offsets, []uint64{18446744073709551615, uint64(i) << 40}, int64(i*i) - 9223372036854775807, label,
 			"0x00000000000000000000000000000000000000a1", int64(1767225600000), nil})
 	}
-	// The types of buyers' WebAssembly kernels' outputs.
 	wasm, err := dataset.ComputeSchema([]dataset.Column{
-		{Name: "share", Type: dataset.TypeFloat64},
+		{Name: "score", Type: dataset.TypeInt64},
+		{Name: "ratio", Type: dataset.TypeFloat64},
+		{Name: "prob", Type: dataset.TypeFloat64, Nullable: true},
+		{Name: "keep", Type: dataset.TypeBool},
 		{Name: "flag", Type: dataset.TypeBool, Nullable: true},
-		{Name: "emails", Type: dataset.TypeStringList},
-		{Name: "ids", Type: dataset.TypeInt64List, Nullable: true},
+		{Name: "tokens", Type: dataset.TypeStringList},
+		{Name: "tags", Type: dataset.TypeStringList, Nullable: true},
+		{Name: "ids", Type: dataset.TypeInt64List},
+		{Name: "spans", Type: dataset.TypeInt64List, Nullable: true},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	floats := []float64{0.25, 1.0 / 3, -1e300, math.SmallestNonzeroFloat64, 65504, 5.960464477539063e-08, 0, math.MaxFloat64, -2.5}
+	floats := []float64{0, 0.1, -2.5, 1.0 / 3, 1e300, -1e-300, math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, 0x1p-1022, 1 << 53, 1e21, 1.5e-7, 123456789012}
+	toks := []string{" the", "cat", "e\u0301", "", "a  b", "日本語", "😀", "\u00a0", "ﬁ"}
 	var wrows []dataset.Row
-	for i := 0; i < 200; i++ {
-		var flag, ids any = i%3 == 0, []int64{math.MinInt64, int64(i), math.MaxInt64}
+	for i := 0; i < 300; i++ {
+		var prob, flag, tags, spans any = floats[(i+3)%len(floats)], i%3 == 0, toks[i%len(toks):], []int64{int64(i), -int64(i) << 40}
 		if i%4 == 1 {
-			flag, ids = nil, nil
+			prob, flag, tags, spans = nil, nil, nil, nil
 		}
-		emails := []string{"a@example.org", "  b@exämple.org ", "日本"}[:i%4%3]
-		wrows = append(wrows, dataset.Row{[]byte{byte(i), 0xcd}, floats[i%len(floats)] / float64(1+i%7), flag, emails, ids,
+		tokens := toks[:i%len(toks)]
+		ids := []int64{math.MinInt64, int64(i) - 150, math.MaxInt64}
+		if i%5 == 0 {
+			ids = []int64{}
+		}
+		wrows = append(wrows, dataset.Row{[]byte{byte(i), 0xcd}, int64(i), floats[i%len(floats)], prob, i%2 == 0, flag, tokens, tags, ids, spans,
 			"0x00000000000000000000000000000000000000a1", int64(1767225600000), nil})
 	}
 	return map[string]struct {

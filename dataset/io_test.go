@@ -3,6 +3,7 @@ package dataset
 import (
 	"bytes"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -31,6 +32,39 @@ func sampleComputeRows(tb testing.TB) (Schema, []Row) {
 		append(Row{[]byte{0xaa}, []uint32{1, 2, 4294967295}, []int32{-2147483648, 0, 2147483647}, []uint64{0, 18446744073709551615}, "café", int64(-9223372036854775808), []byte{}}, prov(0)...),
 		append(Row{[]byte{}, []uint32{}, nil, []uint64{}, nil, int64(9223372036854775807), nil}, prov(1)...),
 		append(Row{[]byte{0, 1}, []uint32{7}, []int32{}, []uint64{42}, "  日本語\u3000テキスト ", int64(0), []byte("x")}, prov(2)...),
+	}
+	return s, rows
+}
+
+// sampleWasmRows returns a compute schema with the column types of
+// compute/wasm's outputs (float64, bool, list<string>, list<int64>),
+// nullable and not, and rows with their edge values: the extreme and
+// smallest floats, empty lists, list strings that normalization would
+// change (stored as given), extreme int64s.
+func sampleWasmRows(tb testing.TB) (Schema, []Row) {
+	tb.Helper()
+	s, err := ComputeSchema([]Column{
+		{Name: "score", Type: TypeFloat64},
+		{Name: "prob", Type: TypeFloat64, Nullable: true},
+		{Name: "keep", Type: TypeBool},
+		{Name: "flag", Type: TypeBool, Nullable: true},
+		{Name: "tokens", Type: TypeStringList},
+		{Name: "tags", Type: TypeStringList, Nullable: true},
+		{Name: "ids", Type: TypeInt64List},
+		{Name: "spans", Type: TypeInt64List, Nullable: true},
+		{Name: "label", Type: TypeString, Nullable: true},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	prov := func(i int) []any {
+		return []any{"0x00000000000000000000000000000000000000a1", int64(1700000000000 + i), nil}
+	}
+	rows := []Row{
+		append(Row{[]byte{0xaa}, 0.1, 1.0, true, false, []string{" the", "cat", "e\u0301", "  ", ""}, []string{"日本語", "😀"}, []int64{math.MinInt64, -1, 0, math.MaxInt64}, []int64{}, "  a  b "}, prov(0)...),
+		append(Row{[]byte{}, 0.0, nil, false, nil, []string{}, nil, []int64{}, nil, nil}, prov(1)...),
+		append(Row{[]byte{1, 2}, -math.MaxFloat64, math.SmallestNonzeroFloat64, true, true, []string{"x"}, []string{}, []int64{24, -25}, []int64{1 << 40}, "ok"}, prov(2)...),
+		append(Row{[]byte{3}, 1e300, -2.5, false, false, []string{"a\tb", "\u00a0"}, []string{"ﬁ"}, []int64{7}, nil, ""}, prov(3)...),
 	}
 	return s, rows
 }
@@ -97,9 +131,9 @@ func readAll(tb testing.TB, path string) (Schema, []Row) {
 
 func TestWriteReadRoundTrip(t *testing.T) {
 	for _, f := range []Format{FormatArrowStream, FormatArrowFile, FormatParquet} {
-		for _, sample := range []func(testing.TB) (Schema, []Row){sampleComputeRows, sampleCrawlRows} {
+		for i, sample := range []func(testing.TB) (Schema, []Row){sampleComputeRows, sampleCrawlRows, sampleWasmRows} {
 			s, rows := sample(t)
-			t.Run(f.String()+"/"+string(s.Kind), func(t *testing.T) {
+			t.Run(f.String()+"/"+[]string{"compute", "crawl", "wasm"}[i], func(t *testing.T) {
 				path, sum := writeFile(t, t.TempDir(), f, s, rows, WithBatchRows(2))
 				gs, got := readAll(t, path)
 				if !gs.Equal(s) {

@@ -33,10 +33,12 @@ const (
 
 	fbTypeInt    = 2
 	fbTypeFloat  = 3
-	fbTypeBool   = 6
 	fbTypeBinary = 4
 	fbTypeUtf8   = 5
+	fbTypeBool   = 6
 	fbTypeList   = 12
+
+	fbPrecisionDouble = 2
 
 	fbVersionV4 = 3
 	fbVersionV5 = 4
@@ -297,8 +299,8 @@ func readFieldFB(t fbTable, depth int) (ipcField, error) {
 		if err != nil {
 			return f, err
 		}
-		if prec != 2 { // DOUBLE
-			return f, fmt.Errorf("%w: field %q: floats of precision %d, expected double (2)", ErrSchemaMismatch, f.Name, prec)
+		if prec != fbPrecisionDouble {
+			return f, fmt.Errorf("%w: field %q: floating point of precision %d: Meadow files use only double (float64)", ErrSchemaMismatch, f.Name, prec)
 		}
 		f.BitWidth = 64
 	case fbTypeUtf8, fbTypeBinary, fbTypeList, fbTypeBool:
@@ -337,7 +339,7 @@ func (s *ipcSchema) layout() (nodes, buffers int) {
 	walk = func(f ipcField) {
 		nodes++
 		switch f.Type {
-		case fbTypeInt, fbTypeList, fbTypeFloat, fbTypeBool:
+		case fbTypeInt, fbTypeFloat, fbTypeBool, fbTypeList:
 			buffers += 2 // validity, values (bits for bool) or offsets
 		default:
 			buffers += 3 // validity, offsets, data

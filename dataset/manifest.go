@@ -227,7 +227,7 @@ func parseSchemaJSON(raw json.RawMessage) (Schema, error) {
 			return Schema{}, prefixField(f, jsonError(err))
 		}
 		if err := s.Columns[i].Type.UnmarshalText([]byte(col.Type)); err != nil {
-			return Schema{}, merr(f+".type", col.Type, "expected one of string, int64, bytes, list<uint32>, list<int32>, list<uint64>")
+			return Schema{}, merr(f+".type", col.Type, "expected one of %s", typeNameList())
 		}
 		s.Columns[i].Name, s.Columns[i].Role, s.Columns[i].Nullable = col.Name, col.Role, col.Nullable
 	}

@@ -98,7 +98,8 @@ type batchSource interface {
 // Reader reads the rows of a dataset file batch by batch, in any of the
 // three formats, so that its memory is about one batch whatever the size of
 // the file. Rows are checked as they are read: structure (offsets, lengths,
-// buffers), nulls only in Nullable columns and never in lists, valid UTF-8.
+// buffers), nulls only in Nullable columns and never in lists, valid UTF-8,
+// floats finite and not -0.
 // A Reader never panics on a corrupt file: the error it reports (Err)
 // wraps ErrCorrupt, ErrInvalidRow or ErrSchemaMismatch and names the batch
 // and row, or the byte offset where it knows it.
@@ -434,10 +435,10 @@ type colAccess struct {
 	u32  []uint32
 	i32  []int32
 	u64  []uint64
-	f64  *array.Float64
+	f64  []float64
 	bl   *array.Boolean
-	strs *array.String // a list<string>'s elements
-	i64s []int64
+	strs *array.String // the elements of a list<string>
+	i64s []int64       // the elements of a list<int64>
 }
 
 func (c *colAccess) value(i int) any {
@@ -461,16 +462,16 @@ func (c *colAccess) value(i int) any {
 		s, e := c.list.ValueOffsets(i)
 		return append([]uint64{}, c.u64[s:e]...)
 	case TypeFloat64:
-		return c.f64.Value(i)
+		return c.f64[i]
 	case TypeBool:
 		return c.bl.Value(i)
 	case TypeStringList:
 		s, e := c.list.ValueOffsets(i)
-		out := make([]string, 0, e-s)
-		for k := s; k < e; k++ {
-			out = append(out, strings.Clone(c.strs.Value(int(k))))
+		v := make([]string, e-s)
+		for k := range v {
+			v[k] = strings.Clone(c.strs.Value(int(s) + k))
 		}
-		return out
+		return v
 	case TypeInt64List:
 		s, e := c.list.ValueOffsets(i)
 		return append([]int64{}, c.i64s[s:e]...)
@@ -520,7 +521,14 @@ func (r *Reader) checkBatch() error {
 			case TypeBytes:
 				a.bin = arr.(*array.Binary)
 			case TypeFloat64:
-				a.f64 = arr.(*array.Float64)
+				a.f64 = arr.(*array.Float64).Float64Values()
+				for i, v := range a.f64 {
+					if arr.IsValid(i) {
+						if msg := checkFloat(v); msg != "" {
+							return &RowError{Row: r.first + int64(i), Column: c.Name, Err: fmt.Errorf("%w: %s", ErrInvalidRow, msg)}
+						}
+					}
+				}
 			case TypeBool:
 				a.bl = arr.(*array.Boolean)
 			default:
@@ -543,10 +551,10 @@ func (r *Reader) checkBatch() error {
 					a.i32 = v.Int32Values()
 				case *array.Uint64:
 					a.u64 = v.Uint64Values()
-				case *array.String:
-					a.strs = v
 				case *array.Int64:
 					a.i64s = v.Int64Values()
+				case *array.String:
+					a.strs = v
 				}
 			}
 			r.cols[j] = a
@@ -565,11 +573,22 @@ func validateStructure(arr arrow.Array) error {
 		defer bin.Release()
 		return array.ValidateFull(bin)
 	}
+	if l, ok := arr.(*array.List); ok && l.DataType().(*arrow.ListType).Elem().ID() == arrow.STRING {
+		// A list<string>: its elements as binary too.
+		d, cd := l.Data(), l.ListValues().Data()
+		child := array.NewData(arrow.BinaryTypes.Binary, cd.Len(), cd.Buffers(), nil, cd.NullN(), cd.Offset())
+		defer child.Release()
+		ld := array.NewData(arrow.ListOf(arrow.BinaryTypes.Binary), d.Len(), d.Buffers(), []arrow.ArrayData{child}, d.NullN(), d.Offset())
+		defer ld.Release()
+		bl := array.NewListData(ld)
+		defer bl.Release()
+		return array.ValidateFull(bl)
+	}
 	return array.ValidateFull(arr)
 }
 
 // checkUTF8 checks that row i of the current batch has valid UTF-8 in its
-// string columns.
+// string columns and the elements of its list<string> columns.
 func (r *Reader) checkUTF8(i int) error {
 	for j := range r.cols {
 		c := &r.cols[j]
@@ -577,15 +596,24 @@ func (r *Reader) checkUTF8(i int) error {
 			return &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: invalid UTF-8", ErrInvalidRow)}
 		}
 		if c.strs != nil && !c.arr.IsNull(i) {
-			s, e := c.list.ValueOffsets(i)
-			for k := s; k < e; k++ {
-				if !utf8.ValidString(c.strs.Value(int(k))) {
-					return &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: element %d: invalid UTF-8", ErrInvalidRow, k-s)}
-				}
+			if k := c.badElement(i); k >= 0 {
+				return &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: element %d: invalid UTF-8", ErrInvalidRow, k)}
 			}
 		}
 	}
 	return nil
+}
+
+// badElement returns the index in row i's list<string> of the first
+// element that is not valid UTF-8, or -1.
+func (c *colAccess) badElement(i int) int {
+	s, e := c.list.ValueOffsets(i)
+	for k := s; k < e; k++ {
+		if !utf8.ValidString(c.strs.Value(int(k))) {
+			return int(k - s)
+		}
+	}
+	return -1
 }
 
 // appendCanonicalAt appends the canonical encoding of row i of the current
@@ -641,31 +669,17 @@ func (r *Reader) appendCanonicalAt(dst []byte, nc, i int) ([]byte, error) {
 				dst = appendHead(dst, majorUint, x)
 			}
 		case TypeFloat64:
-			f := c.f64.Value(i)
-			if p := floatProblem(f); p != "" {
-				return dst, &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: %s", ErrInvalidRow, p)}
-			}
-			dst = appendFloat(dst, f)
+			dst = appendFloat(dst, c.f64[i]) // checkBatch refused NaN, ±Inf and -0
 		case TypeBool:
-			if c.bl.Value(i) {
-				dst = append(dst, cborTrue)
-			} else {
-				dst = append(dst, cborFalse)
-			}
+			dst = appendBool(dst, c.bl.Value(i))
 		case TypeStringList:
+			if k := c.badElement(i); k >= 0 {
+				return dst, &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: element %d: invalid UTF-8", ErrInvalidRow, k)}
+			}
 			s, e := c.list.ValueOffsets(i)
 			dst = appendHead(dst, majorArray, uint64(e-s))
 			for k := s; k < e; k++ {
-				v := c.strs.Value(int(k))
-				p := len(dst)
-				var ok bool
-				if dst, ok = appendText(dst, v); !ok {
-					return dst, &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: element %d: invalid UTF-8", ErrInvalidRow, k-s)}
-				}
-				if r.storedNormal && c.col.Role == RoleContent && !storedAsEncoded(dst[p:], v) {
-					return dst, &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf(
-						"%w: element %d: text not stored in normal form (NFC, each run of white space one space, trimmed: dataset/DESIGN.md)", ErrInvalidRow, k-s)}
-				}
+				dst = appendRawText(dst, c.strs.Value(int(k)))
 			}
 		case TypeInt64List:
 			s, e := c.list.ValueOffsets(i)

@@ -28,10 +28,13 @@ const (
 	TypeInt32List  ColumnType = 5  // Arrow list<int32>; CBOR array of ints
 	TypeUint64List ColumnType = 6  // Arrow list<uint64>; CBOR array of uints
 	TypeFloat64    ColumnType = 7  // Arrow float64; CBOR float64 (0xfb), finite, never -0
-	TypeBool       ColumnType = 8  // Arrow bool; CBOR false (0xf4) or true (0xf5)
-	TypeStringList ColumnType = 9  // Arrow list<utf8>; CBOR array of text strings, normalized
+	TypeBool       ColumnType = 8  // Arrow boolean; CBOR true (0xf5) or false (0xf4)
+	TypeStringList ColumnType = 9  // Arrow list<utf8>; CBOR array of text strings, verbatim
 	TypeInt64List  ColumnType = 10 // Arrow list<int64>; CBOR array of ints
 )
+
+// columnTypes lists the types in the order of their values, for messages.
+var columnTypes = []ColumnType{TypeString, TypeInt64, TypeBytes, TypeUint32List, TypeInt32List, TypeUint64List, TypeFloat64, TypeBool, TypeStringList, TypeInt64List}
 
 var typeNames = map[ColumnType]string{
 	TypeString:     "string",
@@ -44,6 +47,15 @@ var typeNames = map[ColumnType]string{
 	TypeBool:       "bool",
 	TypeStringList: "list<string>",
 	TypeInt64List:  "list<int64>",
+}
+
+// typeNameList is "string, int64, …": every type name, for error messages.
+func typeNameList() string {
+	names := make([]string, len(columnTypes))
+	for i, t := range columnTypes {
+		names[i] = typeNames[t]
+	}
+	return strings.Join(names, ", ")
 }
 
 // String returns the type's name as manifests spell it.
@@ -71,7 +83,7 @@ func (t *ColumnType) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("dataset: column type %q: expected one of string, int64, bytes, list<uint32>, list<int32>, list<uint64>", b)
+	return fmt.Errorf("dataset: column type %q: expected one of %s", b, typeNameList())
 }
 
 // Role says whether a column is content (hashed, cross-checked) or provenance
@@ -222,7 +234,7 @@ func (s Schema) NumContent() int {
 
 // Row is one row: a value per schema column, in schema order. A value is nil
 // (null) or of the Go type its column type names: string, int64, []byte,
-// []uint32, []int32 or []uint64.
+// []uint32, []int32, []uint64, float64, bool, []string or []int64.
 type Row []any
 
 // Provenance is who made a row and when; it is stored, signed, never hashed.

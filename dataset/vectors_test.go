@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -76,15 +78,19 @@ func TestVectorsNormalize(t *testing.T) {
 }
 
 // TestVectorsRows recomputes each canonical encoding with an independent
-// CBOR encoder (fxamacker/cbor in RFC 8949 core deterministic mode) and
-// each hash with crypto/sha256, and checks the strict decoder round trip.
+// CBOR encoder (fxamacker/cbor in RFC 8949 core deterministic mode, floats
+// kept in their 9-byte form) and each hash with crypto/sha256, and checks
+// the strict decoder round trip.
 func TestVectorsRows(t *testing.T) {
 	var f struct{ Sets []vectors.RowSet }
 	readVectors(t, "rows.json", &f)
-	em, err := cbor.CoreDetEncOptions().EncMode()
+	opts := cbor.CoreDetEncOptions()
+	opts.ShortestFloat = cbor.ShortestFloatNone
+	em, err := opts.EncMode()
 	if err != nil {
 		t.Fatal(err)
 	}
+	sawType := map[dataset.ColumnType]bool{}
 	var sawLong, sawNull, sawEmpty bool
 	for _, set := range f.Sets {
 		for _, c := range set.Cases {
@@ -103,6 +109,7 @@ func TestVectorsRows(t *testing.T) {
 					sawEmpty = sawEmpty || s == ""
 				}
 				sawNull = sawNull || v == nil
+				sawType[col.Type] = sawType[col.Type] || v != nil
 				content = append(content, v)
 			}
 			want, err := em.Marshal(content)
@@ -129,6 +136,35 @@ func TestVectorsRows(t *testing.T) {
 	}
 	if !sawLong || !sawNull || !sawEmpty {
 		t.Errorf("vectors lack a case: 4-byte length %v, null %v, empty string %v", sawLong, sawNull, sawEmpty)
+	}
+	for _, ct := range []dataset.ColumnType{dataset.TypeString, dataset.TypeInt64, dataset.TypeBytes, dataset.TypeUint32List, dataset.TypeInt32List,
+		dataset.TypeUint64List, dataset.TypeFloat64, dataset.TypeBool, dataset.TypeStringList, dataset.TypeInt64List} {
+		if !sawType[ct] {
+			t.Errorf("no row vector has a %s value", ct)
+		}
+	}
+}
+
+// TestJSNumber: floats in the vectors are written as JavaScript prints
+// them (these are what node prints for each), and read back exactly.
+func TestJSNumber(t *testing.T) {
+	for _, tt := range []struct {
+		v    float64
+		want string
+	}{
+		{0, "0"}, {1, "1"}, {-1, "-1"}, {0.1, "0.1"}, {100, "100"}, {1.0 / 3, "0.3333333333333333"},
+		{123456789012, "123456789012"}, {1 << 53, "9007199254740992"}, {1e20, "100000000000000000000"},
+		{1e21, "1e+21"}, {1.5e21, "1.5e+21"}, {1e-6, "0.000001"}, {1.5e-6, "0.0000015"}, {1e-7, "1e-7"}, {1.5e-7, "1.5e-7"},
+		{math.MaxFloat64, "1.7976931348623157e+308"}, {-math.MaxFloat64, "-1.7976931348623157e+308"},
+		{math.SmallestNonzeroFloat64, "5e-324"}, {0x1p-1022, "2.2250738585072014e-308"}, {-2.5e-300, "-2.5e-300"},
+	} {
+		got := vectors.JSNumber(tt.v)
+		if got != tt.want {
+			t.Errorf("JSNumber(%v) = %q, want %q", tt.v, got, tt.want)
+		}
+		if back, err := strconv.ParseFloat(got, 64); err != nil || back != tt.v {
+			t.Errorf("%q reads back as %v, %v", got, back, err)
+		}
 	}
 }
 
@@ -252,15 +288,25 @@ func TestVectorsProofs(t *testing.T) {
 
 func TestVectorsInvalid(t *testing.T) {
 	var f struct {
-		Schema dataset.Schema
-		Cases  []vectors.InvalidCase
+		Schema     dataset.Schema
+		Cases      []vectors.InvalidCase
+		WasmSchema dataset.Schema        `json:"wasm_schema"`
+		WasmCases  []vectors.InvalidCase `json:"wasm_cases"`
 	}
 	readVectors(t, "invalid_canonical.json", &f)
-	for i, c := range f.Cases {
-		b, _ := hex.DecodeString(c.Hex)
-		_, err := dataset.DecodeCanonical(f.Schema, b)
-		if (i == 0) != (err == nil) {
-			t.Errorf("%s: got %v", c.Name, err)
+	if len(f.WasmCases) < 10 {
+		t.Fatalf("only %d cases for the wasm schema", len(f.WasmCases))
+	}
+	for _, set := range []struct {
+		s     dataset.Schema
+		cases []vectors.InvalidCase
+	}{{f.Schema, f.Cases}, {f.WasmSchema, f.WasmCases}} {
+		for i, c := range set.cases {
+			b, _ := hex.DecodeString(c.Hex)
+			_, err := dataset.DecodeCanonical(set.s, b)
+			if (i == 0) != (err == nil) {
+				t.Errorf("%s: got %v", c.Name, err)
+			}
 		}
 	}
 }

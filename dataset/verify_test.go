@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,6 +173,56 @@ func TestVerifyReportsBadRows(t *testing.T) {
 	t.Log(err)
 }
 
+// TestReaderRefusesBadFloatsAndListText: a file holding NaN, ±Inf or -0
+// in a float64 column, or invalid UTF-8 in a list<string> element (written
+// without the Writer's checks), is refused by Verify and by Next, naming
+// the row and the column.
+func TestReaderRefusesBadFloatsAndListText(t *testing.T) {
+	s, rows := sampleWasmRows(t)
+	for i := range rows {
+		rows[i] = NormalizeRow(s, rows[i])
+	}
+	for _, tt := range []struct {
+		name string
+		row  int
+		col  string
+		v    any
+		msg  string
+	}{
+		{name: "NaN", row: 2, col: "score", v: math.NaN(), msg: "NaN"},
+		{name: "+Inf", row: 1, col: "prob", v: math.Inf(1), msg: "+Inf"},
+		{name: "-Inf", row: 3, col: "score", v: math.Inf(-1), msg: "-Inf"},
+		{name: "-0", row: 3, col: "prob", v: math.Copysign(0, -1), msg: "-0"},
+		{name: "bad list text", row: 2, col: "tokens", v: []string{"ok", "b\xffad"}, msg: "element 1: invalid UTF-8"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			bad := append([]Row(nil), rows...)
+			bad[tt.row] = append(Row(nil), rows[tt.row]...)
+			bad[tt.row][s.Index(tt.col)] = tt.v
+			path := filepath.Join(t.TempDir(), "bad.arrows")
+			writeUnchecked(t, path, s, bad)
+			_, verr := Verify(context.Background(), path, VerifyOptions{})
+			var re *RowError
+			if !errors.As(verr, &re) || re.Row != int64(tt.row) || re.Column != tt.col || !errors.Is(verr, ErrInvalidRow) || !strings.Contains(verr.Error(), tt.msg) {
+				t.Fatalf("Verify: got %v, want row %d, column %s, %q", verr, tt.row, tt.col, tt.msg)
+			}
+			r, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			n := 0
+			for r.Next() {
+				n++
+			}
+			if !errors.As(r.Err(), &re) || re.Row != int64(tt.row) || re.Column != tt.col || n > tt.row {
+				t.Fatalf("Next: %d rows, then %v", n, r.Err())
+			}
+			t.Log(verr)
+		})
+	}
+}
+
 // writeUnchecked writes rows as an Arrow stream without the Writer's
 // checks, every field nullable.
 func writeUnchecked(tb testing.TB, path string, s Schema, rows []Row) {
@@ -265,6 +316,14 @@ func FuzzReadArrow(f *testing.F) {
 		if err := w.Close(); err != nil {
 			f.Fatal(err)
 		}
+		f.Add(buf.Bytes())
+		buf.Reset()
+		ws, wrows := sampleWasmRows(f)
+		w, _ = NewWriter(&buf, fm, ws, WithBatchRows(3))
+		for _, r := range wrows {
+			w.Write(r)
+		}
+		w.Close()
 		f.Add(buf.Bytes())
 		buf.Reset()
 		w, _ = NewWriter(&buf, fm, cs)

@@ -229,14 +229,16 @@ func (w *Writer) Write(row Row) error {
 			size += 4 * len(x)
 		case []uint64:
 			size += 8 * len(x)
-		case []int64:
-			size += 8 * len(x)
 		case float64:
 			size += 8
+		case bool:
+			size++
 		case []string:
 			for _, e := range x {
-				size += len(e) + 4
+				size += 4 + len(e) // an offset and the bytes
 			}
+		case []int64:
+			size += 8 * len(x)
 		}
 	}
 	if size > maxValueBytes {

@@ -89,6 +89,53 @@ test('every column type, lists included, reads back in Go with the same hashes',
   assert.deepEqual(go.values[0].slice(1, 5), [{ list: ['0', '4294967295'] }, { list: ['-2147483648', '2147483647'] }, { list: ['18446744073709551615', '0'] }, { int: '-9223372036854775808' }]);
 });
 
+test('float64, bool, list<string> and list<int64>: apache-arrow and Go read them back, Go\'s hashes are the JavaScript ones', () => {
+  const ws = validateSchema({ kind: 'compute', columns: [
+    { name: 'source_hash', type: 'bytes', role: 'content', nullable: false },
+    { name: 'score', type: 'float64', role: 'content', nullable: false },
+    { name: 'prob', type: 'float64', role: 'content', nullable: true },
+    { name: 'keep', type: 'bool', role: 'content', nullable: false },
+    { name: 'flag', type: 'bool', role: 'content', nullable: true },
+    { name: 'tokens', type: 'list<string>', role: 'content', nullable: false },
+    { name: 'tags', type: 'list<string>', role: 'content', nullable: true },
+    { name: 'ids', type: 'list<int64>', role: 'content', nullable: false },
+    { name: 'node', type: 'string', role: 'provenance', nullable: false },
+  ] });
+  const rows = [
+    [new Uint8Array([1]), 0.1, 1e300, true, false, [' the', 'e\u0301', '', '😀'], ['日本語'], [-(1n << 63n), -1n, 0n, (1n << 63n) - 1n], 'n'],
+    [new Uint8Array(0), 0, null, false, null, [], null, [], 'n'],
+    [new Uint8Array([2]), -Number.MAX_VALUE, Number.MIN_VALUE, true, true, ['a  b'], [], [24n, 1099511627776n], 'n'],
+  ];
+  const bytes = writeIPCStream(ws, rows);
+  const t = tableFromIPC(bytes);
+  assert.deepEqual(t.schema.fields.map((f) => [f.name, String(f.type), f.nullable]).slice(1, 8), [
+    ['score', 'Float64', false], ['prob', 'Float64', true], ['keep', 'Bool', false], ['flag', 'Bool', true],
+    ['tokens', 'List<Utf8>', false], ['tags', 'List<Utf8>', true], ['ids', 'List<Int64>', false],
+  ]);
+  const r0 = t.get(0);
+  assert.equal(r0.score, 0.1);
+  assert.equal(r0.keep, true);
+  assert.equal(r0.flag, false);
+  assert.deepEqual([...r0.tokens], [' the', 'e\u0301', '', '😀'], 'list strings are stored as given');
+  assert.deepEqual([...r0.ids], [-(1n << 63n), -1n, 0n, (1n << 63n) - 1n]);
+  assert.equal(t.get(1).prob, null);
+  assert.equal(t.get(1).tags, null);
+
+  const go = goRead(bytes);
+  assert.deepEqual(go.hashes, rows.map((r) => toHex(rowHash(ws, r))));
+  assert.deepEqual(go.values[0].slice(1, 8), [{ float: 0.1 }, { float: 1e300 }, { bool: true }, { bool: false },
+    { strings: [' the', 'e\u0301', '', '😀'] }, { strings: ['日本語'] }, { list: ['-9223372036854775808', '-1', '0', '9223372036854775807'] }]);
+  assert.deepEqual(go.values[1].slice(1, 8), [{ float: 0 }, null, { bool: false }, null, { strings: [] }, null, { list: [] }]);
+  assert.deepEqual(go.values[2].slice(1, 3), [{ float: -Number.MAX_VALUE }, { float: Number.MIN_VALUE }]);
+});
+
+test('float64 NaN, ±Infinity and -0 are refused by the row encoder, naming the column', () => {
+  const fs1 = validateSchema({ kind: 'compute', columns: [{ name: 'score', type: 'float64', role: 'content', nullable: false }] });
+  for (const [v, re] of [[NaN, /"score": NaN: expected a finite float64/], [Infinity, /"score": \+Inf/], [-Infinity, /"score": -Inf/], [-0, /"score": -0: expected a finite float64 other than -0/]]) {
+    assert.throws(() => rowHash(fs1, [v]), re);
+  }
+});
+
 test('reserved metadata keys are refused', () => {
   assert.throws(() => arrowSchema(s, { 'meadow.schema': 'x' }), /reserved/);
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { normalizeText } from '../src/lib/normalize.js';
 import { canonicalRow } from '../src/lib/cbor.js';
-import { validateSchema } from '../src/lib/schema.js';
+import { TYPES, validateSchema } from '../src/lib/schema.js';
 import { checkProof, contentRoot, proveInclusion, rowHash, sortHashes } from '../src/lib/merkle.js';
 import { fromHex, toHex } from '../src/lib/bytes.js';
 
@@ -37,23 +37,34 @@ function value(col, v) {
     case 'string': return v;
     case 'int64': return BigInt(v);
     case 'bytes': return fromHex(v, { prefix: 'none', lower: true });
+    case 'float64': {
+      // Written as String(x) writes it, so it reads back exactly.
+      const x = Number(v);
+      assert.equal(String(x), v, `float ${v} is in JavaScript's form`);
+      return x;
+    }
+    case 'bool': return v;
+    case 'list<string>': return v.slice();
     default: return v.map(BigInt);
   }
 }
 
-test('rows.json: canonical encoding and row hash of every row, crawl and compute', () => {
+test('rows.json: canonical encoding and row hash of every row, crawl, compute and wasm', () => {
   const v = load('rows.json');
   let n = 0;
+  const seen = new Set();
   for (const set of v.sets) {
     const schema = validateSchema({ kind: set.schema.kind, columns: set.schema.columns.map((c) => ({ ...c, nullable: !!c.nullable })) });
     for (const c of set.cases) {
       const row = c.row.map((x, i) => value(schema.columns[i], x));
       assert.equal(toHex(canonicalRow(schema, row)), c.canonical_hex, `${set.name}: ${c.name}: canonical`);
       assert.equal(toHex(rowHash(schema, row)), c.row_hash, `${set.name}: ${c.name}: row hash`);
+      row.forEach((x, i) => { if (x !== null && schema.columns[i].role === 'content') seen.add(schema.columns[i].type); });
       n++;
     }
   }
   assert.ok(n > 50, `${n} rows`);
+  assert.deepEqual([...seen].sort(), [...TYPES].sort(), 'a row vector for every column type');
 });
 
 test('roots.json: sorted order and content root of every set', () => {

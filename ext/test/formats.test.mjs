@@ -89,6 +89,29 @@ test('rows of the wrong shape are refused, naming the column', () => {
   assert.throws(() => validateSchema({ kind: 'crawl', columns: [{ name: 'a', type: 'string', role: 'content' }, { name: 'a', type: 'string', role: 'content' }] }), /duplicate/);
 });
 
+test('values of the float64, bool, list<string> and list<int64> types that are refused, naming the column', () => {
+  const t = validateSchema({ kind: 'compute', columns: [
+    { name: 'f', type: 'float64', role: 'content' }, { name: 'b', type: 'bool', role: 'content' },
+    { name: 's', type: 'list<string>', role: 'content' }, { name: 'i', type: 'list<int64>', role: 'content' },
+  ] });
+  const ok = [1.5, true, ['a'], [1n]];
+  assert.equal(toHex(canonicalRow(t, ok)), '84' + 'fb3ff8000000000000' + 'f5' + '816161' + '8101');
+  const bad = (i, v, re) => { const r = ok.slice(); r[i] = v; assert.throws(() => canonicalRow(t, r), re); };
+  bad(0, 1n, /"f": expected a Number \(float64\), got bigint/);
+  bad(0, '1.5', /"f": expected a Number/);
+  bad(0, NaN, /"f": NaN/);
+  bad(0, -0, /"f": -0/);
+  bad(1, 1, /"b": expected a boolean, got number/);
+  bad(1, null, /"b": null in a column that is not nullable/);
+  bad(2, 'a', /"s": expected an array of strings, got string/);
+  bad(2, ['a', 1], /"s": \[1\]: expected a string, got number/);
+  bad(2, ['\ud800'], /"s": element 0: invalid UTF-8/);
+  bad(3, [1n << 63n], /"i": \[0\] 9223372036854775808 is outside int64/);
+  bad(3, [-(1n << 63n) - 1n], /outside int64/);
+  bad(3, [2 ** 60], /not an integer JavaScript holds exactly/);
+  bad(3, ['1'], /expected an integer/);
+});
+
 test('crawlRow lays out pages as Go\'s CrawlRow does', () => {
   const s = crawlSchema(['title', 'author']);
   const row = crawlRow(s, { url: 'u', finalURL: 'f', status: 200, contentType: 'text/html', fields: { title: 'T', author: null }, text: 'x' },

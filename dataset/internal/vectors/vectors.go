@@ -147,6 +147,26 @@ func ComputeSchema() dataset.Schema {
 	return s
 }
 
+// WasmSchema is the schema of the row vectors of the column types added
+// for compute/wasm's outputs: float64, bool, list<string> and list<int64>,
+// each nullable and not.
+func WasmSchema() dataset.Schema {
+	s, err := dataset.ComputeSchema([]dataset.Column{
+		{Name: "score", Type: dataset.TypeFloat64},
+		{Name: "prob", Type: dataset.TypeFloat64, Nullable: true},
+		{Name: "keep", Type: dataset.TypeBool},
+		{Name: "flag", Type: dataset.TypeBool, Nullable: true},
+		{Name: "tokens", Type: dataset.TypeStringList},
+		{Name: "tags", Type: dataset.TypeStringList, Nullable: true},
+		{Name: "ids", Type: dataset.TypeInt64List},
+		{Name: "spans", Type: dataset.TypeInt64List, Nullable: true},
+	})
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
 func str(s string) *string { return &s }
 
 // crawlRows are the crawl vectors' rows.
@@ -219,6 +239,48 @@ func computeRows() []struct {
 	}
 }
 
+// wasmRows are the wasm vectors' rows: every float64 edge JavaScript
+// prints differently (exponents, small and large magnitudes, subnormals),
+// both bools, list<string> elements that text normalization would change
+// (they are encoded as given), int64 list elements at every head size.
+func wasmRows() []struct {
+	name string
+	row  dataset.Row
+} {
+	prov := []any{"0x00000000000000000000000000000000000000a1", int64(1767225600000), nil}
+	src := bytes.Repeat([]byte{0xcd}, 32)
+	mk := func(score float64, prob any, keep bool, flag any, tokens []string, tags any, ids []int64, spans any) dataset.Row {
+		return append(dataset.Row{src, score, prob, keep, flag, tokens, tags, ids, spans}, prov...)
+	}
+	out := []struct {
+		name string
+		row  dataset.Row
+	}{
+		{"typical", mk(0.5, 0.25, true, false, []string{"hello", " world", "!"}, []string{"en"}, []int64{15496, 995}, []int64{0, 5})},
+		{"nulls and empty lists", mk(0, nil, false, nil, []string{}, nil, []int64{}, nil)},
+		{"empty lists, not null", mk(1, 1.0, true, true, []string{}, []string{}, []int64{}, []int64{})},
+		{"list strings stored as given", mk(-1, -0.5, false, true,
+			[]string{" the", "e\u0301", "a  b", "", "\u00a0", "\t\n", "ﬁ", "😀", "日本語", "\u200b"}, []string{"  padded  "}, []int64{-1}, nil)},
+		{"int64 elements at every head size", mk(2, nil, true, nil, []string{"x"}, nil,
+			[]int64{0, 23, 24, 255, 256, 65535, 65536, 4294967295, 4294967296, math.MaxInt64, -1, -24, -25, -256, -257, -65537, -4294967297, math.MinInt64}, []int64{math.MinInt64, math.MaxInt64})},
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{
+		{"0.1", 0.1}, {"1/3", 1.0 / 3}, {"100", 100}, {"123456789012", 123456789012}, {"2^53", 1 << 53}, {"2^53+2", 1<<53 + 2},
+		{"1e21 (JavaScript switches to an exponent)", 1e21}, {"1e20", 1e20}, {"1.5e-7", 1.5e-7}, {"1e-6", 1e-6}, {"-2.5e-300", -2.5e-300},
+		{"largest", math.MaxFloat64}, {"most negative", -math.MaxFloat64}, {"smallest normal", 0x1p-1022},
+		{"smallest subnormal", math.SmallestNonzeroFloat64}, {"negative subnormal", -math.SmallestNonzeroFloat64},
+	} {
+		out = append(out, struct {
+			name string
+			row  dataset.Row
+		}{"float " + f.name, mk(f.v, f.v, false, false, []string{}, nil, []int64{}, nil)})
+	}
+	return out
+}
+
 func rowsFile() (any, error) {
 	var sets []RowSet
 	for _, set := range []struct {
@@ -228,7 +290,7 @@ func rowsFile() (any, error) {
 			name string
 			row  dataset.Row
 		}
-	}{{"crawl", CrawlSchema(), crawlRows()}, {"compute", ComputeSchema(), computeRows()}} {
+	}{{"crawl", CrawlSchema(), crawlRows()}, {"compute", ComputeSchema(), computeRows()}, {"wasm", WasmSchema(), wasmRows()}} {
 		rs := RowSet{Name: set.name, Schema: set.schema}
 		for _, r := range set.rows {
 			enc, err := dataset.AppendCanonical(nil, set.schema, r.row)
@@ -248,7 +310,7 @@ func rowsFile() (any, error) {
 		sets = append(sets, rs)
 	}
 	return map[string]any{
-		"description": "Rows, each value in schema order: null; string as a JSON string; int64 as a decimal string; bytes as lowercase hex; lists as arrays of decimal strings. canonical_hex is RFC 8949 core deterministic CBOR of the content columns (an array, schema order, text normalized as in normalize.json); row_hash is SHA-256 of it. Provenance columns never enter either.",
+		"description": "Rows, each value in schema order: null; string as a JSON string; int64 as a decimal string; bytes as lowercase hex; float64 as the decimal string JavaScript's Number.prototype.toString gives (the shortest that reads back exactly); bool as JSON true or false; list<string> as an array of JSON strings; other lists as arrays of decimal strings. canonical_hex is RFC 8949 core deterministic CBOR of the content columns (an array, schema order, text normalized as in normalize.json), except that a float64 is always 0xfb and its 8 bytes big-endian; list<string> elements are not normalized; row_hash is SHA-256 of it. Provenance columns never enter either.",
 		"sets":        sets,
 	}, nil
 }
@@ -285,7 +347,7 @@ func RowJSON(s dataset.Schema, row dataset.Row) ([]any, error) {
 			}
 			out[i] = l
 		case float64:
-			out[i] = FloatJSON(x)
+			out[i] = JSNumber(x)
 		case bool:
 			out[i] = x
 		case []string:
@@ -302,10 +364,6 @@ func RowJSON(s dataset.Schema, row dataset.Row) ([]any, error) {
 	}
 	return out, nil
 }
-
-// FloatJSON is a float64 in the vectors' JSON value form: "f64:" and the 16
-// lowercase hex digits of its IEEE 754 bits, exact in every language.
-func FloatJSON(f float64) string { return fmt.Sprintf("f64:%016x", math.Float64bits(f)) }
 
 // RowFromJSON reads a row in the vectors' JSON value form.
 func RowFromJSON(s dataset.Schema, vals []any) (dataset.Row, error) {
@@ -326,9 +384,7 @@ func RowFromJSON(s dataset.Schema, vals []any) (dataset.Row, error) {
 		case dataset.TypeBytes:
 			row[i], err = hex.DecodeString(vals[i].(string))
 		case dataset.TypeFloat64:
-			var u uint64
-			u, err = strconv.ParseUint(strings.TrimPrefix(vals[i].(string), "f64:"), 16, 64)
-			row[i] = math.Float64frombits(u)
+			row[i], err = strconv.ParseFloat(vals[i].(string), 64)
 		case dataset.TypeBool:
 			row[i] = vals[i].(bool)
 		case dataset.TypeStringList:
@@ -342,7 +398,9 @@ func RowFromJSON(s dataset.Schema, vals []any) (dataset.Row, error) {
 			l := vals[i].([]any)
 			v := make([]int64, len(l))
 			for j, e := range l {
-				v[j], err = strconv.ParseInt(e.(string), 10, 64)
+				if v[j], err = strconv.ParseInt(e.(string), 10, 64); err != nil {
+					break
+				}
 			}
 			row[i] = v
 		case dataset.TypeUint32List, dataset.TypeInt32List, dataset.TypeUint64List:
@@ -377,6 +435,46 @@ func RowFromJSON(s dataset.Schema, vals []any) (dataset.Row, error) {
 		}
 	}
 	return row, nil
+}
+
+// JSNumber writes f as JavaScript's Number.prototype.toString does
+// (ECMA-262 Number::toString): the shortest digits that read back
+// exactly, in positional notation for decimal exponents from -7 to 20 and
+// with an exponent ("1e+21", "5e-324") otherwise. The vectors write floats
+// this way so that a JavaScript reader's String(x) is compared as is.
+func JSNumber(f float64) string {
+	if f == 0 {
+		return "0"
+	}
+	sign := ""
+	if f < 0 {
+		sign, f = "-", -f
+	}
+	e := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±xx
+	mant, exp, _ := strings.Cut(e, "e")
+	digits := strings.Replace(mant, ".", "", 1)
+	x, _ := strconv.Atoi(exp)
+	k, n := len(digits), x+1 // the value is 0.digits × 10^n
+	switch {
+	case k <= n && n <= 21:
+		return sign + digits + strings.Repeat("0", n-k)
+	case 0 < n && n <= 21:
+		return sign + digits[:n] + "." + digits[n:]
+	case -6 < n && n <= 0:
+		return sign + "0." + strings.Repeat("0", -n) + digits
+	}
+	es := "+"
+	if n-1 < 0 {
+		es = "-"
+	}
+	ab := n - 1
+	if ab < 0 {
+		ab = -ab
+	}
+	if k == 1 {
+		return sign + digits + "e" + es + strconv.Itoa(ab)
+	}
+	return sign + digits[:1] + "." + digits[1:] + "e" + es + strconv.Itoa(ab)
 }
 
 // RootCase is a set of row hashes and its root.
@@ -424,7 +522,7 @@ func hashSets() ([]struct {
 			name string
 			row  dataset.Row
 		}
-	}{{"crawl rows of rows.json", CrawlSchema(), crawlRows()}, {"compute rows of rows.json", ComputeSchema(), computeRows()}} {
+	}{{"crawl rows of rows.json", CrawlSchema(), crawlRows()}, {"compute rows of rows.json", ComputeSchema(), computeRows()}, {"wasm rows of rows.json", WasmSchema(), wasmRows()}} {
 		var hs []dataset.Hash
 		for _, r := range set.rows {
 			h, err := dataset.HashRow(set.schema, r.row)
@@ -537,25 +635,69 @@ func invalidFile() (any, error) {
 		{"too few elements", "82" + "6161" + "01", ""},
 		{"truncated", "83" + "6161" + "1a0000", ""},
 	}
+	if err := rejectAll(s, cases); err != nil {
+		return nil, err
+	}
+	ws := dataset.Schema{Kind: dataset.KindCompute, Columns: []dataset.Column{
+		{Name: "f", Type: dataset.TypeFloat64, Role: dataset.RoleContent},
+		{Name: "b", Type: dataset.TypeBool, Role: dataset.RoleContent},
+		{Name: "sl", Type: dataset.TypeStringList, Role: dataset.RoleContent},
+		{Name: "il", Type: dataset.TypeInt64List, Role: dataset.RoleContent, Nullable: true},
+	}}
+	one := "fb3ff0000000000000" // 1.0
+	wcases := []InvalidCase{
+		{"valid, for reference (decodes): [1.0, true, [\" \", \"e\\u0301\"], [-1]] (list strings are not normalized)", "84" + one + "f5" + "82" + "6120" + "6365cc81" + "8120", ""},
+		{"float64 in half precision", "84" + "f93c00" + "f5" + "80" + "80", ""},
+		{"float64 in single precision", "84" + "fa3f800000" + "f5" + "80" + "80", ""},
+		{"integer for float64", "84" + "01" + "f5" + "80" + "80", ""},
+		{"NaN", "84" + "fb7ff8000000000000" + "f5" + "80" + "80", ""},
+		{"+Infinity", "84" + "fb7ff0000000000000" + "f5" + "80" + "80", ""},
+		{"-Infinity", "84" + "fbfff0000000000000" + "f5" + "80" + "80", ""},
+		{"negative zero", "84" + "fb8000000000000000" + "f5" + "80" + "80", ""},
+		{"truncated float64", "84" + "fb3ff000", ""},
+		{"0 for false", "84" + one + "00" + "80" + "80", ""},
+		{"undefined for a bool", "84" + one + "f7" + "80" + "80", ""},
+		{"simple value 20 in two bytes for false", "84" + one + "f814" + "80" + "80", ""},
+		{"null in a bool column that is not nullable", "84" + one + "f6" + "80" + "80", ""},
+		{"byte string in list<string>", "84" + one + "f5" + "814161" + "80", ""},
+		{"invalid UTF-8 in list<string>", "84" + one + "f5" + "8161ff" + "80", ""},
+		{"null element in list<string>", "84" + one + "f5" + "81f6" + "80", ""},
+		{"indefinite-length list<string>", "84" + one + "f5" + "9f6161ff" + "80", ""},
+		{"list<int64> element beyond int64", "84" + one + "f5" + "80" + "811b8000000000000000", ""},
+		{"list<int64> element below int64", "84" + one + "f5" + "80" + "813b8000000000000000", ""},
+		{"non-shortest list<int64> element", "84" + one + "f5" + "80" + "811817", ""},
+		{"float element in list<int64>", "84" + one + "f5" + "80" + "81" + one, ""},
+	}
+	if err := rejectAll(ws, wcases); err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"description": "Bytes a strict decoder of canonical rows rejects, for the schema given (text string, int64, nullable list<uint32>); wasm_cases for wasm_schema (float64, bool, list<string>, nullable list<int64>). The first case of each is valid. error is this implementation's message, for information; other implementations need only reject.",
+		"schema":      s,
+		"cases":       cases,
+		"wasm_schema": ws,
+		"wasm_cases":  wcases,
+	}, nil
+}
+
+// rejectAll checks that the first case decodes and every other is
+// rejected, and records each rejection's message.
+func rejectAll(s dataset.Schema, cases []InvalidCase) error {
 	for i := range cases {
 		b, _ := hex.DecodeString(cases[i].Hex)
 		_, err := dataset.DecodeCanonical(s, b)
 		if i == 0 {
 			if err != nil {
-				return nil, fmt.Errorf("reference case: %w", err)
+				return fmt.Errorf("reference case: %w", err)
 			}
 			continue
 		}
 		if err == nil {
-			return nil, fmt.Errorf("%s: accepted", cases[i].Name)
+			return fmt.Errorf("%s: accepted", cases[i].Name)
 		}
 		cases[i].Error = err.Error()
 	}
-	return map[string]any{
-		"description": "Bytes a strict decoder of canonical rows rejects, for the schema given (text string, int64, nullable list<uint32>). The first case is valid. error is this implementation's message, for information; other implementations need only reject.",
-		"schema":      s,
-		"cases":       cases,
-	}, nil
+	return nil
 }
 
 // TestKeyHex is the private key the manifest vector is signed with. It is

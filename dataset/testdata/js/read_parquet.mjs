@@ -1,6 +1,7 @@
 // Reads a Parquet file with DuckDB (@duckdb/node-api, an implementation
-// independent of Meadow's Go code) and prints it as JSON: integers as
-// decimal strings, bytes as lowercase hex, nulls as null.
+// independent of Meadow's Go code) and prints it as JSON: integers and
+// floats as decimal strings (String(x)), bools as JSON booleans, bytes as
+// lowercase hex, nulls as null.
 // Usage: node read_parquet.mjs FILE
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -9,20 +10,11 @@ const quoted = `'${path.replaceAll("'", "''")}'`;
 const instance = await DuckDBInstance.create(':memory:');
 const conn = await instance.connect();
 
-// A float64 as "f64:" and the hex of its IEEE 754 bits (exact).
-function f64(x) {
-  const dv = new DataView(new ArrayBuffer(8));
-  dv.setFloat64(0, x);
-  return 'f64:' + dv.getBigUint64(0).toString(16).padStart(16, '0');
-}
-
-// Top-level numbers are float64 columns (int64 reads as a bigint); numbers
-// inside lists are 32-bit integers.
 function value(v) {
   if (v === null || v === undefined) return null;
   if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return f64(v);
-  if (typeof v === 'bigint') return v.toString();
+  // Floats as String(x) writes them: the vectors' form (vectors.JSNumber).
+  if (typeof v === 'bigint' || typeof v === 'number') return v.toString();
   if (typeof v === 'string') return v;
   if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
   if (Array.isArray(v)) return v.map((x) => x.toString());

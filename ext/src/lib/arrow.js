@@ -1,13 +1,13 @@
 // A task's rows as an Arrow IPC stream in the layout of dataset/arrow.go:
 // one field per column (string → Utf8, int64 → Int64, bytes → Binary,
-// list<uint32|int32|uint64> → List of non-nullable elements), nullable as the
-// column is, each field's role under meadow.role, and the Meadow schema as
+// float64 → Float64, bool → Bool, list<uint32|int32|uint64|int64|string> →
+// List of non-nullable elements), nullable as the column is, each field's role under meadow.role, and the Meadow schema as
 // JSON under meadow.schema with meadow.version "1" in the schema metadata.
 // Content strings are stored normalized, so a reader sees exactly what was
-// hashed. Uncompressed, as the Go writer's streams are.
+// hashed; list<string> elements are neither normalized nor hashed so. Uncompressed, as the Go writer's streams are.
 
 import {
-  Binary, Field, Int32, Int64, List, makeBuilder, makeData, RecordBatch, RecordBatchStreamWriter, Schema, Struct, Uint32, Uint64, Utf8,
+  Binary, Bool, Field, Float64, Int32, Int64, List, makeBuilder, makeData, RecordBatch, RecordBatchStreamWriter, Schema, Struct, Uint32, Uint64, Utf8,
 } from 'apache-arrow';
 import { normalizeText } from './normalize.js';
 import { numContent } from './cbor.js';
@@ -26,6 +26,10 @@ function arrowType(t) {
     case 'list<uint32>': return new List(new Field('item', new Uint32(), false));
     case 'list<int32>': return new List(new Field('item', new Int32(), false));
     case 'list<uint64>': return new List(new Field('item', new Uint64(), false));
+    case 'float64': return new Float64();
+    case 'bool': return new Bool();
+    case 'list<string>': return new List(new Field('item', new Utf8(), false));
+    case 'list<int64>': return new List(new Field('item', new Int64(), false));
   }
   throw new TypeError(`column type ${t} has no Arrow type`);
 }
@@ -47,7 +51,8 @@ function columnValue(c, v, content) {
   switch (c.type) {
     case 'string': return content ? normalizeText(v) : v;
     case 'int64': return typeof v === 'bigint' ? v : BigInt(v);
-    case 'list<uint64>': return Array.from(v, (x) => (typeof x === 'bigint' ? x : BigInt(x)));
+    case 'list<uint64>': case 'list<int64>': return Array.from(v, (x) => (typeof x === 'bigint' ? x : BigInt(x)));
+    case 'list<string>': return Array.from(v);
     case 'list<uint32>': case 'list<int32>': return Array.from(v, Number);
     default: return v;
   }

@@ -10,6 +10,13 @@
 //   bytes             byte string (major 2)
 //   list<uint32|uint64>  array (major 4) of major 0 integers
 //   list<int32>       array (major 4) of major 0 or 1 integers
+//   float64           0xfb and the 8 bytes of the IEEE 754 value, big-endian,
+//                     always (never the shorter forms); finite and not -0:
+//                     NaN, ±Infinity and -0 are refused, not converted
+//   bool              0xf5 (true) or 0xf4 (false)
+//   list<string>      array (major 4) of text strings, each well-formed and
+//                     encoded as given: not normalized
+//   list<int64>       array (major 4) of major 0 or 1 integers
 //
 // Every head has the shortest form.
 
@@ -17,7 +24,7 @@ import { normalizeText } from './normalize.js';
 import { isWellFormed, typeName, utf8Bytes } from './bytes.js';
 
 export const MAJOR_UINT = 0, MAJOR_NEG = 1, MAJOR_BYTES = 2, MAJOR_TEXT = 3, MAJOR_ARRAY = 4;
-const NULL = 0xf6;
+const NULL = 0xf6, FALSE = 0xf4, TRUE = 0xf5, FLOAT64 = 0xfb;
 
 const INT64_MIN = -(1n << 63n), INT64_MAX = (1n << 63n) - 1n;
 const UINT32_MAX = 0xffffffffn, UINT64_MAX = (1n << 64n) - 1n;
@@ -67,6 +74,15 @@ function writeInt(w, v) {
   else writeHead(w, MAJOR_NEG, -1n - v);
 }
 
+/** floatProblem says what is wrong with a float64 value, or '' (dataset/canonical.go checkFloat). */
+function floatProblem(v) {
+  if (Number.isNaN(v)) return 'NaN: expected a finite float64';
+  if (v === Infinity) return '+Inf: expected a finite float64';
+  if (v === -Infinity) return '-Inf: expected a finite float64';
+  if (Object.is(v, -0)) return '-0: expected a finite float64 other than -0 (write 0)';
+  return '';
+}
+
 /** Appends one value of a column to w; throws a RowError naming the column. */
 function writeValue(w, col, v) {
   const what = `column ${JSON.stringify(col.name)}`;
@@ -97,11 +113,40 @@ function writeValue(w, col, v) {
       writeHead(w, MAJOR_BYTES, BigInt(v.length));
       w.bytes(v);
       return;
+    case 'float64': {
+      if (typeof v !== 'number') break;
+      const p = floatProblem(v);
+      if (p) throw new RowError(col.name, p);
+      const b = new Uint8Array(9);
+      b[0] = FLOAT64;
+      new DataView(b.buffer).setFloat64(1, v, false);
+      w.bytes(b);
+      return;
+    }
+    case 'bool':
+      if (typeof v !== 'boolean') break;
+      w.byte(v ? TRUE : FALSE);
+      return;
+    case 'list<string>': {
+      if (!Array.isArray(v)) break;
+      writeHead(w, MAJOR_ARRAY, BigInt(v.length));
+      for (let i = 0; i < v.length; i++) {
+        if (typeof v[i] !== 'string') throw new RowError(col.name, `[${i}]: expected a string, got ${typeName(v[i])}`);
+        if (!isWellFormed(v[i])) throw new RowError(col.name, `element ${i}: invalid UTF-8 (a lone surrogate)`);
+        const b = utf8Bytes(v[i]);
+        writeHead(w, MAJOR_TEXT, BigInt(b.length));
+        w.bytes(b);
+      }
+      return;
+    }
     case 'list<uint32>':
     case 'list<uint64>':
-    case 'list<int32>': {
+    case 'list<int32>':
+    case 'list<int64>': {
       if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) break;
-      const [lo, hi] = col.type === 'list<uint32>' ? [0n, UINT32_MAX] : col.type === 'list<uint64>' ? [0n, UINT64_MAX] : [INT32_MIN, INT32_MAX];
+      const [lo, hi] = {
+        'list<uint32>': [0n, UINT32_MAX], 'list<uint64>': [0n, UINT64_MAX], 'list<int32>': [INT32_MIN, INT32_MAX], 'list<int64>': [INT64_MIN, INT64_MAX],
+      }[col.type];
       writeHead(w, MAJOR_ARRAY, BigInt(v.length));
       for (let i = 0; i < v.length; i++) {
         let x;
@@ -122,6 +167,9 @@ function jsTypeOf(t) {
     case 'string': return 'a string';
     case 'int64': return 'an integer (BigInt or safe Number)';
     case 'bytes': return 'a Uint8Array';
+    case 'float64': return 'a Number (float64)';
+    case 'bool': return 'a boolean';
+    case 'list<string>': return 'an array of strings';
     default: return `an array of integers (${t})`;
   }
 }

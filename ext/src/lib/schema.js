@@ -4,7 +4,7 @@
 // {kind, columns: [{name, type, role, nullable}]} with the type names that
 // manifests use.
 
-export const TYPES = ['string', 'int64', 'bytes', 'list<uint32>', 'list<int32>', 'list<uint64>'];
+export const TYPES = ['string', 'int64', 'bytes', 'list<uint32>', 'list<int32>', 'list<uint64>', 'float64', 'bool', 'list<string>', 'list<int64>'];
 export const FIELD_PREFIX = 'f_';
 
 const PROVENANCE = [

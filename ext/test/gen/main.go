@@ -582,7 +582,9 @@ func encodeRow(name string, s dataset.Schema, row dataset.Row) rowVector {
 
 // jsonRow writes a row's values so that JavaScript can rebuild them exactly:
 // int64 and list elements as decimal strings in {"int": …} / {"list": [...]}
-// objects, bytes as {"bytes": hex}.
+// objects, bytes as {"bytes": hex}, a float64 as {"float": number} (Go
+// writes the shortest digits that read back exactly, as JSON.parse does),
+// a bool as {"bool": …}, a list<string> as {"strings": [...]}.
 func jsonRow(row dataset.Row) []any {
 	out := make([]any, len(row))
 	for i, v := range row {
@@ -601,6 +603,14 @@ func jsonRow(row dataset.Row) []any {
 			out[i] = map[string]any{"list": strs(x)}
 		case []uint64:
 			out[i] = map[string]any{"list": strs(x)}
+		case []int64:
+			out[i] = map[string]any{"list": strs(x)}
+		case float64:
+			out[i] = map[string]any{"float": x}
+		case bool:
+			out[i] = map[string]any{"bool": x}
+		case []string:
+			out[i] = map[string]any{"strings": x}
 		default:
 			log.Fatalf("jsonRow: %T", v)
 		}
