@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -113,11 +114,28 @@ func (n *Node) wasmKernel(ctx context.Context, taskID string, t *api.ComputeTask
 	if err != nil {
 		return nil, nil, err
 	}
+	misses := rt.CacheStats().Misses
 	k, err := compute.NewWasm(ctx, rt, b, *t.Wasm, t.Column)
 	if err != nil {
 		return nil, nil, fmt.Errorf("node: task %s: %w", taskID, err)
 	}
+	if rt.CacheStats().Misses != misses {
+		// Compiling a module takes about 30 times its size of heap for
+		// a moment (~95 MB for a 3 MB Go module), which Go would keep
+		// mapped for minutes; a home node hands it back at once
+		// (docs/BENCHMARKS.md, "Resident memory of a node").
+		debug.FreeOSMemory()
+	}
 	h := strings.ToLower(t.Wasm.Module.String())
 	n.log.Info("running a buyer's WebAssembly module", "task", taskID, "module", h)
-	return k, n.wasm.begin(h), nil
+	end := n.wasm.begin(h)
+	return k, func() {
+		end()
+		if len(n.wasm.modules()) == 0 {
+			// A module's linear memory (tens of MB for a Go module) is
+			// garbage once its runs end; hand it back now rather than
+			// when Go's scavenger gets to it, minutes later.
+			debug.FreeOSMemory()
+		}
+	}, nil
 }
