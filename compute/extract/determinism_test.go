@@ -18,7 +18,7 @@ func TestDeterminism(t *testing.T) {
 		pages[i] = in.page(t)
 		want[i] = runGolden(t, in, pages[i])
 	}
-	const rounds = 3
+	const rounds = 2
 	for _, procs := range []int{1, 4} {
 		prev := runtime.GOMAXPROCS(procs)
 		var wg sync.WaitGroup
