@@ -4,8 +4,14 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
+
+// fuzzDeadline is how long one fuzz input may take: 64 KiB pages take
+// milliseconds, so a page past it has found a hang (it would block a
+// node's task), and the fuzzer records it as a failure.
+const fuzzDeadline = 10 * time.Second
 
 // FuzzExtract checks that Extract is defined for every input: no panic,
 // either a result or an error wrapping one of errors.go's sentinels, valid
@@ -23,7 +29,23 @@ two</code></body></html>`)
 	f.Fuzz(func(t *testing.T, page string) {
 		opts := DefaultOptions()
 		opts.MaxBytes = 1 << 16
-		res, err := Extract([]byte(page), "https://example.com/a/b", opts)
+		type answer struct {
+			res Result
+			err error
+		}
+		done := make(chan answer, 1)
+		go func() {
+			r, e := Extract([]byte(page), "https://example.com/a/b", opts)
+			done <- answer{r, e}
+		}()
+		var res Result
+		var err error
+		select {
+		case a := <-done:
+			res, err = a.res, a.err
+		case <-time.After(fuzzDeadline):
+			t.Fatalf("Extract of a %d-byte page ran past %v: %q", len(page), fuzzDeadline, page)
+		}
 		if err != nil {
 			known := false
 			for _, s := range sentinels {

@@ -27,7 +27,8 @@ var blockTags = map[string]bool{
 //   - a <code> element whose text holds a line break is a block, kept
 //     like <pre> (trafilatura writes code blocks as <code>);
 //   - outside <pre>, runs of white space are one space and lines are
-//     trimmed; inside <pre>, the text is kept as it is, line by line,
+//     trimmed; inside <pre>, the text is kept as it is, line by line
+//     (indentation included),
 //     with trailing white space removed;
 //   - empty lines are dropped; lines are joined by LF, no final LF.
 //
