@@ -168,6 +168,10 @@ type JobStatus struct {
 	PricePerRow uint64 `json:"price_per_row,omitempty"`
 	Price       string `json:"price,omitempty"`
 	Paid        string `json:"paid,omitempty"`
+	// Fuel is, for a wasm job, the fuel of its stored tasks' accepted rows
+	// (the sum of their wasm_fuel column); its price counts it
+	// (WasmFuelPerRowPrice).
+	Fuel uint64 `json:"fuel,omitempty"`
 	// Grants are the addresses the buyer let read the job and its dataset
 	// (MethodJobGrant), besides itself.
 	Grants []common.Address `json:"grants,omitempty"`

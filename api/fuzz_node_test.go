@@ -27,6 +27,8 @@ func FuzzDecodeNodeRequests(f *testing.F) {
 		`{"task_id":"","lease_id":"x","row_hashes":["0x12"]}`,
 		`{} {}`,
 		`null`,
+		`{"sha256":` + h + `,"size":1024}`,
+		`{"sha256":` + h + `,"size":99999999999}`,
 	} {
 		f.Add(append([]byte{byte(i)}, s...))
 	}
@@ -39,6 +41,7 @@ func FuzzDecodeNodeRequests(f *testing.F) {
 		func() Validator { return &Refusal{} },
 		func() Validator { return &BlobGet{} },
 		func() Validator { return &SettleRequest{} },
+		func() Validator { return &ModuleUpload{} },
 	}
 	sentinels := []error{ErrInvalid, ErrMalformed, ErrEmptyBody, ErrTrailingData, ErrTooLarge}
 	f.Fuzz(func(t *testing.T, data []byte) {

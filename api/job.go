@@ -81,6 +81,7 @@ const (
 	KernelMinHash = "minhash"
 	KernelEmbed   = "embed"
 	KernelTokens  = "tokens"
+	KernelWasm    = "wasm"
 )
 
 // ComputeSpec describes a compute job over a verified dataset.
@@ -90,12 +91,14 @@ type ComputeSpec struct {
 	Input  string `json:"input"`
 	Column string `json:"column,omitempty"`
 
-	// Kernel is one of minhash, embed, tokens; its parameters go in the
-	// matching field (nil means that kernel's defaults).
+	// Kernel is one of minhash, embed, tokens, wasm; its parameters go in
+	// the matching field (nil means that kernel's defaults; wasm has none:
+	// it names the buyer's module and its output columns).
 	Kernel  string         `json:"kernel"`
 	MinHash *MinHashParams `json:"minhash,omitempty"`
 	Embed   *EmbedParams   `json:"embed,omitempty"`
 	Tokens  *TokenParams   `json:"tokens,omitempty"`
+	Wasm    *WasmParams    `json:"wasm,omitempty"`
 
 	// ShardRows is how many input rows make one task (default 1000).
 	ShardRows int `json:"shard_rows,omitempty"`
@@ -175,7 +178,7 @@ const (
 )
 
 // Kernels returns the kernel names a ComputeSpec may name.
-func Kernels() []string { return []string{KernelMinHash, KernelEmbed, KernelTokens} }
+func Kernels() []string { return []string{KernelMinHash, KernelEmbed, KernelTokens, KernelWasm} }
 
 // EmbedModels returns the embedding models EmbedParams.Model may name.
 func EmbedModels() []string { return []string{EmbedMeadowMini} }
@@ -339,6 +342,10 @@ func (c ComputeSpec) clone() ComputeSpec {
 		p := *c.Tokens
 		c.Tokens = &p
 	}
+	if c.Wasm != nil {
+		p := c.Wasm.clone()
+		c.Wasm = &p
+	}
 	return c
 }
 
@@ -499,7 +506,7 @@ func (c ComputeSpec) check(v *validator, p string) {
 		v.add(sub(p, "column"), quote(c.Column), "a column name matching ^[a-z][a-z0-9_]{0,62}$")
 	}
 	v.optional(sub(p, "shard_rows"), int64(c.ShardRows), 1, ShardRowsLimit, "1000")
-	checkKernel(v, p, c.Kernel, c.MinHash, c.Embed, c.Tokens, false)
+	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm}, false)
 }
 
 // checkKernel checks a kernel name and its parameters, shared by
@@ -507,40 +514,46 @@ func (c ComputeSpec) check(v *validator, p string) {
 // must be present with every value written in, so that a node never applies
 // defaults of its own: a node with other defaults would disagree with its
 // replicas.
-func checkKernel(v *validator, p, kernel string, mh *MinHashParams, em *EmbedParams, tk *TokenParams, resolved bool) {
-	other := func(name string, set bool) {
-		if set {
-			v.add(sub(p, name), "{…}", "no "+name+" parameters for kernel "+quote(kernel))
+func checkKernel(v *validator, p, kernel string, kp kernelParams, resolved bool) {
+	set := map[string]bool{
+		KernelMinHash: kp.mh != nil, KernelEmbed: kp.em != nil,
+		KernelTokens: kp.tk != nil, KernelWasm: kp.wp != nil,
+	}
+	if !slices.Contains(Kernels(), kernel) {
+		v.add(sub(p, "kernel"), quote(kernel), "one of "+strings.Join(Kernels(), ", "))
+		return
+	}
+	for _, other := range Kernels() {
+		if other != kernel && set[other] {
+			v.add(sub(p, other), "{…}", "no "+other+" parameters for kernel "+quote(kernel))
 		}
 	}
-	need := func(name string, set bool) bool {
-		if !set && resolved {
-			v.add(sub(p, name), "", "the "+name+" parameters, every value written in")
+	// A task must carry its kernel's parameters with every value written
+	// in; so must a wasm spec, whose module and outputs have no default.
+	if !set[kernel] {
+		if resolved || kernel == KernelWasm {
+			v.add(sub(p, kernel), "", "the "+kernel+" parameters, every value written in")
 		}
-		return set
+		return
 	}
 	switch kernel {
 	case KernelMinHash:
-		if need("minhash", mh != nil) {
-			mh.check(v, sub(p, "minhash"), resolved)
-		}
-		other("embed", em != nil)
-		other("tokens", tk != nil)
+		kp.mh.check(v, sub(p, "minhash"), resolved)
 	case KernelEmbed:
-		if need("embed", em != nil) {
-			oneOf(v, sub(p, "embed.model"), em.Model, EmbedModels(), resolved)
-		}
-		other("minhash", mh != nil)
-		other("tokens", tk != nil)
+		oneOf(v, sub(p, "embed.model"), kp.em.Model, EmbedModels(), resolved)
 	case KernelTokens:
-		if need("tokens", tk != nil) {
-			oneOf(v, sub(p, "tokens.encoding"), tk.Encoding, Encodings(), resolved)
-		}
-		other("minhash", mh != nil)
-		other("embed", em != nil)
-	default:
-		v.add(sub(p, "kernel"), quote(kernel), "one of "+strings.Join(Kernels(), ", "))
+		oneOf(v, sub(p, "tokens.encoding"), kp.tk.Encoding, Encodings(), resolved)
+	case KernelWasm:
+		kp.wp.check(v, sub(p, "wasm"), resolved)
 	}
+}
+
+// kernelParams are the parameters of the kernels, at most one set.
+type kernelParams struct {
+	mh *MinHashParams
+	em *EmbedParams
+	tk *TokenParams
+	wp *WasmParams
 }
 
 // oneOf checks that s is one of allowed, or empty (the default) unless
@@ -617,6 +630,10 @@ func (c ComputeSpec) WithDefaults() ComputeSpec {
 		}
 		if out.Tokens.Encoding == "" {
 			out.Tokens.Encoding = DefaultEncoding
+		}
+	case KernelWasm:
+		if out.Wasm != nil {
+			out.Wasm.withDefaults()
 		}
 	}
 	return out

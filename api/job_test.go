@@ -25,6 +25,14 @@ func computeJob(edit func(*ComputeSpec)) JobSpec {
 	return JobSpec{Kind: JobCompute, Compute: c}
 }
 
+func wasmJob(edit func(*WasmParams)) JobSpec {
+	w := &WasmParams{Module: Hash{1}, Outputs: []WasmColumn{{Name: "clean", Type: WasmString}}}
+	if edit != nil {
+		edit(w)
+	}
+	return computeJob(func(c *ComputeSpec) { c.Kernel = KernelWasm; c.Wasm = w })
+}
+
 func job(s JobSpec, edit func(*JobSpec)) JobSpec {
 	edit(&s)
 	return s
@@ -191,6 +199,35 @@ func TestJobSpecValidate(t *testing.T) {
 		{name: "bands negative", spec: computeJob(func(c *ComputeSpec) { c.MinHash = &MinHashParams{Bands: -2} }), field: "compute.minhash.bands", want: "from 1 to 1024"},
 		{name: "embed model unknown", spec: computeJob(func(c *ComputeSpec) { c.Kernel = KernelEmbed; c.Embed = &EmbedParams{Model: "gpt"} }), field: "compute.embed.model", want: "one of meadow-mini"},
 		{name: "encoding unknown", spec: computeJob(func(c *ComputeSpec) { c.Kernel = KernelTokens; c.Tokens = &TokenParams{Encoding: "p50k_base"} }), field: "compute.tokens.encoding", want: "one of cl100k_base, o200k_base"},
+		{name: "wasm", spec: wasmJob(nil)},
+		{name: "wasm every type", spec: wasmJob(func(w *WasmParams) {
+			w.Outputs = nil
+			for i, ty := range WasmTypes() {
+				w.Outputs = append(w.Outputs, WasmColumn{Name: "c" + itoa(int64(i)), Type: ty})
+			}
+		})},
+		{name: "wasm limits at the ceiling", spec: wasmJob(func(w *WasmParams) {
+			w.Fuel, w.MemoryMiB, w.OutputMiB = MaxWasmFuel, MaxWasmMemoryMiB, MaxWasmOutputMiB
+		})},
+		{name: "wasm without parameters", spec: computeJob(func(c *ComputeSpec) { c.Kernel = KernelWasm }), field: "compute.wasm", want: "the wasm parameters"},
+		{name: "wasm with minhash parameters", spec: job(wasmJob(nil), func(s *JobSpec) { s.Compute.MinHash = &MinHashParams{} }), field: "compute.minhash", want: "no minhash parameters for kernel \"wasm\""},
+		{name: "wasm parameters for minhash", spec: computeJob(func(c *ComputeSpec) { c.Wasm = &WasmParams{} }), field: "compute.wasm", want: "no wasm parameters"},
+		{name: "wasm no module", spec: wasmJob(func(w *WasmParams) { w.Module = Hash{} }), field: "compute.wasm.module", want: "SHA-256 of an uploaded module"},
+		{name: "wasm no outputs", spec: wasmJob(func(w *WasmParams) { w.Outputs = nil }), field: "compute.wasm.outputs", want: "1 to 64 columns"},
+		{name: "wasm too many outputs", spec: wasmJob(func(w *WasmParams) {
+			for i := 0; i < MaxWasmOutputs; i++ {
+				w.Outputs = append(w.Outputs, WasmColumn{Name: "x" + itoa(int64(i)), Type: WasmInt64})
+			}
+		}), field: "compute.wasm.outputs", want: "1 to 64 columns"},
+		{name: "wasm reserved name", spec: wasmJob(func(w *WasmParams) { w.Outputs[0].Name = "source_hash" }), field: "compute.wasm.outputs[0].name", want: "other than meadow's own columns"},
+		{name: "wasm status name", spec: wasmJob(func(w *WasmParams) { w.Outputs[0].Name = ColWasmStatus }), field: "compute.wasm.outputs[0].name", want: "other than meadow's own columns"},
+		{name: "wasm bad name", spec: wasmJob(func(w *WasmParams) { w.Outputs[0].Name = "Clean Text" }), field: "compute.wasm.outputs[0].name", want: FieldNameExpected},
+		{name: "wasm repeated name", spec: wasmJob(func(w *WasmParams) { w.Outputs = append(w.Outputs, w.Outputs[0]) }), field: "compute.wasm.outputs[1].name", want: "not used by an earlier column"},
+		{name: "wasm unknown type", spec: wasmJob(func(w *WasmParams) { w.Outputs[0].Type = "list<float64>" }), field: "compute.wasm.outputs[0].type", want: "one of string, int64"},
+		{name: "wasm fuel past the ceiling", spec: wasmJob(func(w *WasmParams) { w.Fuel = MaxWasmFuel + 1 }), field: "compute.wasm.fuel", want: "from 1 to 1000000000000"},
+		{name: "wasm memory past the ceiling", spec: wasmJob(func(w *WasmParams) { w.MemoryMiB = 2048 }), field: "compute.wasm.memory_mib", want: "from 1 to 1024"},
+		{name: "wasm memory negative", spec: wasmJob(func(w *WasmParams) { w.MemoryMiB = -1 }), field: "compute.wasm.memory_mib", want: "from 1 to 1024"},
+		{name: "wasm output past the ceiling", spec: wasmJob(func(w *WasmParams) { w.OutputMiB = 4096 }), field: "compute.wasm.output_mib", want: "from 1 to 1024"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -374,5 +411,41 @@ func TestReservedFieldNamesMatchPattern(t *testing.T) {
 		if !reFieldName.MatchString(n) {
 			t.Errorf("reserved name %q would not pass as a field name anyway", n)
 		}
+	}
+}
+
+// A wasm spec's defaults are written in, and a task carrying them passes
+// the task's stricter check; one without them does not.
+func TestWasmDefaultsAndTask(t *testing.T) {
+	spec := wasmJob(nil).WithDefaults()
+	w := spec.Compute.Wasm
+	if w.Fuel != DefaultWasmFuel || w.MemoryMiB != DefaultWasmMemoryMiB || w.OutputMiB != DefaultWasmOutputMiB {
+		t.Fatalf("defaults: %+v", *w)
+	}
+	if wasmJob(nil).Compute.Wasm.Fuel != 0 {
+		t.Fatal("WithDefaults changed the spec it was called on")
+	}
+	task := func(w *WasmParams) error {
+		var v validator
+		ComputeTask{Input: "ds-1", Column: "text", Kernel: KernelWasm, Wasm: w,
+			Shard: Shard{Parts: []ShardPart{{Task: "t-1", Blob: Hash{2}, Rows: 1}}}}.check(&v, "compute")
+		return v.err()
+	}
+	if err := task(w); err != nil {
+		t.Fatalf("resolved task: %v", err)
+	}
+	checkFieldErr(t, task(&WasmParams{Module: Hash{1}, Outputs: w.Outputs}), "compute.wasm.fuel", "from 1 to")
+}
+
+func TestModuleUploadValidate(t *testing.T) {
+	checkFieldErr(t, ModuleUpload{SHA256: Hash{1}, Size: 100}.Validate(), "", "")
+	checkFieldErr(t, ModuleUpload{Size: 100}.Validate(), "sha256", "SHA-256")
+	checkFieldErr(t, ModuleUpload{SHA256: Hash{1}, Size: MaxModuleSize + 1}.Validate(), "size", "from 8 to 33554432")
+	checkFieldErr(t, ModuleUpload{SHA256: Hash{1}, Size: 3}.Validate(), "size", "from 8")
+	if err := CheckModuleHeader([]byte("\x00asm\x01\x00\x00\x00rest")); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []string{"", "\x00asm", "\x00asm\x02\x00\x00\x00", "MZ\x90\x00\x03\x00\x00\x00", "\x7fELF\x02\x01\x01\x00"} {
+		checkFieldErr(t, CheckModuleHeader([]byte(b)), "body", "a WebAssembly binary module")
 	}
 }

@@ -281,6 +281,7 @@ type ComputeTask struct {
 	MinHash *MinHashParams `json:"minhash,omitempty"`
 	Embed   *EmbedParams   `json:"embed,omitempty"`
 	Tokens  *TokenParams   `json:"tokens,omitempty"`
+	Wasm    *WasmParams    `json:"wasm,omitempty"`
 	Shard   Shard          `json:"shard"`
 }
 
@@ -378,7 +379,7 @@ func (c ComputeTask) check(v *validator, p string) {
 	if !reFieldName.MatchString(c.Column) {
 		v.add(sub(p, "column"), quote(c.Column), "a column name matching ^[a-z][a-z0-9_]{0,62}$")
 	}
-	checkKernel(v, p, c.Kernel, c.MinHash, c.Embed, c.Tokens, true)
+	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm}, true)
 	sp := sub(p, "shard")
 	if c.Shard.FirstRow < 0 {
 		v.add(sub(sp, "first_row"), itoa(c.Shard.FirstRow), "a non-negative row index")

@@ -49,6 +49,7 @@ var servedPaths = []string{
 	"/v1/node/{address}",
 	"/v1/node/{address}/rewards",
 	"/v1/jobs",
+	"/v1/modules",
 	"/v1/jobs/{id}",
 	"/v1/jobs/{id}/cancel",
 	"/v1/jobs/{id}/pause",

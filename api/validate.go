@@ -92,6 +92,8 @@ func at(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+func uitoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 // between checks lo <= n <= hi.

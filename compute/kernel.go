@@ -122,6 +122,8 @@ func New(spec api.ComputeSpec, opts ...Option) (Kernel, error) {
 			return nil, err
 		}
 		k = tk
+	case api.KernelWasm:
+		return nil, fmt.Errorf("%w: compute.kernel %q: a buyer's module runs through NewWasm, which takes the module's bytes", ErrBadParams, spec.Kernel)
 	default:
 		return nil, fmt.Errorf("%w: compute.kernel %q: expected one of minhash, embed, tokens", ErrUnknownKernel, spec.Kernel)
 	}

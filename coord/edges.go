@@ -106,6 +106,10 @@ func (c *Coordinator) jsonContentType(ctx *fasthttp.RequestCtx) bool {
 // generic binary type.
 var UploadContentTypes = []string{"application/vnd.apache.arrow.stream", "application/octet-stream"}
 
+// ModuleContentTypes are the media types a module upload's body may be
+// labelled with.
+var ModuleContentTypes = []string{"application/wasm", "application/octet-stream"}
+
 // contentTypeIn is jsonContentType for a route that takes any of types.
 func (c *Coordinator) contentTypeIn(ctx *fasthttp.RequestCtx, types ...string) bool {
 	raw := string(ctx.Request.Header.ContentType())
@@ -201,6 +205,8 @@ func (c *Coordinator) checkEdges(ctx *fasthttp.RequestCtx) bool {
 	switch path := string(ctx.Path()); {
 	case path == "/v1/node/upload":
 		return c.contentTypeIn(ctx, UploadContentTypes...) && c.uploadHasEnvelope(ctx)
+	case path == api.RouteModules:
+		return c.contentTypeIn(ctx, ModuleContentTypes...) && c.hasEnvelope(ctx, errNoModuleEnvelope)
 	case strings.HasPrefix(path, blob.PathPrefix):
 		return true // peer pushes: the blob handler checks its own
 	}

@@ -107,6 +107,8 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 		return f.applyReveal(body, index)
 	case MsgBlobStored:
 		return f.applyBlobStored(body, index)
+	case MsgModuleStored:
+		return f.applyModuleStored(body, index)
 	case MsgDomainDelays:
 		return f.applyDomainDelays(body, index)
 	case MsgJobState:

@@ -364,9 +364,10 @@ const maxBufferedBody = api.MaxJobSpecSize + api.EnvelopeOverhead
 const drainOversized = 64 << 20
 
 // streamsBody reports whether the route reads its body as a stream: blob
-// uploads from nodes and blob pushes from peers, up to api.MaxBlobSize.
+// uploads from nodes and blob pushes from peers, up to api.MaxBlobSize, and
+// buyers' modules, up to api.MaxModuleSize.
 func streamsBody(path string) bool {
-	return path == "/v1/node/upload" || strings.HasPrefix(path, blob.PathPrefix)
+	return path == "/v1/node/upload" || path == api.RouteModules || strings.HasPrefix(path, blob.PathPrefix)
 }
 
 // limitBody makes sure a request's body is in memory and within

@@ -45,6 +45,10 @@ func (c *Coordinator) submitJob(ctx context.Context, buyer common.Address, spec 
 		if err := c.checkComputeColumn(ctx, *spec.Compute); err != nil {
 			return api.Job{}, err
 		}
+		c.fsm.read(func(st *state.State) { err = st.CheckModule(strings.ToLower(buyer.Hex()), spec.Compute.Wasm) })
+		if err != nil {
+			return api.Job{}, err
+		}
 	}
 	v, err := c.propose(ctx, MsgJobSubmit, jobSubmitCmd{
 		Signed: sg,

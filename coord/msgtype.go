@@ -70,6 +70,9 @@ const (
 	// Not ignorable: a member that skipped it would, once upgraded, still
 	// accept the revoked token, since its state would lack the revocation.
 	MsgTokenRevoke MsgType = 20
+	// MsgModuleStored records a buyer's WebAssembly module stored on a
+	// majority of the members (modules.go).
+	MsgModuleStored MsgType = 21
 )
 
 var msgNames = map[MsgType]string{
@@ -93,6 +96,7 @@ var msgNames = map[MsgType]string{
 	MsgRefusal:        "refusal",
 	MsgJobGrant:       "job_grant",
 	MsgTokenRevoke:    "token_revoke",
+	MsgModuleStored:   "module_stored",
 }
 
 // ignorable lists the known types written with the IgnoreUnknown bit: the

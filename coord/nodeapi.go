@@ -131,6 +131,8 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 		})
 	case "/v1/node/upload":
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpUpload(rctx, ctx) })
+	case api.RouteModules:
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpModuleUpload(rctx, ctx) })
 	case api.RouteDevFaucet:
 		c.serveFaucet(ctx)
 	case api.RouteTokenRevoke:

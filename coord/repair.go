@@ -79,6 +79,9 @@ func (c *Coordinator) repairBlobs(ctx context.Context) {
 				want = append(want, dataset.Hash(t.Blob.SHA256))
 			}
 		}
+		for _, h := range st.ModuleHashes() {
+			want = append(want, dataset.Hash(h))
+		}
 	})
 	start := time.Now()
 	fetched, err := c.repl.Repair(ctx, want)

@@ -179,14 +179,24 @@ func (c *Coordinator) httpUpload(rctx context.Context, ctx *fasthttp.RequestCtx)
 var errNoUploadEnvelope = errors.New("coord: missing " + api.EnvelopeHeader + " header: an upload carries a " + api.MethodUpload +
 	" envelope signed by the node, with the task, lease, size and SHA-256 of the body")
 
+// errNoModuleEnvelope is a module upload without its envelope.
+var errNoModuleEnvelope = errors.New("coord: missing " + api.EnvelopeHeader + " header: a module upload carries a " + api.MethodModuleUpload +
+	" envelope signed by the buyer, with the size and SHA-256 of the body")
+
 // uploadHasEnvelope answers 401 naming the header, with the body drained,
 // and reports false for an upload without a Meadow-Envelope header.
 func (c *Coordinator) uploadHasEnvelope(ctx *fasthttp.RequestCtx) bool {
+	return c.hasEnvelope(ctx, errNoUploadEnvelope)
+}
+
+// hasEnvelope answers 401 with missing as the message, the body drained,
+// and reports false for a request without a Meadow-Envelope header.
+func (c *Coordinator) hasEnvelope(ctx *fasthttp.RequestCtx, missing error) bool {
 	if len(ctx.Request.Header.Peek(api.EnvelopeHeader)) > 0 {
 		return true
 	}
 	drainBody(ctx)
-	c.replyStatus(ctx, fasthttp.StatusUnauthorized, api.ErrorDetail{Code: blob.CodeUnauthorized, Field: api.EnvelopeHeader, Message: errNoUploadEnvelope.Error()})
+	c.replyStatus(ctx, fasthttp.StatusUnauthorized, api.ErrorDetail{Code: blob.CodeUnauthorized, Field: api.EnvelopeHeader, Message: missing.Error()})
 	return false
 }
 
@@ -229,7 +239,7 @@ func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, bo
 		return api.UploadResponse{Rows: task.Blob.Rows}, nil
 	}
 	dir := filepath.Join(c.cfg.DataDir, "uploads")
-	in, err := spool(dir, body, up)
+	in, err := spool(dir, body, up.Size, up.SHA256)
 	if err != nil {
 		return api.UploadResponse{}, err
 	}
@@ -247,6 +257,12 @@ func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, bo
 		return api.UploadResponse{}, err
 	}
 	defer f.Close()
+	var fuel uint64
+	if task.Spec.Compute != nil && task.Spec.Compute.Kernel == api.KernelWasm {
+		if fuel, err = sumFuel(f); err != nil {
+			return api.UploadResponse{}, err
+		}
+	}
 	size, err := c.blobs.Put(ctx, f, h, api.MaxBlobSize)
 	if err != nil {
 		return api.UploadResponse{}, fmt.Errorf("coord: store blob: %w", err)
@@ -254,7 +270,7 @@ func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, bo
 	if err := c.repl.Replicate(ctx, h); err != nil {
 		return api.UploadResponse{}, fmt.Errorf("%w: blob %s reached too few members: %v", ErrTimeout, h, err)
 	}
-	err = c.BlobStored(ctx, state.StoredBlob{TaskID: task.ID, LeaseID: up.LeaseID, SHA256: api.Hash(h), Size: size, Rows: rows})
+	err = c.BlobStored(ctx, state.StoredBlob{TaskID: task.ID, LeaseID: up.LeaseID, SHA256: api.Hash(h), Size: size, Rows: rows, Fuel: fuel})
 	if err != nil {
 		return api.UploadResponse{}, err
 	}
@@ -262,9 +278,9 @@ func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, bo
 }
 
 // spool copies an upload's body into a new file in dir, checking its size
-// and SHA-256 against what the node signed, and returns the file at its
+// and SHA-256 against what the uploader signed, and returns the file at its
 // start. The caller removes it.
-func spool(dir string, body io.Reader, up api.Upload) (*os.File, error) {
+func spool(dir string, body io.Reader, size int64, sum api.Hash) (*os.File, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("%w: %w", errCannotStore, err)
 	}
@@ -279,7 +295,7 @@ func spool(dir string, body io.Reader, up api.Upload) (*os.File, error) {
 	}
 	h := sha256.New()
 	w := &spoolWriter{f: f}
-	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(body, up.Size+1))
+	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(body, size+1))
 	if w.err != nil {
 		// This member's disk, not the client's body: another member,
 		// or this one later, can take it.
@@ -288,12 +304,12 @@ func spool(dir string, body io.Reader, up api.Upload) (*os.File, error) {
 	if err != nil {
 		return fail(fmt.Errorf("%w: upload: reading the body after %d bytes: %v", ErrInvalid, n, err))
 	}
-	if sum := api.Hash(h.Sum(nil)); n != up.Size || sum != up.SHA256 {
+	if got := api.Hash(h.Sum(nil)); n != size || got != sum {
 		more := ""
-		if n > up.Size {
+		if n > size {
 			more = " or more"
 		}
-		return fail(invalidf("upload: body of %d bytes%s with SHA-256 %s: expected size %d and sha256 %s", n, more, sum, up.Size, up.SHA256))
+		return fail(invalidf("upload: body of %d bytes%s with SHA-256 %s: expected size %d and sha256 %s", n, more, got, size, sum))
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fail(err)

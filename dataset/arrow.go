@@ -96,6 +96,14 @@ func arrowType(t ColumnType) (arrow.DataType, error) {
 		return arrow.ListOfNonNullable(arrow.PrimitiveTypes.Int32), nil
 	case TypeUint64List:
 		return arrow.ListOfNonNullable(arrow.PrimitiveTypes.Uint64), nil
+	case TypeFloat64:
+		return arrow.PrimitiveTypes.Float64, nil
+	case TypeBool:
+		return arrow.FixedWidthTypes.Boolean, nil
+	case TypeStringList:
+		return arrow.ListOfNonNullable(arrow.BinaryTypes.String), nil
+	case TypeInt64List:
+		return arrow.ListOfNonNullable(arrow.PrimitiveTypes.Int64), nil
 	}
 	return nil, fmt.Errorf("dataset: column type %s has no Arrow type", t)
 }

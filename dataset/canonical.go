@@ -15,12 +15,20 @@ import (
 //	int64                  major 0 for v ≥ 0, major 1 (-1-v) for v < 0
 //	bytes                  byte string (major 2)
 //	list<uint32|uint64>    array (major 4) of major 0 integers
-//	list<int32>            array (major 4) of major 0 or 1 integers
+//	list<int32|int64>      array (major 4) of major 0 or 1 integers
+//	float64                major 7 float in the shortest form that holds
+//	                       the value exactly: half (0xf9, 2 bytes), single
+//	                       (0xfa, 4) or double (0xfb, 8), big-endian; NaN,
+//	                       ±Inf and -0 are not values
+//	bool                   false 0xf4, true 0xf5
+//	list<string>           array (major 4) of text strings, each
+//	                       NormalizeText of its element, as string columns
 //
 // Every head uses the shortest form (an argument below 24 in the initial
-// byte, else 1, 2, 4 or 8 bytes). There are no maps, tags, floats or other
-// simple values, so the deterministic rules about map key order never
-// apply. A row's hash is SHA-256 of these bytes.
+// byte, else 1, 2, 4 or 8 bytes). There are no maps or tags, so the
+// deterministic rules about map key order never apply. Floats take the
+// shortest form, as core deterministic encoding requires (RFC 8949 4.2.1,
+// preferred serialization). A row's hash is SHA-256 of these bytes.
 
 // CBOR major types, shifted into the initial byte.
 const (
@@ -30,7 +38,86 @@ const (
 	majorText  = 3 << 5
 	majorArray = 4 << 5
 	cborNull   = 0xf6
+	cborFalse  = 0xf4
+	cborTrue   = 0xf5
+	cborF16    = 0xf9
+	cborF32    = 0xfa
+	cborF64    = 0xfb
 )
+
+// appendFloat appends a finite float64 in the shortest of the half, single
+// and double forms that holds it exactly.
+func appendFloat(dst []byte, f float64) []byte {
+	if f32 := float32(f); float64(f32) == f {
+		if h, ok := toHalf(math.Float32bits(f32)); ok {
+			return append(dst, cborF16, byte(h>>8), byte(h))
+		}
+		u := math.Float32bits(f32)
+		return append(dst, cborF32, byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+	}
+	u := math.Float64bits(f)
+	return append(dst, cborF64, byte(u>>56), byte(u>>48), byte(u>>40), byte(u>>32), byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+}
+
+// toHalf returns the IEEE 754 binary16 bits of the finite binary32 value
+// with bits b, if binary16 holds it exactly.
+func toHalf(b uint32) (uint16, bool) {
+	sign := uint16(b>>16) & 0x8000
+	exp := int(b>>23&0xff) - 127
+	mant := b & 0x7fffff
+	switch {
+	case b&0x7fffffff == 0:
+		return sign, true
+	case exp == -127: // a binary32 subnormal is below binary16's range
+		return 0, false
+	case exp >= -14 && exp <= 15: // a binary16 normal
+		if mant&0x1fff != 0 {
+			return 0, false
+		}
+		return sign | uint16(exp+15)<<10 | uint16(mant>>13), true
+	case exp >= -24 && exp < -14: // a binary16 subnormal: m × 2⁻²⁴
+		full := mant | 1<<23
+		shift := uint(-exp - 1)
+		if full&(1<<shift-1) != 0 {
+			return 0, false
+		}
+		return sign | uint16(full>>shift), true
+	}
+	return 0, false
+}
+
+// fromHalf returns the value of binary16 bits h.
+func fromHalf(h uint16) float64 {
+	sign := 1.0
+	if h&0x8000 != 0 {
+		sign = -1
+	}
+	exp := int(h >> 10 & 0x1f)
+	mant := float64(h & 0x3ff)
+	switch exp {
+	case 0:
+		return sign * math.Ldexp(mant, -24)
+	case 31:
+		if mant == 0 {
+			return math.Inf(int(sign))
+		}
+		return math.NaN()
+	}
+	return sign * math.Ldexp(1024+mant, exp-25)
+}
+
+// floatProblem says why f is not a float64 value of a row, or "".
+func floatProblem(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN: expected a finite number"
+	case math.IsInf(f, 0):
+		return "an infinity: expected a finite number"
+	case f == 0 && math.Signbit(f):
+		return "-0: expected 0 (a float column stores one zero)"
+	}
+	return ""
+}
 
 // appendHead appends a CBOR head of the given major type and argument, in
 // the shortest form.
@@ -165,6 +252,39 @@ func appendCanonical(dst []byte, s *Schema, nc int, row Row) ([]byte, error) {
 				}
 				ok = true
 			}
+		case float64:
+			if c.Type == TypeFloat64 {
+				if p := floatProblem(v); p != "" {
+					return dst, rowErr(ErrInvalidRow, c.Name, "%s", p)
+				}
+				dst, ok = appendFloat(dst, v), true
+			}
+		case bool:
+			if c.Type == TypeBool {
+				b := byte(cborFalse)
+				if v {
+					b = cborTrue
+				}
+				dst, ok = append(dst, b), true
+			}
+		case []string:
+			if c.Type == TypeStringList {
+				dst = appendHead(dst, majorArray, uint64(len(v)))
+				for k, x := range v {
+					if dst, ok = appendText(dst, x); !ok {
+						return dst, rowErr(ErrInvalidRow, c.Name, "element %d: invalid UTF-8", k)
+					}
+				}
+				ok = true
+			}
+		case []int64:
+			if c.Type == TypeInt64List {
+				dst = appendHead(dst, majorArray, uint64(len(v)))
+				for _, x := range v {
+					dst = appendInt(dst, x)
+				}
+				ok = true
+			}
 		}
 		if !ok {
 			return dst, rowErr(ErrInvalidRow, c.Name, "expected %s, got %s", goTypeOf(c.Type), describe(row[i]))
@@ -188,6 +308,14 @@ func goTypeOf(t ColumnType) string {
 		return "[]int32"
 	case TypeUint64List:
 		return "[]uint64"
+	case TypeFloat64:
+		return "float64"
+	case TypeBool:
+		return "bool"
+	case TypeStringList:
+		return "[]string"
+	case TypeInt64List:
+		return "[]int64"
 	}
 	return t.String()
 }
@@ -241,6 +369,26 @@ func validateValue(c *Column, v any) error {
 		ok = c.Type == TypeInt32List
 	case []uint64:
 		ok = c.Type == TypeUint64List
+	case float64:
+		if c.Type == TypeFloat64 {
+			if p := floatProblem(x); p != "" {
+				return rowErr(ErrInvalidRow, c.Name, "%s", p)
+			}
+			ok = true
+		}
+	case bool:
+		ok = c.Type == TypeBool
+	case []string:
+		if c.Type == TypeStringList {
+			for k, e := range x {
+				if !utf8.ValidString(e) {
+					return rowErr(ErrInvalidRow, c.Name, "element %d: invalid UTF-8", k)
+				}
+			}
+			ok = true
+		}
+	case []int64:
+		ok = c.Type == TypeInt64List
 	}
 	if !ok {
 		return rowErr(ErrInvalidRow, c.Name, "expected %s, got %s", goTypeOf(c.Type), describe(v))
@@ -248,26 +396,40 @@ func validateValue(c *Column, v any) error {
 	return nil
 }
 
-// NormalizeRow returns row with every content string replaced by
-// NormalizeText of it, the values a dataset file stores, so that what a
-// buyer reads is exactly what was hashed. It copies row only when a string
-// changes.
+// NormalizeRow returns row with every content string, and every element
+// of a content list of strings, replaced by NormalizeText of it, the values
+// a dataset file stores, so that what a buyer reads is exactly what was
+// hashed. It copies row (and a list) only when a string changes.
 func NormalizeRow(s Schema, row Row) Row {
 	out, copied := row, false
-	nc := numContent(&s)
-	for i := 0; i < nc && i < len(row); i++ {
-		str, ok := row[i].(string)
-		if !ok {
-			continue
-		}
-		n := NormalizeText(str)
-		if n == str {
-			continue
-		}
+	set := func(i int, v any) {
 		if !copied {
 			out, copied = append(Row(nil), row...), true
 		}
-		out[i] = n
+		out[i] = v
+	}
+	nc := numContent(&s)
+	for i := 0; i < nc && i < len(row); i++ {
+		switch v := row[i].(type) {
+		case string:
+			if n := NormalizeText(v); n != v {
+				set(i, n)
+			}
+		case []string:
+			var list []string
+			for k, e := range v {
+				n := NormalizeText(e)
+				if n != e && list == nil {
+					list = append([]string(nil), v...)
+				}
+				if list != nil {
+					list[k] = n
+				}
+			}
+			if list != nil {
+				set(i, list)
+			}
+		}
 	}
 	return out
 }

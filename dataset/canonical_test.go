@@ -183,6 +183,37 @@ func randomRow(rng *rand.Rand, s Schema) Row {
 				v[k] = rng.Uint64() >> rng.IntN(64)
 			}
 			row[j] = v
+		case TypeFloat64:
+			// Halves, singles, doubles and subnormals of each.
+			var f float64
+			switch rng.IntN(4) {
+			case 0:
+				f = float64(rng.IntN(4096)-2048) / 64
+			case 1:
+				f = float64(math.Float32frombits(rng.Uint32() & 0x7f7fffff))
+			case 2:
+				f = math.Ldexp(float64(rng.IntN(1024)+1), -24-rng.IntN(3))
+			default:
+				f = math.Float64frombits(rng.Uint64()&^(0x7ff<<52) | uint64(rng.IntN(2046)+1)<<52)
+			}
+			if f == 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+				f = 1.5
+			}
+			row[j] = f
+		case TypeBool:
+			row[j] = rng.IntN(2) == 0
+		case TypeStringList:
+			v := make([]string, n)
+			for k := range v {
+				v[k] = pieces[rng.IntN(len(pieces))] + pieces[rng.IntN(len(pieces))]
+			}
+			row[j] = v
+		case TypeInt64List:
+			v := make([]int64, n)
+			for k := range v {
+				v[k] = ints[rng.IntN(len(ints))]
+			}
+			row[j] = v
 		}
 	}
 	return row
@@ -386,7 +417,7 @@ func TestDecodeRejects(t *testing.T) {
 // fuzzSchema has every column type, nullable and not.
 func fuzzSchema() Schema {
 	var cols []Column
-	for _, t := range []ColumnType{TypeString, TypeInt64, TypeBytes, TypeUint32List, TypeInt32List, TypeUint64List} {
+	for _, t := range []ColumnType{TypeString, TypeInt64, TypeBytes, TypeUint32List, TypeInt32List, TypeUint64List, TypeFloat64, TypeBool, TypeStringList, TypeInt64List} {
 		cols = append(cols, Column{Name: t.String(), Type: t, Role: RoleContent})
 		cols = append(cols, Column{Name: t.String() + "?", Type: t, Role: RoleContent, Nullable: true})
 	}

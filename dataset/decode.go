@@ -217,5 +217,79 @@ func (d *decoder) value(t ColumnType) (any, error) {
 		}
 		return v, nil
 	}
-	return nil, d.errAt(d.off, d.col, "column type %s has no encoding", t)
+	return d.valueMore(t)
+}
+
+// valueMore decodes the types added after the first six.
+func (d *decoder) valueMore(t ColumnType) (any, error) {
+	start := d.off
+	switch t {
+	case TypeFloat64:
+		size := 0
+		if d.off < len(d.b) {
+			size = map[byte]int{cborF16: 2, cborF32: 4, cborF64: 8}[d.b[d.off]]
+		}
+		if size == 0 {
+			return nil, d.errAt(start, d.col, "expected a float (0xf9, 0xfa or 0xfb)")
+		}
+		if len(d.b)-d.off < 1+size {
+			return nil, d.errAt(start, d.col, "truncated float")
+		}
+		var u uint64
+		for _, c := range d.b[d.off+1 : d.off+1+size] {
+			u = u<<8 | uint64(c)
+		}
+		var f float64
+		switch size {
+		case 2:
+			f = fromHalf(uint16(u))
+		case 4:
+			f = float64(math.Float32frombits(uint32(u)))
+		default:
+			f = math.Float64frombits(u)
+		}
+		if p := floatProblem(f); p != "" {
+			return nil, d.errAt(start, d.col, "%s", p)
+		}
+		if enc := appendFloat(nil, f); len(enc) != 1+size {
+			return nil, d.errAt(start, d.col, "float %v not in its shortest form", f)
+		}
+		d.off += 1 + size
+		return f, nil
+	case TypeBool:
+		if d.off < len(d.b) && (d.b[d.off] == cborTrue || d.b[d.off] == cborFalse) {
+			d.off++
+			return d.b[d.off-1] == cborTrue, nil
+		}
+		return nil, d.errAt(start, d.col, "expected true (0xf5) or false (0xf4)")
+	case TypeStringList:
+		n, err := d.length(majorArray, "an array of text strings")
+		if err != nil {
+			return nil, err
+		}
+		v := make([]string, n)
+		for i := range v {
+			s, err := d.value(TypeString)
+			if err != nil {
+				return nil, err
+			}
+			v[i] = s.(string)
+		}
+		return v, nil
+	case TypeInt64List:
+		n, err := d.length(majorArray, "an array of int64")
+		if err != nil {
+			return nil, err
+		}
+		v := make([]int64, n)
+		for i := range v {
+			x, _, err := d.integer(math.MinInt64, math.MaxInt64, "an int64")
+			if err != nil {
+				return nil, err
+			}
+			v[i] = x
+		}
+		return v, nil
+	}
+	return nil, d.errAt(start, d.col, "column type %s has no encoding", t)
 }

@@ -139,10 +139,18 @@ func inferSchema(as *arrow.Schema) (Schema, error) {
 				c.Type = TypeInt32List
 			case arrow.UINT64:
 				c.Type = TypeUint64List
+			case arrow.STRING:
+				c.Type = TypeStringList
+			case arrow.INT64:
+				c.Type = TypeInt64List
 			}
+		case dt.ID() == arrow.FLOAT64:
+			c.Type = TypeFloat64
+		case dt.ID() == arrow.BOOL:
+			c.Type = TypeBool
 		}
 		if c.Type == 0 {
-			return Schema{}, fmt.Errorf("%w: column %q has type %s, which no Meadow type maps to (expected utf8, an integer, binary, or a list of uint32, int32 or uint64)", ErrSchemaMismatch, f.Name, f.Type)
+			return Schema{}, fmt.Errorf("%w: column %q has type %s, which no Meadow type maps to (expected utf8, an integer, float64, bool, binary, or a list of uint32, int32, uint64, int64 or utf8)", ErrSchemaMismatch, f.Name, f.Type)
 		}
 		switch f.Name {
 		case ColNode, ColFetchedAt, ColSignature:

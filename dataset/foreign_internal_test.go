@@ -25,7 +25,7 @@ func TestMatchColumns(t *testing.T) {
 	str, i64 := arrow.BinaryTypes.String, arrow.PrimitiveTypes.Int64
 	// Reordered, status as int32, an extra column.
 	as := arrow.NewSchema([]arrow.Field{
-		field("text", str), field("extra", arrow.PrimitiveTypes.Float64), field("url", str), field("final_url", str),
+		field("text", str), field("extra", arrow.PrimitiveTypes.Float32), field("url", str), field("final_url", str),
 		field("status", arrow.PrimitiveTypes.Int32), field("content_type", str),
 		field("node", str), field("fetched_at", i64), field("signature", arrow.BinaryTypes.Binary),
 	}, nil)
@@ -66,6 +66,6 @@ func TestMatchColumns(t *testing.T) {
 		t.Fatalf("no url or source_hash: %v", err)
 	}
 	if inf, err := inferSchema(as); err == nil {
-		t.Fatalf("a float column was inferred: %+v", inf)
+		t.Fatalf("a float32 column was inferred: %+v", inf)
 	}
 }

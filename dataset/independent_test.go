@@ -2,6 +2,7 @@ package dataset_test
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -128,10 +129,31 @@ func independentRows(t *testing.T) map[string]struct {
 		krows = append(krows, dataset.Row{[]byte{byte(i), 0xab}, tokens, offsets, []uint64{18446744073709551615, uint64(i) << 40}, int64(i*i) - 9223372036854775807, label,
 			"0x00000000000000000000000000000000000000a1", int64(1767225600000), nil})
 	}
+	// The types of buyers' WebAssembly kernels' outputs.
+	wasm, err := dataset.ComputeSchema([]dataset.Column{
+		{Name: "share", Type: dataset.TypeFloat64},
+		{Name: "flag", Type: dataset.TypeBool, Nullable: true},
+		{Name: "emails", Type: dataset.TypeStringList},
+		{Name: "ids", Type: dataset.TypeInt64List, Nullable: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	floats := []float64{0.25, 1.0 / 3, -1e300, math.SmallestNonzeroFloat64, 65504, 5.960464477539063e-08, 0, math.MaxFloat64, -2.5}
+	var wrows []dataset.Row
+	for i := 0; i < 200; i++ {
+		var flag, ids any = i%3 == 0, []int64{math.MinInt64, int64(i), math.MaxInt64}
+		if i%4 == 1 {
+			flag, ids = nil, nil
+		}
+		emails := []string{"a@example.org", "  b@exämple.org ", "日本"}[:i%4%3]
+		wrows = append(wrows, dataset.Row{[]byte{byte(i), 0xcd}, floats[i%len(floats)] / float64(1+i%7), flag, emails, ids,
+			"0x00000000000000000000000000000000000000a1", int64(1767225600000), nil})
+	}
 	return map[string]struct {
 		schema dataset.Schema
 		rows   []dataset.Row
-	}{"crawl": {crawl, crows}, "compute": {compute, krows}}
+	}{"crawl": {crawl, crows}, "compute": {compute, krows}, "wasm": {wasm, wrows}}
 }
 
 // TestIndependentReaders writes datasets with Meadow and reads them back

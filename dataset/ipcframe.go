@@ -32,6 +32,8 @@ const (
 	fbHeaderRecordBatch = 3
 
 	fbTypeInt    = 2
+	fbTypeFloat  = 3
+	fbTypeBool   = 6
 	fbTypeBinary = 4
 	fbTypeUtf8   = 5
 	fbTypeList   = 12
@@ -287,7 +289,19 @@ func readFieldFB(t fbTable, depth int) (ipcField, error) {
 		if f.BitWidth != 32 && f.BitWidth != 64 {
 			return f, fmt.Errorf("%w: field %q: %d-bit integers", ErrSchemaMismatch, f.Name, f.BitWidth)
 		}
-	case fbTypeUtf8, fbTypeBinary, fbTypeList:
+	case fbTypeFloat:
+		if !ok {
+			return f, errFB
+		}
+		prec, err := tt.scalar(0, 2)
+		if err != nil {
+			return f, err
+		}
+		if prec != 2 { // DOUBLE
+			return f, fmt.Errorf("%w: field %q: floats of precision %d, expected double (2)", ErrSchemaMismatch, f.Name, prec)
+		}
+		f.BitWidth = 64
+	case fbTypeUtf8, fbTypeBinary, fbTypeList, fbTypeBool:
 	default:
 		return f, fmt.Errorf("%w: field %q has Arrow type %d, which Meadow files do not use", ErrSchemaMismatch, f.Name, f.Type)
 	}
@@ -306,7 +320,7 @@ func readFieldFB(t fbTable, depth int) (ipcField, error) {
 		if err != nil {
 			return f, err
 		}
-		if cf.Type != fbTypeInt {
+		if cf.Type != fbTypeInt && cf.Type != fbTypeUtf8 {
 			return f, fmt.Errorf("%w: field %q: lists of Arrow type %d", ErrSchemaMismatch, f.Name, cf.Type)
 		}
 		f.Children = append(f.Children, cf)
@@ -323,8 +337,8 @@ func (s *ipcSchema) layout() (nodes, buffers int) {
 	walk = func(f ipcField) {
 		nodes++
 		switch f.Type {
-		case fbTypeInt, fbTypeList:
-			buffers += 2 // validity, values or offsets
+		case fbTypeInt, fbTypeList, fbTypeFloat, fbTypeBool:
+			buffers += 2 // validity, values (bits for bool) or offsets
 		default:
 			buffers += 3 // validity, offsets, data
 		}

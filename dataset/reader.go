@@ -434,6 +434,10 @@ type colAccess struct {
 	u32  []uint32
 	i32  []int32
 	u64  []uint64
+	f64  *array.Float64
+	bl   *array.Boolean
+	strs *array.String // a list<string>'s elements
+	i64s []int64
 }
 
 func (c *colAccess) value(i int) any {
@@ -456,6 +460,20 @@ func (c *colAccess) value(i int) any {
 	case TypeUint64List:
 		s, e := c.list.ValueOffsets(i)
 		return append([]uint64{}, c.u64[s:e]...)
+	case TypeFloat64:
+		return c.f64.Value(i)
+	case TypeBool:
+		return c.bl.Value(i)
+	case TypeStringList:
+		s, e := c.list.ValueOffsets(i)
+		out := make([]string, 0, e-s)
+		for k := s; k < e; k++ {
+			out = append(out, strings.Clone(c.strs.Value(int(k))))
+		}
+		return out
+	case TypeInt64List:
+		s, e := c.list.ValueOffsets(i)
+		return append([]int64{}, c.i64s[s:e]...)
 	}
 	return nil
 }
@@ -501,6 +519,10 @@ func (r *Reader) checkBatch() error {
 				a.i64 = arr.(*array.Int64)
 			case TypeBytes:
 				a.bin = arr.(*array.Binary)
+			case TypeFloat64:
+				a.f64 = arr.(*array.Float64)
+			case TypeBool:
+				a.bl = arr.(*array.Boolean)
 			default:
 				a.list = arr.(*array.List)
 				vals := a.list.ListValues()
@@ -521,6 +543,10 @@ func (r *Reader) checkBatch() error {
 					a.i32 = v.Int32Values()
 				case *array.Uint64:
 					a.u64 = v.Uint64Values()
+				case *array.String:
+					a.strs = v
+				case *array.Int64:
+					a.i64s = v.Int64Values()
 				}
 			}
 			r.cols[j] = a
@@ -549,6 +575,14 @@ func (r *Reader) checkUTF8(i int) error {
 		c := &r.cols[j]
 		if c.str != nil && !c.arr.IsNull(i) && !utf8.ValidString(c.str.Value(i)) {
 			return &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: invalid UTF-8", ErrInvalidRow)}
+		}
+		if c.strs != nil && !c.arr.IsNull(i) {
+			s, e := c.list.ValueOffsets(i)
+			for k := s; k < e; k++ {
+				if !utf8.ValidString(c.strs.Value(int(k))) {
+					return &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: element %d: invalid UTF-8", ErrInvalidRow, k-s)}
+				}
+			}
 		}
 	}
 	return nil
@@ -605,6 +639,39 @@ func (r *Reader) appendCanonicalAt(dst []byte, nc, i int) ([]byte, error) {
 			dst = appendHead(dst, majorArray, uint64(e-s))
 			for _, x := range c.u64[s:e] {
 				dst = appendHead(dst, majorUint, x)
+			}
+		case TypeFloat64:
+			f := c.f64.Value(i)
+			if p := floatProblem(f); p != "" {
+				return dst, &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: %s", ErrInvalidRow, p)}
+			}
+			dst = appendFloat(dst, f)
+		case TypeBool:
+			if c.bl.Value(i) {
+				dst = append(dst, cborTrue)
+			} else {
+				dst = append(dst, cborFalse)
+			}
+		case TypeStringList:
+			s, e := c.list.ValueOffsets(i)
+			dst = appendHead(dst, majorArray, uint64(e-s))
+			for k := s; k < e; k++ {
+				v := c.strs.Value(int(k))
+				p := len(dst)
+				var ok bool
+				if dst, ok = appendText(dst, v); !ok {
+					return dst, &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf("%w: element %d: invalid UTF-8", ErrInvalidRow, k-s)}
+				}
+				if r.storedNormal && c.col.Role == RoleContent && !storedAsEncoded(dst[p:], v) {
+					return dst, &RowError{Row: r.first + int64(i), Column: c.col.Name, Err: fmt.Errorf(
+						"%w: element %d: text not stored in normal form (NFC, each run of white space one space, trimmed: dataset/DESIGN.md)", ErrInvalidRow, k-s)}
+				}
+			}
+		case TypeInt64List:
+			s, e := c.list.ValueOffsets(i)
+			dst = appendHead(dst, majorArray, uint64(e-s))
+			for _, x := range c.i64s[s:e] {
+				dst = appendInt(dst, x)
 			}
 		}
 	}

@@ -21,12 +21,16 @@ type ColumnType uint8
 
 // Column types. Values are appended only; they appear in manifests by name.
 const (
-	TypeString     ColumnType = 1 // Arrow utf8; CBOR text string, normalized
-	TypeInt64      ColumnType = 2 // Arrow int64; CBOR major type 0 or 1
-	TypeBytes      ColumnType = 3 // Arrow binary; CBOR byte string
-	TypeUint32List ColumnType = 4 // Arrow list<uint32>; CBOR array of uints
-	TypeInt32List  ColumnType = 5 // Arrow list<int32>; CBOR array of ints
-	TypeUint64List ColumnType = 6 // Arrow list<uint64>; CBOR array of uints
+	TypeString     ColumnType = 1  // Arrow utf8; CBOR text string, normalized
+	TypeInt64      ColumnType = 2  // Arrow int64; CBOR major type 0 or 1
+	TypeBytes      ColumnType = 3  // Arrow binary; CBOR byte string
+	TypeUint32List ColumnType = 4  // Arrow list<uint32>; CBOR array of uints
+	TypeInt32List  ColumnType = 5  // Arrow list<int32>; CBOR array of ints
+	TypeUint64List ColumnType = 6  // Arrow list<uint64>; CBOR array of uints
+	TypeFloat64    ColumnType = 7  // Arrow float64; CBOR float64 (0xfb), finite, never -0
+	TypeBool       ColumnType = 8  // Arrow bool; CBOR false (0xf4) or true (0xf5)
+	TypeStringList ColumnType = 9  // Arrow list<utf8>; CBOR array of text strings, normalized
+	TypeInt64List  ColumnType = 10 // Arrow list<int64>; CBOR array of ints
 )
 
 var typeNames = map[ColumnType]string{
@@ -36,6 +40,10 @@ var typeNames = map[ColumnType]string{
 	TypeUint32List: "list<uint32>",
 	TypeInt32List:  "list<int32>",
 	TypeUint64List: "list<uint64>",
+	TypeFloat64:    "float64",
+	TypeBool:       "bool",
+	TypeStringList: "list<string>",
+	TypeInt64List:  "list<int64>",
 }
 
 // String returns the type's name as manifests spell it.

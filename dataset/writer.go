@@ -229,6 +229,14 @@ func (w *Writer) Write(row Row) error {
 			size += 4 * len(x)
 		case []uint64:
 			size += 8 * len(x)
+		case []int64:
+			size += 8 * len(x)
+		case float64:
+			size += 8
+		case []string:
+			for _, e := range x {
+				size += len(e) + 4
+			}
 		}
 	}
 	if size > maxValueBytes {
@@ -282,6 +290,18 @@ func appendValue(b array.Builder, v any) {
 		lb := b.(*array.ListBuilder)
 		lb.Append(true)
 		lb.ValueBuilder().(*array.Uint64Builder).AppendValues(x, nil)
+	case float64:
+		b.(*array.Float64Builder).Append(x)
+	case bool:
+		b.(*array.BooleanBuilder).Append(x)
+	case []string:
+		lb := b.(*array.ListBuilder)
+		lb.Append(true)
+		lb.ValueBuilder().(*array.StringBuilder).AppendValues(x, nil)
+	case []int64:
+		lb := b.(*array.ListBuilder)
+		lb.Append(true)
+		lb.ValueBuilder().(*array.Int64Builder).AppendValues(x, nil)
 	}
 }
 

@@ -116,6 +116,10 @@ type JobSummary struct {
 	// Refused counts the URLs nodes would not fetch, by reason (each
 	// node's report once).
 	Refused map[api.RefusalReason]int64 `json:"refused,omitempty"`
+	// Fuel is a wasm job's metered work (api.JobStatus.Fuel); Module the
+	// buyer's module it ran.
+	Fuel   uint64 `json:"fuel,omitempty"`
+	Module string `json:"module,omitempty"`
 }
 
 // CoordInfo is one coordinator.
@@ -233,10 +237,13 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		p := st.Progress
 		js := &JobSummary{Name: name, ID: job.ID, Kind: spec.Kind, Tasks: p.Tasks, RowsAccepted: p.RowsAccepted,
 			RowsRejected: p.RowsRejected, RowsSeen: p.RowsAccepted + p.RowsRejected, Dataset: st.Dataset, Files: map[string]string{},
-			Refused: p.Refusals}
+			Refused: p.Refusals, Fuel: st.Fuel}
 		detail := fmt.Sprintf("%d tasks verified, %d inconclusive; %d rows accepted, %d rejected", p.Tasks.Verified, p.Tasks.Inconclusive, p.RowsAccepted, p.RowsRejected)
 		if r := p.Refusals[api.RefusedRobots]; r > 0 {
 			detail += fmt.Sprintf("; %d robots.txt refusals reported", r)
+		}
+		if st.Fuel > 0 {
+			detail += fmt.Sprintf("; %d fuel metered", st.Fuel)
 		}
 		step(name+": run", detail, t0)
 
@@ -340,6 +347,19 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		}
 		s.Jobs[len(s.Jobs)-1].Clusters, s.Jobs[len(s.Jobs)-1].Duplicates = clusters, dups
 		step(name+": near-duplicates", fmt.Sprintf("%d clusters of near-duplicate pages; %d rows marked to drop", clusters, dups), t0)
+	}
+	// A buyer's own code: examples/wasm/cleaner, built from the checkout
+	// as a buyer builds it, uploaded, and run over the static crawl.
+	t0 = time.Now()
+	switch root, err := SourceRoot(); {
+	case errors.Is(err, ErrNoSourceTree):
+		step("compute: wasm", "not run: "+err.Error()+" (run meadow dev from a checkout: make dev)", t0)
+	case err != nil:
+		return fail("compute: wasm", err)
+	default:
+		if failed, err := n.wasmJourney(ctx, b, root, crawl.Dataset, opts.OutDir, run, step); err != nil {
+			return fail(failed, err)
+		}
 	}
 	if failed, err := n.settleAndClaim(ctx, &s, revenue, step); err != nil {
 		return fail(failed, err)

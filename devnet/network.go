@@ -320,6 +320,10 @@ func tamperCompute(s dataset.Schema, r dataset.Row) dataset.Row {
 		}
 	case int64:
 		out[hi+1] = v + 1
+	case string: // a wasm kernel's text output
+		out[hi+1] = v + " (altered)"
+	case []string:
+		out[hi+1] = append(append([]string(nil), v...), "altered")
 	}
 	return out
 }

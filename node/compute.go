@@ -45,20 +45,33 @@ func (n *Node) runCompute(ctx context.Context, l api.Lease) (dataset.Schema, []d
 	if t == nil {
 		return fail(fmt.Errorf("node: task %s: compute task without its compute part", l.Task.ID))
 	}
-	// The task carries every parameter resolved (api.ComputeTask.check), so
-	// compute.New applies no default of its own here.
-	spec := api.ComputeSpec{
-		Input: t.Input, Column: t.Column, Kernel: t.Kernel,
-		MinHash: t.MinHash, Embed: t.Embed, Tokens: t.Tokens,
-	}
-	opts := []compute.Option{compute.WithLogger(n.log)}
-	gpu, device := n.gpuForTask()
-	if gpu != nil {
-		opts = append(opts, compute.WithGPU(gpu))
-	}
-	k, err := compute.New(spec, opts...)
-	if err != nil {
-		return fail(fmt.Errorf("node: task %s: %w", l.Task.ID, err))
+	var (
+		k      compute.Kernel
+		device = "cpu"
+		err    error
+	)
+	if t.Kernel == api.KernelWasm {
+		var done func()
+		if k, done, err = n.wasmKernel(ctx, l.Task.ID, t); err != nil {
+			return fail(err)
+		}
+		defer done()
+	} else {
+		// The task carries every parameter resolved (api.ComputeTask.check),
+		// so compute.New applies no default of its own here.
+		spec := api.ComputeSpec{
+			Input: t.Input, Column: t.Column, Kernel: t.Kernel,
+			MinHash: t.MinHash, Embed: t.Embed, Tokens: t.Tokens,
+		}
+		opts := []compute.Option{compute.WithLogger(n.log)}
+		var gpu *compute.GPU
+		gpu, device = n.gpuForTask()
+		if gpu != nil {
+			opts = append(opts, compute.WithGPU(gpu))
+		}
+		if k, err = compute.New(spec, opts...); err != nil {
+			return fail(fmt.Errorf("node: task %s: %w", l.Task.ID, err))
+		}
 	}
 	schema, err := dataset.ComputeSchema(k.OutputColumns())
 	if err != nil {

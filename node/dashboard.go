@@ -70,6 +70,9 @@ type Status struct {
 	Refusals      []Refuse         `json:"recent_refusals"`
 	RefusalCounts map[string]int64 `json:"refusal_counts"`
 	GPUs          []string         `json:"gpus,omitempty"`
+	// WasmModules are the buyers' WebAssembly modules (SHA-256, hex) the
+	// node runs now, in its sandbox; never nil in JSON.
+	WasmModules []string `json:"wasm_modules"`
 	// Notices are lines shown above everything else (an update that is
 	// available); never nil in JSON.
 	Notices []Notice `json:"notices"`
@@ -202,6 +205,7 @@ td.n{text-align:right;font-weight:600;width:4rem} #notices{list-style:none;paddi
 <ul id="notices">{{range .Notices}}<li class="{{.Level}}">{{.Text}}</li>{{end}}</ul>
 {{with .Update}}{{if .Available}}<p id="update">Update available: {{.Latest}} (running {{.Current}}){{if not .Auto}}; run {{$.Command}} update --apply{{end}}</p>{{end}}{{end}}
 <p>State: <span id="state" class="state {{.State}}">{{.State}}</span> <span id="reason">{{.Reason}}</span></p>
+<p id="wasm">{{if .WasmModules}}Running a buyer's WebAssembly module, sandboxed: {{range .WasmModules}}<code>{{.}}</code> {{end}}{{else}}{{if .Limits.NoWasm}}Buyers' WebAssembly modules: off (no_wasm).{{else}}Buyers' WebAssembly modules: allowed, sandboxed; none running.{{end}}{{end}}</p>
 <p><button id="toggle" type="button">{{if eq .State "paused"}}Resume{{else}}Pause{{end}}</button></p>
 <p class="stale" id="record_error">{{if .RecordError}}The coordinators did not answer the last read ({{.RecordError}}); the figures below are from before.{{end}}</p>
 <div class="grid">
@@ -240,6 +244,8 @@ let refreshed = 0;
 async function show(s){
   $('state').textContent = s.state; $('state').className = 'state ' + s.state;
   $('reason').textContent = s.reason || '';
+  $('wasm').textContent = (s.wasm_modules || []).length ? "Running a buyer's WebAssembly module, sandboxed: " + s.wasm_modules.join(' ')
+    : (s.limits && s.limits.no_wasm ? "Buyers' WebAssembly modules: off (no_wasm)." : "Buyers' WebAssembly modules: allowed, sandboxed; none running.");
   $('toggle').textContent = s.state === 'paused' ? 'Resume' : 'Pause';
   for (const k of ['work_units','pending_units','tasks_accepted','tasks_done','rows_accepted','rows_rejected','epoch']) $(k).textContent = s[k];
   $('settled_meadow').textContent = amount(s.settled_meadow, 18); $('settled_meadow').dataset.base = s.settled_meadow;

@@ -170,8 +170,9 @@ func (n *Node) Status() Status {
 		RecordAt: n.view.at, RecordError: n.view.err,
 		BytesToday: u.BytesUsed, BytesPerDay: l.BytesPerDay, PagesToday: u.Pages, Limits: l,
 		Refusals: append([]Refuse(nil), n.refusals...), RefusalCounts: map[string]int64{},
-		Update:  n.update.Load(),
-		Notices: append([]Notice{}, n.view.notices...),
+		Update:      n.update.Load(),
+		Notices:     append([]Notice{}, n.view.notices...),
+		WasmModules: append([]string{}, n.wasm.modules()...),
 	}
 	for k, v := range n.view.refused {
 		s.RefusalCounts[k] = v

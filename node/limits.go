@@ -30,6 +30,10 @@ type Limits struct {
 	GPUMaxUtil       int      `json:"gpu_max_util"`       // GPU work only while utilization (%) is below this
 	GPUHours         string   `json:"gpu_hours"`          // "HH-HH" local hours GPU work may run; empty means always
 	Hours            string   `json:"hours,omitempty"`    // "HH-HH" local hours the node takes any work; empty means always
+	// NoWasm turns off buyers' WebAssembly modules (docs/wasm.md), which
+	// run sandboxed: no files, network or clock of this machine, within
+	// memory, fuel and output caps. On by default.
+	NoWasm bool `json:"no_wasm,omitempty"`
 }
 
 // DefaultLimits are modest enough not to be felt on a home connection.

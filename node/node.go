@@ -140,6 +140,7 @@ type Node struct {
 
 	gpus gpuState  // compute.go
 	held heldBlobs // held.go
+	wasm wasmState // wasm.go
 
 	update      atomic.Pointer[UpdateStatus] // update.go
 	tasksDone   atomic.Int64
@@ -241,6 +242,7 @@ func (b meterBudget) Spend(n int64) { _ = b.m.Record(n) }
 func (n *Node) Run(ctx context.Context) error {
 	defer n.crawler.Close()
 	defer n.closeGPU()
+	defer n.wasm.close(context.Background())
 	// Blobs of a previous run (held for uploads, inputs being read) are
 	// no one's now: this run holds nothing for the coordinators yet.
 	if err := os.RemoveAll(filepath.Join(n.cfg.DataDir, "tasks")); err != nil {
@@ -350,7 +352,7 @@ func (n *Node) registration() api.RegisterRequest {
 		RenderJS:      n.cfg.RenderJS,
 		CPUCores:      runtime.NumCPU(),
 		MaxConcurrent: n.meter.Limits().MaxConcurrent,
-		Kernels:       compute.Kernels(),
+		Kernels:       n.kernels(),
 	}
 	for _, g := range n.devices.GPUs {
 		caps.GPUs = append(caps.GPUs, api.GPU{Model: g.Model, MemoryMiB: int64(g.MemoryMiB), ComputeCapability: g.ComputeCapability})

@@ -25,7 +25,18 @@ const (
 	KernelMinHash = "minhash"
 	KernelEmbed   = "embed"
 	KernelTokens  = "tokens"
+	KernelWasm    = "wasm"
 )
+
+// WasmFuelPerUnit is the fuel of a buyer's WebAssembly module (about one
+// WebAssembly instruction a unit, docs/wasm.md) that earns one work unit,
+// on top of a wasm row's own unit: a 2 KB row through a text cleaner takes
+// about 0.4 million fuel, a tokens row's work.
+const WasmFuelPerUnit = 1_000_000
+
+// FuelUnits returns the work units of fuel: one per WasmFuelPerUnit, rounded
+// down.
+func FuelUnits(fuel uint64) uint64 { return fuel / WasmFuelPerUnit }
 
 // unitsPerRow is the work-unit rate of each kind and kernel: roughly what a
 // verified row costs the node that produced it, relative to one token count.
@@ -41,6 +52,7 @@ var unitsPerRow = map[string]map[string]uint64{
 		KernelMinHash: 2,
 		KernelEmbed:   20,
 		KernelTokens:  1,
+		KernelWasm:    1, // and FuelUnits of the fuel its rows took
 	},
 }
 

@@ -21,6 +21,7 @@ allowed() {
 	buyer) echo "api dataset contracts rewards" ;;
 	devnet) echo "api dataset crawl compute node rewards contracts coord buyer release" ;;
 	deploy) echo "" ;;
+	examples) echo "" ;; # buyers' code: the standard library only
 	*) echo "*" ;;
 	esac
 }

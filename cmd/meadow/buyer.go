@@ -280,6 +280,7 @@ answered only to the buyer and the addresses it grants access to
 	cmd.AddCommand(newBuyerFaucetCmd(a, f))
 	cmd.AddCommand(newBuyerTokenCmd(a, f))
 	cmd.AddCommand(newBuyerKeyCmd(a, f))
+	cmd.AddCommand(newBuyerModuleCmd(a, f))
 	return cmd
 }
 
@@ -361,6 +362,9 @@ func printJobStatus(a *app, s api.JobStatus) {
 	fmt.Fprintf(a.stdout, "job %s: %s\n", s.ID, s.State)
 	fmt.Fprintf(a.stdout, "  tasks    %d pending, %d leased, %d committed, %d verified, %d inconclusive (%.0f%%)\n", t.Pending, t.Leased, t.Committed, t.Verified, t.Inconclusive, s.Progress.Percent)
 	fmt.Fprintf(a.stdout, "  rows     %d accepted, %d rejected\n", s.Progress.RowsAccepted, s.Progress.RowsRejected)
+	if s.Fuel > 0 {
+		fmt.Fprintf(a.stdout, "  fuel     %d (the module's metered work; %d fuel costs as much as a row)\n", s.Fuel, api.WasmFuelPerRowPrice)
+	}
 	if len(s.Progress.Refusals) > 0 {
 		var parts []string
 		for _, r := range api.RefusalReasons() {

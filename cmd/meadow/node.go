@@ -37,7 +37,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fl := cmd.Flags()
-			limitFlags := []string{"bytes-per-day", "max-concurrent", "max-response-bytes", "fetch-timeout", "pages-per-minute", "gpu-max-util", "gpu-hours", "hours"}
+			limitFlags := []string{"bytes-per-day", "max-concurrent", "max-response-bytes", "fetch-timeout", "pages-per-minute", "gpu-max-util", "gpu-hours", "hours", "no-wasm"}
 			changed := false
 			for _, name := range limitFlags {
 				changed = changed || a.given(fl, name)
@@ -57,6 +57,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 					"gpu-max-util":       func() { saved.GPUMaxUtil = lim.GPUMaxUtil },
 					"gpu-hours":          func() { saved.GPUHours = lim.GPUHours },
 					"hours":              func() { saved.Hours = lim.Hours },
+					"no-wasm":            func() { saved.NoWasm = lim.NoWasm },
 				}
 				for _, name := range limitFlags {
 					if a.given(fl, name) {
@@ -102,6 +103,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 	f.IntVar(&lim.GPUMaxUtil, "gpu-max-util", lim.GPUMaxUtil, "use the GPU only while its utilization (%) is below this")
 	f.StringVar(&lim.GPUHours, "gpu-hours", "", "local hours the GPU may be used, HH-HH (empty: any time)")
 	f.StringVar(&lim.Hours, "hours", "", "local hours the node takes any work, HH-HH such as 22-07 (empty: any time)")
+	f.BoolVar(&lim.NoWasm, "no-wasm", false, "never run buyers' WebAssembly modules (they run sandboxed: no files, network or clock of this machine; docs/wasm.md)")
 
 	var dash string
 	status := &cobra.Command{

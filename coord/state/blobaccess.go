@@ -23,12 +23,13 @@ func (s *State) LeaseReadsInput(node, taskID string, h api.Hash, now int64) erro
 	if t.Spec.Compute == nil {
 		return inField("task_id", conflictf("task %s is a %s task: expected a compute task, whose input blobs a lease lets its node read", taskID, t.Spec.Kind))
 	}
-	reads := false
+	// A wasm task's module is read like its input.
+	reads := t.Spec.Compute.Wasm != nil && t.Spec.Compute.Wasm.Module == h
 	for _, p := range t.Spec.Compute.Shard.Parts {
 		reads = reads || p.Blob == h
 	}
 	if !reads {
-		return inField("hash", conflictf("blob %s: expected a blob of task %s's input shard", h, taskID))
+		return inField("hash", conflictf("blob %s: expected a blob of task %s's input shard (or its wasm module)", h, taskID))
 	}
 	if j := s.Jobs[t.JobID]; j == nil || j.State.Final() {
 		js := api.JobState("unknown")

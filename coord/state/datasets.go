@@ -93,6 +93,9 @@ type StoredBlob struct {
 	SHA256  api.Hash `json:"sha256"`
 	Size    int64    `json:"size"`
 	Rows    int64    `json:"rows"`
+	// Fuel is, for a wasm task, the sum of the blob's wasm_fuel column:
+	// the fuel of the accepted rows, whose values replicas agreed on.
+	Fuel uint64 `json:"fuel,omitempty"`
 }
 
 // BlobStored records a verified task's blob. Recording the same blob twice is
@@ -121,6 +124,7 @@ func (s *State) BlobStored(b StoredBlob) error {
 	t.Blob = &Blob{SHA256: b.SHA256, Size: b.Size, Rows: b.Rows, Lease: b.LeaseID}
 	delete(s.idx.awaiting, t.ID)
 	j := s.Jobs[t.JobID]
+	s.creditFuel(j, t, b.Fuel)
 	if d := s.Datasets[DatasetID(j.ID)]; d != nil {
 		for i := range d.Tasks {
 			if d.Tasks[i].TaskID == t.ID {

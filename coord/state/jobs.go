@@ -35,6 +35,9 @@ type Job struct {
 	// chain, where nothing is paid. Paid sums the payments seen for it.
 	PricePerRow uint64   `json:"price_per_row,omitempty"`
 	Paid        *big.Int `json:"paid,omitempty"`
+	// Fuel sums the fuel of a wasm job's stored task blobs (creditFuel);
+	// api.WasmFuelPerRowPrice of it costs as much as a row.
+	Fuel uint64 `json:"fuel,omitempty"`
 	// Queued are the URLs of a job that follows links, each once: its
 	// seeds and URLs and every link followed, so that no page is fetched
 	// twice and MaxPages bounds them.
@@ -112,6 +115,11 @@ func (s *State) SubmitJob(nj NewJob, now int64) (*Job, error) {
 	}
 	if len(nj.Tasks) == 0 {
 		return nil, invalidf("job %q: expected at least one task", nj.ID)
+	}
+	if nj.Spec.Compute != nil {
+		if err := s.CheckModule(strings.ToLower(nj.Buyer.Hex()), nj.Spec.Compute.Wasm); err != nil {
+			return nil, err
+		}
 	}
 	for i, t := range nj.Tasks {
 		if t.JobID != nj.ID {
@@ -233,7 +241,7 @@ func (s *State) JobStatus(id string) (api.JobStatus, error) {
 	if n := len(j.Tasks); n > 0 {
 		p.Percent = float64(j.Verified+j.Inconclusive) * 100 / float64(n)
 	}
-	st := api.JobStatus{ID: j.ID, State: j.State, Progress: p, Dataset: j.Dataset, Error: j.Error}
+	st := api.JobStatus{ID: j.ID, State: j.State, Progress: p, Dataset: j.Dataset, Error: j.Error, Fuel: j.Fuel}
 	for _, a := range j.Grantees() {
 		st.Grants = append(st.Grants, common.HexToAddress(a))
 	}

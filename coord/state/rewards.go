@@ -7,6 +7,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/rewards"
 )
 
@@ -282,9 +283,15 @@ func (j *Job) PaidAmount() *big.Int {
 }
 
 // Price is what the job costs: its accepted rows at the job's price per row,
-// in stable base units. It is known once the job is done.
+// in stable base units, and for a wasm job its fuel on top, each
+// api.WasmFuelPerRowPrice fuel (rounded up) at the price of a row. It is
+// known once the job is done.
 func (j *Job) Price() *big.Int {
-	return new(big.Int).Mul(big.NewInt(j.RowsAccepted), new(big.Int).SetUint64(j.PricePerRow))
+	rows := new(big.Int).SetInt64(j.RowsAccepted)
+	if j.Fuel > 0 {
+		rows.Add(rows, new(big.Int).SetUint64((j.Fuel+api.WasmFuelPerRowPrice-1)/api.WasmFuelPerRowPrice))
+	}
+	return rows.Mul(rows, new(big.Int).SetUint64(j.PricePerRow))
 }
 
 // Unpaid reports whether the job's data cannot be downloaded yet: a priced

@@ -134,7 +134,7 @@ func (s *State) splitCompute(id string, spec api.JobSpec) ([]api.Task, error) {
 			Kind:  api.JobCompute,
 			Compute: &api.ComputeTask{
 				Input: c.Input, Column: c.Column, Kernel: c.Kernel,
-				MinHash: c.MinHash, Embed: c.Embed, Tokens: c.Tokens,
+				MinHash: c.MinHash, Embed: c.Embed, Tokens: c.Tokens, Wasm: c.Wasm,
 				Shard: cur,
 			},
 		})

@@ -34,6 +34,9 @@ type State struct {
 	// which the revocation is kept (readtoken.go); absent while empty, so
 	// that a state without any encodes as before.
 	RevokedTokens map[string]int64 `json:"revoked_tokens,omitempty"`
+	// Modules are buyers' WebAssembly modules by SHA-256 (modules.go);
+	// absent while empty, so that a state without any encodes as before.
+	Modules map[string]*Module `json:"modules,omitempty"`
 
 	idx index
 }
@@ -88,6 +91,9 @@ func (s *State) fill() {
 	}
 	if s.Domains == nil {
 		s.Domains = map[string]Domain{}
+	}
+	if s.Modules == nil {
+		s.Modules = map[string]*Module{}
 	}
 	s.Rewards.fill()
 }

@@ -36,11 +36,14 @@ type Task struct {
 	// Set when the task is verified: the accepted row hashes (sorted),
 	// their content root, the lease asked to upload its blob and the blob
 	// once stored.
-	Accepted  []api.Hash `json:"accepted,omitempty"`
-	Root      api.Hash   `json:"root"`
-	Uploader  string     `json:"uploader,omitempty"`
-	Blob      *Blob      `json:"blob,omitempty"`
-	DecidedAt int64      `json:"decided_at,omitempty"`
+	Accepted []api.Hash `json:"accepted,omitempty"`
+	Root     api.Hash   `json:"root"`
+	Uploader string     `json:"uploader,omitempty"`
+	Blob     *Blob      `json:"blob,omitempty"`
+	// Fuel is a wasm task's fuel over its accepted rows, once its blob is
+	// stored (creditFuel).
+	Fuel      uint64 `json:"fuel,omitempty"`
+	DecidedAt int64  `json:"decided_at,omitempty"`
 	// UploadSince is when the current uploader was asked (leader's time);
 	// UploadReassigned counts the upload waits that ran out (each hands
 	// the upload on, or asks a lone agreeing lease again; uploads.go).
@@ -63,6 +66,10 @@ func (n Needs) CoveredBy(caps api.Capabilities) bool {
 	case n.GPU && len(caps.GPUs) == 0:
 		return false
 	case n.Kernel != "" && len(caps.Kernels) > 0 && !slices.Contains(caps.Kernels, n.Kernel):
+		return false
+	case n.Kernel == api.KernelWasm && !slices.Contains(caps.Kernels, api.KernelWasm):
+		// A buyer's module runs only where the node opted in by naming
+		// the kernel; an empty list (an older node) does not.
 		return false
 	}
 	return true

@@ -284,12 +284,28 @@ func RowJSON(s dataset.Schema, row dataset.Row) ([]any, error) {
 				l[j] = strconv.FormatUint(e, 10)
 			}
 			out[i] = l
+		case float64:
+			out[i] = FloatJSON(x)
+		case bool:
+			out[i] = x
+		case []string:
+			out[i] = append([]string{}, x...)
+		case []int64:
+			l := make([]string, len(x))
+			for j, e := range x {
+				l[j] = strconv.FormatInt(e, 10)
+			}
+			out[i] = l
 		default:
 			return nil, fmt.Errorf("column %q: value of type %T", s.Columns[i].Name, v)
 		}
 	}
 	return out, nil
 }
+
+// FloatJSON is a float64 in the vectors' JSON value form: "f64:" and the 16
+// lowercase hex digits of its IEEE 754 bits, exact in every language.
+func FloatJSON(f float64) string { return fmt.Sprintf("f64:%016x", math.Float64bits(f)) }
 
 // RowFromJSON reads a row in the vectors' JSON value form.
 func RowFromJSON(s dataset.Schema, vals []any) (dataset.Row, error) {
@@ -309,6 +325,26 @@ func RowFromJSON(s dataset.Schema, vals []any) (dataset.Row, error) {
 			row[i], err = strconv.ParseInt(vals[i].(string), 10, 64)
 		case dataset.TypeBytes:
 			row[i], err = hex.DecodeString(vals[i].(string))
+		case dataset.TypeFloat64:
+			var u uint64
+			u, err = strconv.ParseUint(strings.TrimPrefix(vals[i].(string), "f64:"), 16, 64)
+			row[i] = math.Float64frombits(u)
+		case dataset.TypeBool:
+			row[i] = vals[i].(bool)
+		case dataset.TypeStringList:
+			l := vals[i].([]any)
+			v := make([]string, len(l))
+			for j, e := range l {
+				v[j] = e.(string)
+			}
+			row[i] = v
+		case dataset.TypeInt64List:
+			l := vals[i].([]any)
+			v := make([]int64, len(l))
+			for j, e := range l {
+				v[j], err = strconv.ParseInt(e.(string), 10, 64)
+			}
+			row[i] = v
 		case dataset.TypeUint32List, dataset.TypeInt32List, dataset.TypeUint64List:
 			l := vals[i].([]any)
 			switch c.Type {

@@ -8,9 +8,20 @@ import { tableFromIPC } from 'apache-arrow';
 const path = process.argv[2];
 const table = tableFromIPC(readFileSync(path));
 
+// A float64 as "f64:" and the hex of its IEEE 754 bits (exact).
+function f64(x) {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, x);
+  return 'f64:' + dv.getBigUint64(0).toString(16).padStart(16, '0');
+}
+
+// Top-level numbers are float64 columns (int64 reads as a bigint); numbers
+// inside lists are 32-bit integers.
 function value(v) {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint' || typeof v === 'number') return v.toString();
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return f64(v);
+  if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'string') return v;
   if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
   // A list cell is a Vector; toArray gives a typed array.
