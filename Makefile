@@ -108,7 +108,6 @@ vectors:
 	$(GO) run ./compute/internal/genvectors -out compute/testdata
 	$(GO) test ./compute/text -run TestGolden -update
 	$(GO) test ./compute/extract -run '^TestGolden$$' -update
-	$(GO) test ./compute/lang -run '^TestGolden$$' -update
 	$(GO) run ./ext/test/gen
 
 # CUDA kernels to PTX (compute/cuda/*.ptx, committed and embedded). Needs

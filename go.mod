@@ -21,7 +21,6 @@ require (
 	github.com/hashicorp/raft-wal v0.4.1
 	github.com/markusmobius/go-htmldate v1.9.1
 	github.com/markusmobius/go-trafilatura v1.12.2
-	github.com/pemistahl/lingua-go v1.4.0
 	github.com/pkoukk/tiktoken-go v0.1.8
 	github.com/pkoukk/tiktoken-go-loader v0.0.2
 	github.com/prometheus/client_golang v1.25.0

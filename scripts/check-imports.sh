@@ -30,12 +30,11 @@ allowed() {
 # depend on no other Meadow package (not even their parent) and on no module
 # outside the standard library but the ones listed. compute/text is a pure
 # kernel library (docs/ARCHITECTURE.md, "Pretraining text"); compute/extract
-# and compute/lang wrap one maintained library each (issue 13) and list the
-# modules those libraries pull in, so that a new dependency is a decision.
+# wraps one maintained library (issue 13) and lists the modules it pulls
+# in, so that a new dependency is a decision.
 standalone() {
 	case "$1" in
 	compute/text | compute/text/*) echo "golang.org/x/text" ;;
-	compute/lang | compute/lang/*) echo "github.com/pemistahl/lingua-go github.com/shopspring/decimal golang.org/x/exp google.golang.org/protobuf" ;;
 	compute/extract | compute/extract/*)
 		echo "github.com/markusmobius github.com/JohannesKaufmann github.com/go-shiori github.com/andybalholm/cascadia" \
 			"github.com/gogs/chardet github.com/RadhiFadlillah/whatlanggo github.com/araddon/dateparse github.com/elliotchance/pie" \
