@@ -258,8 +258,13 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		default:
 			js.Price, js.PayTx = pay.Price.String(), pay.Tx.Hex()
 			revenue.Add(revenue, pay.Amount)
-			step(name+": pay", fmt.Sprintf("%s stable base units (%d rows at %d) paid on chain in %s; the coordinators counted it after %s",
-				pay.Amount, p.RowsAccepted, st.PricePerRow, short(pay.Tx.Hex()), pay.Seen.Round(time.Millisecond)), t0)
+			units := fmt.Sprintf("%d rows", p.RowsAccepted)
+			if st.Fuel > 0 {
+				// Every api.WasmFuelPerRowPrice of fuel, rounded up, costs a row.
+				units += fmt.Sprintf(" + %d for %d fuel", (st.Fuel+api.WasmFuelPerRowPrice-1)/api.WasmFuelPerRowPrice, st.Fuel)
+			}
+			step(name+": pay", fmt.Sprintf("%s stable base units (%s at %d) paid on chain in %s; the coordinators counted it after %s",
+				pay.Amount, units, st.PricePerRow, short(pay.Tx.Hex()), pay.Seen.Round(time.Millisecond)), t0)
 		}
 
 		t0 = time.Now()

@@ -121,7 +121,9 @@ func TestDevJourneySurvivesCoordinatorKill(t *testing.T) {
 
 	// Nothing lost: every job done, every task settled, every row seen
 	// accepted or rejected, every dataset downloaded, verified and proven.
-	want := []string{crawlJob, "compute: " + api.KernelMinHash, "compute: " + api.KernelEmbed}
+	// The test runs from a checkout, so the journey builds and runs the
+	// buyer's module (examples/wasm/cleaner) too.
+	want := []string{crawlJob, "compute: " + api.KernelMinHash, "compute: " + api.KernelEmbed, "compute: " + api.KernelWasm}
 	var names []string
 	for _, j := range sum.Jobs {
 		names = append(names, j.Name)
