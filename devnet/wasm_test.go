@@ -38,10 +38,13 @@ func TestWasmJobsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	built := make(chan error, 1)
-	var mods map[string]string
+	var mods, hostile map[string]string
 	go func() {
 		var err error
 		mods, err = BuildWasmExamples(ctx, root, t.TempDir(), "cleaner", "extract", "classify")
+		if err == nil {
+			hostile, err = buildHostile(ctx, root, t.TempDir())
+		}
 		built <- err
 	}()
 
@@ -111,6 +114,10 @@ func TestWasmJobsEndToEnd(t *testing.T) {
 	}
 
 	t.Run("BadInput", func(t *testing.T) { testWasmBadInput(ctx, t, nw, b, crawl.Dataset, crawlJob.ID, hashes["cleaner"]) })
+	// Hostile modules first: the jobs after them show the nodes unharmed.
+	if !t.Run("Hostile", func(t *testing.T) { testWasmHostile(ctx, t, nw, b, crawl.Dataset, len(inRows), hostile) }) {
+		t.FailNow()
+	}
 
 	spec := func(name string, fuel uint64) api.ComputeSpec {
 		cols, err := WasmColumns(WasmExamples[name])

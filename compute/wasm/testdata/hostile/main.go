@@ -1,7 +1,9 @@
 // Command hostile is a test module for the sandbox (GOOS=wasip1
 // GOARCH=wasm). The first input row's text picks what it does; "echo"
 // behaves, the others misbehave in one way each. Its output column is
-// "result" (string).
+// "result" (string). Built with -ldflags=-X=main.forceMode=<mode>, it
+// does <mode> whatever its input (the dev network's tests run it over a
+// crawl's rows that way).
 package main
 
 import (
@@ -19,6 +21,9 @@ import (
 	"time"
 )
 
+// forceMode, set at link time, overrides the first row's text.
+var forceMode string
+
 type row struct {
 	Text string `json:"text"`
 }
@@ -35,8 +40,8 @@ func main() {
 		}
 		texts = append(texts, r.Text)
 	}
-	mode := ""
-	if len(texts) > 0 {
+	mode := forceMode
+	if mode == "" && len(texts) > 0 {
 		mode = texts[0]
 	}
 	out := bufio.NewWriter(os.Stdout)
