@@ -137,6 +137,12 @@ func typeFits(c dataset.Column, v any) bool {
 	case dataset.TypeUint64List:
 		_, ok := v.([]uint64)
 		return ok
+	case dataset.TypeBool:
+		_, ok := v.(bool)
+		return ok
+	case dataset.TypeStringList:
+		_, ok := v.([]string)
+		return ok
 	}
 	return false
 }
