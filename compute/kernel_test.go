@@ -59,7 +59,7 @@ func TestNew(t *testing.T) {
 	}
 }
 
-func crawlRows(t *testing.T, texts []string) (dataset.Schema, []dataset.Row, [][]byte) {
+func crawlRows(t testing.TB, texts []string) (dataset.Schema, []dataset.Row, [][]byte) {
 	t.Helper()
 	s, err := dataset.CrawlSchema([]string{"title"})
 	if err != nil {
