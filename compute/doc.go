@@ -3,7 +3,8 @@
 // implementation (precompiled PTX loaded through the CUDA driver at run time)
 // that gives bit-identical output.
 //
-// New builds a Kernel from a job's api.ComputeSpec (minhash, embed, tokens);
+// New builds a Kernel from a job's api.ComputeSpec (minhash, embed, tokens,
+// quality, pii);
 // RunShard runs it over one shard and lays out rows of
 // dataset.ComputeSchema; Cluster groups a minhash dataset into near-duplicate
 // clusters. Discover and OpenNVML describe the machine's GPUs, OpenGPU opens

@@ -58,7 +58,7 @@ var unitsPerRow = map[string]map[string]uint64{
 		// Priced per row like the other kernels, because a verdict knows
 		// a task's accepted rows and not their bytes. On the same 2–6 KB
 		// web-like rows (docs/BENCHMARKS.md, issue 13) a quality row takes
-		// about a fifth of a token count's time and a pii row a fiftieth;
+		// about a fifth to a quarter of a token count's time and a pii row a fiftieth;
 		// 1 is the smallest rate that still pays for the work.
 		KernelQuality: 1,
 		KernelPII:     1,
