@@ -82,6 +82,8 @@ const (
 	KernelEmbed   = "embed"
 	KernelTokens  = "tokens"
 	KernelWasm    = "wasm"
+	KernelQuality = "quality" // Gopher, C4 and FineWeb quality signals and filters (issue 13)
+	KernelPII     = "pii"     // e-mail, IP address and phone number masking (issue 13)
 )
 
 // ComputeSpec describes a compute job over a verified dataset.
@@ -91,14 +93,17 @@ type ComputeSpec struct {
 	Input  string `json:"input"`
 	Column string `json:"column,omitempty"`
 
-	// Kernel is one of minhash, embed, tokens, wasm; its parameters go in
-	// the matching field (nil means that kernel's defaults; wasm has none:
-	// it names the buyer's module and its output columns).
+	// Kernel is one of minhash, embed, tokens, wasm, quality, pii; its
+	// parameters go in the matching field (nil means that kernel's
+	// defaults; wasm has none: it names the buyer's module and its output
+	// columns).
 	Kernel  string         `json:"kernel"`
 	MinHash *MinHashParams `json:"minhash,omitempty"`
 	Embed   *EmbedParams   `json:"embed,omitempty"`
 	Tokens  *TokenParams   `json:"tokens,omitempty"`
 	Wasm    *WasmParams    `json:"wasm,omitempty"`
+	Quality *QualityParams `json:"quality,omitempty"`
+	PII     *PIIParams     `json:"pii,omitempty"`
 
 	// ShardRows is how many input rows make one task (default 1000).
 	ShardRows int `json:"shard_rows,omitempty"`
@@ -178,7 +183,9 @@ const (
 )
 
 // Kernels returns the kernel names a ComputeSpec may name.
-func Kernels() []string { return []string{KernelMinHash, KernelEmbed, KernelTokens, KernelWasm} }
+func Kernels() []string {
+	return []string{KernelMinHash, KernelEmbed, KernelTokens, KernelWasm, KernelQuality, KernelPII}
+}
 
 // EmbedModels returns the embedding models EmbedParams.Model may name.
 func EmbedModels() []string { return []string{EmbedMeadowMini} }
@@ -346,6 +353,8 @@ func (c ComputeSpec) clone() ComputeSpec {
 		p := c.Wasm.clone()
 		c.Wasm = &p
 	}
+	c.Quality = c.Quality.clone()
+	c.PII = c.PII.clone()
 	return c
 }
 
@@ -506,7 +515,7 @@ func (c ComputeSpec) check(v *validator, p string) {
 		v.add(sub(p, "column"), quote(c.Column), "a column name matching ^[a-z][a-z0-9_]{0,62}$")
 	}
 	v.optional(sub(p, "shard_rows"), int64(c.ShardRows), 1, ShardRowsLimit, "1000")
-	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm}, false)
+	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm, c.Quality, c.PII}, false)
 }
 
 // checkKernel checks a kernel name and its parameters, shared by
@@ -518,6 +527,7 @@ func checkKernel(v *validator, p, kernel string, kp kernelParams, resolved bool)
 	set := map[string]bool{
 		KernelMinHash: kp.mh != nil, KernelEmbed: kp.em != nil,
 		KernelTokens: kp.tk != nil, KernelWasm: kp.wp != nil,
+		KernelQuality: kp.qp != nil, KernelPII: kp.pp != nil,
 	}
 	if !slices.Contains(Kernels(), kernel) {
 		v.add(sub(p, "kernel"), quote(kernel), "one of "+strings.Join(Kernels(), ", "))
@@ -545,6 +555,10 @@ func checkKernel(v *validator, p, kernel string, kp kernelParams, resolved bool)
 		oneOf(v, sub(p, "tokens.encoding"), kp.tk.Encoding, Encodings(), resolved)
 	case KernelWasm:
 		kp.wp.check(v, sub(p, "wasm"), resolved)
+	case KernelQuality:
+		kp.qp.check(v, sub(p, "quality"), resolved)
+	case KernelPII:
+		kp.pp.check(v, sub(p, "pii"), resolved)
 	}
 }
 
@@ -554,6 +568,8 @@ type kernelParams struct {
 	em *EmbedParams
 	tk *TokenParams
 	wp *WasmParams
+	qp *QualityParams
+	pp *PIIParams
 }
 
 // oneOf checks that s is one of allowed, or empty (the default) unless
@@ -635,6 +651,16 @@ func (c ComputeSpec) WithDefaults() ComputeSpec {
 		if out.Wasm != nil {
 			out.Wasm.withDefaults()
 		}
+	case KernelQuality:
+		if out.Quality == nil {
+			out.Quality = &QualityParams{}
+		}
+		out.Quality.withDefaults()
+	case KernelPII:
+		if out.PII == nil {
+			out.PII = &PIIParams{}
+		}
+		out.PII.withDefaults()
 	}
 	return out
 }

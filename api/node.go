@@ -282,6 +282,8 @@ type ComputeTask struct {
 	Embed   *EmbedParams   `json:"embed,omitempty"`
 	Tokens  *TokenParams   `json:"tokens,omitempty"`
 	Wasm    *WasmParams    `json:"wasm,omitempty"`
+	Quality *QualityParams `json:"quality,omitempty"`
+	PII     *PIIParams     `json:"pii,omitempty"`
 	Shard   Shard          `json:"shard"`
 }
 
@@ -379,7 +381,7 @@ func (c ComputeTask) check(v *validator, p string) {
 	if !reFieldName.MatchString(c.Column) {
 		v.add(sub(p, "column"), quote(c.Column), "a column name matching ^[a-z][a-z0-9_]{0,62}$")
 	}
-	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm}, true)
+	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm, c.Quality, c.PII}, true)
 	sp := sub(p, "shard")
 	if c.Shard.FirstRow < 0 {
 		v.add(sub(sp, "first_row"), itoa(c.Shard.FirstRow), "a non-negative row index")
