@@ -391,11 +391,10 @@ type fetched struct {
 	body        []byte            // HTML (UTF-8) or text; nil for other content
 	bytes       int64
 	retryAfter  string
-	// raw is the HTML document as it came (before decoding to UTF-8),
-	// and rawType what to tell the extractor of its charset: the static
-	// path's body and Content-Type, the rendered path's DOM and UTF-8.
-	raw     []byte
-	rawType string
+	// raw is the HTML document as it came, for main-text extraction's
+	// checks on it: the static path's body before decoding to UTF-8, the
+	// rendered path's DOM.
+	raw []byte
 }
 
 func (t *task) fetch(ctx context.Context, raw string) (res Result) {
@@ -520,7 +519,7 @@ func (t *task) page(raw string, f *fetched) (*dataset.Page, []string, error) {
 		}
 		p.Fields, p.Text = x.fields, x.text
 		if t.rules.main != nil {
-			p.Main = mainText(f.raw, p.FinalURL, f.rawType, *t.rules.main, t.c.log)
+			p.Main = t.rules.mainText(f.raw, x.root, p.FinalURL, t.c.log)
 		}
 		if !robots.noFollow {
 			for _, l := range x.links {

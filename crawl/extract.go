@@ -136,6 +136,9 @@ func Extract(htmlDoc []byte, baseURL string, spec api.CrawlSpec) (dataset.Page, 
 type extraction struct {
 	fields map[string]*string
 	text   string
+	// root is the document after the removals (script, style, noscript,
+	// template and the spec's exclude): what main-text extraction reads.
+	root   *html.Node
 	links  []string // absolute http(s) URLs, without fragment, in document order
 	robots metaRobots
 }
@@ -182,6 +185,7 @@ func (r *Rules) extract(htmlDoc []byte, pageURL *url.URL, withLinks bool) (extra
 	if withLinks && !x.robots.noFollow {
 		x.links = links(root, base)
 	}
+	x.root = root
 	return x, nil
 }
 

@@ -1,20 +1,32 @@
 package crawl
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/compute/extract"
 	"github.com/meadow-net/meadow/dataset"
 )
 
-// renderedContentType is what the rendered path tells the extractor about
-// the bytes it extracts: the DOM Chromium serialized, which is UTF-8
-// whatever the page was sent in (a <meta charset> left in it must not make
-// the extractor decode it again).
+// renderedContentType is what the rendered path says of the document it
+// extracts (Chromium's serialized DOM) and what the extractor is told of
+// the cleaned document: UTF-8, whatever the page was sent in, so that a
+// <meta charset> left in it does not make the extractor decode it again.
 const renderedContentType = "text/html; charset=utf-8"
+
+// maxCleanedBytes bounds the cleaned document the extractor reads, as a
+// multiple of max_bytes: serializing a parsed tree can grow a page a little
+// (quotes, closing tags the parser added); a page it grows past this is
+// refused as too_large rather than extracted at an unbounded cost.
+const maxCleanedBytes = 4
 
 // mainTextOptions turns a crawl spec's extract object into the extractor's
 // options; nil when extraction is off. The error names the field.
@@ -41,28 +53,64 @@ func mainTextOptions(e *api.ExtractSpec) (*extract.Options, error) {
 	return &o, nil
 }
 
-// MainText runs the extractor on one document as the crawl path does:
-// doc is the bytes as fetched (the static path's body before any decoding,
-// or the rendered DOM with contentType renderedContentType), pageURL the
-// final URL, contentType the response's Content-Type (for its charset).
-// A document the extractor refuses gives its status, never an error: the
-// row records it, and every replica with the same bytes records the same.
-// Tests and benchmarks call it to compare with the bare extractor.
-func MainText(doc []byte, pageURL, contentType string, e *api.ExtractSpec) (*dataset.MainText, error) {
-	o, err := mainTextOptions(e)
+// MainText returns what a crawl with spec's extraction rules records as
+// the main text of one HTML document: doc is the document as fetched (the
+// static path's body before decoding, or Chromium's DOM with contentType
+// "text/html; charset=utf-8"), pageURL its final URL, contentType the
+// response's Content-Type. The crawl path does exactly this; tests and
+// benchmarks call it to compare with the bare extractor.
+func MainText(doc []byte, pageURL, contentType string, spec api.CrawlSpec) (*dataset.MainText, error) {
+	rules, err := CompileRules(spec)
 	if err != nil {
 		return nil, err
 	}
-	if o == nil {
+	if rules.main == nil {
 		return nil, fmt.Errorf("%w: extract.enabled: expected true", ErrInvalidRule)
 	}
-	return mainText(doc, pageURL, contentType, *o, nil), nil
+	u, _ := url.Parse(pageURL)
+	x, err := rules.extract(decode(doc, contentType), u, false)
+	if err != nil {
+		return nil, err
+	}
+	return rules.mainText(doc, x.root, pageURL, nil), nil
 }
 
-// mainText extracts doc with o. A panic inside the library is recovered
-// into the status failed (logged), so one odd page never takes the node
-// down; it is a function of the bytes like any other outcome.
-func mainText(doc []byte, pageURL, contentType string, o extract.Options, log *slog.Logger) (m *dataset.MainText) {
+// mainText is the extraction of one HTML document: raw as fetched, root
+// the same document parsed, with script, style, noscript, template and
+// the spec's exclude matches removed, as for every other column. The
+// buyer's exclude list names the volatile parts of a page (a clock, an
+// ad); the extractor must not see them either, or replicas would disagree
+// (trafilatura's date search reads a clock in a header as the page's
+// date). So the extractor reads root serialized, after the checks it would
+// make on the bytes themselves (size, empty, binary), made here on raw,
+// in its order: serializing would hide them (an empty or binary body
+// serializes as a small HTML document).
+func (r *Rules) mainText(raw []byte, root *html.Node, pageURL string, log *slog.Logger) *dataset.MainText {
+	o := *r.main
+	switch {
+	case len(raw) > o.MaxBytes:
+		return &dataset.MainText{Status: api.ExtractTooLarge}
+	case len(bytes.TrimSpace(raw)) == 0:
+		return &dataset.MainText{Status: api.ExtractEmpty}
+	case !strings.HasPrefix(http.DetectContentType(raw), "text/"):
+		return &dataset.MainText{Status: api.ExtractNotHTML}
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(raw))
+	if err := html.Render(&buf, root); err != nil {
+		if log != nil {
+			log.Warn("main text: serializing the cleaned page", "url", pageURL, "err", err)
+		}
+		return &dataset.MainText{Status: api.ExtractFailed}
+	}
+	o.MaxBytes = maxCleanedBytes * o.MaxBytes
+	return extractDoc(buf.Bytes(), pageURL, renderedContentType, o, log)
+}
+
+// extractDoc runs the extractor. A panic inside the library is recovered
+// into the status failed (logged), so that one odd page never takes the
+// node down; it is a function of the bytes like any other outcome.
+func extractDoc(doc []byte, pageURL, contentType string, o extract.Options, log *slog.Logger) (m *dataset.MainText) {
 	defer func() {
 		if p := recover(); p != nil {
 			if log != nil {

@@ -110,7 +110,7 @@ func (c *Crawler) fetchStatic(ctx context.Context, u *url.URL) (*fetched, error)
 	}
 	switch kindOf(mediaType(f.contentType)) {
 	case kindHTML:
-		f.raw, f.rawType = sink.body, f.contentType
+		f.raw = sink.body
 		f.body = decode(sink.body, f.contentType)
 	case kindText:
 		f.body = decode(sink.body, f.contentType)
