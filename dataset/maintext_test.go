@@ -52,10 +52,10 @@ func TestCrawlRowMainText(t *testing.T) {
 	row := CrawlRow(s, page(ok), prov)
 	get := func(r Row, name string) any { return r[s.Index(name)] }
 	for name, want := range map[string]any{
-		ColExtractStatus: "ok", ColMainText: "Para one.\nPara two.", ColMarkdown: "Para one.\n\nPara two.",
+		ColExtractStatus: "ok", ColMainText: []string{"Para one.", "Para two."}, ColMarkdown: []string{"Para one.", "", "Para two."},
 		ColTitle: "T", ColAuthor: "A", ColDate: "2024-05-01", ColLanguageHint: "en", ColText: "whole page",
 	} {
-		if got := get(row, name); got != want {
+		if got := get(row, name); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s = %#v, want %#v", name, got, want)
 		}
 	}
@@ -66,8 +66,8 @@ func TestCrawlRowMainText(t *testing.T) {
 			t.Errorf("no %s on the page gives %#v, want null", name, got)
 		}
 	}
-	if got := get(noMeta, ColMarkdown); got != "" {
-		t.Errorf("ok with empty Markdown gives %#v, want \"\"", got)
+	if got, ok := get(noMeta, ColMarkdown).([]string); !ok || len(got) != 0 {
+		t.Errorf("ok with empty Markdown gives %#v, want no lines", get(noMeta, ColMarkdown))
 	}
 
 	refused := CrawlRow(s, page(&MainText{Status: api.ExtractNotHTML, Text: "ignored", Title: "ignored"}), prov)
@@ -90,6 +90,9 @@ func TestCrawlRowMainText(t *testing.T) {
 	for _, name := range []string{ColExtractStatus, ColMainText, ColMarkdown, ColTitle, ColAuthor, ColDate, ColLanguageHint} {
 		changed := append(Row(nil), row...)
 		changed[s.Index(name)] = "something else"
+		if s.Columns[s.Index(name)].Type == TypeStringList {
+			changed[s.Index(name)] = []string{"Para one.", "Para  two."} // white space is data in a list
+		}
 		h, err := HashRow(s, changed)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -138,10 +138,15 @@ const (
 	// ColExtractStatus is api.ExtractOK or the extractor's refusal
 	// (api.ExtractStatuses); never null.
 	ColExtractStatus = "extract_status"
-	// ColMainText is the main text, one paragraph, heading, list item or
-	// code line per line; null unless the status is ok.
+	// ColMainText is the main text as its lines (list<string>): one
+	// paragraph, heading, list item or table row per line, as the
+	// extractor writes it; null unless the status is ok. A list, not a
+	// string: string columns are stored normalized (white space runs,
+	// line breaks included, become one space), and FineWeb's line rules
+	// need the lines. The text is the elements joined with LF.
 	ColMainText = "main_text"
-	// ColMarkdown is the same content as CommonMark; null unless ok.
+	// ColMarkdown is the same content as CommonMark, as its lines (blank
+	// lines between blocks kept); null unless ok.
 	ColMarkdown = "markdown"
 	// ColTitle, ColAuthor: as the page gives them; null when it does not.
 	ColTitle  = "title"
@@ -158,8 +163,8 @@ const (
 // mainTextColumns are the columns CrawlOptions.MainText adds.
 var mainTextColumns = []Column{
 	{Name: ColExtractStatus, Type: TypeString, Role: RoleContent},
-	{Name: ColMainText, Type: TypeString, Role: RoleContent, Nullable: true},
-	{Name: ColMarkdown, Type: TypeString, Role: RoleContent, Nullable: true},
+	{Name: ColMainText, Type: TypeStringList, Role: RoleContent, Nullable: true},
+	{Name: ColMarkdown, Type: TypeStringList, Role: RoleContent, Nullable: true},
 	{Name: ColTitle, Type: TypeString, Role: RoleContent, Nullable: true},
 	{Name: ColAuthor, Type: TypeString, Role: RoleContent, Nullable: true},
 	{Name: ColDate, Type: TypeString, Role: RoleContent, Nullable: true},
@@ -347,9 +352,9 @@ func CrawlRow(s Schema, p Page, prov Provenance) Row {
 			}
 		case c.Name == ColMainText, c.Name == ColMarkdown:
 			if m := p.Main; m != nil && m.Status == api.ExtractOK {
-				r[i] = m.Text
+				r[i] = Lines(m.Text)
 				if c.Name == ColMarkdown {
-					r[i] = m.Markdown
+					r[i] = Lines(m.Markdown)
 				}
 			}
 		case c.Name == ColTitle:
@@ -387,4 +392,13 @@ func nonEmpty(m *MainText, get func(*MainText) string) any {
 		return v
 	}
 	return nil
+}
+
+// Lines splits a text at LF into the elements of a main_text or markdown
+// value; strings.Join(Lines(s), "\n") is s. An empty text is no lines.
+func Lines(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, "\n")
 }
