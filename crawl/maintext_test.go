@@ -300,3 +300,51 @@ func TestMainTextRendered(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMainTextDemo crawls 40 demo articles (one Fetch, static path)
+// with crawl.extract off and on, and runs the bare extractor on the same
+// pages' bytes (fetched once beforehand) with the same options: the crawl
+// path's cost of extraction against the library call alone.
+func BenchmarkMainTextDemo(b *testing.B) {
+	site, base := demoSite(b)
+	c := demoCrawler(b)
+	static, _ := site.ArticleURLs(base)
+	urls := static[:40]
+	var pages [][]byte
+	var size int64
+	for _, u := range urls {
+		body, _ := served(b, u)
+		pages = append(pages, body)
+		size += int64(len(body))
+	}
+	on := demoSpec(urls, &api.ExtractSpec{Enabled: true})
+	for _, bc := range []struct {
+		name string
+		spec api.CrawlSpec
+	}{{"crawl/extract=off", demoSpec(urls, nil)}, {"crawl/extract=on", on}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(size)
+			for b.Loop() {
+				for _, r := range fetchAll(b, c, bc.spec) {
+					if r.Page == nil {
+						b.Fatalf("%s refused: %+v", r.URL, r.Refusal)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.N*len(urls))/b.Elapsed().Seconds(), "pages/s")
+		})
+	}
+	b.Run("bare extract.Extract", func(b *testing.B) {
+		b.SetBytes(size)
+		o := extract.DefaultOptions()
+		o.ContentType = "text/html; charset=utf-8"
+		for b.Loop() {
+			for i, p := range pages {
+				if _, err := extract.Extract(p, urls[i], o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.N*len(urls))/b.Elapsed().Seconds(), "pages/s")
+	})
+}
