@@ -64,6 +64,10 @@ type CrawlSpec struct {
 	// RenderJS asks for pages to be rendered in Chromium before extraction.
 	RenderJS bool `json:"render_js,omitempty"`
 
+	// Extract, when enabled, adds each page's main text, Markdown and
+	// metadata to its row (ExtractSpec); nil means no main-text columns.
+	Extract *ExtractSpec `json:"extract,omitempty"`
+
 	// TaskSize is how many URLs make one task (default 25, at most 500).
 	TaskSize int `json:"task_size,omitempty"`
 }
@@ -333,6 +337,7 @@ func (c CrawlSpec) clone() CrawlSpec {
 	c.AllowedDomains = slices.Clone(c.AllowedDomains)
 	c.Fields = slices.Clone(c.Fields)
 	c.Exclude = slices.Clone(c.Exclude)
+	c.Extract = c.Extract.clone()
 	return c
 }
 
@@ -422,6 +427,9 @@ func (c CrawlSpec) check(v *validator, p string, chk Checks) {
 	}
 	v.optional(sub(p, "task_size"), int64(c.TaskSize), 1, TaskSizeLimit, "25")
 	checkExtraction(v, p, c.Fields, c.TextSelector, c.Exclude, false, chk)
+	if c.Extract != nil {
+		c.Extract.check(v, sub(p, "extract"), false)
+	}
 }
 
 // checkExtraction checks the extraction rules shared by CrawlSpec and
@@ -487,6 +495,9 @@ func (c CrawlSpec) WithDefaults() CrawlSpec {
 	}
 	if out.TextSelector == "" {
 		out.TextSelector = DefaultTextSelector
+	}
+	if out.Extract != nil {
+		out.Extract.withDefaults()
 	}
 	if len(out.AllowedDomains) == 0 && len(out.Seeds) > 0 {
 		for _, s := range out.Seeds {

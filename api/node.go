@@ -67,6 +67,11 @@ type Capabilities struct {
 	MaxConcurrent int   `json:"max_concurrent"` // tasks it runs at once
 	// Kernels the node can run; empty means every kernel its version ships.
 	Kernels []string `json:"kernels,omitempty"`
+	// MainText: the node runs main-text extraction (crawl.extract). The Go
+	// node sets it; the browser extension cannot run the extractor and
+	// leaves it out, so it is never leased such a task. Absent means no,
+	// as for an older node.
+	MainText bool `json:"main_text,omitempty"`
 }
 
 // GPU describes one GPU.
@@ -270,6 +275,10 @@ type CrawlTask struct {
 	TextSelector string      `json:"text_selector"`
 	Exclude      []string    `json:"exclude,omitempty"`
 	RenderJS     bool        `json:"render_js,omitempty"`
+	// Extract, when set, asks for the main-text columns (ExtractSpec),
+	// enabled and with every option written in. Only nodes whose
+	// Capabilities.MainText is set are leased such a task.
+	Extract *ExtractSpec `json:"extract,omitempty"`
 }
 
 // ComputeTask is a compute task: a kernel, with every parameter written in,
@@ -374,6 +383,9 @@ func (c CrawlTask) check(v *validator, p string) {
 		}
 	}
 	checkExtraction(v, p, c.Fields, c.TextSelector, c.Exclude, true, Checks{})
+	if c.Extract != nil {
+		c.Extract.check(v, sub(p, "extract"), true)
+	}
 }
 
 func (c ComputeTask) check(v *validator, p string) {
