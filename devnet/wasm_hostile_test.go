@@ -127,8 +127,14 @@ func testWasmHostile(ctx context.Context, t *testing.T, nw *Network, b *buyer.Cl
 	}
 	for _, h := range hostileModes {
 		st := waitJob(ctx, t, b, ids[h.mode])
-		if st.Progress.Tasks.Inconclusive != 0 || st.Progress.RowsAccepted != int64(inRows) {
-			t.Fatalf("hostile %s: %+v; want its task verified and all %d rows accepted", h.mode, st.Progress, inRows)
+		// The network's faulty node alters the result of about a third of
+		// the rows it runs (a failed run's null result it cannot alter). One
+		// task holds every row, so when it altered only one or two of them
+		// the honest replica's 90 % agreement verifies the task without a
+		// third replica, and the altered rows are left out: accept that,
+		// and check below that every row delivered is the honest one.
+		if st.Progress.Tasks.Inconclusive != 0 || st.Progress.Tasks.Verified != 1 || st.Progress.RowsAccepted < int64(inRows*9/10) {
+			t.Fatalf("hostile %s: %+v; want its task verified and at least 90%% of %d rows accepted", h.mode, st.Progress, inRows)
 		}
 		m, _, err := b.Manifest(ctx, st.Dataset)
 		if err != nil {
@@ -143,6 +149,9 @@ func testWasmHostile(ctx context.Context, t *testing.T, nw *Network, b *buyer.Cl
 			t.Fatalf("verify hostile %s: %v", h.mode, err)
 		}
 		schema, rows, _ := readRows(t, path)
+		if int64(len(rows)) != st.Progress.RowsAccepted {
+			t.Fatalf("hostile %s: %d rows downloaded, %d accepted", h.mode, len(rows), st.Progress.RowsAccepted)
+		}
 		ri, si := schema.Index("result"), schema.Index(api.ColWasmStatus)
 		for i, r := range rows {
 			if r[si] != h.status {
