@@ -82,6 +82,7 @@ const (
 	KernelEmbed   = "embed"
 	KernelTokens  = "tokens"
 	KernelWasm    = "wasm"
+	KernelDedup   = "dedup" // dataset-wide dedup over a minhash dataset (dedup.go)
 )
 
 // ComputeSpec describes a compute job over a verified dataset.
@@ -91,9 +92,10 @@ type ComputeSpec struct {
 	Input  string `json:"input"`
 	Column string `json:"column,omitempty"`
 
-	// Kernel is one of minhash, embed, tokens, wasm; its parameters go in
-	// the matching field (nil means that kernel's defaults; wasm has none:
-	// it names the buyer's module and its output columns).
+	// Kernel is one of minhash, embed, tokens, wasm, dedup; its parameters
+	// go in the matching field (nil means that kernel's defaults; wasm has
+	// none: it names the buyer's module and its output columns; dedup has
+	// no parameters: its input is a minhash dataset, see dedup.go).
 	Kernel  string         `json:"kernel"`
 	MinHash *MinHashParams `json:"minhash,omitempty"`
 	Embed   *EmbedParams   `json:"embed,omitempty"`
@@ -178,7 +180,9 @@ const (
 )
 
 // Kernels returns the kernel names a ComputeSpec may name.
-func Kernels() []string { return []string{KernelMinHash, KernelEmbed, KernelTokens, KernelWasm} }
+func Kernels() []string {
+	return []string{KernelMinHash, KernelEmbed, KernelTokens, KernelWasm, KernelDedup}
+}
 
 // EmbedModels returns the embedding models EmbedParams.Model may name.
 func EmbedModels() []string { return []string{EmbedMeadowMini} }
@@ -505,7 +509,11 @@ func (c ComputeSpec) check(v *validator, p string) {
 	if c.Column != "" && !reFieldName.MatchString(c.Column) {
 		v.add(sub(p, "column"), quote(c.Column), "a column name matching ^[a-z][a-z0-9_]{0,62}$")
 	}
-	v.optional(sub(p, "shard_rows"), int64(c.ShardRows), 1, ShardRowsLimit, "1000")
+	if c.Kernel == KernelDedup {
+		c.checkDedup(v, p)
+	} else {
+		v.optional(sub(p, "shard_rows"), int64(c.ShardRows), 1, ShardRowsLimit, "1000")
+	}
 	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm}, false)
 }
 
@@ -527,6 +535,9 @@ func checkKernel(v *validator, p, kernel string, kp kernelParams, resolved bool)
 		if other != kernel && set[other] {
 			v.add(sub(p, other), "{…}", "no "+other+" parameters for kernel "+quote(kernel))
 		}
+	}
+	if kernel == KernelDedup {
+		return // no parameters: its column and rows are checked by checkDedup
 	}
 	// A task must carry its kernel's parameters with every value written
 	// in; so must a wasm spec, whose module and outputs have no default.
@@ -590,6 +601,9 @@ func (m *MinHashParams) check(v *validator, p string, resolved bool) {
 // every parameter of its kernel.
 func (c ComputeSpec) WithDefaults() ComputeSpec {
 	out := c.clone()
+	if out.Kernel == KernelDedup {
+		out.withDedupDefaults()
+	}
 	if out.Column == "" {
 		out.Column = DefaultColumn
 	}
