@@ -26,6 +26,7 @@ const (
 	KernelEmbed   = "embed"
 	KernelTokens  = "tokens"
 	KernelWasm    = "wasm"
+	KernelDedup   = "dedup"
 )
 
 // WasmFuelPerUnit is the fuel of a buyer's WebAssembly module (about one
@@ -53,13 +54,17 @@ var unitsPerRow = map[string]map[string]uint64{
 		KernelEmbed:   20,
 		KernelTokens:  1,
 		KernelWasm:    1, // and FuelUnits of the fuel its rows took
+		// A dedup row is cheap to compute (32 map lookups and a SHA-256
+		// key) but its node first fetches the row's minhash values
+		// (about 800 bytes with 128 permutations): a minhash row's rate.
+		KernelDedup: 2,
 	},
 }
 
 // WorkUnits returns the work units earned by rows verified rows of a task of
 // the given kind: 10 a static crawl row, 30 a crawl row rendered with JS
 // (kernel "js"), and for compute rows 2 for minhash, 20 for embed, 1 for
-// tokens. An unknown kind or kernel is an error naming it and the known ones;
+// tokens, 2 for dedup. An unknown kind or kernel is an error naming it and the known ones;
 // a product past 2^64-1 is ErrOverflow.
 func WorkUnits(kind, kernel string, rows uint64) (uint64, error) {
 	kernels, ok := unitsPerRow[kind]

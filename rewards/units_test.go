@@ -22,6 +22,7 @@ func TestWorkUnits(t *testing.T) {
 		{name: "minhash", kind: KindCompute, kernel: KernelMinHash, rows: 7, want: 14},
 		{name: "embed", kind: KindCompute, kernel: KernelEmbed, rows: 7, want: 140},
 		{name: "tokens", kind: KindCompute, kernel: KernelTokens, rows: 7, want: 7},
+		{name: "dedup", kind: KindCompute, kernel: KernelDedup, rows: 7, want: 14},
 		{name: "zero rows", kind: KindCompute, kernel: KernelEmbed, rows: 0, want: 0},
 		{name: "largest tokens", kind: KindCompute, kernel: KernelTokens, rows: ^uint64(0), want: ^uint64(0)},
 		{name: "largest embed", kind: KindCompute, kernel: KernelEmbed, rows: ^uint64(0) / 20, want: ^uint64(0) / 20 * 20},
