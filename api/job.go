@@ -64,6 +64,10 @@ type CrawlSpec struct {
 	// RenderJS asks for pages to be rendered in Chromium before extraction.
 	RenderJS bool `json:"render_js,omitempty"`
 
+	// Extract, when enabled, adds each page's main text, Markdown and
+	// metadata to its row (ExtractSpec); nil means no main-text columns.
+	Extract *ExtractSpec `json:"extract,omitempty"`
+
 	// TaskSize is how many URLs make one task (default 25, at most 500).
 	TaskSize int `json:"task_size,omitempty"`
 }
@@ -82,7 +86,9 @@ const (
 	KernelEmbed   = "embed"
 	KernelTokens  = "tokens"
 	KernelWasm    = "wasm"
-	KernelDedup   = "dedup" // dataset-wide dedup over a minhash dataset (dedup.go)
+	KernelQuality = "quality" // Gopher, C4 and FineWeb quality signals and filters (issue 13)
+	KernelPII     = "pii"     // e-mail, IP address and phone number masking (issue 13)
+	KernelDedup   = "dedup"   // dataset-wide dedup over a minhash dataset (dedup.go)
 )
 
 // ComputeSpec describes a compute job over a verified dataset.
@@ -92,15 +98,18 @@ type ComputeSpec struct {
 	Input  string `json:"input"`
 	Column string `json:"column,omitempty"`
 
-	// Kernel is one of minhash, embed, tokens, wasm, dedup; its parameters
-	// go in the matching field (nil means that kernel's defaults; wasm has
-	// none: it names the buyer's module and its output columns; dedup has
-	// no parameters: its input is a minhash dataset, see dedup.go).
+	// Kernel is one of minhash, embed, tokens, wasm, quality, pii, dedup;
+	// its parameters go in the matching field (nil means that kernel's
+	// defaults; wasm has none: it names the buyer's module and its output
+	// columns; dedup has no parameters: its input is a minhash dataset, see
+	// dedup.go).
 	Kernel  string         `json:"kernel"`
 	MinHash *MinHashParams `json:"minhash,omitempty"`
 	Embed   *EmbedParams   `json:"embed,omitempty"`
 	Tokens  *TokenParams   `json:"tokens,omitempty"`
 	Wasm    *WasmParams    `json:"wasm,omitempty"`
+	Quality *QualityParams `json:"quality,omitempty"`
+	PII     *PIIParams     `json:"pii,omitempty"`
 
 	// ShardRows is how many input rows make one task (default 1000).
 	ShardRows int `json:"shard_rows,omitempty"`
@@ -181,7 +190,7 @@ const (
 
 // Kernels returns the kernel names a ComputeSpec may name.
 func Kernels() []string {
-	return []string{KernelMinHash, KernelEmbed, KernelTokens, KernelWasm, KernelDedup}
+	return []string{KernelMinHash, KernelEmbed, KernelTokens, KernelWasm, KernelQuality, KernelPII, KernelDedup}
 }
 
 // EmbedModels returns the embedding models EmbedParams.Model may name.
@@ -330,6 +339,7 @@ func (c CrawlSpec) clone() CrawlSpec {
 	c.AllowedDomains = slices.Clone(c.AllowedDomains)
 	c.Fields = slices.Clone(c.Fields)
 	c.Exclude = slices.Clone(c.Exclude)
+	c.Extract = c.Extract.clone()
 	return c
 }
 
@@ -350,6 +360,8 @@ func (c ComputeSpec) clone() ComputeSpec {
 		p := c.Wasm.clone()
 		c.Wasm = &p
 	}
+	c.Quality = c.Quality.clone()
+	c.PII = c.PII.clone()
 	return c
 }
 
@@ -417,6 +429,9 @@ func (c CrawlSpec) check(v *validator, p string, chk Checks) {
 	}
 	v.optional(sub(p, "task_size"), int64(c.TaskSize), 1, TaskSizeLimit, "25")
 	checkExtraction(v, p, c.Fields, c.TextSelector, c.Exclude, false, chk)
+	if c.Extract != nil {
+		c.Extract.check(v, sub(p, "extract"), false)
+	}
 }
 
 // checkExtraction checks the extraction rules shared by CrawlSpec and
@@ -483,6 +498,9 @@ func (c CrawlSpec) WithDefaults() CrawlSpec {
 	if out.TextSelector == "" {
 		out.TextSelector = DefaultTextSelector
 	}
+	if out.Extract != nil {
+		out.Extract.withDefaults()
+	}
 	if len(out.AllowedDomains) == 0 && len(out.Seeds) > 0 {
 		for _, s := range out.Seeds {
 			if h := hostOf(s); validHost(h) && !slices.Contains(out.AllowedDomains, h) {
@@ -514,7 +532,7 @@ func (c ComputeSpec) check(v *validator, p string) {
 	} else {
 		v.optional(sub(p, "shard_rows"), int64(c.ShardRows), 1, ShardRowsLimit, "1000")
 	}
-	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm}, false)
+	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm, c.Quality, c.PII}, false)
 }
 
 // checkKernel checks a kernel name and its parameters, shared by
@@ -526,6 +544,7 @@ func checkKernel(v *validator, p, kernel string, kp kernelParams, resolved bool)
 	set := map[string]bool{
 		KernelMinHash: kp.mh != nil, KernelEmbed: kp.em != nil,
 		KernelTokens: kp.tk != nil, KernelWasm: kp.wp != nil,
+		KernelQuality: kp.qp != nil, KernelPII: kp.pp != nil,
 	}
 	if !slices.Contains(Kernels(), kernel) {
 		v.add(sub(p, "kernel"), quote(kernel), "one of "+strings.Join(Kernels(), ", "))
@@ -556,6 +575,10 @@ func checkKernel(v *validator, p, kernel string, kp kernelParams, resolved bool)
 		oneOf(v, sub(p, "tokens.encoding"), kp.tk.Encoding, Encodings(), resolved)
 	case KernelWasm:
 		kp.wp.check(v, sub(p, "wasm"), resolved)
+	case KernelQuality:
+		kp.qp.check(v, sub(p, "quality"), resolved)
+	case KernelPII:
+		kp.pp.check(v, sub(p, "pii"), resolved)
 	}
 }
 
@@ -565,6 +588,8 @@ type kernelParams struct {
 	em *EmbedParams
 	tk *TokenParams
 	wp *WasmParams
+	qp *QualityParams
+	pp *PIIParams
 }
 
 // oneOf checks that s is one of allowed, or empty (the default) unless
@@ -649,6 +674,16 @@ func (c ComputeSpec) WithDefaults() ComputeSpec {
 		if out.Wasm != nil {
 			out.Wasm.withDefaults()
 		}
+	case KernelQuality:
+		if out.Quality == nil {
+			out.Quality = &QualityParams{}
+		}
+		out.Quality.withDefaults()
+	case KernelPII:
+		if out.PII == nil {
+			out.PII = &PIIParams{}
+		}
+		out.PII.withDefaults()
 	}
 	return out
 }

@@ -67,6 +67,11 @@ type Capabilities struct {
 	MaxConcurrent int   `json:"max_concurrent"` // tasks it runs at once
 	// Kernels the node can run; empty means every kernel its version ships.
 	Kernels []string `json:"kernels,omitempty"`
+	// MainText: the node runs main-text extraction (crawl.extract). The Go
+	// node sets it; the browser extension cannot run the extractor and
+	// leaves it out, so it is never leased such a task. Absent means no,
+	// as for an older node.
+	MainText bool `json:"main_text,omitempty"`
 }
 
 // GPU describes one GPU.
@@ -270,6 +275,10 @@ type CrawlTask struct {
 	TextSelector string      `json:"text_selector"`
 	Exclude      []string    `json:"exclude,omitempty"`
 	RenderJS     bool        `json:"render_js,omitempty"`
+	// Extract, when set, asks for the main-text columns (ExtractSpec),
+	// enabled and with every option written in. Only nodes whose
+	// Capabilities.MainText is set are leased such a task.
+	Extract *ExtractSpec `json:"extract,omitempty"`
 }
 
 // ComputeTask is a compute task: a kernel, with every parameter written in,
@@ -282,6 +291,8 @@ type ComputeTask struct {
 	Embed   *EmbedParams   `json:"embed,omitempty"`
 	Tokens  *TokenParams   `json:"tokens,omitempty"`
 	Wasm    *WasmParams    `json:"wasm,omitempty"`
+	Quality *QualityParams `json:"quality,omitempty"`
+	PII     *PIIParams     `json:"pii,omitempty"`
 	Shard   Shard          `json:"shard"`
 }
 
@@ -372,6 +383,9 @@ func (c CrawlTask) check(v *validator, p string) {
 		}
 	}
 	checkExtraction(v, p, c.Fields, c.TextSelector, c.Exclude, true, Checks{})
+	if c.Extract != nil {
+		c.Extract.check(v, sub(p, "extract"), true)
+	}
 }
 
 func (c ComputeTask) check(v *validator, p string) {
@@ -379,7 +393,7 @@ func (c ComputeTask) check(v *validator, p string) {
 	if !reFieldName.MatchString(c.Column) {
 		v.add(sub(p, "column"), quote(c.Column), "a column name matching ^[a-z][a-z0-9_]{0,62}$")
 	}
-	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm}, true)
+	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm, c.Quality, c.PII}, true)
 	sp := sub(p, "shard")
 	if c.Shard.FirstRow < 0 {
 		v.add(sub(sp, "first_row"), itoa(c.Shard.FirstRow), "a non-negative row index")

@@ -78,4 +78,61 @@ func TestGolden(t *testing.T) {
 			}
 		}
 	}
+	testGoldenStages(t, gold)
+}
+
+// testGoldenStages checks the quality and pii kernels' rows against the
+// golden file: every signal, the keep decision, the failed rules and the
+// output texts.
+func testGoldenStages(t *testing.T, gold golden.File) {
+	ctx := context.Background()
+	stage := golden.DecodeTexts(gold.StageTexts)
+	if !slices.Equal(stage, golden.StageTexts()) {
+		t.Fatalf("golden.json's stage texts differ from golden.StageTexts(): regenerate")
+	}
+	if len(gold.Quality) != len(golden.QualityParams()) || len(gold.PII) != len(golden.PIIParams()) {
+		t.Fatalf("golden.json has %d quality and %d pii sets, want %d and %d: regenerate",
+			len(gold.Quality), len(gold.PII), len(golden.QualityParams()), len(golden.PIIParams()))
+	}
+	for si, set := range gold.Quality {
+		k, err := New(api.ComputeSpec{Kernel: api.KernelQuality, Quality: &set.Params})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := k.Run(ctx, stage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows {
+			want := set.Rows[i]
+			n := len(r) - 3
+			var sig []int64
+			for _, v := range r[:n] {
+				sig = append(sig, v.(int64))
+			}
+			if !slices.Equal(sig, want.Signals) || r[n] != want.Keep || !slices.Equal(r[n+1].([]string), want.Failed) || r[n+2] != want.Text {
+				t.Errorf("quality set %d text %d %q: differs from the golden vector", si, i, stage[i][:min(30, len(stage[i]))])
+			}
+		}
+	}
+	for si, set := range gold.PII {
+		k, err := New(api.ComputeSpec{Kernel: api.KernelPII, PII: &set.Params})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := k.Run(ctx, stage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows {
+			want := set.Rows[i]
+			var counts []int64
+			for _, v := range r[1:] {
+				counts = append(counts, v.(int64))
+			}
+			if r[0] != want.Text || !slices.Equal(counts, want.Counts) {
+				t.Errorf("pii set %d text %d %q: differs from the golden vector", si, i, stage[i][:min(30, len(stage[i]))])
+			}
+		}
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"strings"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/dataset"
@@ -63,7 +65,7 @@ const DefaultColumn = dataset.ColText
 
 // Kernels lists the kernels New knows, in a fixed order.
 func Kernels() []string {
-	return []string{api.KernelMinHash, api.KernelEmbed, api.KernelTokens, api.KernelDedup}
+	return []string{api.KernelMinHash, api.KernelEmbed, api.KernelTokens, api.KernelQuality, api.KernelPII, api.KernelDedup}
 }
 
 // New returns the kernel spec asks for, with its parameters validated.
@@ -79,27 +81,28 @@ func New(spec api.ComputeSpec, opts ...Option) (Kernel, error) {
 	if col == "" {
 		col = DefaultColumn
 	}
-	other := func(field string, set bool) error {
-		if set {
-			return fmt.Errorf("%w: compute.%s: set for kernel %q; it belongs to another kernel", ErrBadParams, field, spec.Kernel)
+	// Only the named kernel's parameters may be set.
+	set := map[string]bool{
+		api.KernelMinHash: spec.MinHash != nil, api.KernelEmbed: spec.Embed != nil,
+		api.KernelTokens: spec.Tokens != nil, api.KernelWasm: spec.Wasm != nil,
+		api.KernelQuality: spec.Quality != nil, api.KernelPII: spec.PII != nil,
+	}
+	if slices.Contains(Kernels(), spec.Kernel) {
+		for _, other := range api.Kernels() {
+			if other != spec.Kernel && set[other] {
+				return nil, fmt.Errorf("%w: compute.%s: set for kernel %q; it belongs to another kernel", ErrBadParams, other, spec.Kernel)
+			}
 		}
-		return nil
 	}
 	var k impl
 	switch spec.Kernel {
 	case api.KernelMinHash:
-		if err := firstErr(other("embed", spec.Embed != nil), other("tokens", spec.Tokens != nil)); err != nil {
-			return nil, err
-		}
 		cfg, err := NewMinHashConfig(spec.MinHash)
 		if err != nil {
 			return nil, err
 		}
 		k = &minhashKernel{cfg: cfg, opt: o}
 	case api.KernelEmbed:
-		if err := firstErr(other("minhash", spec.MinHash != nil), other("tokens", spec.Tokens != nil)); err != nil {
-			return nil, err
-		}
 		name := DefaultModel
 		if spec.Embed != nil && spec.Embed.Model != "" {
 			name = spec.Embed.Model
@@ -110,9 +113,6 @@ func New(spec api.ComputeSpec, opts ...Option) (Kernel, error) {
 		}
 		k = &embedKernel{model: m, opt: o}
 	case api.KernelTokens:
-		if err := firstErr(other("minhash", spec.MinHash != nil), other("embed", spec.Embed != nil)); err != nil {
-			return nil, err
-		}
 		enc := DefaultEncoding
 		if spec.Tokens != nil && spec.Tokens.Encoding != "" {
 			enc = spec.Tokens.Encoding
@@ -122,10 +122,15 @@ func New(spec api.ComputeSpec, opts ...Option) (Kernel, error) {
 			return nil, err
 		}
 		k = tk
-	case api.KernelDedup:
-		if err := firstErr(other("minhash", spec.MinHash != nil), other("embed", spec.Embed != nil), other("tokens", spec.Tokens != nil)); err != nil {
+	case api.KernelQuality:
+		p, err := QualityParams(spec.Quality)
+		if err != nil {
 			return nil, err
 		}
+		k = &qualityKernel{p: p}
+	case api.KernelPII:
+		k = &piiKernel{p: PIIParams(spec.PII)}
+	case api.KernelDedup:
 		if spec.Column != "" && spec.Column != ColMinHashBands {
 			return nil, fmt.Errorf("%w: compute.column %q: expected absent or %q (dedup reads a minhash dataset)", ErrBadParams, spec.Column, ColMinHashBands)
 		}
@@ -133,7 +138,7 @@ func New(spec api.ComputeSpec, opts ...Option) (Kernel, error) {
 	case api.KernelWasm:
 		return nil, fmt.Errorf("%w: compute.kernel %q: a buyer's module runs through NewWasm, which takes the module's bytes", ErrBadParams, spec.Kernel)
 	default:
-		return nil, fmt.Errorf("%w: compute.kernel %q: expected one of minhash, embed, tokens, dedup", ErrUnknownKernel, spec.Kernel)
+		return nil, fmt.Errorf("%w: compute.kernel %q: expected one of %s", ErrUnknownKernel, spec.Kernel, strings.Join(Kernels(), ", "))
 	}
 	return withColumn{impl: k, column: col}, nil
 }

@@ -61,7 +61,7 @@ func TestNew(t *testing.T) {
 	}
 }
 
-func crawlRows(t *testing.T, texts []string) (dataset.Schema, []dataset.Row, [][]byte) {
+func crawlRows(t testing.TB, texts []string) (dataset.Schema, []dataset.Row, [][]byte) {
 	t.Helper()
 	s, err := dataset.CrawlSchema([]string{"title"})
 	if err != nil {
@@ -141,6 +141,12 @@ func typeFits(c dataset.Column, v any) bool {
 		return ok
 	case dataset.TypeUint64List:
 		_, ok := v.([]uint64)
+		return ok
+	case dataset.TypeBool:
+		_, ok := v.(bool)
+		return ok
+	case dataset.TypeStringList:
+		_, ok := v.([]string)
 		return ok
 	}
 	return false

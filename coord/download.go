@@ -79,13 +79,17 @@ func (c *Coordinator) schemaOf(ctx context.Context, d state.Dataset) (dataset.Sc
 		if err != nil {
 			return dataset.Schema{}, err
 		}
-		var fields []string
+		var (
+			fields []string
+			opts   dataset.CrawlOptions
+		)
 		if j.Spec.Crawl != nil {
 			for _, f := range j.Spec.Crawl.Fields {
 				fields = append(fields, f.Name)
 			}
+			opts.MainText = j.Spec.Crawl.Extract.On()
 		}
-		return dataset.CrawlSchema(fields)
+		return dataset.CrawlSchemaWith(fields, opts)
 	}
 	r, done, err := c.openBlob(ctx, *d.Tasks[0].Blob)
 	if err != nil {

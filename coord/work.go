@@ -179,6 +179,7 @@ func taskView(st *state.State, t *state.Task) sched.TaskView {
 		JobID:        t.JobID,
 		Kind:         t.Spec.Kind,
 		NeedJS:       t.Needs.RenderJS,
+		NeedMainText: t.Needs.MainText,
 		NeedGPU:      t.Needs.GPU,
 		Kernel:       t.Needs.Kernel,
 		Want:         st.Want(t),

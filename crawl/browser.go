@@ -425,6 +425,7 @@ func (b *browser) render(ctx context.Context, u *url.URL, c *Crawler) (*fetched,
 			return f, refuse(ReasonTooLarge, "the rendered document is over the %d-byte cap", b.cfg.MaxBodyBytes)
 		}
 		f.body = []byte(html)
+		f.raw = f.body
 	case kindText:
 		w.mu.Lock()
 		id := w.docReq

@@ -391,6 +391,10 @@ type fetched struct {
 	body        []byte            // HTML (UTF-8) or text; nil for other content
 	bytes       int64
 	retryAfter  string
+	// raw is the HTML document as it came, for main-text extraction's
+	// checks on it: the static path's body before decoding to UTF-8, the
+	// rendered path's DOM.
+	raw []byte
 }
 
 func (t *task) fetch(ctx context.Context, raw string) (res Result) {
@@ -497,6 +501,12 @@ func (t *task) page(raw string, f *fetched) (*dataset.Page, []string, error) {
 		rf.Detail += " (X-Robots-Tag)"
 		return nil, nil, rf
 	}
+	if t.rules.main != nil {
+		// Set for every row; the HTML case below replaces it. The
+		// extractor reads HTML documents only, so other media types get a
+		// status from their type alone, the same on both fetch paths.
+		p.Main = &dataset.MainText{Status: api.ExtractNotHTML}
+	}
 	var links []string
 	switch kindOf(mt) {
 	case kindHTML:
@@ -508,6 +518,9 @@ func (t *task) page(raw string, f *fetched) (*dataset.Page, []string, error) {
 			return nil, nil, rf
 		}
 		p.Fields, p.Text = x.fields, x.text
+		if t.rules.main != nil {
+			p.Main = t.rules.mainText(f.raw, x.root, p.FinalURL, t.c.log)
+		}
 		if !robots.noFollow {
 			for _, l := range x.links {
 				if lu, err := url.Parse(l); err == nil && domainAllowed(lu.Hostname(), t.domains) {

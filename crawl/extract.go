@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/compute/extract"
 	"github.com/meadow-net/meadow/dataset"
 )
 
@@ -37,6 +38,9 @@ type Rules struct {
 	fields  []fieldRule
 	text    cascadia.SelectorGroup
 	exclude []cascadia.SelectorGroup
+	// main is the main-text extractor's options when the spec turns it
+	// on (crawl.extract), else nil.
+	main *extract.Options
 }
 
 type fieldRule struct {
@@ -46,7 +50,8 @@ type fieldRule struct {
 }
 
 // ValidateRules compiles every selector of spec (fields, text_selector,
-// exclude) with the same CSS engine extraction uses; the error names the
+// exclude) with the same CSS engine extraction uses, and checks its
+// extract options with the extractor's own rules; the error names the
 // field. The coordinator cannot import crawl, so api checks syntax only;
 // the node calls this before it leases a crawl task.
 func ValidateRules(spec api.CrawlSpec) error {
@@ -90,6 +95,9 @@ func CompileRules(spec api.CrawlSpec) (*Rules, error) {
 		}
 		r.exclude = append(r.exclude, sel)
 	}
+	if r.main, err = mainTextOptions(spec.Extract); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -128,6 +136,9 @@ func Extract(htmlDoc []byte, baseURL string, spec api.CrawlSpec) (dataset.Page, 
 type extraction struct {
 	fields map[string]*string
 	text   string
+	// root is the document after the removals (script, style, noscript,
+	// template and the spec's exclude): what main-text extraction reads.
+	root   *html.Node
 	links  []string // absolute http(s) URLs, without fragment, in document order
 	robots metaRobots
 }
@@ -174,6 +185,7 @@ func (r *Rules) extract(htmlDoc []byte, pageURL *url.URL, withLinks bool) (extra
 	if withLinks && !x.robots.noFollow {
 		x.links = links(root, base)
 	}
+	x.root = root
 	return x, nil
 }
 

@@ -109,7 +109,10 @@ func (c *Crawler) fetchStatic(ctx context.Context, u *url.URL) (*fetched, error)
 		f.header[k] = strings.Join(v, ", ")
 	}
 	switch kindOf(mediaType(f.contentType)) {
-	case kindHTML, kindText:
+	case kindHTML:
+		f.raw = sink.body
+		f.body = decode(sink.body, f.contentType)
+	case kindText:
 		f.body = decode(sink.body, f.contentType)
 	}
 	return f, nil

@@ -3,6 +3,8 @@ package dataset
 import (
 	"fmt"
 	"strings"
+
+	"github.com/meadow-net/meadow/api"
 )
 
 // Kind says what produced a dataset's rows.
@@ -128,6 +130,54 @@ const (
 	FieldPrefix = "f_"
 )
 
+// Names of the main-text columns a crawl with crawl.extract on adds after
+// text (issue 13), in this order. Their names follow FineWeb's schema
+// where it has the column (date, later text and language: a pretraining
+// stage renames main_text to text); text keeps the CSS-selected text.
+const (
+	// ColExtractStatus is api.ExtractOK or the extractor's refusal
+	// (api.ExtractStatuses); never null.
+	ColExtractStatus = "extract_status"
+	// ColMainText is the main text as its lines (list<string>): one
+	// paragraph, heading, list item or table row per line, as the
+	// extractor writes it; null unless the status is ok. A list, not a
+	// string: string columns are stored normalized (white space runs,
+	// line breaks included, become one space), and FineWeb's line rules
+	// need the lines. The text is the elements joined with LF.
+	ColMainText = "main_text"
+	// ColMarkdown is the same content as CommonMark, as its lines (blank
+	// lines between blocks kept); null unless ok.
+	ColMarkdown = "markdown"
+	// ColTitle, ColAuthor: as the page gives them; null when it does not.
+	ColTitle  = "title"
+	ColAuthor = "author"
+	// ColDate is the publication date the page gives, YYYY-MM-DD; null
+	// when none (or a later one than the job's latest_date).
+	ColDate = "date"
+	// ColLanguageHint is the language the page declares (<html lang>, or
+	// the Content-Language meta tag), its primary subtag lowercased; null
+	// when none. A hint: language identification is a later stage's.
+	ColLanguageHint = "language_hint"
+)
+
+// mainTextColumns are the columns CrawlOptions.MainText adds.
+var mainTextColumns = []Column{
+	{Name: ColExtractStatus, Type: TypeString, Role: RoleContent},
+	{Name: ColMainText, Type: TypeStringList, Role: RoleContent, Nullable: true},
+	{Name: ColMarkdown, Type: TypeStringList, Role: RoleContent, Nullable: true},
+	{Name: ColTitle, Type: TypeString, Role: RoleContent, Nullable: true},
+	{Name: ColAuthor, Type: TypeString, Role: RoleContent, Nullable: true},
+	{Name: ColDate, Type: TypeString, Role: RoleContent, Nullable: true},
+	{Name: ColLanguageHint, Type: TypeString, Role: RoleContent, Nullable: true},
+}
+
+// CrawlOptions choose the optional column groups of a crawl schema.
+type CrawlOptions struct {
+	// MainText adds the main-text columns (crawl.extract on): content
+	// columns, so the row hash and the replicas' cross-check cover them.
+	MainText bool
+}
+
 // provenanceColumns end every schema: the node's address (0x-hex), when the
 // row was made (Unix milliseconds), and the node's signature of the row
 // (provenance.go: it verifies from the row alone).
@@ -142,6 +192,13 @@ var provenanceColumns = []Column{
 // string column per field (FieldPrefix + name; null when the selector matched
 // nothing), text (the page's main text), then provenance.
 func CrawlSchema(fields []string) (Schema, error) {
+	return CrawlSchemaWith(fields, CrawlOptions{})
+}
+
+// CrawlSchemaWith is CrawlSchema with the optional column groups of o:
+// with MainText, the main-text columns (extract_status, main_text,
+// markdown, title, author, date, language_hint) follow text.
+func CrawlSchemaWith(fields []string, o CrawlOptions) (Schema, error) {
 	cols := []Column{
 		{Name: ColURL, Type: TypeString, Role: RoleContent},
 		{Name: ColFinalURL, Type: TypeString, Role: RoleContent},
@@ -152,6 +209,9 @@ func CrawlSchema(fields []string) (Schema, error) {
 		cols = append(cols, Column{Name: FieldPrefix + f, Type: TypeString, Role: RoleContent, Nullable: true})
 	}
 	cols = append(cols, Column{Name: ColText, Type: TypeString, Role: RoleContent})
+	if o.MainText {
+		cols = append(cols, mainTextColumns...)
+	}
 	cols = append(cols, provenanceColumns...)
 	s := Schema{Kind: KindCrawl, Columns: cols}
 	return s, s.Validate()
@@ -252,6 +312,23 @@ type Page struct {
 	ContentType string
 	Fields      map[string]*string // by field name; nil when the selector matched nothing
 	Text        string
+	// Main is the main-text extraction's result when the crawl asked for
+	// it (CrawlOptions.MainText), else nil.
+	Main *MainText
+}
+
+// MainText is what main-text extraction made of a page. Status is
+// api.ExtractOK, and the other fields the extractor's result ("" where the
+// page gives nothing), or one of the other api.ExtractStatuses with every
+// other field empty.
+type MainText struct {
+	Status   string
+	Text     string
+	Markdown string
+	Title    string
+	Author   string
+	Date     string
+	Language string
 }
 
 // CrawlRow lays a page out as a row of s, a schema made by CrawlSchema.
@@ -269,6 +346,25 @@ func CrawlRow(s Schema, p Page, prov Provenance) Row {
 			r[i] = p.ContentType
 		case c.Name == ColText:
 			r[i] = p.Text
+		case c.Name == ColExtractStatus:
+			if p.Main != nil {
+				r[i] = p.Main.Status
+			}
+		case c.Name == ColMainText, c.Name == ColMarkdown:
+			if m := p.Main; m != nil && m.Status == api.ExtractOK {
+				r[i] = Lines(m.Text)
+				if c.Name == ColMarkdown {
+					r[i] = Lines(m.Markdown)
+				}
+			}
+		case c.Name == ColTitle:
+			r[i] = nonEmpty(p.Main, func(m *MainText) string { return m.Title })
+		case c.Name == ColAuthor:
+			r[i] = nonEmpty(p.Main, func(m *MainText) string { return m.Author })
+		case c.Name == ColDate:
+			r[i] = nonEmpty(p.Main, func(m *MainText) string { return m.Date })
+		case c.Name == ColLanguageHint:
+			r[i] = nonEmpty(p.Main, func(m *MainText) string { return m.Language })
 		case c.Name == ColNode:
 			r[i] = prov.Node
 		case c.Name == ColFetchedAt:
@@ -284,4 +380,25 @@ func CrawlRow(s Schema, p Page, prov Provenance) Row {
 		}
 	}
 	return r
+}
+
+// nonEmpty is a main-text metadata value for a row: the string, or nil
+// (null) when there is none, the page gave none, or extraction refused it.
+func nonEmpty(m *MainText, get func(*MainText) string) any {
+	if m == nil || m.Status != api.ExtractOK {
+		return nil
+	}
+	if v := get(m); v != "" {
+		return v
+	}
+	return nil
+}
+
+// Lines splits a text at LF into the elements of a main_text or markdown
+// value; strings.Join(Lines(s), "\n") is s. An empty text is no lines.
+func Lines(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, "\n")
 }

@@ -49,6 +49,7 @@ func NewSite(cfg SiteConfig) *Site {
 	s.mux.HandleFunc("GET /mirror/{n}", s.mirror)
 	s.mux.HandleFunc("GET /js/{n}", s.jsPage)
 	s.mux.HandleFunc("GET /js/{n}/data.json", s.jsData)
+	s.mux.HandleFunc("GET /odd/{name}", s.odd)
 	s.mux.HandleFunc("GET /private/", func(w http.ResponseWriter, r *http.Request) {
 		s.privateHits.Add(1)
 		http.Error(w, "robots.txt asked you not to come here", http.StatusForbidden)
@@ -80,6 +81,55 @@ func (s *Site) ArticleURLs(base string) (static, js []string) {
 		js = append(js, fmt.Sprintf("%s/js/%d", base, i))
 	}
 	return static, js
+}
+
+// Pages that main-text extraction (crawl.extract, issue 13) refuses or
+// finds at its limits, under /odd/: none is linked from any page, so a
+// crawl reaches them only when its URL list names them. OddPages lists
+// their paths.
+const (
+	OddBlank  = "/odd/blank"    // text/html with an empty body: extraction says empty
+	OddBinary = "/odd/binary"   // text/html whose bytes are binary: not_html
+	OddImage  = "/odd/logo.png" // a PNG image: not_html
+	OddNav    = "/odd/nav"      // HTML of navigation only: no main text
+	OddLong   = "/odd/long"     // an article of about 48 KiB (too_large under a smaller max_bytes)
+)
+
+// OddPages returns the paths of the odd pages.
+func OddPages() []string { return []string{OddBlank, OddBinary, OddImage, OddNav, OddLong} }
+
+// oddPNG is a 1×1 transparent PNG.
+var oddPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+	"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+func (s *Site) odd(w http.ResponseWriter, r *http.Request) {
+	switch "/odd/" + r.PathValue("name") {
+	case OddBlank:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	case OddBinary:
+		// Control bytes, valid UTF-8: a server that labels a file wrongly.
+		// The row's text stays encodable; the extractor sniffs binary.
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("\x00\x01\x02\x03\x04\x05\x06\x07\x08 not a page \x0e\x0f\x10\x11"))
+	case OddImage:
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(oddPNG)
+	case OddNav:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Site map</title></head>`+
+			`<body><nav><ul><li><a href="/">Home</a></li><li><a href="/articles/0">Articles</a></li><li><a href="/js/0">Scripts</a></li></ul></nav></body></html>`)
+	case OddLong:
+		p := s.articlePage(0)
+		p.Title = "A long article"
+		var paras []string
+		for len(strings.Join(paras, "")) < 48<<10 {
+			paras = append(paras, s.articlePage(len(paras)).Paragraphs...)
+		}
+		p.Paragraphs = paras
+		s.render(w, p)
+	default:
+		http.NotFound(w, r)
+	}
 }
 
 func (s *Site) robots(w http.ResponseWriter, _ *http.Request) {

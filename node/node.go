@@ -353,6 +353,9 @@ func (n *Node) registration() api.RegisterRequest {
 		CPUCores:      runtime.NumCPU(),
 		MaxConcurrent: n.meter.Limits().MaxConcurrent,
 		Kernels:       n.kernels(),
+		// Every Go node links the main-text extractor (crawl imports
+		// compute/extract), so it takes crawl.extract tasks.
+		MainText: true,
 	}
 	for _, g := range n.devices.GPUs {
 		caps.GPUs = append(caps.GPUs, api.GPU{Model: g.Model, MemoryMiB: int64(g.MemoryMiB), ComputeCapability: g.ComputeCapability})
@@ -466,7 +469,7 @@ func (n *Node) runCrawl(ctx context.Context, l api.Lease) (dataset.Schema, []dat
 	}
 	spec := api.CrawlSpec{
 		AllowedDomains: t.AllowedDomains, Fields: t.Fields, TextSelector: t.TextSelector,
-		Exclude: t.Exclude, RenderJS: t.RenderJS,
+		Exclude: t.Exclude, RenderJS: t.RenderJS, Extract: t.Extract,
 	}
 	if t.FollowLinks {
 		// The crawler reports links for pages it treats as seeds.
@@ -480,7 +483,7 @@ func (n *Node) runCrawl(ctx context.Context, l api.Lease) (dataset.Schema, []dat
 	for i, f := range t.Fields {
 		names[i] = f.Name
 	}
-	schema, err := dataset.CrawlSchema(names)
+	schema, err := dataset.CrawlSchemaWith(names, dataset.CrawlOptions{MainText: t.Extract.On()})
 	if err != nil {
 		return dataset.Schema{}, nil, nil, err
 	}

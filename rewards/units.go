@@ -26,6 +26,8 @@ const (
 	KernelEmbed   = "embed"
 	KernelTokens  = "tokens"
 	KernelWasm    = "wasm"
+	KernelQuality = "quality"
+	KernelPII     = "pii"
 	KernelDedup   = "dedup"
 )
 
@@ -58,14 +60,22 @@ var unitsPerRow = map[string]map[string]uint64{
 		// key) but its node first fetches the row's minhash values
 		// (about 800 bytes with 128 permutations): a minhash row's rate.
 		KernelDedup: 2,
+		// Priced per row like the other kernels, because a verdict knows
+		// a task's accepted rows and not their bytes. On the same 2–6 KB
+		// web-like rows (docs/BENCHMARKS.md, issue 13) a quality row takes
+		// about a fifth to a quarter of a token count's time and a pii row a fiftieth;
+		// 1 is the smallest rate that still pays for the work.
+		KernelQuality: 1,
+		KernelPII:     1,
 	},
 }
 
 // WorkUnits returns the work units earned by rows verified rows of a task of
 // the given kind: 10 a static crawl row, 30 a crawl row rendered with JS
 // (kernel "js"), and for compute rows 2 for minhash, 20 for embed, 1 for
-// tokens, 2 for dedup. An unknown kind or kernel is an error naming it and the known ones;
-// a product past 2^64-1 is ErrOverflow.
+// tokens, 1 for quality and 1 for pii, 2 for dedup. An unknown kind or
+// kernel is an error naming it and the known ones; a product past 2^64-1 is
+// ErrOverflow.
 func WorkUnits(kind, kernel string, rows uint64) (uint64, error) {
 	kernels, ok := unitsPerRow[kind]
 	if !ok {

@@ -81,6 +81,10 @@ type laneKey struct {
 	domain string
 	kernel string
 	minGPU int64
+	// mainText: crawl tasks with crawl.extract on, which only nodes with
+	// Capabilities.MainText run: a lane of their own, so that a node
+	// without it (the extension) skips them a lane at a time.
+	mainText bool
 }
 
 // lane holds tasks that share their requirements and domain.
@@ -414,6 +418,7 @@ func (e *entry) view(t *TaskView, o ord) {
 		ID: e.id, JobID: e.job,
 		Kind:         api.JobCrawl,
 		NeedJS:       k.class == ClassCrawlJS,
+		NeedMainText: k.mainText,
 		NeedGPU:      k.class == ClassComputeGPU,
 		MinGPUMemMiB: k.minGPU,
 		Kernel:       k.kernel,
@@ -444,6 +449,7 @@ func keyOf(t *TaskView) laneKey {
 	if k.class == ClassComputeGPU {
 		k.minGPU = t.MinGPUMemMiB
 	}
+	k.mainText = t.NeedMainText
 	return k
 }
 
@@ -551,6 +557,8 @@ func checkTask(t *TaskView) error {
 			return bad("domain", fmt.Sprintf("%q", t.Domain), "no domain for a compute task")
 		case t.NeedJS:
 			return bad("need_js", true, "no JavaScript rendering for a compute task")
+		case t.NeedMainText:
+			return bad("need_main_text", true, "no main-text extraction for a compute task")
 		}
 	default:
 		return bad("kind", fmt.Sprintf("%q", t.Kind), `"crawl" or "compute"`)

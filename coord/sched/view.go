@@ -62,6 +62,9 @@ type TaskView struct {
 	Kind  api.JobKind
 	// NeedJS: a crawl task whose pages are rendered in Chromium.
 	NeedJS bool
+	// NeedMainText: a crawl task with crawl.extract on, which only a node
+	// with Caps.MainText runs.
+	NeedMainText bool
 	// NeedGPU: a compute task that runs only on a GPU with at least
 	// MinGPUMemMiB of memory (a MinGPUMemMiB above 0 implies NeedGPU).
 	NeedGPU      bool
@@ -174,11 +177,15 @@ func Classes(caps *api.Capabilities, kinds []api.JobKind) ClassSet {
 }
 
 // Fits reports whether a node with caps can run t: its class is in cs
-// (Classes of the node), the node lists t's kernel (or lists none), and one
-// of its GPUs has t's MinGPUMemMiB.
+// (Classes of the node), it runs main-text extraction if t needs it, the
+// node lists t's kernel (or lists none), and one of its GPUs has t's
+// MinGPUMemMiB.
 func Fits(caps *api.Capabilities, cs ClassSet, t *TaskView) bool {
 	c := ClassOf(t)
 	if !cs.Has(c) {
+		return false
+	}
+	if t.NeedMainText && !caps.MainText {
 		return false
 	}
 	if t.Kind == api.JobCompute && len(caps.Kernels) > 0 && !slices.Contains(caps.Kernels, t.Kernel) {

@@ -181,6 +181,9 @@ func needsOf(t api.Task, spec api.JobSpec) Needs {
 	if t.Crawl != nil && t.Crawl.RenderJS {
 		n.RenderJS = true
 	}
+	if t.Crawl != nil && t.Crawl.Extract.On() {
+		n.MainText = true
+	}
 	if t.Compute != nil {
 		n.Kernel = t.Compute.Kernel
 		n.GPU = spec.Compute != nil && spec.Compute.GPU

@@ -154,3 +154,29 @@ func TestWasmTaskReadsItsModule(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestMainTextNeedsTheCapability: a crawl task with crawl.extract on needs
+// Capabilities.MainText, which the extension never sends; one without it
+// needs nothing new.
+func TestMainTextNeedsTheCapability(t *testing.T) {
+	task := func(e *api.ExtractSpec) api.Task {
+		return api.Task{Kind: api.JobCrawl, Crawl: &api.CrawlTask{URLs: []string{"https://a.example/"}, Extract: e}}
+	}
+	on := needsOf(task(&api.ExtractSpec{Enabled: true}), api.JobSpec{})
+	if !on.MainText {
+		t.Fatal("a task with extraction on does not need main_text")
+	}
+	if on.CoveredBy(api.Capabilities{RenderJS: true}) {
+		t.Error("a node without main_text (the extension) covers it")
+	}
+	if !on.CoveredBy(api.Capabilities{MainText: true}) {
+		t.Error("a node with main_text does not cover it")
+	}
+	if off := needsOf(task(nil), api.JobSpec{}); off.MainText || !off.CoveredBy(api.Capabilities{}) {
+		t.Errorf("a task without extraction: %+v", off)
+	}
+	// The splitter gives tasks the job's extract object only when it is on.
+	if extractIf(&api.ExtractSpec{}) != nil || extractIf(nil) != nil {
+		t.Error("a disabled extract object reached a task")
+	}
+}

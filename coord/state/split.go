@@ -77,11 +77,21 @@ func crawlTasks(id string, first int, c *api.CrawlSpec, urls []string, depth int
 					TextSelector:   c.TextSelector,
 					Exclude:        c.Exclude,
 					RenderJS:       c.RenderJS,
+					Extract:        extractIf(c.Extract),
 				},
 			})
 		}
 	}
 	return tasks
+}
+
+// extractIf is a task's extract object: the job's (defaults written in)
+// when extraction is on, else none.
+func extractIf(e *api.ExtractSpec) *api.ExtractSpec {
+	if !e.On() {
+		return nil
+	}
+	return e
 }
 
 func hostOf(u string) string {
@@ -140,6 +150,7 @@ func (s *State) splitCompute(id string, spec api.JobSpec) ([]api.Task, error) {
 			Compute: &api.ComputeTask{
 				Input: c.Input, Column: c.Column, Kernel: c.Kernel,
 				MinHash: c.MinHash, Embed: c.Embed, Tokens: c.Tokens, Wasm: c.Wasm,
+				Quality: c.Quality, PII: c.PII,
 				Shard: cur,
 			},
 		})

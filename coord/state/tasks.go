@@ -56,6 +56,9 @@ type Needs struct {
 	RenderJS bool   `json:"render_js,omitempty"` // Chromium, for pages that need JavaScript
 	GPU      bool   `json:"gpu,omitempty"`       // a GPU, for a compute job that asked for one
 	Kernel   string `json:"kernel,omitempty"`    // a compute task's kernel
+	// MainText: a crawl task with crawl.extract on, for nodes that run the
+	// main-text extractor (Capabilities.MainText; never the extension).
+	MainText bool `json:"main_text,omitempty"`
 }
 
 // CoveredBy reports whether a node with caps can run a task that needs n.
@@ -64,6 +67,8 @@ func (n Needs) CoveredBy(caps api.Capabilities) bool {
 	case n.RenderJS && !caps.RenderJS:
 		return false
 	case n.GPU && len(caps.GPUs) == 0:
+		return false
+	case n.MainText && !caps.MainText:
 		return false
 	case n.Kernel != "" && len(caps.Kernels) > 0 && !slices.Contains(caps.Kernels, n.Kernel):
 		return false

@@ -123,3 +123,14 @@ func TestWorkUnits(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryKernelEarns: a coordinator credits work for every kernel a job
+// may name; a kernel added to api without a rate in rewards would verify
+// tasks and pay nobody for them.
+func TestEveryKernelEarns(t *testing.T) {
+	for _, k := range api.Kernels() {
+		if units, err := WorkUnits(api.JobCompute, false, k, 10); err != nil || units == 0 {
+			t.Errorf("WorkUnits(compute, %q, 10 rows) = %d, %v; want a positive rate", k, units, err)
+		}
+	}
+}

@@ -96,7 +96,7 @@ test('one lease: refusals first, then commit, reveal and upload, each signed for
   assert.equal(stats.uploads, 1);
 });
 
-test('no upload unless asked; a JS-rendering or compute task is not taken', async () => {
+test('no upload unless asked; a JS-rendering, main-text or compute task is not taken', async () => {
   const { calls, fetchImpl } = recorder({ '/v1/node/commit': {}, '/v1/node/reveal': { upload_requested: false } });
   const coord = new Coordinator({ urls: ['http://c1.test'], key: newSecretKey(), chainId: 31337, fetchImpl });
   const env = { coord, address: '0x0', stats: {}, now: () => Date.now(), crawlContext: () => ({}), crawlTask: async () => [] };
@@ -107,6 +107,9 @@ test('no upload unless asked; a JS-rendering or compute task is not taken', asyn
   const js = lease(['http://a.example/1']);
   js.task.crawl.render_js = true;
   await assert.rejects(runLease(env, js), /JavaScript rendering/);
+  const mt = lease(['http://a.example/1']);
+  mt.task.crawl.extract = { enabled: true, focus: 'precision', fallback: true, max_bytes: 1048576, latest_date: '2099-12-31' };
+  await assert.rejects(runLease(env, mt), /main-text extraction/);
   await assert.rejects(runLease(env, { ...js, task: { id: 't', kind: 'compute', compute: {} } }), /not a crawl task/);
 });
 

@@ -76,6 +76,47 @@ func run(dir string) error {
 		}
 		g.Tokens = append(g.Tokens, set)
 	}
+	stage := golden.StageTexts()
+	g.StageTexts = golden.EncodeTexts(stage)
+	for _, p := range golden.QualityParams() {
+		k, err := compute.New(api.ComputeSpec{Kernel: api.KernelQuality, Quality: &p})
+		if err != nil {
+			return err
+		}
+		rows, err := k.Run(ctx, stage)
+		if err != nil {
+			return err
+		}
+		set := golden.QualitySet{Params: p}
+		for _, r := range rows {
+			n := len(r) - 3
+			qr := golden.QualityRow{Keep: r[n].(bool), Failed: r[n+1].([]string), Text: r[n+2].(string)}
+			for _, v := range r[:n] {
+				qr.Signals = append(qr.Signals, v.(int64))
+			}
+			set.Rows = append(set.Rows, qr)
+		}
+		g.Quality = append(g.Quality, set)
+	}
+	for _, p := range golden.PIIParams() {
+		k, err := compute.New(api.ComputeSpec{Kernel: api.KernelPII, PII: &p})
+		if err != nil {
+			return err
+		}
+		rows, err := k.Run(ctx, stage)
+		if err != nil {
+			return err
+		}
+		set := golden.PIISet{Params: p}
+		for _, r := range rows {
+			pr := golden.PIIRow{Text: r[0].(string)}
+			for _, v := range r[1:] {
+				pr.Counts = append(pr.Counts, v.(int64))
+			}
+			set.Rows = append(set.Rows, pr)
+		}
+		g.PII = append(g.PII, set)
+	}
 	b, err := json.Marshal(g)
 	if err != nil {
 		return err

@@ -24,6 +24,41 @@ type File struct {
 	TextSHA256 []string   `json:"text_sha256"`
 	Embed      EmbedSet   `json:"embed"`
 	Tokens     []TokenSet `json:"tokens"`
+	// StageTexts are the quality and pii kernels' inputs: Texts and
+	// StageExtra (kept apart so that adding them left the older kernels'
+	// vectors as they were).
+	StageTexts []Text       `json:"stage_texts"`
+	Quality    []QualitySet `json:"quality"`
+	PII        []PIISet     `json:"pii"`
+}
+
+// QualitySet is the quality kernel's output for one parameter set (as a
+// buyer writes it: absent values are the defaults), one row per stage
+// text: the values of compute.QualityColumns.
+type QualitySet struct {
+	Params api.QualityParams `json:"params"`
+	Rows   []QualityRow      `json:"rows"`
+}
+
+// QualityRow is one row of the quality kernel.
+type QualityRow struct {
+	Signals []int64  `json:"signals"` // text.Signals.Columns, in order
+	Keep    bool     `json:"keep"`
+	Failed  []string `json:"failed"`
+	Text    string   `json:"text"` // quality_text
+}
+
+// PIISet is the pii kernel's output for one parameter set, one row per
+// stage text.
+type PIISet struct {
+	Params api.PIIParams `json:"params"`
+	Rows   []PIIRow      `json:"rows"`
+}
+
+// PIIRow is one row of the pii kernel.
+type PIIRow struct {
+	Text   string  `json:"text"`   // pii_text
+	Counts []int64 `json:"counts"` // text.PIICounts.Columns, in order
 }
 
 // Text is one input. JSON strings must be UTF-8, so a text that is not is
@@ -112,6 +147,68 @@ func Texts() []string {
 		long,
 		manyWords,
 	}
+}
+
+func i64(n int64) *int64 { return &n }
+func flag(b bool) *bool  { return &b }
+
+// QualityParams are the quality parameter sets the golden vectors cover:
+// the published defaults, thresholds moved and rules off, and C4 off (so
+// quality_text is the input).
+func QualityParams() []api.QualityParams {
+	return []api.QualityParams{
+		{},
+		{
+			Gopher:     &api.GopherQualityParams{MinDocWords: i64(10), MaxDocWords: i64(api.QualityOff), MinStopWords: i64(0)},
+			Repetition: &api.GopherRepetitionParams{Enabled: flag(false)},
+			C4:         &api.C4QualityParams{FilterNoTerminalPunct: flag(false), RemoveCitations: flag(false), MinNumSentences: i64(1), MaxWordLength: i64(20)},
+			FineWeb:    &api.FineWebQualityParams{LinePunctExcludeZero: flag(true), ShortLineLength: i64(10), CharDupRatioPPM: i64(api.QualityOff)},
+		},
+		{
+			C4:      &api.C4QualityParams{Enabled: flag(false)},
+			FineWeb: &api.FineWebQualityParams{NewLineRatioPPM: i64(api.QualityOff), LinePunctThrPPM: i64(0)},
+		},
+	}
+}
+
+// PIIParams are the pii parameter sets the golden vectors cover.
+func PIIParams() []api.PIIParams {
+	return []api.PIIParams{
+		{},
+		{PublicIPsOnly: flag(false), Phones: flag(false)},
+		{Emails: flag(false), IPs: flag(false)},
+	}
+}
+
+// StageExtra are inputs for the quality and pii rules beside Texts: prose
+// that passes the published filters, pages that fail them in the ways the
+// rules describe, and personal data of every kind MaskPII knows.
+func StageExtra() []string {
+	prose := "Meadow is a network of home computers that fetch web pages and run small jobs for people who buy data.\n" +
+		"Each page is fetched by two or more nodes, and the coordinators compare what they found row by row.\n" +
+		"When most of the replicas agree on a row, it is accepted into the dataset and the nodes are paid for it.\n" +
+		"A buyer can check any row against the root that the coordinators signed, without trusting any one of them.\n" +
+		"The quality stage measures each text with the rules of the Gopher paper, of C4 and of FineWeb.\n" +
+		"It keeps every row and says which of the rules the row would fail, so that the buyer decides what to drop.\n"
+	return []string{
+		prose,
+		prose + prose, // every line repeated
+		"Home\nAbout\nContact\nLogin\n\n" + prose + "Please enable JavaScript to view this page.\nWe use cookies to improve your experience.\n© 2026 Example\n",
+		"Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n" + prose,
+		"function f() { return 1; }\n" + prose,
+		"As shown before [1], the results hold [citation needed]. They were checked again [edit] last year.\n" + prose,
+		"- first item of the list\n- second item of the list\n- third item...\n• fourth item…\n### heading ###\n",
+		"Write to alice@example.org or bob.smith+news@mail.example.co.uk, not to @nobody.\n" +
+			"The server is at 8.8.8.8, the router at 192.168.1.1, and the host at 2001:4860:4860::8888 (or ::1 locally).\n" +
+			"Call +1 (415) 555-0132 or 020 7946 0958; the order number 12345 is not a phone.\n",
+		"Contact: jane.doe@example.com, 203.0.113.7, 10.0.0.1, fe80::1, 1.2.3.4.5, 999.1.1.1, (212) 555-0199.",
+		strings.Repeat("spam spam spam eggs ", 40),
+	}
+}
+
+// StageTexts are Texts followed by StageExtra.
+func StageTexts() []string {
+	return append(Texts(), StageExtra()...)
 }
 
 // FuzzSeeds are the seed corpus of the safetensors fuzz target: a valid

@@ -26,6 +26,11 @@ export async function runLease(env, lease) {
   const ct = task.crawl;
   if (task.kind !== 'crawl' || !ct) throw new Error(`lease ${lease.id}: task ${task.id} is not a crawl task`);
   if (ct.render_js) throw new Error(`lease ${lease.id}: task ${task.id} needs JavaScript rendering, which the extension does not do`);
+  // Main-text extraction is the Go extractor's (crawl.extract); the
+  // extension does not advertise main_text, so coord never leases it such
+  // a task: refuse one all the same rather than write rows without the
+  // columns its replicas have.
+  if (ct.extract) throw new Error(`lease ${lease.id}: task ${task.id} needs main-text extraction, which the extension does not do`);
   const spec = { fields: ct.fields || [], text_selector: ct.text_selector || '', exclude: ct.exclude || [] };
   const schema = crawlSchema(spec.fields.map((f) => f.name));
 
