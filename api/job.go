@@ -88,6 +88,7 @@ const (
 	KernelWasm    = "wasm"
 	KernelQuality = "quality" // Gopher, C4 and FineWeb quality signals and filters (issue 13)
 	KernelPII     = "pii"     // e-mail, IP address and phone number masking (issue 13)
+	KernelDedup   = "dedup"   // dataset-wide dedup over a minhash dataset (dedup.go)
 )
 
 // ComputeSpec describes a compute job over a verified dataset.
@@ -97,10 +98,11 @@ type ComputeSpec struct {
 	Input  string `json:"input"`
 	Column string `json:"column,omitempty"`
 
-	// Kernel is one of minhash, embed, tokens, wasm, quality, pii; its
-	// parameters go in the matching field (nil means that kernel's
+	// Kernel is one of minhash, embed, tokens, wasm, quality, pii, dedup;
+	// its parameters go in the matching field (nil means that kernel's
 	// defaults; wasm has none: it names the buyer's module and its output
-	// columns).
+	// columns; dedup has no parameters: its input is a minhash dataset, see
+	// dedup.go).
 	Kernel  string         `json:"kernel"`
 	MinHash *MinHashParams `json:"minhash,omitempty"`
 	Embed   *EmbedParams   `json:"embed,omitempty"`
@@ -188,7 +190,7 @@ const (
 
 // Kernels returns the kernel names a ComputeSpec may name.
 func Kernels() []string {
-	return []string{KernelMinHash, KernelEmbed, KernelTokens, KernelWasm, KernelQuality, KernelPII}
+	return []string{KernelMinHash, KernelEmbed, KernelTokens, KernelWasm, KernelQuality, KernelPII, KernelDedup}
 }
 
 // EmbedModels returns the embedding models EmbedParams.Model may name.
@@ -525,7 +527,11 @@ func (c ComputeSpec) check(v *validator, p string) {
 	if c.Column != "" && !reFieldName.MatchString(c.Column) {
 		v.add(sub(p, "column"), quote(c.Column), "a column name matching ^[a-z][a-z0-9_]{0,62}$")
 	}
-	v.optional(sub(p, "shard_rows"), int64(c.ShardRows), 1, ShardRowsLimit, "1000")
+	if c.Kernel == KernelDedup {
+		c.checkDedup(v, p)
+	} else {
+		v.optional(sub(p, "shard_rows"), int64(c.ShardRows), 1, ShardRowsLimit, "1000")
+	}
 	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm, c.Quality, c.PII}, false)
 }
 
@@ -548,6 +554,9 @@ func checkKernel(v *validator, p, kernel string, kp kernelParams, resolved bool)
 		if other != kernel && set[other] {
 			v.add(sub(p, other), "{…}", "no "+other+" parameters for kernel "+quote(kernel))
 		}
+	}
+	if kernel == KernelDedup {
+		return // no parameters: its column and rows are checked by checkDedup
 	}
 	// A task must carry its kernel's parameters with every value written
 	// in; so must a wasm spec, whose module and outputs have no default.
@@ -617,6 +626,9 @@ func (m *MinHashParams) check(v *validator, p string, resolved bool) {
 // every parameter of its kernel.
 func (c ComputeSpec) WithDefaults() ComputeSpec {
 	out := c.clone()
+	if out.Kernel == KernelDedup {
+		out.withDedupDefaults()
+	}
 	if out.Column == "" {
 		out.Column = DefaultColumn
 	}

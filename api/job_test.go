@@ -199,6 +199,16 @@ func TestJobSpecValidate(t *testing.T) {
 		{name: "bands negative", spec: computeJob(func(c *ComputeSpec) { c.MinHash = &MinHashParams{Bands: -2} }), field: "compute.minhash.bands", want: "from 1 to 1024"},
 		{name: "embed model unknown", spec: computeJob(func(c *ComputeSpec) { c.Kernel = KernelEmbed; c.Embed = &EmbedParams{Model: "gpt"} }), field: "compute.embed.model", want: "one of meadow-mini"},
 		{name: "encoding unknown", spec: computeJob(func(c *ComputeSpec) { c.Kernel = KernelTokens; c.Tokens = &TokenParams{Encoding: "p50k_base"} }), field: "compute.tokens.encoding", want: "one of cl100k_base, o200k_base"},
+		{name: "dedup", spec: computeJob(func(c *ComputeSpec) { c.Kernel = KernelDedup })},
+		{name: "dedup defaults written in", spec: computeJob(func(c *ComputeSpec) {
+			c.Kernel, c.Column, c.ShardRows = KernelDedup, DedupColumn, DedupRowsLimit
+		})},
+		{name: "dedup text column", spec: computeJob(func(c *ComputeSpec) { c.Kernel, c.Column = KernelDedup, "text" }), field: "compute.column", want: `"text": expected absent or minhash_bands`},
+		{name: "dedup shard_rows", spec: computeJob(func(c *ComputeSpec) { c.Kernel, c.ShardRows = KernelDedup, 500 }), field: "compute.shard_rows", want: "one task over every row of its input (at most 100000)"},
+		{name: "dedup shard_rows past the limit", spec: computeJob(func(c *ComputeSpec) { c.Kernel, c.ShardRows = KernelDedup, DedupRowsLimit+1 }), field: "compute.shard_rows", want: "absent"},
+		{name: "dedup gpu", spec: computeJob(func(c *ComputeSpec) { c.Kernel, c.GPU = KernelDedup, true }), field: "compute.gpu", want: "no GPU implementation"},
+		{name: "dedup with minhash parameters", spec: computeJob(func(c *ComputeSpec) { c.Kernel, c.MinHash = KernelDedup, &MinHashParams{} }), field: "compute.minhash", want: `no minhash parameters for kernel "dedup"`},
+		{name: "dedup with tokens parameters", spec: computeJob(func(c *ComputeSpec) { c.Kernel, c.Tokens = KernelDedup, &TokenParams{} }), field: "compute.tokens", want: `no tokens parameters for kernel "dedup"`},
 		{name: "wasm", spec: wasmJob(nil)},
 		{name: "wasm every type", spec: wasmJob(func(w *WasmParams) {
 			w.Outputs = nil
@@ -334,6 +344,13 @@ func TestWithDefaults(t *testing.T) {
 			want: JobSpec{Kind: JobCompute, Replication: 2, MaxReplication: 4, Threshold: 0.9, Compute: &ComputeSpec{
 				Input: "ds-1", Column: "text", Kernel: KernelMinHash, ShardRows: 1000,
 				MinHash: &MinHashParams{Shingle: "char", Size: 5, Permutations: 128, Bands: 32},
+			}},
+		},
+		{
+			name: "dedup",
+			in:   computeJob(func(c *ComputeSpec) { c.Kernel = KernelDedup }),
+			want: JobSpec{Kind: JobCompute, Replication: 2, MaxReplication: 4, Threshold: 0.9, Compute: &ComputeSpec{
+				Input: "ds-1", Column: "minhash_bands", Kernel: KernelDedup, ShardRows: 100_000,
 			}},
 		},
 		{

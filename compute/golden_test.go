@@ -2,6 +2,7 @@ package compute
 
 import (
 	"context"
+	"encoding/hex"
 	"slices"
 	"testing"
 
@@ -36,6 +37,14 @@ func TestGolden(t *testing.T) {
 			if !slices.Equal(sigs[i], set.Signatures[i]) || !slices.Equal(bands[i], set.Bands[i]) {
 				t.Errorf("minhash %+v text %d %q: differs from the golden vector", set.Params, i, texts[i][:min(30, len(texts[i]))])
 			}
+		}
+	}
+	if len(gold.TextSHA256) != len(texts) {
+		t.Fatalf("golden.json has %d text_sha256 values for %d texts: regenerate", len(gold.TextSHA256), len(texts))
+	}
+	for i, h := range TextHashes(texts) {
+		if got := hex.EncodeToString(h); got != gold.TextSHA256[i] {
+			t.Errorf("text_sha256 of text %d %q: %s, golden %s", i, texts[i][:min(30, len(texts[i]))], got, gold.TextSHA256[i])
 		}
 	}
 	m, err := BuiltinModel(gold.Embed.Model)

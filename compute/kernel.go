@@ -65,7 +65,7 @@ const DefaultColumn = dataset.ColText
 
 // Kernels lists the kernels New knows, in a fixed order.
 func Kernels() []string {
-	return []string{api.KernelMinHash, api.KernelEmbed, api.KernelTokens, api.KernelQuality, api.KernelPII}
+	return []string{api.KernelMinHash, api.KernelEmbed, api.KernelTokens, api.KernelQuality, api.KernelPII, api.KernelDedup}
 }
 
 // New returns the kernel spec asks for, with its parameters validated.
@@ -130,6 +130,11 @@ func New(spec api.ComputeSpec, opts ...Option) (Kernel, error) {
 		k = &qualityKernel{p: p}
 	case api.KernelPII:
 		k = &piiKernel{p: PIIParams(spec.PII)}
+	case api.KernelDedup:
+		if spec.Column != "" && spec.Column != ColMinHashBands {
+			return nil, fmt.Errorf("%w: compute.column %q: expected absent or %q (dedup reads a minhash dataset)", ErrBadParams, spec.Column, ColMinHashBands)
+		}
+		return dedupKernel{}, nil
 	case api.KernelWasm:
 		return nil, fmt.Errorf("%w: compute.kernel %q: a buyer's module runs through NewWasm, which takes the module's bytes", ErrBadParams, spec.Kernel)
 	default:
@@ -175,33 +180,15 @@ func RunShard(ctx context.Context, k Kernel, input []dataset.Row, inputSchema da
 	if err != nil {
 		return nil, fmt.Errorf("compute: kernel %s: %w", k.Name(), err)
 	}
-	col := k.InputColumn()
-	ci := inputSchema.Index(col)
-	switch {
-	case ci < 0:
-		return nil, fmt.Errorf("%w: compute.column %q: not in the input schema", ErrBadInput, col)
-	case inputSchema.Columns[ci].Type != dataset.TypeString:
-		return nil, fmt.Errorf("%w: compute.column %q: type %s, expected string", ErrBadInput, col, inputSchema.Columns[ci].Type)
-	case len(sourceHashes) != len(input):
+	if len(sourceHashes) != len(input) {
 		return nil, fmt.Errorf("%w: source hashes: %d for %d rows, expected one per row", ErrBadInput, len(sourceHashes), len(input))
 	}
-	texts := make([]string, len(input))
-	for i, r := range input {
-		if len(r) != len(inputSchema.Columns) {
-			return nil, fmt.Errorf("%w: row %d: %d values, expected %d (the input schema's columns)", ErrBadInput, i, len(r), len(inputSchema.Columns))
-		}
-		switch v := r[ci].(type) {
-		case string:
-			texts[i] = v
-		case nil:
-		default:
-			return nil, fmt.Errorf("%w: row %d column %q: a %T, expected a string", ErrBadInput, i, col, v)
-		}
-		if len(sourceHashes[i]) != SourceHashSize {
-			return nil, fmt.Errorf("%w: source hash of row %d: %d bytes, expected %d (SHA-256)", ErrBadInput, i, len(sourceHashes[i]), SourceHashSize)
-		}
+	var out []dataset.Row
+	if rk, ok := k.(RowKernel); ok {
+		out, err = runRows(ctx, rk, input, inputSchema, sourceHashes)
+	} else {
+		out, err = runTexts(ctx, k, input, inputSchema, sourceHashes)
 	}
-	out, err := k.Run(ctx, texts)
 	if err != nil {
 		return nil, err
 	}
@@ -222,4 +209,33 @@ func RunShard(ctx context.Context, k Kernel, input []dataset.Row, inputSchema da
 		rows[i] = r
 	}
 	return rows, nil
+}
+
+// runTexts is RunShard's path for a kernel over one string column.
+func runTexts(ctx context.Context, k Kernel, input []dataset.Row, inputSchema dataset.Schema, sourceHashes [][]byte) ([]dataset.Row, error) {
+	col := k.InputColumn()
+	ci := inputSchema.Index(col)
+	switch {
+	case ci < 0:
+		return nil, fmt.Errorf("%w: compute.column %q: not in the input schema", ErrBadInput, col)
+	case inputSchema.Columns[ci].Type != dataset.TypeString:
+		return nil, fmt.Errorf("%w: compute.column %q: type %s, expected string", ErrBadInput, col, inputSchema.Columns[ci].Type)
+	}
+	texts := make([]string, len(input))
+	for i, r := range input {
+		if len(r) != len(inputSchema.Columns) {
+			return nil, fmt.Errorf("%w: row %d: %d values, expected %d (the input schema's columns)", ErrBadInput, i, len(r), len(inputSchema.Columns))
+		}
+		switch v := r[ci].(type) {
+		case string:
+			texts[i] = v
+		case nil:
+		default:
+			return nil, fmt.Errorf("%w: row %d column %q: a %T, expected a string", ErrBadInput, i, col, v)
+		}
+		if len(sourceHashes[i]) != SourceHashSize {
+			return nil, fmt.Errorf("%w: source hash of row %d: %d bytes, expected %d (SHA-256)", ErrBadInput, i, len(sourceHashes[i]), SourceHashSize)
+		}
+	}
+	return k.Run(ctx, texts)
 }

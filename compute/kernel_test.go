@@ -19,10 +19,12 @@ func TestNew(t *testing.T) {
 		field   string
 		outputs []string
 	}{
-		{name: "minhash defaults", spec: api.ComputeSpec{Kernel: "minhash"}, outputs: []string{ColMinHash, ColMinHashBands}},
+		{name: "minhash defaults", spec: api.ComputeSpec{Kernel: "minhash"}, outputs: []string{ColMinHash, ColMinHashBands, ColTextHash}},
 		{name: "embed defaults", spec: api.ComputeSpec{Kernel: "embed"}, outputs: []string{ColEmbedding}},
 		{name: "tokens defaults", spec: api.ComputeSpec{Kernel: "tokens"}, outputs: []string{ColTokens}},
 		{name: "tokens o200k", spec: api.ComputeSpec{Kernel: "tokens", Tokens: &api.TokenParams{Encoding: "o200k_base"}}, outputs: []string{ColTokens}},
+		{name: "dedup with a text column", spec: api.ComputeSpec{Kernel: "dedup", Column: "text"}, wantErr: ErrBadParams, field: "compute.column"},
+		{name: "dedup with embed params", spec: api.ComputeSpec{Kernel: "dedup", Embed: &api.EmbedParams{}}, wantErr: ErrBadParams, field: "compute.embed"},
 		{name: "unknown kernel", spec: api.ComputeSpec{Kernel: "sha3"}, wantErr: ErrUnknownKernel, field: "compute.kernel"},
 		{name: "empty kernel", spec: api.ComputeSpec{}, wantErr: ErrUnknownKernel, field: "compute.kernel"},
 		{name: "minhash out of range", spec: api.ComputeSpec{Kernel: "minhash", MinHash: &api.MinHashParams{Permutations: 5000}}, wantErr: ErrBadParams, field: "compute.minhash.permutations"},
@@ -80,6 +82,9 @@ func TestRunShard(t *testing.T) {
 	in, rows, hashes := crawlRows(t, texts)
 	prov := dataset.Provenance{Node: "0xnode", FetchedAt: 1234, Signature: []byte{9}}
 	for _, kernel := range Kernels() {
+		if kernel == api.KernelDedup {
+			continue // it reads a minhash dataset, not text: TestDedupRunShard
+		}
 		t.Run(kernel, func(t *testing.T) {
 			k, err := New(api.ComputeSpec{Kernel: kernel})
 			if err != nil {

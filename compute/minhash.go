@@ -2,6 +2,7 @@ package compute
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 
@@ -15,6 +16,11 @@ const (
 	ColMinHash = "minhash"
 	// ColMinHashBands is the LSH band keys: one uint64 per band.
 	ColMinHashBands = "minhash_bands"
+	// ColTextHash is the SHA-256 of the text in the form word shingles are
+	// made of (TextHash): the key of exact dedup (issue 13), emitted here
+	// because the kernel has the text and the normalization at hand, and
+	// dedup then reads 32 bytes a row instead of the text.
+	ColTextHash = "text_sha256"
 )
 
 // Limits and defaults of the minhash parameters (api.MinHashParams).
@@ -276,6 +282,7 @@ func (k *minhashKernel) OutputColumns() []dataset.Column {
 	return []dataset.Column{
 		{Name: ColMinHash, Type: dataset.TypeUint32List, Role: dataset.RoleContent},
 		{Name: ColMinHashBands, Type: dataset.TypeUint64List, Role: dataset.RoleContent},
+		{Name: ColTextHash, Type: dataset.TypeBytes, Role: dataset.RoleContent},
 	}
 }
 
@@ -284,12 +291,35 @@ func (k *minhashKernel) Run(ctx context.Context, texts []string) ([]dataset.Row,
 	if err != nil {
 		return nil, err
 	}
+	hashes := TextHashes(texts)
 	rows := make([]dataset.Row, len(texts))
 	for i := range rows {
-		rows[i] = dataset.Row{sigs[i], bands[i]}
+		rows[i] = dataset.Row{sigs[i], bands[i], hashes[i]}
 	}
 	return rows, nil
 }
+
+// TextHashes returns TextHash of each text, always on the CPU: SHA-256 is a
+// small share of a signature's cost (docs/BENCHMARKS.md).
+func TextHashes(texts []string) [][]byte {
+	var m minhasher
+	buf := make([]byte, len(texts)*sha256.Size)
+	out := make([][]byte, len(texts))
+	for i, t := range texts {
+		joined, _ := m.words(t)
+		h := sha256.Sum256(joined)
+		out[i] = buf[i*sha256.Size : (i+1)*sha256.Size : (i+1)*sha256.Size]
+		copy(out[i], h[:])
+	}
+	return out
+}
+
+// TextHash is the key of exact dedup: SHA-256 of text's words (runs of
+// bytes other than 0x09-0x0D and 0x20) joined by single 0x20 bytes, the
+// bytes word shingles are cut from, whatever the shingle kind. Text from
+// package dataset is already in that form, so for it this is SHA-256 of the
+// stored text.
+func TextHash(text string) []byte { return TextHashes([]string{text})[0] }
 
 // compute returns one signature and one list of band keys per text, on the
 // GPU when the kernel has one and the idle gate allows, else on the CPU.

@@ -73,6 +73,9 @@ func (c *Coordinator) checkComputeColumn(ctx context.Context, spec api.ComputeSp
 	if err != nil {
 		return err
 	}
+	if spec.Kernel == api.KernelDedup {
+		return checkDedupSchema(spec.Input, s)
+	}
 	var strs []string
 	for _, col := range s.Columns {
 		if col.Type == dataset.TypeString && col.Role == dataset.RoleContent {

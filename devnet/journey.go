@@ -108,9 +108,9 @@ type JobSummary struct {
 	Price      string `json:"price"`
 	PayTx      string `json:"pay_tx,omitempty"`
 	RegistryOK bool   `json:"registry_ok"`
-	// Clusters and Duplicates are the near-duplicate groups a MinHash
-	// dataset finds: clusters of two rows or more, and the rows that all but
-	// one member of each would drop.
+	// Clusters and Duplicates are the near-duplicate groups a dedup job
+	// found (set on that job): clusters of two rows or more, and the rows
+	// that all but one member of each would drop.
 	Clusters   int `json:"clusters,omitempty"`
 	Duplicates int `json:"duplicates,omitempty"`
 	// Refused counts the URLs nodes would not fetch, by reason (each
@@ -188,7 +188,8 @@ type JourneyOptions struct {
 // paid for on chain, its dataset's root checked against the chain's
 // registry, the dataset downloaded in both formats and verified row by row
 // against its manifest, one row's proof checked against the manifest root;
-// the near-duplicate clusters the MinHash dataset finds; then the operators
+// the near-duplicate clusters a dedup job finds over the MinHash dataset
+// (one cross-checked task over all its rows); then the operators
 // settle the epoch (2 of 3 signatures), every node with rewards claims them,
 // and the faulty node's altered rows are shown to have earned nothing.
 func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
@@ -345,13 +346,21 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		if kernel != api.KernelMinHash {
 			continue
 		}
+		// Dataset-wide dedup over the MinHash dataset, as a job of its
+		// own: one task, cross-checked like any other (issue 13).
+		name = "compute: " + api.KernelDedup
+		dd, failed, err := run(name, api.JobSpec{Kind: api.JobCompute, Name: "dedup of the demo crawl",
+			Compute: &api.ComputeSpec{Input: job.Dataset, Kernel: api.KernelDedup}})
+		if err != nil {
+			return fail(failed, err)
+		}
 		t0 := time.Now()
-		clusters, dups, err := nearDuplicates(job.Files[api.FormatParquet])
+		clusters, dups, err := nearDuplicates(dd.Files[api.FormatParquet])
 		if err != nil {
 			return fail(name+": near-duplicates", err)
 		}
 		s.Jobs[len(s.Jobs)-1].Clusters, s.Jobs[len(s.Jobs)-1].Duplicates = clusters, dups
-		step(name+": near-duplicates", fmt.Sprintf("%d clusters of near-duplicate pages; %d rows marked to drop", clusters, dups), t0)
+		step(name+": near-duplicates", fmt.Sprintf("%d clusters of near-duplicate pages; %d rows marked to drop (from the verified dedup dataset)", clusters, dups), t0)
 	}
 	// A buyer's own code: examples/wasm/cleaner, built from the checkout
 	// as a buyer builds it, uploaded, and run over the static crawl.
@@ -508,33 +517,28 @@ func getJSONOnce(ctx context.Context, u string, out any) (again bool, err error)
 	return false, json.NewDecoder(resp.Body).Decode(out)
 }
 
-// nearDuplicates groups the rows of a MinHash dataset file into
-// near-duplicate clusters (compute.Cluster) and counts the clusters of two
-// rows or more and the rows each would drop.
+// nearDuplicates reads a dedup dataset file (compute's dedup kernel) and
+// counts its clusters of two rows or more and the rows marked to drop.
 func nearDuplicates(path string) (clusters, drop int, err error) {
 	r, err := dataset.Open(path)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer r.Close()
-	var rows []dataset.Row
+	ki, si := r.Schema().Index(compute.ColKeep), r.Schema().Index(compute.ColClusterSize)
+	if ki < 0 || si < 0 {
+		return 0, 0, fmt.Errorf("%s: no %s or %s column: expected a dedup dataset", path, compute.ColKeep, compute.ColClusterSize)
+	}
 	for r.Next() {
-		rows = append(rows, append(dataset.Row(nil), r.Row()...))
-	}
-	if err := r.Err(); err != nil {
-		return 0, 0, err
-	}
-	ms, err := compute.Cluster(r.Schema(), rows)
-	if err != nil {
-		return 0, 0, err
-	}
-	for _, m := range ms {
-		if m.Size > 1 && m.Keep {
+		row := r.Row()
+		keep, _ := row[ki].(bool)
+		size, _ := row[si].(int64)
+		if keep && size > 1 {
 			clusters++
 		}
-		if !m.Keep {
+		if !keep {
 			drop++
 		}
 	}
-	return clusters, drop, nil
+	return clusters, drop, r.Err()
 }

@@ -78,7 +78,7 @@ func (n *Node) runCompute(ctx context.Context, l api.Lease) (dataset.Schema, []d
 	if err != nil {
 		return fail(err)
 	}
-	in, err := n.readShard(ctx, l.Task.ID, t.Shard, k.InputColumn())
+	in, err := n.readShard(ctx, l.Task.ID, t.Shard, compute.InputColumns(k))
 	if err != nil {
 		return fail(err)
 	}
@@ -97,9 +97,9 @@ func (n *Node) runCompute(ctx context.Context, l api.Lease) (dataset.Schema, []d
 	return schema, rows, nil
 }
 
-// shardInput is a compute task's input: the kernel's column of each row of
-// the shard (as one-column rows of schema) and the rows' hashes, the source
-// hashes of the output rows.
+// shardInput is a compute task's input: the kernel's columns of each row of
+// the shard (as rows of schema, which has those columns alone) and the
+// rows' hashes, the source hashes of the output rows.
 type shardInput struct {
 	schema dataset.Schema
 	rows   []dataset.Row
@@ -107,13 +107,15 @@ type shardInput struct {
 }
 
 // readShard fetches each part's blob and takes the part's run of rows from
-// it, in the shard's order. Only the kernel's input column is kept; the row
-// hashes are computed over the whole rows, as the input dataset's root was.
-func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, column string) (shardInput, error) {
+// it, in the shard's order. Only the kernel's input columns are kept (one
+// string column, or a dedup task's three columns of a minhash dataset); the
+// row hashes are computed over the whole rows, as the input dataset's root
+// was.
+func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, cols []dataset.Column) (shardInput, error) {
 	var (
 		in   shardInput
 		full *dataset.Schema
-		ci   int
+		idx  []int
 	)
 	want := sh.Rows()
 	in.rows = make([]dataset.Row, 0, want)
@@ -138,15 +140,14 @@ func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, colum
 			defer r.Close()
 			s := r.Schema()
 			if full == nil {
-				ci = s.Index(column)
-				switch {
-				case ci < 0:
-					return fmt.Errorf("%w: compute.column %q: not in the input dataset's schema", compute.ErrBadInput, column)
-				case s.Columns[ci].Type != dataset.TypeString:
-					return fmt.Errorf("%w: compute.column %q: type %s, expected string", compute.ErrBadInput, column, s.Columns[ci].Type)
+				if idx, err = projection(s, cols); err != nil {
+					return err
 				}
 				full = &s
-				in.schema = dataset.Schema{Kind: s.Kind, Columns: []dataset.Column{s.Columns[ci]}}
+				in.schema = dataset.Schema{Kind: s.Kind}
+				for _, ci := range idx {
+					in.schema.Columns = append(in.schema.Columns, s.Columns[ci])
+				}
 			} else if !sameSchema(*full, s) {
 				return fmt.Errorf("blob %s: its schema differs from the shard's first blob's", part.Blob)
 			}
@@ -169,7 +170,11 @@ func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, colum
 					return fmt.Errorf("blob %s row %d: %w", part.Blob, i, err)
 				}
 				in.hashes = append(in.hashes, h[:])
-				in.rows = append(in.rows, dataset.Row{row[ci]})
+				p := make(dataset.Row, len(idx))
+				for j, ci := range idx {
+					p[j] = row[ci]
+				}
+				in.rows = append(in.rows, p)
 			}
 			if err := r.Err(); err != nil {
 				return fmt.Errorf("blob %s: %w", part.Blob, err)
@@ -185,6 +190,29 @@ func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, colum
 		}
 	}
 	return in, nil
+}
+
+// projection finds the kernel's columns in the input schema s and checks
+// their types. A one-column kernel's column is the spec's compute.column;
+// a kernel of several columns (dedup) names a kind of input dataset, so the
+// error names compute.input.
+func projection(s dataset.Schema, cols []dataset.Column) ([]int, error) {
+	field := "compute.input: column"
+	if len(cols) == 1 {
+		field = "compute.column"
+	}
+	idx := make([]int, len(cols))
+	for j, c := range cols {
+		ci := s.Index(c.Name)
+		switch {
+		case ci < 0:
+			return nil, fmt.Errorf("%w: %s %q: not in the input dataset's schema", compute.ErrBadInput, field, c.Name)
+		case s.Columns[ci].Type != c.Type:
+			return nil, fmt.Errorf("%w: %s %q: type %s, expected %s", compute.ErrBadInput, field, c.Name, s.Columns[ci].Type, c.Type)
+		}
+		idx[j] = ci
+	}
+	return idx, nil
 }
 
 func sameSchema(a, b dataset.Schema) bool {

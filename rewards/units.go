@@ -28,6 +28,7 @@ const (
 	KernelWasm    = "wasm"
 	KernelQuality = "quality"
 	KernelPII     = "pii"
+	KernelDedup   = "dedup"
 )
 
 // WasmFuelPerUnit is the fuel of a buyer's WebAssembly module (about one
@@ -55,6 +56,10 @@ var unitsPerRow = map[string]map[string]uint64{
 		KernelEmbed:   20,
 		KernelTokens:  1,
 		KernelWasm:    1, // and FuelUnits of the fuel its rows took
+		// A dedup row is cheap to compute (32 map lookups and a SHA-256
+		// key) but its node first fetches the row's minhash values
+		// (about 800 bytes with 128 permutations): a minhash row's rate.
+		KernelDedup: 2,
 		// Priced per row like the other kernels, because a verdict knows
 		// a task's accepted rows and not their bytes. On the same 2–6 KB
 		// web-like rows (docs/BENCHMARKS.md, issue 13) a quality row takes
@@ -68,8 +73,9 @@ var unitsPerRow = map[string]map[string]uint64{
 // WorkUnits returns the work units earned by rows verified rows of a task of
 // the given kind: 10 a static crawl row, 30 a crawl row rendered with JS
 // (kernel "js"), and for compute rows 2 for minhash, 20 for embed, 1 for
-// tokens, 1 for quality and 1 for pii. An unknown kind or kernel is an
-// error naming it and the known ones; a product past 2^64-1 is ErrOverflow.
+// tokens, 1 for quality and 1 for pii, 2 for dedup. An unknown kind or
+// kernel is an error naming it and the known ones; a product past 2^64-1 is
+// ErrOverflow.
 func WorkUnits(kind, kernel string, rows uint64) (uint64, error) {
 	kernels, ok := unitsPerRow[kind]
 	if !ok {

@@ -22,6 +22,7 @@ func TestWorkUnits(t *testing.T) {
 		{name: "minhash", kind: KindCompute, kernel: KernelMinHash, rows: 7, want: 14},
 		{name: "embed", kind: KindCompute, kernel: KernelEmbed, rows: 7, want: 140},
 		{name: "tokens", kind: KindCompute, kernel: KernelTokens, rows: 7, want: 7},
+		{name: "dedup", kind: KindCompute, kernel: KernelDedup, rows: 7, want: 14},
 		{name: "quality", kind: KindCompute, kernel: KernelQuality, rows: 7, want: 7},
 		{name: "pii", kind: KindCompute, kernel: KernelPII, rows: 7, want: 7},
 		{name: "zero rows", kind: KindCompute, kernel: KernelEmbed, rows: 0, want: 0},

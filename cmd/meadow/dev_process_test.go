@@ -123,7 +123,7 @@ func TestDevJourneySurvivesCoordinatorKill(t *testing.T) {
 	// accepted or rejected, every dataset downloaded, verified and proven.
 	// The test runs from a checkout, so the journey builds and runs the
 	// buyer's module (examples/wasm/cleaner) too.
-	want := []string{crawlJob, "compute: " + api.KernelMinHash, "compute: " + api.KernelEmbed, "compute: " + api.KernelWasm}
+	want := []string{crawlJob, "compute: " + api.KernelMinHash, "compute: " + api.KernelDedup, "compute: " + api.KernelEmbed, "compute: " + api.KernelWasm}
 	var names []string
 	for _, j := range sum.Jobs {
 		names = append(names, j.Name)

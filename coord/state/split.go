@@ -128,6 +128,11 @@ func (s *State) splitCompute(id string, spec api.JobSpec) ([]api.Task, error) {
 	if in.Rows == 0 {
 		return nil, inField("compute.input", invalidf("dataset %q has no rows", c.Input))
 	}
+	if c.Kernel == api.KernelDedup {
+		if err := s.checkDedupInput(c.Input, in); err != nil {
+			return nil, err
+		}
+	}
 	shard := int64(max(c.ShardRows, 1))
 	var (
 		tasks []api.Task

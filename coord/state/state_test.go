@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/meadow-net/meadow/api"
@@ -431,5 +432,43 @@ func TestJobPauseResumeCancel(t *testing.T) {
 	}
 	if _, err := s.SetJobState("j", buyer, api.JobRunning, 7); !errors.Is(err, ErrConflict) {
 		t.Fatalf("resume a cancelled job: %v", err)
+	}
+}
+
+func TestSplitDedup(t *testing.T) {
+	s := New()
+	s.Jobs["mh"] = &Job{Job: api.Job{ID: "mh", Spec: api.JobSpec{Kind: api.JobCompute, Compute: &api.ComputeSpec{Input: "crawl", Kernel: api.KernelMinHash}}}}
+	s.Jobs["tk"] = &Job{Job: api.Job{ID: "tk", Spec: api.JobSpec{Kind: api.JobCompute, Compute: &api.ComputeSpec{Input: "crawl", Kernel: api.KernelTokens}}}}
+	parts := []DatasetTask{{TaskID: "a", Rows: 10, Blob: &api.Hash{1}}, {TaskID: "b", Rows: 15, Blob: &api.Hash{2}}, {TaskID: "c", Rows: 7, Blob: &api.Hash{3}}}
+	s.Datasets["mh"] = &Dataset{ID: "mh", JobID: "mh", Kind: api.JobCompute, Complete: true, Rows: 32, Tasks: parts}
+	s.Datasets["tk"] = &Dataset{ID: "tk", JobID: "tk", Kind: api.JobCompute, Complete: true, Rows: 32, Tasks: parts}
+	s.Datasets["crawl"] = &Dataset{ID: "crawl", JobID: "cr", Kind: api.JobCrawl, Complete: true, Rows: 32, Tasks: parts}
+	s.Datasets["big"] = &Dataset{ID: "big", JobID: "mh", Kind: api.JobCompute, Complete: true, Rows: api.DedupRowsLimit + 1, Tasks: parts}
+	dedup := func(input string) api.JobSpec {
+		return api.JobSpec{Kind: api.JobCompute, Compute: &api.ComputeSpec{Input: input, Kernel: api.KernelDedup}}.WithDefaults()
+	}
+	tasks, err := s.SplitJob("d", dedup("mh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One task over every row, whatever the input's shards were.
+	if len(tasks) != 1 || tasks[0].Compute.Shard.Rows() != 32 || len(tasks[0].Compute.Shard.Parts) != 3 {
+		t.Fatalf("%d tasks, first %+v; want one of 32 rows in 3 parts", len(tasks), tasks[0].Compute.Shard)
+	}
+	if err := tasks[0].Validate(); err != nil {
+		t.Fatalf("task: %v", err)
+	}
+	for _, tt := range []struct{ name, input, want string }{
+		{name: "tokens dataset", input: "tk", want: `made by a tokens job: expected a verified minhash dataset`},
+		{name: "crawl dataset", input: "crawl", want: `made by a crawl job: expected a verified minhash dataset`},
+		{name: "too many rows", input: "big", want: "has 100001 rows: expected at most 100000"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.SplitJob("d", dedup(tt.input))
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Field != "compute.input" || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want compute.input: %q", err, tt.want)
+			}
+		})
 	}
 }

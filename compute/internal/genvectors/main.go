@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -47,6 +48,9 @@ func run(dir string) error {
 			return err
 		}
 		g.MinHash = append(g.MinHash, golden.MinHashSet{Params: p, Signatures: sigs, Bands: bands})
+	}
+	for _, h := range compute.TextHashes(texts) {
+		g.TextSHA256 = append(g.TextSHA256, hex.EncodeToString(h))
 	}
 	m, err := compute.BuiltinModel(compute.DefaultModel)
 	if err != nil {

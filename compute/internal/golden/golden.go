@@ -19,8 +19,11 @@ const FileName = "golden.json"
 type File struct {
 	Texts   []Text       `json:"texts"`
 	MinHash []MinHashSet `json:"minhash"`
-	Embed   EmbedSet     `json:"embed"`
-	Tokens  []TokenSet   `json:"tokens"`
+	// TextSHA256 is the minhash kernel's text_sha256 column (compute.TextHash)
+	// of each text, hex: it does not depend on the minhash parameters.
+	TextSHA256 []string   `json:"text_sha256"`
+	Embed      EmbedSet   `json:"embed"`
+	Tokens     []TokenSet `json:"tokens"`
 	// StageTexts are the quality and pii kernels' inputs: Texts and
 	// StageExtra (kept apart so that adding them left the older kernels'
 	// vectors as they were).
