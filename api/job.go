@@ -116,6 +116,12 @@ type ComputeSpec struct {
 
 	// GPU asks for nodes with a GPU; the kernel's output is the same either way.
 	GPU bool `json:"gpu,omitempty"`
+
+	// Where keeps only the input rows that meet every condition; Carry
+	// copies input columns into the output after the kernel's: together
+	// they make the job one stage of a pipeline (stage.go).
+	Where []Condition `json:"where,omitempty"`
+	Carry []Carry     `json:"carry,omitempty"`
 }
 
 // MinHashParams configure near-duplicate signatures.
@@ -227,6 +233,12 @@ type Checks struct {
 	// AllowAddrs exempts prefixes from PublicURLs: an explicit setting of
 	// tests and meadow dev, which crawl a loopback site, never a default.
 	AllowAddrs []netip.Prefix
+	// KernelOutputs names the columns a compute job's kernel writes
+	// (compute.OutputNames; cmd/meadow and devnet pass it to the
+	// coordinators, which cannot import compute), so that a carried column
+	// whose name one of them takes is refused at submission. Without it
+	// the nodes refuse such a task.
+	KernelOutputs func(ComputeSpec) ([]string, error)
 }
 
 // Validate checks the spec as a buyer submitted it (zero values mean the
@@ -362,6 +374,8 @@ func (c ComputeSpec) clone() ComputeSpec {
 	}
 	c.Quality = c.Quality.clone()
 	c.PII = c.PII.clone()
+	c.Where = cloneWhere(c.Where)
+	c.Carry = slices.Clone(c.Carry)
 	return c
 }
 
@@ -533,6 +547,7 @@ func (c ComputeSpec) check(v *validator, p string) {
 		v.optional(sub(p, "shard_rows"), int64(c.ShardRows), 1, ShardRowsLimit, "1000")
 	}
 	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm, c.Quality, c.PII}, false)
+	checkStage(v, p, c.Where, c.Carry)
 }
 
 // checkKernel checks a kernel name and its parameters, shared by

@@ -293,7 +293,12 @@ type ComputeTask struct {
 	Wasm    *WasmParams    `json:"wasm,omitempty"`
 	Quality *QualityParams `json:"quality,omitempty"`
 	PII     *PIIParams     `json:"pii,omitempty"`
-	Shard   Shard          `json:"shard"`
+	// Where and Carry are the job's (api.ComputeSpec): the node keeps the
+	// shard's rows that meet every condition and copies the carried
+	// columns into its output.
+	Where []Condition `json:"where,omitempty"`
+	Carry []Carry     `json:"carry,omitempty"`
+	Shard Shard       `json:"shard"`
 }
 
 // Shard is a run of consecutive rows of a dataset, which may span the blobs
@@ -394,6 +399,7 @@ func (c ComputeTask) check(v *validator, p string) {
 		v.add(sub(p, "column"), quote(c.Column), "a column name matching ^[a-z][a-z0-9_]{0,62}$")
 	}
 	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm, c.Quality, c.PII}, true)
+	checkStage(v, p, c.Where, c.Carry)
 	sp := sub(p, "shard")
 	if c.Shard.FirstRow < 0 {
 		v.add(sub(sp, "first_row"), itoa(c.Shard.FirstRow), "a non-negative row index")

@@ -18,7 +18,8 @@ import (
 type Kernel interface {
 	// Name is the kernel's name as job specs spell it (api.KernelMinHash, ...).
 	Name() string
-	// InputColumn is the string column of the input dataset the kernel reads.
+	// InputColumn is the column of the input dataset the kernel reads: a
+	// string, or a list of strings read as its elements joined by "\n".
 	InputColumn() string
 	// OutputColumns are the content columns the kernel produces, in order.
 	OutputColumns() []dataset.Column
@@ -211,15 +212,16 @@ func RunShard(ctx context.Context, k Kernel, input []dataset.Row, inputSchema da
 	return rows, nil
 }
 
-// runTexts is RunShard's path for a kernel over one string column.
+// runTexts is RunShard's path for a kernel over one text column: a string
+// column, or a list<string> one whose lines it joins by "\n".
 func runTexts(ctx context.Context, k Kernel, input []dataset.Row, inputSchema dataset.Schema, sourceHashes [][]byte) ([]dataset.Row, error) {
 	col := k.InputColumn()
 	ci := inputSchema.Index(col)
 	switch {
 	case ci < 0:
 		return nil, fmt.Errorf("%w: compute.column %q: not in the input schema", ErrBadInput, col)
-	case inputSchema.Columns[ci].Type != dataset.TypeString:
-		return nil, fmt.Errorf("%w: compute.column %q: type %s, expected string", ErrBadInput, col, inputSchema.Columns[ci].Type)
+	case inputSchema.Columns[ci].Type != dataset.TypeString && inputSchema.Columns[ci].Type != dataset.TypeStringList:
+		return nil, fmt.Errorf("%w: compute.column %q: type %s, expected string or list<string>", ErrBadInput, col, inputSchema.Columns[ci].Type)
 	}
 	texts := make([]string, len(input))
 	for i, r := range input {
@@ -229,6 +231,10 @@ func runTexts(ctx context.Context, k Kernel, input []dataset.Row, inputSchema da
 		switch v := r[ci].(type) {
 		case string:
 			texts[i] = v
+		case []string:
+			// A list of lines (a crawl's main_text) is read as its lines
+			// joined by "\n".
+			texts[i] = strings.Join(v, "\n")
 		case nil:
 		default:
 			return nil, fmt.Errorf("%w: row %d column %q: a %T, expected a string", ErrBadInput, i, col, v)

@@ -44,20 +44,10 @@ func NewWasm(ctx context.Context, rt *wasm.Runtime, module []byte, p api.WasmPar
 		column = DefaultColumn
 	}
 	k := &wasmKernel{limits: WasmLimits(p), column: column}
-	for _, c := range p.Outputs {
-		t, err := wasmColumnType(c.Type)
-		if err != nil {
-			return nil, fmt.Errorf("%w: compute.wasm.outputs %q: %w", ErrBadParams, c.Name, err)
-		}
-		k.outs = append(k.outs, wasm.Column{Name: c.Name, Type: wasm.Type(c.Type)})
-		k.cols = append(k.cols, dataset.Column{Name: c.Name, Type: t, Role: dataset.RoleContent, Nullable: true})
+	var err error
+	if k.outs, k.cols, err = wasmColumns(p); err != nil {
+		return nil, err
 	}
-	if err := wasm.ValidateColumns(k.outs); err != nil {
-		return nil, fmt.Errorf("%w: compute.wasm.outputs: %w", ErrBadParams, err)
-	}
-	k.cols = append(k.cols,
-		dataset.Column{Name: api.ColWasmStatus, Type: dataset.TypeString, Role: dataset.RoleContent},
-		dataset.Column{Name: api.ColWasmFuel, Type: dataset.TypeInt64, Role: dataset.RoleContent})
 	mod, err := rt.Load(ctx, module)
 	var f *wasm.Failure
 	switch {
@@ -68,6 +58,30 @@ func NewWasm(ctx context.Context, rt *wasm.Runtime, module []byte, p api.WasmPar
 	}
 	k.mod = mod
 	return withColumn{impl: k, column: column}, nil
+}
+
+// wasmColumns are what a module with parameters p writes: its declared
+// outputs (nullable: a failed run writes nulls), then its status and fuel.
+func wasmColumns(p api.WasmParams) ([]wasm.Column, []dataset.Column, error) {
+	var (
+		outs []wasm.Column
+		cols []dataset.Column
+	)
+	for _, c := range p.Outputs {
+		t, err := wasmColumnType(c.Type)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: compute.wasm.outputs %q: %w", ErrBadParams, c.Name, err)
+		}
+		outs = append(outs, wasm.Column{Name: c.Name, Type: wasm.Type(c.Type)})
+		cols = append(cols, dataset.Column{Name: c.Name, Type: t, Role: dataset.RoleContent, Nullable: true})
+	}
+	if err := wasm.ValidateColumns(outs); err != nil {
+		return nil, nil, fmt.Errorf("%w: compute.wasm.outputs: %w", ErrBadParams, err)
+	}
+	cols = append(cols,
+		dataset.Column{Name: api.ColWasmStatus, Type: dataset.TypeString, Role: dataset.RoleContent},
+		dataset.Column{Name: api.ColWasmFuel, Type: dataset.TypeInt64, Role: dataset.RoleContent})
+	return outs, cols, nil
 }
 
 // WasmLimits are the sandbox's limits for a task with parameters p.

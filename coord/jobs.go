@@ -2,6 +2,7 @@ package coord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -74,17 +75,57 @@ func (c *Coordinator) checkComputeColumn(ctx context.Context, spec api.ComputeSp
 		return err
 	}
 	if spec.Kernel == api.KernelDedup {
-		return checkDedupSchema(spec.Input, s)
+		if err := checkDedupSchema(spec.Input, s); err != nil {
+			return err
+		}
+	} else if err := checkTextColumn(spec, s); err != nil {
+		return err
 	}
-	var strs []string
+	return c.checkStage(spec, s)
+}
+
+// checkTextColumn checks that a text kernel's column is a string or
+// list<string> content column of the input.
+func checkTextColumn(spec api.ComputeSpec, s dataset.Schema) error {
+	text := func(col dataset.Column) bool {
+		return col.Role == dataset.RoleContent && (col.Type == dataset.TypeString || col.Type == dataset.TypeStringList)
+	}
+	var names []string
 	for _, col := range s.Columns {
-		if col.Type == dataset.TypeString && col.Role == dataset.RoleContent {
-			strs = append(strs, col.Name)
+		if text(col) {
+			names = append(names, col.Name)
 		}
 	}
-	if i := s.Index(spec.Column); i < 0 || s.Columns[i].Type != dataset.TypeString {
-		return &state.FieldError{Field: "compute.column", Err: invalidf("%q: expected a string column of dataset %s (%s)",
-			spec.Column, spec.Input, strings.Join(strs, ", "))}
+	if i := s.Index(spec.Column); i < 0 || !text(s.Columns[i]) {
+		return &state.FieldError{Field: "compute.column", Err: invalidf("%q: expected a string or list<string> column of dataset %s (%s)",
+			spec.Column, spec.Input, strings.Join(names, ", "))}
+	}
+	return nil
+}
+
+// checkStage binds a compute job's where and carry to its input's schema
+// (dataset.NewStage): a condition on a column the input lacks, a value of
+// the wrong type, or a carried column a kernel output's name takes is
+// refused here rather than by every node that leases the task.
+func (c *Coordinator) checkStage(spec api.ComputeSpec, s dataset.Schema) error {
+	if len(spec.Where) == 0 && len(spec.Carry) == 0 {
+		return nil
+	}
+	var outputs []dataset.Column
+	if c.checks.KernelOutputs != nil {
+		names, err := c.checks.KernelOutputs(spec)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+		for _, n := range names {
+			outputs = append(outputs, dataset.Column{Name: n})
+		}
+	}
+	if _, err := dataset.NewStage(s, outputs, spec.Where, spec.Carry); err != nil {
+		if fe := (*api.FieldError)(nil); errors.As(err, &fe) {
+			return &state.FieldError{Field: fe.Field, Err: invalidf("%s: expected %s", fe.Value, fe.Expected)}
+		}
+		return &state.FieldError{Field: "compute", Err: invalidf("%v", err)}
 	}
 	return nil
 }

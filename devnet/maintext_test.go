@@ -92,7 +92,7 @@ func TestMainTextCrawlEndToEnd(t *testing.T) {
 		}
 	}
 
-	schema, rows, _ := readRows(t, filepath.Join(dir, "crawl."+api.FormatArrow))
+	schema, rows, hashes := readRows(t, filepath.Join(dir, "crawl."+api.FormatArrow))
 	cols := []string{dataset.ColExtractStatus, dataset.ColMainText, dataset.ColMarkdown, dataset.ColTitle, dataset.ColAuthor, dataset.ColDate, dataset.ColLanguageHint}
 	for _, c := range cols {
 		if i := schema.Index(c); i < 0 || schema.Columns[i].Role != dataset.RoleContent {
@@ -125,6 +125,11 @@ func TestMainTextCrawlEndToEnd(t *testing.T) {
 	if len(seen) != len(urls) {
 		t.Errorf("rows for %d distinct URLs, want %d", len(seen), len(urls))
 	}
+	if t.Failed() {
+		return
+	}
+	testStages(ctx, t, nw, b, st.Dataset, schema, rows, hashes)
+	t.Logf("stages done at %s", time.Since(start).Round(time.Millisecond))
 }
 
 // expectedMainText is what a row's main-text columns must hold for u: the

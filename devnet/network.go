@@ -19,6 +19,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/compute"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/dataset"
 	"github.com/meadow-net/meadow/node"
@@ -237,7 +239,8 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 		cfg.ChainConfirmations = devChainConfirmations
 		cfg.ChainPublicRPC = n.Chain.RPC
 		cfg.ChainPoll = devChainPoll
-		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]), coord.WithRelayer(n.Chain.Relayers[i]), coord.WithDevFaucet(n.faucet))
+		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]), coord.WithRelayer(n.Chain.Relayers[i]), coord.WithDevFaucet(n.faucet),
+			coord.WithJobChecks(api.Checks{KernelOutputs: compute.OutputNames}))
 		if err != nil {
 			return fmt.Errorf("devnet: coordinator %s: %w", id, err)
 		}

@@ -11,8 +11,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/meadow-net/meadow/api"
@@ -27,6 +29,19 @@ import (
 // checked, so every request is signed afresh. The node checks every blob
 // against its SHA-256, which is the blob's name.
 const routeBlob = "/v1/blobs/"
+
+// blobFirstByte bounds one blob fetch's wait for the answer to start, and
+// blobStall a pause of its body: a 2 GiB blob is not cut off, a member
+// that stalls is passed over.
+const (
+	blobFirstByte = 10 * time.Second
+	blobStall     = api.DefaultStreamTimeout
+)
+
+// readerFunc is an io.Reader made of a function.
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 
 // blobFetchRounds is how many times a blob fetch goes round all the
 // coordinators before the task is given up (its lease then expires).
@@ -74,17 +89,17 @@ func (n *Node) runCompute(ctx context.Context, l api.Lease) (dataset.Schema, []d
 			return fail(fmt.Errorf("node: task %s: %w", l.Task.ID, err))
 		}
 	}
-	schema, err := dataset.ComputeSchema(k.OutputColumns())
+	in, err := n.readShard(ctx, l.Task.ID, t.Shard, compute.InputColumns(k), api.StageColumns(t.Where, t.Carry))
 	if err != nil {
 		return fail(err)
 	}
-	in, err := n.readShard(ctx, l.Task.ID, t.Shard, compute.InputColumns(k))
+	st, err := dataset.NewStage(in.schema, k.OutputColumns(), t.Where, t.Carry)
 	if err != nil {
-		return fail(err)
+		return fail(fmt.Errorf("node: task %s: %w: %w", l.Task.ID, compute.ErrBadInput, err))
 	}
 	start := time.Now()
 	prov := dataset.Provenance{Node: n.id.Address.Hex(), FetchedAt: start.UnixMilli()}
-	rows, err := compute.RunShard(ctx, k, in.rows, in.schema, in.hashes, prov)
+	schema, rows, err := compute.RunStage(ctx, k, st, in.rows, in.schema, in.hashes, prov)
 	if err != nil {
 		return fail(fmt.Errorf("node: task %s: %w", l.Task.ID, err))
 	}
@@ -107,11 +122,12 @@ type shardInput struct {
 }
 
 // readShard fetches each part's blob and takes the part's run of rows from
-// it, in the shard's order. Only the kernel's input columns are kept (one
-// string column, or a dedup task's three columns of a minhash dataset); the
-// row hashes are computed over the whole rows, as the input dataset's root
-// was.
-func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, cols []dataset.Column) (shardInput, error) {
+// it, in the shard's order. Only the kernel's input columns (one text
+// column, or a dedup task's three columns of a minhash dataset) and the
+// stage's (extra: the columns compute.where and compute.carry name, of any
+// type) are kept; the row hashes are computed over the whole rows, as the
+// input dataset's root was.
+func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, cols []dataset.Column, extra []string) (shardInput, error) {
 	var (
 		in   shardInput
 		full *dataset.Schema
@@ -140,7 +156,7 @@ func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, cols 
 			defer r.Close()
 			s := r.Schema()
 			if full == nil {
-				if idx, err = projection(s, cols); err != nil {
+				if idx, err = projection(s, cols, extra); err != nil {
 					return err
 				}
 				full = &s
@@ -193,24 +209,37 @@ func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, cols 
 }
 
 // projection finds the kernel's columns in the input schema s and checks
-// their types. A one-column kernel's column is the spec's compute.column;
-// a kernel of several columns (dedup) names a kind of input dataset, so the
-// error names compute.input.
-func projection(s dataset.Schema, cols []dataset.Column) ([]int, error) {
+// their types, then the stage's extra columns (any type; dataset.NewStage
+// checks them). A one-column kernel's column is the spec's compute.column,
+// a string or a list of strings (read as its lines); a kernel of several
+// columns (dedup) names a kind of input dataset, so the error names
+// compute.input.
+func projection(s dataset.Schema, cols []dataset.Column, extra []string) ([]int, error) {
 	field := "compute.input: column"
+	text := len(cols) == 1 && cols[0].Type == dataset.TypeString
 	if len(cols) == 1 {
 		field = "compute.column"
 	}
-	idx := make([]int, len(cols))
-	for j, c := range cols {
+	idx := make([]int, 0, len(cols)+len(extra))
+	for _, c := range cols {
 		ci := s.Index(c.Name)
 		switch {
 		case ci < 0:
 			return nil, fmt.Errorf("%w: %s %q: not in the input dataset's schema", compute.ErrBadInput, field, c.Name)
-		case s.Columns[ci].Type != c.Type:
+		case s.Columns[ci].Type == c.Type, text && s.Columns[ci].Type == dataset.TypeStringList:
+		default:
 			return nil, fmt.Errorf("%w: %s %q: type %s, expected %s", compute.ErrBadInput, field, c.Name, s.Columns[ci].Type, c.Type)
 		}
-		idx[j] = ci
+		idx = append(idx, ci)
+	}
+	for _, name := range extra {
+		ci := s.Index(name)
+		if ci < 0 {
+			return nil, fmt.Errorf("%w: compute.where or compute.carry: column %q: not in the input dataset's schema", compute.ErrBadInput, name)
+		}
+		if !slices.Contains(idx, ci) {
+			idx = append(idx, ci)
+		}
 	}
 	return idx, nil
 }
@@ -271,13 +300,24 @@ func (n *Node) fetchBlobFrom(ctx context.Context, base, taskID string, h api.Has
 	if err != nil {
 		return "", err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+routeBlob+h.String(), nil)
+	// A member that answers nothing within blobFirstByte, or stops
+	// sending for blobStall, costs this try, not the lease: the next
+	// member is asked.
+	tctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stalled atomic.Bool
+	timer := time.AfterFunc(blobFirstByte, func() { stalled.Store(true); cancel() })
+	defer timer.Stop()
+	req, err := http.NewRequestWithContext(tctx, http.MethodGet, base+routeBlob+h.String(), nil)
 	if err != nil {
 		return "", err
 	}
 	req.Header.Set(api.EnvelopeHeader, hdr)
 	resp, err := n.client.HTTP().Do(req)
 	if err != nil {
+		if stalled.Load() && ctx.Err() == nil {
+			return "", fmt.Errorf("%s: no answer within %s", base, blobFirstByte)
+		}
 		return "", fmt.Errorf("%s: %w", base, err)
 	}
 	defer resp.Body.Close()
@@ -298,7 +338,18 @@ func (n *Node) fetchBlobFrom(ctx context.Context, base, taskID string, h api.Has
 		return "", err
 	}
 	sum := sha256.New()
-	size, err := io.Copy(io.MultiWriter(f, sum), io.LimitReader(resp.Body, api.MaxBlobSize+1))
+	timer.Reset(blobStall)
+	body := readerFunc(func(p []byte) (int, error) {
+		n, err := resp.Body.Read(p)
+		if n > 0 {
+			timer.Reset(blobStall)
+		}
+		return n, err
+	})
+	size, err := io.Copy(io.MultiWriter(f, sum), io.LimitReader(body, api.MaxBlobSize+1))
+	if err != nil && stalled.Load() && ctx.Err() == nil {
+		err = fmt.Errorf("no byte moved for %s", blobStall)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/compute"
 	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/coord/blob"
@@ -66,7 +67,7 @@ machine can read in the process list.`,
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			opts := []coord.Option{coord.WithLogger(a.logger.With("coord", cfg.ID)), coord.WithJobChecks(api.Checks{Selector: crawlSelector})}
+			opts := []coord.Option{coord.WithLogger(a.logger.With("coord", cfg.ID)), coord.WithJobChecks(api.Checks{Selector: crawlSelector, KernelOutputs: compute.OutputNames})}
 			chainOpts, err := cf.open(ctx, a, &cfg)
 			if err != nil {
 				return err

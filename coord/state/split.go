@@ -151,6 +151,7 @@ func (s *State) splitCompute(id string, spec api.JobSpec) ([]api.Task, error) {
 				Input: c.Input, Column: c.Column, Kernel: c.Kernel,
 				MinHash: c.MinHash, Embed: c.Embed, Tokens: c.Tokens, Wasm: c.Wasm,
 				Quality: c.Quality, PII: c.PII,
+				Where: c.Where, Carry: c.Carry,
 				Shard: cur,
 			},
 		})
