@@ -39,6 +39,19 @@ var blockTags = map[string]bool{
 // is decoded as compute/extract decodes it (the HTML standard's sniffing,
 // contentType's charset first).
 func Lines(page []byte, contentType string) []string {
+	lines, _ := linesAndTags(page, contentType)
+	return lines
+}
+
+// Tags returns, for each of Lines, the name of the innermost block element
+// that holds the line ("p", "li", "h2", "pre", "tr", …): what kind of text
+// a line is, to say what an extractor drops.
+func Tags(page []byte, contentType string) []string {
+	_, tags := linesAndTags(page, contentType)
+	return tags
+}
+
+func linesAndTags(page []byte, contentType string) ([]string, []string) {
 	enc, _, _ := charset.DetermineEncoding(page, contentType)
 	decoded, err := enc.NewDecoder().Bytes(page)
 	if err != nil {
@@ -46,16 +59,18 @@ func Lines(page []byte, contentType string) []string {
 	}
 	doc, err := html.Parse(bytes.NewReader(bytes.ToValidUTF8(decoded, []byte("\uFFFD"))))
 	if err != nil {
-		return nil // x/net/html's Parse fails only on a read error
+		return nil, nil // x/net/html's Parse fails only on a read error
 	}
 	w := &lineWriter{}
 	w.walk(doc)
 	w.end()
-	return w.lines
+	return w.lines, w.tags
 }
 
 type lineWriter struct {
 	lines []string
+	tags  []string // the innermost open block element of each line
+	open  []string // the open block elements
 	cur   strings.Builder
 	pre   bool // inside <pre>: the whole block is one line
 }
@@ -63,6 +78,11 @@ type lineWriter struct {
 func (w *lineWriter) end() {
 	if line := Normalize(w.cur.String()); line != "" {
 		w.lines = append(w.lines, line)
+		tag := "body"
+		if len(w.open) > 0 {
+			tag = w.open[len(w.open)-1]
+		}
+		w.tags = append(w.tags, tag)
 	}
 	w.cur.Reset()
 }
@@ -98,6 +118,7 @@ func (w *lineWriter) walk(n *html.Node) {
 	block := n.Type == html.ElementNode && blockTags[n.Data] && !w.pre
 	if block {
 		w.end()
+		w.open = append(w.open, n.Data)
 	}
 	pre := block && (n.Data == "pre" || n.Data == "listing" || n.Data == "xmp")
 	if pre {
@@ -111,6 +132,7 @@ func (w *lineWriter) walk(n *html.Node) {
 	}
 	if block {
 		w.end()
+		w.open = w.open[:len(w.open)-1]
 	}
 }
 
