@@ -80,7 +80,7 @@ func loadRealCorpus(t testing.TB) *realCorpus {
 		c.tags[key] = realpages.Tags(b, "text/html")
 	}
 	if changed > 0 {
-		t.Fatalf("%d labelled pages changed in the installed packages (%s): the labels hold for the versions in %s only; relabel the changed pages with go run ./crawl/internal/cmd/realpages (README.md there), then set the package versions",
+		t.Fatalf("%d labelled pages changed in the installed packages (%s): the labels hold for the versions in %s only; relabel the changed pages with go run ./crawl/internal/cmd/realpages (testdata/realpages/README.md, \"After a package upgrade\")",
 			changed, installedVersions(f), realPagesLabels)
 	}
 	return c
@@ -167,9 +167,10 @@ func (c *realCorpus) crawlRealPages(t testing.TB, cr *crawl.Crawler, base string
 	return s
 }
 
-// log prints the figures: every page with -v, always the packages, the
-// whole corpus, the worst pages and the kinds of main line dropped.
-func (s realScores) log(t testing.TB, name string) {
+// log prints the figures: every page when pages is true, always the
+// packages, the whole corpus, the worst pages and the kinds of main line
+// dropped.
+func (s realScores) log(t testing.TB, name string, pages bool) {
 	t.Helper()
 	keys := make([]string, 0, len(s.page))
 	for k := range s.page {
@@ -177,7 +178,9 @@ func (s realScores) log(t testing.TB, name string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		t.Logf("%s: %-50s %s", name, k, s.page[k])
+		if pages {
+			t.Logf("%s: %-50s %s", name, k, s.page[k])
+		}
 	}
 	pkgs := make([]string, 0, len(s.pkg))
 	for k := range s.pkg {
@@ -225,7 +228,7 @@ func TestRealPages(t *testing.T) {
 	c := loadRealCorpus(t)
 	base := c.serve(t)
 	s := c.crawlRealPages(t, demoCrawler(t), base, api.ExtractSpec{Enabled: true})
-	s.log(t, "default")
+	s.log(t, "default", testing.Verbose())
 	if p, r := s.all.Precision(), s.all.Recall(); p < minRealPrecision || r < minRealRecall {
 		t.Errorf("all pages: precision %.3f (floor %.2f), recall %.3f (floor %.2f)", p, minRealPrecision, r, minRealRecall)
 	}
@@ -262,7 +265,7 @@ func BenchmarkRealPages(b *testing.B) {
 			for range b.N {
 				s = c.crawlRealPages(b, cr, base, tt.e)
 			}
-			s.log(b, tt.name)
+			s.log(b, tt.name, false)
 			b.ReportMetric(s.all.Precision(), "precision")
 			b.ReportMetric(s.all.Recall(), "recall")
 			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/float64(len(s.page)), "ms/page")

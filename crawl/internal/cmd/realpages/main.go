@@ -164,14 +164,6 @@ func label(f *realpages.File, file, pkg, path, set, note string) error {
 	if err != nil {
 		return err
 	}
-	if p := f.Package(pkg); p.Version != v {
-		for _, q := range f.Pages {
-			if q.Package == pkg && q.Path != path {
-				return fmt.Errorf("%s %s is installed, the label file has %s: relabel every page of the package, then set its version in the label file", pkg, v, p.Version)
-			}
-		}
-		p.Version = v
-	}
 	np := realpages.NewPage(pkg, path, lines, lb)
 	if old := f.Page(pkg, path); old != nil {
 		if note == "" {
@@ -183,6 +175,28 @@ func label(f *realpages.File, file, pkg, path, set, note string) error {
 	}
 	if note != "" {
 		f.Page(pkg, path).Note = note
+	}
+	// The package's version moves to the installed one once every page
+	// of it matches its labels again.
+	if p := f.Package(pkg); p.Version != v {
+		stale := 0
+		for _, q := range f.Pages {
+			if q.Package != pkg {
+				continue
+			}
+			b, err := f.ReadPage(q)
+			if err != nil {
+				return err
+			}
+			if q.Check(realpages.Lines(b, "text/html")) != nil {
+				stale++
+			}
+		}
+		if stale == 0 {
+			p.Version = v
+		} else {
+			fmt.Fprintf(os.Stderr, "%s %s is installed, %s labelled: %d more pages of it to relabel\n", pkg, v, p.Version, stale)
+		}
 	}
 	if err := f.Save(file); err != nil {
 		return err
