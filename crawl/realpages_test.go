@@ -151,8 +151,8 @@ func (c *realCorpus) crawlRealPages(t testing.TB, cr *crawl.Crawler, base string
 		if m == nil || m.Status != api.ExtractOK {
 			t.Fatalf("%s: main text %+v, expected status ok", key, m)
 		}
-		kept := realpages.Match(c.lines[key], m.Text)
 		labels := p.LabelBytes()
+		kept := realpages.Match(c.lines[key], labels, m.Text)
 		var ps realpages.Score
 		ps.Add(labels, kept)
 		for j, k := range kept {

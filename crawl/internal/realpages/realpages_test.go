@@ -49,6 +49,7 @@ func TestMatch(t *testing.T) {
 	for _, tt := range []struct {
 		name      string
 		page      []string
+		labels    string
 		extracted string
 		want      []int
 	}{
@@ -71,6 +72,27 @@ func TestMatch(t *testing.T) {
 			want:      []int{Dropped, Inside, Dropped},
 		},
 		{
+			name:      "a heading kept once counts for the heading, not its table-of-contents entry before it",
+			page:      []string{"Contents", "Install", "Install", "Text"},
+			labels:    "bbmm",
+			extracted: "Install\nText",
+			want:      []int{Dropped, Dropped, Verbatim, Verbatim},
+		},
+		{
+			name:      "nor for its entry after it",
+			page:      []string{"Install", "Text", "Contents", "Install"},
+			labels:    "mmbb",
+			extracted: "Install\nText",
+			want:      []int{Verbatim, Verbatim, Dropped, Dropped},
+		},
+		{
+			name:      "a long line inside is counted once, for the main line",
+			page:      []string{long, long},
+			labels:    "bm",
+			extracted: "x " + long + " y",
+			want:      []int{Dropped, Inside},
+		},
+		{
 			name:      "nothing extracted",
 			page:      []string{"a", "b"},
 			extracted: "",
@@ -78,7 +100,11 @@ func TestMatch(t *testing.T) {
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Match(tt.page, tt.extracted); !reflect.DeepEqual(got, tt.want) {
+			var labels []byte
+			if tt.labels != "" {
+				labels = []byte(tt.labels)
+			}
+			if got := Match(tt.page, labels, tt.extracted); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Match = %v, want %v", got, tt.want)
 			}
 		})

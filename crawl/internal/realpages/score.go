@@ -26,9 +26,14 @@ const MinInside = 24
 // that a page has twice, in its header and its footer, is kept only as
 // many times as the extraction has it; a page line left over that is at
 // least MinInside runes long counts as kept when the extracted text
-// contains it, white space ignored (the extractor may split a paragraph,
-// or join it to the next).
-func Match(pageLines []string, extracted string) []int {
+// contains it once more than the lines already kept with the same text,
+// white space ignored (the extractor may split a paragraph, or join it to
+// the next).
+//
+// labels (one byte a page line, or nil) settle ties: when the same text is
+// on the page twice, as a heading and as its entry in a table of contents,
+// and the extraction has it once, it is counted for the main line.
+func Match(pageLines []string, labels []byte, extracted string) []int {
 	var ext []string
 	for _, l := range strings.Split(extracted, "\n") {
 		if l = Normalize(l); l != "" {
@@ -44,6 +49,7 @@ func Match(pageLines []string, extracted string) []int {
 	for j, l := range ext {
 		es[j] = squash(l)
 	}
+	boiler := func(i int) bool { return labels != nil && labels[i] == Boiler }
 	// lcs[i][j]: longest common subsequence of ps[i:] and es[j:].
 	lcs := make([][]int32, n+1)
 	for i := range lcs {
@@ -64,7 +70,9 @@ func Match(pageLines []string, extracted string) []int {
 	out := make([]int, n)
 	for i, j := 0, 0; i < n && j < m; {
 		switch {
-		case ps[i] == es[j]:
+		// A boilerplate line whose match another alignment of the same
+		// length leaves to a later page line gives it up.
+		case ps[i] == es[j] && !(boiler(i) && lcs[i+1][j] == lcs[i][j]):
 			out[i] = Spaced
 			if Normalize(pageLines[i]) == ext[j] {
 				out[i] = Verbatim
@@ -77,9 +85,21 @@ func Match(pageLines []string, extracted string) []int {
 		}
 	}
 	all := strings.Join(es, "")
+	used := map[string]int{} // occurrences in all already counted for kept lines
 	for i, k := range out {
-		if k == Dropped && utf8.RuneCountInString(ps[i]) >= MinInside && strings.Contains(all, ps[i]) {
-			out[i] = Inside
+		if k != Dropped {
+			used[ps[i]]++
+		}
+	}
+	for _, mainFirst := range []bool{true, false} {
+		for i, k := range out {
+			if k != Dropped || boiler(i) == mainFirst || utf8.RuneCountInString(ps[i]) < MinInside {
+				continue
+			}
+			if strings.Count(all, ps[i]) > used[ps[i]] {
+				out[i] = Inside
+				used[ps[i]]++
+			}
 		}
 	}
 	return out

@@ -102,7 +102,7 @@ func readLines(f *realpages.File, pkg, path string) ([]string, error) {
 }
 
 // extractLines is what the crawl path keeps of each line.
-func extractLines(f *realpages.File, pkg, path string, lines []string, spec api.CrawlSpec) ([]int, error) {
+func extractLines(f *realpages.File, pkg, path string, lines []string, labels []byte, spec api.CrawlSpec) ([]int, error) {
 	b, err := f.ReadPage(realpages.Page{Package: pkg, Path: path})
 	if err != nil {
 		return nil, err
@@ -111,15 +111,11 @@ func extractLines(f *realpages.File, pkg, path string, lines []string, spec api.
 	if err != nil {
 		return nil, err
 	}
-	return realpages.Match(lines, m.Text), nil
+	return realpages.Match(lines, labels, m.Text), nil
 }
 
 func show(f *realpages.File, pkg, path string, spec api.CrawlSpec, width int) error {
 	lines, err := readLines(f, pkg, path)
-	if err != nil {
-		return err
-	}
-	kept, err := extractLines(f, pkg, path, lines, spec)
 	if err != nil {
 		return err
 	}
@@ -141,6 +137,16 @@ func show(f *realpages.File, pkg, path string, spec api.CrawlSpec, width int) er
 		if !same {
 			fmt.Fprintf(os.Stderr, "the page changed since it was labelled: labels marked ? were carried over by text\n")
 		}
+	}
+	lb := make([]byte, len(lines))
+	for i, l := range labels {
+		if l != "" {
+			lb[i] = l[0]
+		}
+	}
+	kept, err := extractLines(f, pkg, path, lines, lb, spec)
+	if err != nil {
+		return err
 	}
 	for i, l := range lines {
 		if width > 0 && len([]rune(l)) > width {
@@ -217,7 +223,7 @@ func score(f *realpages.File, spec api.CrawlSpec) error {
 		if err := p.Check(lines); err != nil {
 			return err
 		}
-		kept, err := extractLines(f, p.Package, p.Path, lines, spec)
+		kept, err := extractLines(f, p.Package, p.Path, lines, p.LabelBytes(), spec)
 		if err != nil {
 			return err
 		}
