@@ -91,3 +91,25 @@ if ! command -v qemu-aarch64 >/dev/null 2>&1 || [ ! -e /usr/aarch64-linux-gnu/li
 		exit 1
 	fi
 fi
+
+# Debian's HTML manuals that crawl's TestRealPages serves and measures
+# main-text extraction on (crawl/testdata/realpages/README.md): real pages
+# with a site's navigation, headers, sidebars and footers, which no one in
+# this project wrote and which the repository does not copy. The labels are
+# pinned to the versions in labels.json; the test says when an upgrade
+# changed a page.
+missing=()
+for pkg in apache2-doc sqlite3-doc python-django-doc; do
+	[ "$(dpkg-query -W -f '${db:Status-Status}' "$pkg" 2>/dev/null)" = installed ] || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "deps: installing Debian's ${missing[*]}"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	else
+		echo "deps: missing Debian packages: ${missing[*]}; install them with:" >&2
+		echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+		exit 1
+	fi
+fi
