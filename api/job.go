@@ -375,7 +375,7 @@ func (c ComputeSpec) clone() ComputeSpec {
 	c.Quality = c.Quality.clone()
 	c.PII = c.PII.clone()
 	c.Where = cloneWhere(c.Where)
-	c.Carry = slices.Clone(c.Carry)
+	c.Carry = cloneCarry(c.Carry)
 	return c
 }
 

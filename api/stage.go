@@ -53,11 +53,14 @@ func OrderOp(op string) bool { return op == OpLt || op == OpLe || op == OpGt || 
 // Carry copies an input column into every output row, after the kernel's
 // columns.
 type Carry struct {
-	// Column is a content column of the input dataset, or CarryRowHash.
+	// Column is a content column of the input dataset, CarryRowHash, or
+	// CarryAll.
 	Column string `json:"column"`
 	// As names the output column (default: Column's name). Required for
-	// CarryRowHash.
+	// CarryRowHash; not with CarryAll.
 	As string `json:"as,omitempty"`
+	// Except, with CarryAll only, names input columns not to carry.
+	Except []string `json:"except,omitempty"`
 }
 
 // CarryRowHash, as a Carry's column, carries the input row's own hash, as
@@ -65,10 +68,16 @@ type Carry struct {
 // started from when the first stage carries it.
 const CarryRowHash = "$row_hash"
 
+// CarryAll, as a Carry's column, carries every content column of the input
+// under its own name, in the input's order, but source_hash, the columns
+// in its Except and the columns another carry entry of the job names
+// (which carries them its own way, renamed say).
+const CarryAll = "*"
+
 // Limits of a stage.
 const (
 	MaxConditions = 16
-	MaxCarry      = 32
+	MaxCarry      = 64
 	MaxInValues   = 256
 	// MaxConditionValueBytes bounds one condition's value as JSON.
 	MaxConditionValueBytes = 16 << 10
@@ -132,20 +141,25 @@ func (c Condition) ConditionValues() ([]string, ValueKind, bool) {
 }
 
 // StageColumns lists the input columns a stage reads, each once, in the
-// order they first appear (CarryRowHash is no column).
-func StageColumns(where []Condition, carry []Carry) []string {
-	var out []string
+// order they first appear (CarryRowHash is no column); all is true, and
+// cols nil, when it carries every column (CarryAll).
+func StageColumns(where []Condition, carry []Carry) (cols []string, all bool) {
+	for _, c := range carry {
+		if c.Column == CarryAll {
+			return nil, true
+		}
+	}
 	for _, c := range where {
-		if !slices.Contains(out, c.Column) {
-			out = append(out, c.Column)
+		if !slices.Contains(cols, c.Column) {
+			cols = append(cols, c.Column)
 		}
 	}
 	for _, c := range carry {
-		if c.Column != CarryRowHash && !slices.Contains(out, c.Column) {
-			out = append(out, c.Column)
+		if c.Column != CarryRowHash && !slices.Contains(cols, c.Column) {
+			cols = append(cols, c.Column)
 		}
 	}
-	return out
+	return cols, false
 }
 
 // scalar decodes one JSON scalar.
@@ -213,8 +227,25 @@ func checkStage(v *validator, p string, where []Condition, carry []Carry) {
 			break
 		}
 		cp := at(sub(p, "carry"), i)
+		if c.Column == CarryAll {
+			if c.As != "" {
+				v.add(sub(cp, "as"), quote(c.As), "absent: "+CarryAll+" carries each column under its own name")
+			}
+			if len(c.Except) > MaxCarry {
+				v.add(sub(cp, "except"), items(len(c.Except)), "at most "+itoa(MaxCarry)+" column names")
+			}
+			for j, e := range c.Except {
+				if j < MaxCarry && !reFieldName.MatchString(e) {
+					v.add(at(sub(cp, "except"), j), quote(e), "a column name matching ^[a-z][a-z0-9_]{0,62}$")
+				}
+			}
+			continue
+		}
+		if len(c.Except) > 0 {
+			v.add(sub(cp, "except"), items(len(c.Except)), "absent: except goes with column "+quote(CarryAll)+" only")
+		}
 		if c.Column != CarryRowHash && !reFieldName.MatchString(c.Column) {
-			v.add(sub(cp, "column"), quote(c.Column), "a column name matching ^[a-z][a-z0-9_]{0,62}$, or "+CarryRowHash)
+			v.add(sub(cp, "column"), quote(c.Column), "a column name matching ^[a-z][a-z0-9_]{0,62}$, "+CarryRowHash+" or "+CarryAll)
 			continue
 		}
 		if c.Column == CarryRowHash && c.As == "" {
@@ -241,6 +272,18 @@ func cloneWhere(w []Condition) []Condition {
 	for i, c := range w {
 		c.Value = append(json.RawMessage(nil), c.Value...)
 		out[i] = c
+	}
+	return out
+}
+
+func cloneCarry(c []Carry) []Carry {
+	if c == nil {
+		return nil
+	}
+	out := make([]Carry, len(c))
+	for i, x := range c {
+		x.Except = slices.Clone(x.Except)
+		out[i] = x
 	}
 	return out
 }

@@ -75,13 +75,44 @@ func NewStage(s Schema, outputs []Column, where []api.Condition, carry []api.Car
 	for _, c := range outputs {
 		taken[c.Name] = true
 	}
+	// CarryAll stands for every content column but source_hash, those in
+	// its except list, and those another entry names.
+	named := map[string]bool{}
+	for _, c := range carry {
+		if c.Column != api.CarryAll {
+			named[c.Column] = true
+		}
+	}
+	var expanded []api.Carry
+	origin := []int{} // carry index each expanded entry comes from
 	for i, c := range carry {
+		if c.Column != api.CarryAll {
+			expanded, origin = append(expanded, c), append(origin, i)
+			continue
+		}
+		for _, e := range c.Except {
+			if ci := s.Index(e); ci < 0 || s.Columns[ci].Role != RoleContent {
+				return nil, &api.FieldError{Field: fmt.Sprintf("compute.carry[%d].except", i), Value: strconv.Quote(e), Expected: "a content column of the input dataset (" + contentNames(s) + ")"}
+			}
+		}
+		for _, col := range s.Columns {
+			if col.Role != RoleContent || col.Name == ColSourceHash || named[col.Name] || slices.Contains(c.Except, col.Name) {
+				continue
+			}
+			expanded, origin = append(expanded, api.Carry{Column: col.Name}), append(origin, i)
+		}
+	}
+	for k, c := range expanded {
+		i := origin[k]
 		p := fmt.Sprintf("compute.carry[%d]", i)
 		name := c.OutputName()
 		if taken[name] {
 			field := p + ".as"
 			if c.As == "" {
 				field = p + ".column"
+			}
+			if carry[i].Column == api.CarryAll {
+				field = p + ".except"
 			}
 			return nil, &api.FieldError{Field: field, Value: strconv.Quote(name), Expected: "an output column name that is not source_hash, a provenance column's, a kernel output's or another carried column's (set as to rename it)"}
 		}

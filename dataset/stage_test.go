@@ -175,3 +175,38 @@ func FuzzStage(f *testing.F) {
 		}
 	})
 }
+
+// TestStageCarryAll: "*" carries every content column but source_hash,
+// its exceptions and the columns other entries carry their own way; a
+// kernel output's name it would take is refused naming its except.
+func TestStageCarryAll(t *testing.T) {
+	s := stageSchema(t)
+	st, err := NewStage(s, []Column{{Name: "out"}}, nil, []api.Carry{{Column: "lang", As: "language"}, {Column: api.CarryAll, Except: []string{"lines"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range st.CarryColumns() {
+		names = append(names, c.Name)
+	}
+	if want := []string{"language", "keep", "words", "score"}; !reflect.DeepEqual(names, want) {
+		t.Fatalf("carried %v, want %v", names, want)
+	}
+	r := Row{[]byte{1}, "en", true, int64(3), 0.5, []string{"x"}, "0xnode", int64(1), nil}
+	if got := st.Carried(r, make([]byte, 32)); !reflect.DeepEqual(got, []any{"en", true, int64(3), 0.5}) {
+		t.Fatalf("carried %v", got)
+	}
+	for _, c := range []struct {
+		carry []api.Carry
+		field string
+	}{
+		{[]api.Carry{{Column: api.CarryAll}}, "compute.carry[0].except"}, // words is a kernel output below
+		{[]api.Carry{{Column: api.CarryAll, Except: []string{"nope"}}}, "compute.carry[0].except"},
+	} {
+		_, err := NewStage(s, []Column{{Name: "words"}}, nil, c.carry)
+		var fe *api.FieldError
+		if !errors.As(err, &fe) || fe.Field != c.field {
+			t.Fatalf("%+v: error %v, want one naming %s", c.carry, err, c.field)
+		}
+	}
+}

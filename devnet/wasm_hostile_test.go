@@ -109,7 +109,7 @@ func testWasmHostile(ctx context.Context, t *testing.T, nw *Network, b *buyer.Cl
 					mu.Unlock()
 				}
 			}
-			time.Sleep(10 * time.Millisecond)
+			time.Sleep(50 * time.Millisecond) // a loop run lasts seconds; polling faster only loads the machine
 		}
 	}()
 

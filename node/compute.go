@@ -89,7 +89,8 @@ func (n *Node) runCompute(ctx context.Context, l api.Lease) (dataset.Schema, []d
 			return fail(fmt.Errorf("node: task %s: %w", l.Task.ID, err))
 		}
 	}
-	in, err := n.readShard(ctx, l.Task.ID, t.Shard, compute.InputColumns(k), api.StageColumns(t.Where, t.Carry))
+	extra, all := api.StageColumns(t.Where, t.Carry)
+	in, err := n.readShard(ctx, l.Task.ID, t.Shard, compute.InputColumns(k), extra, all)
 	if err != nil {
 		return fail(err)
 	}
@@ -125,9 +126,9 @@ type shardInput struct {
 // it, in the shard's order. Only the kernel's input columns (one text
 // column, or a dedup task's three columns of a minhash dataset) and the
 // stage's (extra: the columns compute.where and compute.carry name, of any
-// type) are kept; the row hashes are computed over the whole rows, as the
+// type; every content column when all, for a carry of "*") are kept; the row hashes are computed over the whole rows, as the
 // input dataset's root was.
-func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, cols []dataset.Column, extra []string) (shardInput, error) {
+func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, cols []dataset.Column, extra []string, all bool) (shardInput, error) {
 	var (
 		in   shardInput
 		full *dataset.Schema
@@ -156,6 +157,15 @@ func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, cols 
 			defer r.Close()
 			s := r.Schema()
 			if full == nil {
+				if all {
+					// The stage carries every column: keep them all.
+					extra = nil
+					for _, c := range s.Columns {
+						if c.Role == dataset.RoleContent {
+							extra = append(extra, c.Name)
+						}
+					}
+				}
 				if idx, err = projection(s, cols, extra); err != nil {
 					return err
 				}
