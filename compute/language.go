@@ -31,6 +31,9 @@ func LanguageDetector(p *api.LanguageParams) (*langid.Detector, error) {
 		return nil, fmt.Errorf("%w: compute.language.max_bytes %d: expected an integer from 1 to %d (or 0 or absent for %d)",
 			ErrBadParams, r.MaxBytes, langid.MaxBytesLimit, langid.DefaultMaxBytes)
 	}
+	if n := len(langid.Codes()); len(r.Languages) > n {
+		return nil, fmt.Errorf("%w: compute.language.languages [%d items]: expected at most %d codes, each listed once", ErrBadParams, len(r.Languages), n)
+	}
 	for i, c := range r.Languages {
 		if !langid.Known(c) || slices.Contains(r.Languages[:i], c) {
 			return nil, fmt.Errorf("%w: compute.language.languages[%d] %q: expected a language code, lowercase, listed once (one of %d: compute/langid.Codes)",

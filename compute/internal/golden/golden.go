@@ -264,10 +264,10 @@ func LanguageExtra() []string {
 		"budget бюджет школы и дороги",
 		"Hallo",
 		"ok",
-		"a",   // a tie
-		"pr",  // a tie of four languages
-		"на",  // a Cyrillic tie
-		"og",  // a Danish and Norwegian tie
+		"a",  // a tie
+		"pr", // a tie of four languages
+		"на", // a Cyrillic tie
+		"og", // a Danish and Norwegian tie
 		"1234 5678 90",
 		"!!! ??? ...",
 		"\xff\xfeDer Ausschuss traf sich am Dienstag\xc3",
