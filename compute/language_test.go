@@ -165,15 +165,39 @@ func TestLanguageValidationAgrees(t *testing.T) {
 	}
 }
 
-// FuzzLanguageParams: any JSON a buyer might send as compute.language is
-// decoded, and api and compute accept or refuse it alike, naming the same
-// field; never a panic.
+// FuzzLanguageParams: parameters a buyer might send as compute.language,
+// both as values (an allow-list of comma-separated codes, a max_bytes) and
+// as raw JSON: api and compute accept or refuse them alike, naming the
+// same field; never a panic.
 func FuzzLanguageParams(f *testing.F) {
-	for _, s := range []string{`{}`, `{"languages":["en","de"]}`, `{"max_bytes":1}`, `{"max_bytes":1048577}`,
-		`{"languages":["en","en"]}`, `{"languages":["xx"],"max_bytes":-3}`, `{"languages":null}`, `{"languages":["zh","ydd","pes"]}`} {
-		f.Add([]byte(s))
+	seeds := []struct {
+		codes string
+		max   int64
+		body  string
+	}{
+		{"", 0, `{}`}, {"en,de", 16384, `{"languages":["en","de"]}`}, {"", 1, `{"max_bytes":1}`},
+		{"", 1048577, `{"max_bytes":1048577}`}, {"en,en", 0, `{"languages":["en","en"]}`},
+		{"xx", -3, `{"languages":["xx"],"max_bytes":-3}`}, {"zh,ydd,pes", 0, `{"languages":null}`},
+		{"EN,,de", 9007199254740993, `{"languages":["zh","ydd","pes"],"max_bytes":1e3}`},
 	}
-	f.Fuzz(func(t *testing.T, body []byte) {
+	for _, s := range seeds {
+		f.Add(s.codes, s.max, []byte(s.body))
+	}
+	f.Fuzz(func(t *testing.T, codes string, maxBytes int64, body []byte) {
+		p := api.LanguageParams{MaxBytes: int(maxBytes)}
+		if int64(p.MaxBytes) != maxBytes {
+			return // does not fit an int here: JSON decoding refuses it
+		}
+		if codes != "" {
+			p.Languages = strings.Split(codes, ",")
+		}
+		b, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !checkLanguageAgrees(t, b) {
+			t.Fatalf("%s: api's own JSON does not decode", b)
+		}
 		checkLanguageAgrees(t, body)
 	})
 }
