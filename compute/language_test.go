@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/meadow-net/meadow/api"
@@ -200,4 +203,51 @@ func FuzzLanguageParams(f *testing.F) {
 		}
 		checkLanguageAgrees(t, body)
 	})
+}
+
+// TestLanguageKernelDeterministic: every golden language text, under every
+// golden parameter set, gives the same code and score bits as golden.json
+// on every run, from 4 goroutines at once, under GOMAXPROCS 1 and 4. The
+// tie texts are among them: whatlanggo's own answer for those changes from
+// call to call.
+func TestLanguageKernelDeterministic(t *testing.T) {
+	gold, _ := loadGolden(t)
+	texts := golden.DecodeTexts(gold.LanguageTexts)
+	for si, set := range gold.Language {
+		k, err := New(api.ComputeSpec{Kernel: api.KernelLanguage, Language: &set.Params})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, procs := range []int{1, 4} {
+			prev := runtime.GOMAXPROCS(procs)
+			var wg sync.WaitGroup
+			errs := make(chan string, 4)
+			for range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range 5 {
+						rows, err := k.Run(context.Background(), texts)
+						if err != nil {
+							errs <- err.Error()
+							return
+						}
+						for i, r := range rows {
+							want := set.Rows[i]
+							if r[0] != want.Language || fmt.Sprintf("%016x", math.Float64bits(r[1].(float64))) != want.ScoreBits {
+								errs <- fmt.Sprintf("set %d text %d: %v, golden %q %s", si, i, r, want.Language, want.ScoreBits)
+								return
+							}
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			runtime.GOMAXPROCS(prev)
+			close(errs)
+			for e := range errs {
+				t.Errorf("GOMAXPROCS %d: %s", procs, e)
+			}
+		}
+	}
 }
