@@ -82,13 +82,14 @@ type FieldRule struct {
 
 // The kernels a compute job can run.
 const (
-	KernelMinHash = "minhash"
-	KernelEmbed   = "embed"
-	KernelTokens  = "tokens"
-	KernelWasm    = "wasm"
-	KernelQuality = "quality" // Gopher, C4 and FineWeb quality signals and filters (issue 13)
-	KernelPII     = "pii"     // e-mail, IP address and phone number masking (issue 13)
-	KernelDedup   = "dedup"   // dataset-wide dedup over a minhash dataset (dedup.go)
+	KernelMinHash  = "minhash"
+	KernelEmbed    = "embed"
+	KernelTokens   = "tokens"
+	KernelWasm     = "wasm"
+	KernelQuality  = "quality"  // Gopher, C4 and FineWeb quality signals and filters (issue 13)
+	KernelPII      = "pii"      // e-mail, IP address and phone number masking (issue 13)
+	KernelDedup    = "dedup"    // dataset-wide dedup over a minhash dataset (dedup.go)
+	KernelLanguage = "language" // language identification (issue 13, language.go)
 )
 
 // ComputeSpec describes a compute job over a verified dataset.
@@ -98,18 +99,20 @@ type ComputeSpec struct {
 	Input  string `json:"input"`
 	Column string `json:"column,omitempty"`
 
-	// Kernel is one of minhash, embed, tokens, wasm, quality, pii, dedup;
+	// Kernel is one of minhash, embed, tokens, wasm, quality, pii, dedup,
+	// language;
 	// its parameters go in the matching field (nil means that kernel's
 	// defaults; wasm has none: it names the buyer's module and its output
 	// columns; dedup has no parameters: its input is a minhash dataset, see
 	// dedup.go).
-	Kernel  string         `json:"kernel"`
-	MinHash *MinHashParams `json:"minhash,omitempty"`
-	Embed   *EmbedParams   `json:"embed,omitempty"`
-	Tokens  *TokenParams   `json:"tokens,omitempty"`
-	Wasm    *WasmParams    `json:"wasm,omitempty"`
-	Quality *QualityParams `json:"quality,omitempty"`
-	PII     *PIIParams     `json:"pii,omitempty"`
+	Kernel   string          `json:"kernel"`
+	MinHash  *MinHashParams  `json:"minhash,omitempty"`
+	Embed    *EmbedParams    `json:"embed,omitempty"`
+	Tokens   *TokenParams    `json:"tokens,omitempty"`
+	Wasm     *WasmParams     `json:"wasm,omitempty"`
+	Quality  *QualityParams  `json:"quality,omitempty"`
+	PII      *PIIParams      `json:"pii,omitempty"`
+	Language *LanguageParams `json:"language,omitempty"`
 
 	// ShardRows is how many input rows make one task (default 1000).
 	ShardRows int `json:"shard_rows,omitempty"`
@@ -196,7 +199,7 @@ const (
 
 // Kernels returns the kernel names a ComputeSpec may name.
 func Kernels() []string {
-	return []string{KernelMinHash, KernelEmbed, KernelTokens, KernelWasm, KernelQuality, KernelPII, KernelDedup}
+	return []string{KernelMinHash, KernelEmbed, KernelTokens, KernelWasm, KernelQuality, KernelPII, KernelDedup, KernelLanguage}
 }
 
 // EmbedModels returns the embedding models EmbedParams.Model may name.
@@ -376,6 +379,7 @@ func (c ComputeSpec) clone() ComputeSpec {
 	c.PII = c.PII.clone()
 	c.Where = cloneWhere(c.Where)
 	c.Carry = cloneCarry(c.Carry)
+	c.Language = c.Language.clone()
 	return c
 }
 
@@ -546,7 +550,7 @@ func (c ComputeSpec) check(v *validator, p string) {
 	} else {
 		v.optional(sub(p, "shard_rows"), int64(c.ShardRows), 1, ShardRowsLimit, "1000")
 	}
-	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm, c.Quality, c.PII}, false)
+	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm, c.Quality, c.PII, c.Language}, false)
 	checkStage(v, p, c.Where, c.Carry)
 }
 
@@ -560,6 +564,7 @@ func checkKernel(v *validator, p, kernel string, kp kernelParams, resolved bool)
 		KernelMinHash: kp.mh != nil, KernelEmbed: kp.em != nil,
 		KernelTokens: kp.tk != nil, KernelWasm: kp.wp != nil,
 		KernelQuality: kp.qp != nil, KernelPII: kp.pp != nil,
+		KernelLanguage: kp.lp != nil,
 	}
 	if !slices.Contains(Kernels(), kernel) {
 		v.add(sub(p, "kernel"), quote(kernel), "one of "+strings.Join(Kernels(), ", "))
@@ -594,6 +599,8 @@ func checkKernel(v *validator, p, kernel string, kp kernelParams, resolved bool)
 		kp.qp.check(v, sub(p, "quality"), resolved)
 	case KernelPII:
 		kp.pp.check(v, sub(p, "pii"), resolved)
+	case KernelLanguage:
+		kp.lp.check(v, sub(p, "language"), resolved)
 	}
 }
 
@@ -605,6 +612,7 @@ type kernelParams struct {
 	wp *WasmParams
 	qp *QualityParams
 	pp *PIIParams
+	lp *LanguageParams
 }
 
 // oneOf checks that s is one of allowed, or empty (the default) unless
@@ -699,6 +707,11 @@ func (c ComputeSpec) WithDefaults() ComputeSpec {
 			out.PII = &PIIParams{}
 		}
 		out.PII.withDefaults()
+	case KernelLanguage:
+		if out.Language == nil {
+			out.Language = &LanguageParams{}
+		}
+		out.Language.withDefaults()
 	}
 	return out
 }

@@ -284,15 +284,16 @@ type CrawlTask struct {
 // ComputeTask is a compute task: a kernel, with every parameter written in,
 // over a shard of an input dataset.
 type ComputeTask struct {
-	Input   string         `json:"input"`  // the input dataset's id
-	Column  string         `json:"column"` // the string column the kernel reads
-	Kernel  string         `json:"kernel"`
-	MinHash *MinHashParams `json:"minhash,omitempty"`
-	Embed   *EmbedParams   `json:"embed,omitempty"`
-	Tokens  *TokenParams   `json:"tokens,omitempty"`
-	Wasm    *WasmParams    `json:"wasm,omitempty"`
-	Quality *QualityParams `json:"quality,omitempty"`
-	PII     *PIIParams     `json:"pii,omitempty"`
+	Input    string          `json:"input"`  // the input dataset's id
+	Column   string          `json:"column"` // the string column the kernel reads
+	Kernel   string          `json:"kernel"`
+	MinHash  *MinHashParams  `json:"minhash,omitempty"`
+	Embed    *EmbedParams    `json:"embed,omitempty"`
+	Tokens   *TokenParams    `json:"tokens,omitempty"`
+	Wasm     *WasmParams     `json:"wasm,omitempty"`
+	Quality  *QualityParams  `json:"quality,omitempty"`
+	PII      *PIIParams      `json:"pii,omitempty"`
+	Language *LanguageParams `json:"language,omitempty"`
 	// Where and Carry are the job's (api.ComputeSpec): the node keeps the
 	// shard's rows that meet every condition and copies the carried
 	// columns into its output.
@@ -398,7 +399,7 @@ func (c ComputeTask) check(v *validator, p string) {
 	if !reFieldName.MatchString(c.Column) {
 		v.add(sub(p, "column"), quote(c.Column), "a column name matching ^[a-z][a-z0-9_]{0,62}$")
 	}
-	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm, c.Quality, c.PII}, true)
+	checkKernel(v, p, c.Kernel, kernelParams{c.MinHash, c.Embed, c.Tokens, c.Wasm, c.Quality, c.PII, c.Language}, true)
 	checkStage(v, p, c.Where, c.Carry)
 	sp := sub(p, "shard")
 	if c.Shard.FirstRow < 0 {

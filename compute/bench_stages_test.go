@@ -8,15 +8,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/abadojack/whatlanggo"
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/compute/text"
 	"github.com/meadow-net/meadow/dataset"
 )
 
-// Benchmarks of the quality and pii kernels (issue 13), each against the
-// bare compute/text call on the same input in the same run:
+// Benchmarks of the quality, pii and language kernels (issue 13), each
+// against the bare library call (compute/text, whatlanggo) on the same
+// input in the same run:
 //
-//	go test ./compute/ -run '^$' -bench 'QualityKernel|PIIKernel' -benchtime 20x
+//	go test ./compute/ -run '^$' -bench 'QualityKernel|PIIKernel|LanguageKernel' -benchtime 20x
 //
 // Each iteration times three passes over the same 400 documents, one after
 // the other: "bare" is the text.* call alone; "kernel" is the kernel's Run
@@ -127,6 +129,16 @@ func BenchmarkQualityKernel(b *testing.B) {
 	benchStage(b, api.ComputeSpec{Kernel: api.KernelQuality}, func(t string) {
 		s, _ := p.Signals(t)
 		p.Keep(s)
+	})
+}
+
+// BenchmarkLanguageKernel: bare is whatlanggo.DetectWithOptions on the
+// whole text (the documents are under the kernel's 16 KiB prefix, so both
+// read the same bytes); the kernel adds the prefix cut, the UTF-8 check
+// and the unknown rule.
+func BenchmarkLanguageKernel(b *testing.B) {
+	benchStage(b, api.ComputeSpec{Kernel: api.KernelLanguage}, func(t string) {
+		whatlanggo.DetectWithOptions(t, whatlanggo.Options{})
 	})
 }
 

@@ -4,7 +4,7 @@
 // that gives bit-identical output.
 //
 // New builds a Kernel from a job's api.ComputeSpec (minhash, embed, tokens,
-// quality, pii); RunShard runs it over one shard and lays out rows of
+// quality, pii, language); RunShard runs it over one shard and lays out rows of
 // dataset.ComputeSchema; Cluster groups a minhash dataset into near-duplicate
 // clusters. Discover and OpenNVML describe the machine's GPUs, OpenGPU opens
 // one for the kernels (WithGPU), and IdleGate keeps GPU work to the times the

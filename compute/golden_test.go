@@ -3,6 +3,8 @@ package compute
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
+	"math"
 	"slices"
 	"testing"
 
@@ -79,6 +81,36 @@ func TestGolden(t *testing.T) {
 		}
 	}
 	testGoldenStages(t, gold)
+	testGoldenLanguage(t, gold)
+}
+
+// testGoldenLanguage checks the language kernel's rows against the golden
+// file: the code and the score's bits.
+func testGoldenLanguage(t *testing.T, gold golden.File) {
+	lang := golden.DecodeTexts(gold.LanguageTexts)
+	if !slices.Equal(lang, golden.LanguageTexts()) {
+		t.Fatalf("golden.json's language texts differ from golden.LanguageTexts(): regenerate")
+	}
+	if len(gold.Language) != len(golden.LanguageParams()) {
+		t.Fatalf("golden.json has %d language sets, want %d: regenerate", len(gold.Language), len(golden.LanguageParams()))
+	}
+	for si, set := range gold.Language {
+		k, err := New(api.ComputeSpec{Kernel: api.KernelLanguage, Language: &set.Params})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := k.Run(context.Background(), lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows {
+			want := set.Rows[i]
+			bits := fmt.Sprintf("%016x", math.Float64bits(r[1].(float64)))
+			if r[0] != want.Language || bits != want.ScoreBits || math.Float64bits(want.Score) != math.Float64bits(r[1].(float64)) {
+				t.Errorf("language set %d text %d %q: %q %s, golden %q %s", si, i, lang[i][:min(30, len(lang[i]))], r[0], bits, want.Language, want.ScoreBits)
+			}
+		}
+	}
 }
 
 // testGoldenStages checks the quality and pii kernels' rows against the

@@ -66,7 +66,7 @@ const DefaultColumn = dataset.ColText
 
 // Kernels lists the kernels New knows, in a fixed order.
 func Kernels() []string {
-	return []string{api.KernelMinHash, api.KernelEmbed, api.KernelTokens, api.KernelQuality, api.KernelPII, api.KernelDedup}
+	return []string{api.KernelMinHash, api.KernelEmbed, api.KernelTokens, api.KernelQuality, api.KernelPII, api.KernelDedup, api.KernelLanguage}
 }
 
 // New returns the kernel spec asks for, with its parameters validated.
@@ -87,6 +87,7 @@ func New(spec api.ComputeSpec, opts ...Option) (Kernel, error) {
 		api.KernelMinHash: spec.MinHash != nil, api.KernelEmbed: spec.Embed != nil,
 		api.KernelTokens: spec.Tokens != nil, api.KernelWasm: spec.Wasm != nil,
 		api.KernelQuality: spec.Quality != nil, api.KernelPII: spec.PII != nil,
+		api.KernelLanguage: spec.Language != nil,
 	}
 	if slices.Contains(Kernels(), spec.Kernel) {
 		for _, other := range api.Kernels() {
@@ -131,6 +132,12 @@ func New(spec api.ComputeSpec, opts ...Option) (Kernel, error) {
 		k = &qualityKernel{p: p}
 	case api.KernelPII:
 		k = &piiKernel{p: PIIParams(spec.PII)}
+	case api.KernelLanguage:
+		d, err := LanguageDetector(spec.Language)
+		if err != nil {
+			return nil, err
+		}
+		k = &languageKernel{d: d}
 	case api.KernelDedup:
 		if spec.Column != "" && spec.Column != ColMinHashBands {
 			return nil, fmt.Errorf("%w: compute.column %q: expected absent or %q (dedup reads a minhash dataset)", ErrBadParams, spec.Column, ColMinHashBands)

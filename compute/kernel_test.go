@@ -148,6 +148,9 @@ func typeFits(c dataset.Column, v any) bool {
 	case dataset.TypeStringList:
 		_, ok := v.([]string)
 		return ok
+	case dataset.TypeFloat64:
+		_, ok := v.(float64)
+		return ok
 	}
 	return false
 }

@@ -77,7 +77,7 @@ func (n *Node) runCompute(ctx context.Context, l api.Lease) (dataset.Schema, []d
 		spec := api.ComputeSpec{
 			Input: t.Input, Column: t.Column, Kernel: t.Kernel,
 			MinHash: t.MinHash, Embed: t.Embed, Tokens: t.Tokens,
-			Quality: t.Quality, PII: t.PII,
+			Quality: t.Quality, PII: t.PII, Language: t.Language,
 		}
 		opts := []compute.Option{compute.WithLogger(n.log)}
 		var gpu *compute.GPU

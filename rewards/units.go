@@ -22,13 +22,14 @@ const (
 
 // Compute kernels, the same names as in package api.
 const (
-	KernelMinHash = "minhash"
-	KernelEmbed   = "embed"
-	KernelTokens  = "tokens"
-	KernelWasm    = "wasm"
-	KernelQuality = "quality"
-	KernelPII     = "pii"
-	KernelDedup   = "dedup"
+	KernelMinHash  = "minhash"
+	KernelEmbed    = "embed"
+	KernelTokens   = "tokens"
+	KernelWasm     = "wasm"
+	KernelQuality  = "quality"
+	KernelPII      = "pii"
+	KernelDedup    = "dedup"
+	KernelLanguage = "language"
 )
 
 // WasmFuelPerUnit is the fuel of a buyer's WebAssembly module (about one
@@ -67,13 +68,18 @@ var unitsPerRow = map[string]map[string]uint64{
 		// 1 is the smallest rate that still pays for the work.
 		KernelQuality: 1,
 		KernelPII:     1,
+		// A language row (whatlanggo over at most 16 KiB) runs at about
+		// a token count's speed per byte: 2.7–3.0 MB/s a core against
+		// 2.8–4.3 for cl100k_base in the same run (docs/BENCHMARKS.md),
+		// so the same rate as tokens, the smallest.
+		KernelLanguage: 1,
 	},
 }
 
 // WorkUnits returns the work units earned by rows verified rows of a task of
 // the given kind: 10 a static crawl row, 30 a crawl row rendered with JS
 // (kernel "js"), and for compute rows 2 for minhash, 20 for embed, 1 for
-// tokens, 1 for quality and 1 for pii, 2 for dedup. An unknown kind or
+// tokens, 1 for quality, 1 for pii and 1 for language, 2 for dedup. An unknown kind or
 // kernel is an error naming it and the known ones; a product past 2^64-1 is
 // ErrOverflow.
 func WorkUnits(kind, kernel string, rows uint64) (uint64, error) {

@@ -25,6 +25,7 @@ func TestWorkUnits(t *testing.T) {
 		{name: "dedup", kind: KindCompute, kernel: KernelDedup, rows: 7, want: 14},
 		{name: "quality", kind: KindCompute, kernel: KernelQuality, rows: 7, want: 7},
 		{name: "pii", kind: KindCompute, kernel: KernelPII, rows: 7, want: 7},
+		{name: "language", kind: KindCompute, kernel: KernelLanguage, rows: 7, want: 7},
 		{name: "zero rows", kind: KindCompute, kernel: KernelEmbed, rows: 0, want: 0},
 		{name: "largest tokens", kind: KindCompute, kernel: KernelTokens, rows: ^uint64(0), want: ^uint64(0)},
 		{name: "largest embed", kind: KindCompute, kernel: KernelEmbed, rows: ^uint64(0) / 20, want: ^uint64(0) / 20 * 20},

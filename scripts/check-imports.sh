@@ -37,6 +37,9 @@ allowed() {
 standalone() {
 	case "$1" in
 	compute/text | compute/text/*) echo "golang.org/x/text" ;;
+	# The language detector wraps whatlanggo alone (issue 13; its profiles
+	# are Go source in its module, so nothing is downloaded at run time).
+	compute/langid | compute/langid/*) echo "github.com/abadojack/whatlanggo" ;;
 	compute/extract | compute/extract/*)
 		echo "github.com/markusmobius github.com/JohannesKaufmann github.com/go-shiori github.com/andybalholm/cascadia" \
 			"github.com/gogs/chardet github.com/RadhiFadlillah/whatlanggo github.com/araddon/dateparse github.com/elliotchance/pie" \

@@ -150,7 +150,7 @@ func (s *State) splitCompute(id string, spec api.JobSpec) ([]api.Task, error) {
 			Compute: &api.ComputeTask{
 				Input: c.Input, Column: c.Column, Kernel: c.Kernel,
 				MinHash: c.MinHash, Embed: c.Embed, Tokens: c.Tokens, Wasm: c.Wasm,
-				Quality: c.Quality, PII: c.PII,
+				Quality: c.Quality, PII: c.PII, Language: c.Language,
 				Where: c.Where, Carry: c.Carry,
 				Shard: cur,
 			},

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -116,6 +117,24 @@ func run(dir string) error {
 			set.Rows = append(set.Rows, pr)
 		}
 		g.PII = append(g.PII, set)
+	}
+	lang := golden.LanguageTexts()
+	g.LanguageTexts = golden.EncodeTexts(lang)
+	for _, p := range golden.LanguageParams() {
+		k, err := compute.New(api.ComputeSpec{Kernel: api.KernelLanguage, Language: &p})
+		if err != nil {
+			return err
+		}
+		rows, err := k.Run(ctx, lang)
+		if err != nil {
+			return err
+		}
+		set := golden.LanguageSet{Params: p}
+		for _, r := range rows {
+			score := r[1].(float64)
+			set.Rows = append(set.Rows, golden.LanguageRow{Language: r[0].(string), Score: score, ScoreBits: fmt.Sprintf("%016x", math.Float64bits(score))})
+		}
+		g.Language = append(g.Language, set)
 	}
 	b, err := json.Marshal(g)
 	if err != nil {

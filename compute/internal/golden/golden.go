@@ -30,6 +30,29 @@ type File struct {
 	StageTexts []Text       `json:"stage_texts"`
 	Quality    []QualitySet `json:"quality"`
 	PII        []PIISet     `json:"pii"`
+	// LanguageTexts are the language kernel's inputs: Texts and
+	// LanguageExtra (kept apart so that adding them left the other
+	// kernels' vectors as they were).
+	LanguageTexts []Text        `json:"language_texts"`
+	Language      []LanguageSet `json:"language"`
+}
+
+// LanguageSet is the language kernel's output for one parameter set (as a
+// buyer writes it: absent values are the defaults), one row per language
+// text.
+type LanguageSet struct {
+	Params api.LanguageParams `json:"params"`
+	Rows   []LanguageRow      `json:"rows"`
+}
+
+// LanguageRow is one row of the language kernel. ScoreBits is the score's
+// IEEE 754 binary64 bits in hex, the form to compare: the kernel's
+// definition is bit for bit, and a reader that parses JSON numbers into
+// something other than binary64 would lose them.
+type LanguageRow struct {
+	Language  string  `json:"language"`
+	Score     float64 `json:"score"`
+	ScoreBits string  `json:"score_bits"`
 }
 
 // QualitySet is the quality kernel's output for one parameter set (as a
@@ -204,6 +227,57 @@ func StageExtra() []string {
 		"Contact: jane.doe@example.com, 203.0.113.7, 10.0.0.1, fe80::1, 1.2.3.4.5, 999.1.1.1, (212) 555-0199.",
 		strings.Repeat("spam spam spam eggs ", 40),
 	}
+}
+
+// LanguageParams are the language parameter sets the golden vectors cover:
+// the defaults; an allow-list (which moves Latin texts between its
+// members, keeps one language of a script at score 1, and turns the
+// others unknown); and a prefix of 26 bytes, which cuts inside a
+// multi-byte character of the Cyrillic, Chinese and Japanese texts.
+func LanguageParams() []api.LanguageParams {
+	return []api.LanguageParams{
+		{},
+		{Languages: []string{"de", "nl", "ru", "ja"}},
+		{MaxBytes: 26},
+	}
+}
+
+// LanguageExtra are inputs for the language kernel beside Texts: the same
+// sentence in several languages and scripts, mixtures, texts too short to
+// decide, texts that tie (whatlanggo's two best languages at the same
+// distance, so its answer depends on map order: unknown), and invalid
+// UTF-8.
+func LanguageExtra() []string {
+	return []string{
+		"The committee met on Tuesday to discuss the new budget, and most of the members agreed that the money should be spent on schools and roads.",
+		"Der Ausschuss traf sich am Dienstag, um den neuen Haushalt zu besprechen, und die meisten Mitglieder waren sich einig, dass das Geld für Schulen und Straßen ausgegeben werden sollte.",
+		"Le comité s'est réuni mardi pour discuter du nouveau budget, et la plupart des membres ont convenu que l'argent devait être consacré aux écoles et aux routes.",
+		"El comité se reunió el martes para discutir el nuevo presupuesto, y la mayoría de los miembros estuvo de acuerdo en que el dinero debería gastarse en escuelas y carreteras.",
+		"Комитет собрался во вторник, чтобы обсудить новый бюджет, и большинство членов согласились, что деньги следует потратить на школы и дороги.",
+		"اجتمعت اللجنة يوم الثلاثاء لمناقشة الميزانية الجديدة، واتفق معظم الأعضاء على أن الأموال يجب أن تنفق على المدارس والطرق.",
+		"委员会星期二开会讨论新的预算，大多数成员同意这笔钱应该用于学校和道路。",
+		"委員会は火曜日に新しい予算について話し合い、ほとんどのメンバーがそのお金を学校と道路に使うべきだということに同意しました。",
+		"Het comité kwam dinsdag bijeen om de nieuwe begroting te bespreken.",
+		// mixed: mostly English with a Russian and a German clause
+		"The committee met on Tuesday; комитет собрался во вторник; der Ausschuss traf sich am Dienstag, and the members agreed on the budget.",
+		// mixed scripts, Cyrillic letters outnumbering Latin
+		"budget бюджет школы и дороги",
+		"Hallo",
+		"ok",
+		"a",  // a tie
+		"pr", // a tie of four languages
+		"на", // a Cyrillic tie
+		"og", // a Danish and Norwegian tie
+		"1234 5678 90",
+		"!!! ??? ...",
+		"\xff\xfeDer Ausschuss traf sich am Dienstag\xc3",
+		"\x80\x81\x82\x83",
+	}
+}
+
+// LanguageTexts are Texts followed by LanguageExtra.
+func LanguageTexts() []string {
+	return append(Texts(), LanguageExtra()...)
 }
 
 // StageTexts are Texts followed by StageExtra.
