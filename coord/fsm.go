@@ -109,6 +109,10 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 		return f.applyBlobStored(body, index)
 	case MsgModuleStored:
 		return f.applyModuleStored(body, index)
+	case MsgPipelineSubmit:
+		return f.applyPipelineSubmit(body, index)
+	case MsgPipelineAdvance:
+		return f.applyPipelineAdvance(body, index)
 	case MsgDomainDelays:
 		return f.applyDomainDelays(body, index)
 	case MsgJobState:

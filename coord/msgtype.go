@@ -73,30 +73,37 @@ const (
 	// MsgModuleStored records a buyer's WebAssembly module stored on a
 	// majority of the members (modules.go).
 	MsgModuleStored MsgType = 21
+	// MsgPipelineSubmit adds a buyer's pipeline with its first stage's job;
+	// MsgPipelineAdvance starts a pipeline's next stage or ends it
+	// (pipelines.go).
+	MsgPipelineSubmit  MsgType = 22
+	MsgPipelineAdvance MsgType = 23
 )
 
 var msgNames = map[MsgType]string{
-	MsgBatch:          "batch",
-	MsgMemberSet:      "member_set",
-	MsgMemberRemove:   "member_remove",
-	MsgNodeRegister:   "node_register",
-	MsgJobSubmit:      "job_submit",
-	MsgLeaseGrant:     "lease_grant",
-	MsgLeaseExpire:    "lease_expire",
-	MsgCommit:         "commit",
-	MsgReveal:         "reveal",
-	MsgBlobStored:     "blob_stored",
-	MsgDomainDelays:   "domain_delays",
-	MsgJobState:       "job_state",
-	MsgPayment:        "payment",
-	MsgEpochSettle:    "epoch_settle",
-	MsgEpochPosted:    "epoch_posted",
-	MsgDatasetPosted:  "dataset_posted",
-	MsgUploadReassign: "upload_reassign",
-	MsgRefusal:        "refusal",
-	MsgJobGrant:       "job_grant",
-	MsgTokenRevoke:    "token_revoke",
-	MsgModuleStored:   "module_stored",
+	MsgBatch:           "batch",
+	MsgMemberSet:       "member_set",
+	MsgMemberRemove:    "member_remove",
+	MsgNodeRegister:    "node_register",
+	MsgJobSubmit:       "job_submit",
+	MsgLeaseGrant:      "lease_grant",
+	MsgLeaseExpire:     "lease_expire",
+	MsgCommit:          "commit",
+	MsgReveal:          "reveal",
+	MsgBlobStored:      "blob_stored",
+	MsgDomainDelays:    "domain_delays",
+	MsgJobState:        "job_state",
+	MsgPayment:         "payment",
+	MsgEpochSettle:     "epoch_settle",
+	MsgEpochPosted:     "epoch_posted",
+	MsgDatasetPosted:   "dataset_posted",
+	MsgUploadReassign:  "upload_reassign",
+	MsgRefusal:         "refusal",
+	MsgJobGrant:        "job_grant",
+	MsgTokenRevoke:     "token_revoke",
+	MsgModuleStored:    "module_stored",
+	MsgPipelineSubmit:  "pipeline_submit",
+	MsgPipelineAdvance: "pipeline_advance",
 }
 
 // ignorable lists the known types written with the IgnoreUnknown bit: the

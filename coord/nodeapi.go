@@ -150,6 +150,19 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			}
 			return job, nil
 		})
+	case api.RoutePipelines:
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) {
+			var spec api.PipelineSpec
+			o, err := c.openBody(ctx, api.MethodPipelineSubmit, &spec)
+			if err != nil {
+				return nil, err
+			}
+			p, err := c.submitPipeline(rctx, o.signer, spec, o.sg)
+			if err != nil {
+				return nil, bodyFields(err)
+			}
+			return p, nil
+		})
 	case "/v1/datasets":
 		c.serveOwnedRead(ctx, func(_ context.Context, reader string) (any, error) { return c.readableDatasets(reader), nil })
 	default:
@@ -163,6 +176,30 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 				c.guarded(ctx, c.serveRead, func(context.Context) (any, error) { return c.nodeRecord(ctx, addr) })
 			case "rewards":
 				c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.nodeRewardsClaimed(rctx, addr) })
+			default:
+				return false
+			}
+		case strings.HasPrefix(path, api.RoutePipelines+"/"):
+			id, sub, _ := strings.Cut(strings.TrimPrefix(path, api.RoutePipelines+"/"), "/")
+			switch sub {
+			case "":
+				c.serveOwnedRead(ctx, func(_ context.Context, reader string) (any, error) {
+					var err error
+					c.fsm.read(func(st *state.State) { err = st.MayReadPipeline(id, reader) })
+					if err != nil {
+						return nil, err
+					}
+					return c.PipelineStatus(id)
+				})
+			case "card":
+				c.serveOwnedRead(ctx, func(rctx context.Context, reader string) (any, error) {
+					var err error
+					c.fsm.read(func(st *state.State) { err = st.MayReadPipeline(id, reader) })
+					if err != nil {
+						return nil, err
+					}
+					return c.PipelineCard(rctx, id)
+				})
 			default:
 				return false
 			}

@@ -157,17 +157,19 @@ func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, cols 
 			defer r.Close()
 			s := r.Schema()
 			if full == nil {
-				if all {
-					// The stage carries every column: keep them all.
-					extra = nil
-					for _, c := range s.Columns {
-						if c.Role == dataset.RoleContent {
-							extra = append(extra, c.Name)
-						}
-					}
-				}
 				if idx, err = projection(s, cols, extra); err != nil {
 					return err
+				}
+				if all {
+					// The stage carries every column: keep every content
+					// column, in the input's order, which is the order
+					// compute.carry's "*" carries them in.
+					idx = idx[:0]
+					for ci, c := range s.Columns {
+						if c.Role == dataset.RoleContent {
+							idx = append(idx, ci)
+						}
+					}
 				}
 				full = &s
 				in.schema = dataset.Schema{Kind: s.Kind}

@@ -37,6 +37,9 @@ type State struct {
 	// Modules are buyers' WebAssembly modules by SHA-256 (modules.go);
 	// absent while empty, so that a state without any encodes as before.
 	Modules map[string]*Module `json:"modules,omitempty"`
+	// Pipelines are buyers' pipelines by id (pipelines.go); absent while
+	// empty, so that a state without any encodes as before.
+	Pipelines map[string]*Pipeline `json:"pipelines,omitempty"`
 
 	idx index
 }
@@ -94,6 +97,9 @@ func (s *State) fill() {
 	}
 	if s.Modules == nil {
 		s.Modules = map[string]*Module{}
+	}
+	if s.Pipelines == nil {
+		s.Pipelines = map[string]*Pipeline{}
 	}
 	s.Rewards.fill()
 }
