@@ -37,6 +37,8 @@ type Summary struct {
 	Chain    ChainInfo     `json:"chain"`
 	Epoch    *EpochSummary `json:"epoch,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
+	// Pipeline is the pretrain pipeline the journey ran (issue 13).
+	Pipeline *PipelineSummary `json:"pipeline,omitempty"`
 
 	// ClusterTokenFile holds the coordinators' cluster token (mode 0600),
 	// which meadow operator --cluster-token-file reads.
@@ -48,6 +50,22 @@ type Summary struct {
 	// and BuyerKeyFile the funded dev buyer's key (mode 0600).
 	NetworkFile  string `json:"network_file"`
 	BuyerKeyFile string `json:"buyer_key_file"`
+}
+
+// PipelineSummary is the journey's pretrain pipeline: its stages' jobs and
+// rows, and the final dataset saved with its card.
+type PipelineSummary struct {
+	ID     string                `json:"id"`
+	Stages []PipelineStageResult `json:"stages"`
+	Files  buyer.PipelineFiles   `json:"files"`
+	Paid   string                `json:"paid"` // stable base units, all stages
+}
+
+// PipelineStageResult is one stage of the journey's pipeline.
+type PipelineStageResult struct {
+	Name string `json:"name"`
+	Job  string `json:"job"`
+	Rows int64  `json:"rows"`
 }
 
 // BuyerInfo is the dev buyer: its key file (mode 0600) and what it holds
@@ -331,6 +349,16 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		return fail("crawl: static pages: robots.txt", fmt.Errorf("the disallowed path was fetched %d times and %d robots.txt refusals were reported for its %d URLs", hits, refused, len(private)))
 	}
 	step("crawl: static pages: robots.txt", fmt.Sprintf("the %d disallowed URLs were never fetched; nodes reported %d refusals", len(private), crawl.Refused[api.RefusedRobots]), t0)
+	// A pretrain pipeline over the articles, their mirrors and the odd
+	// pages: submitted now, its stages run beside the jobs below, and it
+	// is checked before settlement (pipelineJourney).
+	t0 = time.Now()
+	plStart := t0
+	pl, err := b.SubmitPipeline(ctx, n.pretrainSpec(static))
+	if err != nil {
+		return fail("pretrain: submit", err)
+	}
+	step("pretrain: submit", fmt.Sprintf("pipeline %s: %s; its stages run beside the jobs below", pl.ID, pipelineStages(pl)), t0)
 	if n.cfg.JSNodes >= 2 && len(js) > 0 {
 		if _, failed, err := run("crawl: JavaScript pages", crawlJob("demo site, JavaScript pages", js[:min(len(js), 8)], true)); err != nil {
 			return fail(failed, err)
@@ -374,6 +402,9 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		if failed, err := n.wasmJourney(ctx, b, root, crawl.Dataset, opts.OutDir, run, step); err != nil {
 			return fail(failed, err)
 		}
+	}
+	if failed, err := n.pipelineJourney(ctx, b, pl.ID, plStart, opts, &s, revenue, step); err != nil {
+		return fail(failed, err)
 	}
 	if failed, err := n.settleAndClaim(ctx, &s, revenue, step); err != nil {
 		return fail(failed, err)

@@ -281,6 +281,7 @@ answered only to the buyer and the addresses it grants access to
 	cmd.AddCommand(newBuyerTokenCmd(a, f))
 	cmd.AddCommand(newBuyerKeyCmd(a, f))
 	cmd.AddCommand(newBuyerModuleCmd(a, f))
+	cmd.AddCommand(newBuyerPipelineCmd(a, f))
 	return cmd
 }
 

@@ -209,6 +209,15 @@ func printSummary(a *app, s devnet.Summary) {
 			fmt.Fprintf(w, "  paid      %s stable on chain; registry root %s\n", rewards.FormatAmount(j.Price, 6), map[bool]string{true: "matches", false: "not checked"}[j.RegistryOK])
 		}
 	}
+	if pl := s.Pipeline; pl != nil {
+		fmt.Fprintf(w, "\npretrain pipeline %s (crawl → language → quality → pii → dedup → tokens)\n", pl.ID)
+		for _, st := range pl.Stages {
+			fmt.Fprintf(w, "  %-9s job %s: %d rows\n", st.Name, st.Job, st.Rows)
+		}
+		fmt.Fprintf(w, "  dataset   %d rows, root %s, in %s (verified)\n", pl.Files.Rows, pl.Files.Root, pl.Files.Data)
+		fmt.Fprintf(w, "  card      %s\n", pl.Files.Card)
+		fmt.Fprintf(w, "  paid      %s stable on chain for its stage jobs\n", rewards.FormatAmount(pl.Paid, 6))
+	}
 	if e := s.Epoch; e != nil {
 		fmt.Fprintf(w, "\nepoch %d settled: %s MEADOW emitted, %s stable shared of %s paid, for %d work units\n",
 			e.Epoch, rewards.FormatAmount(e.Emission, 18), rewards.FormatAmount(e.RevenueShare, 6), rewards.FormatAmount(e.Revenue, 6), e.Units)

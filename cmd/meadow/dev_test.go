@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/meadow-net/meadow/devnet"
@@ -54,6 +55,13 @@ func TestDevOnce(t *testing.T) {
 	}
 	if rejected == 0 {
 		t.Error("no row was rejected, but a faulty node alters rows")
+	}
+	// The pretrain pipeline: every stage ran, the saved dataset holds the
+	// last stage's rows, and its card is beside it.
+	if pl := s.Pipeline; pl == nil || len(pl.Stages) != 7 || pl.Files.Rows != pl.Stages[6].Rows || pl.Files.Rows == 0 || pl.Paid == "" {
+		t.Errorf("pipeline %+v: want 7 stages and the last one's rows saved", pl)
+	} else if card, err := os.ReadFile(pl.Files.Card); err != nil || !strings.HasPrefix(string(card), "---\n") || !strings.Contains(string(card), pl.Stages[6].Job) {
+		t.Errorf("dataset card %s: %v\n%s", pl.Files.Card, err, card)
 	}
 	e := s.Epoch
 	if e == nil || e.Epoch != 1 || len(e.Signers) < 2 || e.Tx == "" || e.Units == 0 {
