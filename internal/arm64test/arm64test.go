@@ -39,8 +39,8 @@ func RequireSysroot(t testing.TB) {
 	}
 }
 
-// goTool is the go command that runs the tests: GOROOT's, else the PATH's.
-func goTool(t testing.TB) string {
+// GoTool is the go command that runs the tests: GOROOT's, else the PATH's.
+func GoTool(t testing.TB) string {
 	t.Helper()
 	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
 		return p
@@ -73,7 +73,7 @@ func BuildHost(t testing.TB, dir, pkg string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), filepath.Base(pkg)+"."+runtime.GOARCH)
 	start := time.Now()
-	cmd := exec.Command(goTool(t), "build", "-o", bin, pkg)
+	cmd := exec.Command(GoTool(t), "build", "-o", bin, pkg)
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
@@ -96,7 +96,7 @@ func BuildTest(t testing.TB, dir string) string {
 func goBuild(t testing.TB, dir, what string, args ...string) {
 	t.Helper()
 	start := time.Now()
-	cmd := exec.Command(goTool(t), args...)
+	cmd := exec.Command(GoTool(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
