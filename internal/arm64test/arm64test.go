@@ -34,8 +34,13 @@ func Qemu(t testing.TB) string {
 // dynamically linked arm64 binaries need under qemu is missing.
 func RequireSysroot(t testing.TB) {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join(Sysroot, "lib", "ld-linux-aarch64.so.1")); err != nil {
-		t.Fatalf("no arm64 glibc in %s for a dynamically linked arm64 binary: install Debian's libc6-arm64-cross (apt-get install libc6-arm64-cross; make deps does it): %v", Sysroot, err)
+	requireSysroot(t, Sysroot)
+}
+
+func requireSysroot(t testing.TB, root string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(root, "lib", "ld-linux-aarch64.so.1")); err != nil {
+		t.Fatalf("no arm64 glibc in %s for a dynamically linked arm64 binary: install Debian's libc6-arm64-cross (apt-get install libc6-arm64-cross; make deps does it): %v", root, err)
 	}
 }
 
