@@ -1,7 +1,7 @@
 // Command pipedigest runs the demo corpus through the pipeline in-process
-// and prints a digest of every stage, so that two machines (amd64 here and
-// arm64 under qemu-aarch64, in TestPipelineArm64) can be required to make the same
-// bits:
+// and prints a digest of every stage, so that two machines (amd64 here
+// and arm64 under qemu-aarch64, in TestPipelineArm64) can be required to
+// make the same bits:
 //
 //	go run ./devnet/internal/pipedigest [-wasm FILE -wasm-outputs COLUMNS]
 //
