@@ -21,11 +21,11 @@ const classifyOutputs = "topic:string, score:int64, share:float64"
 
 // TestPipelineArm64 runs the pipeline over the demo corpus here
 // (in-process) and, cross-compiled for linux/arm64 (CGO_ENABLED=0), under
-// Debian's qemu-user, and requires every stage's digest to be the same: main-text
-// extraction (go-trafilatura and its fallbacks score with floats), every
-// kernel of compute.Kernels() and a buyer's wasm kernel (wazero's arm64
-// compiler, a float output). Each stage's rows, SHA-256, content root and
-// time on both are in the log.
+// Debian's qemu-user, and requires every stage's digest to be the same:
+// main-text extraction (go-trafilatura and its fallbacks score with
+// floats), every kernel of compute.Kernels() and a buyer's wasm kernel
+// (wazero's arm64 compiler, a float output). Each stage's rows, SHA-256,
+// content root and time on both are in the log.
 func TestPipelineArm64(t *testing.T) {
 	ctx := context.Background()
 	module := buildClassify(t)
