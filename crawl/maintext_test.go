@@ -229,6 +229,49 @@ func TestMainTextDemoSite(t *testing.T) {
 	}
 }
 
+// TestStaticPage: crawl.StaticPage on the bytes a page is served with
+// makes the page that fetching it does, for every kind of demo page
+// (articles, a mirror, a JavaScript shell, the odd pages), with main-text
+// extraction on and off.
+func TestStaticPage(t *testing.T) {
+	_, base := demoSite(t)
+	c := demoCrawler(t)
+	paths := append([]string{"/", "/articles/0", "/articles/7", "/mirror/3", "/js/2"}, devnet.OddPages()...)
+	urls := make([]string, len(paths))
+	for i, p := range paths {
+		urls[i] = base + p
+	}
+	for _, e := range []*api.ExtractSpec{nil, {Enabled: true, MaxBytes: 32 << 10}} {
+		spec := demoSpec(urls, e)
+		full := api.JobSpec{Kind: api.JobCrawl, Crawl: &spec}
+		spec = *full.WithDefaults().Crawl
+		for i, r := range fetchAll(t, c, spec) {
+			resp, err := http.Get(urls[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := crawl.StaticPage(urls[i], resp.StatusCode, resp.Header, body, spec)
+			if err != nil || r.Page == nil {
+				t.Fatalf("%s (extract %v): StaticPage: %v; Fetch: %+v", paths[i], e != nil, err, r.Refusal)
+			}
+			if !reflect.DeepEqual(p, r.Page) {
+				t.Errorf("%s (extract %v): StaticPage\n%+v\nFetch\n%+v", paths[i], e != nil, p, r.Page)
+			}
+		}
+	}
+	if _, err := crawl.StaticPage("/articles/0", 200, nil, nil, demoSpec(nil, nil)); crawl.AsRefusal(err) == nil {
+		t.Errorf("a relative URL: %v, want a refusal", err)
+	}
+	if _, err := crawl.StaticPage(base+"/", 503, nil, nil, demoSpec(nil, nil)); crawl.AsRefusal(err) == nil {
+		t.Errorf("status 503: %v, want a refusal", err)
+	}
+}
+
 // TestMainTextRules: the extract options are checked with the rest of the
 // rules, naming the field; extraction off adds nothing.
 func TestMainTextRules(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +14,9 @@ import (
 
 	"github.com/gocolly/colly/v2"
 	"golang.org/x/net/html/charset"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/dataset"
 )
 
 // maxRedirects is how many redirects one fetch follows, as browsers do.
@@ -98,10 +102,17 @@ func (c *Crawler) fetchStatic(ctx context.Context, u *url.URL) (*fetched, error)
 	}
 	f.finalURL = resp.Request.URL
 	f.status = resp.StatusCode
-	h := *resp.Headers
+	f.setResponse(*resp.Headers, sink.body)
+	return f, nil
+}
+
+// setResponse fills in what the static path keeps of a response's header
+// and body: the Content-Type (sniffed when absent), Retry-After, the
+// headers, and the body decoded to UTF-8 (HTML and text only).
+func (f *fetched) setResponse(h http.Header, body []byte) {
 	f.contentType = h.Get("Content-Type")
-	if f.contentType == "" && len(sink.body) > 0 {
-		f.contentType = http.DetectContentType(sink.body)
+	if f.contentType == "" && len(body) > 0 {
+		f.contentType = http.DetectContentType(body)
 	}
 	f.retryAfter = h.Get("Retry-After")
 	f.header = make(map[string]string, len(h))
@@ -110,12 +121,39 @@ func (c *Crawler) fetchStatic(ctx context.Context, u *url.URL) (*fetched, error)
 	}
 	switch kindOf(mediaType(f.contentType)) {
 	case kindHTML:
-		f.raw = sink.body
-		f.body = decode(sink.body, f.contentType)
+		f.raw = body
+		f.body = decode(body, f.contentType)
 	case kindText:
-		f.body = decode(sink.body, f.contentType)
+		f.body = decode(body, f.contentType)
 	}
-	return f, nil
+}
+
+// StaticPage returns the page the static fetch path makes of one response
+// that it keeps (no redirect, no retry): rawURL is the URL as the task gave
+// it and the response's URL, status, header and body the response's. The
+// error is the spec's (ErrInvalidRule) or the URL's refusal (*Refusal: a
+// 5xx status, a robots directive in the header or the page, a document
+// that does not parse). Fetch does exactly this after fetching; it lets a
+// program run the crawl's extraction over pages it made itself, without a
+// network: the arm64 digest of the demo corpus
+// (devnet/internal/pipedigest) does.
+func StaticPage(rawURL string, status int, header http.Header, body []byte, spec api.CrawlSpec) (*dataset.Page, error) {
+	rules, err := CompileRules(spec)
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || !u.IsAbs() {
+		return nil, refuse(ReasonScheme, "%q is not an absolute http(s) URL", rawURL)
+	}
+	if status >= 500 {
+		return nil, refuse(ReasonHTTPError, "status %d", status)
+	}
+	f := &fetched{finalURL: u, status: status}
+	f.setResponse(header, body)
+	t := &task{c: &Crawler{log: slog.New(slog.DiscardHandler)}, rules: rules, spec: spec}
+	p, _, err := t.page(rawURL, f)
+	return p, err
 }
 
 // decode converts a body to UTF-8 the way a browser would: a BOM, then the

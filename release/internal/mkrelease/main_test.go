@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/internal/arm64test"
 	"github.com/meadow-net/meadow/release"
 )
 
@@ -27,11 +28,6 @@ import (
 // checked by TestCrossTargets instead, and the full meadow (the same build
 // without the nodeonly tag) only by `make release`.
 const testTargets = "meadow-node:linux/amd64,meadow-node:linux/arm64"
-
-// arm64Sysroot is where Debian's libc6-arm64-cross puts an arm64 glibc:
-// the linux binaries load NVML with dlopen, so they are dynamically linked
-// against glibc even with CGO_ENABLED=0, and qemu-aarch64 needs it (-L).
-const arm64Sysroot = "/usr/aarch64-linux-gnu"
 
 const testCommit = "0123456789abcdef0123456789abcdef01234567"
 
@@ -76,13 +72,16 @@ func moduleRoot(t testing.TB) string {
 	return root
 }
 
-// versionOf runs `BINARY version --json` (through qemu-aarch64 for arm64)
-// and `BINARY version`, and returns both outputs.
-func versionOf(t *testing.T, bin string, qemu string) (map[string]string, string) {
+// versionOf runs `BINARY version --json` and `BINARY version`, for arm64
+// through qemu-aarch64 (internal/arm64test: the linux binaries load NVML
+// with dlopen, so they are dynamically linked against glibc even with
+// CGO_ENABLED=0, and run with -L and Debian's libc6-arm64-cross), and
+// returns both outputs.
+func versionOf(t *testing.T, bin string, arm64 bool) (map[string]string, string) {
 	t.Helper()
 	cmdline := func(args ...string) *exec.Cmd {
-		if qemu != "" {
-			return exec.Command(qemu, append([]string{"-L", arm64Sysroot, bin}, args...)...)
+		if arm64 {
+			return arm64test.Command(t, bin, args...)
 		}
 		return exec.Command(bin, args...)
 	}
@@ -112,13 +111,9 @@ func TestReleaseBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal("the go command is not on PATH: mkrelease builds with it")
 	}
-	qemu, err := exec.LookPath("qemu-aarch64")
-	if err != nil {
-		t.Fatal("qemu-aarch64 not found: install Debian's qemu-user (scripts/deps.sh does, as root) to run the linux/arm64 binary")
-	}
-	if _, err := os.Stat(filepath.Join(arm64Sysroot, "lib", "ld-linux-aarch64.so.1")); err != nil {
-		t.Fatalf("no arm64 glibc in %s: install Debian's libc6-arm64-cross (scripts/deps.sh does, as root) to run the linux/arm64 binary", arm64Sysroot)
-	}
+	// What running the linux/arm64 binary needs, checked before the builds.
+	arm64test.Qemu(t)
+	arm64test.RequireSysroot(t)
 	dir := t.TempDir()
 	keyPath, key := writeKey(t, dir)
 	signer := crypto.PubkeyToAddress(key.PublicKey)
@@ -228,11 +223,7 @@ func TestReleaseBuild(t *testing.T) {
 			if a.OS != "linux" {
 				return // cannot run here; build info above is what there is to check
 			}
-			var runner string
-			if a.Arch == "arm64" {
-				runner = qemu
-			}
-			info, text := versionOf(t, bin, runner)
+			info, text := versionOf(t, bin, a.Arch == "arm64")
 			if info["commit"] != testCommit || info["version"] != "v0.0.1-test" || info["arch"] != a.Arch || info["os"] != "linux" {
 				t.Fatalf("version --json: %v", info)
 			}
