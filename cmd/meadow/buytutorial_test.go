@@ -122,44 +122,16 @@ func TestBuyTutorial(t *testing.T) {
 	}
 
 	home, work := t.TempDir(), t.TempDir()
-	// The page's blocks, each announced, then (not on the page) the
-	// values the checks below need.
-	var script strings.Builder
-	script.WriteString("set -euo pipefail\n")
-	for i, b := range blocks {
-		fmt.Fprintf(&script, "echo '### block %d' >&2\n%s", i+1, b)
-	}
-	script.WriteString("printf '%s' \"$JOB\" > .job\nprintf '%s' \"$TOKEN\" > .token\n")
-	env := []string{
-		"HOME=" + home,
-		"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"),
-		"MEADOW_NETWORK=" + nw.NetworkFilePath(),
-		"DEMO_SITE=" + nw.SiteURL,
-		"NODE_PATH=" + nodeModules, // where `npm install @duckdb/node-api` would have put it
-	}
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		switch {
-		case strings.HasPrefix(k, "MEADOW_"), k == "HOME", k == "PATH", k == "NODE_PATH", k == buyMeadowEnv:
-		default:
-			env = append(env, kv)
-		}
-	}
-	cmd := exec.CommandContext(ctx, "bash", "-c", script.String())
-	cmd.Dir, cmd.Env = work, env
-	var out, errOut strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	t2 := time.Now()
-	if err := cmd.Run(); err != nil {
-		block := "?"
-		if m := regexp.MustCompile(`### block (\d+)`).FindAllStringSubmatch(errOut.String(), -1); len(m) > 0 {
-			block = m[len(m)-1][1]
-		}
-		devlog, _ := os.ReadFile(logPath)
-		t.Fatalf("%s: sh block %s failed: %v\nstdout:\n%s\nstderr:\n%s\ndev network log (tail):\n%s", buyTutorial, block, err, out.String(), errOut.String(), buyTail(string(devlog), 4000))
-	}
-	t.Logf("the tutorial's %d blocks ran in %s", len(blocks), time.Since(t2).Round(time.Millisecond))
-	shown := out.String()
+	shown := runTutorial(t, ctx, blocks,
+		// Not on the page: the values the checks below need.
+		"printf '%s' \"$JOB\" > .job\nprintf '%s' \"$TOKEN\" > .token\n",
+		[]string{
+			"HOME=" + home,
+			"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"),
+			"MEADOW_NETWORK=" + nw.NetworkFilePath(),
+			"DEMO_SITE=" + nw.SiteURL,
+			"NODE_PATH=" + nodeModules, // where `npm install @duckdb/node-api` would have put it
+		}, work, logPath)
 
 	// What the reader was shown, against the coordinators' answers.
 	job := buyReadFile(t, filepath.Join(work, ".job"))
@@ -341,4 +313,43 @@ func buyTail(s string, n int) string {
 		return s[len(s)-n:]
 	}
 	return s
+}
+
+// runTutorial runs a tutorial's sh blocks, in order, in one bash (so that
+// variables carry from block to block), each announced on stderr, then
+// tail; in work, with env and the rest of this process's environment but
+// its MEADOW_ variables, HOME, PATH and NODE_PATH. It fails naming the
+// block that failed, with both outputs and the tail of the dev network's
+// log at logPath, and returns what the blocks printed.
+func runTutorial(t *testing.T, ctx context.Context, blocks []string, tail string, env []string, work, logPath string) string {
+	t.Helper()
+	var script strings.Builder
+	script.WriteString("set -euo pipefail\n")
+	for i, b := range blocks {
+		fmt.Fprintf(&script, "echo '### block %d' >&2\n%s", i+1, b)
+	}
+	script.WriteString(tail)
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(k, "MEADOW_"), k == "HOME", k == "PATH", k == "NODE_PATH", k == buyMeadowEnv:
+		default:
+			env = append(env, kv)
+		}
+	}
+	cmd := exec.CommandContext(ctx, "bash", "-c", script.String())
+	cmd.Dir, cmd.Env = work, env
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	t0 := time.Now()
+	if err := cmd.Run(); err != nil {
+		block := "?"
+		if m := regexp.MustCompile(`### block (\d+)`).FindAllStringSubmatch(errOut.String(), -1); len(m) > 0 {
+			block = m[len(m)-1][1]
+		}
+		devlog, _ := os.ReadFile(logPath)
+		t.Fatalf("sh block %s failed: %v\nstdout:\n%s\nstderr:\n%s\ndev network log (tail):\n%s", block, err, out.String(), errOut.String(), buyTail(string(devlog), 4000))
+	}
+	t.Logf("the tutorial's %d blocks ran in %s", len(blocks), time.Since(t0).Round(time.Millisecond))
+	return out.String()
 }
