@@ -31,24 +31,12 @@ func TestComputeJobEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	start := time.Now()
-	cfg := DefaultConfig()
-	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 3, 1, 0
-	cfg.Dir = t.TempDir()
-	cfg.Logger = testLogger(t)
-	nw, err := Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nw.Close)
+	nw, b := startTestNetwork(ctx, t, 3, 1)
 	t.Logf("network up in %s", time.Since(start).Round(time.Millisecond))
 
-	b, err := buyer.New(buyer.Config{Coordinators: nw.CoordURLs, Key: nw.Chain.Buyer, ChainID: nw.chainID})
-	if err != nil {
-		t.Fatal(err)
-	}
 	const articles, mirrors = 24, 12
 	static, _ := nw.Site.ArticleURLs(nw.SiteURL)
-	urls := append(append([]string(nil), static[:articles]...), static[cfg.Site.Articles:cfg.Site.Articles+mirrors]...)
+	urls := append(append([]string(nil), static[:articles]...), static[nw.cfg.Site.Articles:nw.cfg.Site.Articles+mirrors]...)
 	crawlJob, err := b.Submit(ctx, crawlSpec(urls))
 	if err != nil {
 		t.Fatalf("submit crawl: %v", err)

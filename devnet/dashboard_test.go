@@ -18,7 +18,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/meadow-net/meadow/api"
-	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/crawl"
 	"github.com/meadow-net/meadow/node"
 	"github.com/meadow-net/meadow/rewards"
@@ -39,19 +38,7 @@ func TestNodeDashboardTellsTheTruth(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cfg := DefaultConfig()
-	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 2, 0, 0
-	cfg.Dir = t.TempDir()
-	cfg.Logger = testLogger(t)
-	nw, err := Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nw.Close)
-	b, err := buyer.New(buyer.Config{Coordinators: nw.CoordURLs, Key: nw.Chain.Buyer, ChainID: nw.chainID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nw, b := startTestNetwork(ctx, t, 2, 0)
 
 	// Two epochs of different work, so that the chart has two bars of
 	// different heights; the first job also asks for a page robots.txt

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/meadow-net/meadow/api"
-	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/compute"
 	"github.com/meadow-net/meadow/dataset"
 )
@@ -26,23 +25,11 @@ func TestDedupJobEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	start := time.Now()
-	cfg := DefaultConfig()
-	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 3, 1, 0
-	cfg.Dir = t.TempDir()
-	cfg.Logger = testLogger(t)
-	nw, err := Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nw.Close)
-	b, err := buyer.New(buyer.Config{Coordinators: nw.CoordURLs, Key: nw.Chain.Buyer, ChainID: nw.chainID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nw, b := startTestNetwork(ctx, t, 3, 1)
 	const articles, mirrors, copies = 40, 12, 3
 	static, _ := nw.Site.ArticleURLs(nw.SiteURL)
 	urls := append([]string(nil), static[:articles]...)
-	urls = append(urls, static[cfg.Site.Articles:cfg.Site.Articles+mirrors]...)
+	urls = append(urls, static[nw.cfg.Site.Articles:nw.cfg.Site.Articles+mirrors]...)
 	for i := 0; i < copies; i++ {
 		urls = append(urls, static[20+i]+"?copy=1") // the same page: the same text
 	}

@@ -40,15 +40,7 @@ func TestLanguageJob(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	start := time.Now()
-	cfg := DefaultConfig()
-	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 2, 0, 0
-	cfg.Dir = t.TempDir()
-	cfg.Logger = testLogger(t)
-	nw, err := Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nw.Close)
+	nw, b := startTestNetwork(ctx, t, 2, 0)
 	t.Logf("network up in %s", time.Since(start).Round(time.Millisecond))
 
 	pages := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -62,10 +54,6 @@ func TestLanguageJob(t *testing.T) {
 	}))
 	t.Cleanup(pages.Close)
 
-	b, err := buyer.New(buyer.Config{Coordinators: nw.CoordURLs, Key: nw.Chain.Buyer, ChainID: nw.chainID})
-	if err != nil {
-		t.Fatal(err)
-	}
 	static, _ := nw.Site.ArticleURLs(nw.SiteURL)
 	urls := append([]string(nil), static[:3]...)
 	for i := range languagePages {

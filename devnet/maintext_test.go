@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/meadow-net/meadow/api"
-	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/compute/extract"
 	"github.com/meadow-net/meadow/dataset"
 )
@@ -33,24 +32,12 @@ func TestMainTextCrawlEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	start := time.Now()
-	cfg := DefaultConfig()
-	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 3, 0, 0
-	cfg.Dir = t.TempDir()
-	cfg.Logger = testLogger(t)
-	nw, err := Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nw.Close)
+	nw, b := startTestNetwork(ctx, t, 3, 0)
 	t.Logf("network up in %s", time.Since(start).Round(time.Millisecond))
 
-	b, err := buyer.New(buyer.Config{Coordinators: nw.CoordURLs, Key: nw.Chain.Buyer, ChainID: nw.chainID})
-	if err != nil {
-		t.Fatal(err)
-	}
 	static, _ := nw.Site.ArticleURLs(nw.SiteURL)
 	urls := append([]string(nil), static[:8]...)
-	urls = append(urls, static[cfg.Site.Articles:cfg.Site.Articles+2]...) // two mirrors
+	urls = append(urls, static[nw.cfg.Site.Articles:nw.cfg.Site.Articles+2]...) // two mirrors
 	wantStatus := map[string]string{}
 	for _, p := range OddPages() {
 		urls = append(urls, nw.SiteURL+p)

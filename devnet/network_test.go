@@ -56,20 +56,8 @@ func crawlSpec(urls []string) api.JobSpec {
 func TestCrawlJobEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cfg := DefaultConfig()
-	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 3, 1, 0
-	cfg.Dir = t.TempDir()
-	cfg.Logger = testLogger(t)
-	nw, err := Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nw.Close)
+	nw, b := startTestNetwork(ctx, t, 3, 1)
 
-	b, err := buyer.New(buyer.Config{Coordinators: nw.CoordURLs, Key: nw.Chain.Buyer, ChainID: nw.chainID})
-	if err != nil {
-		t.Fatal(err)
-	}
 	static, _ := nw.Site.ArticleURLs(nw.SiteURL)
 	job, err := b.Submit(ctx, crawlSpec(static[:60]))
 	if err != nil {
@@ -173,4 +161,26 @@ func payJob(ctx context.Context, t *testing.T, b *buyer.Client, nw *Network, id 
 	if p.Amount.Sign() <= 0 || p.Amount.Cmp(p.Price) != 0 {
 		t.Fatalf("paid %s of price %s", p.Amount, p.Price)
 	}
+}
+
+// startTestNetwork starts a dev network of three coordinators and nodes
+// home nodes, faulty of them altering rows and none rendering JavaScript,
+// logging to t and closed when the test ends, and a buyer client for its
+// funded buyer.
+func startTestNetwork(ctx context.Context, t *testing.T, nodes, faulty int) (*Network, *buyer.Client) {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.Nodes, cfg.Faulty, cfg.JSNodes = nodes, faulty, 0
+	cfg.Dir = t.TempDir()
+	cfg.Logger = testLogger(t)
+	nw, err := Start(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nw.Close)
+	b, err := buyer.New(buyer.Config{Coordinators: nw.CoordURLs, Key: nw.Chain.Buyer, ChainID: nw.chainID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nw, b
 }

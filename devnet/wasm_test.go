@@ -49,19 +49,7 @@ func TestWasmJobsEndToEnd(t *testing.T) {
 	}()
 
 	start := time.Now()
-	cfg := DefaultConfig()
-	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 3, 1, 0
-	cfg.Dir = t.TempDir()
-	cfg.Logger = testLogger(t)
-	nw, err := Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nw.Close)
-	b, err := buyer.New(buyer.Config{Coordinators: nw.CoordURLs, Key: nw.Chain.Buyer, ChainID: nw.chainID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	nw, b := startTestNetwork(ctx, t, 3, 1)
 	static, _ := nw.Site.ArticleURLs(nw.SiteURL)
 	crawlJob, err := b.Submit(ctx, crawlSpec(static[:20]))
 	if err != nil {
