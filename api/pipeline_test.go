@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"slices"
 	"testing"
 )
@@ -68,4 +69,40 @@ func TestPipelineSpec(t *testing.T) {
 			t.Errorf("%+v: error %v does not name %s", c.p, c.p.Validate(), c.field)
 		}
 	}
+}
+
+// FuzzPipelineSpec decodes arbitrary bodies as a pipeline spec: never a
+// panic; and a spec that validates makes, for every stage, a job that
+// validates too, so the leader never starts a stage a buyer could not have
+// submitted.
+func FuzzPipelineSpec(f *testing.F) {
+	for _, s := range []string{
+		`{"template":"pretrain","crawl":{"urls":["https://a.example/1"]}}`,
+		`{"template":"pretrain","name":"x","crawl":{"seeds":["https://a.example/"],"max_pages":5},"stages":["tokens","quality"],"languages":[],"min_language_score":0.5,"shard_rows":10}`,
+		`{"template":"pretrain","crawl":{"urls":["https://a.example/1"]},"stages":["dedup"],"minhash":{"shingle":"char","size":5},"tokens":{"encoding":"o200k_base"},"pii":{"phones":false}}`,
+		`{"template":"pretrain","crawl":{"urls":["https://a.example/1"]},"languages":["de","fr"],"language":{"max_bytes":4096},"quality":{"gopher":{"min_doc_words":10}}}`,
+		`{"template":"pretrain","crawl":{"urls":["https://a.example/1"]},"stages":["pii","pii"],"min_language_score":2}`,
+		`{"template":"finetune"}`,
+		`{}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var p PipelineSpec
+		if DecodeJSON(bytes.NewReader(data), MaxJobSpecSize, &p) != nil {
+			return
+		}
+		if p.Validate() != nil {
+			return
+		}
+		d := p.WithDefaults()
+		if err := d.Validate(); err != nil {
+			t.Fatalf("valid spec %s: with its defaults: %v", data, err)
+		}
+		for i, name := range d.StageNames() {
+			if err := d.StageSpec(i, "ds-p-1.x").WithDefaults().Validate(); err != nil {
+				t.Fatalf("valid spec %s: stage %s's job: %v", data, name, err)
+			}
+		}
+	})
 }
