@@ -63,9 +63,11 @@ type PipelineSummary struct {
 
 // PipelineStageResult is one stage of the journey's pipeline.
 type PipelineStageResult struct {
-	Name string `json:"name"`
-	Job  string `json:"job"`
-	Rows int64  `json:"rows"`
+	Name    string `json:"name"`
+	Job     string `json:"job"`
+	Dataset string `json:"dataset"`
+	Rows    int64  `json:"rows"`
+	Root    string `json:"root"`
 }
 
 // BuyerInfo is the dev buyer: its key file (mode 0600) and what it holds

@@ -49,7 +49,11 @@ func (n *Network) pipelineJourney(ctx context.Context, b *buyer.Client, id strin
 	ps := &PipelineSummary{ID: id}
 	var flow []string
 	for _, st := range p.Stages {
-		ps.Stages = append(ps.Stages, PipelineStageResult{Name: st.Name, Job: st.Job.ID, Rows: st.Job.Progress.RowsAccepted})
+		d, err := b.Dataset(ctx, st.Job.Dataset)
+		if err != nil {
+			return "pretrain: run", err
+		}
+		ps.Stages = append(ps.Stages, PipelineStageResult{Name: st.Name, Job: st.Job.ID, Dataset: d.ID, Rows: d.Rows, Root: d.Root.String()})
 		flow = append(flow, fmt.Sprintf("%s %d", st.Name, st.Job.Progress.RowsAccepted))
 	}
 	step("pretrain: run", fmt.Sprintf("%d stages verified, rows after each: %s", len(p.Stages), strings.Join(flow, " → ")), t0)

@@ -212,7 +212,7 @@ func printSummary(a *app, s devnet.Summary) {
 	if pl := s.Pipeline; pl != nil {
 		fmt.Fprintf(w, "\npretrain pipeline %s (crawl → language → quality → pii → dedup → tokens)\n", pl.ID)
 		for _, st := range pl.Stages {
-			fmt.Fprintf(w, "  %-9s job %s: %d rows\n", st.Name, st.Job, st.Rows)
+			fmt.Fprintf(w, "  %-9s job %s: dataset %s: %d rows, root %s\n", st.Name, st.Job, st.Dataset, st.Rows, st.Root)
 		}
 		fmt.Fprintf(w, "  dataset   %d rows, root %s, in %s (verified)\n", pl.Files.Rows, pl.Files.Root, pl.Files.Data)
 		fmt.Fprintf(w, "  card      %s\n", pl.Files.Card)

@@ -187,6 +187,9 @@ func TestDevBuyerClient(t *testing.T) {
 	for _, j := range sum.jobs {
 		want[j.dataset] = j.root + " " + strconv.FormatInt(j.rows, 10)
 	}
+	for _, st := range sum.stages { // the pretrain pipeline's stages
+		want[st.dataset] = st.root + " " + strconv.FormatInt(st.rows, 10)
+	}
 	if len(got) != len(want) {
 		t.Errorf("datasets through the client: %v; the summary: %v", got, want)
 	}
@@ -242,6 +245,7 @@ type devText struct {
 	command, coord, coordID     string
 	chainID                     uint64
 	jobs                        []devJobText
+	stages                      []devJobText // the pretrain pipeline's
 }
 
 type devJobText struct {
@@ -250,9 +254,10 @@ type devJobText struct {
 }
 
 var (
-	devKeyLine = regexp.MustCompile(`(?m)^buyer key \(funded with ([0-9.]+) stable and ([0-9.]+) ETH\): (\S+)\n\s+(0x[0-9a-fA-F]{40}) \((meadow buyer --key (\S+) --coord (\S+) --chain-id (\d+) dataset list)\)$`)
-	devJobLine = regexp.MustCompile(`(?m)^(\S.*) \(job (\S+)\)\n  tasks +(\d+) verified, (\d+) inconclusive\n  rows +\d+ seen: (\d+) accepted.*\n(?:  refused .*\n)?  dataset +(\S+): (\d+) rows, root ([0-9a-f]{64})$`)
-	devCoordID = regexp.MustCompile(`(?m)^  (c\d+)\b.*  status (\S+)/v1/cluster/status`)
+	devKeyLine   = regexp.MustCompile(`(?m)^buyer key \(funded with ([0-9.]+) stable and ([0-9.]+) ETH\): (\S+)\n\s+(0x[0-9a-fA-F]{40}) \((meadow buyer --key (\S+) --coord (\S+) --chain-id (\d+) dataset list)\)$`)
+	devJobLine   = regexp.MustCompile(`(?m)^(\S.*) \(job (\S+)\)\n  tasks +(\d+) verified, (\d+) inconclusive\n  rows +\d+ seen: (\d+) accepted.*\n(?:  refused .*\n)?  dataset +(\S+): (\d+) rows, root ([0-9a-f]{64})$`)
+	devStageLine = regexp.MustCompile(`(?m)^  (\S+) +job (\S+): dataset (\S+): (\d+) rows, root ([0-9a-f]{64})$`)
+	devCoordID   = regexp.MustCompile(`(?m)^  (c\d+)\b.*  status (\S+)/v1/cluster/status`)
 )
 
 func parseDevText(t *testing.T, out string) devText {
@@ -277,6 +282,10 @@ func parseDevText(t *testing.T, out string) devText {
 		accepted, _ := strconv.ParseInt(j[5], 10, 64)
 		rows, _ := strconv.ParseInt(j[7], 10, 64)
 		s.jobs = append(s.jobs, devJobText{name: j[1], id: j[2], accepted: accepted, tasks: verified + inconclusive, dataset: j[6], rows: rows, root: j[8]})
+	}
+	for _, st := range devStageLine.FindAllStringSubmatch(out, -1) {
+		rows, _ := strconv.ParseInt(st[4], 10, 64)
+		s.stages = append(s.stages, devJobText{name: st[1], id: st[2], dataset: st[3], rows: rows, root: st[5]})
 	}
 	if s.coordID == "" || len(s.jobs) == 0 || s.jobs[0].name != "crawl: static pages" {
 		t.Fatalf("summary: coordinator %q, jobs %+v; want the suggested coordinator listed and the static crawl first:\n%s", s.coordID, s.jobs, out)
