@@ -29,7 +29,7 @@ func BenchmarkPut(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StopTimer()
-				if err := s.Remove(h); err != nil {
+				if err := s.Remove(context.Background(), h); err != nil {
 					b.Fatal(err)
 				}
 				b.StartTimer()
@@ -112,7 +112,7 @@ func BenchmarkReplicate(b *testing.B) {
 					return nodes[1].store.Has(h) && nodes[2].store.Has(h)
 				})
 				for _, nd := range nodes {
-					if err := nd.store.Remove(h); err != nil {
+					if err := nd.store.Remove(context.Background(), h); err != nil {
 						b.Fatal(err)
 					}
 				}
