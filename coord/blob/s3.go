@@ -253,9 +253,10 @@ func (s *S3) put(ctx context.Context, r io.Reader, want dataset.Hash, maxSize in
 	sum := base64.StdEncoding.EncodeToString(want[:])
 	oi, err := s.stat(ctx, want)
 	switch {
-	case err == nil && oi.ChecksumSHA256 != "" && oi.ChecksumSHA256 != sum:
-		// A wrong object under the name (written around Meadow): replace it.
-		s.log.Warn("object under a blob's name has another SHA-256; replacing it", "hash", want, "stored", oi.ChecksumSHA256)
+	case err == nil && s.verify == VerifyChecksum && oi.ChecksumSHA256 != sum:
+		// Every object Put writes carries its SHA-256; one without it,
+		// or with another, was written around Meadow: replace it.
+		s.log.Warn("object under a blob's name lacks its SHA-256 checksum; replacing it", "hash", want, "stored", oi.ChecksumSHA256)
 	case err == nil:
 		if oi.Size > maxSize {
 			return 0, false, &SizeError{Hash: want, Max: maxSize, Size: oi.Size}
