@@ -11,6 +11,7 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/meadow-net/meadow/coord/blob/s3test"
 	"github.com/meadow-net/meadow/dataset"
 )
 
@@ -29,7 +30,7 @@ type testBackend struct {
 	rewrite func(t testing.TB, h dataset.Hash, b []byte)
 	// s3 is the S3 backend and its server, for S3-only checks.
 	s3  *S3
-	srv *s3Server
+	srv *s3test.Server
 }
 
 // forEachBackend runs fn as a subtest per backend: the disk store and an S3

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
+
+	"github.com/meadow-net/meadow/coord/blob/s3test"
 )
 
 // The gateway verifies the SHA-256 a PUT carries: bytes that do not match
@@ -132,8 +134,7 @@ func TestS3FaultsRefuseUploads(t *testing.T) {
 		}
 	}
 	t.Run("unreachable", func(t *testing.T) {
-		srv := startS3Server(t)
-		t.Cleanup(srv.Kill)
+		srv := s3test.Start(t)
 		s := newTestS3(t, srv, nil)
 		_, old := randomBlob(t, 1000)
 		srv.Kill()
@@ -153,8 +154,7 @@ func TestS3FaultsRefuseUploads(t *testing.T) {
 		}
 	})
 	t.Run("killed during the PUT", func(t *testing.T) {
-		srv := startS3Server(t)
-		t.Cleanup(srv.Kill)
+		srv := s3test.Start(t)
 		s := newTestS3(t, srv, func(c *S3Config) {
 			c.Transport = roundTripFunc(func(req *http.Request) (*http.Response, error) {
 				if req.Method == http.MethodPut {
