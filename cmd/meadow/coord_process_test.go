@@ -61,6 +61,9 @@ func TestCoordFlagErrorsNameTheFlag(t *testing.T) {
 		{name: "no token on every interface", args: []string{"--http-addr", ":0"}, want: "--cluster-token"},
 		{name: "no token on a public raft address", args: []string{"--raft-addr", "10.0.0.1:0"}, want: "--cluster-token"},
 		{name: "no token on a named host", args: []string{"--http-addr", "coord1.example:0"}, want: "--cluster-token"},
+		{name: "object store endpoint with a scheme", args: []string{"--object-store-endpoint", "http://s3.example:9000", "--object-store-bucket", "meadow"}, want: "--object-store-endpoint"},
+		{name: "object store without a bucket, from env", env: []string{"MEADOW_OBJECT_STORE_ENDPOINT=127.0.0.1:9000"}, want: "--object-store-bucket"},
+		{name: "object store verify", args: []string{"--object-store-endpoint", "127.0.0.1:9000", "--object-store-bucket", "meadow", "--object-store-verify", "trust"}, want: "--object-store-verify"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
