@@ -257,10 +257,21 @@ func (s *S3) put(ctx context.Context, r io.Reader, want dataset.Hash, maxSize in
 		// Every object Put writes carries its SHA-256; one without it,
 		// or with another, was written around Meadow: replace it.
 		s.log.Warn("object under a blob's name lacks its SHA-256 checksum; replacing it", "hash", want, "stored", oi.ChecksumSHA256)
-	case err == nil:
-		if oi.Size > maxSize {
-			return 0, false, &SizeError{Hash: want, Max: maxSize, Size: oi.Size}
+	case err == nil && oi.Size > maxSize:
+		return 0, false, &SizeError{Hash: want, Max: maxSize, Size: oi.Size}
+	case err == nil && s.verify == VerifyReadBack:
+		// The store keeps no SHA-256 to trust: an object found here is a
+		// blob already held only once it hashes to its name (at once if
+		// this process hashed this version before). A bad one, left by a
+		// Put whose read-back failed, is replaced.
+		cerr := s.checkVersion(ctx, want, oi)
+		if cerr == nil {
+			return oi.Size, false, nil
 		}
+		if !errors.Is(cerr, ErrDigestMismatch) {
+			return 0, false, cerr
+		}
+	case err == nil:
 		return oi.Size, false, nil
 	case !errors.Is(err, ErrNotFound):
 		return 0, false, err
@@ -304,7 +315,8 @@ func (s *S3) checkStored(ctx context.Context, want dataset.Hash, size int64, sum
 		return s.fail("check the stored object of", want, fmt.Errorf("the store holds %d bytes: expected %d", oi.Size, size))
 	}
 	if s.verify == VerifyReadBack {
-		return s.Check(ctx, want)
+		s.forget(want)
+		return s.checkVersion(ctx, want, oi)
 	}
 	if oi.ChecksumSHA256 != sum {
 		if oi.ChecksumSHA256 == "" {
@@ -322,7 +334,6 @@ func (s *S3) checkStored(ctx context.Context, want dataset.Hash, size int64, sum
 // temporary file in SpoolDir. done removes what spool made.
 func (s *S3) spool(ctx context.Context, r io.Reader, want dataset.Hash, maxSize int64) (body io.ReadSeeker, size int64, done func(), err error) {
 	done = func() {}
-	var src io.ReaderAt
 	if f, ok := r.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 			off, err := f.Seek(0, io.SeekCurrent)
@@ -381,8 +392,7 @@ func (s *S3) spool(ctx context.Context, r io.Reader, want dataset.Hash, maxSize 
 		s.m.reject("digest")
 		return nil, 0, func() {}, &DigestError{Want: want, Got: got, Size: size}
 	}
-	src = tmp
-	return io.NewSectionReader(src, 0, size), size, done, nil
+	return io.NewSectionReader(tmp, 0, size), size, done, nil
 }
 
 // hashCheck hashes size bytes of r and compares them with want.
@@ -420,7 +430,7 @@ func (s *S3) Open(ctx context.Context, h dataset.Hash) (io.ReadSeekCloser, int64
 	if err != nil {
 		return nil, 0, s.fail("open", h, err)
 	}
-	return &s3Reader{s: s, ctx: ctx, h: h, obj: obj, info: oi, hsh: sha256.New()}, oi.Size, nil
+	return &s3Reader{s: s, h: h, obj: obj, info: oi, hsh: sha256.New()}, oi.Size, nil
 }
 
 // Check reads the whole object and returns a *DigestError if it does not
@@ -430,11 +440,23 @@ func (s *S3) Check(ctx context.Context, h dataset.Hash) error {
 	if err != nil {
 		return err
 	}
+	s.forget(h) // a check rereads, whatever was found before
 	return s.checkVersion(ctx, h, oi)
 }
 
-// checkVersion hashes the object version oi of h in full.
+// forget drops what was remembered of h.
+func (s *S3) forget(h dataset.Hash) {
+	s.mu.Lock()
+	delete(s.checked, h)
+	s.mu.Unlock()
+}
+
+// checkVersion hashes the object version oi of h in full, unless this
+// process found that version good before.
 func (s *S3) checkVersion(ctx context.Context, h dataset.Hash, oi minio.ObjectInfo) error {
+	if s.isChecked(h, oi) {
+		return nil
+	}
 	opts := minio.GetObjectOptions{}
 	if oi.ETag != "" {
 		_ = opts.SetMatchETag(oi.ETag)
@@ -464,9 +486,7 @@ func (s *S3) checkVersion(ctx context.Context, h dataset.Hash, oi minio.ObjectIn
 
 // corrupt records an object whose bytes do not hash to its name.
 func (s *S3) corrupt(h, got dataset.Hash, n int64) {
-	s.mu.Lock()
-	delete(s.checked, h)
-	s.mu.Unlock()
+	s.forget(h)
 	s.m.reject("corrupt")
 	s.log.Error("object in the store does not hash to its name: not served", "hash", h, "got", got, "size", n)
 }
@@ -502,9 +522,7 @@ func (s *S3) Remove(ctx context.Context, h dataset.Hash) error {
 	if err := s.c.RemoveObject(ctx, s.cfg.Bucket, s.Key(h), minio.RemoveObjectOptions{}); err != nil {
 		return s.fail("remove", h, err)
 	}
-	s.mu.Lock()
-	delete(s.checked, h)
-	s.mu.Unlock()
+	s.forget(h)
 	return nil
 }
 
@@ -559,7 +577,6 @@ func (s *S3) PresignPut(ctx context.Context, h dataset.Hash, size int64, ttl tim
 // complete wrong blob. ServeRange calls checkWhole before it serves a part.
 type s3Reader struct {
 	s    *S3
-	ctx  context.Context
 	h    dataset.Hash
 	obj  *minio.Object
 	info minio.ObjectInfo
@@ -650,14 +667,11 @@ func (r *s3Reader) Seek(offset int64, whence int) (int64, error) {
 // checkWhole makes sure the object's whole bytes hash to its name before a
 // part of it is served: at once if this process checked this version
 // before, else by reading it all.
-func (r *s3Reader) checkWhole() error {
+func (r *s3Reader) checkWhole(ctx context.Context) error {
 	if r.err != nil {
 		return r.err
 	}
-	if r.s.isChecked(r.h, r.info) {
-		return nil
-	}
-	if err := r.s.checkVersion(r.ctx, r.h, r.info); err != nil {
+	if err := r.s.checkVersion(ctx, r.h, r.info); err != nil {
 		if errors.Is(err, ErrDigestMismatch) {
 			r.err = err
 		}
@@ -670,4 +684,6 @@ func (r *s3Reader) Close() error { return r.obj.Close() }
 
 // wholeChecker is a reader whose whole bytes must be checked before a part
 // of it is served (an object in a store Meadow does not control).
-type wholeChecker interface{ checkWhole() error }
+type wholeChecker interface {
+	checkWhole(ctx context.Context) error
+}

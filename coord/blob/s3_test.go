@@ -8,6 +8,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -192,9 +194,12 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // VerifyReadBack reads every object back after the PUT; it stores and
-// serves like the default.
+// serves like the default; and, with no checksum of the store to trust, a
+// Put that finds an object under the name rereads it and replaces it if it
+// is bad.
 func TestS3ReadBack(t *testing.T) {
-	s := newTestS3(t, nil, func(c *S3Config) { c.Verify = VerifyReadBack })
+	srv := testS3(t)
+	s := newTestS3(t, srv, func(c *S3Config) { c.Verify = VerifyReadBack })
 	ctx := context.Background()
 	b, h := randomBlob(t, 300_000)
 	if n, err := s.Put(ctx, bytes.NewReader(b), h, 0); err != nil || n != int64(len(b)) {
@@ -202,6 +207,22 @@ func TestS3ReadBack(t *testing.T) {
 	}
 	if err := s.Check(ctx, h); err != nil {
 		t.Fatal(err)
+	}
+	bad := bytes.Clone(b)
+	bad[0] ^= 1
+	p := filepath.Join(srv.Root, s.cfg.Bucket, filepath.FromSlash(s.Key(h)))
+	if err := os.WriteFile(p, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A new mtime: the version differs from the one found good.
+	if err := os.Chtimes(p, time.Now().Add(time.Hour), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Put(ctx, bytes.NewReader(b), h, 0); err != nil || n != int64(len(b)) {
+		t.Fatalf("Put over a bad object = %d, %v", n, err)
+	}
+	if err := s.Check(ctx, h); err != nil {
+		t.Fatalf("after Put over a bad object: %v", err)
 	}
 }
 
