@@ -174,7 +174,9 @@ func (h *Handler) serveGet(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 		h.refuseRead(ctx, err)
 		return
 	}
-	f, size, err := h.store.Open(ctx, hash)
+	// Not ctx: the reader outlives this call (fasthttp streams the body
+	// after Serve returns), and a RequestCtx must not reach net/http.
+	f, size, err := h.store.Open(context.Background(), hash)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			writeError(ctx, http.StatusNotFound, api.CodeNotFound, "hash", "blob "+hash.String()+": not stored on this coordinator")
@@ -219,7 +221,9 @@ func (h *Handler) servePut(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 	if body == nil {
 		body = bytes.NewReader(ctx.PostBody())
 	}
-	size, created, err := putCreated(ctx, h.store, body, hash, h.maxSize)
+	pctx, cancel := requestContext(ctx)
+	defer cancel()
+	size, created, err := putCreated(pctx, h.store, body, hash, h.maxSize)
 	switch {
 	case err == nil:
 	case errors.Is(err, ErrDigestMismatch):
@@ -258,6 +262,26 @@ func (h *Handler) servePut(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 		_, _ = io.Copy(io.Discard, io.LimitReader(body, h.maxSize))
 	}
 	writeJSON(ctx, status, PutResponse{SHA256: hash, Size: size})
+}
+
+// requestContext returns a context for a backend's work on behalf of a
+// request, which ends when the server shuts down or cancel is called. The
+// fasthttp.RequestCtx itself must not be passed on as a context.Context to
+// code that uses net/http (the S3 backend's client): fasthttp reuses it as
+// soon as the handler returns, while net/http's goroutines may still call
+// its Value (the race detector caught it).
+func requestContext(ctx *fasthttp.RequestCtx) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithCancel(context.Background())
+	stop := make(chan struct{})
+	done := ctx.Done()
+	go func() {
+		select {
+		case <-done:
+			cancel()
+		case <-stop:
+		}
+	}()
+	return c, func() { close(stop); cancel() }
 }
 
 // writeError answers with an api.ErrorBody.

@@ -159,7 +159,10 @@ func ServeRange(ctx *fasthttp.RequestCtx, f io.ReadSeeker, size int64, contentTy
 	if wc, isWC := f.(wholeChecker); isWC && ok {
 		// A part of an object in a store Meadow does not control: its
 		// whole bytes must hash to the name before any part is sent.
-		if err := wc.checkWhole(ctx); err != nil {
+		cctx, cancel := requestContext(ctx)
+		err := wc.checkWhole(cctx)
+		cancel()
+		if err != nil {
 			closeF()
 			ctx.Response.Header.Del("Content-Range")
 			writeError(ctx, http.StatusBadGateway, api.CodeUnavailable, "", "blob: the stored object cannot be served: "+err.Error())
