@@ -177,6 +177,11 @@ type Config struct {
 	// it lists. Every member is given a copy of the same directory; it is
 	// read on each request, never replicated through Raft (coord/release.go).
 	ReleaseDir string `json:"release_dir,omitempty"`
+
+	// ObjectStore, when set, keeps every blob in an S3-compatible bucket
+	// that all members share, instead of on each member's disk
+	// (objectstore.go). Every member of a cluster must name the same one.
+	ObjectStore *ObjectStoreConfig `json:"object_store,omitempty"`
 }
 
 // DefaultConfig returns the defaults: batches of up to 2 ms, 1024 commands or
@@ -330,6 +335,11 @@ func (c Config) Validate() error {
 		return invalidf("config.relay_fee_bps %d: expected 0 to %d (the distributor's cap, %d%%)", c.RelayFeeBps, contracts.MaxRelayFeeBps, contracts.MaxRelayFeeBps/100)
 	case c.PricePerRow > 1e12:
 		return invalidf("config.price_per_row %d: expected at most 1000000000000 (a million stable a row)", c.PricePerRow)
+	}
+	if c.ObjectStore != nil {
+		if err := c.ObjectStore.validate(); err != nil {
+			return err
+		}
 	}
 	if c.ChainPublicRPC != "" {
 		if u, err := url.Parse(c.ChainPublicRPC); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {

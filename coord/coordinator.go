@@ -65,7 +65,8 @@ type Coordinator struct {
 	forwarder *forward.Forwarder
 	metrics   *metrics
 
-	blobs       *blob.Store
+	blobs blob.Backend // the disk store, or the shared object store
+	// repl copies blobs between members' disks; nil with an object store.
 	repl        *blob.Replicator
 	blobHandler *blob.Handler
 
@@ -419,11 +420,13 @@ func (c *Coordinator) Run(ctx context.Context) error {
 	wg.Go(func() { c.diskLoop(loopCtx) })
 	wg.Go(func() { c.sampleRates(loopCtx) })
 	wg.Go(func() { c.repairLoop(loopCtx) })
-	wg.Go(func() {
-		if err := c.repl.Run(loopCtx); err != nil && loopCtx.Err() == nil {
-			c.log.Error("blob replication", "err", err)
-		}
-	})
+	if c.repl != nil {
+		wg.Go(func() {
+			if err := c.repl.Run(loopCtx); err != nil && loopCtx.Err() == nil {
+				c.log.Error("blob replication", "err", err)
+			}
+		})
+	}
 	c.log.Info("coordinator running", "raft_addr", c.raftAddr, "http_addr", c.httpAddr)
 
 	<-ctx.Done()

@@ -28,10 +28,14 @@ import (
 // Datasets are read by any member: the state says which blobs make a
 // dataset, and a member that lacks a blob fetches it from a peer.
 
-// openBlob opens a blob from this member's store, or fetches it from a peer.
+// openBlob opens a blob from this member's store (or the object store), or
+// fetches it from a peer.
 func (c *Coordinator) openBlob(ctx context.Context, h api.Hash) (*dataset.Reader, func(), error) {
-	f, _, err := c.blobs.Open(dataset.Hash(h))
+	f, _, err := c.blobs.Open(ctx, dataset.Hash(h))
 	if err != nil {
+		if c.repl == nil || !errors.Is(err, blob.ErrNotFound) {
+			return nil, nil, fmt.Errorf("coord: blob %s: %w", h, err)
+		}
 		if f, _, err = c.repl.Fetch(ctx, dataset.Hash(h)); err != nil {
 			return nil, nil, fmt.Errorf("coord: blob %s: %w", h, err)
 		}

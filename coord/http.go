@@ -510,7 +510,7 @@ func statusOf(err error) int {
 		return fasthttp.StatusForbidden
 	case errors.Is(err, ErrNotLeader), errors.Is(err, errNoLeader), errors.Is(err, errForwarded), errors.Is(err, errForwardLost),
 		errors.Is(err, errCannotStore), errors.Is(err, ErrLeadershipLost), errors.Is(err, ErrTimeout), errors.Is(err, ErrClosed),
-		errors.Is(err, context.DeadlineExceeded), errors.Is(err, blob.ErrUnavailable), errors.Is(err, blob.ErrNoQuorum),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, blob.ErrUnavailable), errors.Is(err, blob.ErrNoQuorum), errors.Is(err, blob.ErrStore),
 		errors.Is(err, errRelayerUnfunded), errors.Is(err, contracts.ErrChainUnavailable):
 		// A blob no member can supply now (members down) is temporary:
 		// 503 with Retry-After, not an internal error.

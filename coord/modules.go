@@ -89,7 +89,7 @@ func (c *Coordinator) UploadModule(ctx context.Context, owner string, up api.Mod
 	if err != nil {
 		return api.Module{}, fmt.Errorf("coord: store module: %w", err)
 	}
-	if err := c.repl.Replicate(ctx, h); err != nil {
+	if err := c.replicate(ctx, h); err != nil {
 		return api.Module{}, fmt.Errorf("%w: module %s reached too few members: %v", ErrTimeout, h, err)
 	}
 	sm := state.StoredModule{SHA256: up.SHA256, Size: size, Owner: strings.ToLower(owner)}

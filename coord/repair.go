@@ -32,6 +32,9 @@ const blobRepairInterval = 10 * time.Minute
 
 // repairLoop runs blob repair passes until ctx ends.
 func (c *Coordinator) repairLoop(ctx context.Context) {
+	if c.repl == nil {
+		return // an object store: nothing is kept per member
+	}
 	if !c.waitCaughtUp(ctx) {
 		return
 	}

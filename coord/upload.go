@@ -29,12 +29,29 @@ import (
 // only then recorded by a small blob_stored command. So an acknowledged
 // upload survives the loss of any one member, and the log stays small.
 
-// openBlobs opens the blob store under DataDir/blobs and its replicator.
+// openBlobs opens the blob store: the object store of the config's
+// object_store section, shared by the members, or else the store under
+// DataDir/blobs with its replicator.
 func (c *Coordinator) openBlobs() error {
 	// The blob store's metrics join the member's (/metrics, the console).
 	bm, err := blob.NewMetrics(c.metrics.reg)
 	if err != nil {
 		return fmt.Errorf("coord: blob metrics: %w", err)
+	}
+	if c.cfg.ObjectStore != nil {
+		// The store's durability replaces the members' copies: no
+		// Replicator, no repair, and every member reads the same bucket.
+		s3, err := c.openObjectStore(bm)
+		if err != nil {
+			return err
+		}
+		c.blobs = s3
+		c.blobHandler = blob.NewHandler(s3, blob.HandlerConfig{
+			Token: c.cfg.ClusterToken, Logger: c.log.With("sub", "blob"),
+			AuthorizeRead: c.authorizeBlobRead, ReadError: blobReadError,
+		})
+		c.log.Info("blobs are kept in the object store", "store", s3.String())
+		return nil
 	}
 	st, err := blob.NewStore(filepath.Join(c.cfg.DataDir, "blobs"), blob.WithLogger(c.log.With("sub", "blob")), blob.WithMetrics(bm))
 	if err != nil {
@@ -267,7 +284,7 @@ func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, bo
 	if err != nil {
 		return api.UploadResponse{}, fmt.Errorf("coord: store blob: %w", err)
 	}
-	if err := c.repl.Replicate(ctx, h); err != nil {
+	if err := c.replicate(ctx, h); err != nil {
 		return api.UploadResponse{}, fmt.Errorf("%w: blob %s reached too few members: %v", ErrTimeout, h, err)
 	}
 	err = c.BlobStored(ctx, state.StoredBlob{TaskID: task.ID, LeaseID: up.LeaseID, SHA256: api.Hash(h), Size: size, Rows: rows, Fuel: fuel})
@@ -444,9 +461,20 @@ func keepAccepted(f *os.File, sum dataset.Hash, accepted []api.Hash, dir string,
 	return out.Name(), dataset.Hash(h.Sum(nil)), int64(len(keep)), nil
 }
 
-// BlobBytes returns a blob this member holds, for tests and small blobs.
+// replicate copies a blob just stored to a majority of the members, where
+// blobs live on the members' disks; with an object store, Put alone made it
+// durable.
+func (c *Coordinator) replicate(ctx context.Context, h dataset.Hash) error {
+	if c.repl == nil {
+		return nil
+	}
+	return c.repl.Replicate(ctx, h)
+}
+
+// BlobBytes returns a blob this member holds (or reads from the object
+// store), for tests and small blobs.
 func (c *Coordinator) BlobBytes(h api.Hash) ([]byte, bool) {
-	f, _, err := c.blobs.Open(dataset.Hash(h))
+	f, _, err := c.blobs.Open(context.Background(), dataset.Hash(h))
 	if err != nil {
 		return nil, false
 	}

@@ -45,6 +45,10 @@ type Config struct {
 	// DIR/cN/coord.log. Network.KillCoordinator can then SIGKILL one.
 	// Empty: the coordinators run in this process.
 	CoordBinary string
+	// ObjectStore, when set, keeps every coordinator's blobs in this
+	// S3-compatible bucket instead of their disks (coord.ObjectStoreConfig;
+	// AccessKey and SecretKey set). Nil: each coordinator's own disk.
+	ObjectStore *coord.ObjectStoreConfig
 }
 
 // DefaultConfig is the network `meadow dev` runs: three coordinators, four
@@ -239,6 +243,7 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 		cfg.ChainConfirmations = devChainConfirmations
 		cfg.ChainPublicRPC = n.Chain.RPC
 		cfg.ChainPoll = devChainPoll
+		cfg.ObjectStore = n.cfg.ObjectStore
 		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]), coord.WithRelayer(n.Chain.Relayers[i]), coord.WithDevFaucet(n.faucet),
 			coord.WithJobChecks(api.Checks{KernelOutputs: compute.OutputNames}))
 		if err != nil {

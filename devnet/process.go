@@ -87,8 +87,9 @@ func (n *Network) startCoordProcesses(ctx context.Context) error {
 		} else {
 			args = append(args, "--join", n.CoordURLs[0])
 		}
+		args, penv := objectStoreArgs(args, env, n.cfg.ObjectStore)
 		p := &coordProc{bin: n.cfg.CoordBinary, id: id, dir: dir, logPath: filepath.Join(dir, "coord.log"),
-			args: args, env: env, log: n.log.With("coord", id)}
+			args: args, env: penv, log: n.log.With("coord", id)}
 		n.procs = append(n.procs, p)
 		if err := p.startNew(ctx); err != nil {
 			return err
@@ -440,4 +441,29 @@ func (n *Network) stopProcesses() {
 		wg.Go(func() { p.stop(15 * time.Second) })
 	}
 	wg.Wait()
+}
+
+// objectStoreArgs adds the flags of an object store to a coordinator's
+// command line, with its credentials in the environment (AWS_ACCESS_KEY_ID,
+// AWS_SECRET_ACCESS_KEY) as an operator passes them, never on the command
+// line.
+func objectStoreArgs(args, env []string, o *coord.ObjectStoreConfig) ([]string, []string) {
+	if o == nil {
+		return args, env
+	}
+	args = append(args, "--object-store-endpoint", o.Endpoint, "--object-store-bucket", o.Bucket)
+	if o.Region != "" {
+		args = append(args, "--object-store-region", o.Region)
+	}
+	if o.Prefix != "" {
+		args = append(args, "--object-store-prefix", o.Prefix)
+	}
+	if o.UseTLS {
+		args = append(args, "--object-store-tls")
+	}
+	if o.Verify != "" {
+		args = append(args, "--object-store-verify", o.Verify)
+	}
+	env = append(slices.Clone(env), "AWS_ACCESS_KEY_ID="+o.AccessKey, "AWS_SECRET_ACCESS_KEY="+o.SecretKey)
+	return args, env
 }

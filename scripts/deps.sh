@@ -42,6 +42,21 @@ if [ ! -x .cache/bin/geth ] && ! command -v geth >/dev/null 2>&1; then
 	GOBIN="$PWD/.cache/bin" go install "github.com/ethereum/go-ethereum/cmd/geth@$GETH_VERSION"
 fi
 
+# Versity's S3 gateway (Apache-2.0), the S3-compatible object store that
+# coord/blob's tests start as a separate process over a posix directory, to
+# run the blob suite against the S3 backend. Never linked into Meadow's
+# binaries. Built into .cache/bin when missing: measured 6 min 38 s wall
+# (2 min 18 s user) on 2 cores with a cold module cache, most of it
+# downloading; about 80 MB.
+VERSITYGW_VERSION=v1.8.0
+# `go install` stamps no version into it (--version says "git"), so a file
+# beside it records which one was built.
+if [ ! -x .cache/bin/versitygw ] || [ "$(cat .cache/bin/versitygw.version 2>/dev/null)" != "$VERSITYGW_VERSION" ]; then
+	echo "deps: building Versity's S3 gateway versitygw $VERSITYGW_VERSION into .cache/bin (a few minutes, once)"
+	GOBIN="$PWD/.cache/bin" go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
+	echo "$VERSITYGW_VERSION" >.cache/bin/versitygw.version
+fi
+
 # Debian tools of the deploy tests (deploy/): promtool checks the alert rules,
 # systemd-analyze the units, dpkg, setpriv and adduser install and run the
 # meadow-node package.

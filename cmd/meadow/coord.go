@@ -37,6 +37,7 @@ func newCoordCmd(a *app) *cobra.Command {
 	var (
 		join []string
 		cf   coordChainFlags
+		obj  coord.ObjectStoreConfig
 	)
 	cmd := &cobra.Command{
 		Use:   "coord",
@@ -59,6 +60,9 @@ machine can read in the process list.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg.Join = join
+			if obj.Endpoint != "" || obj.Bucket != "" {
+				cfg.ObjectStore = &obj
+			}
 			if err := cfg.Validate(); err != nil {
 				return usageError(flagNamed(cmd, err))
 			}
@@ -128,6 +132,15 @@ machine can read in the process list.`,
 	f.DurationVar(&cfg.ChainPoll, "chain-poll", cfg.ChainPoll, "how often the leader looks for payments and datasets to register")
 	f.Uint64Var(&cfg.ChainConfirmations, "chain-confirmations", cfg.ChainConfirmations, "blocks that must follow a payment before it counts")
 	f.DurationVar(&cfg.SettleInterval, "settle-interval", 0, "settle an epoch this often (0: only when an operator runs meadow operator settle)")
+	f.StringVar(&obj.Endpoint, "object-store-endpoint", "", "host:port of an S3-compatible object store that keeps every blob instead of the members' disks; every member names the same store and bucket, whose durability replaces copying blobs between members")
+	f.StringVar(&obj.Bucket, "object-store-bucket", "", "the bucket of --object-store-endpoint (it must exist)")
+	f.StringVar(&obj.Region, "object-store-region", "", "the bucket's region (default: asked of the store)")
+	f.StringVar(&obj.Prefix, "object-store-prefix", "", "key prefix of the blobs in the bucket, ending in / (\"meadow/\")")
+	f.BoolVar(&obj.UseTLS, "object-store-tls", false, "reach the object store over https")
+	f.StringVar(&obj.AccessKeyEnv, "object-store-access-key-env", "", "environment variable holding the store's access key (default AWS_ACCESS_KEY_ID)")
+	f.StringVar(&obj.SecretKeyEnv, "object-store-secret-key-env", "", "environment variable holding the store's secret key (default AWS_SECRET_ACCESS_KEY)")
+	f.StringVar(&obj.CredentialsFile, "object-store-credentials-file", "", "file of access_key=… and secret_key=… lines (mode 0600), instead of the environment")
+	f.StringVar(&obj.Verify, "object-store-verify", "", "how an upload is checked before it is acknowledged: checksum (default: the store verifies the SHA-256 sent with it and reports it back) or readback (also read it all back)")
 	f.Var(prefixList{&cfg.JobURLAllowList}, "dev-job-url-allow-list", "development only: CIDR prefixes whose addresses crawl jobs may name (meadow dev's loopback site); production leaves it empty")
 	_ = f.MarkHidden("dev-job-url-allow-list")
 	// coord.Config.SharedNetworkOK is deliberately not a flag: letting
@@ -281,14 +294,14 @@ func crawlSelector(s string) error {
 
 // configField finds the config fields that coord.Config.Validate names
 // ("config.lease_ttl").
-var configField = regexp.MustCompile(`config\.([a-z_]+)`)
+var configField = regexp.MustCompile(`config\.([a-z_]+(?:\.[a-z_]+)*)`)
 
 // flagNamed rewrites the config fields an error names into the flags that
 // set them ("config.lease_ttl" becomes "--lease-ttl"), so that the operator
 // reads the name they typed. Fields without a flag keep their config name.
 func flagNamed(cmd *cobra.Command, err error) error {
 	msg := configField.ReplaceAllStringFunc(err.Error(), func(m string) string {
-		name := strings.ReplaceAll(strings.TrimPrefix(m, "config."), "_", "-")
+		name := strings.NewReplacer("_", "-", ".", "-").Replace(strings.TrimPrefix(m, "config."))
 		if cmd.Flags().Lookup(name) == nil {
 			return m
 		}

@@ -61,6 +61,9 @@ func TestCoordFlagErrorsNameTheFlag(t *testing.T) {
 		{name: "no token on every interface", args: []string{"--http-addr", ":0"}, want: "--cluster-token"},
 		{name: "no token on a public raft address", args: []string{"--raft-addr", "10.0.0.1:0"}, want: "--cluster-token"},
 		{name: "no token on a named host", args: []string{"--http-addr", "coord1.example:0"}, want: "--cluster-token"},
+		{name: "object store endpoint with a scheme", args: []string{"--object-store-endpoint", "http://s3.example:9000", "--object-store-bucket", "meadow"}, want: "--object-store-endpoint"},
+		{name: "object store without a bucket, from env", env: []string{"MEADOW_OBJECT_STORE_ENDPOINT=127.0.0.1:9000"}, want: "--object-store-bucket"},
+		{name: "object store verify", args: []string{"--object-store-endpoint", "127.0.0.1:9000", "--object-store-bucket", "meadow", "--object-store-verify", "trust"}, want: "--object-store-verify"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,12 +248,37 @@ func TestCoordProcessesSurviveLeaderKill(t *testing.T) {
 // cpBuild builds the meadow binary into the test's temporary dir.
 func cpBuild(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "meadow")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build -o %s ./cmd/meadow: %v\n%s", bin, err, out)
+	// One build per test binary: a warm link of meadow takes about 20 s on
+	// 2 cores, and eight process tests each paid it.
+	cpBin.once.Do(func() {
+		dir, err := os.MkdirTemp("", "meadow-bin-")
+		if err != nil {
+			cpBin.err = err
+			return
+		}
+		cpBin.dir, cpBin.path = dir, filepath.Join(dir, "meadow")
+		cpBin.out, cpBin.err = exec.Command("go", "build", "-o", cpBin.path, ".").CombinedOutput()
+	})
+	if cpBin.err != nil {
+		t.Fatalf("go build -o %s ./cmd/meadow: %v\n%s", cpBin.path, cpBin.err, cpBin.out)
 	}
-	return bin
+	return cpBin.path
+}
+
+// cpBin is the meadow binary the process tests share; TestMain removes it.
+var cpBin struct {
+	once      sync.Once
+	dir, path string
+	out       []byte
+	err       error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if cpBin.dir != "" {
+		_ = os.RemoveAll(cpBin.dir)
+	}
+	os.Exit(code)
 }
 
 // cpProc is one `meadow coord` process, started again on the same

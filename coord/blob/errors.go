@@ -53,6 +53,16 @@ var (
 	// ErrClosed is returned by a Replicator after Close.
 	ErrClosed = errors.New("blob: replicator closed")
 
+	// ErrPresignUnsupported is returned by a Backend that cannot hand out
+	// presigned URLs (a coordinator's own disk).
+	ErrPresignUnsupported = errors.New("blob: presigned URLs are not supported by this store")
+
+	// ErrStore is wrapped by every failure of an object store to store,
+	// check or serve a blob (unreachable, refusing writes, missing bucket);
+	// the error names the store. An upload that gets it is not
+	// acknowledged.
+	ErrStore = errors.New("blob: object store failed")
+
 	// ErrInvalidConfig is returned by Config.Validate; the wrapping error
 	// names the field.
 	ErrInvalidConfig = errors.New("blob: invalid config")

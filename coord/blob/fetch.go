@@ -26,14 +26,14 @@ type flight struct {
 // when every peer answered that it lacks the blob, ErrUnavailable when some
 // could not be asked or sent bad bytes.
 func (r *Replicator) Fetch(ctx context.Context, h dataset.Hash) (*os.File, int64, error) {
-	f, size, err := r.store.Open(h)
+	f, size, err := r.store.openFile(h)
 	if err == nil || !errors.Is(err, ErrNotFound) {
 		return f, size, err
 	}
 	if err := r.fetch(ctx, h, r.peers()); err != nil {
 		return nil, 0, err
 	}
-	return r.store.Open(h)
+	return r.store.openFile(h)
 }
 
 // fetch stores h from the first of peers that supplies it, sharing the work

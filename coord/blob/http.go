@@ -80,7 +80,7 @@ type HandlerConfig struct {
 // A blob route is served from this coordinator's own disk and must not be
 // forwarded to the leader. Errors are api.ErrorBody JSON naming the field.
 type Handler struct {
-	store   *Store
+	store   Backend
 	token   []byte
 	maxSize int64
 	authz   func(*fasthttp.RequestCtx, dataset.Hash) error
@@ -88,8 +88,9 @@ type Handler struct {
 	log     *slog.Logger
 }
 
-// NewHandler returns a Handler over store.
-func NewHandler(store *Store, cfg HandlerConfig) *Handler {
+// NewHandler returns a Handler over store: the coordinator's disk, or the
+// object store it shares with its peers.
+func NewHandler(store Backend, cfg HandlerConfig) *Handler {
 	h := &Handler{store: store, maxSize: cfg.MaxSize, authz: cfg.AuthorizeRead, readErr: cfg.ReadError, log: cfg.Logger}
 	if cfg.Token != "" {
 		h.token = []byte(cfg.Token)
@@ -173,10 +174,17 @@ func (h *Handler) serveGet(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 		h.refuseRead(ctx, err)
 		return
 	}
-	f, size, err := h.store.Open(hash)
+	// Not ctx: the reader outlives this call (fasthttp streams the body
+	// after Serve returns), and a RequestCtx must not reach net/http.
+	f, size, err := h.store.Open(context.Background(), hash)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			writeError(ctx, http.StatusNotFound, api.CodeNotFound, "hash", "blob "+hash.String()+": not stored on this coordinator")
+			return
+		}
+		if errors.Is(err, ErrStore) {
+			h.log.Error("open blob", "hash", hash, "err", err)
+			writeError(ctx, http.StatusServiceUnavailable, api.CodeUnavailable, "", "blob "+hash.String()+": the object store cannot serve it now; retry")
 			return
 		}
 		h.log.Error("open blob", "hash", hash, "err", err)
@@ -213,7 +221,9 @@ func (h *Handler) servePut(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 	if body == nil {
 		body = bytes.NewReader(ctx.PostBody())
 	}
-	size, created, err := h.store.put(ctx, body, hash, h.maxSize)
+	pctx, cancel := requestContext(ctx)
+	defer cancel()
+	size, created, err := putCreated(pctx, h.store, body, hash, h.maxSize)
 	switch {
 	case err == nil:
 	case errors.Is(err, ErrDigestMismatch):
@@ -225,6 +235,10 @@ func (h *Handler) servePut(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 	case errors.Is(err, errRead):
 		h.log.Warn("store blob: reading the request body failed", "hash", hash, "err", err)
 		writeError(ctx, http.StatusBadRequest, api.CodeMalformed, "body", err.Error())
+		return
+	case errors.Is(err, ErrStore):
+		h.log.Error("store blob: the object store failed", "hash", hash, "err", err)
+		writeError(ctx, http.StatusServiceUnavailable, api.CodeUnavailable, "", err.Error())
 		return
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		writeError(ctx, http.StatusServiceUnavailable, api.CodeUnavailable, "", "blob: this coordinator is shutting down; retry")
@@ -248,6 +262,26 @@ func (h *Handler) servePut(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 		_, _ = io.Copy(io.Discard, io.LimitReader(body, h.maxSize))
 	}
 	writeJSON(ctx, status, PutResponse{SHA256: hash, Size: size})
+}
+
+// requestContext returns a context for a backend's work on behalf of a
+// request, which ends when the server shuts down or cancel is called. The
+// fasthttp.RequestCtx itself must not be passed on as a context.Context to
+// code that uses net/http (the S3 backend's client): fasthttp reuses it as
+// soon as the handler returns, while net/http's goroutines may still call
+// its Value (the race detector caught it).
+func requestContext(ctx *fasthttp.RequestCtx) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithCancel(context.Background())
+	stop := make(chan struct{})
+	done := ctx.Done()
+	go func() {
+		select {
+		case <-done:
+			cancel()
+		case <-stop:
+		}
+	}()
+	return c, func() { close(stop); cancel() }
 }
 
 // writeError answers with an api.ErrorBody.

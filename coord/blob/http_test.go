@@ -30,13 +30,16 @@ func errorBody(t *testing.T, b []byte) api.ErrorDetail {
 }
 
 func TestHandlerGet(t *testing.T) {
-	s, _ := newTestStore(t)
+	forEachBackend(t, testHandlerGet)
+}
+
+func testHandlerGet(t *testing.T, s *testBackend) {
 	b, h := randomBlob(t, 50_000)
 	if _, err := s.Put(context.Background(), bytes.NewReader(b), h, 0); err != nil {
 		t.Fatal(err)
 	}
 	_, absent := randomBlob(t, 1)
-	srv := startServer(t, NewHandler(s, HandlerConfig{Token: testToken}).Serve, true)
+	srv := startServer(t, NewHandler(s.Backend, HandlerConfig{Token: testToken}).Serve, true)
 	peer := map[string]string{TokenHeader: testToken}
 	url := srv.url() + PathPrefix + h.String()
 
@@ -154,43 +157,45 @@ func TestHandlerPut(t *testing.T) {
 				{name: "stored", body: b, header: map[string]string{TokenHeader: testToken}, status: 201, stored: true},
 			}
 			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					s, _ := newTestStore(t)
-					cfg := HandlerConfig{Token: testToken}
-					if tt.noToken {
-						cfg.Token = ""
-					}
-					srv := startServer(t, NewHandler(s, cfg).Serve, stream)
-					url := srv.url() + PathPrefix + h.String()
-					resp, got := do(t, "PUT", url, tt.body, tt.header)
-					if resp.StatusCode != tt.status {
-						t.Fatalf("status %d, want %d; body %s", resp.StatusCode, tt.status, got)
-					}
-					if s.Has(h) != tt.stored {
-						t.Fatalf("Has = %v, want %v", s.Has(h), tt.stored)
-					}
-					if !tt.stored {
-						if fs := files(t, s.Dir()); len(fs) != 0 {
-							t.Fatalf("files left behind: %v", fs)
+				for _, k := range backendKinds {
+					t.Run(tt.name+"/"+k.name, func(t *testing.T) {
+						s := k.open(t)
+						cfg := HandlerConfig{Token: testToken}
+						if tt.noToken {
+							cfg.Token = ""
 						}
-						d := errorBody(t, got)
-						if d.Code != tt.code || d.Field != tt.field {
-							t.Fatalf("error %+v, want code %q field %q", d, tt.code, tt.field)
+						srv := startServer(t, NewHandler(s.Backend, cfg).Serve, stream)
+						url := srv.url() + PathPrefix + h.String()
+						resp, got := do(t, "PUT", url, tt.body, tt.header)
+						if resp.StatusCode != tt.status {
+							t.Fatalf("status %d, want %d; body %s", resp.StatusCode, tt.status, got)
 						}
-						if tt.name == "wrong bytes" && !strings.Contains(d.Message, h.String()) {
-							t.Fatalf("digest error %q does not name the expected digest", d.Message)
+						if has := Has(context.Background(), s, h); has != tt.stored {
+							t.Fatalf("Has = %v, want %v", has, tt.stored)
 						}
-						return
-					}
-					var pr PutResponse
-					if err := json.Unmarshal(got, &pr); err != nil || pr.SHA256 != h || pr.Size != int64(len(b)) {
-						t.Fatalf("PUT answer %s: %+v, %v", got, pr, err)
-					}
-					resp, _ = do(t, "PUT", url, tt.body, tt.header)
-					if resp.StatusCode != 200 {
-						t.Fatalf("second PUT: %d, want 200", resp.StatusCode)
-					}
-				})
+						if !tt.stored {
+							if fs := s.leftovers(t); len(fs) != 0 {
+								t.Fatalf("files left behind: %v", fs)
+							}
+							d := errorBody(t, got)
+							if d.Code != tt.code || d.Field != tt.field {
+								t.Fatalf("error %+v, want code %q field %q", d, tt.code, tt.field)
+							}
+							if tt.name == "wrong bytes" && !strings.Contains(d.Message, h.String()) {
+								t.Fatalf("digest error %q does not name the expected digest", d.Message)
+							}
+							return
+						}
+						var pr PutResponse
+						if err := json.Unmarshal(got, &pr); err != nil || pr.SHA256 != h || pr.Size != int64(len(b)) {
+							t.Fatalf("PUT answer %s: %+v, %v", got, pr, err)
+						}
+						resp, _ = do(t, "PUT", url, tt.body, tt.header)
+						if resp.StatusCode != 200 {
+							t.Fatalf("second PUT: %d, want 200", resp.StatusCode)
+						}
+					})
+				}
 			}
 		})
 	}

@@ -47,7 +47,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: ns, Subsystem: sub, Name: "rejected_total",
-			Help: "Blob writes refused, by reason (digest, size).",
+			Help: "Blob writes refused, by reason (digest, size), and objects of the object store found not to hash to their name on a read or check (corrupt).",
 		}, []string{"reason"}),
 		replication: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: ns, Subsystem: sub, Name: "replication_seconds",

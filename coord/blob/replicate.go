@@ -413,7 +413,7 @@ func (r *Replicator) push(ctx context.Context, p Peer, h dataset.Hash, probe boo
 			return fmt.Errorf("blob: push %s: %w", h, err)
 		}
 	}
-	f, size, err := r.store.Open(h)
+	f, size, err := r.store.openFile(h)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("%w: %s", errLocalMissing, h)
@@ -437,7 +437,7 @@ func (r *Replicator) push(ctx context.Context, p Peer, h dataset.Hash, probe boo
 		if size == 0 {
 			return http.NoBody, nil
 		}
-		f, _, err := r.store.Open(h)
+		f, _, err := r.store.openFile(h)
 		return f, err
 	}
 	req.Header.Set(TokenHeader, r.cfg.Token)

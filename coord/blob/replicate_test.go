@@ -86,7 +86,7 @@ func TestReplicateAllUp(t *testing.T) {
 		return nodes[1].store.Has(h) && nodes[2].store.Has(h)
 	})
 	for _, nd := range nodes {
-		if err := nd.store.Check(h); err != nil {
+		if err := nd.store.Check(context.Background(), h); err != nil {
 			t.Fatalf("member %s: %v", nd.id, err)
 		}
 	}
@@ -125,7 +125,7 @@ func TestReplicateOnePeerDownCatchesUp(t *testing.T) {
 	c.srv.start(t)
 	waitFor(t, 10*time.Second, "the background push to reach the restarted peer", func() bool { return c.store.Has(h) })
 	waitFor(t, 5*time.Second, "the queue to drain", func() bool { return a.rep.Pending() == 0 })
-	if err := c.store.Check(h); err != nil {
+	if err := c.store.Check(context.Background(), h); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -308,7 +308,7 @@ func TestFetchRejectsWrongBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	if err := s.Check(h); err != nil {
+	if err := s.Check(context.Background(), h); err != nil {
 		t.Fatal(err)
 	}
 	if v := metricValue(t, reg, "meadow_blob_fetches_total", "result", "digest_mismatch"); v != 3 {
@@ -336,7 +336,7 @@ func TestRepair(t *testing.T) {
 		t.Fatalf("Repair = %d, %v; want 9, nil", n, err)
 	}
 	for _, h := range want {
-		if err := a.store.Check(h); err != nil {
+		if err := a.store.Check(context.Background(), h); err != nil {
 			t.Fatal(err)
 		}
 	}

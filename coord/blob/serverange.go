@@ -156,6 +156,19 @@ func ServeRange(ctx *fasthttp.RequestCtx, f io.ReadSeeker, size int64, contentTy
 	} else {
 		r = byteRange{start: 0, length: size}
 	}
+	if wc, isWC := f.(wholeChecker); isWC && ok {
+		// A part of an object in a store Meadow does not control: its
+		// whole bytes must hash to the name before any part is sent.
+		cctx, cancel := requestContext(ctx)
+		err := wc.checkWhole(cctx)
+		cancel()
+		if err != nil {
+			closeF()
+			ctx.Response.Header.Del("Content-Range")
+			writeError(ctx, http.StatusBadGateway, api.CodeUnavailable, "", "blob: the stored object cannot be served: "+err.Error())
+			return
+		}
+	}
 	if _, err := f.Seek(r.start, io.SeekStart); err != nil {
 		closeF()
 		ctx.Response.Header.Del("Content-Range")

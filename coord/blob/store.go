@@ -293,8 +293,20 @@ func syncDir(dir string) error {
 }
 
 // Open opens a stored blob for reading and returns its size. The caller
-// closes the file. A blob removed while open stays readable through the file.
-func (s *Store) Open(h dataset.Hash) (*os.File, int64, error) {
+// closes the reader, an *os.File (so that ServeRange sends it with
+// sendfile). A blob removed while open stays readable through the file.
+// Reads are not checked against the name: Check does that, and the peers'
+// Put checks every copy they receive.
+func (s *Store) Open(_ context.Context, h dataset.Hash) (io.ReadSeekCloser, int64, error) {
+	f, n, err := s.openFile(h)
+	if err != nil {
+		return nil, 0, err
+	}
+	return f, n, nil
+}
+
+// openFile is Open for the callers in this package that need the file.
+func (s *Store) openFile(h dataset.Hash) (*os.File, int64, error) {
 	file, _, _ := s.path(h)
 	f, err := os.Open(file)
 	if err != nil {
@@ -319,7 +331,7 @@ func (s *Store) Has(h dataset.Hash) bool {
 }
 
 // Stat describes a stored blob; the error wraps ErrNotFound if it is not.
-func (s *Store) Stat(h dataset.Hash) (Info, error) {
+func (s *Store) Stat(_ context.Context, h dataset.Hash) (Info, error) {
 	file, _, _ := s.path(h)
 	fi, err := os.Lstat(file)
 	if err != nil {
@@ -334,7 +346,7 @@ func (s *Store) Stat(h dataset.Hash) (Info, error) {
 // Remove deletes a blob, durably; the error wraps ErrNotFound if it was not
 // stored. It is for garbage collection: the caller decides that no dataset
 // or task still needs the blob, on this coordinator and its peers alike.
-func (s *Store) Remove(h dataset.Hash) error {
+func (s *Store) Remove(_ context.Context, h dataset.Hash) error {
 	file, _, dir2 := s.path(h)
 	mu := &s.commit[h[0]]
 	mu.Lock()
@@ -360,8 +372,8 @@ func (s *Store) Remove(h dataset.Hash) error {
 // longer match its name (a disk that rotted, a file edited by hand). It
 // leaves the blob in place: the caller removes it and fetches a good copy
 // from a peer.
-func (s *Store) Check(h dataset.Hash) error {
-	f, _, err := s.Open(h)
+func (s *Store) Check(ctx context.Context, h dataset.Hash) error {
+	f, _, err := s.openFile(h)
 	if err != nil {
 		return err
 	}
@@ -369,7 +381,7 @@ func (s *Store) Check(h dataset.Hash) error {
 	hsh := sha256.New()
 	bp := s.bufs.Get().(*[]byte)
 	defer s.bufs.Put(bp)
-	n, err := io.CopyBuffer(hsh, struct{ io.Reader }{f}, *bp)
+	n, err := io.CopyBuffer(hsh, ctxReader{ctx, f}, *bp)
 	if err != nil {
 		return fmt.Errorf("blob %s: read: %w", h, err)
 	}
@@ -384,18 +396,44 @@ func (s *Store) Check(h dataset.Hash) error {
 // Walk calls fn for every stored blob, in ascending order of hash, and stops
 // at the first error fn returns, which Walk returns. Blobs stored or removed
 // during the walk may or may not be seen.
-func (s *Store) Walk(fn func(Info) error) error {
-	return s.scan(nil, fn)
+func (s *Store) Walk(ctx context.Context, fn func(Info) error) error {
+	return s.scan(nil, func(i Info) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fn(i)
+	})
 }
 
-// List returns the hashes of every stored blob, in ascending order.
-func (s *Store) List() ([]dataset.Hash, error) {
-	var out []dataset.Hash
-	err := s.Walk(func(i Info) error {
-		out = append(out, i.Hash)
-		return nil
-	})
-	return out, err
+// String names the store: "disk DIR".
+func (s *Store) String() string { return "disk " + s.dir }
+
+// Shared is false: a coordinator's disk is its own, and a blob must be
+// copied to a majority of members (Replicator) before it is acknowledged.
+func (s *Store) Shared() bool { return false }
+
+// PresignGet returns ErrPresignUnsupported: blobs on a coordinator's disk
+// are read through the coordinator.
+func (s *Store) PresignGet(context.Context, dataset.Hash, time.Duration) (string, error) {
+	return "", fmt.Errorf("%w: %s", ErrPresignUnsupported, s)
+}
+
+// PresignPut returns ErrPresignUnsupported.
+func (s *Store) PresignPut(context.Context, dataset.Hash, int64, time.Duration) (string, error) {
+	return "", fmt.Errorf("%w: %s", ErrPresignUnsupported, s)
+}
+
+// ctxReader stops a long read when its context ends.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // scan walks the fan-out tree. It calls temp for each temporary file (when
