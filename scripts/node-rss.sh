@@ -13,8 +13,10 @@
 #         seconds, registered and waiting for work;
 #   busy  each build, cold, while the network runs compute jobs (minhash,
 #         embed, tokens, and wasm: examples/wasm/cleaner, a buyer's module
-#         in the node's sandbox) over the dev journey's crawl dataset and a
-#         crawl job of the demo site, sampled every 0.5 s.
+#         in the node's sandbox) over the dev journey's crawl dataset, a
+#         crawl job of the demo site, and the pretraining stages (a crawl
+#         with main text, language, quality, pii, and dedup over the
+#         minhash dataset), sampled every 0.5 s.
 #
 # A node outside `meadow dev` refuses the crawl job's URLs (the demo site is
 # on loopback, which a production node never fetches), so its crawl work is
@@ -149,11 +151,14 @@ wasmspec() {
 }
 
 compute() { printf '{"kind":"compute","name":"node-rss %s","compute":{"input":"%s","kernel":"%s","shard_rows":10}}' "$1" "$input" "$1"; }
-crawlspec() {
+crawlspec() { # crawlspec NAME EXTRACT: 40 demo articles, main text when EXTRACT is true
 	local urls
 	urls=$(for i in $(seq 1 40); do printf '"%s/articles/%d"\n' "$site" "$i"; done | paste -sd, -)
-	printf '{"kind":"crawl","name":"node-rss crawl","crawl":{"urls":[%s],"fields":[{"name":"title","selector":"h1.title"}],"text_selector":"article","task_size":10}}' "$urls"
+	printf '{"kind":"crawl","name":"node-rss %s","crawl":{"urls":[%s],"fields":[{"name":"title","selector":"h1.title"}],"text_selector":"article","exclude":[".clock",".ad"],"task_size":10,"extract":{"enabled":%s}}}' "$1" "$urls" "$2"
 }
+# lastdataset: the dataset of the last job submit waited for.
+lastdataset() { grep -oE '^  dataset  ds-[A-Za-z0-9.-]+' "$W/jobs.out" | tail -1 | awk '{print $2}'; }
+dedupspec() { printf '{"kind":"compute","name":"node-rss dedup","compute":{"input":"%s","kernel":"dedup"}}' "$1"; }
 
 echo
 echo "busy (cold binary), sampled every 0.5 s: tasks this node did in each phase, VmRSS median and peak, RssAnon peak (MB)"
@@ -169,17 +174,25 @@ for b in full node; do
 	spid=$!
 	sleep 3
 	submit minhash "$(compute minhash)"
+	mh=$(lastdataset)
 	submit embed "$(compute embed)"
 	submit tokens "$(compute tokens)"
 	submit wasm "$(wasmspec)"
-	submit crawl "$(crawlspec)"
+	submit crawl "$(crawlspec crawl false)"
+	# The pretraining stages (issue 13): main text in the crawl, then the
+	# kernels over the journey's crawl, and dedup over the minhash above.
+	submit maintext "$(crawlspec maintext true)"
+	submit language "$(compute language)"
+	submit quality "$(compute quality)"
+	submit pii "$(compute pii)"
+	submit dedup "$(dedupspec "$mh")"
 	echo after >"$W/phase"
 	sleep 5
 	tasks[all]=$(state "$nodedash" tasks_done)
 	kill "$p"
 	wait "$p" 2>/dev/null || true
 	wait "$spid" 2>/dev/null || true
-	for ph in idle minhash embed tokens wasm crawl after all; do
+	for ph in idle minhash embed tokens wasm crawl maintext language quality pii dedup after all; do
 		awk -v ph=$ph '$2 == ph || ph == "all" {print $3, $5}' "$W/busy-$b.samples" | sort -n | awk -v b="meadow-$b" -v ph=$ph -v n="${tasks[$ph]:-}" '
 			{r[NR] = $1; if ($1 > pk) pk = $1; if ($2 > pa) pa = $2}
 			END {if (NR) printf "%-14s %-8s %6s %8d %7.1f %6.1f %9.1f\n", b, ph, n, NR, r[int((NR + 1) / 2)] / 1024, pk / 1024, pa / 1024}'
