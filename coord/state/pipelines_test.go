@@ -34,7 +34,7 @@ func TestPipelineSteps(t *testing.T) {
 		t.Fatalf("a pipeline whose crawl runs is to advance: %v", got)
 	}
 	tokens := NewJob{ID: PipelineJobID("p-1", api.StageTokens), Buyer: buyer,
-		Spec: api.JobSpec{Kind: api.JobCompute, Compute: &api.ComputeSpec{Input: "ds-p-1.crawl", Kernel: api.KernelTokens}}.WithDefaults(),
+		Spec:  api.JobSpec{Kind: api.JobCompute, Compute: &api.ComputeSpec{Input: "ds-p-1.crawl", Kernel: api.KernelTokens}}.WithDefaults(),
 		Tasks: []api.Task{{ID: "p-1.tokens.t0", JobID: "p-1.tokens", Kind: api.JobCompute}}}
 	step := PipelineStep{Pipeline: "p-1", Stage: 1, Job: &tokens}
 	if _, err := s.AdvancePipeline(step, 3); !errors.Is(err, ErrStaleStep) {
