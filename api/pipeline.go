@@ -389,6 +389,24 @@ func pipelineJobName(name, stage string) string {
 // RoutePipelines/{id}), its dataset card with GET RoutePipelines/{id}/card.
 const MethodPipelineSubmit = "pipeline.submit"
 
+// MethodPipelineCancel signs a pipeline's cancellation (POST
+// RoutePipelines/{id}/cancel, body PipelineRef): the stage job that runs is
+// cancelled, the stages done stay, and no later stage starts.
+const MethodPipelineCancel = "pipeline.cancel"
+
+// PipelineRef is the body of MethodPipelineCancel: the pipeline, as in the
+// URL.
+type PipelineRef struct {
+	PipelineID string `json:"pipeline_id"`
+}
+
+// Validate checks the reference.
+func (r PipelineRef) Validate() error {
+	var v validator
+	v.id("pipeline_id", r.PipelineID)
+	return v.err()
+}
+
 // RoutePipelines is where pipelines are submitted and read.
 const RoutePipelines = "/v1/pipelines"
 

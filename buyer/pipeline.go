@@ -133,3 +133,10 @@ func (b *Client) SavePipeline(ctx context.Context, id, dir string) (PipelineFile
 	}
 	return f, os.WriteFile(f.Card, []byte(card.Markdown), 0o644)
 }
+
+// CancelPipeline stops a running pipeline: its running stage job is
+// cancelled and no later stage starts.
+func (b *Client) CancelPipeline(ctx context.Context, id string) (api.Pipeline, error) {
+	var p api.Pipeline
+	return p, b.c.Post(ctx, api.MethodPipelineCancel, api.RoutePipelines+"/"+url.PathEscape(id)+"/cancel", api.PipelineRef{PipelineID: id}, &p)
+}

@@ -113,6 +113,8 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 		return f.applyPipelineSubmit(body, index)
 	case MsgPipelineAdvance:
 		return f.applyPipelineAdvance(body, index)
+	case MsgPipelineCancel:
+		return f.applyPipelineCancel(body, index)
 	case MsgDomainDelays:
 		return f.applyDomainDelays(body, index)
 	case MsgJobState:

@@ -78,6 +78,8 @@ const (
 	// (pipelines.go).
 	MsgPipelineSubmit  MsgType = 22
 	MsgPipelineAdvance MsgType = 23
+	// MsgPipelineCancel stops a pipeline for its buyer.
+	MsgPipelineCancel MsgType = 24
 )
 
 var msgNames = map[MsgType]string{
@@ -104,6 +106,7 @@ var msgNames = map[MsgType]string{
 	MsgModuleStored:    "module_stored",
 	MsgPipelineSubmit:  "pipeline_submit",
 	MsgPipelineAdvance: "pipeline_advance",
+	MsgPipelineCancel:  "pipeline_cancel",
 }
 
 // ignorable lists the known types written with the IgnoreUnknown bit: the

@@ -191,6 +191,18 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 					}
 					return c.PipelineStatus(id)
 				})
+			case "cancel":
+				c.serveWrite(ctx, func(rctx context.Context) (any, error) {
+					var ref api.PipelineRef
+					o, err := c.openBody(ctx, api.MethodPipelineCancel, &ref)
+					if err != nil {
+						return nil, err
+					}
+					if ref.PipelineID != id {
+						return nil, invalidf("pipeline_id %q: expected %q, the pipeline in the URL", ref.PipelineID, id)
+					}
+					return c.cancelPipeline(rctx, o.signer, id, o.sg)
+				})
 			case "card":
 				c.serveOwnedRead(ctx, func(rctx context.Context, reader string) (any, error) {
 					var err error

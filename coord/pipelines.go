@@ -212,3 +212,38 @@ func (c *Coordinator) PipelineCard(ctx context.Context, id string) (api.DatasetC
 	card.Markdown = api.RenderCard(p, card)
 	return card, nil
 }
+
+type pipelineCancelCmd struct {
+	Signed
+	ID    string `json:"id"`
+	Buyer string `json:"buyer"`
+	Now   int64  `json:"now"`
+}
+
+func (f *fsm) applyPipelineCancel(body []byte, index uint64) any {
+	var c pipelineCancelCmd
+	decode(MsgPipelineCancel, body, index, &c)
+	var p *state.Pipeline
+	err := f.st.UseNonce(c.Signer, c.Nonce, func() (err error) {
+		p, err = f.st.CancelPipeline(c.ID, c.Buyer, c.Now)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return p.ID
+}
+
+// CancelPipeline cancels a pipeline for buyer from this process, as POST
+// /v1/pipelines/{id}/cancel does for a signed request.
+func (c *Coordinator) CancelPipeline(ctx context.Context, buyer common.Address, id string) (api.Pipeline, error) {
+	return c.cancelPipeline(ctx, buyer, id, Signed{})
+}
+
+func (c *Coordinator) cancelPipeline(ctx context.Context, buyer common.Address, id string, sg Signed) (api.Pipeline, error) {
+	v, err := c.propose(ctx, MsgPipelineCancel, pipelineCancelCmd{Signed: sg, ID: id, Buyer: buyer.Hex(), Now: c.now()})
+	if err != nil {
+		return api.Pipeline{}, err
+	}
+	return c.PipelineStatus(v.(string))
+}

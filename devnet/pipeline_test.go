@@ -51,6 +51,19 @@ func TestPretrainPipeline(t *testing.T) {
 		t.Fatalf("a pipeline with an unknown language: %v; want an error naming languages[1]", err)
 	}
 
+	// A pipeline cancelled while it crawls: its crawl job is cancelled and
+	// no later stage starts; cancelling it again is refused.
+	gone, err := b.SubmitPipeline(ctx, spec)
+	if err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	if gone, err = b.CancelPipeline(ctx, gone.ID); err != nil || gone.State != api.JobCancelled || gone.Stages[0].Job.State != api.JobCancelled {
+		t.Fatalf("cancel: %+v %v", gone, err)
+	}
+	if _, err := b.CancelPipeline(ctx, gone.ID); err == nil {
+		t.Fatal("a cancelled pipeline was cancelled again")
+	}
+
 	p, err := b.SubmitPipeline(ctx, spec)
 	if err != nil {
 		t.Fatalf("submit: %v", err)
@@ -189,6 +202,11 @@ func TestPretrainPipeline(t *testing.T) {
 	}
 	if dropped == 0 || len(final.rows) != len(dedup.rows)-dropped {
 		t.Fatalf("dedup dropped %d of %d rows, the final dataset has %d: want the mirrors dropped and the rest kept", dropped, len(dedup.rows), len(final.rows))
+	}
+
+	// The cancelled pipeline never went past its crawl.
+	if gone, err = b.Pipeline(ctx, gone.ID); err != nil || gone.State != api.JobCancelled || gone.Stages[1].Job != nil {
+		t.Fatalf("the cancelled pipeline later: %+v %v", gone, err)
 	}
 
 	// The card's counts are the jobs'.

@@ -143,7 +143,27 @@ func newBuyerPipelineCmd(a *app, f *buyerFlags) *cobra.Command {
 		},
 	}
 	get.Flags().StringVar(&dir, "dir", "", "the directory to save the dataset in (created)")
-	cmd.AddCommand(submit, status, pay, get)
+	cancel := &cobra.Command{
+		Use:   "cancel ID",
+		Short: "Cancel a running pipeline: its running stage job is cancelled, the stages done stay",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.client(a, true)
+			if err != nil {
+				return err
+			}
+			p, err := c.CancelPipeline(cmdContext(cmd), args[0])
+			if err != nil {
+				return err
+			}
+			if a.jsonOut {
+				return a.printJSON(p)
+			}
+			printPipeline(a, p)
+			return nil
+		},
+	}
+	cmd.AddCommand(submit, status, pay, get, cancel)
 	return cmd
 }
 

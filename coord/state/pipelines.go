@@ -189,3 +189,26 @@ func (s *State) MayReadPipeline(id, reader string) error {
 	}
 	return nil
 }
+
+// CancelPipeline stops a running pipeline for its buyer: the stage job
+// that runs is cancelled (its finished stages stay, readable and payable),
+// and no later stage starts.
+func (s *State) CancelPipeline(id, buyer string, now int64) (*Pipeline, error) {
+	p := s.Pipelines[id]
+	if p == nil {
+		return nil, notFound("pipeline", id)
+	}
+	if !strings.EqualFold(p.Buyer.Hex(), buyer) {
+		return nil, conflictf("pipeline %s belongs to another buyer", id)
+	}
+	if p.State != api.JobRunning {
+		return nil, conflictf("pipeline %s is %s", id, p.State)
+	}
+	if last := s.Jobs[p.Jobs[len(p.Jobs)-1]]; last != nil && !last.State.Final() {
+		if _, err := s.SetJobState(last.ID, buyer, api.JobCancelled, now); err != nil {
+			return nil, err
+		}
+	}
+	p.State, p.Error = api.JobCancelled, "cancelled by its buyer"
+	return p, nil
+}

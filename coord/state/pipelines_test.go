@@ -97,3 +97,30 @@ func TestPipelineFails(t *testing.T) {
 		t.Fatal("a failed pipeline is still to advance")
 	}
 }
+
+// TestPipelineCancel: the buyer cancels a running pipeline, whose running
+// stage job is cancelled with it; anyone else, or a second time, is
+// refused.
+func TestPipelineCancel(t *testing.T) {
+	s := New()
+	buyer := common.HexToAddress(addr(100))
+	spec := api.PipelineSpec{Template: api.TemplatePretrain, Crawl: &api.CrawlSpec{URLs: []string{"https://example.com/"}}}.WithDefaults()
+	first := crawlJob(PipelineJobID("p-3", api.StageCrawl), 1, 2, 2)
+	first.Buyer = buyer
+	if _, err := s.SubmitPipeline("", 0, NewPipeline{ID: "p-3", Buyer: buyer, Spec: spec, First: first}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CancelPipeline("p-3", addr(5), 2); !errors.Is(err, ErrConflict) {
+		t.Fatalf("another buyer: %v; want ErrConflict", err)
+	}
+	p, err := s.CancelPipeline("p-3", buyer.Hex(), 3)
+	if err != nil || p.State != api.JobCancelled || s.Jobs[first.ID].State != api.JobCancelled {
+		t.Fatalf("cancel: %+v %v; crawl job %s", p, err, s.Jobs[first.ID].State)
+	}
+	if _, err := s.CancelPipeline("p-3", buyer.Hex(), 4); !errors.Is(err, ErrConflict) {
+		t.Fatalf("twice: %v; want ErrConflict", err)
+	}
+	if len(s.PipelinesToAdvance()) != 0 {
+		t.Fatal("a cancelled pipeline is still to advance")
+	}
+}
