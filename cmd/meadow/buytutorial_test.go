@@ -90,23 +90,7 @@ func TestBuyTutorial(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute*coordtest.Scale())
 	defer cancel()
-	cfg := devnet.DefaultConfig()
-	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 2, 0, 0
-	cfg.Dir = t.TempDir()
-	logPath := filepath.Join(cfg.Dir, "devnet.log")
-	lf, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lf.Close() })
-	cfg.Logger = slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	t1 := time.Now()
-	nw, err := devnet.Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nw.Close)
-	t.Logf("dev network up: %s", time.Since(t1).Round(time.Millisecond))
+	nw, logPath := tutorialNetwork(ctx, t)
 	// What meadow dev leaves for a buyer: the network file, marked dev,
 	// with the network's chain id and coordinators, and the funded key.
 	if n, err := api.LoadNetwork(nw.NetworkFilePath()); err != nil || !n.Dev || n.ChainID != nw.ChainID() || n.ChainID != api.DevChainID || len(n.Coordinators) != len(nw.CoordURLs) {
@@ -352,4 +336,30 @@ func runTutorial(t *testing.T, ctx context.Context, blocks []string, tail string
 	}
 	t.Logf("the tutorial's %d blocks ran in %s", len(blocks), time.Since(t0).Round(time.Millisecond))
 	return out.String()
+}
+
+// tutorialNetwork starts the dev network a tutorial runs against: three
+// coordinators and two honest nodes, logging to a file whose path it
+// returns (runTutorial shows its tail when a block fails), closed when the
+// test ends.
+func tutorialNetwork(ctx context.Context, t *testing.T) (*devnet.Network, string) {
+	t.Helper()
+	cfg := devnet.DefaultConfig()
+	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 2, 0, 0
+	cfg.Dir = t.TempDir()
+	logPath := filepath.Join(cfg.Dir, "devnet.log")
+	lf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lf.Close() })
+	cfg.Logger = slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	t1 := time.Now()
+	nw, err := devnet.Start(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nw.Close)
+	t.Logf("dev network up: %s", time.Since(t1).Round(time.Millisecond))
+	return nw, logPath
 }

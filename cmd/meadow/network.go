@@ -13,6 +13,7 @@ import (
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/buyer"
+	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/rewards"
 )
 
@@ -88,15 +89,7 @@ job; once the coordinators have seen it, the job's dataset downloads.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := context.WithTimeout(cmdContext(cmd), 5*time.Minute)
 			defer cancel()
-			c, err := f.client(a, true)
-			if err != nil {
-				return err
-			}
-			info, err := c.Chain(ctx)
-			if err != nil {
-				return err
-			}
-			ch, err := dialNetworkChain(ctx, info, rpc)
+			c, ch, err := f.payer(ctx, a, rpc)
 			if err != nil {
 				return err
 			}
@@ -115,6 +108,24 @@ job; once the coordinators have seen it, the job's dataset downloads.`,
 	}
 	cmd.Flags().StringVar(&rpc, "chain-rpc", "", "the chain's JSON-RPC URL (default: the one the coordinators publish)")
 	return cmd
+}
+
+// payer is the buyer's client and the chain it pays on: the chain the
+// coordinators publish, or rpc when set. The caller closes the chain.
+func (f *buyerFlags) payer(ctx context.Context, a *app, rpc string) (*buyer.Client, *contracts.Chain, error) {
+	c, err := f.client(a, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := c.Chain(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch, err := dialNetworkChain(ctx, info, rpc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, ch, nil
 }
 
 // checkRegistry checks a downloaded dataset's root against the chain's

@@ -59,29 +59,13 @@ func newBuyerPipelineCmd(a *app, f *buyerFlags) *cobra.Command {
 	}
 	submit.Flags().BoolVar(&wait, "wait", false, "follow the pipeline until it ends")
 	var watch bool
-	status := &cobra.Command{
-		Use:   "status ID",
-		Short: "Show a pipeline's state and each stage's job",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := f.client(a, true)
-			if err != nil {
-				return err
-			}
+	status := pipelineCmd(a, f, "status ID", "Show a pipeline's state and each stage's job",
+		func(ctx context.Context, c *buyer.Client, id string) (api.Pipeline, error) {
 			if watch {
-				return watchPipeline(cmdContext(cmd), a, c, args[0])
+				return api.Pipeline{}, watchPipeline(ctx, a, c, id)
 			}
-			p, err := c.Pipeline(cmdContext(cmd), args[0])
-			if err != nil {
-				return err
-			}
-			if a.jsonOut {
-				return a.printJSON(p)
-			}
-			printPipeline(a, p)
-			return nil
-		},
-	}
+			return c.Pipeline(ctx, id)
+		})
 	status.Flags().BoolVar(&watch, "watch", false, "follow the pipeline until it ends")
 	var rpc string
 	pay := &cobra.Command{
@@ -91,15 +75,7 @@ func newBuyerPipelineCmd(a *app, f *buyerFlags) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := context.WithTimeout(cmdContext(cmd), 10*time.Minute)
 			defer cancel()
-			c, err := f.client(a, true)
-			if err != nil {
-				return err
-			}
-			info, err := c.Chain(ctx)
-			if err != nil {
-				return err
-			}
-			ch, err := dialNetworkChain(ctx, info, rpc)
+			c, ch, err := f.payer(ctx, a, rpc)
 			if err != nil {
 				return err
 			}
@@ -143,17 +119,29 @@ func newBuyerPipelineCmd(a *app, f *buyerFlags) *cobra.Command {
 		},
 	}
 	get.Flags().StringVar(&dir, "dir", "", "the directory to save the dataset in (created)")
-	cancel := &cobra.Command{
-		Use:   "cancel ID",
-		Short: "Cancel a running pipeline: its running stage job is cancelled, the stages done stay",
+	cancel := pipelineCmd(a, f, "cancel ID", "Cancel a running pipeline: its running stage job is cancelled, the stages done stay",
+		func(ctx context.Context, c *buyer.Client, id string) (api.Pipeline, error) {
+			return c.CancelPipeline(ctx, id)
+		})
+	cmd.AddCommand(submit, status, pay, get, cancel)
+	return cmd
+}
+
+// pipelineCmd is a command that does one thing to the pipeline its
+// argument names and shows the pipeline that results; a zero pipeline from
+// fn means fn showed it itself.
+func pipelineCmd(a *app, f *buyerFlags, use, short string, fn func(context.Context, *buyer.Client, string) (api.Pipeline, error)) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := f.client(a, true)
 			if err != nil {
 				return err
 			}
-			p, err := c.CancelPipeline(cmdContext(cmd), args[0])
-			if err != nil {
+			p, err := fn(cmdContext(cmd), c, args[0])
+			if err != nil || p.ID == "" {
 				return err
 			}
 			if a.jsonOut {
@@ -163,8 +151,6 @@ func newBuyerPipelineCmd(a *app, f *buyerFlags) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.AddCommand(submit, status, pay, get, cancel)
-	return cmd
 }
 
 func stageList(p api.Pipeline) string {

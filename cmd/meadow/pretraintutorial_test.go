@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,7 +18,6 @@ import (
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/coord/coordtest"
-	"github.com/meadow-net/meadow/devnet"
 )
 
 const pretrainTutorial = "../../docs/PRETRAIN.md"
@@ -60,21 +58,7 @@ func TestPretrainTutorial(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute*coordtest.Scale())
 	defer cancel()
-	cfg := devnet.DefaultConfig()
-	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 2, 0, 0
-	cfg.Dir = t.TempDir()
-	logPath := filepath.Join(cfg.Dir, "devnet.log")
-	lf, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lf.Close() })
-	cfg.Logger = slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	nw, err := devnet.Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nw.Close)
+	nw, logPath := tutorialNetwork(ctx, t)
 	// What `python3 -m http.server --directory /usr/share/doc` serves.
 	real := httptest.NewServer(http.FileServer(http.Dir("/usr/share/doc")))
 	t.Cleanup(real.Close)
