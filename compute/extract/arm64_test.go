@@ -2,7 +2,6 @@ package extract
 
 import (
 	"testing"
-	"time"
 
 	"github.com/meadow-net/meadow/internal/arm64test"
 )
@@ -12,12 +11,4 @@ import (
 // qemu-user, so that the arm64 results (where Go may fuse multiply-add)
 // are checked against the same testdata/golden.json as amd64's: identical
 // output on both. On an arm64 machine TestGolden itself is that check.
-func TestGoldenArm64(t *testing.T) {
-	if arm64test.Native() {
-		t.Log("running on arm64: TestGolden checks golden.json natively")
-		return
-	}
-	bin := arm64test.BuildTest(t, ".")
-	out, took := arm64test.RunTests(t, bin, ".", "^(TestGolden|TestTextOf)$")
-	t.Logf("arm64 under qemu, %s:\n%s", took.Round(time.Millisecond), out)
-}
+func TestGoldenArm64(t *testing.T) { arm64test.CheckPackage(t, "^(TestGolden|TestTextOf)$") }

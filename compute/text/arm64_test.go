@@ -2,7 +2,6 @@ package text
 
 import (
 	"testing"
-	"time"
 
 	"github.com/meadow-net/meadow/internal/arm64test"
 )
@@ -14,12 +13,4 @@ import (
 // arm64; the package's float-free arithmetic leaves it nothing to fuse).
 // A case or column added to the golden file is covered with it. On an
 // arm64 machine TestGolden itself is that check.
-func TestGoldenArm64(t *testing.T) {
-	if arm64test.Native() {
-		t.Log("running on arm64: TestGolden checks golden.json natively")
-		return
-	}
-	bin := arm64test.BuildTest(t, ".")
-	out, took := arm64test.RunTests(t, bin, ".", "^TestGolden$")
-	t.Logf("arm64 under qemu, %s:\n%s", took.Round(time.Millisecond), out)
-}
+func TestGoldenArm64(t *testing.T) { arm64test.CheckPackage(t, "^TestGolden$") }

@@ -162,3 +162,17 @@ func RunTests(t testing.TB, bin, dir, pattern string) (string, time.Duration) {
 	}
 	return string(out), took
 }
+
+// CheckPackage is the whole arm64 check of the package in the current
+// directory: its tests matching pattern, cross-compiled and run under qemu
+// (on an arm64 machine the host's run of them is that check, and it
+// returns), their output logged.
+func CheckPackage(t *testing.T, pattern string) {
+	t.Helper()
+	if Native() {
+		t.Logf("running on arm64: %s runs natively", pattern)
+		return
+	}
+	out, took := RunTests(t, BuildTest(t, "."), ".", pattern)
+	t.Logf("arm64 under qemu, %s:\n%s", took.Round(time.Millisecond), out)
+}
