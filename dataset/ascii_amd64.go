@@ -23,3 +23,19 @@ func asciiScan(s string) bool {
 	}
 	return asciiScanGeneric(s)
 }
+
+//go:noescape
+func collapseRunAVX2(dst, src *byte, n int, prev uint32) int
+
+// collapseRun copies from src to dst the bytes at src's start that
+// white-space collapsing leaves as they are (see appendCollapsedASCII),
+// stopping at the first byte that it changes or drops, or when fewer than 32
+// bytes are left, and returns how many it copied. prev is 1 when the byte
+// before src was a space or src starts the text. dst must be at least as
+// long as src.
+func collapseRun(dst, src []byte, prev uint8) int {
+	if !haveAVX2 || len(src) < 32 || len(dst) < len(src) {
+		return 0
+	}
+	return collapseRunAVX2(&dst[0], &src[0], len(src), uint32(prev))
+}

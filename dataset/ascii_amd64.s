@@ -125,3 +125,53 @@ TEXT ·asciiScan16(SB), NOSPLIT, $0-17
 bad16:
 	MOVB	$0, ret+16(FP)
 	RET
+
+// func collapseRunAVX2(dst, src *byte, n int, prev uint32) int
+//
+// collapseRunAVX2 copies from src to dst, 32 bytes per step, the bytes that
+// white-space collapsing leaves as they are: none below 0x20 (nor, as
+// signed bytes, above 0x7f), no space after a space. prev is 1 when the byte
+// before src was a space (or src is the start of the text). It returns how
+// many bytes it copied: up to the first byte that breaks the rule, or all
+// whole steps when fewer than 32 bytes are left. Each step stores 32 bytes,
+// so dst must have room for n bytes; bytes past the count are junk.
+TEXT ·collapseRunAVX2(SB), NOSPLIT, $0-40
+	MOVQ	dst+0(FP), DI
+	MOVQ	src+8(FP), SI
+	MOVQ	n+16(FP), CX
+	MOVL	prev+24(FP), DX
+	VMOVDQU	ascii1f<>(SB), Y1
+	VMOVDQU	ascii20<>(SB), Y2
+	XORQ	AX, AX // bytes copied
+
+crloop:
+	LEAQ	32(AX), R9
+	CMPQ	R9, CX
+	JHI	crdone
+	VMOVDQU	(SI)(AX*1), Y0
+	VPCMPGTB	Y1, Y0, Y3
+	VPMOVMSKB	Y3, R10
+	NOTL	R10 // control bytes
+	VPCMPEQB	Y2, Y0, Y4
+	VPMOVMSKB	Y4, BX // spaces
+	MOVL	BX, R8
+	SHLL	$1, R8
+	ORL	DX, R8
+	ANDL	BX, R8 // spaces after a space
+	ORL	R10, R8
+	VMOVDQU	Y0, (DI)(AX*1)
+	TESTL	R8, R8
+	JNZ	crpartial
+	SHRL	$31, BX
+	MOVL	BX, DX
+	ADDQ	$32, AX
+	JMP	crloop
+
+crpartial:
+	BSFL	R8, R8
+	ADDQ	R8, AX
+
+crdone:
+	VZEROUPPER
+	MOVQ	AX, ret+32(FP)
+	RET

@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"math"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -133,6 +134,21 @@ func appendText(dst []byte, s string) ([]byte, bool) {
 	if asciiCanonical(s) {
 		dst = appendHead(dst, majorText, uint64(len(s)))
 		return append(dst, s...), true
+	}
+	if isASCII(s) {
+		// Collapsing only shortens ASCII text, so the head written for its
+		// whole length fits; it is moved only when the length's head shrinks.
+		p := len(dst)
+		var room [9]byte
+		r := len(appendHead(room[:0], majorText, uint64(len(s))))
+		dst = appendCollapsedASCII(slices.Grow(dst, r+len(s))[:p+r], s)
+		n := len(dst) - p - r
+		h := appendHead(room[:0], majorText, uint64(n))
+		copy(dst[p:], h)
+		if len(h) < r {
+			copy(dst[p+len(h):], dst[p+r:])
+		}
+		return dst[:p+len(h)+n], true
 	}
 	if !utf8.ValidString(s) {
 		return dst, false

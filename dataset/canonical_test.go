@@ -312,13 +312,32 @@ func FuzzNormalizeText(f *testing.F) {
 	for _, s := range []string{"", " a ", "e\u0301  x", "\u1100\u1161", "a\u3000\u00a0b", "ﬁ\t"} {
 		f.Add(s)
 	}
+	// ASCII text long enough for the vector path, and lengths whose head
+	// shrinks once the white space is collapsed (24 and 256 bytes).
+	line := strings.Repeat("word and words, ", 5)
+	for _, s := range []string{
+		line + "\n" + line + "  \t" + line + "\r\n",
+		" " + line + line + line + " ",
+		strings.Repeat("a", 22) + "  ", strings.Repeat("a ", 127) + "   b",
+		strings.Repeat(" ", 64) + "x", strings.Repeat("x\n", 40), line + "\x01" + line,
+	} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if !isValidUTF8(s) {
 			return // the encoder rejects invalid UTF-8; NormalizeText's result is unspecified
 		}
 		got := NormalizeText(s)
-		if want := refNormalize(s); got != want {
+		want := refNormalize(s)
+		if got != want {
 			t.Fatalf("NormalizeText(%+q) = %+q, reference %+q", s, got, want)
+		}
+		// The encoder's own path (ASCII text is collapsed as it is copied)
+		// writes the same text behind its head.
+		enc, ok := appendText([]byte("prefix"), s)
+		head := appendHead(nil, majorText, uint64(len(want)))
+		if !ok || string(enc) != "prefix"+string(head)+want {
+			t.Fatalf("appendText(%+q) = %+q, %v; want the head and %+q", s, enc, ok, want)
 		}
 		if NormalizeText(got) != got || !IsNormalized(got) {
 			t.Fatalf("not idempotent on %+q", s)

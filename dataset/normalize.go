@@ -2,6 +2,8 @@ package dataset
 
 import (
 	"encoding/binary"
+	"math/bits"
+	"slices"
 	"unicode/utf8"
 	"unsafe"
 
@@ -39,10 +41,11 @@ func IsNormalized(s string) bool {
 // composes with a neighbour, and the two with canonical decompositions
 // (U+2000, U+2001) map to other White_Space characters.
 func appendNormalized(dst []byte, s string) []byte {
-	start := len(dst)
 	if isASCII(s) {
-		dst = append(dst, s...)
-	} else if norm.NFC.IsNormalString(s) {
+		return appendCollapsedASCII(dst, s)
+	}
+	start := len(dst)
+	if norm.NFC.IsNormalString(s) {
 		dst = append(dst, s...)
 	} else {
 		dst = norm.NFC.AppendString(dst, s)
@@ -58,16 +61,23 @@ func collapseSpace(b []byte) int {
 	pending := false
 	for r := 0; r < len(b); {
 		c := b[r]
-		size := 1
-		space := false
-		if c < utf8.RuneSelf {
-			space = asciiSpace[c]
-		} else {
-			var ru rune
-			ru, size = utf8.DecodeRune(b[r:])
-			space = isWhiteSpace(ru)
+		if c < utf8.RuneSelf { // most bytes: no decoding, no copy call
+			r++
+			if asciiSpace[c] {
+				pending = true
+				continue
+			}
+			if pending && w > 0 {
+				b[w] = ' '
+				w++
+			}
+			pending = false
+			b[w] = c
+			w++
+			continue
 		}
-		if space {
+		ru, size := utf8.DecodeRune(b[r:])
+		if isWhiteSpace(ru) {
 			pending = true
 			r += size
 			continue
@@ -82,6 +92,80 @@ func collapseSpace(b []byte) int {
 	}
 	return w
 }
+
+// appendCollapsedASCII appends ASCII s to dst with its white space
+// collapsed as collapseSpace does: ASCII text is NFC already, and text with
+// line breaks (most of what extraction and the text kernels write) never
+// meets asciiCanonical's shortcut. Eight bytes at a time are copied while
+// they hold no control byte, no two spaces in a row and no space after a
+// space (or after the start); the first byte that breaks that takes the
+// one-byte step, which has no branch on the data: the byte is written (a
+// space as ' ') and the write position moves on unless it is a space after
+// a space.
+func appendCollapsedASCII(dst []byte, s string) []byte {
+	start := len(dst)
+	dst = slices.Grow(dst, len(s))[:start+len(s)]
+	b := dst[start:]
+	src := unsafe.Slice(unsafe.StringData(s), len(s))
+	const (
+		lsb   = 0x0101010101010101
+		low7  = 0x7f7f7f7f7f7f7f7f
+		space = 0x20 * lsb
+	)
+	w, i := 0, 0
+	prev := uint8(1) // the start counts as a space: leading space is dropped
+	for i < len(s) {
+		if n := collapseRun(b[w:], src[i:], prev); n > 0 {
+			prev = spaceBit[src[i+n-1]]
+			w += n
+			i += n
+			if len(s)-i < 32 {
+				continue // the tail, eight bytes at a time
+			}
+			// Otherwise the run stopped at a byte that changes: step over it.
+		} else if i+8 <= len(s) {
+			x := binary.LittleEndian.Uint64(src[i:])
+			ctl := (x - space) &^ x & msb64 // a byte below 0x20 (exact for the lowest)
+			y := x ^ space
+			z := ^((y&low7 + low7) | y) & msb64 // exactly the spaces
+			bad := ctl | z&(z<<8) | z&(uint64(prev)<<7)
+			binary.LittleEndian.PutUint64(b[w:], x) // w <= i, so it fits; bytes from p on are rewritten
+			if bad == 0 {
+				// A predicted branch, not a select: the next load's address
+				// then does not wait for this word's tests.
+				prev = uint8(z >> 63)
+				w += 8
+				i += 8
+				continue
+			}
+			if p := bits.TrailingZeros64(bad) / 8; p > 0 {
+				prev = uint8(z >> (8*p - 1) & 1)
+				w += p
+				i += p
+			}
+		}
+		c := s[i]
+		sp := spaceBit[c]
+		b[w] = c ^ ((c ^ ' ') & -sp) // ' ' where sp is 1
+		w += int(1 - sp&prev)
+		prev = sp
+		i++
+	}
+	if w > 0 && prev == 1 {
+		w-- // the one trailing space
+	}
+	return dst[:start+w]
+}
+
+// spaceBit is asciiSpace as 0 or 1 for every byte value.
+var spaceBit = func() (t [256]uint8) {
+	for c, sp := range asciiSpace {
+		if sp {
+			t[c] = 1
+		}
+	}
+	return t
+}()
 
 // needsSpaceFix reports whether s has white space other than single ASCII
 // spaces between non-space characters.
