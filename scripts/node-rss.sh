@@ -18,9 +18,12 @@
 #         with main text, language, quality, pii, and dedup over the
 #         minhash dataset), sampled every 0.5 s.
 #
-# A node outside `meadow dev` refuses the crawl job's URLs (the demo site is
-# on loopback, which a production node never fetches), so its crawl work is
-# refusals; compute tasks are done in full.
+# The busy nodes are measurement builds (-tags devallow, which adds only
+# --dev-allow and --dev-domain-delay to `meadow node`): a release node
+# refuses the demo site, which is on loopback, so only such a build fetches
+# and extracts its pages. While they run, one of the dev network's two
+# nodes is paused, so every task (two replicas each) is done by the measured
+# node and the other dev node: each phase's figures are that node's own work.
 #
 # Usage: scripts/node-rss.sh [DIR]   (DIR keeps the logs and samples; default
 # a new temporary directory). Linux only: it reads /proc.
@@ -46,6 +49,8 @@ trap cleanup EXIT
 echo "node-rss: building into $W" >&2
 go build -o "$W/meadow-full" ./cmd/meadow
 go build -tags nodeonly -o "$W/meadow-node" ./cmd/meadow
+go build -tags devallow -o "$W/meadow-full-dev" ./cmd/meadow
+go build -tags nodeonly,devallow -o "$W/meadow-node-dev" ./cmd/meadow
 cp "$W/meadow-full" "$W/meadow-dev"
 cold() { # cold SRC DST: a copy none of which is in the page cache
 	dd if="$1" of="$2" bs=4M oflag=direct status=none
@@ -70,14 +75,14 @@ echo "node-rss: coordinators $coords, chain $chain, input dataset $input" >&2
 
 port=17300
 
-# startnode BIN NAME: a node of BIN with its own data dir and a dashboard on
-# a free port; sets $nodepid and $nodedash.
+# startnode BIN NAME [FLAGS...]: a node of BIN with its own data dir and a
+# dashboard on a free port; sets $nodepid and $nodedash.
 startnode() {
 	while ss -Hltn "sport = :$port" | grep -q .; do port=$((port + 1)); done
 	nodedash=127.0.0.1:$port
 	port=$((port + 1))
 	mkdir -p "$W/$2"
-	"$1" node --coord "$coords" --data-dir "$W/$2" --chain-id "$chain" --dashboard "$nodedash" \
+	"$1" node --coord "$coords" --data-dir "$W/$2" --chain-id "$chain" --dashboard "$nodedash" "${@:3}" \
 		>"$W/$2/node.out" 2>"$W/$2/node.log" &
 	nodepid=$!
 	pids+=("$nodepid")
@@ -163,10 +168,12 @@ dedupspec() { printf '{"kind":"compute","name":"node-rss dedup","compute":{"inpu
 echo
 echo "busy (cold binary), sampled every 0.5 s: tasks this node did in each phase, VmRSS median and peak, RssAnon peak (MB)"
 printf '%-14s %-8s %6s %8s %7s %6s %9s\n' build phase tasks samples median peak "peak anon"
+devdash=$(grep -m1 -oE 'dashboard http://[0-9.:]+' "$W/dev.out" | awk '{print $2}')
+"$W/meadow-full" node pause --dashboard "$devdash" >/dev/null
 for b in full node; do
-	cold "$W/meadow-$b" "$W/meadow-$b-busy"
+	cold "$W/meadow-$b-dev" "$W/meadow-$b-busy"
 	echo idle >"$W/phase"
-	startnode "$W/meadow-$b-busy" "busy-$b"
+	startnode "$W/meadow-$b-busy" "busy-$b" --dev-allow 127.0.0.0/8 --dev-domain-delay 10ms
 	p=$nodepid
 	sleep 5
 	: >"$W/busy-$b.samples"

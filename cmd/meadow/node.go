@@ -16,6 +16,7 @@ import (
 )
 
 func newNodeCmd(a *app) *cobra.Command {
+	var devFlags func(*node.Config) error // measurement builds only (node_dev.go)
 	cfg := node.DefaultConfig()
 	cfg.Version = version
 	lim := node.DefaultLimits()
@@ -68,6 +69,11 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 			}
 			cfg.Logger = a.logger
 			cfg.Command = nodeCmd
+			if devFlags != nil {
+				if err := devFlags(&cfg); err != nil {
+					return usageError(err)
+				}
+			}
 			netw, err := applyNodeNetwork(a, fl, network, &cfg)
 			if err != nil {
 				return err
@@ -104,6 +110,9 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 	f.StringVar(&lim.GPUHours, "gpu-hours", "", "local hours the GPU may be used, HH-HH (empty: any time)")
 	f.StringVar(&lim.Hours, "hours", "", "local hours the node takes any work, HH-HH such as 22-07 (empty: any time)")
 	f.BoolVar(&lim.NoWasm, "no-wasm", false, "never run buyers' WebAssembly modules (they run sandboxed: no files, network or clock of this machine; docs/wasm.md)")
+	if nodeDevFlags != nil {
+		devFlags = nodeDevFlags(f)
+	}
 
 	var dash string
 	status := &cobra.Command{

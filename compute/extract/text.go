@@ -19,6 +19,10 @@ var blockTags = map[string]bool{
 	"tr": true, "ul": true, "body": true, "html": true,
 }
 
+// Lines is textOf for a caller of go-trafilatura that wants its content
+// tree as the lines Result.Text has (crawl/internal/pipebench's bare chain).
+func Lines(root *html.Node) string { return textOf(root) }
+
 // textOf writes the content tree as lines, the way trafilatura's own
 // plain-text output does (go-trafilatura's ContentText is one line):
 //
