@@ -2,7 +2,11 @@
 
 package dataset
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 var haveAVX2 = cpu.X86.HasAVX2
 
@@ -25,17 +29,25 @@ func asciiScan(s string) bool {
 }
 
 //go:noescape
-func collapseRunAVX2(dst, src *byte, n int, prev uint32) int
+func collapseASCIIAVX2(dst, src *byte, n int) int
 
-// collapseRun copies from src to dst the bytes at src's start that
-// white-space collapsing leaves as they are (see appendCollapsedASCII),
-// stopping at the first byte that it changes or drops, or when fewer than 32
-// bytes are left, and returns how many it copied. prev is 1 when the byte
-// before src was a space or src starts the text. dst must be at least as
-// long as src.
-func collapseRun(dst, src []byte, prev uint8) int {
-	if !haveAVX2 || len(src) < 32 || len(dst) < len(src) {
-		return 0
-	}
-	return collapseRunAVX2(&dst[0], &src[0], len(src), uint32(prev))
+// haveCollapseVector reports whether collapseVector may be called.
+var haveCollapseVector = haveAVX2
+
+// collapseVector writes s (len(s) >= 32) to dst with its white space
+// collapsed, checking that it is ASCII in the same pass, and returns the
+// length written, or -1 when s has a byte ≥ 0x80. dst must be at least
+// len(s)+32 bytes long: the vector steps store whole 32-byte blocks.
+func collapseVector(dst []byte, s string) int {
+	_ = dst[len(s)+31]
+	return collapseASCIIAVX2(&dst[0], unsafe.StringData(s), len(s))
 }
+
+// havePrefetch reports whether prefetchString does anything.
+const havePrefetch = true
+
+//go:noescape
+func prefetchBytes(p *byte, n int)
+
+// prefetchString starts loading s (len(s) > 0) into the cache.
+func prefetchString(s string) { prefetchBytes(unsafe.StringData(s), len(s)) }

@@ -6,6 +6,15 @@ package dataset
 // no two spaces in a row.
 func asciiScan(s string) bool { return asciiScanGeneric(s) }
 
-// collapseRun is the vector shortcut of appendCollapsedASCII, which only
-// amd64 has: here it copies nothing and the eight-byte loop does the work.
-func collapseRun(dst, src []byte, prev uint8) int { return 0 }
+// haveCollapseVector is false: only amd64 has the vector collapse, and
+// appendCollapsedASCII's eight-byte loop in Go does the work here.
+const haveCollapseVector = false
+
+// collapseVector is never called when haveCollapseVector is false.
+func collapseVector(dst []byte, s string) int { panic("dataset: no vector collapse on this platform") }
+
+// havePrefetch is false: prefetchString does nothing here.
+const havePrefetch = false
+
+// prefetchString does nothing here: there is no prefetch instruction in Go.
+func prefetchString(s string) {}

@@ -198,7 +198,7 @@ func rowHashRatio(t *testing.T, lines bool) {
 
 // BenchmarkRowHashParts splits BenchmarkRowHashAndRoot into its stages, per
 // benchRows rows of 1 KiB: canonical encoding alone, encoding and hashing
-// (two rows at a time), sorting the hashes, the Merkle root over sorted
+// (two rows at a time), both again for text with line breaks, sorting the hashes, the Merkle root over sorted
 // hashes, and crypto/sha256 of a Merkle leaf and node for comparison.
 func BenchmarkRowHashParts(b *testing.B) {
 	s, rows, _ := benchData(b, benchRows, benchRowBytes)
@@ -219,6 +219,25 @@ func BenchmarkRowHashParts(b *testing.B) {
 	b.Run("encode+hash", func(b *testing.B) {
 		for range b.N {
 			if err := h.HashRows(rows, hashes); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// The same with a line break every ~80 bytes (TestRowHashRatio's
+	// "lines"): the text is collapsed on its way into the encoding.
+	lines := breakLines(s, rows)
+	b.Run("encode-lines", func(b *testing.B) {
+		for range b.N {
+			for _, r := range lines {
+				if _, err := h.Canonical(r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("encode+hash-lines", func(b *testing.B) {
+		for range b.N {
+			if err := h.HashRows(lines, hashes); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -127,36 +127,34 @@ func appendInt(dst []byte, v int64) []byte {
 }
 
 // appendText appends the text string of NormalizeText(s), or reports that
-// s is not valid UTF-8. Text that is already canonical ASCII is copied
-// straight; anything else is normalized into dst behind room for the
-// longest head, and moved down once its length, hence its head, is known.
+// s is not valid UTF-8. Short text that is already canonical ASCII is
+// checked, then copied; with the vector collapse (AVX2), text of 32 bytes
+// and more is checked and copied in one pass instead. Anything else is
+// normalized into dst behind room for the head of len(s): ASCII text only
+// shortens, and other text is moved once its length, hence its head, is
+// known.
 func appendText(dst []byte, s string) ([]byte, bool) {
-	if asciiCanonical(s) {
+	if (!haveCollapseVector || len(s) < 32) && asciiCanonical(s) {
 		dst = appendHead(dst, majorText, uint64(len(s)))
 		return append(dst, s...), true
 	}
-	if isASCII(s) {
-		// Collapsing only shortens ASCII text, so the head written for its
-		// whole length fits; it is moved only when the length's head shrinks.
-		p := len(dst)
-		var room [9]byte
-		r := len(appendHead(room[:0], majorText, uint64(len(s))))
-		dst = appendCollapsedASCII(slices.Grow(dst, r+len(s))[:p+r], s)
-		n := len(dst) - p - r
-		h := appendHead(room[:0], majorText, uint64(n))
-		copy(dst[p:], h)
+	p := len(dst)
+	r := headLen(uint64(len(s)))
+	b, ascii := appendCollapsedASCII(slices.Grow(dst, r+len(s)+32)[:p+r], s)
+	if ascii {
+		n := len(b) - p - r
+		h := appendHead(b[p:p], majorText, uint64(n)) // writes into the room
 		if len(h) < r {
-			copy(dst[p+len(h):], dst[p+r:])
+			copy(b[p+len(h):], b[p+r:])
 		}
-		return dst[:p+len(h)+n], true
+		return b[:p+len(h)+n], true
 	}
 	if !utf8.ValidString(s) {
-		return dst, false
+		return b[:p], false
 	}
-	p := len(dst)
-	dst = append(dst, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+	dst = append(b[:p], 0, 0, 0, 0, 0, 0, 0, 0, 0)
 	body := len(dst)
-	dst = appendNormalized(dst, s)
+	dst = appendNormalizedUTF8(dst, s)
 	n := len(dst) - body
 	h := appendHead(dst[p:p], majorText, uint64(n)) // writes into the reserved room
 	copy(dst[p+len(h):], dst[body:])
@@ -447,14 +445,19 @@ func (h *Hasher) Hash(row Row) (Hash, error) {
 
 // HashRows writes the hash of rows[i] to out[i] (out must be at least as
 // long as rows). It hashes rows two at a time, which on CPUs with SHA
-// extensions is nearly twice as fast as one at a time. An error names the
-// row by its index in rows.
+// extensions is nearly twice as fast as one at a time, and asks for the
+// next pair's text to be loaded into the cache meanwhile (prefetchRow).
+// An error names the row by its index in rows.
 func (h *Hasher) HashRows(rows []Row, out []Hash) error {
 	if len(out) < len(rows) {
 		return fmt.Errorf("dataset: HashRows: %d hashes for %d rows", len(out), len(rows))
 	}
 	i := 0
 	for ; i+1 < len(rows); i += 2 {
+		if havePrefetch && i+3 < len(rows) {
+			h.prefetchRow(rows[i+2])
+			h.prefetchRow(rows[i+3])
+		}
 		a, err := appendCanonical(h.buf[:0], &h.schema, h.nc, rows[i])
 		h.buf = a[:0]
 		if err != nil {
@@ -474,4 +477,23 @@ func (h *Hasher) HashRows(rows []Row, out []Hash) error {
 		}
 	}
 	return nil
+}
+
+// prefetchRow starts loading the long strings of row's content columns into
+// the cache, for HashRows to ask two rows ahead: the text column is a
+// separate allocation of each row, and where rows were built one by one
+// (extraction, the text kernels, a decoder) those allocations are not
+// adjacent, so the hardware prefetcher, which follows one stream of
+// addresses, waits for the first lines of every row's text. Measured on
+// dev-2c (AMD EPYC, 2026-12-06): 16,384 rows of 1 KiB whose texts lie 1,792
+// bytes apart hashed in 12.2-13.3 ms without it and 10.3-11.2 ms with it,
+// the time of the same rows with their texts copied to adjacent memory;
+// the load of the text, not the work on it, was the profile's top line.
+// Strings under 256 bytes are a few lines and left to the hardware.
+func (h *Hasher) prefetchRow(row Row) {
+	for j := 0; j < h.nc && j < len(row); j++ {
+		if v, ok := row[j].(string); ok && len(v) >= 256 {
+			prefetchString(v)
+		}
+	}
 }

@@ -323,6 +323,17 @@ func FuzzNormalizeText(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	// The one-pass vector collapse: runs across the 32-byte blocks, the
+	// last partial block at every length, text of white space only, and a
+	// byte ≥ 0x80 found late (the text is then not ASCII after all).
+	for _, s := range []string{
+		strings.Repeat("x", 30) + " \r\n\t " + strings.Repeat("y", 40),
+		strings.Repeat("ab\n\n", 17), strings.Repeat("\t", 33), strings.Repeat(" ", 40) + "x" + strings.Repeat("\f", 40),
+		strings.Repeat("z", 33), strings.Repeat("z", 63) + "\v", strings.Repeat("z", 31) + "\x1c\x7f\x00 " + strings.Repeat("z", 31),
+		line + line + "caf\u00e9", line + "\u00a0" + line, strings.Repeat("w ", 50) + "\u3000",
+	} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if !isValidUTF8(s) {
 			return // the encoder rejects invalid UTF-8; NormalizeText's result is unspecified
@@ -339,6 +350,9 @@ func FuzzNormalizeText(f *testing.F) {
 		if !ok || string(enc) != "prefix"+string(head)+want {
 			t.Fatalf("appendText(%+q) = %+q, %v; want the head and %+q", s, enc, ok, want)
 		}
+		// Both ASCII collapses, the vector one (where the CPU has it) and
+		// the Go loop, whatever path appendText took.
+		checkCollapsed(t, s)
 		if NormalizeText(got) != got || !IsNormalized(got) {
 			t.Fatalf("not idempotent on %+q", s)
 		}

@@ -35,15 +35,24 @@ func IsNormalized(s string) bool {
 	return utf8.ValidString(s) && norm.NFC.IsNormalString(s) && !needsSpaceFix(s)
 }
 
-// appendNormalized appends NormalizeText(s) to dst. NFC runs first, into
-// dst; white space is then collapsed in place, which only ever shortens the
-// text. The order does not matter for the result: no White_Space character
-// composes with a neighbour, and the two with canonical decompositions
-// (U+2000, U+2001) map to other White_Space characters.
+// appendNormalized appends NormalizeText(s) to dst. ASCII text is NFC
+// already: its white space is collapsed while it is copied, in the pass
+// that finds it is ASCII. Other text goes through appendNormalizedUTF8.
 func appendNormalized(dst []byte, s string) []byte {
-	if isASCII(s) {
-		return appendCollapsedASCII(dst, s)
+	b, ok := appendCollapsedASCII(dst, s)
+	if ok {
+		return b
 	}
+	return appendNormalizedUTF8(b, s)
+}
+
+// appendNormalizedUTF8 is appendNormalized for any valid UTF-8 text. NFC
+// runs first, into dst; white space is then collapsed in place, which only
+// ever shortens the text. The order does not matter for the result: no
+// White_Space character composes with a neighbour, and the two with
+// canonical decompositions (U+2000, U+2001) map to other White_Space
+// characters.
+func appendNormalizedUTF8(dst []byte, s string) []byte {
 	start := len(dst)
 	if norm.NFC.IsNormalString(s) {
 		dst = append(dst, s...)
@@ -93,16 +102,35 @@ func collapseSpace(b []byte) int {
 	return w
 }
 
-// appendCollapsedASCII appends ASCII s to dst with its white space
-// collapsed as collapseSpace does: ASCII text is NFC already, and text with
-// line breaks (most of what extraction and the text kernels write) never
-// meets asciiCanonical's shortcut. Eight bytes at a time are copied while
-// they hold no control byte, no two spaces in a row and no space after a
-// space (or after the start); the first byte that breaks that takes the
-// one-byte step, which has no branch on the data: the byte is written (a
-// space as ' ') and the write position moves on unless it is a space after
-// a space.
-func appendCollapsedASCII(dst []byte, s string) []byte {
+// appendCollapsedASCII appends s to dst with its white space collapsed as
+// collapseSpace does and reports true when s is ASCII, which is NFC
+// already; otherwise it reports false and returns dst with its length
+// unchanged (its capacity may have grown). The check that s is ASCII is
+// made in the same pass as the copy: text with line breaks (most of what
+// extraction and the text kernels write) is read once. With AVX2, text of
+// 32 bytes and more takes collapseVector, 32 bytes a step; the rest takes
+// appendCollapsedGo.
+func appendCollapsedASCII(dst []byte, s string) ([]byte, bool) {
+	if haveCollapseVector && len(s) >= 32 {
+		start := len(dst)
+		dst = slices.Grow(dst, len(s)+32)
+		n := collapseVector(dst[start:start+len(s)+32], s)
+		if n < 0 {
+			return dst, false
+		}
+		return dst[:start+n], true
+	}
+	return appendCollapsedGo(dst, s)
+}
+
+// appendCollapsedGo is appendCollapsedASCII in Go. Eight bytes at a time
+// are copied while they hold no control byte, no byte ≥ 0x80, no two
+// spaces in a row and no space after a space (or after the start); the
+// first byte that breaks that takes the one-byte step, which stops at a
+// byte ≥ 0x80 and otherwise has no branch on the data: the byte is written
+// (a space as ' ') and the write position moves on unless it is a space
+// after a space.
+func appendCollapsedGo(dst []byte, s string) ([]byte, bool) {
 	start := len(dst)
 	dst = slices.Grow(dst, len(s))[:start+len(s)]
 	b := dst[start:]
@@ -115,20 +143,12 @@ func appendCollapsedASCII(dst []byte, s string) []byte {
 	w, i := 0, 0
 	prev := uint8(1) // the start counts as a space: leading space is dropped
 	for i < len(s) {
-		if n := collapseRun(b[w:], src[i:], prev); n > 0 {
-			prev = spaceBit[src[i+n-1]]
-			w += n
-			i += n
-			if len(s)-i < 32 {
-				continue // the tail, eight bytes at a time
-			}
-			// Otherwise the run stopped at a byte that changes: step over it.
-		} else if i+8 <= len(s) {
+		if i+8 <= len(s) {
 			x := binary.LittleEndian.Uint64(src[i:])
 			ctl := (x - space) &^ x & msb64 // a byte below 0x20 (exact for the lowest)
 			y := x ^ space
 			z := ^((y&low7 + low7) | y) & msb64 // exactly the spaces
-			bad := ctl | z&(z<<8) | z&(uint64(prev)<<7)
+			bad := ctl | x&msb64 | z&(z<<8) | z&(uint64(prev)<<7)
 			binary.LittleEndian.PutUint64(b[w:], x) // w <= i, so it fits; bytes from p on are rewritten
 			if bad == 0 {
 				// A predicted branch, not a select: the next load's address
@@ -145,6 +165,9 @@ func appendCollapsedASCII(dst []byte, s string) []byte {
 			}
 		}
 		c := s[i]
+		if c >= utf8.RuneSelf {
+			return dst[:start], false
+		}
 		sp := spaceBit[c]
 		b[w] = c ^ ((c ^ ' ') & -sp) // ' ' where sp is 1
 		w += int(1 - sp&prev)
@@ -154,7 +177,7 @@ func appendCollapsedASCII(dst []byte, s string) []byte {
 	if w > 0 && prev == 1 {
 		w-- // the one trailing space
 	}
-	return dst[:start+w]
+	return dst[:start+w], true
 }
 
 // spaceBit is asciiSpace as 0 or 1 for every byte value.
@@ -281,17 +304,3 @@ func asciiScanGeneric(s string) bool {
 
 // unsafeStringData returns a pointer to s's bytes, for the assembly.
 func unsafeStringData(s string) *byte { return unsafe.StringData(s) }
-
-// isASCII reports whether s has no byte ≥ 0x80.
-func isASCII(s string) bool {
-	p := unsafe.Slice(unsafe.StringData(s), len(s))
-	var acc uint64
-	i := 0
-	for ; i+8 <= len(p); i += 8 {
-		acc |= binary.LittleEndian.Uint64(p[i:])
-	}
-	for ; i < len(p); i++ {
-		acc |= uint64(p[i])
-	}
-	return acc&msb64 == 0
-}
