@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -345,7 +346,11 @@ func isASCII(s string) bool {
 //
 //   - native: handClean over the texts (native-branchy: handCleanBranchy);
 //   - wasm-compiler: the sandbox's Run (stdin encoding, the instrumented
-//     module, output parsing), compiled;
+//     module, output parsing), compiled, back to back, so that each run
+//     finds the buffers the last one left (memory.go);
+//   - wasm-compiler-gc: the same with a garbage collection (untimed)
+//     before each run, which drops those buffers: a run that starts
+//     afresh, as one after a pause would;
 //   - wasm-plain: the module as assembled, in plain wazero without the
 //     meter, compiled, with the same host work (encoding stdin, parsing
 //     stdout) in each iteration;
@@ -356,9 +361,9 @@ func isASCII(s string) bool {
 //   - loop-plain, loop-metered: the same with the module's memory starting
 //     at 64 pages (4 MiB), enough for the run, so that _start grows none:
 //     the byte loop and the copies of stdin and stdout;
-//   - host-json: that host work alone (encodeInput and parseOutput), so that
-//     the module's own time in the sandbox is about wasm-compiler minus
-//     host-json.
+//   - host-json: that host work alone (encoding stdin into a reused buffer
+//     and parseOutput), so that the module's own time in the sandbox is
+//     about wasm-compiler minus host-json.
 func BenchmarkHandmade(b *testing.B) {
 	texts, total := benchTexts(500)
 	mod := handModule(2)
@@ -387,6 +392,18 @@ func BenchmarkHandmade(b *testing.B) {
 			fuel = res.FuelUsed
 		}
 		b.ReportMetric(float64(fuel)/float64(total), "fuel/byte")
+	})
+	b.Run("wasm-compiler-gc", func(b *testing.B) {
+		m := mustLoad(b, sharedRuntime(b, false), mod)
+		b.SetBytes(total)
+		for b.Loop() {
+			b.StopTimer()
+			runtime.GC() // drops the buffers kept from the last run
+			b.StartTimer()
+			if _, err := m.Run(context.Background(), "text", texts, cleanCols, DefaultLimits()); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 	b.Run("wasm-plain", func(b *testing.B) {
 		ctx := context.Background()
@@ -435,9 +452,10 @@ func BenchmarkHandmade(b *testing.B) {
 		for _, s := range texts {
 			out = append(appendJSONString(append(out, `{"clean":`...), handClean(s)), '}', '\n')
 		}
+		var in []byte
 		b.SetBytes(total)
 		for b.Loop() {
-			_ = encodeInput("text", texts)
+			in = appendInput(in[:0], "text", texts) // into the last run's buffer, as Run does
 			if _, f := parseOutput(out, cleanCols, len(texts)); f != nil {
 				b.Fatal(f)
 			}

@@ -2,8 +2,10 @@ package wasm
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -25,28 +27,79 @@ import (
 
 // encodeInput returns the module's stdin for texts.
 func encodeInput(column string, texts []string) []byte {
+	return appendInput(nil, column, texts)
+}
+
+// appendInput appends the module's stdin for texts to b.
+func appendInput(b []byte, column string, texts []string) []byte {
 	n := 0
 	for _, t := range texts {
 		n += len(t) + len(column) + 8
 	}
-	b := make([]byte, 0, n+n/16)
-	for _, t := range texts {
-		b = append(b, '{')
-		b = appendJSONString(b, column)
-		b = append(b, ':')
+	b = slices.Grow(b, n+n/16)
+	head := len(b)
+	b = append(b, '{')
+	b = appendJSONString(b, column)
+	b = append(b, ':')
+	prefix := len(b) - head // {"<column>":
+	for i, t := range texts {
+		if i > 0 {
+			b = append(b, b[head:head+prefix]...)
+		}
 		b = appendJSONString(b, t)
 		b = append(b, '}', '\n')
+	}
+	if len(texts) == 0 {
+		b = b[:head]
 	}
 	return b
 }
 
 const hexDigits = "0123456789abcdef"
 
+// SWAR constants: a byte of ones and a byte of high bits in each lane.
+const (
+	lanes1    = 0x0101010101010101
+	lanesHigh = 0x8080808080808080
+)
+
+// selfASCII returns lanesHigh if each of the 8 bytes in w is ASCII that
+// stands for itself in a JSON string (0x20 or above, not '"' or '\\'),
+// else a value without some of those high bits. For an ASCII byte c,
+// c+0x60 has its high bit set iff c >= 0x20, and (c^q)+0x7f iff c != q, with
+// no carry out of the byte; a non-ASCII byte clears its own lane through
+// &^ w, whatever carries it causes.
+func selfASCII(w uint64) uint64 {
+	q := w ^ lanes1*'"'
+	k := w ^ lanes1*'\\'
+	return (w + lanes1*0x60) & (q + lanes1*0x7f) & (k + lanes1*0x7f) &^ w & lanesHigh
+}
+
+// load64 reads s[:8] little-endian (one load on amd64 and arm64).
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
 // appendJSONString appends s as a JSON string in the canonical form above.
+// Runs of bytes that stand for themselves are copied whole; they are found
+// 8 bytes at a time where the 8 are ASCII and need no escape, else a byte
+// (or a UTF-8 sequence) at a time.
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		for i+16 <= len(s) && selfASCII(load64(s[i:]))&selfASCII(load64(s[i+8:])) == lanesHigh {
+			i += 16
+		}
+		if i+8 <= len(s) && selfASCII(load64(s[i:])) == lanesHigh {
+			i += 8
+			continue
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
 			i++
@@ -65,22 +118,7 @@ func appendJSONString(b []byte, s string) []byte {
 			continue
 		}
 		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, '\\', 'f')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
+		b = appendEscape(b, c)
 		i++
 		start = i
 	}
@@ -88,10 +126,31 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// appendEscape appends the canonical escape of c, a byte below 0x20, '"'
+// or '\\'.
+func appendEscape(b []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+}
+
 // parseOutput reads the module's stdout as n rows of cols. A mismatch is a
 // KindBadOutput *Failure naming the row and, where there is one, the field.
 func parseOutput(out []byte, cols []Column, n int) ([]dataset.Row, *Failure) {
 	p := newLineParser(cols)
+	p.slab = make([]any, n*len(cols)) // every row's values, in one allocation
 	rows := make([]dataset.Row, 0, n)
 	rest := out
 	for i := 0; len(rest) > 0; i++ {
@@ -132,6 +191,7 @@ type lineParser struct {
 	seen  []bool
 	b     []byte
 	i     int
+	slab  []any // where the next rows' values go
 }
 
 func newLineParser(cols []Column) *lineParser {
@@ -147,7 +207,10 @@ func newLineParser(cols []Column) *lineParser {
 func (p *lineParser) parse(line []byte) (row dataset.Row, field string, err error) {
 	p.b, p.i = line, 0
 	clear(p.seen)
-	row = make(dataset.Row, len(p.cols))
+	if len(p.slab) < len(p.cols) {
+		p.slab = make([]any, len(p.cols))
+	}
+	row = dataset.Row(p.slab[:len(p.cols):len(p.cols)])
 	p.ws()
 	if p.i == len(p.b) {
 		return nil, "", fmt.Errorf("an empty line, expected a JSON object")
@@ -165,11 +228,10 @@ func (p *lineParser) parse(line []byte) (row dataset.Row, field string, err erro
 			if p.peek() != '"' {
 				return nil, "", fmt.Errorf("%s at byte %d, expected a field name", p.what(), p.i)
 			}
-			key, err := p.str()
+			ci, key, ok, err := p.key()
 			if err != nil {
 				return nil, "", fmt.Errorf("field name at byte %d: %v", p.i, err)
 			}
-			ci, ok := p.index[key]
 			if !ok {
 				return nil, key, fmt.Errorf("not a declared output column (declared: %s)", p.names())
 			}
@@ -207,7 +269,30 @@ func (p *lineParser) parse(line []byte) (row dataset.Row, field string, err erro
 			return nil, p.cols[i].Name, fmt.Errorf("missing")
 		}
 	}
+	p.slab = p.slab[len(p.cols):]
 	return row, "", nil
+}
+
+// key reads a field name at the cursor (which is '"') and looks it up in
+// the declared columns. A name without escapes (every declared one) is
+// looked up without being copied.
+func (p *lineParser) key() (ci int, key string, ok bool, err error) {
+	b := p.b
+	start := p.i + 1
+	if j := bytes.IndexByte(b[start:], '"'); j >= 0 {
+		if seg := b[start : start+j]; plainUTF8(seg) == 0 {
+			p.i = start + j + 1
+			if ci, ok = p.index[string(seg)]; ok {
+				return ci, p.cols[ci].Name, true, nil
+			}
+			return 0, string(seg), false, nil
+		}
+	}
+	if key, err = p.str(); err != nil {
+		return 0, "", false, err
+	}
+	ci, ok = p.index[key]
+	return ci, key, ok, nil
 }
 
 func (p *lineParser) names() string {
@@ -428,20 +513,25 @@ func (p *lineParser) str() (string, error) {
 	p.i++ // the opening quote
 	start := p.i
 	b := p.b
-	// Fast path: no escapes.
-	for i := start; i < len(b); i++ {
-		c := b[i]
-		if c == '"' {
-			if !utf8.Valid(b[start:i]) {
-				return "", fmt.Errorf("string at byte %d is not valid UTF-8", start-1)
-			}
-			p.i = i + 1
-			return string(b[start:i]), nil
-		}
-		if c == '\\' || c < 0x20 {
-			break
+	// p.i stays here (for strSlow) unless the shortcut returns a string.
+	// Fast path: no escapes, the string up to the next quote taken whole.
+	if j := bytes.IndexByte(b[start:], '"'); j >= 0 {
+		switch plainUTF8(b[start : start+j]) {
+		case 0:
+			p.i = start + j + 1
+			return string(b[start : start+j]), nil
+		case 2:
+			return "", fmt.Errorf("string at byte %d is not valid UTF-8", start-1)
 		}
 	}
+	return p.strSlow()
+}
+
+// strSlow is str a byte at a time, decoding escapes: str's definition
+// (the tests check that str's shortcut gives the same).
+func (p *lineParser) strSlow() (string, error) {
+	start := p.i
+	b := p.b
 	var out []byte
 	i := start
 	for {
@@ -504,6 +594,59 @@ func (p *lineParser) str() (string, error) {
 			return "", fmt.Errorf("string at byte %d: unknown escape \\%c", start-1, e)
 		}
 	}
+}
+
+// plainASCII is selfASCII without the test for '"' (the caller's bytes
+// end before the first quote).
+func plainASCII(w uint64) uint64 {
+	k := w ^ lanes1*'\\'
+	return (w + lanes1*0x60) & (k + lanes1*0x7f) &^ w & lanesHigh
+}
+
+// plainUTF8 says what b is as the inside of a JSON string: 0 if it stands
+// for itself (valid UTF-8, no backslash, no byte below 0x20), 1 if it has
+// a backslash or a byte below 0x20, 2 if it has neither but is not valid
+// UTF-8. ASCII is checked 8 bytes at a time.
+func plainUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		for i+16 <= len(b) && plainASCII(binary.LittleEndian.Uint64(b[i:i+8]))&plainASCII(binary.LittleEndian.Uint64(b[i+8:i+16])) == lanesHigh {
+			i += 16
+		}
+		if i+8 <= len(b) && plainASCII(binary.LittleEndian.Uint64(b[i:i+8])) == lanesHigh {
+			i += 8
+			continue
+		}
+		if i == len(b) {
+			break
+		}
+		switch c := b[i]; {
+		case c == '\\' || c < 0x20:
+			return 1
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 {
+				// Not valid here; an escape further on would still
+				// make it the slow path's to report.
+				if bytes.IndexByte(b[i:], '\\') >= 0 || hasControl(b[i:]) {
+					return 1
+				}
+				return 2
+			}
+			i += size
+		}
+	}
+	return 0
+}
+
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
 }
 
 func hex4(b []byte, i int) (rune, bool) {

@@ -1,12 +1,15 @@
 package wasm
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/meadow-net/meadow/dataset"
 )
@@ -178,4 +181,116 @@ func TestLimitsValidate(t *testing.T) {
 			t.Errorf("%v; want ErrBadLimits with %q", err, b.msg)
 		}
 	}
+}
+
+// appendJSONStringRef is the canonical form of a JSON string in stdin,
+// written plainly, a byte or a character at a time: appendJSONString must
+// give the same bytes.
+func appendJSONStringRef(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				b = append(b, "\ufffd"...)
+			} else {
+				b = append(b, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, `\n`...)
+		case '\r':
+			b = append(b, `\r`...)
+		case '\t':
+			b = append(b, `\t`...)
+		case '\b':
+			b = append(b, `\b`...)
+		case '\f':
+			b = append(b, `\f`...)
+		default:
+			if c < 0x20 {
+				b = append(b, fmt.Sprintf(`\u%04x`, c)...)
+			} else {
+				b = append(b, c)
+			}
+		}
+		i++
+	}
+	return append(b, '"')
+}
+
+// jsonStringCases are strings with every kind of byte at every position
+// relative to the encoder's 8- and 16-byte steps.
+func jsonStringCases() []string {
+	var out []string
+	out = append(out, handEdgeCases...)
+	bench, _ := benchTexts(20)
+	out = append(out, bench...)
+	for _, special := range []string{"\"", "\\", "\x00", "\x1f", " ", "\x7f", "é", "\xff", "\xc3", "日", "🎉", "\xed\xa0\x80"} {
+		for n := range 40 {
+			pad := strings.Repeat("a", n)
+			out = append(out, pad+special, special+pad, pad+special+pad, pad+special+special+pad)
+		}
+	}
+	return out
+}
+
+func TestAppendJSONStringMatchesReference(t *testing.T) {
+	for _, s := range jsonStringCases() {
+		if got, want := appendJSONString(nil, s), appendJSONStringRef(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("text %q: got %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range handEdgeCases[:34] { // the short ones: the fuzzer grows them
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := appendJSONString([]byte("x"), s), appendJSONStringRef([]byte("x"), s); !bytes.Equal(got, want) {
+			t.Fatalf("text %q: got %q, want %q", s, got, want)
+		}
+	})
+}
+
+// strCases are JSON string bodies (after the opening quote) for the
+// parser's shortcut: plain, escaped, invalid, unclosed.
+func strCases() []string {
+	out := []string{`"`, `abc"`, `a\"b"`, `a\\"`, `\u00e9"`, "\x01\"", "\xff\"", "\xff\\n\"", "\xff\x01\"", `abc`, `abc\`, `é"rest"`, "a\tb\""}
+	for _, s := range jsonStringCases() {
+		out = append(out, s+`"`, s+`", "x"`, s)
+	}
+	return out
+}
+
+// checkStr compares the parser's str with its definition, strSlow.
+func checkStr(t *testing.T, body string) {
+	t.Helper()
+	line := []byte(`"` + body)
+	p, q := &lineParser{b: line}, &lineParser{b: line, i: 1}
+	got, gerr := p.str()
+	want, werr := q.strSlow()
+	if got != want || fmt.Sprint(gerr) != fmt.Sprint(werr) || (gerr == nil && p.i != q.i) {
+		t.Fatalf("string body %q: str %q, %v (at %d); strSlow %q, %v (at %d)", body, got, gerr, p.i, want, werr, q.i)
+	}
+}
+
+func TestStrMatchesSlow(t *testing.T) {
+	for _, s := range strCases() {
+		checkStr(t, s)
+	}
+}
+
+func FuzzStr(f *testing.F) {
+	for _, s := range strCases()[:13] { // the hand-picked ones
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) { checkStr(t, body) })
 }

@@ -75,9 +75,30 @@ func (m *Module) Run(ctx context.Context, inputColumn string, texts []string, ou
 	}
 	defer m.rt.release(ctx, e)
 
-	stdin := encodeInput(inputColumn, texts)
+	in, outBuf := m.rt.bufs.get(), m.rt.bufs.get()
+	if in == nil {
+		in = &byteBuf{}
+	}
+	if outBuf == nil {
+		outBuf = &byteBuf{}
+	}
+	in.b = appendInput(in.b[:0], inputColumn, texts)
+	stdin := in.b
 	res := Result{InputBytes: int64(len(stdin))}
-	stdout := &capWriter{max: lim.MaxOutputBytes}
+	if h := min(e.outHint.Load(), lim.MaxOutputBytes); int64(cap(outBuf.b)) < h {
+		// As much room as the module's last run wrote, at once.
+		outBuf.b = make([]byte, 0, h)
+	}
+	stdout := &capWriter{buf: outBuf.b[:0], max: lim.MaxOutputBytes}
+	// Runs after the instance is closed (deferred below): nothing reads
+	// stdin or writes stdout any more, and no row refers to either
+	// (parseOutput copies what it keeps).
+	defer func() {
+		e.outHint.Store(int64(len(stdout.buf)))
+		outBuf.b = stdout.buf[:0]
+		m.rt.bufs.put(in)
+		m.rt.bufs.put(outBuf)
+	}()
 	stderr := &headWriter{max: lim.MaxStderr}
 	fail := func(k Kind, format string, args ...any) (Result, error) {
 		res.OutputBytes = int64(len(stdout.buf))
@@ -87,7 +108,13 @@ func (m *Module) Run(ctx context.Context, inputColumn string, texts []string, ou
 		return fail(KindMemoryExceeded, "the module's memory starts at %d pages, above the limit of %d", e.info.memMin, lim.MemoryPages)
 	}
 
-	mem := &memAllocator{limit: uint64(lim.MemoryPages) * PageSize}
+	mem := &memAllocator{limit: uint64(lim.MemoryPages) * PageSize, pool: &m.rt.mems, hint: e.memHint.Load()}
+	defer func() { // after the instance is closed (deferred below)
+		mem.release()
+		if mem.size > 0 {
+			e.memHint.Store(mem.size)
+		}
+	}()
 	st := &runState{limit: lim.Fuel}
 	runCtx := context.WithValue(experimental.WithMemoryAllocator(ctx, mem), runKey{}, st)
 	clock := &virtualClock{}
@@ -358,46 +385,3 @@ func (s *randStream) Read(p []byte) (int, error) {
 	}
 	return total, nil
 }
-
-// memAllocator backs the module's linear memory and enforces
-// Limits.MemoryPages: a grow past it fails (memory.grow returns -1) and is
-// remembered, so the run's failure is recorded as memory_exceeded.
-type memAllocator struct {
-	limit   uint64
-	refused bool
-}
-
-// Allocate implements experimental.MemoryAllocator. It reserves nothing
-// up front: wazero suggests the memory's declared maximum (or the runtime's
-// ceiling) as the capacity, and a Go slice of that size costs its whole
-// size in resident memory once Go zeroes it; the memory grows by doubling
-// as the module asks (Reallocate).
-func (a *memAllocator) Allocate(_, _ uint64) experimental.LinearMemory {
-	return &linearMemory{a: a}
-}
-
-type linearMemory struct {
-	a   *memAllocator
-	buf []byte
-}
-
-// Reallocate grows the memory to size bytes, or returns nil past the limit.
-func (m *linearMemory) Reallocate(size uint64) []byte {
-	if size > m.a.limit {
-		m.a.refused = true
-		return nil
-	}
-	if size <= uint64(cap(m.buf)) {
-		// Memory never shrinks, so the bytes past len were never written
-		// and are still zero.
-		m.buf = m.buf[:size]
-		return m.buf
-	}
-	nb := make([]byte, size, min(max(size, 2*uint64(cap(m.buf))), m.a.limit))
-	copy(nb, m.buf)
-	m.buf = nb
-	return nb
-}
-
-// Free drops the buffer.
-func (m *linearMemory) Free() { m.buf = nil }

@@ -86,7 +86,9 @@ type Runtime struct {
 	active  sync.WaitGroup // Loads and Runs in progress; Close waits for them
 	running atomic.Int32   // modules executing now (for tests)
 	cache   map[[32]byte]*entry
-	lru     *list.List // of *entry, most recently used first
+	mems    weakPool[memBuf]  // linear memories of finished runs (memory.go)
+	bufs    weakPool[byteBuf] // their stdin and stdout buffers
+	lru     *list.List        // of *entry, most recently used first
 	bytes   int64
 	stats   CacheStats
 }
@@ -111,6 +113,8 @@ type entry struct {
 	refs     int  // Runs in progress and Loads waiting
 	evicted  bool // out of the cache; closed when refs reaches 0
 	elem     *list.Element
+	memHint  atomic.Uint64 // bytes of linear memory its last run reached (memAllocator.hint)
+	outHint  atomic.Int64  // bytes its last run wrote to stdout
 }
 
 // New starts a Runtime with the WASI host functions instantiated once.
@@ -176,6 +180,8 @@ func (r *Runtime) Close(ctx context.Context) error {
 	r.lru.Init()
 	r.mu.Unlock()
 	r.active.Wait()
+	r.mems.drop()
+	r.bufs.drop()
 	return r.rt.Close(ctx)
 }
 
