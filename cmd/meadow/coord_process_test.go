@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -504,7 +503,7 @@ func cpStartClusterWith(t *testing.T, bin string, n int, setup func(i int, p *cp
 func (c *cpCluster) startNew(t *testing.T, p *cpProc) {
 	t.Helper()
 	for attempt := 1; ; attempt++ {
-		p.raftAddr, p.httpAddr = cpFreeAddrOn(t, p.raftIP()), cpFreeAddr(t)
+		p.raftAddr, p.httpAddr = coordtest.FreeAddrOn(t, p.raftIP()), coordtest.FreeAddr(t)
 		if p.launch(t) {
 			break
 		}
@@ -529,29 +528,7 @@ func (c *cpCluster) mustRun(t *testing.T) {
 	}
 }
 
-// cpFreeAddr picks a free port below the usual range of ephemeral ports
-// (32768 and up on Linux): a member stopped and started again needs its
-// port back, and a port from the ephemeral range can meanwhile become the
-// source port of some client connection, or of a peer's dial to the stopped
-// member connecting to itself.
-func cpFreeAddr(t *testing.T) string {
-	t.Helper()
-	return cpFreeAddrOn(t, "127.0.0.1")
-}
-
-// cpFreeAddrOn is cpFreeAddr on the loopback address ip.
-func cpFreeAddrOn(t *testing.T, ip string) string {
-	t.Helper()
-	for range 100 {
-		addr := fmt.Sprintf("%s:%d", ip, 20000+rand.IntN(12000))
-		if cpCanBind(addr) {
-			return addr
-		}
-	}
-	t.Fatal("no free port between 20000 and 32000")
-	return ""
-}
-
+// cpCanBind reports whether addr is free to listen on.
 func cpCanBind(addr string) bool {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {

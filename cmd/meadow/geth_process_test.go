@@ -122,7 +122,7 @@ func TestOperatorDeployOnGeth(t *testing.T) {
 	var coordURLs []string
 	for i := range coords {
 		coords[i] = &gethCoord{id: fmt.Sprintf("c%d", i+1), dir: filepath.Join(dir, fmt.Sprintf("c%d", i+1)),
-			raftAddr: cpFreeAddr(t), httpAddr: cpFreeAddr(t), keyFile: opFiles[i]}
+			raftAddr: coordtest.FreeAddr(t), httpAddr: coordtest.FreeAddr(t), keyFile: opFiles[i]}
 		coordURLs = append(coordURLs, "http://"+coords[i].httpAddr)
 	}
 	nodes := gethNodes(t, coordURLs, g.chainID, dir)
@@ -457,8 +457,8 @@ func startGeth(ctx context.Context, t *testing.T, bin, dataDir string) *gethNode
 	t.Helper()
 	logPath := dataDir + ".log"
 	for attempt := 1; ; attempt++ {
-		port := cpFreeAddr(t)[len("127.0.0.1:"):]
-		authPort := cpFreeAddr(t)[len("127.0.0.1:"):]
+		port := coordtest.FreeAddr(t)[len("127.0.0.1:"):]
+		authPort := coordtest.FreeAddr(t)[len("127.0.0.1:"):]
 		args := []string{"--dev", "--dev.period", "1", "--datadir", dataDir,
 			"--http", "--http.addr", "127.0.0.1", "--http.port", port, "--http.api", "eth,net,web3",
 			"--authrpc.addr", "127.0.0.1", "--authrpc.port", authPort,

@@ -161,7 +161,7 @@ func TestNodeUpdateSelf(t *testing.T) {
 	if out, err := run("node", "init", "--yes", "--network", netFile, "--data-dir", dataDir, "--auto-update"); err != nil {
 		t.Fatalf("init: %v\n%s", err, out)
 	}
-	dash := cpFreeAddr(t)
+	dash := coordtest.FreeAddr(t)
 	var logs bytes.Buffer
 	cmd := exec.Command(exe, "node", "--config", filepath.Join(dataDir, NodeConfigName), "--dashboard", dash)
 	cmd.Env = cleanEnv()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/coord/blob/s3test"
+	"github.com/meadow-net/meadow/coord/coordtest"
 )
 
 // TestCoordProcessObjectStore starts a real `meadow coord` process with
@@ -72,7 +73,7 @@ func TestCoordProcessObjectStore(t *testing.T) {
 	// A bucket that does not exist: the process exits at start, naming it.
 	srv2 := s3test.Start(t)
 	bad := &cpProc{bin: bin, id: "c1", dir: filepath.Join(t.TempDir(), "c1"), logPath: filepath.Join(t.TempDir(), "c1.log"),
-		raftAddr: cpFreeAddrOn(t, "127.0.0.11"), httpAddr: cpFreeAddr(t)}
+		raftAddr: coordtest.FreeAddrOn(t, "127.0.0.11"), httpAddr: coordtest.FreeAddr(t)}
 	bad.extra = []string{"--object-store-endpoint", srv2.Endpoint, "--object-store-bucket", "meadow-missing", "--object-store-credentials-file", creds}
 	bad.spawn(t)
 	select {

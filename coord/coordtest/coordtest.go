@@ -6,8 +6,10 @@ package coordtest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"os"
@@ -15,8 +17,10 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -161,7 +165,24 @@ func (c *Cluster) Start(m *Member) {
 	if c.opts.member != nil {
 		opts = append(opts, c.opts.member(slices.Index(c.Members, m))...)
 	}
-	co, err := coord.New(m.Config, opts...)
+	first := (hasPortZero(m.Config.RaftAddr) || hasPortZero(m.Config.HTTPAddr))
+	var co *coord.Coordinator
+	var err error
+	for try := 0; ; try++ {
+		cfg := m.Config
+		if first {
+			// Ports below the ephemeral range, so that a restart gets them
+			// back: see FreeAddr.
+			cfg.RaftAddr = pickPort(c.t, cfg.RaftAddr)
+			cfg.HTTPAddr = pickPort(c.t, cfg.HTTPAddr)
+		}
+		co, err = coord.New(cfg, opts...)
+		// Another package of make test may bind the port just picked
+		// between the pick and coord.New: pick again.
+		if err == nil || !first || try == 4 || !errors.Is(err, syscall.EADDRINUSE) {
+			break
+		}
+	}
 	if err != nil {
 		c.t.Fatalf("coordtest: start %s: %v", m.Config.ID, err)
 	}
@@ -361,12 +382,59 @@ func (w *testWriter) Write(p []byte) (int, error) {
 
 // FreeAddr returns a loopback address whose port is free now, for a
 // process the test starts that must be told its address beforehand.
+//
+// The port lies below the range the kernel hands out as source ports of
+// outgoing connections (32768 and up on Linux): a member stopped and started
+// again needs its port back, and a port from that range can meanwhile become
+// the source port of a client connection, or of a peer's dial to the stopped
+// member itself, and the restart then fails with "address already in use".
 func FreeAddr(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	return FreeAddrOn(t, "127.0.0.1")
+}
+
+// FreeAddrOn is FreeAddr on the loopback address ip.
+func FreeAddrOn(t testing.TB, ip string) string {
+	t.Helper()
+	low := ephemeralLow()
+	for range 200 {
+		addr := net.JoinHostPort(ip, strconv.Itoa(low-12000+rand.IntN(12000)))
+		if l, err := net.Listen("tcp", addr); err == nil {
+			l.Close()
+			return addr
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	t.Fatalf("coordtest: no free port on %s between %d and %d", ip, low-12000, low)
+	return ""
+}
+
+// ephemeralLow is the first port of the kernel's ephemeral range (Linux's
+// ip_local_port_range; 32768 where it cannot be read), at least 13000.
+func ephemeralLow() int {
+	low := 32768
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if v, err := strconv.Atoi(f[0]); err == nil {
+				low = v
+			}
+		}
+	}
+	return max(low, 13000)
+}
+
+func hasPortZero(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	return err == nil && port == "0"
+}
+
+// pickPort replaces a port 0 in addr with a FreeAddrOn port of its host.
+func pickPort(t testing.TB, addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port != "0" {
+		return addr
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	return FreeAddrOn(t, host)
 }
