@@ -334,6 +334,9 @@ func (c *Coordinator) closeStores() {
 			c.log.Warn("raft shutdown", "err", err)
 		}
 	}
+	if c.fsm != nil {
+		c.fsm.close()
+	}
 	if c.trans != nil {
 		_ = c.trans.Close()
 	}

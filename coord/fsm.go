@@ -35,28 +35,62 @@ type fsm struct {
 	// restored receives a value, without blocking, after each snapshot
 	// restore (blob repair waits on it: repair.go).
 	restored chan struct{}
+	// rep is the copy of the state that snapshots are encoded from
+	// (replica.go); nil for the copy's own FSM, and after close.
+	rep *replica
 }
 
+// newFSM returns the members' FSM, with the copy of its state that
+// snapshots are encoded from; close stops the copy.
 func newFSM(log *slog.Logger) *fsm {
+	f := newBareFSM(log)
+	f.rep = newReplica(log)
+	return f
+}
+
+// newBareFSM returns an FSM without a copy: the copy's own, or one whose
+// snapshots encode under its lock.
+func newBareFSM(log *slog.Logger) *fsm {
 	return &fsm{log: log, st: state.New(), restored: make(chan struct{}, 1)}
+}
+
+// close stops the copy of the state.
+func (f *fsm) close() {
+	if f.rep != nil {
+		f.rep.close()
+	}
 }
 
 var _ raft.BatchingFSM = (*fsm)(nil)
 
 // Apply applies one committed entry.
 func (f *fsm) Apply(l *raft.Log) any {
+	out := f.locked(func() any { return f.applyLog(l) })
+	if f.rep != nil {
+		f.rep.pushEntries([]*raft.Log{l})
+	}
+	return out
+}
+
+// locked runs fn under the write lock, released even if fn panics (a bad
+// entry panics: the member stops, and tests recover).
+func (f *fsm) locked(fn func() any) any {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.applyLog(l)
+	return fn()
 }
 
 // ApplyBatch applies the entries Raft committed together under one lock.
 func (f *fsm) ApplyBatch(logs []*raft.Log) []any {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	out := make([]any, len(logs))
-	for i, l := range logs {
-		out[i] = f.applyLog(l)
+	f.locked(func() any {
+		for i, l := range logs {
+			out[i] = f.applyLog(l)
+		}
+		return nil
+	})
+	if f.rep != nil {
+		f.rep.pushEntries(logs)
 	}
 	return out
 }
@@ -329,9 +363,18 @@ type snapshotHeader struct {
 }
 
 // Snapshot captures the state. Raft calls it between applies and then
-// persists the result concurrently with later applies, so the state is
-// encoded here, under the read lock, into a buffer of its own.
+// persists the result concurrently with later applies. With the copy in
+// step, capturing is queueing a snapshot point for it: the copy writes its
+// state, the same as the FSM's at this index, in Persist (replica.go).
+// Without one the state is encoded here, under the read lock, into a
+// buffer of its own, and applies wait for it.
 func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
+	if f.rep != nil {
+		p := newReplicaSnapshot(f.index.Load())
+		if f.rep.push(replicaItem{point: p}) {
+			return p, nil
+		}
+	}
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	var buf bytes.Buffer
@@ -352,19 +395,55 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 	if err := dec.Decode(&h); err != nil {
 		return fmt.Errorf("coord: restore snapshot: header: %w", err)
 	}
-	st, err := state.Decode(io.MultiReader(dec.Buffered(), rc))
+	body := io.MultiReader(dec.Buffered(), rc)
+	var second chan decodedState
+	if f.rep != nil && f.rep.inStep() {
+		// The copy decodes the same bytes as they stream past, rather
+		// than from an encoding of the FSM's state afterwards.
+		pr, pw := io.Pipe()
+		body = io.TeeReader(body, pw)
+		second = make(chan decodedState, 1)
+		go func() {
+			st, err := state.Decode(pr)
+			_, _ = io.Copy(io.Discard, pr) // never leave the tee blocked
+			second <- decodedState{st, err}
+		}()
+		st, err := state.Decode(body)
+		pw.CloseWithError(err)
+		d := <-second
+		switch {
+		case err != nil:
+			return fmt.Errorf("coord: restore snapshot: %w", err)
+		case d.err != nil:
+			return fmt.Errorf("coord: restore snapshot: the state's copy: %w", d.err)
+		}
+		f.install(st, h.AppliedIndex)
+		f.rep.push(replicaItem{reset: d.st, index: h.AppliedIndex})
+		return nil
+	}
+	st, err := state.Decode(body)
 	if err != nil {
 		return fmt.Errorf("coord: restore snapshot: %w", err)
 	}
+	f.install(st, h.AppliedIndex)
+	return nil
+}
+
+type decodedState struct {
+	st  *state.State
+	err error
+}
+
+// install replaces the state with a restored one.
+func (f *fsm) install(st *state.State, index uint64) {
 	f.mu.Lock()
 	f.st = st
-	f.index.Store(h.AppliedIndex)
+	f.index.Store(index)
 	f.mu.Unlock()
 	select {
 	case f.restored <- struct{}{}:
 	default:
 	}
-	return nil
 }
 
 type fsmSnapshot struct{ data []byte }

@@ -61,6 +61,7 @@ func newMetrics(c *Coordinator, reg *prometheus.Registry) *metrics {
 	}
 	reg.MustRegister(m.relays)
 	m.repaired, m.repairFailed = repairMetrics(reg)
+	reg.MustRegister(replicaMetrics(c.fsm)...)
 	reg.MustRegister(m.applied, m.batchOps, m.proposeMs, &collector{c: c}, &clockCollector{c: c}, &diskCollector{c: c})
 	reg.MustRegister(opsCollectors(c, own)...)
 	m.reg = reg
