@@ -164,10 +164,26 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		// No whole-request cap: each try has its own watchdog
 		// (AttemptTimeout, StreamTimeout), which a large download does
 		// not trip as long as bytes move.
-		hc:       &http.Client{Transport: progressTransport{base: tr, stream: cfg.StreamTimeout}},
+		hc:       &http.Client{Transport: progressTransport{base: tr, stream: cfg.StreamTimeout}, CheckRedirect: checkRedirect},
 		Attempts: 6 * len(urls), MaxBackoff: 2 * time.Second,
 		AttemptTimeout: cfg.AttemptTimeout, StreamTimeout: cfg.StreamTimeout,
 	}, nil
+}
+
+// checkRedirect follows a coordinator's redirect (a dataset download sent
+// to the object store with a presigned URL) without the request's
+// credentials once it leaves the coordinator's host and port: a presigned
+// URL is its own authorization (a store refuses a request that carries two),
+// and the store has no business with the signer's envelope or token.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return fmt.Errorf("api: %s: stopped after %d redirects", via[0].URL.Redacted(), len(via))
+	}
+	if req.URL.Host != via[0].URL.Host {
+		req.Header.Del(EnvelopeHeader)
+		req.Header.Del("Authorization")
+	}
+	return nil
 }
 
 // HTTP is the client's HTTP client, for requests Post and Get do not cover

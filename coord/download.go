@@ -2,9 +2,11 @@ package coord
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/ethereum/go-ethereum/common"
@@ -255,6 +257,21 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 		return
 	}
 	c.log.Info("dataset download", "dataset", id, "format", format, "buyer", reader, "range", string(ctx.Request.Header.Peek("Range")))
+	if s3, ok := c.blobs.(*blob.S3); ok {
+		// With an object store the bytes bypass the coordinators: the
+		// dataset's file is put in the bucket (once) and the buyer is
+		// sent there with a presigned GET, ranges included.
+		defer cancel()
+		u, err := c.datasetFileURL(rctx, s3, f, s, d)
+		if err != nil {
+			c.reply(ctx, nil, err)
+			return
+		}
+		ctx.Response.Header.Set("Location", u)
+		ctx.Response.Header.Set("Cache-Control", "no-store")
+		ctx.SetStatusCode(fasthttp.StatusTemporaryRedirect)
+		return
+	}
 	ctx.Response.Header.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s%s"`, id, f.Ext()))
 	if len(ctx.Request.Header.Peek("Range")) > 0 {
 		// A range needs a file of known bytes: the dataset is written
@@ -290,6 +307,63 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 			c.log.Error("dataset download", "dataset", id, "err", err)
 		}
 	})
+}
+
+// presignTTL is how long a presigned download URL stays valid: long enough
+// to start a download on a slow link (a GET begun in time runs to its end),
+// short enough that a leaked URL soon stops working.
+const presignTTL = 15 * time.Minute
+
+// DatasetFile is the name of dataset id's file in format f inside the object
+// store (under its prefix): datasets/ID/ID.parquet or .arrow, beside
+// datasets/ID/manifest.json (DatasetManifestFile).
+func DatasetFile(id string, f dataset.Format) string { return "datasets/" + id + "/" + id + f.Ext() }
+
+// DatasetManifestFile is the name of dataset id's manifest in the object
+// store.
+func DatasetManifestFile(id string) string { return "datasets/" + id + "/manifest.json" }
+
+// datasetFileURL puts dataset d's file in format f in the object store
+// unless the store holds those bytes already, with the dataset's manifest
+// beside it once the manifest is complete, and returns a presigned GET URL
+// of the file. The file is written first to this member's download cache
+// (materialize): its bytes are the same on every member, so a file another
+// member put is found in place and not sent again.
+func (c *Coordinator) datasetFileURL(ctx context.Context, s3 *blob.S3, f dataset.Format, s dataset.Schema, d state.Dataset) (string, error) {
+	path, etag, err := c.materialize(ctx, f, s, d)
+	if err != nil {
+		return "", err
+	}
+	var sum dataset.Hash
+	if _, err := hex.Decode(sum[:], []byte(strings.Trim(etag, `"`))); err != nil {
+		return "", fmt.Errorf("coord: download cache: ETag %s of %s: %w", etag, path, err)
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer file.Close()
+	st, err := file.Stat()
+	if err != nil {
+		return "", err
+	}
+	name := DatasetFile(d.ID, f)
+	if err := s3.PutFile(ctx, name, file, st.Size(), sum, contentType(f)); err != nil {
+		return "", err
+	}
+	// The manifest goes beside the file once it would verify; until then
+	// (its signatures being gathered) the next download puts it.
+	if m, err := c.CompleteManifest(ctx, d.ID); err == nil {
+		b, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return "", err
+		}
+		b = append(b, '\n')
+		if err := s3.PutFile(ctx, DatasetManifestFile(d.ID), bytes.NewReader(b), int64(len(b)), sha256.Sum256(b), "application/json"); err != nil {
+			return "", err
+		}
+	}
+	return s3.PresignFile(ctx, name, presignTTL, d.ID+f.Ext())
 }
 
 // materialize writes a dataset in format f to this member's download cache

@@ -5,22 +5,28 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/minio/minio-go/v7"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/blob/s3test"
 	"github.com/meadow-net/meadow/coord/coordtest"
+	"github.com/meadow-net/meadow/coord/state"
+	"github.com/meadow-net/meadow/dataset"
 )
 
 // wasmModule returns a module-shaped body (the wasm header, then random
@@ -164,5 +170,129 @@ func TestObjectStoreCredentials(t *testing.T) {
 	err = start(&coord.ObjectStoreConfig{Endpoint: "127.0.0.1:1", Bucket: "meadow", CredentialsFile: file})
 	if !errors.Is(err, blob.ErrStore) || !strings.Contains(err.Error(), "127.0.0.1:1/meadow") {
 		t.Fatalf("unreachable store at start: %v", err)
+	}
+}
+
+// With an object store a dataset download is a redirect to a presigned GET
+// of the dataset's file in the bucket, which the coordinator put there with
+// the manifest beside it (datasets/ID/ID.parquet, datasets/ID/manifest.json):
+// the file verifies against that manifest as `meadow verify --manifest`
+// checks it, ranges are served by the store, a second member finds the file
+// in place rather than sending it again, and the buyer's client follows the
+// redirect without its envelope.
+func TestObjectStoreDatasetFiles(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.NewBucket(t)
+	store := &coord.ObjectStoreConfig{Endpoint: srv.Endpoint, Bucket: bucket, Prefix: "meadow/", AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey}
+	c := coordtest.NewTestCluster(t, 3, coordtest.WithConfig(func(_ int, cfg *coord.Config) { cfg.ObjectStore = store }))
+	b := newSigner(t)
+	job := doneDataset(t, c, crypto.PubkeyToAddress(b.key.PublicKey))
+	ds := state.DatasetID(job)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	download := func(member string) *http.Response {
+		t.Helper()
+		env, err := api.Sign(b.key, api.MethodDatasetGet, map[string]string{"dataset_id": ds, "format": "parquet"}, b.nonces.Next(time.Now()), time.Now().Add(time.Minute), api.DevDomain())
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, _ := env.Header()
+		req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+member+"/v1/datasets/"+ds+"/data?format=parquet", nil)
+		req.Header.Set(api.EnvelopeHeader, h)
+		resp, err := noFollow.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusTemporaryRedirect {
+			t.Fatalf("download from %s: %d, want 307 to the bucket", member, resp.StatusCode)
+		}
+		return resp
+	}
+	resp := download(c.Followers()[0].Config.HTTPAddr)
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || loc.Host != srv.Endpoint || loc.Query().Get("X-Amz-Signature") == "" {
+		t.Fatalf("Location %q: want a presigned URL of %s", resp.Header.Get("Location"), srv.Endpoint)
+	}
+	fileKey, manifestKey := "meadow/"+coord.DatasetFile(ds, dataset.FormatParquet), "meadow/"+coord.DatasetManifestFile(ds)
+	if want := "/" + bucket + "/" + fileKey; loc.Path != want {
+		t.Fatalf("Location path %s, want %s", loc.Path, want)
+	}
+
+	// The presigned URL alone reads the file, whole and in ranges.
+	get := func(rng string) (int, []byte, http.Header) {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, "GET", loc.String(), nil)
+		if rng != "" {
+			req.Header.Set("Range", rng)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, body, resp.Header
+	}
+	code, file, hdr := get("")
+	if code != 200 || !strings.Contains(hdr.Get("Content-Disposition"), ds+".parquet") {
+		t.Fatalf("GET presigned: %d, Content-Disposition %q", code, hdr.Get("Content-Disposition"))
+	}
+	if code, part, _ := get("bytes=0-3"); code != http.StatusPartialContent || string(part) != "PAR1" {
+		t.Fatalf("GET presigned range: %d %q", code, part)
+	}
+
+	// The bucket holds the file and the manifest, and the file verifies
+	// against that manifest.
+	obj, err := srv.Client().GetObject(ctx, bucket, manifestKey, minio.GetObjectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb, err := io.ReadAll(obj)
+	obj.Close()
+	if err != nil {
+		t.Fatalf("manifest in the bucket: %v", err)
+	}
+	var m dataset.Manifest
+	if err := json.Unmarshal(mb, &m); err != nil {
+		t.Fatalf("manifest in the bucket: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), ds+".parquet")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := dataset.Verify(ctx, path, dataset.VerifyOptions{Manifest: &m})
+	if err != nil || rep.Rows != 4 {
+		t.Fatalf("verify the bucket's file against the bucket's manifest: %v (%d rows)", err, rep.Rows)
+	}
+	before, err := srv.Client().StatObject(ctx, bucket, fileKey, minio.StatObjectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Another member finds the same bytes in place: nothing is put again.
+	time.Sleep(1100 * time.Millisecond) // LastModified has a resolution of one second
+	download(c.WaitLeader().Config.HTTPAddr)
+	after, err := srv.Client().StatObject(ctx, bucket, fileKey, minio.StatObjectOptions{})
+	if err != nil || !after.LastModified.Equal(before.LastModified) {
+		t.Fatalf("the second member's download rewrote the file: %v -> %v (%v)", before.LastModified, after.LastModified, err)
+	}
+
+	// The buyer's client follows the redirect and gets the same bytes.
+	bc, err := buyer.New(buyer.Config{Coordinators: []string{"http://" + c.Followers()[0].Config.HTTPAddr}, Key: b.key, ChainID: api.DevChainID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "got.parquet")
+	if n, err := bc.Download(ctx, ds, api.FormatParquet, out); err != nil || n != int64(len(file)) {
+		t.Fatalf("buyer download through the redirect: %d bytes, %v; want %d", n, err, len(file))
+	}
+	if got, _ := os.ReadFile(out); !bytes.Equal(got, file) {
+		t.Fatal("the buyer's download differs from the bucket's file")
 	}
 }

@@ -44,7 +44,7 @@ signature.`,
 		Use:   "create --scope dataset:ID|job:ID|all [--ttl 24h]",
 		Short: "Mint a read token and print it",
 		Example: `  TOKEN=$(meadow buyer token create --scope dataset:ds-j-1 --ttl 24h)
-  curl -H "Authorization: Bearer $TOKEN" -o crawl.parquet "$COORD/v1/datasets/ds-j-1/data?format=parquet"`,
+  curl -L -H "Authorization: Bearer $TOKEN" -o crawl.parquet "$COORD/v1/datasets/ds-j-1/data?format=parquet"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, err := api.ParseScope(scope); err != nil {
