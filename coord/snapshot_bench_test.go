@@ -103,7 +103,12 @@ func BenchmarkSnapshotStall(b *testing.B) {
 						t0 := time.Now()
 						apply(small[next%len(small)])
 						next++
-						longest = max(longest, time.Since(t0))
+						if d := time.Since(t0); d > longest {
+							longest = d
+							if os.Getenv("MEADOW_SNAPSHOT_DEBUG") != "" {
+								b.Logf("stall of %s at %s into the snapshot", d, t0.Sub(start))
+							}
+						}
 					}
 				}
 				tick.Stop()

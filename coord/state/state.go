@@ -52,12 +52,6 @@ func New() *State {
 	return s
 }
 
-// Encode writes the state as JSON. encoding/json writes maps in key order,
-// so two equal states encode to the same bytes.
-func (s *State) Encode(w io.Writer) error {
-	return json.NewEncoder(w).Encode(s)
-}
-
 // Decode reads a state written by Encode.
 func Decode(r io.Reader) (*State, error) {
 	s := &State{}
