@@ -39,6 +39,9 @@ type Summary struct {
 	Duration time.Duration `json:"duration_ns"`
 	// Pipeline is the pretrain pipeline the journey ran (issue 13).
 	Pipeline *PipelineSummary `json:"pipeline,omitempty"`
+	// ObjectStore is the S3-compatible store that held every blob, and
+	// what the journey counted in it (issue 16); nil: the members' disks.
+	ObjectStore *ObjectStoreSummary `json:"object_store,omitempty"`
 
 	// ClusterTokenFile holds the coordinators' cluster token (mode 0600),
 	// which meadow operator --cluster-token-file reads.
@@ -212,6 +215,8 @@ type JourneyOptions struct {
 // (one cross-checked task over all its rows); then the operators
 // settle the epoch (2 of 3 signatures), every node with rewards claims them,
 // and the faulty node's altered rows are shown to have earned nothing.
+// With an object store, the journey ends by counting the bucket: every
+// dataset's blobs are there, and none on the members' disks.
 func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 	start := time.Now()
 	s := Summary{Site: n.SiteURL}
@@ -414,6 +419,9 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 	if failed, err := n.checkFaulty(ctx, &s, step); err != nil {
 		return fail(failed, err)
 	}
+	if failed, err := n.checkObjectStore(ctx, &s, opts.OutDir, step); err != nil {
+		return fail(failed, err)
+	}
 	n.fillSummary(ctx, &s)
 	s.OK = true
 	s.Duration = time.Since(start)
@@ -486,6 +494,9 @@ func (n *Network) fillSummary(ctx context.Context, s *Summary) {
 			info.ClaimedMeadow, info.ClaimedStable = c.paid.Meadow.String(), c.paid.Stable.String()
 		}
 		s.Nodes = append(s.Nodes, info)
+	}
+	if s.ObjectStore == nil {
+		s.ObjectStore = n.objectStoreInfo()
 	}
 	s.ClusterTokenFile = n.ClusterTokenFile()
 	s.Buyer = n.buyerInfo(ctx)

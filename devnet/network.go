@@ -22,6 +22,8 @@ import (
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/compute"
 	"github.com/meadow-net/meadow/coord"
+	"github.com/meadow-net/meadow/coord/blob"
+	"github.com/meadow-net/meadow/coord/blob/s3gw"
 	"github.com/meadow-net/meadow/dataset"
 	"github.com/meadow-net/meadow/node"
 )
@@ -49,6 +51,13 @@ type Config struct {
 	// S3-compatible bucket instead of their disks (coord.ObjectStoreConfig;
 	// AccessKey and SecretKey set). Nil: each coordinator's own disk.
 	ObjectStore *coord.ObjectStoreConfig
+	// ObjectStoreBinary, when set, is the path of Versity's S3 gateway
+	// (s3gw.Find): Start runs it as a process of its own on a loopback
+	// port, over DIR/objectstore/root with random keys in
+	// DIR/objectstore/credentials (mode 0600), creates a bucket, and keeps
+	// every coordinator's blobs there, as ObjectStore does; Close stops it.
+	// It excludes ObjectStore.
+	ObjectStoreBinary string
 }
 
 // DefaultConfig is the network `meadow dev` runs: three coordinators, four
@@ -71,6 +80,9 @@ func (c Config) Validate() error {
 	}
 	if c.JSNodes < 0 || c.JSNodes > c.Nodes-c.Faulty {
 		errs = append(errs, fmt.Errorf("devnet: js nodes %d: expected 0 to the number of honest nodes", c.JSNodes))
+	}
+	if c.ObjectStore != nil && c.ObjectStoreBinary != "" {
+		errs = append(errs, errors.New("devnet: object store binary: expected either a store to start or ObjectStore, not both"))
 	}
 	return errors.Join(errs...)
 }
@@ -102,6 +114,12 @@ type Network struct {
 	wg      sync.WaitGroup // the coordinators
 	srv     *http.Server
 	procs   []*coordProc // the coordinators, when they run as processes
+	// objectStore is the store the coordinators keep their blobs in (nil:
+	// their disks); store reads it for the journey's check, gw is the
+	// gateway Start runs (Config.ObjectStoreBinary).
+	objectStore *coord.ObjectStoreConfig
+	store       *blob.S3
+	gw          *s3gw.Server
 
 	// stopNodes and nodeWG stop the nodes before the coordinators (Close).
 	stopNodes context.CancelFunc
@@ -187,6 +205,9 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 	go n.srv.Serve(ln)
 	n.SiteURL = "http://" + ln.Addr().String()
 
+	if err := n.openObjectStore(ctx); err != nil {
+		return nil, err
+	}
 	if err := n.startCoordinators(runCtx); err != nil {
 		return nil, err
 	}
@@ -243,7 +264,7 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 		cfg.ChainConfirmations = devChainConfirmations
 		cfg.ChainPublicRPC = n.Chain.RPC
 		cfg.ChainPoll = devChainPoll
-		cfg.ObjectStore = n.cfg.ObjectStore
+		cfg.ObjectStore = n.objectStore
 		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]), coord.WithRelayer(n.Chain.Relayers[i]), coord.WithDevFaucet(n.faucet),
 			coord.WithJobChecks(api.Checks{KernelOutputs: compute.OutputNames}))
 		if err != nil {
@@ -422,6 +443,10 @@ func (n *Network) Close() {
 	n.waitStopped(&n.wg, "coordinators")
 	// After the nodes, which may still be talking to them.
 	n.stopProcesses()
+	// After the coordinators, which write to it until they stop.
+	if n.gw != nil {
+		n.gw.Kill()
+	}
 	if n.srv != nil {
 		n.srv.Close()
 	}

@@ -87,7 +87,7 @@ func (n *Network) startCoordProcesses(ctx context.Context) error {
 		} else {
 			args = append(args, "--join", n.CoordURLs[0])
 		}
-		args, penv := objectStoreArgs(args, env, n.cfg.ObjectStore)
+		args, penv := objectStoreArgs(args, env, n.objectStore)
 		p := &coordProc{bin: n.cfg.CoordBinary, id: id, dir: dir, logPath: filepath.Join(dir, "coord.log"),
 			args: args, env: penv, log: n.log.With("coord", id)}
 		n.procs = append(n.procs, p)
@@ -444,9 +444,9 @@ func (n *Network) stopProcesses() {
 }
 
 // objectStoreArgs adds the flags of an object store to a coordinator's
-// command line, with its credentials in the environment (AWS_ACCESS_KEY_ID,
-// AWS_SECRET_ACCESS_KEY) as an operator passes them, never on the command
-// line.
+// command line, with its credentials in a file (--object-store-credentials-file)
+// or the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) as an
+// operator passes them, never on the command line.
 func objectStoreArgs(args, env []string, o *coord.ObjectStoreConfig) ([]string, []string) {
 	if o == nil {
 		return args, env
@@ -463,6 +463,9 @@ func objectStoreArgs(args, env []string, o *coord.ObjectStoreConfig) ([]string, 
 	}
 	if o.Verify != "" {
 		args = append(args, "--object-store-verify", o.Verify)
+	}
+	if o.CredentialsFile != "" {
+		return append(args, "--object-store-credentials-file", o.CredentialsFile), env
 	}
 	env = append(slices.Clone(env), "AWS_ACCESS_KEY_ID="+o.AccessKey, "AWS_SECRET_ACCESS_KEY="+o.SecretKey)
 	return args, env

@@ -43,8 +43,8 @@ if [ ! -x .cache/bin/geth ] && ! command -v geth >/dev/null 2>&1; then
 fi
 
 # Versity's S3 gateway (Apache-2.0), the S3-compatible object store that
-# coord/blob's tests start as a separate process over a posix directory, to
-# run the blob suite against the S3 backend. Never linked into Meadow's
+# coord/blob's tests and `meadow dev --object-store` start as a separate
+# process over a posix directory (coord/blob/s3gw). Never linked into Meadow's
 # binaries. Built into .cache/bin when missing: measured 6 min 38 s wall
 # (2 min 18 s user) on 2 cores with a cold module cache, most of it
 # downloading; about 80 MB.

@@ -15,14 +15,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/blob/s3gw"
 	"github.com/meadow-net/meadow/devnet"
 	"github.com/meadow-net/meadow/rewards"
 )
 
 func newDevCmd(a *app) *cobra.Command {
 	var (
-		once, procs, keep bool
-		dir               string
+		once, procs, keep, objectStore bool
+		dir                            string
 	)
 	cfg := devnet.DefaultConfig()
 	cmd := &cobra.Command{
@@ -39,7 +40,13 @@ interrupted before the end).
 
 The run's data (Raft logs, the nodes' data, the datasets: about 200 MB) goes
 to a new temporary directory, removed on exit (Ctrl-C and SIGTERM too)
-unless --keep; a directory given with --dir is never removed.`,
+unless --keep; a directory given with --dir is never removed.
+
+With --object-store the coordinators keep every blob in a real S3-compatible
+store instead of their disks: Versity's S3 gateway (versitygw, which make deps
+builds into .cache/bin), run as a process of its own on a loopback port, over
+DIR/objectstore/root, with random keys in DIR/objectstore/credentials (mode
+0600), stopped with the network. The journey ends by counting the bucket.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmdContext(cmd), syscall.SIGINT, syscall.SIGTERM)
@@ -54,6 +61,17 @@ unless --keep; a directory given with --dir is never removed.`,
 			}
 			if err := cfg.Validate(); err != nil {
 				return usageError(err)
+			}
+			if objectStore {
+				// From the checkout make dev runs in, or PATH; before any
+				// directory is made, so that a missing gateway costs nothing.
+				wd, err := os.Getwd()
+				if err != nil {
+					return fmt.Errorf("--object-store: %w", err)
+				}
+				if cfg.ObjectStoreBinary, err = s3gw.Find(wd); err != nil {
+					return fmt.Errorf("--object-store: %w", err)
+				}
 			}
 			if dir == "" {
 				d, err := os.MkdirTemp("", "meadow-dev-")
@@ -160,6 +178,7 @@ unless --keep; a directory given with --dir is never removed.`,
 	f.IntVar(&cfg.Nodes, "nodes", cfg.Nodes, "home nodes to run")
 	f.IntVar(&cfg.Faulty, "faulty", cfg.Faulty, "of them, nodes that alter rows")
 	f.IntVar(&cfg.JSNodes, "js-nodes", cfg.JSNodes, "of the honest nodes, those that render JavaScript (run Chromium)")
+	f.BoolVar(&objectStore, "object-store", false, "keep every blob in a real S3-compatible store that the network starts (Versity's versitygw from .cache/bin or PATH, a process of its own; data in DIR/objectstore) rather than on the coordinators' disks")
 	f.BoolVar(&procs, "coord-processes", false, "run each coordinator as a meadow coord process of this binary, settling over the chain's JSON-RPC, rather than in this process (their logs: DIR/cN/coord.log; kill -9 one to watch the others carry on)")
 	return cmd
 }
@@ -253,6 +272,19 @@ func printSummary(a *app, s devnet.Summary) {
 		fmt.Fprintf(w, "  %s%s  status %s  metrics %s\n", c.ID, lead, c.StatusURL, c.Metrics)
 		if c.PID != 0 {
 			fmt.Fprintf(w, "      process %d, log %s\n", c.PID, c.Log)
+		}
+	}
+	if o := s.ObjectStore; o != nil {
+		fmt.Fprintf(w, "\nobject store %s\n", o.Store)
+		if o.Checked {
+			fmt.Fprintf(w, "  blobs     %d in the bucket, %s (the %d blobs of the datasets among them); %d in the coordinators' blob directories\n",
+				o.Objects, humanBytes(o.Bytes), o.DatasetBlobs, o.LocalBlobs)
+		}
+		if o.PID != 0 {
+			fmt.Fprintf(w, "  gateway   versitygw process %d serving %s, log %s\n", o.PID, o.Root, o.Log)
+		}
+		if o.CredentialsFile != "" {
+			fmt.Fprintf(w, "  keys      %s (access_key=, secret_key=, mode 0600)\n", o.CredentialsFile)
 		}
 	}
 	fmt.Fprintf(w, "\nchain %d at %s: token %s, marketplace %s, distributor %s\n", s.Chain.ChainID, s.Chain.RPC, s.Chain.Token, s.Chain.Marketplace, s.Chain.Distributor)
