@@ -16,7 +16,7 @@ func Fprint(w io.Writer, st Step) {
 	for _, o := range st.Ops {
 		errs += o.Errors
 	}
-	secs := st.Duration.Seconds()
+	secs := (st.Duration + st.Tail).Seconds()
 	fmt.Fprintf(w, "%-7d %-8d %-9.1f %6.1f / %-7.1f %5.1f / %-7.1f %5.1f / %-7.1f %5.1f / %-7.1f %-5d %-5d %-10.0f %-9.0f %-6.2f %-8.0f %-7.0f %-8.1f %-8.0f %s\n",
 		st.Active, st.Registered, st.LeasesPerSec(),
 		ms(st.Ops[OpWork].P50), ms(st.Ops[OpWork].P99),

@@ -11,7 +11,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
+	"reflect"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -19,6 +21,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -107,9 +110,29 @@ func New(t testing.TB, cfg Config) *Sim {
 		if err != nil {
 			t.Fatal(err)
 		}
+		keepConns(p)
 		s.protos = append(s.protos, p)
 	}
 	return s
+}
+
+// keepConns lets a net's shared transport keep as many idle connections as
+// its nodes use: api.Client keeps 8 per member, right for one node, while
+// here thousands of nodes share one transport, and with 8 they would dial
+// afresh for most requests, which a real node, on its own keep-alive
+// connection between pulls 30 s apart, does not. The transport is reached
+// through api's unexported wrapper by reflection: a simulator's liberty.
+func keepConns(c *node.Client) {
+	v := reflect.ValueOf(c.HTTP().Transport)
+	if v.Kind() != reflect.Struct || v.NumField() == 0 || v.Field(0).Kind() != reflect.Interface {
+		panic("scalesim: api.Client's transport changed shape")
+	}
+	base := v.Field(0).Elem()
+	if base.Type() != reflect.TypeFor[*http.Transport]() {
+		panic("scalesim: api.Client's transport changed shape")
+	}
+	tr := (*http.Transport)(unsafe.Pointer(base.Pointer()))
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 0, 1<<16
 }
 
 func netIP(i int) net.IP { return net.IPv4(127, 10, byte(i), 1) }
@@ -186,20 +209,22 @@ func (s *Sim) Register(ctx context.Context, n int) (time.Duration, error) {
 	return time.Since(start), ctx.Err()
 }
 
-// DropClients forgets the clients of nodes past the first keep (a large
-// registered population need not hold a client each).
-func (s *Sim) DropClients(keep int) {
-	for _, n := range s.nodes[min(keep, len(s.nodes)):] {
-		n.cl, n.held = nil, nil
+// Forget drops what the simulator holds of the nodes past the first keep
+// (they stay registered), so that the heap after it is the cluster's. Such
+// nodes cannot be active again.
+func (s *Sim) Forget(keep int) {
+	for i := min(keep, len(s.nodes)); i < len(s.nodes); i++ {
+		s.nodes[i] = nil
 	}
 }
 
 // Stock submits crawl jobs until at least tasks tasks have been submitted
 // in all. Each task's URLs are on a host of their own, so the per-domain
-// rate never holds a task back.
+// rate never holds a task back. A job is 20,000 URLs (800 tasks of 25):
+// one of api.MaxURLs (100,000) is a log entry of several MB, whose fsync
+// on a busy shared machine cost the leader its lease in a trial run.
 func (s *Sim) Stock(ctx context.Context, tasks int64) error {
-	leader := s.Cluster.WaitLeader().C
-	const perJob = api.MaxURLs
+	const perJob = 20_000
 	for s.tasks < tasks {
 		nt := min(int64(perJob/s.cfg.TaskSize), tasks-s.tasks)
 		urls := make([]string, 0, nt*int64(s.cfg.TaskSize))
@@ -208,7 +233,16 @@ func (s *Sim) Stock(ctx context.Context, tasks int64) error {
 				urls = append(urls, fmt.Sprintf("https://j%d-t%d.scalesim.example/p%d", s.jobs, t, p))
 			}
 		}
-		if _, err := leader.SubmitJob(ctx, s.buyer, api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: urls, TaskSize: s.cfg.TaskSize}}); err != nil {
+		var err error
+		for try := 0; try < 5; try++ {
+			// A leader change may have applied it anyway: a duplicate job
+			// only adds tasks.
+			if _, err = s.Cluster.WaitLeader().C.SubmitJob(ctx, s.buyer, api.JobSpec{Kind: api.JobCrawl,
+				Crawl: &api.CrawlSpec{URLs: urls, TaskSize: s.cfg.TaskSize}}); err == nil {
+				break
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("submit job %d: %w", s.jobs, err)
 		}
 		s.jobs++
@@ -283,6 +317,7 @@ type Step struct {
 	Active      int
 	Registered  int
 	Duration    time.Duration
+	Tail        time.Duration // how long the last cycles took to finish after Duration
 	Leases      int64 // granted
 	Empty       int64 // work requests answered with no lease
 	Late        int64 // pulls skipped: the node's previous cycle was still running
@@ -299,7 +334,7 @@ type Step struct {
 }
 
 // LeasesPerSec is the lease rate achieved.
-func (st Step) LeasesPerSec() float64 { return float64(st.Leases) / st.Duration.Seconds() }
+func (st Step) LeasesPerSec() float64 { return float64(st.Leases) / (st.Duration + st.Tail).Seconds() }
 
 // Run runs active nodes (the first `active` registered ones) for d: each
 // pulls a task once every Period, at a phase of its own, so the pulls are
@@ -310,6 +345,9 @@ func (s *Sim) Run(ctx context.Context, active int, d time.Duration, profile io.W
 		return Step{}, fmt.Errorf("scalesim: %d active nodes, %d registered", active, len(s.nodes))
 	}
 	for i, n := range s.nodes[:active] {
+		if n == nil {
+			return Step{}, fmt.Errorf("scalesim: node %d was forgotten", i)
+		}
 		if n.cl == nil {
 			n.cl, n.held = s.client(n, i), map[string]heldTask{}
 		}
@@ -324,7 +362,11 @@ func (s *Sim) Run(ctx context.Context, active int, d time.Duration, profile io.W
 		}
 	}
 	rec := &recorder{}
+	// Dispatching stops after d; the cycles under way finish (within a
+	// minute more), so that no request is cut off and counted.
 	runCtx, cancel := context.WithTimeout(ctx, d)
+	cycleCtx, cancelCycles := context.WithTimeout(ctx, d+time.Minute)
+	defer cancelCycles()
 	var wg sync.WaitGroup
 	start := time.Now()
 	stopWAL := wal.sample(runCtx)
@@ -347,7 +389,7 @@ loop:
 			}
 			wg.Go(func() {
 				defer n.busy.Store(false)
-				s.cycle(runCtx, n, rec)
+				s.cycle(cycleCtx, n, rec)
 			})
 		}
 	}
@@ -355,14 +397,15 @@ loop:
 	elapsed := time.Since(start)
 	cancel()
 	wg.Wait()
+	tail := time.Since(start) - elapsed
 	if profile != nil {
 		pprof.StopCPUProfile()
 	}
 	walBytes := stopWAL()
-	st := Step{Active: active, Registered: len(s.nodes), Duration: elapsed,
+	st := Step{Active: active, Registered: len(s.nodes), Duration: elapsed, Tail: tail,
 		Leases: rec.leases.Load(), Empty: rec.empty.Load(), Late: rec.late.Load(),
 		Applied: s.Cluster.WaitLeader().C.AppliedIndex() - applied0, WALBytes: walBytes,
-		CPU: (cpuTime() - cpu0).Seconds() / elapsed.Seconds()}
+		CPU: (cpuTime() - cpu0).Seconds() / (elapsed + tail).Seconds()}
 	for op := range nOps {
 		st.Ops[op] = rec.latency(op)
 	}
