@@ -13,6 +13,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/state"
 	"github.com/meadow-net/meadow/coord/verify"
 )
@@ -89,6 +90,9 @@ type ConsoleRates struct {
 type BlobUse struct {
 	Blobs int64 `json:"blobs"`
 	Bytes int64 `json:"bytes"`
+	// Shared is true when the blobs are in an object store the members
+	// share: the figures are then the bucket's.
+	Shared bool `json:"shared,omitempty"`
 }
 
 // ConsoleError is an error-level log record, with the repeats of its
@@ -182,9 +186,19 @@ func (c *Coordinator) sampleRates(ctx context.Context) {
 	}
 }
 
-// blobUse reads the blob store's gauges from this member's registry.
+// blobUse reads the blob store's gauges from this member's registry; with
+// an object store, after counting the bucket's blobs (at most every 15 s).
 func (c *Coordinator) blobUse() BlobUse {
 	var u BlobUse
+	if s3, ok := c.blobs.(*blob.S3); ok {
+		u.Shared = true
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, _, err := s3.Usage(ctx)
+		cancel()
+		if err != nil {
+			c.log.Warn("console: counting the object store's blobs", "err", err)
+		}
+	}
 	mfs, err := c.metrics.reg.Gather()
 	if err != nil {
 		return u

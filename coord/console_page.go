@@ -41,7 +41,7 @@ You can also open <code>/console#token=…</code>: a URL fragment never reaches 
 <div class="card">Tasks per second<b id="tasks_per_s">0</b><small><span id="tasks_total">0</span> tasks in all · over <span id="window_s">0</span> s</small></div>
 <div class="card">Verdicts per second<b id="verdicts_per_s">0</b><small><span id="verdicts_total">0</span> tasks decided in all</small></div>
 <div class="card">Nodes<b id="nodes">0</b><small><span id="nodes_seen">0</span> heard from in 5 minutes</small></div>
-<div class="card">Blob store<b id="blob_bytes" data-bytes="0">0 B</b><small><span id="blobs">0</span> blobs on this member</small></div>
+<div class="card">Blob store<b id="blob_bytes" data-bytes="0">0 B</b><small><span id="blobs">0</span> blobs <span id="blob_where">on this member</span></small></div>
 <div class="card">Disk<b id="disk_free" data-bytes="0">0 B</b><small>free; <span id="disk_state">ok</span></small></div>
 </div>
 <h2>Jobs by state</h2>
@@ -78,7 +78,7 @@ function show(v){
   $('tasks_per_s').textContent = r.tasks_per_s.toFixed(2); $('verdicts_per_s').textContent = r.verdicts_per_s.toFixed(2);
   $('tasks_total').textContent = r.tasks; $('verdicts_total').textContent = r.verdicts; $('window_s').textContent = Math.round(r.window_s);
   $('nodes').textContent = v.nodes; $('nodes_seen').textContent = v.nodes_seen;
-  $('blob_bytes').textContent = bytes(v.blobs.bytes); $('blob_bytes').dataset.bytes = v.blobs.bytes; $('blobs').textContent = v.blobs.blobs;
+  $('blob_bytes').textContent = bytes(v.blobs.bytes); $('blob_bytes').dataset.bytes = v.blobs.bytes; $('blobs').textContent = v.blobs.blobs; $('blob_where').textContent = v.blobs.shared ? 'in the object store' : 'on this member';
   $('disk_free').textContent = bytes(v.disk.free_bytes); $('disk_free').dataset.bytes = v.disk.free_bytes;
   $('disk_state').textContent = v.disk.low ? 'LOW: under the reserve of ' + bytes(v.disk.reserve_bytes) : (v.disk.persist_error ? 'snapshot failing: ' + v.disk.persist_error : 'above the reserve of ' + bytes(v.disk.reserve_bytes));
   rows('jobs', Object.keys(v.jobs).sort(), (tr, s) => { tr.id = 'jobs-' + s; cell(tr, s); cell(tr, String(v.jobs[s]), 'n'); });

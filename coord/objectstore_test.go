@@ -86,6 +86,23 @@ func TestObjectStoreCluster(t *testing.T) {
 		}
 	}
 
+	// Every member's console counts the bucket's blobs, not what it wrote
+	// itself: the same figures the bucket's listing gives.
+	var listed, listedBytes int64
+	for oi := range srv.Client().ListObjects(ctx, bucket, minio.ListObjectsOptions{Recursive: true, Prefix: "meadow/"}) {
+		listed++
+		listedBytes += oi.Size
+	}
+	for _, m := range c.Members {
+		v, err := m.C.Console(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !v.Blobs.Shared || v.Blobs.Blobs != listed || v.Blobs.Bytes != listedBytes {
+			t.Fatalf("%s's console: %+v; the bucket lists %d objects of %d bytes", m.Config.ID, v.Blobs, listed, listedBytes)
+		}
+	}
+
 	srv.Kill()
 	body2, up2 := wasmModule(t, 50_000)
 	_, err := leader.UploadModule(ctx, naddr(0), up2, bytes.NewReader(body2))

@@ -122,6 +122,9 @@ type S3 struct {
 	// rewritten in the bucket gets a new version and is checked again.
 	mu      sync.Mutex
 	checked map[dataset.Hash]objVersion
+
+	usageMu sync.Mutex
+	usage   usage // the last count of the bucket's blobs (Usage)
 }
 
 // objVersion identifies one write of an object.

@@ -63,9 +63,6 @@ func (s *S3) PutFile(ctx context.Context, name string, r io.ReadSeeker, size int
 	if err == nil && !ok {
 		err = fmt.Errorf("%w: %s: file %s: the stored object is not the %d bytes with SHA-256 %s just written", ErrStore, s.name, name, size, sum)
 	}
-	if err == nil {
-		s.m.addStored(size)
-	}
 	return err
 }
 
@@ -117,4 +114,38 @@ func (s *S3) PresignFile(ctx context.Context, name string, ttl time.Duration, fi
 		return "", fmt.Errorf("%w: %s: presign GET of %s: %w", ErrStore, s.name, name, err)
 	}
 	return u.String(), nil
+}
+
+// usageMaxAge is how long Usage reuses its last listing of the bucket.
+const usageMaxAge = 15 * time.Second
+
+// usage is the last count of the bucket's blobs.
+type usage struct {
+	at       time.Time
+	n, bytes int64
+}
+
+// Usage counts the blobs in the bucket under the prefix and their bytes
+// (dataset files and other objects are not blobs), listing the bucket at
+// most once every usageMaxAge, and sets the meadow_blob_local_* gauges to
+// the count: with a shared bucket the store this member holds its blobs in
+// is the bucket, and a count of what this process happened to write since
+// it started would differ from member to member.
+func (s *S3) Usage(ctx context.Context) (n, bytes int64, err error) {
+	s.usageMu.Lock()
+	defer s.usageMu.Unlock()
+	if !s.usage.at.IsZero() && time.Since(s.usage.at) < usageMaxAge {
+		return s.usage.n, s.usage.bytes, nil
+	}
+	err = s.Walk(ctx, func(i Info) error {
+		n++
+		bytes += i.Size
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	s.usage = usage{at: time.Now(), n: n, bytes: bytes}
+	s.m.setLocal(n, bytes)
+	return n, bytes, nil
 }
