@@ -309,11 +309,6 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 	})
 }
 
-// presignTTL is how long a presigned download URL stays valid: long enough
-// to start a download on a slow link (a GET begun in time runs to its end),
-// short enough that a leaked URL soon stops working.
-const presignTTL = 15 * time.Minute
-
 // DatasetFile is the name of dataset id's file in format f inside the object
 // store (under its prefix): datasets/ID/ID.parquet or .arrow, beside
 // datasets/ID/manifest.json (DatasetManifestFile).
@@ -363,7 +358,7 @@ func (c *Coordinator) datasetFileURL(ctx context.Context, s3 *blob.S3, f dataset
 			return "", err
 		}
 	}
-	return s3.PresignFile(ctx, name, presignTTL, d.ID+f.Ext())
+	return s3.PresignFile(ctx, name, blob.PresignTTL, d.ID+f.Ext())
 }
 
 // materialize writes a dataset in format f to this member's download cache

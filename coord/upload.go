@@ -49,6 +49,8 @@ func (c *Coordinator) openBlobs() error {
 		c.blobHandler = blob.NewHandler(s3, blob.HandlerConfig{
 			Token: c.cfg.ClusterToken, Logger: c.log.With("sub", "blob"),
 			AuthorizeRead: c.authorizeBlobRead, ReadError: blobReadError,
+			// Nodes fetch compute inputs from the bucket itself.
+			RedirectReads: true, Metrics: bm,
 		})
 		c.log.Info("blobs are kept in the object store", "store", s3.String())
 		return nil

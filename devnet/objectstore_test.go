@@ -2,8 +2,12 @@ package devnet
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,6 +84,26 @@ func TestObjectStoreEndToEnd(t *testing.T) {
 	}
 	if want := int(crawl.Progress.Tasks.Verified + done.Progress.Tasks.Verified); objects < want || want == 0 {
 		t.Fatalf("the bucket holds %d blobs, want one per verified task (%d)", objects, want)
+	}
+	// The compute nodes read their inputs from the bucket: the members
+	// answered their reads with presigned URLs.
+	redirected := 0.0
+	for _, u := range nw.CoordURLs {
+		resp, err := http.Get(u + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, line := range strings.Split(string(body), "\n") {
+			if v, ok := strings.CutPrefix(line, "meadow_blob_reads_redirected_total "); ok {
+				n, _ := strconv.ParseFloat(v, 64)
+				redirected += n
+			}
+		}
+	}
+	if redirected == 0 {
+		t.Fatal("no member redirected a node's read of an input blob to the bucket")
 	}
 	for _, id := range nw.CoordIDs {
 		if es, err := os.ReadDir(filepath.Join(cfg.Dir, id, "blobs")); err == nil && len(es) > 0 {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
@@ -66,9 +67,24 @@ type HandlerConfig struct {
 	// for a missing signature, 404 for an unknown task). Without it, or
 	// when it gives a status below 400, a refusal is 403 forbidden.
 	ReadError func(err error) (status int, body api.ErrorBody)
+	// RedirectReads, with a store that presigns (the object store), answers
+	// a GET that AuthorizeRead allowed with 307 and a presigned URL of the
+	// blob (PresignTTL), so that the bytes go from the store to the reader
+	// without passing through this coordinator. The reader checks them
+	// against the blob's name, as a node does every input. Peers' reads and
+	// HEADs are served here as before.
+	RedirectReads bool
+	// Metrics counts the redirected reads (nil: not counted).
+	Metrics *Metrics
 	// Logger receives errors (default: discard).
 	Logger *slog.Logger
 }
+
+// PresignTTL is how long a presigned URL that a Handler or a coordinator
+// hands out stays valid: long enough to start a download on a slow link (a
+// GET begun in time runs to its end), short enough that a leaked URL soon
+// stops working.
+const PresignTTL = 15 * time.Minute
 
 // Handler serves the blob routes of the peer protocol on a coordinator's
 // fasthttp server:
@@ -86,12 +102,15 @@ type Handler struct {
 	authz   func(*fasthttp.RequestCtx, dataset.Hash) error
 	readErr func(error) (int, api.ErrorBody)
 	log     *slog.Logger
+	// redirect is HandlerConfig.RedirectReads.
+	redirect bool
+	m        *Metrics
 }
 
 // NewHandler returns a Handler over store: the coordinator's disk, or the
 // object store it shares with its peers.
 func NewHandler(store Backend, cfg HandlerConfig) *Handler {
-	h := &Handler{store: store, maxSize: cfg.MaxSize, authz: cfg.AuthorizeRead, readErr: cfg.ReadError, log: cfg.Logger}
+	h := &Handler{store: store, maxSize: cfg.MaxSize, authz: cfg.AuthorizeRead, readErr: cfg.ReadError, log: cfg.Logger, redirect: cfg.RedirectReads, m: cfg.Metrics}
 	if cfg.Token != "" {
 		h.token = []byte(cfg.Token)
 	}
@@ -173,6 +192,8 @@ func (h *Handler) serveGet(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 	} else if err := h.authz(ctx, hash); err != nil {
 		h.refuseRead(ctx, err)
 		return
+	} else if h.redirect && ctx.IsGet() && h.serveRedirect(ctx, hash) {
+		return
 	}
 	// Not ctx: the reader outlives this call (fasthttp streams the body
 	// after Serve returns), and a RequestCtx must not reach net/http.
@@ -195,6 +216,31 @@ func (h *Handler) serveGet(ctx *fasthttp.RequestCtx, hash dataset.Hash) {
 	ctx.Response.Header.Set("ETag", `"`+hash.String()+`"`)
 	ctx.Response.Header.Set("Cache-Control", "private, max-age=31536000, immutable")
 	ServeRange(ctx, f, size, ContentType)
+}
+
+// serveRedirect answers a reader's GET with 307 to a presigned URL of the
+// blob, and reports whether it answered: a store that cannot presign leaves
+// the read to be served here.
+func (h *Handler) serveRedirect(ctx *fasthttp.RequestCtx, hash dataset.Hash) bool {
+	rctx, cancel := requestContext(ctx)
+	defer cancel()
+	if _, err := h.store.Stat(rctx, hash); err != nil {
+		return false // served here: 404 or 503 with the store's answer
+	}
+	u, err := h.store.PresignGet(rctx, hash, PresignTTL)
+	if errors.Is(err, ErrPresignUnsupported) {
+		return false
+	}
+	if err != nil {
+		h.log.Error("presign blob", "hash", hash, "err", err)
+		writeError(ctx, http.StatusServiceUnavailable, api.CodeUnavailable, "", "blob "+hash.String()+": the object store cannot serve it now; retry")
+		return true
+	}
+	ctx.Response.Header.Set("Location", u)
+	ctx.Response.Header.Set("Cache-Control", "no-store")
+	ctx.SetStatusCode(http.StatusTemporaryRedirect)
+	h.m.readRedirected()
+	return true
 }
 
 // refuseRead answers a read that AuthorizeRead refused.

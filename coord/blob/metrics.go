@@ -22,6 +22,7 @@ type Metrics struct {
 	pending     prometheus.Gauge
 	dropped     prometheus.Counter
 	fetches     *prometheus.CounterVec
+	redirected  prometheus.Counter
 }
 
 // NewMetrics creates the collectors and registers them with reg; a nil reg
@@ -76,11 +77,15 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Namespace: ns, Subsystem: sub, Name: "fetches_total",
 			Help: "Attempts to fetch a missing blob from a peer, by result (ok, not_found, digest_mismatch, error).",
 		}, []string{"result"}),
+		redirected: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: ns, Subsystem: sub, Name: "reads_redirected_total",
+			Help: "Reads of a blob answered with a presigned URL of the object store (307), whose bytes did not pass through this coordinator.",
+		}),
 	}
 	if reg != nil {
 		for _, c := range []prometheus.Collector{
 			m.stored, m.storedBytes, m.blobs, m.bytes, m.rejected, m.replication,
-			m.pushes, m.pushFails, m.pending, m.dropped, m.fetches,
+			m.pushes, m.pushFails, m.pending, m.dropped, m.fetches, m.redirected,
 		} {
 			if err := reg.Register(c); err != nil {
 				return nil, err
@@ -160,4 +165,10 @@ func (m *Metrics) fetched(result string) {
 		return
 	}
 	m.fetches.WithLabelValues(result).Inc()
+}
+
+func (m *Metrics) readRedirected() {
+	if m != nil {
+		m.redirected.Inc()
+	}
 }

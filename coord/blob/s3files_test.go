@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
+	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/dataset"
 )
@@ -98,5 +99,76 @@ func TestS3FileNames(t *testing.T) {
 		if _, err := s.PresignFile(context.Background(), name, time.Minute, ""); !errors.Is(err, ErrInvalidConfig) {
 			t.Errorf("PresignFile(%q) = %v, want a refusal of the name", name, err)
 		}
+	}
+}
+
+// With RedirectReads a reader's GET that AuthorizeRead allowed is a 307 to a
+// presigned URL of the blob in the bucket; a HEAD, a peer's GET and a
+// missing blob are answered by the handler itself; a refused read is still
+// refused; over the disk store nothing changes.
+func TestHandlerRedirectReads(t *testing.T) {
+	s := newTestS3(t, nil, nil)
+	ctx := context.Background()
+	b, h := randomBlob(t, 20_000)
+	if _, err := s.Put(ctx, bytes.NewReader(b), h, 0); err != nil {
+		t.Fatal(err)
+	}
+	_, missing := randomBlob(t, 10)
+	cfg := HandlerConfig{
+		Token: testToken, RedirectReads: true,
+		AuthorizeRead: func(c *fasthttp.RequestCtx, got dataset.Hash) error {
+			if string(c.Request.Header.Peek("Meadow-Envelope")) != "lease-1" {
+				return errors.New("no lease names this blob")
+			}
+			return nil
+		},
+	}
+	srv := startServer(t, NewHandler(s, cfg).Serve, false)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(method string, hash dataset.Hash, header map[string]string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, srv.url()+PathPrefix+hash.String(), nil)
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := noFollow.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	reader := map[string]string{"Meadow-Envelope": "lease-1"}
+	resp := get("GET", h, reader)
+	if resp.StatusCode != http.StatusTemporaryRedirect {
+		t.Fatalf("reader's GET: %d, want 307", resp.StatusCode)
+	}
+	r, got := do(t, "GET", resp.Header.Get("Location"), nil, map[string]string{"Range": "bytes=100-199"})
+	if r.StatusCode != http.StatusPartialContent || !bytes.Equal(got, b[100:200]) {
+		t.Fatalf("GET of the presigned URL: %d, %d bytes", r.StatusCode, len(got))
+	}
+	for _, tt := range []struct {
+		name, method string
+		hash         dataset.Hash
+		header       map[string]string
+		status       int
+	}{
+		{"reader's HEAD", "HEAD", h, reader, 200},
+		{"peer's GET", "GET", h, map[string]string{TokenHeader: testToken}, 200},
+		{"missing blob", "GET", missing, reader, 404},
+		{"refused reader", "GET", h, map[string]string{"Meadow-Envelope": "other"}, 403},
+	} {
+		if resp := get(tt.method, tt.hash, tt.header); resp.StatusCode != tt.status {
+			t.Errorf("%s: %d, want %d", tt.name, resp.StatusCode, tt.status)
+		}
+	}
+
+	d, _ := newTestStore(t)
+	if _, err := d.Put(ctx, bytes.NewReader(b), h, 0); err != nil {
+		t.Fatal(err)
+	}
+	disk := startServer(t, NewHandler(d, cfg).Serve, false)
+	if resp, got := do(t, "GET", disk.url()+PathPrefix+h.String(), nil, reader); resp.StatusCode != 200 || !bytes.Equal(got, b) {
+		t.Fatalf("reader's GET over the disk store: %d", resp.StatusCode)
 	}
 }
