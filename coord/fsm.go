@@ -411,13 +411,16 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 		st, err := state.Decode(body)
 		pw.CloseWithError(err)
 		d := <-second
-		switch {
-		case err != nil:
+		if err != nil {
 			return fmt.Errorf("coord: restore snapshot: %w", err)
-		case d.err != nil:
-			return fmt.Errorf("coord: restore snapshot: the state's copy: %w", d.err)
 		}
 		f.install(st, h.AppliedIndex)
+		if d.err != nil {
+			// The FSM has its state; only the copy failed (it read the
+			// same bytes, so this is a bug): snapshots go back to the lock.
+			f.rep.push(replicaItem{broken: fmt.Errorf("coord: restore snapshot into the state's copy: %w", d.err)})
+			return nil
+		}
 		f.rep.push(replicaItem{reset: d.st, index: h.AppliedIndex})
 		return nil
 	}

@@ -53,12 +53,14 @@ type replica struct {
 }
 
 // replicaItem is one step for the copy: an entry to apply, a snapshot
-// point, or a restored state that replaces the copy's.
+// point, a restored state that replaces the copy's, or an error that drops
+// the copy.
 type replicaItem struct {
-	entry *raft.Log
-	point *replicaSnapshot
-	reset *state.State
-	index uint64
+	entry  *raft.Log
+	point  *replicaSnapshot
+	reset  *state.State
+	index  uint64
+	broken error
 }
 
 func newReplica(log *slog.Logger) *replica {
@@ -184,6 +186,8 @@ func (r *replica) step(it replicaItem) (err error) {
 		}
 	}()
 	switch {
+	case it.broken != nil:
+		return it.broken
 	case it.entry != nil:
 		r.copy.applyLog(it.entry)
 	case it.reset != nil:
