@@ -191,8 +191,16 @@ func (s *Sim) Register(ctx context.Context, n int) (time.Duration, error) {
 				k := nodeKey(i)
 				sn := &simNode{key: k, addr: crypto.PubkeyToAddress(k.PublicKey).Hex(), net: i % s.cfg.Nets, held: map[string]heldTask{}}
 				sn.cl = s.client(sn, i)
-				_, err := sn.cl.Register(ctx, api.RegisterRequest{Address: crypto.PubkeyToAddress(k.PublicKey), Version: "dev",
-					Capabilities: api.Capabilities{CPUCores: 4, MaxConcurrent: 2}})
+				var err error
+				// A node whose registration fails tries again, as the
+				// daemon does (a busy member may answer 408 or 503).
+				for try := 0; try < 5; try++ {
+					if _, err = sn.cl.Register(ctx, api.RegisterRequest{Address: crypto.PubkeyToAddress(k.PublicKey), Version: "dev",
+						Capabilities: api.Capabilities{CPUCores: 4, MaxConcurrent: 2}}); err == nil || ctx.Err() != nil {
+						break
+					}
+					time.Sleep(time.Second << try)
+				}
 				if err != nil {
 					firstErr.CompareAndSwap(nil, fmt.Errorf("register node %d: %w", i, err))
 					return

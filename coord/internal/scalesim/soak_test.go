@@ -71,10 +71,11 @@ func TestSoakScale(t *testing.T) {
 	fmt.Fprintf(out, "period %s, step %s, task size %d, %d /24s, uploads %v\n", cfg.Period, stepDur, cfg.TaskSize, cfg.Nets, cfg.Upload)
 	fmt.Fprintln(out, scalesim.Header)
 	for _, n := range steps {
+		n0 := s.Registered()
 		if d, err := s.Register(ctx, n); err != nil {
 			t.Fatal(err)
 		} else if d > 0 {
-			fmt.Fprintf(out, "# registered %d nodes in all; the new ones at %.0f/s\n", n, float64(n)/d.Seconds())
+			fmt.Fprintf(out, "# registered %d nodes in all; the %d new ones at %.0f/s\n", n, n-n0, float64(n-n0)/d.Seconds())
 		}
 		// Every lease may take a fresh task (the second replica of a task
 		// waits for its domain's rate): stock one task per lease of the
