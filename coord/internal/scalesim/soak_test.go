@@ -40,6 +40,7 @@ func envInt(t *testing.T, name string, def int) int {
 //	MEADOW_SCALESIM_TASKS     pending tasks to add after that (0: none)
 //	MEADOW_SCALESIM_PROFILE   a directory for a CPU profile of each step
 //	MEADOW_SCALESIM_UPLOAD    0: nodes never upload (the control plane alone)
+//	MEADOW_SCALESIM_AFTER     active nodes of one more step after that (0: none)
 //
 // Stepping stops once a step's p99 lease latency passes 5 s.
 func TestSoakScale(t *testing.T) {
@@ -141,6 +142,22 @@ func TestSoakScale(t *testing.T) {
 		h1 := scalesim.HeapAfterGC()
 		fmt.Fprintf(out, "# submitted %d more tasks (%d URLs each) in %.1f s; heap +%.1f MB: %.0f B per task per member\n",
 			tasks, cfg.TaskSize, d.Seconds(), float64(h1-h0)/(1<<20), float64(h1-h0)/3/float64(tasks))
+	}
+	if after := envInt(t, "MEADOW_SCALESIM_AFTER", 0); after > 0 {
+		// The same active nodes again, now among the large registered
+		// population and with the tasks added.
+		if after > keep {
+			t.Fatalf("MEADOW_SCALESIM_AFTER=%d: at most the last step's %d nodes", after, keep)
+		}
+		if err := s.Stock(ctx, s.Tasks()+int64(float64(after)*stepDur.Seconds()/cfg.Period.Seconds()*1.2)+100); err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.Run(ctx, after, stepDur, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintln(out, "# again, with the population above registered:")
+		scalesim.Fprint(out, st)
 	}
 	sd, sl := s.Snapshot()
 	fmt.Fprintf(out, "# final: %d registered nodes, %d tasks; snapshot %.1f MB in %.2f s; heap %.0f MB; load %s\n",
