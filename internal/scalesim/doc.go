@@ -14,7 +14,10 @@
 //
 // The simulator runs inside a test (it needs a testing.TB for the cluster):
 // the smoke test in `make test` runs a few dozen nodes for a few seconds; the
-// soak test (`go test -tags soak -run Soak ./coord/internal/scalesim`) steps
+// soak test (`go test -tags soak -run Soak ./internal/scalesim`) steps
 // the active population up and writes a table of figures per step (see
 // docs/BENCHMARKS.md, "Raft scale simulation (issue 16)").
+//
+// It lives outside coord because it drives coord with node's client, and
+// coord may not import node (scripts/check-imports.sh).
 package scalesim

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meadow-net/meadow/coord/internal/scalesim"
+	"github.com/meadow-net/meadow/internal/scalesim"
 )
 
 // TestSmoke runs 40 simulated nodes against a real cluster for a few

@@ -326,9 +326,9 @@ type Step struct {
 	Registered  int
 	Duration    time.Duration
 	Tail        time.Duration // how long the last cycles took to finish after Duration
-	Leases      int64 // granted
-	Empty       int64 // work requests answered with no lease
-	Late        int64 // pulls skipped: the node's previous cycle was still running
+	Leases      int64         // granted
+	Empty       int64         // work requests answered with no lease
+	Late        int64         // pulls skipped: the node's previous cycle was still running
 	Ops         [nOps]Latency
 	LastErr     string
 	Applied     uint64  // entries the leader applied during the step

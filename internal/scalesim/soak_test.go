@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meadow-net/meadow/coord/internal/scalesim"
+	"github.com/meadow-net/meadow/internal/scalesim"
 )
 
 // envInt reads a whole number from the environment.
