@@ -200,7 +200,11 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 	if err := c.setFaucet(o.faucet); err != nil {
 		return nil, err
 	}
-	c.fsm = newFSM(c.log.With("sub", "fsm"))
+	if cfg.NoSnapshotCopy {
+		c.fsm = newBareFSM(c.log.With("sub", "fsm"))
+	} else {
+		c.fsm = newFSM(c.log.With("sub", "fsm"))
+	}
 	c.metrics = newMetrics(c, o.registry)
 	c.fsm.applied = c.metrics.applied
 	if err := c.open(); err != nil {

@@ -38,6 +38,8 @@ func newCoordCmd(a *app) *cobra.Command {
 		join []string
 		cf   coordChainFlags
 		obj  coord.ObjectStoreConfig
+		// snapshotCopy is --snapshot-copy (Config.NoSnapshotCopy negated).
+		snapshotCopy bool
 	)
 	cmd := &cobra.Command{
 		Use:   "coord",
@@ -60,6 +62,7 @@ machine can read in the process list.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg.Join = join
+			cfg.NoSnapshotCopy = !snapshotCopy
 			if obj.Endpoint != "" || obj.Bucket != "" {
 				cfg.ObjectStore = &obj
 			}
@@ -110,7 +113,8 @@ machine can read in the process list.`,
 	f.DurationVar(&cfg.MaxClockSkew, "max-clock-skew", cfg.MaxClockSkew, "how far this member's clock may be from the cluster's before it stops leading; signed requests' expiries get this much slack")
 	f.DurationVar(&cfg.JoinTimeout, "join-timeout", cfg.JoinTimeout, "how long a member with an empty data dir waits for its --join addresses at start before it fails")
 	f.Uint64Var(&cfg.SnapshotThreshold, "snapshot-threshold", cfg.SnapshotThreshold, "log entries between snapshots")
-	f.DurationVar(&cfg.SnapshotInterval, "snapshot-interval", cfg.SnapshotInterval, "how often Raft checks whether to snapshot (a snapshot pauses applies while the state is encoded: raise it for large states)")
+	f.DurationVar(&cfg.SnapshotInterval, "snapshot-interval", cfg.SnapshotInterval, "how often Raft checks whether to snapshot")
+	f.BoolVar(&snapshotCopy, "snapshot-copy", true, "write snapshots from a second copy of the state, so that applies never stop for one; false halves the state's memory, and applies then stop while a snapshot encodes the state (seconds per million tasks)")
 	f.StringVar(&cfg.ClusterToken, "cluster-token", "", "secret shared by all coordinators, the credential of operator routes and blob copies (also MEADOW_CLUSTER_TOKEN, which keeps it out of the process list); required unless --http-addr and --raft-addr are loopback, and without it operator routes are refused")
 	f.Uint64Var(&cfg.ChainID, "chain-id", cfg.ChainID, "chain id of the network's contracts; nodes and buyers sign requests for it")
 	f.DurationVar(&cfg.LeaseTTL, "lease-ttl", cfg.LeaseTTL, "how long a node has from a lease to its commitment before the task goes back to the pool")
