@@ -122,7 +122,7 @@ func (s *State) BlobStored(b StoredBlob) error {
 		return conflictf("task %s already has blob %s", t.ID, t.Blob.SHA256)
 	}
 	t.Blob = &Blob{SHA256: b.SHA256, Size: b.Size, Rows: b.Rows, Lease: b.LeaseID}
-	delete(s.idx.awaiting, t.ID)
+	s.idx.unawait(t.ID, s.uploaderNode(t))
 	j := s.Jobs[t.JobID]
 	s.creditFuel(j, t, b.Fuel)
 	if d := s.Datasets[DatasetID(j.ID)]; d != nil {

@@ -29,8 +29,14 @@ type index struct {
 	// jobKeys maps a job's id on chain (contracts.JobKey) to its id, so
 	// that a payment finds its job without hashing every job's id.
 	jobKeys map[common.Hash]string
-	// awaiting holds the verified tasks that wait for their blob.
-	awaiting map[string]struct{}
+	// awaiting holds the verified tasks that wait for their blob, and
+	// awaitingBy the same tasks by the node asked for the blob (the node of
+	// the task's Uploader lease): UploadsFor runs on every work request,
+	// and scanning every waiting task there was a third to a half of a
+	// leader's CPU when uploads lagged (docs/BENCHMARKS.md, "Raft scale
+	// simulation").
+	awaiting   map[string]struct{}
+	awaitingBy map[string]map[string]struct{}
 }
 
 func newIndex() index {
@@ -41,6 +47,34 @@ func newIndex() index {
 		changed:  map[string]struct{}{},
 		jobKeys:  map[common.Hash]string{},
 		awaiting: map[string]struct{}{},
+
+		awaitingBy: map[string]map[string]struct{}{},
+	}
+}
+
+// await marks task id as waiting for its blob from node ("" when its
+// uploader lease is unknown).
+func (x *index) await(id, node string) {
+	x.awaiting[id] = struct{}{}
+	if node == "" {
+		return
+	}
+	m := x.awaitingBy[node]
+	if m == nil {
+		m = map[string]struct{}{}
+		x.awaitingBy[node] = m
+	}
+	m[id] = struct{}{}
+}
+
+// unawait undoes await.
+func (x *index) unawait(id, node string) {
+	delete(x.awaiting, id)
+	if m := x.awaitingBy[node]; m != nil {
+		delete(m, id)
+		if len(m) == 0 {
+			delete(x.awaitingBy, node)
+		}
 	}
 }
 
@@ -113,7 +147,7 @@ func (s *State) rebuild() {
 			s.idx.addPending(t)
 		}
 		if t.State == api.TaskVerified && t.Blob == nil && t.Uploader != "" {
-			s.idx.awaiting[t.ID] = struct{}{}
+			s.idx.await(t.ID, s.uploaderNode(t))
 		}
 	}
 	for _, id := range sortedKeys(s.Leases) {

@@ -23,7 +23,15 @@ func (s *State) awaitUpload(t *Task, now int64) {
 		return
 	}
 	t.UploadSince = now
-	s.idx.awaiting[t.ID] = struct{}{}
+	s.idx.await(t.ID, s.uploaderNode(t))
+}
+
+// uploaderNode is the node of t's uploader lease, "" if there is none.
+func (s *State) uploaderNode(t *Task) string {
+	if l := s.Leases[t.Uploader]; l != nil {
+		return l.Node
+	}
+	return ""
 }
 
 // agreeingLeases returns the ids of the task's revealed leases whose rows hold
@@ -44,7 +52,7 @@ func (s *State) agreeingLeases(t *Task) []string {
 // runs on every work request, so it sorts only what it returns.
 func (s *State) UploadsFor(node string, max int) []api.UploadRequest {
 	var out []api.UploadRequest
-	for id := range s.idx.awaiting {
+	for id := range s.idx.awaitingBy[node] {
 		t := s.Tasks[id]
 		if l := s.Leases[t.Uploader]; l != nil && l.Node == node {
 			out = append(out, api.UploadRequest{TaskID: t.ID, LeaseID: l.ID})
@@ -94,8 +102,11 @@ func (s *State) ReassignUploads(now, ttl int64) int {
 		if next != t.Uploader {
 			moved++
 		}
+		old := s.uploaderNode(t)
 		t.Uploader, t.UploadSince = next, now
 		t.UploadReassigned++
+		s.idx.unawait(t.ID, old)
+		s.idx.await(t.ID, s.uploaderNode(t))
 	}
 	return moved
 }

@@ -67,6 +67,11 @@ func TestUploadHandedOnToAgreeingLeases(t *testing.T) {
 		if got := s.UploadsFor(st.node, 64); len(got) != 1 || got[0].LeaseID != st.want.ID {
 			t.Fatalf("step %d: uploads for %s: %+v", i, st.node, got)
 		}
+		for _, other := range []string{addr(0), addr(1), addr(2)} {
+			if got := s.UploadsFor(other, 64); other != st.node && len(got) != 0 {
+				t.Fatalf("step %d: uploads for %s, no longer asked: %+v", i, other, got)
+			}
+		}
 	}
 
 	// The index survives a snapshot.
@@ -95,6 +100,9 @@ func TestUploadHandedOnToAgreeingLeases(t *testing.T) {
 	}
 	if n := s.ReassignUploads(1e9, ttl); n != 0 {
 		t.Fatalf("reassigned %d after the blob", n)
+	}
+	if len(s.idx.awaiting) != 0 || len(s.idx.awaitingBy) != 0 {
+		t.Fatalf("the upload index still holds %v and %v", s.idx.awaiting, s.idx.awaitingBy)
 	}
 }
 
