@@ -238,6 +238,14 @@ const (
 	devLeaseTTL  = time.Minute
 	devRevealTTL = 30 * time.Second
 	devUploadTTL = 20 * time.Second
+	// devSnapshotCopy: the dev network's coordinators keep no second copy
+	// of the state for snapshots (--snapshot-copy=false). A dev state is a
+	// few thousand tasks, whose snapshot takes milliseconds under the lock,
+	// while the copy applies every entry again on the same two cores that
+	// run all three members, the nodes and Chromium
+	// (docs/ARCHITECTURE.md, "Snapshots off the apply path"). coord's own
+	// tests run with it.
+	devSnapshotCopy = false
 )
 
 func (n *Network) startCoordinators(ctx context.Context) error {
@@ -265,6 +273,7 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 		cfg.ChainPublicRPC = n.Chain.RPC
 		cfg.ChainPoll = devChainPoll
 		cfg.ObjectStore = n.objectStore
+		cfg.NoSnapshotCopy = !devSnapshotCopy
 		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]), coord.WithRelayer(n.Chain.Relayers[i]), coord.WithDevFaucet(n.faucet),
 			coord.WithJobChecks(api.Checks{KernelOutputs: compute.OutputNames}))
 		if err != nil {

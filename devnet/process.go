@@ -76,6 +76,7 @@ func (n *Network) startCoordProcesses(ctx context.Context) error {
 			"--relayer-key", relayerFile,
 			"--chain-confirmations", strconv.FormatUint(devChainConfirmations, 10),
 			"--chain-poll", devChainPoll.String(),
+			"--snapshot-copy=" + strconv.FormatBool(devSnapshotCopy),
 			"--domain-min-interval", devDomainMinInterval.String(),
 			"--lease-ttl", devLeaseTTL.String(),
 			"--reveal-ttl", devRevealTTL.String(),

@@ -31,7 +31,10 @@ import (
 // rows' fuel adds up to what the job status metered and the price counts
 // it. Bad uploads and specs are refused naming the field, changing nothing.
 func TestWasmJobsEndToEnd(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	// Two minutes alone on dev-2c; make test runs other packages beside
+	// it on the same two cores, and a hostile task whose lease expired
+	// there waits a lease TTL before it runs again.
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	root, err := SourceRoot()
 	if err != nil {
