@@ -124,6 +124,13 @@ type Config struct {
 	// served go first.
 	DownloadCache int64 `json:"download_cache_bytes"`
 
+	// MaxWrites bounds the node and buyer writes (work requests,
+	// commitments, reveals, uploads, jobs…) the leader runs at once; a write
+	// that finds no room within AdmitWait is answered 429 with a
+	// Retry-After (admission.go). 0: no bound.
+	MaxWrites int           `json:"max_writes"`
+	AdmitWait time.Duration `json:"admit_wait"`
+
 	// WorkWindow is how long the leader gathers work requests into one
 	// scheduling round (one plan, one log entry of grants).
 	WorkWindow time.Duration `json:"work_window"`
@@ -226,6 +233,8 @@ func DefaultConfig() Config {
 		UploadTTL:          2 * time.Minute,
 		DownloadCache:      4 << 30,
 		WorkWindow:         2 * time.Millisecond,
+		MaxWrites:          DefaultMaxWrites,
+		AdmitWait:          500 * time.Millisecond,
 		IdleRetry:          5 * time.Second,
 		DomainMinInterval:  time.Second,
 		ChainID:            api.DevChainID,
@@ -322,6 +331,10 @@ func (c Config) Validate() error {
 		return invalidf("config.download_cache_bytes %d: expected 0 or more", c.DownloadCache)
 	case c.UploadTTL < time.Second:
 		return invalidf("config.upload_ttl %s: expected at least 1s", c.UploadTTL)
+	case c.MaxWrites < 0 || c.MaxWrites > 1<<20:
+		return invalidf("config.max_writes %d: expected 0 (no bound) to 1048576", c.MaxWrites)
+	case c.AdmitWait < 0 || c.AdmitWait > 10*time.Second:
+		return invalidf("config.admit_wait %s: expected 0 to 10s", c.AdmitWait)
 	case c.WorkWindow < 0 || c.WorkWindow > time.Second:
 		return invalidf("config.work_window %s: expected 0 to 1s", c.WorkWindow)
 	case c.IdleRetry < time.Millisecond || c.IdleRetry > time.Hour:

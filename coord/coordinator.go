@@ -48,6 +48,9 @@ type Coordinator struct {
 	diskw diskWatch
 	// tls is nil when TLS is off.
 	tls *tlsSetup
+	// admit bounds the writes this member runs as leader (admission.go);
+	// nil when Config.MaxWrites is 0.
+	admit *admission
 	// provRoots caches complete datasets' provenance roots by dataset id
 	// (provenance.go): their blobs never change.
 	provRoots sync.Map
@@ -207,6 +210,7 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 	}
 	c.metrics = newMetrics(c, o.registry)
 	c.fsm.applied = c.metrics.applied
+	c.admit = newAdmission(cfg, c.metrics.reg)
 	if err := c.open(); err != nil {
 		c.closeStores()
 		return nil, err

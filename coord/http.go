@@ -277,6 +277,13 @@ func (c *Coordinator) serveWrite(ctx *fasthttp.RequestCtx, fn func(context.Conte
 	if !c.IsLeader() && !c.forwardToLeader(ctx) {
 		return
 	}
+	if !exemptFromAdmission(ctx.Path()) {
+		if !c.admit.enter() {
+			c.admit.refuse(c, ctx)
+			return
+		}
+		defer c.admit.leave()
+	}
 	rctx, cancel := context.WithTimeout(context.Background(), c.cfg.ApplyTimeout)
 	defer cancel()
 	v, err := fn(rctx)

@@ -121,6 +121,8 @@ machine can read in the process list.`,
 	f.DurationVar(&cfg.RevealTTL, "reveal-ttl", cfg.RevealTTL, "how long a node has from its commitment to its reveal")
 	f.DurationVar(&cfg.UploadTTL, "upload-ttl", cfg.UploadTTL, "how long the node asked for a verified task's blob has before another agreeing node is asked")
 	f.Int64Var(&cfg.DownloadCache, "download-cache", cfg.DownloadCache, "bytes of ranged-download files to keep in DATA-DIR/downloads (least recently served go first)")
+	f.IntVar(&cfg.MaxWrites, "max-writes", cfg.MaxWrites, "most node and buyer writes the leader runs at once; past it a write waits --admit-wait, then is answered 429 with a Retry-After (0: no bound)")
+	f.DurationVar(&cfg.AdmitWait, "admit-wait", cfg.AdmitWait, "how long a write waits for room under --max-writes before the 429")
 	f.DurationVar(&cfg.WorkWindow, "work-window", cfg.WorkWindow, "how long the leader gathers work requests into one scheduling round (one log entry of leases)")
 	f.DurationVar(&cfg.IdleRetry, "idle-retry", cfg.IdleRetry, "how long a node that got no lease waits before asking again")
 	f.DurationVar(&cfg.DomainMinInterval, "domain-min-interval", cfg.DomainMinInterval, "least time between two fetches from one host across the whole network (robots.txt Crawl-delay only lengthens it)")

@@ -52,6 +52,8 @@ func TestCoordFlagErrorsNameTheFlag(t *testing.T) {
 		{name: "lease ttl", args: []string{"--lease-ttl", "10ms"}, want: "--lease-ttl 10ms"},
 		{name: "reveal ttl", args: []string{"--reveal-ttl", "0s"}, want: "--reveal-ttl 0s"},
 		{name: "work window", args: []string{"--work-window", "2s"}, want: "--work-window 2s"},
+		{name: "max writes", args: []string{"--max-writes", "-1"}, want: "--max-writes -1"},
+		{name: "admit wait", args: []string{"--admit-wait", "1m"}, want: "--admit-wait 1m0s"},
 		{name: "idle retry", args: []string{"--idle-retry", "0s"}, want: "--idle-retry 0s"},
 		{name: "domain interval from env", env: []string{"MEADOW_DOMAIN_MIN_INTERVAL=2h"}, want: "--domain-min-interval 2h0m0s"},
 		{name: "chain id", args: []string{"--chain-id", "0"}, want: "--chain-id 0"},
