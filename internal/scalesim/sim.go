@@ -48,11 +48,15 @@ type Config struct {
 	Upload bool
 	// RegisterWorkers is how many registrations run at once.
 	RegisterWorkers int
+	// MaxWrites is the members' coord.Config.MaxWrites (admission
+	// control); 0 turns it off.
+	MaxWrites int
 }
 
 // DefaultConfig is one task per node every 30 s, from 64 /24s, with uploads.
 func DefaultConfig() Config {
-	return Config{Period: 30 * time.Second, Nets: 64, TaskSize: api.DefaultTaskSize, Upload: true, RegisterWorkers: 128}
+	return Config{Period: 30 * time.Second, Nets: 64, TaskSize: api.DefaultTaskSize, Upload: true, RegisterWorkers: 128,
+		MaxWrites: coord.DefaultMaxWrites}
 }
 
 // Sim is a cluster and its simulated nodes.
@@ -96,6 +100,7 @@ func New(t testing.TB, cfg Config) *Sim {
 		c.CommitTimeout, c.ApplyTimeout = def.CommitTimeout, def.ApplyTimeout
 		c.WALSegmentSize, c.SnapshotInterval = def.WALSegmentSize, def.SnapshotInterval
 		c.LeaseSweepInterval, c.DomainMinInterval = def.LeaseSweepInterval, def.DomainMinInterval
+		c.MaxWrites, c.AdmitWait = cfg.MaxWrites, def.AdmitWait
 	}))
 	s := &Sim{t: t, cfg: cfg, Cluster: c, buyer: common.Address{0x5c}}
 	for _, m := range c.Members {

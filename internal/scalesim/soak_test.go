@@ -41,6 +41,7 @@ func envInt(t *testing.T, name string, def int) int {
 //	MEADOW_SCALESIM_PROFILE   a directory for a CPU profile of each step
 //	MEADOW_SCALESIM_UPLOAD    0: nodes never upload (the control plane alone)
 //	MEADOW_SCALESIM_AFTER     active nodes of one more step after that (0: none)
+//	MEADOW_SCALESIM_MAX_WRITES the leader's admission bound (256; 0: none)
 //
 // Stepping stops once a step's p99 lease latency passes 5 s.
 func TestSoakScale(t *testing.T) {
@@ -65,11 +66,12 @@ func TestSoakScale(t *testing.T) {
 	tasks := envInt(t, "MEADOW_SCALESIM_TASKS", 0)
 	profile := os.Getenv("MEADOW_SCALESIM_PROFILE")
 	cfg.Upload = os.Getenv("MEADOW_SCALESIM_UPLOAD") != "0"
+	cfg.MaxWrites = envInt(t, "MEADOW_SCALESIM_MAX_WRITES", cfg.MaxWrites)
 	ctx := context.Background()
 
 	s := scalesim.New(t, cfg)
 	out := os.Stdout
-	fmt.Fprintf(out, "period %s, step %s, task size %d, %d /24s, uploads %v\n", cfg.Period, stepDur, cfg.TaskSize, cfg.Nets, cfg.Upload)
+	fmt.Fprintf(out, "period %s, step %s, task size %d, %d /24s, uploads %v, max writes %d\n", cfg.Period, stepDur, cfg.TaskSize, cfg.Nets, cfg.Upload, cfg.MaxWrites)
 	fmt.Fprintln(out, scalesim.Header)
 	for _, n := range steps {
 		n0 := s.Registered()
