@@ -29,6 +29,13 @@ type Params struct {
 	// RevenueShareBps is the share of an epoch's buyer revenue paid to nodes,
 	// in basis points (10000 is all of it).
 	RevenueShareBps uint64 `json:"revenue_share_bps"`
+	// ReferralTier1Bps and ReferralTier2Bps are the MEADOW a referee's
+	// direct referrer (tier 1) and that referrer's own referrer (tier 2)
+	// earn on top of the referee's reward, in basis points of it. They are
+	// paid from a reserve split off the emission (EmissionSplit), never
+	// taken from the referee; 0 and 0 turn referrals off.
+	ReferralTier1Bps uint64 `json:"referral_tier1_bps"`
+	ReferralTier2Bps uint64 `json:"referral_tier2_bps"`
 }
 
 // bpsDenominator is 100%, in basis points.
@@ -37,7 +44,9 @@ const bpsDenominator = 10000
 // DefaultParams returns the launch schedule: 100,000 MEADOW an epoch at most,
 // halving every 520 epochs, halved again by 10,000 of trailing stable revenue
 // over 4 epochs, never below 1,000 an epoch, 1,000,000,000 in all; nodes get
-// 70% of revenue. Each call returns values the caller may modify.
+// 70% of revenue; referrers get 20% (first tier) and 10% (second tier) of
+// their referees' MEADOW rewards, from the referral reserve. Each call returns
+// values the caller may modify.
 func DefaultParams() Params {
 	return Params{
 		EMax0:           tokens(100_000, 18),
@@ -47,6 +56,9 @@ func DefaultParams() Params {
 		Cap:             tokens(1_000_000_000, 18),
 		Window:          4,
 		RevenueShareBps: 7000,
+
+		ReferralTier1Bps: 2000,
+		ReferralTier2Bps: 1000,
 	}
 }
 
@@ -93,6 +105,16 @@ func (p Params) Validate() error {
 	}
 	if p.RevenueShareBps > bpsDenominator {
 		bad("revenue_share_bps", p.RevenueShareBps, "at most 10000")
+	}
+	if p.ReferralTier1Bps > MaxReferralBps {
+		bad("referral_tier1_bps", p.ReferralTier1Bps, fmt.Sprintf("at most %d", MaxReferralBps))
+	}
+	if p.ReferralTier2Bps > MaxReferralBps {
+		bad("referral_tier2_bps", p.ReferralTier2Bps, fmt.Sprintf("at most %d", MaxReferralBps))
+	}
+	if p.ReferralTier1Bps <= MaxReferralBps && p.ReferralTier2Bps <= MaxReferralBps &&
+		p.ReferralTier1Bps+p.ReferralTier2Bps > MaxReferralBps {
+		bad("referral_tier1_bps+referral_tier2_bps", p.ReferralTier1Bps+p.ReferralTier2Bps, fmt.Sprintf("at most %d", MaxReferralBps))
 	}
 	return errors.Join(errs...)
 }

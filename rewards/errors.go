@@ -31,6 +31,9 @@ var (
 	ErrEmptyTree = errors.New("rewards: empty tree")
 	// ErrDuplicateAccount says an account appears in more than one leaf.
 	ErrDuplicateAccount = errors.New("rewards: duplicate account")
+	// ErrInvalidReferralTier says a referral tier is neither 1 (the direct
+	// referrer) nor 2 (the referrer's referrer).
+	ErrInvalidReferralTier = errors.New("rewards: invalid referral tier")
 	// ErrNotInTree says a proof was asked for an account the tree lacks.
 	ErrNotInTree = errors.New("rewards: account not in tree")
 )

@@ -36,6 +36,11 @@ type SettleInput struct {
 	// Carry holds the remainders the previous epoch could not split: the
 	// previous SettleOutput.Carry, zero at epoch 1.
 	Carry Balance `json:"carry"`
+	// Referrals name, by referee, who earns referral shares of its MEADOW
+	// reward this epoch (Referral). The caller has already applied the
+	// rules (verified work, operator, network); a referee without units
+	// earns its referrers nothing. Nil: no referrals.
+	Referrals map[Address]Referral `json:"referrals,omitempty"`
 }
 
 // Payout is what one account earned in one epoch.
@@ -44,10 +49,14 @@ type Payout struct {
 	Account Address `json:"account"`
 	// Units are the account's work units this epoch.
 	Units uint64 `json:"units"`
-	// Meadow is its share of the emission pool.
+	// Meadow is its share of the node pool (the emission less the referral
+	// reserve, plus the carry): what its own work earned.
 	Meadow *big.Int `json:"meadow"`
 	// Stable is its share of the revenue-share pool.
 	Stable *big.Int `json:"stable"`
+	// Referral is the MEADOW it earned as a referrer, from the referral
+	// reserve, on top of Meadow; nil when none.
+	Referral *big.Int `json:"referral,omitempty"`
 }
 
 // SettleOutput is the result of one epoch's settlement. Its big.Ints are
@@ -61,16 +70,27 @@ type SettleOutput struct {
 	// Leaves are Balances as reward-tree leaves, sorted by account, ready for
 	// BuildTree.
 	Leaves []Leaf `json:"-"`
-	// Payouts are this epoch's amounts of every account with work units,
-	// sorted by account.
+	// Payouts are this epoch's amounts of every account with work units or
+	// a referral share, sorted by account.
 	Payouts []Payout `json:"payouts"`
 	// Carry holds the remainders to pass to the next epoch.
 	Carry Balance `json:"carry"`
 	// TotalUnits is the sum of this epoch's work units.
 	TotalUnits uint64 `json:"total_units"`
-	// Paid is the sum of Payouts. Paid + Carry equals Emission +
-	// RevenueShare + the input Carry, token by token.
+	// Paid is the sum of Payouts' Meadow and Stable. Paid + Carry equals
+	// the node pool (Emission - ReferralReserve) + RevenueShare + the input
+	// Carry, token by token.
 	Paid Balance `json:"paid"`
+	// ReferralReserve is the part of Emission set aside for referrers
+	// (EmissionSplit); Referral the sum of Payouts' Referral, at most the
+	// reserve; Unminted the rest of the reserve, which is not minted; Mint
+	// the MEADOW the epoch's root mints: Emission - Unminted. So
+	// Paid.Meadow + Referral + Carry.Meadow + Unminted equals Emission +
+	// the input Carry.Meadow, and Mint is never above Emission.
+	ReferralReserve *big.Int `json:"referral_reserve"`
+	Referral        *big.Int `json:"referral"`
+	Unminted        *big.Int `json:"unminted"`
+	Mint            *big.Int `json:"mint"`
 	// Cumulative is the sum of Balances: what the distributor must have
 	// received in all, per token, for every claim to succeed.
 	Cumulative Balance `json:"cumulative"`
@@ -85,13 +105,18 @@ type settleEntry struct {
 	prev    Balance
 }
 
-// Settle splits an epoch's emission and stable revenue share, each plus the
-// remainder carried from the previous epoch, among the accounts with work
-// units, in proportion to their units: an account with u of the epoch's
-// total T units gets floor(pool * u / T) of each pool. What rounding leaves
-// over is carried to the next epoch, so that no amount is lost or created;
-// with no units at all, the whole pools carry. Accounts are processed in
-// address order, so errors and results are the same on every replica.
+// Settle splits an epoch's node pool (the emission less its referral
+// reserve, EmissionSplit) and stable revenue share, each plus the remainder
+// carried from the previous epoch, among the accounts with work units, in
+// proportion to their units: an account with u of the epoch's total T units
+// gets floor(pool * u / T) of each pool. What rounding leaves over is
+// carried to the next epoch, so that no amount is lost or created; with no
+// units at all, the whole pools carry. Then each referee's referrers
+// (in.Referrals) earn ReferralShare of tier 1 and 2 of the referee's part
+// of the fresh node pool, floor(nodePool * u / T), from the reserve; what
+// the reserve does not pay is not minted (Unminted, Mint). A node's own
+// payout never depends on the referrals. Accounts are processed in address
+// order, so errors and results are the same on every replica.
 //
 // Amounts are fixed-width uint256 arithmetic internally; an amount that is nil,
 // negative or 2^256 or more is an error naming the account, as is a
@@ -122,7 +147,11 @@ func Settle(in SettleInput) (SettleOutput, error) {
 	if in.Emission.Cmp(in.Params.Cap) > 0 {
 		return SettleOutput{}, fmt.Errorf("%w: emission %s exceeds cap %s", ErrOutOfRange, in.Emission, in.Params.Cap)
 	}
-	meadowPool, o1 := u256FromBig(in.Emission).add(u256FromBig(in.Carry.Meadow))
+	nodePool, reserve, ok := splitU256(in.Params, u256FromBig(in.Emission))
+	if !ok {
+		return SettleOutput{}, fmt.Errorf("%w: emission %s * 10000 exceeds 2^256-1", ErrOverflow, in.Emission)
+	}
+	meadowPool, o1 := nodePool.add(u256FromBig(in.Carry.Meadow))
 	stablePool, o2 := u256FromBig(in.RevenueShare).add(u256FromBig(in.Carry.Stable))
 	if o1 || o2 {
 		return SettleOutput{}, fmt.Errorf("%w: pool plus carry exceeds 2^256-1", ErrOverflow)
@@ -133,17 +162,37 @@ func Settle(in SettleInput) (SettleOutput, error) {
 		return SettleOutput{}, err
 	}
 
+	credits, referral := referralCredits(in.Params, entries, in.Referrals, nodePool, total)
+	fresh, idle := countNew(entries, credits)
+	accounts := len(entries) + fresh
+
 	out := SettleOutput{
 		Epoch:      in.Epoch,
-		Balances:   make(map[Address]Balance, len(entries)),
-		Leaves:     make([]Leaf, len(entries)),
-		Payouts:    make([]Payout, 0, workers),
+		Balances:   make(map[Address]Balance, accounts),
+		Leaves:     make([]Leaf, 0, accounts),
+		Payouts:    make([]Payout, 0, workers+fresh+idle),
 		TotalUnits: total,
 	}
-	newInt := newIntArena(2*len(entries) + 2*workers).newInt
+	newInt := newIntArena(2*accounts + 2*(workers+fresh+idle) + len(credits)).newInt
 	var paidMeadow, paidStable, cumMeadow, cumStable u256
-	for i := range entries {
-		e := &entries[i]
+	// Merge the sorted entries with the sorted referral credits: a
+	// referrer with no balance and no units is a new account.
+	for i, j := 0, 0; i < len(entries) || j < len(credits); {
+		var e settleEntry
+		var cr *credit
+		switch {
+		case j == len(credits) || i < len(entries) && compareAddress(entries[i].account, credits[j].account) < 0:
+			e = entries[i]
+			i++
+		case i == len(entries) || compareAddress(credits[j].account, entries[i].account) < 0:
+			e = settleEntry{account: credits[j].account}
+			cr = &credits[j]
+			j++
+		default: // the same account
+			e, cr = entries[i], &credits[j]
+			i++
+			j++
+		}
 		var meadow, stable u256
 		if e.hasPrev {
 			prev := e.prev
@@ -155,19 +204,27 @@ func Settle(in SettleInput) (SettleOutput, error) {
 			}
 			meadow, stable = u256FromBig(prev.Meadow), u256FromBig(prev.Stable)
 		}
-		if e.units > 0 {
-			// total > 0 here, and units <= total.
-			pm := meadowPool.mulDiv64(e.units, total)
-			ps := stablePool.mulDiv64(e.units, total)
-			var om, os bool
+		if e.units > 0 || cr != nil {
+			var pm, ps u256
+			if e.units > 0 {
+				// total > 0 here, and units <= total.
+				pm = meadowPool.mulDiv64(e.units, total)
+				ps = stablePool.mulDiv64(e.units, total)
+			}
+			var om, os, or bool
 			meadow, om = meadow.add(pm)
 			stable, os = stable.add(ps)
-			if om || os {
+			p := Payout{Account: e.account, Units: e.units, Meadow: newInt(pm), Stable: newInt(ps)}
+			if cr != nil {
+				meadow, or = meadow.add(cr.amount)
+				p.Referral = newInt(cr.amount)
+			}
+			if om || os || or {
 				return SettleOutput{}, fmt.Errorf("%w: cumulative balance of %s exceeds 2^256-1", ErrOverflow, e.account)
 			}
 			paidMeadow, _ = paidMeadow.add(pm) // at most the pool
 			paidStable, _ = paidStable.add(ps)
-			out.Payouts = append(out.Payouts, Payout{Account: e.account, Units: e.units, Meadow: newInt(pm), Stable: newInt(ps)})
+			out.Payouts = append(out.Payouts, p)
 		}
 		var om, os bool
 		cumMeadow, om = cumMeadow.add(meadow)
@@ -177,7 +234,7 @@ func Settle(in SettleInput) (SettleOutput, error) {
 		}
 		b := Balance{Meadow: newInt(meadow), Stable: newInt(stable)}
 		out.Balances[e.account] = b
-		out.Leaves[i] = Leaf{Account: e.account, Meadow: b.Meadow, Stable: b.Stable}
+		out.Leaves = append(out.Leaves, Leaf{Account: e.account, Meadow: b.Meadow, Stable: b.Stable})
 	}
 
 	carryMeadow, b1 := meadowPool.sub(paidMeadow)
@@ -193,6 +250,13 @@ func Settle(in SettleInput) (SettleOutput, error) {
 		return SettleOutput{}, fmt.Errorf("%w: cumulative MEADOW balances %s plus carry %s exceed cap %s",
 			ErrOutOfRange, cumMeadow.big(), carryMeadow.big(), in.Params.Cap)
 	}
+	unminted, b3 := reserve.sub(referral)
+	if b3 {
+		// The shares are at most the reserve (EmissionSplit).
+		panic("rewards: referral shares exceed the referral reserve")
+	}
+	mint, _ := u256FromBig(in.Emission).sub(unminted) // unminted <= reserve <= emission
+	out.ReferralReserve, out.Referral, out.Unminted, out.Mint = reserve.big(), referral.big(), unminted.big(), mint.big()
 	out.Carry = Balance{Meadow: carryMeadow.big(), Stable: carryStable.big()}
 	out.Paid = Balance{Meadow: paidMeadow.big(), Stable: paidStable.big()}
 	out.Cumulative = Balance{Meadow: cumMeadow.big(), Stable: cumStable.big()}
@@ -230,4 +294,23 @@ func settleEntries(in SettleInput) ([]settleEntry, uint64, int, error) {
 		func(e *settleEntry) uint16 { return uint16(e.account[0])<<8 | uint16(e.account[1]) },
 		func(x, y settleEntry) int { return compareAddress(x.account, y.account) })
 	return entries, total, workers, nil
+}
+
+// countNew returns how many credited accounts are not among the entries
+// (fresh) and how many are entries without units (idle): the accounts and
+// payouts referral shares add. Both lists are sorted.
+func countNew(entries []settleEntry, credits []credit) (fresh, idle int) {
+	i := 0
+	for _, c := range credits {
+		for i < len(entries) && compareAddress(entries[i].account, c.account) < 0 {
+			i++
+		}
+		switch {
+		case i == len(entries) || entries[i].account != c.account:
+			fresh++
+		case entries[i].units == 0:
+			idle++
+		}
+	}
+	return fresh, idle
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -75,8 +76,10 @@ func TestSettle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Referrals off: the whole emission is the node pool, which is
+			// what these cases are about (referral_test.go has the split).
 			in := SettleInput{
-				Epoch: 3, Params: DefaultParams(), Balances: tt.balances, Units: tt.units,
+				Epoch: 3, Params: noReferrals(), Balances: tt.balances, Units: tt.units,
 				Emission: big.NewInt(tt.emission), RevenueShare: big.NewInt(tt.share), Carry: tt.carry,
 			}
 			out, err := Settle(in)
@@ -109,13 +112,70 @@ func balancesEqual(a, b map[Address]Balance) bool {
 	return maps.EqualFunc(a, b, balanceEqual)
 }
 
+// noReferrals returns DefaultParams with the referral tiers at 0: no
+// reserve, the node pool is the whole emission.
+func noReferrals() Params {
+	p := DefaultParams()
+	p.ReferralTier1Bps, p.ReferralTier2Bps = 0, 0
+	return p
+}
+
+// wantReferral computes, independently of Settle's loop, what every
+// referrer earns: ReferralShare of each tier on its referees' parts of the
+// fresh node pool.
+func wantReferral(t testing.TB, in SettleInput) map[Address]*big.Int {
+	t.Helper()
+	nodePool, _, err := EmissionSplit(in.Params, in.Emission)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total uint64
+	for _, u := range in.Units {
+		total += u
+	}
+	out := map[Address]*big.Int{}
+	add := func(to Address, base *big.Int, tier uint64) {
+		s, err := ReferralShare(in.Params, base, tier)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Sign() == 0 {
+			return
+		}
+		if out[to] == nil {
+			out[to] = new(big.Int)
+		}
+		out[to].Add(out[to], s)
+	}
+	for a, u := range in.Units {
+		r, ok := in.Referrals[a]
+		if u == 0 || !ok {
+			continue
+		}
+		base := new(big.Int).Quo(new(big.Int).Mul(nodePool, new(big.Int).SetUint64(u)), new(big.Int).SetUint64(total))
+		if r.First != (Address{}) && r.First != a {
+			add(r.First, base, 1)
+		}
+		if r.Second != (Address{}) && r.Second != a && r.Second != r.First {
+			add(r.Second, base, 2)
+		}
+	}
+	return out
+}
+
 // checkConservation checks every invariant a settlement keeps: each payout is
-// exactly floor(pool*units/total), new balances are old plus payout, paid
-// plus carry is the pool plus the old carry, outputs are sorted, and the
-// totals add up.
+// exactly floor(pool*units/total), each referral share what the tiers give,
+// new balances are old plus payout plus referral, paid plus carry is the
+// node pool plus the old carry, the referral shares stay within the reserve
+// and what the reserve does not pay is not minted, outputs are sorted, and
+// the totals add up.
 func checkConservation(t testing.TB, in SettleInput, out SettleOutput) {
 	t.Helper()
-	poolM := new(big.Int).Add(in.Emission, in.Carry.Meadow)
+	nodePool, reserve, err := EmissionSplit(in.Params, in.Emission)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolM := new(big.Int).Add(nodePool, in.Carry.Meadow)
 	poolS := new(big.Int).Add(in.RevenueShare, in.Carry.Stable)
 	var total uint64
 	for _, u := range in.Units {
@@ -124,25 +184,36 @@ func checkConservation(t testing.TB, in SettleInput, out SettleOutput) {
 	if out.TotalUnits != total {
 		t.Fatalf("TotalUnits = %d, want %d", out.TotalUnits, total)
 	}
-	paidM, paidS := new(big.Int), new(big.Int)
+	wantRef := wantReferral(t, in)
+	paidM, paidS, paidR := new(big.Int), new(big.Int), new(big.Int)
 	for i, p := range out.Payouts {
 		if i > 0 && compareAddress(out.Payouts[i-1].Account, p.Account) >= 0 {
 			t.Fatalf("payouts not sorted at %d", i)
 		}
-		if p.Units != in.Units[p.Account] || p.Units == 0 {
-			t.Fatalf("payout of %s has %d units, input %d", p.Account, p.Units, in.Units[p.Account])
+		if p.Units != in.Units[p.Account] || p.Units == 0 && p.Referral == nil {
+			t.Fatalf("payout of %s has %d units, input %d, referral %v", p.Account, p.Units, in.Units[p.Account], p.Referral)
 		}
-		u, tot := new(big.Int).SetUint64(p.Units), new(big.Int).SetUint64(total)
+		u, tot := new(big.Int).SetUint64(p.Units), new(big.Int).SetUint64(max(total, 1))
 		wantM := new(big.Int).Quo(new(big.Int).Mul(poolM, u), tot)
 		wantS := new(big.Int).Quo(new(big.Int).Mul(poolS, u), tot)
 		if p.Meadow.Cmp(wantM) != 0 || p.Stable.Cmp(wantS) != 0 {
 			t.Fatalf("payout of %s = %s/%s, want %s/%s", p.Account, p.Meadow, p.Stable, wantM, wantS)
 		}
+		if w := wantRef[p.Account]; (w == nil) != (p.Referral == nil) || w != nil && w.Cmp(p.Referral) != 0 {
+			t.Fatalf("referral share of %s = %v, want %v", p.Account, p.Referral, w)
+		}
+		delete(wantRef, p.Account)
 		paidM.Add(paidM, p.Meadow)
 		paidS.Add(paidS, p.Stable)
+		if p.Referral != nil {
+			paidR.Add(paidR, p.Referral)
+		}
 	}
-	if paidM.Cmp(out.Paid.Meadow) != 0 || paidS.Cmp(out.Paid.Stable) != 0 {
-		t.Fatalf("Paid = %v, payouts sum to %s/%s", out.Paid, paidM, paidS)
+	if len(wantRef) > 0 {
+		t.Fatalf("referrers without a payout: %v", wantRef)
+	}
+	if paidM.Cmp(out.Paid.Meadow) != 0 || paidS.Cmp(out.Paid.Stable) != 0 || paidR.Cmp(out.Referral) != 0 {
+		t.Fatalf("Paid = %v, Referral = %s; payouts sum to %s/%s, referral %s", out.Paid, out.Referral, paidM, paidS, paidR)
 	}
 	if new(big.Int).Add(paidM, out.Carry.Meadow).Cmp(poolM) != 0 ||
 		new(big.Int).Add(paidS, out.Carry.Stable).Cmp(poolS) != 0 {
@@ -150,6 +221,19 @@ func checkConservation(t testing.TB, in SettleInput, out SettleOutput) {
 	}
 	if total == 0 && (out.Carry.Meadow.Cmp(poolM) != 0 || out.Carry.Stable.Cmp(poolS) != 0) {
 		t.Fatalf("no units but carry %v != pool", out.Carry)
+	}
+	// The reserve: referral shares within it, the rest not minted.
+	if out.ReferralReserve.Cmp(reserve) != 0 || paidR.Cmp(reserve) > 0 ||
+		new(big.Int).Add(paidR, out.Unminted).Cmp(reserve) != 0 ||
+		new(big.Int).Add(out.Mint, out.Unminted).Cmp(in.Emission) != 0 {
+		t.Fatalf("reserve %s (want %s), referral %s, unminted %s, mint %s of emission %s",
+			out.ReferralReserve, reserve, paidR, out.Unminted, out.Mint, in.Emission)
+	}
+	// Everything minted this epoch, with the carry in, is paid or carried.
+	lhs := new(big.Int).Add(paidM, paidR)
+	lhs.Add(lhs, out.Carry.Meadow)
+	if lhs.Cmp(new(big.Int).Add(out.Mint, in.Carry.Meadow)) != 0 {
+		t.Fatalf("paid %s + referral %s + carry %s != mint %s + carry in %s", paidM, paidR, out.Carry.Meadow, out.Mint, in.Carry.Meadow)
 	}
 	cumM, cumS := new(big.Int), new(big.Int)
 	for i, l := range out.Leaves {
@@ -169,15 +253,20 @@ func checkConservation(t testing.TB, in SettleInput, out SettleOutput) {
 	if cumM.Cmp(out.Cumulative.Meadow) != 0 || cumS.Cmp(out.Cumulative.Stable) != 0 {
 		t.Fatalf("Cumulative = %v, balances sum to %s/%s", out.Cumulative, cumM, cumS)
 	}
+	pay := make(map[Address]Payout, len(out.Payouts))
+	for _, p := range out.Payouts {
+		pay[p.Account] = p
+	}
 	for a, b := range out.Balances {
 		prev, ok := in.Balances[a]
 		if !ok {
 			prev = bal(0, 0)
 		}
-		var pm, ps *big.Int = big.NewInt(0), big.NewInt(0)
-		for _, p := range out.Payouts {
-			if p.Account == a {
-				pm, ps = p.Meadow, p.Stable
+		pm, ps := big.NewInt(0), big.NewInt(0)
+		if p, ok := pay[a]; ok {
+			pm, ps = new(big.Int).Set(p.Meadow), p.Stable
+			if p.Referral != nil {
+				pm.Add(pm, p.Referral)
 			}
 		}
 		if new(big.Int).Add(prev.Meadow, pm).Cmp(b.Meadow) != 0 || new(big.Int).Add(prev.Stable, ps).Cmp(b.Stable) != 0 {
@@ -283,7 +372,42 @@ func randSettleInput(r *rand.Rand, accounts int) SettleInput {
 			in.Units[a] = r.Uint64N(1000)
 		}
 	}
+	randReferrals(r, &in)
 	return in
+}
+
+// randReferrals gives about half the accounts with units random referrers:
+// other accounts, new ones, themselves, none, a second tier equal to the
+// first.
+func randReferrals(r *rand.Rand, in *SettleInput) {
+	var known []Address
+	for a := range in.Units {
+		known = append(known, a)
+	}
+	slices.SortFunc(known, compareAddress)
+	pick := func(self Address) Address {
+		switch r.IntN(6) {
+		case 0:
+			return Address{}
+		case 1:
+			return self
+		case 2:
+			return Address{0: 0xee, 19: byte(r.IntN(8))} // not an account yet
+		default:
+			return known[r.IntN(len(known))]
+		}
+	}
+	in.Referrals = map[Address]Referral{}
+	for _, a := range known {
+		if r.IntN(2) == 0 {
+			continue
+		}
+		ref := Referral{First: pick(a), Second: pick(a)}
+		if r.IntN(10) == 0 {
+			ref.Second = ref.First
+		}
+		in.Referrals[a] = ref
+	}
 }
 
 func TestSettleConservationRandom(t *testing.T) {
@@ -307,7 +431,8 @@ func TestSettleConservationRandom(t *testing.T) {
 }
 
 // TestSettleEpochs chains many epochs, each output feeding the next input,
-// and checks that every emitted base unit is either in a balance or carried.
+// with random referrals, and checks that every minted base unit is either
+// in a balance or carried.
 func TestSettleEpochs(t *testing.T) {
 	r := rand.New(rand.NewPCG(41, 43))
 	p := DefaultParams()
@@ -332,13 +457,14 @@ func TestSettleEpochs(t *testing.T) {
 			}
 		}
 		in := SettleInput{Epoch: epoch, Params: p, Balances: balances, Units: units, Emission: emission, RevenueShare: share, Carry: carry}
+		randReferrals(r, &in)
 		out, err := Settle(in)
 		if err != nil {
 			t.Fatalf("epoch %d: %v", epoch, err)
 		}
 		checkConservation(t, in, out)
-		minted.Add(minted, emission)
-		emitted.Add(emitted, emission)
+		minted.Add(minted, out.Mint)
+		emitted.Add(emitted, out.Mint)
 		shared.Add(shared, share)
 		if new(big.Int).Add(out.Cumulative.Meadow, out.Carry.Meadow).Cmp(emitted) != 0 ||
 			new(big.Int).Add(out.Cumulative.Stable, out.Carry.Stable).Cmp(shared) != 0 {
@@ -377,15 +503,42 @@ func settleInput1M(tb testing.TB) SettleInput {
 	return in
 }
 
+// withReferrals1M gives every account of a settleInput1M both tiers of
+// referrers, other accounts of the input drawn at random (so every account
+// is also a referrer of about two referees): the most referral work a
+// million accounts can make.
+func withReferrals1M(in SettleInput) SettleInput {
+	r := rand.New(rand.NewPCG(3, 3))
+	accounts := make([]Address, 0, len(in.Units))
+	for a := range in.Units {
+		accounts = append(accounts, a)
+	}
+	slices.SortFunc(accounts, compareAddress)
+	in.Referrals = make(map[Address]Referral, len(accounts))
+	for _, a := range accounts {
+		in.Referrals[a] = Referral{First: accounts[r.IntN(len(accounts))], Second: accounts[r.IntN(len(accounts))]}
+	}
+	return in
+}
+
 // BenchmarkSettle1M settles an epoch of a million working accounts and
 // builds the reward tree of the result: the leader's whole per-epoch cost.
 //
 // It also reports the live heap after a collection, in MiB, of the input
 // (input-MB), the settlement's output (settle-MB) and the tree (tree-MB):
 // what the leader holds at the end of an epoch, before garbage.
-func BenchmarkSettle1M(b *testing.B) {
+func BenchmarkSettle1M(b *testing.B) { benchmarkSettle1M(b, false) }
+
+// BenchmarkSettle1MReferrals is BenchmarkSettle1M with every account
+// referred on both tiers (withReferrals1M).
+func BenchmarkSettle1MReferrals(b *testing.B) { benchmarkSettle1M(b, true) }
+
+func benchmarkSettle1M(b *testing.B, referrals bool) {
 	base := liveHeapMB()
 	in := settleInput1M(b)
+	if referrals {
+		in = withReferrals1M(in)
+	}
 	inputMB := liveHeapMB() - base
 	b.ReportAllocs()
 	for b.Loop() {
@@ -436,6 +589,18 @@ func BenchmarkSettleOnly1M(b *testing.B) {
 	}
 }
 
+// BenchmarkSettleOnly1MReferrals is BenchmarkSettle1MReferrals without the
+// tree.
+func BenchmarkSettleOnly1MReferrals(b *testing.B) {
+	in := withReferrals1M(settleInput1M(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Settle(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkBuildTree1M builds the reward tree of a million leaves.
 func BenchmarkBuildTree1M(b *testing.B) {
 	leaves := randLeaves(rand.New(rand.NewPCG(2, 2)), 1_000_000)
@@ -467,6 +632,12 @@ func FuzzSettle(f *testing.F) {
 			in.Units[a] += uint64(spec[i+1]) << (spec[i] % 40)
 			if spec[i]%2 == 1 {
 				in.Balances[a] = bal(int64(spec[i+1]), int64(spec[i]))
+			}
+			if spec[i]%3 == 0 { // referred by the next two addresses (or itself, mod 256)
+				if in.Referrals == nil {
+					in.Referrals = map[Address]Referral{}
+				}
+				in.Referrals[a] = Referral{First: addr(spec[i] + spec[i+1]%3), Second: addr(spec[i] + 2)}
 			}
 		}
 		out, err := Settle(in)

@@ -158,3 +158,29 @@ func (x u256) mulDiv64(m, d uint64) u256 {
 	}
 	return q
 }
+
+// mul64 returns x*m and whether the product overflowed 256 bits.
+func (x u256) mul64(m uint64) (u256, bool) {
+	var z u256
+	var carry uint64
+	for i := range 4 {
+		hi, lo := bits.Mul64(x[i], m)
+		var c uint64
+		z[i], c = bits.Add64(lo, carry, 0)
+		carry = hi + c // hi <= 2^64-2, so this cannot wrap
+	}
+	return z, carry != 0
+}
+
+// div64 returns floor(x/d) for d > 0.
+func (x u256) div64(d uint64) u256 {
+	var q u256
+	var rem uint64
+	for i := 3; i >= 0; i-- {
+		q[i], rem = bits.Div64(rem, x[i], d)
+	}
+	return q
+}
+
+// isZero reports whether x is 0.
+func (x u256) isZero() bool { return x == u256{} }
