@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -57,20 +58,34 @@ func (c *Coordinator) grantAccess(ctx context.Context, buyer common.Address, id 
 }
 
 // MayRead returns nil when addr may read job id, and otherwise an error
-// wrapping state.ErrForbidden (or state.ErrNotFound) that says who may.
-func (c *Coordinator) MayRead(id, addr string) (err error) {
-	c.fsm.read(func(s *state.State) { err = s.MayRead(id, addr) })
-	return err
+// wrapping state.ErrForbidden (or state.ErrNotFound) that says who may. A
+// reader the state refuses may still read a community's job as a holder of
+// its membership (community.go), which asks the chain.
+func (c *Coordinator) MayRead(ctx context.Context, id, addr string) (err error) {
+	var buyer common.Address
+	c.fsm.read(func(s *state.State) {
+		if err = s.MayRead(id, addr); err != nil {
+			if j, ok := s.Jobs[id]; ok {
+				buyer = j.Buyer
+			}
+		}
+	})
+	return c.memberRead(ctx, buyer, addr, err)
 }
 
 // readableDataset returns dataset id when addr may read its job.
-func (c *Coordinator) readableDataset(id, addr string) (d state.Dataset, err error) {
+func (c *Coordinator) readableDataset(ctx context.Context, id, addr string) (d state.Dataset, err error) {
+	var buyer common.Address
 	c.fsm.read(func(s *state.State) {
 		if d, err = s.Dataset(id); err == nil {
-			err = s.MayRead(d.JobID, addr)
+			if err = s.MayRead(d.JobID, addr); err != nil {
+				if j, ok := s.Jobs[d.JobID]; ok {
+					buyer = j.Buyer
+				}
+			}
 		}
 	})
-	return d, err
+	return d, c.memberRead(ctx, buyer, addr, err)
 }
 
 // openRead checks a signed read: the MethodRead envelope in the header,
@@ -172,16 +187,37 @@ func (c *Coordinator) serveGrant(ctx *fasthttp.RequestCtx, id string, grant bool
 	})
 }
 
-// readableDatasets lists the datasets of the jobs addr may read.
-func (c *Coordinator) readableDatasets(addr string) []api.DatasetInfo {
+// readableDatasets lists the datasets of the jobs addr may read: as buyer
+// or grantee, or as a holder of the membership of the community that
+// bought them (one chain read per such community).
+func (c *Coordinator) readableDatasets(ctx context.Context, addr string) ([]api.DatasetInfo, error) {
 	out := []api.DatasetInfo{}
+	refused := map[common.Address][]*state.Dataset{} // by the job's buyer
 	c.fsm.read(func(st *state.State) {
 		for _, id := range sortedIDs(st.Datasets) {
 			d := st.Datasets[id]
 			if st.MayRead(d.JobID, addr) == nil {
 				out = append(out, datasetInfo(d))
+			} else if j, ok := st.Jobs[d.JobID]; ok {
+				refused[j.Buyer] = append(refused[j.Buyer], d)
 			}
 		}
 	})
-	return out
+	if c.chain == nil || len(refused) == 0 {
+		return out, nil
+	}
+	for buyer, ds := range refused {
+		err := c.memberRead(ctx, buyer, addr, state.ErrForbidden)
+		if errors.Is(err, state.ErrForbidden) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			out = append(out, datasetInfo(d))
+		}
+	}
+	slices.SortFunc(out, func(a, b api.DatasetInfo) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
 }

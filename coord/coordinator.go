@@ -51,6 +51,9 @@ type Coordinator struct {
 	// admit bounds the writes this member runs as leader (admission.go);
 	// nil when Config.MaxWrites is 0.
 	admit *admission
+	// community remembers the buyers that are no community's account
+	// (community.go).
+	community communityReads
 	// provRoots caches complete datasets' provenance roots by dataset id
 	// (provenance.go): their blobs never change.
 	provRoots sync.Map

@@ -22,6 +22,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/state"
 	"github.com/meadow-net/meadow/dataset"
@@ -237,8 +238,15 @@ func (c *Coordinator) serveDatasetData(ctx *fasthttp.RequestCtx, id string) {
 		c.reply(ctx, nil, invalidf("format %q: expected arrow or parquet", format))
 		return
 	}
-	if _, err := c.readableDataset(id, reader); errors.Is(err, state.ErrForbidden) {
+	actx, cancelAccess := context.WithTimeout(context.Background(), c.cfg.ApplyTimeout)
+	_, err = c.readableDataset(actx, id, reader)
+	cancelAccess()
+	if errors.Is(err, state.ErrForbidden) {
 		c.replyDenied(ctx, err)
+		return
+	}
+	if errors.Is(err, contracts.ErrChainUnavailable) {
+		c.reply(ctx, nil, err)
 		return
 	}
 	d, err := c.completeDataset(id)

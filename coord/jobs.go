@@ -40,7 +40,7 @@ func (c *Coordinator) submitJob(ctx context.Context, buyer common.Address, spec 
 	if spec.Compute != nil {
 		// A compute job reads its input's rows: only who may read that
 		// dataset (its buyer and grantees) may compute over it.
-		if _, err := c.readableDataset(spec.Compute.Input, buyer.Hex()); err != nil {
+		if _, err := c.readableDataset(ctx, spec.Compute.Input, buyer.Hex()); err != nil {
 			return api.Job{}, &state.FieldError{Field: "compute.input", Err: err}
 		}
 		if err := c.checkComputeColumn(ctx, *spec.Compute); err != nil {

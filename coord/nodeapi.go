@@ -164,7 +164,7 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			return p, nil
 		})
 	case "/v1/datasets":
-		c.serveOwnedRead(ctx, func(_ context.Context, reader string) (any, error) { return c.readableDatasets(reader), nil })
+		c.serveOwnedRead(ctx, func(rctx context.Context, reader string) (any, error) { return c.readableDatasets(rctx, reader) })
 	default:
 		switch {
 		case strings.HasPrefix(path, blob.PathPrefix):
@@ -220,8 +220,8 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			method, to := "", api.JobState("")
 			switch action {
 			case "":
-				c.serveOwnedRead(ctx, func(_ context.Context, reader string) (any, error) {
-					if err := c.MayRead(id, reader); err != nil {
+				c.serveOwnedRead(ctx, func(rctx context.Context, reader string) (any, error) {
+					if err := c.MayRead(rctx, id, reader); err != nil {
 						return nil, err
 					}
 					return c.JobStatus(id)
@@ -254,8 +254,8 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 			id, sub, _ := strings.Cut(strings.TrimPrefix(path, "/v1/datasets/"), "/")
 			switch sub {
 			case "":
-				c.serveOwnedRead(ctx, func(_ context.Context, reader string) (any, error) {
-					d, err := c.readableDataset(id, reader)
+				c.serveOwnedRead(ctx, func(rctx context.Context, reader string) (any, error) {
+					d, err := c.readableDataset(rctx, id, reader)
 					if err != nil {
 						return nil, err
 					}
@@ -263,7 +263,7 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 				})
 			case "manifest":
 				c.serveOwnedRead(ctx, func(rctx context.Context, reader string) (any, error) {
-					if _, err := c.readableDataset(id, reader); err != nil {
+					if _, err := c.readableDataset(rctx, id, reader); err != nil {
 						return nil, err
 					}
 					m, err := c.CompleteManifest(rctx, id)
@@ -276,7 +276,7 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 				c.serveDatasetData(ctx, id)
 			case "proof":
 				c.serveOwnedRead(ctx, func(rctx context.Context, reader string) (any, error) {
-					if _, err := c.readableDataset(id, reader); err != nil {
+					if _, err := c.readableDataset(rctx, id, reader); err != nil {
 						return nil, err
 					}
 					row, err := parseRow(string(ctx.QueryArgs().Peek("row")))

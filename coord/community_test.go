@@ -1,0 +1,131 @@
+package coord_test
+
+import (
+	"context"
+	"encoding/json"
+	"math/big"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
+	"github.com/meadow-net/meadow/coord"
+	"github.com/meadow-net/meadow/coord/coordtest"
+	"github.com/meadow-net/meadow/coord/state"
+)
+
+// TestCommunityMembersReadItsDatasets: a job bought by a community's
+// ERC-6551 account (paid from the account, through its key holder) is
+// readable — status, dataset, manifest, proof, data, and the list — by every
+// current holder of the community's membership, read from the chain at
+// request time; a stranger is refused 403 naming the community; a member who
+// transfers their token is refused from then on and its new holder admitted.
+func TestCommunityMembersReadItsDatasets(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	deployer, admin, member, stranger := newSigner(t), newSigner(t), newSigner(t), newSigner(t)
+	var ops []*signer
+	var opAddrs []common.Address
+	for range 3 {
+		s := newSigner(t)
+		ops = append(ops, s)
+		opAddrs = append(opAddrs, keyAddr(s.key))
+	}
+	ch, err := contracts.NewSimulated(append([]common.Address{keyAddr(deployer.key), keyAddr(admin.key), keyAddr(member.key), keyAddr(stranger.key)}, opAddrs...)...)
+	if err != nil {
+		t.Fatalf("in-process chain: %v", err)
+	}
+	t.Cleanup(ch.Close)
+	if _, err := ch.Deploy(ctx, deployer.key, contracts.DeployConfig{Operators: opAddrs, Threshold: 2, Treasury: keyAddr(deployer.key)}); err != nil {
+		t.Fatal(err)
+	}
+	cm, _, err := ch.DeployCommunities(ctx, deployer.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	com, err := cm.CreateCommunity(ctx, admin.key, "Meadow Readers", "MRD", keyAddr(admin.key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := cm.MintMember(ctx, admin.key, com.Collection, keyAddr(member.key))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	c := coordtest.NewTestCluster(t, 3,
+		coordtest.WithConfig(func(_ int, cfg *coord.Config) { cfg.ChainPoll, cfg.ChainConfirmations = 20*time.Millisecond, 0 }),
+		coordtest.WithMemberOptions(func(i int) []coord.Option { return []coord.Option{coord.WithChain(ch, ops[i].key)} }))
+	job := doneDataset(t, c, com.Account)
+	ds := state.DatasetID(job)
+	// The community's account pays, through the holder of its key.
+	if _, err := ch.MintTestStable(ctx, deployer.key, com.Account, big.NewInt(10_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ch.PayAs(ctx, admin.key, com.Account, contracts.JobKey(job), big.NewInt(1_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	c.WaitFor("payment recorded", func() bool {
+		j, err := c.WaitLeader().C.Job(job)
+		return err == nil && j.PaidAmount().Sign() > 0
+	})
+
+	f := c.Followers()[0].Config.HTTPAddr
+	reads := []struct {
+		name, path, method string
+		body               any
+	}{
+		{name: "job status", path: "/v1/jobs/" + job},
+		{name: "dataset", path: "/v1/datasets/" + ds},
+		{name: "manifest", path: "/v1/datasets/" + ds + "/manifest"},
+		{name: "proof", path: "/v1/datasets/" + ds + "/proof?row=1"},
+		{name: "data", path: "/v1/datasets/" + ds + "/data?format=parquet", method: api.MethodDatasetGet,
+			body: map[string]string{"dataset_id": ds, "format": "parquet"}},
+	}
+	listed := func(s *signer) bool {
+		t.Helper()
+		code, b, _ := readAs(t, f, "/v1/datasets", s, "", nil)
+		var l []api.DatasetInfo
+		if code != 200 || json.Unmarshal(b, &l) != nil {
+			t.Fatalf("list: %d %s", code, b)
+		}
+		return slices.ContainsFunc(l, func(d api.DatasetInfo) bool { return d.ID == ds })
+	}
+	mayRead := func(who string, s *signer) {
+		t.Helper()
+		for _, r := range reads {
+			if code, b, _ := readAs(t, f, r.path, s, r.method, r.body); code != 200 {
+				t.Errorf("%s reads the %s: %d %s", who, r.name, code, b)
+			}
+		}
+		if !listed(s) {
+			t.Errorf("%s does not list the community's dataset", who)
+		}
+	}
+	mayNotRead := func(who string, s *signer) {
+		t.Helper()
+		for _, r := range reads {
+			code, b, eb := readAs(t, f, r.path, s, r.method, r.body)
+			if code != 403 || !strings.Contains(eb.Error.Message, com.Account.Hex()) {
+				t.Errorf("%s reads the %s: %d %s; want 403 naming the community's account %s", who, r.name, code, b, com.Account.Hex())
+			}
+		}
+		if listed(s) {
+			t.Errorf("%s lists the community's dataset", who)
+		}
+	}
+
+	mayRead("the admin (token 0)", admin)
+	mayRead("a member", member)
+	mayNotRead("a stranger", stranger)
+
+	// The member leaves: their token goes to the stranger.
+	if _, err := ch.TransferMembership(ctx, member.key, com.Collection, keyAddr(stranger.key), m.TokenID); err != nil {
+		t.Fatal(err)
+	}
+	mayNotRead("a former member", member)
+	mayRead("the token's new holder", stranger)
+}
