@@ -34,6 +34,13 @@ type JobSpec struct {
 	// majority for the task to be verified, in (0, 1]; default 0.9. The
 	// coordinator turns it into parts per million so its state holds no floats.
 	Threshold float64 `json:"threshold,omitempty"`
+
+	// Account, when set, is the ERC-6551 account the job is bought for (a
+	// community's, "0x" and 40 hex digits): the job's buyer is the account,
+	// and the signer must hold the account's token. Its members then read
+	// the job and its dataset (docs/ARCHITECTURE.md, "Communities and their
+	// datasets").
+	Account string `json:"account,omitempty"`
 }
 
 // CrawlSpec describes a crawl: where to start, how far to go, what to extract.
@@ -295,6 +302,22 @@ func (s JobSpec) check(v *validator, c Checks) {
 	if t := s.Threshold; t != 0 && (!finite(t) || t <= 0 || t > 1) {
 		v.add("threshold", ftoa(t), "a number in (0, 1] (or absent for 0.9)")
 	}
+	if s.Account != "" && !isHexAddress(s.Account) {
+		v.add("account", quote(s.Account), `an account address: "0x" and 40 hex digits (or absent: the signer buys)`)
+	}
+}
+
+// isHexAddress reports "0x" followed by exactly 40 hex digits.
+func isHexAddress(s string) bool {
+	if len(s) != 42 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') {
+		return false
+	}
+	for _, r := range s[2:] {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // WithDefaults returns a copy of s with every default written in: the spec

@@ -45,7 +45,11 @@ func (c *Coordinator) GrantAccess(ctx context.Context, buyer common.Address, id 
 	return c.grantAccess(ctx, buyer, id, addr, grant, Signed{})
 }
 
-func (c *Coordinator) grantAccess(ctx context.Context, buyer common.Address, id string, addr common.Address, grant bool, sg Signed) ([]string, error) {
+func (c *Coordinator) grantAccess(ctx context.Context, signer common.Address, id string, addr common.Address, grant bool, sg Signed) ([]string, error) {
+	buyer, err := c.jobActor(ctx, signer, id)
+	if err != nil {
+		return nil, err
+	}
 	v, err := c.propose(ctx, MsgJobGrant, jobGrantCmd{Signed: sg, JobID: id, Buyer: strings.ToLower(buyer.Hex()), Address: addr, Grant: grant})
 	if err != nil {
 		return nil, err

@@ -118,6 +118,11 @@ func TestCommunityMembersReadItsDatasets(t *testing.T) {
 		}
 	}
 
+	// The manifest is signed once the dataset's root is on chain.
+	c.WaitFor("the manifest signed", func() bool {
+		code, _, _ := readAs(t, f, "/v1/datasets/"+ds+"/manifest", admin, "", nil)
+		return code == 200
+	})
 	mayRead("the admin (token 0)", admin)
 	mayRead("a member", member)
 	mayNotRead("a stranger", stranger)
@@ -128,4 +133,34 @@ func TestCommunityMembersReadItsDatasets(t *testing.T) {
 	}
 	mayNotRead("a former member", member)
 	mayRead("the token's new holder", stranger)
+
+	// Submitting for the account: only the holder of its token (token 0,
+	// the admin's) may, and the job is then the account's.
+	spec := api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: []string{"https://a.example/community"}}, Account: com.Account.Hex()}
+	var cj api.Job
+	if code, eb := call(t, f, "/v1/jobs", stranger.envelope(t, api.MethodJobSubmit, spec), &cj); code != 403 || eb.Error.Field != "body.account" {
+		t.Fatalf("a member submits for the community's account: %d %+v; want 403 on body.account", code, eb)
+	}
+	if code, eb := call(t, f, "/v1/jobs", admin.envelope(t, api.MethodJobSubmit, spec), &cj); code != 200 || cj.Buyer != com.Account {
+		t.Fatalf("the admin submits for the community's account: %d %+v %+v; want the account as buyer", code, eb, cj)
+	}
+	bad := spec
+	bad.Account = "0x12"
+	if code, eb := call(t, f, "/v1/jobs", admin.envelope(t, api.MethodJobSubmit, bad), &cj); code != 400 || eb.Error.Field != "body.account" {
+		t.Fatalf("a malformed account: %d %+v; want 400 on body.account", code, eb)
+	}
+	notAccount := spec
+	notAccount.Account = keyAddr(member.key).Hex()
+	if code, eb := call(t, f, "/v1/jobs", admin.envelope(t, api.MethodJobSubmit, notAccount), &cj); code != 403 || eb.Error.Field != "body.account" {
+		t.Fatalf("an account that is no token-bound account: %d %+v; want 403 on body.account", code, eb)
+	}
+	// The holder pauses the account's job; a member may read it but not act.
+	var out api.Job
+	ref := map[string]string{"job_id": cj.ID}
+	if code, eb := call(t, f, "/v1/jobs/"+cj.ID+"/pause", stranger.envelope(t, api.MethodJobPause, ref), &out); code != 409 || !strings.Contains(eb.Error.Message, "another buyer") {
+		t.Fatalf("a member pauses the community's job: %d %+v; want 409, another buyer's", code, eb)
+	}
+	if code, eb := call(t, f, "/v1/jobs/"+cj.ID+"/pause", admin.envelope(t, api.MethodJobPause, ref), &out); code != 200 || out.State != api.JobPaused {
+		t.Fatalf("the holder pauses the community's job: %d %+v %+v", code, eb, out)
+	}
 }

@@ -20,7 +20,7 @@ func (c *Coordinator) SubmitJob(ctx context.Context, buyer common.Address, spec 
 	return c.submitJob(ctx, buyer, spec, Signed{})
 }
 
-func (c *Coordinator) submitJob(ctx context.Context, buyer common.Address, spec api.JobSpec, sg Signed) (api.Job, error) {
+func (c *Coordinator) submitJob(ctx context.Context, signer common.Address, spec api.JobSpec, sg Signed) (api.Job, error) {
 	spec = spec.WithDefaults()
 	if err := spec.ValidateWith(c.checks); err != nil {
 		return api.Job{}, fmt.Errorf("%w: %w", ErrInvalid, err)
@@ -28,11 +28,12 @@ func (c *Coordinator) submitJob(ctx context.Context, buyer common.Address, spec 
 	if !c.IsLeader() {
 		return api.Job{}, ErrNotLeader
 	}
+	buyer, err := c.buyerOf(ctx, signer, spec)
+	if err != nil {
+		return api.Job{}, err
+	}
 	id := c.newJobID()
-	var (
-		tasks []api.Task
-		err   error
-	)
+	var tasks []api.Task
 	c.fsm.read(func(st *state.State) { tasks, err = st.SplitJob(id, spec) })
 	if err != nil {
 		return api.Job{}, err
@@ -300,7 +301,11 @@ func (c *Coordinator) SetJobState(ctx context.Context, buyer common.Address, id 
 	return c.setJobState(ctx, buyer, id, to, Signed{})
 }
 
-func (c *Coordinator) setJobState(ctx context.Context, buyer common.Address, id string, to api.JobState, sg Signed) (api.Job, error) {
+func (c *Coordinator) setJobState(ctx context.Context, signer common.Address, id string, to api.JobState, sg Signed) (api.Job, error) {
+	buyer, err := c.jobActor(ctx, signer, id)
+	if err != nil {
+		return api.Job{}, err
+	}
 	v, err := c.propose(ctx, MsgJobState, jobStateCmd{Signed: sg, JobID: id, Buyer: buyer.Hex(), State: to, Now: c.now()})
 	if err != nil {
 		return api.Job{}, err
