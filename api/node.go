@@ -50,7 +50,13 @@ type RegisterRequest struct {
 	Address common.Address `json:"address"`
 	// Operator is who runs the node, when that is not the node itself: the
 	// scheduler never leases two replicas of a task to nodes of one operator.
-	Operator     common.Address `json:"operator,omitzero"`
+	Operator common.Address `json:"operator,omitzero"`
+	// Referrer is the registered node that brought this one: it earns a
+	// referral share of this node's MEADOW rewards, paid from emission,
+	// never from this node's. It may be named at the node's first
+	// registration only, and is then fixed; later registrations leave it
+	// out (or repeat it). It must be another node.
+	Referrer     common.Address `json:"referrer,omitzero"`
 	Capabilities Capabilities   `json:"capabilities"`
 	// Version is the node software's version, such as "v0.3.1" or "dev".
 	Version string `json:"version"`
@@ -87,6 +93,9 @@ func (r RegisterRequest) Validate() error {
 	var v validator
 	if r.Address == (common.Address{}) {
 		v.add("address", "", "the node's address (the envelope's signer)")
+	}
+	if r.Referrer != (common.Address{}) && r.Referrer == r.Address {
+		v.add("referrer", quote(r.Referrer.Hex()), "another node's address than the one registering")
 	}
 	v.text("version", r.Version, 64, true)
 	if r.Version != "" && !reVersion.MatchString(r.Version) {

@@ -24,6 +24,9 @@ type NodeRecord struct {
 
 	Caps         Capabilities `json:"caps"`
 	RegisteredAt int64        `json:"registered_at"` // unix ms
+	// Referrer is the node this node named when it first registered, whose
+	// referral share its rewards earn; empty when none.
+	Referrer string `json:"referrer,omitempty"`
 
 	// Reputation is in parts per million; below the scheduler's floor the
 	// node gets no leases. Agreeing counts its verified replicated tasks
@@ -58,6 +61,9 @@ func (r NodeRecord) Validate() error {
 	}
 	if r.Operator != "" && !reLowerAddress.MatchString(r.Operator) {
 		v.add("operator", quote(r.Operator), "a lowercase 0x-prefixed 20-byte hex address")
+	}
+	if r.Referrer != "" && (!reLowerAddress.MatchString(r.Referrer) || r.Referrer == r.Address) {
+		v.add("referrer", quote(r.Referrer), "a lowercase 0x-prefixed 20-byte hex address of another node")
 	}
 	v.between("reputation", int64(r.Reputation), 0, MaxReputation)
 	v.between("registered_at", r.RegisteredAt, 0, maxDeadline)

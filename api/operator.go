@@ -134,6 +134,25 @@ type SettleResponse struct {
 	Units        uint64           `json:"units"`
 	Signers      []common.Address `json:"signers"`
 	Tx           common.Hash      `json:"tx"`
+	// Referral is the MEADOW the epoch paid referrers out of its referral
+	// reserve, and Unminted the rest of the reserve, which was not minted
+	// (Emission leaves it out); Referrers each referrer's share, by
+	// account, at most MaxSettleReferrers of them (GET
+	// /v1/node/{address}/rewards has every account's).
+	Referral  string           `json:"referral,omitempty"`
+	Unminted  string           `json:"unminted,omitempty"`
+	Referrers []ReferralPayout `json:"referrers,omitempty"`
+}
+
+// MaxSettleReferrers bounds SettleResponse.Referrers: an epoch of a
+// million nodes would otherwise answer with a million shares.
+const MaxSettleReferrers = 1000
+
+// ReferralPayout is one referrer's share of an epoch's referral reserve,
+// MEADOW in base units.
+type ReferralPayout struct {
+	Account common.Address `json:"account"`
+	Meadow  string         `json:"meadow"`
 }
 
 // Validate checks the response.
@@ -150,6 +169,18 @@ func (r SettleResponse) Validate() error {
 	}
 	checkAmount(&v, "emission", r.Emission)
 	checkAmount(&v, "revenue_share", r.RevenueShare)
+	if r.Referral != "" {
+		checkAmount(&v, "referral", r.Referral)
+	}
+	if r.Unminted != "" {
+		checkAmount(&v, "unminted", r.Unminted)
+	}
+	if len(r.Referrers) > MaxSettleReferrers {
+		v.add("referrers", items(len(r.Referrers)), "at most "+itoa(MaxSettleReferrers))
+	}
+	for i, p := range r.Referrers {
+		checkAmount(&v, sub(at("referrers", i), "meadow"), p.Meadow)
+	}
 	return v.err()
 }
 

@@ -77,12 +77,16 @@ type NodeRewards struct {
 }
 
 // EpochPayout is what one posted epoch paid one node.
+// Meadow is what its own work earned; Referral, when present, the MEADOW
+// it earned as a referrer, from the epoch's referral reserve (both add to
+// its cumulative MEADOW).
 type EpochPayout struct {
-	Epoch  uint64      `json:"epoch"`
-	Units  uint64      `json:"units"`
-	Meadow string      `json:"meadow"`
-	Stable string      `json:"stable"`
-	Tx     common.Hash `json:"tx"`
+	Epoch    uint64      `json:"epoch"`
+	Units    uint64      `json:"units"`
+	Meadow   string      `json:"meadow"`
+	Stable   string      `json:"stable"`
+	Referral string      `json:"referral,omitempty"`
+	Tx       common.Hash `json:"tx"`
 }
 
 // Validate checks the rewards.
@@ -106,6 +110,9 @@ func (r NodeRewards) Validate() error {
 		}
 		checkAmount(&v, sub(p, "meadow"), h.Meadow)
 		checkAmount(&v, sub(p, "stable"), h.Stable)
+		if h.Referral != "" {
+			checkAmount(&v, sub(p, "referral"), h.Referral)
+		}
 	}
 	return v.err()
 }

@@ -308,6 +308,9 @@ func (c *Coordinator) httpRegister(rctx context.Context, ctx *fasthttp.RequestCt
 	if req.Operator != (common.Address{}) {
 		reg.Operator = strings.ToLower(req.Operator.Hex())
 	}
+	if req.Referrer != (common.Address{}) {
+		reg.Referrer = strings.ToLower(req.Referrer.Hex())
+	}
 	if _, err := c.registerNode(rctx, reg, o.sg); err != nil {
 		return nil, err
 	}

@@ -307,11 +307,20 @@ func (c *Coordinator) recordPosted(ctx context.Context, p state.EpochProposal, s
 	if signers == nil {
 		signers = []common.Address{}
 	}
-	return api.SettleResponse{
+	res := api.SettleResponse{
 		Epoch: p.Epoch, Root: p.Root, Leaves: int64(len(p.Balances)),
 		Emission: p.Emission.String(), RevenueShare: p.RevenueShare.String(),
 		Units: p.TotalUnits, Signers: signers, Tx: tx,
-	}, nil
+	}
+	if p.Referral != nil {
+		res.Referral, res.Unminted = p.Referral.String(), p.Unminted.String()
+		for _, po := range p.Payouts {
+			if po.Referral != nil && len(res.Referrers) < api.MaxSettleReferrers {
+				res.Referrers = append(res.Referrers, api.ReferralPayout{Account: common.Address(po.Account), Meadow: po.Referral.String()})
+			}
+		}
+	}
+	return res, nil
 }
 
 // chainErr marks a failure to reach the chain as a temporary one (503), so
@@ -734,9 +743,13 @@ func (c *Coordinator) NodeRewards(addr string) (api.NodeRewards, error) {
 			})
 			if found {
 				p := e.Payouts[i]
-				out.History = append(out.History, api.EpochPayout{
+				h := api.EpochPayout{
 					Epoch: e.Epoch, Units: p.Units, Meadow: p.Meadow.String(), Stable: p.Stable.String(), Tx: e.Tx,
-				})
+				}
+				if p.Referral != nil {
+					h.Referral = p.Referral.String()
+				}
+				out.History = append(out.History, h)
 			}
 		}
 	})

@@ -68,6 +68,13 @@ changes nothing; run it again.`,
 				signers = append(signers, s.Hex())
 			}
 			fmt.Fprintf(a.stdout, "  root %s\n  signed by %s\n  posted in %s\n", r.Root.Hex(), strings.Join(signers, ", "), r.Tx.Hex())
+			if r.Referral != "" {
+				fmt.Fprintf(a.stdout, "  referrals: %s MEADOW to %d referrer(s) from the referral reserve; %s MEADOW of it not minted\n",
+					rewards.FormatAmount(r.Referral, 18), len(r.Referrers), rewards.FormatAmount(r.Unminted, 18))
+				for _, p := range r.Referrers {
+					fmt.Fprintf(a.stdout, "    %s  %s MEADOW\n", p.Account.Hex(), rewards.FormatAmount(p.Meadow, 18))
+				}
+			}
 			return nil
 		},
 	}

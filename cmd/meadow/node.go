@@ -160,6 +160,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 	cmd.AddCommand(status)
 	cmd.AddCommand(newNodeRewardsCmds(a)...)
 	cmd.AddCommand(newNodeInitCmd(a))
+	cmd.AddCommand(newNodeRegisterCmd(a))
 	cmd.AddCommand(newNodeDoctorCmd(a))
 	cmd.AddCommand(newNodeKeyCmd(a))
 	cmd.AddCommand(newNodeUpdateCmd(a))

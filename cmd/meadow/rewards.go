@@ -180,7 +180,11 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 				fmt.Fprintf(a.stdout, "  gas          no ether, and the coordinators relay no claims: fund %s to claim\n", id.Address.Hex())
 			}
 			for _, h := range r.History {
-				fmt.Fprintf(a.stdout, "  epoch %-5d  %6d units  %s MEADOW  %s stable  tx %s\n", h.Epoch, h.Units, rewards.FormatAmount(h.Meadow, 18), rewards.FormatAmount(h.Stable, 6), h.Tx.Hex())
+				ref := ""
+				if h.Referral != "" {
+					ref = "  + " + rewards.FormatAmount(h.Referral, 18) + " MEADOW referral share"
+				}
+				fmt.Fprintf(a.stdout, "  epoch %-5d  %6d units  %s MEADOW  %s stable%s  tx %s\n", h.Epoch, h.Units, rewards.FormatAmount(h.Meadow, 18), rewards.FormatAmount(h.Stable, 6), ref, h.Tx.Hex())
 			}
 			return nil
 		},

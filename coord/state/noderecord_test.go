@@ -19,7 +19,7 @@ func TestNodeRecordCoversNode(t *testing.T) {
 		Address: "0x00000000000000000000000000000000000000aa", Operator: "0x00000000000000000000000000000000000000bb",
 		IP: "203.0.113.7", Network: "203.0.113.0/24",
 		Caps:         api.Capabilities{CPUCores: 4, MaxConcurrent: 2, RenderJS: true},
-		RegisteredAt: 1_700_000_000_000, Reputation: 812_000, Agreeing: 7,
+		RegisteredAt: 1_700_000_000_000, Referrer: "0x00000000000000000000000000000000000000cc", Reputation: 812_000, Agreeing: 7,
 		Units: 3640, RowsAccepted: 1820, RowsRejected: 12, PendingUnits: 40, Tasks: 91, Expired: 2,
 	}
 	v := reflect.ValueOf(n)

@@ -27,6 +27,11 @@ type Node struct {
 	Caps         api.Capabilities `json:"caps"`
 	RegisteredAt int64            `json:"registered_at"` // unix ms
 
+	// Referrer is the registered node this node named at its first
+	// registration (lowercase 0x-hex), empty when none; it never changes
+	// (referrals.go).
+	Referrer string `json:"referrer,omitempty"`
+
 	// Reputation, in parts per million, follows verify.Update after each
 	// verified replicated task; below verify.Floor the node gets no leases.
 	Reputation uint32 `json:"reputation"`
@@ -58,6 +63,9 @@ type Registration struct {
 	Operator string           `json:"operator,omitempty"` // empty: the node is its own operator
 	IP       string           `json:"ip"`
 	Caps     api.Capabilities `json:"caps"`
+	// Referrer is the registered node that brought this one, named at the
+	// first registration only; empty: none, or keep the one named then.
+	Referrer string `json:"referrer,omitempty"`
 }
 
 var (
@@ -73,6 +81,12 @@ func (r Registration) Validate() error {
 	if r.Operator != "" && !addrRE.MatchString(r.Operator) {
 		return invalidf("registration.operator %q: expected a lowercase 0x-prefixed 20-byte hex address", r.Operator)
 	}
+	if r.Referrer != "" && !addrRE.MatchString(r.Referrer) {
+		return invalidf("registration.referrer %q: expected a lowercase 0x-prefixed 20-byte hex address", r.Referrer)
+	}
+	if r.Referrer != "" && r.Referrer == r.Address {
+		return invalidf("registration.referrer %s: expected another node than the one registering", r.Referrer)
+	}
 	if _, err := NetworkOf(r.IP); err != nil {
 		return err
 	}
@@ -80,15 +94,20 @@ func (r Registration) Validate() error {
 }
 
 // RegisterNode adds a node, or updates the IP and capabilities of a known one
-// (its reputation and earnings stay). now is the leader's time in unix ms.
+// (its reputation, earnings and referrer stay). A referrer is accepted at the
+// first registration only (checkReferrer). now is the leader's time in unix
+// ms.
 func (s *State) RegisterNode(r Registration, now int64) (*Node, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	network, _ := NetworkOf(r.IP)
 	n, ok := s.Nodes[r.Address]
+	if err := s.checkReferrer(r, n); err != nil {
+		return nil, err
+	}
 	if !ok {
-		n = &Node{Address: r.Address, RegisteredAt: now, Reputation: InitialReputation}
+		n = &Node{Address: r.Address, RegisteredAt: now, Reputation: InitialReputation, Referrer: r.Referrer}
 		s.Nodes[r.Address] = n
 	}
 	// A node without an operator is its own: the diversity rule then
@@ -130,7 +149,7 @@ func (n *Node) String() string { return fmt.Sprintf("node %s", n.Address) }
 func (n Node) Record() api.NodeRecord {
 	return api.NodeRecord{
 		Address: n.Address, Operator: n.Operator, IP: n.IP, Network: n.Network,
-		Caps: n.Caps, RegisteredAt: n.RegisteredAt, Reputation: n.Reputation, Agreeing: n.Agreeing,
+		Caps: n.Caps, RegisteredAt: n.RegisteredAt, Referrer: n.Referrer, Reputation: n.Reputation, Agreeing: n.Agreeing,
 		Units: n.Units, PendingUnits: n.PendingUnits, RowsAccepted: n.RowsAccepted, RowsRejected: n.RowsRejected,
 		Tasks: n.Tasks, Expired: n.Expired,
 	}

@@ -62,10 +62,16 @@ type Payment struct {
 // EpochProposal is an epoch settled from the state and the chain's limits,
 // waiting to be posted.
 type EpochProposal struct {
-	Epoch        uint64      `json:"epoch"`
-	Root         common.Hash `json:"root"`
-	Emission     *big.Int    `json:"emission"`
-	RevenueShare *big.Int    `json:"revenue_share"`
+	Epoch uint64      `json:"epoch"`
+	Root  common.Hash `json:"root"`
+	// Emission is the MEADOW the root mints (rewards.SettleOutput.Mint):
+	// Schedule, the most the chain allowed, less the referral reserve not
+	// paid out (Unminted). Referral is what the reserve paid referrers.
+	Emission     *big.Int `json:"emission"`
+	Schedule     *big.Int `json:"schedule,omitempty"`
+	Referral     *big.Int `json:"referral,omitempty"`
+	Unminted     *big.Int `json:"unminted,omitempty"`
+	RevenueShare *big.Int `json:"revenue_share"`
 	// Units are the pending work units settled, by node address.
 	Units      map[string]uint64 `json:"units"`
 	TotalUnits uint64            `json:"total_units"`
@@ -78,9 +84,13 @@ type EpochProposal struct {
 
 // EpochRecord is a posted epoch.
 type EpochRecord struct {
-	Epoch        uint64           `json:"epoch"`
-	Root         common.Hash      `json:"root"`
-	Emission     *big.Int         `json:"emission"`
+	Epoch    uint64      `json:"epoch"`
+	Root     common.Hash `json:"root"`
+	Emission *big.Int    `json:"emission"`
+	// Schedule, Referral and Unminted are the proposal's (EpochProposal).
+	Schedule     *big.Int         `json:"schedule,omitempty"`
+	Referral     *big.Int         `json:"referral,omitempty"`
+	Unminted     *big.Int         `json:"unminted,omitempty"`
 	RevenueShare *big.Int         `json:"revenue_share"`
 	TotalUnits   uint64           `json:"total_units"`
 	Payouts      []rewards.Payout `json:"payouts"`
@@ -189,8 +199,11 @@ func (s *State) Revenue(epoch uint64) *big.Int {
 }
 
 // ProposeEpoch settles the next epoch (rewards.Settle) over the nodes'
-// pending work units, the cumulative balances and the carry, and keeps the
-// result as the proposal, replacing any earlier proposal.
+// pending work units, their referrals (settleReferrals), the cumulative
+// balances and the carry, and keeps the result as the proposal, replacing
+// any earlier proposal. c.Emission is the most the chain allows; the
+// proposal's Emission, what the root mints, leaves out the referral
+// reserve that referrers did not earn.
 func (s *State) ProposeEpoch(c EpochSettle, now int64) (*EpochProposal, error) {
 	r := &s.Rewards
 	if want := r.Epoch + 1; c.Epoch != want {
@@ -218,6 +231,7 @@ func (s *State) ProposeEpoch(c EpochSettle, now int64) (*EpochProposal, error) {
 		units[addr] = n.PendingUnits
 		in.Units[a] = n.PendingUnits
 	}
+	in.Referrals = s.settleReferrals(units)
 	out, err := rewards.Settle(in)
 	if err != nil {
 		return nil, invalidf("settle epoch %d: %v", c.Epoch, err)
@@ -228,8 +242,9 @@ func (s *State) ProposeEpoch(c EpochSettle, now int64) (*EpochProposal, error) {
 	}
 	p := &EpochProposal{
 		Epoch: c.Epoch, Root: tree.Root(),
-		Emission: new(big.Int).Set(c.Emission), RevenueShare: new(big.Int).Set(c.RevenueShare),
-		Units: units, TotalUnits: out.TotalUnits,
+		Emission: out.Mint, Schedule: new(big.Int).Set(c.Emission), Referral: out.Referral, Unminted: out.Unminted,
+		RevenueShare: new(big.Int).Set(c.RevenueShare),
+		Units:        units, TotalUnits: out.TotalUnits,
 		Balances: out.Balances, Carry: out.Carry, Payouts: out.Payouts,
 		ProposedAt: now,
 	}
@@ -256,6 +271,7 @@ func (s *State) EpochPosted(epoch uint64, root, tx common.Hash, now int64) (Epoc
 	}
 	rec := EpochRecord{
 		Epoch: p.Epoch, Root: p.Root, Emission: p.Emission, RevenueShare: p.RevenueShare,
+		Schedule: p.Schedule, Referral: p.Referral, Unminted: p.Unminted,
 		TotalUnits: p.TotalUnits, Payouts: p.Payouts, Tx: tx, PostedAt: now,
 	}
 	r.Epoch, r.Balances, r.Carry, r.Proposal = p.Epoch, p.Balances, p.Carry, nil

@@ -48,9 +48,14 @@ func TestEpochRules(t *testing.T) {
 	if _, err := s.ProposeEpoch(EpochSettle{Epoch: 2, Emission: big.NewInt(100), RevenueShare: new(big.Int)}, 1); !errors.Is(err, ErrConflict) {
 		t.Fatalf("epoch out of order: %v", err)
 	}
-	p, err := s.ProposeEpoch(EpochSettle{Epoch: 1, Emission: big.NewInt(100), RevenueShare: big.NewInt(3)}, 1)
+	// 130 splits into a node pool of 100 and a referral reserve of 30,
+	// which no referrer earns here: the root mints 100.
+	p, err := s.ProposeEpoch(EpochSettle{Epoch: 1, Emission: big.NewInt(130), RevenueShare: big.NewInt(3)}, 1)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if p.Emission.Int64() != 100 || p.Schedule.Int64() != 130 || p.Unminted.Int64() != 30 || p.Referral.Sign() != 0 {
+		t.Fatalf("proposal mints %s of %s, unminted %s, referral %s; want 100 of 130, 30, 0", p.Emission, p.Schedule, p.Unminted, p.Referral)
 	}
 	n.PendingUnits += 5 // earned while the root is being posted
 	if _, err := s.EpochPosted(1, common.Hash{1}, common.Hash{}, 2); !errors.Is(err, ErrConflict) {
