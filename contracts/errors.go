@@ -20,6 +20,8 @@ var (
 	ErrEpochOutOfOrder = errors.New("contracts: epoch out of order")
 	// ErrInvalidEpoch: epochs count from 1.
 	ErrInvalidEpoch = errors.New("contracts: invalid epoch")
+	// ErrInvalidReferralTier: a referral tier other than 1 or 2.
+	ErrInvalidReferralTier = errors.New("contracts: invalid referral tier")
 	// ErrNotEnoughSignatures: fewer than the threshold of distinct operators
 	// signed (signatures by unknown keys and repeated signers do not count).
 	ErrNotEnoughSignatures = errors.New("contracts: not enough operator signatures")
@@ -193,6 +195,7 @@ func formatArg(v any) string {
 var sentinels = map[string]error{
 	"EpochOutOfOrder":            ErrEpochOutOfOrder,
 	"InvalidEpoch":               ErrInvalidEpoch,
+	"InvalidReferralTier":        ErrInvalidReferralTier,
 	"NotEnoughSignatures":        ErrNotEnoughSignatures,
 	"EmissionAboveSchedule":      ErrEmissionAboveSchedule,
 	"RevenueShareAboveLimit":     ErrRevenueShareAboveLimit,

@@ -38,6 +38,11 @@ contract RewardsDistributor is OperatorQuorum {
     /// @notice The nodes' share of buyer revenue, in basis points.
     uint256 public constant REVENUE_SHARE_BPS = 7000;
     uint256 private constant BPS = 10_000;
+    /// @notice What a referee's direct referrer earns on top of the referee's MEADOW reward, in
+    /// basis points of it: 20%.
+    uint256 public constant REFERRAL_TIER1_BPS = 2000;
+    /// @notice What the direct referrer's own referrer earns on the same reward: 10%.
+    uint256 public constant REFERRAL_TIER2_BPS = 1000;
 
     /// @notice The EIP-712 type hash of the message operators sign for an epoch.
     bytes32 public constant EPOCH_ROOT_TYPEHASH =
@@ -131,6 +136,8 @@ contract RewardsDistributor is OperatorQuorum {
     error StableDecimals(uint8 decimals);
     /// @notice A constructor argument is the zero address.
     error ZeroAddress();
+    /// @notice A referral tier is neither 1 (the direct referrer) nor 2 (the referrer's referrer).
+    error InvalidReferralTier(uint256 tier);
 
     constructor(
         IERC20Metadata stable_,
@@ -165,6 +172,33 @@ contract RewardsDistributor is OperatorQuorum {
         uint256 e = decayed > FLOOR ? decayed : FLOOR;
         uint256 remaining = minted >= CAP ? 0 : CAP - minted;
         return e < remaining ? e : remaining;
+    }
+
+    /// @notice Splits an epoch's emission into the node pool, divided among nodes by their work,
+    /// and the referral reserve, from which referrers are paid; what the reserve does not pay is
+    /// not minted. nodePool = emission*10000/(10000+REFERRAL_TIER1_BPS+REFERRAL_TIER2_BPS), so
+    /// the reserve covers both tiers' shares of every node's reward and no node earns less for
+    /// being referred. Pure, so that rewards.EmissionSplit is checked against it; emission*10000
+    /// past 2^256-1 reverts (Panic 0x11), as the Go side returns an overflow error.
+    function emissionSplit(uint256 emission) public pure returns (uint256 nodePool, uint256 referralReserve) {
+        nodePool = (emission * BPS) / (BPS + REFERRAL_TIER1_BPS + REFERRAL_TIER2_BPS);
+        referralReserve = emission - nodePool;
+    }
+
+    /// @notice What a referrer of `tier` (1: the direct referrer, 2: its referrer) earns on a
+    /// referee's MEADOW `reward`: reward*REFERRAL_TIERn_BPS/10000, rounded down, so never more than
+    /// the tier's share (its cap). Another tier reverts InvalidReferralTier; reward*bps past
+    /// 2^256-1 reverts (Panic 0x11), as rewards.ReferralShare refuses the same inputs.
+    function referralShare(uint256 reward, uint256 tier) public pure returns (uint256) {
+        uint256 bps;
+        if (tier == 1) {
+            bps = REFERRAL_TIER1_BPS;
+        } else if (tier == 2) {
+            bps = REFERRAL_TIER2_BPS;
+        } else {
+            revert InvalidReferralTier(tier);
+        }
+        return (reward * bps) / BPS;
     }
 
     /// @notice MEADOW already paid to `account`.
