@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -78,52 +77,47 @@ func (cm *Communities) Addresses() CommunityAddresses { return cm.addrs }
 
 // DeployCommunities deploys the ERC-6551 registry, the account
 // implementation and the community factory (three transactions, deployer
-// paying), beside whatever Deploy deployed; it changes nothing of the
-// Chain's own addresses. The creations come back in the order sent.
+// paying) beside contracts already deployed, and records the factory in
+// the Chain's addresses. Deploy does the same as its last step; this is for
+// a chain whose contracts were deployed before communities. The creations
+// come back in the order sent.
 func (c *Chain) DeployCommunities(ctx context.Context, deployer *ecdsa.PrivateKey) (*Communities, []Creation, error) {
 	if deployer == nil {
 		return nil, nil, fmt.Errorf("%w: deploy communities needs the deployer's private key", ErrNoKey)
 	}
 	var done []Creation
-	create := func(name string, code []byte) (common.Address, error) {
-		rcpt, err := c.transact(ctx, "deploy "+name, deployer, nil, code)
-		if err != nil {
-			if len(done) > 0 {
-				var names []string
-				for _, cr := range done {
-					names = append(names, cr.Contract+" at "+cr.Address.Hex())
-				}
-				err = fmt.Errorf("%w (already deployed, and paid for: %s)", err, strings.Join(names, ", "))
-			}
-			return common.Address{}, err
-		}
-		fee := new(big.Int).SetUint64(rcpt.GasUsed)
-		if rcpt.EffectiveGasPrice != nil {
-			fee.Mul(fee, rcpt.EffectiveGasPrice)
-		}
-		done = append(done, Creation{
-			Contract: name, Address: rcpt.ContractAddress, Tx: rcpt.TxHash,
-			Block: rcpt.BlockNumber.Uint64(), GasUsed: rcpt.GasUsed, Fee: fee,
-		})
-		return rcpt.ContractAddress, nil
-	}
-	var a CommunityAddresses
-	var err error
-	if a.Registry, err = create("ERC6551Registry", common.FromHex(erc6551registry.ERC6551RegistryMetaData.Bin)); err != nil {
+	a, err := c.deployCommunities(ctx, deployer, &done)
+	if err != nil {
 		return nil, done, err
 	}
-	if a.Implementation, err = create("ERC6551Account", common.FromHex(erc6551account.ERC6551AccountMetaData.Bin)); err != nil {
-		return nil, done, err
-	}
-	code := append(common.FromHex(communityfactory.CommunityFactoryMetaData.Bin), communityFactoryC.PackConstructor(a.Registry, a.Implementation)...)
-	if a.Factory, err = create("CommunityFactory", code); err != nil {
-		return nil, done, err
-	}
+	c.setCommunityFactory(a.Factory)
 	return &Communities{chain: c, addrs: a}, done, nil
 }
 
+// deployCommunities sends the three creations, appending each to done.
+func (c *Chain) deployCommunities(ctx context.Context, deployer *ecdsa.PrivateKey, done *[]Creation) (CommunityAddresses, error) {
+	var a CommunityAddresses
+	rcpt, err := c.deployNext(ctx, deployer, done, "ERC6551Registry", common.FromHex(erc6551registry.ERC6551RegistryMetaData.Bin))
+	if err != nil {
+		return a, err
+	}
+	a.Registry = rcpt.ContractAddress
+	if rcpt, err = c.deployNext(ctx, deployer, done, "ERC6551Account", common.FromHex(erc6551account.ERC6551AccountMetaData.Bin)); err != nil {
+		return a, err
+	}
+	a.Implementation = rcpt.ContractAddress
+	code := append(common.FromHex(communityfactory.CommunityFactoryMetaData.Bin), communityFactoryC.PackConstructor(a.Registry, a.Implementation)...)
+	if rcpt, err = c.deployNext(ctx, deployer, done, "CommunityFactory", code); err != nil {
+		return a, err
+	}
+	a.Factory = rcpt.ContractAddress
+	return a, nil
+}
+
 // AttachCommunities uses a factory already deployed; the registry and the
-// implementation are read from it.
+// implementation are read from it, and the factory is recorded in the
+// Chain's addresses (Addresses().CommunityFactory, which the coordinators
+// publish). Call it after Attach, which forgets any factory.
 func (c *Chain) AttachCommunities(ctx context.Context, factory common.Address) (*Communities, error) {
 	if factory == (common.Address{}) {
 		return nil, fmt.Errorf("%w: community factory address is zero", ErrInvalidConfig)
@@ -136,7 +130,25 @@ func (c *Chain) AttachCommunities(ctx context.Context, factory common.Address) (
 	if a.Implementation, err = c.callAddress(ctx, "read the factory's account implementation", factory, communityFactoryC.PackAccountImplementation(), communityFactoryC.UnpackAccountImplementation); err != nil {
 		return nil, err
 	}
+	c.setCommunityFactory(factory)
 	return &Communities{chain: c, addrs: a}, nil
+}
+
+// Communities is AttachCommunities with the factory the Chain's addresses
+// name (Deploy's, or the one attached); a Chain without one is
+// ErrNotDeployed.
+func (c *Chain) Communities(ctx context.Context) (*Communities, error) {
+	f := c.Addresses().CommunityFactory
+	if f == (common.Address{}) {
+		return nil, fmt.Errorf("%w: the network has no community factory (deployed before communities? DeployCommunities, or attach one: AttachCommunities)", ErrNotDeployed)
+	}
+	return c.AttachCommunities(ctx, f)
+}
+
+func (c *Chain) setCommunityFactory(f common.Address) {
+	c.addrMu.Lock()
+	defer c.addrMu.Unlock()
+	c.addrs.CommunityFactory = f
 }
 
 // Community is a community as created.

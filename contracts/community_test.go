@@ -28,8 +28,8 @@ func newCommunityNet(tb testing.TB) *communityNet {
 	n := &communityNet{testNet: newTestNet(tb), admin: testKey(tb, "community admin"), alice: testKey(tb, "alice"), bob: testKey(tb, "bob")}
 	ctx := testCtx(tb)
 	var err error
-	if n.cm, _, err = n.chain.DeployCommunities(ctx, n.deployer); err != nil {
-		tb.Fatalf("deploy communities: %v", err)
+	if n.cm, err = n.chain.Communities(ctx); err != nil { // Deploy's
+		tb.Fatalf("the deployment's communities: %v", err)
 	}
 	for _, k := range []*ecdsa.PrivateKey{n.admin, n.alice, n.bob} {
 		if _, err := n.chain.SendEther(ctx, n.deployer, addr(k), units(10, 18)); err != nil {

@@ -95,6 +95,11 @@ type Addresses struct {
 	// DeployBlock is the block the distributor was created in: where a
 	// payment watcher with no cursor starts.
 	DeployBlock uint64 `json:"deploy_block"`
+	// CommunityFactory creates communities (the ERC-6551 registry and
+	// account implementation are read from it: Communities). Zero for a
+	// deployment made before communities, and then left out of the JSON,
+	// so files written before it still read the same.
+	CommunityFactory common.Address `json:"community_factory,omitzero"`
 }
 
 // Validate reports every address that is zero.
@@ -114,8 +119,10 @@ func (a Addresses) Validate() error {
 // Deploy deploys the contracts with deployer paying for gas: the test
 // StableToken when cfg.Stable is zero, the RewardsDistributor (which creates
 // the MeadowToken and the Marketplace itself, so no key can mint or rewire
-// them) and the DatasetRegistry. The Chain uses the new addresses from then
-// on. DeployDetailed also says what each creation cost.
+// them), the DatasetRegistry, and the community contracts (ERC-6551
+// registry, account implementation, community factory: DeployCommunities).
+// The Chain uses the new addresses from then on. DeployDetailed also says
+// what each creation cost.
 func (c *Chain) Deploy(ctx context.Context, deployer *ecdsa.PrivateKey, cfg DeployConfig) (Addresses, error) {
 	d, err := c.DeployDetailed(ctx, deployer, cfg)
 	return d.Addresses, err
@@ -186,26 +193,7 @@ func (c *Chain) DeployDetailed(ctx context.Context, deployer *ecdsa.PrivateKey, 
 		return d, c.noFunds(ctx, "deploy", from, nil)
 	}
 	create := func(name string, code []byte) (*types.Receipt, error) {
-		rcpt, err := c.transact(ctx, "deploy "+name, deployer, nil, code)
-		if err != nil {
-			if len(d.Creations) > 0 {
-				var done []string
-				for _, cr := range d.Creations {
-					done = append(done, cr.Contract+" at "+cr.Address.Hex())
-				}
-				err = fmt.Errorf("%w (already deployed, and paid for: %s)", err, strings.Join(done, ", "))
-			}
-			return nil, err
-		}
-		fee := new(big.Int).SetUint64(rcpt.GasUsed)
-		if rcpt.EffectiveGasPrice != nil {
-			fee.Mul(fee, rcpt.EffectiveGasPrice)
-		}
-		d.Creations = append(d.Creations, Creation{
-			Contract: name, Address: rcpt.ContractAddress, Tx: rcpt.TxHash,
-			Block: rcpt.BlockNumber.Uint64(), GasUsed: rcpt.GasUsed, Fee: fee,
-		})
-		return rcpt, nil
+		return c.deployNext(ctx, deployer, &d.Creations, name, code)
 	}
 
 	a := &d.Addresses
@@ -240,8 +228,41 @@ func (c *Chain) DeployDetailed(ctx context.Context, deployer *ecdsa.PrivateKey, 
 	if a.Marketplace, err = c.callAddress(ctx, "read marketplace address", a.Distributor, distributorC.PackMarketplace(), distributorC.UnpackMarketplace); err != nil {
 		return d, err
 	}
+	// The community contracts last: a deployment that fails among them
+	// has the network's own contracts, and says so (deployNext).
+	cm, err := c.deployCommunities(ctx, deployer, &d.Creations)
+	if err != nil {
+		return d, err
+	}
+	a.CommunityFactory = cm.Factory
 	c.setAddresses(*a)
 	return d, nil
+}
+
+// deployNext sends one contract creation of a deployment, waits until it is
+// mined and appends it to done. Its error names everything done already
+// holds (deployed, and paid for), so that a retry deploys nothing twice.
+func (c *Chain) deployNext(ctx context.Context, deployer *ecdsa.PrivateKey, done *[]Creation, name string, code []byte) (*types.Receipt, error) {
+	rcpt, err := c.transact(ctx, "deploy "+name, deployer, nil, code)
+	if err != nil {
+		if len(*done) > 0 {
+			var names []string
+			for _, cr := range *done {
+				names = append(names, cr.Contract+" at "+cr.Address.Hex())
+			}
+			err = fmt.Errorf("%w (already deployed, and paid for: %s)", err, strings.Join(names, ", "))
+		}
+		return nil, err
+	}
+	fee := new(big.Int).SetUint64(rcpt.GasUsed)
+	if rcpt.EffectiveGasPrice != nil {
+		fee.Mul(fee, rcpt.EffectiveGasPrice)
+	}
+	*done = append(*done, Creation{
+		Contract: name, Address: rcpt.ContractAddress, Tx: rcpt.TxHash,
+		Block: rcpt.BlockNumber.Uint64(), GasUsed: rcpt.GasUsed, Fee: fee,
+	})
+	return rcpt, nil
 }
 
 // Attach points the Chain at contracts already deployed: the distributor

@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/big"
 	"strings"
@@ -17,9 +18,9 @@ import (
 )
 
 // TestDeployDetailedReportsEachCreation checks that a deployment lists its
-// three creations with the gas each used and what it cost, that the
-// addresses it returns are those of the receipts, and that the Chain is
-// attached to them. The log has each creation's gas under Osaka rules and
+// six creations (the network's three, then the community contracts' three)
+// with the gas each used and what it cost, that the addresses it returns
+// are those of the receipts, and that the Chain is attached to them. The log has each creation's gas under Osaka rules and
 // under go-ethereum's dev-chain rules (docs/BENCHMARKS.md):
 //
 //	go test ./contracts -run TestDeployDetailedReportsEachCreation -v
@@ -44,7 +45,13 @@ func deployDetailed(t *testing.T, n *testNet) {
 	want := []struct {
 		name string
 		addr common.Address
-	}{{"StableToken", d.Stable}, {"RewardsDistributor", d.Distributor}, {"DatasetRegistry", d.Registry}}
+	}{{"StableToken", d.Stable}, {"RewardsDistributor", d.Distributor}, {"DatasetRegistry", d.Registry},
+		{"ERC6551Registry", common.Address{}}, {"ERC6551Account", common.Address{}}, {"CommunityFactory", d.CommunityFactory}}
+	cm, err := n.chain.Communities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want[3].addr, want[4].addr = cm.Addresses().Registry, cm.Addresses().Implementation
 	if len(d.Creations) != len(want) {
 		t.Fatalf("creations %+v, want %d", d.Creations, len(want))
 	}
@@ -62,7 +69,11 @@ func deployDetailed(t *testing.T, n *testNet) {
 	if d.DeployBlock != d.Creations[1].Block || n.chain.Addresses() != d.Addresses {
 		t.Errorf("deploy block %d, chain attached to %+v; want the distributor's block %d and %+v", d.DeployBlock, n.chain.Addresses(), d.Creations[1].Block, d.Addresses)
 	}
-	if d.GasUsed() != d.Creations[0].GasUsed+d.Creations[1].GasUsed+d.Creations[2].GasUsed || d.Fee().Sign() <= 0 {
+	var sum uint64
+	for _, cr := range d.Creations {
+		sum += cr.GasUsed
+	}
+	if d.GasUsed() != sum || d.Fee().Sign() <= 0 {
 		t.Errorf("totals: %d gas, %s wei", d.GasUsed(), d.Fee())
 	}
 	t.Logf("%-18s %9d gas", "total", d.GasUsed())
@@ -140,5 +151,51 @@ func TestReceiptTimeout(t *testing.T) {
 	}
 	if el := time.Since(start); el > 30*time.Second {
 		t.Errorf("gave up after %s, want about the 300ms timeout", el)
+	}
+}
+
+// TestDeploymentNamesItsCommunityFactory: Deploy records the community
+// factory in the Chain's addresses; Attach forgets it and AttachCommunities
+// records it again; an addresses file written before communities (no
+// community_factory) reads the same, and one without a factory writes none.
+func TestDeploymentNamesItsCommunityFactory(t *testing.T) {
+	n := newTestNet(t)
+	ctx := testCtx(t)
+	f := n.chain.Addresses().CommunityFactory
+	if f == (common.Address{}) || f != n.addrs.CommunityFactory {
+		t.Fatalf("the chain's community factory %s, Deploy's %s: want Deploy's, not zero", f.Hex(), n.addrs.CommunityFactory.Hex())
+	}
+	cm, err := n.chain.Communities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := cm.IsCommunity(ctx, f); err != nil || ok {
+		t.Fatalf("IsCommunity(the factory) = %v, %v; want false from a factory that answers", ok, err)
+	}
+	if _, err := n.chain.Attach(ctx, n.addrs.Distributor, n.addrs.Registry, n.addrs.DeployBlock); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.chain.Communities(ctx); !errors.Is(err, ErrNotDeployed) {
+		t.Fatalf("Communities after Attach = %v, want ErrNotDeployed (Attach names no factory)", err)
+	}
+	if _, err := n.chain.AttachCommunities(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if n.chain.Addresses() != n.addrs {
+		t.Fatalf("after Attach and AttachCommunities: %+v, want %+v", n.chain.Addresses(), n.addrs)
+	}
+	if _, err := n.chain.AttachCommunities(ctx, n.addrs.Distributor); err == nil {
+		t.Fatal("AttachCommunities(the distributor) succeeded; want an error (no factory there)")
+	}
+
+	var old Addresses
+	if err := json.Unmarshal([]byte(`{"distributor":"0x0000000000000000000000000000000000000001","registry":"0x0000000000000000000000000000000000000002","deploy_block":7}`), &old); err != nil || old.CommunityFactory != (common.Address{}) || old.DeployBlock != 7 {
+		t.Fatalf("an old file: %+v, %v", old, err)
+	}
+	if b, _ := json.Marshal(old); strings.Contains(string(b), "community_factory") {
+		t.Fatalf("addresses without a factory marshal as %s; want no community_factory", b)
+	}
+	if b, _ := json.Marshal(n.addrs); !strings.Contains(string(b), `"community_factory":"`+strings.ToLower(f.Hex())+`"`) {
+		t.Fatalf("addresses marshal as %s; want community_factory %s", b, f.Hex())
 	}
 }
