@@ -276,7 +276,7 @@ func (c *Coordinator) Settle(ctx context.Context, epoch uint64) (api.SettleRespo
 		return api.SettleResponse{}, chainErr(err)
 	}
 	res, err := c.propose(ctx, MsgEpochSettle, epochSettleCmd{
-		EpochSettle: state.EpochSettle{Epoch: next, Emission: emission, RevenueShare: share}, Now: c.now(),
+		EpochSettle: state.EpochSettle{Epoch: next, Emission: emission, RevenueShare: share, SharedNetworkOK: c.cfg.SharedNetworkOK}, Now: c.now(),
 	})
 	if err != nil {
 		return api.SettleResponse{}, err

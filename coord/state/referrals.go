@@ -51,17 +51,18 @@ func (s *State) checkReferrer(r Registration, n *Node) error {
 
 // referralBarred reports whether referrer ref may earn nothing from
 // referee n: one is the other, or they share an operator or a network (the
-// diversity rule of replicas, leases.go).
-func referralBarred(n, ref *Node) bool {
+// diversity rule of replicas, leases.go, which sharedNetOK lifts as it does
+// for replicas on the development network).
+func referralBarred(n, ref *Node, sharedNetOK bool) bool {
 	return ref.Address == n.Address ||
 		ref.Operator == n.Operator || ref.Operator == n.Address || n.Operator == ref.Address ||
-		ref.Network == n.Network
+		(ref.Network == n.Network && !sharedNetOK)
 }
 
 // settleReferrals returns the referrals of the nodes settled this epoch
 // (those in units), both tiers judged by the rules above; nodes without an
 // eligible referrer are left out. Nil when there are none.
-func (s *State) settleReferrals(units map[string]uint64) map[rewards.Address]rewards.Referral {
+func (s *State) settleReferrals(units map[string]uint64, sharedNetOK bool) map[rewards.Address]rewards.Referral {
 	var out map[rewards.Address]rewards.Referral
 	for _, addr := range sortedKeys(units) {
 		n := s.Nodes[addr]
@@ -70,11 +71,11 @@ func (s *State) settleReferrals(units map[string]uint64) map[rewards.Address]rew
 		}
 		var r rewards.Referral
 		first := s.Nodes[n.Referrer]
-		if first != nil && !referralBarred(n, first) {
+		if first != nil && !referralBarred(n, first, sharedNetOK) {
 			r.First, _ = rewards.ParseAddress(first.Address)
 		}
 		if first != nil && first.Referrer != "" {
-			if second := s.Nodes[first.Referrer]; second != nil && !referralBarred(n, second) {
+			if second := s.Nodes[first.Referrer]; second != nil && !referralBarred(n, second, sharedNetOK) {
 				r.Second, _ = rewards.ParseAddress(second.Address)
 			}
 		}

@@ -131,6 +131,7 @@ func TestSettleReferralRules(t *testing.T) {
 		name   string
 		setup  func(t *testing.T, s *State) // registers node 10, the referee, among others
 		worked bool                         // node 10 has accepted rows
+		shared bool                         // SharedNetworkOK, the development network's setting
 		first  int                          // wanted tier-1 referrer (0: none)
 		second int                          // wanted tier-2 referrer (0: none)
 	}{
@@ -159,6 +160,16 @@ func TestSettleReferralRules(t *testing.T) {
 			register(t, s, 2, "198.51.100.2", 0, 1)
 			register(t, s, 10, "192.0.2.10", 0, 2)
 		}},
+		{name: "same /24 on the development network", worked: true, shared: true, first: 2, second: 1, setup: func(t *testing.T, s *State) {
+			register(t, s, 1, "127.0.0.1", 0, 0)
+			register(t, s, 2, "127.0.0.1", 0, 1)
+			register(t, s, 10, "127.0.0.1", 0, 2)
+		}},
+		{name: "same operator on the development network", worked: true, shared: true, second: 1, setup: func(t *testing.T, s *State) {
+			register(t, s, 1, "127.0.0.1", 0, 0)
+			register(t, s, 2, "127.0.0.1", 77, 1)
+			register(t, s, 10, "127.0.0.1", 77, 2)
+		}},
 		{name: "same /48", worked: true, second: 1, setup: func(t *testing.T, s *State) {
 			register(t, s, 1, "2001:db8:1::1", 0, 0)
 			register(t, s, 2, "2001:db8:2:ffff::9", 0, 1)
@@ -177,7 +188,7 @@ func TestSettleReferralRules(t *testing.T) {
 			if tt.worked {
 				n.RowsAccepted = 10
 			}
-			refs := s.settleReferrals(map[string]uint64{n.Address: 100})
+			refs := s.settleReferrals(map[string]uint64{n.Address: 100}, tt.shared)
 			want := rewards.Referral{}
 			if tt.first != 0 {
 				want.First, _ = rewards.ParseAddress(nodeAddr(tt.first))
@@ -192,7 +203,7 @@ func TestSettleReferralRules(t *testing.T) {
 
 			// Settled: referrers are paid their shares, the referee its
 			// whole part of the node pool (13,000 = 10,000 + 3,000 reserve).
-			p, err := s.ProposeEpoch(EpochSettle{Epoch: 1, Emission: big.NewInt(13_000), RevenueShare: big.NewInt(0)}, 1)
+			p, err := s.ProposeEpoch(EpochSettle{Epoch: 1, Emission: big.NewInt(13_000), RevenueShare: big.NewInt(0), SharedNetworkOK: tt.shared}, 1)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -105,6 +105,10 @@ type EpochSettle struct {
 	Epoch        uint64   `json:"epoch"`
 	Emission     *big.Int `json:"emission"`
 	RevenueShare *big.Int `json:"revenue_share"`
+	// SharedNetworkOK lets a referrer on the referee's /24 or /48 earn
+	// (coord.Config.SharedNetworkOK: the local development network only,
+	// where every node is on loopback), as it lets replicas share one.
+	SharedNetworkOK bool `json:"shared_network_ok,omitempty"`
 }
 
 func (r *Rewards) fill() {
@@ -231,7 +235,7 @@ func (s *State) ProposeEpoch(c EpochSettle, now int64) (*EpochProposal, error) {
 		units[addr] = n.PendingUnits
 		in.Units[a] = n.PendingUnits
 	}
-	in.Referrals = s.settleReferrals(units)
+	in.Referrals = s.settleReferrals(units, c.SharedNetworkOK)
 	out, err := rewards.Settle(in)
 	if err != nil {
 		return nil, invalidf("settle epoch %d: %v", c.Epoch, err)
