@@ -100,6 +100,19 @@ type EpochSummary struct {
 	SettledStable string `json:"settled_stable"`
 	ClaimedMeadow string `json:"claimed_meadow"`
 	ClaimedStable string `json:"claimed_stable"`
+	// Referral is the MEADOW the epoch paid referrers from its referral
+	// reserve, Unminted what it left of the reserve (not minted), and
+	// Referrers each referrer's share (issue 15).
+	Referral  string            `json:"referral,omitempty"`
+	Unminted  string            `json:"unminted,omitempty"`
+	Referrers []ReferrerSummary `json:"referrers,omitempty"`
+}
+
+// ReferrerSummary is one referrer's share of the journey's epoch.
+type ReferrerSummary struct {
+	Node    string `json:"node"`
+	Account string `json:"account"`
+	Meadow  string `json:"meadow"` // MEADOW base units (18 decimals)
 }
 
 // Step is one step of the journey.

@@ -135,6 +135,9 @@ type Node struct {
 	RenderJS bool
 	// DataDir holds the node's key, which claims its rewards.
 	DataDir string
+	// Referrer is the node that referred this one (its address), "" for
+	// none.
+	Referrer string
 
 	altered atomic.Int64 // rows the faulty node changed
 }
@@ -406,11 +409,24 @@ func (n *Network) startNodes(ctx context.Context) error {
 				return out
 			}
 		}
+		// Referrals (issue 15): each honest node after the first was
+		// brought by the one before it, so settlement pays node1 a first-
+		// and a second-tier share and node2 a first-tier one. A referrer
+		// must be registered before it is named.
+		if i > 0 && !faulty {
+			ref := n.Nodes[i-1]
+			cfg.Referrer = ref.Address().Hex()
+			if err := waitFor(ctx, 30*time.Second, ref.Name+"'s registration", func() bool {
+				return getJSON(ctx, n.liveURL(0)+"/v1/node/"+strings.ToLower(cfg.Referrer), &struct{}{}) == nil
+			}); err != nil {
+				return err
+			}
+		}
 		nd, err := node.New(cfg)
 		if err != nil {
 			return fmt.Errorf("devnet: %s: %w", name, err)
 		}
-		dn.Node = nd
+		dn.Node, dn.Referrer = nd, cfg.Referrer
 		// Like a home user's, the node's key holds no ether: it claims
 		// through the coordinators' relayers (settle.go).
 		n.Nodes = append(n.Nodes, dn)

@@ -53,8 +53,12 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 		ep.Signers = append(ep.Signers, a.Hex())
 	}
 	s.Epoch = ep
-	step("settle", fmt.Sprintf("epoch %d: %s MEADOW minted and %s stable shared for %d work units, root %s signed by %d of %d operators, posted in %s",
-		sr.Epoch, rewards.FormatAmount(sr.Emission, 18), rewards.FormatAmount(sr.RevenueShare, 6), sr.Units, short(sr.Root.Hex()), len(sr.Signers), len(n.CoordURLs), short(sr.Tx.Hex())), t0)
+	referrals, err := n.referrers(ep, sr)
+	if err != nil {
+		return "settle: referrals", err
+	}
+	step("settle", fmt.Sprintf("epoch %d: %s MEADOW minted and %s stable shared for %d work units, root %s signed by %d of %d operators, posted in %s%s",
+		sr.Epoch, rewards.FormatAmount(sr.Emission, 18), rewards.FormatAmount(sr.RevenueShare, 6), sr.Units, short(sr.Root.Hex()), len(sr.Signers), len(n.CoordURLs), short(sr.Tx.Hex()), referrals), t0)
 
 	t0 = time.Now()
 	n.claims = map[string]claim{}
@@ -77,6 +81,9 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 		}
 		if r.Epoch != sr.Epoch {
 			return "claim: " + nd.Name, fmt.Errorf("rewards of epoch %d, want %d", r.Epoch, sr.Epoch)
+		}
+		if err := checkReferralShown(ep, nd, r); err != nil {
+			return "settle: referrals: " + nd.Name, err
 		}
 		leaf := rewards.Leaf{Account: rewards.Address(nd.Address()), Meadow: amount(r.Meadow), Stable: amount(r.Stable)}
 		c := claim{settled: rewards.Balance{Meadow: leaf.Meadow, Stable: leaf.Stable}, paid: zeroBalance()}
@@ -335,4 +342,56 @@ func postTokenOnce(ctx context.Context, u, token string, b []byte, out any) (aga
 		return again, fmt.Errorf("%s: %s: %s", u, resp.Status, bytes.TrimSpace(raw))
 	}
 	return false, json.Unmarshal(raw, out)
+}
+
+// referrers fills the epoch's referral figures from the settlement's answer
+// and describes them for the settle step. The dev network's honest nodes
+// after the first were each referred by the one before (startNodes), so a
+// settled epoch in which they worked pays node1 and node2 shares: none is
+// an error.
+func (n *Network) referrers(ep *EpochSummary, sr api.SettleResponse) (string, error) {
+	ep.Referral, ep.Unminted = sr.Referral, sr.Unminted
+	names := map[common.Address]string{}
+	referred := 0
+	for _, nd := range n.Nodes {
+		names[nd.Address()] = nd.Name
+		if nd.Referrer != "" {
+			referred++
+		}
+	}
+	var parts []string
+	for _, r := range sr.Referrers {
+		ep.Referrers = append(ep.Referrers, ReferrerSummary{Node: names[r.Account], Account: r.Account.Hex(), Meadow: r.Meadow})
+		parts = append(parts, fmt.Sprintf("%s %s", names[r.Account], rewards.FormatAmount(r.Meadow, 18)))
+	}
+	if referred > 0 && len(sr.Referrers) == 0 {
+		return "", fmt.Errorf("%d nodes were referred and worked, and the epoch paid no referrer", referred)
+	}
+	if len(parts) == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("; referrers paid from the referral reserve, never from their referees: %s MEADOW (%s of the reserve not minted)",
+		strings.Join(parts, ", "), rewards.FormatAmount(sr.Unminted, 18)), nil
+}
+
+// checkReferralShown checks that what the settlement answered as nd's
+// referral share is what the node's own rewards say it earned as a
+// referrer in that epoch: two answers of the service, one per route.
+func checkReferralShown(ep *EpochSummary, nd *Node, r api.NodeRewards) error {
+	want := "0"
+	for _, rs := range ep.Referrers {
+		if common.HexToAddress(rs.Account) == nd.Address() {
+			want = rs.Meadow
+		}
+	}
+	got := "0"
+	for _, h := range r.History {
+		if h.Epoch == ep.Epoch && h.Referral != "" {
+			got = h.Referral
+		}
+	}
+	if amount(got).Cmp(amount(want)) != 0 {
+		return fmt.Errorf("its rewards show %s MEADOW as a referrer in epoch %d, the settlement %s", got, ep.Epoch, want)
+	}
+	return nil
 }

@@ -33,6 +33,10 @@ type Config struct {
 	// two replicas of a task to nodes of one operator. Empty means the node
 	// is its own operator.
 	Operator string
+	// Referrer is the registered node that brought this one (meadow node
+	// register --referrer): it goes in every registration, and the
+	// coordinators take it from the first only. Empty: none.
+	Referrer string
 	// Dashboard is the local dashboard's listen address (loopback only);
 	// empty turns it off.
 	Dashboard string
@@ -89,6 +93,11 @@ func (c Config) Validate() error {
 	if c.Operator != "" {
 		if _, err := api.ParseAddress(c.Operator); err != nil {
 			errs = append(errs, fmt.Errorf("node: operator %q: expected an Ethereum address: %w", c.Operator, err))
+		}
+	}
+	if c.Referrer != "" {
+		if _, err := api.ParseAddress(c.Referrer); err != nil {
+			errs = append(errs, fmt.Errorf("node: referrer %q: expected an Ethereum address: %w", c.Referrer, err))
 		}
 	}
 	if c.Dashboard != "" {
@@ -363,6 +372,9 @@ func (n *Node) registration() api.RegisterRequest {
 	r := api.RegisterRequest{Address: n.id.Address, Capabilities: caps, Version: n.cfg.Version}
 	if n.cfg.Operator != "" {
 		r.Operator = common.HexToAddress(n.cfg.Operator)
+	}
+	if n.cfg.Referrer != "" {
+		r.Referrer = common.HexToAddress(n.cfg.Referrer)
 	}
 	n.crawlDelays.Range(func(k, v any) bool {
 		if r.CrawlDelays == nil {
