@@ -285,3 +285,64 @@ func TestWorkEnvelopeIsGrantedOnce(t *testing.T) {
 		t.Fatalf("the node was answered %d leases of the job's %d tasks: a copy of the envelope took leases nobody was told of", held, total)
 	}
 }
+
+// TestRegisterWithReferrer: a node names its referrer in its first signed
+// registration, through any member; the referrer must be another,
+// registered node; a later registration may repeat it but not change it or
+// add one, and a refused registration changes nothing.
+func TestRegisterWithReferrer(t *testing.T) {
+	c := coordtest.NewTestCluster(t, 3)
+	c.WaitLeader()
+	f := c.Followers()[0].Config.HTTPAddr
+	caps := api.Capabilities{CPUCores: 2, MaxConcurrent: 2}
+	reg := func(n *signer, referrer *signer) (int, api.ErrorBody) {
+		t.Helper()
+		r := api.RegisterRequest{Address: crypto.PubkeyToAddress(n.key.PublicKey), Capabilities: caps, Version: "dev"}
+		if referrer != nil {
+			r.Referrer = crypto.PubkeyToAddress(referrer.key.PublicKey)
+		}
+		var rr api.RegisterResponse
+		return call(t, f, "/v1/node/register", n.envelope(t, api.MethodRegister, r), &rr)
+	}
+	referrerOf := func(n *signer) string {
+		t.Helper()
+		nd, err := c.WaitLeader().C.Node(n.addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nd.Referrer
+	}
+	a, b, other, unknown, late := newSigner(t), newSigner(t), newSigner(t), newSigner(t), newSigner(t)
+	for _, n := range []*signer{a, other, late} {
+		if code, eb := reg(n, nil); code != 200 {
+			t.Fatalf("register: %d %+v", code, eb)
+		}
+	}
+	// Not yet registered: refused, and the node stays unregistered.
+	if code, eb := reg(b, unknown); code != 400 || !strings.Contains(eb.Error.Message, "referrer") {
+		t.Fatalf("an unregistered referrer: %d %+v; want 400 naming the referrer", code, eb)
+	}
+	if _, err := c.WaitLeader().C.Node(b.addr()); err == nil {
+		t.Fatal("a refused registration registered the node")
+	}
+	// Itself: refused at the edge.
+	if code, eb := reg(b, b); code != 400 || !strings.Contains(eb.Error.Field, "referrer") {
+		t.Fatalf("the node as its own referrer: %d %+v; want 400 on the referrer", code, eb)
+	}
+	if code, eb := reg(b, a); code != 200 || referrerOf(b) != a.addr() {
+		t.Fatalf("register naming a: %d %+v, referrer %q", code, eb, referrerOf(b))
+	}
+	// Again with the same referrer (a retried registration) or none: kept.
+	for _, r := range []*signer{a, nil} {
+		if code, eb := reg(b, r); code != 200 || referrerOf(b) != a.addr() {
+			t.Fatalf("registering again: %d %+v, referrer %q", code, eb, referrerOf(b))
+		}
+	}
+	// Changed, or added after a first registration without one: 409.
+	if code, eb := reg(b, other); code != 409 || !strings.Contains(eb.Error.Message, "referrer") || referrerOf(b) != a.addr() {
+		t.Fatalf("changing the referrer: %d %+v, referrer %q; want 409 and a kept", code, eb, referrerOf(b))
+	}
+	if code, eb := reg(late, a); code != 409 || referrerOf(late) != "" {
+		t.Fatalf("adding a referrer later: %d %+v, referrer %q; want 409 and none", code, eb, referrerOf(late))
+	}
+}
