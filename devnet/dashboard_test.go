@@ -113,6 +113,21 @@ func TestNodeDashboardTellsTheTruth(t *testing.T) {
 		t.Errorf("/api/status %+v; the coordinators say record %+v, rewards %+v", over, rec, rw)
 	}
 
+	// The second node was referred by the first (startNodes): its status
+	// shows the referrer the coordinators recorded for it.
+	second := nw.Nodes[1]
+	var rec2 api.NodeRecord
+	coordJSON(ctx, t, nw.CoordURLs[0]+"/v1/node/"+strings.ToLower(second.Address().Hex())+"?consistent=1", &rec2)
+	if rec2.Referrer != addr {
+		t.Errorf("the coordinators record %s's referrer as %q, want %s", second.Name, rec2.Referrer, addr)
+	}
+	for second.Status().Referrer != rec2.Referrer {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s's status shows referrer %q, the coordinators %q", second.Name, second.Status().Referrer, rec2.Referrer)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
 	// Chromium, recording every request the page makes.
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin),

@@ -19,6 +19,9 @@ import (
 type Status struct {
 	Address  string `json:"address"`
 	Operator string `json:"operator,omitempty"`
+	// Referrer is the node this one named when it first registered, as
+	// the coordinators' record says (api.NodeRecord.Referrer); "" for none.
+	Referrer string `json:"referrer,omitempty"`
 	Version  string `json:"version"`
 	// Command is how the user runs this node's commands ("meadow node",
 	// or "meadow-node node" for the node-only build), for the page's hints.
@@ -206,6 +209,7 @@ td.n{text-align:right;font-weight:600;width:4rem} #notices{list-style:none;paddi
 {{with .Update}}{{if .Available}}<p id="update">Update available: {{.Latest}} (running {{.Current}}){{if not .Auto}}; run {{$.Command}} update --apply{{end}}</p>{{end}}{{end}}
 <p>State: <span id="state" class="state {{.State}}">{{.State}}</span> <span id="reason">{{.Reason}}</span></p>
 <p id="wasm">{{if .WasmModules}}Running a buyer's WebAssembly module, sandboxed: {{range .WasmModules}}<code>{{.}}</code> {{end}}{{else}}{{if .Limits.NoWasm}}Buyers' WebAssembly modules: off (no_wasm).{{else}}Buyers' WebAssembly modules: allowed, sandboxed; none running.{{end}}{{end}}</p>
+<p id="referrer">{{if .Referrer}}Referred by <code>{{.Referrer}}</code>, which earns a share of your MEADOW from the network's referral reserve, never out of yours.{{end}}</p>
 <p><button id="toggle" type="button">{{if eq .State "paused"}}Resume{{else}}Pause{{end}}</button></p>
 <p class="stale" id="record_error">{{if .RecordError}}The coordinators did not answer the last read ({{.RecordError}}); the figures below are from before.{{end}}</p>
 <div class="grid">
@@ -246,6 +250,7 @@ async function show(s){
   $('reason').textContent = s.reason || '';
   $('wasm').textContent = (s.wasm_modules || []).length ? "Running a buyer's WebAssembly module, sandboxed: " + s.wasm_modules.join(' ')
     : (s.limits && s.limits.no_wasm ? "Buyers' WebAssembly modules: off (no_wasm)." : "Buyers' WebAssembly modules: allowed, sandboxed; none running.");
+  $('referrer').textContent = s.referrer ? 'Referred by ' + s.referrer + ", which earns a share of your MEADOW from the network's referral reserve, never out of yours." : '';
   $('toggle').textContent = s.state === 'paused' ? 'Resume' : 'Pause';
   for (const k of ['work_units','pending_units','tasks_accepted','tasks_done','rows_accepted','rows_rejected','epoch']) $(k).textContent = s[k];
   $('settled_meadow').textContent = amount(s.settled_meadow, 18); $('settled_meadow').dataset.base = s.settled_meadow;

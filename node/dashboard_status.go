@@ -31,8 +31,10 @@ type EpochEarning struct {
 	Epoch uint64 `json:"epoch"`
 	Units uint64 `json:"units"`
 	// Meadow is in base units (18 decimals), a decimal string as the API
-	// carries amounts.
-	Meadow string `json:"meadow"`
+	// carries amounts: what the node's own work earned. Referral, when
+	// present, is what it earned that epoch as a referrer.
+	Meadow   string `json:"meadow"`
+	Referral string `json:"referral,omitempty"`
 }
 
 // Notice is a line the dashboard shows above everything else, such as an
@@ -161,7 +163,7 @@ func (n *Node) Status() Status {
 	l := n.meter.Limits()
 	rec := n.view.record
 	s := Status{
-		Address: n.id.Address.Hex(), Operator: n.cfg.Operator, Version: n.cfg.Version, Command: n.cfg.command(),
+		Address: n.id.Address.Hex(), Operator: n.cfg.Operator, Referrer: rec.Referrer, Version: n.cfg.Version, Command: n.cfg.command(),
 		State: n.state, Reason: n.reason, Coordinator: n.client.Current(), Started: n.started,
 		UptimeSeconds: int64(now.Sub(n.started) / time.Second), OnlineSeconds: int64(n.uptime.total(now) / time.Second),
 		TasksDone: n.tasksDone.Load(), TasksAccepted: rec.Tasks, RowsAccepted: rec.RowsAccepted, RowsRejected: rec.RowsRejected,
@@ -209,7 +211,7 @@ func LastEpochs(r api.NodeRewards, k int) []EpochEarning {
 	for e := first; e <= r.Epoch; e++ {
 		ee := EpochEarning{Epoch: e, Meadow: "0"}
 		if h, ok := paid[e]; ok {
-			ee.Units, ee.Meadow = h.Units, h.Meadow
+			ee.Units, ee.Meadow, ee.Referral = h.Units, h.Meadow, h.Referral
 		}
 		out = append(out, ee)
 	}
