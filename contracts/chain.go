@@ -189,9 +189,19 @@ func receiptOf(r *types.Receipt) Receipt {
 // estimation) or after, comes back as a *RevertError. One transaction is in
 // flight per Chain, from sending until mined.
 func (c *Chain) transact(ctx context.Context, op string, key *ecdsa.PrivateKey, to *common.Address, data []byte) (*types.Receipt, error) {
+	return c.transactWithHeadroom(ctx, op, key, to, data, 0)
+}
+
+// transactWithHeadroom is transact with the gas limit headroomPct percent
+// above the node's estimate. The node estimates against the latest block,
+// but the transaction runs in a later one: a call whose gas depends on the
+// block (a vault's strategy accrues yield per block, and a block with new
+// yield writes storage that the estimate's block did not) needs the margin
+// or runs out of gas. Only the limit grows; the gas used is the same.
+func (c *Chain) transactWithHeadroom(ctx context.Context, op string, key *ecdsa.PrivateKey, to *common.Address, data []byte, headroomPct uint64) (*types.Receipt, error) {
 	c.txMu.Lock()
 	defer c.txMu.Unlock()
-	tx, err := c.sendLocked(ctx, op, key, to, data)
+	tx, err := c.sendLocked(ctx, op, key, to, data, headroomPct)
 	if err != nil {
 		return nil, err
 	}
@@ -206,11 +216,12 @@ func (c *Chain) transact(ctx context.Context, op string, key *ecdsa.PrivateKey, 
 func (c *Chain) send(ctx context.Context, op string, key *ecdsa.PrivateKey, to *common.Address, data []byte) (*types.Transaction, error) {
 	c.txMu.Lock()
 	defer c.txMu.Unlock()
-	return c.sendLocked(ctx, op, key, to, data)
+	return c.sendLocked(ctx, op, key, to, data, 0)
 }
 
-// sendLocked is send with txMu held.
-func (c *Chain) sendLocked(ctx context.Context, op string, key *ecdsa.PrivateKey, to *common.Address, data []byte) (*types.Transaction, error) {
+// sendLocked is send with txMu held, with the gas limit headroomPct percent
+// above the estimate (transactWithHeadroom).
+func (c *Chain) sendLocked(ctx context.Context, op string, key *ecdsa.PrivateKey, to *common.Address, data []byte, headroomPct uint64) (*types.Transaction, error) {
 	if key == nil {
 		return nil, fmt.Errorf("%w: %s needs the sender's private key", ErrNoKey, op)
 	}
@@ -220,6 +231,14 @@ func (c *Chain) sendLocked(ctx context.Context, op string, key *ecdsa.PrivateKey
 	}
 	opts := bind.NewKeyedTransactor(key, chainID)
 	opts.Context = ctx
+	if headroomPct > 0 && to != nil {
+		// A failed estimate leaves the limit to RawTransact, whose own
+		// estimate reports the error as for any transaction.
+		msg := ethereum.CallMsg{From: crypto.PubkeyToAddress(key.PublicKey), To: to, Data: data}
+		if gas, err := c.backend.EstimateGas(ctx, msg); err == nil {
+			opts.GasLimit = gas + gas*headroomPct/100
+		}
+	}
 	bound := bind.NewBoundContract(common.Address{}, abi.ABI{}, c.backend, c.backend, c.backend)
 	if to != nil {
 		bound = bind.NewBoundContract(*to, abi.ABI{}, c.backend, c.backend, c.backend)

@@ -33,6 +33,7 @@ func allABIs() []*abi.ABI {
 	return []*abi.ABI{
 		ptr(distributorC.GetABI()), ptr(marketC.GetABI()), ptr(registryC.GetABI()),
 		ptr(tokenC.GetABI()), ptr(stableC.GetABI()),
+		ptr(vaultC.GetABI()), ptr(strategyC.GetABI()),
 		ptr(tbaRegistryC.GetABI()), ptr(tbaAccountC.GetABI()), ptr(membershipC.GetABI()), ptr(communityFactoryC.GetABI()),
 	}
 }

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IComputeCredits} from "./IComputeCredits.sol";
 
 /// @notice What the marketplace needs from the distributor: the epoch payments belong to.
 interface IEpochClock {
@@ -18,6 +19,10 @@ interface IEpochClock {
 /// than the floor of its own share, so rounding never leaves the nodes' share short. The product
 /// is computed in checked uint256 arithmetic, like rewards.RevenueShare (which reports an overflow
 /// where this reverts); no real stable-token supply comes near it.
+///
+/// A job can also be paid from compute credits (`payWithCredits`): a vault's yield, spent by the
+/// account it was credited to. It counts exactly as `pay` does (revenue, the nodes' share,
+/// `paidFor`, the `Paid` event), on what actually arrived from the vault.
 contract Marketplace {
     using SafeERC20 for IERC20;
 
@@ -41,11 +46,15 @@ contract Marketplace {
 
     /// @notice A buyer paid `amount` for job `jobId`, counted in epoch `epoch`.
     event Paid(bytes32 indexed jobId, address indexed buyer, uint256 amount, uint256 epoch);
+    /// @notice The payment `Paid` reports just before came from `buyer`'s credits in `vault`.
+    event PaidWithCredits(bytes32 indexed jobId, address indexed vault, address indexed buyer, uint256 amount);
 
     /// @notice A payment of zero.
     error ZeroAmount();
     /// @notice A constructor argument is the zero address.
     error ZeroAddress();
+    /// @notice `vault` was asked to spend `amount` of credits but only `received` stable arrived.
+    error CreditsNotReceived(address vault, uint256 amount, uint256 received);
 
     constructor(IERC20 stable_, address distributor_, address treasury_) {
         if (address(stable_) == address(0) || distributor_ == address(0) || treasury_ == address(0)) {
@@ -70,17 +79,41 @@ contract Marketplace {
     /// this contract for at least `amount`.
     function pay(bytes32 jobId, uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
+        uint256 share = _count(jobId, msg.sender, amount);
+        if (share != 0) stable.safeTransferFrom(msg.sender, distributor, share);
+        if (amount != share) stable.safeTransferFrom(msg.sender, treasury, amount - share);
+    }
+
+    /// @notice Pays `amount` for job `jobId` from the caller's compute credits in `vault`
+    /// (a ComputeVault whose marketplace is this contract). Any contract can claim to be a vault,
+    /// so only the stable tokens that actually arrived during the vault's call are trusted: fewer
+    /// than `amount` reverts CreditsNotReceived; what arrived counts exactly as `pay` counts it.
+    /// @dev No reentrancy guard is needed: the marketplace keeps no balance between calls, and
+    /// every path through it (pay, payWithCredits) leaves its balance as it found it, so a vault
+    /// that re-enters during spendCredits cannot change what the outer call measures.
+    function payWithCredits(IComputeCredits vault, bytes32 jobId, uint256 amount) external {
+        if (amount == 0) revert ZeroAmount();
+        uint256 before = stable.balanceOf(address(this));
+        vault.spendCredits(msg.sender, amount);
+        uint256 received = stable.balanceOf(address(this)) - before;
+        if (received < amount) revert CreditsNotReceived(address(vault), amount, received);
+        uint256 share = _count(jobId, msg.sender, received);
+        emit PaidWithCredits(jobId, address(vault), msg.sender, received);
+        if (share != 0) stable.safeTransfer(distributor, share);
+        if (received != share) stable.safeTransfer(treasury, received - share);
+    }
+
+    /// @dev Counts a payment of `amount` by `buyer` toward the current epoch and job `jobId`,
+    /// emits Paid, and returns the nodes' share to forward.
+    function _count(bytes32 jobId, address buyer, uint256 amount) private returns (uint256 share) {
         uint256 epoch = IEpochClock(distributor).currentEpoch();
         uint256 before = revenueOf[epoch];
         uint256 revenue = before + amount;
-        uint256 share = forwarded(revenue) - forwarded(before);
+        share = forwarded(revenue) - forwarded(before);
 
         revenueOf[epoch] = revenue;
         totalForwarded += share;
         paidFor[jobId] += amount;
-        emit Paid(jobId, msg.sender, amount, epoch);
-
-        if (share != 0) stable.safeTransferFrom(msg.sender, distributor, share);
-        if (amount != share) stable.safeTransferFrom(msg.sender, treasury, amount - share);
+        emit Paid(jobId, buyer, amount, epoch);
     }
 }
