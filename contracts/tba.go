@@ -246,16 +246,36 @@ func (c *Chain) PayAs(ctx context.Context, holder *ecdsa.PrivateKey, account com
 			return Payment{}, err
 		}
 	}
-	rcpt, err := c.transact(ctx, op, holder, &account, tbaAccountC.PackExecute(a.Marketplace, new(big.Int), marketC.PackPay(jobID, amount), 0))
+	return c.payThrough(ctx, op, holder, account, a.Marketplace, marketC.PackPay(jobID, amount))
+}
+
+// PayWithCreditsAs pays amount (stable base units) for jobID from the
+// compute credits that the ERC-6551 account `account` holds in vault (a
+// community vault credits its community's account), in a transaction
+// signed by the holder of the account's token: the account calls the
+// marketplace's payWithCredits. The payment's buyer is the account, and the
+// marketplace counts it as any payment (the same Paid event). Credits short
+// of amount are ErrInsufficientCredits.
+func (c *Chain) PayWithCreditsAs(ctx context.Context, holder *ecdsa.PrivateKey, account, vault common.Address, jobID common.Hash, amount *big.Int) (Payment, error) {
+	op := fmt.Sprintf("pay for job %s from the credits of account %s in vault %s", jobID.Hex(), account.Hex(), vault.Hex())
+	a, err := c.deployed(op)
+	if err != nil {
+		return Payment{}, err
+	}
+	if err := positive(op, "amount", amount); err != nil {
+		return Payment{}, err
+	}
+	return c.payThrough(ctx, op, holder, account, a.Marketplace, marketC.PackPayWithCredits(vault, jobID, amount))
+}
+
+// payThrough has account call the marketplace with data (a payment),
+// signed by the holder of its token, and returns the payment's Paid event.
+func (c *Chain) payThrough(ctx context.Context, op string, holder *ecdsa.PrivateKey, account, market common.Address, data []byte) (Payment, error) {
+	rcpt, err := c.transact(ctx, op, holder, &account, tbaAccountC.PackExecute(market, new(big.Int), data, 0))
 	if err != nil {
 		return Payment{}, tbaError(err)
 	}
-	for _, l := range rcpt.Logs {
-		if p, ok := parsePaid(a.Marketplace, l); ok {
-			return p, nil
-		}
-	}
-	return Payment{}, fmt.Errorf("contracts: %s: transaction %s has no Paid event", op, rcpt.TxHash.Hex())
+	return paymentIn(market, op, rcpt)
 }
 
 // AccountState reads an account's ERC-6551 state(): it changes with every
