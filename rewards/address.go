@@ -53,3 +53,9 @@ func (a *Address) UnmarshalText(text []byte) error {
 func compareAddress(a, b Address) int {
 	return bytes.Compare(a[:], b[:])
 }
+
+// addressPrefix returns an address's first 16 bits, the bucket bucketSort
+// and entryIndex place it in.
+func addressPrefix(a Address) uint16 {
+	return uint16(a[0])<<8 | uint16(a[1])
+}

@@ -31,6 +31,9 @@ var (
 	ErrEmptyTree = errors.New("rewards: empty tree")
 	// ErrDuplicateAccount says an account appears in more than one leaf.
 	ErrDuplicateAccount = errors.New("rewards: duplicate account")
+	// ErrUnsorted says a list that must be sorted, as referrals by referee,
+	// is not.
+	ErrUnsorted = errors.New("rewards: not sorted")
 	// ErrInvalidReferralTier says a referral tier is neither 1 (the direct
 	// referrer) nor 2 (the referrer's referrer).
 	ErrInvalidReferralTier = errors.New("rewards: invalid referral tier")

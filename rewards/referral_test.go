@@ -191,7 +191,7 @@ func TestSettleReferralRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := SettleInput{
-				Epoch: 1, Params: DefaultParams(), Units: tt.units, Referrals: tt.referrals,
+				Epoch: 1, Params: DefaultParams(), Units: tt.units, Referrals: referees(tt.referrals),
 				Emission: big.NewInt(13_000), RevenueShare: big.NewInt(0), Carry: bal(0, 0),
 			}
 			out, err := Settle(in)
@@ -217,6 +217,77 @@ func TestSettleReferralRules(t *testing.T) {
 				t.Fatalf("unminted %s, mint %s; want %d unminted", out.Unminted, out.Mint, tt.unminted)
 			}
 		})
+	}
+}
+
+// TestSettleRefusesUnsortedReferrals: Settle merges the referrals with the
+// accounts in address order, so a list out of order, or naming a referee
+// twice, is refused rather than read wrongly.
+func TestSettleRefusesUnsortedReferrals(t *testing.T) {
+	a, b, c := addr(1), addr(2), addr(3)
+	tests := []struct {
+		name      string
+		referrals []Referee
+		want      error
+	}{
+		{name: "sorted", referrals: []Referee{{Account: a, Referral: Referral{First: c}}, {Account: b, Referral: Referral{First: c}}}},
+		{name: "out of order", referrals: []Referee{{Account: b, Referral: Referral{First: c}}, {Account: a, Referral: Referral{First: c}}}, want: ErrUnsorted},
+		{name: "a referee twice", referrals: []Referee{{Account: a, Referral: Referral{First: b}}, {Account: a, Referral: Referral{First: c}}}, want: ErrDuplicateAccount},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := SettleInput{
+				Epoch: 1, Params: DefaultParams(), Units: map[Address]uint64{a: 10, b: 10}, Referrals: tt.referrals,
+				Emission: big.NewInt(13_000), RevenueShare: big.NewInt(0), Carry: bal(0, 0),
+			}
+			_, err := Settle(in)
+			if !errors.Is(err, tt.want) || (err == nil) != (tt.want == nil) {
+				t.Fatalf("Settle() error = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestSettleReferralsMany: past bucketSortMin accounts, referrers are found
+// through the entries' bucket index. Accounts spread over every bucket, a
+// few crowded into the first and last, all referred by other accounts or
+// by new ones; every share must land on its referrer (checkConservation).
+func TestSettleReferralsMany(t *testing.T) {
+	r := rand.New(rand.NewPCG(71, 73))
+	for i := range 3 {
+		in := randSettleInput(r, 0)
+		var accounts []Address
+		for range 3 * bucketSortMin {
+			var a Address
+			for k := range a {
+				a[k] = byte(r.Uint32())
+			}
+			switch r.IntN(8) {
+			case 0:
+				a[0], a[1] = 0, 0
+			case 1:
+				a[0], a[1] = 0xff, 0xff
+			}
+			accounts = append(accounts, a)
+			in.Units[a] = 1 + r.Uint64N(1000)
+			if r.IntN(2) == 0 {
+				in.Balances[a] = bal(r.Int64N(1<<40), r.Int64N(1<<40))
+			}
+		}
+		refs := map[Address]Referral{}
+		for _, a := range accounts {
+			ref := Referral{First: accounts[r.IntN(len(accounts))], Second: accounts[r.IntN(len(accounts))]}
+			if r.IntN(10) == 0 {
+				ref.Second = Address{0: 0xff, 1: 0xff, 19: byte(r.IntN(4))} // not an account yet
+			}
+			refs[a] = ref
+		}
+		in.Referrals = referees(refs)
+		out, err := Settle(in)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		checkConservation(t, in, out)
 	}
 }
 
@@ -252,7 +323,7 @@ func TestReferralsNeverReduceRewards(t *testing.T) {
 			if p.Meadow.Cmp(q.Meadow) != 0 || p.Stable.Cmp(q.Stable) != 0 {
 				t.Fatalf("case %d: %s earns %s/%s with referrals, %s/%s without", i, p.Account, p.Meadow, p.Stable, q.Meadow, q.Stable)
 			}
-			if _, referred := in.Referrals[p.Account]; referred {
+			if _, referred := referralOf(in.Referrals, p.Account); referred {
 				capped.Add(capped, new(big.Int).Quo(new(big.Int).Mul(p.Meadow, big.NewInt(3000)), big.NewInt(10000)))
 			}
 			delete(own, p.Account)
@@ -294,7 +365,7 @@ func TestReferralsRespectSupplyCap(t *testing.T) {
 			units[a] += 1 + r.Uint64N(100)
 			refs[a] = Referral{First: addr(byte(100 + r.IntN(50))), Second: addr(byte(150 + r.IntN(50)))}
 		}
-		in := SettleInput{Epoch: epoch, Params: p, Balances: balances, Units: units, Referrals: refs, Emission: e, RevenueShare: big.NewInt(0), Carry: carry}
+		in := SettleInput{Epoch: epoch, Params: p, Balances: balances, Units: units, Referrals: referees(refs), Emission: e, RevenueShare: big.NewInt(0), Carry: carry}
 		out, err := Settle(in)
 		if err != nil {
 			t.Fatalf("epoch %d: %v", epoch, err)

@@ -37,10 +37,15 @@ type SettleInput struct {
 	// previous SettleOutput.Carry, zero at epoch 1.
 	Carry Balance `json:"carry"`
 	// Referrals name, by referee, who earns referral shares of its MEADOW
-	// reward this epoch (Referral). The caller has already applied the
-	// rules (verified work, operator, network); a referee without units
-	// earns its referrers nothing. Nil: no referrals.
-	Referrals map[Address]Referral `json:"referrals,omitempty"`
+	// reward this epoch (Referral), sorted by referee, each referee once
+	// (else ErrUnsorted or ErrDuplicateAccount). The caller has already
+	// applied the rules (verified work, operator, network); a referee
+	// without units earns its referrers nothing. Nil: no referrals.
+	//
+	// A sorted list rather than a map: Settle merges it with the accounts
+	// in address order, and a million referees take 60 MB as a list, 134
+	// MB as a map.
+	Referrals []Referee `json:"referrals,omitempty"`
 }
 
 // Payout is what one account earned in one epoch.
@@ -144,6 +149,9 @@ func Settle(in SettleInput) (SettleOutput, error) {
 			return SettleOutput{}, err
 		}
 	}
+	if err := checkReferees(in.Referrals); err != nil {
+		return SettleOutput{}, err
+	}
 	if in.Emission.Cmp(in.Params.Cap) > 0 {
 		return SettleOutput{}, fmt.Errorf("%w: emission %s exceeds cap %s", ErrOutOfRange, in.Emission, in.Params.Cap)
 	}
@@ -162,8 +170,9 @@ func Settle(in SettleInput) (SettleOutput, error) {
 		return SettleOutput{}, err
 	}
 
-	credits, referral := referralCredits(in.Params, entries, in.Referrals, nodePool, total)
-	fresh, idle := countNew(entries, credits)
+	shares, credits, referral := referralShares(in.Params, entries, in.Referrals, nodePool, total)
+	idle, referrers := countReferrers(entries, shares)
+	fresh := len(credits)
 	accounts := len(entries) + fresh
 
 	out := SettleOutput{
@@ -173,24 +182,23 @@ func Settle(in SettleInput) (SettleOutput, error) {
 		Payouts:    make([]Payout, 0, workers+fresh+idle),
 		TotalUnits: total,
 	}
-	newInt := newIntArena(2*accounts + 2*(workers+fresh+idle) + len(credits)).newInt
+	newInt := newIntArena(2*accounts + 2*(workers+fresh+idle) + referrers + fresh).newInt
 	var paidMeadow, paidStable, cumMeadow, cumStable u256
-	// Merge the sorted entries with the sorted referral credits: a
-	// referrer with no balance and no units is a new account.
+	// Merge the sorted entries with the sorted credits of referrers that
+	// are not among them: such a referrer, with no balance and no units, is
+	// a new account. Credits name no entry's account.
 	for i, j := 0, 0; i < len(entries) || j < len(credits); {
 		var e settleEntry
-		var cr *credit
-		switch {
-		case j == len(credits) || i < len(entries) && compareAddress(entries[i].account, credits[j].account) < 0:
+		var ref u256 // the account's referral shares; paid when not zero
+		if j == len(credits) || i < len(entries) && compareAddress(entries[i].account, credits[j].account) < 0 {
 			e = entries[i]
+			if shares != nil {
+				ref = shares[i]
+			}
 			i++
-		case i == len(entries) || compareAddress(credits[j].account, entries[i].account) < 0:
+		} else {
 			e = settleEntry{account: credits[j].account}
-			cr = &credits[j]
-			j++
-		default: // the same account
-			e, cr = entries[i], &credits[j]
-			i++
+			ref = credits[j].amount
 			j++
 		}
 		var meadow, stable u256
@@ -204,7 +212,7 @@ func Settle(in SettleInput) (SettleOutput, error) {
 			}
 			meadow, stable = u256FromBig(prev.Meadow), u256FromBig(prev.Stable)
 		}
-		if e.units > 0 || cr != nil {
+		if e.units > 0 || !ref.isZero() {
 			var pm, ps u256
 			if e.units > 0 {
 				// total > 0 here, and units <= total.
@@ -215,9 +223,9 @@ func Settle(in SettleInput) (SettleOutput, error) {
 			meadow, om = meadow.add(pm)
 			stable, os = stable.add(ps)
 			p := Payout{Account: e.account, Units: e.units, Meadow: newInt(pm), Stable: newInt(ps)}
-			if cr != nil {
-				meadow, or = meadow.add(cr.amount)
-				p.Referral = newInt(cr.amount)
+			if !ref.isZero() {
+				meadow, or = meadow.add(ref)
+				p.Referral = newInt(ref)
 			}
 			if om || os || or {
 				return SettleOutput{}, fmt.Errorf("%w: cumulative balance of %s exceeds 2^256-1", ErrOverflow, e.account)
@@ -291,26 +299,21 @@ func settleEntries(in SettleInput) ([]settleEntry, uint64, int, error) {
 	}
 	entries = append(entries, fresh...)
 	bucketSort(entries,
-		func(e *settleEntry) uint16 { return uint16(e.account[0])<<8 | uint16(e.account[1]) },
+		func(e *settleEntry) uint16 { return addressPrefix(e.account) },
 		func(x, y settleEntry) int { return compareAddress(x.account, y.account) })
 	return entries, total, workers, nil
 }
 
-// countNew returns how many credited accounts are not among the entries
-// (fresh) and how many are entries without units (idle): the accounts and
-// payouts referral shares add. Both lists are sorted.
-func countNew(entries []settleEntry, credits []credit) (fresh, idle int) {
-	i := 0
-	for _, c := range credits {
-		for i < len(entries) && compareAddress(entries[i].account, c.account) < 0 {
-			i++
-		}
-		switch {
-		case i == len(entries) || entries[i].account != c.account:
-			fresh++
-		case entries[i].units == 0:
-			idle++
+// countReferrers returns how many entries without units earn referral
+// shares (idle: each adds a payout) and how many entries earn them at all.
+func countReferrers(entries []settleEntry, shares []u256) (idle, referrers int) {
+	for i := range shares {
+		if !shares[i].isZero() {
+			referrers++
+			if entries[i].units == 0 {
+				idle++
+			}
 		}
 	}
-	return fresh, idle
+	return idle, referrers
 }

@@ -148,7 +148,7 @@ func wantReferral(t testing.TB, in SettleInput) map[Address]*big.Int {
 		out[to].Add(out[to], s)
 	}
 	for a, u := range in.Units {
-		r, ok := in.Referrals[a]
+		r, ok := referralOf(in.Referrals, a)
 		if u == 0 || !ok {
 			continue
 		}
@@ -397,7 +397,7 @@ func randReferrals(r *rand.Rand, in *SettleInput) {
 			return known[r.IntN(len(known))]
 		}
 	}
-	in.Referrals = map[Address]Referral{}
+	in.Referrals = nil
 	for _, a := range known {
 		if r.IntN(2) == 0 {
 			continue
@@ -406,8 +406,29 @@ func randReferrals(r *rand.Rand, in *SettleInput) {
 		if r.IntN(10) == 0 {
 			ref.Second = ref.First
 		}
-		in.Referrals[a] = ref
+		in.Referrals = append(in.Referrals, Referee{Account: a, Referral: ref})
 	}
+}
+
+// referees returns m as SettleInput.Referrals: sorted by referee; nil for
+// an empty m.
+func referees(m map[Address]Referral) []Referee {
+	var refs []Referee
+	for a, r := range m {
+		refs = append(refs, Referee{Account: a, Referral: r})
+	}
+	slices.SortFunc(refs, func(x, y Referee) int { return compareAddress(x.Account, y.Account) })
+	return refs
+}
+
+// referralOf returns a's referral in refs, sorted by referee, and whether
+// a is there.
+func referralOf(refs []Referee, a Address) (Referral, bool) {
+	i, ok := slices.BinarySearchFunc(refs, a, func(r Referee, a Address) int { return compareAddress(r.Account, a) })
+	if !ok {
+		return Referral{}, false
+	}
+	return refs[i].Referral, true
 }
 
 func TestSettleConservationRandom(t *testing.T) {
@@ -514,9 +535,9 @@ func withReferrals1M(in SettleInput) SettleInput {
 		accounts = append(accounts, a)
 	}
 	slices.SortFunc(accounts, compareAddress)
-	in.Referrals = make(map[Address]Referral, len(accounts))
+	in.Referrals = make([]Referee, 0, len(accounts))
 	for _, a := range accounts {
-		in.Referrals[a] = Referral{First: accounts[r.IntN(len(accounts))], Second: accounts[r.IntN(len(accounts))]}
+		in.Referrals = append(in.Referrals, Referee{Account: a, Referral: Referral{First: accounts[r.IntN(len(accounts))], Second: accounts[r.IntN(len(accounts))]}})
 	}
 	return in
 }
@@ -627,6 +648,7 @@ func FuzzSettle(f *testing.F) {
 			Emission: new(big.Int).SetUint64(emission), RevenueShare: new(big.Int).SetUint64(share),
 			Carry: Balance{Meadow: new(big.Int).SetUint64(carryM), Stable: new(big.Int).SetUint64(carryS)},
 		}
+		refs := map[Address]Referral{}
 		for i := 0; i+1 < len(spec); i += 2 {
 			a := addr(spec[i])
 			in.Units[a] += uint64(spec[i+1]) << (spec[i] % 40)
@@ -634,12 +656,10 @@ func FuzzSettle(f *testing.F) {
 				in.Balances[a] = bal(int64(spec[i+1]), int64(spec[i]))
 			}
 			if spec[i]%3 == 0 { // referred by the next two addresses (or itself, mod 256)
-				if in.Referrals == nil {
-					in.Referrals = map[Address]Referral{}
-				}
-				in.Referrals[a] = Referral{First: addr(spec[i] + spec[i+1]%3), Second: addr(spec[i] + 2)}
+				refs[a] = Referral{First: addr(spec[i] + spec[i+1]%3), Second: addr(spec[i] + 2)}
 			}
 		}
+		in.Referrals = referees(refs)
 		out, err := Settle(in)
 		if err != nil {
 			if errors.Is(err, ErrOverflow) {

@@ -61,9 +61,11 @@ func referralBarred(n, ref *Node, sharedNetOK bool) bool {
 
 // settleReferrals returns the referrals of the nodes settled this epoch
 // (those in units), both tiers judged by the rules above; nodes without an
-// eligible referrer are left out. Nil when there are none.
-func (s *State) settleReferrals(units map[string]uint64, sharedNetOK bool) map[rewards.Address]rewards.Referral {
-	var out map[rewards.Address]rewards.Referral
+// eligible referrer are left out. Nil when there are none. Sorted by
+// referee, as rewards.Settle takes them: node addresses are lowercase hex,
+// whose order is their bytes' order.
+func (s *State) settleReferrals(units map[string]uint64, sharedNetOK bool) []rewards.Referee {
+	var out []rewards.Referee
 	for _, addr := range sortedKeys(units) {
 		n := s.Nodes[addr]
 		if n == nil || n.Referrer == "" || n.RowsAccepted == 0 {
@@ -82,11 +84,8 @@ func (s *State) settleReferrals(units map[string]uint64, sharedNetOK bool) map[r
 		if r == (rewards.Referral{}) {
 			continue
 		}
-		if out == nil {
-			out = map[rewards.Address]rewards.Referral{}
-		}
 		a, _ := rewards.ParseAddress(addr)
-		out[a] = r
+		out = append(out, rewards.Referee{Account: a, Referral: r})
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 
@@ -197,7 +198,11 @@ func TestSettleReferralRules(t *testing.T) {
 				want.Second, _ = rewards.ParseAddress(nodeAddr(tt.second))
 			}
 			a, _ := rewards.ParseAddress(n.Address)
-			if got := refs[a]; got != want {
+			var got rewards.Referral
+			if i := slices.IndexFunc(refs, func(r rewards.Referee) bool { return r.Account == a }); i >= 0 {
+				got = refs[i].Referral
+			}
+			if got != want {
 				t.Fatalf("referral %+v, want %+v", got, want)
 			}
 
