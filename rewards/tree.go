@@ -111,7 +111,11 @@ func BuildTree(leaves []Leaf) (*Tree, error) {
 	if n > maxLeaves {
 		return nil, fmt.Errorf("%w: %d leaves, want at most %d", ErrOverflow, n, maxLeaves)
 	}
-	hashes := make([][32]byte, n)
+	// Leaf hashes go straight into the nodes' leaf region, n-1 … 2n-2, in
+	// the leaves' order, and are then moved to their sorted places: no
+	// second array of n hashes (32 MB at a million leaves) beside the tree.
+	t := &Tree{nodes: make([][32]byte, 2*n-1), accounts: make([]treeAccount, n)}
+	hashes := t.nodes[n-1:]
 	var (
 		mu       sync.Mutex
 		firstBad = n // the lowest index of a leaf that failed, so the error is deterministic
@@ -133,7 +137,9 @@ func BuildTree(leaves []Leaf) (*Tree, error) {
 		return nil, err
 	}
 
-	// Sort leaves by hash, as StandardMerkleTree does, and place them.
+	// Sort leaves by hash, as StandardMerkleTree does, and place them from
+	// the end backwards: the k-th smallest at node last-k, which is
+	// hashes[n-1-k].
 	order := make([]uint32, n)
 	for i := range order {
 		order[i] = uint32(i)
@@ -141,14 +147,11 @@ func BuildTree(leaves []Leaf) (*Tree, error) {
 	bucketSort(order,
 		func(i *uint32) uint16 { return uint16(hashes[*i][0])<<8 | uint16(hashes[*i][1]) },
 		func(a, b uint32) int { return bytes.Compare(hashes[a][:], hashes[b][:]) })
-	t := &Tree{nodes: make([][32]byte, 2*n-1), accounts: make([]treeAccount, n)}
 	last := len(t.nodes) - 1
 	for k, leaf := range order {
-		node := last - k
-		t.nodes[node] = hashes[leaf]
-		t.accounts[leaf] = treeAccount{account: leaves[leaf].Account, node: uint32(node)}
+		t.accounts[leaf] = treeAccount{account: leaves[leaf].Account, node: uint32(last - k)}
 	}
-	hashes = nil
+	placeSorted(hashes, order)
 
 	bucketSort(t.accounts,
 		func(a *treeAccount) uint16 { return uint16(a.account[0])<<8 | uint16(a.account[1]) },
@@ -172,6 +175,34 @@ func BuildTree(leaves []Leaf) (*Tree, error) {
 		innerEnd = levelStart
 	}
 	return t, nil
+}
+
+// placeSorted rearranges hashes in place so that hashes[n-1-k] holds what
+// hashes[order[k]] held: the permutation BuildTree's layout asks for,
+// applied one cycle at a time. It uses up order, marking each slot done
+// in it.
+func placeSorted(hashes [][32]byte, order []uint32) {
+	const done = math.MaxUint32 // no leaf index: maxLeaves is below it
+	n := len(hashes)
+	for start := range n {
+		if order[n-1-start] == done {
+			continue
+		}
+		// Fill slot p from its source until the cycle comes back to start,
+		// whose original hash was saved.
+		saved := hashes[start]
+		p := start
+		for {
+			src := int(order[n-1-p])
+			order[n-1-p] = done
+			if src == start {
+				hashes[p] = saved
+				break
+			}
+			hashes[p] = hashes[src]
+			p = src
+		}
+	}
 }
 
 // levelOf returns the first node of the level holding node i (0, 1, 3, 7…).
