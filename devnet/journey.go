@@ -39,6 +39,9 @@ type Summary struct {
 	Duration time.Duration `json:"duration_ns"`
 	// Pipeline is the pretrain pipeline the journey ran (issue 13).
 	Pipeline *PipelineSummary `json:"pipeline,omitempty"`
+	// Community is the community the journey ran: its vault, credits, the
+	// job they paid for and who could read it (issue 15).
+	Community *CommunitySummary `json:"community,omitempty"`
 	// ObjectStore is the S3-compatible store that held every blob, and
 	// what the journey counted in it (issue 16); nil: the members' disks.
 	ObjectStore *ObjectStoreSummary `json:"object_store,omitempty"`
@@ -422,6 +425,9 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 		if failed, err := n.wasmJourney(ctx, b, root, crawl.Dataset, opts.OutDir, run, step); err != nil {
 			return fail(failed, err)
 		}
+	}
+	if failed, err := n.communityJourney(ctx, b, static, opts.OutDir, &s, step); err != nil {
+		return fail(failed, err)
 	}
 	if failed, err := n.pipelineJourney(ctx, b, pl.ID, plStart, opts, &s, revenue, step); err != nil {
 		return fail(failed, err)
