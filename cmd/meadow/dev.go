@@ -237,12 +237,23 @@ func printSummary(a *app, s devnet.Summary) {
 		fmt.Fprintf(w, "  card      %s\n", pl.Files.Card)
 		fmt.Fprintf(w, "  paid      %s stable on chain for its stage jobs\n", rewards.FormatAmount(pl.Paid, 6))
 	}
+	if c := s.Community; c != nil && c.Job != "" {
+		fmt.Fprintf(w, "\ncommunity %s, its account %s (the buyer of job %s)\n", c.Collection, c.Account, c.Job)
+		fmt.Fprintf(w, "  vault     %s: principal %s stable (withdrawable), %s harvested into credits, never the principal\n",
+			c.Vault, rewards.FormatAmount(c.Principal, 6), rewards.FormatAmount(c.Harvested, 6))
+		fmt.Fprintf(w, "  paid      %s stable from credits in %s; %s credits left\n", rewards.FormatAmount(c.Paid, 6), c.PayTx, rewards.FormatAmount(c.Credits, 6))
+		fmt.Fprintf(w, "  members   %d; a member verified dataset %s with their NFT: %v; a stranger refused: %v\n",
+			len(c.Members), c.Dataset, c.MemberVerified, c.StrangerRefused)
+	}
 	if e := s.Epoch; e != nil {
 		fmt.Fprintf(w, "\nepoch %d settled: %s MEADOW emitted, %s stable shared of %s paid, for %d work units\n",
 			e.Epoch, rewards.FormatAmount(e.Emission, 18), rewards.FormatAmount(e.RevenueShare, 6), rewards.FormatAmount(e.Revenue, 6), e.Units)
 		fmt.Fprintf(w, "  root %s signed by %d operators, posted in %s\n", e.Root, len(e.Signers), e.Tx)
 		fmt.Fprintf(w, "  claimed %s MEADOW and %s stable of %s and %s settled\n",
 			rewards.FormatAmount(e.ClaimedMeadow, 18), rewards.FormatAmount(e.ClaimedStable, 6), rewards.FormatAmount(e.SettledMeadow, 18), rewards.FormatAmount(e.SettledStable, 6))
+		for _, r := range e.Referrers {
+			fmt.Fprintf(w, "  referrer  %s %s earned %s MEADOW from the referral reserve\n", r.Node, r.Account, rewards.FormatAmount(r.Meadow, 18))
+		}
 	}
 	fmt.Fprintf(w, "\nnodes\n")
 	for _, n := range s.Nodes {

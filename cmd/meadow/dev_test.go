@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/json"
+	"math/big"
 	"os"
 	"strings"
 	"testing"
@@ -70,6 +71,20 @@ func TestDevOnce(t *testing.T) {
 	if e.ClaimedMeadow != e.SettledMeadow || e.ClaimedStable != e.SettledStable || e.SettledMeadow == "0" {
 		t.Errorf("claimed %s MEADOW %s stable, settled %s and %s", e.ClaimedMeadow, e.ClaimedStable, e.SettledMeadow, e.SettledStable)
 	}
+	// Referrals: node2 was referred by node1 and node3 by node2 (the dev
+	// network), so both earned shares, which add up to the epoch's figure.
+	if len(e.Referrers) < 2 || e.Referral == "" || e.Referral == "0" {
+		t.Errorf("epoch referrals %q, referrers %+v: want node1 and node2 paid", e.Referral, e.Referrers)
+	} else if sum := sumAmounts(t, e.Referrers); sum != e.Referral {
+		t.Errorf("referrers' shares add up to %s, the epoch paid %s", sum, e.Referral)
+	}
+	// The community: its account bought a job paid from credits that only
+	// the vault's yield made, a member read it, a stranger could not.
+	if c := s.Community; c == nil || c.Job == "" || !c.MemberVerified || !c.StrangerRefused || c.Paid == "" || c.Paid == "0" {
+		t.Errorf("community %+v: want a job paid from credits, read by a member, refused to a stranger", c)
+	} else if amount(t, c.Harvested).Cmp(amount(t, c.Paid)) < 0 {
+		t.Errorf("community paid %s from credits, harvested only %s", c.Paid, c.Harvested)
+	}
 	var faulty, honestMin int64 = -1, 1 << 62
 	for _, n := range s.Nodes {
 		if n.Faulty {
@@ -97,4 +112,24 @@ func TestDevOnce(t *testing.T) {
 	if faulty < 0 || faulty >= honestMin {
 		t.Errorf("faulty node's reputation %d is not below every working honest node's (lowest %d)", faulty, honestMin)
 	}
+}
+
+// amount reads a decimal base-unit amount of the summary.
+func amount(t *testing.T, s string) *big.Int {
+	t.Helper()
+	v, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		t.Fatalf("amount %q: expected a decimal number", s)
+	}
+	return v
+}
+
+// sumAmounts adds the referrers' shares.
+func sumAmounts(t *testing.T, rs []devnet.ReferrerSummary) string {
+	t.Helper()
+	sum := new(big.Int)
+	for _, r := range rs {
+		sum.Add(sum, amount(t, r.Meadow))
+	}
+	return sum.String()
 }
