@@ -60,6 +60,10 @@ type NetworkContracts struct {
 	Marketplace common.Address `json:"marketplace"`
 	// DeployBlock is the block the distributor was created in.
 	DeployBlock uint64 `json:"deploy_block"`
+	// CommunityFactory creates communities; absent from files of networks
+	// deployed before communities (which still load). A file that names
+	// one needs a binary that knows the key, as the file is read strictly.
+	CommunityFactory common.Address `json:"community_factory,omitzero"`
 }
 
 // Validate checks every field and names each wrong one.

@@ -22,6 +22,9 @@ type ChainInfo struct {
 	Meadow      common.Address `json:"meadow"`
 	Stable      common.Address `json:"stable"`
 	DeployBlock uint64         `json:"deploy_block"`
+	// CommunityFactory creates communities (meadow community create);
+	// absent for a network deployed before communities.
+	CommunityFactory common.Address `json:"community_factory,omitzero"`
 	// PricePerRow is what an accepted row costs a buyer, in stable base
 	// units (6 decimals).
 	PricePerRow uint64 `json:"price_per_row"`

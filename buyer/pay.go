@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/contracts"
@@ -43,6 +44,9 @@ type Payment struct {
 	Price  *big.Int    `json:"price"`
 	Tx     common.Hash `json:"tx"`
 	Epoch  uint64      `json:"epoch"`
+	// Payer is the buyer the marketplace's Paid event names: the buyer's
+	// own address, or the account it paid as (PaySource).
+	Payer common.Address `json:"payer"`
 	// Seen is how long the coordinators took to count the payment.
 	Seen time.Duration `json:"seen_ns"`
 }
@@ -52,6 +56,29 @@ type Payment struct {
 // counted the payment, so that the job's data can be downloaded when Pay
 // returns. ch must be attached to the network's contracts (Chain tells which).
 func (b *Client) Pay(ctx context.Context, ch *contracts.Chain, jobID string, every time.Duration) (Payment, error) {
+	return b.PayFrom(ctx, ch, jobID, PaySource{}, every)
+}
+
+// PaySource says where a payment comes from. The zero value is the buyer's
+// own stable tokens.
+type PaySource struct {
+	// Account is an ERC-6551 account whose token the buyer's key holds (a
+	// community's account, token 0's): the account pays from its own
+	// stable tokens, through the key (contracts.Chain.PayAs), and is the
+	// payment's buyer on chain.
+	Account common.Address
+}
+
+// String says where the money comes from, for messages.
+func (s PaySource) String() string {
+	if s.Account != (common.Address{}) {
+		return "account " + s.Account.Hex()
+	}
+	return "the buyer's key"
+}
+
+// PayFrom is Pay from src.
+func (b *Client) PayFrom(ctx context.Context, ch *contracts.Chain, jobID string, src PaySource, every time.Duration) (Payment, error) {
 	if b.key == nil {
 		return Payment{}, fmt.Errorf("buyer: pay for job %s: no buyer key (--key)", jobID)
 	}
@@ -67,9 +94,24 @@ func (b *Client) Pay(ctx context.Context, ch *contracts.Chain, jobID string, eve
 	if left.Sign() <= 0 {
 		return Payment{}, fmt.Errorf("%w: job %s costs %s and %s was paid", ErrPaid, jobID, price, paid)
 	}
-	p, err := ch.Pay(ctx, b.key, contracts.JobKey(jobID), left)
+	var p contracts.Payment
+	if src.Account != (common.Address{}) {
+		// Checked before anything is sent: the account would refuse the
+		// call anyway (NotAuthorized), after the key paid for gas.
+		owner, err := ch.AccountOwner(ctx, src.Account)
+		if err != nil {
+			return Payment{}, fmt.Errorf("buyer: pay for job %s from account %s: %w", jobID, src.Account.Hex(), err)
+		}
+		if me := crypto.PubkeyToAddress(b.key.PublicKey); owner != me {
+			return Payment{}, fmt.Errorf("buyer: pay for job %s from account %s: %w: the account is controlled by the holder of its token, %s, not by this key's %s",
+				jobID, src.Account.Hex(), contracts.ErrNotAccountHolder, owner.Hex(), me.Hex())
+		}
+		p, err = ch.PayAs(ctx, b.key, src.Account, contracts.JobKey(jobID), left)
+	} else {
+		p, err = ch.Pay(ctx, b.key, contracts.JobKey(jobID), left)
+	}
 	if err != nil {
-		return Payment{}, fmt.Errorf("buyer: pay %s for job %s: %w", left, jobID, err)
+		return Payment{}, fmt.Errorf("buyer: pay %s for job %s from %s: %w", left, jobID, src, err)
 	}
 	t0 := time.Now()
 	for {
@@ -78,7 +120,7 @@ func (b *Client) Pay(ctx context.Context, ch *contracts.Chain, jobID string, eve
 			return Payment{}, err
 		}
 		if got, ok := new(big.Int).SetString(st.Paid, 10); ok && got.Cmp(price) >= 0 {
-			return Payment{JobID: jobID, Amount: left, Price: price, Tx: p.TxHash, Epoch: p.Epoch, Seen: time.Since(t0)}, nil
+			return Payment{JobID: jobID, Amount: left, Price: price, Tx: p.TxHash, Epoch: p.Epoch, Payer: p.Buyer, Seen: time.Since(t0)}, nil
 		}
 		select {
 		case <-ctx.Done():

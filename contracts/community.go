@@ -384,3 +384,29 @@ func parseAccountCreated(registry common.Address, logs []*types.Log) []common.Ad
 	}
 	return out
 }
+
+// SendStable transfers amount of the network's stable token (base units)
+// from from's key to `to`: how a buyer funds a community's account, which
+// then pays for the community's jobs (PayAs). Not more than from holds
+// (the token's ERC20InsufficientBalance comes back as a *RevertError).
+func (c *Chain) SendStable(ctx context.Context, from *ecdsa.PrivateKey, to common.Address, amount *big.Int) (Receipt, error) {
+	op := "send stable to " + to.Hex()
+	a, err := c.deployed(op)
+	if err != nil {
+		return Receipt{}, err
+	}
+	if err := CheckUint256("amount", amount); err != nil {
+		return Receipt{}, err
+	}
+	if amount.Sign() == 0 {
+		return Receipt{}, fmt.Errorf("%w: %s: amount is 0, want more", ErrZeroAmount, op)
+	}
+	if to == (common.Address{}) {
+		return Receipt{}, fmt.Errorf("%w: %s", ErrZeroAddress, op)
+	}
+	rcpt, err := c.transact(ctx, op, from, &a.Stable, stableC.PackTransfer(to, amount))
+	if err != nil {
+		return Receipt{}, err
+	}
+	return receiptOf(rcpt), nil
+}

@@ -536,3 +536,32 @@ func sendEtherToContract(tb testing.TB, c *Chain, from *ecdsa.PrivateKey, to com
 		tb.Fatalf("send ether to %s: %v (status %v)", to.Hex(), err, rcpt)
 	}
 }
+
+// TestSendStableFundsAnAccount: a holder funds the community's account
+// with SendStable, and the account pays a job with it (PayAs); sending more
+// than one holds is ErrInsufficientBalance, and 0 or the zero address are
+// refused before anything is sent.
+func TestSendStableFundsAnAccount(t *testing.T) {
+	n := newCommunityNet(t)
+	ctx := testCtx(t)
+	acct := n.community.Account
+	if _, err := n.chain.MintTestStable(ctx, n.admin, addr(n.admin), units(5, 6)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.chain.SendStable(ctx, n.admin, acct, units(2, 6)); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := n.chain.BalanceOf(ctx, TokenStable, acct); err != nil || b.Cmp(units(2, 6)) != 0 {
+		t.Fatalf("the account holds %v (%v), want 2 stable", b, err)
+	}
+	p, err := n.chain.PayAs(ctx, n.admin, acct, JobKey("j-funded"), units(1, 6))
+	if err != nil || p.Buyer != acct {
+		t.Fatalf("PayAs = %+v, %v; want the account as buyer", p, err)
+	}
+	_, err = n.chain.SendStable(ctx, n.admin, acct, units(100, 6))
+	wantTBAErr(t, "send more than held", err, ErrInsufficientBalance)
+	_, err = n.chain.SendStable(ctx, n.admin, acct, new(big.Int))
+	wantTBAErr(t, "send 0", err, ErrZeroAmount)
+	_, err = n.chain.SendStable(ctx, n.admin, common.Address{}, big.NewInt(1))
+	wantTBAErr(t, "send to the zero address", err, ErrZeroAddress)
+}

@@ -147,8 +147,9 @@ func (c *Coordinator) ChainInfo(ctx context.Context) (api.ChainInfo, error) {
 		ChainID: c.cfg.ChainID, Endpoint: c.cfg.ChainPublicRPC,
 		Distributor: a.Distributor, Registry: a.Registry, Marketplace: a.Marketplace,
 		Meadow: a.Token, Stable: a.Stable, DeployBlock: a.DeployBlock,
-		PricePerRow: c.cfg.PricePerRow,
-		Relay:       c.relayInfo(),
+		CommunityFactory: a.CommunityFactory,
+		PricePerRow:      c.cfg.PricePerRow,
+		Relay:            c.relayInfo(),
 	}, nil
 }
 

@@ -33,7 +33,7 @@ func (n *Network) NetworkFile() api.Network {
 		Coordinators: append([]string(nil), n.CoordURLs...),
 		ChainRPC:     []string{n.Chain.RPC},
 		Contracts: api.NetworkContracts{Distributor: a.Distributor, Registry: a.Registry, Token: a.Token,
-			Stable: a.Stable, Marketplace: a.Marketplace, DeployBlock: a.DeployBlock},
+			Stable: a.Stable, Marketplace: a.Marketplace, DeployBlock: a.DeployBlock, CommunityFactory: a.CommunityFactory},
 		Operators: ops, Threshold: n.Chain.Threshold,
 		Dev: true,
 	}

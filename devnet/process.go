@@ -72,6 +72,7 @@ func (n *Network) startCoordProcesses(ctx context.Context) error {
 			"--distributor", n.Chain.Addrs.Distributor.Hex(),
 			"--registry", n.Chain.Addrs.Registry.Hex(),
 			"--deploy-block", strconv.FormatUint(n.Chain.Addrs.DeployBlock, 10),
+			"--community-factory", n.Chain.Addrs.CommunityFactory.Hex(),
 			"--operator-key", keyFile,
 			"--relayer-key", relayerFile,
 			"--chain-confirmations", strconv.FormatUint(devChainConfirmations, 10),

@@ -77,20 +77,17 @@ buyer: reads (job status, dataset list, get and proof) are signed too, and
 answered only to the buyer and the addresses it grants access to
 (meadow buyer grant ADDRESS --job ID).`,
 	}
-	pf := cmd.PersistentFlags()
-	pf.StringSliceVar(&f.coord, "coord", []string{"http://127.0.0.1:8080"}, "coordinator URLs, comma-separated")
-	pf.StringVar(&f.keyFile, "key", defaultBuyerKey(), "the buyer's key file")
-	pf.Uint64Var(&f.chainID, "chain-id", api.DevChainID, "chain id of the network's contracts (part of every signature)")
-	pf.StringVar(&f.network, "network", "", "the network file (meadow dev writes DIR/network.json): gives the coordinators and the chain id")
-	f.flags = pf
+	f.addFlags(cmd.PersistentFlags())
 
 	job := &cobra.Command{Use: "job", Short: "Submit, follow and cancel jobs"}
 	var wait bool
+	var account string
 	submit := &cobra.Command{
 		Use:   "submit SPEC.json",
 		Short: "Submit a crawl or compute job described in a JSON file",
 		Example: `  meadow buyer job submit crawl.json --wait
-  {"kind":"crawl","crawl":{"urls":["https://example.com/a"],"fields":[{"name":"title","selector":"h1"}]}}`,
+  {"kind":"crawl","crawl":{"urls":["https://example.com/a"],"fields":[{"name":"title","selector":"h1"}]}}
+  meadow buyer job submit crawl.json --account 0xCOMMUNITY_ACCOUNT`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := os.ReadFile(args[0])
@@ -100,6 +97,9 @@ answered only to the buyer and the addresses it grants access to
 			var spec api.JobSpec
 			if err := api.Unmarshal(data, &spec); err != nil {
 				return usageError(fmt.Errorf("%s: %w", args[0], err))
+			}
+			if err := setSpecAccount(&spec, account, args[0]); err != nil {
+				return err
 			}
 			c, err := f.client(a, true)
 			if err != nil {
@@ -114,13 +114,18 @@ answered only to the buyer and the addresses it grants access to
 				if a.jsonOut {
 					return a.printJSON(j)
 				}
-				fmt.Fprintf(a.stdout, "job %s submitted (%s); follow it with: meadow buyer job status %s --watch\n", j.ID, j.Spec.Kind, j.ID)
+				forWhom := ""
+				if spec.Account != "" {
+					forWhom = " for account " + j.Buyer.Hex()
+				}
+				fmt.Fprintf(a.stdout, "job %s submitted%s (%s); follow it with: meadow buyer job status %s --watch\n", j.ID, forWhom, j.Spec.Kind, j.ID)
 				return nil
 			}
 			return watchJob(ctx, a, c, j.ID)
 		},
 	}
 	submit.Flags().BoolVar(&wait, "wait", false, "follow the job until it ends")
+	submit.Flags().StringVar(&account, "account", "", "submit for a community's account (its ERC-6551 account, whose token your key holds): the account is the job's buyer, and the community's members may read it")
 	var watch bool
 	status := &cobra.Command{
 		Use:   "status ID",

@@ -130,6 +130,7 @@ machine can read in the process list.`,
 	f.StringVar(&cf.distributor, "distributor", "", "address of the RewardsDistributor contract (with --chain-rpc)")
 	f.StringVar(&cf.registry, "registry", "", "address of the DatasetRegistry contract (with --chain-rpc)")
 	f.Uint64Var(&cf.deployBlock, "deploy-block", 0, "block the distributor was deployed in: where the payment watcher starts")
+	f.StringVar(&cf.communityFactory, "community-factory", "", "address of the CommunityFactory contract (with --chain-rpc; optional): published to buyers in GET /v1/chain, for meadow community create")
 	f.StringVar(&cf.relayerKey, "relayer-key", "", "key file of this member's relayer, which sends nodes' gasless claims (POST /v1/rewards/relay), pays their gas from its ether and receives their fees (default: DATA-DIR/relayer.key, created with mode 0600; fund its address)")
 	f.Uint64Var(&cfg.RelayFeeBps, "relay-fee-bps", cfg.RelayFeeBps, "the relayer's fee, in basis points of what a relayed claim pays in each token (at most the distributor's cap, 500)")
 	f.StringVar(&cf.operatorKey, "operator-key", "", "this operator's key file, one of the keys the contracts were deployed with (default: DATA-DIR/operator.key, created with mode 0600)")
@@ -217,6 +218,7 @@ type coordChainFlags struct {
 	rpc, distributor, registry, operatorKey string
 	relayerKey                              string
 	deployBlock                             uint64
+	communityFactory                        string
 }
 
 // open dials the chain, checks it is the one --chain-id names, attaches to
@@ -224,8 +226,8 @@ type coordChainFlags struct {
 // --chain-rpc.
 func (f coordChainFlags) open(ctx context.Context, a *app, cfg *coord.Config) ([]coord.Option, error) {
 	if f.rpc == "" {
-		if f.distributor != "" || f.registry != "" || f.relayerKey != "" {
-			return nil, usageError(errors.New("--chain-rpc: expected the chain's JSON-RPC URL with --distributor, --registry and --relayer-key"))
+		if f.distributor != "" || f.registry != "" || f.relayerKey != "" || f.communityFactory != "" {
+			return nil, usageError(errors.New("--chain-rpc: expected the chain's JSON-RPC URL with --distributor, --registry, --community-factory and --relayer-key"))
 		}
 		return nil, nil
 	}
@@ -234,12 +236,21 @@ func (f coordChainFlags) open(ctx context.Context, a *app, cfg *coord.Config) ([
 			return nil, usageError(fmt.Errorf("--%s %q: expected the contract's address, 0x and 40 hex digits", fl.name, fl.v))
 		}
 	}
+	if f.communityFactory != "" && !common.IsHexAddress(f.communityFactory) {
+		return nil, usageError(fmt.Errorf("--community-factory %q: expected the contract's address, 0x and 40 hex digits", f.communityFactory))
+	}
 	ch, err := dialNetworkChain(ctx, api.ChainInfo{
 		ChainID: cfg.ChainID, Distributor: common.HexToAddress(f.distributor),
 		Registry: common.HexToAddress(f.registry), DeployBlock: f.deployBlock,
 	}, f.rpc)
 	if err != nil {
 		return nil, err
+	}
+	if f.communityFactory != "" {
+		if _, err := ch.AttachCommunities(ctx, common.HexToAddress(f.communityFactory)); err != nil {
+			ch.Close()
+			return nil, usageError(fmt.Errorf("--community-factory %s: %w", f.communityFactory, err))
+		}
 	}
 	keyFile := f.operatorKey
 	if keyFile == "" {

@@ -183,7 +183,8 @@ func TestOperatorDeployOnGeth(t *testing.T) {
 		t.Fatal(err)
 	}
 	if nw.ChainID != g.chainID || nw.Threshold != 2 || len(nw.Operators) != 3 || !nw.Dev || strings.Join(nw.Coordinators, ",") != strings.Join(coordURLs, ",") ||
-		nw.Contracts.Distributor != rep.Deployment.Distributor || nw.Contracts.DeployBlock != rep.Deployment.DeployBlock {
+		nw.Contracts.Distributor != rep.Deployment.Distributor || nw.Contracts.DeployBlock != rep.Deployment.DeployBlock ||
+		nw.Contracts.CommunityFactory == (common.Address{}) || nw.Contracts.CommunityFactory != rep.Deployment.CommunityFactory {
 		t.Fatalf("network file %+v does not match the deployment %+v", nw, rep.Deployment)
 	}
 	// The chain agrees with the file: each creation's receipt, and the
@@ -586,6 +587,7 @@ func (c *gethCoord) start(ctx context.Context, t *testing.T, bin string, nw api.
 		"--chain-id", strconv.FormatUint(nw.ChainID, 10), "--chain-rpc", nw.ChainRPC[0],
 		"--distributor", nw.Contracts.Distributor.Hex(), "--registry", nw.Contracts.Registry.Hex(),
 		"--deploy-block", strconv.FormatUint(nw.Contracts.DeployBlock, 10), "--operator-key", c.keyFile,
+		"--community-factory", nw.Contracts.CommunityFactory.Hex(),
 		"--chain-confirmations", strconv.Itoa(gethConfirmations), "--chain-poll", "200ms",
 		"--domain-min-interval", "5ms", "--lease-ttl", "1m", "--reveal-ttl", "30s", "--upload-ttl", "20s",
 		"--dev-job-url-allow-list", "127.0.0.0/8"} // the test's site is on loopback

@@ -22,7 +22,7 @@ import (
 // build (-tags nodeonly, nodeonly.go) leaves them out, and with them
 // everything coord, devnet and buyer link.
 func networkCmds(a *app) []*cobra.Command {
-	return []*cobra.Command{newCoordCmd(a), newOperatorCmd(a), newBuyerCmd(a), newDevCmd(a)}
+	return []*cobra.Command{newCoordCmd(a), newOperatorCmd(a), newBuyerCmd(a), newCommunityCmd(a), newDevCmd(a)}
 }
 
 // buildNote is added to errors about settings no command has.
@@ -84,16 +84,30 @@ changes nothing; run it again.`,
 
 // newBuyerPayCmd is `meadow buyer pay`.
 func newBuyerPayCmd(a *app, f *buyerFlags) *cobra.Command {
-	var rpc string
+	var rpc, asAccount string
 	cmd := &cobra.Command{
 		Use:   "pay JOB",
 		Short: "Pay a done job's price on chain in the stable token, and wait until the coordinators count it",
 		Long: `Pay for a job. A job's price is its accepted rows at the network's price per
 row, known once it is done (meadow buyer job status shows it). The payment
 goes from the buyer's key (--key) to the marketplace contract, naming the
-job; once the coordinators have seen it, the job's dataset downloads.`,
+job; once the coordinators have seen it, the job's dataset downloads.
+
+With --as-account, a community's account pays from its own stable tokens:
+the key holds the account's token and signs the account's calls (an
+approval when needed, then the payment), and the account is the payment's
+buyer on chain.`,
+		Example: `  meadow buyer pay j-00000000000000a1
+  meadow buyer pay j-00000000000000a1 --as-account 0xCOMMUNITY_ACCOUNT`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var src buyer.PaySource
+			if asAccount != "" {
+				var err error
+				if src.Account, err = parseFlagAddress("--as-account", asAccount, "the community's account that pays (its token held by --key)"); err != nil {
+					return err
+				}
+			}
 			ctx, cancel := context.WithTimeout(cmdContext(cmd), 5*time.Minute)
 			defer cancel()
 			c, ch, err := f.payer(ctx, a, rpc)
@@ -101,19 +115,20 @@ job; once the coordinators have seen it, the job's dataset downloads.`,
 				return err
 			}
 			defer ch.Close()
-			p, err := c.Pay(ctx, ch, args[0], 250*time.Millisecond)
+			p, err := c.PayFrom(ctx, ch, args[0], src, 250*time.Millisecond)
 			if err != nil {
 				return err
 			}
 			if a.jsonOut {
 				return a.printJSON(p)
 			}
-			fmt.Fprintf(a.stdout, "paid %s stable for job %s in %s (epoch %d); the coordinators counted it after %s\n",
-				rewards.FormatAmount(p.Amount.String(), 6), p.JobID, p.Tx.Hex(), p.Epoch, p.Seen.Round(time.Millisecond))
+			fmt.Fprintf(a.stdout, "paid %s stable for job %s from %s in %s (epoch %d); the coordinators counted it after %s\n",
+				rewards.FormatAmount(p.Amount.String(), 6), p.JobID, p.Payer.Hex(), p.Tx.Hex(), p.Epoch, p.Seen.Round(time.Millisecond))
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&rpc, "chain-rpc", "", "the chain's JSON-RPC URL (default: the one the coordinators publish)")
+	cmd.Flags().StringVar(&asAccount, "as-account", "", "pay from a community's account whose token --key holds (ERC-6551), instead of from the key's own tokens")
 	return cmd
 }
 

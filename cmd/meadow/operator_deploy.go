@@ -61,7 +61,9 @@ func newOperatorDeployCmd(a *app) *cobra.Command {
 		Long: `Deploy Meadow's contracts to any chain reached over JSON-RPC: the
 RewardsDistributor (which creates the MEADOW token and the Marketplace in its
 constructor, so that no key can mint or rewire them) and the DatasetRegistry,
-both fixed to the operators' addresses and threshold, and on a development
+both fixed to the operators' addresses and threshold; the community
+contracts (an ERC-6551 registry and account implementation, and the
+CommunityFactory that meadow community create uses); and on a development
 chain a test stable token anyone can mint (--test-stable).
 
 The deployer's key (--key, a file of 64 hex digits, mode 0600) pays the gas:
@@ -298,10 +300,10 @@ func runOperatorDeploy(cmd *cobra.Command, a *app, f deployFlags) error {
 	if err != nil {
 		return err
 	}
-	// Three transactions, each mined within --timeout, and the reads
+	// Six transactions, each mined within --timeout, and the reads
 	// between them: an endpoint that stops answering (ethclient's HTTP
 	// requests have no deadline of their own) ends the command too.
-	ctx, cancel := context.WithTimeout(cmdContext(cmd), 3*f.timeout+time.Minute)
+	ctx, cancel := context.WithTimeout(cmdContext(cmd), 6*f.timeout+time.Minute)
 	defer cancel()
 	ch, err := contracts.Dial(ctx, f.rpc)
 	if err != nil {
@@ -332,7 +334,7 @@ func runOperatorDeploy(cmd *cobra.Command, a *app, f deployFlags) error {
 		n := p.network
 		n.ChainID = id.Uint64()
 		n.Contracts = api.NetworkContracts{Distributor: d.Distributor, Registry: d.Registry, Token: d.Token,
-			Stable: d.Stable, Marketplace: d.Marketplace, DeployBlock: d.DeployBlock}
+			Stable: d.Stable, Marketplace: d.Marketplace, DeployBlock: d.DeployBlock, CommunityFactory: d.CommunityFactory}
 		n.Operators, n.Threshold = p.cfg.Operators, p.cfg.Threshold
 		if err := api.WriteNetwork(f.networkOut, n); err != nil {
 			// The contracts are deployed and paid for: say where, so
@@ -356,7 +358,7 @@ func runOperatorDeploy(cmd *cobra.Command, a *app, f deployFlags) error {
 	if rep.NetworkFile != "" {
 		fmt.Fprintf(w, "network file: %s\n", rep.NetworkFile)
 	}
-	fmt.Fprintf(w, "each coordinator runs with:\n  meadow coord ... --chain-id %s --chain-rpc %s --distributor %s --registry %s --deploy-block %d --operator-key FILE\n",
-		id, f.rpc, d.Distributor.Hex(), d.Registry.Hex(), d.DeployBlock)
+	fmt.Fprintf(w, "each coordinator runs with:\n  meadow coord ... --chain-id %s --chain-rpc %s --distributor %s --registry %s --deploy-block %d --community-factory %s --operator-key FILE\n",
+		id, f.rpc, d.Distributor.Hex(), d.Registry.Hex(), d.DeployBlock, d.CommunityFactory.Hex())
 	return nil
 }
