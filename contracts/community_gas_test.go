@@ -5,9 +5,6 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/eth/ethconfig"
-	"github.com/ethereum/go-ethereum/node"
-	"github.com/ethereum/go-ethereum/params"
 )
 
 // TestCommunityGasFigures measures what communities cost (docs/BENCHMARKS.md
@@ -18,11 +15,6 @@ import (
 //
 //	go test ./contracts -run TestCommunityGasFigures -v
 func TestCommunityGasFigures(t *testing.T) {
-	osaka := func(_ *node.Config, ec *ethconfig.Config) {
-		cfg := *params.AllDevChainProtocolChanges
-		cfg.BogotaTime = nil
-		ec.Genesis.Config = &cfg
-	}
 	t.Run("osaka", func(t *testing.T) { communityGasFigures(t, newTestNetWith(t, osaka), true) })
 	t.Run("dev-chain", func(t *testing.T) { communityGasFigures(t, newTestNet(t), false) })
 }

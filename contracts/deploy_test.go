@@ -12,9 +12,6 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/eth/ethconfig"
-	"github.com/ethereum/go-ethereum/node"
-	"github.com/ethereum/go-ethereum/params"
 )
 
 // TestDeployDetailedReportsEachCreation checks that a deployment lists its
@@ -25,11 +22,6 @@ import (
 //
 //	go test ./contracts -run TestDeployDetailedReportsEachCreation -v
 func TestDeployDetailedReportsEachCreation(t *testing.T) {
-	osaka := func(_ *node.Config, ec *ethconfig.Config) {
-		cfg := *params.AllDevChainProtocolChanges
-		cfg.BogotaTime = nil
-		ec.Genesis.Config = &cfg
-	}
 	t.Run("osaka", func(t *testing.T) { deployDetailed(t, newTestNetWith(t, osaka)) })
 	t.Run("dev-chain", func(t *testing.T) { deployDetailed(t, newTestNet(t)) })
 }

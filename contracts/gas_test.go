@@ -23,12 +23,15 @@ import (
 // L2s today; the bounds apply there) and under the rules of go-ethereum's
 // dev chain, which include the proposed Amsterdam state-growth repricing
 // (EIP-8037) that makes a first write to a storage slot several times dearer.
+// osaka configures the in-process chain with the dev chain's rules up to
+// Osaka, without its later forks: the rules gas figures are quoted under.
+func osaka(_ *node.Config, ec *ethconfig.Config) {
+	cfg := *params.AllDevChainProtocolChanges
+	cfg.BogotaTime = nil
+	ec.Genesis.Config = &cfg
+}
+
 func TestGasFigures(t *testing.T) {
-	osaka := func(_ *node.Config, ec *ethconfig.Config) {
-		cfg := *params.AllDevChainProtocolChanges
-		cfg.BogotaTime = nil
-		ec.Genesis.Config = &cfg
-	}
 	t.Run("osaka", func(t *testing.T) { gasFigures(t, newTestNetWith(t, osaka), true) })
 	t.Run("dev-chain", func(t *testing.T) { gasFigures(t, newTestNet(t), false) })
 }

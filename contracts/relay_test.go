@@ -17,7 +17,6 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/node"
-	"github.com/ethereum/go-ethereum/params"
 	"github.com/ethereum/go-ethereum/signer/core/apitypes"
 
 	"github.com/meadow-net/meadow/rewards"
@@ -435,11 +434,6 @@ func TestClaimAuthorizationValidate(t *testing.T) {
 //
 //	go test ./contracts -run TestRelayedClaimGas -v
 func TestRelayedClaimGas(t *testing.T) {
-	osaka := func(_ *node.Config, ec *ethconfig.Config) {
-		cfg := *params.AllDevChainProtocolChanges
-		cfg.BogotaTime = nil
-		ec.Genesis.Config = &cfg
-	}
 	n := newTestNetWith(t, osaka)
 	ctx := testCtx(t)
 	n.fundAndPay(t, "gas-relay", units(1000, 6))

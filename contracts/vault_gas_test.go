@@ -5,10 +5,6 @@ import (
 	"math/big"
 	"testing"
 	"time"
-
-	"github.com/ethereum/go-ethereum/eth/ethconfig"
-	"github.com/ethereum/go-ethereum/node"
-	"github.com/ethereum/go-ethereum/params"
 )
 
 // TestVaultGasFigures measures the gas of the vault's transactions
@@ -21,11 +17,6 @@ import (
 // yield has accrued since the strategy's last checkpoint (the usual case on
 // a live chain: the strategy mints the yield before counting).
 func TestVaultGasFigures(t *testing.T) {
-	osaka := func(_ *node.Config, ec *ethconfig.Config) {
-		cfg := *params.AllDevChainProtocolChanges
-		cfg.BogotaTime = nil
-		ec.Genesis.Config = &cfg
-	}
 	t.Run("osaka", func(t *testing.T) { vaultGasFigures(t, newTestNetWith(t, osaka), true) })
 	t.Run("dev-chain", func(t *testing.T) { vaultGasFigures(t, newTestNet(t), false) })
 }
