@@ -299,8 +299,18 @@ func TestJSONRPCEndpoint(t *testing.T) {
 	h := newHTTPNet(t)
 	ctx := testCtx(t)
 	c := h.dial(t)
+	// Attach reads what the distributor knows; the community factory is
+	// attached on its own (AttachCommunities).
+	want := h.addrs
+	want.CommunityFactory = common.Address{}
+	if got := c.Addresses(); got != want {
+		t.Fatalf("Attach found %+v, want %+v", got, want)
+	}
+	if _, err := c.AttachCommunities(ctx, h.addrs.CommunityFactory); err != nil {
+		t.Fatalf("attach the community factory over JSON-RPC: %v", err)
+	}
 	if got := c.Addresses(); got != h.addrs {
-		t.Fatalf("Attach found %+v, want %+v", got, h.addrs)
+		t.Fatalf("after AttachCommunities: %+v, want %+v", got, h.addrs)
 	}
 	if _, err := c.MintTestStable(ctx, h.buyer, addr(h.buyer), units(50, 6)); err != nil {
 		t.Fatal(err)
