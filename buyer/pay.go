@@ -67,14 +67,22 @@ type PaySource struct {
 	// stable tokens, through the key (contracts.Chain.PayAs), and is the
 	// payment's buyer on chain.
 	Account common.Address
+	// Vault, when set, pays from compute credits in that vault instead of
+	// stable tokens: the buyer's own credits, or Account's with Account
+	// (contracts.Chain.PayWithCredits, PayWithCreditsAs).
+	Vault common.Address
 }
 
 // String says where the money comes from, for messages.
 func (s PaySource) String() string {
+	who := "the buyer's key"
 	if s.Account != (common.Address{}) {
-		return "account " + s.Account.Hex()
+		who = "account " + s.Account.Hex()
 	}
-	return "the buyer's key"
+	if s.Vault != (common.Address{}) {
+		return "the credits of " + who + " in vault " + s.Vault.Hex()
+	}
+	return who
 }
 
 // PayFrom is Pay from src.
@@ -94,6 +102,23 @@ func (b *Client) PayFrom(ctx context.Context, ch *contracts.Chain, jobID string,
 	if left.Sign() <= 0 {
 		return Payment{}, fmt.Errorf("%w: job %s costs %s and %s was paid", ErrPaid, jobID, price, paid)
 	}
+	me := crypto.PubkeyToAddress(b.key.PublicKey)
+	payer := me
+	if src.Account != (common.Address{}) {
+		payer = src.Account
+	}
+	if src.Vault != (common.Address{}) {
+		// Checked before anything is sent, with the numbers a person
+		// needs: the vault would refuse (InsufficientCredits) after gas.
+		credits, err := ch.Credits(ctx, src.Vault, payer)
+		if err != nil {
+			return Payment{}, fmt.Errorf("buyer: pay for job %s from %s: %w", jobID, src, err)
+		}
+		if credits.Cmp(left) < 0 {
+			return Payment{}, fmt.Errorf("buyer: pay for job %s from %s: %w: %s holds %s base units of credits there, the job owes %s (harvest the vault's yield first, or pay in stable)",
+				jobID, src, contracts.ErrInsufficientCredits, payer.Hex(), credits, left)
+		}
+	}
 	var p contracts.Payment
 	if src.Account != (common.Address{}) {
 		// Checked before anything is sent: the account would refuse the
@@ -102,11 +127,17 @@ func (b *Client) PayFrom(ctx context.Context, ch *contracts.Chain, jobID string,
 		if err != nil {
 			return Payment{}, fmt.Errorf("buyer: pay for job %s from account %s: %w", jobID, src.Account.Hex(), err)
 		}
-		if me := crypto.PubkeyToAddress(b.key.PublicKey); owner != me {
+		if owner != me {
 			return Payment{}, fmt.Errorf("buyer: pay for job %s from account %s: %w: the account is controlled by the holder of its token, %s, not by this key's %s",
 				jobID, src.Account.Hex(), contracts.ErrNotAccountHolder, owner.Hex(), me.Hex())
 		}
-		p, err = ch.PayAs(ctx, b.key, src.Account, contracts.JobKey(jobID), left)
+		if src.Vault != (common.Address{}) {
+			p, err = ch.PayWithCreditsAs(ctx, b.key, src.Account, src.Vault, contracts.JobKey(jobID), left)
+		} else {
+			p, err = ch.PayAs(ctx, b.key, src.Account, contracts.JobKey(jobID), left)
+		}
+	} else if src.Vault != (common.Address{}) {
+		p, err = ch.PayWithCredits(ctx, b.key, src.Vault, contracts.JobKey(jobID), left)
 	} else {
 		p, err = ch.Pay(ctx, b.key, contracts.JobKey(jobID), left)
 	}

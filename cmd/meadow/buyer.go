@@ -283,6 +283,7 @@ answered only to the buyer and the addresses it grants access to
 	ds.AddCommand(list, get, proof)
 	cmd.AddCommand(job, ds, newBuyerPayCmd(a, f), newBuyerGrantCmd(a, f, true), newBuyerGrantCmd(a, f, false))
 	cmd.AddCommand(newBuyerFaucetCmd(a, f))
+	cmd.AddCommand(newBuyerVaultCmd(a, f))
 	cmd.AddCommand(newBuyerTokenCmd(a, f))
 	cmd.AddCommand(newBuyerKeyCmd(a, f))
 	cmd.AddCommand(newBuyerModuleCmd(a, f))

@@ -81,7 +81,6 @@ func (e *communityEnv) asJSON(t *testing.T, key string, out any, args ...string)
 	}
 }
 
-
 // TestCommunityCommands walks a community from the command line against a
 // dev network: create it, mint to a second key, list the members (checked
 // against the chain's own answer), fund its account, submit a job for the
@@ -237,5 +236,199 @@ func TestCommunityCommands(t *testing.T) {
 			}
 			t.Logf("%v", err)
 		})
+	}
+}
+
+// TestCommunityVaultCommands: a community's vault from the command line on
+// a dev network: created (dev networks only), a member funded by the
+// faucet deposits, blocks pass, harvest turns only the yield into the
+// community account's credits (principal unchanged, as the chain says),
+// credits pay for the community's job through the holder of token 0, the
+// member reads the dataset, and withdraws their whole principal. A second,
+// per-depositor vault with a lock credits the depositor and holds their
+// principal until the lock ends.
+func TestCommunityVaultCommands(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	e := newCommunityEnv(t, ctx)
+	ch := e.nw.Chain.Chain
+	memberAddr := crypto.PubkeyToAddress(e.member.PublicKey)
+	netFile := e.nw.NetworkFilePath()
+
+	var com contracts.Community
+	e.asJSON(t, e.adminKey, &com, "community", "create", "Meadow Savers", "SAVE")
+	col := com.Collection.Hex()
+	var minted struct {
+		Members []contracts.Member `json:"members"`
+	}
+	e.asJSON(t, e.adminKey, &minted, "community", "mint", "--community", col, memberAddr.Hex())
+
+	// Without the dev network's file, no test strategy.
+	if out, err := e.as(t, e.adminKey, "buyer", "vault", "create", "--community", col); err == nil || !strings.Contains(err.Error(), "--network") {
+		t.Fatalf("vault create without a dev network file: %v\n%s", err, out)
+	}
+	var created struct {
+		Vault        common.Address `json:"vault"`
+		CreditHolder common.Address `json:"credit_holder"`
+		TestStrategy bool           `json:"test_strategy"`
+	}
+	e.asJSON(t, e.adminKey, &created, "buyer", "vault", "create", "--community", col, "--dev-rate-bps", "500", "--dev-blocks-per-year", "2000", "--network", netFile)
+	if created.CreditHolder != com.Account || !created.TestStrategy {
+		t.Fatalf("vault create: %+v; want the community's account %s as credit holder", created, com.Account.Hex())
+	}
+	vault := created.Vault.Hex()
+
+	// The member gets gas and test stable from the dev faucet, and deposits.
+	if out, err := e.as(t, e.memberKey, "buyer", "faucet", "--network", netFile); err != nil {
+		t.Fatalf("faucet: %v\n%s", err, out)
+	}
+	before, err := ch.BalanceOf(ctx, contracts.TokenStable, memberAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := e.as(t, e.memberKey, "buyer", "vault", "deposit", "--vault", vault, "100"); err != nil || !strings.Contains(out, "100 stable of principal") {
+		t.Fatalf("deposit: %v\n%s", err, out)
+	}
+
+	// Blocks pass (the dev chain mines when there is something to mine,
+	// so the test mines a few, a second apart); harvest until there is
+	// yield.
+	var h struct {
+		Yield     string `json:"yield"`
+		Principal string `json:"principal"`
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		stdout, stderr, err := meadowStreams(t, "buyer", "vault", "harvest", "--vault", vault, "--json", "--coord", strings.Join(e.nw.CoordURLs, ","), "--key", e.adminKey, "--chain-id", fmt.Sprint(e.nw.ChainID()))
+		if err == nil {
+			if err := json.Unmarshal([]byte(stdout), &h); err != nil {
+				t.Fatalf("harvest --json: %v\n%s", err, stdout)
+			}
+			break
+		}
+		if !strings.Contains(err.Error(), "nothing to harvest") || time.Now().After(deadline) {
+			t.Fatalf("harvest: %v\n%s%s", err, stdout, stderr)
+		}
+		mineBlocks(t, ch, 3)
+	}
+	st, err := ch.Vault(ctx, created.Vault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Principal != "100000000" || st.Principal.String() != "100000000" || st.TotalHarvested.String() != h.Yield {
+		t.Fatalf("after the harvest: %+v, the chain %+v; want principal 100 whole and the yield harvested", h, st)
+	}
+	var cr struct {
+		Member contracts.VaultMember `json:"member"`
+	}
+	e.asJSON(t, e.strangerKey, &cr, "buyer", "vault", "credits", "--vault", vault, "--account", com.Account.Hex())
+	if onChain, err := ch.Credits(ctx, created.Vault, com.Account); err != nil || cr.Member.Credits == nil || cr.Member.Credits.Cmp(onChain) != 0 || onChain.Sign() == 0 {
+		t.Fatalf("credits: %+v, the chain %v (%v)", cr, onChain, err)
+	}
+
+	// The community's job, paid from the account's credits.
+	static, _ := e.nw.Site.ArticleURLs(e.nw.SiteURL)
+	spec := filepath.Join(e.dir, "crawl.json")
+	if err := os.WriteFile(spec, []byte(fmt.Sprintf(`{"kind":"crawl","crawl":{"urls":%s,"fields":[{"name":"title","selector":"h1.title"}],"text_selector":"article","exclude":[".clock",".ad"],"task_size":4}}`, mustJSON(t, static[:4]))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var job struct {
+		ID      string `json:"id"`
+		State   string `json:"state"`
+		Dataset string `json:"dataset"`
+	}
+	e.asJSON(t, e.adminKey, &job, "buyer", "job", "submit", spec, "--account", com.Account.Hex(), "--wait")
+	if job.State != "done" {
+		t.Fatalf("submit: %+v", job)
+	}
+	creditsBefore, err := ch.Credits(ctx, created.Vault, com.Account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paid struct {
+		Payer  common.Address `json:"payer"`
+		Amount *big.Int       `json:"amount"`
+	}
+	e.asJSON(t, e.adminKey, &paid, "buyer", "pay", job.ID, "--credits", vault, "--as-account", com.Account.Hex())
+	creditsAfter, err := ch.Credits(ctx, created.Vault, com.Account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if paid.Payer != com.Account || paid.Amount == nil || new(big.Int).Sub(creditsBefore, creditsAfter).Cmp(paid.Amount) != 0 {
+		t.Fatalf("pay --credits --as-account: %+v; credits %s then %s", paid, creditsBefore, creditsAfter)
+	}
+	if out, err := e.as(t, e.memberKey, "buyer", "dataset", "get", job.Dataset, "-o", filepath.Join(e.dir, "d.parquet")); err != nil || !strings.Contains(out, "every row checked") {
+		t.Fatalf("the member's dataset get: %v\n%s", err, out)
+	}
+
+	// The member leaves with their whole principal.
+	if out, err := e.as(t, e.memberKey, "buyer", "vault", "withdraw", "--vault", vault, "100.000001"); err == nil || !strings.Contains(err.Error(), "AMOUNT 100.000001") {
+		t.Fatalf("withdraw more than the principal: %v\n%s", err, out)
+	}
+	if out, err := e.as(t, e.memberKey, "buyer", "vault", "withdraw", "--vault", vault, "100"); err != nil || !strings.Contains(out, "0 stable of principal") {
+		t.Fatalf("withdraw: %v\n%s", err, out)
+	}
+	if after, err := ch.BalanceOf(ctx, contracts.TokenStable, memberAddr); err != nil || after.Cmp(before) != 0 {
+		t.Fatalf("the member holds %v (%v) after leaving, %s before depositing", after, err, before)
+	}
+
+	// Per depositor, with a lock: the depositor's own credits, and no
+	// withdrawal before the lock ends.
+	var locked struct {
+		Vault common.Address `json:"vault"`
+	}
+	e.asJSON(t, e.adminKey, &locked, "buyer", "vault", "create", "--community", col, "--per-depositor", "--lock", "1h", "--dev-blocks-per-year", "2000", "--network", netFile)
+	if out, err := e.as(t, e.memberKey, "buyer", "vault", "deposit", "--vault", locked.Vault.Hex(), "50"); err != nil || !strings.Contains(out, "locked until") {
+		t.Fatalf("deposit into the locked vault: %v\n%s", err, out)
+	}
+	if out, err := e.as(t, e.memberKey, "buyer", "vault", "withdraw", "--vault", locked.Vault.Hex(), "50"); err == nil || !strings.Contains(err.Error(), "still locked") {
+		t.Fatalf("withdraw before the lock ends: %v\n%s", err, out)
+	}
+	deadline = time.Now().Add(20 * time.Second)
+	for {
+		if _, err := e.as(t, e.adminKey, "buyer", "vault", "harvest", "--vault", locked.Vault.Hex()); err == nil {
+			break
+		} else if !strings.Contains(err.Error(), "nothing to harvest") || time.Now().After(deadline) {
+			t.Fatalf("harvest of the per-depositor vault: %v", err)
+		}
+		mineBlocks(t, ch, 3)
+	}
+	var mine struct {
+		Member contracts.VaultMember `json:"member"`
+	}
+	e.asJSON(t, e.memberKey, &mine, "buyer", "vault", "credits", "--vault", locked.Vault.Hex())
+	if mine.Member.Credits == nil || mine.Member.Credits.Sign() == 0 || mine.Member.Principal.String() != "50000000" {
+		t.Fatalf("the depositor's standing: %+v; want credits and 50 of principal", mine.Member)
+	}
+
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "deposit too fine", args: []string{"buyer", "vault", "deposit", "--vault", vault, "0.0000001"}, want: "AMOUNT"},
+		{name: "deposit without a vault", args: []string{"buyer", "vault", "deposit", "1"}, want: "--vault"},
+		{name: "a vault that is none", args: []string{"buyer", "vault", "harvest", "--vault", col}, want: "not a compute vault"},
+		{name: "a bad lock", args: []string{"buyer", "vault", "create", "--community", col, "--lock", "1500ms", "--network", netFile}, want: "--lock"},
+		{name: "a rate past 100 %", args: []string{"buyer", "vault", "create", "--community", col, "--dev-rate-bps", "10001", "--network", netFile}, want: "--dev-rate-bps"},
+		{name: "pay from a bad vault", args: []string{"buyer", "pay", job.ID, "--credits", "0x12"}, want: "--credits"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := e.as(t, e.adminKey, tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v (output %q): want one naming %q", err, out, tt.want)
+			}
+			t.Logf("%v", err)
+		})
+	}
+}
+
+// mineBlocks mines n blocks on the dev chain, each a second after the last.
+func mineBlocks(t *testing.T, ch *contracts.Chain, n int) {
+	t.Helper()
+	for range n {
+		if err := ch.AdvanceTime(time.Second); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

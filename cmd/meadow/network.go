@@ -84,7 +84,7 @@ changes nothing; run it again.`,
 
 // newBuyerPayCmd is `meadow buyer pay`.
 func newBuyerPayCmd(a *app, f *buyerFlags) *cobra.Command {
-	var rpc, asAccount string
+	var rpc, asAccount, credits string
 	cmd := &cobra.Command{
 		Use:   "pay JOB",
 		Short: "Pay a done job's price on chain in the stable token, and wait until the coordinators count it",
@@ -96,15 +96,26 @@ job; once the coordinators have seen it, the job's dataset downloads.
 With --as-account, a community's account pays from its own stable tokens:
 the key holds the account's token and signs the account's calls (an
 approval when needed, then the payment), and the account is the payment's
-buyer on chain.`,
+buyer on chain.
+
+With --credits VAULT, the payment comes from compute credits in that vault
+(the key's own credits, or with --as-account the account's) instead of
+stable tokens; it counts as any payment.`,
 		Example: `  meadow buyer pay j-00000000000000a1
-  meadow buyer pay j-00000000000000a1 --as-account 0xCOMMUNITY_ACCOUNT`,
+  meadow buyer pay j-00000000000000a1 --as-account 0xCOMMUNITY_ACCOUNT
+  meadow buyer pay j-00000000000000a1 --credits 0xVAULT --as-account 0xCOMMUNITY_ACCOUNT`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var src buyer.PaySource
 			if asAccount != "" {
 				var err error
 				if src.Account, err = parseFlagAddress("--as-account", asAccount, "the community's account that pays (its token held by --key)"); err != nil {
+					return err
+				}
+			}
+			if credits != "" {
+				var err error
+				if src.Vault, err = parseFlagAddress("--credits", credits, "the vault whose compute credits pay"); err != nil {
 					return err
 				}
 			}
@@ -123,12 +134,13 @@ buyer on chain.`,
 				return a.printJSON(p)
 			}
 			fmt.Fprintf(a.stdout, "paid %s stable for job %s from %s in %s (epoch %d); the coordinators counted it after %s\n",
-				rewards.FormatAmount(p.Amount.String(), 6), p.JobID, p.Payer.Hex(), p.Tx.Hex(), p.Epoch, p.Seen.Round(time.Millisecond))
+				rewards.FormatAmount(p.Amount.String(), 6), p.JobID, src, p.Tx.Hex(), p.Epoch, p.Seen.Round(time.Millisecond))
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&rpc, "chain-rpc", "", "the chain's JSON-RPC URL (default: the one the coordinators publish)")
 	cmd.Flags().StringVar(&asAccount, "as-account", "", "pay from a community's account whose token --key holds (ERC-6551), instead of from the key's own tokens")
+	cmd.Flags().StringVar(&credits, "credits", "", "pay from compute credits in this vault instead of stable tokens")
 	return cmd
 }
 
