@@ -221,36 +221,20 @@ func (c *Chain) DeployVault(ctx context.Context, deployer *ecdsa.PrivateKey, cfg
 
 	code := append(common.FromHex(fixedratestrategy.FixedRateStrategyMetaData.Bin),
 		strategyC.PackConstructor(a.Stable, predicted, new(big.Int).SetUint64(cfg.RateBps), new(big.Int).SetUint64(cfg.BlocksPerYear))...)
-	cr, err := c.create(ctx, "FixedRateStrategy", deployer, code)
+	rcpt, err := c.deployNext(ctx, deployer, &d.Creations, "FixedRateStrategy", code)
 	if err != nil {
 		return d, err
 	}
-	d.Creations = append(d.Creations, cr)
-	d.Strategy = cr.Address
+	d.Strategy = rcpt.ContractAddress
 
 	code = append(common.FromHex(computevault.ComputeVaultMetaData.Bin),
 		vaultC.PackConstructor(a.Stable, d.Strategy, a.Marketplace, uint8(cfg.Mode), cfg.CreditHolder,
 			uint64(cfg.Lock/time.Second), cfg.Name, cfg.Symbol)...)
-	if cr, err = c.create(ctx, "ComputeVault", deployer, code); err != nil {
-		return d, fmt.Errorf("%w (the strategy at %s was deployed and is unused)", err, d.Strategy.Hex())
+	if rcpt, err = c.deployNext(ctx, deployer, &d.Creations, "ComputeVault", code); err != nil {
+		return d, err
 	}
-	d.Creations = append(d.Creations, cr)
-	d.Vault = cr.Address
+	d.Vault = rcpt.ContractAddress
 	return d, nil
-}
-
-// create sends a contract creation and describes it.
-func (c *Chain) create(ctx context.Context, name string, deployer *ecdsa.PrivateKey, code []byte) (Creation, error) {
-	rcpt, err := c.transact(ctx, "deploy "+name, deployer, nil, code)
-	if err != nil {
-		return Creation{}, err
-	}
-	fee := new(big.Int).SetUint64(rcpt.GasUsed)
-	if rcpt.EffectiveGasPrice != nil {
-		fee.Mul(fee, rcpt.EffectiveGasPrice)
-	}
-	return Creation{Contract: name, Address: rcpt.ContractAddress, Tx: rcpt.TxHash,
-		Block: rcpt.BlockNumber.Uint64(), GasUsed: rcpt.GasUsed, Fee: fee}, nil
 }
 
 // accrualHeadroomPct is the gas margin of the transactions that touch the

@@ -375,12 +375,13 @@ func TestVaultRefusals(t *testing.T) {
 
 	// A contract that claims to be a vault but sends nothing: its code is a
 	// single STOP, so any call to it succeeds and moves nothing.
-	fake, err := n.chain.create(ctx, "fake vault", n.deployer, common.FromHex("0x6001600c60003960016000f300"))
+	var created []Creation
+	fake, err := n.chain.deployNext(ctx, n.deployer, &created, "fake vault", common.FromHex("0x6001600c60003960016000f300"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	refuse("pay from a fake vault", ErrCreditsNotReceived, "CreditsNotReceived", func() error {
-		_, err := n.chain.PayWithCredits(ctx, alice, fake.Address, jobID("j"), big.NewInt(1))
+		_, err := n.chain.PayWithCredits(ctx, alice, fake.ContractAddress, jobID("j"), big.NewInt(1))
 		return err
 	})
 	// A vault with nothing in it has nothing to harvest.
@@ -395,7 +396,7 @@ func TestVaultRefusals(t *testing.T) {
 	// Validate catches these first; a hand-made deployment meets them).
 	deployRaw := func(what string, want string, code []byte) {
 		t.Helper()
-		_, err := n.chain.create(ctx, what, n.deployer, code)
+		_, err := n.chain.deployNext(ctx, n.deployer, &created, what, code)
 		var re *RevertError
 		if !errors.As(err, &re) || re.Name != want {
 			t.Fatalf("%s: %v, want %s", what, err, want)
@@ -424,7 +425,7 @@ func TestVaultRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := n.chain.create(ctx, "strategy over MEADOW", n.deployer, strat(n.addrs.Token, crypto.CreateAddress(addr(n.deployer), nonce+1), 1, 1)); err != nil {
+	if _, err := n.chain.deployNext(ctx, n.deployer, &created, "strategy over MEADOW", strat(n.addrs.Token, crypto.CreateAddress(addr(n.deployer), nonce+1), 1, 1)); err != nil {
 		t.Fatal(err)
 	}
 	deployRaw("vault over a token the marketplace does not take", "AssetMismatch", vlt(n.addrs.Token, crypto.CreateAddress(addr(n.deployer), nonce), 1, common.Address{}, 0))

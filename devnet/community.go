@@ -170,6 +170,9 @@ func (n *Network) communityJourney(ctx context.Context, b *buyer.Client, pages [
 			return name + ": harvest", err
 		}
 		if credits.Cmp(price) < 0 {
+			// The dev chain makes a block only for a transaction: one
+			// more block is one more block of yield.
+			ch.Mine()
 			select {
 			case <-ctx.Done():
 				return name + ": harvest", ctx.Err()
