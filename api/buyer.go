@@ -160,6 +160,10 @@ type JobStatus struct {
 	// Dataset is the id of the job's dataset, set once the job is done.
 	Dataset string `json:"dataset,omitempty"`
 	Error   string `json:"error,omitempty"`
+	// Waiting, while some of a running job's tasks are stranded
+	// (Progress.Stranded), says for people why they wait, what would let
+	// them go on, and until when they wait before ending inconclusive.
+	Waiting string `json:"waiting,omitempty"`
 	// On a network with a chain, jobs are paid for in its stable token
 	// (6 decimals): PricePerRow is what an accepted row costs, Price the
 	// job's total once it is done, Paid what payments on chain brought so
@@ -189,6 +193,15 @@ type Progress struct {
 	// reason (each node's report of a URL once): a page behind a private
 	// address, disallowed by robots.txt, too large, too slow, …
 	Refusals map[RefusalReason]int64 `json:"refusals,omitempty"`
+	// Stranded counts the pending tasks that want a replica no registered
+	// node may take: each has run them, shares an operator or network with
+	// one that did, or cannot run them (on a network of few nodes,
+	// typically after their replicas disagreed). They wait for
+	// another node to register for at most the network's lease time
+	// (JobStatus.Waiting says until when), then end inconclusive;
+	// StrandedInconclusive counts the tasks that ended so.
+	Stranded             int64 `json:"stranded,omitempty"`
+	StrandedInconclusive int64 `json:"stranded_inconclusive,omitempty"`
 }
 
 // TaskCounts counts tasks by TaskState.

@@ -54,6 +54,14 @@ type uploadReassignCmd struct {
 	TTL int64 `json:"ttl"` // ms
 }
 
+// strandedEndCmd decides the tasks stranded for longer than Wait at Now
+// (state.EndStranded); SharedNetworkOK is the leader's, as in a grant.
+type strandedEndCmd struct {
+	Now             int64 `json:"now"`
+	Wait            int64 `json:"wait"` // ms
+	SharedNetworkOK bool  `json:"shared_network_ok,omitempty"`
+}
+
 type commitCmd struct {
 	Signed
 	Node       string         `json:"node"`

@@ -163,6 +163,8 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 		return f.applyDatasetPosted(body, index)
 	case MsgUploadReassign:
 		return f.applyUploadReassign(body, index)
+	case MsgStrandedEnd:
+		return f.applyStrandedEnd(body, index)
 	case MsgRefusal:
 		return f.applyRefusal(body, index)
 	case MsgJobGrant:
@@ -260,6 +262,12 @@ func (f *fsm) applyUploadReassign(body []byte, index uint64) any {
 	var c uploadReassignCmd
 	decode(MsgUploadReassign, body, index, &c)
 	return f.st.ReassignUploads(c.Now, c.TTL)
+}
+
+func (f *fsm) applyStrandedEnd(body []byte, index uint64) any {
+	var c strandedEndCmd
+	decode(MsgStrandedEnd, body, index, &c)
+	return f.st.EndStranded(c.Now, c.Wait, c.SharedNetworkOK)
 }
 
 func (f *fsm) applyRefusal(body []byte, index uint64) any {

@@ -198,7 +198,11 @@ func (c *Coordinator) BlobStored(ctx context.Context, b state.StoredBlob) error 
 
 // JobStatus returns a job's state and progress from this member's state.
 func (c *Coordinator) JobStatus(id string) (st api.JobStatus, err error) {
-	c.fsm.read(func(s *state.State) { st, err = s.JobStatus(id) })
+	c.fsm.read(func(s *state.State) {
+		if st, err = s.JobStatus(id); err == nil {
+			c.addStranded(s, &st)
+		}
+	})
 	return st, err
 }
 
@@ -237,7 +241,9 @@ func (c *Coordinator) ExpireLeases(ctx context.Context) (int, error) {
 }
 
 // sweepLeases is a leader duty: it proposes an expiry when an open lease's
-// deadline has passed, and only then, so an idle cluster writes nothing.
+// deadline has passed, an upload's hand-over when one was not made in time,
+// and the end of tasks stranded for longer than their wait, each only then,
+// so an idle cluster writes nothing.
 func (c *Coordinator) sweepLeases(ctx context.Context) {
 	every(ctx, c.cfg.LeaseSweepInterval, func(ctx context.Context) {
 		var (
@@ -245,15 +251,17 @@ func (c *Coordinator) sweepLeases(ctx context.Context) {
 			ok   bool
 		)
 		var (
-			nextUp int64
-			upOK   bool
-			ttl    = c.cfg.UploadTTL.Milliseconds()
+			nextUp   int64
+			upOK     bool
+			ttl      = c.cfg.UploadTTL.Milliseconds()
+			stranded bool
 		)
+		now := c.now()
 		c.fsm.read(func(s *state.State) {
 			next, ok = s.NextDeadline()
 			nextUp, upOK = s.NextUploadDeadline(ttl)
+			stranded = s.StrandedDue(now, c.strandedWait(), c.cfg.SharedNetworkOK)
 		})
-		now := c.now()
 		if ok && next < now {
 			if n, err := c.ExpireLeases(ctx); err != nil {
 				c.log.Warn("expire leases", "err", err)
@@ -267,6 +275,14 @@ func (c *Coordinator) sweepLeases(ctx context.Context) {
 				c.log.Warn("reassign uploads", "err", err)
 			} else if n, _ := v.(int); n > 0 {
 				c.log.Info("uploads handed to another agreeing node", "count", n)
+			}
+		}
+		if stranded {
+			v, err := c.propose(ctx, MsgStrandedEnd, strandedEndCmd{Now: now, Wait: c.strandedWait(), SharedNetworkOK: c.cfg.SharedNetworkOK})
+			if err != nil {
+				c.log.Warn("end stranded tasks", "err", err)
+			} else if n, _ := v.(int); n > 0 {
+				c.log.Info("tasks no registered node could take ended inconclusive", "count", n, "wait", c.cfg.LeaseTTL)
 			}
 		}
 	})

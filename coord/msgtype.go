@@ -80,6 +80,10 @@ const (
 	MsgPipelineAdvance MsgType = 23
 	// MsgPipelineCancel stops a pipeline for its buyer.
 	MsgPipelineCancel MsgType = 24
+	// MsgStrandedEnd decides inconclusive the tasks that no registered node
+	// could take for longer than a wait (state.EndStranded). Not ignorable:
+	// a member that skipped it would keep those tasks pending.
+	MsgStrandedEnd MsgType = 25
 )
 
 var msgNames = map[MsgType]string{
@@ -107,6 +111,7 @@ var msgNames = map[MsgType]string{
 	MsgPipelineSubmit:  "pipeline_submit",
 	MsgPipelineAdvance: "pipeline_advance",
 	MsgPipelineCancel:  "pipeline_cancel",
+	MsgStrandedEnd:     "stranded_end",
 }
 
 // ignorable lists the known types written with the IgnoreUnknown bit: the

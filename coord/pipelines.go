@@ -89,7 +89,16 @@ func (c *Coordinator) submitPipeline(ctx context.Context, buyer common.Address, 
 
 // PipelineStatus returns a pipeline's status from this member's state.
 func (c *Coordinator) PipelineStatus(id string) (p api.Pipeline, err error) {
-	c.fsm.read(func(st *state.State) { p, err = st.PipelineStatus(id) })
+	c.fsm.read(func(st *state.State) {
+		if p, err = st.PipelineStatus(id); err != nil {
+			return
+		}
+		for _, stage := range p.Stages {
+			if stage.Job != nil {
+				c.addStranded(st, stage.Job)
+			}
+		}
+	})
 	return p, err
 }
 

@@ -37,6 +37,10 @@ type index struct {
 	// simulation").
 	awaiting   map[string]struct{}
 	awaitingBy map[string]map[string]struct{}
+	// held holds the pending tasks that have had a lease: the only ones
+	// that can be stranded (stranded.go), so that the leader's sweep looks
+	// at them and not at a backlog of tasks no node has touched.
+	held map[string]struct{}
 }
 
 func newIndex() index {
@@ -49,6 +53,7 @@ func newIndex() index {
 		awaiting: map[string]struct{}{},
 
 		awaitingBy: map[string]map[string]struct{}{},
+		held:       map[string]struct{}{},
 	}
 }
 
@@ -114,8 +119,17 @@ func (s *State) PendingTasks(fn func(*Task) bool) {
 // OpenLeases returns how many open leases a node holds.
 func (s *State) OpenLeases(node string) int { return s.idx.nodeOpen[node] }
 
-func (x *index) addPending(t *Task)    { x.pending = x.pending.Set(t.Seq, t.ID) }
-func (x *index) removePending(t *Task) { x.pending = x.pending.Delete(t.Seq) }
+func (x *index) addPending(t *Task) {
+	x.pending = x.pending.Set(t.Seq, t.ID)
+	if len(t.Leases) > 0 {
+		x.held[t.ID] = struct{}{}
+	}
+}
+
+func (x *index) removePending(t *Task) {
+	x.pending = x.pending.Delete(t.Seq)
+	delete(x.held, t.ID)
+}
 
 func (x *index) openLease(l *Lease) {
 	x.open[l.ID] = struct{}{}

@@ -25,6 +25,9 @@ type Job struct {
 	// Verified and Inconclusive count decided tasks.
 	Verified     int `json:"verified"`
 	Inconclusive int `json:"inconclusive"`
+	// Stranded counts the inconclusive tasks that EndStranded decided: no
+	// registered node could take the replica they wanted.
+	Stranded int `json:"stranded,omitempty"`
 	// RowsAccepted and RowsRejected count rows by verdict over decided tasks.
 	RowsAccepted int64 `json:"rows_accepted"`
 	RowsRejected int64 `json:"rows_rejected"`
@@ -238,6 +241,7 @@ func (s *State) JobStatus(id string) (api.JobStatus, error) {
 		}
 	}
 	p.RowsAccepted, p.RowsRejected = j.RowsAccepted, j.RowsRejected
+	p.StrandedInconclusive = int64(j.Stranded)
 	if len(j.Refusals) > 0 {
 		p.Refusals = maps.Clone(j.Refusals)
 	}
