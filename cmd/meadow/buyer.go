@@ -341,9 +341,17 @@ func newBuyerGrantCmd(a *app, f *buyerFlags, grant bool) *cobra.Command {
 
 func watchJob(ctx context.Context, a *app, c *buyer.Client, id string) error {
 	bar := newProgress(a.stderr, !a.jsonOut, "job "+id)
-	var last string
+	var last, waiting string
 	st, err := c.Wait(ctx, id, 500*time.Millisecond, func(s api.JobStatus) {
 		t := s.Progress.Tasks
+		if s.Waiting != "" && s.Waiting != waiting && !a.jsonOut {
+			// A stranded task waits minutes: say why once, not silently.
+			if bar.on {
+				fmt.Fprintln(a.stderr)
+			}
+			fmt.Fprintf(a.stderr, "job %s waits: %s\n", s.ID, s.Waiting)
+		}
+		waiting = s.Waiting
 		bar.update(t.Verified+t.Inconclusive, t.Total())
 		if !bar.on && !a.jsonOut {
 			line := fmt.Sprintf("job %s: %s, %.0f%% (%d/%d tasks), rows %d accepted, %d rejected", s.ID, s.State, s.Progress.Percent, t.Verified+t.Inconclusive, t.Total(), s.Progress.RowsAccepted, s.Progress.RowsRejected)
@@ -369,6 +377,12 @@ func printJobStatus(a *app, s api.JobStatus) {
 	fmt.Fprintf(a.stdout, "job %s: %s\n", s.ID, s.State)
 	fmt.Fprintf(a.stdout, "  tasks    %d pending, %d leased, %d committed, %d verified, %d inconclusive (%.0f%%)\n", t.Pending, t.Leased, t.Committed, t.Verified, t.Inconclusive, s.Progress.Percent)
 	fmt.Fprintf(a.stdout, "  rows     %d accepted, %d rejected\n", s.Progress.RowsAccepted, s.Progress.RowsRejected)
+	if s.Waiting != "" {
+		fmt.Fprintf(a.stdout, "  waiting  %s\n", s.Waiting)
+	}
+	if n := s.Progress.StrandedInconclusive; n > 0 {
+		fmt.Fprintf(a.stdout, "  stranded %d inconclusive: no registered node could take the replica they wanted in time\n", n)
+	}
 	if s.Fuel > 0 {
 		fmt.Fprintf(a.stdout, "  fuel     %d (the module's metered work; %d fuel costs as much as a row)\n", s.Fuel, api.WasmFuelPerRowPrice)
 	}
