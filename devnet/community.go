@@ -58,6 +58,8 @@ type CommunitySummary struct {
 	Credits    string   `json:"credits"`   // the account's credits left after paying
 	Job        string   `json:"job"`
 	Dataset    string   `json:"dataset"`
+	Root       string   `json:"root"` // the dataset's, from its manifest
+	Rows       int64    `json:"rows"`
 	Paid       string   `json:"paid"` // from credits
 	PayTx      string   `json:"pay_tx"`
 	// MemberVerified is true when a member (not the key holder) downloaded
@@ -235,7 +237,7 @@ func (n *Network) communityJourney(ctx context.Context, b *buyer.Client, pages [
 	if _, err := dataset.Verify(ctx, path, dataset.VerifyOptions{Manifest: m}); err != nil {
 		return name + ": member reads", err
 	}
-	cs.MemberVerified = true
+	cs.MemberVerified, cs.Root, cs.Rows = true, m.Root.String(), m.TotalRows
 
 	stranger, err := crypto.GenerateKey()
 	if err != nil {

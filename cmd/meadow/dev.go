@@ -239,6 +239,7 @@ func printSummary(a *app, s devnet.Summary) {
 	}
 	if c := s.Community; c != nil && c.Job != "" {
 		fmt.Fprintf(w, "\ncommunity %s, its account %s (the buyer of job %s)\n", c.Collection, c.Account, c.Job)
+		fmt.Fprintf(w, "  dataset   %s: %d rows, root %s (job %s)\n", c.Dataset, c.Rows, c.Root, c.Job)
 		fmt.Fprintf(w, "  vault     %s: principal %s stable (withdrawable), %s harvested into credits, never the principal\n",
 			c.Vault, rewards.FormatAmount(c.Principal, 6), rewards.FormatAmount(c.Harvested, 6))
 		fmt.Fprintf(w, "  paid      %s stable from credits in %s; %s credits left\n", rewards.FormatAmount(c.Paid, 6), c.PayTx, rewards.FormatAmount(c.Credits, 6))

@@ -190,6 +190,11 @@ func TestDevBuyerClient(t *testing.T) {
 	for _, st := range sum.stages { // the pretrain pipeline's stages
 		want[st.dataset] = st.root + " " + strconv.FormatInt(st.rows, 10)
 	}
+	if c := sum.community; c != nil { // the dev buyer holds the community's key: a member
+		want[c.dataset] = c.root + " " + strconv.FormatInt(c.rows, 10)
+	} else {
+		t.Errorf("no community dataset in the summary")
+	}
 	if len(got) != len(want) {
 		t.Errorf("datasets through the client: %v; the summary: %v", got, want)
 	}
@@ -246,6 +251,7 @@ type devText struct {
 	chainID                     uint64
 	jobs                        []devJobText
 	stages                      []devJobText // the pretrain pipeline's
+	community                   *devJobText  // the community's job, which the dev buyer (its key holder) reads too
 }
 
 type devJobText struct {
@@ -257,6 +263,7 @@ var (
 	devKeyLine   = regexp.MustCompile(`(?m)^buyer key \(funded with ([0-9.]+) stable and ([0-9.]+) ETH\): (\S+)\n\s+(0x[0-9a-fA-F]{40}) \((meadow buyer --key (\S+) --coord (\S+) --chain-id (\d+) dataset list)\)$`)
 	devJobLine   = regexp.MustCompile(`(?m)^(\S.*) \(job (\S+)\)\n  tasks +(\d+) verified, (\d+) inconclusive\n  rows +\d+ seen: (\d+) accepted.*\n(?:  refused .*\n)?  dataset +(\S+): (\d+) rows, root ([0-9a-f]{64})$`)
 	devStageLine = regexp.MustCompile(`(?m)^  (\S+) +job (\S+): dataset (\S+): (\d+) rows, root ([0-9a-f]{64})$`)
+	devCommunity = regexp.MustCompile(`(?m)^  dataset +(\S+): (\d+) rows, root ([0-9a-f]{64}) \(job (\S+)\)$`)
 	devCoordID   = regexp.MustCompile(`(?m)^  (c\d+)\b.*  status (\S+)/v1/cluster/status`)
 )
 
@@ -282,6 +289,10 @@ func parseDevText(t *testing.T, out string) devText {
 		accepted, _ := strconv.ParseInt(j[5], 10, 64)
 		rows, _ := strconv.ParseInt(j[7], 10, 64)
 		s.jobs = append(s.jobs, devJobText{name: j[1], id: j[2], accepted: accepted, tasks: verified + inconclusive, dataset: j[6], rows: rows, root: j[8]})
+	}
+	if c := devCommunity.FindStringSubmatch(out); c != nil {
+		rows, _ := strconv.ParseInt(c[2], 10, 64)
+		s.community = &devJobText{name: "community", id: c[4], dataset: c[1], rows: rows, root: c[3]}
 	}
 	for _, st := range devStageLine.FindAllStringSubmatch(out, -1) {
 		rows, _ := strconv.ParseInt(st[4], 10, 64)
