@@ -482,6 +482,15 @@ func (c *Client) race(ctx context.Context, send Send, out any, skip int) (int, e
 		}
 		var f *tryFailure
 		switch {
+		case errors.As(r.err, &f) && f.kind == failReplayed:
+			// The race follows a try that timed out, which may have
+			// been applied: a member refusing the envelope as a replay
+			// settles it (the earlier try took effect), and the members
+			// still silent — a stalled leader, a follower forwarding to
+			// it — have nothing to add. Waiting for them would hold the
+			// call until the stall ends.
+			cancel()
+			return r.j, f
 		case errors.As(r.err, &f):
 			if best == nil || rank(f) > rank(best) {
 				best, bestJ = f, r.j

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -128,5 +129,38 @@ func TestClientRacesAfterATimeout(t *testing.T) {
 	}
 	if d := time.Since(start); d >= 2*limit {
 		t.Errorf("a 4 KiB upload took %s: two silent members cost two tries of %s", d, limit)
+	}
+}
+
+// After a try times out, a member refusing the envelope as a replay settles
+// the race at once: the earlier try was applied (its answer lost), and a
+// member still silent — the stalled leader the first try went to — has
+// nothing to add. The call ends with ErrAnswerLost within about one try,
+// not when the stall ends.
+func TestClientRaceEndsOnReplay(t *testing.T) {
+	const limit = 400 * time.Millisecond
+	replayed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusConflict)
+		_, _ = w.Write([]byte(`{"error":{"code":"replayed","message":"api: nonce already used"}}`))
+	}))
+	t.Cleanup(replayed.Close)
+	a, b := stallServer(t), stallServer(t)
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := api.NewClient(api.ClientConfig{Coordinators: []string{a.URL, b.URL, replayed.URL}, Key: key, Domain: api.DevDomain(), AttemptTimeout: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	var out map[string]any
+	err = c.Post(context.Background(), api.MethodWork, "/v1/node/work", map[string]int{"max_tasks": 1}, &out)
+	if !errors.Is(err, api.ErrAnswerLost) {
+		t.Fatalf("a replay after a timed-out try: %v, want ErrAnswerLost", err)
+	}
+	if d := time.Since(start); d >= 2*limit {
+		t.Errorf("the call took %s: the race waited for a silent member after a replay settled it (one try is %s)", d, limit)
 	}
 }
