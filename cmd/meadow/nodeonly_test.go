@@ -29,7 +29,7 @@ func TestNodeOnlyCommands(t *testing.T) {
 	if want := []string{"node", "verify", "version"}; !slices.Equal(top, want) {
 		t.Errorf("commands %v, want %v", top, want)
 	}
-	if want := []string{"claim", "doctor", "init", "key", "pause", "resume", "rewards", "status", "update"}; !slices.Equal(sub, want) {
+	if want := []string{"claim", "doctor", "init", "key", "pause", "register", "resume", "rewards", "status", "update"}; !slices.Equal(sub, want) {
 		t.Errorf("node's commands %v, want %v", sub, want)
 	}
 }
