@@ -133,11 +133,8 @@ func (c *Chain) Pay(ctx context.Context, buyer *ecdsa.PrivateKey, jobID common.H
 	if err != nil {
 		return Payment{}, err
 	}
-	if err := CheckUint256("amount", amount); err != nil {
+	if err := positive(op, "amount", amount); err != nil {
 		return Payment{}, err
-	}
-	if amount.Sign() == 0 {
-		return Payment{}, fmt.Errorf("%w: %s: amount is 0, want more", ErrZeroAmount, op)
 	}
 	if buyer == nil {
 		return Payment{}, fmt.Errorf("%w: %s needs the buyer's private key", ErrNoKey, op)

@@ -231,11 +231,8 @@ func (c *Chain) PayAs(ctx context.Context, holder *ecdsa.PrivateKey, account com
 	if err != nil {
 		return Payment{}, err
 	}
-	if err := CheckUint256("amount", amount); err != nil {
+	if err := positive(op, "amount", amount); err != nil {
 		return Payment{}, err
-	}
-	if amount.Sign() == 0 {
-		return Payment{}, fmt.Errorf("%w: %s: amount is 0, want more", ErrZeroAmount, op)
 	}
 	allowance, err := c.readUint(ctx, "read allowance", a.Stable, stableC.PackAllowance(account, a.Marketplace), stableC.UnpackAllowance)
 	if err != nil {
