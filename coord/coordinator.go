@@ -75,6 +75,9 @@ type Coordinator struct {
 	// repl copies blobs between members' disks; nil with an object store.
 	repl        *blob.Replicator
 	blobHandler *blob.Handler
+	// staged keeps the presigned uploads' checks and metrics
+	// (uploadstaged.go).
+	staged *stagedUploads
 
 	randMu sync.Mutex
 	rand   *rand.Rand

@@ -85,7 +85,7 @@ func (c *Coordinator) caughtUp(ctx context.Context) bool {
 
 // leaderDuties are the loops that run only on the leader.
 func (c *Coordinator) leaderDuties() []func(context.Context) {
-	return []func(context.Context){c.sweepLeases, c.scheduleLoop, c.watchPayments, c.settleLoop, c.registerDatasets, c.advancePipelines}
+	return []func(context.Context){c.sweepLeases, c.scheduleLoop, c.watchPayments, c.settleLoop, c.registerDatasets, c.advancePipelines, c.sweepStaged}
 }
 
 // reconcileMembers forgets the HTTP addresses of members that are no longer

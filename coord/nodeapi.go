@@ -131,6 +131,10 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 		})
 	case "/v1/node/upload":
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpUpload(rctx, ctx) })
+	case api.RouteUploadURL:
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpUploadURL(rctx, ctx) })
+	case api.RouteUploadStaged:
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpUploadStaged(rctx, ctx) })
 	case api.RouteModules:
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpModuleUpload(rctx, ctx) })
 	case api.RouteDevFaucet:

@@ -38,6 +38,9 @@ func (c *Coordinator) openBlobs() error {
 	if err != nil {
 		return fmt.Errorf("coord: blob metrics: %w", err)
 	}
+	if c.staged, err = newStagedUploads(c.metrics.reg); err != nil {
+		return err
+	}
 	if c.cfg.ObjectStore != nil {
 		// The store's durability replaces the members' copies: no
 		// Replicator, no repair, and every member reads the same bucket.
@@ -230,27 +233,7 @@ func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, bo
 	if !c.IsLeader() {
 		return api.UploadResponse{}, ErrNotLeader
 	}
-	var (
-		task state.Task
-		err  error
-	)
-	c.fsm.read(func(st *state.State) {
-		if task, err = st.Task(up.TaskID); err != nil {
-			return
-		}
-		var l state.Lease
-		if l, err = st.Lease(up.LeaseID); err != nil {
-			return
-		}
-		switch {
-		case l.TaskID != task.ID || l.Node != node:
-			err = fmt.Errorf("%w: lease %s is not %s's lease of task %s", state.ErrConflict, l.ID, node, task.ID)
-		case task.State != api.TaskVerified:
-			err = fmt.Errorf("%w: task %s is %s, not verified", state.ErrConflict, task.ID, task.State)
-		case l.State != state.LeaseRevealed:
-			err = fmt.Errorf("%w: lease %s is %s, not revealed", state.ErrConflict, l.ID, l.State)
-		}
-	})
+	task, err := c.uploadLease(node, up)
 	if err != nil {
 		return api.UploadResponse{}, err
 	}

@@ -27,7 +27,17 @@ const (
 
 // Client is the node's side of the node API: api.Client's signed requests
 // and failover, with one method per call.
-type Client struct{ *api.Client }
+type Client struct {
+	*api.Client
+	log *slog.Logger
+}
+
+func (c *Client) logger() *slog.Logger {
+	if c.log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.log
+}
 
 // ClientConfig configures a Client.
 type ClientConfig struct {
@@ -48,7 +58,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	// gave up sooner would drop a task whose lease the node still holds,
 	// and the task would wait for its lease to expire.
 	c.Attempts, c.MaxBackoff = 8*len(cfg.Coordinators), time.Second
-	return &Client{c}, nil
+	return &Client{Client: c, log: cfg.Logger}, nil
 }
 
 // Register introduces the node.
@@ -81,10 +91,21 @@ func (c *Client) Refuse(ctx context.Context, r api.Refusal) error {
 	return c.Post(ctx, api.MethodRefuse, routeRefuse, r, &out)
 }
 
-// Upload sends a task's Arrow IPC stream. open is called once per try, and
-// tries may run at once (api.Client.DoIdempotent), so the blob must be
-// re-readable by several readers (a file).
+// Upload sends a task's Arrow IPC stream: straight to the object store
+// through a presigned URL when the coordinators hand one out (upload.go),
+// else through a coordinator. open is called once per try, and tries may
+// run at once (api.Client.DoIdempotent), so the blob must be re-readable by
+// several readers (a file).
 func (c *Client) Upload(ctx context.Context, u api.Upload, open func() (io.ReadCloser, error)) (api.UploadResponse, error) {
+	out, done, err := c.uploadPresigned(ctx, u, open)
+	if done || err != nil {
+		return out, err
+	}
+	return c.uploadProxied(ctx, u, open)
+}
+
+// uploadProxied sends the blob through a coordinator (PUT /v1/node/upload).
+func (c *Client) uploadProxied(ctx context.Context, u api.Upload, open func() (io.ReadCloser, error)) (api.UploadResponse, error) {
 	var out api.UploadResponse
 	err := c.DoIdempotent(ctx, func(ctx context.Context, base string) (*http.Response, error) {
 		env, err := c.Sign(api.MethodUpload, u)

@@ -1,0 +1,147 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/meadow-net/meadow/api"
+)
+
+// Presigned uploads (api's upload.go; issue 16). The node asks the leader
+// for a URL (api.RouteUploadURL), PUTs the blob straight to the object
+// store, and reports it (api.RouteUploadStaged); the leader checks the
+// stored object before it acknowledges. Where no URL is handed out (the
+// coordinators keep blobs on their disks, or an older coordinator does not
+// know the route), the blob goes through a coordinator as before.
+
+// storeTries bounds the PUTs of one blob to the store; each try has the
+// client's stream watchdog (no byte moving for api.DefaultStreamTimeout).
+const storeTries = 4
+
+// errStoreRefused is a PUT the store refused for its bytes (400: the blob
+// does not hash to what was signed), which no retry can change.
+var errStoreRefused = errors.New("node: the object store refused the blob")
+
+// uploadPresigned runs a presigned upload. done is false, with no error,
+// when the coordinators hand out no URL: the caller uploads through them.
+func (c *Client) uploadPresigned(ctx context.Context, u api.Upload, open func() (io.ReadCloser, error)) (api.UploadResponse, bool, error) {
+	var last error
+	for try := 0; try < storeTries; try++ {
+		if try > 0 {
+			select {
+			case <-ctx.Done():
+				return api.UploadResponse{}, true, ctx.Err()
+			case <-time.After(time.Duration(250<<try) * time.Millisecond):
+			}
+		}
+		var url api.UploadURL
+		if err := c.postFresh(ctx, api.MethodUploadURL, api.RouteUploadURL, u, &url); err != nil {
+			if ctx.Err() != nil {
+				return api.UploadResponse{}, true, ctx.Err()
+			}
+			// A coordinator that does not know the route, or refuses
+			// the request: the proxied upload answers for itself.
+			c.logger().Debug("no upload URL; uploading through a coordinator", "task", u.TaskID, "err", err)
+			return api.UploadResponse{}, false, nil
+		}
+		if url.Stored {
+			return api.UploadResponse{Rows: url.Rows}, true, nil
+		}
+		if url.URL == "" {
+			return api.UploadResponse{}, false, nil
+		}
+		err := c.putStore(ctx, url, u.Size, open)
+		if errors.Is(err, errStoreRefused) {
+			return api.UploadResponse{}, true, err
+		}
+		if err != nil {
+			last = err
+			if ctx.Err() != nil {
+				return api.UploadResponse{}, true, ctx.Err()
+			}
+			c.logger().Debug("PUT to the object store failed; trying again", "task", u.TaskID, "try", try+1, "err", err)
+			continue
+		}
+		var out api.UploadResponse
+		return out, true, c.postFresh(ctx, api.MethodUploadStaged, api.RouteUploadStaged, u, &out)
+	}
+	return api.UploadResponse{}, true, fmt.Errorf("node: PUT to the object store failed %d times: %w", storeTries, last)
+}
+
+// putStore PUTs the blob to a presigned URL with its signed headers.
+func (c *Client) putStore(ctx context.Context, url api.UploadURL, size int64, open func() (io.ReadCloser, error)) error {
+	body, err := open()
+	if err != nil {
+		return fmt.Errorf("%w: %w", errStoreRefused, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, url.URL, body)
+	if err != nil {
+		body.Close()
+		return fmt.Errorf("%w: %w", errStoreRefused, err)
+	}
+	req.ContentLength = size
+	for k, v := range url.Headers {
+		if !strings.EqualFold(k, "Content-Length") {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := c.HTTP().Do(req)
+	if err != nil {
+		return fmt.Errorf("PUT to the object store: %w", err)
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	switch {
+	case resp.StatusCode/100 == 2:
+		return nil
+	case resp.StatusCode == http.StatusBadRequest:
+		// BadDigest and its kind: these bytes will not do.
+		return fmt.Errorf("%w: %s: %s", errStoreRefused, resp.Status, storeCode(msg))
+	default:
+		// 403 (the URL expired: the next try gets a new one), 5xx.
+		return fmt.Errorf("PUT to the object store: %s: %s", resp.Status, storeCode(msg))
+	}
+}
+
+// storeCode returns the Code of an S3 error answer, or the answer's start.
+func storeCode(b []byte) string {
+	if i := bytes.Index(b, []byte("<Code>")); i >= 0 {
+		b = b[i+6:]
+		if j := bytes.IndexByte(b, '<'); j >= 0 {
+			return string(b[:j])
+		}
+	}
+	if len(b) > 200 {
+		b = b[:200]
+	}
+	return string(b)
+}
+
+// postFresh is Post for a node write whose nonce the answering member
+// checks in its memory (as an upload's): it signs a new envelope for
+// every try, and after a try that timed out it may race the others.
+func (c *Client) postFresh(ctx context.Context, method, route string, body, out any) error {
+	return c.DoIdempotent(ctx, func(ctx context.Context, base string) (*http.Response, error) {
+		env, err := c.Sign(method, body)
+		if err != nil {
+			return nil, err
+		}
+		b, err := json.Marshal(env)
+		if err != nil {
+			return nil, err
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+route, bytes.NewReader(b))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		return c.HTTP().Do(req)
+	}, out)
+}
