@@ -53,6 +53,7 @@ deps:
 lint:
 	$(GO) vet ./...
 	$(GO) vet -tags nodeonly ./cmd/meadow
+	$(GO) vet -tags wasmc ./compute/wasm
 	@scripts/check-imports.sh
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt: these files need formatting:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
@@ -65,8 +66,14 @@ dev: deps build
 	$(BIN) dev
 
 # Benchmarks: figures go to docs/BENCHMARKS.md with the command that made them.
+# The build tag wasmc adds the WebAssembly sandbox's C module (built with
+# clang for wasm32-wasi: compute/wasm/cmodule_test.go), its output check
+# first; scripts/deps-bench.sh installs clang, lld and wasi-libc, which
+# `make test` does not need.
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+	@scripts/deps-bench.sh
+	$(GO) test -tags wasmc -count=1 -run CModule ./compute/wasm
+	$(GO) test -tags wasmc -run '^$$' -bench . -benchmem -timeout 60m ./...
 	scripts/node-rss.sh
 
 # Resident memory of a home node, idle and busy, against a dev network: the

@@ -48,9 +48,15 @@ func benchTexts(n int) ([]string, int64) {
 
 var cleanCols = []Column{{Name: "clean", Type: TypeString}}
 
+// cleanerExtra are more sub-benchmarks of BenchmarkCleaner, registered by
+// files behind build tags: cmodule_test.go (tag wasmc) adds the C cleaner's,
+// which need clang. Each calls b.Run itself, on the same texts.
+var cleanerExtra []func(b *testing.B, texts []string, total int64)
+
 // BenchmarkCleaner compares the cleaner run as a WebAssembly module in the
 // sandbox (stdin encoding, the module, output parsing, all included) with
-// the same function called natively, on the same 500 rows (~1 MB).
+// the same function called natively, on the same 500 rows (~1 MB). With
+// -tags wasmc it also runs the cleaner written in C (cmodule_test.go).
 func BenchmarkCleaner(b *testing.B) {
 	texts, total := benchTexts(500)
 	b.Run("native", func(b *testing.B) {
@@ -79,6 +85,9 @@ func BenchmarkCleaner(b *testing.B) {
 			}
 			b.ReportMetric(float64(fuel)/float64(total), "fuel/byte")
 		})
+	}
+	for _, f := range cleanerExtra {
+		f(b, texts, total)
 	}
 }
 
