@@ -79,8 +79,12 @@ const streamedBody = 1 << 20
 // signed afresh on each try. See docs/ARCHITECTURE.md, "Clients of the
 // coordinators".
 type Client struct {
-	urls    []string
+	// urls are the coordinators tried; a followed wrong-group answer
+	// replaces them with the home group's members (Follow).
+	urls    atomic.Pointer[[]string]
 	current atomic.Int64 // index of the coordinator that answered last
+	trust   *GroupTrust
+	groups  atomic.Pointer[GroupMap] // the newest verified group map
 	key     *ecdsa.PrivateKey
 	domain  Domain
 	nonces  NonceSource
@@ -117,6 +121,11 @@ type ClientConfig struct {
 	// downloads (0: DefaultStreamTimeout).
 	AttemptTimeout time.Duration
 	StreamTimeout  time.Duration
+	// Groups, when set, lets the client follow a coordinator's
+	// wrong-group answer (421) to the group it names, once the group
+	// map it fetches verifies against these operators. Without it such
+	// an answer ends the call.
+	Groups *GroupTrust
 }
 
 // NewClient returns a client of the coordinators.
@@ -159,16 +168,21 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Client{
-		urls: urls, key: cfg.Key, domain: cfg.Domain, log: log, now: now,
+	c := &Client{
+		trust: cfg.Groups, key: cfg.Key, domain: cfg.Domain, log: log, now: now,
 		// No whole-request cap: each try has its own watchdog
 		// (AttemptTimeout, StreamTimeout), which a large download does
 		// not trip as long as bytes move.
 		hc:       &http.Client{Transport: progressTransport{base: tr, stream: cfg.StreamTimeout}, CheckRedirect: checkRedirect},
 		Attempts: 6 * len(urls), MaxBackoff: 2 * time.Second,
 		AttemptTimeout: cfg.AttemptTimeout, StreamTimeout: cfg.StreamTimeout,
-	}, nil
+	}
+	c.urls.Store(&urls)
+	return c, nil
 }
+
+// list is the coordinators a call tries.
+func (c *Client) list() []string { return *c.urls.Load() }
 
 // checkRedirect follows a coordinator's redirect (a dataset download sent
 // to the object store with a presigned URL) without the request's
@@ -191,7 +205,10 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 func (c *Client) HTTP() *http.Client { return c.hc }
 
 // Current is the coordinator that answered last.
-func (c *Client) Current() string { return c.urls[int(c.current.Load())%len(c.urls)] }
+func (c *Client) Current() string {
+	urls := c.list()
+	return urls[int(c.current.Load())%len(urls)]
+}
 
 // Sign makes a fresh envelope of body for method, valid for two minutes.
 func (c *Client) Sign(method string, body any) (Envelope, error) {
@@ -265,13 +282,18 @@ func (c *Client) Post(ctx context.Context, method, route string, body, out any) 
 
 // Get reads route and decodes the JSON answer into out.
 func (c *Client) Get(ctx context.Context, route string, out any) error {
-	return c.do(ctx, func(ctx context.Context, base string) (*http.Response, error) {
+	return c.do(ctx, c.getSend(route), out, &call{race: true})
+}
+
+// getSend is a Send of a plain GET of route.
+func (c *Client) getSend(route string) Send {
+	return func(ctx context.Context, base string) (*http.Response, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+route, nil)
 		if err != nil {
 			return nil, err
 		}
 		return c.hc.Do(req)
-	}, out, &call{race: true})
+	}
 }
 
 // Send is one try of a request against the coordinator at base. It must
@@ -328,7 +350,25 @@ func raceable(method string, fixed bool) bool {
 const maxRetryAfter = 30 * time.Second
 
 func (c *Client) do(ctx context.Context, send Send, out any, cs *call) error {
-	n := len(c.urls)
+	// A wrong-group answer comes before anything of the request is
+	// opened, so the same request (the same envelope) may go to the group
+	// it names. Twice at most: a map that moves again meanwhile is a
+	// network in the middle of a change, and the caller's retry will do.
+	for follows := 0; ; follows++ {
+		err := c.doOnce(ctx, send, out, cs)
+		var re *RemoteError
+		if c.trust == nil || follows == 2 || !errors.As(err, &re) || re.Code != CodeWrongGroup {
+			return err
+		}
+		if ferr := c.Follow(ctx, re.Group, re.GroupsEpoch); ferr != nil {
+			return fmt.Errorf("%w; following it: %w", err, ferr)
+		}
+	}
+}
+
+func (c *Client) doOnce(ctx context.Context, send Send, out any, cs *call) error {
+	urls := c.list()
+	n := len(urls)
 	var (
 		last         error
 		backoff      = 100 * time.Millisecond
@@ -339,7 +379,7 @@ func (c *Client) do(ctx context.Context, send Send, out any, cs *call) error {
 	raced := false
 	for attempt := 0; attempt < c.Attempts; attempt++ {
 		i := (start + attempt) % n
-		err := c.once(ctx, send, c.urls[i], out)
+		err := c.once(ctx, send, urls[i], out)
 		if err == nil {
 			c.current.Store(int64(i))
 			return nil
@@ -355,7 +395,7 @@ func (c *Client) do(ctx context.Context, send Send, out any, cs *call) error {
 			// first answer wins (see race).
 			raced = true
 			maybeApplied = true
-			j, rerr := c.race(ctx, send, out, i)
+			j, rerr := c.race(ctx, urls, send, out, i)
 			if rerr == nil {
 				c.current.Store(int64(j))
 				return nil
@@ -369,7 +409,7 @@ func (c *Client) do(ctx context.Context, send Send, out any, cs *call) error {
 		last = f
 		// Calls made meanwhile start past the member that failed.
 		c.current.CompareAndSwap(int64(i), int64((i+1)%n))
-		c.log.Debug("coordinator request failed; trying the next", "coordinator", c.urls[i], "err", f)
+		c.log.Debug("coordinator request failed; trying the next", "coordinator", urls[i], "err", f)
 		fixed := cs != nil && cs.fixed
 		switch f.kind {
 		case failReplayed:
@@ -414,7 +454,7 @@ func (c *Client) do(ctx context.Context, send Send, out any, cs *call) error {
 			}
 		}
 	}
-	return fmt.Errorf("%w (%d tries over %s): %w", ErrNoCoordinator, c.Attempts, strings.Join(c.urls, ", "), last)
+	return fmt.Errorf("%w (%d tries over %s): %w", ErrNoCoordinator, c.Attempts, strings.Join(urls, ", "), last)
 }
 
 // racesInto reports whether answers can be decoded into copies of out, as
@@ -437,8 +477,8 @@ func racesInto(out any) bool {
 // succeeds, a final answer (a 4xx that is not retried) is returned as is;
 // otherwise the failure that says most of how the call goes on: a replay
 // (an earlier try was applied), then a rate limit, else any.
-func (c *Client) race(ctx context.Context, send Send, out any, skip int) (int, error) {
-	n := len(c.urls)
+func (c *Client) race(ctx context.Context, urls []string, send Send, out any, skip int) (int, error) {
+	n := len(urls)
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {
@@ -454,7 +494,7 @@ func (c *Client) race(ctx context.Context, send Send, out any, skip int) (int, e
 			if out != nil {
 				v = reflect.New(reflect.TypeOf(out).Elem()).Interface()
 			}
-			results <- result{j: j, v: v, err: c.once(rctx, send, c.urls[j], v)}
+			results <- result{j: j, v: v, err: c.once(rctx, send, urls[j], v)}
 		}()
 	}
 	rank := func(f *tryFailure) int {

@@ -160,6 +160,10 @@ type ErrorDetail struct {
 	Code    ErrorCode `json:"code"`
 	Field   string    `json:"field,omitempty"`
 	Message string    `json:"message"`
+	// Group and GroupsEpoch are set for CodeWrongGroup: the id of the
+	// group that is home to the request, in the group map of that epoch.
+	Group       string `json:"group,omitempty"`
+	GroupsEpoch uint64 `json:"groups_epoch,omitempty"`
 }
 
 // Validate checks that the body carries a code and a message.
@@ -181,7 +185,10 @@ func (b ErrorBody) Validate() error {
 func ErrorFor(err error) (status int, body ErrorBody, ok bool) {
 	d := ErrorDetail{Message: err.Error()}
 	var fe *FieldError
+	var wg *WrongGroupError
 	switch {
+	case errors.As(err, &wg):
+		status, d.Code, d.Group, d.GroupsEpoch = http.StatusMisdirectedRequest, CodeWrongGroup, wg.Group, wg.Epoch
 	case errors.As(err, &fe):
 		status, d.Code, d.Field = http.StatusBadRequest, CodeInvalid, fe.Field
 	case errors.Is(err, ErrTooLarge):
@@ -237,6 +244,8 @@ func (e *RemoteError) Is(target error) bool {
 		return target == ErrExpired
 	case CodeReplayed:
 		return target == ErrReplayed
+	case CodeWrongGroup:
+		return target == ErrWrongGroup
 	}
 	return false
 }
