@@ -230,7 +230,8 @@ func (c *Client) Sign(method string, body any) (Envelope, error) {
 func freshEachTry(method string) bool {
 	switch method {
 	case MethodRegister, MethodCommit, MethodUpload, MethodRefuse,
-		MethodDatasetGet, MethodBlobGet, MethodRead:
+		MethodDatasetGet, MethodBlobGet, MethodRead,
+		MethodUploadURL, MethodUploadStaged:
 		return true
 	}
 	return false
@@ -340,7 +341,11 @@ func raceable(method string, fixed bool) bool {
 		return true
 	}
 	switch method {
-	case MethodRegister, MethodCommit, MethodRefuse:
+	case MethodRegister, MethodCommit, MethodRefuse,
+		// An upload URL changes nothing; a staged upload's report is
+		// checked once per task at a time and a task keeps its first
+		// blob, so a second copy is answered like the first.
+		MethodUploadURL, MethodUploadStaged:
 		return true
 	}
 	return false

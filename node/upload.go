@@ -3,7 +3,6 @@ package node
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -42,7 +41,7 @@ func (c *Client) uploadPresigned(ctx context.Context, u api.Upload, open func() 
 			}
 		}
 		var url api.UploadURL
-		if err := c.postFresh(ctx, api.MethodUploadURL, api.RouteUploadURL, u, &url); err != nil {
+		if err := c.Post(ctx, api.MethodUploadURL, api.RouteUploadURL, u, &url); err != nil {
 			if ctx.Err() != nil {
 				return api.UploadResponse{}, true, ctx.Err()
 			}
@@ -70,7 +69,7 @@ func (c *Client) uploadPresigned(ctx context.Context, u api.Upload, open func() 
 			continue
 		}
 		var out api.UploadResponse
-		return out, true, c.postFresh(ctx, api.MethodUploadStaged, api.RouteUploadStaged, u, &out)
+		return out, true, c.Post(ctx, api.MethodUploadStaged, api.RouteUploadStaged, u, &out)
 	}
 	return api.UploadResponse{}, true, fmt.Errorf("node: PUT to the object store failed %d times: %w", storeTries, last)
 }
@@ -122,26 +121,4 @@ func storeCode(b []byte) string {
 		b = b[:200]
 	}
 	return string(b)
-}
-
-// postFresh is Post for a node write whose nonce the answering member
-// checks in its memory (as an upload's): it signs a new envelope for
-// every try, and after a try that timed out it may race the others.
-func (c *Client) postFresh(ctx context.Context, method, route string, body, out any) error {
-	return c.DoIdempotent(ctx, func(ctx context.Context, base string) (*http.Response, error) {
-		env, err := c.Sign(method, body)
-		if err != nil {
-			return nil, err
-		}
-		b, err := json.Marshal(env)
-		if err != nil {
-			return nil, err
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+route, bytes.NewReader(b))
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		return c.HTTP().Do(req)
-	}, out)
 }
