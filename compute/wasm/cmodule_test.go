@@ -172,9 +172,11 @@ func TestCModule(t *testing.T) {
 					return
 				}
 				res := runCModule(t, m, texts)
-				for _, few := range [][]string{nil, {""}, {"A"}, texts[:1], texts[len(texts)-1:]} {
+				start := runCModule(t, m, nil).FuelUsed
+				for _, few := range [][]string{{""}, {"A"}, texts[:1], texts[len(texts)-1:]} {
 					runCModule(t, m, few)
 				}
+				t.Logf("%s: fuel of a run of no rows (start-up and exit): %d", build, start)
 				t.Logf("%s: %d rows, %d bytes in, %d out, fuel %d (%.1f a byte)", build, len(texts), res.InputBytes, res.OutputBytes,
 					res.FuelUsed, float64(res.FuelUsed)/float64(res.InputBytes))
 			})
@@ -338,9 +340,15 @@ func init() {
 //     with the meter and as built, in plain wazero;
 //   - wasm-c-load-cold, wasm-c-load-hit: Load of the module (instrument and
 //     compile, each iteration's bytes made different by a custom section),
-//     and a cache hit.
+//     and a cache hit;
+//   - wasm-c-paired, wasm-c-gc-paired, wasm-compiler-paired: the ratio to
+//     native measured in pairs (benchPaired), for the C cleaner, the same
+//     after a GC, and the Go cleaner.
 func benchCModule(b *testing.B, texts []string, total int64) {
 	mod := cModule(b, "cleaner-c")
+	b.Run("wasm-c-paired", func(b *testing.B) { benchPaired(b, mod, texts, total, false) })
+	b.Run("wasm-c-gc-paired", func(b *testing.B) { benchPaired(b, mod, texts, total, true) })
+	b.Run("wasm-compiler-paired", func(b *testing.B) { benchPaired(b, goModule(b, "cleaner"), texts, total, false) })
 	b.Run("wasm-c", func(b *testing.B) {
 		m := mustLoad(b, sharedRuntime(b, false), mod)
 		b.SetBytes(total)
@@ -394,4 +402,37 @@ func benchCModule(b *testing.B, texts []string, total int64) {
 			}
 		}
 	})
+}
+
+// benchPaired times, in each iteration, textfn.Clean over texts natively
+// and then a whole Run of mod (compiled, as wasm-c), and reports the ratio
+// of the total times as x-native (the module's throughput as a share of
+// native): each pair runs within a few milliseconds, so a load that comes
+// and goes on a shared machine moves both sides alike, where separate
+// benchmarks seconds apart can see different loads. With gc, a garbage
+// collection (untimed) precedes each Run, as in wasm-c-gc.
+func benchPaired(b *testing.B, mod []byte, texts []string, total int64, gc bool) {
+	m := mustLoad(b, sharedRuntime(b, false), mod)
+	b.SetBytes(total)
+	var native, wasm time.Duration
+	for b.Loop() {
+		start := time.Now()
+		for _, s := range texts {
+			_ = textfn.Clean(s)
+		}
+		native += time.Since(start)
+		if gc {
+			b.StopTimer()
+			runtime.GC()
+			b.StartTimer()
+		}
+		start = time.Now()
+		if _, err := m.Run(context.Background(), "text", texts, cleanCols, DefaultLimits()); err != nil {
+			b.Fatal(err)
+		}
+		wasm += time.Since(start)
+	}
+	b.ReportMetric(float64(native)/float64(wasm), "x-native")
+	b.ReportMetric(float64(native.Nanoseconds())/float64(b.N), "native-ns/op")
+	b.ReportMetric(float64(wasm.Nanoseconds())/float64(b.N), "wasm-ns/op")
 }

@@ -219,22 +219,6 @@ static unsigned char *encode(unsigned char *q, unsigned r)
 	return q;
 }
 
-/* clean_rune is textfn.Clean's step for a code point from 0x80 (or
- * RUNE_ERROR for an invalid byte): a separator becomes one space unless the
- * last byte written was one (kept == 0: a space, or nothing yet), anything
- * else its lowercase. */
-static unsigned char *clean_rune(unsigned char *q, unsigned r, unsigned *kept)
-{
-	if (is_sep(r)) {
-		if (*kept)
-			*q++ = ' ';
-		*kept = 0;
-		return q;
-	}
-	*kept = 1;
-	return encode(q, to_lower(r));
-}
-
 /* hex4 reads 4 hex digits at p as rows.hex4 does: the value, -1 if they
  * are not 4 hex digits within the line, -2 if the line is not all read. */
 static long hex4(const unsigned char *p)
@@ -342,8 +326,11 @@ static const unsigned char *decode_rest(const unsigned char *p, size_t *n)
 }
 
 /* clean_bytes is textfn.Clean over s[0:n] (decoded text), carrying on from
- * the state of the text before it. */
-static unsigned char *clean_bytes(unsigned char *q, const unsigned char *s, size_t n, unsigned *kept)
+ * the state of the text before it (kept: see clean_line). It writes at q,
+ * sets *end to the end of what it wrote and returns the new kept (so that
+ * clean_line's q and kept never have their address taken, which would keep
+ * them in memory through its byte loop). */
+static unsigned clean_bytes(unsigned char *q, const unsigned char *s, size_t n, unsigned kept, unsigned char **end)
 {
 	size_t i = 0;
 	while (i < n) {
@@ -352,21 +339,29 @@ static unsigned char *clean_bytes(unsigned char *q, const unsigned char *s, size
 			unsigned t = byte_class[c];
 			if (t > ' ') { /* a letter or digit */
 				*q++ = (unsigned char)t;
-				*kept = 1;
+				kept = 1;
 			} else { /* anything else, '"', '\\' and '\n' too */
-				if (*kept)
+				if (kept)
 					*q++ = ' ';
-				*kept = 0;
+				kept = 0;
 			}
 			i++;
 			continue;
 		}
 		size_t size;
 		unsigned r = decode(s + i, n - i, &size);
-		q = clean_rune(q, r, kept);
+		if (is_sep(r)) {
+			if (kept)
+				*q++ = ' ';
+			kept = 0;
+		} else {
+			q = encode(q, to_lower(r));
+			kept = 1;
+		}
 		i += size;
 	}
-	return q;
+	*end = q;
+	return kept;
 }
 
 static const char header[] = "{\"clean\":\"";
@@ -421,11 +416,18 @@ static const unsigned char *clean_line(const unsigned char *p)
 				return NULL;
 			die("unterminated string");
 		}
-		if (t == 4) {
+		if (t == 4) { /* textfn.Clean's step for a code point from 0x80 */
 			size_t size;
 			unsigned r = decode(s, (size_t)(in + in_len - s), &size);
 			if (r != RUNE_ERROR || size != 1) {
-				q = clean_rune(q, r, &kept);
+				if (is_sep(r)) {
+					if (kept)
+						*q++ = ' ';
+					kept = 0;
+				} else {
+					q = encode(q, to_lower(r));
+					kept = 1;
+				}
 				s += size;
 				continue;
 			}
@@ -439,7 +441,9 @@ static const unsigned char *clean_line(const unsigned char *p)
 		s = decode_rest(s, &n);
 		if (s == NULL)
 			return NULL;
-		q = clean_bytes(q, scratch, n, &kept);
+		unsigned char *end;
+		kept = clean_bytes(q, scratch, n, kept, &end);
+		q = end;
 		break;
 	}
 	if (!kept && q > text) /* a trailing space */
