@@ -87,7 +87,9 @@ func TestObjectStoreEndToEnd(t *testing.T) {
 	}
 	// The compute nodes read their inputs from the bucket: the members
 	// answered their reads with presigned URLs.
-	redirected := 0.0
+	// The nodes uploaded their blobs straight to the bucket (presigned
+	// PUTs), and the members checked and recorded them.
+	redirected, presigned := 0.0, 0.0
 	for _, u := range nw.CoordURLs {
 		resp, err := http.Get(u + "/metrics")
 		if err != nil {
@@ -100,10 +102,21 @@ func TestObjectStoreEndToEnd(t *testing.T) {
 				n, _ := strconv.ParseFloat(v, 64)
 				redirected += n
 			}
+			if v, ok := strings.CutPrefix(line, "meadow_uploads_presigned_total "); ok {
+				n, _ := strconv.ParseFloat(v, 64)
+				presigned += n
+			}
 		}
 	}
 	if redirected == 0 {
 		t.Fatal("no member redirected a node's read of an input blob to the bucket")
+	}
+	if presigned == 0 {
+		t.Fatal("no blob was uploaded through a presigned URL (meadow_uploads_presigned_total is 0 on every member)")
+	}
+	// Staging objects are removed once checked.
+	for oi := range srv.Client().ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: "devnet/uploads/", Recursive: true}) {
+		t.Fatalf("a staging object was left in the bucket: %s (%v)", oi.Key, oi.Err)
 	}
 	for _, id := range nw.CoordIDs {
 		if es, err := os.ReadDir(filepath.Join(cfg.Dir, id, "blobs")); err == nil && len(es) > 0 {
