@@ -96,6 +96,7 @@ type Coordinator struct {
 	chain       *contracts.Chain
 	operatorKey *ecdsa.PrivateKey
 	faucet      Faucet // set by WithDevFaucet, on a dev network only
+	groups      *groups // the group map and this group; nil: one group
 	// relayerKey sends gasless claims (WithRelayer, relay.go); relayed
 	// remembers what was sent, under relayMu.
 	relayerKey *ecdsa.PrivateKey
@@ -134,6 +135,8 @@ type options struct {
 	operatorKey *ecdsa.PrivateKey
 	relayerKey  *ecdsa.PrivateKey
 	faucet      Faucet
+	groups      *api.GroupMap
+	groupSelf   string
 }
 
 // WithLogger sets the logger; records carry component=coord and the member id.
@@ -207,6 +210,9 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		return nil, invalidf("relayer key: expected a chain to relay claims on")
 	}
 	if err := c.setFaucet(o.faucet); err != nil {
+		return nil, err
+	}
+	if c.groups, err = newGroups(o.groups, o.groupSelf); err != nil {
 		return nil, err
 	}
 	if cfg.NoSnapshotCopy {

@@ -92,6 +92,8 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 			defer cancel()
 			return c.Settle(sctx, r.Epoch)
 		})
+	case api.GroupsRoute:
+		c.serveGroups(ctx)
 	case "/v1/chain":
 		c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.ChainInfo(rctx) })
 	case "/v1/rewards/relay":
@@ -506,7 +508,7 @@ func statusOf(err error) int {
 	case errors.Is(err, errUnsupportedType):
 		return fasthttp.StatusUnsupportedMediaType
 	case errors.Is(err, state.ErrConflict), errors.Is(err, state.ErrMismatch), errors.Is(err, state.ErrExpired),
-		errors.Is(err, ErrNoChain), errors.As(err, new(*contracts.RevertError)):
+		errors.Is(err, ErrNoChain), errors.Is(err, ErrGroupsSettle), errors.As(err, new(*contracts.RevertError)):
 		// A contract's refusal (an epoch out of order, too few signatures,
 		// an emission above the schedule) is the chain saying the state
 		// does not allow it: its text goes back to the operator.

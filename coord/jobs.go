@@ -25,6 +25,12 @@ func (c *Coordinator) submitJob(ctx context.Context, signer common.Address, spec
 	if err := spec.ValidateWith(c.checks); err != nil {
 		return api.Job{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
+	if spec.Compute != nil {
+		// A compute job runs where its input is.
+		if err := c.groups.check("input dataset "+spec.Compute.Input, api.JobKey(spec.Compute.Input)); err != nil {
+			return api.Job{}, err
+		}
+	}
 	if !c.IsLeader() {
 		return api.Job{}, ErrNotLeader
 	}
@@ -131,12 +137,8 @@ func (c *Coordinator) checkStage(spec api.ComputeSpec, s dataset.Schema) error {
 	return nil
 }
 
-// newJobID draws a job id from the leader's random source.
-func (c *Coordinator) newJobID() string {
-	c.randMu.Lock()
-	defer c.randMu.Unlock()
-	return fmt.Sprintf("j-%016x", c.rand.Uint64())
-}
+// newJobID draws a job id of this group from the leader's random source.
+func (c *Coordinator) newJobID() string { return c.newID("j") }
 
 // Commit records a node's commitment to its answer for a lease.
 func (c *Coordinator) Commit(ctx context.Context, node string, cm api.Commitment) (api.CommitResponse, error) {

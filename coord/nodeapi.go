@@ -83,6 +83,9 @@ func (c *Coordinator) openEnvelope(env api.Envelope, method string, body api.Val
 	if err != nil {
 		return opened{}, c.domainHint(err)
 	}
+	if err := c.groups.checkNode(method, signer); err != nil {
+		return opened{}, err
+	}
 	addr := strings.ToLower(signer.Hex())
 	return opened{signer: signer, addr: addr, sg: Signed{Signer: addr, Nonce: env.Nonce}}, nil
 }
@@ -91,6 +94,9 @@ func (c *Coordinator) openEnvelope(env api.Envelope, method string, body api.Val
 // that is not theirs.
 func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 	path := string(ctx.Path())
+	if c.checkPath(ctx, path) {
+		return true
+	}
 	switch path {
 	case "/v1/node/register":
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpRegister(rctx, ctx) })

@@ -64,7 +64,7 @@ func (c *Coordinator) submitPipeline(ctx context.Context, buyer common.Address, 
 	if !c.IsLeader() {
 		return api.Pipeline{}, ErrNotLeader
 	}
-	id := "p-" + c.newJobID()[2:]
+	id := c.newID("p")
 	first := spec.StageSpec(0, "").WithDefaults()
 	jobID := state.PipelineJobID(id, api.StageCrawl)
 	var (

@@ -37,6 +37,11 @@ var (
 	// ErrNoChain is returned by settlement and payment operations on a
 	// coordinator started without a chain.
 	ErrNoChain = errors.New("coord: no chain configured (--chain-rpc, or the dev network's chain)")
+	// ErrGroupsSettle is the answer of a work group asked to settle: an
+	// epoch of a network of several groups must be settled over every
+	// group's work at once, which is not built yet (docs/ARCHITECTURE.md,
+	// "Work groups"). Work units keep accruing in each group meanwhile.
+	ErrGroupsSettle = errors.New("coord: this coordinator is one group of several: settling an epoch across groups is not built yet, and one group alone must not post a root (its work units keep accruing)")
 	// ErrUnpaid is returned for the data of a job whose payments do not
 	// cover its price.
 	ErrUnpaid = errors.New("coord: job unpaid")
@@ -231,6 +236,9 @@ func (c *Coordinator) settleLoop(ctx context.Context) {
 func (c *Coordinator) Settle(ctx context.Context, epoch uint64) (api.SettleResponse, error) {
 	if err := c.requireChain(); err != nil {
 		return api.SettleResponse{}, err
+	}
+	if c.groups != nil {
+		return api.SettleResponse{}, ErrGroupsSettle
 	}
 	if !c.IsLeader() {
 		return api.SettleResponse{}, ErrNotLeader
