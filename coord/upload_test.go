@@ -185,7 +185,7 @@ func TestUploadKeepsAcceptedRows(t *testing.T) {
 			}
 			hs = append(hs, b...)
 		}
-		if len(hs) != 20 || api.Hash(dataset.ContentRoot(hs)) != tk.Root {
+		if len(hs) != 20 || api.Hash(dataset.ContentRoot(hs)) != tk.Root() {
 			t.Fatalf("%s: stored blob has %d rows, root mismatch", m.Config.ID, len(hs))
 		}
 	}
@@ -203,8 +203,8 @@ func TestUploadKeepsAcceptedRows(t *testing.T) {
 		if code, b, _ := readAs(t, m.Config.HTTPAddr, "/v1/datasets/"+ds+"/manifest", buyer, "", nil); code != 200 || json.Unmarshal(b, &man) != nil {
 			t.Fatalf("%s: manifest: %d %s", m.Config.ID, code, b)
 		}
-		if man.TotalRows != 20 || man.Root != tk.Root.String() {
-			t.Fatalf("%s: manifest %+v, want 20 rows and root %s", m.Config.ID, man, tk.Root)
+		if man.TotalRows != 20 || man.Root != tk.Root().String() {
+			t.Fatalf("%s: manifest %+v, want 20 rows and root %s", m.Config.ID, man, tk.Root())
 		}
 		for _, format := range []string{"arrow", "parquet"} {
 			env, err := api.Sign(buyer.key, api.MethodDatasetGet, map[string]string{"dataset_id": ds, "format": format},
@@ -232,7 +232,7 @@ func TestUploadKeepsAcceptedRows(t *testing.T) {
 				}
 				hs = append(hs, b...)
 			}
-			if r.Err() != nil || len(hs) != 20 || api.Hash(dataset.ContentRoot(hs)) != tk.Root {
+			if r.Err() != nil || len(hs) != 20 || api.Hash(dataset.ContentRoot(hs)) != tk.Root() {
 				t.Fatalf("%s: %s download: %d rows, err %v", m.Config.ID, format, len(hs), r.Err())
 			}
 		}

@@ -174,22 +174,23 @@ func (c *Coordinator) syncQueue(q *sched.Queue, extra []string) {
 
 // taskView is what the scheduler needs of a task.
 func taskView(st *state.State, t *state.Task) sched.TaskView {
+	needs := t.Needs()
 	tv := sched.TaskView{
 		ID:           t.ID,
 		JobID:        t.JobID,
-		Kind:         t.Spec.Kind,
-		NeedJS:       t.Needs.RenderJS,
-		NeedMainText: t.Needs.MainText,
-		NeedGPU:      t.Needs.GPU,
-		Kernel:       t.Needs.Kernel,
+		Kind:         t.Spec.Kind(),
+		NeedJS:       needs.RenderJS,
+		NeedMainText: needs.MainText,
+		NeedGPU:      needs.GPU,
+		Kernel:       needs.Kernel,
 		Want:         st.Want(t),
 		CreatedIndex: t.Seq,
 	}
 	if j, err := st.Job(t.JobID); err != nil || j.State != api.JobRunning {
 		tv.Want = 0
 	}
-	if t.Spec.Crawl != nil && len(t.Domains) > 0 {
-		tv.Domain, tv.URLs = t.Domains[0], len(t.Spec.Crawl.URLs)
+	if t.Spec.Kind() == api.JobCrawl && len(t.Domains) > 0 {
+		tv.Domain, tv.URLs = t.Domains[0], len(t.Spec.URLs())
 	}
 	for _, id := range t.Leases {
 		l, _ := st.Lease(id)
@@ -292,7 +293,7 @@ func (c *Coordinator) serveRound(ctx context.Context, q *sched.Queue, round []*w
 				var spec api.Task
 				c.fsm.read(func(st *state.State) {
 					if t, err := st.Task(r.TaskID); err == nil {
-						spec = t.Spec
+						spec = t.APITask()
 					}
 				})
 				resp.Leases = append(resp.Leases, api.Lease{ID: r.ID, Task: spec, Deadline: r.Deadline, Replica: r.Replica})

@@ -21,7 +21,7 @@ func (s *State) LeaseReadsInput(node, taskID string, h api.Hash, now int64) erro
 		return inField("task_id", notFound("task", taskID))
 	}
 	if t.Spec.Compute == nil {
-		return inField("task_id", conflictf("task %s is a %s task: expected a compute task, whose input blobs a lease lets its node read", taskID, t.Spec.Kind))
+		return inField("task_id", conflictf("task %s is a %s task: expected a compute task, whose input blobs a lease lets its node read", taskID, t.Spec.Kind()))
 	}
 	// A wasm task's module is read like its input.
 	reads := t.Spec.Compute.Wasm != nil && t.Spec.Compute.Wasm.Module == h

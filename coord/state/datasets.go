@@ -57,7 +57,7 @@ func (s *State) assemble(j *Job, now int64) {
 		if t.State != api.TaskVerified {
 			continue
 		}
-		dt := DatasetTask{TaskID: t.ID, Root: t.Root, Rows: int64(len(t.Accepted))}
+		dt := DatasetTask{TaskID: t.ID, Root: t.Root(), Rows: int64(len(t.Accepted))}
 		if t.Blob != nil {
 			h := t.Blob.SHA256
 			dt.Blob = &h

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+
+	"github.com/meadow-net/meadow/api"
 )
 
 // Encode writes the state as JSON, the same bytes as encoding/json's
@@ -23,7 +25,18 @@ func (s *State) Encode(w io.Writer) error {
 	field(e, "members", s.Members, false)
 	field(e, "nodes", s.Nodes, false)
 	field(e, "jobs", s.Jobs, false)
-	field(e, "tasks", s.Tasks, false)
+	// A task is written through one reused taskJSON rather than by its
+	// MarshalJSON, which would allocate a record per task (and have
+	// encoding/json check its bytes again): a snapshot of millions of
+	// tasks then makes no garbage for the collector to chase.
+	var (
+		tw    taskJSON
+		crawl api.CrawlTask
+	)
+	fieldAs(e, "tasks", s.Tasks, false, func(t *Task) any {
+		t.wire(&tw, &crawl)
+		return &tw
+	})
 	field(e, "leases", s.Leases, false)
 	field(e, "datasets", s.Datasets, false)
 	field(e, "domains", s.Domains, false)
@@ -79,6 +92,12 @@ func (e *encoder) value(v any) {
 // field writes the map m as field n: null when nil, nothing at all when
 // omitEmpty and empty, else its entries in key order, one at a time.
 func field[V any](e *encoder, n string, m map[string]V, omitEmpty bool) {
+	fieldAs(e, n, m, omitEmpty, func(v V) any { return v })
+}
+
+// fieldAs is field, each value written as what as returns for it (which
+// must encode as the value does).
+func fieldAs[V any](e *encoder, n string, m map[string]V, omitEmpty bool, as func(V) any) {
 	if omitEmpty && len(m) == 0 {
 		return
 	}
@@ -94,7 +113,7 @@ func field[V any](e *encoder, n string, m map[string]V, omitEmpty bool) {
 		}
 		e.value(k) // escaped as encoding/json escapes map keys
 		e.w.WriteByte(':')
-		e.value(m[k])
+		e.value(as(m[k]))
 	}
 	e.w.WriteByte('}')
 }

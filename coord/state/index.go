@@ -12,10 +12,11 @@ import (
 // scheduler's and the lease sweeper's questions without walking every task
 // or lease. It is never encoded; Decode rebuilds it.
 type index struct {
-	// pending maps a task's Seq to its id for every pending task, in the
-	// order tasks are offered: oldest first. It is a persistent map, so a
-	// copy of the pointer is an immutable snapshot.
-	pending *immutable.SortedMap[uint64, string]
+	// pending maps a task's Seq to the task for every pending task, in
+	// the order tasks are offered: oldest first. It is a persistent map, so
+	// a copy of the pointer is an immutable snapshot (of which tasks are
+	// pending, not of the tasks).
+	pending *immutable.SortedMap[uint64, *Task]
 	// open holds the leases that are active or committed (not yet revealed
 	// or expired), by id.
 	open map[string]struct{}
@@ -45,7 +46,7 @@ type index struct {
 
 func newIndex() index {
 	return index{
-		pending:  immutable.NewSortedMap[uint64, string](nil),
+		pending:  immutable.NewSortedMap[uint64, *Task](nil),
 		open:     map[string]struct{}{},
 		nodeOpen: map[string]int{},
 		changed:  map[string]struct{}{},
@@ -109,8 +110,8 @@ func (s *State) DrainChanged() []string {
 func (s *State) PendingTasks(fn func(*Task) bool) {
 	it := s.idx.pending.Iterator()
 	for !it.Done() {
-		_, id, _ := it.Next()
-		if !fn(s.Tasks[id]) {
+		_, t, _ := it.Next()
+		if !fn(t) {
 			return
 		}
 	}
@@ -120,7 +121,7 @@ func (s *State) PendingTasks(fn func(*Task) bool) {
 func (s *State) OpenLeases(node string) int { return s.idx.nodeOpen[node] }
 
 func (x *index) addPending(t *Task) {
-	x.pending = x.pending.Set(t.Seq, t.ID)
+	x.pending = x.pending.Set(t.Seq, t)
 	if len(t.Leases) > 0 {
 		x.held[t.ID] = struct{}{}
 	}
@@ -160,7 +161,7 @@ func (s *State) rebuild() {
 		if t.State == "pending" {
 			s.idx.addPending(t)
 		}
-		if t.State == api.TaskVerified && t.Blob == nil && t.Uploader != "" {
+		if t.State == api.TaskVerified && t.Blob == nil && t.Uploader() != "" {
 			s.idx.await(t.ID, s.uploaderNode(t))
 		}
 	}

@@ -55,6 +55,9 @@ type Job struct {
 	// job (0 for jobs submitted without one), so that the same envelope sent
 	// again is answered with this job (JobBySubmit) instead of "replayed".
 	SubmitNonce uint64 `json:"submit_nonce,omitempty"`
+
+	// shapes are what the job's tasks have in common (taskjson.go).
+	shapes []*taskShape
 }
 
 // SubmitJobSigned is SubmitJob for a job.submit envelope from signer with
@@ -146,32 +149,31 @@ func (s *State) SubmitJob(nj NewJob, now int64) (*Job, error) {
 	s.Jobs[j.ID] = j
 	s.idx.jobKeys[contracts.JobKey(j.ID)] = j.ID
 	s.attributePayments(j, contracts.JobKey(j.ID))
+	s.addTasks(j, nj.Tasks, newPacker(j).sharing(jobURLs(j)...))
 	if c := nj.Spec.Crawl; c != nil && len(c.Seeds) > 0 && c.MaxDepth > 0 {
 		j.Queued = map[string]bool{}
-		for _, t := range nj.Tasks {
-			for _, u := range t.Crawl.URLs {
+		for _, tid := range j.Tasks {
+			for _, u := range s.Tasks[tid].Spec.URLs() {
 				j.Queued[u] = true
 			}
 		}
 	}
-	s.addTasks(j, nj.Tasks)
 	return j, nil
 }
 
-// addTasks adds tasks to a job, pending.
-func (s *State) addTasks(j *Job, tasks []api.Task) {
+// addTasks adds tasks to a job, pending, packed by p.
+func (s *State) addTasks(j *Job, tasks []api.Task, p *packer) {
 	for _, spec := range tasks {
 		s.Seq++
 		t := &Task{
 			ID:      spec.ID,
 			JobID:   j.ID,
 			Seq:     s.Seq,
-			Spec:    spec,
-			Needs:   needsOf(spec, j.Spec),
-			Domains: domainsOf(spec),
+			Domains: p.sharedDomains(domainsOf(spec)),
 			State:   api.TaskPending,
 			Target:  j.Spec.Replication,
 		}
+		p.pack(t, spec, needsOf(spec, j.Spec))
 		s.Tasks[t.ID] = t
 		j.Tasks = append(j.Tasks, t.ID)
 		s.idx.addPending(t)

@@ -111,7 +111,7 @@ func (s *State) grant(g Grant, now int64) (*Lease, error) {
 	if g.Deadline <= now {
 		return nil, invalidf("grant.deadline %d: expected after now (%d)", g.Deadline, now)
 	}
-	if !t.Needs.CoveredBy(n.Caps) {
+	if !t.Needs().CoveredBy(n.Caps) {
 		return nil, conflictf("node %s lacks what task %s needs", n.Address, t.ID)
 	}
 	for _, id := range t.Leases {
@@ -219,7 +219,7 @@ func (s *State) Reveal(node string, r api.Reveal, now int64) (RevealResult, erro
 		return RevealResult{}, conflictf("lease %s: commit before revealing", l.ID)
 	case l.State == LeaseRevealed && slices.Equal(l.RowHashes, r.RowHashes):
 		// A retry of the same reveal whose answer was lost: answer it again.
-		return RevealResult{Lease: *l, Task: t.State, Upload: t.Uploader == l.ID}, nil
+		return RevealResult{Lease: *l, Task: t.State, Upload: t.Uploader() == l.ID}, nil
 	case l.State == LeaseRevealed:
 		return RevealResult{}, conflictf("lease %s is already revealed", l.ID)
 	case l.State == LeaseExpired:
@@ -234,7 +234,7 @@ func (s *State) Reveal(node string, r api.Reveal, now int64) (RevealResult, erro
 	}
 	l.State = LeaseRevealed
 	l.RowHashes = slices.Clone(r.RowHashes)
-	if t.Spec.Crawl != nil && t.Spec.Crawl.FollowLinks {
+	if c := t.Spec.rules(); c != nil && c.FollowLinks {
 		l.Links = slices.Clone(r.Links)
 	}
 	l.RevealedAt = now
@@ -251,7 +251,7 @@ func (s *State) Reveal(node string, r api.Reveal, now int64) (RevealResult, erro
 	} else {
 		s.settle(t)
 	}
-	return RevealResult{Lease: *l, Task: t.State, Upload: t.Uploader == l.ID}, nil
+	return RevealResult{Lease: *l, Task: t.State, Upload: t.Uploader() == l.ID}, nil
 }
 
 // ExpireLeases expires every open lease whose deadline is before now (the

@@ -17,7 +17,7 @@ import (
 // are above MaxDepth. It runs in the FSM, in address and URL order, so every
 // replica queues the same tasks under the same ids.
 func (s *State) followLinks(j *Job, t *Task, agreeing []*Lease) {
-	ct := t.Spec.Crawl
+	ct := t.Spec.rules()
 	c := j.Spec.Crawl
 	if ct == nil || !ct.FollowLinks || c == nil || j.Queued == nil || len(agreeing) == 0 || j.State.Final() {
 		return
@@ -48,5 +48,5 @@ func (s *State) followLinks(j *Job, t *Task, agreeing []*Lease) {
 	}
 	depth := ct.Depth + 1
 	tasks := crawlTasks(j.ID, len(j.Tasks), c, fresh, depth, depth < c.MaxDepth)
-	s.addTasks(j, slices.Clip(tasks))
+	s.addTasks(j, slices.Clip(tasks), newPacker(j))
 }

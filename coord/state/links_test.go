@@ -47,11 +47,11 @@ func TestFollowLinks(t *testing.T) {
 	}
 	next, _ := s.Task(j.Tasks[1])
 	// MaxPages 3: the seed and two of the three links agreed on.
-	if got := next.Spec.Crawl.URLs; len(got) != 2 || got[0] != both[0] || got[1] != both[1] {
+	if got := next.Spec.Crawl().URLs; len(got) != 2 || got[0] != both[0] || got[1] != both[1] {
 		t.Fatalf("followed %v, want %v (one link cut by max_pages; one-replica and foreign links never)", got, both[:2])
 	}
-	if next.Spec.Crawl.Depth != 1 || next.Spec.Crawl.FollowLinks {
-		t.Fatalf("depth-1 task %+v: want depth 1, no further following at max_depth 1", next.Spec.Crawl)
+	if next.Spec.Crawl().Depth != 1 || next.Spec.Crawl().FollowLinks {
+		t.Fatalf("depth-1 task %+v: want depth 1, no further following at max_depth 1", next.Spec.Crawl())
 	}
 	c := mustGrant(t, s, next.ID, addr(0), 40)
 	d := mustGrant(t, s, next.ID, addr(2), 40)

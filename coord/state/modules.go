@@ -94,7 +94,7 @@ func (s *State) creditFuel(j *Job, t *Task, fuel uint64) {
 	if fuel == 0 || t.Spec.Compute == nil || t.Spec.Compute.Kernel != api.KernelWasm {
 		return
 	}
-	t.Fuel = fuel
+	t.decided().Fuel = fuel
 	j.Fuel += fuel
 	units := rewards.FuelUnits(fuel)
 	if units == 0 {

@@ -20,13 +20,13 @@ func (s *State) RecordRefusal(node string, r api.Refusal) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if t.Spec.Crawl == nil {
-		return false, invalidf("task_id %q: a %s task fetches no URLs to refuse", t.ID, t.Spec.Kind)
+	if t.Spec.rules() == nil {
+		return false, invalidf("task_id %q: a %s task fetches no URLs to refuse", t.ID, t.Spec.Kind())
 	}
 	if slices.Contains(l.Refused, r.URL) {
 		return false, nil
 	}
-	if max := maxRefusalsPerURL * max(1, len(t.Spec.Crawl.URLs)); len(l.Refused) >= max {
+	if max := maxRefusalsPerURL * max(1, len(t.Spec.URLs())); len(l.Refused) >= max {
 		return false, conflictf("lease %s has reported %d refusals, the most its task's URLs allow", l.ID, max)
 	}
 	l.Refused = append(l.Refused, r.URL)

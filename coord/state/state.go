@@ -59,6 +59,7 @@ func Decode(r io.Reader) (*State, error) {
 		return nil, err
 	}
 	s.fill()
+	s.repack()
 	s.rebuild()
 	return s, nil
 }

@@ -90,12 +90,12 @@ func TestTaskVerifiedByMajority(t *testing.T) {
 	if r.Task != api.TaskVerified || !r.Upload {
 		t.Fatalf("verdict %+v, want verified with node b uploading", r)
 	}
-	if task, _ := s.Task("j1.t0"); task.Uploader != b.ID {
-		t.Fatalf("uploader %s, want %s", task.Uploader, b.ID)
+	if task, _ := s.Task("j1.t0"); task.Uploader() != b.ID {
+		t.Fatalf("uploader %s, want %s", task.Uploader(), b.ID)
 	}
 	task, _ := s.Task("j1.t0")
-	if len(task.Accepted) != 19 || task.Root != contentRoot(rows(1, 20)) {
-		t.Fatalf("accepted %d rows, root %s", len(task.Accepted), task.Root)
+	if len(task.Accepted) != 19 || task.Root() != contentRoot(rows(1, 20)) {
+		t.Fatalf("accepted %d rows, root %s", len(task.Accepted), task.Root())
 	}
 	na, _ := s.Node(addr(0))
 	if na.Units != 19*10 || na.Agreeing != 1 || na.Reputation == InitialReputation {
@@ -106,7 +106,7 @@ func TestTaskVerifiedByMajority(t *testing.T) {
 		t.Fatalf("job %+v: want a dataset, running until the blob is in", j)
 	}
 	d, _ := s.Dataset(j.Dataset)
-	if d.Rows != 19 || d.Root != task.Root || d.Complete {
+	if d.Rows != 19 || d.Root != task.Root() || d.Complete {
 		t.Fatalf("dataset %+v", d)
 	}
 	if err := s.BlobStored(StoredBlob{TaskID: "j1.t0", LeaseID: b.ID, SHA256: api.Hash{1}, Size: 10, Rows: 19}); err != nil {

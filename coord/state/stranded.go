@@ -127,7 +127,7 @@ func (s *State) stranded(t *Task, sharedNetworkOK bool, hint *string) bool {
 		}
 	}
 	mayTake := func(n *Node) bool {
-		if verify.Reputation(n.Reputation) < verify.Floor || !t.Needs.CoveredBy(n.Caps) {
+		if verify.Reputation(n.Reputation) < verify.Floor || !t.Needs().CoveredBy(n.Caps) {
 			return false
 		}
 		nv := sched.NodeView{Address: n.Address, Operator: n.Operator, Network: n.Network}

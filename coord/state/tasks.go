@@ -7,49 +7,175 @@ import (
 )
 
 // Task is one unit of work and its replicas.
+//
+// A state holds millions of pending tasks, twice on a member (the FSM's and
+// the snapshot copy's), so a task is kept compactly: what the tasks of a job
+// have in common (kind, needs, crawl rules) is shared through Spec, its URLs
+// are a run of its shape's list, and what only a decided task has is behind
+// a pointer. It encodes exactly as before (taskjson.go): the snapshot's
+// bytes do not depend on how a task is kept in memory (TestSnapshotGolden;
+// docs/ARCHITECTURE.md, "Snapshots off the apply path").
 type Task struct {
-	ID    string `json:"id"`
-	JobID string `json:"job_id"`
+	ID    string
+	JobID string // the job's own string: a task holds no copy of it
 	// Seq orders tasks across jobs: the scheduler offers lower ones first.
-	Seq uint64 `json:"seq"`
-	// Spec is what a node receives, every default resolved.
-	Spec api.Task `json:"spec"`
-	// Needs are the capabilities a node must have; Domains the hosts a crawl
-	// task fetches from.
-	Needs   Needs    `json:"needs"`
-	Domains []string `json:"domains,omitempty"`
+	Seq uint64
+	// Spec is what a node receives, every default resolved (APITask).
+	Spec TaskSpec
+	// Domains are the hosts a crawl task fetches from; tasks of one job on
+	// the same hosts share the slice (do not change it).
+	Domains []string
 
-	State api.TaskState `json:"state"`
+	State api.TaskState
 	// Target is how many revealed replicas the next verdict needs: the
 	// job's k, 1 for a task given to a trusted node alone (adaptive
 	// replication), plus one for each round that found too little
 	// agreement, up to k_max.
-	Target int `json:"target"`
+	Target int
+	// Expired counts the task's leases that ran out.
+	Expired int
 	// Unreplicated marks a task leased to one trusted node alone;
 	// SpotCheck one that could have been but was given a second replica.
-	Unreplicated bool `json:"unreplicated,omitempty"`
-	SpotCheck    bool `json:"spot_check,omitempty"`
-	// Leases are every lease of the task in grant order (expired ones too).
-	Leases  []string `json:"leases"`
-	Expired int      `json:"expired"`
-
-	// Set when the task is verified: the accepted row hashes (sorted),
-	// their content root, the lease asked to upload its blob and the blob
-	// once stored.
-	Accepted []api.Hash `json:"accepted,omitempty"`
-	Root     api.Hash   `json:"root"`
-	Uploader string     `json:"uploader,omitempty"`
-	Blob     *Blob      `json:"blob,omitempty"`
-	// Fuel is a wasm task's fuel over its accepted rows, once its blob is
-	// stored (creditFuel).
-	Fuel      uint64 `json:"fuel,omitempty"`
-	DecidedAt int64  `json:"decided_at,omitempty"`
-	// UploadSince is when the current uploader was asked (leader's time);
+	Unreplicated bool
+	SpotCheck    bool
 	// UploadReassigned counts the upload waits that ran out (each hands
 	// the upload on, or asks a lone agreeing lease again; uploads.go).
-	UploadSince      int64 `json:"upload_since,omitempty"`
-	UploadReassigned int   `json:"upload_reassigned,omitempty"`
+	UploadReassigned int32
+	// Leases are every lease of the task in grant order (expired ones too).
+	Leases []string
+
+	// Set when the task is verified: the accepted row hashes (sorted), and
+	// the blob once stored; the rest of the verdict is in dec.
+	Accepted []api.Hash
+	Blob     *Blob
+	// dec is nil until the task is decided or asked for its blob.
+	dec *decision
 }
+
+// decision is what a decided task adds: the accepted rows' content root,
+// the lease asked to upload the blob and since when (leader's time), a wasm
+// task's fuel over its accepted rows once its blob is stored (creditFuel),
+// and when it was decided.
+type decision struct {
+	Root        api.Hash
+	Uploader    string
+	UploadSince int64
+	Fuel        uint64
+	DecidedAt   int64
+}
+
+// none is the decision of an undecided task: all zero.
+var none decision
+
+func (t *Task) decision() *decision {
+	if t.dec == nil {
+		return &none
+	}
+	return t.dec
+}
+
+// decided returns the task's decision to change, allocating it.
+func (t *Task) decided() *decision {
+	if t.dec == nil {
+		t.dec = &decision{}
+	}
+	return t.dec
+}
+
+// Root is the content root of the accepted rows of a verified task.
+func (t *Task) Root() api.Hash { return t.decision().Root }
+
+// Uploader is the lease asked to upload the blob of a verified task.
+func (t *Task) Uploader() string { return t.decision().Uploader }
+
+// UploadSince is when the current uploader was asked (leader's time).
+func (t *Task) UploadSince() int64 { return t.decision().UploadSince }
+
+// Fuel is a wasm task's fuel over its accepted rows, once its blob is
+// stored.
+func (t *Task) Fuel() uint64 { return t.decision().Fuel }
+
+// DecidedAt is when the task was verified or ended inconclusive.
+func (t *Task) DecidedAt() int64 { return t.decision().DecidedAt }
+
+// Needs are the capabilities a node must have to run the task.
+func (t *Task) Needs() Needs { return t.Spec.shape().needs }
+
+// APITask returns the task as a node receives it (api.Task).
+func (t *Task) APITask() api.Task {
+	return api.Task{ID: t.ID, JobID: t.JobID, Kind: t.Spec.Kind(), Crawl: t.Spec.Crawl(), Compute: t.Spec.Compute}
+}
+
+// TaskSpec is a task's api.Task without its ids, kept compactly: the parts
+// every task of a shape shares behind one pointer, the URLs as a run of the
+// shape's list.
+type TaskSpec struct {
+	// Compute is a compute task's own spec; nil for a crawl task.
+	Compute *api.ComputeTask
+	sh      *taskShape
+	// first and n are the task's URLs in sh.urls.
+	first, n uint32
+}
+
+// taskShape is what tasks of one job have in common: the kind, the needs,
+// and for crawl tasks every rule but the URLs. A job has one per link depth
+// or so; its tasks' URLs are kept in one list per shape, task after task,
+// instead of a slice each.
+type taskShape struct {
+	kind  api.JobKind
+	needs Needs
+	// crawl is the crawl task without its URLs (URLs is nil, or empty
+	// when the tasks' URL lists were empty and not null); nil for other
+	// kinds.
+	crawl *api.CrawlTask
+	// urls are the URLs of the shape's tasks. While they are the start
+	// of one of the job's own lists (a job of one host, or whose URLs are
+	// grouped by host, splits into runs of its list), urls is that list,
+	// cut short, and costs nothing; owned is set once a copy was needed.
+	urls  []string
+	owned bool
+}
+
+// noShape is the shape of a task built without one (tests that set only
+// ids).
+var noShape taskShape
+
+func (s TaskSpec) shape() *taskShape {
+	if s.sh == nil {
+		return &noShape
+	}
+	return s.sh
+}
+
+// Kind is the task's kind.
+func (s TaskSpec) Kind() api.JobKind { return s.shape().kind }
+
+// URLs are a crawl task's URLs (shared: do not change them).
+func (s TaskSpec) URLs() []string {
+	sh := s.shape()
+	if s.n == 0 {
+		if sh.crawl == nil {
+			return nil
+		}
+		return sh.crawl.URLs
+	}
+	return sh.urls[s.first : s.first+s.n : s.first+s.n]
+}
+
+// Crawl returns a crawl task's spec, nil for other kinds. It is built on
+// each call; its slices are shared (do not change them).
+func (s TaskSpec) Crawl() *api.CrawlTask {
+	rules := s.shape().crawl
+	if rules == nil {
+		return nil
+	}
+	c := *rules
+	c.URLs = s.URLs()
+	return &c
+}
+
+// rules is a crawl task's spec without its URLs, nil for other kinds.
+func (s TaskSpec) rules() *api.CrawlTask { return s.shape().crawl }
 
 // Needs are what a task asks of a node beyond fetching static pages.
 type Needs struct {
@@ -93,8 +219,8 @@ func (t *Task) Final() bool {
 	return t.State == api.TaskVerified || t.State == api.TaskInconclusive
 }
 
-// Task returns a copy of a task's record (its slices shared; do not change
-// them).
+// Task returns a copy of a task's record (its slices and spec shared; do
+// not change them).
 func (s *State) Task(id string) (Task, error) {
 	t, ok := s.Tasks[id]
 	if !ok {

@@ -19,16 +19,16 @@ import (
 // awaitUpload marks a verified task as waiting for its blob from t.Uploader
 // since now.
 func (s *State) awaitUpload(t *Task, now int64) {
-	if t.Uploader == "" || t.Blob != nil {
+	if t.Uploader() == "" || t.Blob != nil {
 		return
 	}
-	t.UploadSince = now
+	t.decided().UploadSince = now
 	s.idx.await(t.ID, s.uploaderNode(t))
 }
 
 // uploaderNode is the node of t's uploader lease, "" if there is none.
 func (s *State) uploaderNode(t *Task) string {
-	if l := s.Leases[t.Uploader]; l != nil {
+	if l := s.Leases[t.Uploader()]; l != nil {
 		return l.Node
 	}
 	return ""
@@ -54,12 +54,12 @@ func (s *State) UploadsFor(node string, max int) []api.UploadRequest {
 	var out []api.UploadRequest
 	for id := range s.idx.awaitingBy[node] {
 		t := s.Tasks[id]
-		if l := s.Leases[t.Uploader]; l != nil && l.Node == node {
+		if l := s.Leases[t.Uploader()]; l != nil && l.Node == node {
 			out = append(out, api.UploadRequest{TaskID: t.ID, LeaseID: l.ID})
 		}
 	}
 	slices.SortFunc(out, func(a, b api.UploadRequest) int {
-		return cmp.Or(cmp.Compare(s.Tasks[a.TaskID].UploadSince, s.Tasks[b.TaskID].UploadSince), cmp.Compare(a.TaskID, b.TaskID))
+		return cmp.Or(cmp.Compare(s.Tasks[a.TaskID].UploadSince(), s.Tasks[b.TaskID].UploadSince()), cmp.Compare(a.TaskID, b.TaskID))
 	})
 	if len(out) > max {
 		out = out[:max]
@@ -73,7 +73,7 @@ func (s *State) NextUploadDeadline(ttl int64) (int64, bool) {
 	var min int64
 	found := false
 	for id := range s.idx.awaiting {
-		if d := s.Tasks[id].UploadSince + ttl; !found || d < min {
+		if d := s.Tasks[id].UploadSince() + ttl; !found || d < min {
 			min, found = d, true
 		}
 	}
@@ -91,19 +91,19 @@ func (s *State) ReassignUploads(now, ttl int64) int {
 	moved := 0
 	for _, id := range sortedKeys(s.idx.awaiting) {
 		t := s.Tasks[id]
-		if t.UploadSince+ttl >= now {
+		if t.UploadSince()+ttl >= now {
 			continue
 		}
 		ag := s.agreeingLeases(t)
 		if len(ag) == 0 {
 			continue
 		}
-		next := ag[(slices.Index(ag, t.Uploader)+1)%len(ag)]
-		if next != t.Uploader {
+		next := ag[(slices.Index(ag, t.Uploader())+1)%len(ag)]
+		if next != t.Uploader() {
 			moved++
 		}
 		old := s.uploaderNode(t)
-		t.Uploader, t.UploadSince = next, now
+		t.decided().Uploader, t.decided().UploadSince = next, now
 		t.UploadReassigned++
 		s.idx.unawait(t.ID, old)
 		s.idx.await(t.ID, s.uploaderNode(t))

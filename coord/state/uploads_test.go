@@ -28,8 +28,8 @@ func TestUploadHandedOnToAgreeingLeases(t *testing.T) {
 		t.Fatalf("deciding reveal: %+v, want verified without an upload request", r)
 	}
 	task, _ := s.Task("j.t0")
-	if task.Uploader != a.ID {
-		t.Fatalf("uploader %s, want the first agreeing lease %s", task.Uploader, a.ID)
+	if task.Uploader() != a.ID {
+		t.Fatalf("uploader %s, want the first agreeing lease %s", task.Uploader(), a.ID)
 	}
 	if got := s.UploadsFor(addr(0), 64); len(got) != 1 || got[0] != (api.UploadRequest{TaskID: "j.t0", LeaseID: a.ID}) {
 		t.Fatalf("uploads for a: %+v", got)
@@ -61,8 +61,8 @@ func TestUploadHandedOnToAgreeingLeases(t *testing.T) {
 			t.Fatalf("step %d: reassigned %d, want 1", i, n)
 		}
 		task, _ := s.Task("j.t0")
-		if task.Uploader != st.want.ID || task.UploadSince != st.now || task.UploadReassigned != i+1 {
-			t.Fatalf("step %d: uploader %s since %d (%d handed on), want %s since %d", i, task.Uploader, task.UploadSince, task.UploadReassigned, st.want.ID, st.now)
+		if task.Uploader() != st.want.ID || task.UploadSince() != st.now || int(task.UploadReassigned) != i+1 {
+			t.Fatalf("step %d: uploader %s since %d (%d handed on), want %s since %d", i, task.Uploader(), task.UploadSince(), task.UploadReassigned, st.want.ID, st.now)
 		}
 		if got := s.UploadsFor(st.node, 64); len(got) != 1 || got[0].LeaseID != st.want.ID {
 			t.Fatalf("step %d: uploads for %s: %+v", i, st.node, got)
@@ -120,13 +120,13 @@ func TestUploadWithOneAgreeingLeaseWaitsAgain(t *testing.T) {
 	answer(t, s, b, append(rows(0, 10), rows(100, 110)...), 3)
 	answer(t, s, c, append(rows(10, 20), rows(200, 210)...), 4)
 	task, _ := s.Task("j.t0")
-	if task.State != api.TaskVerified || task.Uploader != a.ID || len(task.Accepted) != 20 {
-		t.Fatalf("task %s uploader %s with %d accepted rows, want verified with %s and 20", task.State, task.Uploader, len(task.Accepted), a.ID)
+	if task.State != api.TaskVerified || task.Uploader() != a.ID || len(task.Accepted) != 20 {
+		t.Fatalf("task %s uploader %s with %d accepted rows, want verified with %s and 20", task.State, task.Uploader(), len(task.Accepted), a.ID)
 	}
 	if n := s.ReassignUploads(1000, 10); n != 0 {
 		t.Fatalf("handed on %d with one agreeing lease", n)
 	}
-	if task, _ := s.Task("j.t0"); task.Uploader != a.ID || task.UploadSince != 1000 {
-		t.Fatalf("uploader %s since %d, want %s since 1000", task.Uploader, task.UploadSince, a.ID)
+	if task, _ := s.Task("j.t0"); task.Uploader() != a.ID || task.UploadSince() != 1000 {
+		t.Fatalf("uploader %s since %d, want %s since 1000", task.Uploader(), task.UploadSince(), a.ID)
 	}
 }

@@ -70,17 +70,17 @@ func (s *State) decide(t *Task, deciding *Lease, now int64) {
 	}
 
 	t.Accepted = v.Accepted
-	t.Root = v.AcceptedRoot
+	t.decided().Root = v.AcceptedRoot
 	j.RowsAccepted += int64(len(v.Accepted))
 	var agreeing []*Lease
 	for i, l := range revealed {
 		r := v.PerReplica[i]
 		l.Agreed = int64(r.AcceptedRows)
-		if l.Node == v.Uploader && t.Uploader == "" {
-			t.Uploader = l.ID
+		if l.Node == v.Uploader && t.Uploader() == "" {
+			t.decided().Uploader = l.ID
 		}
 		if l == deciding && r.AcceptedRows == len(v.Accepted) {
-			t.Uploader = l.ID
+			t.decided().Uploader = l.ID
 		}
 		j.RowsRejected += int64(r.RejectedRows)
 		if r.AcceptedRows == len(v.Accepted) {
@@ -90,7 +90,7 @@ func (s *State) decide(t *Task, deciding *Lease, now int64) {
 		n.Tasks++
 		n.RowsAccepted += uint64(r.AcceptedRows)
 		n.RowsRejected += uint64(r.RejectedRows)
-		if units, err := verify.WorkUnits(t.Spec.Kind, t.Needs.RenderJS, t.Needs.Kernel, r.AcceptedRows); err == nil {
+		if units, err := verify.WorkUnits(t.Spec.Kind(), t.Needs().RenderJS, t.Needs().Kernel, r.AcceptedRows); err == nil {
 			n.Units += units
 			n.PendingUnits += units
 		}
@@ -112,7 +112,7 @@ func (s *State) decide(t *Task, deciding *Lease, now int64) {
 // last task is decided.
 func (s *State) finish(t *Task, verdict api.TaskState, now int64) {
 	t.State = verdict
-	t.DecidedAt = now
+	t.decided().DecidedAt = now
 	s.idx.removePending(t)
 	s.idx.touch(t.ID)
 	for _, id := range t.Leases {
