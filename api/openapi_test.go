@@ -35,6 +35,7 @@ var servedPaths = []string{
 	"/v1/cluster/remove",
 	"/v1/cluster/sign",
 	"/v1/cluster/digest",
+	"/v1/cluster/blob-stored",
 	"/v1/cluster/settle",
 	"/v1/chain",
 	"/v1/rewards/relay",

@@ -75,6 +75,11 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 		c.handleSign(ctx)
 	case "/v1/cluster/digest":
 		c.handleDigest(ctx)
+	case routeBlobStored:
+		if !c.peerAuthorized(ctx) {
+			return
+		}
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpBlobStored(rctx, ctx) })
 	case "/v1/cluster/settle":
 		if !c.peerAuthorized(ctx) {
 			return

@@ -140,7 +140,7 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 	case api.RouteUploadURL:
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpUploadURL(rctx, ctx) })
 	case api.RouteUploadStaged:
-		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpUploadStaged(rctx, ctx) })
+		c.serveUploadStaged(ctx)
 	case api.RouteModules:
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpModuleUpload(rctx, ctx) })
 	case api.RouteDevFaucet:

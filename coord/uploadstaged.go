@@ -1,13 +1,16 @@
 package coord
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -18,6 +21,7 @@ import (
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord/blob"
+	"github.com/meadow-net/meadow/coord/forward"
 	"github.com/meadow-net/meadow/coord/state"
 	"github.com/meadow-net/meadow/dataset"
 )
@@ -67,7 +71,7 @@ type stagedUploads struct {
 	// the first and is answered from the state.
 	inflight map[string]chan struct{}
 
-	urls, presigned, refused, swept prometheus.Counter
+	urls, presigned, offLeader, refused, swept prometheus.Counter
 }
 
 func newStagedUploads(reg prometheus.Registerer) (*stagedUploads, error) {
@@ -81,6 +85,10 @@ func newStagedUploads(reg prometheus.Registerer) (*stagedUploads, error) {
 			Name: "meadow_uploads_presigned_total",
 			Help: "Task blobs uploaded by nodes straight to the object store, checked and recorded by this member as leader.",
 		}),
+		offLeader: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "meadow_uploads_checked_off_leader_total",
+			Help: "Presigned uploads this member checked as a follower and had the leader record (counted in meadow_uploads_presigned_total too).",
+		}),
 		refused: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "meadow_uploads_presigned_refused_total",
 			Help: "Staged uploads this member refused after reading them back (wrong size, digest, rows or signatures).",
@@ -90,7 +98,7 @@ func newStagedUploads(reg prometheus.Registerer) (*stagedUploads, error) {
 			Help: "Abandoned staging objects this member removed from the object store as leader.",
 		}),
 	}
-	for _, m := range []prometheus.Collector{s.urls, s.presigned, s.refused, s.swept} {
+	for _, m := range []prometheus.Collector{s.urls, s.presigned, s.offLeader, s.refused, s.swept} {
 		if err := reg.Register(m); err != nil {
 			return nil, fmt.Errorf("coord: staged upload metrics: %w", err)
 		}
@@ -178,7 +186,7 @@ func (c *Coordinator) UploadURL(ctx context.Context, node string, up api.Upload)
 	return api.UploadURL{URL: sp.URL, Headers: sp.Headers, ExpiresAt: sp.Expires.UnixMilli()}, nil
 }
 
-// httpUploadStaged serves POST /v1/node/upload/staged.
+// httpUploadStaged serves POST /v1/node/upload/staged on the leader.
 func (c *Coordinator) httpUploadStaged(rctx context.Context, ctx *fasthttp.RequestCtx) (any, error) {
 	var up api.Upload
 	o, err := c.openBody(ctx, api.MethodUploadStaged, &up)
@@ -194,21 +202,31 @@ func (c *Coordinator) httpUploadStaged(rctx context.Context, ctx *fasthttp.Reque
 }
 
 // UploadStaged checks the blob node staged for up in the object store and
-// records it: see the file's comment. Only the leader can. A staged object
-// that is missing, of another size, another digest, or whose rows do not
-// pass keepAccepted is refused with an error naming the field (size,
+// records it: see the file's comment. Only the leader can (a follower
+// checks through checkStagedHere and records through the leader). A staged
+// object that is missing, of another size, another digest, or whose rows
+// do not pass keepAccepted is refused with an error naming the field (size,
 // sha256, rows[i]…) and removed, so that the node may stage it again; a
 // store that fails is a 503 (blob.ErrStore), and nothing is recorded.
 func (c *Coordinator) UploadStaged(ctx context.Context, node string, up api.Upload) (api.UploadResponse, error) {
 	if !c.IsLeader() {
 		return api.UploadResponse{}, ErrNotLeader
 	}
+	return c.uploadStaged(ctx, node, up, func(ctx context.Context, b state.StoredBlob) error { return c.BlobStored(ctx, b) })
+}
+
+// uploadStaged runs a staged upload's check on this member and records the
+// blob with record (through Raft on the leader, through the leader on a
+// follower). The staged object is removed only once the blob is recorded,
+// so that a report tried again after a lost answer finds it; one left by a
+// crash in between is swept.
+func (c *Coordinator) uploadStaged(ctx context.Context, node string, up api.Upload, record func(context.Context, state.StoredBlob) error) (api.UploadResponse, error) {
 	st, ok := c.blobs.(stager)
 	if !ok {
 		return api.UploadResponse{}, fmt.Errorf("%w: this cluster keeps blobs on its members' disks and hands out no upload URLs: upload with PUT /v1/node/upload", state.ErrConflict)
 	}
-	// One check per task at a time: a raced second report waits for the
-	// first and is then answered from the state.
+	// One check per task at a time on this member: a raced second report
+	// waits for the first and is then answered from the state.
 	for {
 		c.staged.mu.Lock()
 		ch, busy := c.staged.inflight[up.TaskID]
@@ -235,23 +253,41 @@ func (c *Coordinator) UploadStaged(ctx context.Context, node string, up api.Uplo
 	if err != nil {
 		return api.UploadResponse{}, err
 	}
-	sum := dataset.Hash(up.SHA256)
-	key := st.StagingKey(task.ID, node, sum)
+	key := st.StagingKey(task.ID, node, dataset.Hash(up.SHA256))
 	if task.Blob != nil {
 		c.removeStaged(ctx, st, key)
 		return api.UploadResponse{Rows: task.Blob.Rows}, nil
 	}
-	obj, err := st.StatStaged(ctx, key)
-	if errors.Is(err, blob.ErrNotFound) {
-		return api.UploadResponse{}, &state.FieldError{Field: "sha256", Err: fmt.Errorf("%w: no staged upload of blob %s for task %s by %s: PUT it to the URL of %s first", state.ErrConflict, sum, task.ID, node, api.RouteUploadURL)}
-	}
+	b, err := c.checkStaged(ctx, st, key, node, up, task)
 	if err != nil {
 		return api.UploadResponse{}, err
 	}
-	refuse := func(err error) (api.UploadResponse, error) {
+	if err := record(ctx, b); err != nil {
+		return api.UploadResponse{}, err
+	}
+	c.removeStaged(ctx, st, key)
+	c.staged.presigned.Inc()
+	return api.UploadResponse{Rows: b.Rows}, nil
+}
+
+// checkStaged reads the staged object of up back, checks it as
+// keepAccepted checks a proxied upload, and puts the kept blob under its
+// name: a server-side copy of the checked version when every row is kept,
+// else the rewritten stream. It returns the blob to record. A refused
+// object is removed.
+func (c *Coordinator) checkStaged(ctx context.Context, st stager, key, node string, up api.Upload, task state.Task) (state.StoredBlob, error) {
+	sum := dataset.Hash(up.SHA256)
+	obj, err := st.StatStaged(ctx, key)
+	if errors.Is(err, blob.ErrNotFound) {
+		return state.StoredBlob{}, &state.FieldError{Field: "sha256", Err: fmt.Errorf("%w: no staged upload of blob %s for task %s by %s: PUT it to the URL of %s first", state.ErrConflict, sum, task.ID, node, api.RouteUploadURL)}
+	}
+	if err != nil {
+		return state.StoredBlob{}, err
+	}
+	refuse := func(err error) (state.StoredBlob, error) {
 		c.staged.refused.Inc()
 		c.removeStaged(ctx, st, key)
-		return api.UploadResponse{}, err
+		return state.StoredBlob{}, err
 	}
 	if obj.Size != up.Size {
 		return refuse(&state.FieldError{Field: "size", Err: fmt.Errorf("%w: the staged object holds %d bytes: expected the %d signed", ErrInvalid, obj.Size, up.Size)})
@@ -262,7 +298,7 @@ func (c *Coordinator) UploadStaged(ctx context.Context, node string, up api.Uplo
 		if errors.As(err, &fe) {
 			return refuse(err)
 		}
-		return api.UploadResponse{}, err
+		return state.StoredBlob{}, err
 	}
 	defer os.Remove(in.Name())
 	defer in.Close()
@@ -272,14 +308,14 @@ func (c *Coordinator) UploadStaged(ctx context.Context, node string, up api.Uplo
 		if errors.Is(err, ErrInvalid) || errors.Is(err, state.ErrMismatch) {
 			return refuse(err)
 		}
-		return api.UploadResponse{}, err
+		return state.StoredBlob{}, err
 	}
 	if final != in.Name() {
 		defer os.Remove(final)
 	}
 	f, err := os.Open(final)
 	if err != nil {
-		return api.UploadResponse{}, fmt.Errorf("%w: %w", errCannotStore, err)
+		return state.StoredBlob{}, fmt.Errorf("%w: %w", errCannotStore, err)
 	}
 	defer f.Close()
 	var fuel uint64
@@ -288,12 +324,12 @@ func (c *Coordinator) UploadStaged(ctx context.Context, node string, up api.Uplo
 			return refuse(err)
 		}
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return api.UploadResponse{}, err
+			return state.StoredBlob{}, err
 		}
 	}
 	fi, err := f.Stat()
 	if err != nil {
-		return api.UploadResponse{}, err
+		return state.StoredBlob{}, err
 	}
 	size := fi.Size()
 	if h == sum {
@@ -303,15 +339,9 @@ func (c *Coordinator) UploadStaged(ctx context.Context, node string, up api.Uplo
 		_, err = c.blobs.Put(ctx, f, h, api.MaxBlobSize)
 	}
 	if err != nil {
-		return api.UploadResponse{}, fmt.Errorf("coord: store blob: %w", err)
+		return state.StoredBlob{}, fmt.Errorf("coord: store blob: %w", err)
 	}
-	c.removeStaged(ctx, st, key)
-	err = c.BlobStored(ctx, state.StoredBlob{TaskID: task.ID, LeaseID: up.LeaseID, SHA256: api.Hash(h), Size: size, Rows: rows, Fuel: fuel})
-	if err != nil {
-		return api.UploadResponse{}, err
-	}
-	c.staged.presigned.Inc()
-	return api.UploadResponse{Rows: rows}, nil
+	return state.StoredBlob{TaskID: task.ID, LeaseID: up.LeaseID, SHA256: api.Hash(h), Size: size, Rows: rows, Fuel: fuel}, nil
 }
 
 // spoolStaged copies the staged object into a file in DATA-DIR/uploads,
@@ -387,4 +417,138 @@ func (c *Coordinator) sweepStaged(ctx context.Context) {
 			c.log.Warn("sweep staged uploads", "err", err)
 		}
 	})
+}
+
+// The check off the leader. With the bytes in a bucket every member can
+// read, the member a node reports to checks the staged object itself and
+// has the leader record it (routeBlobStored), so that the leader, where
+// every write of the group goes, spends one HEAD and one Raft command per
+// upload instead of reading and checking every row. This trusts the
+// checking member with the check, which adds no trust: any voter may
+// become leader and propose any blob_stored command. The leader still
+// confirms that the blob is in the store (its size under its name) before
+// it records it. A follower that cannot check (no object store, no cluster
+// token, no leader known, its own state behind the leader's for this
+// lease, too many checks running) forwards the report to the leader, which
+// checks it itself.
+
+// routeBlobStored is the members' route by which a member that checked a
+// staged upload has the leader record the blob (the cluster token).
+const routeBlobStored = "/v1/cluster/blob-stored"
+
+// stagedChecks bounds the staged checks a follower runs at once; past it,
+// reports go to the leader.
+var stagedChecks = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
+
+// serveUploadStaged serves POST /v1/node/upload/staged: the check here on a
+// follower that can, else on the leader.
+func (c *Coordinator) serveUploadStaged(ctx *fasthttp.RequestCtx) {
+	onLeader := func() {
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpUploadStaged(rctx, ctx) })
+	}
+	_, isStager := c.blobs.(stager)
+	_, leaderAddr := c.Leader()
+	if !ctx.IsPost() || c.IsLeader() || !isStager || c.cfg.ClusterToken == "" || forward.Forwarded(ctx) || leaderAddr == "" {
+		onLeader()
+		return
+	}
+	select {
+	case stagedChecks <- struct{}{}:
+		defer func() { <-stagedChecks }()
+	default:
+		onLeader()
+		return
+	}
+	var up api.Upload
+	o, err := c.openBody(ctx, api.MethodUploadStaged, &up)
+	if err != nil {
+		c.reply(ctx, nil, err)
+		return
+	}
+	if _, err := c.uploadLease(o.addr, up); err != nil {
+		// This member may not have applied the reveal yet: the
+		// leader answers for the state.
+		onLeader()
+		return
+	}
+	if err := c.useWorkNonce(o.addr, o.sg.Nonce); err != nil {
+		c.reply(ctx, nil, err)
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.Background(), c.cfg.ApplyTimeout)
+	defer cancel()
+	v, err := c.uploadStaged(rctx, o.addr, up, func(ctx context.Context, b state.StoredBlob) error {
+		err := c.recordAtLeader(ctx, b)
+		if err == nil {
+			c.staged.offLeader.Inc()
+		}
+		return err
+	})
+	c.reply(ctx, v, bodyFields(err))
+}
+
+// recordAtLeader has the leader record a blob this member checked.
+func (c *Coordinator) recordAtLeader(ctx context.Context, b state.StoredBlob) error {
+	if c.IsLeader() {
+		return c.BlobStored(ctx, b)
+	}
+	id, addr := c.Leader()
+	if addr == "" {
+		return errNoLeader
+	}
+	body, err := json.Marshal(b)
+	if err != nil {
+		return err
+	}
+	req := fasthttp.AcquireRequest()
+	defer fasthttp.ReleaseRequest(req)
+	resp := fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI(c.memberURL(addr, routeBlobStored))
+	req.Header.SetMethod(fasthttp.MethodPost)
+	req.Header.SetContentType("application/json")
+	req.Header.Set(blob.TokenHeader, c.cfg.ClusterToken)
+	req.SetBody(body)
+	// Recording a blob twice is answered like once: a try on a fresh
+	// connection is safe.
+	if err := c.forwarder.Do(req, resp, c.timeout(ctx)); err != nil {
+		return fmt.Errorf("%w: record blob %s at the leader %s: %v", errForwardLost, b.SHA256, id, err)
+	}
+	switch sc := resp.StatusCode(); {
+	case sc/100 == 2:
+		return nil
+	case sc/100 == 4:
+		return fmt.Errorf("%w: the leader %s refused to record blob %s: %d %s", state.ErrConflict, id, b.SHA256, sc, bytes.TrimSpace(resp.Body()))
+	default:
+		return fmt.Errorf("%w: record blob %s at the leader %s: %d %s", errForwardLost, b.SHA256, id, sc, bytes.TrimSpace(resp.Body()))
+	}
+}
+
+// httpBlobStored serves routeBlobStored on the leader: the blob must be in
+// the store, at its size, before it is recorded.
+func (c *Coordinator) httpBlobStored(rctx context.Context, ctx *fasthttp.RequestCtx) (any, error) {
+	if !c.IsLeader() {
+		return nil, ErrNotLeader
+	}
+	var b state.StoredBlob
+	if err := decodeBody(ctx, &b); err != nil {
+		return nil, err
+	}
+	switch {
+	case b.SHA256.IsZero():
+		return nil, inRequest("body", invalidf("sha256: expected the blob's SHA-256"))
+	case b.Size < 1 || b.Size > api.MaxBlobSize:
+		return nil, inRequest("body", invalidf("size %d: expected 1 to %d", b.Size, api.MaxBlobSize))
+	}
+	info, err := c.blobs.Stat(rctx, dataset.Hash(b.SHA256))
+	if errors.Is(err, blob.ErrNotFound) {
+		return nil, fmt.Errorf("%w: blob %s is not in the store", state.ErrConflict, b.SHA256)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if info.Size != b.Size {
+		return nil, fmt.Errorf("%w: blob %s holds %d bytes in the store: expected %d", state.ErrConflict, b.SHA256, info.Size, b.Size)
+	}
+	return api.UploadResponse{Rows: b.Rows}, c.BlobStored(rctx, b)
 }

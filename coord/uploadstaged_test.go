@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,12 +85,22 @@ func (s *stagedCluster) verified(t *testing.T) (string, []state.Lease, [][]byte)
 	if tk, _ := leader.Task(task); tk.State != api.TaskVerified || len(tk.Accepted) != 20 {
 		t.Fatalf("task %s with %d accepted rows", tk.State, len(tk.Accepted))
 	}
+	// Every member knows the task verified (a follower that does not yet
+	// hands a report to the leader).
+	s.c.WaitConverged()
 	return task, leases, [][]byte{blob0, blob1}
 }
 
-// nodeClient is node i's signed client of the cluster, followers first, so
-// that its requests are forwarded to the leader.
+// nodeClient is node i's signed client of the cluster, followers first:
+// a follower forwards the URL request to the leader and checks a report
+// itself.
 func (s *stagedCluster) nodeClient(t *testing.T, i int) *api.Client {
+	t.Helper()
+	return s.client(t, i, false)
+}
+
+// client is node i's client, the leader first or last.
+func (s *stagedCluster) client(t *testing.T, i int, leaderFirst bool) *api.Client {
 	t.Helper()
 	k, ok := testNodeKeys.Load(addr(i))
 	if !ok {
@@ -102,6 +114,9 @@ func (s *stagedCluster) nodeClient(t *testing.T, i int) *api.Client {
 		}
 	}
 	urls = append(urls, "http://"+leader.Config.HTTPAddr)
+	if leaderFirst {
+		slices.Reverse(urls)
+	}
 	cl, err := api.NewClient(api.ClientConfig{Coordinators: urls, Key: k.(*ecdsa.PrivateKey), Domain: api.DevDomain()})
 	if err != nil {
 		t.Fatal(err)
@@ -219,27 +234,56 @@ func TestPresignedUploadEndToEnd(t *testing.T) {
 	if err := cl.Post(ctx, api.MethodUploadStaged, api.RouteUploadStaged, up, &res); err != nil || res.Rows != 20 {
 		t.Fatalf("report again: %+v %v", res, err)
 	}
-	// The metric is on /metrics.
-	resp, err := http.Get("http://" + s.c.WaitLeader().Config.HTTPAddr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
+	// The follower the node reported to checked the object; the leader
+	// only recorded it. The metrics are on /metrics.
+	if got := s.metric(t, true, "meadow_uploads_checked_off_leader_total"); got != 1 {
+		t.Fatalf("meadow_uploads_checked_off_leader_total over the followers = %v, want 1", got)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(body), "meadow_uploads_presigned_total ") {
-		t.Fatal("/metrics lacks meadow_uploads_presigned_total")
+	if got := s.metric(t, false, "meadow_uploads_presigned_total"); got != 0 {
+		t.Fatalf("the leader checked %v uploads, want 0 (the follower did)", got)
 	}
 }
 
+// metric sums a counter over the followers' /metrics (or the leader's).
+func (s *stagedCluster) metric(t *testing.T, followers bool, name string) float64 {
+	t.Helper()
+	leader := s.c.WaitLeader()
+	sum := 0.0
+	for _, m := range s.c.Members {
+		if (m == leader) == followers {
+			continue
+		}
+		resp, err := http.Get("http://" + m.Config.HTTPAddr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		found := false
+		for _, line := range strings.Split(string(body), "\n") {
+			if v, ok := strings.CutPrefix(line, name+" "); ok {
+				n, _ := strconv.ParseFloat(v, 64)
+				sum += n
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("%s's /metrics lacks %s", m.Config.ID, name)
+		}
+	}
+	return sum
+}
+
 // A staged blob with rows that were not accepted is checked like a
-// proxied upload: the leader keeps only the accepted rows, writes the
-// rewritten blob itself, and removes the staged object.
+// proxied upload: the checking member (here the leader, which the node
+// reaches first) keeps only the accepted rows, writes the rewritten blob
+// itself, and removes the staged object.
 func TestPresignedUploadDropsRows(t *testing.T) {
 	s := newStagedCluster(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	task, leases, blobs := s.verified(t)
-	cl := s.nodeClient(t, 0)
+	cl := s.client(t, 0, true)
 	up := uploadOf(task, leases[0], blobs[0])
 	var u api.UploadURL
 	if err := cl.Post(ctx, api.MethodUploadURL, api.RouteUploadURL, up, &u); err != nil {
@@ -258,6 +302,9 @@ func TestPresignedUploadDropsRows(t *testing.T) {
 	}
 	if left := s.keys(t, "meadow/uploads/"); len(left) != 0 {
 		t.Fatalf("staged objects left: %v", left)
+	}
+	if got := s.metric(t, false, "meadow_uploads_presigned_total"); got != 1 {
+		t.Fatalf("the leader checked %v uploads, want 1", got)
 	}
 }
 
