@@ -41,11 +41,14 @@ type Config struct {
 	Key          *ecdsa.PrivateKey // nil: only public reads (the chain's details)
 	ChainID      uint64            // the EIP-712 domain requests are signed in
 	Logger       *slog.Logger
+	// Groups lets the client follow the coordinators to a job's group on
+	// a network of several (the network file's operators verify the map).
+	Groups *api.GroupTrust
 }
 
 // New returns a buyer client.
 func New(cfg Config) (*Client, error) {
-	c, err := api.NewClient(api.ClientConfig{Coordinators: cfg.Coordinators, Key: cfg.Key, Domain: api.DomainFor(cfg.ChainID), Logger: cfg.Logger})
+	c, err := api.NewClient(api.ClientConfig{Coordinators: cfg.Coordinators, Key: cfg.Key, Domain: api.DomainFor(cfg.ChainID), Logger: cfg.Logger, Groups: cfg.Groups})
 	if err != nil {
 		return nil, err
 	}

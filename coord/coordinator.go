@@ -95,7 +95,7 @@ type Coordinator struct {
 	// chain and operatorKey are set by WithChain; nil without a chain.
 	chain       *contracts.Chain
 	operatorKey *ecdsa.PrivateKey
-	faucet      Faucet // set by WithDevFaucet, on a dev network only
+	faucet      Faucet  // set by WithDevFaucet, on a dev network only
 	groups      *groups // the group map and this group; nil: one group
 	// relayerKey sends gasless claims (WithRelayer, relay.go); relayed
 	// remembers what was sent, under relayMu.
@@ -212,7 +212,7 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 	if err := c.setFaucet(o.faucet); err != nil {
 		return nil, err
 	}
-	if c.groups, err = newGroups(o.groups, o.groupSelf); err != nil {
+	if c.groups, err = newGroups(o.groups, o.groupSelf, cfg.ChainID); err != nil {
 		return nil, err
 	}
 	if cfg.NoSnapshotCopy {

@@ -34,7 +34,7 @@ func WithGroups(m api.GroupMap, self string) Option {
 	return func(o *options) { o.groups, o.groupSelf = &m, self }
 }
 
-func newGroups(m *api.GroupMap, self string) (*groups, error) {
+func newGroups(m *api.GroupMap, self string, chainID uint64) (*groups, error) {
 	if m == nil {
 		if self != "" {
 			return nil, invalidf("group %q: expected a group map to find it in (--group-map)", self)
@@ -43,6 +43,9 @@ func newGroups(m *api.GroupMap, self string) (*groups, error) {
 	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: group map: %w", ErrInvalid, err)
+	}
+	if m.ChainID != chainID {
+		return nil, invalidf("group map: for chain %d: expected this coordinator's chain %d (--chain-id)", m.ChainID, chainID)
 	}
 	if len(m.Signatures) == 0 {
 		return nil, invalidf("group map: unsigned: expected the operators' signatures (meadow operator groups sign), which nodes and buyers check before they follow it")

@@ -46,11 +46,14 @@ type ClientConfig struct {
 	Domain       api.Domain
 	SourceIP     net.IP // the dev network's per-node loopback /24
 	Logger       *slog.Logger
+	// Groups lets the client follow the coordinators to the node's home
+	// group on a network of several (the network file's operators).
+	Groups *api.GroupTrust
 }
 
 // NewClient returns a client of the coordinators.
 func NewClient(cfg ClientConfig) (*Client, error) {
-	c, err := api.NewClient(api.ClientConfig{Coordinators: cfg.Coordinators, Key: cfg.Key, Domain: cfg.Domain, SourceIP: cfg.SourceIP, Logger: cfg.Logger})
+	c, err := api.NewClient(api.ClientConfig{Coordinators: cfg.Coordinators, Key: cfg.Key, Domain: cfg.Domain, SourceIP: cfg.SourceIP, Logger: cfg.Logger, Groups: cfg.Groups})
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,10 @@ type Config struct {
 	Dashboard string
 	Version   string
 	ChainID   uint64
+	// Groups is the network file's operators, against which the node
+	// checks the group map before it follows the coordinators to its home
+	// group (a network of several groups); nil on a network of one.
+	Groups *api.GroupTrust
 	// Command is how the user types this node's commands, for the hints
 	// the dashboard shows: "meadow node" when empty, "meadow-node node"
 	// for the node-only build that releases install.
@@ -191,7 +195,7 @@ func New(cfg Config) (*Node, error) {
 	}
 	client, err := NewClient(ClientConfig{
 		Coordinators: cfg.Coordinators, Key: id.Key, Domain: api.DomainFor(cfg.ChainID),
-		SourceIP: sourceIP, Logger: log,
+		SourceIP: sourceIP, Logger: log, Groups: cfg.Groups,
 	})
 	if err != nil {
 		return nil, err

@@ -32,6 +32,9 @@ type buyerFlags struct {
 	// flags, to tell an explicit --coord or --chain-id from a default.
 	network string
 	flags   *pflag.FlagSet
+	// groups is the network file's operators (applyNetwork), with which
+	// the client checks a group map before following it.
+	groups *api.GroupTrust
 }
 
 func (f *buyerFlags) client(a *app, needKey bool) (*buyer.Client, error) {
@@ -41,7 +44,7 @@ func (f *buyerFlags) client(a *app, needKey bool) (*buyer.Client, error) {
 	if len(f.coord) == 0 {
 		return nil, usageError(errors.New("--coord: expected at least one coordinator URL"))
 	}
-	cfg := buyer.Config{Coordinators: f.coord, ChainID: f.chainID, Logger: a.logger}
+	cfg := buyer.Config{Coordinators: f.coord, ChainID: f.chainID, Logger: a.logger, Groups: f.groups}
 	if needKey {
 		key, err := api.LoadOrCreateKey(f.keyFile)
 		if err != nil {

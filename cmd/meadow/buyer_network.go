@@ -23,6 +23,7 @@ func (f *buyerFlags) applyNetwork() error {
 		return usageError(fmt.Errorf("--chain-id %d: the network file %s is for chain %d (leave --chain-id out, or use the other network's file)", f.chainID, f.network, n.ChainID))
 	}
 	f.chainID = n.ChainID
+	f.groups = api.TrustOf(n)
 	if f.flags == nil || !f.flags.Changed("coord") {
 		f.coord = append([]string(nil), n.Coordinators...)
 	}

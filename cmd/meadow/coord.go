@@ -40,6 +40,9 @@ func newCoordCmd(a *app) *cobra.Command {
 		obj  coord.ObjectStoreConfig
 		// snapshotCopy is --snapshot-copy (Config.NoSnapshotCopy negated).
 		snapshotCopy bool
+		// groupMap and group place the coordinator in one group of a
+		// network of several (docs/ARCHITECTURE.md, "Work groups").
+		groupMap, group string
 	)
 	cmd := &cobra.Command{
 		Use:   "coord",
@@ -80,6 +83,13 @@ machine can read in the process list.`,
 				return err
 			}
 			opts = append(opts, chainOpts...)
+			if groupMap != "" || group != "" {
+				gopt, err := groupOption(ctx, cf.chain, cf.registry, groupMap, group)
+				if err != nil {
+					return err
+				}
+				opts = append(opts, gopt)
+			}
 			c, err := coord.New(cfg, opts...)
 			if err != nil {
 				if errors.Is(err, coord.ErrInvalid) {
@@ -148,6 +158,8 @@ machine can read in the process list.`,
 	f.StringVar(&obj.SecretKeyEnv, "object-store-secret-key-env", "", "environment variable holding the store's secret key (default AWS_SECRET_ACCESS_KEY)")
 	f.StringVar(&obj.CredentialsFile, "object-store-credentials-file", "", "file of access_key=… and secret_key=… lines (mode 0600), instead of the environment")
 	f.StringVar(&obj.Verify, "object-store-verify", "", "how an upload is checked before it is acknowledged: checksum (default: the store verifies the SHA-256 sent with it and reports it back) or readback (also read it all back)")
+	f.StringVar(&groupMap, "group-map", "", "the network's group map (meadow operator groups init and sign), on a network of several Raft groups: this coordinator then serves only its group's nodes and jobs; with --group")
+	f.StringVar(&group, "group", "", "the id of this coordinator's group in --group-map")
 	f.Var(prefixList{&cfg.JobURLAllowList}, "dev-job-url-allow-list", "development only: CIDR prefixes whose addresses crawl jobs may name (meadow dev's loopback site); production leaves it empty")
 	_ = f.MarkHidden("dev-job-url-allow-list")
 	// coord.Config.SharedNetworkOK is deliberately not a flag: letting
@@ -219,12 +231,14 @@ type coordChainFlags struct {
 	relayerKey                              string
 	deployBlock                             uint64
 	communityFactory                        string
+	// chain is what open dialed (nil without --chain-rpc).
+	chain *contracts.Chain
 }
 
 // open dials the chain, checks it is the one --chain-id names, attaches to
 // the contracts and loads the operator and relayer keys; nil without
 // --chain-rpc.
-func (f coordChainFlags) open(ctx context.Context, a *app, cfg *coord.Config) ([]coord.Option, error) {
+func (f *coordChainFlags) open(ctx context.Context, a *app, cfg *coord.Config) ([]coord.Option, error) {
 	if f.rpc == "" {
 		if f.distributor != "" || f.registry != "" || f.relayerKey != "" || f.communityFactory != "" {
 			return nil, usageError(errors.New("--chain-rpc: expected the chain's JSON-RPC URL with --distributor, --registry, --community-factory and --relayer-key"))
@@ -273,7 +287,33 @@ func (f coordChainFlags) open(ctx context.Context, a *app, cfg *coord.Config) ([
 		ch.Close()
 		return nil, err
 	}
+	f.chain = ch
 	return []coord.Option{coord.WithChain(ch, key), coord.WithRelayer(relayer)}, nil
+}
+
+// groupOption loads the group map at path for group id. With a chain, the
+// map must carry the signatures of the registry's operators' threshold —
+// what every node and buyer checks before following it — so that a member
+// never serves a map its clients would refuse.
+func groupOption(ctx context.Context, ch *contracts.Chain, registry, path, id string) (coord.Option, error) {
+	if path == "" || id == "" {
+		return nil, usageError(errors.New("--group-map and --group: expected both (the network's group map and this coordinator's group in it), or neither"))
+	}
+	m, err := api.LoadGroupMap(path)
+	if err != nil {
+		return nil, usageError(fmt.Errorf("--group-map: %w", err))
+	}
+	if ch != nil {
+		e, err := ch.ReadRegistry(ctx, common.HexToAddress(registry), "")
+		if err != nil {
+			return nil, fmt.Errorf("--group-map: reading the operators to check its signatures with: %w", err)
+		}
+		trust := api.GroupTrust{ChainID: m.ChainID, Operators: e.Operators, Threshold: int(e.Threshold)}
+		if err := trust.Verify(m); err != nil {
+			return nil, usageError(fmt.Errorf("--group-map %s: %w (sign it with the operators' keys: meadow operator groups sign)", path, err))
+		}
+	}
+	return coord.WithGroups(m, id), nil
 }
 
 // postMembership posts a membership change with the cluster token, which
@@ -423,7 +463,7 @@ func newOperatorCmd(a *app) *cobra.Command {
 		},
 	}
 	op.AddCommand(members, status, newSettleCmd(a, &coordURL, &token))
-	op.AddCommand(newOperatorDeployCmd(a))
+	op.AddCommand(newOperatorDeployCmd(a), newOperatorGroupsCmd(a))
 	op.AddCommand(newConsoleCmd(a, &coordURL, &token))
 	readTokenFirst(op, &token, &tokenFile)
 	return op

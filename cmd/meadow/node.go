@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/node"
 )
 
@@ -77,6 +78,9 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 			netw, err := applyNodeNetwork(a, fl, network, &cfg)
 			if err != nil {
 				return err
+			}
+			if netw != nil {
+				cfg.Groups = api.TrustOf(*netw)
 			}
 			if err := cfg.Validate(); err != nil {
 				return usageError(err)

@@ -40,8 +40,13 @@ your operator or on your network earns nothing.`,
 			if dataDir == "" {
 				return usageError(errors.New("--data-dir: expected the node's data dir (it holds the key that signs the registration)"))
 			}
-			if _, err := a.networkDefaults(cmd.Flags(), network, dataDir, &coord, &chainID); err != nil {
+			netw, err := a.networkDefaults(cmd.Flags(), network, dataDir, &coord, &chainID)
+			if err != nil {
 				return err
+			}
+			var groups *api.GroupTrust
+			if netw != nil {
+				groups = api.TrustOf(*netw)
 			}
 			req := api.RegisterRequest{
 				Version:      version,
@@ -70,7 +75,7 @@ your operator or on your network earns nothing.`,
 			if err := req.Validate(); err != nil {
 				return usageError(err)
 			}
-			c, err := node.NewClient(node.ClientConfig{Coordinators: coord, Key: id.Key, Domain: api.DomainFor(chainID), Logger: a.logger})
+			c, err := node.NewClient(node.ClientConfig{Coordinators: coord, Key: id.Key, Domain: api.DomainFor(chainID), Logger: a.logger, Groups: groups})
 			if err != nil {
 				return usageError(err)
 			}
