@@ -18,18 +18,21 @@ import (
 // store, and reports it (api.RouteUploadStaged); the leader checks the
 // stored object before it acknowledges. Where no URL is handed out (the
 // coordinators keep blobs on their disks, or an older coordinator does not
-// know the route), the blob goes through a coordinator as before.
+// know the route), or the store refuses every PUT (this node cannot reach
+// it, say), the blob goes through a coordinator as before.
 
-// storeTries bounds the PUTs of one blob to the store; each try has the
-// client's stream watchdog (no byte moving for api.DefaultStreamTimeout).
+// storeTries bounds the PUTs of one blob to the store, each with a fresh
+// URL and the client's stream watchdog (no byte moving for
+// api.DefaultStreamTimeout); after them the blob goes through a
+// coordinator, which may reach a store this node cannot.
 const storeTries = 4
 
-// errStoreRefused is a PUT the store refused for its bytes (400: the blob
-// does not hash to what was signed), which no retry can change.
-var errStoreRefused = errors.New("node: the object store refused the blob")
+// errBlobUnreadable is the node's own blob failing to open: no path helps.
+var errBlobUnreadable = errors.New("node: the blob to upload cannot be read")
 
 // uploadPresigned runs a presigned upload. done is false, with no error,
-// when the coordinators hand out no URL: the caller uploads through them.
+// when the coordinators hand out no URL or the store would not take the
+// PUT: the caller uploads through the coordinators.
 func (c *Client) uploadPresigned(ctx context.Context, u api.Upload, open func() (io.ReadCloser, error)) (api.UploadResponse, bool, error) {
 	var last error
 	for try := 0; try < storeTries; try++ {
@@ -57,7 +60,7 @@ func (c *Client) uploadPresigned(ctx context.Context, u api.Upload, open func() 
 			return api.UploadResponse{}, false, nil
 		}
 		err := c.putStore(ctx, url, u.Size, open)
-		if errors.Is(err, errStoreRefused) {
+		if errors.Is(err, errBlobUnreadable) {
 			return api.UploadResponse{}, true, err
 		}
 		if err != nil {
@@ -71,19 +74,22 @@ func (c *Client) uploadPresigned(ctx context.Context, u api.Upload, open func() 
 		var out api.UploadResponse
 		return out, true, c.Post(ctx, api.MethodUploadStaged, api.RouteUploadStaged, u, &out)
 	}
-	return api.UploadResponse{}, true, fmt.Errorf("node: PUT to the object store failed %d times: %w", storeTries, last)
+	c.logger().Warn("the object store refused the blob; uploading through a coordinator", "task", u.TaskID, "tries", storeTries, "err", last)
+	return api.UploadResponse{}, false, nil
 }
 
-// putStore PUTs the blob to a presigned URL with its signed headers.
+// putStore PUTs the blob to a presigned URL with its signed headers. Any
+// refusal may be passing (a 503 SlowDown, a URL that expired: 403, bytes
+// damaged on the way: 400 BadDigest), so the caller tries again.
 func (c *Client) putStore(ctx context.Context, url api.UploadURL, size int64, open func() (io.ReadCloser, error)) error {
 	body, err := open()
 	if err != nil {
-		return fmt.Errorf("%w: %w", errStoreRefused, err)
+		return fmt.Errorf("%w: %w", errBlobUnreadable, err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, url.URL, body)
 	if err != nil {
 		body.Close()
-		return fmt.Errorf("%w: %w", errStoreRefused, err)
+		return fmt.Errorf("PUT to the object store: %w", err)
 	}
 	req.ContentLength = size
 	for k, v := range url.Headers {
@@ -97,16 +103,10 @@ func (c *Client) putStore(ctx context.Context, url api.UploadURL, size int64, op
 	}
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	switch {
-	case resp.StatusCode/100 == 2:
-		return nil
-	case resp.StatusCode == http.StatusBadRequest:
-		// BadDigest and its kind: these bytes will not do.
-		return fmt.Errorf("%w: %s: %s", errStoreRefused, resp.Status, storeCode(msg))
-	default:
-		// 403 (the URL expired: the next try gets a new one), 5xx.
+	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("PUT to the object store: %s: %s", resp.Status, storeCode(msg))
 	}
+	return nil
 }
 
 // storeCode returns the Code of an S3 error answer, or the answer's start.

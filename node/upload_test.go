@@ -1,0 +1,136 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord"
+	"github.com/meadow-net/meadow/coord/blob/s3test"
+	"github.com/meadow-net/meadow/coord/coordtest"
+)
+
+// storeFaults sits in a node's transport: it counts the node's proxied
+// uploads and its PUTs to the object store (store, host:port), and refuses
+// the first refuse of those PUTs with 503 SlowDown, as a store under load
+// does, without sending them.
+type storeFaults struct {
+	base     http.RoundTripper
+	store    string
+	refuse   int64
+	puts     atomic.Int64
+	refused  atomic.Int64
+	proxied  atomic.Int64
+	reported atomic.Int64
+}
+
+func (f *storeFaults) RoundTrip(req *http.Request) (*http.Response, error) {
+	switch {
+	case req.URL.Host == f.store && req.Method == http.MethodPut:
+		if f.puts.Add(1) <= f.refuse {
+			f.refused.Add(1)
+			if req.Body != nil {
+				req.Body.Close()
+			}
+			return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable", Request: req,
+				Header: http.Header{}, Body: io.NopCloser(strings.NewReader("<Error><Code>SlowDown</Code></Error>"))}, nil
+		}
+	case req.URL.Path == routeUpload:
+		f.proxied.Add(1)
+	case req.URL.Path == api.RouteUploadStaged:
+		f.reported.Add(1)
+	}
+	return f.base.RoundTrip(req)
+}
+
+// presignedJob runs a two-page crawl job on two nodes of a one-member
+// cluster whose blobs are in a real S3-compatible store, with each node's
+// PUTs to the store refused refuse times, and returns the member and the
+// nodes' fault counters once the job is done.
+func presignedJob(t *testing.T, refuse int64) (*coord.Coordinator, []*storeFaults) {
+	t.Helper()
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			fmt.Fprint(w, "User-agent: *\nAllow: /\n")
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, "<html><head><title>Page %[1]s</title></head><body><p>The meadow page %[1]s.</p></body></html>", r.URL.Path)
+	}))
+	t.Cleanup(site.Close)
+	srv := s3test.Start(t)
+	store := &coord.ObjectStoreConfig{Endpoint: srv.Endpoint, Bucket: srv.NewBucket(t), Prefix: "meadow/", AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey}
+	c := coordtest.NewTestCluster(t, 1, coordtest.WithConfig(func(_ int, cfg *coord.Config) { cfg.ObjectStore = store }))
+	m := c.WaitLeader()
+	var faults []*storeFaults
+	for i := range 2 {
+		n := newLoopbackNode(t, m.C.HTTPAddr(), m.Config.ChainID, func(c *Config) { c.SourceIP = fmt.Sprintf("127.0.%d.1", i+1) })
+		f := &storeFaults{base: n.client.HTTP().Transport, store: srv.Endpoint, refuse: refuse}
+		n.client.HTTP().Transport = f
+		faults = append(faults, f)
+		runNode(t, n)
+	}
+	job, err := m.C.SubmitJob(context.Background(), common.Address{1}, api.JobSpec{Kind: api.JobCrawl, Replication: 2, Crawl: &api.CrawlSpec{
+		URLs: []string{site.URL + "/p/1", site.URL + "/p/2"}, TaskSize: 2,
+		Fields: []api.FieldRule{{Name: "title", Selector: "title"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st api.JobStatus
+	coordtest.WaitFor(t, 60*time.Second*coordtest.Scale(), "job "+job.ID+" done", func() bool {
+		st, _ = m.C.JobStatus(job.ID)
+		return st.State == api.JobDone || st.State == api.JobFailed
+	})
+	if st.State != api.JobDone || st.Progress.RowsAccepted != 2 {
+		t.Fatalf("job %s: %s with %d rows accepted, want done with 2", job.ID, st.State, st.Progress.RowsAccepted)
+	}
+	return m.C, faults
+}
+
+// A node uploads its blob straight to the object store: a store that
+// refuses its first PUTs (503) is tried again with a fresh URL, and the
+// blob never passes through a coordinator.
+func TestPresignedUploadRetriesTheStore(t *testing.T) {
+	leader, faults := presignedJob(t, 2)
+	var refused, proxied, reported int64
+	for _, f := range faults {
+		refused += f.refused.Load()
+		proxied += f.proxied.Load()
+		reported += f.reported.Load()
+	}
+	if refused == 0 || reported == 0 {
+		t.Fatalf("refused %d PUTs, %d reports: the test did not exercise a retry", refused, reported)
+	}
+	if proxied != 0 {
+		t.Fatalf("%d uploads went through the coordinator", proxied)
+	}
+	if n := leader.PresignedUploads(); n != 1 {
+		t.Fatalf("presigned uploads = %d, want 1", n)
+	}
+}
+
+// A node that cannot PUT to the store at all (every try refused) hands the
+// blob to a coordinator, which stores it.
+func TestPresignedUploadFallsBack(t *testing.T) {
+	leader, faults := presignedJob(t, 1<<30)
+	var proxied int64
+	for _, f := range faults {
+		proxied += f.proxied.Load()
+	}
+	if proxied == 0 {
+		t.Fatal("no upload went through the coordinator after the store refused every PUT")
+	}
+	if n := leader.PresignedUploads(); n != 0 {
+		t.Fatalf("presigned uploads = %d, want 0", n)
+	}
+}
