@@ -1,7 +1,6 @@
 package state
 
 import (
-	"github.com/benbjohnson/immutable"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/meadow-net/meadow/api"
@@ -12,11 +11,9 @@ import (
 // scheduler's and the lease sweeper's questions without walking every task
 // or lease. It is never encoded; Decode rebuilds it.
 type index struct {
-	// pending maps a task's Seq to the task for every pending task, in
-	// the order tasks are offered: oldest first. It is a persistent map, so
-	// a copy of the pointer is an immutable snapshot (of which tasks are
-	// pending, not of the tasks).
-	pending *immutable.SortedMap[uint64, *Task]
+	// pending holds every pending task, in the order tasks are offered:
+	// oldest first (pending.go).
+	pending pendingSet
 	// open holds the leases that are active or committed (not yet revealed
 	// or expired), by id.
 	open map[string]struct{}
@@ -46,7 +43,6 @@ type index struct {
 
 func newIndex() index {
 	return index{
-		pending:  immutable.NewSortedMap[uint64, *Task](nil),
 		open:     map[string]struct{}{},
 		nodeOpen: map[string]int{},
 		changed:  map[string]struct{}{},
@@ -108,27 +104,21 @@ func (s *State) DrainChanged() []string {
 // PendingTasks calls fn for each pending task in Seq order until fn returns
 // false.
 func (s *State) PendingTasks(fn func(*Task) bool) {
-	it := s.idx.pending.Iterator()
-	for !it.Done() {
-		_, t, _ := it.Next()
-		if !fn(t) {
-			return
-		}
-	}
+	s.idx.pending.each(fn)
 }
 
 // OpenLeases returns how many open leases a node holds.
 func (s *State) OpenLeases(node string) int { return s.idx.nodeOpen[node] }
 
 func (x *index) addPending(t *Task) {
-	x.pending = x.pending.Set(t.Seq, t)
+	x.pending.add(t)
 	if len(t.Leases) > 0 {
 		x.held[t.ID] = struct{}{}
 	}
 }
 
 func (x *index) removePending(t *Task) {
-	x.pending = x.pending.Delete(t.Seq)
+	x.pending.remove(t)
 	delete(x.held, t.ID)
 }
 
@@ -183,7 +173,7 @@ func (s *State) JobByKey(key common.Hash) (string, bool) {
 }
 
 // PendingCount returns how many tasks wait for a lease.
-func (s *State) PendingCount() int { return s.idx.pending.Len() }
+func (s *State) PendingCount() int { return s.idx.pending.len() }
 
 // OpenCount returns how many leases are open.
 func (s *State) OpenCount() int { return len(s.idx.open) }

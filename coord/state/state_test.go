@@ -332,9 +332,9 @@ func TestEncodeDecodeKeepsIndexes(t *testing.T) {
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Fatal("decode and encode changed the state")
 	}
-	if d.idx.pending.Len() != s.idx.pending.Len() || len(d.idx.open) != len(s.idx.open) ||
+	if d.idx.pending.len() != s.idx.pending.len() || len(d.idx.open) != len(s.idx.open) ||
 		fmt.Sprint(d.idx.nodeOpen) != fmt.Sprint(s.idx.nodeOpen) {
-		t.Fatalf("indexes differ after decode: pending %d/%d open %v/%v", d.idx.pending.Len(), s.idx.pending.Len(), d.idx.open, s.idx.open)
+		t.Fatalf("indexes differ after decode: pending %d/%d open %v/%v", d.idx.pending.len(), s.idx.pending.len(), d.idx.open, s.idx.open)
 	}
 }
 
