@@ -199,7 +199,9 @@ type stdinRunner struct {
 func newStdinRunner(t testing.TB, mods map[string][]byte) *stdinRunner {
 	t.Helper()
 	ctx := context.Background()
-	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCoreFeatures(Features))
+	// WithCloseOnContextDone: a module that loops is stopped by run's
+	// deadline (without it a fuzzing worker would hang silently).
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCoreFeatures(Features).WithCloseOnContextDone(true))
 	t.Cleanup(func() { rt.Close(ctx) })
 	wasi_snapshot_preview1.MustInstantiate(ctx, rt)
 	s := &stdinRunner{rt: rt, mod: map[string]wazero.CompiledModule{}}
@@ -220,9 +222,13 @@ func (s *stdinRunner) run(t testing.TB, name string, stdin []byte) (stdout, stde
 	var o, e bytes.Buffer
 	cfg := wazero.NewModuleConfig().WithName("").WithArgs(args...).
 		WithStdin(bytes.NewReader(stdin)).WithStdout(&o).WithStderr(&e)
-	mod, err := s.rt.InstantiateModule(context.Background(), s.mod[name], cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	mod, err := s.rt.InstantiateModule(ctx, s.mod[name], cfg)
 	var exit *sys.ExitError
 	switch {
+	case ctx.Err() != nil:
+		t.Fatalf("%s did not finish in 20 s on stdin %.300q", name, stdin)
 	case errors.As(err, &exit):
 		code = exit.ExitCode()
 	case err != nil:
