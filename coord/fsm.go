@@ -165,6 +165,8 @@ func (f *fsm) apply(data []byte, index uint64, inBatch bool) any {
 		return f.applyUploadReassign(body, index)
 	case MsgStrandedEnd:
 		return f.applyStrandedEnd(body, index)
+	case MsgGroupReport:
+		return f.applyGroupReport(body, index)
 	case MsgRefusal:
 		return f.applyRefusal(body, index)
 	case MsgJobGrant:

@@ -124,6 +124,14 @@ func (c *Coordinator) checkPath(ctx *fasthttp.RequestCtx, path string) bool {
 			return false // a node route of its own ("register", "work", …)
 		}
 		key = api.NodeKey(common.HexToAddress(id))
+		if strings.HasSuffix(path, "/rewards") {
+			// Balances and proofs are the settling group's.
+			if c.groups.settler() {
+				return false
+			}
+			c.reply(ctx, nil, &api.WrongGroupError{What: "the rewards of node " + id, Group: c.groups.m.Groups[0].ID, Epoch: c.groups.m.Epoch})
+			return true
+		}
 	}
 	if err := c.groups.check(what+" "+id, key); err != nil {
 		c.reply(ctx, nil, err)

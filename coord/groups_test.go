@@ -1,19 +1,26 @@
 package coord_test
 
 import (
+	"context"
 	"crypto/ecdsa"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/coord/coordtest"
+	"github.com/meadow-net/meadow/coord/state"
+	"github.com/meadow-net/meadow/rewards"
 )
 
 // twoGroups starts two real three-member clusters, g1 and g2, each holding
@@ -161,5 +168,163 @@ func TestWorkGroups(t *testing.T) {
 	direct, _ := api.NewClient(api.ClientConfig{Coordinators: members(g2), Key: buyer, Domain: api.DevDomain()})
 	if err := direct.GetSigned(t.Context(), "/v1/jobs/"+job.ID, &st); !errors.Is(err, api.ErrWrongGroup) {
 		t.Fatalf("g2 asked for g1's job: %v", err)
+	}
+}
+
+// TestWorkGroupsSettle settles a network of two real groups on the
+// in-process chain: g1 (the settling group) asks g2 for its report, settles
+// both groups' units in one root, and g2's nodes claim their rewards on
+// chain with proofs from g1. g2 refuses to settle, naming g1. An epoch
+// settled while g2 is down leaves it out, and its units go into the next
+// one, paid once.
+func TestWorkGroupsSettle(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	deployer, buyer := newKey(t), newKey(t)
+	var ops []*ecdsa.PrivateKey
+	var opAddrs []common.Address
+	for range 3 {
+		k := newKey(t)
+		ops, opAddrs = append(ops, k), append(opAddrs, keyAddr(k))
+	}
+	m := api.GroupMap{Format: api.GroupMapFormat, ChainID: api.DevChainID, Epoch: 1}
+	addrs := make([][]string, 2)
+	for i, start := range api.EvenGroupStarts(2) {
+		g := api.Group{ID: fmt.Sprintf("g%d", i+1), Start: start}
+		for range 3 {
+			a := coordtest.FreeAddr(t)
+			addrs[i] = append(addrs[i], a)
+			g.Members = append(g.Members, "http://"+a)
+		}
+		m.Groups = append(m.Groups, g)
+	}
+	for _, k := range ops[:2] {
+		if err := m.Sign(k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Two nodes at home in each group.
+	var nodes [2][]*ecdsa.PrivateKey
+	for g := range 2 {
+		nodes[g] = []*ecdsa.PrivateKey{keyIn(t, m, g), keyIn(t, m, g)}
+	}
+	funded := append([]common.Address{keyAddr(deployer), keyAddr(buyer)}, opAddrs...)
+	for _, ks := range nodes {
+		for _, k := range ks {
+			funded = append(funded, keyAddr(k))
+		}
+	}
+	ch, err := contracts.NewSimulated(funded...)
+	if err != nil {
+		t.Fatalf("in-process chain: %v", err)
+	}
+	t.Cleanup(ch.Close)
+	if _, err := ch.Deploy(ctx, deployer, contracts.DeployConfig{Operators: opAddrs, Threshold: 2, Treasury: keyAddr(deployer)}); err != nil {
+		t.Fatal(err)
+	}
+	g1 := coordtest.NewTestCluster(t, 3,
+		coordtest.WithConfig(func(j int, c *coord.Config) {
+			c.HTTPAddr, c.ChainPoll, c.ChainConfirmations = addrs[0][j], 20*time.Millisecond, 0
+		}),
+		coordtest.WithMemberOptions(func(j int) []coord.Option {
+			return []coord.Option{coord.WithChain(ch, ops[j]), coord.WithGroups(m, "g1")}
+		}))
+	g2 := coordtest.NewTestCluster(t, 3,
+		coordtest.WithConfig(func(j int, c *coord.Config) { c.HTTPAddr = addrs[1][j] }),
+		coordtest.WithCoordOptions(coord.WithGroups(m, "g2")))
+	clusters := []*coordtest.Cluster{g1, g2}
+	addrOf := func(k *ecdsa.PrivateKey) string { return api.NodeKey(keyAddr(k)) }
+	for g, cl := range clusters {
+		for i, k := range nodes[g] {
+			r := state.Registration{Address: addrOf(k), IP: fmt.Sprintf("10.%d.%d.1", g+1, i)}
+			coordtest.WaitFor(t, 20*time.Second, "registration", func() bool {
+				_, err := cl.WaitLeader().C.RegisterNode(ctx, r)
+				return err == nil
+			})
+		}
+	}
+	// g1's nodes earn 40 units each (4 rows), g2's 20 each (2 rows).
+	runCrawl(t, g1.WaitLeader().C, keyAddr(buyer), 4, addrOf(nodes[0][0]), addrOf(nodes[0][1]))
+	runCrawl(t, g2.WaitLeader().C, keyAddr(buyer), 2, addrOf(nodes[1][0]), addrOf(nodes[1][1]))
+
+	settle := func(cl *coordtest.Cluster, body string) (int, api.SettleResponse, string) {
+		code, raw := httpPost(t, cl.WaitLeader().Config.HTTPAddr, "/v1/cluster/settle", body)
+		var r api.SettleResponse
+		if code == http.StatusOK {
+			if err := json.Unmarshal(raw, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return code, r, string(raw)
+	}
+	if code, _, raw := settle(g2, `{}`); code != http.StatusConflict || !strings.Contains(raw, "group g1") {
+		t.Fatalf("settle asked of g2: %d %s", code, raw)
+	}
+	code, res, raw := settle(g1, `{}`)
+	if code != http.StatusOK || res.Epoch != 1 || res.Units != 120 || res.Leaves != 4 {
+		t.Fatalf("settle across groups: %d %s", code, raw)
+	}
+	// g2's nodes: nothing pending there any more, balances and proofs at
+	// g1, and the claim pays on chain.
+	for _, k := range nodes[1] {
+		nd, err := g2.WaitLeader().C.Node(addrOf(k))
+		if err != nil || nd.PendingUnits != 0 {
+			t.Fatalf("g2's node after the epoch: %+v %v", nd, err)
+		}
+		var r api.NodeRewards
+		coordtest.WaitFor(t, 10*time.Second, "g1's follower applied the post", func() bool {
+			httpGet(t, g1.Followers()[0].Config.HTTPAddr, "/v1/node/"+addrOf(k)+"/rewards", &r)
+			return r.Epoch == 1
+		})
+		if r.Units != 20 || r.Root != res.Root || len(r.Proof) == 0 {
+			t.Fatalf("rewards of g2's node, from g1: %+v", r)
+		}
+		mw, _ := new(big.Int).SetString(r.Meadow, 10)
+		st, _ := new(big.Int).SetString(r.Stable, 10)
+		acct, _ := rewards.ParseAddress(addrOf(k))
+		got, err := ch.Claim(ctx, k, contracts.NewClaimFromHashes(rewards.Leaf{Account: acct, Meadow: mw, Stable: st}, r.Proof))
+		if err != nil || got.Meadow.Sign() <= 0 || got.Meadow.Cmp(mw) != 0 {
+			t.Fatalf("claim of g2's node: %+v %v", got, err)
+		}
+		// g2 sends the rewards route to g1.
+		resp, err := http.Get("http://" + g2.Members[0].Config.HTTPAddr + "/v1/node/" + addrOf(k) + "/rewards")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var eb api.ErrorBody
+		_ = json.NewDecoder(resp.Body).Decode(&eb)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMisdirectedRequest || eb.Error.Group != "g1" {
+			t.Fatalf("g2 asked for rewards: %d %+v", resp.StatusCode, eb)
+		}
+	}
+
+	// g2 earns again, then goes down: epoch 2 leaves it out.
+	runCrawl(t, g2.WaitLeader().C, keyAddr(buyer), 3, addrOf(nodes[1][0]), addrOf(nodes[1][1]))
+	for _, mb := range g2.Members {
+		g2.Stop(mb)
+	}
+	if code, res, raw := settle(g1, `{"epoch":2}`); code != http.StatusOK || res.Units != 0 {
+		t.Fatalf("epoch 2 without g2: %d %s", code, raw)
+	}
+	for _, mb := range g2.Members {
+		g2.Start(mb)
+	}
+	g2.WaitLeader()
+	// Epoch 3 pays g2's 30 units each, once: the report of epoch 1 was
+	// posted, so it is not paid again.
+	code, res, raw = settle(g1, `{"epoch":3}`)
+	if code != http.StatusOK || res.Units != 60 {
+		t.Fatalf("epoch 3 with g2 back: %d %s", code, raw)
+	}
+	for _, k := range nodes[1] {
+		var r api.NodeRewards
+		coordtest.WaitFor(t, 10*time.Second, "g1 applied epoch 3", func() bool {
+			httpGet(t, g1.WaitLeader().Config.HTTPAddr, "/v1/node/"+addrOf(k)+"/rewards", &r)
+			return r.Epoch == 3
+		})
+		if r.Units != 50 {
+			t.Fatalf("g2's node after epoch 3: %d units in all, want 50", r.Units)
+		}
 	}
 }

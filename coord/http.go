@@ -99,6 +99,10 @@ func (c *Coordinator) handle(ctx *fasthttp.RequestCtx) {
 		})
 	case api.GroupsRoute:
 		c.serveGroups(ctx)
+	case groupReportRoute:
+		if c.peerAuthorized(ctx) {
+			c.serveGroupReport(ctx)
+		}
 	case "/v1/chain":
 		c.serveRead(ctx, func(rctx context.Context) (any, error) { return c.ChainInfo(rctx) })
 	case "/v1/rewards/relay":

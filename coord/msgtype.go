@@ -84,6 +84,10 @@ const (
 	// could take for longer than a wait (state.EndStranded). Not ignorable:
 	// a member that skipped it would keep those tasks pending.
 	MsgStrandedEnd MsgType = 25
+	// MsgGroupReport moves a work group's pending units into its report
+	// of an epoch for the settling group (state.ReportEpoch). Not
+	// ignorable: a member that skipped it would pay those units twice.
+	MsgGroupReport MsgType = 26
 )
 
 var msgNames = map[MsgType]string{
@@ -112,6 +116,7 @@ var msgNames = map[MsgType]string{
 	MsgPipelineAdvance: "pipeline_advance",
 	MsgPipelineCancel:  "pipeline_cancel",
 	MsgStrandedEnd:     "stranded_end",
+	MsgGroupReport:     "group_report",
 }
 
 // ignorable lists the known types written with the IgnoreUnknown bit: the

@@ -37,11 +37,10 @@ var (
 	// ErrNoChain is returned by settlement and payment operations on a
 	// coordinator started without a chain.
 	ErrNoChain = errors.New("coord: no chain configured (--chain-rpc, or the dev network's chain)")
-	// ErrGroupsSettle is the answer of a work group asked to settle: an
-	// epoch of a network of several groups must be settled over every
-	// group's work at once, which is not built yet (docs/ARCHITECTURE.md,
-	// "Work groups"). Work units keep accruing in each group meanwhile.
-	ErrGroupsSettle = errors.New("coord: this coordinator is one group of several: settling an epoch across groups is not built yet, and one group alone must not post a root (its work units keep accruing)")
+	// ErrGroupsSettle is the answer of a work group asked to settle: on a
+	// network of several groups, the group map's first group settles
+	// every epoch for all of them (docs/ARCHITECTURE.md, "Work groups").
+	ErrGroupsSettle = errors.New("coord: epochs are settled by the group map's first group, for every group")
 	// ErrUnpaid is returned for the data of a job whose payments do not
 	// cover its price.
 	ErrUnpaid = errors.New("coord: job unpaid")
@@ -213,7 +212,7 @@ func (c *Coordinator) recordPayment(ctx context.Context, p contracts.Payment) er
 // settleLoop is a leader duty when SettleInterval is set: it settles an
 // epoch every interval.
 func (c *Coordinator) settleLoop(ctx context.Context) {
-	if c.chain == nil || c.cfg.SettleInterval <= 0 {
+	if c.chain == nil || c.cfg.SettleInterval <= 0 || !c.groups.settler() {
 		return
 	}
 	every(ctx, c.cfg.SettleInterval, func(ctx context.Context) {
@@ -234,11 +233,11 @@ func (c *Coordinator) settleLoop(ctx context.Context) {
 // that landed on chain but was not recorded (the leader died in between) is
 // recorded by the next run without posting again.
 func (c *Coordinator) Settle(ctx context.Context, epoch uint64) (api.SettleResponse, error) {
+	if !c.groups.settler() {
+		return api.SettleResponse{}, fmt.Errorf("%w: ask a coordinator of group %s", ErrGroupsSettle, c.groups.m.Groups[0].ID)
+	}
 	if err := c.requireChain(); err != nil {
 		return api.SettleResponse{}, err
-	}
-	if c.groups != nil {
-		return api.SettleResponse{}, ErrGroupsSettle
 	}
 	if !c.IsLeader() {
 		return api.SettleResponse{}, ErrNotLeader
@@ -284,8 +283,12 @@ func (c *Coordinator) Settle(ctx context.Context, epoch uint64) (api.SettleRespo
 	if err != nil {
 		return api.SettleResponse{}, chainErr(err)
 	}
+	var reports []state.GroupReport
+	if c.groups != nil {
+		reports = c.gatherReports(ctx, next)
+	}
 	res, err := c.propose(ctx, MsgEpochSettle, epochSettleCmd{
-		EpochSettle: state.EpochSettle{Epoch: next, Emission: emission, RevenueShare: share, SharedNetworkOK: c.cfg.SharedNetworkOK}, Now: c.now(),
+		EpochSettle: state.EpochSettle{Epoch: next, Emission: emission, RevenueShare: share, SharedNetworkOK: c.cfg.SharedNetworkOK, Groups: reports}, Now: c.now(),
 	})
 	if err != nil {
 		return api.SettleResponse{}, err
@@ -759,6 +762,14 @@ func (c *Coordinator) NodeRewards(addr string) (api.NodeRewards, error) {
 					h.Referral = p.Referral.String()
 				}
 				out.History = append(out.History, h)
+			}
+		}
+		if _, ok := st.Nodes[a.String()]; !ok {
+			// A node of another work group (settled here, by the
+			// settling group): its units as settled; what it has pending
+			// is its own group's.
+			for _, h := range out.History {
+				out.Units += h.Units
 			}
 		}
 	})

@@ -100,19 +100,25 @@ func (n *settleNet) nodeAddr(i int) string { return strings.ToLower(keyAddr(n.no
 // both revealing the same hashes, and returns the job id.
 func (n *settleNet) work(t *testing.T, rows int, a, b int) string {
 	t.Helper()
+	return runCrawl(t, n.c.WaitLeader().C, keyAddr(n.buyer), rows, n.nodeAddr(a), n.nodeAddr(b))
+}
+
+// runCrawl runs one crawl job of rows rows on leader through the given
+// nodes as replicas, each revealing the same hashes, and returns its id.
+func runCrawl(t *testing.T, leader *coord.Coordinator, buyer common.Address, rows int, nodes ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	leader := n.c.WaitLeader().C
 	var urls []string
 	for i := 0; i < rows; i++ {
 		urls = append(urls, fmt.Sprintf("https://a.example/%d", i))
 	}
-	job, err := leader.SubmitJob(ctx, keyAddr(n.buyer), api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: urls}})
+	job, err := leader.SubmitJob(ctx, buyer, api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: urls}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := rowHashes(0, rows)
-	for _, i := range []int{a, b} {
+	for _, node := range nodes {
 		// As a node does: an answer without a lease says when to ask
 		// again (the network-wide per-domain interval may hold the second
 		// replica back for a moment).
@@ -121,20 +127,20 @@ func (n *settleNet) work(t *testing.T, rows int, a, b int) string {
 			err  error
 		)
 		for try := 0; try < 200; try++ {
-			resp, err = leader.Work(ctx, n.nodeAddr(i), api.WorkRequest{MaxTasks: 1})
+			resp, err = leader.Work(ctx, node, api.WorkRequest{MaxTasks: 1})
 			if err != nil || len(resp.Leases) > 0 {
 				break
 			}
 			time.Sleep(time.Duration(max(resp.RetryAfter, 5)) * time.Millisecond)
 		}
 		if err != nil || len(resp.Leases) != 1 {
-			t.Fatalf("work for node %d: %+v %v", i, resp, err)
+			t.Fatalf("work for node %s: %+v %v", node, resp, err)
 		}
 		l := resp.Leases[0]
-		if _, err := leader.Commit(ctx, n.nodeAddr(i), api.Commitment{TaskID: l.Task.ID, LeaseID: l.ID, Root: root(hs), Rows: int64(rows)}); err != nil {
+		if _, err := leader.Commit(ctx, node, api.Commitment{TaskID: l.Task.ID, LeaseID: l.ID, Root: root(hs), Rows: int64(rows)}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := leader.Reveal(ctx, n.nodeAddr(i), api.Reveal{TaskID: l.Task.ID, LeaseID: l.ID, RowHashes: hs}); err != nil {
+		if _, err := leader.Reveal(ctx, node, api.Reveal{TaskID: l.Task.ID, LeaseID: l.ID, RowHashes: hs}); err != nil {
 			t.Fatal(err)
 		}
 	}

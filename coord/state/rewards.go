@@ -41,6 +41,11 @@ type Rewards struct {
 	// the order recorded): SubmitJob attributes them when the job appears, so
 	// a payment is never counted against nothing (issue 17, item 11).
 	Pending map[common.Hash][]string `json:"pending,omitempty"`
+	// Reports are a work group's reports to the settling group, by epoch,
+	// not yet posted (groupreport.go); Included is, on the settling
+	// group, the epoch of each other group's last report posted.
+	Reports  map[uint64]*GroupReport `json:"reports,omitempty"`
+	Included map[string]uint64       `json:"included,omitempty"`
 }
 
 // Payment is one marketplace payment as the leader's watcher saw it.
@@ -80,6 +85,9 @@ type EpochProposal struct {
 	Carry      rewards.Balance                     `json:"carry"`
 	Payouts    []rewards.Payout                    `json:"payouts"`
 	ProposedAt int64                               `json:"proposed_at"`
+	// Groups are the epochs of the other groups' reports settled, by
+	// group id (a network of several groups).
+	Groups map[string]uint64 `json:"groups,omitempty"`
 }
 
 // EpochRecord is a posted epoch.
@@ -109,6 +117,10 @@ type EpochSettle struct {
 	// (coord.Config.SharedNetworkOK: the local development network only,
 	// where every node is on loopback), as it lets replicas share one.
 	SharedNetworkOK bool `json:"shared_network_ok,omitempty"`
+	// Groups are the other work groups' reports for the epoch (a network
+	// of several groups, settled by its first): their units are settled
+	// with this group's.
+	Groups []GroupReport `json:"groups,omitempty"`
 }
 
 func (r *Rewards) fill() {
@@ -236,6 +248,16 @@ func (s *State) ProposeEpoch(c EpochSettle, now int64) (*EpochProposal, error) {
 		in.Units[a] = n.PendingUnits
 	}
 	in.Referrals = s.settleReferrals(units, c.SharedNetworkOK)
+	var groups map[string]uint64
+	if len(c.Groups) > 0 {
+		if err := addGroupReports(c.Groups, units, &in); err != nil {
+			return nil, err
+		}
+		groups = map[string]uint64{}
+		for _, g := range c.Groups {
+			groups[g.Group] = g.Epoch
+		}
+	}
 	out, err := rewards.Settle(in)
 	if err != nil {
 		return nil, invalidf("settle epoch %d: %v", c.Epoch, err)
@@ -250,7 +272,7 @@ func (s *State) ProposeEpoch(c EpochSettle, now int64) (*EpochProposal, error) {
 		RevenueShare: new(big.Int).Set(c.RevenueShare),
 		Units:        units, TotalUnits: out.TotalUnits,
 		Balances: out.Balances, Carry: out.Carry, Payouts: out.Payouts,
-		ProposedAt: now,
+		ProposedAt: now, Groups: groups,
 	}
 	r.Proposal = p
 	return p, nil
@@ -277,6 +299,12 @@ func (s *State) EpochPosted(epoch uint64, root, tx common.Hash, now int64) (Epoc
 		Epoch: p.Epoch, Root: p.Root, Emission: p.Emission, RevenueShare: p.RevenueShare,
 		Schedule: p.Schedule, Referral: p.Referral, Unminted: p.Unminted,
 		TotalUnits: p.TotalUnits, Payouts: p.Payouts, Tx: tx, PostedAt: now,
+	}
+	for g, e := range p.Groups {
+		if r.Included == nil {
+			r.Included = map[string]uint64{}
+		}
+		r.Included[g] = e
 	}
 	r.Epoch, r.Balances, r.Carry, r.Proposal = p.Epoch, p.Balances, p.Carry, nil
 	r.Epochs = append(r.Epochs, rec)
