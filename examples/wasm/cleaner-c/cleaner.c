@@ -385,6 +385,7 @@ static const unsigned char *clean_line(const unsigned char *p)
 	if (p[0] != '{' || c[1] != '"')
 		die("expected {\"<column>\":\"<text>\"}");
 
+	size_t row_start = out_len;
 	unsigned char *q = out + out_len;
 	memcpy(q, header, sizeof header - 1);
 	q += sizeof header - 1;
@@ -458,8 +459,8 @@ static const unsigned char *clean_line(const unsigned char *p)
 
 	/* Whatever follows the closing quote, up to the newline, is ignored. */
 	const unsigned char *e = memchr(s, '\n', (size_t)(in + in_len - s) + 1);
-	if (more(e)) {
-		out_len = (size_t)(text - (sizeof header - 1) - out);
+	if (more(e)) { /* written again once the line is all read */
+		out_len = row_start;
 		return NULL;
 	}
 	return e == in + in_len ? e : e + 1;
