@@ -35,6 +35,8 @@ var servedPaths = []string{
 	"/v1/cluster/remove",
 	"/v1/cluster/sign",
 	"/v1/cluster/digest",
+	"/v1/cluster/groups/report",
+	"/v1/groups",
 	"/v1/cluster/blob-stored",
 	"/v1/cluster/settle",
 	"/v1/chain",
