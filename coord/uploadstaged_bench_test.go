@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord"
+	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/blob/s3test"
 	"github.com/meadow-net/meadow/coord/coordtest"
 	"github.com/meadow-net/meadow/coord/state"
@@ -32,9 +34,12 @@ import (
 // which spools, checks (keepAccepted) and S3.Puts them; "presigned", an
 // upload URL, the PUT straight to the store, and the report, on which the
 // leader reads the staged object back, checks it the same way and copies it
-// server-side. cpu-s/GB is this process's CPU per GB uploaded: the
-// leader's plus the uploader's (about 0.14 cpu-s/GB for a presigned PUT,
-// BenchmarkStagedPut). Rows of 2 KiB and 16 KiB of page text.
+// server-side; "leader-record", what is left to the leader when a
+// follower checked the upload: a HEAD of the blob and its Raft command
+// (the follower's call to /v1/cluster/blob-stored). cpu-s/GB is this
+// process's CPU per GB uploaded: the checking member's plus the uploader's
+// (about 0.14 cpu-s/GB for a presigned PUT, BenchmarkStagedPut). Rows of
+// 2 KiB and 16 KiB of page text.
 //
 //	go test ./coord -run '^$' -bench UploadPath -benchtime 4x
 func BenchmarkUploadPath(b *testing.B) {
@@ -142,17 +147,51 @@ func BenchmarkUploadPath(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	// recordOnly is what the leader does for an upload a follower
+	// checked: the blob is put in the bucket beforehand (untimed, as the
+	// follower would), and the timed part is the follower's call to the
+	// leader's routeBlobStored (a HEAD and a Raft command).
+	s3, err := blob.NewS3(blob.S3Config{Endpoint: store.Endpoint, Bucket: store.Bucket, Prefix: store.Prefix, AccessKey: store.AccessKey, SecretKey: store.SecretKey, SpoolDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recordRows int64
+	recordOnly := func(b *testing.B, up api.Upload, path string) {
+		body, _ := json.Marshal(state.StoredBlob{TaskID: up.TaskID, LeaseID: up.LeaseID, SHA256: up.SHA256, Size: up.Size, Rows: recordRows})
+		req, _ := http.NewRequest(http.MethodPost, "http://"+leader.Config.HTTPAddr+"/v1/cluster/blob-stored", bytes.NewReader(body))
+		req.Header.Set(blob.TokenHeader, leader.Config.ClusterToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("record: %d %s", resp.StatusCode, msg)
+		}
+	}
 	for _, textBytes := range []int{2 << 10, 16 << 10} {
 		for _, mode := range []struct {
 			name   string
 			upload func(*testing.B, api.Upload, string)
-		}{{"proxied", proxied}, {"presigned", presigned}} {
+		}{{"proxied", proxied}, {"presigned", presigned}, {"leader-record", recordOnly}} {
 			b.Run(fmt.Sprintf("text=%dKiB/%s", textBytes>>10, mode.name), func(b *testing.B) {
 				var cpu, wall time.Duration
 				n := 0
 				for b.Loop() {
 					b.StopTimer()
 					up, path := prepare(b, textBytes)
+					if mode.name == "leader-record" {
+						f, err := os.Open(path)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if _, err := s3.Put(ctx, f, dataset.Hash(up.SHA256), 0); err != nil {
+							b.Fatal(err)
+						}
+						f.Close()
+						recordRows = int64(size / textBytes)
+					}
 					b.StartTimer()
 					t0, c0 := time.Now(), benchCPU(b)
 					mode.upload(b, up, path)
