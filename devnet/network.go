@@ -58,6 +58,12 @@ type Config struct {
 	// every coordinator's blobs there, as ObjectStore does; Close stops it.
 	// It excludes ObjectStore.
 	ObjectStoreBinary string
+	// Groups, when 2 or more, runs a network of that many work groups of
+	// Coordinators members each (docs/ARCHITECTURE.md, "Work groups"), in
+	// this process, with a group map signed by the dev operators
+	// (DIR/groups.json); nodes are given keys that spread them over the
+	// groups, two honest ones at least in each. 0 or 1: one cluster.
+	Groups int
 }
 
 // DefaultConfig is the network `meadow dev` runs: three coordinators, four
@@ -80,6 +86,17 @@ func (c Config) Validate() error {
 	}
 	if c.JSNodes < 0 || c.JSNodes > c.Nodes-c.Faulty {
 		errs = append(errs, fmt.Errorf("devnet: js nodes %d: expected 0 to the number of honest nodes", c.JSNodes))
+	}
+	if c.Groups < 0 || c.Groups > 4 {
+		errs = append(errs, fmt.Errorf("devnet: groups %d: expected 0 to 4", c.Groups))
+	}
+	if c.Groups > 1 {
+		if c.CoordBinary != "" || c.ObjectStore != nil || c.ObjectStoreBinary != "" {
+			errs = append(errs, errors.New("devnet: groups: a network of several groups runs its coordinators in this process, on their disks"))
+		}
+		if c.Nodes-c.Faulty < 2*c.Groups {
+			errs = append(errs, fmt.Errorf("devnet: groups %d: expected at least %d honest nodes, two for each group", c.Groups, 2*c.Groups))
+		}
 	}
 	if c.ObjectStore != nil && c.ObjectStoreBinary != "" {
 		errs = append(errs, errors.New("devnet: object store binary: expected either a store to start or ObjectStore, not both"))
@@ -124,6 +141,9 @@ type Network struct {
 	// stopNodes and nodeWG stop the nodes before the coordinators (Close).
 	stopNodes context.CancelFunc
 	nodeWG    sync.WaitGroup
+
+	// groups is the group map of a network of several groups (nil: one).
+	groups *api.GroupMap
 }
 
 // Node is one of the network's nodes.
@@ -138,6 +158,8 @@ type Node struct {
 	// Referrer is the node that referred this one (its address), "" for
 	// none.
 	Referrer string
+	// Group is the node's home group on a network of several ("" on one).
+	Group string
 
 	altered atomic.Int64 // rows the faulty node changed
 }
@@ -184,7 +206,8 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 		}
 	}()
 
-	if n.Chain, err = StartChain(ctx, cfg.Coordinators, 2); err != nil {
+	// One operator key (and relayer) for each coordinator of every group.
+	if n.Chain, err = StartChain(ctx, cfg.Coordinators*max(cfg.Groups, 1), 2); err != nil {
 		return nil, err
 	}
 	id, err := n.Chain.ChainID(ctx)
@@ -255,51 +278,72 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 	if n.cfg.CoordBinary != "" {
 		return n.startCoordProcesses(ctx)
 	}
+	if n.cfg.Groups > 1 {
+		return n.startGroups(ctx)
+	}
 	for i := 0; i < n.cfg.Coordinators; i++ {
-		id := fmt.Sprintf("c%d", i+1)
-		cfg := coord.DefaultConfig()
-		cfg.ID = id
-		cfg.DataDir = filepath.Join(n.dir, id)
-		cfg.RaftAddr = "127.0.0.1:0"
-		cfg.HTTPAddr = "127.0.0.1:0"
-		cfg.ChainID = n.chainID
-		cfg.ClusterToken = n.token
-		cfg.JobURLAllowList = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} // the demo site
-		cfg.DomainMinInterval = devDomainMinInterval
-		cfg.LeaseTTL, cfg.RevealTTL, cfg.UploadTTL = devLeaseTTL, devRevealTTL, devUploadTTL
-		if i == 0 {
-			cfg.Bootstrap = true
-		} else {
-			cfg.Join = []string{n.Coords[0].HTTPAddr()}
+		join := ""
+		if i > 0 {
+			join = n.Coords[0].HTTPAddr()
 		}
-		cfg.ChainConfirmations = devChainConfirmations
-		cfg.ChainPublicRPC = n.Chain.RPC
-		cfg.ChainPoll = devChainPoll
-		cfg.ObjectStore = n.objectStore
-		cfg.NoSnapshotCopy = !devSnapshotCopy
-		c, err := coord.New(cfg, coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[i]), coord.WithRelayer(n.Chain.Relayers[i]), coord.WithDevFaucet(n.faucet),
-			coord.WithJobChecks(api.Checks{KernelOutputs: compute.OutputNames}))
-		if err != nil {
-			return fmt.Errorf("devnet: coordinator %s: %w", id, err)
-		}
-		n.Coords = append(n.Coords, c)
-		n.CoordIDs = append(n.CoordIDs, id)
-		n.CoordURLs = append(n.CoordURLs, "http://"+c.HTTPAddr())
-		n.wg.Add(1)
-		go func() {
-			defer n.wg.Done()
-			if err := c.Run(ctx); err != nil && ctx.Err() == nil {
-				n.log.Error("coordinator stopped", "id", id, "err", err)
-			}
-		}()
-		if i == 0 {
-			if err := waitFor(ctx, 30*time.Second, "a leader", func() bool { return c.IsLeader() }); err != nil {
-				return err
-			}
+		if err := n.startMember(ctx, i, fmt.Sprintf("c%d", i+1), "127.0.0.1:0", join); err != nil {
+			return err
 		}
 	}
+	return n.waitVoters(ctx, n.Coords[0], n.cfg.Coordinators)
+}
+
+// startMember starts coordinator id in this process, the network's k-th
+// (its operator and relayer keys), bootstrapping a cluster when join is
+// empty, and waits for it to lead when it does.
+func (n *Network) startMember(ctx context.Context, k int, id, httpAddr, join string, opts ...coord.Option) error {
+	cfg := coord.DefaultConfig()
+	cfg.ID = id
+	cfg.DataDir = filepath.Join(n.dir, id)
+	cfg.RaftAddr = "127.0.0.1:0"
+	cfg.HTTPAddr = httpAddr
+	cfg.ChainID = n.chainID
+	cfg.ClusterToken = n.token
+	cfg.JobURLAllowList = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} // the demo site
+	cfg.DomainMinInterval = devDomainMinInterval
+	cfg.LeaseTTL, cfg.RevealTTL, cfg.UploadTTL = devLeaseTTL, devRevealTTL, devUploadTTL
+	if join == "" {
+		cfg.Bootstrap = true
+	} else {
+		cfg.Join = []string{join}
+	}
+	cfg.ChainConfirmations = devChainConfirmations
+	cfg.ChainPublicRPC = n.Chain.RPC
+	cfg.ChainPoll = devChainPoll
+	cfg.ObjectStore = n.objectStore
+	cfg.NoSnapshotCopy = !devSnapshotCopy
+	opts = append([]coord.Option{coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[k]), coord.WithRelayer(n.Chain.Relayers[k]), coord.WithDevFaucet(n.faucet),
+		coord.WithJobChecks(api.Checks{KernelOutputs: compute.OutputNames})}, opts...)
+	c, err := coord.New(cfg, opts...)
+	if err != nil {
+		return fmt.Errorf("devnet: coordinator %s: %w", id, err)
+	}
+	n.Coords = append(n.Coords, c)
+	n.CoordIDs = append(n.CoordIDs, id)
+	n.CoordURLs = append(n.CoordURLs, "http://"+c.HTTPAddr())
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		if err := c.Run(ctx); err != nil && ctx.Err() == nil {
+			n.log.Error("coordinator stopped", "id", id, "err", err)
+		}
+	}()
+	if join == "" {
+		return waitFor(ctx, 30*time.Second, "a leader", func() bool { return c.IsLeader() })
+	}
+	return nil
+}
+
+// waitVoters waits until first's cluster has want voters with their HTTP
+// addresses recorded.
+func (n *Network) waitVoters(ctx context.Context, first *coord.Coordinator, want int) error {
 	return waitFor(ctx, 30*time.Second, "every coordinator to join", func() bool {
-		ms, err := n.Coords[0].Members()
+		ms, err := first.Members()
 		if err != nil {
 			return false
 		}
@@ -309,7 +353,7 @@ func (n *Network) startCoordinators(ctx context.Context) error {
 				voters++
 			}
 		}
-		return voters == n.cfg.Coordinators
+		return voters == want
 	})
 }
 
@@ -400,6 +444,16 @@ func (n *Network) startNodes(ctx context.Context) error {
 		cfg.PerDomainDelay = 5 * time.Millisecond
 		cfg.Logger = n.log.With("node", name)
 		dn := &Node{Name: name, SourceIP: src, Faulty: faulty, RenderJS: js, DataDir: cfg.DataDir}
+		// On a network of several groups the nodes take turns among them,
+		// and follow the coordinators there with the operators' map.
+		home := i % max(n.cfg.Groups, 1)
+		var err error
+		if dn.Group, err = n.homeNode(cfg.DataDir, home); err != nil {
+			return fmt.Errorf("devnet: %s: %w", name, err)
+		}
+		if n.groups != nil {
+			cfg.Groups = api.TrustOf(n.NetworkFile())
+		}
 		if faulty {
 			cfg.Tamper = func(s dataset.Schema, r dataset.Row) dataset.Row {
 				out := Tamper(s, r)
@@ -413,11 +467,16 @@ func (n *Network) startNodes(ctx context.Context) error {
 		// brought by the one before it, so settlement pays node1 a first-
 		// and a second-tier share and node2 a first-tier one. A referrer
 		// must be registered before it is named.
-		if i > 0 && !faulty {
-			ref := n.Nodes[i-1]
+		// On a network of several groups, the one before it in its own
+		// group (a referrer is registered where its referee is).
+		if ref := n.referrerFor(i, dn.Group); ref != nil && !faulty {
 			cfg.Referrer = ref.Address().Hex()
+			url := n.liveURL(0)
+			if n.groups != nil {
+				url = n.GroupURLs(home)[0]
+			}
 			if err := waitFor(ctx, 30*time.Second, ref.Name+"'s registration", func() bool {
-				return getJSON(ctx, n.liveURL(0)+"/v1/node/"+strings.ToLower(cfg.Referrer), &struct{}{}) == nil
+				return getJSON(ctx, url+"/v1/node/"+strings.ToLower(cfg.Referrer), &struct{}{}) == nil
 			}); err != nil {
 				return err
 			}

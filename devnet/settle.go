@@ -39,7 +39,7 @@ type claim struct {
 func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.Int, step func(string, string, time.Time)) (string, error) {
 	t0 := time.Now()
 	var sr api.SettleResponse
-	if err := postToken(ctx, n.liveURL(-1)+"/v1/cluster/settle", n.token, api.SettleRequest{}, &sr); err != nil {
+	if err := postToken(ctx, n.settlerURL(-1)+"/v1/cluster/settle", n.token, api.SettleRequest{}, &sr); err != nil {
 		return "settle", err
 	}
 	if err := sr.Validate(); err != nil {
@@ -73,7 +73,7 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 	for i, nd := range n.Nodes {
 		var r api.NodeRewards
 		// Any running member answers; spread the questions over them.
-		if err := getJSON(ctx, n.liveURL(i)+"/v1/node/"+strings.ToLower(nd.Address().Hex())+"/rewards?consistent=1", &r); err != nil {
+		if err := getJSON(ctx, n.settlerURL(i)+"/v1/node/"+strings.ToLower(nd.Address().Hex())+"/rewards?consistent=1", &r); err != nil {
 			return "claim: " + nd.Name, err
 		}
 		if err := r.Validate(); err != nil {
@@ -144,7 +144,7 @@ func (n *Network) relayClaim(ctx context.Context, i int, id *node.Identity, doma
 	ch := n.Chain.Chain
 	var last error
 	for try := 0; try < len(n.CoordURLs); try++ {
-		base := n.liveURL(i + try)
+		base := n.settlerURL(i + try)
 		var info api.ChainInfo
 		if err := getJSON(ctx, base+"/v1/chain", &info); err != nil {
 			last = err
