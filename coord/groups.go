@@ -92,7 +92,7 @@ func (g *groups) check(what, key string) error {
 func (g *groups) checkNode(method string, signer common.Address) error {
 	switch method {
 	case api.MethodRegister, api.MethodWork, api.MethodCommit, api.MethodReveal,
-		api.MethodRefuse, api.MethodUpload, api.MethodNodeRead:
+		api.MethodRefuse, api.MethodUpload, api.MethodUploadURL, api.MethodUploadStaged, api.MethodNodeRead:
 		key := api.NodeKey(signer)
 		return g.check("node "+key, key)
 	}
