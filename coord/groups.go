@@ -88,15 +88,15 @@ func (g *groups) check(what, key string) error {
 	return &api.WrongGroupError{What: what, Group: g.m.Groups[g.m.Home(key)].ID, Epoch: g.m.Epoch}
 }
 
-// checkNode refuses a node method signed by a node of another group.
+// checkNode refuses a node method ("node.…": registration, work,
+// commitments, reveals, refusals, uploads, signed reads) signed by a node
+// of another group.
 func (g *groups) checkNode(method string, signer common.Address) error {
-	switch method {
-	case api.MethodRegister, api.MethodWork, api.MethodCommit, api.MethodReveal,
-		api.MethodRefuse, api.MethodUpload, api.MethodUploadURL, api.MethodUploadStaged, api.MethodNodeRead:
-		key := api.NodeKey(signer)
-		return g.check("node "+key, key)
+	if !strings.HasPrefix(method, "node.") {
+		return nil
 	}
-	return nil
+	key := api.NodeKey(signer)
+	return g.check("node "+key, key)
 }
 
 // checkPath refuses a request whose route names a job, dataset, pipeline or
