@@ -16,6 +16,7 @@ import (
 	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/compute/wasm"
 	"github.com/meadow-net/meadow/dataset"
+	"github.com/meadow-net/meadow/node"
 )
 
 // The example WebAssembly kernels (examples/wasm) are Go programs: the dev
@@ -157,7 +158,40 @@ func (n *Network) wasmJourney(ctx context.Context, b *buyer.Client, root, input,
 		return name + ": check", fmt.Errorf("the rows' %s adds up to %d; the job status metered %d", api.ColWasmFuel, fuel, js.Fuel)
 	}
 	step(name+": check", fmt.Sprintf("%d rows ran to the end in the sandbox; their fuel adds up to the %d the coordinators metered", rows, fuel), t0)
+	t0 = time.Now()
+	caches, err := n.WasmCaches(ctx)
+	if err != nil {
+		return name + ": module caches", err
+	}
+	var sum node.WasmCache
+	for _, c := range caches {
+		sum.Hits, sum.Misses = sum.Hits+c.Hits, sum.Misses+c.Misses
+	}
+	step(name+": module caches", fmt.Sprintf("the nodes loaded the module for %d tasks: %d compiles, %d found it compiled (their dashboards' wasm_cache)", sum.Hits+sum.Misses, sum.Misses, sum.Hits), t0)
 	return "", nil
+}
+
+// WasmCaches reads each node's compiled-module cache counters as its
+// dashboard answers them (/api/status, wasm_cache), in the order of Nodes.
+func (n *Network) WasmCaches(ctx context.Context) ([]node.WasmCache, error) {
+	out := make([]node.WasmCache, len(n.Nodes))
+	for i, nd := range n.Nodes {
+		dash := strings.TrimSuffix(nd.DashboardURL(), "/")
+		if dash == "" {
+			return nil, fmt.Errorf("devnet: %s has no dashboard to read its wasm cache from", nd.Name)
+		}
+		var st struct {
+			WasmCache *node.WasmCache `json:"wasm_cache"`
+		}
+		if err := getJSON(ctx, dash+"/api/status", &st); err != nil {
+			return nil, fmt.Errorf("devnet: %s's /api/status: %w", nd.Name, err)
+		}
+		if st.WasmCache == nil {
+			return nil, fmt.Errorf("devnet: %s's /api/status has no wasm_cache", nd.Name)
+		}
+		out[i] = *st.WasmCache
+	}
+	return out, nil
 }
 
 // WasmColumns reads output columns written "name:type, name:type"

@@ -188,6 +188,30 @@ func TestWasmJobsEndToEnd(t *testing.T) {
 		}
 		t.Logf("%s: %d rows, %d fuel, price %s, %d rows rejected", name, len(rows), fuel, st.Price, st.Progress.RowsRejected)
 	}
+
+	// The nodes' module caches, as their dashboards answer: every module
+	// that loads is compiled once per node and stays (nine modules, a
+	// cache of 16), so the modules cached add up to at least the nine
+	// that ran; the broken one is refused, and compiled again, each time.
+	caches, err := nw.WasmCaches(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries int
+	var hits uint64
+	for i, c := range caches {
+		loads := c.Hits + c.Misses
+		if c.Evictions != 0 || uint64(c.Entries) > c.Misses || (c.Bytes > 0) != (c.Entries > 0) {
+			t.Errorf("%s: wasm_cache %+v: want no evictions, and no more modules cached than compiled", nw.Nodes[i].Name, c)
+		}
+		entries += c.Entries
+		hits += c.Hits
+		t.Logf("%s: %d wasm tasks loaded a module: %d compiles (misses), %d hits, hit rate %.1f%%; %d modules cached (%d bytes)",
+			nw.Nodes[i].Name, loads, c.Misses, c.Hits, 100*float64(c.Hits)/float64(max(loads, 1)), c.Entries, c.Bytes)
+	}
+	if want := len(mods) + len(hostile); entries < want || hits == 0 {
+		t.Errorf("the nodes cache %d modules and found one compiled %d times; want at least the %d modules that ran, and hits", entries, hits, want)
+	}
 }
 
 // testWasmBadInput sends what the coordinators must refuse, naming the

@@ -76,12 +76,29 @@ type Status struct {
 	// WasmModules are the buyers' WebAssembly modules (SHA-256, hex) the
 	// node runs now, in its sandbox; never nil in JSON.
 	WasmModules []string `json:"wasm_modules"`
+	// WasmCache counts the work of the node's compiled-module cache since
+	// the node started; all zero until its first wasm task.
+	WasmCache WasmCache `json:"wasm_cache"`
 	// Notices are lines shown above everything else (an update that is
 	// available); never nil in JSON.
 	Notices []Notice `json:"notices"`
 	// Update is the last check for a new release (update.go); nil before
 	// the first or when the network publishes none.
 	Update *UpdateStatus `json:"update,omitempty"`
+}
+
+// WasmCache is the node's compiled-module cache (compute/wasm.CacheStats):
+// every wasm task loads its module once, a miss when the sandbox
+// instruments and compiles it (a module it refuses is a miss each time, as
+// refusals are not cached), a hit when it finds it compiled. Hits over
+// hits plus misses is the cache's hit rate. Entries and Bytes (their
+// instrumented size) are what it holds now.
+type WasmCache struct {
+	Hits      uint64 `json:"hits"`
+	Misses    uint64 `json:"misses"`
+	Evictions uint64 `json:"evictions"`
+	Entries   int    `json:"entries"`
+	Bytes     int64  `json:"bytes"`
 }
 
 // Refuse is one URL the node would not fetch, and why.

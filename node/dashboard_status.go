@@ -156,6 +156,7 @@ func (c *Client) dashboardRewards(ctx context.Context, addr string) (api.NodeRew
 
 // Status reports the node's state for the dashboard and `meadow node status`.
 func (n *Node) Status() Status {
+	wc := n.wasm.cacheStats()
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	now := time.Now()
@@ -175,6 +176,7 @@ func (n *Node) Status() Status {
 		Update:      n.update.Load(),
 		Notices:     append([]Notice{}, n.view.notices...),
 		WasmModules: append([]string{}, n.wasm.modules()...),
+		WasmCache:   wc,
 	}
 	for k, v := range n.view.refused {
 		s.RefusalCounts[k] = v

@@ -41,6 +41,20 @@ func (w *wasmState) runtime(ctx context.Context) (*wasm.Runtime, error) {
 	return rt, nil
 }
 
+// cacheStats reads the sandbox's cache counters: zero before it started.
+// The sandbox's lock is taken after w.mu is let go: a dashboard read does
+// not hold both while a task is loading its module.
+func (w *wasmState) cacheStats() WasmCache {
+	w.mu.Lock()
+	rt := w.rt
+	w.mu.Unlock()
+	if rt == nil {
+		return WasmCache{}
+	}
+	s := rt.CacheStats()
+	return WasmCache{Hits: s.Hits, Misses: s.Misses, Evictions: s.Evictions, Entries: s.Entries, Bytes: s.Bytes}
+}
+
 // close stops the sandbox, if it started.
 func (w *wasmState) close(ctx context.Context) {
 	w.mu.Lock()
