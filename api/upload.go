@@ -16,10 +16,11 @@ import (
 //     uploads through PUT /v1/node/upload as before.
 //  2. The node PUTs the blob to the URL with the headers given.
 //  3. POST RouteUploadStaged with a MethodUploadStaged envelope, the same
-//     Upload as body: the leader reads the staged object back, checks it as
-//     it checks an upload (size, SHA-256, accepted rows, row signatures),
-//     stores the blob under its name, removes the staged object and records
-//     the blob through Raft, then answers an UploadResponse.
+//     Upload as body: the member it reaches (a follower that can, else the
+//     leader) reads the staged object back, checks it as an upload is
+//     checked (size, SHA-256, accepted rows, row signatures), stores the
+//     blob under its name, has the leader record it through Raft, removes
+//     the staged object, then answers an UploadResponse.
 const (
 	MethodUploadURL    = "node.upload.url"
 	MethodUploadStaged = "node.upload.staged"

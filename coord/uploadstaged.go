@@ -30,12 +30,14 @@ import (
 // upload.go has the protocol). With an object store the leader hands a
 // node a PUT URL for a staging key, signed over the blob's size and
 // SHA-256, so the store itself refuses any other bytes; the node PUTs
-// there and reports; the leader reads the staged object back, checks it
-// exactly as keepAccepted checks a proxied upload, puts the kept blob
-// under its name (a server-side copy when every row is kept), removes the
-// staged object and only then records the blob through Raft. What the
-// node's link carried never passes a coordinator; what the leader still
-// does per byte is the check (docs/ARCHITECTURE.md, "Presigned uploads").
+// there and reports; the member the report reaches reads the staged object
+// back, checks it exactly as keepAccepted checks a proxied upload, puts
+// the kept blob under its name (a server-side copy when every row is
+// kept), has it recorded through Raft (by the leader: routeBlobStored when
+// a follower checked), and only then removes the staged object. What the
+// node's link carried never passes a coordinator; what a member still does
+// per byte is the check, and it need not be the leader
+// (docs/ARCHITECTURE.md, "Presigned uploads").
 
 const (
 	// stagedURLTTL is how long an upload URL is valid. A node asks for a
