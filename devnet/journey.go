@@ -21,6 +21,7 @@ import (
 	"github.com/meadow-net/meadow/contracts"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/dataset"
+	"github.com/meadow-net/meadow/node"
 )
 
 // Summary is what a journey did, for people (meadow dev) and scripts
@@ -198,6 +199,9 @@ type NodeInfo struct {
 	Stable        string `json:"stable"`
 	ClaimedMeadow string `json:"claimed_meadow"`
 	ClaimedStable string `json:"claimed_stable"`
+	// WasmCache is its compiled-module cache's counters, as its dashboard
+	// answered them (/api/status) when the summary was made.
+	WasmCache node.WasmCache `json:"wasm_cache"`
 }
 
 // ChainInfo is the dev chain and its contracts.
@@ -492,7 +496,11 @@ func (n *Network) fillSummary(ctx context.Context, s *Summary) {
 		s.Coords = append(s.Coords, info)
 	}
 	s.Nodes = nil
-	for _, nd := range n.Nodes {
+	caches, err := n.WasmCaches(ctx)
+	if err != nil {
+		n.log.Warn("reading the nodes' wasm caches", "err", err)
+	}
+	for i, nd := range n.Nodes {
 		info := NodeInfo{Name: nd.Name, Address: nd.Address().Hex(), SourceIP: nd.SourceIP, Faulty: nd.Faulty, RenderJS: nd.RenderJS,
 			Dashboard: nd.DashboardURL(), TasksDone: nd.Status().TasksDone}
 		var rec struct {
@@ -507,6 +515,9 @@ func (n *Network) fillSummary(ctx context.Context, s *Summary) {
 			info.RowsAccepted, info.RowsRejected = rec.RowsAccepted, rec.RowsRejected
 		}
 		info.Altered = nd.Altered()
+		if i < len(caches) {
+			info.WasmCache = caches[i]
+		}
 		info.Meadow, info.Stable, info.ClaimedMeadow, info.ClaimedStable = "0", "0", "0", "0"
 		if c, ok := n.claims[nd.Name]; ok {
 			info.Meadow, info.Stable = c.settled.Meadow.String(), c.settled.Stable.String()

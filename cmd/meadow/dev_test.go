@@ -85,6 +85,22 @@ func TestDevOnce(t *testing.T) {
 	} else if amount(t, c.Harvested).Cmp(amount(t, c.Paid)) < 0 {
 		t.Errorf("community paid %s from credits, harvested only %s", c.Paid, c.Harvested)
 	}
+	// The wasm step's module, as the nodes' dashboards count it: one
+	// compile per node that ran it (one module, nothing evicted), a load
+	// for every task run, at least one per task.
+	var loads, misses uint64
+	for _, n := range s.Nodes {
+		c := n.WasmCache
+		if c.Misses > 1 || c.Evictions != 0 || uint64(c.Entries) != c.Misses || (c.Bytes > 0) != (c.Entries > 0) {
+			t.Errorf("%s: wasm_cache %+v: want the one module compiled at most once and kept", n.Name, c)
+		}
+		loads, misses = loads+c.Hits+c.Misses, misses+c.Misses
+	}
+	for _, j := range s.Jobs {
+		if j.Module != "" && (misses == 0 || loads < uint64(j.Tasks.Total())) {
+			t.Errorf("wasm job %s: %d tasks, the nodes loaded its module %d times (%d compiles)", j.ID, j.Tasks.Total(), loads, misses)
+		}
+	}
 	var faulty, honestMin int64 = -1, 1 << 62
 	for _, n := range s.Nodes {
 		if n.Faulty {
