@@ -149,7 +149,7 @@ func (s *State) SubmitJob(nj NewJob, now int64) (*Job, error) {
 	s.Jobs[j.ID] = j
 	s.idx.jobKeys[contracts.JobKey(j.ID)] = j.ID
 	s.attributePayments(j, contracts.JobKey(j.ID))
-	s.addTasks(j, nj.Tasks, newPacker(j).sharing(jobURLs(j)...))
+	s.addTasks(j, nj.Tasks, newPacker(j).withJobLists())
 	if c := nj.Spec.Crawl; c != nil && len(c.Seeds) > 0 && c.MaxDepth > 0 {
 		j.Queued = map[string]bool{}
 		for _, tid := range j.Tasks {

@@ -120,42 +120,41 @@ const maxShapesScanned = 8
 // maps are dropped with it.
 type packer struct {
 	job *Job
-	// strs are strings the state already holds (the job's URL lists),
-	// which equal strings of the tasks packed are replaced with.
-	strs    map[string]string
-	lists   [][]string
+	// lists are the job's seeds and URL list (at seedList and urlList),
+	// and at where each of their URLs is, when the packer was asked to
+	// find tasks' URLs in them (withJobLists).
+	lists   [3][]string
+	at      map[string]uint32
 	domains map[string][]string
 }
 
 func newPacker(j *Job) *packer {
-	return &packer{job: j, strs: map[string]string{}, domains: map[string][]string{}}
+	return &packer{job: j, domains: map[string][]string{}}
 }
 
-// sharing makes the packer use the strings of lists (a job's URLs) for
-// the equal strings of the tasks it packs: a job's list and its tasks'
-// URLs, decoded from one log entry, would otherwise hold every URL twice.
-func (p *packer) sharing(lists ...[]string) *packer {
-	p.lists = append(p.lists, lists...)
-	for _, l := range lists {
-		for _, u := range l {
-			p.strs[u] = u
+// withJobLists makes the packer keep the URLs of the tasks it packs as runs
+// of their job's seeds or URL list where they are, and share the list's
+// strings where they are not: a job's list and its tasks' URLs, decoded
+// from one log entry, would otherwise hold every URL twice.
+func (p *packer) withJobLists() *packer {
+	c := p.job.Spec.Crawl
+	if c == nil {
+		return p
+	}
+	p.lists[seedList], p.lists[urlList] = c.Seeds, c.URLs
+	p.at = make(map[string]uint32, len(c.Seeds)+len(c.URLs))
+	for _, list := range []int{urlList, seedList} { // a seed listed as a URL too is a seed
+		for i, u := range p.lists[list] {
+			p.at[u] = urlAt(list, i)
 		}
 	}
 	return p
 }
 
-// jobURLs are the URL lists of a job's spec.
-func jobURLs(j *Job) [][]string {
-	if c := j.Spec.Crawl; c != nil {
-		return [][]string{c.Seeds, c.URLs}
-	}
-	return nil
-}
-
-// str returns the string equal to s that the packer shares, or s.
+// str returns the string equal to s in the job's lists, or s.
 func (p *packer) str(s string) string {
-	if got, ok := p.strs[s]; ok {
-		return got
+	if at, ok := p.at[s]; ok {
+		return p.lists[at>>listShift][at&(1<<listShift-1)]
 	}
 	return s
 }
@@ -176,36 +175,27 @@ func (p *packer) pack(t *Task, spec api.Task, needs Needs) {
 	if p.job != nil {
 		sh = p.job.shapeFor(want)
 	}
-	t.Spec = TaskSpec{Compute: spec.Compute, sh: sh, first: uint32(len(sh.urls)), n: uint32(len(urls))}
-	p.addURLs(sh, urls)
+	t.Spec = TaskSpec{Compute: spec.Compute, sh: sh, at: p.addURLs(sh, urls), n: uint32(len(urls))}
 }
 
-// addURLs appends a task's URLs to its shape's list: as a longer run of one
-// of the job's lists while they continue it, else to a list of the shape's
-// own (the job's lists are never written to).
-func (p *packer) addURLs(sh *taskShape, urls []string) {
+// addURLs finds a task's URLs in its job's lists, or appends them to its
+// shape's own, and returns where they start (TaskSpec.at).
+func (p *packer) addURLs(sh *taskShape, urls []string) uint32 {
 	if len(urls) == 0 {
-		return
+		return 0
 	}
-	if !sh.owned {
-		n := len(sh.urls)
-		if n == 0 {
-			for _, l := range p.lists {
-				if len(l) >= len(urls) && l[0] == urls[0] {
-					sh.urls = l[:0:len(l)]
-					break
-				}
-			}
+	if at, ok := p.at[urls[0]]; ok {
+		list, i := int(at>>listShift), int(at&(1<<listShift-1))
+		if l := p.lists[list]; i+len(urls) <= len(l) && slices.Equal(l[i:i+len(urls)], urls) {
+			sh.lists[list] = l
+			return at
 		}
-		if base := sh.urls[:cap(sh.urls)]; n+len(urls) <= len(base) && slices.Equal(base[n:n+len(urls)], urls) {
-			sh.urls = base[:n+len(urls)]
-			return
-		}
-		sh.urls, sh.owned = slices.Clip(sh.urls), true // the next append copies
 	}
+	at := urlAt(ownList, len(sh.lists[ownList]))
 	for _, u := range urls {
-		sh.urls = append(sh.urls, p.str(u))
+		sh.lists[ownList] = append(sh.lists[ownList], p.str(u))
 	}
+	return at
 }
 
 // sharedDomains returns a list equal to d that an earlier task packed by p
@@ -243,10 +233,7 @@ func (s *State) repack() {
 	}
 	for _, jid := range sortedKeys(s.Jobs) {
 		j := s.Jobs[jid]
-		p := newPacker(j).sharing(jobURLs(j)...)
-		for u := range j.Queued {
-			p.strs[u] = u
-		}
+		p := newPacker(j).withJobLists()
 		for i, tid := range j.Tasks {
 			t := s.Tasks[tid]
 			if t == nil || t.JobID != j.ID {

@@ -107,15 +107,31 @@ func (t *Task) APITask() api.Task {
 }
 
 // TaskSpec is a task's api.Task without its ids, kept compactly: the parts
-// every task of a shape shares behind one pointer, the URLs as a run of the
-// shape's list.
+// every task of a shape shares behind one pointer, the URLs as a run of one
+// of the shape's lists.
 type TaskSpec struct {
 	// Compute is a compute task's own spec; nil for a crawl task.
 	Compute *api.ComputeTask
 	sh      *taskShape
-	// first and n are the task's URLs in sh.urls.
-	first, n uint32
+	// at is where the task's URLs start: the list (sh.lists) in its top
+	// bits, the index in that list below (urlAt); n is how many there are.
+	at, n uint32
 }
+
+// The lists of a shape that a task's URLs can be a run of: the job's seeds
+// or URL list, where the splitter took the task's URLs from one of them in
+// order (it groups URLs by host, so a task is a run of its job's list unless
+// the list mixes hosts), else a list of the shape's own.
+const (
+	ownList  = 0
+	seedList = 1
+	urlList  = 2
+	// listShift places the list above an index: a list holds fewer than
+	// 1<<30 URLs.
+	listShift = 30
+)
+
+func urlAt(list int, i int) uint32 { return uint32(list)<<listShift | uint32(i) }
 
 // taskShape is what tasks of one job have in common: the kind, the needs,
 // and for crawl tasks every rule but the URLs. A job has one per link depth
@@ -128,12 +144,10 @@ type taskShape struct {
 	// when the tasks' URL lists were empty and not null); nil for other
 	// kinds.
 	crawl *api.CrawlTask
-	// urls are the URLs of the shape's tasks. While they are the start
-	// of one of the job's own lists (a job of one host, or whose URLs are
-	// grouped by host, splits into runs of its list), urls is that list,
-	// cut short, and costs nothing; owned is set once a copy was needed.
-	urls  []string
-	owned bool
+	// lists are the job's seeds and URL list (shared with the job's
+	// spec: never written to) and, at ownList, the URLs of the shape's
+	// tasks that are not runs of them, task after task.
+	lists [3][]string
 }
 
 // noShape is the shape of a task built without one (tests that set only
@@ -159,7 +173,8 @@ func (s TaskSpec) URLs() []string {
 		}
 		return sh.crawl.URLs
 	}
-	return sh.urls[s.first : s.first+s.n : s.first+s.n]
+	list, i := s.at>>listShift, s.at&(1<<listShift-1)
+	return sh.lists[list][i : i+s.n : i+s.n]
 }
 
 // Crawl returns a crawl task's spec, nil for other kinds. It is built on
