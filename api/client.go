@@ -680,6 +680,7 @@ type watchdog struct {
 	fired  atomic.Bool
 	base   time.Duration // the limit for a small request's answer
 	stream time.Duration
+	work   int64 // bytes the member works through before it answers (WithAnswerWork)
 
 	mu    sync.Mutex
 	d     time.Duration
@@ -688,8 +689,24 @@ type watchdog struct {
 
 type watchdogKey struct{}
 
+// answerWorkKey carries WithAnswerWork's byte count.
+type answerWorkKey struct{}
+
+// WithAnswerWork returns a context for a call whose answer comes after the
+// member has worked through n bytes it did not receive in the request (a
+// staged upload's report: the member reads the blob back from the object
+// store and checks it). Each try waits for the answer as if its request
+// body had been n bytes long, the time a member takes to check and store
+// that much (uploadCopyRate), instead of a small write's AttemptTimeout.
+func WithAnswerWork(ctx context.Context, n int64) context.Context {
+	return context.WithValue(ctx, answerWorkKey{}, n)
+}
+
 func newWatchdog(parent context.Context, limit, stream time.Duration, streaming bool) *watchdog {
 	w := &watchdog{d: limit, base: limit, stream: stream}
+	if n, ok := parent.Value(answerWorkKey{}).(int64); ok && n > 0 {
+		w.work = n
+	}
 	if streaming {
 		w.d = stream
 	}
@@ -731,7 +748,7 @@ const uploadCopyRate = 4 << 20
 // long as its copy may take.
 func (w *watchdog) awaitAnswer(size int64) {
 	w.mu.Lock()
-	w.d = w.base + time.Duration(size)*time.Second/uploadCopyRate
+	w.d = w.base + time.Duration(max(size, w.work))*time.Second/uploadCopyRate
 	w.mu.Unlock()
 	w.kick()
 }

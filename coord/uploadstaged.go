@@ -51,6 +51,13 @@ const (
 	stagedMaxAge = 3 * time.Hour
 	// stagedSweepEvery is how often the leader sweeps them.
 	stagedSweepEvery = 10 * time.Minute
+	// stagedCheckRate is the slowest rate, in bytes a second, at which a
+	// member is expected to read a staged object back, check it and store
+	// it: a report's work may take ApplyTimeout plus its size at this rate
+	// (1 GiB: about 9 minutes; the check runs at 30–70 MB/s on dev-2c).
+	// Half the rate nodes wait at (api's uploadCopyRate), so that the
+	// member gives up after the node, not before.
+	stagedCheckRate = 2 << 20
 )
 
 // stager is an object store that takes staged uploads (blob.S3).
@@ -223,6 +230,10 @@ func (c *Coordinator) UploadStaged(ctx context.Context, node string, up api.Uplo
 // so that a report tried again after a lost answer finds it; one left by a
 // crash in between is swept.
 func (c *Coordinator) uploadStaged(ctx context.Context, node string, up api.Upload, record func(context.Context, state.StoredBlob) error) (api.UploadResponse, error) {
+	// A write's ApplyTimeout is too short to read back and check a large
+	// blob: the work gets time in proportion to its size.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.ApplyTimeout+time.Duration(up.Size)*time.Second/stagedCheckRate)
+	defer cancel()
 	st, ok := c.blobs.(stager)
 	if !ok {
 		return api.UploadResponse{}, fmt.Errorf("%w: this cluster keeps blobs on its members' disks and hands out no upload URLs: upload with PUT /v1/node/upload", state.ErrConflict)
