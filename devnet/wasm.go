@@ -167,7 +167,7 @@ func (n *Network) wasmJourney(ctx context.Context, b *buyer.Client, root, input,
 	for _, c := range caches {
 		sum.Hits, sum.Misses = sum.Hits+c.Hits, sum.Misses+c.Misses
 	}
-	step(name+": module caches", fmt.Sprintf("the nodes loaded the module for %d tasks: %d compiles, %d found it compiled (their dashboards' wasm_cache)", sum.Hits+sum.Misses, sum.Misses, sum.Hits), t0)
+	step(name+": module caches", fmt.Sprintf("the nodes loaded the module %d times, once per task run (replicas count): %d compiles, %d found it compiled (their dashboards' wasm_cache)", sum.Hits+sum.Misses, sum.Misses, sum.Hits), t0)
 	return "", nil
 }
 
