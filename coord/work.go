@@ -177,7 +177,7 @@ func taskView(st *state.State, t *state.Task) sched.TaskView {
 	needs := t.Needs()
 	tv := sched.TaskView{
 		ID:           t.ID,
-		JobID:        t.JobID,
+		JobID:        t.JobID(),
 		Kind:         t.Spec.Kind(),
 		NeedJS:       needs.RenderJS,
 		NeedMainText: needs.MainText,
@@ -186,11 +186,11 @@ func taskView(st *state.State, t *state.Task) sched.TaskView {
 		Want:         st.Want(t),
 		CreatedIndex: t.Seq,
 	}
-	if j, err := st.Job(t.JobID); err != nil || j.State != api.JobRunning {
+	if j, err := st.Job(t.JobID()); err != nil || j.State != api.JobRunning {
 		tv.Want = 0
 	}
-	if t.Spec.Kind() == api.JobCrawl && len(t.Domains) > 0 {
-		tv.Domain, tv.URLs = t.Domains[0], len(t.Spec.URLs())
+	if d := t.Domains(); t.Spec.Kind() == api.JobCrawl && len(d) > 0 {
+		tv.Domain, tv.URLs = d[0], len(t.Spec.URLs())
 	}
 	for _, id := range t.Leases {
 		l, _ := st.Lease(id)

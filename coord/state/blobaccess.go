@@ -31,12 +31,12 @@ func (s *State) LeaseReadsInput(node, taskID string, h api.Hash, now int64) erro
 	if !reads {
 		return inField("hash", conflictf("blob %s: expected a blob of task %s's input shard (or its wasm module)", h, taskID))
 	}
-	if j := s.Jobs[t.JobID]; j == nil || j.State.Final() {
+	if j := s.Jobs[t.JobID()]; j == nil || j.State.Final() {
 		js := api.JobState("unknown")
 		if j != nil {
 			js = j.State
 		}
-		return inField("task_id", conflictf("task %s: its job %s is %s; expected a running job", taskID, t.JobID, js))
+		return inField("task_id", conflictf("task %s: its job %s is %s; expected a running job", taskID, t.JobID(), js))
 	}
 	for _, id := range t.Leases {
 		l := s.Leases[id]

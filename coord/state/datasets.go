@@ -123,7 +123,7 @@ func (s *State) BlobStored(b StoredBlob) error {
 	}
 	t.Blob = &Blob{SHA256: b.SHA256, Size: b.Size, Rows: b.Rows, Lease: b.LeaseID}
 	s.idx.unawait(t.ID, s.uploaderNode(t))
-	j := s.Jobs[t.JobID]
+	j := s.Jobs[t.JobID()]
 	s.creditFuel(j, t, b.Fuel)
 	if d := s.Datasets[DatasetID(j.ID)]; d != nil {
 		for i := range d.Tasks {

@@ -21,7 +21,7 @@ func TestEncodeMatchesEncodingJSON(t *testing.T) {
 	full.Nodes["0xab"] = &Node{}
 	full.Jobs["j1"] = &Job{}
 	for _, id := range []string{"j1.t2", "j1.t1", "j1.t10", "ü<&>\u2028"} {
-		full.Tasks[id] = &Task{ID: id, JobID: "j1"}
+		full.Tasks[id] = &Task{ID: id}
 	}
 	full.Leases["l1"] = &Lease{ID: "l1"}
 	full.Datasets["ds-j1"] = &Dataset{ID: "ds-j1"}

@@ -155,7 +155,7 @@ func TestTasksShareTheirJob(t *testing.T) {
 		first := s.Tasks[j.Tasks[0]]
 		for i, id := range j.Tasks {
 			tk := s.Tasks[id]
-			if tk.Spec.sh != first.Spec.sh || &tk.Domains[0] != &first.Domains[0] || tk.JobID != j.ID {
+			if tk.Spec.sh != first.Spec.sh || &tk.Domains()[0] != &first.Domains()[0] || tk.JobID() != j.ID {
 				t.Fatalf("task %s does not share its job's shape, domains or id", id)
 			}
 			if urls := tk.Spec.URLs(); &urls[0] != &j.Spec.Crawl.URLs[3*i] {

@@ -167,11 +167,10 @@ func (s *State) addTasks(j *Job, tasks []api.Task, p *packer) {
 		s.Seq++
 		t := &Task{
 			ID:      spec.ID,
-			JobID:   j.ID,
 			Seq:     s.Seq,
-			Domains: p.sharedDomains(domainsOf(spec)),
+			domains: p.sharedDomains(domainsOf(spec)),
 			State:   api.TaskPending,
-			Target:  j.Spec.Replication,
+			Target:  int32(j.Spec.Replication),
 		}
 		p.pack(t, spec, needsOf(spec, j.Spec))
 		s.Tasks[t.ID] = t

@@ -102,7 +102,7 @@ func (s *State) grant(g Grant, now int64) (*Lease, error) {
 	if !ok {
 		return nil, notFound("task", g.TaskID)
 	}
-	if j := s.Jobs[t.JobID]; j.State != api.JobRunning {
+	if j := s.Jobs[t.JobID()]; j.State != api.JobRunning {
 		return nil, conflictf("job %s is %s", j.ID, j.State)
 	}
 	if t.State != api.TaskPending {
@@ -131,7 +131,7 @@ func (s *State) grant(g Grant, now int64) (*Lease, error) {
 		}
 	}
 	if g.Replicas > 0 && len(t.Leases) == 0 {
-		t.Target = min(g.Replicas, s.Jobs[t.JobID].Spec.MaxReplication)
+		t.Target = int32(min(g.Replicas, s.Jobs[t.JobID()].Spec.MaxReplication))
 		t.Unreplicated = t.Target == 1
 		t.SpotCheck = g.SpotCheck
 	}
@@ -246,7 +246,7 @@ func (s *State) Reveal(node string, r api.Reveal, now int64) (RevealResult, erro
 			revealed++
 		}
 	}
-	if revealed >= t.Target {
+	if revealed >= int(t.Target) {
 		s.decide(t, l, now)
 	} else {
 		s.settle(t)
@@ -275,7 +275,7 @@ func (s *State) ExpireLeases(now int64) int {
 			n.Expired++
 			n.Reputation -= n.Reputation / ExpiryPenaltyDiv
 		}
-		if t.Expired > MaxExpiriesPerKMax*s.Jobs[t.JobID].Spec.MaxReplication {
+		if int(t.Expired) > MaxExpiriesPerKMax*s.Jobs[t.JobID()].Spec.MaxReplication {
 			s.finish(t, api.TaskInconclusive, now)
 			continue
 		}

@@ -30,7 +30,7 @@ func (s *State) RecordRefusal(node string, r api.Refusal) (bool, error) {
 		return false, conflictf("lease %s has reported %d refusals, the most its task's URLs allow", l.ID, max)
 	}
 	l.Refused = append(l.Refused, r.URL)
-	j := s.Jobs[t.JobID]
+	j := s.Jobs[t.JobID()]
 	if j.Refusals == nil {
 		j.Refusals = map[api.RefusalReason]int64{}
 	}

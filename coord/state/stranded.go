@@ -100,7 +100,7 @@ func (s *State) EndStranded(now, wait int64, sharedNetworkOK bool) int {
 		if s.strandedSince(t)+wait >= now || !s.stranded(t, sharedNetworkOK, &hint) {
 			continue
 		}
-		s.Jobs[t.JobID].Stranded++
+		s.Jobs[t.JobID()].Stranded++
 		s.finish(t, api.TaskInconclusive, now)
 		ended++
 	}
@@ -117,7 +117,7 @@ func (s *State) stranded(t *Task, sharedNetworkOK bool, hint *string) bool {
 	if t.State != api.TaskPending || len(t.Leases) == 0 || s.Want(t) == 0 {
 		return false
 	}
-	if j := s.Jobs[t.JobID]; j == nil || j.State != api.JobRunning {
+	if j := s.Jobs[t.JobID()]; j == nil || j.State != api.JobRunning {
 		return false
 	}
 	tv := sched.TaskView{Holders: make([]sched.Holder, 0, len(t.Leases))}

@@ -52,11 +52,11 @@ func (t Task) MarshalJSON() ([]byte, error) {
 func (t *Task) wire(w *taskJSON, crawl *api.CrawlTask) {
 	d := t.decision()
 	*w = taskJSON{
-		ID: t.ID, JobID: t.JobID, Seq: t.Seq,
-		Spec:  api.Task{ID: t.ID, JobID: t.JobID, Kind: t.Spec.Kind(), Compute: t.Spec.Compute},
-		Needs: t.Needs(), Domains: t.Domains, State: t.State,
-		Target: t.Target, Unreplicated: t.Unreplicated, SpotCheck: t.SpotCheck,
-		Leases: t.Leases, Expired: t.Expired, Accepted: t.Accepted,
+		ID: t.ID, JobID: t.JobID(), Seq: t.Seq,
+		Spec:  api.Task{ID: t.ID, JobID: t.JobID(), Kind: t.Spec.Kind(), Compute: t.Spec.Compute},
+		Needs: t.Needs(), Domains: t.Domains(), State: t.State,
+		Target: int(t.Target), Unreplicated: t.Unreplicated, SpotCheck: t.SpotCheck,
+		Leases: t.Leases, Expired: int(t.Expired), Accepted: t.Accepted,
 		Root: d.Root, Uploader: d.Uploader, Blob: t.Blob, Fuel: d.Fuel,
 		DecidedAt: d.DecidedAt, UploadSince: d.UploadSince, UploadReassigned: int(t.UploadReassigned),
 	}
@@ -80,9 +80,9 @@ func (t *Task) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*t = Task{
-		ID: w.ID, JobID: w.JobID, Seq: w.Seq,
-		Domains: w.Domains, State: knownTaskState(w.State),
-		Target: w.Target, Expired: w.Expired,
+		ID: w.ID, Seq: w.Seq,
+		State:  knownTaskState(w.State),
+		Target: int32(w.Target), Expired: int32(w.Expired),
 		Unreplicated: w.Unreplicated, SpotCheck: w.SpotCheck,
 		UploadReassigned: int32(w.UploadReassigned),
 		Leases:           w.Leases, Accepted: w.Accepted, Blob: w.Blob,
@@ -90,7 +90,11 @@ func (t *Task) UnmarshalJSON(b []byte) error {
 	if d := (decision{Root: w.Root, Uploader: w.Uploader, UploadSince: w.UploadSince, Fuel: w.Fuel, DecidedAt: w.DecidedAt}); d != none {
 		t.dec = &d
 	}
+	if d := w.Domains; d != nil {
+		t.domains = &d // not &w.Domains, which would keep all of w
+	}
 	var p packer
+	w.Spec.JobID = w.JobID
 	p.pack(t, w.Spec, w.Needs)
 	return nil
 }
@@ -125,11 +129,11 @@ type packer struct {
 	// find tasks' URLs in them (withJobLists).
 	lists   [3][]string
 	at      map[string]uint32
-	domains map[string][]string
+	domains map[string]*[]string
 }
 
 func newPacker(j *Job) *packer {
-	return &packer{job: j, domains: map[string][]string{}}
+	return &packer{job: j, domains: map[string]*[]string{}}
 }
 
 // withJobLists makes the packer keep the URLs of the tasks it packs as runs
@@ -161,7 +165,7 @@ func (p *packer) str(s string) string {
 
 // pack sets t's Spec from spec and needs.
 func (p *packer) pack(t *Task, spec api.Task, needs Needs) {
-	want := &taskShape{kind: spec.Kind, needs: needs}
+	want := &taskShape{job: spec.JobID, kind: spec.Kind, needs: needs}
 	var urls []string
 	if c := spec.Crawl; c != nil {
 		rules := *c
@@ -173,6 +177,7 @@ func (p *packer) pack(t *Task, spec api.Task, needs Needs) {
 	}
 	sh := want
 	if p.job != nil {
+		want.job = p.job.ID // the job's string, not a copy
 		sh = p.job.shapeFor(want)
 	}
 	t.Spec = TaskSpec{Compute: spec.Compute, sh: sh, at: p.addURLs(sh, urls), n: uint32(len(urls))}
@@ -198,18 +203,19 @@ func (p *packer) addURLs(sh *taskShape, urls []string) uint32 {
 	return at
 }
 
-// sharedDomains returns a list equal to d that an earlier task packed by p
-// holds, or d.
-func (p *packer) sharedDomains(d []string) []string {
-	if len(d) == 0 || p.domains == nil {
-		return d
+// sharedDomains returns the list equal to d that an earlier task packed by
+// p holds, or d; nil for none (a task's domains encode as absent when
+// empty).
+func (p *packer) sharedDomains(d []string) *[]string {
+	if len(d) == 0 {
+		return nil
 	}
 	key := strings.Join(d, " ") // hosts hold no spaces
 	if got, ok := p.domains[key]; ok {
 		return got
 	}
-	p.domains[key] = d
-	return d
+	p.domains[key] = &d
+	return &d
 }
 
 // shapeFor returns the job's shape equal to want (its URLs aside), adding
@@ -236,12 +242,12 @@ func (s *State) repack() {
 		p := newPacker(j).withJobLists()
 		for i, tid := range j.Tasks {
 			t := s.Tasks[tid]
-			if t == nil || t.JobID != j.ID {
+			if t == nil || t.JobID() != j.ID {
 				continue
 			}
-			j.Tasks[i], t.JobID = t.ID, j.ID
+			j.Tasks[i] = t.ID
 			p.pack(t, t.APITask(), t.Needs())
-			t.Domains = p.sharedDomains(t.Domains)
+			t.domains = p.sharedDomains(t.Domains())
 		}
 	}
 }

@@ -16,24 +16,23 @@ import (
 // bytes do not depend on how a task is kept in memory (TestSnapshotGolden;
 // docs/ARCHITECTURE.md, "Snapshots off the apply path").
 type Task struct {
-	ID    string
-	JobID string // the job's own string: a task holds no copy of it
+	ID string
 	// Seq orders tasks across jobs: the scheduler offers lower ones first.
 	Seq uint64
 	// Spec is what a node receives, every default resolved (APITask).
 	Spec TaskSpec
-	// Domains are the hosts a crawl task fetches from; tasks of one job on
-	// the same hosts share the slice (do not change it).
-	Domains []string
+	// domains are the hosts a crawl task fetches from (Domains); tasks of
+	// one job on the same hosts share the list.
+	domains *[]string
 
 	State api.TaskState
 	// Target is how many revealed replicas the next verdict needs: the
 	// job's k, 1 for a task given to a trusted node alone (adaptive
 	// replication), plus one for each round that found too little
 	// agreement, up to k_max.
-	Target int
+	Target int32
 	// Expired counts the task's leases that ran out.
-	Expired int
+	Expired int32
 	// Unreplicated marks a task leased to one trusted node alone;
 	// SpotCheck one that could have been but was given a second replica.
 	Unreplicated bool
@@ -98,12 +97,24 @@ func (t *Task) Fuel() uint64 { return t.decision().Fuel }
 // DecidedAt is when the task was verified or ended inconclusive.
 func (t *Task) DecidedAt() int64 { return t.decision().DecidedAt }
 
+// JobID is the id of the task's job (its shape's).
+func (t *Task) JobID() string { return t.Spec.shape().job }
+
+// Domains are the hosts a crawl task fetches from, sorted (shared: do not
+// change them).
+func (t *Task) Domains() []string {
+	if t.domains == nil {
+		return nil
+	}
+	return *t.domains
+}
+
 // Needs are the capabilities a node must have to run the task.
 func (t *Task) Needs() Needs { return t.Spec.shape().needs }
 
 // APITask returns the task as a node receives it (api.Task).
 func (t *Task) APITask() api.Task {
-	return api.Task{ID: t.ID, JobID: t.JobID, Kind: t.Spec.Kind(), Crawl: t.Spec.Crawl(), Compute: t.Spec.Compute}
+	return api.Task{ID: t.ID, JobID: t.JobID(), Kind: t.Spec.Kind(), Crawl: t.Spec.Crawl(), Compute: t.Spec.Compute}
 }
 
 // TaskSpec is a task's api.Task without its ids, kept compactly: the parts
@@ -138,6 +149,7 @@ func urlAt(list int, i int) uint32 { return uint32(list)<<listShift | uint32(i) 
 // or so; its tasks' URLs are kept in one list per shape, task after task,
 // instead of a slice each.
 type taskShape struct {
+	job   string
 	kind  api.JobKind
 	needs Needs
 	// crawl is the crawl task without its URLs (URLs is nil, or empty
@@ -266,7 +278,7 @@ func (s *State) settle(t *Task) {
 	live := s.liveLeases(t)
 	next := api.TaskCommitted
 	switch {
-	case len(live) < t.Target:
+	case len(live) < int(t.Target):
 		next = api.TaskPending
 	default:
 		for _, l := range live {
@@ -290,5 +302,5 @@ func (s *State) Want(t *Task) int {
 	if t.Final() {
 		return 0
 	}
-	return max(t.Target-len(s.liveLeases(t)), 0)
+	return max(int(t.Target)-len(s.liveLeases(t)), 0)
 }

@@ -39,7 +39,7 @@ func contentRoot(hs []api.Hash) api.Hash {
 // reveal's answer, where an earlier revealer would have to be told later.
 // Otherwise it is verify's choice.
 func (s *State) decide(t *Task, deciding *Lease, now int64) {
-	j := s.Jobs[t.JobID]
+	j := s.Jobs[t.JobID()]
 	var (
 		revealed []*Lease
 		replicas []verify.Replica
@@ -55,13 +55,13 @@ func (s *State) decide(t *Task, deciding *Lease, now int64) {
 			Committed: true, Revealed: true,
 		})
 	}
-	v := verify.Tally(replicas, j.ThresholdPPM, t.Target, j.Spec.MaxReplication)
+	v := verify.Tally(replicas, j.ThresholdPPM, int(t.Target), j.Spec.MaxReplication)
 	switch v.State {
 	case verify.Pending:
 		s.settle(t)
 		return
 	case verify.NeedReplica:
-		t.Target = v.Revealed + 1
+		t.Target = int32(v.Revealed + 1)
 		s.settle(t)
 		return
 	case verify.Inconclusive:
@@ -122,7 +122,7 @@ func (s *State) finish(t *Task, verdict api.TaskState, now int64) {
 			s.idx.closeLease(l)
 		}
 	}
-	j := s.Jobs[t.JobID]
+	j := s.Jobs[t.JobID()]
 	if verdict == api.TaskVerified {
 		j.Verified++
 	} else {
