@@ -200,8 +200,10 @@ func NodeKey(addr common.Address) string { return strings.ToLower(addr.Hex()) }
 
 // JobKey is a job's (or dataset's, or pipeline's) placement key: its id up
 // to the first dot, so that a pipeline's stage jobs ("p-….crawl") live in
-// their pipeline's group.
+// their pipeline's group, without the "ds-" of a dataset's id (a job's
+// dataset is "ds-" and the job's id), so that a dataset lives with its job.
 func JobKey(id string) string {
+	id = strings.TrimPrefix(id, "ds-")
 	if i := strings.IndexByte(id, '.'); i >= 0 {
 		return id[:i]
 	}

@@ -67,7 +67,8 @@ func TestGroupHome(t *testing.T) {
 		}
 	}
 	// JobKey: a pipeline's stages live with the pipeline.
-	if JobKey("p-00000000000000ab.crawl") != "p-00000000000000ab" || JobKey("j-1") != "j-1" {
+	if JobKey("p-00000000000000ab.crawl") != "p-00000000000000ab" || JobKey("j-1") != "j-1" ||
+		JobKey("ds-j-1") != "j-1" || JobKey("ds-p-2.tokens") != "p-2" {
 		t.Fatal("JobKey")
 	}
 	// The hash is keccak256's first eight bytes: a vector fixed here so

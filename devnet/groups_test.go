@@ -2,20 +2,19 @@ package devnet
 
 import (
 	"context"
-	"math/big"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/meadow-net/meadow/api"
-	"github.com/meadow-net/meadow/buyer"
 	"github.com/meadow-net/meadow/node"
 )
 
 // TestTwoGroupsEndToEnd runs the dev network as two work groups of three
-// coordinators, with real nodes crawling the demo site: each node
-// registers and works in its home group only, a buyer's job submitted to
-// each group is read through the other, and one epoch, settled by the first
+// coordinators, with real nodes crawling the demo site, through the
+// groups' journey (GroupsJourney): each node registers and works in its
+// home group only, a buyer's job in each group is paid, downloaded and
+// verified and read through the other, and one epoch, settled by the first
 // group from the second's report, pays every node of both groups (and the
 // referrers of each group) through the relayers on chain.
 func TestTwoGroupsEndToEnd(t *testing.T) {
@@ -39,60 +38,29 @@ func TestTwoGroupsEndToEnd(t *testing.T) {
 		t.Fatalf("the dev map does not verify against the network file: %v", err)
 	}
 	for i, nd := range nw.Nodes {
-		addr := api.NodeKey(nd.Address())
-		if want := m.Groups[i%2].ID; nd.Group != want || m.Groups[m.Home(addr)].ID != want {
-			t.Fatalf("%s is at home in %s (the map says %s), want %s", nd.Name, nd.Group, m.Groups[m.Home(addr)].ID, want)
-		}
-		if err := waitFor(ctx, 30*time.Second, nd.Name+"'s registration at home", func() bool {
-			return getJSON(ctx, nw.GroupURLs(i % 2)[0]+"/v1/node/"+addr, &api.NodeRecord{}) == nil
-		}); err != nil {
-			t.Fatal(err)
+		if want := m.Groups[i%2].ID; nd.Group != want || m.Groups[m.Home(api.NodeKey(nd.Address()))].ID != want {
+			t.Fatalf("%s is at home in %s (the map says %s), want %s", nd.Name, nd.Group, m.Groups[m.Home(api.NodeKey(nd.Address()))].ID, want)
 		}
 	}
-
-	static, _ := nw.Site.ArticleURLs(nw.SiteURL)
-	var jobs []string
-	for g := range 2 {
-		b, err := buyer.New(buyer.Config{Coordinators: nw.GroupURLs(g), Key: nw.Chain.Buyer, ChainID: nw.chainID, Groups: trust})
-		if err != nil {
-			t.Fatal(err)
-		}
-		job, err := b.Submit(ctx, crawlSpec(static[g*20:(g+1)*20]))
-		if err != nil {
-			t.Fatalf("submit to %s: %v", m.Groups[g].ID, err)
-		}
-		if home := m.Home(api.JobKey(job.ID)); home != g {
-			t.Fatalf("%s minted %s, whose home is %s", m.Groups[g].ID, job.ID, m.Groups[home].ID)
-		}
-		jobs = append(jobs, job.ID)
+	sum := nw.GroupsJourney(ctx, JourneyOptions{OutDir: t.TempDir(), Log: func(s Step) { t.Logf("%v %s: %s", s.OK, s.Name, s.Detail) }})
+	if !sum.OK {
+		t.Fatalf("journey failed at %q: %s", sum.Failed, sum.Error)
 	}
-	// The buyer reads both jobs through the first group's members.
-	reader, err := buyer.New(buyer.Config{Coordinators: nw.GroupURLs(0), Key: nw.Chain.Buyer, ChainID: nw.chainID, Groups: trust})
-	if err != nil {
-		t.Fatal(err)
+	if g := sum.Groups; g == nil || len(g.Groups) != 2 || g.Groups[0].Job == "" || g.Groups[1].Job == "" || len(g.Groups[1].Nodes) != 2 {
+		t.Fatalf("groups summary: %+v", sum.Groups)
 	}
-	for _, id := range jobs {
-		st, err := reader.Wait(ctx, id, 300*time.Millisecond, nil)
-		if err != nil || st.State != api.JobDone || st.Progress.RowsAccepted == 0 {
-			t.Fatalf("job %s: %+v %v", id, st, err)
-		}
+	if len(sum.Jobs) != 2 || !sum.Jobs[0].ProofOK || !sum.Jobs[1].ProofOK || !sum.Jobs[1].RegistryOK {
+		t.Fatalf("the groups' datasets were not all verified: %+v", sum.Jobs)
 	}
-
-	// One epoch for both groups: settled by g1, claimed by every node
-	// without gas through g1's relayers.
-	var s Summary
-	if where, err := nw.settleAndClaim(ctx, &s, new(big.Int), func(string, string, time.Time) {}); err != nil {
-		t.Fatalf("%s: %v", where, err)
-	}
-	for _, nd := range nw.Nodes {
-		if c := nw.claims[nd.Name]; c.settled.Meadow.Sign() <= 0 {
-			t.Errorf("%s (%s) was paid nothing in the epoch", nd.Name, nd.Group)
+	for _, ni := range sum.Nodes {
+		if ni.Meadow == "0" || ni.ClaimedMeadow != ni.Meadow || ni.Group == "" || ni.WorkUnits == 0 {
+			t.Errorf("%s (%s): settled %s, claimed %s, %d units", ni.Name, ni.Group, ni.Meadow, ni.ClaimedMeadow, ni.WorkUnits)
 		}
 	}
 	// node3 was referred by node1 (both in g1), node4 by node2 (both in
 	// g2): both referrers are paid, g2's from its report.
-	if len(s.Epoch.Referrers) != 2 {
-		t.Fatalf("referrers paid: %+v, want node1 and node2", s.Epoch.Referrers)
+	if sum.Epoch == nil || len(sum.Epoch.Referrers) != 2 {
+		t.Fatalf("referrers paid: %+v, want node1 and node2", sum.Epoch)
 	}
 	// A node's own client, homed in g2, reads its rewards: it follows the
 	// 421 to g1, and gets what the claim was made from.

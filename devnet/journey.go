@@ -46,6 +46,9 @@ type Summary struct {
 	// ObjectStore is the S3-compatible store that held every blob, and
 	// what the journey counted in it (issue 16); nil: the members' disks.
 	ObjectStore *ObjectStoreSummary `json:"object_store,omitempty"`
+	// Groups is the network's work groups (Config.Groups); nil on a
+	// network of one group.
+	Groups *GroupsSummary `json:"groups,omitempty"`
 
 	// ClusterTokenFile holds the coordinators' cluster token (mode 0600),
 	// which meadow operator --cluster-token-file reads.
@@ -178,7 +181,9 @@ type CoordInfo struct {
 
 // NodeInfo is one node and what cross-checking made of its work.
 type NodeInfo struct {
-	Name         string `json:"name"`
+	Name string `json:"name"`
+	// Group is the node's home group on a network of several.
+	Group        string `json:"group,omitempty"`
 	Address      string `json:"address"`
 	SourceIP     string `json:"source_ip"`
 	Faulty       bool   `json:"faulty"`
@@ -238,131 +243,14 @@ type JourneyOptions struct {
 // With an object store, the journey ends by counting the bucket: every
 // dataset's blobs are there, and none on the members' disks.
 func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
-	start := time.Now()
-	s := Summary{Site: n.SiteURL}
-	fail := func(step string, err error) Summary {
-		s.Failed, s.Error = step, err.Error()
-		s.Steps = append(s.Steps, Step{Name: step, Detail: err.Error()})
-		if opts.Log != nil {
-			opts.Log(s.Steps[len(s.Steps)-1])
-		}
-		n.fillSummary(ctx, &s)
-		s.Duration = time.Since(start)
-		return s
-	}
-	step := func(name, detail string, t0 time.Time) {
-		st := Step{Name: name, OK: true, Detail: detail, Duration: time.Since(t0)}
-		s.Steps = append(s.Steps, st)
-		if opts.Log != nil {
-			opts.Log(st)
-		}
-	}
+	j := n.newJourney(ctx, opts)
+	s, fail, step, revenue := j.s, j.fail, j.step, j.revenue
 	b, err := buyer.New(buyer.Config{Coordinators: n.CoordURLs, Key: n.Chain.Buyer, ChainID: n.chainID})
 	if err != nil {
 		return fail("buyer client", err)
 	}
 	static, js := n.Site.ArticleURLs(n.SiteURL)
-	revenue := new(big.Int)
-
-	// run submits one job, follows it, and checks its dataset as a buyer
-	// would; it returns the step that failed, if any.
-	run := func(name string, spec api.JobSpec) (*JobSummary, string, error) {
-		t0 := time.Now()
-		job, err := b.Submit(ctx, spec)
-		if err != nil {
-			return nil, name + ": submit", err
-		}
-		st, err := b.Wait(ctx, job.ID, 200*time.Millisecond, func(st api.JobStatus) {
-			if opts.Progress != nil {
-				opts.Progress(name, st)
-			}
-		})
-		if err != nil {
-			return nil, name + ": run", err
-		}
-		p := st.Progress
-		js := &JobSummary{Name: name, ID: job.ID, Kind: spec.Kind, Tasks: p.Tasks, RowsAccepted: p.RowsAccepted,
-			RowsRejected: p.RowsRejected, RowsSeen: p.RowsAccepted + p.RowsRejected, Dataset: st.Dataset, Files: map[string]string{},
-			Refused: p.Refusals, Fuel: st.Fuel}
-		detail := fmt.Sprintf("%d tasks verified, %d inconclusive; %d rows accepted, %d rejected", p.Tasks.Verified, p.Tasks.Inconclusive, p.RowsAccepted, p.RowsRejected)
-		if r := p.Refusals[api.RefusedRobots]; r > 0 {
-			detail += fmt.Sprintf("; %d robots.txt refusals reported", r)
-		}
-		if st.Fuel > 0 {
-			detail += fmt.Sprintf("; %d fuel metered", st.Fuel)
-		}
-		step(name+": run", detail, t0)
-
-		t0 = time.Now()
-		pay, err := b.Pay(ctx, n.Chain.Chain, job.ID, 25*time.Millisecond)
-		switch {
-		case errors.Is(err, buyer.ErrPaid):
-			js.Price = st.Price
-			step(name+": pay", "nothing to pay: "+err.Error(), t0)
-		case err != nil:
-			return nil, name + ": pay", err
-		default:
-			js.Price, js.PayTx = pay.Price.String(), pay.Tx.Hex()
-			revenue.Add(revenue, pay.Amount)
-			units := fmt.Sprintf("%d rows", p.RowsAccepted)
-			if st.Fuel > 0 {
-				// Every api.WasmFuelPerRowPrice of fuel, rounded up, costs a row.
-				units += fmt.Sprintf(" + %d for %d fuel", (st.Fuel+api.WasmFuelPerRowPrice-1)/api.WasmFuelPerRowPrice, st.Fuel)
-			}
-			step(name+": pay", fmt.Sprintf("%s stable base units (%s at %d) paid on chain in %s; the coordinators counted it after %s",
-				pay.Amount, units, st.PricePerRow, short(pay.Tx.Hex()), pay.Seen.Round(time.Millisecond)), t0)
-		}
-
-		t0 = time.Now()
-		m, raw, err := b.Manifest(ctx, st.Dataset)
-		if err != nil {
-			return nil, name + ": manifest", err
-		}
-		js.Root, js.Rows = m.Root.String(), m.TotalRows
-		if m.TotalRows > 0 {
-			rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			_, err := buyer.CheckRegistry(rctx, n.Chain.Chain, st.Dataset, common.Hash(m.Root), uint64(m.TotalRows), 25*time.Millisecond)
-			cancel()
-			if err != nil {
-				return nil, name + ": registry", err
-			}
-			js.RegistryOK = true
-			step(name+": registry", fmt.Sprintf("the chain's registry holds root %s with %d rows, as the manifest says", short(m.Root.String()), m.TotalRows), t0)
-		}
-		base := filepath.Join(opts.OutDir, st.Dataset)
-		if err := os.WriteFile(base+".manifest.json", raw, 0o644); err != nil {
-			return nil, name + ": manifest", err
-		}
-		for _, format := range []string{api.FormatArrow, api.FormatParquet} {
-			path := base + "." + format
-			if _, err := b.Download(ctx, st.Dataset, format, path); err != nil {
-				return nil, name + ": download " + format, err
-			}
-			rep, err := dataset.Verify(ctx, path, dataset.VerifyOptions{Manifest: m})
-			if err != nil {
-				return nil, name + ": verify " + format, err
-			}
-			js.Files[format] = path
-			js.Verified = append(js.Verified, format+": "+strings.Join(rep.Checked, ", "))
-		}
-		step(name+": download and verify", fmt.Sprintf("%d rows, root %s, Arrow and Parquet checked row by row against the manifest", m.TotalRows, m.Root), t0)
-
-		if m.TotalRows > 0 {
-			t0 = time.Now()
-			js.ProofRow = m.TotalRows / 2
-			pr, err := b.Proof(ctx, st.Dataset, js.ProofRow)
-			if err != nil {
-				return nil, name + ": proof", err
-			}
-			if _, err := dataset.CheckRowProof(ctx, js.Files[api.FormatParquet], js.ProofRow, pr, m.Root); err != nil {
-				return nil, name + ": proof", err
-			}
-			js.ProofOK = true
-			step(name+": proof", fmt.Sprintf("row %d proven against the manifest root (%d hashes in the path)", js.ProofRow, len(pr.Path)), t0)
-		}
-		s.Jobs = append(s.Jobs, *js)
-		return js, "", nil
-	}
+	run := func(name string, spec api.JobSpec) (*JobSummary, string, error) { return j.run(ctx, b, name, spec) }
 
 	// The static crawl also lists pages robots.txt disallows: nodes refuse
 	// them, report why, and never fetch them.
@@ -430,25 +318,23 @@ func (n *Network) Journey(ctx context.Context, opts JourneyOptions) Summary {
 			return fail(failed, err)
 		}
 	}
-	if failed, err := n.communityJourney(ctx, b, static, opts.OutDir, &s, step); err != nil {
+	if failed, err := n.communityJourney(ctx, b, static, opts.OutDir, s, step); err != nil {
 		return fail(failed, err)
 	}
-	if failed, err := n.pipelineJourney(ctx, b, pl.ID, plStart, opts, &s, revenue, step); err != nil {
+	if failed, err := n.pipelineJourney(ctx, b, pl.ID, plStart, opts, s, revenue, step); err != nil {
 		return fail(failed, err)
 	}
-	if failed, err := n.settleAndClaim(ctx, &s, revenue, step); err != nil {
+	if failed, err := n.settleAndClaim(ctx, s, revenue, step); err != nil {
 		return fail(failed, err)
 	}
-	if failed, err := n.checkFaulty(ctx, &s, step); err != nil {
+	if failed, err := n.checkFaulty(ctx, s, step); err != nil {
 		return fail(failed, err)
 	}
-	if failed, err := n.checkObjectStore(ctx, &s, opts.OutDir, step); err != nil {
+	if failed, err := n.checkObjectStore(ctx, s, opts.OutDir, step); err != nil {
 		return fail(failed, err)
 	}
-	n.fillSummary(ctx, &s)
 	s.OK = true
-	s.Duration = time.Since(start)
-	return s
+	return j.finish()
 }
 
 // short abbreviates a long hex string for a line of text.
@@ -510,7 +396,8 @@ func (n *Network) fillSummary(ctx context.Context, s *Summary) {
 			RowsAccepted int64 `json:"rows_accepted"`
 			RowsRejected int64 `json:"rows_rejected"`
 		}
-		if err := getJSON(ctx, n.liveURL(0)+"/v1/node/"+strings.ToLower(info.Address), &rec); err == nil {
+		info.Group = nd.Group
+		if err := getJSON(ctx, n.homeURL(nd)+"/v1/node/"+strings.ToLower(info.Address), &rec); err == nil {
 			info.Reputation, info.WorkUnits, info.AgreeingRuns = rec.Reputation, rec.Units, rec.Agreeing
 			info.RowsAccepted, info.RowsRejected = rec.RowsAccepted, rec.RowsRejected
 		}
@@ -615,4 +502,144 @@ func nearDuplicates(path string) (clusters, drop int, err error) {
 		}
 	}
 	return clusters, drop, r.Err()
+}
+
+// journey records a journey's steps into its summary as they end.
+type journey struct {
+	n       *Network
+	ctx     context.Context
+	opts    JourneyOptions
+	s       *Summary
+	start   time.Time
+	revenue *big.Int // what buyers paid on chain, stable base units
+}
+
+func (n *Network) newJourney(ctx context.Context, opts JourneyOptions) *journey {
+	return &journey{n: n, ctx: ctx, opts: opts, s: &Summary{Site: n.SiteURL}, start: time.Now(), revenue: new(big.Int)}
+}
+
+// fail ends the journey at step with err: the summary, filled in.
+func (j *journey) fail(step string, err error) Summary {
+	j.s.Failed, j.s.Error = step, err.Error()
+	j.s.Steps = append(j.s.Steps, Step{Name: step, Detail: err.Error()})
+	if j.opts.Log != nil {
+		j.opts.Log(j.s.Steps[len(j.s.Steps)-1])
+	}
+	return j.finish()
+}
+
+// finish fills in the summary's network, nodes and duration.
+func (j *journey) finish() Summary {
+	j.n.fillSummary(j.ctx, j.s)
+	j.s.Duration = time.Since(j.start)
+	return *j.s
+}
+
+// step records a step that went well.
+func (j *journey) step(name, detail string, t0 time.Time) {
+	st := Step{Name: name, OK: true, Detail: detail, Duration: time.Since(t0)}
+	j.s.Steps = append(j.s.Steps, st)
+	if j.opts.Log != nil {
+		j.opts.Log(st)
+	}
+}
+
+// run submits one job with b, follows it, and checks its dataset as a
+// buyer would; it returns the step that failed, if any.
+func (j *journey) run(ctx context.Context, b *buyer.Client, name string, spec api.JobSpec) (*JobSummary, string, error) {
+	t0 := time.Now()
+	job, err := b.Submit(ctx, spec)
+	if err != nil {
+		return nil, name + ": submit", err
+	}
+	st, err := b.Wait(ctx, job.ID, 200*time.Millisecond, func(st api.JobStatus) {
+		if j.opts.Progress != nil {
+			j.opts.Progress(name, st)
+		}
+	})
+	if err != nil {
+		return nil, name + ": run", err
+	}
+	p := st.Progress
+	js := &JobSummary{Name: name, ID: job.ID, Kind: spec.Kind, Tasks: p.Tasks, RowsAccepted: p.RowsAccepted,
+		RowsRejected: p.RowsRejected, RowsSeen: p.RowsAccepted + p.RowsRejected, Dataset: st.Dataset, Files: map[string]string{},
+		Refused: p.Refusals, Fuel: st.Fuel}
+	detail := fmt.Sprintf("%d tasks verified, %d inconclusive; %d rows accepted, %d rejected", p.Tasks.Verified, p.Tasks.Inconclusive, p.RowsAccepted, p.RowsRejected)
+	if r := p.Refusals[api.RefusedRobots]; r > 0 {
+		detail += fmt.Sprintf("; %d robots.txt refusals reported", r)
+	}
+	if st.Fuel > 0 {
+		detail += fmt.Sprintf("; %d fuel metered", st.Fuel)
+	}
+	j.step(name+": run", detail, t0)
+
+	t0 = time.Now()
+	pay, err := b.Pay(ctx, j.n.Chain.Chain, job.ID, 25*time.Millisecond)
+	switch {
+	case errors.Is(err, buyer.ErrPaid):
+		js.Price = st.Price
+		j.step(name+": pay", "nothing to pay: "+err.Error(), t0)
+	case err != nil:
+		return nil, name + ": pay", err
+	default:
+		js.Price, js.PayTx = pay.Price.String(), pay.Tx.Hex()
+		j.revenue.Add(j.revenue, pay.Amount)
+		units := fmt.Sprintf("%d rows", p.RowsAccepted)
+		if st.Fuel > 0 {
+			// Every api.WasmFuelPerRowPrice of fuel, rounded up, costs a row.
+			units += fmt.Sprintf(" + %d for %d fuel", (st.Fuel+api.WasmFuelPerRowPrice-1)/api.WasmFuelPerRowPrice, st.Fuel)
+		}
+		j.step(name+": pay", fmt.Sprintf("%s stable base units (%s at %d) paid on chain in %s; the coordinators counted it after %s",
+			pay.Amount, units, st.PricePerRow, short(pay.Tx.Hex()), pay.Seen.Round(time.Millisecond)), t0)
+	}
+
+	t0 = time.Now()
+	m, raw, err := b.Manifest(ctx, st.Dataset)
+	if err != nil {
+		return nil, name + ": manifest", err
+	}
+	js.Root, js.Rows = m.Root.String(), m.TotalRows
+	if m.TotalRows > 0 {
+		rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		_, err := buyer.CheckRegistry(rctx, j.n.Chain.Chain, st.Dataset, common.Hash(m.Root), uint64(m.TotalRows), 25*time.Millisecond)
+		cancel()
+		if err != nil {
+			return nil, name + ": registry", err
+		}
+		js.RegistryOK = true
+		j.step(name+": registry", fmt.Sprintf("the chain's registry holds root %s with %d rows, as the manifest says", short(m.Root.String()), m.TotalRows), t0)
+	}
+	base := filepath.Join(j.opts.OutDir, st.Dataset)
+	if err := os.WriteFile(base+".manifest.json", raw, 0o644); err != nil {
+		return nil, name + ": manifest", err
+	}
+	for _, format := range []string{api.FormatArrow, api.FormatParquet} {
+		path := base + "." + format
+		if _, err := b.Download(ctx, st.Dataset, format, path); err != nil {
+			return nil, name + ": download " + format, err
+		}
+		rep, err := dataset.Verify(ctx, path, dataset.VerifyOptions{Manifest: m})
+		if err != nil {
+			return nil, name + ": verify " + format, err
+		}
+		js.Files[format] = path
+		js.Verified = append(js.Verified, format+": "+strings.Join(rep.Checked, ", "))
+	}
+	j.step(name+": download and verify", fmt.Sprintf("%d rows, root %s, Arrow and Parquet checked row by row against the manifest", m.TotalRows, m.Root), t0)
+
+	if m.TotalRows > 0 {
+		t0 = time.Now()
+		js.ProofRow = m.TotalRows / 2
+		pr, err := b.Proof(ctx, st.Dataset, js.ProofRow)
+		if err != nil {
+			return nil, name + ": proof", err
+		}
+		if _, err := dataset.CheckRowProof(ctx, js.Files[api.FormatParquet], js.ProofRow, pr, m.Root); err != nil {
+			return nil, name + ": proof", err
+		}
+		js.ProofOK = true
+		j.step(name+": proof", fmt.Sprintf("row %d proven against the manifest root (%d hashes in the path)", js.ProofRow, len(pr.Path)), t0)
+	}
+	j.s.Jobs = append(j.s.Jobs, *js)
+	return js, "", nil
 }

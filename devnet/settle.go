@@ -58,7 +58,7 @@ func (n *Network) settleAndClaim(ctx context.Context, s *Summary, revenue *big.I
 		return "settle: referrals", err
 	}
 	step("settle", fmt.Sprintf("epoch %d: %s MEADOW minted and %s stable shared for %d work units, root %s signed by %d of %d operators, posted in %s%s",
-		sr.Epoch, rewards.FormatAmount(sr.Emission, 18), rewards.FormatAmount(sr.RevenueShare, 6), sr.Units, short(sr.Root.Hex()), len(sr.Signers), len(n.CoordURLs), short(sr.Tx.Hex()), referrals), t0)
+		sr.Epoch, rewards.FormatAmount(sr.Emission, 18), rewards.FormatAmount(sr.RevenueShare, 6), sr.Units, short(sr.Root.Hex()), len(sr.Signers), len(n.GroupURLs(0)), short(sr.Tx.Hex()), referrals), t0)
 
 	t0 = time.Now()
 	n.claims = map[string]claim{}

@@ -114,7 +114,11 @@ DIR/objectstore/root, with random keys in DIR/objectstore/credentials (mode
 
 			bars := map[string]*progress{}
 			last := map[string]string{}
-			sum := nw.Journey(ctx, devnet.JourneyOptions{
+			journey := nw.Journey
+			if cfg.Groups > 1 {
+				journey = nw.GroupsJourney
+			}
+			sum := journey(ctx, devnet.JourneyOptions{
 				OutDir: dir,
 				Progress: func(job string, st api.JobStatus) {
 					if a.jsonOut {
@@ -178,6 +182,7 @@ DIR/objectstore/root, with random keys in DIR/objectstore/credentials (mode
 	f.IntVar(&cfg.Nodes, "nodes", cfg.Nodes, "home nodes to run")
 	f.IntVar(&cfg.Faulty, "faulty", cfg.Faulty, "of them, nodes that alter rows")
 	f.IntVar(&cfg.JSNodes, "js-nodes", cfg.JSNodes, "of the honest nodes, those that render JavaScript (run Chromium)")
+	f.IntVar(&cfg.Groups, "groups", 0, "run the network as this many work groups of coordinators (2 to 4; docs/ARCHITECTURE.md, \"Work groups\"), each node at home in one, and walk their journey: a crawl in each group, read across groups, one epoch settled for all (needs two honest nodes a group: --nodes 4 --faulty 0 for two)")
 	f.BoolVar(&objectStore, "object-store", false, "keep every blob in a real S3-compatible store that the network starts (Versity's versitygw from .cache/bin or PATH, a process of its own; data in DIR/objectstore) rather than on the coordinators' disks")
 	f.BoolVar(&procs, "coord-processes", false, "run each coordinator as a meadow coord process of this binary, settling over the chain's JSON-RPC, rather than in this process (their logs: DIR/cN/coord.log; kill -9 one to watch the others carry on)")
 	return cmd
