@@ -63,7 +63,7 @@ const (
 // stager is an object store that takes staged uploads (blob.S3).
 type stager interface {
 	String() string
-	StagingKey(task, node string, h dataset.Hash) string
+	StagingKey(task, node string) string
 	PresignStagedPut(ctx context.Context, key string, size int64, sum dataset.Hash, ttl time.Duration) (blob.StagedPut, error)
 	StatStaged(ctx context.Context, key string) (blob.StagedObject, error)
 	OpenStaged(ctx context.Context, o blob.StagedObject) (io.ReadCloser, error)
@@ -187,7 +187,7 @@ func (c *Coordinator) UploadURL(ctx context.Context, node string, up api.Upload)
 		return api.UploadURL{}, nil
 	}
 	sum := dataset.Hash(up.SHA256)
-	sp, err := st.PresignStagedPut(ctx, st.StagingKey(task.ID, node, sum), up.Size, sum, stagedURLTTL)
+	sp, err := st.PresignStagedPut(ctx, st.StagingKey(task.ID, node), up.Size, sum, stagedURLTTL)
 	if err != nil {
 		return api.UploadURL{}, err
 	}
@@ -266,7 +266,7 @@ func (c *Coordinator) uploadStaged(ctx context.Context, node string, up api.Uplo
 	if err != nil {
 		return api.UploadResponse{}, err
 	}
-	key := st.StagingKey(task.ID, node, dataset.Hash(up.SHA256))
+	key := st.StagingKey(task.ID, node)
 	if task.Blob != nil {
 		c.removeStaged(ctx, st, key)
 		return api.UploadResponse{Rows: task.Blob.Rows}, nil

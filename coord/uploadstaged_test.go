@@ -188,8 +188,8 @@ func TestPresignedUploadEndToEnd(t *testing.T) {
 	if err := cl.Post(ctx, api.MethodUploadURL, api.RouteUploadURL, up, &u); err != nil {
 		t.Fatal(err)
 	}
-	if u.URL == "" || u.Stored || !strings.Contains(u.URL, "/meadow/uploads/"+task+"/"+addr(1)+"/") {
-		t.Fatalf("upload URL %+v: want a staging key under meadow/uploads/%s/%s/", u, task, addr(1))
+	if u.URL == "" || u.Stored || !strings.Contains(u.URL, "/meadow/uploads/"+task+"/"+addr(1)+"?") {
+		t.Fatalf("upload URL %+v: want the staging key meadow/uploads/%s/%s", u, task, addr(1))
 	}
 	if code := putURL(t, u, blobs[1]); code != http.StatusOK {
 		t.Fatalf("PUT to the store: %d", code)
@@ -413,6 +413,35 @@ func TestPresignedUploadFaults(t *testing.T) {
 		}
 		if tk, _ := s.c.WaitLeader().C.Task(task); tk.Blob != nil {
 			t.Fatal("a blob was recorded")
+		}
+	})
+
+	t.Run("one staged object per lease", func(t *testing.T) {
+		task, leases, blobs := s.verified(t)
+		cl := s.nodeClient(t, 1)
+		// A URL for other bytes (node 0's blob), PUT, then the right one:
+		// the second PUT replaces the first under the lease's one key.
+		wrong := uploadOf(task, leases[1], blobs[0])
+		var u api.UploadURL
+		if err := cl.Post(ctx, api.MethodUploadURL, api.RouteUploadURL, wrong, &u); err != nil {
+			t.Fatal(err)
+		}
+		if code := putURL(t, u, blobs[0]); code != http.StatusOK {
+			t.Fatalf("PUT: %d", code)
+		}
+		up := uploadOf(task, leases[1], blobs[1])
+		if err := cl.Post(ctx, api.MethodUploadURL, api.RouteUploadURL, up, &u); err != nil {
+			t.Fatal(err)
+		}
+		if code := putURL(t, u, blobs[1]); code != http.StatusOK {
+			t.Fatalf("PUT: %d", code)
+		}
+		if keys := s.keys(t, "meadow/uploads/"); len(keys) != 1 {
+			t.Fatalf("staged objects %v: want one for the lease", keys)
+		}
+		var res api.UploadResponse
+		if err := cl.Post(ctx, api.MethodUploadStaged, api.RouteUploadStaged, up, &res); err != nil || res.Rows != 20 {
+			t.Fatalf("report: %+v %v", res, err)
 		}
 	})
 

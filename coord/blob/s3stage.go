@@ -26,8 +26,10 @@ import (
 // only) whatever a node sends.
 
 // StagingDir is the folder, under the store's prefix, of staged uploads:
-// PREFIX/uploads/TASK/NODE/SHA256. Walk skips it (its keys are not blob
-// names); SweepStaged removes what was left there.
+// PREFIX/uploads/TASK/NODE, one object per lease, so that what a node can
+// stage is bounded by its leases, whatever digests it names (a new URL's
+// PUT replaces the last). Walk skips it (its keys are not blob names);
+// SweepStaged removes what was left there.
 const StagingDir = "uploads/"
 
 // StagedPut is a presigned PUT of a staged upload.
@@ -44,11 +46,11 @@ type StagedPut struct {
 	Expires time.Time
 }
 
-// StagingKey returns the staging key of an upload of blob h for task by
-// node. Task ids and addresses are checked by the caller: only [0-9A-Za-z_-]
-// may reach a key.
-func (s *S3) StagingKey(task, node string, h dataset.Hash) string {
-	return s.cfg.Prefix + StagingDir + task + "/" + strings.ToLower(node) + "/" + h.String()
+// StagingKey returns the staging key of node's upload for task. Task ids
+// and addresses come from the state (api's ID rule: no slash), never from
+// a request as such.
+func (s *S3) StagingKey(task, node string) string {
+	return s.cfg.Prefix + StagingDir + task + "/" + strings.ToLower(node)
 }
 
 // PresignStagedPut signs a PUT of size bytes hashing to sum under key, valid

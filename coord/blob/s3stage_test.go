@@ -57,7 +57,7 @@ func TestS3PresignedPutEnforced(t *testing.T) {
 	ctx := context.Background()
 	s := newTestS3(t, nil, nil)
 	b, h := randomBlob(t, 200_000)
-	key := s.StagingKey("t1", "0xAbC", h)
+	key := s.StagingKey("t1", "0xAbC")
 	sp, err := s.PresignStagedPut(ctx, key, int64(len(b)), h, time.Minute)
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +127,7 @@ func TestS3PromotePinsVersion(t *testing.T) {
 	ctx := context.Background()
 	s := newTestS3(t, nil, nil)
 	b, h := randomBlob(t, 50_000)
-	key := s.StagingKey("t1", "0xabc", h)
+	key := s.StagingKey("t1", "0xabc")
 	if _, err := s.c.PutObject(ctx, s.cfg.Bucket, key, bytes.NewReader(b), int64(len(b)), minio.PutObjectOptions{DisableMultipart: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestS3SweepStaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 3 {
-		key := s.StagingKey("t"+strconv.Itoa(i), "0xabc", h)
+		key := s.StagingKey("t"+strconv.Itoa(i), "0xabc")
 		if _, err := s.c.PutObject(ctx, s.cfg.Bucket, key, bytes.NewReader(b), int64(len(b)), minio.PutObjectOptions{DisableMultipart: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -211,7 +211,7 @@ func BenchmarkStagedPut(b *testing.B) {
 		b.Fatal(err)
 	}
 	s := newTestS3(b, nil, nil)
-	key := s.StagingKey("t1", "0xabc", h)
+	key := s.StagingKey("t1", "0xabc")
 	report := func(b *testing.B, cpu time.Duration) {
 		b.ReportMetric(cpu.Seconds()/(float64(b.N)*size/1e9), "cpu-s/GB")
 	}
