@@ -87,7 +87,7 @@ type Client struct {
 	groups  atomic.Pointer[GroupMap] // the newest verified group map
 	key     *ecdsa.PrivateKey
 	domain  Domain
-	nonces  NonceSource
+	nonces  *NonceSource // shared with the clients of ForGroups
 	hc      *http.Client
 	log     *slog.Logger
 	now     func() time.Time
@@ -169,7 +169,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		now = time.Now
 	}
 	c := &Client{
-		trust: cfg.Groups, key: cfg.Key, domain: cfg.Domain, log: log, now: now,
+		trust: cfg.Groups, key: cfg.Key, nonces: new(NonceSource), domain: cfg.Domain, log: log, now: now,
 		// No whole-request cap: each try has its own watchdog
 		// (AttemptTimeout, StreamTimeout), which a large download does
 		// not trip as long as bytes move.

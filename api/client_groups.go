@@ -2,7 +2,9 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -108,19 +110,57 @@ func (c *Client) Home(ctx context.Context, key string) (string, error) {
 }
 
 func (c *Client) use(members []string) {
+	if c.setURLs(members) {
+		c.log.Info("coordinators of the home group", "members", c.list())
+	}
+}
+
+// setURLs makes members the coordinators tried; it reports whether they
+// changed.
+func (c *Client) setURLs(members []string) bool {
 	urls := make([]string, len(members))
 	for i, u := range members {
 		urls[i] = strings.TrimRight(u, "/")
 	}
-	if slices.Equal(urls, c.list()) {
-		return
+	if old := c.urls.Load(); old != nil && slices.Equal(urls, *old) {
+		return false
 	}
 	c.urls.Store(&urls)
 	c.current.Store(0)
-	c.log.Info("coordinators of the home group", "members", urls)
+	return true
 }
 
 func hasGroup(m GroupMap, id string) bool {
 	_, ok := m.Group(id)
 	return ok
+}
+
+// ForGroups returns a client for each group of the newest verified map
+// (fetched when the client has none), in the map's order: each tries its
+// group's members, and signs with this client's key and nonces. It is for
+// reads that span groups (a buyer's datasets); nil, nil on a network of
+// one group (no map: the coordinators answer 404).
+func (c *Client) ForGroups(ctx context.Context) ([]*Client, *GroupMap, error) {
+	m := c.groups.Load()
+	if m == nil {
+		var err error
+		if m, err = c.FetchGroups(ctx); err != nil {
+			var re *RemoteError
+			if errors.As(err, &re) && re.Status == http.StatusNotFound {
+				return nil, nil, nil
+			}
+			return nil, nil, err
+		}
+	}
+	out := make([]*Client, len(m.Groups))
+	for i, g := range m.Groups {
+		gc := &Client{
+			trust: c.trust, key: c.key, nonces: c.nonces, domain: c.domain, hc: c.hc, log: c.log, now: c.now,
+			Attempts: c.Attempts, MaxBackoff: c.MaxBackoff, AttemptTimeout: c.AttemptTimeout, StreamTimeout: c.StreamTimeout,
+		}
+		gc.groups.Store(m)
+		gc.setURLs(g.Members)
+		out[i] = gc
+	}
+	return out, m, nil
 }

@@ -33,6 +33,9 @@ const (
 type Client struct {
 	c   *api.Client
 	key *ecdsa.PrivateKey // nil: reads only
+	// grouped: the client may meet a network of several groups (it has
+	// the operators to check a group map with).
+	grouped bool
 }
 
 // Config configures a Client.
@@ -52,7 +55,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{c: c, key: cfg.Key}, nil
+	return &Client{c: c, key: cfg.Key, grouped: cfg.Groups != nil}, nil
 }
 
 // Submit validates spec locally (so a bad spec fails before any request,
@@ -144,10 +147,34 @@ func (b *Client) Wait(ctx context.Context, id string, every time.Duration, progr
 	}
 }
 
-// Datasets lists the buyer's datasets and those it was granted.
+// Datasets lists the buyer's datasets and those it was granted: on a
+// network of several groups, every group's (each lists its own), in the
+// map's order; a group that does not answer fails the list rather than
+// shortening it.
 func (b *Client) Datasets(ctx context.Context) ([]api.DatasetInfo, error) {
-	var ds []api.DatasetInfo
-	return ds, b.c.GetSigned(ctx, routeDatasets, &ds)
+	var (
+		groups []*api.Client
+		m      *api.GroupMap
+		err    error
+	)
+	if b.grouped {
+		if groups, m, err = b.c.ForGroups(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if len(groups) == 0 {
+		var ds []api.DatasetInfo
+		return ds, b.c.GetSigned(ctx, routeDatasets, &ds)
+	}
+	var all []api.DatasetInfo
+	for i, gc := range groups {
+		var ds []api.DatasetInfo
+		if err := gc.GetSigned(ctx, routeDatasets, &ds); err != nil {
+			return nil, fmt.Errorf("datasets of group %s: %w", m.Groups[i].ID, err)
+		}
+		all = append(all, ds...)
+	}
+	return all, nil
 }
 
 // Dataset describes one dataset.

@@ -328,3 +328,23 @@ func TestWorkGroupsSettle(t *testing.T) {
 		}
 	}
 }
+
+// TestForGroupsOnOneGroup: a client that has the operators' trust, on a
+// network of one group, finds no map (404) and goes on as before.
+func TestForGroupsOnOneGroup(t *testing.T) {
+	cl := coordtest.NewTestCluster(t, 1)
+	k, _ := crypto.GenerateKey()
+	trust := &api.GroupTrust{ChainID: api.DevChainID, Operators: []common.Address{keyAddr(k)}, Threshold: 1}
+	c, err := api.NewClient(api.ClientConfig{Coordinators: []string{"http://" + cl.Members[0].Config.HTTPAddr}, Key: k, Domain: api.DevDomain(), Groups: trust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, m, err := c.ForGroups(t.Context())
+	if err != nil || groups != nil || m != nil {
+		t.Fatalf("ForGroups on one group: %v %v %v", groups, m, err)
+	}
+	var ds []api.DatasetInfo
+	if err := c.GetSigned(t.Context(), "/v1/datasets", &ds); err != nil {
+		t.Fatalf("the list on one group: %v", err)
+	}
+}

@@ -236,6 +236,21 @@ func (n *Network) GroupsJourney(ctx context.Context, opts JourneyOptions) Summar
 		}
 	}
 	j.step("groups: read across", fmt.Sprintf("the buyer, knowing only %s's members, read the other groups' jobs: the client followed their 421 answers after checking the map's signatures", m.Groups[0].ID), t0)
+	t0 = time.Now()
+	ds, err := reader.Datasets(ctx)
+	if err != nil {
+		return j.fail("groups: datasets", err)
+	}
+	listed := map[string]bool{}
+	for _, d := range ds {
+		listed[d.ID] = true
+	}
+	for _, js := range j.s.Jobs {
+		if !listed[js.Dataset] {
+			return j.fail("groups: datasets", fmt.Errorf("the buyer's dataset list (%d datasets) lacks %s, of job %s", len(ds), js.Dataset, js.ID))
+		}
+	}
+	j.step("groups: datasets", fmt.Sprintf("the buyer's list has its %d datasets of %d groups, one request to each group", len(ds), len(m.Groups)), t0)
 	if failed, err := n.settleAndClaim(ctx, j.s, j.revenue, j.step); err != nil {
 		return j.fail(failed, err)
 	}
