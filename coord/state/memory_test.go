@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -16,9 +17,12 @@ import (
 // copy of the state, built as the FSM builds it: each job's NewJob decoded
 // from the JSON of its log entry (so every string is an allocation of its
 // own, as on a member), the job split by SplitJob, 10,000 tasks a job. The
-// 1-URL kind is BenchmarkSnapshotStall's task; the 25-URL kind is a crawl
+// 1-URL kind is like BenchmarkSnapshotStall's tasks (whose URLs, unlike
+// these, are not in their job's list); the 25-URL kind is a crawl
 // task of the default size (docs/ARCHITECTURE.md, the limits of one Raft
-// group). MEADOW_MEMORY_TASKS sets the number of tasks (200,000 by default);
+// group); restored-B/task is the same state decoded from its snapshot, as a
+// member that restarts holds it. MEADOW_MEMORY_TASKS sets the number of
+// tasks (200,000 by default);
 // MEADOW_MEMORY_PROFILE=PATH writes the heap profile with the state built
 // (PATH.urls1, PATH.urls25), to see where a task's bytes go:
 //
@@ -32,6 +36,7 @@ func BenchmarkTaskMemory(b *testing.B) {
 	for _, urls := range []int{1, 25} {
 		b.Run(fmt.Sprintf("urls=%d/tasks=%d", urls, tasks), func(b *testing.B) {
 			for range b.N {
+				var err error
 				runtime.GC()
 				before := heapInuse()
 				s := New()
@@ -45,6 +50,21 @@ func BenchmarkTaskMemory(b *testing.B) {
 				if path := os.Getenv("MEADOW_MEMORY_PROFILE"); path != "" {
 					writeHeapProfile(b, fmt.Sprintf("%s.urls%d", path, urls))
 				}
+				// The same state restored from its snapshot, as a member
+				// that restarts or installs a snapshot holds it.
+				var snap bytes.Buffer
+				if err := s.Encode(&snap); err != nil {
+					b.Fatal(err)
+				}
+				s = nil
+				runtime.GC()
+				before = heapInuse() - uint64(snap.Cap())
+				if s, err = Decode(&snap); err != nil {
+					b.Fatal(err)
+				}
+				snap = bytes.Buffer{}
+				runtime.GC()
+				b.ReportMetric(float64(heapInuse()-before)/float64(tasks), "restored-B/task")
 				runtime.KeepAlive(s)
 			}
 		})
