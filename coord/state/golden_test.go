@@ -127,8 +127,14 @@ func TestSnapshotGolden(t *testing.T) {
 	if !bytes.Equal(again.Bytes(), want.Bytes()) {
 		t.Fatalf("decoded and encoded again:\n%s\nwant\n%s", again.Bytes(), want.Bytes())
 	}
-	if orig := goldenState(t); back.OpenCount() != orig.OpenCount() {
+	orig := goldenState(t)
+	if back.OpenCount() != orig.OpenCount() {
 		t.Fatalf("decoded: %d open leases, want %d", back.OpenCount(), orig.OpenCount())
+	}
+	// The cancelled job's tasks, pending in name, stay out of the pending
+	// index as they were before the snapshot.
+	if back.PendingCount() != orig.PendingCount() {
+		t.Fatalf("decoded: %d pending tasks, want %d (a cancelled job's tasks came back)", back.PendingCount(), orig.PendingCount())
 	}
 }
 

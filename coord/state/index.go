@@ -148,7 +148,10 @@ func (s *State) rebuild() {
 	s.TrackChanges(tracking)
 	for _, id := range sortedKeys(s.Tasks) {
 		t := s.Tasks[id]
-		if t.State == "pending" {
+		// A cancelled job's tasks stay pending in name; SetJobState took
+		// them out of the index, and a restored state must not put them
+		// back (they would sit in every scheduling round).
+		if j := s.Jobs[t.JobID()]; t.State == "pending" && (j == nil || !j.State.Final()) {
 			s.idx.addPending(t)
 		}
 		if t.State == api.TaskVerified && t.Blob == nil && t.Uploader() != "" {
