@@ -30,7 +30,9 @@ func (*countSink) Close() error                  { return nil }
 // the state) and for a bare one (the state encoded under the FSM's lock).
 //
 // MEADOW_SNAPSHOT_TASKS sets the state's size in pending tasks (200,000 by
-// default; docs/BENCHMARKS.md has 1,000,000 and more):
+// default; docs/BENCHMARKS.md has 1,000,000 and more), and
+// MEADOW_SNAPSHOT_NODES how many nodes are registered besides (none by
+// default):
 //
 //	MEADOW_SNAPSHOT_TASKS=1000000 go test -run '^$' -bench SnapshotStall -benchtime 1x ./coord
 func BenchmarkSnapshotStall(b *testing.B) {
@@ -38,11 +40,15 @@ func BenchmarkSnapshotStall(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("MEADOW_SNAPSHOT_TASKS")); err == nil && v > 0 {
 		tasks = v
 	}
+	nodes := 0
+	if v, err := strconv.Atoi(os.Getenv("MEADOW_SNAPSHOT_NODES")); err == nil && v > 0 {
+		nodes = v
+	}
 	for _, mode := range []struct {
 		name string
 		new  func(*slog.Logger) *fsm
 	}{{"copy", newFSM}, {"bare", newBareFSM}} {
-		b.Run(fmt.Sprintf("%s/tasks=%d", mode.name, tasks), func(b *testing.B) {
+		b.Run(fmt.Sprintf("%s/tasks=%d/nodes=%d", mode.name, tasks, nodes), func(b *testing.B) {
 			f := mode.new(slog.New(slog.DiscardHandler))
 			defer f.close()
 			var index uint64
@@ -53,6 +59,11 @@ func BenchmarkSnapshotStall(b *testing.B) {
 			const perJob = 10_000
 			for j := 0; j*perJob < tasks; j++ {
 				apply(jobEntry(b, fmt.Sprintf("j%d", j), min(perJob, tasks-j*perJob)))
+			}
+			// Registered nodes, apart from the 4,096 the loop below
+			// registers again.
+			for i := range nodes {
+				apply(registerEntry(b, 1_000_000_000+i))
 			}
 			waitCaughtUp(b, f)
 			runtime.GC()
