@@ -278,8 +278,9 @@ func (c *Coordinator) uploadStaged(ctx context.Context, node string, up api.Uplo
 	if err := record(ctx, b); err != nil {
 		return api.UploadResponse{}, err
 	}
-	c.removeStaged(ctx, st, key)
+	// Counted once recorded; removing the staged object is tidying.
 	c.staged.presigned.Inc()
+	c.removeStaged(ctx, st, key)
 	return api.UploadResponse{Rows: b.Rows}, nil
 }
 

@@ -114,6 +114,9 @@ func TestPresignedUploadRetriesTheStore(t *testing.T) {
 	if proxied != 0 {
 		t.Fatalf("%d uploads went through the coordinator", proxied)
 	}
+	// The job is done once the blob is recorded, which the member counts
+	// a moment after: wait for the count, then check it is exactly one.
+	coordtest.WaitFor(t, 10*time.Second*coordtest.Scale(), "the presigned upload counted", func() bool { return leader.PresignedUploads() >= 1 })
 	if n := leader.PresignedUploads(); n != 1 {
 		t.Fatalf("presigned uploads = %d, want 1", n)
 	}
