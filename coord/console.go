@@ -75,8 +75,8 @@ var reputationBands = []ReputationBand{
 
 // ConsoleRates are tasks created and tasks decided (verified or
 // inconclusive: verdicts) per second over the last WindowSeconds, from
-// samples of the state this member takes every second; Tasks and Verdicts
-// are the totals now.
+// samples of the state this member takes every second and its state at
+// the answer; Tasks and Verdicts are the totals at the answer.
 type ConsoleRates struct {
 	WindowSeconds     float64 `json:"window_s"`
 	TasksPerSecond    float64 `json:"tasks_per_s"`
@@ -155,7 +155,10 @@ func (c *Coordinator) Console(ctx context.Context) (ConsoleView, error) {
 		}
 	}
 	c.seenMu.Unlock()
-	v.Rates = c.rates.rates(c.clock())
+	// The totals are read now, not from the last sample: a page read
+	// right after a job is submitted shows its tasks.
+	tasks, verdicts := c.taskTotals()
+	v.Rates = c.rates.rates(c.clock(), tasks, verdicts)
 	v.Blobs = c.blobUse()
 	return v, nil
 }
@@ -249,14 +252,16 @@ func (r *rateSampler) add(at time.Time, tasks, verdicts int64) {
 	}
 }
 
-func (r *rateSampler) rates(now time.Time) ConsoleRates {
+// rates are the totals now (tasks, verdicts at now) and the rates from the
+// oldest sample kept to them.
+func (r *rateSampler) rates(now time.Time, tasks, verdicts int64) ConsoleRates {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	out := ConsoleRates{Tasks: tasks, Verdicts: verdicts}
 	if len(r.samples) == 0 {
-		return ConsoleRates{}
+		return out
 	}
-	first, last := r.samples[0], r.samples[len(r.samples)-1]
-	out := ConsoleRates{Tasks: last.tasks, Verdicts: last.verdicts}
+	first, last := r.samples[0], rateSample{at: now, tasks: tasks, verdicts: verdicts}
 	if d := last.at.Sub(first.at).Seconds(); d > 0 {
 		out.WindowSeconds = d
 		out.TasksPerSecond = float64(last.tasks-first.tasks) / d

@@ -40,21 +40,25 @@ func TestConsoleErrorRing(t *testing.T) {
 
 func TestConsoleRates(t *testing.T) {
 	var r rateSampler
-	if got := r.rates(time.Now()); got != (ConsoleRates{}) {
-		t.Fatalf("no samples: %+v", got)
+	if got := r.rates(time.Now(), 3, 1); got != (ConsoleRates{Tasks: 3, Verdicts: 1}) {
+		t.Fatalf("no samples: %+v, want the totals given and no rate", got)
 	}
 	t0 := time.Unix(1_000_000, 0)
 	r.add(t0, 0, 0)
 	r.add(t0.Add(10*time.Second), 10, 5)
-	if got := r.rates(t0); got.WindowSeconds != 10 || got.TasksPerSecond != 1 || got.VerdictsPerSecond != 0.5 || got.Tasks != 10 || got.Verdicts != 5 {
+	if got := r.rates(t0.Add(10*time.Second), 10, 5); got.WindowSeconds != 10 || got.TasksPerSecond != 1 || got.VerdictsPerSecond != 0.5 || got.Tasks != 10 || got.Verdicts != 5 {
 		t.Fatalf("over 10 s: %+v", got)
 	}
 	for s := 11; s <= 200; s++ {
 		r.add(t0.Add(time.Duration(s)*time.Second), 10, 5)
 	}
-	got := r.rates(t0)
+	got := r.rates(t0.Add(200*time.Second), 10, 5)
 	if got.WindowSeconds < rateWindow.Seconds() || got.WindowSeconds > rateWindow.Seconds()+1 || got.TasksPerSecond != 0 {
 		t.Fatalf("after 200 s of nothing: %+v, want a full window of no change", got)
+	}
+	// A verdict since the last sample counts at once.
+	if got := r.rates(t0.Add(200*time.Second), 10, 6); got.Verdicts != 6 || got.VerdictsPerSecond <= 0 {
+		t.Fatalf("a verdict after the last sample: %+v, want it in the total and the rate", got)
 	}
 	if len(r.samples) > int(rateWindow/rateEvery)+2 {
 		t.Fatalf("%d samples kept, want about a window's", len(r.samples))
