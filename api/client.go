@@ -126,6 +126,12 @@ type ClientConfig struct {
 	// map it fetches verifies against these operators. Without it such
 	// an answer ends the call.
 	Groups *GroupTrust
+	// DialOther, when set, dials every host that is not one of the
+	// coordinators (an object store's presigned URL, a download's
+	// redirect to it): those URLs come from a coordinator's answer, and a
+	// home node passes its safety policy here so that no answer can aim
+	// it at its own network. Without it they are dialed as coordinators.
+	DialOther func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // NewClient returns a client of the coordinators.
@@ -156,7 +162,17 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if cfg.SourceIP != nil {
 		dialer.LocalAddr = &net.TCPAddr{IP: cfg.SourceIP}
 	}
-	tr := &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 8, IdleConnTimeout: 90 * time.Second}
+	c := &Client{}
+	dial := dialer.DialContext
+	if cfg.DialOther != nil {
+		dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if c.isCoordinator(addr) {
+				return dialer.DialContext(ctx, network, addr)
+			}
+			return cfg.DialOther(ctx, network, addr)
+		}
+	}
+	tr := &http.Transport{DialContext: dial, MaxIdleConnsPerHost: 8, IdleConnTimeout: 90 * time.Second}
 	if cfg.RootCAs != nil {
 		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: cfg.RootCAs}
 	}
@@ -168,7 +184,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if now == nil {
 		now = time.Now
 	}
-	c := &Client{
+	*c = Client{
 		trust: cfg.Groups, key: cfg.Key, nonces: new(NonceSource), domain: cfg.Domain, log: log, now: now,
 		// No whole-request cap: each try has its own watchdog
 		// (AttemptTimeout, StreamTimeout), which a large download does
@@ -183,6 +199,28 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 
 // list is the coordinators a call tries.
 func (c *Client) list() []string { return *c.urls.Load() }
+
+// isCoordinator says whether addr (host:port, as the transport dials it) is
+// one of the coordinators the client calls now.
+func (c *Client) isCoordinator(addr string) bool {
+	for _, raw := range c.list() {
+		u, err := url.Parse(raw)
+		if err != nil {
+			continue
+		}
+		port := u.Port()
+		if port == "" {
+			port = "80"
+			if u.Scheme == "https" {
+				port = "443"
+			}
+		}
+		if strings.EqualFold(net.JoinHostPort(u.Hostname(), port), addr) {
+			return true
+		}
+	}
+	return false
+}
 
 // checkRedirect follows a coordinator's redirect (a dataset download sent
 // to the object store with a presigned URL) without the request's

@@ -1,8 +1,15 @@
 package api
 
 import (
+	"context"
+	"errors"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -38,5 +45,45 @@ func TestCheckRedirect(t *testing.T) {
 	via := []*http.Request{from, from, from, from, from}
 	if err := checkRedirect(&http.Request{URL: from.URL, Header: http.Header{}}, via); err == nil {
 		t.Fatal("a sixth redirect was followed")
+	}
+}
+
+// With DialOther set, the coordinators are dialed as before and every other
+// host (a redirect's target) through DialOther, which may refuse it: a
+// coordinator cannot aim a node at its own network.
+func TestDialOther(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{}`) }))
+	defer target.Close()
+	coord := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/here" {
+			io.WriteString(w, `{}`)
+			return
+		}
+		http.Redirect(w, r, target.URL+"/bucket/k", http.StatusTemporaryRedirect)
+	}))
+	defer coord.Close()
+	var mu sync.Mutex
+	var other []string
+	c, err := NewClient(ClientConfig{Coordinators: []string{coord.URL}, DialOther: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		mu.Lock()
+		other = append(other, addr)
+		mu.Unlock()
+		return nil, errors.New("refused: not a public address")
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.HTTP().Get(coord.URL + "/here")
+	if err != nil {
+		t.Fatalf("a coordinator: %v", err)
+	}
+	resp.Body.Close()
+	if _, err := c.HTTP().Get(coord.URL + "/redirect"); err == nil || !strings.Contains(err.Error(), "not a public address") {
+		t.Fatalf("a redirect to another host: %v, want DialOther's refusal", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := strings.TrimPrefix(target.URL, "http://"); len(other) != 1 || other[0] != want {
+		t.Fatalf("DialOther dialed %v, want only %s", other, want)
 	}
 }

@@ -276,6 +276,8 @@ func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, bo
 	if err != nil {
 		return api.UploadResponse{}, err
 	}
+	c.staged.proxied.Inc()
+	c.staged.proxiedBytes.Add(float64(up.Size))
 	return api.UploadResponse{Rows: rows}, nil
 }
 
@@ -283,44 +285,84 @@ func (c *Coordinator) Upload(ctx context.Context, node string, up api.Upload, bo
 // and SHA-256 against what the uploader signed, and returns the file at its
 // start. The caller removes it.
 func spool(dir string, body io.Reader, size int64, sum api.Hash) (*os.File, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("%w: %w", errCannotStore, err)
+	s, err := spoolFile(dir, "upload-*", body, size)
+	var re *spoolReadError
+	if errors.As(err, &re) {
+		return nil, fmt.Errorf("%w: upload: reading the body after %d bytes: %v", ErrInvalid, re.n, re.err)
 	}
-	f, err := os.CreateTemp(dir, "upload-*")
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errCannotStore, err)
+		return nil, fmt.Errorf("upload: %w", err)
 	}
-	fail := func(err error) (*os.File, error) {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
+	if s.n != size || s.sum != sum {
+		s.discard()
+		more := ""
+		if s.n > size {
+			more = " or more"
+		}
+		return nil, invalidf("upload: body of %d bytes%s with SHA-256 %s: expected size %d and sha256 %s", s.n, more, s.sum, size, sum)
+	}
+	return s.File, nil
+}
+
+// spooled is a file spoolFile wrote: n bytes whose SHA-256 is sum.
+type spooled struct {
+	*os.File
+	n   int64
+	sum api.Hash
+}
+
+// discard closes and removes the file.
+func (s spooled) discard() {
+	s.Close()
+	os.Remove(s.Name())
+}
+
+// spoolReadError is a failure reading what spoolFile copies, after n bytes.
+type spoolReadError struct {
+	n   int64
+	err error
+}
+
+func (e *spoolReadError) Error() string {
+	return fmt.Sprintf("reading after %d bytes: %v", e.n, e.err)
+}
+func (e *spoolReadError) Unwrap() error { return e.err }
+
+// spoolFile copies at most limit+1 bytes of r into a new file in dir (named
+// as os.CreateTemp's pattern says), hashing them, and returns the file at
+// its start: one more byte than limit tells the caller the source is too
+// long. A failure of this member's disk wraps errCannotStore (another
+// member, or this one later, can take it); a failure reading r is a
+// *spoolReadError, for the caller to name. On an error no file is left.
+func spoolFile(dir, pattern string, r io.Reader, limit int64) (spooled, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return spooled{}, fmt.Errorf("%w: %w", errCannotStore, err)
+	}
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return spooled{}, fmt.Errorf("%w: %w", errCannotStore, err)
 	}
 	h := sha256.New()
 	w := &spoolWriter{f: f}
-	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(body, size+1))
-	if w.err != nil {
-		// This member's disk, not the client's body: another member,
-		// or this one later, can take it.
-		return fail(fmt.Errorf("%w: upload: %w", errCannotStore, w.err))
-	}
-	if err != nil {
-		return fail(fmt.Errorf("%w: upload: reading the body after %d bytes: %v", ErrInvalid, n, err))
-	}
-	if got := api.Hash(h.Sum(nil)); n != size || got != sum {
-		more := ""
-		if n > size {
-			more = " or more"
-		}
-		return fail(invalidf("upload: body of %d bytes%s with SHA-256 %s: expected size %d and sha256 %s", n, more, got, size, sum))
+	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(r, limit+1))
+	s := spooled{File: f, n: n, sum: api.Hash(h.Sum(nil))}
+	switch {
+	case w.err != nil:
+		s.discard()
+		return spooled{}, fmt.Errorf("%w: %w", errCannotStore, w.err)
+	case err != nil:
+		s.discard()
+		return spooled{}, &spoolReadError{n: n, err: err}
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fail(err)
+		s.discard()
+		return spooled{}, err
 	}
-	return f, nil
+	return s, nil
 }
 
-// spoolWriter writes to f and remembers a write's failure, so that spool
-// tells this member's disk from the client's body.
+// spoolWriter writes to f and remembers a write's failure, so that
+// spoolFile tells this member's disk from the source.
 type spoolWriter struct {
 	f   *os.File
 	err error

@@ -3,7 +3,6 @@ package coord
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -81,6 +80,10 @@ type stagedUploads struct {
 	inflight map[string]chan struct{}
 
 	urls, presigned, offLeader, refused, swept prometheus.Counter
+	// proxied and proxiedBytes count the task blobs nodes sent through
+	// this member (PUT /v1/node/upload) instead: with an object store,
+	// only nodes that cannot reach it, or do not ask for a URL.
+	proxied, proxiedBytes prometheus.Counter
 }
 
 func newStagedUploads(reg prometheus.Registerer) (*stagedUploads, error) {
@@ -106,8 +109,16 @@ func newStagedUploads(reg prometheus.Registerer) (*stagedUploads, error) {
 			Name: "meadow_uploads_staged_swept_total",
 			Help: "Abandoned staging objects this member removed from the object store as leader.",
 		}),
+		proxied: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "meadow_uploads_proxied_total",
+			Help: "Task blobs nodes uploaded through this member (PUT /v1/node/upload) that it stored as leader; with an object store, the nodes that could not reach it.",
+		}),
+		proxiedBytes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "meadow_upload_proxied_bytes_total",
+			Help: "Bytes of the task blobs in meadow_uploads_proxied_total, as the nodes sent them.",
+		}),
 	}
-	for _, m := range []prometheus.Collector{s.urls, s.presigned, s.offLeader, s.refused, s.swept} {
+	for _, m := range []prometheus.Collector{s.urls, s.presigned, s.offLeader, s.refused, s.swept, s.proxied, s.proxiedBytes} {
 		if err := reg.Register(m); err != nil {
 			return nil, fmt.Errorf("coord: staged upload metrics: %w", err)
 		}
@@ -117,9 +128,15 @@ func newStagedUploads(reg prometheus.Registerer) (*stagedUploads, error) {
 
 // PresignedUploads returns how many presigned uploads this member recorded
 // as leader (meadow_uploads_presigned_total).
-func (c *Coordinator) PresignedUploads() int {
+func (c *Coordinator) PresignedUploads() int { return counterValue(c.staged.presigned) }
+
+// ProxiedUploads returns how many task blobs nodes uploaded through this
+// member as leader (meadow_uploads_proxied_total).
+func (c *Coordinator) ProxiedUploads() int { return counterValue(c.staged.proxied) }
+
+func counterValue(c prometheus.Counter) int {
 	var m dto.Metric
-	if err := c.staged.presigned.Write(&m); err != nil {
+	if err := c.Write(&m); err != nil {
 		return 0
 	}
 	return int(m.GetCounter().GetValue())
@@ -364,46 +381,30 @@ func (c *Coordinator) checkStaged(ctx context.Context, st stager, key, node stri
 // *state.FieldError naming size or sha256; the store's failure wraps
 // blob.ErrStore.
 func (c *Coordinator) spoolStaged(ctx context.Context, st stager, obj blob.StagedObject, up api.Upload) (*os.File, error) {
-	dir := filepath.Join(c.cfg.DataDir, "uploads")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("%w: %w", errCannotStore, err)
-	}
-	f, err := os.CreateTemp(dir, "staged-*")
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errCannotStore, err)
-	}
-	fail := func(err error) (*os.File, error) {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
-	}
 	r, err := st.OpenStaged(ctx, obj)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	defer r.Close()
-	h := sha256.New()
-	w := &spoolWriter{f: f}
-	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(r, up.Size+1))
-	if w.err != nil {
-		return fail(fmt.Errorf("%w: staged upload: %w", errCannotStore, w.err))
+	s, err := spoolFile(filepath.Join(c.cfg.DataDir, "uploads"), "staged-*", r, up.Size)
+	var re *spoolReadError
+	switch {
+	case errors.As(err, &re) && errors.Is(re.err, blob.ErrStore):
+		return nil, re.err
+	case errors.As(err, &re):
+		return nil, fmt.Errorf("%w: %s: reading staged upload %s after %d bytes: %w", blob.ErrStore, st, obj.Key, re.n, re.err)
+	case err != nil:
+		return nil, fmt.Errorf("staged upload: %w", err)
 	}
-	if err != nil {
-		if errors.Is(err, blob.ErrStore) {
-			return fail(err)
-		}
-		return fail(fmt.Errorf("%w: %s: reading staged upload %s after %d bytes: %w", blob.ErrStore, st, obj.Key, n, err))
+	if s.n != up.Size {
+		s.discard()
+		return nil, &state.FieldError{Field: "size", Err: fmt.Errorf("%w: the staged object read %d bytes: expected the %d signed", ErrInvalid, s.n, up.Size)}
 	}
-	if n != up.Size {
-		return fail(&state.FieldError{Field: "size", Err: fmt.Errorf("%w: the staged object read %d bytes: expected the %d signed", ErrInvalid, n, up.Size)})
+	if s.sum != up.SHA256 {
+		s.discard()
+		return nil, &state.FieldError{Field: "sha256", Err: fmt.Errorf("%w: the staged object hashes to %s: expected the %s signed (changed in the store after the PUT)", ErrInvalid, s.sum, up.SHA256)}
 	}
-	if got := api.Hash(h.Sum(nil)); got != up.SHA256 {
-		return fail(&state.FieldError{Field: "sha256", Err: fmt.Errorf("%w: the staged object hashes to %s: expected the %s signed (changed in the store after the PUT)", ErrInvalid, got, up.SHA256)})
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fail(err)
-	}
-	return f, nil
+	return s.File, nil
 }
 
 // removeStaged removes a staging object; a failure is only logged: the

@@ -54,6 +54,10 @@ type Policy struct {
 	// Ports are the TCP ports allowed on public addresses; nil means
 	// DefaultPorts().
 	Ports []uint16
+	// AnyPort allows every port on public addresses, for what the
+	// coordinators name rather than a job (an object store's endpoint:
+	// S3-compatible stores often listen on 9000). Ports is then unused.
+	AnyPort bool
 	// AllowList lists prefixes that are allowed although not public, on any
 	// port. It exists for tests and for `meadow dev`, whose sites listen on
 	// loopback; Validate(true) refuses a policy that sets it.
@@ -144,6 +148,9 @@ func (p *Policy) CheckAddr(ip netip.Addr, port uint16) error {
 }
 
 func (p *Policy) checkPort(port uint16) error {
+	if p.AnyPort {
+		return nil
+	}
 	ports := p.Ports
 	if ports == nil {
 		ports = defaultPorts

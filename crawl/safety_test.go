@@ -192,6 +192,25 @@ func TestPolicyCheckURL(t *testing.T) {
 	}
 }
 
+// AnyPort lifts the port rule on public addresses only: an object store's
+// endpoint may listen on 9000, a LAN address stays refused on every port.
+func TestPolicyAnyPort(t *testing.T) {
+	p := &Policy{AnyPort: true}
+	for raw, ok := range map[string]bool{
+		"http://93.184.216.34:9000/bucket/k": true,
+		"https://s3.example.com:9443/b/k":    true,
+		"http://192.168.1.1:9000/b/k":        false,
+		"http://127.0.0.1:9000/b/k":          false,
+		"http://nas.local:9000/b/k":          false,
+		"http://169.254.169.254/latest":      false,
+	} {
+		u, _ := url.Parse(raw)
+		if err := p.CheckURL(u); (err == nil) != ok {
+			t.Errorf("CheckURL(%s) = %v, want allowed %v", raw, err, ok)
+		}
+	}
+}
+
 func TestPolicyValidate(t *testing.T) {
 	p := Policy{AllowList: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
 	if err := p.Validate(true); !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), "allow_list") {

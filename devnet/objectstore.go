@@ -50,6 +50,16 @@ type ObjectStoreSummary struct {
 	Bytes        int64 `json:"bytes"`
 	DatasetBlobs int   `json:"dataset_blobs"`
 	LocalBlobs   int64 `json:"local_blobs"`
+	// PresignedUploads are the task blobs nodes PUT straight to the store
+	// (meadow_uploads_presigned_total), ProxiedUploads and ProxiedBytes
+	// those they sent through a coordinator instead
+	// (meadow_uploads_proxied_total, meadow_upload_proxied_bytes_total),
+	// which must be none: summed over the MembersCounted members that
+	// answered.
+	PresignedUploads int64 `json:"presigned_uploads"`
+	ProxiedUploads   int64 `json:"proxied_uploads"`
+	ProxiedBytes     int64 `json:"proxied_bytes"`
+	MembersCounted   int   `json:"members_counted"`
 }
 
 // openObjectStore starts the store of Config.ObjectStoreBinary, or takes
@@ -92,14 +102,9 @@ func (n *Network) startObjectStore(ctx context.Context) (access, secret string, 
 	if access, secret, err = s3gw.NewKeys(); err != nil {
 		return "", "", err
 	}
-	// A file kept from an earlier run over the same directory is replaced,
-	// not rewritten in place, so that its mode is ours.
 	creds := filepath.Join(dir, "credentials")
-	if err := os.Remove(creds); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "", "", fmt.Errorf("devnet: object store credentials: %w", err)
-	}
-	if err := os.WriteFile(creds, []byte("access_key="+access+"\nsecret_key="+secret+"\n"), 0o600); err != nil {
-		return "", "", fmt.Errorf("devnet: object store credentials: %w", err)
+	if err := s3gw.WriteCredentials(creds, access, secret); err != nil {
+		return "", "", fmt.Errorf("devnet: object store: %w", err)
 	}
 	gw, err := s3gw.Start(ctx, s3gw.Config{Binary: n.cfg.ObjectStoreBinary, Root: filepath.Join(dir, "root"),
 		AccessKey: access, SecretKey: secret, Log: filepath.Join(dir, "gateway.log")})
@@ -178,15 +183,26 @@ func (n *Network) checkObjectStore(ctx context.Context, s *Summary, outDir strin
 		return name, err
 	}
 	info.LocalBlobs, info.Checked = local, true
+	counts, members, err := n.memberCounters(ctx, "meadow_uploads_presigned_total", "meadow_uploads_proxied_total", "meadow_upload_proxied_bytes_total")
+	if err != nil {
+		return name, err
+	}
+	info.PresignedUploads, info.ProxiedUploads = int64(counts["meadow_uploads_presigned_total"]), int64(counts["meadow_uploads_proxied_total"])
+	info.ProxiedBytes, info.MembersCounted = int64(counts["meadow_upload_proxied_bytes_total"]), members
 	s.ObjectStore = info
 	switch {
 	case info.Objects == 0:
 		return name, fmt.Errorf("%s holds no blob: expected every blob of the journey there", n.store)
 	case local > 0:
 		return name, fmt.Errorf("the members' blob directories (%s) hold %d files: expected none, every blob in %s", filepath.Join(n.dir, "cN", "blobs"), local, n.store)
+	case info.ProxiedUploads > 0:
+		return name, fmt.Errorf("%d task blobs (%d bytes) went through a coordinator (meadow_uploads_proxied_total): expected every node to PUT its blob straight to %s through a presigned URL; the nodes' logs say why they fell back",
+			info.ProxiedUploads, info.ProxiedBytes, n.store)
+	case info.PresignedUploads == 0:
+		return name, fmt.Errorf("no member counts a presigned upload (meadow_uploads_presigned_total over the %d that answered): expected the nodes' blobs to go straight to %s", members, n.store)
 	}
-	step(name, fmt.Sprintf("%d blobs, %d bytes in %s, the %d blobs of the %d datasets among them; the members' blob directories hold none",
-		info.Objects, info.Bytes, n.store, info.DatasetBlobs, len(s.Jobs)), t0)
+	step(name, fmt.Sprintf("%d blobs, %d bytes in %s, the %d blobs of the %d datasets among them; the members' blob directories hold none; %d task blobs PUT straight to the store, none through a coordinator",
+		info.Objects, info.Bytes, n.store, info.DatasetBlobs, len(s.Jobs), info.PresignedUploads), t0)
 	return "", nil
 }
 

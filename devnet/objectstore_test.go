@@ -2,12 +2,8 @@ package devnet
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -89,30 +85,19 @@ func TestObjectStoreEndToEnd(t *testing.T) {
 	// answered their reads with presigned URLs.
 	// The nodes uploaded their blobs straight to the bucket (presigned
 	// PUTs), and the members checked and recorded them.
-	redirected, presigned := 0.0, 0.0
-	for _, u := range nw.CoordURLs {
-		resp, err := http.Get(u + "/metrics")
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		for _, line := range strings.Split(string(body), "\n") {
-			if v, ok := strings.CutPrefix(line, "meadow_blob_reads_redirected_total "); ok {
-				n, _ := strconv.ParseFloat(v, 64)
-				redirected += n
-			}
-			if v, ok := strings.CutPrefix(line, "meadow_uploads_presigned_total "); ok {
-				n, _ := strconv.ParseFloat(v, 64)
-				presigned += n
-			}
-		}
+	counts, members, err := nw.memberCounters(ctx, "meadow_blob_reads_redirected_total", "meadow_uploads_presigned_total", "meadow_uploads_proxied_total")
+	if err != nil || members != len(nw.CoordURLs) {
+		t.Fatalf("metrics of %d members of %d: %v", members, len(nw.CoordURLs), err)
 	}
-	if redirected == 0 {
+	if counts["meadow_blob_reads_redirected_total"] == 0 {
 		t.Fatal("no member redirected a node's read of an input blob to the bucket")
 	}
-	if presigned == 0 {
-		t.Fatal("no blob was uploaded through a presigned URL (meadow_uploads_presigned_total is 0 on every member)")
+	verified := crawl.Progress.Tasks.Verified + done.Progress.Tasks.Verified
+	if got := int64(counts["meadow_uploads_presigned_total"]); got != verified {
+		t.Fatalf("meadow_uploads_presigned_total sums to %d over the members, want one per verified task (%d)", got, verified)
+	}
+	if got := counts["meadow_uploads_proxied_total"]; got != 0 {
+		t.Fatalf("%v task blobs went through a coordinator (meadow_uploads_proxied_total), want none", got)
 	}
 	// Staging objects are removed once checked.
 	for oi := range srv.Client().ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: "devnet/uploads/", Recursive: true}) {

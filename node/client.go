@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/crawl"
 )
 
 // The node API's routes (docs/ARCHITECTURE.md, docs/api.yaml).
@@ -49,11 +51,22 @@ type ClientConfig struct {
 	// Groups lets the client follow the coordinators to the node's home
 	// group on a network of several (the network file's operators).
 	Groups *api.GroupTrust
+	// AllowList is the node's crawl allow-list (tests and meadow dev
+	// only). Every host that is not a coordinator (an object store's
+	// presigned URL, a redirect to it) is dialed through the crawl
+	// safety policy: public addresses on any port, and these prefixes.
+	AllowList []netip.Prefix
 }
 
 // NewClient returns a client of the coordinators.
 func NewClient(cfg ClientConfig) (*Client, error) {
-	c, err := api.NewClient(api.ClientConfig{Coordinators: cfg.Coordinators, Key: cfg.Key, Domain: cfg.Domain, SourceIP: cfg.SourceIP, Logger: cfg.Logger, Groups: cfg.Groups})
+	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	if cfg.SourceIP != nil {
+		d.LocalAddr = &net.TCPAddr{IP: cfg.SourceIP}
+	}
+	other := &crawl.Policy{AllowList: cfg.AllowList, AnyPort: true, Dialer: d}
+	c, err := api.NewClient(api.ClientConfig{Coordinators: cfg.Coordinators, Key: cfg.Key, Domain: cfg.Domain, SourceIP: cfg.SourceIP, Logger: cfg.Logger, Groups: cfg.Groups,
+		DialOther: other.DialContext})
 	if err != nil {
 		return nil, err
 	}

@@ -195,7 +195,7 @@ func New(cfg Config) (*Node, error) {
 	}
 	client, err := NewClient(ClientConfig{
 		Coordinators: cfg.Coordinators, Key: id.Key, Domain: api.DomainFor(cfg.ChainID),
-		SourceIP: sourceIP, Logger: log, Groups: cfg.Groups,
+		SourceIP: sourceIP, Logger: log, Groups: cfg.Groups, AllowList: cfg.AllowList,
 	})
 	if err != nil {
 		return nil, err

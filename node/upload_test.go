@@ -120,6 +120,9 @@ func TestPresignedUploadRetriesTheStore(t *testing.T) {
 	if n := leader.PresignedUploads(); n != 1 {
 		t.Fatalf("presigned uploads = %d, want 1", n)
 	}
+	if n := leader.ProxiedUploads(); n != 0 {
+		t.Fatalf("the leader counts %d proxied uploads (meadow_uploads_proxied_total), want 0", n)
+	}
 }
 
 // A node that cannot PUT to the store at all (every try refused) hands the
@@ -136,4 +139,5 @@ func TestPresignedUploadFallsBack(t *testing.T) {
 	if n := leader.PresignedUploads(); n != 0 {
 		t.Fatalf("presigned uploads = %d, want 0", n)
 	}
+	coordtest.WaitFor(t, 10*time.Second*coordtest.Scale(), "the proxied upload counted", func() bool { return leader.ProxiedUploads() >= 1 })
 }

@@ -230,7 +230,7 @@ async function loop() {
     if (!settings.enabled) { state.activity = 'paused'; return; }
     if (settings.coordinators.length === 0) { state.activity = 'no coordinator set (options)'; return; }
     const { key, address } = await identity();
-    coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, preferURL: state.coordURL });
+    coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, preferURL: state.coordURL, storePolicy: new Policy({ allowList: DEV ? settings.allowList : [], ports: null }) });
     const crawl = makeCrawlEnv(settings);
     const env = { coord, address, stats, now: () => coord.now(), crawlContext: crawl.crawlContext };
     if (!state.registered) {

@@ -54,7 +54,27 @@ async function until(what, fn, ms) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-test('the extension completes crawl tasks on a 3-coordinator cluster and its rows agree with a Go node\'s', { todo: TODO, timeout: 15 * 60 * 1000 }, async () => {
+test('the extension completes crawl tasks on a 3-coordinator cluster and its rows agree with a Go node\'s', { todo: TODO, timeout: 15 * 60 * 1000 }, () => clusterRun({ objectStore: false }));
+
+// The same with the coordinators' blobs in an S3-compatible object store
+// (Versity's gateway, ext/test/s3dev): the extension PUTs its blobs straight
+// to the bucket through presigned URLs, and no byte of a task blob passes
+// through a coordinator. After the cross-checked job, the Go node stops and
+// a one-replica job makes the extension the uploader.
+test('with an object store, the extension\'s blobs go straight to the bucket, none through a coordinator', { todo: TODO, timeout: 15 * 60 * 1000 }, () => clusterRun({ objectStore: true }));
+
+/** metricSum sums an unlabelled metric over the members' GET /metrics. */
+async function metricSum(urls, name) {
+  let sum = 0;
+  for (const u of urls) {
+    const text = await (await fetch(`${u}/metrics`)).text();
+    const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    if (m) sum += Number(m[1]);
+  }
+  return sum;
+}
+
+async function clusterRun({ objectStore }) {
   if (!ready) return;
   const tmp = tempDir('meadow-ext-cluster-');
   const procs = [];
@@ -68,8 +88,21 @@ test('the extension completes crawl tasks on a 3-coordinator cluster and its row
     const site = await startSite(gen);
     procs.push(site);
 
-    // Three coordinators on 127.0.1.1-3, ports chosen from the test's pid.
-    const port = 20000 + (process.pid % 20000);
+    let store = null; // { endpoint, bucket, creds, dir }
+    if (objectStore) {
+      const s3dev = path.join(tmp, 's3dev');
+      execFileSync('go', ['build', '-o', s3dev, './ext/test/s3dev'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+      const dir = path.join(tmp, 's3');
+      const p = startProcess(s3dev, ['-dir', dir], { match: /^S3 (\S+) (\S+) (\S+)$/m });
+      // s3dev runs from the repository root, where it finds .cache/bin/versitygw.
+      procs.push(p);
+      const m = await p.wait;
+      store = { endpoint: m[1], bucket: m[2], creds: m[3], dir };
+    }
+
+    // Three coordinators on 127.0.1.1-3, ports chosen from the test's pid
+    // (the second test of the file on other ports).
+    const port = 20000 + (process.pid % 20000) + (objectStore ? 10 : 0);
     const urls = [];
     // The coordinators' shared secret for copying blobs between them.
     const token = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -77,6 +110,7 @@ test('the extension completes crawl tasks on a 3-coordinator cluster and its row
       const http = `127.0.1.${i}:${port}`;
       const args = ['coord', '--id', `c${i}`, '--data-dir', path.join(tmp, `c${i}`), '--raft-addr', `127.0.1.${i}:${port + 1}`, '--http-addr', http, '--cluster-token', token, '--dev-job-url-allow-list', '127.0.0.0/8'];
       args.push(...(i === 1 ? ['--bootstrap'] : ['--join', `http://${urls[0].slice(7)}`]));
+      if (store) args.push('--object-store-endpoint', store.endpoint, '--object-store-bucket', store.bucket, '--object-store-prefix', 'meadow/', '--object-store-credentials-file', store.creds);
       const p = startProcess(meadow, args);
       procs.push(p);
       urls.push(`http://${http}`);
@@ -153,14 +187,47 @@ test('the extension completes crawl tasks on a 3-coordinator cluster and its row
     assert.match(await page.textContent('#stable'), / stable$/);
     assert.equal(await page.textContent('#epoch'), want.epoch, 'no epoch is settled while the test runs, or the same one');
     assert.ok((await page.textContent('#earnhint')).length > 0);
-    const shot = path.join(os.tmpdir(), `meadow-ext-cluster-popup-${process.pid}.png`);
+    const shot = path.join(os.tmpdir(), `meadow-ext-cluster-popup-${process.pid}${objectStore ? '-s3' : ''}.png`);
     await page.screenshot({ path: shot });
     console.log(`# popup screenshot on the cluster: ${shot} (work units ${await page.textContent('#accepted')}, tasks ${await page.textContent('#tasks')}, earnings ${await page.textContent('#meadow')}, epoch ${await page.textContent('#epoch')})`);
     await page.close();
     console.log(`# job ${jobID}: ${JSON.stringify(status).slice(0, 400)}; extension record ${JSON.stringify(rec).slice(0, 300)}`);
+
+    if (store) {
+      // The Go node stops; a one-replica job's task can only be the
+      // extension's, and so is its upload.
+      node.stop();
+      const one = { kind: 'crawl', name: 'extension presigned upload', replication: 1, crawl: { ...spec.crawl, urls: Array.from({ length: 4 }, (_, i) => `${site.base}/articles/${20 + i}`) } };
+      const e1 = sign(buyer, 'job.submit', one, ++readNonce, Math.floor(Date.now() / 1000) + 300);
+      const r1 = await fetch(`${urls[0]}/v1/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: toWire(e1) });
+      const j1 = await r1.json();
+      assert.ok(r1.ok, `one-replica job submit: ${r1.status} ${JSON.stringify(j1)}`);
+      await until('the one-replica job to finish', async () => {
+        await b.sw.evaluate(() => { globalThis.meadowDev.loop(); });
+        const read = sign(buyer, 'buyer.read', { path: `/v1/jobs/${j1.id}` }, ++readNonce, Math.floor(Date.now() / 1000) + 120);
+        const v = await (await fetch(`${urls[0]}/v1/jobs/${j1.id}`, { headers: { [ENVELOPE_HEADER]: headerValue(read) } })).json();
+        return v.state === 'done' ? v : null;
+      }, 3 * 60 * 1000);
+      const st1 = await b.sw.evaluate(() => globalThis.meadowDev.status());
+      assert.ok(st1.stats.uploads >= 1, `the extension uploaded nothing: ${JSON.stringify(st1.stats)}`);
+      assert.equal(st1.stats.uploadsPresigned, st1.stats.uploads, `every upload of the extension went to the store: ${JSON.stringify(st1.stats)}`);
+      // The members' own counts: every task blob (three of the first job,
+      // one of the second) was PUT to the store, none through a member.
+      const live = urls.slice();
+      assert.equal(await metricSum(live, 'meadow_uploads_proxied_total'), 0, 'task blobs uploaded through a coordinator');
+      assert.equal(await metricSum(live, 'meadow_uploads_presigned_total'), 4, 'task blobs PUT to the store and recorded');
+      // The bucket, as the gateway's posix directory holds it: the blobs
+      // under the prefix, none on the members' disks, no staging left.
+      const under = (d) => (fs.existsSync(d) ? fs.readdirSync(d, { recursive: true }).filter((f) => fs.statSync(path.join(d, String(f))).isFile()) : []);
+      const blobs = under(path.join(store.dir, 'root', store.bucket, 'meadow')).filter((f) => /^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(String(f)));
+      assert.ok(blobs.length >= 4, `blobs in the bucket: ${blobs.length}`);
+      assert.deepEqual(under(path.join(store.dir, 'root', store.bucket, 'meadow', 'uploads')), [], 'staging objects left');
+      for (let i = 1; i <= 3; i++) assert.deepEqual(under(path.join(tmp, `c${i}`, 'blobs')), [], `c${i} wrote blobs to its disk`);
+      console.log(`# object store: ${blobs.length} blobs in ${store.bucket}; the extension's uploads ${JSON.stringify({ uploads: st1.stats.uploads, presigned: st1.stats.uploadsPresigned })}`);
+    }
   } finally {
     await b?.ctx.close();
     for (const p of procs.reverse()) p.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-});
+}

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tableFromIPC } from 'apache-arrow';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { Coordinator, CoordError } from '../src/node/coordinator.js';
+import { Coordinator, CoordError, STORE_TRIES, storeCode } from '../src/node/coordinator.js';
 import { runLease } from '../src/node/runner.js';
 import { recoverRowSigner } from '../src/lib/provenance.js';
 import { finalURL, retryAfterMs, truncateUTF8 } from '../src/node/crawl.js';
@@ -69,7 +69,10 @@ test('one lease: refusals first, then commit, reveal and upload, each signed for
       { url: urls[2], page: page(urls[2], null), fetchedAt: 2 },
     ],
   }, lease(urls));
-  assert.deepEqual(calls.map((c) => c.path), ['/v1/node/refuse', '/v1/node/commit', '/v1/node/reveal', '/v1/node/upload']);
+  // No URL handed out (this stand-in does not know the route, as a
+  // coordinator whose blobs are on its disks answers none): the blob goes
+  // through the coordinator.
+  assert.deepEqual(calls.map((c) => c.path), ['/v1/node/refuse', '/v1/node/commit', '/v1/node/reveal', '/v1/node/upload/url', '/v1/node/upload']);
   const refusal = openEnvelope(calls[0], 'node.refuse').body;
   assert.equal(refusal.reason, 'robots');
   assert.ok(Buffer.byteLength(refusal.detail) <= 500);
@@ -79,11 +82,12 @@ test('one lease: refusals first, then commit, reveal and upload, each signed for
   assert.equal(reveal.row_hashes.length, 2);
   assert.equal(commit.root, toHex(contentRoot(reveal.row_hashes.map((h) => fromHex(h)))));
   assert.equal(r.root, commit.root);
-  const upload = openEnvelope(calls[3], 'node.upload').body;
-  assert.equal(calls[3].method, 'PUT');
-  assert.equal(upload.size, calls[3].body.length);
-  assert.equal(upload.sha256, toHex(sha256(calls[3].body)));
-  const t = tableFromIPC(calls[3].body);
+  const upload = openEnvelope(calls[4], 'node.upload').body;
+  assert.deepEqual(openEnvelope(calls[3], 'node.upload.url').body, upload, 'the URL is asked for the same upload');
+  assert.equal(calls[4].method, 'PUT');
+  assert.equal(upload.size, calls[4].body.length);
+  assert.equal(upload.sha256, toHex(sha256(calls[4].body)));
+  const t = tableFromIPC(calls[4].body);
   assert.equal(t.numRows, 2);
   assert.equal(t.get(0).node, address);
   assert.equal(t.get(1).f_title, null);
@@ -94,6 +98,79 @@ test('one lease: refusals first, then commit, reveal and upload, each signed for
   }
   assert.equal(stats.tasksDone, 1);
   assert.equal(stats.uploads, 1);
+});
+
+// presignedLease runs one lease of two rows against a stand-in whose
+// upload URL route answers urlAnswer and whose store answers store(call).
+async function presignedLease(urlAnswer, store) {
+  const { calls, fetchImpl } = recorder({
+    '/v1/node/commit': { reveal_deadline: Date.now() + 60000 },
+    '/v1/node/reveal': { upload_requested: true },
+    '/v1/node/upload/url': urlAnswer,
+    '/bucket/staging/t1': store,
+    '/v1/node/upload/staged': { rows: 2 },
+    '/v1/node/upload': { rows: 2 },
+  });
+  const coord = new Coordinator({ urls: ['http://c1.test'], key: newSecretKey(), chainId: 31337, fetchImpl, maxBackoffMs: 5 });
+  const urls = ['http://a.example/1', 'http://a.example/2'];
+  const page = (u) => ({ url: u, finalURL: u, status: 200, contentType: 'text/html', fields: { title: u }, text: `text of ${u}` });
+  const stats = {};
+  const r = await runLease({
+    coord, address: addressOf(coord.key), stats, now: () => Date.now(), crawlContext: () => ({}),
+    crawlTask: async () => urls.map((u, i) => ({ url: u, page: page(u), fetchedAt: i + 1 })),
+  }, lease(urls));
+  return { calls, stats, r, coord };
+}
+
+const storeURL = { url: 'http://store.example.com/bucket/staging/t1?X-Amz-Signature=ab', headers: { 'Content-Length': '1', 'x-amz-checksum-sha256': 'c2lnbmVk', 'Content-Type': 'application/octet-stream' }, expires_at: Date.now() + 60000 };
+
+test('presigned: the blob goes to the store\'s URL with its signed headers, then is reported; no byte to a coordinator', async () => {
+  const { calls, stats, r } = await presignedLease(storeURL, {});
+  assert.deepEqual(calls.map((c) => c.origin + c.path), ['http://c1.test/v1/node/commit', 'http://c1.test/v1/node/reveal', 'http://c1.test/v1/node/upload/url', 'http://store.example.com/bucket/staging/t1', 'http://c1.test/v1/node/upload/staged']);
+  const meta = openEnvelope(calls[2], 'node.upload.url').body;
+  const put = calls[3];
+  assert.equal(put.method, 'PUT');
+  assert.equal(meta.size, put.body.length);
+  assert.equal(meta.sha256, toHex(sha256(put.body)));
+  assert.equal(tableFromIPC(put.body).numRows, 2);
+  assert.equal(put.headers['x-amz-checksum-sha256'], 'c2lnbmVk');
+  assert.equal(put.headers['Content-Type'], 'application/octet-stream');
+  assert.ok(!Object.keys(put.headers).some((k) => k.toLowerCase() === 'content-length'), 'Content-Length is the browser\'s to set');
+  assert.deepEqual(openEnvelope(calls[4], 'node.upload.staged').body, meta, 'the report names the same upload');
+  assert.deepEqual(r.uploaded, { rows: 2 });
+  assert.equal(stats.uploads, 1);
+  assert.equal(stats.uploadsPresigned, 1);
+});
+
+test('presigned: a blob already stored is not sent again', async () => {
+  const { calls, stats } = await presignedLease({ stored: true, rows: 2 }, {});
+  assert.deepEqual(calls.map((c) => c.path).slice(2), ['/v1/node/upload/url']);
+  assert.equal(stats.uploadsPresigned, 1);
+});
+
+test('presigned: a store that refuses every PUT, each with a fresh URL, sends the blob through a coordinator', async () => {
+  const refuse = () => ({ status: 403, body: '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>no</Message></Error>' });
+  const { calls, stats, r, coord } = await presignedLease(storeURL, refuse);
+  const paths = calls.map((c) => c.path).slice(2);
+  const tries = Array.from({ length: STORE_TRIES }, () => ['/v1/node/upload/url', '/bucket/staging/t1']).flat();
+  assert.deepEqual(paths, [...tries, '/v1/node/upload']);
+  assert.match(coord.lastStoreError, /403: AccessDenied/);
+  assert.deepEqual(r.uploaded, { rows: 2 });
+  assert.equal(stats.uploads, 1);
+  assert.equal(stats.uploadsPresigned, undefined);
+  assert.equal(storeCode('plain words'), 'plain words');
+});
+
+test('presigned: a URL that is not http(s), or aims at the home network, is not fetched', async () => {
+  for (const url of ['file:///etc/passwd', 'http://192.168.1.1/bucket/staging/t1', 'http://localhost:9000/b/k', 'http://[::1]/b/k', 'http://router/b/k', 'http://nas.local/b/k', 'http://169.254.169.254/latest']) {
+    const { calls, coord } = await presignedLease({ ...storeURL, url }, {});
+    assert.deepEqual(calls.map((c) => c.origin).filter((o) => o !== 'http://c1.test'), [], `${url}: nothing sent off the coordinator`);
+    assert.equal(calls.at(-1).path, '/v1/node/upload', `${url}: the blob goes through the coordinator`);
+    assert.match(coord.lastStoreError, /upload URL refused/, url);
+  }
+  // A store on a public address listens on any port (9000 is common).
+  const { calls } = await presignedLease({ ...storeURL, url: 'http://93.184.216.34:9000/bucket/staging/t1' }, {});
+  assert.ok(calls.some((c) => c.origin === 'http://93.184.216.34:9000'), 'a public store on port 9000 is used');
 });
 
 test('no upload unless asked; a JS-rendering, main-text or compute task is not taken', async () => {

@@ -11,7 +11,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -235,4 +237,18 @@ func NewKeys() (access, secret string, err error) {
 	}
 	h := hex.EncodeToString(b[:])
 	return "meadow" + h[:14], h[14:], nil
+}
+
+// WriteCredentials writes access and secret to path as the coordinators'
+// --object-store-credentials-file reads them (access_key= and secret_key=
+// lines), mode 0600. A file already there is replaced, not rewritten in
+// place, so that its mode is ours.
+func WriteCredentials(path, access, secret string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("s3gw: credentials: %w", err)
+	}
+	if err := os.WriteFile(path, []byte("access_key="+access+"\nsecret_key="+secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("s3gw: credentials: %w", err)
+	}
+	return nil
 }

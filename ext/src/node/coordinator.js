@@ -20,6 +20,7 @@
 
 import { headerValue, NonceSource, sign, toWire, domain } from '../lib/envelope.js';
 import { retryAfterMs } from './crawl.js';
+import { Policy } from '../lib/policy.js';
 
 /** CoordError is an answer other than success; code and field come from api.ErrorBody. */
 export class CoordError extends Error {
@@ -60,6 +61,18 @@ export function retryable(status, code) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Presigned uploads (api/upload.go).
+const ROUTE_UPLOAD_URL = '/v1/node/upload/url';
+const ROUTE_UPLOAD_STAGED = '/v1/node/upload/staged';
+/** STORE_TRIES bounds the PUTs of one blob to the object store, each with a fresh URL. */
+export const STORE_TRIES = 4;
+
+/** storeCode is the Code of an S3 error answer, or the answer's start. */
+export function storeCode(text) {
+  const m = /<Code>([^<]*)<\/Code>/.exec(text || '');
+  return m ? m[1] : String(text || '').slice(0, 200);
+}
+
 export class Coordinator {
   /**
    * urls: coordinator base URLs; key: the node's secret key; chainId: the
@@ -67,13 +80,18 @@ export class Coordinator {
    * preferURL: the URL to try first (the one that answered last, kept by
    * the caller across clients); timing: see RETRY_DEFAULTS.
    */
-  constructor({ urls, key, chainId, fetchImpl = globalThis.fetch.bind(globalThis), preferURL, rand = Math.random, ...timing }) {
+  constructor({ urls, key, chainId, fetchImpl = globalThis.fetch.bind(globalThis), preferURL, rand = Math.random, storePolicy = new Policy({ ports: null }), ...timing }) {
     if (!urls || urls.length === 0) throw new Error('no coordinator URL is set (options page)');
     this.urls = urls.slice();
     this.key = key;
     this.domain = domain(chainId);
     this.fetch = fetchImpl;
     this.rand = rand;
+    // storePolicy judges a presigned URL before the blob is PUT there: the
+    // URL comes from a coordinator, and a home node must not be made to
+    // send to its own network (a public address only; a development
+    // build's allow-list as well).
+    this.storePolicy = storePolicy;
     for (const k of Object.keys(timing)) {
       if (!(k in RETRY_DEFAULTS)) throw new Error(`Coordinator: unknown option ${k}`);
       if (!(Number.isFinite(timing[k]) && timing[k] >= 0)) throw new Error(`Coordinator: ${k} ${JSON.stringify(timing[k])}: expected a number of at least 0`);
@@ -178,12 +196,12 @@ export class Coordinator {
    * does not refuse the next as a replay. lastSignature keeps the last
    * signature made for the method.
    */
-  post(path, method, body) {
+  post(path, method, body, extraTimeoutMs = 0) {
     return this.request('POST', path, () => {
       const e = this.envelope(method, body);
       this.signatures[method] = e.signature;
       return { headers: { 'Content-Type': 'application/json' }, body: toWire(e) };
-    });
+    }, extraTimeoutMs);
   }
 
   async register(req) {
@@ -212,6 +230,77 @@ export class Coordinator {
       headers: { 'Content-Type': 'application/vnd.apache.arrow.stream', 'Meadow-Envelope': headerValue(this.envelope('node.upload', meta)) },
       body: bytes,
     }), extra);
+  }
+
+  /**
+   * uploadPresigned runs a presigned upload (api/upload.go; issue 16): it
+   * asks for a URL, PUTs the blob straight to the object store and reports
+   * it, so the bytes never pass through a coordinator. It answers the
+   * upload's answer, or null when no URL is handed out (the coordinators
+   * keep blobs on their own disks, or do not know the route) or the store
+   * refused every PUT (this browser cannot reach it, say): the caller then
+   * uploads through a coordinator, which may reach a store this node
+   * cannot. Each PUT has a fresh URL; a refusal may be passing (an expired
+   * URL: 403, a 503 SlowDown, bytes damaged on the way: 400 BadDigest).
+   * The extension's host permissions let it PUT to the store without the
+   * bucket allowing its origin (no CORS rule is needed). The URL must pass
+   * storePolicy: a coordinator cannot aim the PUT at the home network.
+   */
+  async uploadPresigned(meta, bytes) {
+    const extra = Math.ceil((bytes.length / Math.max(1, this.uploadBytesPerSec)) * 1000);
+    for (let tr = 0; tr < STORE_TRIES; tr++) {
+      if (tr > 0) await sleep(Math.min(this.maxBackoffMs, 250 << tr));
+      let u;
+      try {
+        u = await this.post(ROUTE_UPLOAD_URL, 'node.upload.url', meta);
+      } catch (e) {
+        // A coordinator that does not know the route or refuses the
+        // request: the proxied upload answers for itself.
+        this.lastStoreError = e.message;
+        return null;
+      }
+      if (u.stored) return { rows: Number(u.rows) || 0 };
+      if (!u.url) return null;
+      try {
+        await this.putStore(u, bytes, this.timeoutMs + extra);
+      } catch (e) {
+        this.lastStoreError = e.message;
+        continue;
+      }
+      // The member answers once it has read the blob back and checked it.
+      return this.post(ROUTE_UPLOAD_STAGED, 'node.upload.staged', meta, extra);
+    }
+    return null;
+  }
+
+  /**
+   * putStore PUTs bytes to an api.UploadURL with its signed headers
+   * (Content-Length is the browser's to set, from the body). It throws an
+   * Error naming the store's answer (the S3 error's Code) on a refusal.
+   */
+  async putStore(u, bytes, timeoutMs) {
+    try {
+      this.storePolicy.checkURL(String(u.url));
+    } catch (e) {
+      throw new Error(`upload URL refused: ${e.message}`);
+    }
+    const headers = {};
+    for (const [k, v] of Object.entries(u.headers || {})) {
+      if (k.toLowerCase() !== 'content-length') headers[k] = String(v);
+    }
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), timeoutMs);
+    this.attempts++;
+    try {
+      const resp = await this.fetch(u.url, { method: 'PUT', headers, body: bytes, signal: ac.signal, credentials: 'omit', cache: 'no-store' });
+      const text = await resp.text();
+      if (!resp.ok) throw new Error(`PUT to the object store: ${resp.status}: ${storeCode(text)}`);
+    } catch (e) {
+      if (ac.signal.aborted) throw new Error(`PUT to the object store: no answer in ${timeoutMs} ms`);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** nodeRecord reads the node's record: accepted rows, work units, reputation. */
