@@ -269,7 +269,7 @@ func freshEachTry(method string) bool {
 	switch method {
 	case MethodRegister, MethodCommit, MethodUpload, MethodRefuse,
 		MethodDatasetGet, MethodBlobGet, MethodRead,
-		MethodUploadURL, MethodUploadStaged:
+		MethodUploadURL, MethodUploadStaged, MethodModuleUploadURL, MethodModuleUploadStaged:
 		return true
 	}
 	return false
@@ -381,9 +381,9 @@ func raceable(method string, fixed bool) bool {
 	switch method {
 	case MethodRegister, MethodCommit, MethodRefuse,
 		// An upload URL changes nothing; a staged upload's report is
-		// checked once per task at a time and a task keeps its first
-		// blob, so a second copy is answered like the first.
-		MethodUploadURL, MethodUploadStaged:
+		// checked once per task (or module) at a time and a task keeps
+		// its first blob, so a second copy is answered like the first.
+		MethodUploadURL, MethodUploadStaged, MethodModuleUploadURL, MethodModuleUploadStaged:
 		return true
 	}
 	return false

@@ -18,6 +18,23 @@ const MethodModuleUpload = "module.upload"
 // RouteModules is where modules are uploaded (POST).
 const RouteModules = "/v1/modules"
 
+// Presigned module uploads (as upload.go's for task blobs): with an object
+// store the module's bytes go straight to the bucket. The buyer POSTs the
+// ModuleUpload with a MethodModuleUploadURL envelope to
+// RouteModuleUploadURL and gets an UploadURL (none when the coordinators
+// keep blobs on their disks: upload with POST RouteModules), PUTs the
+// module there, then POSTs the same ModuleUpload with a
+// MethodModuleUploadStaged envelope to RouteModuleUploadStaged; the leader
+// reads the staged object back, checks its size, SHA-256 and header, stores
+// it under its name, records the buyer as an owner and answers a Module.
+const (
+	MethodModuleUploadURL    = "module.upload.url"
+	MethodModuleUploadStaged = "module.upload.staged"
+
+	RouteModuleUploadURL    = "/v1/modules/upload/url"
+	RouteModuleUploadStaged = "/v1/modules/upload/staged"
+)
+
 // MaxModuleSize bounds a module's bytes: 32 MiB, the sandbox's limit.
 const MaxModuleSize = 32 << 20
 

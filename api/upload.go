@@ -1,6 +1,11 @@
 package api
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 )
@@ -72,4 +77,46 @@ func (u UploadURL) Validate() error {
 	}
 	v.between("rows", u.Rows, 0, MaxTaskRows)
 	return v.err()
+}
+
+// PutPresigned PUTs size bytes of body to u's presigned URL with its signed
+// headers (Content-Length is the request's own), through hc. A refusal
+// names the store's answer (the S3 error's Code); any may be passing (a 503
+// SlowDown, an expired URL: 403, bytes damaged on the way: 400 BadDigest),
+// so callers ask for a fresh URL and try again.
+func PutPresigned(ctx context.Context, hc *http.Client, u UploadURL, size int64, body io.Reader) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.URL, body)
+	if err != nil {
+		return fmt.Errorf("PUT to the object store: %w", err)
+	}
+	req.ContentLength = size
+	for k, v := range u.Headers {
+		if !strings.EqualFold(k, "Content-Length") {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("PUT to the object store: %w", err)
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("PUT to the object store: %s: %s", resp.Status, StoreCode(msg))
+	}
+	return nil
+}
+
+// StoreCode returns the Code of an S3 error answer, or the answer's start.
+func StoreCode(b []byte) string {
+	if i := bytes.Index(b, []byte("<Code>")); i >= 0 {
+		b = b[i+6:]
+		if j := bytes.IndexByte(b, '<'); j >= 0 {
+			return string(b[:j])
+		}
+	}
+	if len(b) > 200 {
+		b = b[:200]
+	}
+	return string(b)
 }

@@ -8,12 +8,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/coord/blob"
 	"github.com/meadow-net/meadow/coord/state"
 	"github.com/meadow-net/meadow/dataset"
 )
@@ -92,16 +95,157 @@ func (c *Coordinator) UploadModule(ctx context.Context, owner string, up api.Mod
 	if err := c.replicate(ctx, h); err != nil {
 		return api.Module{}, fmt.Errorf("%w: module %s reached too few members: %v", ErrTimeout, h, err)
 	}
-	sm := state.StoredModule{SHA256: up.SHA256, Size: size, Owner: strings.ToLower(owner)}
+	return c.recordModule(ctx, owner, up.SHA256, size)
+}
+
+// recordModule records owner as an owner of the stored module sum through
+// Raft and answers the module as the state has it.
+func (c *Coordinator) recordModule(ctx context.Context, owner string, sum api.Hash, size int64) (api.Module, error) {
+	sm := state.StoredModule{SHA256: sum, Size: size, Owner: strings.ToLower(owner)}
 	if _, err := c.propose(ctx, MsgModuleStored, moduleStoredCmd{Module: sm, Now: c.now()}); err != nil {
 		return api.Module{}, err
 	}
-	var m state.Module
-	c.fsm.read(func(st *state.State) { m, err = st.Module(up.SHA256) })
+	m, err := c.Module(sum)
 	if err != nil {
 		return api.Module{}, err
 	}
-	return api.Module{SHA256: up.SHA256, Size: m.Size, StoredAt: m.StoredAt}, nil
+	return api.Module{SHA256: sum, Size: m.Size, StoredAt: m.StoredAt}, nil
+}
+
+// httpModuleUploadURL serves POST /v1/modules/upload/url.
+func (c *Coordinator) httpModuleUploadURL(rctx context.Context, ctx *fasthttp.RequestCtx) (any, error) {
+	var up api.ModuleUpload
+	o, err := c.openBody(ctx, api.MethodModuleUploadURL, &up)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.useWorkNonce(o.addr, o.sg.Nonce); err != nil {
+		return nil, err
+	}
+	v, err := c.ModuleUploadURL(rctx, o.addr, up)
+	return v, bodyFields(err)
+}
+
+// ModuleUploadURL answers a buyer that will upload a module: a presigned
+// PUT to its staging key with an object store, signed over the module's
+// size and SHA-256; nothing (upload with POST /v1/modules) without one.
+// Only the leader can.
+func (c *Coordinator) ModuleUploadURL(ctx context.Context, owner string, up api.ModuleUpload) (api.UploadURL, error) {
+	if !c.IsLeader() {
+		return api.UploadURL{}, ErrNotLeader
+	}
+	st, ok := c.blobs.(stager)
+	if !ok {
+		return api.UploadURL{}, nil
+	}
+	sp, err := st.PresignStagedPut(ctx, moduleStagingKey(st, up.SHA256, owner), up.Size, dataset.Hash(up.SHA256), stagedURLTTL)
+	if err != nil {
+		return api.UploadURL{}, err
+	}
+	c.staged.urls.Inc()
+	return api.UploadURL{URL: sp.URL, Headers: sp.Headers, ExpiresAt: sp.Expires.UnixMilli()}, nil
+}
+
+// moduleStagingKey is where owner stages module sum: one key per module and
+// buyer, under the staging prefix the leader sweeps.
+func moduleStagingKey(st stager, sum api.Hash, owner string) string {
+	return st.StagingKey("module-"+sum.String(), owner)
+}
+
+// httpModuleUploadStaged serves POST /v1/modules/upload/staged.
+func (c *Coordinator) httpModuleUploadStaged(rctx context.Context, ctx *fasthttp.RequestCtx) (any, error) {
+	var up api.ModuleUpload
+	o, err := c.openBody(ctx, api.MethodModuleUploadStaged, &up)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.useWorkNonce(o.addr, o.sg.Nonce); err != nil {
+		return nil, err
+	}
+	v, err := c.ModuleUploadStaged(rctx, o.addr, up)
+	return v, bodyFields(err)
+}
+
+// ModuleUploadStaged checks the module owner staged in the object store as
+// POST /v1/modules checks a body (its size and SHA-256 against the signed
+// ones, its header against WebAssembly's), puts it under its name with a
+// server-side copy, records owner as an owner and removes the staged
+// object. A staged object that is wrong is refused naming the field and
+// removed; none staged is a 409 naming sha256, unless owner already owns
+// the module (a raced second report), which is answered as the first. Only
+// the leader can.
+func (c *Coordinator) ModuleUploadStaged(ctx context.Context, owner string, up api.ModuleUpload) (api.Module, error) {
+	if !c.IsLeader() {
+		return api.Module{}, ErrNotLeader
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.ApplyTimeout+time.Duration(up.Size)*time.Second/stagedCheckRate)
+	defer cancel()
+	st, ok := c.blobs.(stager)
+	if !ok {
+		return api.Module{}, fmt.Errorf("%w: this cluster keeps blobs on its members' disks and hands out no upload URLs: upload with POST %s", state.ErrConflict, api.RouteModules)
+	}
+	key := moduleStagingKey(st, up.SHA256, owner)
+	obj, err := st.StatStaged(ctx, key)
+	if errors.Is(err, blob.ErrNotFound) {
+		if m, ok := c.ownedModule(owner, up.SHA256); ok {
+			return m, nil
+		}
+		return api.Module{}, &state.FieldError{Field: "sha256", Err: fmt.Errorf("%w: no staged upload of module %s by %s: PUT it to the URL of %s first", state.ErrConflict, up.SHA256, owner, api.RouteModuleUploadURL)}
+	}
+	if err != nil {
+		return api.Module{}, err
+	}
+	refuse := func(err error) (api.Module, error) {
+		c.staged.refused.Inc()
+		c.removeStaged(ctx, st, key)
+		return api.Module{}, err
+	}
+	if obj.Size != up.Size {
+		return refuse(&state.FieldError{Field: "size", Err: fmt.Errorf("%w: the staged object holds %d bytes: expected the %d signed", ErrInvalid, obj.Size, up.Size)})
+	}
+	in, err := c.spoolStaged(ctx, st, obj, api.Upload{SHA256: up.SHA256, Size: up.Size})
+	if err != nil {
+		var fe *state.FieldError
+		if errors.As(err, &fe) {
+			return refuse(err)
+		}
+		return api.Module{}, err
+	}
+	defer os.Remove(in.Name())
+	defer in.Close()
+	head := make([]byte, 8)
+	if _, err := io.ReadFull(in, head); err != nil {
+		return refuse(invalidf("body: %d bytes: expected a WebAssembly module", up.Size))
+	}
+	if err := api.CheckModuleHeader(head); err != nil {
+		return refuse(fmt.Errorf("%w: %w", ErrInvalid, err))
+	}
+	if err := st.Promote(ctx, obj, dataset.Hash(up.SHA256), up.Size); err != nil {
+		return api.Module{}, fmt.Errorf("coord: store module: %w", err)
+	}
+	m, err := c.recordModule(ctx, owner, up.SHA256, up.Size)
+	if err != nil {
+		return api.Module{}, err
+	}
+	c.staged.modules.Inc()
+	c.removeStaged(ctx, st, key)
+	return m, nil
+}
+
+// Module returns the recorded module sum: its size, first upload and
+// owners.
+func (c *Coordinator) Module(sum api.Hash) (m state.Module, err error) {
+	c.fsm.read(func(st *state.State) { m, err = st.Module(sum) })
+	return m, err
+}
+
+// ownedModule answers module sum when owner is one of its owners.
+func (c *Coordinator) ownedModule(owner string, sum api.Hash) (api.Module, bool) {
+	m, err := c.Module(sum)
+	if err != nil || !slices.Contains(m.Owners, strings.ToLower(owner)) {
+		return api.Module{}, false
+	}
+	return api.Module{SHA256: sum, Size: m.Size, StoredAt: m.StoredAt}, true
 }
 
 // sumFuel reads a wasm task's blob (its accepted rows only) from f's start

@@ -143,6 +143,10 @@ func (c *Coordinator) handleAPI(ctx *fasthttp.RequestCtx) bool {
 		c.serveUploadStaged(ctx)
 	case api.RouteModules:
 		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpModuleUpload(rctx, ctx) })
+	case api.RouteModuleUploadURL:
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpModuleUploadURL(rctx, ctx) })
+	case api.RouteModuleUploadStaged:
+		c.serveWrite(ctx, func(rctx context.Context) (any, error) { return c.httpModuleUploadStaged(rctx, ctx) })
 	case api.RouteDevFaucet:
 		c.serveFaucet(ctx)
 	case api.RouteTokenRevoke:

@@ -84,6 +84,9 @@ type stagedUploads struct {
 	// this member (PUT /v1/node/upload) instead: with an object store,
 	// only nodes that cannot reach it, or do not ask for a URL.
 	proxied, proxiedBytes prometheus.Counter
+	// modules counts buyers' modules put in the store through a
+	// presigned upload.
+	modules prometheus.Counter
 }
 
 func newStagedUploads(reg prometheus.Registerer) (*stagedUploads, error) {
@@ -91,7 +94,7 @@ func newStagedUploads(reg prometheus.Registerer) (*stagedUploads, error) {
 		inflight: map[string]chan struct{}{},
 		urls: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "meadow_upload_urls_total",
-			Help: "Presigned upload URLs this member handed to nodes as leader.",
+			Help: "Presigned upload URLs this member handed out as leader (to nodes for task blobs, to buyers for modules).",
 		}),
 		presigned: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "meadow_uploads_presigned_total",
@@ -117,8 +120,12 @@ func newStagedUploads(reg prometheus.Registerer) (*stagedUploads, error) {
 			Name: "meadow_upload_proxied_bytes_total",
 			Help: "Bytes of the task blobs in meadow_uploads_proxied_total, as the nodes sent them.",
 		}),
+		modules: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "meadow_modules_presigned_total",
+			Help: "Buyers' WebAssembly modules PUT straight to the object store, checked and recorded by this member as leader.",
+		}),
 	}
-	for _, m := range []prometheus.Collector{s.urls, s.presigned, s.offLeader, s.refused, s.swept, s.proxied, s.proxiedBytes} {
+	for _, m := range []prometheus.Collector{s.urls, s.presigned, s.offLeader, s.refused, s.swept, s.proxied, s.proxiedBytes, s.modules} {
 		if err := reg.Register(m); err != nil {
 			return nil, fmt.Errorf("coord: staged upload metrics: %w", err)
 		}

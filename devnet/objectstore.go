@@ -59,6 +59,9 @@ type ObjectStoreSummary struct {
 	PresignedUploads int64 `json:"presigned_uploads"`
 	ProxiedUploads   int64 `json:"proxied_uploads"`
 	ProxiedBytes     int64 `json:"proxied_bytes"`
+	// PresignedModules are the buyers' modules PUT straight to the store
+	// (meadow_modules_presigned_total): the journey's wasm step's.
+	PresignedModules int64 `json:"presigned_modules"`
 	MembersCounted   int   `json:"members_counted"`
 }
 
@@ -183,10 +186,11 @@ func (n *Network) checkObjectStore(ctx context.Context, s *Summary, outDir strin
 		return name, err
 	}
 	info.LocalBlobs, info.Checked = local, true
-	counts, members, err := n.memberCounters(ctx, "meadow_uploads_presigned_total", "meadow_uploads_proxied_total", "meadow_upload_proxied_bytes_total")
+	counts, members, err := n.memberCounters(ctx, "meadow_uploads_presigned_total", "meadow_uploads_proxied_total", "meadow_upload_proxied_bytes_total", "meadow_modules_presigned_total")
 	if err != nil {
 		return name, err
 	}
+	info.PresignedModules = int64(counts["meadow_modules_presigned_total"])
 	info.PresignedUploads, info.ProxiedUploads = int64(counts["meadow_uploads_presigned_total"]), int64(counts["meadow_uploads_proxied_total"])
 	info.ProxiedBytes, info.MembersCounted = int64(counts["meadow_upload_proxied_bytes_total"]), members
 	s.ObjectStore = info

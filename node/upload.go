@@ -1,13 +1,10 @@
 package node
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/meadow-net/meadow/api"
@@ -80,47 +77,13 @@ func (c *Client) uploadPresigned(ctx context.Context, u api.Upload, open func() 
 	return api.UploadResponse{}, false, nil
 }
 
-// putStore PUTs the blob to a presigned URL with its signed headers. Any
-// refusal may be passing (a 503 SlowDown, a URL that expired: 403, bytes
-// damaged on the way: 400 BadDigest), so the caller tries again.
+// putStore PUTs the blob to a presigned URL with its signed headers
+// (api.PutPresigned); the caller tries again on any refusal.
 func (c *Client) putStore(ctx context.Context, url api.UploadURL, size int64, open func() (io.ReadCloser, error)) error {
 	body, err := open()
 	if err != nil {
 		return fmt.Errorf("%w: %w", errBlobUnreadable, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, url.URL, body)
-	if err != nil {
-		body.Close()
-		return fmt.Errorf("PUT to the object store: %w", err)
-	}
-	req.ContentLength = size
-	for k, v := range url.Headers {
-		if !strings.EqualFold(k, "Content-Length") {
-			req.Header.Set(k, v)
-		}
-	}
-	resp, err := c.HTTP().Do(req)
-	if err != nil {
-		return fmt.Errorf("PUT to the object store: %w", err)
-	}
-	defer resp.Body.Close()
-	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("PUT to the object store: %s: %s", resp.Status, storeCode(msg))
-	}
-	return nil
-}
-
-// storeCode returns the Code of an S3 error answer, or the answer's start.
-func storeCode(b []byte) string {
-	if i := bytes.Index(b, []byte("<Code>")); i >= 0 {
-		b = b[i+6:]
-		if j := bytes.IndexByte(b, '<'); j >= 0 {
-			return string(b[:j])
-		}
-	}
-	if len(b) > 200 {
-		b = b[:200]
-	}
-	return string(b)
+	defer body.Close()
+	return api.PutPresigned(ctx, c.HTTP(), url, size, body)
 }

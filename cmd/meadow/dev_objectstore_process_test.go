@@ -64,9 +64,9 @@ func TestDevOnceObjectStore(t *testing.T) {
 	}
 	// Every node's blob went straight to the bucket: the members' own
 	// counters, read by the journey before it ended.
-	if o.PresignedUploads == 0 || o.ProxiedUploads != 0 || o.ProxiedBytes != 0 || o.MembersCounted == 0 {
-		t.Fatalf("object_store uploads: %d presigned, %d proxied (%d bytes) over %d members: want every task blob PUT to the store, none through a coordinator",
-			o.PresignedUploads, o.ProxiedUploads, o.ProxiedBytes, o.MembersCounted)
+	if o.PresignedUploads == 0 || o.ProxiedUploads != 0 || o.ProxiedBytes != 0 || o.MembersCounted == 0 || o.PresignedModules == 0 {
+		t.Fatalf("object_store uploads: %d presigned, %d proxied (%d bytes), %d modules presigned, over %d members: want every task blob and the wasm step's module PUT to the store, none through a coordinator",
+			o.PresignedUploads, o.ProxiedUploads, o.ProxiedBytes, o.PresignedModules, o.MembersCounted)
 	}
 	if want := filepath.Join(dir, devnet.ObjectStoreDirName, "root"); o.Root != want || o.PID == 0 {
 		t.Fatalf("object_store root %q, pid %d: want %s and the gateway's process", o.Root, o.PID, want)
