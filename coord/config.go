@@ -194,6 +194,12 @@ type Config struct {
 	// that all members share, instead of on each member's disk
 	// (objectstore.go). Every member of a cluster must name the same one.
 	ObjectStore *ObjectStoreConfig `json:"object_store,omitempty"`
+	// Checkers are base URLs of `meadow checker` processes, which do the
+	// byte work of checking presigned uploads for this member (reading
+	// the staged object back, row hashes, row signatures): the member
+	// then only records the blob. Empty, or when none answers, the member
+	// checks itself (checker.go). They need ObjectStore.
+	Checkers []string `json:"checkers,omitempty"`
 }
 
 // DefaultConfig returns the defaults: batches of up to 2 ms, 1024 commands or
@@ -358,6 +364,9 @@ func (c Config) Validate() error {
 		if err := c.ObjectStore.validate(); err != nil {
 			return err
 		}
+	}
+	if err := validateCheckers(c.Checkers, c.ObjectStore); err != nil {
+		return err
 	}
 	if c.ChainPublicRPC != "" {
 		if u, err := url.Parse(c.ChainPublicRPC); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {

@@ -78,6 +78,8 @@ type Coordinator struct {
 	// staged keeps the presigned uploads' checks and metrics
 	// (uploadstaged.go).
 	staged *stagedUploads
+	// checkers is the client of Config.Checkers (nil without).
+	checkers *checkers
 
 	randMu sync.Mutex
 	rand   *rand.Rand

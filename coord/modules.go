@@ -203,7 +203,7 @@ func (c *Coordinator) ModuleUploadStaged(ctx context.Context, owner string, up a
 	if obj.Size != up.Size {
 		return refuse(&state.FieldError{Field: "size", Err: fmt.Errorf("%w: the staged object holds %d bytes: expected the %d signed", ErrInvalid, obj.Size, up.Size)})
 	}
-	in, err := c.spoolStaged(ctx, st, obj, api.Upload{SHA256: up.SHA256, Size: up.Size})
+	in, err := spoolStaged(ctx, st, obj, api.Upload{SHA256: up.SHA256, Size: up.Size}, filepath.Join(c.cfg.DataDir, "uploads"))
 	if err != nil {
 		var fe *state.FieldError
 		if errors.As(err, &fe) {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,19 +147,23 @@ const objectStorePing = 10 * time.Second
 // checking that its bucket can be reached: a coordinator configured for a
 // store it cannot use refuses to start rather than fail every upload.
 func (c *Coordinator) openObjectStore(m *blob.Metrics) (*blob.S3, error) {
-	o := c.cfg.ObjectStore
+	return openObjectStore(c.cfg.ObjectStore, filepath.Join(c.cfg.DataDir, "uploads"), c.log.With("sub", "blob"), m)
+}
+
+// openObjectStore opens the store o describes, spooling in spool, and
+// checks that its bucket can be reached (a member, or a checker).
+func openObjectStore(o *ObjectStoreConfig, spool string, log *slog.Logger, m *blob.Metrics) (*blob.S3, error) {
 	access, secret, err := o.credentials(os.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	spool := filepath.Join(c.cfg.DataDir, "uploads")
 	if err := os.MkdirAll(spool, 0o750); err != nil {
 		return nil, fmt.Errorf("coord: object store spool: %w", err)
 	}
 	s, err := blob.NewS3(blob.S3Config{
 		Endpoint: o.Endpoint, Bucket: o.Bucket, Region: o.Region, Prefix: o.Prefix, UseTLS: o.UseTLS,
 		AccessKey: access, SecretKey: secret, Verify: o.Verify,
-		SpoolDir: spool, Logger: c.log.With("sub", "blob"), Metrics: m,
+		SpoolDir: spool, Logger: log, Metrics: m,
 	})
 	if err != nil {
 		return nil, invalidf("config.object_store: %v", err)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -55,7 +56,16 @@ func (c *Coordinator) openBlobs() error {
 			// Nodes fetch compute inputs from the bucket itself.
 			RedirectReads: true, Metrics: bm,
 		})
-		c.log.Info("blobs are kept in the object store", "store", s3.String())
+		if len(c.cfg.Checkers) > 0 {
+			var tlsc *tls.Config
+			if c.tls != nil {
+				tlsc = c.tls.client
+			}
+			if c.checkers, err = newCheckers(c.cfg.Checkers, c.cfg.ClusterToken, tlsc, c.metrics.reg); err != nil {
+				return err
+			}
+		}
+		c.log.Info("blobs are kept in the object store", "store", s3.String(), "checkers", len(c.cfg.Checkers))
 		return nil
 	}
 	st, err := blob.NewStore(filepath.Join(c.cfg.DataDir, "blobs"), blob.WithLogger(c.log.With("sub", "blob")), blob.WithMetrics(bm))

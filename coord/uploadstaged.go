@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
@@ -311,8 +310,9 @@ func (c *Coordinator) uploadStaged(ctx context.Context, node string, up api.Uplo
 // checkStaged reads the staged object of up back, checks it as
 // keepAccepted checks a proxied upload, and puts the kept blob under its
 // name: a server-side copy of the checked version when every row is kept,
-// else the rewritten stream. It returns the blob to record. A refused
-// object is removed.
+// else the rewritten stream. The byte work runs on a checker when the
+// cluster has some (checker.go), else here. It returns the blob to record.
+// A refused object is removed.
 func (c *Coordinator) checkStaged(ctx context.Context, st stager, key, node string, up api.Upload, task state.Task) (state.StoredBlob, error) {
 	sum := dataset.Hash(up.SHA256)
 	obj, err := st.StatStaged(ctx, key)
@@ -330,21 +330,63 @@ func (c *Coordinator) checkStaged(ctx context.Context, st stager, key, node stri
 	if obj.Size != up.Size {
 		return refuse(&state.FieldError{Field: "size", Err: fmt.Errorf("%w: the staged object holds %d bytes: expected the %d signed", ErrInvalid, obj.Size, up.Size)})
 	}
-	in, err := c.spoolStaged(ctx, st, obj, up)
+	rq := stagedCheck{Object: obj, Node: node, Upload: up, TaskID: task.ID,
+		Wasm: task.Spec.Compute != nil && task.Spec.Compute.Kernel == api.KernelWasm}
+	b, err := c.runCheck(ctx, st, rq, task.Accepted)
+	if r := (stagedRefusal{}); errors.As(err, &r) {
+		return refuse(r.error)
+	}
+	return b, err
+}
+
+// stagedCheck is what checking a staged task blob needs besides the task's
+// accepted row hashes: the object (its version pinned by ETag), the
+// uploader, what it signed, and whether the task is a wasm task (whose
+// blob's fuel is summed).
+type stagedCheck struct {
+	Object blob.StagedObject `json:"object"`
+	Node   string            `json:"node"`
+	Upload api.Upload        `json:"upload"`
+	TaskID string            `json:"task_id"`
+	Wasm   bool              `json:"wasm,omitempty"`
+}
+
+// stagedRefusal marks an error of checkStagedObject that refuses the
+// staged object (its bytes, rows or signatures are wrong): the caller
+// removes it. Any other error (the store, this machine's disk) leaves it
+// for another try.
+type stagedRefusal struct{ error }
+
+func (r stagedRefusal) Unwrap() error { return r.error }
+
+// blobPutter stores a blob under its name (blob.Store's Put).
+type blobPutter interface {
+	Put(ctx context.Context, r io.Reader, h dataset.Hash, max int64) (int64, error)
+}
+
+// checkStagedObject does a staged check's byte work, wherever it runs (a
+// member, or a checker: checker.go): it reads the object into a file in
+// dir, checks its size and SHA-256, runs keepAccepted against accepted,
+// sums a wasm task's fuel, and puts the kept blob under its name in the
+// store (a server-side copy of the checked version when every row is
+// kept). It returns the blob to record.
+func checkStagedObject(ctx context.Context, st stager, put blobPutter, dir string, rq stagedCheck, accepted []api.Hash) (state.StoredBlob, error) {
+	up := rq.Upload
+	sum := dataset.Hash(up.SHA256)
+	in, err := spoolStaged(ctx, st, rq.Object, up, dir)
 	if err != nil {
 		var fe *state.FieldError
 		if errors.As(err, &fe) {
-			return refuse(err)
+			return state.StoredBlob{}, stagedRefusal{err}
 		}
 		return state.StoredBlob{}, err
 	}
 	defer os.Remove(in.Name())
 	defer in.Close()
-	dir := filepath.Join(c.cfg.DataDir, "uploads")
-	final, h, rows, err := keepAccepted(in, sum, task.Accepted, dir, common.HexToAddress(node))
+	final, h, rows, err := keepAccepted(in, sum, accepted, dir, common.HexToAddress(rq.Node))
 	if err != nil {
 		if errors.Is(err, ErrInvalid) || errors.Is(err, state.ErrMismatch) {
-			return refuse(err)
+			return state.StoredBlob{}, stagedRefusal{err}
 		}
 		return state.StoredBlob{}, err
 	}
@@ -357,9 +399,9 @@ func (c *Coordinator) checkStaged(ctx context.Context, st stager, key, node stri
 	}
 	defer f.Close()
 	var fuel uint64
-	if task.Spec.Compute != nil && task.Spec.Compute.Kernel == api.KernelWasm {
+	if rq.Wasm {
 		if fuel, err = sumFuel(f); err != nil {
-			return refuse(err)
+			return state.StoredBlob{}, stagedRefusal{err}
 		}
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return state.StoredBlob{}, err
@@ -372,28 +414,27 @@ func (c *Coordinator) checkStaged(ctx context.Context, st stager, key, node stri
 	size := fi.Size()
 	if h == sum {
 		// Every row kept: the checked bytes are already in the bucket.
-		err = st.Promote(ctx, obj, h, size)
+		err = st.Promote(ctx, rq.Object, h, size)
 	} else {
-		_, err = c.blobs.Put(ctx, f, h, api.MaxBlobSize)
+		_, err = put.Put(ctx, f, h, api.MaxBlobSize)
 	}
 	if err != nil {
 		return state.StoredBlob{}, fmt.Errorf("coord: store blob: %w", err)
 	}
-	return state.StoredBlob{TaskID: task.ID, LeaseID: up.LeaseID, SHA256: api.Hash(h), Size: size, Rows: rows, Fuel: fuel}, nil
+	return state.StoredBlob{TaskID: rq.TaskID, LeaseID: up.LeaseID, SHA256: api.Hash(h), Size: size, Rows: rows, Fuel: fuel}, nil
 }
 
-// spoolStaged copies the staged object into a file in DATA-DIR/uploads,
-// checking its size and SHA-256 against what the node signed, and returns
-// the file at its start; the caller removes it. A wrong object is a
-// *state.FieldError naming size or sha256; the store's failure wraps
-// blob.ErrStore.
-func (c *Coordinator) spoolStaged(ctx context.Context, st stager, obj blob.StagedObject, up api.Upload) (*os.File, error) {
+// spoolStaged copies the staged object into a file in dir, checking its
+// size and SHA-256 against what the uploader signed, and returns the file at
+// its start; the caller removes it. A wrong object is a *state.FieldError
+// naming size or sha256; the store's failure wraps blob.ErrStore.
+func spoolStaged(ctx context.Context, st stager, obj blob.StagedObject, up api.Upload, dir string) (*os.File, error) {
 	r, err := st.OpenStaged(ctx, obj)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	s, err := spoolFile(filepath.Join(c.cfg.DataDir, "uploads"), "staged-*", r, up.Size)
+	s, err := spoolFile(dir, "staged-*", r, up.Size)
 	var re *spoolReadError
 	switch {
 	case errors.As(err, &re) && errors.Is(re.err, blob.ErrStore):

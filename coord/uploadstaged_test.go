@@ -38,11 +38,26 @@ type stagedCluster struct {
 func newStagedCluster(t *testing.T) *stagedCluster {
 	t.Helper()
 	srv := s3test.Start(t)
-	bucket := srv.NewBucket(t)
-	store := &coord.ObjectStoreConfig{Endpoint: srv.Endpoint, Bucket: bucket, Prefix: "meadow/", AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey}
-	c := coordtest.NewTestCluster(t, 3, coordtest.WithConfig(func(_ int, cfg *coord.Config) { cfg.ObjectStore = store }))
+	return newStagedClusterOn(t, srv, srv.NewBucket(t), nil)
+}
+
+// newStagedClusterOn is newStagedCluster on a given gateway and bucket,
+// each member's config edited by edit (when not nil).
+func newStagedClusterOn(t *testing.T, srv *s3test.Server, bucket string, edit func(cfg *coord.Config)) *stagedCluster {
+	t.Helper()
+	c := coordtest.NewTestCluster(t, 3, coordtest.WithConfig(func(_ int, cfg *coord.Config) {
+		cfg.ObjectStore = stagedStore(srv, bucket)
+		if edit != nil {
+			edit(cfg)
+		}
+	}))
 	register(t, c, 0, 2)
 	return &stagedCluster{c: c, srv: srv, bucket: bucket}
+}
+
+// stagedStore is the object store section of a staged cluster.
+func stagedStore(srv *s3test.Server, bucket string) *coord.ObjectStoreConfig {
+	return &coord.ObjectStoreConfig{Endpoint: srv.Endpoint, Bucket: bucket, Prefix: "meadow/", AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey}
 }
 
 // verified submits a one-task crawl job, and nodes 0 and 1 commit and reveal
