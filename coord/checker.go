@@ -83,16 +83,16 @@ type Checker struct {
 // a checker; serve it with its Handler.
 func NewChecker(cfg CheckerConfig) (*Checker, error) {
 	if cfg.ObjectStore == nil {
-		return nil, invalidf("checker: object_store: expected the cluster's bucket (a checker reads staged uploads from it)")
+		return nil, invalidf("config.object_store: expected the cluster's bucket (a checker reads staged uploads from it)")
 	}
 	if err := cfg.ObjectStore.validate(); err != nil {
 		return nil, err
 	}
 	if cfg.DataDir == "" {
-		return nil, invalidf("checker: data_dir: expected a directory for the files a check spools")
+		return nil, invalidf("config.data_dir: expected a directory for the files a check spools")
 	}
 	if cfg.ClusterToken == "" {
-		return nil, invalidf("checker: cluster_token: expected the members' shared secret (a checker answers no one else)")
+		return nil, invalidf("config.cluster_token: expected the members' shared secret (a checker answers no one else)")
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -313,12 +313,12 @@ func (c *Coordinator) runCheck(ctx context.Context, st stager, rq stagedCheck, a
 // store for them to read.
 func validateCheckers(urls []string, store *ObjectStoreConfig) error {
 	if len(urls) > 0 && store == nil {
-		return invalidf("config.checkers: expected an object_store as well (checkers read staged uploads from the bucket)")
+		return invalidf("config.checker: expected an object_store as well (checkers read staged uploads from the bucket)")
 	}
 	for i, raw := range urls {
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			return invalidf("config.checkers[%d] %q: expected the http:// or https:// base URL of a meadow checker", i, raw)
+			return invalidf("config.checker[%d] %q: expected the http:// or https:// base URL of a meadow checker", i, raw)
 		}
 	}
 	return nil

@@ -183,10 +183,10 @@ func TestCheckerConfig(t *testing.T) {
 		checkers []string
 		want     string
 	}{
-		{name: "checkers without a store", checkers: []string{"http://127.0.0.1:9"}, want: "config.checkers"},
-		{name: "not a URL", store: store, checkers: []string{"127.0.0.1:9"}, want: "config.checkers[0]"},
-		{name: "a path", store: store, checkers: []string{"http://127.0.0.1:9/x"}, want: "config.checkers[0]"},
-		{name: "ftp", store: store, checkers: []string{"ftp://127.0.0.1:9"}, want: "config.checkers[0]"},
+		{name: "checkers without a store", checkers: []string{"http://127.0.0.1:9"}, want: "config.checker"},
+		{name: "not a URL", store: store, checkers: []string{"127.0.0.1:9"}, want: "config.checker[0]"},
+		{name: "a path", store: store, checkers: []string{"http://127.0.0.1:9/x"}, want: "config.checker[0]"},
+		{name: "ftp", store: store, checkers: []string{"ftp://127.0.0.1:9"}, want: "config.checker[0]"},
 	} {
 		cfg := coord.DefaultConfig()
 		cfg.ID, cfg.DataDir, cfg.RaftAddr, cfg.HTTPAddr = "c1", t.TempDir(), "127.0.0.1:0", "127.0.0.1:0"

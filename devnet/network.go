@@ -58,6 +58,10 @@ type Config struct {
 	// every coordinator's blobs there, as ObjectStore does; Close stops it.
 	// It excludes ObjectStore.
 	ObjectStoreBinary string
+	// Checkers is how many `meadow checker`s to run beside the object
+	// store (0 to 4; needs one): the coordinators then only record
+	// presigned uploads, which the checkers check (coord/checker.go).
+	Checkers int
 	// Groups, when 2 or more, runs a network of that many work groups of
 	// Coordinators members each (docs/ARCHITECTURE.md, "Work groups"), in
 	// this process, with a group map signed by the dev operators
@@ -98,6 +102,9 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("devnet: groups %d: expected at least %d honest nodes, two for each group", c.Groups, 2*c.Groups))
 		}
 	}
+	if c.Checkers < 0 || c.Checkers > 4 {
+		errs = append(errs, fmt.Errorf("devnet: checkers %d: expected 0 to 4", c.Checkers))
+	}
 	if c.ObjectStore != nil && c.ObjectStoreBinary != "" {
 		errs = append(errs, errors.New("devnet: object store binary: expected either a store to start or ObjectStore, not both"))
 	}
@@ -135,6 +142,11 @@ type Network struct {
 	// their disks); store reads it for the journey's check, gw is the
 	// gateway Start runs (Config.ObjectStoreBinary).
 	objectStore *coord.ObjectStoreConfig
+	// checkerURLs are the checkers' base URLs (checkers.go), run as
+	// checkerProcs or served by checkerSrvs in this process.
+	checkerURLs  []string
+	checkerProcs []*coordProc
+	checkerSrvs  []*http.Server
 	store       *blob.S3
 	gw          *s3gw.Server
 
@@ -234,6 +246,9 @@ func Start(ctx context.Context, cfg Config) (_ *Network, err error) {
 	if err := n.openObjectStore(ctx); err != nil {
 		return nil, err
 	}
+	if err := n.startCheckers(runCtx); err != nil {
+		return nil, err
+	}
 	if err := n.startCoordinators(runCtx); err != nil {
 		return nil, err
 	}
@@ -316,6 +331,7 @@ func (n *Network) startMember(ctx context.Context, k int, id, httpAddr, join str
 	cfg.ChainPublicRPC = n.Chain.RPC
 	cfg.ChainPoll = devChainPoll
 	cfg.ObjectStore = n.objectStore
+	cfg.Checkers = n.checkerURLs
 	cfg.NoSnapshotCopy = !devSnapshotCopy
 	opts = append([]coord.Option{coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[k]), coord.WithRelayer(n.Chain.Relayers[k]), coord.WithDevFaucet(n.faucet),
 		coord.WithJobChecks(api.Checks{KernelOutputs: compute.OutputNames})}, opts...)
@@ -527,6 +543,8 @@ func (n *Network) Close() {
 	n.waitStopped(&n.wg, "coordinators")
 	// After the nodes, which may still be talking to them.
 	n.stopProcesses()
+	// After the coordinators, which ask them.
+	n.stopCheckers()
 	// After the coordinators, which write to it until they stop.
 	if n.gw != nil {
 		n.gw.Kill()

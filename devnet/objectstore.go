@@ -63,6 +63,14 @@ type ObjectStoreSummary struct {
 	// (meadow_modules_presigned_total): the journey's wasm step's.
 	PresignedModules int64 `json:"presigned_modules"`
 	MembersCounted   int   `json:"members_counted"`
+	// Checkers are the checkers' URLs (meadow dev --checkers);
+	// CheckedByCheckers the presigned uploads they checked for the
+	// members (meadow_uploads_checked_by_checker_total), and
+	// CheckedWithoutCheckers those a member checked itself because none
+	// answered (meadow_uploads_checked_without_checker_total).
+	Checkers               []string `json:"checkers,omitempty"`
+	CheckedByCheckers      int64    `json:"checked_by_checkers"`
+	CheckedWithoutCheckers int64    `json:"checked_without_checkers"`
 }
 
 // openObjectStore starts the store of Config.ObjectStoreBinary, or takes
@@ -135,7 +143,7 @@ func (n *Network) objectStoreInfo() *ObjectStoreSummary {
 		scheme = "https"
 	}
 	info := &ObjectStoreSummary{Store: "s3 " + scheme + "://" + o.Endpoint + "/" + o.Bucket + "/" + o.Prefix,
-		Endpoint: o.Endpoint, Bucket: o.Bucket, Prefix: o.Prefix, CredentialsFile: o.CredentialsFile}
+		Endpoint: o.Endpoint, Bucket: o.Bucket, Prefix: o.Prefix, CredentialsFile: o.CredentialsFile, Checkers: n.checkerURLs}
 	if n.gw != nil {
 		info.PID, info.Root, info.Log = n.gw.PID(), n.gw.Root, n.gw.Log
 	}
@@ -186,11 +194,14 @@ func (n *Network) checkObjectStore(ctx context.Context, s *Summary, outDir strin
 		return name, err
 	}
 	info.LocalBlobs, info.Checked = local, true
-	counts, members, err := n.memberCounters(ctx, "meadow_uploads_presigned_total", "meadow_uploads_proxied_total", "meadow_upload_proxied_bytes_total", "meadow_modules_presigned_total")
+	counts, members, err := n.memberCounters(ctx, "meadow_uploads_presigned_total", "meadow_uploads_proxied_total", "meadow_upload_proxied_bytes_total", "meadow_modules_presigned_total",
+		"meadow_uploads_checked_by_checker_total", "meadow_uploads_checked_without_checker_total")
 	if err != nil {
 		return name, err
 	}
 	info.PresignedModules = int64(counts["meadow_modules_presigned_total"])
+	info.CheckedByCheckers = int64(counts["meadow_uploads_checked_by_checker_total"])
+	info.CheckedWithoutCheckers = int64(counts["meadow_uploads_checked_without_checker_total"])
 	info.PresignedUploads, info.ProxiedUploads = int64(counts["meadow_uploads_presigned_total"]), int64(counts["meadow_uploads_proxied_total"])
 	info.ProxiedBytes, info.MembersCounted = int64(counts["meadow_upload_proxied_bytes_total"]), members
 	s.ObjectStore = info
@@ -204,9 +215,15 @@ func (n *Network) checkObjectStore(ctx context.Context, s *Summary, outDir strin
 			info.ProxiedUploads, info.ProxiedBytes, n.store)
 	case info.PresignedUploads == 0:
 		return name, fmt.Errorf("no member counts a presigned upload (meadow_uploads_presigned_total over the %d that answered): expected the nodes' blobs to go straight to %s", members, n.store)
+	case len(n.checkerURLs) > 0 && info.CheckedByCheckers == 0:
+		return name, fmt.Errorf("no member had a checker check an upload (meadow_uploads_checked_by_checker_total; %d checked without one): expected the checkers %v to check them", info.CheckedWithoutCheckers, n.checkerURLs)
 	}
-	step(name, fmt.Sprintf("%d blobs, %d bytes in %s, the %d blobs of the %d datasets among them; the members' blob directories hold none; %d task blobs PUT straight to the store, none through a coordinator",
-		info.Objects, info.Bytes, n.store, info.DatasetBlobs, len(s.Jobs), info.PresignedUploads), t0)
+	checked := ""
+	if len(n.checkerURLs) > 0 {
+		checked = fmt.Sprintf(", %d checked by %d checkers (%d by a member itself)", info.CheckedByCheckers, len(n.checkerURLs), info.CheckedWithoutCheckers)
+	}
+	step(name, fmt.Sprintf("%d blobs, %d bytes in %s, the %d blobs of the %d datasets among them; the members' blob directories hold none; %d task blobs PUT straight to the store, none through a coordinator%s",
+		info.Objects, info.Bytes, n.store, info.DatasetBlobs, len(s.Jobs), info.PresignedUploads, checked), t0)
 	return "", nil
 }
 

@@ -2,6 +2,7 @@ package devnet
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -23,12 +24,21 @@ import (
 // it through the coordinators, the buyer downloads and verifies both
 // datasets, and no coordinator writes a blob to its own disk.
 func TestObjectStoreEndToEnd(t *testing.T) {
+	for _, checkers := range []int{0, 1} {
+		t.Run(fmt.Sprintf("checkers=%d", checkers), func(t *testing.T) { objectStoreEndToEnd(t, checkers) })
+	}
+}
+
+// objectStoreEndToEnd is TestObjectStoreEndToEnd with that many checkers
+// (coord/checker.go) checking the presigned uploads for the members.
+func objectStoreEndToEnd(t *testing.T, checkers int) {
 	srv := s3test.Start(t)
 	bucket := srv.NewBucket(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cfg := DefaultConfig()
 	cfg.Nodes, cfg.Faulty, cfg.JSNodes = 2, 0, 0
+	cfg.Checkers = checkers
 	cfg.Dir = t.TempDir()
 	cfg.Logger = testLogger(t)
 	cfg.ObjectStore = &coord.ObjectStoreConfig{Endpoint: srv.Endpoint, Bucket: bucket, Prefix: "devnet/", AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey}
@@ -85,7 +95,8 @@ func TestObjectStoreEndToEnd(t *testing.T) {
 	// answered their reads with presigned URLs.
 	// The nodes uploaded their blobs straight to the bucket (presigned
 	// PUTs), and the members checked and recorded them.
-	counts, members, err := nw.memberCounters(ctx, "meadow_blob_reads_redirected_total", "meadow_uploads_presigned_total", "meadow_uploads_proxied_total")
+	counts, members, err := nw.memberCounters(ctx, "meadow_blob_reads_redirected_total", "meadow_uploads_presigned_total", "meadow_uploads_proxied_total",
+		"meadow_uploads_checked_by_checker_total", "meadow_uploads_checked_without_checker_total")
 	if err != nil || members != len(nw.CoordURLs) {
 		t.Fatalf("metrics of %d members of %d: %v", members, len(nw.CoordURLs), err)
 	}
@@ -98,6 +109,11 @@ func TestObjectStoreEndToEnd(t *testing.T) {
 	}
 	if got := counts["meadow_uploads_proxied_total"]; got != 0 {
 		t.Fatalf("%v task blobs went through a coordinator (meadow_uploads_proxied_total), want none", got)
+	}
+	// With a checker, it checked every upload and no member did.
+	byChecker, without := int64(counts["meadow_uploads_checked_by_checker_total"]), counts["meadow_uploads_checked_without_checker_total"]
+	if checkers > 0 && (byChecker != verified || without != 0) || checkers == 0 && byChecker != 0 {
+		t.Fatalf("with %d checkers: %d uploads checked by a checker, %v by a member without one; want %d and 0", checkers, byChecker, without, verified*int64(min(checkers, 1)))
 	}
 	// Staging objects are removed once checked.
 	for oi := range srv.Client().ListObjects(ctx, bucket, minio.ListObjectsOptions{Prefix: "devnet/uploads/", Recursive: true}) {

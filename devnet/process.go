@@ -33,6 +33,9 @@ type coordProc struct {
 	args                  []string // all but the addresses
 	env                   []string
 	log                   *slog.Logger
+	// checker: the process is a meadow checker, which listens on HTTP
+	// only (no --raft-addr).
+	checker bool
 
 	mu      sync.Mutex
 	cmd     *exec.Cmd
@@ -88,6 +91,9 @@ func (n *Network) startCoordProcesses(ctx context.Context) error {
 			args = append(args, "--bootstrap")
 		} else {
 			args = append(args, "--join", n.CoordURLs[0])
+		}
+		for _, u := range n.checkerURLs {
+			args = append(args, "--checker", u)
 		}
 		args, penv := objectStoreArgs(args, env, n.objectStore)
 		p := &coordProc{bin: n.cfg.CoordBinary, id: id, dir: dir, logPath: filepath.Join(dir, "coord.log"),
@@ -173,8 +179,10 @@ func (p *coordProc) pid() int {
 func (p *coordProc) startNew(ctx context.Context) error {
 	for attempt := 1; ; attempt++ {
 		var err error
-		if p.raftAddr, err = freeLoopbackAddr(""); err != nil {
-			return err
+		if !p.checker {
+			if p.raftAddr, err = freeLoopbackAddr(""); err != nil {
+				return err
+			}
 		}
 		if p.httpAddr, err = freeLoopbackAddr(p.raftAddr); err != nil {
 			return err
@@ -196,7 +204,7 @@ func (p *coordProc) restart(ctx context.Context) error {
 			return err
 		}
 		if err := waitFor(ctx, 10*time.Second, p.id+"'s ports to be free", func() bool {
-			return canBind(p.raftAddr) && canBind(p.httpAddr)
+			return (p.checker || canBind(p.raftAddr)) && canBind(p.httpAddr)
 		}); err != nil {
 			return err
 		}
@@ -225,7 +233,11 @@ func (p *coordProc) launch(ctx context.Context) error {
 
 // spawn starts the process, its output appended to its log file.
 func (p *coordProc) spawn() error {
-	args := append(slices.Clone(p.args), "--raft-addr", p.raftAddr, "--http-addr", p.httpAddr)
+	args := slices.Clone(p.args)
+	if !p.checker {
+		args = append(args, "--raft-addr", p.raftAddr)
+	}
+	args = append(args, "--http-addr", p.httpAddr)
 	logf, err := os.OpenFile(p.logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("devnet: coordinator %s: %w", p.id, err)

@@ -24,6 +24,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/compute"
@@ -149,15 +150,8 @@ machine can read in the process list.`,
 	f.DurationVar(&cfg.ChainPoll, "chain-poll", cfg.ChainPoll, "how often the leader looks for payments and datasets to register")
 	f.Uint64Var(&cfg.ChainConfirmations, "chain-confirmations", cfg.ChainConfirmations, "blocks that must follow a payment before it counts")
 	f.DurationVar(&cfg.SettleInterval, "settle-interval", 0, "settle an epoch this often (0: only when an operator runs meadow operator settle)")
-	f.StringVar(&obj.Endpoint, "object-store-endpoint", "", "host:port of an S3-compatible object store that keeps every blob instead of the members' disks; every member names the same store and bucket, whose durability replaces copying blobs between members")
-	f.StringVar(&obj.Bucket, "object-store-bucket", "", "the bucket of --object-store-endpoint (it must exist)")
-	f.StringVar(&obj.Region, "object-store-region", "", "the bucket's region (default: asked of the store)")
-	f.StringVar(&obj.Prefix, "object-store-prefix", "", "key prefix of the blobs in the bucket, ending in / (\"meadow/\")")
-	f.BoolVar(&obj.UseTLS, "object-store-tls", false, "reach the object store over https")
-	f.StringVar(&obj.AccessKeyEnv, "object-store-access-key-env", "", "environment variable holding the store's access key (default AWS_ACCESS_KEY_ID)")
-	f.StringVar(&obj.SecretKeyEnv, "object-store-secret-key-env", "", "environment variable holding the store's secret key (default AWS_SECRET_ACCESS_KEY)")
-	f.StringVar(&obj.CredentialsFile, "object-store-credentials-file", "", "file of access_key=… and secret_key=… lines (mode 0600), instead of the environment")
-	f.StringVar(&obj.Verify, "object-store-verify", "", "how an upload is checked before it is acknowledged: checksum (default: the store verifies the SHA-256 sent with it and reports it back) or readback (also read it all back)")
+	objectStoreFlags(f, &obj)
+	f.StringSliceVar(&cfg.Checkers, "checker", nil, "base URL of a meadow checker (repeatable), which checks presigned uploads for this member so that it only records them; with --object-store-endpoint. Without one, or when none answers, the member checks itself")
 	f.StringVar(&groupMap, "group-map", "", "the network's group map (meadow operator groups init and sign), on a network of several Raft groups: this coordinator then serves only its group's nodes and jobs; with --group")
 	f.StringVar(&group, "group", "", "the id of this coordinator's group in --group-map")
 	f.Var(prefixList{&cfg.JobURLAllowList}, "dev-job-url-allow-list", "development only: CIDR prefixes whose addresses crawl jobs may name (meadow dev's loopback site); production leaves it empty")
@@ -519,4 +513,18 @@ func checkOperator(ctx context.Context, ch *contracts.Chain, op common.Address, 
 		}
 	}
 	return nil
+}
+
+// objectStoreFlags defines the object store's flags (meadow coord, meadow
+// checker) into obj.
+func objectStoreFlags(f *pflag.FlagSet, obj *coord.ObjectStoreConfig) {
+	f.StringVar(&obj.Endpoint, "object-store-endpoint", "", "host:port of an S3-compatible object store that keeps every blob instead of the members' disks; every member names the same store and bucket, whose durability replaces copying blobs between members")
+	f.StringVar(&obj.Bucket, "object-store-bucket", "", "the bucket of --object-store-endpoint (it must exist)")
+	f.StringVar(&obj.Region, "object-store-region", "", "the bucket's region (default: asked of the store)")
+	f.StringVar(&obj.Prefix, "object-store-prefix", "", "key prefix of the blobs in the bucket, ending in / (\"meadow/\")")
+	f.BoolVar(&obj.UseTLS, "object-store-tls", false, "reach the object store over https")
+	f.StringVar(&obj.AccessKeyEnv, "object-store-access-key-env", "", "environment variable holding the store's access key (default AWS_ACCESS_KEY_ID)")
+	f.StringVar(&obj.SecretKeyEnv, "object-store-secret-key-env", "", "environment variable holding the store's secret key (default AWS_SECRET_ACCESS_KEY)")
+	f.StringVar(&obj.CredentialsFile, "object-store-credentials-file", "", "file of access_key=… and secret_key=… lines (mode 0600), instead of the environment")
+	f.StringVar(&obj.Verify, "object-store-verify", "", "how an upload is checked before it is acknowledged: checksum (default: the store verifies the SHA-256 sent with it and reports it back) or readback (also read it all back)")
 }

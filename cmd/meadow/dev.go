@@ -62,6 +62,9 @@ DIR/objectstore/root, with random keys in DIR/objectstore/credentials (mode
 			if err := cfg.Validate(); err != nil {
 				return usageError(err)
 			}
+			if cfg.Checkers > 0 && !objectStore {
+				return usageError(fmt.Errorf("--checkers %d: expected --object-store as well (checkers read staged uploads from the bucket)", cfg.Checkers))
+			}
 			if objectStore {
 				// From the checkout make dev runs in, or PATH; before any
 				// directory is made, so that a missing gateway costs nothing.
@@ -183,6 +186,7 @@ DIR/objectstore/root, with random keys in DIR/objectstore/credentials (mode
 	f.IntVar(&cfg.Faulty, "faulty", cfg.Faulty, "of them, nodes that alter rows")
 	f.IntVar(&cfg.JSNodes, "js-nodes", cfg.JSNodes, "of the honest nodes, those that render JavaScript (run Chromium)")
 	f.IntVar(&cfg.Groups, "groups", 0, "run the network as this many work groups of coordinators (2 to 4; docs/ARCHITECTURE.md, \"Work groups\"), each node at home in one, and walk their journey: a crawl in each group, read across groups, one epoch settled for all (needs two honest nodes a group: --nodes 4 --faulty 0 for two)")
+	f.IntVar(&cfg.Checkers, "checkers", 0, "with --object-store, run this many meadow checkers (0 to 4), which check the nodes' presigned uploads so that the coordinators only record them")
 	f.BoolVar(&objectStore, "object-store", false, "keep every blob in a real S3-compatible store that the network starts (Versity's versitygw from .cache/bin or PATH, a process of its own; data in DIR/objectstore) rather than on the coordinators' disks")
 	f.BoolVar(&procs, "coord-processes", false, "run each coordinator as a meadow coord process of this binary, settling over the chain's JSON-RPC, rather than in this process (their logs: DIR/cN/coord.log; kill -9 one to watch the others carry on)")
 	return cmd

@@ -30,8 +30,8 @@ var blobKey = regexp.MustCompile(`^([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})$`)
 
 // TestDevOnceObjectStore is issue 16's "meadow dev --object-store runs the
 // whole journey with every blob in a real S3-compatible server started by
-// the dev network": `meadow dev --once --object-store --json` as a process
-// exits 0; the gateway's posix directory holds the blobs the summary
+// the dev network": `meadow dev --once --object-store --checkers 1 --json`
+// as a process exits 0, its uploads checked by the checker process; the gateway's posix directory holds the blobs the summary
 // counted, each a file whose SHA-256 is its name, among them every blob of
 // the datasets the journey downloaded; the coordinators' blob directories
 // hold none; the credentials file is 0600; and no gateway is left running.
@@ -42,7 +42,8 @@ func TestDevOnceObjectStore(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute*coordtest.Scale())
 	defer cancel()
 	// No Chromium: the JavaScript crawl adds nothing to where blobs live.
-	cmd := exec.CommandContext(ctx, bin, "dev", "--once", "--object-store", "--json", "--js-nodes", "0", "--dir", dir)
+	// One checker (a meadow checker process) checks the presigned uploads.
+	cmd := exec.CommandContext(ctx, bin, "dev", "--once", "--object-store", "--checkers", "1", "--json", "--js-nodes", "0", "--dir", dir)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -67,6 +68,9 @@ func TestDevOnceObjectStore(t *testing.T) {
 	if o.PresignedUploads == 0 || o.ProxiedUploads != 0 || o.ProxiedBytes != 0 || o.MembersCounted == 0 || o.PresignedModules == 0 {
 		t.Fatalf("object_store uploads: %d presigned, %d proxied (%d bytes), %d modules presigned, over %d members: want every task blob and the wasm step's module PUT to the store, none through a coordinator",
 			o.PresignedUploads, o.ProxiedUploads, o.ProxiedBytes, o.PresignedModules, o.MembersCounted)
+	}
+	if len(o.Checkers) != 1 || o.CheckedByCheckers == 0 {
+		t.Fatalf("object_store checkers %v checked %d uploads (%d checked by a member itself): want one checker that checked them", o.Checkers, o.CheckedByCheckers, o.CheckedWithoutCheckers)
 	}
 	if want := filepath.Join(dir, devnet.ObjectStoreDirName, "root"); o.Root != want || o.PID == 0 {
 		t.Fatalf("object_store root %q, pid %d: want %s and the gateway's process", o.Root, o.PID, want)

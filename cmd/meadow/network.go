@@ -22,7 +22,7 @@ import (
 // build (-tags nodeonly, nodeonly.go) leaves them out, and with them
 // everything coord, devnet and buyer link.
 func networkCmds(a *app) []*cobra.Command {
-	return []*cobra.Command{newCoordCmd(a), newOperatorCmd(a), newBuyerCmd(a), newCommunityCmd(a), newDevCmd(a)}
+	return []*cobra.Command{newCoordCmd(a), newOperatorCmd(a), newBuyerCmd(a), newCommunityCmd(a), newDevCmd(a), newCheckerCmd(a)}
 }
 
 // buildNote is added to errors about settings no command has.
