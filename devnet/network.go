@@ -147,8 +147,8 @@ type Network struct {
 	checkerURLs  []string
 	checkerProcs []*coordProc
 	checkerSrvs  []*http.Server
-	store       *blob.S3
-	gw          *s3gw.Server
+	store        *blob.S3
+	gw           *s3gw.Server
 
 	// stopNodes and nodeWG stop the nodes before the coordinators (Close).
 	stopNodes context.CancelFunc
