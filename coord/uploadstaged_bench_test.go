@@ -44,6 +44,7 @@ import (
 // 2 KiB and 16 KiB of page text.
 //
 //	go test ./coord -run '^$' -bench UploadPath -benchtime 4x
+//
 // uploadBench is a one-member cluster whose blobs are in a fresh bucket
 // of its own gateway, with two registered nodes, and node 0's client.
 type uploadBench struct {
