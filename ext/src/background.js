@@ -207,8 +207,13 @@ function makeCrawlEnv(settings) {
   const browserResolve = chrome.dns?.resolve && !(DEV && devLayers.browserDNS === false) ? (h) => chrome.dns.resolve(h) : null;
   const resolver = new Resolver({ url: settings.resolverURL, policy, browserResolve });
   const fetcher = new Fetcher({ watch, policy, budget, settings, resolver });
+  // A presigned upload's URL (the object store, named by a coordinator):
+  // public addresses on any port, its host name resolved first as a
+  // page's is.
+  const storePolicy = new Policy({ allowList: DEV ? settings.allowList : [], ports: null });
+  const storeResolver = new Resolver({ url: settings.resolverURL, policy: storePolicy, browserResolve });
   return {
-    policy, budget, fetcher,
+    policy, budget, fetcher, storePolicy, storeResolver,
     crawlContext: (signal, spec) => ({ fetcher, policy, budget, spec, signal, extract: extractInOffscreen }),
   };
 }
@@ -230,8 +235,8 @@ async function loop() {
     if (!settings.enabled) { state.activity = 'paused'; return; }
     if (settings.coordinators.length === 0) { state.activity = 'no coordinator set (options)'; return; }
     const { key, address } = await identity();
-    coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, preferURL: state.coordURL, storePolicy: new Policy({ allowList: DEV ? settings.allowList : [], ports: null }) });
     const crawl = makeCrawlEnv(settings);
+    coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, preferURL: state.coordURL, storePolicy: crawl.storePolicy, storeResolver: crawl.storeResolver });
     const env = { coord, address, stats, now: () => coord.now(), crawlContext: crawl.crawlContext };
     if (!state.registered) {
       state.activity = 'registering';

@@ -16,13 +16,14 @@ import { newSecretKey, addressOf, verify, domain } from '../src/lib/envelope.js'
 import { fromHex, toHex } from '../src/lib/bytes.js';
 import { contentRoot } from '../src/lib/merkle.js';
 import { validateSettings } from '../src/node/config.js';
+import { Refusal } from '../src/lib/policy.js';
 
 function recorder(answers, { down = [] } = {}) {
   const calls = [];
   const fetchImpl = async (url, init) => {
     const u = new URL(url);
     if (down.includes(u.origin)) throw new TypeError('Failed to fetch');
-    const call = { origin: u.origin, path: u.pathname, method: init.method, headers: init.headers || {}, body: init.body };
+    const call = { origin: u.origin, path: u.pathname, method: init.method, headers: init.headers || {}, body: init.body, targetAddressSpace: init.targetAddressSpace };
     calls.push(call);
     const a = answers[u.pathname] ?? { status: 404, body: { error: { code: 'not_found', message: 'no route' } } };
     const r = typeof a === 'function' ? a(call) : a;
@@ -102,7 +103,7 @@ test('one lease: refusals first, then commit, reveal and upload, each signed for
 
 // presignedLease runs one lease of two rows against a stand-in whose
 // upload URL route answers urlAnswer and whose store answers store(call).
-async function presignedLease(urlAnswer, store) {
+async function presignedLease(urlAnswer, store, { storeResolver = null } = {}) {
   const { calls, fetchImpl } = recorder({
     '/v1/node/commit': { reveal_deadline: Date.now() + 60000 },
     '/v1/node/reveal': { upload_requested: true },
@@ -111,7 +112,7 @@ async function presignedLease(urlAnswer, store) {
     '/v1/node/upload/staged': { rows: 2 },
     '/v1/node/upload': { rows: 2 },
   });
-  const coord = new Coordinator({ urls: ['http://c1.test'], key: newSecretKey(), chainId: 31337, fetchImpl, maxBackoffMs: 5 });
+  const coord = new Coordinator({ urls: ['http://c1.test'], key: newSecretKey(), chainId: 31337, fetchImpl, maxBackoffMs: 5, storeResolver });
   const urls = ['http://a.example/1', 'http://a.example/2'];
   const page = (u) => ({ url: u, finalURL: u, status: 200, contentType: 'text/html', fields: { title: u }, text: `text of ${u}` });
   const stats = {};
@@ -170,7 +171,18 @@ test('presigned: a URL that is not http(s), or aims at the home network, is not 
   }
   // A store on a public address listens on any port (9000 is common).
   const { calls } = await presignedLease({ ...storeURL, url: 'http://93.184.216.34:9000/bucket/staging/t1' }, {});
-  assert.ok(calls.some((c) => c.origin === 'http://93.184.216.34:9000'), 'a public store on port 9000 is used');
+  const put = calls.find((c) => c.origin === 'http://93.184.216.34:9000');
+  assert.ok(put, 'a public store on port 9000 is used');
+  assert.equal(put.targetAddressSpace, 'public', 'the PUT declares its target public (Chromium checks it at connect time)');
+  // A host name is resolved first, as a page's is: one that resolves to
+  // the home network is never sent to.
+  const asked = [];
+  const rebinding = { check: async (u) => { asked.push(u.hostname); throw new Refusal('unsafe_address', `host ${u.hostname} resolves to 192.168.1.20 is private`); } };
+  const r = await presignedLease(storeURL, {}, { storeResolver: rebinding });
+  assert.deepEqual(asked, Array(STORE_TRIES).fill('store.example.com'));
+  assert.ok(!r.calls.some((c) => c.origin === 'http://store.example.com'), 'nothing sent to a host that resolves to the home network');
+  assert.match(r.coord.lastStoreError, /upload URL refused: .*192\.168\.1\.20/);
+  assert.equal(r.calls.at(-1).path, '/v1/node/upload');
 });
 
 test('no upload unless asked; a JS-rendering, main-text or compute task is not taken', async () => {

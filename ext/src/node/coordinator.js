@@ -80,7 +80,7 @@ export class Coordinator {
    * preferURL: the URL to try first (the one that answered last, kept by
    * the caller across clients); timing: see RETRY_DEFAULTS.
    */
-  constructor({ urls, key, chainId, fetchImpl = globalThis.fetch.bind(globalThis), preferURL, rand = Math.random, storePolicy = new Policy({ ports: null }), ...timing }) {
+  constructor({ urls, key, chainId, fetchImpl = globalThis.fetch.bind(globalThis), preferURL, rand = Math.random, storePolicy = new Policy({ ports: null }), storeResolver = null, ...timing }) {
     if (!urls || urls.length === 0) throw new Error('no coordinator URL is set (options page)');
     this.urls = urls.slice();
     this.key = key;
@@ -92,6 +92,10 @@ export class Coordinator {
     // send to its own network (a public address only; a development
     // build's allow-list as well).
     this.storePolicy = storePolicy;
+    // storeResolver (resolve.js's Resolver on storePolicy), when set,
+    // checks what the URL's host name resolves to before the PUT, as the
+    // crawl checks a page's host.
+    this.storeResolver = storeResolver;
     for (const k of Object.keys(timing)) {
       if (!(k in RETRY_DEFAULTS)) throw new Error(`Coordinator: unknown option ${k}`);
       if (!(Number.isFinite(timing[k]) && timing[k] >= 0)) throw new Error(`Coordinator: ${k} ${JSON.stringify(timing[k])}: expected a number of at least 0`);
@@ -279,8 +283,10 @@ export class Coordinator {
    * Error naming the store's answer (the S3 error's Code) on a refusal.
    */
   async putStore(u, bytes, timeoutMs) {
+    let target;
     try {
-      this.storePolicy.checkURL(String(u.url));
+      target = this.storePolicy.checkURL(String(u.url));
+      if (this.storeResolver) await this.storeResolver.check(target);
     } catch (e) {
       throw new Error(`upload URL refused: ${e.message}`);
     }
@@ -292,7 +298,11 @@ export class Coordinator {
     const timer = setTimeout(() => ac.abort(), timeoutMs);
     this.attempts++;
     try {
-      const resp = await this.fetch(u.url, { method: 'PUT', headers, body: bytes, signal: ac.signal, credentials: 'omit', cache: 'no-store' });
+      const init = { method: 'PUT', headers, body: bytes, signal: ac.signal, credentials: 'omit', cache: 'no-store' };
+      // Chromium's Local Network Access check at connect time: the store
+      // must be public (unless a development build allows the address).
+      if (!this.storePolicy.allowedLiteral(target.hostname)) init.targetAddressSpace = 'public';
+      const resp = await this.fetch(u.url, init);
       const text = await resp.text();
       if (!resp.ok) throw new Error(`PUT to the object store: ${resp.status}: ${storeCode(text)}`);
     } catch (e) {
