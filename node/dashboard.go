@@ -101,6 +101,16 @@ type WasmCache struct {
 	Bytes     int64  `json:"bytes"`
 }
 
+// String says what the cache did, as the dashboard and `meadow node status`
+// show it (the page's script says the same from the JSON).
+func (w WasmCache) String() string {
+	if w.Hits+w.Misses == 0 {
+		return "Compiled-module cache: no module loaded yet."
+	}
+	return fmt.Sprintf("Compiled-module cache: %d hits, %d misses (%d%% hits), %d evicted; %d modules, %s held.",
+		w.Hits, w.Misses, w.Hits*100/(w.Hits+w.Misses), w.Evictions, w.Entries, humanMiB(w.Bytes))
+}
+
 // Refuse is one URL the node would not fetch, and why.
 type Refuse struct {
 	Time   time.Time `json:"time"`
@@ -226,6 +236,7 @@ td.n{text-align:right;font-weight:600;width:4rem} #notices{list-style:none;paddi
 {{with .Update}}{{if .Available}}<p id="update">Update available: {{.Latest}} (running {{.Current}}){{if not .Auto}}; run {{$.Command}} update --apply{{end}}</p>{{end}}{{end}}
 <p>State: <span id="state" class="state {{.State}}">{{.State}}</span> <span id="reason">{{.Reason}}</span></p>
 <p id="wasm">{{if .WasmModules}}Running a buyer's WebAssembly module, sandboxed: {{range .WasmModules}}<code>{{.}}</code> {{end}}{{else}}{{if .Limits.NoWasm}}Buyers' WebAssembly modules: off (no_wasm).{{else}}Buyers' WebAssembly modules: allowed, sandboxed; none running.{{end}}{{end}}</p>
+<p id="wasm_cache" data-hits="{{.WasmCache.Hits}}" data-misses="{{.WasmCache.Misses}}" data-evictions="{{.WasmCache.Evictions}}" data-entries="{{.WasmCache.Entries}}" data-bytes="{{.WasmCache.Bytes}}">{{.WasmCache}}</p>
 <p id="referrer">{{if .Referrer}}Referred by <code>{{.Referrer}}</code>, which earns a share of your MEADOW from the network's referral reserve, never out of yours.{{end}}</p>
 <p><button id="toggle" type="button">{{if eq .State "paused"}}Resume{{else}}Pause{{end}}</button></p>
 <p class="stale" id="record_error">{{if .RecordError}}The coordinators did not answer the last read ({{.RecordError}}); the figures below are from before.{{end}}</p>
@@ -267,6 +278,10 @@ async function show(s){
   $('reason').textContent = s.reason || '';
   $('wasm').textContent = (s.wasm_modules || []).length ? "Running a buyer's WebAssembly module, sandboxed: " + s.wasm_modules.join(' ')
     : (s.limits && s.limits.no_wasm ? "Buyers' WebAssembly modules: off (no_wasm)." : "Buyers' WebAssembly modules: allowed, sandboxed; none running.");
+  const wc = s.wasm_cache || {hits: 0, misses: 0, evictions: 0, entries: 0, bytes: 0};
+  for (const k of ['hits','misses','evictions','entries','bytes']) $('wasm_cache').dataset[k] = wc[k];
+  $('wasm_cache').textContent = wc.hits + wc.misses === 0 ? 'Compiled-module cache: no module loaded yet.'
+    : 'Compiled-module cache: ' + wc.hits + ' hits, ' + wc.misses + ' misses (' + Math.floor(wc.hits*100/(wc.hits+wc.misses)) + '% hits), ' + wc.evictions + ' evicted; ' + wc.entries + ' modules, ' + mib(wc.bytes) + ' held.';
   $('referrer').textContent = s.referrer ? 'Referred by ' + s.referrer + ", which earns a share of your MEADOW from the network's referral reserve, never out of yours." : '';
   $('toggle').textContent = s.state === 'paused' ? 'Resume' : 'Pause';
   for (const k of ['work_units','pending_units','tasks_accepted','tasks_done','rows_accepted','rows_rejected','epoch']) $(k).textContent = s[k];

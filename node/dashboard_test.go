@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -28,7 +29,8 @@ func (p *pausable) Status() Status {
 	return Status{Address: "0x00000000000000000000000000000000000000aa", State: p.state, TasksDone: 3, BytesToday: 5 << 20, BytesPerDay: 100 << 20, SettledMeadow: "0",
 		Refusals:      []Refuse{{Time: time.Unix(0, 0), URL: "http://10.0.0.1/", Reason: "unsafe_address"}},
 		RefusalCounts: map[string]int64{"unsafe_address": 1},
-		Notices:       []Notice{{Level: "info", Text: "an update is available"}}}
+		Notices:       []Notice{{Level: "info", Text: "an update is available"}},
+		WasmCache:     WasmCache{Hits: 5, Misses: 2, Evictions: 1, Entries: 2, Bytes: 3 << 20}}
 }
 func (p *pausable) Pause()  { p.mu.Lock(); p.state = "paused"; p.mu.Unlock() }
 func (p *pausable) Resume() { p.mu.Lock(); p.state = "running"; p.mu.Unlock() }
@@ -145,6 +147,16 @@ func TestDashboardInChromium(t *testing.T) {
 	defer resp.Body.Close()
 	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil || s.State != "paused" {
 		t.Fatalf("status JSON %+v, %v", s, err)
+	}
+	// The compiled-module cache, as the script wrote it after the last
+	// refresh, against the JSON's figures.
+	wc := s.WasmCache
+	if got, want := text("wasm_cache"), wc.String(); got != want || wc.Hits != 5 {
+		t.Errorf("wasm cache on the page %q, want %q (from /api/status %+v)", got, want, wc)
+	}
+	hits, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("wasm_cache"), "data-hits"))
+	if err != nil || hits.Value != strconv.FormatUint(wc.Hits, 10) {
+		t.Errorf("data-hits %q (%v), want %d", hits.Value, err, wc.Hits)
 	}
 }
 

@@ -188,6 +188,15 @@ func printNodeStatus(a *app, s node.Status) {
 	if s.RecordError != "" {
 		fmt.Fprintf(w, "          (the coordinators did not answer the last read: %s)\n", s.RecordError)
 	}
+	switch {
+	case len(s.WasmModules) > 0:
+		fmt.Fprintf(w, "wasm      running %s, sandboxed\n", strings.Join(s.WasmModules, " "))
+	case s.Limits.NoWasm:
+		fmt.Fprintf(w, "wasm      off (no_wasm)\n")
+	default:
+		fmt.Fprintf(w, "wasm      allowed, sandboxed; none running\n")
+	}
+	fmt.Fprintf(w, "          %s\n", s.WasmCache)
 	if len(s.RefusalCounts) > 0 {
 		reasons := make([]string, 0, len(s.RefusalCounts))
 		for r, n := range s.RefusalCounts {

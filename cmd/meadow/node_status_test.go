@@ -24,6 +24,8 @@ func TestPrintNodeStatus(t *testing.T) {
 		RefusalCounts: map[string]int64{"robots": 2, "unsafe_address": 1},
 		Notices:       []node.Notice{{Level: "info", Text: "meadow v0.4.0 is available"}},
 		Update:        &node.UpdateStatus{Current: "v0.3.0", Latest: "v0.4.0", Available: true, Checked: time.Unix(1790000000, 0)},
+		WasmModules:   []string{"ab12"},
+		WasmCache:     node.WasmCache{Hits: 57, Misses: 43, Evictions: 0, Entries: 8, Bytes: 48600000},
 	})
 	for _, want := range []string{
 		"uptime    2h 0m, online 50.0% of it",
@@ -32,6 +34,8 @@ func TestPrintNodeStatus(t *testing.T) {
 		"rewards   3640 work units (40 pending the next epoch); 33331.0000 MEADOW settled up to epoch 7",
 		"refused   robots 2, unsafe_address 1",
 		"notice    meadow v0.4.0 is available",
+		"wasm      running ab12, sandboxed",
+		"          Compiled-module cache: 57 hits, 43 misses (57% hits), 0 evicted; 8 modules, 46.3 MiB held.",
 		"update    v0.4.0 is available (this is v0.3.0): install it with " + nodeCmd + " update --apply",
 	} {
 		if !strings.Contains(out.String(), want) {
