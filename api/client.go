@@ -201,9 +201,17 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 func (c *Client) list() []string { return *c.urls.Load() }
 
 // isCoordinator says whether addr (host:port, as the transport dials it) is
-// one of the coordinators the client calls now.
+// one of the coordinators the client calls now, or a member of a group in
+// the verified group map it holds (signed by the operators, as trusted as
+// the coordinators it was given).
 func (c *Client) isCoordinator(addr string) bool {
-	for _, raw := range c.list() {
+	urls := c.list()
+	if m := c.groups.Load(); m != nil {
+		for _, g := range m.Groups {
+			urls = append(slices.Clip(urls), g.Members...)
+		}
+	}
+	for _, raw := range urls {
 		u, err := url.Parse(raw)
 		if err != nil {
 			continue

@@ -87,3 +87,25 @@ func TestDialOther(t *testing.T) {
 		t.Fatalf("DialOther dialed %v, want only %s", other, want)
 	}
 }
+
+// The members of a verified group map count as coordinators too: a node
+// following its group, or reading the settling group's answer, dials them
+// as it dials the coordinators it was given.
+func TestIsCoordinatorGroupMembers(t *testing.T) {
+	c, err := NewClient(ClientConfig{Coordinators: []string{"https://c1.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for addr, want := range map[string]bool{"c1.example:443": true, "c1.example:80": false, "g2.example:8080": false} {
+		if got := c.isCoordinator(addr); got != want {
+			t.Errorf("before the map: isCoordinator(%s) = %v, want %v", addr, got, want)
+		}
+	}
+	c.groups.Store(&GroupMap{Groups: []Group{{ID: "a", Members: []string{"https://c1.example"}}, {ID: "b", Members: []string{"http://g2.example:8080"}}}})
+	if !c.isCoordinator("g2.example:8080") || c.isCoordinator("g3.example:8080") {
+		t.Error("a member of the verified map is not a coordinator, or a stranger is")
+	}
+	if got := c.list(); len(got) != 1 {
+		t.Fatalf("the client's own list changed: %v", got)
+	}
+}
