@@ -185,7 +185,7 @@ func (c *Coordinator) ModuleUploadStaged(ctx context.Context, owner string, up a
 		return api.Module{}, fmt.Errorf("%w: this cluster keeps blobs on its members' disks and hands out no upload URLs: upload with POST %s", state.ErrConflict, api.RouteModules)
 	}
 	key := moduleStagingKey(st, up.SHA256, owner)
-	obj, err := st.StatStaged(ctx, key)
+	obj, err := c.statStaged(ctx, st, key, up.Size)
 	if errors.Is(err, blob.ErrNotFound) {
 		if m, ok := c.ownedModule(owner, up.SHA256); ok {
 			return m, nil
@@ -195,14 +195,7 @@ func (c *Coordinator) ModuleUploadStaged(ctx context.Context, owner string, up a
 	if err != nil {
 		return api.Module{}, err
 	}
-	refuse := func(err error) (api.Module, error) {
-		c.staged.refused.Inc()
-		c.removeStaged(ctx, st, key)
-		return api.Module{}, err
-	}
-	if obj.Size != up.Size {
-		return refuse(&state.FieldError{Field: "size", Err: fmt.Errorf("%w: the staged object holds %d bytes: expected the %d signed", ErrInvalid, obj.Size, up.Size)})
-	}
+	refuse := func(err error) (api.Module, error) { return api.Module{}, c.refuseStaged(ctx, st, key, err) }
 	in, err := spoolStaged(ctx, st, obj, api.Upload{SHA256: up.SHA256, Size: up.Size}, filepath.Join(c.cfg.DataDir, "uploads"))
 	if err != nil {
 		var fe *state.FieldError

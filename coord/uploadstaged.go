@@ -315,28 +315,42 @@ func (c *Coordinator) uploadStaged(ctx context.Context, node string, up api.Uplo
 // A refused object is removed.
 func (c *Coordinator) checkStaged(ctx context.Context, st stager, key, node string, up api.Upload, task state.Task) (state.StoredBlob, error) {
 	sum := dataset.Hash(up.SHA256)
-	obj, err := st.StatStaged(ctx, key)
+	obj, err := c.statStaged(ctx, st, key, up.Size)
 	if errors.Is(err, blob.ErrNotFound) {
 		return state.StoredBlob{}, &state.FieldError{Field: "sha256", Err: fmt.Errorf("%w: no staged upload of blob %s for task %s by %s: PUT it to the URL of %s first", state.ErrConflict, sum, task.ID, node, api.RouteUploadURL)}
 	}
 	if err != nil {
 		return state.StoredBlob{}, err
 	}
-	refuse := func(err error) (state.StoredBlob, error) {
-		c.staged.refused.Inc()
-		c.removeStaged(ctx, st, key)
-		return state.StoredBlob{}, err
-	}
-	if obj.Size != up.Size {
-		return refuse(&state.FieldError{Field: "size", Err: fmt.Errorf("%w: the staged object holds %d bytes: expected the %d signed", ErrInvalid, obj.Size, up.Size)})
-	}
 	rq := stagedCheck{Object: obj, Node: node, Upload: up, TaskID: task.ID,
 		Wasm: task.Spec.Compute != nil && task.Spec.Compute.Kernel == api.KernelWasm}
 	b, err := c.runCheck(ctx, st, rq, task.Accepted)
 	if r := (stagedRefusal{}); errors.As(err, &r) {
-		return refuse(r.error)
+		return state.StoredBlob{}, c.refuseStaged(ctx, st, key, r.error)
 	}
 	return b, err
+}
+
+// statStaged describes the staging object at key for an upload of size
+// bytes. None there wraps blob.ErrNotFound (the caller says what was
+// expected); one of another size is refused (refuseStaged), naming size.
+func (c *Coordinator) statStaged(ctx context.Context, st stager, key string, size int64) (blob.StagedObject, error) {
+	obj, err := st.StatStaged(ctx, key)
+	if err != nil {
+		return blob.StagedObject{}, err
+	}
+	if obj.Size != size {
+		return blob.StagedObject{}, c.refuseStaged(ctx, st, key, &state.FieldError{Field: "size", Err: fmt.Errorf("%w: the staged object holds %d bytes: expected the %d signed", ErrInvalid, obj.Size, size)})
+	}
+	return obj, nil
+}
+
+// refuseStaged counts a refused staged upload, removes its object (so that
+// the uploader may stage it again) and returns err.
+func (c *Coordinator) refuseStaged(ctx context.Context, st stager, key string, err error) error {
+	c.staged.refused.Inc()
+	c.removeStaged(ctx, st, key)
+	return err
 }
 
 // stagedCheck is what checking a staged task blob needs besides the task's
