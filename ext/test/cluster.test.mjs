@@ -155,8 +155,14 @@ async function clusterRun({ objectStore }) {
       const v = resp.ok ? await resp.json() : null;
       return acceptedOf(v) > 0 ? v : null;
     }, 8 * 60 * 1000);
-    const st = await b.sw.evaluate(() => globalThis.meadowDev.status());
-    assert.ok(st.stats.tasksDone >= 1, `tasks done: ${JSON.stringify(st)}`);
+    // A task's rows are accepted at its last reveal; the extension counts
+    // it done once its upload (when it is the uploader) has been answered,
+    // which may come later on a loaded machine.
+    let st;
+    await until('the extension to count a task done', async () => {
+      st = await b.sw.evaluate(() => globalThis.meadowDev.status());
+      return st.stats.tasksDone >= 1;
+    }, 3 * 60 * 1000).catch((e) => assert.fail(`${e.message}; status ${JSON.stringify(st)}`));
     const goRec = await (await fetch(`${urls[2]}/v1/node/${goAddress}`)).json();
     assert.ok(acceptedOf(goRec) > 0, `the Go node's record: ${JSON.stringify(goRec)}`);
     // Two nodes on two /24s and two replicas a task: every task ran on both,
@@ -208,14 +214,24 @@ async function clusterRun({ objectStore }) {
         const v = await (await fetch(`${urls[0]}/v1/jobs/${j1.id}`, { headers: { [ENVELOPE_HEADER]: headerValue(read) } })).json();
         return v.state === 'done' ? v : null;
       }, 3 * 60 * 1000);
-      const st1 = await b.sw.evaluate(() => globalThis.meadowDev.status());
-      assert.ok(st1.stats.uploads >= 1, `the extension uploaded nothing: ${JSON.stringify(st1.stats)}`);
+      // The job is done once its blob is recorded; the extension counts
+      // the upload when the answer reaches it, a moment later.
+      let st1;
+      await until('the extension to count its upload', async () => {
+        st1 = await b.sw.evaluate(() => globalThis.meadowDev.status());
+        return st1.stats.uploads >= 1;
+      }, 60 * 1000).catch((e) => assert.fail(`${e.message}; stats ${JSON.stringify(st1?.stats)}`));
       assert.equal(st1.stats.uploadsPresigned, st1.stats.uploads, `every upload of the extension went to the store: ${JSON.stringify(st1.stats)}`);
       // The members' own counts: every task blob (three of the first job,
       // one of the second) was PUT to the store, none through a member.
       const live = urls.slice();
       assert.equal(await metricSum(live, 'meadow_uploads_proxied_total'), 0, 'task blobs uploaded through a coordinator');
-      assert.equal(await metricSum(live, 'meadow_uploads_presigned_total'), 4, 'task blobs PUT to the store and recorded');
+      // A member counts an upload just after it is recorded, which the
+      // job's state may show first.
+      let presignedTotal = 0;
+      await until('the members to count four presigned uploads', async () => (presignedTotal = await metricSum(live, 'meadow_uploads_presigned_total')) >= 4, 30 * 1000)
+        .catch((e) => assert.fail(`${e.message}: ${presignedTotal}`));
+      assert.equal(presignedTotal, 4, 'task blobs PUT to the store and recorded');
       // The bucket, as the gateway's posix directory holds it: the blobs
       // under the prefix, none on the members' disks, no staging left.
       const under = (d) => (fs.existsSync(d) ? fs.readdirSync(d, { recursive: true }).filter((f) => fs.statSync(path.join(d, String(f))).isFile()) : []);
