@@ -95,15 +95,27 @@ func objectStoreEndToEnd(t *testing.T, checkers int) {
 	// answered their reads with presigned URLs.
 	// The nodes uploaded their blobs straight to the bucket (presigned
 	// PUTs), and the members checked and recorded them.
-	counts, members, err := nw.memberCounters(ctx, "meadow_blob_reads_redirected_total", "meadow_uploads_presigned_total", "meadow_uploads_proxied_total",
-		"meadow_uploads_checked_by_checker_total", "meadow_uploads_checked_without_checker_total")
-	if err != nil || members != len(nw.CoordURLs) {
-		t.Fatalf("metrics of %d members of %d: %v", members, len(nw.CoordURLs), err)
+	// A member counts an upload just after it is recorded, which the job's
+	// state may show first: read until every verified task is counted (or
+	// the deadline, and the check below says what was found).
+	verified := crawl.Progress.Tasks.Verified + done.Progress.Tasks.Verified
+	var (
+		counts  map[string]float64
+		members int
+	)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		counts, members, err = nw.memberCounters(ctx, "meadow_blob_reads_redirected_total", "meadow_uploads_presigned_total", "meadow_uploads_proxied_total",
+			"meadow_uploads_checked_by_checker_total", "meadow_uploads_checked_without_checker_total")
+		if err != nil || members != len(nw.CoordURLs) {
+			t.Fatalf("metrics of %d members of %d: %v", members, len(nw.CoordURLs), err)
+		}
+		if int64(counts["meadow_uploads_presigned_total"]) >= verified || time.Now().After(deadline) {
+			break
+		}
 	}
 	if counts["meadow_blob_reads_redirected_total"] == 0 {
 		t.Fatal("no member redirected a node's read of an input blob to the bucket")
 	}
-	verified := crawl.Progress.Tasks.Verified + done.Progress.Tasks.Verified
 	if got := int64(counts["meadow_uploads_presigned_total"]); got != verified {
 		t.Fatalf("meadow_uploads_presigned_total sums to %d over the members, want one per verified task (%d)", got, verified)
 	}
