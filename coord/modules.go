@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/valyala/fasthttp"
 
@@ -178,7 +177,7 @@ func (c *Coordinator) ModuleUploadStaged(ctx context.Context, owner string, up a
 	if !c.IsLeader() {
 		return api.Module{}, ErrNotLeader
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.ApplyTimeout+time.Duration(up.Size)*time.Second/stagedCheckRate)
+	ctx, cancel := c.stagedWork(ctx, up.Size)
 	defer cancel()
 	st, ok := c.blobs.(stager)
 	if !ok {

@@ -255,7 +255,7 @@ func (c *Coordinator) UploadStaged(ctx context.Context, node string, up api.Uplo
 func (c *Coordinator) uploadStaged(ctx context.Context, node string, up api.Upload, record func(context.Context, state.StoredBlob) error) (api.UploadResponse, error) {
 	// A write's ApplyTimeout is too short to read back and check a large
 	// blob: the work gets time in proportion to its size.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.ApplyTimeout+time.Duration(up.Size)*time.Second/stagedCheckRate)
+	ctx, cancel := c.stagedWork(ctx, up.Size)
 	defer cancel()
 	st, ok := c.blobs.(stager)
 	if !ok {
@@ -329,6 +329,13 @@ func (c *Coordinator) checkStaged(ctx context.Context, st stager, key, node stri
 		return state.StoredBlob{}, c.refuseStaged(ctx, st, key, r.error)
 	}
 	return b, err
+}
+
+// stagedWork is the context of checking a staged upload of size bytes: it
+// does not end with the request's, and gets ApplyTimeout plus the size at
+// stagedCheckRate.
+func (c *Coordinator) stagedWork(ctx context.Context, size int64) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), c.cfg.ApplyTimeout+time.Duration(size)*time.Second/stagedCheckRate)
 }
 
 // statStaged describes the staging object at key for an upload of size
