@@ -187,10 +187,12 @@ func TestCheckerConfig(t *testing.T) {
 		{name: "not a URL", store: store, checkers: []string{"127.0.0.1:9"}, want: "config.checker[0]"},
 		{name: "a path", store: store, checkers: []string{"http://127.0.0.1:9/x"}, want: "config.checker[0]"},
 		{name: "ftp", store: store, checkers: []string{"ftp://127.0.0.1:9"}, want: "config.checker[0]"},
+		{name: "proxy uploads without a store", want: "config.proxy_uploads"},
 	} {
 		cfg := coord.DefaultConfig()
 		cfg.ID, cfg.DataDir, cfg.RaftAddr, cfg.HTTPAddr = "c1", t.TempDir(), "127.0.0.1:0", "127.0.0.1:0"
 		cfg.ObjectStore, cfg.Checkers = tt.store, tt.checkers
+		cfg.ProxyUploads = tt.store == nil && tt.checkers == nil
 		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: %v, want an error naming %s", tt.name, err, tt.want)
 		}

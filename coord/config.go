@@ -200,6 +200,14 @@ type Config struct {
 	// then only records the blob. Empty, or when none answers, the member
 	// checks itself (checker.go). They need ObjectStore.
 	Checkers []string `json:"checkers,omitempty"`
+	// ProxyUploads lets nodes and buyers whose presigned PUT failed send
+	// their bytes through a member (PUT /v1/node/upload, POST
+	// /v1/modules), as on a cluster without an object store. By default a
+	// cluster with an object store refuses those routes with 409, so that
+	// no member carries blob bytes: a node keeps a blob the store would
+	// not take and tries the presigned PUT again on a later request. Set it
+	// where some nodes cannot reach the store at all. It needs ObjectStore.
+	ProxyUploads bool `json:"proxy_uploads,omitempty"`
 }
 
 // DefaultConfig returns the defaults: batches of up to 2 ms, 1024 commands or
@@ -367,6 +375,9 @@ func (c Config) Validate() error {
 	}
 	if err := validateCheckers(c.Checkers, c.ObjectStore); err != nil {
 		return err
+	}
+	if c.ProxyUploads && c.ObjectStore == nil {
+		return invalidf("config.proxy_uploads: expected an object_store as well (without one every upload goes through the members)")
 	}
 	if c.ChainPublicRPC != "" {
 		if u, err := url.Parse(c.ChainPublicRPC); err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {

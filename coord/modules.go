@@ -40,6 +40,9 @@ func (f *fsm) applyModuleStored(body []byte, index uint64) any {
 // httpModuleUpload serves POST /v1/modules: a module.upload envelope in the
 // Meadow-Envelope header, the module's bytes as the body.
 func (c *Coordinator) httpModuleUpload(rctx context.Context, ctx *fasthttp.RequestCtx) (any, error) {
+	if err := c.proxyRefused(ctx, api.RouteModuleUploadURL); err != nil {
+		return nil, err
+	}
 	var up api.ModuleUpload
 	o, err := c.openHeader(ctx, api.MethodModuleUpload, &up)
 	if err != nil {

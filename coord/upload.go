@@ -184,6 +184,9 @@ func (c *Coordinator) blobPeers() []blob.Peer {
 // httpUpload serves PUT /v1/node/upload: the envelope in the Meadow-Envelope
 // header, the task's Arrow IPC stream as the body.
 func (c *Coordinator) httpUpload(rctx context.Context, ctx *fasthttp.RequestCtx) (any, error) {
+	if err := c.proxyRefused(ctx, api.RouteUploadURL); err != nil {
+		return nil, err
+	}
 	var up api.Upload
 	o, err := c.openHeader(ctx, api.MethodUpload, &up)
 	if err != nil {
@@ -205,6 +208,23 @@ func (c *Coordinator) httpUpload(rctx context.Context, ctx *fasthttp.RequestCtx)
 		err = fmt.Errorf("%w: %w", errCannotStore, err)
 	}
 	return v, err
+}
+
+// errProxyRefused is a blob's bytes sent through a member of a cluster
+// that keeps blobs in an object store and does not carry them
+// (Config.ProxyUploads).
+var errProxyRefused = fmt.Errorf("%w: this cluster keeps blobs in an object store and takes them only as presigned PUTs to the store", state.ErrConflict)
+
+// proxyRefused drains the body and returns errProxyRefused, naming the
+// route that hands out the presigned URL, when this member does not carry
+// blob bytes; nil when it does. It is checked before anything of the
+// request is opened: a refused upload costs no signature recovery.
+func (c *Coordinator) proxyRefused(ctx *fasthttp.RequestCtx, urlRoute string) error {
+	if c.cfg.ObjectStore == nil || c.cfg.ProxyUploads {
+		return nil
+	}
+	drainBody(ctx)
+	return inRequest("route", fmt.Errorf("%w: ask POST %s for a URL, PUT the bytes there and report them (an operator allows uploads through the members with meadow coord --proxy-uploads)", errProxyRefused, urlRoute))
 }
 
 // errNoUploadEnvelope is an upload without its envelope.

@@ -64,7 +64,8 @@ func newUploadBench(b *testing.B, edit func(store *coord.ObjectStoreConfig, cfg 
 	srv := s3test.Start(b)
 	store := &coord.ObjectStoreConfig{Endpoint: srv.Endpoint, Bucket: srv.NewBucket(b), Prefix: "meadow/", AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey}
 	c := coordtest.NewTestCluster(b, 1, coordtest.WithConfig(func(_ int, cfg *coord.Config) {
-		cfg.ObjectStore = store
+		// The "proxied" path is measured: the member must take it.
+		cfg.ObjectStore, cfg.ProxyUploads = store, true
 		if edit != nil {
 			edit(store, cfg)
 		}

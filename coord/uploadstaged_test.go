@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -484,4 +485,101 @@ func TestPresignedUploadFaults(t *testing.T) {
 			t.Fatal("a blob was recorded with the store down")
 		}
 	})
+}
+
+// TestProxiedUploadRefused: a cluster whose blobs are in the object store
+// carries no blob bytes. An upload through a member (a node's PUT
+// /v1/node/upload, a buyer's POST /v1/modules) is refused with 409 naming
+// the route, by the leader and a follower alike, and nothing is stored,
+// recorded or counted; the presigned path still takes the blob. With
+// --proxy-uploads (Config.ProxyUploads) the member takes it as before.
+func TestProxiedUploadRefused(t *testing.T) {
+	s := newStagedCluster(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	task, leases, blobs := s.verified(t)
+	up := uploadOf(task, leases[1], blobs[1])
+	module, mup := wasmModule(t, 2_000)
+
+	// proxied sends the bytes to one member, as the node and the buyer do
+	// when their PUT to the store failed, and returns the member's answer.
+	proxied := func(t *testing.T, cl *api.Client, base string, owner int) (*http.Response, api.ErrorBody) {
+		t.Helper()
+		method, route, ctype, v, body := api.MethodUpload, "/v1/node/upload", "application/vnd.apache.arrow.stream", any(up), blobs[1]
+		if owner >= 0 {
+			method, route, ctype, v, body = api.MethodModuleUpload, api.RouteModules, "application/wasm", any(mup), module
+		}
+		env, err := cl.Sign(method, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, _ := env.Header()
+		verb := http.MethodPut
+		if owner >= 0 {
+			verb = http.MethodPost
+		}
+		req, _ := http.NewRequestWithContext(ctx, verb, base+route, bytes.NewReader(body))
+		req.Header.Set(api.EnvelopeHeader, h)
+		req.Header.Set("Content-Type", ctype)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var eb api.ErrorBody
+		_ = json.NewDecoder(resp.Body).Decode(&eb)
+		return resp, eb
+	}
+	cl := s.client(t, 1, true)
+	leader := s.c.WaitLeader()
+	for _, m := range s.c.Members {
+		base := "http://" + m.Config.HTTPAddr
+		for _, owner := range []int{-1, 0} {
+			resp, eb := proxied(t, cl, base, owner)
+			want := api.RouteUploadURL
+			if owner >= 0 {
+				want = api.RouteModuleUploadURL
+			}
+			if resp.StatusCode != http.StatusConflict || eb.Error.Code != api.CodeConflict || eb.Error.Field != "route" || !strings.Contains(eb.Error.Message, want) {
+				t.Fatalf("%s (leader %v), proxied upload (module %v): %d %+v; want 409 conflict naming route and %s", m.Config.ID, m == leader, owner >= 0, resp.StatusCode, eb.Error, want)
+			}
+		}
+	}
+	s.c.WaitConverged()
+	if tk, _ := leader.C.Task(task); tk.Blob != nil {
+		t.Fatalf("the refused upload stored blob %+v", tk.Blob)
+	}
+	if _, err := leader.C.Module(mup.SHA256); err == nil {
+		t.Fatal("the refused module was recorded")
+	}
+	if keys := s.keys(t, "meadow/"); len(keys) != 0 {
+		t.Fatalf("the bucket holds %v after refused uploads", keys)
+	}
+	if got := s.metric(t, true, "meadow_uploads_proxied_total") + s.metric(t, false, "meadow_uploads_proxied_total"); got != 0 {
+		t.Fatalf("meadow_uploads_proxied_total = %v after refusals, want 0", got)
+	}
+	// The presigned path takes the same blob.
+	var u api.UploadURL
+	if err := cl.Post(ctx, api.MethodUploadURL, api.RouteUploadURL, up, &u); err != nil {
+		t.Fatal(err)
+	}
+	if code := putURL(t, u, blobs[1]); code != http.StatusOK {
+		t.Fatalf("PUT to the store: %d", code)
+	}
+	var res api.UploadResponse
+	if err := cl.Post(ctx, api.MethodUploadStaged, api.RouteUploadStaged, up, &res); err != nil || res.Rows != 20 {
+		t.Fatalf("presigned after the refusals: %+v %v", res, err)
+	}
+
+	// An operator who allows it: the member carries the bytes.
+	p := newStagedClusterOn(t, s.srv, s.srv.NewBucket(t), func(cfg *coord.Config) { cfg.ProxyUploads = true })
+	task, leases, blobs = p.verified(t)
+	up = uploadOf(task, leases[1], blobs[1])
+	resp, eb := proxied(t, p.client(t, 1, true), "http://"+p.c.WaitLeader().Config.HTTPAddr, -1)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("proxied upload with proxy_uploads: %d %+v", resp.StatusCode, eb.Error)
+	}
+	if got := p.metric(t, false, "meadow_uploads_proxied_total"); got != 1 {
+		t.Fatalf("meadow_uploads_proxied_total = %v, want 1", got)
+	}
 }

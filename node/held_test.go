@@ -129,3 +129,74 @@ func TestUploadHandedToAnotherAgreeingNode(t *testing.T) {
 		t.Fatalf("holder still holds %d blobs after its upload", holder.held.len())
 	}
 }
+
+// failFirstUploads fails a node's first n uploads, as a link that drops
+// while the blob is on its way.
+type failFirstUploads struct {
+	base    http.RoundTripper
+	n       int64
+	uploads atomic.Int64
+}
+
+func (f *failFirstUploads) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Path == routeUpload && f.uploads.Add(1) <= f.n {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, errors.New("test: the link dropped during the upload")
+	}
+	return f.base.RoundTrip(req)
+}
+
+// TestUploadRetriedFromHeld: the node asked to upload at its reveal fails
+// to, keeps the blob, and uploads it when the coordinators ask again in a
+// later work answer; nothing is handed to another node.
+func TestUploadRetriedFromHeld(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			fmt.Fprint(w, "User-agent: *\nAllow: /\n")
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, "<html><head><title>Page %[1]s</title></head><body><p>The meadow page %[1]s.</p></body></html>", r.URL.Path)
+	}))
+	t.Cleanup(site.Close)
+	c := coordtest.NewTestCluster(t, 1)
+	m := c.WaitLeader()
+	leader := m.C
+	n := newLoopbackNode(t, leader.HTTPAddr(), m.Config.ChainID)
+	// The client tries each coordinator and again: fail every try of the
+	// first upload call.
+	fail := &failFirstUploads{base: n.client.HTTP().Transport, n: int64(max(n.client.Attempts, 1))}
+	n.client.HTTP().Transport = fail
+	runNode(t, n)
+
+	job, err := leader.SubmitJob(context.Background(), common.Address{1}, api.JobSpec{Kind: api.JobCrawl, Replication: 1, Crawl: &api.CrawlSpec{
+		URLs: []string{site.URL + "/p/1", site.URL + "/p/2"}, TaskSize: 2,
+		Fields: []api.FieldRule{{Name: "title", Selector: "title"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st api.JobStatus
+	coordtest.WaitFor(t, 60*time.Second*coordtest.Scale(), "job "+job.ID+" done", func() bool {
+		st, _ = leader.JobStatus(job.ID)
+		return st.State == api.JobDone || st.State == api.JobFailed
+	})
+	if st.State != api.JobDone || st.Progress.RowsAccepted != 2 {
+		t.Fatalf("job %s: %s with %d rows accepted, want done with 2", job.ID, st.State, st.Progress.RowsAccepted)
+	}
+	if got := fail.uploads.Load(); got <= fail.n {
+		t.Fatalf("%d upload tries, want more than the %d that failed", got, fail.n)
+	}
+	task, err := leader.Task(job.ID + ".t000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if task.Blob == nil || task.UploadReassigned != 0 {
+		t.Fatalf("blob %+v after %d hand-overs; want the node's own, none", task.Blob, task.UploadReassigned)
+	}
+	if n.held.len() != 0 {
+		t.Fatalf("the node still holds %d blobs after its upload", n.held.len())
+	}
+}

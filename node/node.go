@@ -449,10 +449,13 @@ func (n *Node) runLease(ctx context.Context, l api.Lease) error {
 		n.held.add(heldBlob{path: blob, up: up, at: time.Now()}, time.Now())
 		return nil
 	}
-	defer os.Remove(blob)
 	if _, err = n.client.Upload(ctx, up, func() (io.ReadCloser, error) { return os.Open(blob) }); err != nil {
+		// Kept for the coordinators' next request (held.go): the store
+		// may take it then, or the coordinators ask another replica.
+		n.held.add(heldBlob{path: blob, up: up, at: time.Now()}, time.Now())
 		return fmt.Errorf("upload: %w", err)
 	}
+	os.Remove(blob)
 	return nil
 }
 

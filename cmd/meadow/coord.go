@@ -152,6 +152,7 @@ machine can read in the process list.`,
 	f.DurationVar(&cfg.SettleInterval, "settle-interval", 0, "settle an epoch this often (0: only when an operator runs meadow operator settle)")
 	objectStoreFlags(f, &obj)
 	f.StringSliceVar(&cfg.Checkers, "checker", nil, "base URL of a meadow checker (repeatable), which checks presigned uploads for this member so that it only records them; with --object-store-endpoint. Without one, or when none answers, the member checks itself")
+	f.BoolVar(&cfg.ProxyUploads, "proxy-uploads", false, "with --object-store-endpoint: let nodes and buyers whose PUT to the store failed upload through this member, which then carries their bytes (by default such uploads are refused with 409 and retried as presigned PUTs later)")
 	f.StringVar(&groupMap, "group-map", "", "the network's group map (meadow operator groups init and sign), on a network of several Raft groups: this coordinator then serves only its group's nodes and jobs; with --group")
 	f.StringVar(&group, "group", "", "the id of this coordinator's group in --group-map")
 	f.Var(prefixList{&cfg.JobURLAllowList}, "dev-job-url-allow-list", "development only: CIDR prefixes whose addresses crawl jobs may name (meadow dev's loopback site); production leaves it empty")

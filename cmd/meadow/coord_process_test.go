@@ -65,6 +65,7 @@ func TestCoordFlagErrorsNameTheFlag(t *testing.T) {
 		{name: "object store endpoint with a scheme", args: []string{"--object-store-endpoint", "http://s3.example:9000", "--object-store-bucket", "meadow"}, want: "--object-store-endpoint"},
 		{name: "object store without a bucket, from env", env: []string{"MEADOW_OBJECT_STORE_ENDPOINT=127.0.0.1:9000"}, want: "--object-store-bucket"},
 		{name: "object store verify", args: []string{"--object-store-endpoint", "127.0.0.1:9000", "--object-store-bucket", "meadow", "--object-store-verify", "trust"}, want: "--object-store-verify"},
+		{name: "proxy uploads without an object store", args: []string{"--proxy-uploads"}, want: "--proxy-uploads"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
