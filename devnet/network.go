@@ -396,7 +396,11 @@ func Tamper(s dataset.Schema, r dataset.Row) dataset.Row {
 
 // tamperCompute is Tamper for compute rows: it alters the first kernel
 // output (the column after source_hash) of the rows whose source hash's
-// first byte is a multiple of 3.
+// first byte is a multiple of 3, whatever its type (a null it leaves).
+// Every type matters: a kind of task whose rows the faulty node could not
+// alter would let it agree task after task, until adaptive replication
+// trusted it with tasks alone (verify.TrustAfter) and its altered rows of
+// later jobs reached datasets unchecked, which the journey refuses.
 func tamperCompute(s dataset.Schema, r dataset.Row) dataset.Row {
 	hi := s.Index(dataset.ColSourceHash)
 	if hi < 0 || hi+1 >= len(r) {
@@ -425,6 +429,28 @@ func tamperCompute(s dataset.Schema, r dataset.Row) dataset.Row {
 		out[hi+1] = v + " (altered)"
 	case []string:
 		out[hi+1] = append(append([]string(nil), v...), "altered")
+	case []uint64:
+		if len(v) > 0 {
+			w := append([]uint64(nil), v...)
+			w[0] ^= 1
+			out[hi+1] = w
+		}
+	case []int64:
+		if len(v) > 0 {
+			w := append([]int64(nil), v...)
+			w[0] ^= 1
+			out[hi+1] = w
+		}
+	case []byte:
+		if len(v) > 0 {
+			w := append([]byte(nil), v...)
+			w[0] ^= 1
+			out[hi+1] = w
+		}
+	case float64:
+		out[hi+1] = v + 1
+	case bool:
+		out[hi+1] = !v
 	}
 	return out
 }
