@@ -27,12 +27,18 @@ func (b *Client) UploadModule(ctx context.Context, module []byte) (api.Module, e
 	if err := api.CheckModuleHeader(module); err != nil {
 		return api.Module{}, err
 	}
-	m, done, err := b.uploadModulePresigned(ctx, up, module)
+	m, done, storeErr, err := b.uploadModulePresigned(ctx, up, module)
 	if err != nil {
 		return api.Module{}, err
 	}
 	if !done {
 		if m, err = b.uploadModuleProxied(ctx, up, module); err != nil {
+			if storeErr != nil {
+				// Both paths refused: the store's reason is the one the
+				// buyer can act on (a cluster with an object store may
+				// not take modules through its members at all).
+				return api.Module{}, fmt.Errorf("buyer: the object store refused the module %d times (last: %v), and then the coordinators: %w", storeTries, storeErr, err)
+			}
 			return api.Module{}, err
 		}
 	}
@@ -50,40 +56,41 @@ const storeTries = 4
 // uploadModulePresigned runs a presigned module upload (api's module.go):
 // URL, PUT to the store, report. done is false, with no error, when the
 // coordinators hand out no URL (their blobs are on their disks, or they do
-// not know the route) or the store refused every PUT: the caller uploads
-// through a coordinator.
-func (b *Client) uploadModulePresigned(ctx context.Context, up api.ModuleUpload, module []byte) (api.Module, bool, error) {
+// not know the route) or the store refused every PUT (storeErr is then its
+// last refusal): the caller uploads through a coordinator.
+func (b *Client) uploadModulePresigned(ctx context.Context, up api.ModuleUpload, module []byte) (m api.Module, done bool, storeErr, err error) {
 	for try := 0; try < storeTries; try++ {
 		if try > 0 {
 			select {
 			case <-ctx.Done():
-				return api.Module{}, true, ctx.Err()
+				return api.Module{}, true, nil, ctx.Err()
 			case <-time.After(time.Duration(250<<try) * time.Millisecond):
 			}
 		}
 		var u api.UploadURL
 		if err := b.c.Post(ctx, api.MethodModuleUploadURL, api.RouteModuleUploadURL, up, &u); err != nil {
 			if ctx.Err() != nil {
-				return api.Module{}, true, ctx.Err()
+				return api.Module{}, true, nil, ctx.Err()
 			}
-			return api.Module{}, false, nil
+			return api.Module{}, false, nil, nil
 		}
 		if u.URL == "" {
-			return api.Module{}, false, nil
+			return api.Module{}, false, nil, nil
 		}
 		if err := u.Validate(); err != nil {
-			return api.Module{}, false, nil
+			return api.Module{}, false, nil, nil
 		}
 		if err := api.PutPresigned(ctx, b.c.HTTP(), u, up.Size, bytes.NewReader(module)); err != nil {
 			if ctx.Err() != nil {
-				return api.Module{}, true, ctx.Err()
+				return api.Module{}, true, nil, ctx.Err()
 			}
+			storeErr = err
 			continue
 		}
-		var m api.Module
-		return m, true, b.c.Post(ctx, api.MethodModuleUploadStaged, api.RouteModuleUploadStaged, up, &m)
+		err = b.c.Post(ctx, api.MethodModuleUploadStaged, api.RouteModuleUploadStaged, up, &m)
+		return m, true, nil, err
 	}
-	return api.Module{}, false, nil
+	return api.Module{}, false, storeErr, nil
 }
 
 // uploadModuleProxied sends the module's bytes to a coordinator (POST

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -118,5 +119,23 @@ func TestModuleUploadPresigned(t *testing.T) {
 	}
 	if err := api.PutPresigned(ctx, cl.HTTP(), u, int64(len(notWasm)), bytes.NewReader(notWasm)); err == nil {
 		t.Fatal("the store took bytes other than the ones signed")
+	}
+
+	// The store gone: the buyer's PUTs fail, and the members, which carry
+	// no blob bytes, refuse the module too. The error says both, and
+	// nothing is recorded.
+	s.srv.Kill()
+	b, err := buyer.New(buyer.Config{Coordinators: urls, Key: k.key, ChainID: api.DevChainID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lost, lostUp := wasmModule(t, 3_000)
+	_, err = b.UploadModule(ctx, lost)
+	var ae *api.RemoteError
+	if !errors.As(err, &ae) || ae.Status != http.StatusConflict || ae.Field != "route" || !strings.Contains(err.Error(), "object store refused the module") {
+		t.Fatalf("upload with the store down: %v; want the store's refusal and the members' 409 naming route", err)
+	}
+	if _, err := leader.Module(lostUp.SHA256); err == nil {
+		t.Fatal("a module the store never took was recorded")
 	}
 }

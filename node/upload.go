@@ -71,7 +71,8 @@ func (c *Client) uploadPresigned(ctx context.Context, u api.Upload, open func() 
 		// The member answers once it has read the blob back and checked
 		// it: each try waits for that, as for a proxied upload's answer.
 		var out api.UploadResponse
-		return out, true, c.Post(api.WithAnswerWork(ctx, u.Size), api.MethodUploadStaged, api.RouteUploadStaged, u, &out)
+		err = c.Post(api.WithAnswerWork(ctx, u.Size), api.MethodUploadStaged, api.RouteUploadStaged, u, &out)
+		return out, true, err
 	}
 	c.logger().Warn("the object store refused the blob; uploading through a coordinator", "task", u.TaskID, "tries", storeTries, "err", last)
 	return api.UploadResponse{}, false, nil
