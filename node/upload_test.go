@@ -55,8 +55,9 @@ func (f *storeFaults) RoundTrip(req *http.Request) (*http.Response, error) {
 // presignedJob runs a two-page crawl job on two nodes of a one-member
 // cluster whose blobs are in a real S3-compatible store, with each node's
 // PUTs to the store refused refuse times, and returns the member and the
-// nodes' fault counters once the job is done.
-func presignedJob(t *testing.T, refuse int64) (*coord.Coordinator, []*storeFaults) {
+// nodes' fault counters once the job is done. proxy is the member's
+// Config.ProxyUploads.
+func presignedJob(t *testing.T, refuse int64, proxy bool) (*coord.Coordinator, []*storeFaults) {
 	t.Helper()
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/robots.txt" {
@@ -69,7 +70,7 @@ func presignedJob(t *testing.T, refuse int64) (*coord.Coordinator, []*storeFault
 	t.Cleanup(site.Close)
 	srv := s3test.Start(t)
 	store := &coord.ObjectStoreConfig{Endpoint: srv.Endpoint, Bucket: srv.NewBucket(t), Prefix: "meadow/", AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey}
-	c := coordtest.NewTestCluster(t, 1, coordtest.WithConfig(func(_ int, cfg *coord.Config) { cfg.ObjectStore = store }))
+	c := coordtest.NewTestCluster(t, 1, coordtest.WithConfig(func(_ int, cfg *coord.Config) { cfg.ObjectStore, cfg.ProxyUploads = store, proxy }))
 	m := c.WaitLeader()
 	var faults []*storeFaults
 	for i := range 2 {
@@ -101,7 +102,7 @@ func presignedJob(t *testing.T, refuse int64) (*coord.Coordinator, []*storeFault
 // refuses its first PUTs (503) is tried again with a fresh URL, and the
 // blob never passes through a coordinator.
 func TestPresignedUploadRetriesTheStore(t *testing.T) {
-	leader, faults := presignedJob(t, 2)
+	leader, faults := presignedJob(t, 2, false)
 	var refused, proxied, reported int64
 	for _, f := range faults {
 		refused += f.refused.Load()
@@ -125,10 +126,31 @@ func TestPresignedUploadRetriesTheStore(t *testing.T) {
 	}
 }
 
-// A node that cannot PUT to the store at all (every try refused) hands the
-// blob to a coordinator, which stores it.
+// A node whose PUTs the store refuses for longer than one upload's tries
+// offers the blob to the coordinator, which carries no blob bytes and
+// refuses it; the node keeps the blob and, asked again, PUTs it to the
+// store once the store takes it. Nothing goes through the coordinator.
+func TestPresignedUploadWaitsForTheStore(t *testing.T) {
+	leader, faults := presignedJob(t, storeTries+2, false)
+	var refused, proxied int64
+	for _, f := range faults {
+		refused += f.refused.Load()
+		proxied += f.proxied.Load()
+	}
+	if refused <= storeTries || proxied == 0 {
+		t.Fatalf("%d PUTs refused and %d uploads offered to the coordinator: the test did not outlast one upload's tries", refused, proxied)
+	}
+	coordtest.WaitFor(t, 10*time.Second*coordtest.Scale(), "the presigned upload counted", func() bool { return leader.PresignedUploads() >= 1 })
+	if n := leader.ProxiedUploads(); n != 0 {
+		t.Fatalf("the coordinator took %d uploads itself, want 0", n)
+	}
+}
+
+// With ProxyUploads (meadow coord --proxy-uploads), a node that cannot PUT
+// to the store at all (every try refused) hands the blob to a coordinator,
+// which stores it.
 func TestPresignedUploadFallsBack(t *testing.T) {
-	leader, faults := presignedJob(t, 1<<30)
+	leader, faults := presignedJob(t, 1<<30, true)
 	var proxied int64
 	for _, f := range faults {
 		proxied += f.proxied.Load()
