@@ -224,6 +224,7 @@ func (c *Coordinator) proxyRefused(ctx *fasthttp.RequestCtx, urlRoute string) er
 		return nil
 	}
 	drainBody(ctx)
+	c.staged.proxyRefused.Inc()
 	return inRequest("route", fmt.Errorf("%w: ask POST %s for a URL, PUT the bytes there and report them (an operator allows uploads through the members with meadow coord --proxy-uploads)", errProxyRefused, urlRoute))
 }
 

@@ -83,6 +83,10 @@ type stagedUploads struct {
 	// this member (PUT /v1/node/upload) instead: with an object store,
 	// only nodes that cannot reach it, or do not ask for a URL.
 	proxied, proxiedBytes prometheus.Counter
+	// proxyRefused counts the uploads (task blobs and modules) this member
+	// refused to carry because the cluster has an object store and no
+	// Config.ProxyUploads: clients whose PUTs to the store failed.
+	proxyRefused prometheus.Counter
 	// modules counts buyers' modules put in the store through a
 	// presigned upload.
 	modules prometheus.Counter
@@ -119,12 +123,16 @@ func newStagedUploads(reg prometheus.Registerer) (*stagedUploads, error) {
 			Name: "meadow_upload_proxied_bytes_total",
 			Help: "Bytes of the task blobs in meadow_uploads_proxied_total, as the nodes sent them.",
 		}),
+		proxyRefused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "meadow_uploads_proxy_refused_total",
+			Help: "Uploads sent through this member (task blobs and modules) that it refused because the cluster keeps blobs in an object store and does not carry them (--proxy-uploads unset): clients whose PUTs to the store failed. Rising: the store is unreachable from the internet, or refusing.",
+		}),
 		modules: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "meadow_modules_presigned_total",
 			Help: "Buyers' WebAssembly modules PUT straight to the object store, checked and recorded by this member as leader.",
 		}),
 	}
-	for _, m := range []prometheus.Collector{s.urls, s.presigned, s.offLeader, s.refused, s.swept, s.proxied, s.proxiedBytes, s.modules} {
+	for _, m := range []prometheus.Collector{s.urls, s.presigned, s.offLeader, s.refused, s.swept, s.proxied, s.proxiedBytes, s.proxyRefused, s.modules} {
 		if err := reg.Register(m); err != nil {
 			return nil, fmt.Errorf("coord: staged upload metrics: %w", err)
 		}

@@ -558,6 +558,10 @@ func TestProxiedUploadRefused(t *testing.T) {
 	if got := s.metric(t, true, "meadow_uploads_proxied_total") + s.metric(t, false, "meadow_uploads_proxied_total"); got != 0 {
 		t.Fatalf("meadow_uploads_proxied_total = %v after refusals, want 0", got)
 	}
+	// Each member counts what it refused, for its operator.
+	if got := s.metric(t, true, "meadow_uploads_proxy_refused_total") + s.metric(t, false, "meadow_uploads_proxy_refused_total"); got != float64(2*len(s.c.Members)) {
+		t.Fatalf("meadow_uploads_proxy_refused_total = %v over the members, want %d", got, 2*len(s.c.Members))
+	}
 	// The presigned path takes the same blob.
 	var u api.UploadURL
 	if err := cl.Post(ctx, api.MethodUploadURL, api.RouteUploadURL, up, &u); err != nil {
