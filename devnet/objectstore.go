@@ -59,6 +59,11 @@ type ObjectStoreSummary struct {
 	PresignedUploads int64 `json:"presigned_uploads"`
 	ProxiedUploads   int64 `json:"proxied_uploads"`
 	ProxiedBytes     int64 `json:"proxied_bytes"`
+	// ProxyRefused are the uploads the members refused to carry
+	// (meadow_uploads_proxy_refused_total): clients whose PUTs to the
+	// store failed four times and who tried a coordinator; they try the
+	// store again later, so the journey only reports them.
+	ProxyRefused int64 `json:"proxy_refused"`
 	// PresignedModules are the buyers' modules PUT straight to the store
 	// (meadow_modules_presigned_total): the journey's wasm step's.
 	PresignedModules int64 `json:"presigned_modules"`
@@ -195,11 +200,12 @@ func (n *Network) checkObjectStore(ctx context.Context, s *Summary, outDir strin
 	}
 	info.LocalBlobs, info.Checked = local, true
 	counts, members, err := n.memberCounters(ctx, "meadow_uploads_presigned_total", "meadow_uploads_proxied_total", "meadow_upload_proxied_bytes_total", "meadow_modules_presigned_total",
-		"meadow_uploads_checked_by_checker_total", "meadow_uploads_checked_without_checker_total")
+		"meadow_uploads_checked_by_checker_total", "meadow_uploads_checked_without_checker_total", "meadow_uploads_proxy_refused_total")
 	if err != nil {
 		return name, err
 	}
 	info.PresignedModules = int64(counts["meadow_modules_presigned_total"])
+	info.ProxyRefused = int64(counts["meadow_uploads_proxy_refused_total"])
 	info.CheckedByCheckers = int64(counts["meadow_uploads_checked_by_checker_total"])
 	info.CheckedWithoutCheckers = int64(counts["meadow_uploads_checked_without_checker_total"])
 	info.PresignedUploads, info.ProxiedUploads = int64(counts["meadow_uploads_presigned_total"]), int64(counts["meadow_uploads_proxied_total"])
@@ -221,6 +227,9 @@ func (n *Network) checkObjectStore(ctx context.Context, s *Summary, outDir strin
 	checked := ""
 	if len(n.checkerURLs) > 0 {
 		checked = fmt.Sprintf(", %d checked by %d checkers (%d by a member itself)", info.CheckedByCheckers, len(n.checkerURLs), info.CheckedWithoutCheckers)
+	}
+	if info.ProxyRefused > 0 {
+		checked += fmt.Sprintf("; %d uploads offered to a coordinator after failed PUTs were refused and tried again at the store", info.ProxyRefused)
 	}
 	step(name, fmt.Sprintf("%d blobs, %d bytes in %s, the %d blobs of the %d datasets among them; the members' blob directories hold none; %d task blobs PUT straight to the store, none through a coordinator%s",
 		info.Objects, info.Bytes, n.store, info.DatasetBlobs, len(s.Jobs), info.PresignedUploads, checked), t0)
