@@ -1,20 +1,14 @@
 package node
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord"
 	"github.com/meadow-net/meadow/coord/coordtest"
 )
@@ -69,15 +63,7 @@ func (r *revealSignal) RoundTrip(req *http.Request) (*http.Response, error) {
 // its work answer, which uploads the blob it held since its reveal, and
 // the job completes.
 func TestUploadHandedToAnotherAgreeingNode(t *testing.T) {
-	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			fmt.Fprint(w, "User-agent: *\nAllow: /\n")
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, "<html><head><title>Page %[1]s</title></head><body><p>The meadow page %[1]s.</p></body></html>", r.URL.Path)
-	}))
-	t.Cleanup(site.Close)
+	site := pageSite(t)
 
 	c := coordtest.NewTestCluster(t, 1, coordtest.WithConfig(func(_ int, cfg *coord.Config) {
 		cfg.UploadTTL = time.Second
@@ -96,25 +82,11 @@ func TestUploadHandedToAnotherAgreeingNode(t *testing.T) {
 	runNode(t, holder)
 	runNode(t, decider)
 
-	job, err := leader.SubmitJob(context.Background(), common.Address{1}, api.JobSpec{Kind: api.JobCrawl, Replication: 2, Crawl: &api.CrawlSpec{
-		URLs: []string{site.URL + "/p/1", site.URL + "/p/2"}, TaskSize: 2,
-		Fields: []api.FieldRule{{Name: "title", Selector: "title"}},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var st api.JobStatus
-	coordtest.WaitFor(t, 60*time.Second*coordtest.Scale(), "job "+job.ID+" done", func() bool {
-		st, _ = leader.JobStatus(job.ID)
-		return st.State == api.JobDone || st.State == api.JobFailed
-	})
-	if st.State != api.JobDone || st.Progress.RowsAccepted != 2 {
-		t.Fatalf("job %s: %s with %d rows accepted, want done with 2", job.ID, st.State, st.Progress.RowsAccepted)
-	}
+	jobID := twoPageJob(t, leader, site, 2)
 	if stall.uploads.Load() == 0 {
 		t.Fatal("the deciding node was never asked to upload: the test did not exercise the hand-over")
 	}
-	task, err := leader.Task(job.ID + ".t000000")
+	task, err := leader.Task(jobID + ".t000000")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,15 +124,7 @@ func (f *failFirstUploads) RoundTrip(req *http.Request) (*http.Response, error) 
 // to, keeps the blob, and uploads it when the coordinators ask again in a
 // later work answer; nothing is handed to another node.
 func TestUploadRetriedFromHeld(t *testing.T) {
-	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			fmt.Fprint(w, "User-agent: *\nAllow: /\n")
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, "<html><head><title>Page %[1]s</title></head><body><p>The meadow page %[1]s.</p></body></html>", r.URL.Path)
-	}))
-	t.Cleanup(site.Close)
+	site := pageSite(t)
 	c := coordtest.NewTestCluster(t, 1)
 	m := c.WaitLeader()
 	leader := m.C
@@ -171,25 +135,11 @@ func TestUploadRetriedFromHeld(t *testing.T) {
 	n.client.HTTP().Transport = fail
 	runNode(t, n)
 
-	job, err := leader.SubmitJob(context.Background(), common.Address{1}, api.JobSpec{Kind: api.JobCrawl, Replication: 1, Crawl: &api.CrawlSpec{
-		URLs: []string{site.URL + "/p/1", site.URL + "/p/2"}, TaskSize: 2,
-		Fields: []api.FieldRule{{Name: "title", Selector: "title"}},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var st api.JobStatus
-	coordtest.WaitFor(t, 60*time.Second*coordtest.Scale(), "job "+job.ID+" done", func() bool {
-		st, _ = leader.JobStatus(job.ID)
-		return st.State == api.JobDone || st.State == api.JobFailed
-	})
-	if st.State != api.JobDone || st.Progress.RowsAccepted != 2 {
-		t.Fatalf("job %s: %s with %d rows accepted, want done with 2", job.ID, st.State, st.Progress.RowsAccepted)
-	}
+	jobID := twoPageJob(t, leader, site, 1)
 	if got := fail.uploads.Load(); got <= fail.n {
 		t.Fatalf("%d upload tries, want more than the %d that failed", got, fail.n)
 	}
-	task, err := leader.Task(job.ID + ".t000000")
+	task, err := leader.Task(jobID + ".t000000")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,17 +1,13 @@
 package node
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord"
@@ -59,15 +55,7 @@ func (f *storeFaults) RoundTrip(req *http.Request) (*http.Response, error) {
 // Config.ProxyUploads.
 func presignedJob(t *testing.T, refuse int64, proxy bool) (*coord.Coordinator, []*storeFaults) {
 	t.Helper()
-	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			fmt.Fprint(w, "User-agent: *\nAllow: /\n")
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, "<html><head><title>Page %[1]s</title></head><body><p>The meadow page %[1]s.</p></body></html>", r.URL.Path)
-	}))
-	t.Cleanup(site.Close)
+	site := pageSite(t)
 	srv := s3test.Start(t)
 	store := &coord.ObjectStoreConfig{Endpoint: srv.Endpoint, Bucket: srv.NewBucket(t), Prefix: "meadow/", AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey}
 	c := coordtest.NewTestCluster(t, 1, coordtest.WithConfig(func(_ int, cfg *coord.Config) { cfg.ObjectStore, cfg.ProxyUploads = store, proxy }))
@@ -80,21 +68,7 @@ func presignedJob(t *testing.T, refuse int64, proxy bool) (*coord.Coordinator, [
 		faults = append(faults, f)
 		runNode(t, n)
 	}
-	job, err := m.C.SubmitJob(context.Background(), common.Address{1}, api.JobSpec{Kind: api.JobCrawl, Replication: 2, Crawl: &api.CrawlSpec{
-		URLs: []string{site.URL + "/p/1", site.URL + "/p/2"}, TaskSize: 2,
-		Fields: []api.FieldRule{{Name: "title", Selector: "title"}},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var st api.JobStatus
-	coordtest.WaitFor(t, 60*time.Second*coordtest.Scale(), "job "+job.ID+" done", func() bool {
-		st, _ = m.C.JobStatus(job.ID)
-		return st.State == api.JobDone || st.State == api.JobFailed
-	})
-	if st.State != api.JobDone || st.Progress.RowsAccepted != 2 {
-		t.Fatalf("job %s: %s with %d rows accepted, want done with 2", job.ID, st.State, st.Progress.RowsAccepted)
-	}
+	twoPageJob(t, m.C, site, 2)
 	return m.C, faults
 }
 
