@@ -141,6 +141,23 @@ func (s *stagedCluster) client(t *testing.T, i int, leaderFirst bool) *api.Clien
 	return cl
 }
 
+// presignedUpload runs a node's whole presigned upload of blob (URL, PUT
+// to the store, report) and requires it recorded with rows rows.
+func presignedUpload(ctx context.Context, t *testing.T, cl *api.Client, up api.Upload, blob []byte, rows int64) {
+	t.Helper()
+	var u api.UploadURL
+	if err := cl.Post(ctx, api.MethodUploadURL, api.RouteUploadURL, up, &u); err != nil {
+		t.Fatal(err)
+	}
+	if code := putURL(t, u, blob); code != http.StatusOK {
+		t.Fatalf("PUT to the store: %d", code)
+	}
+	var res api.UploadResponse
+	if err := cl.Post(ctx, api.MethodUploadStaged, api.RouteUploadStaged, up, &res); err != nil || res.Rows != rows {
+		t.Fatalf("report: %+v %v; want %d rows recorded", res, err, rows)
+	}
+}
+
 // putURL PUTs body to a presigned upload URL with its headers and returns
 // the store's status.
 func putURL(t *testing.T, u api.UploadURL, body []byte) int {
@@ -301,17 +318,7 @@ func TestPresignedUploadDropsRows(t *testing.T) {
 	task, leases, blobs := s.verified(t)
 	cl := s.client(t, 0, true)
 	up := uploadOf(task, leases[0], blobs[0])
-	var u api.UploadURL
-	if err := cl.Post(ctx, api.MethodUploadURL, api.RouteUploadURL, up, &u); err != nil {
-		t.Fatal(err)
-	}
-	if code := putURL(t, u, blobs[0]); code != http.StatusOK {
-		t.Fatalf("PUT: %d", code)
-	}
-	var res api.UploadResponse
-	if err := cl.Post(ctx, api.MethodUploadStaged, api.RouteUploadStaged, up, &res); err != nil || res.Rows != 20 {
-		t.Fatalf("report: %+v %v", res, err)
-	}
+	presignedUpload(ctx, t, cl, up, blobs[0], 20)
 	tk, _ := s.c.WaitLeader().C.Task(task)
 	if tk.Blob == nil || tk.Blob.SHA256 == up.SHA256 {
 		t.Fatalf("blob %+v: want the rewritten stream without the drifted row", tk.Blob)
@@ -563,17 +570,7 @@ func TestProxiedUploadRefused(t *testing.T) {
 		t.Fatalf("meadow_uploads_proxy_refused_total = %v over the members, want %d", got, 2*len(s.c.Members))
 	}
 	// The presigned path takes the same blob.
-	var u api.UploadURL
-	if err := cl.Post(ctx, api.MethodUploadURL, api.RouteUploadURL, up, &u); err != nil {
-		t.Fatal(err)
-	}
-	if code := putURL(t, u, blobs[1]); code != http.StatusOK {
-		t.Fatalf("PUT to the store: %d", code)
-	}
-	var res api.UploadResponse
-	if err := cl.Post(ctx, api.MethodUploadStaged, api.RouteUploadStaged, up, &res); err != nil || res.Rows != 20 {
-		t.Fatalf("presigned after the refusals: %+v %v", res, err)
-	}
+	presignedUpload(ctx, t, cl, up, blobs[1], 20)
 
 	// An operator who allows it: the member carries the bytes.
 	p := newStagedClusterOn(t, s.srv, s.srv.NewBucket(t), func(cfg *coord.Config) { cfg.ProxyUploads = true })

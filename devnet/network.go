@@ -412,47 +412,38 @@ func tamperCompute(s dataset.Schema, r dataset.Row) dataset.Row {
 	out := append(dataset.Row(nil), r...)
 	switch v := out[hi+1].(type) {
 	case []uint32:
-		if len(v) > 0 {
-			w := append([]uint32(nil), v...)
-			w[0] ^= 1
-			out[hi+1] = w
-		}
+		out[hi+1] = flipFirst(v)
 	case []int32:
-		if len(v) > 0 {
-			w := append([]int32(nil), v...)
-			w[0] ^= 1
-			out[hi+1] = w
-		}
+		out[hi+1] = flipFirst(v)
+	case []uint64:
+		out[hi+1] = flipFirst(v)
+	case []int64:
+		out[hi+1] = flipFirst(v)
+	case []byte:
+		out[hi+1] = flipFirst(v)
 	case int64:
 		out[hi+1] = v + 1
-	case string: // a wasm kernel's text output
-		out[hi+1] = v + " (altered)"
-	case []string:
-		out[hi+1] = append(append([]string(nil), v...), "altered")
-	case []uint64:
-		if len(v) > 0 {
-			w := append([]uint64(nil), v...)
-			w[0] ^= 1
-			out[hi+1] = w
-		}
-	case []int64:
-		if len(v) > 0 {
-			w := append([]int64(nil), v...)
-			w[0] ^= 1
-			out[hi+1] = w
-		}
-	case []byte:
-		if len(v) > 0 {
-			w := append([]byte(nil), v...)
-			w[0] ^= 1
-			out[hi+1] = w
-		}
 	case float64:
 		out[hi+1] = v + 1
 	case bool:
 		out[hi+1] = !v
+	case string: // a wasm kernel's text output
+		out[hi+1] = v + " (altered)"
+	case []string:
+		out[hi+1] = append(append([]string(nil), v...), "altered")
 	}
 	return out
+}
+
+// flipFirst returns a copy of v with the low bit of its first element
+// flipped (v itself when empty: nothing to alter).
+func flipFirst[T ~uint8 | ~int32 | ~uint32 | ~int64 | ~uint64](v []T) []T {
+	if len(v) == 0 {
+		return v
+	}
+	w := append([]T(nil), v...)
+	w[0] ^= 1
+	return w
 }
 
 func (n *Network) startNodes(ctx context.Context) error {
