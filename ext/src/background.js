@@ -13,7 +13,8 @@ import { Coordinator, CoordError } from './node/coordinator.js';
 import { Fetcher, NetWatch } from './node/net.js';
 import { Resolver } from './node/resolve.js';
 import { safetyRules } from './lib/dnr.js';
-import { runLease } from './node/runner.js';
+import { runLease, uploadHeld } from './node/runner.js';
+import { HeldBlobs } from './node/held.js';
 import { crawlTask } from './node/crawl.js';
 import { crawlRow, crawlSchema } from './lib/schema.js';
 import { contentRoot, rowHash } from './lib/merkle.js';
@@ -42,6 +43,9 @@ const state = {
   relay: null, // GET /v1/chain's relay (api.RelayInfo, checked); null when none relays or the read failed
   claim: null, // the last claim without gas: {busy, at, result | error}
   failedTasks: new Set(),
+  // Blobs of revealed tasks, kept for the coordinators' later requests
+  // (node/held.js).
+  held: new HeldBlobs(),
 };
 
 // --- storage ----------------------------------------------------------------
@@ -237,7 +241,7 @@ async function loop() {
     const { key, address } = await identity();
     const crawl = makeCrawlEnv(settings);
     coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, preferURL: state.coordURL, storePolicy: crawl.storePolicy, storeResolver: crawl.storeResolver });
-    const env = { coord, address, stats, now: () => coord.now(), crawlContext: crawl.crawlContext };
+    const env = { coord, address, stats, held: state.held, now: () => coord.now(), crawlContext: crawl.crawlContext };
     if (!state.registered) {
       state.activity = 'registering';
       const r = await coord.register({
@@ -255,6 +259,12 @@ async function loop() {
       if (!crawl.budget.allow()) { state.activity = "today's byte cap is reached"; return; }
       state.activity = 'asking for work';
       const w = await coord.work({ max_tasks: 1, kinds: ['crawl'] });
+      if (w.uploads?.length) {
+        state.activity = `uploading ${w.uploads.length} blob(s) the coordinators asked for again`;
+        const { errors } = await uploadHeld(env, w.uploads);
+        for (const e of errors) note(e.message);
+        await saveStats();
+      }
       const leases = (w.leases || []).filter((l) => !state.failedTasks.has(l.task?.id));
       if (leases.length === 0) {
         const wait = w.retry_after_ms || state.pollMs;

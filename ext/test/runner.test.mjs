@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { tableFromIPC } from 'apache-arrow';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Coordinator, CoordError, STORE_TRIES, storeCode } from '../src/node/coordinator.js';
-import { runLease } from '../src/node/runner.js';
+import { runLease, uploadHeld } from '../src/node/runner.js';
+import { HeldBlobs } from '../src/node/held.js';
 import { recoverRowSigner } from '../src/lib/provenance.js';
 import { finalURL, retryAfterMs, truncateUTF8 } from '../src/node/crawl.js';
 import { newSecretKey, addressOf, verify, domain } from '../src/lib/envelope.js';
@@ -183,6 +184,97 @@ test('presigned: a URL that is not http(s), or aims at the home network, is not 
   assert.ok(!r.calls.some((c) => c.origin === 'http://store.example.com'), 'nothing sent to a host that resolves to the home network');
   assert.match(r.coord.lastStoreError, /upload URL refused: .*192\.168\.1\.20/);
   assert.equal(r.calls.at(-1).path, '/v1/node/upload');
+});
+
+// heldLease runs one lease of two rows whose reveal answers upload_requested
+// as given, with a held-blob store, against a stand-in whose routes answer
+// answers (mutable: a test changes them between calls).
+async function heldLease(uploadRequested, answers) {
+  const { calls, fetchImpl } = recorder(answers);
+  answers['/v1/node/commit'] = { reveal_deadline: Date.now() + 60000 };
+  answers['/v1/node/reveal'] = { upload_requested: uploadRequested };
+  const coord = new Coordinator({ urls: ['http://c1.test'], key: newSecretKey(), chainId: 31337, fetchImpl, maxBackoffMs: 5 });
+  const urls = ['http://a.example/1', 'http://a.example/2'];
+  const page = (u) => ({ url: u, finalURL: u, status: 200, contentType: 'text/html', fields: { title: u }, text: `text of ${u}` });
+  const env = {
+    coord, address: addressOf(coord.key), stats: {}, held: new HeldBlobs(), now: () => Date.now(), crawlContext: () => ({}),
+    crawlTask: async () => urls.map((u, i) => ({ url: u, page: page(u), fetchedAt: i + 1 })),
+  };
+  let result, error;
+  try {
+    result = await runLease(env, lease(urls));
+  } catch (e) {
+    error = e;
+  }
+  return { calls, env, result, error };
+}
+
+test('held: a blob not asked for at the reveal is kept, and sent when a later work answer asks for it', async () => {
+  const answers = { '/v1/node/upload': { rows: 2 } };
+  const { calls, env, error } = await heldLease(false, answers);
+  assert.equal(error, undefined);
+  assert.deepEqual(calls.map((c) => c.path), ['/v1/node/commit', '/v1/node/reveal'], 'nothing is uploaded unasked');
+  assert.equal(env.held.size, 1);
+  // A request for another lease, or for this lease under another task, is left.
+  assert.deepEqual(await uploadHeld(env, [{ task_id: 'job-1:t-0001', lease_id: 'lease-9' }, { task_id: 'job-1:t-9', lease_id: 'lease-1' }]), { done: 0, errors: [] });
+  assert.equal(calls.length, 2);
+  assert.equal(env.held.size, 1);
+  const { done, errors } = await uploadHeld(env, [{ task_id: 'job-1:t-0001', lease_id: 'lease-1' }]);
+  assert.deepEqual([done, errors], [1, []]);
+  assert.deepEqual(calls.map((c) => c.path).slice(2), ['/v1/node/upload/url', '/v1/node/upload']);
+  const up = calls.at(-1);
+  const meta = openEnvelope(up, 'node.upload').body;
+  assert.equal(meta.lease_id, 'lease-1');
+  assert.equal(meta.sha256, toHex(sha256(up.body)));
+  assert.equal(tableFromIPC(up.body).numRows, 2);
+  const reveal = openEnvelope(calls[1], 'node.reveal').body;
+  const t = tableFromIPC(up.body);
+  for (let i = 0; i < 2; i++) {
+    const row = t.get(i);
+    assert.equal(recoverRowSigner(fromHex(reveal.row_hashes[i]), row.fetched_at, row.node, row.signature), env.address, 'the held rows carry the node\'s own signatures');
+  }
+  assert.equal(env.held.size, 0);
+  assert.equal(env.stats.heldUploads, 1);
+});
+
+test('held: an upload the coordinators refuse (a store it cannot reach, members that carry no bytes) is kept and sent on the next request', async () => {
+  const conflict = { status: 409, body: { error: { code: 'conflict', field: 'route', message: 'this cluster keeps blobs in an object store and takes them only as presigned PUTs to the store' } } };
+  const answers = { '/v1/node/upload': conflict };
+  const { env, error } = await heldLease(true, answers);
+  assert.ok(error instanceof CoordError && error.status === 409 && error.field === 'route', `the refusal reaches the caller: ${error}`);
+  assert.equal(env.held.size, 1, 'the blob is kept');
+  let r = await uploadHeld(env, [{ task_id: 'job-1:t-0001', lease_id: 'lease-1' }]);
+  assert.equal(r.done, 0);
+  assert.match(r.errors[0].message, /held upload of task job-1:t-0001: .*presigned PUTs/);
+  assert.equal(env.held.size, 1, 'still kept after a second refusal');
+  answers['/v1/node/upload'] = { rows: 2 };
+  r = await uploadHeld(env, [{ task_id: 'job-1:t-0001', lease_id: 'lease-1' }]);
+  assert.deepEqual([r.done, r.errors], [1, []]);
+  assert.equal(env.held.size, 0);
+});
+
+test('held: bounded in bytes and age, the oldest dropped first', () => {
+  let now = 0;
+  const h = new HeldBlobs({ holdBytes: 10, holdForMs: 100, now: () => now });
+  const meta = (id) => ({ task_id: `t-${id}`, lease_id: `l-${id}` });
+  h.add(meta(1), new Uint8Array(4));
+  h.add(meta(2), new Uint8Array(4));
+  assert.deepEqual([h.size, h.bytes], [2, 8]);
+  h.add(meta(3), new Uint8Array(4));
+  assert.deepEqual([...h.byLease.keys()], ['l-2', 'l-3'], 'over 10 bytes: the oldest goes');
+  now = 60;
+  h.add(meta(3), new Uint8Array(2));
+  assert.deepEqual([h.size, h.bytes], [2, 6], 'the same lease again replaces its blob');
+  assert.deepEqual([...h.byLease.keys()], ['l-2', 'l-3'], 'and counts as new');
+  now = 150;
+  h.add(meta(4), new Uint8Array(1));
+  assert.deepEqual([...h.byLease.keys()], ['l-3', 'l-4'], 'older than 100 ms (l-2): dropped');
+  now = 260;
+  h.add(meta(5), new Uint8Array(1));
+  assert.deepEqual([...h.byLease.keys()], ['l-5']);
+  assert.equal(h.take('l-9'), undefined);
+  assert.equal(h.take('l-5').meta.task_id, 't-5');
+  assert.deepEqual([h.size, h.bytes], [0, 0]);
 });
 
 test('no upload unless asked; a JS-rendering, main-text or compute task is not taken', async () => {

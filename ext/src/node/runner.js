@@ -79,24 +79,75 @@ export async function runLease(env, lease) {
   env.stats.tasksCommitted = (env.stats.tasksCommitted || 0) + 1;
   const rev = await env.coord.reveal({ task_id: task.id, lease_id: lease.id, row_hashes: hashes.map(toHex) });
   let uploaded = null;
-  if (rev.upload_requested) {
+  // The blob is written whether or not the reveal's answer asks for it now
+  // when there is somewhere to hold it (env.held): the coordinators may ask
+  // for it later (uploadHeld).
+  if (rev.upload_requested || env.held) {
     // Each row carries the node's own signature of it (content hash,
     // fetched_at, node: lib/provenance.js), which verifies from the row
     // alone; the coordinator refuses an upload whose rows do not.
     const full = rows.map((p, i) => crawlRow(schema, p, { node: env.address, fetchedAt: fetchedAt[i], signature: signRow(env.coord.key, hashes[i], fetchedAt[i]) }));
     const blob = writeIPCStream(schema, full);
     const meta = { task_id: task.id, lease_id: lease.id, sha256: toHex(sha256(blob)), size: blob.length };
-    // Straight to the object store where the coordinators hand out a URL;
-    // through a coordinator otherwise.
-    uploaded = await env.coord.uploadPresigned(meta, blob);
-    if (uploaded) {
-      env.stats.uploadsPresigned = (env.stats.uploadsPresigned || 0) + 1;
+    if (!rev.upload_requested) {
+      env.held.add(meta, blob);
     } else {
-      uploaded = await env.coord.upload(meta, blob);
+      try {
+        uploaded = await uploadBlob(env, meta, blob);
+      } catch (e) {
+        // Kept for the coordinators' next request: the store may take it
+        // then, or they ask another replica.
+        env.held?.add(meta, blob);
+        throw e;
+      }
     }
-    env.stats.uploads = (env.stats.uploads || 0) + 1;
   }
   env.stats.tasksDone = (env.stats.tasksDone || 0) + 1;
   env.stats.rowsCommitted = (env.stats.rowsCommitted || 0) + hashes.length;
   return { task: task.id, lease: lease.id, rows: hashes.length, refused: refusals.length, root: toHex(root), committed, uploadRequested: !!rev.upload_requested, uploaded };
+}
+
+/**
+ * uploadBlob sends a task's blob: straight to the object store where the
+ * coordinators hand out a URL; through a coordinator otherwise (which a
+ * cluster with an object store refuses unless its operator allows it).
+ */
+async function uploadBlob(env, meta, blob) {
+  let uploaded = await env.coord.uploadPresigned(meta, blob);
+  if (uploaded) {
+    env.stats.uploadsPresigned = (env.stats.uploadsPresigned || 0) + 1;
+  } else {
+    uploaded = await env.coord.upload(meta, blob);
+  }
+  env.stats.uploads = (env.stats.uploads || 0) + 1;
+  return uploaded;
+}
+
+/**
+ * uploadHeld answers a work answer's upload requests (api.UploadRequest:
+ * task_id, lease_id) from env.held. A request for a blob not held is left
+ * (the coordinators hand it to another agreeing replica when its wait
+ * passes); a blob whose upload fails is kept for the next request. It
+ * returns the uploads done and the errors of those that failed.
+ */
+export async function uploadHeld(env, requests) {
+  let done = 0;
+  const errors = [];
+  for (const r of requests || []) {
+    const h = env.held?.take(r.lease_id);
+    if (!h) continue;
+    if (h.meta.task_id !== r.task_id) {
+      env.held.add(h.meta, h.blob);
+      continue;
+    }
+    try {
+      await uploadBlob(env, h.meta, h.blob);
+      env.stats.heldUploads = (env.stats.heldUploads || 0) + 1;
+      done++;
+    } catch (e) {
+      env.held.add(h.meta, h.blob);
+      errors.push(new Error(`held upload of task ${r.task_id}: ${e.message}`));
+    }
+  }
+  return { done, errors };
 }
