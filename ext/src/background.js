@@ -361,6 +361,7 @@ async function status() {
     record: state.record, recordAt: state.recordAt, recordError: state.recordError ?? null,
     rewards: state.rewards, rewardsAt: state.rewardsAt, rewardsError: state.rewardsError,
     relay: state.relay, claim: state.claim,
+    held: { blobs: state.held.size, bytes: state.held.bytes },
   };
 }
 

@@ -60,7 +60,9 @@ test('the extension completes crawl tasks on a 3-coordinator cluster and its row
 // (Versity's gateway, ext/test/s3dev): the extension PUTs its blobs straight
 // to the bucket through presigned URLs, and no byte of a task blob passes
 // through a coordinator. After the cross-checked job, the Go node stops and
-// a one-replica job makes the extension the uploader.
+// a one-replica job makes the extension the uploader; then the bucket goes
+// away for a while, the members refuse to carry the blob, and the
+// extension holds it and PUTs it to the store when asked again.
 test('with an object store, the extension\'s blobs go straight to the bucket, none through a coordinator', { todo: TODO, timeout: 15 * 60 * 1000 }, () => clusterRun({ objectStore: true }));
 
 /** metricSum sums an unlabelled metric over the members' GET /metrics. */
@@ -240,6 +242,44 @@ async function clusterRun({ objectStore }) {
       assert.deepEqual(under(path.join(store.dir, 'root', store.bucket, 'meadow', 'uploads')), [], 'staging objects left');
       for (let i = 1; i <= 3; i++) assert.deepEqual(under(path.join(tmp, `c${i}`, 'blobs')), [], `c${i} wrote blobs to its disk`);
       console.log(`# object store: ${blobs.length} blobs in ${store.bucket}; the extension's uploads ${JSON.stringify({ uploads: st1.stats.uploads, presigned: st1.stats.uploadsPresigned })}`);
+
+      // The store loses its bucket for a while (its directory moved away:
+      // every PUT is refused NoSuchBucket). The extension's four PUTs fail,
+      // the members refuse to carry the blob (409: they count it), and
+      // the extension holds it; once the bucket is back, the coordinators'
+      // next work answer asks for it again and it goes to the store.
+      const bucketDir = path.join(store.dir, 'root', store.bucket);
+      const away = `${bucketDir}.away`;
+      fs.renameSync(bucketDir, away);
+      const two = { kind: 'crawl', name: 'extension upload during a store outage', replication: 1, crawl: { ...spec.crawl, urls: [`${site.base}/articles/30`], task_size: 1 } };
+      const e2 = sign(buyer, 'job.submit', two, ++readNonce, Math.floor(Date.now() / 1000) + 300);
+      const r2 = await fetch(`${urls[0]}/v1/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: toWire(e2) });
+      const j2 = await r2.json();
+      assert.ok(r2.ok, `outage job submit: ${r2.status} ${JSON.stringify(j2)}`);
+      let refused = 0;
+      try {
+        await until('the members to refuse carrying the extension\'s blob', async () => {
+          await b.sw.evaluate(() => { globalThis.meadowDev.loop(); });
+          return (refused = await metricSum(live, 'meadow_uploads_proxy_refused_total')) >= 1;
+        }, 3 * 60 * 1000);
+      } finally {
+        fs.renameSync(away, bucketDir);
+      }
+      await until('the outage job to finish', async () => {
+        await b.sw.evaluate(() => { globalThis.meadowDev.loop(); });
+        const read = sign(buyer, 'buyer.read', { path: `/v1/jobs/${j2.id}` }, ++readNonce, Math.floor(Date.now() / 1000) + 120);
+        const v = await (await fetch(`${urls[0]}/v1/jobs/${j2.id}`, { headers: { [ENVELOPE_HEADER]: headerValue(read) } })).json();
+        return v.state === 'done' ? v : null;
+      }, 4 * 60 * 1000);
+      let st2;
+      await until('the extension to count its held upload', async () => {
+        st2 = await b.sw.evaluate(() => globalThis.meadowDev.status());
+        return st2.stats.heldUploads >= 1;
+      }, 60 * 1000).catch((e) => assert.fail(`${e.message}; stats ${JSON.stringify(st2?.stats)}`));
+      assert.equal(await metricSum(live, 'meadow_uploads_proxied_total'), 0, 'a task blob went through a coordinator during the outage');
+      await until('the members to count five presigned uploads', async () => (presignedTotal = await metricSum(live, 'meadow_uploads_presigned_total')) >= 5, 30 * 1000)
+        .catch((e) => assert.fail(`${e.message}: ${presignedTotal}`));
+      console.log(`# store outage: ${refused} uploads refused by the members, then the held blob PUT to the store; the extension's stats ${JSON.stringify(st2.stats)}, holding ${JSON.stringify(st2.held)} (blobs of the first job's tasks the Go node uploaded)`);
     }
   } finally {
     await b?.ctx.close();
