@@ -126,6 +126,19 @@ func TestReleaseNodeEarnsAndClaimsWithoutGas(t *testing.T) {
 		t.Fatalf("the new node's ether: %v %v; want 0", eth, err)
 	}
 
+	// A buyer's crawl, by the network's own nodes before the release node
+	// starts: the demo site is on loopback, which a home node never
+	// fetches, so a replica of a crawl task would only cost it reputation
+	// (every row missing), and two such replicas put it below the floor,
+	// with no lease after (a CI failure when it drew both tasks).
+	b, err := buyer.New(buyer.Config{Coordinators: nw.CoordURLs, Key: nw.Chain.Buyer, ChainID: nw.ChainID()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls, _ := nw.Site.ArticleURLs(nw.SiteURL)
+	crawl := submitAndWait(ctx, t, b, api.JobSpec{Kind: api.JobCrawl, Name: "articles",
+		Crawl: &api.CrawlSpec{URLs: urls[:20], TextSelector: "article", Exclude: []string{".clock", ".ad"}, TaskSize: 10}})
+
 	// The node, as init said to start it.
 	dash := coordtest.FreeAddr(t)
 	var logs syncBuffer
@@ -168,16 +181,8 @@ func TestReleaseNodeEarnsAndClaimsWithoutGas(t *testing.T) {
 		return err == nil, fmt.Sprint(err)
 	})
 
-	// A buyer's work: a crawl by the network's nodes (the demo site is on
-	// loopback, which a home node never fetches), then a tokens job over
-	// it in shards small enough that every node asks for some.
-	b, err := buyer.New(buyer.Config{Coordinators: nw.CoordURLs, Key: nw.Chain.Buyer, ChainID: nw.ChainID()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	urls, _ := nw.Site.ArticleURLs(nw.SiteURL)
-	crawl := submitAndWait(ctx, t, b, api.JobSpec{Kind: api.JobCrawl, Name: "articles",
-		Crawl: &api.CrawlSpec{URLs: urls[:20], TextSelector: "article", Exclude: []string{".clock", ".ad"}, TaskSize: 10}})
+	// Then a tokens job over the crawl, in shards small enough that every
+	// node asks for some.
 	compute := submitAndWait(ctx, t, b, api.JobSpec{Kind: api.JobCompute, Name: "token counts",
 		Compute: &api.ComputeSpec{Input: crawl.Dataset, Kernel: api.KernelTokens, ShardRows: 1}})
 	alive()
