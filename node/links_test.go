@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -67,11 +66,7 @@ func TestFollowLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st api.JobStatus
-	coordtest.WaitFor(t, 60*time.Second*coordtest.Scale(), "job "+job.ID+" done", func() bool {
-		st, _ = leader.JobStatus(job.ID)
-		return st.State == api.JobDone || st.State == api.JobFailed
-	})
+	st := waitJobEnd(t, leader, job.ID)
 	if st.State != api.JobDone || st.Progress.RowsAccepted != 4 || st.Progress.Tasks.Total() != 3 {
 		t.Fatalf("job %s: %s, %d rows accepted over %d tasks; want done with 4 rows (depths 0, 1, 1, 2) over 3 tasks",
 			job.ID, st.State, st.Progress.RowsAccepted, st.Progress.Tasks.Total())

@@ -43,13 +43,21 @@ func twoPageJob(t *testing.T, leader *coord.Coordinator, site *httptest.Server, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st api.JobStatus
-	coordtest.WaitFor(t, 60*time.Second*coordtest.Scale(), "job "+job.ID+" done", func() bool {
-		st, _ = leader.JobStatus(job.ID)
-		return st.State == api.JobDone || st.State == api.JobFailed
-	})
+	st := waitJobEnd(t, leader, job.ID)
 	if st.State != api.JobDone || st.Progress.RowsAccepted != 2 {
 		t.Fatalf("job %s: %s with %d rows accepted, want done with 2", job.ID, st.State, st.Progress.RowsAccepted)
 	}
 	return job.ID
+}
+
+// waitJobEnd waits up to a minute (scaled) for job id to end, done or
+// failed, and returns its status.
+func waitJobEnd(t *testing.T, leader *coord.Coordinator, id string) api.JobStatus {
+	t.Helper()
+	var st api.JobStatus
+	coordtest.WaitFor(t, 60*time.Second*coordtest.Scale(), "job "+id+" done", func() bool {
+		st, _ = leader.JobStatus(id)
+		return st.State == api.JobDone || st.State == api.JobFailed
+	})
+	return st
 }
