@@ -141,12 +141,29 @@ async function clusterRun({ objectStore }) {
         text_selector: 'main', exclude: ['.ad', '.clock'], task_size: 4,
       },
     };
-    const env = sign(buyer, 'job.submit', spec, Date.now() * 1000, Math.floor(Date.now() / 1000) + 300);
-    const r = await fetch(`${urls[0]}/v1/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: toWire(env) });
-    const job = await r.json();
-    assert.ok(r.ok, `job submit: ${r.status} ${JSON.stringify(job)}`);
-    const jobID = job.id || job.job_id;
-    assert.ok(jobID, `job id in ${JSON.stringify(job)}`);
+    // The buyer's writes and reads are signed, each with a fresh nonce; a
+    // job's status is its buyer's (buyer.read, body the path read, in the
+    // Meadow-Envelope header).
+    let readNonce = Date.now() * 1000;
+    const submitJob = async (s, what) => {
+      const e = sign(buyer, 'job.submit', s, ++readNonce, Math.floor(Date.now() / 1000) + 300);
+      const r = await fetch(`${urls[0]}/v1/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: toWire(e) });
+      const job = await r.json();
+      assert.ok(r.ok, `${what} submit: ${r.status} ${JSON.stringify(job)}`);
+      const id = job.id || job.job_id;
+      assert.ok(id, `job id in ${JSON.stringify(job)}`);
+      return id;
+    };
+    // jobDone answers the job's status once it is done, null before; with
+    // kick, it runs the extension's loop first (which runs until the worker
+    // stops: it is not waited for).
+    const jobDone = async (id, kick) => {
+      if (kick) await b.sw.evaluate(() => { globalThis.meadowDev.loop(); });
+      const read = sign(buyer, 'buyer.read', { path: `/v1/jobs/${id}` }, ++readNonce, Math.floor(Date.now() / 1000) + 120);
+      const v = await (await fetch(`${urls[0]}/v1/jobs/${id}`, { headers: { [ENVELOPE_HEADER]: headerValue(read) } })).json();
+      return v.state === 'done' ? v : null;
+    };
+    const jobID = await submitJob(spec, 'job');
 
     await b.sw.evaluate(() => { globalThis.meadowDev.loop(); }); // runs until the worker stops: do not wait for it
     // coord/state.Node: units are the rows accepted into verified tasks.
@@ -169,14 +186,7 @@ async function clusterRun({ objectStore }) {
     assert.ok(acceptedOf(goRec) > 0, `the Go node's record: ${JSON.stringify(goRec)}`);
     // Two nodes on two /24s and two replicas a task: every task ran on both,
     // so a finished job with no rejected row means their rows agreed.
-    // A job's status is its buyer's: the read is signed (buyer.read, body
-    // the path read), in the Meadow-Envelope header.
-    let readNonce = Date.now() * 1000;
-    const status = await until('the job to finish', async () => {
-      const read = sign(buyer, 'buyer.read', { path: `/v1/jobs/${jobID}` }, ++readNonce, Math.floor(Date.now() / 1000) + 120);
-      const v = await (await fetch(`${urls[0]}/v1/jobs/${jobID}`, { headers: { [ENVELOPE_HEADER]: headerValue(read) } })).json();
-      return v.state === 'done' ? v : null;
-    }, 3 * 60 * 1000);
+    const status = await until('the job to finish', () => jobDone(jobID, false), 3 * 60 * 1000);
     assert.equal(status.progress.rows_rejected, 0, `rows rejected: ${JSON.stringify(status.progress)}`);
     assert.equal(status.progress.rows_accepted, 12, `rows accepted: ${JSON.stringify(status.progress)}`);
     // The coordinators' rewards answer has the shape the popup checks.
@@ -206,16 +216,8 @@ async function clusterRun({ objectStore }) {
       // extension's, and so is its upload.
       node.stop();
       const one = { kind: 'crawl', name: 'extension presigned upload', replication: 1, crawl: { ...spec.crawl, urls: Array.from({ length: 4 }, (_, i) => `${site.base}/articles/${20 + i}`) } };
-      const e1 = sign(buyer, 'job.submit', one, ++readNonce, Math.floor(Date.now() / 1000) + 300);
-      const r1 = await fetch(`${urls[0]}/v1/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: toWire(e1) });
-      const j1 = await r1.json();
-      assert.ok(r1.ok, `one-replica job submit: ${r1.status} ${JSON.stringify(j1)}`);
-      await until('the one-replica job to finish', async () => {
-        await b.sw.evaluate(() => { globalThis.meadowDev.loop(); });
-        const read = sign(buyer, 'buyer.read', { path: `/v1/jobs/${j1.id}` }, ++readNonce, Math.floor(Date.now() / 1000) + 120);
-        const v = await (await fetch(`${urls[0]}/v1/jobs/${j1.id}`, { headers: { [ENVELOPE_HEADER]: headerValue(read) } })).json();
-        return v.state === 'done' ? v : null;
-      }, 3 * 60 * 1000);
+      const j1 = await submitJob(one, 'one-replica job');
+      await until('the one-replica job to finish', () => jobDone(j1, true), 3 * 60 * 1000);
       // The job is done once its blob is recorded; the extension counts
       // the upload when the answer reaches it, a moment later.
       let st1;
@@ -252,10 +254,7 @@ async function clusterRun({ objectStore }) {
       const away = `${bucketDir}.away`;
       fs.renameSync(bucketDir, away);
       const two = { kind: 'crawl', name: 'extension upload during a store outage', replication: 1, crawl: { ...spec.crawl, urls: [`${site.base}/articles/30`], task_size: 1 } };
-      const e2 = sign(buyer, 'job.submit', two, ++readNonce, Math.floor(Date.now() / 1000) + 300);
-      const r2 = await fetch(`${urls[0]}/v1/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: toWire(e2) });
-      const j2 = await r2.json();
-      assert.ok(r2.ok, `outage job submit: ${r2.status} ${JSON.stringify(j2)}`);
+      const j2 = await submitJob(two, 'outage job');
       let refused = 0;
       try {
         await until('the members to refuse carrying the extension\'s blob', async () => {
@@ -265,12 +264,7 @@ async function clusterRun({ objectStore }) {
       } finally {
         fs.renameSync(away, bucketDir);
       }
-      await until('the outage job to finish', async () => {
-        await b.sw.evaluate(() => { globalThis.meadowDev.loop(); });
-        const read = sign(buyer, 'buyer.read', { path: `/v1/jobs/${j2.id}` }, ++readNonce, Math.floor(Date.now() / 1000) + 120);
-        const v = await (await fetch(`${urls[0]}/v1/jobs/${j2.id}`, { headers: { [ENVELOPE_HEADER]: headerValue(read) } })).json();
-        return v.state === 'done' ? v : null;
-      }, 4 * 60 * 1000);
+      await until('the outage job to finish', () => jobDone(j2, true), 4 * 60 * 1000);
       let st2;
       await until('the extension to count its held upload', async () => {
         st2 = await b.sw.evaluate(() => globalThis.meadowDev.status());

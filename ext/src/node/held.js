@@ -32,10 +32,13 @@ export class HeldBlobs {
     }
   }
 
-  /** take removes and returns the blob held for a lease, or undefined. */
-  take(leaseId) {
+  /**
+   * take removes and returns the blob held for a lease, or undefined; with
+   * taskId, only when the blob is that task's (else it stays held).
+   */
+  take(leaseId, taskId) {
     const h = this.byLease.get(leaseId);
-    if (!h) return undefined;
+    if (!h || (taskId !== undefined && h.meta.task_id !== taskId)) return undefined;
     this.byLease.delete(leaseId);
     this.bytes -= h.blob.length;
     return h;

@@ -134,12 +134,8 @@ export async function uploadHeld(env, requests) {
   let done = 0;
   const errors = [];
   for (const r of requests || []) {
-    const h = env.held?.take(r.lease_id);
+    const h = env.held?.take(r.lease_id, r.task_id);
     if (!h) continue;
-    if (h.meta.task_id !== r.task_id) {
-      env.held.add(h.meta, h.blob);
-      continue;
-    }
     try {
       await uploadBlob(env, h.meta, h.blob);
       env.stats.heldUploads = (env.stats.heldUploads || 0) + 1;
