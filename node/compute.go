@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -94,13 +93,13 @@ func (n *Node) runCompute(ctx context.Context, l api.Lease) (dataset.Schema, []d
 	if err != nil {
 		return fail(err)
 	}
-	st, err := dataset.NewStage(in.schema, k.OutputColumns(), t.Where, t.Carry)
+	st, err := dataset.NewStage(in.Schema, k.OutputColumns(), t.Where, t.Carry)
 	if err != nil {
 		return fail(fmt.Errorf("node: task %s: %w: %w", l.Task.ID, compute.ErrBadInput, err))
 	}
 	start := time.Now()
 	prov := dataset.Provenance{Node: n.id.Address.Hex(), FetchedAt: start.UnixMilli()}
-	schema, rows, err := compute.RunStage(ctx, k, st, in.rows, in.schema, in.hashes, prov)
+	schema, rows, err := compute.RunStage(ctx, k, st, in.Rows, in.Schema, in.Hashes, prov)
 	if err != nil {
 		return fail(fmt.Errorf("node: task %s: %w", l.Task.ID, err))
 	}
@@ -113,35 +112,15 @@ func (n *Node) runCompute(ctx context.Context, l api.Lease) (dataset.Schema, []d
 	return schema, rows, nil
 }
 
-// shardInput is a compute task's input: the kernel's columns of each row of
-// the shard (as rows of schema, which has those columns alone) and the
-// rows' hashes, the source hashes of the output rows.
-type shardInput struct {
-	schema dataset.Schema
-	rows   []dataset.Row
-	hashes [][]byte
-}
-
 // readShard fetches each part's blob and takes the part's run of rows from
-// it, in the shard's order. Only the kernel's input columns (one text
-// column, or a dedup task's three columns of a minhash dataset) and the
-// stage's (extra: the columns compute.where and compute.carry name, of any
-// type; every content column when all, for a carry of "*") are kept; the row hashes are computed over the whole rows, as the
-// input dataset's root was.
-func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, cols []dataset.Column, extra []string, all bool) (shardInput, error) {
-	var (
-		in   shardInput
-		full *dataset.Schema
-		idx  []int
-	)
-	want := sh.Rows()
-	in.rows = make([]dataset.Row, 0, want)
-	in.hashes = make([][]byte, 0, want)
+// it, in the shard's order (compute.ShardInput: the kernel's and the
+// stage's columns, and every row's hash).
+func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, cols []dataset.Column, extra []string, all bool) (*compute.ShardInput, error) {
+	in := compute.NewShardInput(cols, extra, all, int(sh.Rows()))
 	for pi, part := range sh.Parts {
-		before := int64(len(in.rows))
 		path, err := n.fetchBlob(ctx, taskID, part.Blob)
 		if err != nil {
-			return in, fmt.Errorf("node: task %s: shard.parts[%d]: %w", taskID, pi, err)
+			return nil, fmt.Errorf("node: task %s: shard.parts[%d]: %w", taskID, pi, err)
 		}
 		err = func() error {
 			defer os.Remove(path)
@@ -150,122 +129,13 @@ func (n *Node) readShard(ctx context.Context, taskID string, sh api.Shard, cols 
 				return err
 			}
 			defer f.Close()
-			r, err := dataset.NewStreamReader(bufio.NewReader(f))
-			if err != nil {
-				return fmt.Errorf("blob %s: %w", part.Blob, err)
-			}
-			defer r.Close()
-			s := r.Schema()
-			if full == nil {
-				if idx, err = projection(s, cols, extra); err != nil {
-					return err
-				}
-				if all {
-					// The stage carries every column: keep every content
-					// column, in the input's order, which is the order
-					// compute.carry's "*" carries them in.
-					idx = idx[:0]
-					for ci, c := range s.Columns {
-						if c.Role == dataset.RoleContent {
-							idx = append(idx, ci)
-						}
-					}
-				}
-				full = &s
-				in.schema = dataset.Schema{Kind: s.Kind}
-				for _, ci := range idx {
-					in.schema.Columns = append(in.schema.Columns, s.Columns[ci])
-				}
-			} else if !sameSchema(*full, s) {
-				return fmt.Errorf("blob %s: its schema differs from the shard's first blob's", part.Blob)
-			}
-			hasher, err := dataset.NewHasher(s)
-			if err != nil {
-				return fmt.Errorf("blob %s: %w", part.Blob, err)
-			}
-			end := part.Offset + part.Rows
-			for r.Next() {
-				i := r.RowNumber()
-				if i < part.Offset {
-					continue
-				}
-				if i >= end {
-					break
-				}
-				row := r.Row()
-				h, err := hasher.Hash(row)
-				if err != nil {
-					return fmt.Errorf("blob %s row %d: %w", part.Blob, i, err)
-				}
-				in.hashes = append(in.hashes, h[:])
-				p := make(dataset.Row, len(idx))
-				for j, ci := range idx {
-					p[j] = row[ci]
-				}
-				in.rows = append(in.rows, p)
-			}
-			if err := r.Err(); err != nil {
-				return fmt.Errorf("blob %s: %w", part.Blob, err)
-			}
-			return nil
+			return in.AddPart(bufio.NewReader(f), part.Offset, part.Rows)
 		}()
 		if err != nil {
-			return in, fmt.Errorf("node: task %s: shard.parts[%d]: %w", taskID, pi, err)
-		}
-		if got := int64(len(in.rows)) - before; got != part.Rows {
-			return in, fmt.Errorf("node: task %s: shard.parts[%d]: blob %s holds %d of the part's %d rows (from row %d)",
-				taskID, pi, part.Blob, got, part.Rows, part.Offset)
+			return nil, fmt.Errorf("node: task %s: shard.parts[%d]: blob %s: %w", taskID, pi, part.Blob, err)
 		}
 	}
 	return in, nil
-}
-
-// projection finds the kernel's columns in the input schema s and checks
-// their types, then the stage's extra columns (any type; dataset.NewStage
-// checks them). A one-column kernel's column is the spec's compute.column,
-// a string or a list of strings (read as its lines); a kernel of several
-// columns (dedup) names a kind of input dataset, so the error names
-// compute.input.
-func projection(s dataset.Schema, cols []dataset.Column, extra []string) ([]int, error) {
-	field := "compute.input: column"
-	text := len(cols) == 1 && cols[0].Type == dataset.TypeString
-	if len(cols) == 1 {
-		field = "compute.column"
-	}
-	idx := make([]int, 0, len(cols)+len(extra))
-	for _, c := range cols {
-		ci := s.Index(c.Name)
-		switch {
-		case ci < 0:
-			return nil, fmt.Errorf("%w: %s %q: not in the input dataset's schema", compute.ErrBadInput, field, c.Name)
-		case s.Columns[ci].Type == c.Type, text && s.Columns[ci].Type == dataset.TypeStringList:
-		default:
-			return nil, fmt.Errorf("%w: %s %q: type %s, expected %s", compute.ErrBadInput, field, c.Name, s.Columns[ci].Type, c.Type)
-		}
-		idx = append(idx, ci)
-	}
-	for _, name := range extra {
-		ci := s.Index(name)
-		if ci < 0 {
-			return nil, fmt.Errorf("%w: compute.where or compute.carry: column %q: not in the input dataset's schema", compute.ErrBadInput, name)
-		}
-		if !slices.Contains(idx, ci) {
-			idx = append(idx, ci)
-		}
-	}
-	return idx, nil
-}
-
-func sameSchema(a, b dataset.Schema) bool {
-	if a.Kind != b.Kind || len(a.Columns) != len(b.Columns) {
-		return false
-	}
-	for i := range a.Columns {
-		if a.Columns[i] != b.Columns[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // fetchBlob downloads an input blob of compute task taskID from the

@@ -361,11 +361,11 @@ func (n *network) computeTask(ctx context.Context, spec api.ComputeSpec, parts [
 		return nil, 0, 0, 0, 0, err
 	}
 	t2 := time.Now()
-	st, err := dataset.NewStage(in.schema, k.OutputColumns(), spec.Where, spec.Carry)
+	st, err := dataset.NewStage(in.Schema, k.OutputColumns(), spec.Where, spec.Carry)
 	if err != nil {
 		return nil, 0, 0, 0, 0, err
 	}
-	schema, out, err := compute.RunStage(ctx, k, st, in.rows, in.schema, in.hashes, n.prov)
+	schema, out, err := compute.RunStage(ctx, k, st, in.Rows, in.Schema, in.Hashes, n.prov)
 	if err != nil {
 		return nil, 0, 0, 0, 0, fmt.Errorf("%s: %w", spec.Kernel, err)
 	}
@@ -405,100 +405,13 @@ func keptByNext(schema dataset.Schema, rows []dataset.Row, p api.PipelineSpec, k
 	return n
 }
 
-// shardInput is a compute task's input, as node.readShard makes it.
-type shardInput struct {
-	schema dataset.Schema
-	rows   []dataset.Row
-	hashes [][]byte
-}
-
-// readShard is node.readShard over blobs in memory: each part's run of
-// rows, hashed whole, projected onto the kernel's columns and the stage's
-// (every content column when all).
-func readShard(parts []blobRun, cols []dataset.Column, extra []string, all bool) (shardInput, error) {
-	var (
-		in  shardInput
-		idx []int
-	)
+// readShard is node.readShard over blobs in memory.
+func readShard(parts []blobRun, cols []dataset.Column, extra []string, all bool) (*compute.ShardInput, error) {
+	in := compute.NewShardInput(cols, extra, all, 0)
 	for pi, part := range parts {
-		r, err := dataset.NewStreamReader(bytes.NewReader(part.blob))
-		if err != nil {
-			return in, fmt.Errorf("part %d: %w", pi, err)
-		}
-		s := r.Schema()
-		if idx == nil {
-			if idx, err = projection(s, cols, extra, all); err != nil {
-				r.Close()
-				return in, err
-			}
-			in.schema = dataset.Schema{Kind: s.Kind}
-			for _, ci := range idx {
-				in.schema.Columns = append(in.schema.Columns, s.Columns[ci])
-			}
-		}
-		hasher, err := dataset.NewHasher(s)
-		if err != nil {
-			r.Close()
-			return in, err
-		}
-		end := int64(part.offset + part.rows)
-		for r.Next() {
-			i := r.RowNumber()
-			if i < int64(part.offset) {
-				continue
-			}
-			if i >= end {
-				break
-			}
-			row := r.Row()
-			h, err := hasher.Hash(row)
-			if err != nil {
-				r.Close()
-				return in, err
-			}
-			in.hashes = append(in.hashes, h[:])
-			p := make(dataset.Row, len(idx))
-			for j, ci := range idx {
-				p[j] = row[ci]
-			}
-			in.rows = append(in.rows, p)
-		}
-		err = r.Err()
-		r.Close()
-		if err != nil {
-			return in, fmt.Errorf("part %d: %w", pi, err)
+		if err := in.AddPart(bytes.NewReader(part.blob), int64(part.offset), int64(part.rows)); err != nil {
+			return nil, fmt.Errorf("part %d: %w", pi, err)
 		}
 	}
 	return in, nil
-}
-
-// projection is node.projection: the kernel's columns, then the stage's
-// extra ones; with all, every content column in order instead.
-func projection(s dataset.Schema, cols []dataset.Column, extra []string, all bool) ([]int, error) {
-	var idx []int
-	if all {
-		for ci, c := range s.Columns {
-			if c.Role == dataset.RoleContent {
-				idx = append(idx, ci)
-			}
-		}
-		return idx, nil
-	}
-	for _, c := range cols {
-		ci := s.Index(c.Name)
-		if ci < 0 {
-			return nil, fmt.Errorf("pipebench: column %q not in the input", c.Name)
-		}
-		idx = append(idx, ci)
-	}
-	for _, name := range extra {
-		ci := s.Index(name)
-		if ci < 0 {
-			return nil, fmt.Errorf("pipebench: column %q not in the input", name)
-		}
-		if !slices.Contains(idx, ci) {
-			idx = append(idx, ci)
-		}
-	}
-	return idx, nil
 }
