@@ -153,6 +153,29 @@ func BenchmarkTokens(b *testing.B) {
 	}
 }
 
+// BenchmarkTokensTasks runs one tokens task per core at once, as a node
+// with max-concurrent tasks does: rows/s over all of them. Tasks share one
+// encoder (compute/tokens.go), so on a 2-core node two tasks take twice
+// the rows of one.
+func BenchmarkTokensTasks(b *testing.B) {
+	k, err := New(api.ComputeSpec{Kernel: api.KernelTokens, Tokens: &api.TokenParams{Encoding: EncodingCL100K}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts := englishCorpus(200, benchRowBytes)
+	b.SetBytes(totalBytes(texts))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := k.Run(context.Background(), texts); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	reportRows(b, len(texts))
+}
+
 // BenchmarkMinPerm times the inner loop alone: ns per shingle and
 // permutation, four lanes at a time (assembly on amd64) against minPermGo,
 // and against the plain exact loop the filter replaced.

@@ -3,7 +3,6 @@ package compute
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sync"
 	"time"
 
@@ -37,101 +36,80 @@ var offlineBPE sync.Once
 // tokensKernel is the tokens Kernel: CPU only (BPE has no GPU version here).
 type tokensKernel struct {
 	encoding string
-	pool     *encoderPool
+	shared   *sharedEncoder
 }
 
 // An encoder holds ~18 MB once built (its 100k-token rank maps) and takes
-// a sort of its tokens to build, so the node builds few and keeps them: one
-// per encoding on a machine of up to 7 cores, shared by every tokens task
-// (one task uses one at a time: its regex state is not safe to share).
-type encoderPool struct {
+// a sort of its tokens to build, so the node builds one per encoding and
+// every tokens task uses it at once: EncodeOrdinary only reads the rank
+// maps, and regexp2's Regexp is safe for concurrent use (each match takes
+// its own runner). Tasks on a 2-core node used to take turns at one encoder.
+type sharedEncoder struct {
 	encoding string
-	free     chan *tiktoken.Tiktoken
 	mu       sync.Mutex
-	built    int
+	enc      *tiktoken.Tiktoken
+	users    int
 	lastUse  time.Time
 }
 
-// encoderIdle is how long unused encoders are kept: a node that has stopped
-// counting tokens goes back to its idle memory.
+// encoderIdle is how long an unused encoder is kept: a node that has
+// stopped counting tokens goes back to its idle memory.
 const encoderIdle = 2 * time.Minute
 
 var (
-	poolsMu sync.Mutex
-	pools   = map[string]*encoderPool{}
+	encodersMu sync.Mutex
+	encoders   = map[string]*sharedEncoder{}
 )
 
-func poolFor(encoding string) *encoderPool {
-	poolsMu.Lock()
-	defer poolsMu.Unlock()
-	p := pools[encoding]
-	if p == nil {
-		// ~18 MB each once built: a home node keeps one; a machine
-		// with many cores, one per 4 of them (up to 4).
-		n := min(max(1, runtime.NumCPU()/4), 4)
-		p = &encoderPool{encoding: encoding, free: make(chan *tiktoken.Tiktoken, n)}
-		pools[encoding] = p
-		go p.releaseIdle(encoderIdle / 4)
+func encoderFor(encoding string) *sharedEncoder {
+	encodersMu.Lock()
+	defer encodersMu.Unlock()
+	s := encoders[encoding]
+	if s == nil {
+		s = &sharedEncoder{encoding: encoding}
+		encoders[encoding] = s
+		go s.releaseIdle(encoderIdle / 4)
 	}
-	return p
+	return s
 }
 
-// releaseIdle drops the pool's encoders once none has been used for
-// encoderIdle, checking every period; the next task builds one again.
-func (p *encoderPool) releaseIdle(period time.Duration) {
-	for range time.Tick(period) {
-		p.mu.Lock()
-		if p.built > 0 && len(p.free) == p.built && time.Since(p.lastUse) > encoderIdle {
-			// Never block here: a task may take one meanwhile.
-		drain:
-			for {
-				select {
-				case <-p.free:
-					p.built--
-				default:
-					break drain
-				}
-			}
-		}
-		p.mu.Unlock()
+// releaseIdle drops the encoder once no task has used it for encoderIdle,
+// checking every period; the next task builds it again.
+func (s *sharedEncoder) releaseIdle(period time.Duration) {
+	for now := range time.Tick(period) {
+		s.dropIfIdle(now)
 	}
 }
 
-// get returns a free encoder, builds one while fewer than the pool holds
-// exist, or waits for one.
-func (p *encoderPool) get(ctx context.Context) (*tiktoken.Tiktoken, error) {
-	select {
-	case e := <-p.free:
-		return e, nil
-	default:
+func (s *sharedEncoder) dropIfIdle(now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.enc != nil && s.users == 0 && now.Sub(s.lastUse) > encoderIdle {
+		s.enc = nil
 	}
-	p.mu.Lock()
-	if p.built < cap(p.free) {
-		p.built++
-		p.mu.Unlock()
-		e, err := tiktoken.GetEncoding(p.encoding)
+}
+
+// get returns the encoder, building it if there is none; the caller gives
+// it back with put. Tasks that arrive while it is built wait for it.
+func (s *sharedEncoder) get() (*tiktoken.Tiktoken, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.enc == nil {
+		e, err := tiktoken.GetEncoding(s.encoding)
 		if err != nil {
-			p.mu.Lock()
-			p.built--
-			p.mu.Unlock()
-			return nil, fmt.Errorf("compute: tokens: loading encoding %q: %w", p.encoding, err)
+			return nil, fmt.Errorf("compute: tokens: loading encoding %q: %w", s.encoding, err)
 		}
-		return e, nil
+		s.enc = e
 	}
-	p.mu.Unlock()
-	select {
-	case e := <-p.free:
-		return e, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	s.users++
+	return s.enc, nil
 }
 
-func (p *encoderPool) put(e *tiktoken.Tiktoken) {
-	p.mu.Lock()
-	p.lastUse = time.Now()
-	p.mu.Unlock()
-	p.free <- e
+func (s *sharedEncoder) put() {
+	s.mu.Lock()
+	s.users--
+	s.lastUse = time.Now()
+	s.mu.Unlock()
 }
 
 func newTokensKernel(encoding string) (*tokensKernel, error) {
@@ -139,13 +117,12 @@ func newTokensKernel(encoding string) (*tokensKernel, error) {
 		return nil, fmt.Errorf("%w: compute.tokens.encoding %q: expected one of %v", ErrBadParams, encoding, Encodings())
 	}
 	offlineBPE.Do(func() { tiktoken.SetBpeLoader(tiktokenloader.NewOfflineLoader()) })
-	k := &tokensKernel{encoding: encoding, pool: poolFor(encoding)}
-	// Build (or borrow) one now, so that a broken vocabulary fails here.
-	e, err := k.pool.get(context.Background())
-	if err != nil {
+	k := &tokensKernel{encoding: encoding, shared: encoderFor(encoding)}
+	// Build it now, so that a broken vocabulary fails here.
+	if _, err := k.shared.get(); err != nil {
 		return nil, err
 	}
-	k.pool.put(e)
+	k.shared.put()
 	return k, nil
 }
 
@@ -160,11 +137,11 @@ func (k *tokensKernel) OutputColumns() []dataset.Column {
 // text as data, and text from the web must not be able to inject control
 // tokens.
 func (k *tokensKernel) Run(ctx context.Context, texts []string) ([]dataset.Row, error) {
-	enc, err := k.pool.get(ctx)
+	enc, err := k.shared.get()
 	if err != nil {
 		return nil, err
 	}
-	defer k.pool.put(enc)
+	defer k.shared.put()
 	rows := make([]dataset.Row, len(texts))
 	for i, t := range texts {
 		if i%64 == 0 && ctx.Err() != nil {
