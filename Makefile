@@ -11,7 +11,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 # The whole suite must stay under 30 minutes on 2 cores.
 TEST_TIMEOUT ?= 25m
 
-.PHONY: all build node-bin release release-repro test dev bench node-rss soak lint deps contracts contracts-check ptx ext fuzz vectors clean
+.PHONY: all build node-bin release release-repro test dev bench node-rss soak lint deps contracts contracts-check ptx device-bins ext fuzz vectors clean
 
 all: build
 
@@ -121,6 +121,11 @@ vectors:
 # nvcc; see compute/cuda/ptx.sh for PTX_ARCH and PTX_ISA.
 ptx:
 	compute/cuda/ptx.sh
+
+# The checks that need the lent GPU machine, prepared as test binaries in
+# out/device; there, `scripts/device-check.sh run` (see the script).
+device-bins:
+	scripts/device-check.sh build
 
 clean:
 	rm -rf bin out
