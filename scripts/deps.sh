@@ -107,14 +107,18 @@ if ! command -v qemu-aarch64 >/dev/null 2>&1 || [ ! -e /usr/aarch64-linux-gnu/li
 	fi
 fi
 
-# Debian's HTML manuals that crawl's TestRealPages serves and measures
-# main-text extraction on (crawl/testdata/realpages/README.md): real pages
-# with a site's navigation, headers, sidebars and footers, which no one in
-# this project wrote and which the repository does not copy. The labels are
-# pinned to the versions in labels.json; the test says when an upgrade
+# Debian's HTML manuals that the real-page tests read: crawl's TestRealPages
+# serves apache2-doc, sqlite3-doc and python-django-doc and measures
+# main-text extraction on them (crawl/testdata/realpages/README.md);
+# compute/extract's corpus, golden vectors and arm64 check read
+# python3.11-doc and debian-reference-en (compute/extract/DESIGN.md, "Real
+# pages"). Real pages with a site's navigation, headers, sidebars and
+# footers, which no one in this project wrote and which the repository does
+# not copy. The labels are pinned to the versions (and, in compute/extract,
+# the page hashes) in each labels.json; the tests say when an upgrade
 # changed a page.
 missing=()
-for pkg in apache2-doc sqlite3-doc python-django-doc; do
+for pkg in apache2-doc sqlite3-doc python-django-doc python3.11-doc debian-reference-en; do
 	[ "$(dpkg-query -W -f '${db:Status-Status}' "$pkg" 2>/dev/null)" = installed ] || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

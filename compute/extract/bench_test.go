@@ -7,14 +7,13 @@ import (
 	trafilatura "github.com/markusmobius/go-trafilatura"
 )
 
-// benchPages is the real-page corpus, decompressed (32 pages, about 1 MB).
+// benchPages is the real-page corpus, read from the installed packages (32
+// pages, about 1 MB).
 func benchPages(b *testing.B) ([][]byte, int64) {
-	var pages [][]byte
+	pages := loadCorpus(b).html
 	var n int64
-	for _, p := range readLabels(b).Pages {
-		page := readPage(b, p.File)
-		pages = append(pages, page)
-		n += int64(len(page))
+	for _, p := range pages {
+		n += int64(len(p))
 	}
 	return pages, n
 }

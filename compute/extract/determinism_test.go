@@ -15,7 +15,7 @@ func TestDeterminism(t *testing.T) {
 	pages := make([][]byte, len(inputs))
 	want := make([]goldenCase, len(inputs))
 	for i, in := range inputs {
-		pages[i] = in.page(t)
+		pages[i] = in.page()
 		want[i] = runGolden(t, in, pages[i])
 	}
 	const rounds = 2

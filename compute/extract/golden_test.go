@@ -18,11 +18,11 @@ var update = flag.Bool("update", false, "rewrite testdata/golden.json from the c
 const goldenPath = "testdata/golden.json"
 
 // goldenInput is one input of the golden vectors: a page of the corpus
-// (File) or an inline page (HTML), with the URL and options it is
-// extracted with.
+// (file, its bytes read from the installed package into html) or an inline
+// page (html), with the URL and options it is extracted with.
 type goldenInput struct {
 	name string
-	file string // under testdata/pages, gzip
+	file string // a corpus page, package/path (labels.json)
 	html string
 	url  string
 	opts Options
@@ -72,8 +72,9 @@ Tuesday  07:00  10:30  16:00</pre>
 func goldenInputs(t testing.TB) []goldenInput {
 	t.Helper()
 	var in []goldenInput
-	for _, p := range readLabels(t).Pages {
-		in = append(in, goldenInput{name: p.File, file: p.File, opts: DefaultOptions()})
+	c := loadCorpus(t)
+	for i, p := range c.Pages {
+		in = append(in, goldenInput{name: p.name(), file: p.name(), html: string(c.html[i]), opts: DefaultOptions()})
 	}
 	latin1 := strings.Replace(strings.Replace(articleHTML, `<meta charset="utf-8">`, `<meta charset="iso-8859-1">`, 1), "Sunday", "Sunday (caf\xe9 open)", 1)
 	in = append(in,
@@ -97,12 +98,7 @@ func goldenInputs(t testing.TB) []goldenInput {
 	return in
 }
 
-func (g goldenInput) page(t testing.TB) []byte {
-	if g.file != "" {
-		return readPage(t, g.file)
-	}
-	return []byte(g.html)
-}
+func (g goldenInput) page() []byte { return []byte(g.html) }
 
 // sentinels are the errors a golden case may record, by their text.
 var sentinels = []error{ErrEmpty, ErrTooLarge, ErrNotHTML, ErrNoText, ErrOptions}
@@ -131,12 +127,12 @@ func runGolden(t testing.TB, in goldenInput, page []byte) goldenCase {
 
 func makeGolden(t testing.TB) goldenFile {
 	g := goldenFile{
-		Comment: "compute/extract golden vectors: Extract's result for each input (pages under testdata/pages, the others inline in golden_test.go). " +
+		Comment: "compute/extract golden vectors: Extract's result for each input (the pages of labels.json, by package/path, read from the installed Debian packages; the others inline in golden_test.go). " +
 			"Regenerate with go test ./compute/extract -run '^TestGolden$' -update; TestGoldenArm64 checks the same file under qemu-aarch64.",
 		Options: DefaultOptions(),
 	}
 	for _, in := range goldenInputs(t) {
-		g.Cases = append(g.Cases, runGolden(t, in, in.page(t)))
+		g.Cases = append(g.Cases, runGolden(t, in, in.page()))
 	}
 	return g
 }
