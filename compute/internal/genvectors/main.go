@@ -23,6 +23,7 @@ import (
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/compute"
 	"github.com/meadow-net/meadow/compute/internal/golden"
+	"github.com/meadow-net/meadow/dataset"
 )
 
 func main() {
@@ -136,6 +137,9 @@ func run(dir string) error {
 		}
 		g.Language = append(g.Language, set)
 	}
+	if g.Dedup, err = golden.Dedup(runTask(ctx)); err != nil {
+		return err
+	}
 	b, err := json.Marshal(g)
 	if err != nil {
 		return err
@@ -161,4 +165,26 @@ func run(dir string) error {
 	}
 	fmt.Printf("genvectors: wrote %d fuzz seeds to %s\n", len(seeds), fuzzDir)
 	return nil
+}
+
+// runTask runs a compute task as a node does (node.runCompute): the
+// kernel from its spec, the shard projected onto the kernel's input
+// columns, compute.RunStage without a where or carry. compute's
+// TestGoldenDedup has the same one.
+func runTask(ctx context.Context) golden.Runner {
+	return func(spec api.ComputeSpec, s dataset.Schema, rows []dataset.Row, hashes [][]byte) (dataset.Schema, []dataset.Row, error) {
+		k, err := compute.New(spec)
+		if err != nil {
+			return dataset.Schema{}, nil, err
+		}
+		ps, pr, err := golden.Project(s, rows, compute.InputColumns(k))
+		if err != nil {
+			return dataset.Schema{}, nil, err
+		}
+		st, err := dataset.NewStage(ps, k.OutputColumns(), nil, nil)
+		if err != nil {
+			return dataset.Schema{}, nil, err
+		}
+		return compute.RunStage(ctx, k, st, pr, ps, hashes, golden.DedupProvenance)
+	}
 }

@@ -35,6 +35,9 @@ type File struct {
 	// kernels' vectors as they were).
 	LanguageTexts []Text        `json:"language_texts"`
 	Language      []LanguageSet `json:"language"`
+	// Dedup is the dedup kernel's vectors, over inputs of its own (last,
+	// so that adding it left the other kernels' vectors as they were).
+	Dedup DedupSet `json:"dedup"`
 }
 
 // LanguageSet is the language kernel's output for one parameter set (as a
