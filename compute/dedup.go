@@ -2,6 +2,7 @@ package compute
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -75,7 +76,8 @@ type DedupResult struct {
 // cluster's id is the smallest source hash among its rows and its kept row
 // is the one with that source hash, ties between equal source hashes
 // broken by the smaller row hash: so the output, a DedupResult per row in
-// row order, does not depend on the order of the rows at all. For rows
+// row order, does not depend on the order of the rows at all, except that
+// of two wholly identical rows the first in row order is the one kept. For rows
 // with distinct source hashes it agrees with Cluster. Errors wrap
 // ErrBadInput and name the row.
 func Dedup(ctx context.Context, rows []DedupRow) ([]DedupResult, error) {
@@ -98,9 +100,12 @@ func Dedup(ctx context.Context, rows []DedupRow) ([]DedupResult, error) {
 		nb = len(r.Bands)
 	}
 
-	// Canonical order: by source hash, then row hash. Union-find below
-	// always hangs the larger root under the smaller, so a component's
-	// root is its first row in this order, the kept row.
+	// Canonical order: by source hash, then row hash, then (for rows
+	// wholly identical, which only a dataset holding the same row twice
+	// has) position in the input, so that the first copy is kept whatever
+	// the sort's algorithm. Union-find below always hangs the larger root
+	// under the smaller, so a component's root is its first row in this
+	// order, the kept row.
 	order := make([]int32, n)
 	for i := range order {
 		order[i] = int32(i)
@@ -109,7 +114,10 @@ func Dedup(ctx context.Context, rows []DedupRow) ([]DedupResult, error) {
 		if c := bytes.Compare(rows[a].SourceHash, rows[b].SourceHash); c != 0 {
 			return c
 		}
-		return bytes.Compare(rows[a].RowHash, rows[b].RowHash)
+		if c := bytes.Compare(rows[a].RowHash, rows[b].RowHash); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
 	})
 	parent := make([]int32, n)
 	for i := range parent {

@@ -337,3 +337,35 @@ func TestTextHash(t *testing.T) {
 		t.Fatal("case is not normalized away")
 	}
 }
+
+// Rows that are wholly identical (a dataset holding the same row several
+// times): the first copy in row order is kept, for any number of copies
+// (slices.SortFunc is not stable, and from 13 elements on it used to pick
+// another copy), and wherever the copies lie among other rows.
+func TestDedupIdenticalRowsKeepTheFirst(t *testing.T) {
+	row := func(b byte) DedupRow {
+		h := bytes.Repeat([]byte{b}, SourceHashSize)
+		return DedupRow{RowHash: h, SourceHash: h, TextHash: h, Bands: []uint64{uint64(b), uint64(b) << 8}}
+	}
+	for _, copies := range []int{2, 13, 40} {
+		for _, at := range []int{0, 5} {
+			var rows []DedupRow
+			for i := 0; i < at; i++ {
+				rows = append(rows, row(byte(0x40+i)))
+			}
+			for i := 0; i < copies; i++ {
+				rows = append(rows, row(0x20))
+			}
+			rows = append(rows, row(0x90))
+			got, err := Dedup(context.Background(), rows)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := at; i < at+copies; i++ {
+				if want := i == at; got[i].Keep != want || got[i].Size != copies {
+					t.Fatalf("%d copies from row %d: row %d keep %v size %d, want keep %v size %d", copies, at, i, got[i].Keep, got[i].Size, want, copies)
+				}
+			}
+		}
+	}
+}
