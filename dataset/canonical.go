@@ -416,6 +416,7 @@ type Hasher struct {
 	nc     int
 	buf    []byte
 	buf2   []byte
+	lanes  *x16 // for HashRows where sixteen lanes are faster
 }
 
 // NewHasher returns a Hasher for rows of s.
@@ -444,13 +445,30 @@ func (h *Hasher) Hash(row Row) (Hash, error) {
 }
 
 // HashRows writes the hash of rows[i] to out[i] (out must be at least as
-// long as rows). It hashes rows two at a time, which on CPUs with SHA
-// extensions is nearly twice as fast as one at a time, and asks for the
-// next pair's text to be loaded into the cache meanwhile (prefetchRow).
+// long as rows). It hashes rows sixteen at a time where that was measured
+// faster on this CPU (x16Rows, AVX-512), else two at a time, which on CPUs
+// with SHA extensions is nearly twice as fast as one at a time, and asks
+// for the next rows' text to be loaded into the cache meanwhile
+// (prefetchRow).
 // An error names the row by its index in rows.
 func (h *Hasher) HashRows(rows []Row, out []Hash) error {
 	if len(out) < len(rows) {
 		return fmt.Errorf("dataset: HashRows: %d hashes for %d rows", len(out), len(rows))
+	}
+	if len(rows) >= x16Min && x16Rows() {
+		if h.lanes == nil {
+			h.lanes = new(x16)
+		}
+		i, err := h.lanes.sumMany(len(rows), out, func(buf []byte, i int) ([]byte, error) {
+			if havePrefetch && i+2 < len(rows) {
+				h.prefetchRow(rows[i+2])
+			}
+			return appendCanonical(buf, &h.schema, h.nc, rows[i])
+		})
+		if err != nil {
+			return atRow(err, int64(i))
+		}
+		return nil
 	}
 	i := 0
 	for ; i+1 < len(rows); i += 2 {

@@ -203,6 +203,13 @@ func MerkleRoot(leaves []Hash) Hash {
 	var st treeStack
 	var level [chunkLeaves]Hash
 	i := 0
+	if n >= chunkLeaves && x16Tree() {
+		m := x16Pool.Get().(*x16)
+		for ; i+chunkLeaves <= n; i += chunkLeaves {
+			st.push(perfectRootX16(m, leaves[i:i+chunkLeaves], &level), chunkHeight)
+		}
+		x16Pool.Put(m)
+	}
 	for ; i+chunkLeaves <= n; i += chunkLeaves {
 		st.push(perfectRoot(leaves[i:i+chunkLeaves], &level), chunkHeight)
 	}
@@ -218,6 +225,31 @@ func perfectRoot(leaves []Hash, level *[chunkLeaves]Hash) Hash {
 	n := len(leaves)
 	for j := 0; j < n; j += 2 {
 		level[j], level[j+1] = leafHash2(&leaves[j], &leaves[j+1])
+	}
+	for ; n > 2; n /= 2 {
+		for j := 0; j < n/2; j += 2 {
+			level[j], level[j+1] = nodeHash2(&level[2*j], &level[2*j+1], &level[2*j+2], &level[2*j+3])
+		}
+	}
+	return nodeHash(&level[0], &level[1])
+}
+
+// perfectRootX16 is perfectRoot on sixteen lanes (sha256x16) while a
+// level has 32 hashes or more, and two at a time below that.
+func perfectRootX16(m *x16, leaves []Hash, level *[chunkLeaves]Hash) Hash {
+	n := len(leaves)
+	if n < 32 {
+		return perfectRoot(leaves, level)
+	}
+	for j := 0; j < n; j += 16 {
+		m.leafHash16(level[j:j+16], leaves[j:j+16])
+	}
+	for ; n >= 32; n /= 2 {
+		// Node j is made of hashes 2j and 2j+1: the sixteen nodes at j
+		// read hashes 2j..2j+31 before they are written over.
+		for j := 0; j < n/2; j += 16 {
+			m.nodeHash16(level[j:j+16], level[2*j:2*j+32])
+		}
 	}
 	for ; n > 2; n /= 2 {
 		for j := 0; j < n/2; j += 2 {

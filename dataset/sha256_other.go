@@ -15,3 +15,11 @@ func blocks(st *[8]uint32, p []byte) { panic("dataset: no SHA-256 block function
 func blocks2(st0, st1 *[8]uint32, p0, p1 []byte) {
 	panic("dataset: no SHA-256 block function on this platform")
 }
+
+// haveX16 is false: there is no sixteen-lane block function.
+const haveX16 = false
+
+// sha256x16 is never called when haveX16 is false.
+func sha256x16(st *[8][16]uint32, base *[16]*byte, off *[16]int, n int, k *[64]uint32) {
+	panic("dataset: no sixteen-lane SHA-256 on this platform")
+}
