@@ -130,6 +130,15 @@ func (m *x16) sumMany(n int, out []Hash, msg func(buf []byte, i int) ([]byte, er
 	return n, nil
 }
 
+// finish hashes the sixteen equal-length messages just started and writes
+// their hashes to dst.
+func (m *x16) finish(dst []Hash) {
+	m.step()
+	for i := range m.blk {
+		dst[i] = m.digest(i)
+	}
+}
+
 // leafHash16 writes the leaf hashes of src to dst.
 func (m *x16) leafHash16(dst, src []Hash) {
 	for i := range m.blk {
@@ -141,10 +150,7 @@ func (m *x16) leafHash16(dst, src []Hash) {
 		binary.BigEndian.PutUint64(b[56:], 33<<3)
 		m.start(i, b[:], i)
 	}
-	m.step()
-	for i := range m.blk {
-		dst[i] = m.digest(i)
-	}
+	m.finish(dst)
 }
 
 // nodeHash16 writes the node hashes of the pairs src[2i], src[2i+1] to
@@ -160,10 +166,7 @@ func (m *x16) nodeHash16(dst, src []Hash) {
 		binary.BigEndian.PutUint64(b[120:], 65<<3)
 		m.start(i, b[:], i)
 	}
-	m.step()
-	for i := range m.blk {
-		dst[i] = m.digest(i)
-	}
+	m.finish(dst)
 }
 
 // lanes says which SHA-256 path hashes rows and Merkle trees on this CPU.

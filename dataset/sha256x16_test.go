@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"math/rand/v2"
+	"os"
 	"testing"
 )
 
@@ -26,15 +27,7 @@ func TestSHA256x16(t *testing.T) {
 		msgs = append(msgs, randBytes(rng, rng.IntN(5000)))
 	}
 	var m x16
-	out := make([]Hash, len(msgs))
-	if _, err := m.sumMany(len(msgs), out, func(buf []byte, i int) ([]byte, error) { return append(buf, msgs[i]...), nil }); err != nil {
-		t.Fatal(err)
-	}
-	for i, msg := range msgs {
-		if want := Hash(sha256.Sum256(msg)); out[i] != want {
-			t.Fatalf("message %d (%d bytes): %x, want %x", i, len(msg), out[i], want)
-		}
-	}
+	checkSumMany(t, &m, msgs)
 
 	src := make([]Hash, 32)
 	for i := range src {
@@ -52,6 +45,21 @@ func TestSHA256x16(t *testing.T) {
 	for i := range nodes {
 		if want := nodeHash(&src[2*i], &src[2*i+1]); nodes[i] != want {
 			t.Fatalf("node %d: %x, want %x", i, nodes[i], want)
+		}
+	}
+}
+
+// checkSumMany hashes msgs on sixteen lanes and compares each hash with
+// crypto/sha256's.
+func checkSumMany(t *testing.T, m *x16, msgs [][]byte) {
+	t.Helper()
+	out := make([]Hash, len(msgs))
+	if _, err := m.sumMany(len(msgs), out, func(buf []byte, i int) ([]byte, error) { return append(buf, msgs[i]...), nil }); err != nil {
+		t.Fatal(err)
+	}
+	for i, msg := range msgs {
+		if want := Hash(sha256.Sum256(msg)); out[i] != want {
+			t.Fatalf("message %d of %d (%d bytes): %s, want %s", i, len(msgs), len(msg), out[i], want)
 		}
 	}
 }
@@ -85,20 +93,13 @@ func TestLanesAgree(t *testing.T) {
 		}
 
 		s, rows, _ := benchData(t, 300, 700)
-		var buf bytes.Buffer
-		w, err := NewWriter(&buf, FormatArrowStream, s)
+		path, _ := writeFile(t, t.TempDir(), FormatArrowStream, s, rows, WithBatchRows(64))
+		fh, err := os.Open(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, r := range rows {
-			if err := w.Write(r); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		r, err := NewStreamReader(&buf)
+		defer fh.Close()
+		r, err := NewStreamReader(fh)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,15 +165,7 @@ func FuzzSHA256x16(f *testing.F) {
 			msgs, data = append(msgs, data[:n]), data[n:]
 		}
 		var m x16
-		out := make([]Hash, len(msgs))
-		if _, err := m.sumMany(len(msgs), out, func(buf []byte, i int) ([]byte, error) { return append(buf, msgs[i]...), nil }); err != nil {
-			t.Fatal(err)
-		}
-		for i, msg := range msgs {
-			if want := Hash(sha256.Sum256(msg)); out[i] != want {
-				t.Fatalf("message %d of %d (%d bytes): %s, want %s", i, len(msgs), len(msg), out[i], want)
-			}
-		}
+		checkSumMany(t, &m, msgs)
 	})
 }
 
