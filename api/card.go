@@ -30,6 +30,11 @@ type CardStage struct {
 	RowsIn  int64       `json:"rows_in"` // the previous stage's rows (0 for the crawl)
 	Rows    int64       `json:"rows"`    // this stage's verified rows
 	Where   []Condition `json:"where,omitempty"`
+	// Replication is the stage job's k; TasksAlone counts its tasks that
+	// one node ran alone (none where the job checks every task, as
+	// pipelines' jobs do), whose rows were not cross-checked.
+	Replication int   `json:"replication"`
+	TasksAlone  int64 `json:"tasks_alone"`
 }
 
 // CardColumn is a column of the final dataset.
@@ -57,17 +62,16 @@ func RenderCard(p Pipeline, c DatasetCard) string {
 	}
 	b.WriteString("task_categories:\n- text-generation\nconfigs:\n- config_name: default\n  data_files:\n  - split: train\n    path: data/*.parquet\n---\n\n")
 	fmt.Fprintf(&b, "# %s\n\n", name)
-	fmt.Fprintf(&b, "Made by the Meadow pipeline `%s` (template `%s`) submitted by `%s` on %s, from a crawl of %d seeds and %d URLs. "+
-		"Every stage is a verified dataset: each row was computed by several independent nodes and accepted only where they agreed, "+
-		"and each row's `source_hash` is the hash of the row of the stage before it that it was made from.\n\n",
-		p.ID, p.Spec.Template, p.Buyer.Hex(), time.UnixMilli(p.CreatedAt).UTC().Format(time.RFC3339), len(p.Spec.Crawl.Seeds), len(p.Spec.Crawl.URLs))
-	b.WriteString("## Stages\n\n| stage | job | rows in | rows out | filter applied | dataset | root |\n|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "Made by the Meadow pipeline `%s` (template `%s`) submitted by `%s` on %s, from a crawl of %d seeds and %d URLs. %s "+
+		"Each row's `source_hash` is the hash of the row of the stage before it that it was made from.\n\n",
+		p.ID, p.Spec.Template, p.Buyer.Hex(), time.UnixMilli(p.CreatedAt).UTC().Format(time.RFC3339), len(p.Spec.Crawl.Seeds), len(p.Spec.Crawl.URLs), crossChecked(c.Stages))
+	b.WriteString("## Stages\n\n| stage | job | rows in | rows out | filter applied | replicas a task | tasks alone | dataset | root |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, s := range c.Stages {
 		in := "—"
 		if s.Name != StageCrawl {
 			in = fmt.Sprint(s.RowsIn)
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %d | %s | `%s` | `%s` |\n", s.Name, s.Job, in, s.Rows, describeWhere(s.Where), s.Dataset, s.Root)
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %d | %s | %d | %d | `%s` | `%s` |\n", s.Name, s.Job, in, s.Rows, describeWhere(s.Where), s.Replication, s.TasksAlone, s.Dataset, s.Root)
 	}
 	b.WriteString("\nA stage's filter is the verdict of the stage before it, applied to its rows before its kernel runs: the rows it drops are the difference between the previous stage's rows out and its rows in.\n\n")
 	b.WriteString("## Parameters\n\nThe pipeline as submitted, with its defaults written in (the published defaults where a value is absent):\n\n```json\n")
@@ -86,6 +90,24 @@ func RenderCard(p Pipeline, c DatasetCard) string {
 		"## Verify\n\nThe files under `data/` are the dataset `%s`; its manifest, signed by the coordinators, is `manifest.json`. "+
 		"Check every row against the signed root with:\n\n```\nmeadow verify --manifest manifest.json data/*.parquet\n```\n", c.Dataset)
 	return b.String()
+}
+
+// crossChecked says how the stages' rows were checked: by at least the
+// smallest replication of any stage where no task ran alone, else how many
+// tasks were not cross-checked.
+func crossChecked(stages []CardStage) string {
+	k, alone := 0, int64(0)
+	for i, s := range stages {
+		if i == 0 || s.Replication < k {
+			k = s.Replication
+		}
+		alone += s.TasksAlone
+	}
+	if alone == 0 {
+		return fmt.Sprintf("Every stage is a verified dataset: each of its tasks was run by at least %d independent nodes, and each row accepted only where they agreed.", k)
+	}
+	return fmt.Sprintf("Every stage is a verified dataset, each row accepted only where the nodes that ran it agreed; but %d of the stages' tasks were run by one node alone, "+
+		"so their rows were not cross-checked (the stages table's \"tasks alone\" column).", alone)
 }
 
 func describeWhere(w []Condition) string {

@@ -30,6 +30,13 @@ type JobSpec struct {
 	Replication    int `json:"replication,omitempty"`
 	MaxReplication int `json:"max_replication,omitempty"`
 
+	// CheckEveryTask turns adaptive replication off for the job: every task
+	// goes to Replication nodes, even where the node that takes it first has
+	// earned the trust to run a task alone (docs/ARCHITECTURE.md, "Adaptive
+	// replication"). It needs a Replication of 2 or more (the default is 2).
+	// Pipelines set it on every stage's job.
+	CheckEveryTask bool `json:"check_every_task,omitempty"`
+
 	// Threshold is the share of a task's rows that must be accepted by
 	// majority for the task to be verified, in (0, 1]; default 0.9. The
 	// coordinator turns it into parts per million so its state holds no floats.
@@ -298,6 +305,9 @@ func (s JobSpec) check(v *validator, c Checks) {
 		if s.MaxReplication < r {
 			v.add("max_replication", itoa(int64(s.MaxReplication)), "at least replication ("+itoa(int64(r))+")")
 		}
+	}
+	if s.CheckEveryTask && s.Replication == 1 {
+		v.add("check_every_task", "true", "false with replication 1 (one node a task checks nothing), or a replication of 2 or more")
 	}
 	if t := s.Threshold; t != 0 && (!finite(t) || t <= 0 || t > 1) {
 		v.add("threshold", ftoa(t), "a number in (0, 1] (or absent for 0.9)")

@@ -94,6 +94,9 @@ func TestJobSpecValidate(t *testing.T) {
 		{name: "threshold negative", spec: job(crawlJob(nil), func(s *JobSpec) { s.Threshold = -0.5 }), field: "threshold", want: "-0.5"},
 		{name: "threshold NaN", spec: job(crawlJob(nil), func(s *JobSpec) { s.Threshold = math.NaN() }), field: "threshold", want: "NaN"},
 		{name: "threshold Inf", spec: job(crawlJob(nil), func(s *JobSpec) { s.Threshold = math.Inf(1) }), field: "threshold", want: "(0, 1]"},
+		{name: "check every task", spec: job(crawlJob(nil), func(s *JobSpec) { s.CheckEveryTask = true })},
+		{name: "check every task, k 3", spec: job(crawlJob(nil), func(s *JobSpec) { s.CheckEveryTask, s.Replication = true, 3 })},
+		{name: "check every task alone", spec: job(crawlJob(nil), func(s *JobSpec) { s.CheckEveryTask, s.Replication = true, 1 }), field: "check_every_task", want: "replication of 2 or more"},
 
 		// seeds and urls
 		{name: "urls only", spec: crawlJob(func(c *CrawlSpec) { c.Seeds = nil; c.URLs = []string{"http://a.example/x?y=1#z"} })},

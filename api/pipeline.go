@@ -67,7 +67,8 @@ type PipelineSpec struct {
 	// 1000); the dedup stage takes its whole input in one task.
 	ShardRows int `json:"shard_rows,omitempty"`
 	// Replication, MaxReplication and Threshold apply to every stage's job
-	// (JobSpec's).
+	// (JobSpec's). Every stage's job checks every task (JobSpec's
+	// CheckEveryTask), so Replication is 2 or more.
 	Replication    int     `json:"replication,omitempty"`
 	MaxReplication int     `json:"max_replication,omitempty"`
 	Threshold      float64 `json:"threshold,omitempty"`
@@ -106,6 +107,9 @@ func (p PipelineSpec) ValidateWith(c Checks) error {
 	if m := p.MinLanguageScore; m != nil && (!finite(*m) || *m < 0 || *m > 1) {
 		v.add("min_language_score", ftoa(*m), "a number from 0 to 1 (or absent for 0.65)")
 	}
+	if p.Replication == 1 {
+		v.add("replication", "1", "2 or more (or absent for 2): a pipeline cross-checks every task of every stage")
+	}
 	if p.Crawl == nil {
 		return v.err()
 	}
@@ -119,6 +123,9 @@ func (p PipelineSpec) ValidateWith(c Checks) error {
 		spec.check(&sv, c)
 		for _, err := range sv.errs {
 			if fe, ok := err.(*FieldError); ok {
+				if fe.Field == "check_every_task" {
+					continue // the pipeline's replication, reported above
+				}
 				fe.Field = p.fieldOf(name, fe.Field)
 				if reported[fe.Field] {
 					continue
@@ -224,7 +231,7 @@ const (
 func (p PipelineSpec) StageSpec(i int, input string) JobSpec {
 	names := p.stageNames()
 	name := names[i]
-	job := JobSpec{Name: pipelineJobName(p.Name, name), Replication: p.Replication, MaxReplication: p.MaxReplication, Threshold: p.Threshold}
+	job := JobSpec{Name: pipelineJobName(p.Name, name), Replication: p.Replication, MaxReplication: p.MaxReplication, Threshold: p.Threshold, CheckEveryTask: true}
 	if name == StageCrawl {
 		job.Kind = JobCrawl
 		if p.Crawl != nil {

@@ -24,6 +24,9 @@ func TestPipelineSpec(t *testing.T) {
 		if err := j.Validate(); err != nil {
 			t.Fatalf("stage %s: %v", name, err)
 		}
+		if !j.CheckEveryTask || j.Replication < 2 {
+			t.Fatalf("stage %s: check every task %v, replication %d: want every task cross-checked", name, j.CheckEveryTask, j.Replication)
+		}
 		if i == 0 {
 			if j.Kind != JobCrawl || !j.Crawl.Extract.On() {
 				t.Fatalf("the crawl stage: %+v", j)
@@ -60,6 +63,7 @@ func TestPipelineSpec(t *testing.T) {
 		{PipelineSpec{Template: TemplatePretrain, Crawl: crawl, ShardRows: -1}, "shard_rows"},
 		{PipelineSpec{Template: TemplatePretrain, Crawl: crawl, Tokens: &TokenParams{Encoding: "gpt9"}}, "tokens.encoding"},
 		{PipelineSpec{Template: TemplatePretrain, Crawl: crawl, Replication: 99}, "replication"},
+		{PipelineSpec{Template: TemplatePretrain, Crawl: crawl, Replication: 1}, "replication"},
 	} {
 		found := false
 		for _, fe := range FieldErrors(c.p.Validate()) {

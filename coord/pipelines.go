@@ -200,6 +200,16 @@ func (c *Coordinator) PipelineCard(ctx context.Context, id string) (api.DatasetC
 			return api.DatasetCard{}, err
 		}
 		cs := api.CardStage{Name: st.Name, Job: st.Job.ID, Dataset: d.ID, Root: d.Root, Rows: d.Rows, RowsIn: prev}
+		var job state.Job
+		c.fsm.read(func(s *state.State) {
+			if job, err = s.Job(st.Job.ID); err == nil {
+				cs.TasksAlone, err = s.TasksAlone(st.Job.ID)
+			}
+		})
+		if err != nil {
+			return api.DatasetCard{}, err
+		}
+		cs.Replication = job.Spec.Replication
 		spec := p.Spec.StageSpec(i, "")
 		if spec.Compute != nil {
 			cs.Where = spec.Compute.Where

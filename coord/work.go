@@ -172,6 +172,29 @@ func (c *Coordinator) syncQueue(q *sched.Queue, extra []string) {
 	})
 }
 
+// adapt is the scheduler's Adapt for a node with record rec: adaptive
+// replication (verify.Replication), except for the jobs every says check
+// every task, whose tasks get their k replicas.
+func adapt(rec verify.Record, every func(job string) bool) func(job string, k int, seed uint64) (int, bool) {
+	return func(job string, k int, seed uint64) (int, bool) {
+		if every(job) {
+			return k, false
+		}
+		return verify.Replication(rec, k, seed)
+	}
+}
+
+// checksEveryTask reports whether job turned adaptive replication off
+// (api.JobSpec.CheckEveryTask): each of its tasks gets its k replicas.
+func (c *Coordinator) checksEveryTask(job string) (every bool) {
+	c.fsm.read(func(st *state.State) {
+		if j, ok := st.Jobs[job]; ok {
+			every = j.Spec.CheckEveryTask
+		}
+	})
+	return every
+}
+
 // taskView is what the scheduler needs of a task.
 func taskView(st *state.State, t *state.Task) sched.TaskView {
 	needs := t.Needs()
@@ -243,10 +266,8 @@ func (c *Coordinator) serveRound(ctx context.Context, q *sched.Queue, round []*w
 			LeaseMs:         c.cfg.LeaseTTL.Milliseconds(),
 			MinReputation:   uint32(verify.Floor),
 			SharedNetworkOK: c.cfg.SharedNetworkOK,
-			Adapt: func(k int, seed uint64) (int, bool) {
-				return verify.Replication(rec, k, seed)
-			},
-			Seed: c.seed(),
+			Adapt:           adapt(rec, c.checksEveryTask),
+			Seed:            c.seed(),
 		}
 		p := q.Assign(req)
 		asks[i].plan = p

@@ -78,6 +78,10 @@ type PipelineStageResult struct {
 	Dataset string `json:"dataset"`
 	Rows    int64  `json:"rows"`
 	Root    string `json:"root"`
+	// Replication is the stage job's k, TasksAlone its tasks that one node
+	// ran alone (the journey requires none), from the pipeline's card.
+	Replication int   `json:"replication"`
+	TasksAlone  int64 `json:"tasks_alone"`
 }
 
 // BuyerInfo is the dev buyer: its key file (mode 0600) and what it holds

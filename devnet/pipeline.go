@@ -56,7 +56,21 @@ func (n *Network) pipelineJourney(ctx context.Context, b *buyer.Client, id strin
 		ps.Stages = append(ps.Stages, PipelineStageResult{Name: st.Name, Job: st.Job.ID, Dataset: d.ID, Rows: d.Rows, Root: d.Root.String()})
 		flow = append(flow, fmt.Sprintf("%s %d", st.Name, st.Job.Progress.RowsAccepted))
 	}
-	step("pretrain: run", fmt.Sprintf("%d stages verified, rows after each: %s", len(p.Stages), strings.Join(flow, " → ")), t0)
+	// The card's claim, from the members' state: no task of any stage ran
+	// alone (every stage's job checks every task).
+	card, err := b.PipelineCard(ctx, id)
+	if err != nil {
+		return "pretrain: run", err
+	}
+	for i, cs := range card.Stages {
+		if i < len(ps.Stages) {
+			ps.Stages[i].Replication, ps.Stages[i].TasksAlone = cs.Replication, cs.TasksAlone
+		}
+		if cs.Replication < 2 || cs.TasksAlone != 0 {
+			return "pretrain: run", fmt.Errorf("stage %s: replication %d and %d tasks run by one node alone: its rows are not all cross-checked", cs.Name, cs.Replication, cs.TasksAlone)
+		}
+	}
+	step("pretrain: run", fmt.Sprintf("%d stages verified, every task by at least 2 nodes, rows after each: %s", len(p.Stages), strings.Join(flow, " → ")), t0)
 	t0 = time.Now()
 	pays, err := b.PayPipeline(ctx, n.Chain.Chain, id, 25*time.Millisecond)
 	if err != nil {

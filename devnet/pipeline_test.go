@@ -221,6 +221,13 @@ func TestPretrainPipeline(t *testing.T) {
 		if cs.Rows != p.Stages[i].Job.Progress.RowsAccepted || cs.Job != p.Stages[i].Job.ID || (i > 0 && cs.RowsIn != card.Stages[i-1].Rows) {
 			t.Errorf("card stage %s: %+v; job %+v", cs.Name, cs, p.Stages[i].Job)
 		}
+		// Every stage's job checks every task: no task ran alone.
+		if cs.Replication < 2 || cs.TasksAlone != 0 {
+			t.Errorf("card stage %s: replication %d, %d tasks alone: want every task cross-checked", cs.Name, cs.Replication, cs.TasksAlone)
+		}
+	}
+	if !strings.Contains(card.Markdown, "each of its tasks was run by at least 2 independent nodes") {
+		t.Errorf("the card does not say every task was cross-checked:\n%s", card.Markdown)
 	}
 	t.Logf("pipeline done and checked at %s; card:\n%s", time.Since(start).Round(time.Millisecond), card.Markdown)
 }

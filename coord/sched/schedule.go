@@ -32,9 +32,10 @@ type Request struct {
 	SharedNetworkOK bool
 	// Adapt, when set, decides how many replicas a task gets when its
 	// first lease goes to this node (adaptive replication): the leader
-	// passes verify.Replication with the node's record. It gets the task's
-	// Want (the job's k) and Seed plus the lease's position in the plan.
-	Adapt func(k int, seed uint64) (replicas int, spotCheck bool)
+	// passes verify.Replication with the node's record, unless the job
+	// checks every task. It gets the task's job, its Want (the job's k) and
+	// Seed plus the lease's position in the plan.
+	Adapt func(job string, k int, seed uint64) (replicas int, spotCheck bool)
 	Seed  uint64
 }
 
@@ -159,7 +160,7 @@ func Schedule(v View, req Request) Plan {
 			Want:     t.Want - 1,
 		}
 		if len(t.Holders) == 0 && req.Adapt != nil {
-			replicas, spot := req.Adapt(t.Want, req.Seed+uint64(len(p.Leases)))
+			replicas, spot := req.Adapt(t.JobID, t.Want, req.Seed+uint64(len(p.Leases)))
 			a.Want, a.SpotCheck = max(replicas, 1)-1, spot
 		}
 		step := Next

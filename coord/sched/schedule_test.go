@@ -315,9 +315,9 @@ func TestAdapt(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, computeTask("t1", 1))
 			var calls []uint64
-			adapt := func(k int, seed uint64) (int, bool) {
-				if k != 2 {
-					t.Errorf("Adapt got k %d, want 2", k)
+			adapt := func(job string, k int, seed uint64) (int, bool) {
+				if k != 2 || job != "job" {
+					t.Errorf("Adapt got job %q k %d, want job and 2", job, k)
 				}
 				calls = append(calls, seed)
 				return tt.replicas, tt.spot

@@ -220,6 +220,22 @@ func (s *State) Job(id string) (Job, error) {
 	return *j, nil
 }
 
+// TasksAlone counts the job's tasks that one node ran alone (Unreplicated:
+// adaptive replication's, or a replication of 1), whose rows were not
+// cross-checked.
+func (s *State) TasksAlone(id string) (n int64, err error) {
+	j, ok := s.Jobs[id]
+	if !ok {
+		return 0, notFound("job", id)
+	}
+	for _, tid := range j.Tasks {
+		if t := s.Tasks[tid]; t != nil && t.Unreplicated {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // JobStatus returns what a buyer polls: state, progress and dataset.
 func (s *State) JobStatus(id string) (api.JobStatus, error) {
 	j, ok := s.Jobs[id]
