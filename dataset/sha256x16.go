@@ -190,18 +190,13 @@ var lanes struct {
 // lanes everywhere (where the CPU can), 2 never.
 var forceLanes = 0
 
-func x16Rows() bool {
-	switch forceLanes {
-	case 16:
-		return haveX16
-	case 2:
-		return false
-	}
-	lanes.once.Do(chooseLanes)
-	return lanes.rows
-}
+// x16Rows and x16Tree say whether rows and Merkle trees go on sixteen
+// lanes.
+func x16Rows() bool { return useLanes(&lanes.rows) }
+func x16Tree() bool { return useLanes(&lanes.tree) }
 
-func x16Tree() bool {
+// useLanes is forceLanes where set, else the measured choice *measured.
+func useLanes(measured *bool) bool {
 	switch forceLanes {
 	case 16:
 		return haveX16
@@ -209,7 +204,7 @@ func x16Tree() bool {
 		return false
 	}
 	lanes.once.Do(chooseLanes)
-	return lanes.tree
+	return *measured
 }
 
 // chooseLanes times both paths, the fastest of five runs each, alternating.
