@@ -13,7 +13,8 @@
 # `run` writes everything under $OUT (the device tool brings that folder
 # back): the CPU (lscpu), the GPU (nvidia-smi), the row-hash ratio against
 # crypto/sha256 with MEADOW_PERF=1 (issue 13 asks for >= 0.8x on Intel as
-# well as AMD), the GPU tests, the GPU benchmarks, and, where nvcc is
+# well as AMD) and its parts (encoding, hashing each path, sort, root), so
+# that one run says where the time goes if it falls short, the GPU tests, the GPU benchmarks, and, where nvcc is
 # there, the PTX rebuilt and compared with the committed files. Each step's
 # exit status is in $OUT/status (eight files in all, what the tool brings
 # back at most); one failing does not stop the others.
@@ -48,7 +49,7 @@ run)
 	step lscpu . lscpu
 	step nvidia-smi . nvidia-smi
 	step rowhash dataset env MEADOW_PERF=1 "$t/dataset.test" -test.run 'RowHashRatio' -test.v -test.count 3
-	step rowhash-bench dataset "$t/dataset.test" -test.run '^$' -test.bench 'RowHashAndRoot|SHA256Baseline' -test.count 3
+	step rowhash-bench dataset "$t/dataset.test" -test.run '^$' -test.bench 'RowHashAndRoot|SHA256Baseline|RowHashParts|SHA256Lanes' -test.count 3
 	step gpu-tests compute "$t/compute.test" -test.run 'GPU' -test.v
 	step gpu-bench compute "$t/compute.test" -test.run '^$' -test.bench 'GPU' -test.benchtime 5x
 	if command -v nvcc >/dev/null; then
