@@ -189,6 +189,43 @@ func (c *Coordinator) sampleRates(ctx context.Context) {
 	}
 }
 
+// countEvery is how often countBlobs lists an object store's bucket by
+// default, and countTimeout the longest one listing may take.
+const (
+	countEvery   = time.Minute
+	countTimeout = 10 * time.Minute
+)
+
+// countBlobs keeps the meadow_blob_local_* gauges of an object store
+// current for /metrics until ctx ends: other members write to and remove
+// from the shared bucket, which this member's own writes do not show, and
+// a scrape should not wait for a listing. It lists the bucket at start and
+// then every ObjectStore.CountEvery, or ten times the last listing's time
+// when that is longer (a bucket of millions of blobs takes minutes).
+func (c *Coordinator) countBlobs(ctx context.Context, s3 *blob.S3) {
+	every := countEvery
+	if o := c.cfg.ObjectStore; o != nil && o.CountEvery > 0 {
+		every = o.CountEvery
+	}
+	for {
+		start := time.Now()
+		lctx, cancel := context.WithTimeout(ctx, countTimeout)
+		n, bytes, err := s3.Count(lctx)
+		cancel()
+		took := time.Since(start)
+		if err != nil && ctx.Err() == nil {
+			c.log.Warn("counting the object store's blobs", "err", err, "took", took)
+		} else if err == nil {
+			c.log.Debug("counted the object store's blobs", "blobs", n, "bytes", bytes, "took", took)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(max(every, 10*took)):
+		}
+	}
+}
+
 // blobUse reads the blob store's gauges from this member's registry; with
 // an object store, after counting the bucket's blobs (at most every 15 s).
 func (c *Coordinator) blobUse() BlobUse {

@@ -444,6 +444,9 @@ func (c *Coordinator) Run(ctx context.Context) error {
 	wg.Go(func() { c.relayerLoop(loopCtx) })
 	wg.Go(func() { c.diskLoop(loopCtx) })
 	wg.Go(func() { c.sampleRates(loopCtx) })
+	if s3, ok := c.blobs.(*blob.S3); ok {
+		wg.Go(func() { c.countBlobs(loopCtx, s3) })
+	}
 	wg.Go(func() { c.repairLoop(loopCtx) })
 	if c.repl != nil {
 		wg.Go(func() {

@@ -48,6 +48,11 @@ type ObjectStoreConfig struct {
 	// PUT and reports it back) or "readback" (the object is also read back
 	// and hashed, for stores that keep no SHA-256).
 	Verify string `json:"verify,omitempty"`
+	// CountEvery is how often each member lists the bucket to refresh its
+	// meadow_blob_local_* metrics (0: every minute); a listing that takes
+	// long waits ten times its own time before the next, so that a large
+	// bucket is not listed without pause.
+	CountEvery time.Duration `json:"count_every,omitempty"`
 
 	// AccessKey and SecretKey, when both set, are used as they are: for
 	// tests and the in-process dev network, never from a file.
@@ -74,6 +79,8 @@ func (o *ObjectStoreConfig) validate() error {
 		return invalidf("config.object_store.verify %q: expected %q or %q", o.Verify, blob.VerifyChecksum, blob.VerifyReadBack)
 	case o.CredentialsFile != "" && (o.AccessKeyEnv != "" || o.SecretKeyEnv != ""):
 		return invalidf("config.object_store.credentials_file %q: expected either a credentials file or access_key_env/secret_key_env, not both", o.CredentialsFile)
+	case o.CountEvery != 0 && o.CountEvery < time.Second:
+		return invalidf("config.object_store.count_every %s: expected at least 1s, or 0 for every minute", o.CountEvery)
 	case (o.AccessKey == "") != (o.SecretKey == ""):
 		return invalidf("config.object_store: expected both access and secret key, or neither")
 	}

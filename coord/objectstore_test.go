@@ -7,11 +7,13 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +48,7 @@ func wasmModule(t *testing.T, n int) ([]byte, api.ModuleUpload) {
 func TestObjectStoreCluster(t *testing.T) {
 	srv := s3test.Start(t)
 	bucket := srv.NewBucket(t)
-	store := &coord.ObjectStoreConfig{Endpoint: srv.Endpoint, Bucket: bucket, Prefix: "meadow/", AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey}
+	store := &coord.ObjectStoreConfig{Endpoint: srv.Endpoint, Bucket: bucket, Prefix: "meadow/", AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey, CountEvery: time.Second}
 	c := coordtest.NewTestCluster(t, 3, coordtest.WithConfig(func(_ int, cfg *coord.Config) { cfg.ObjectStore = store }))
 	leader := c.WaitLeader().C
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -83,6 +85,34 @@ func TestObjectStoreCluster(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusPartialContent || !bytes.Equal(got, body[8:16]) {
 			t.Fatalf("%s: GET range: %d %q", m.Config.ID, resp.StatusCode, got)
+		}
+	}
+
+	// A blob that reaches the bucket another way (another member, a
+	// restore) shows in every member's /metrics within a count or two
+	// (count_every 1s here), with no console read to trigger a listing.
+	other := make([]byte, 4321)
+	_, _ = rand.Read(other)
+	oh := dataset.Hash(sha256.Sum256(other)).String()
+	if _, err := srv.Client().PutObject(ctx, bucket, "meadow/"+oh[:2]+"/"+oh[2:4]+"/"+oh, bytes.NewReader(other), int64(len(other)), minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range c.Members {
+		var got map[string]string
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			got = scrape(t, m.Config.HTTPAddr)
+			if got["meadow_blob_local_blobs"] == "2" && got["meadow_blob_local_bytes"] == fmt.Sprint(len(body)+len(other)) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s's /metrics: local_blobs %s, local_bytes %s; the bucket holds 2 blobs of %d bytes", m.Config.ID,
+					got["meadow_blob_local_blobs"], got["meadow_blob_local_bytes"], len(body)+len(other))
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if ts, _ := strconv.ParseFloat(got["meadow_blob_local_counted_timestamp_seconds"], 64); ts < float64(time.Now().Add(-time.Minute).Unix()) {
+			t.Fatalf("%s's counted timestamp %v: want the last few seconds", m.Config.ID, got["meadow_blob_local_counted_timestamp_seconds"])
 		}
 	}
 
@@ -130,6 +160,7 @@ func TestObjectStoreConfig(t *testing.T) {
 		{name: "no bucket", edit: func(o *coord.ObjectStoreConfig) { o.Bucket = "" }, field: "config.object_store.bucket"},
 		{name: "prefix", edit: func(o *coord.ObjectStoreConfig) { o.Prefix = "/x" }, field: "config.object_store.prefix"},
 		{name: "verify", edit: func(o *coord.ObjectStoreConfig) { o.Verify = "trust" }, field: "config.object_store.verify"},
+		{name: "count every", edit: func(o *coord.ObjectStoreConfig) { o.CountEvery = 500 * time.Millisecond }, field: "config.object_store.count_every"},
 		{name: "file and env", edit: func(o *coord.ObjectStoreConfig) { o.CredentialsFile, o.AccessKeyEnv = "/c", "X" }, field: "config.object_store.credentials_file"},
 	}
 	for _, tt := range tests {

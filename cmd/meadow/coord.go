@@ -527,5 +527,6 @@ func objectStoreFlags(f *pflag.FlagSet, obj *coord.ObjectStoreConfig) {
 	f.StringVar(&obj.AccessKeyEnv, "object-store-access-key-env", "", "environment variable holding the store's access key (default AWS_ACCESS_KEY_ID)")
 	f.StringVar(&obj.SecretKeyEnv, "object-store-secret-key-env", "", "environment variable holding the store's secret key (default AWS_SECRET_ACCESS_KEY)")
 	f.StringVar(&obj.CredentialsFile, "object-store-credentials-file", "", "file of access_key=… and secret_key=… lines (mode 0600), instead of the environment")
+	f.DurationVar(&obj.CountEvery, "object-store-count-every", 0, "how often each member lists the bucket to refresh its meadow_blob_local_* metrics (default every minute; a listing that takes long waits ten times its own time before the next)")
 	f.StringVar(&obj.Verify, "object-store-verify", "", "how an upload is checked before it is acknowledged: checksum (default: the store verifies the SHA-256 sent with it and reports it back) or readback (also read it all back)")
 }

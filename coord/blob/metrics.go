@@ -15,6 +15,7 @@ type Metrics struct {
 	storedBytes prometheus.Counter
 	blobs       prometheus.Gauge
 	bytes       prometheus.Gauge
+	counted     prometheus.Gauge
 	rejected    *prometheus.CounterVec
 	replication prometheus.Histogram
 	pushes      *prometheus.CounterVec
@@ -45,6 +46,10 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		bytes: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: ns, Subsystem: sub, Name: "local_bytes",
 			Help: "Bytes of the blobs held in this coordinator's store.",
+		}),
+		counted: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: ns, Subsystem: sub, Name: "local_counted_timestamp_seconds",
+			Help: "With an object store: when its bucket's blobs were last listed (Unix seconds), the count local_blobs and local_bytes start from; they follow this member's own writes since. 0 with blobs on the member's disk, whose gauges are always exact.",
 		}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: ns, Subsystem: sub, Name: "rejected_total",
@@ -84,7 +89,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	}
 	if reg != nil {
 		for _, c := range []prometheus.Collector{
-			m.stored, m.storedBytes, m.blobs, m.bytes, m.rejected, m.replication,
+			m.stored, m.storedBytes, m.blobs, m.bytes, m.counted, m.rejected, m.replication,
 			m.pushes, m.pushFails, m.pending, m.dropped, m.fetches, m.redirected,
 		} {
 			if err := reg.Register(c); err != nil {
@@ -119,6 +124,13 @@ func (m *Metrics) setLocal(n, size int64) {
 	}
 	m.blobs.Set(float64(n))
 	m.bytes.Set(float64(size))
+}
+
+func (m *Metrics) setCounted(at time.Time) {
+	if m == nil {
+		return
+	}
+	m.counted.Set(float64(at.UnixMilli()) / 1000)
 }
 
 func (m *Metrics) reject(reason string) {

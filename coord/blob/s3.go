@@ -123,8 +123,9 @@ type S3 struct {
 	mu      sync.Mutex
 	checked map[dataset.Hash]objVersion
 
+	countMu sync.Mutex // held while the bucket is listed (Count)
 	usageMu sync.Mutex
-	usage   usage // the last count of the bucket's blobs (Usage)
+	usage   usage // the last count of the bucket's blobs
 }
 
 // objVersion identifies one write of an object.
@@ -523,13 +524,15 @@ func (s *S3) isChecked(h dataset.Hash, oi minio.ObjectInfo) bool {
 
 // Remove deletes a blob.
 func (s *S3) Remove(ctx context.Context, h dataset.Hash) error {
-	if _, err := s.stat(ctx, h); err != nil {
+	oi, err := s.stat(ctx, h)
+	if err != nil {
 		return err
 	}
 	if err := s.c.RemoveObject(ctx, s.cfg.Bucket, s.Key(h), minio.RemoveObjectOptions{}); err != nil {
 		return s.fail("remove", h, err)
 	}
 	s.forget(h)
+	s.m.addRemoved(oi.Size)
 	return nil
 }
 

@@ -116,7 +116,7 @@ func (s *S3) PresignFile(ctx context.Context, name string, ttl time.Duration, fi
 	return u.String(), nil
 }
 
-// usageMaxAge is how long Usage reuses its last listing of the bucket.
+// usageMaxAge is how long Usage reuses the last count of the bucket.
 const usageMaxAge = 15 * time.Second
 
 // usage is the last count of the bucket's blobs.
@@ -125,18 +125,36 @@ type usage struct {
 	n, bytes int64
 }
 
-// Usage counts the blobs in the bucket under the prefix and their bytes
-// (dataset files and other objects are not blobs), listing the bucket at
-// most once every usageMaxAge, and sets the meadow_blob_local_* gauges to
-// the count: with a shared bucket the store this member holds its blobs in
-// is the bucket, and a count of what this process happened to write since
-// it started would differ from member to member.
+// Usage returns the number of blobs in the bucket under the prefix and
+// their bytes (dataset files and other objects are not blobs). It lists
+// the bucket when the last count is older than usageMaxAge and no count
+// is running; otherwise it returns the last count, which is zero before
+// the first.
 func (s *S3) Usage(ctx context.Context) (n, bytes int64, err error) {
-	s.usageMu.Lock()
-	defer s.usageMu.Unlock()
-	if !s.usage.at.IsZero() && time.Since(s.usage.at) < usageMaxAge {
-		return s.usage.n, s.usage.bytes, nil
+	if u := s.lastUsage(); !u.at.IsZero() && time.Since(u.at) < usageMaxAge {
+		return u.n, u.bytes, nil
 	}
+	if !s.countMu.TryLock() {
+		u := s.lastUsage()
+		return u.n, u.bytes, nil
+	}
+	defer s.countMu.Unlock()
+	return s.count(ctx)
+}
+
+// Count lists the bucket now and sets the meadow_blob_local_* gauges to
+// what it found, and meadow_blob_local_counted_timestamp_seconds to when.
+// With a shared bucket the store this member holds its blobs in is the
+// bucket, and a count of what this process happened to write since it
+// started would differ from member to member; between two counts the
+// gauges follow this member's own writes and removals.
+func (s *S3) Count(ctx context.Context) (n, bytes int64, err error) {
+	s.countMu.Lock()
+	defer s.countMu.Unlock()
+	return s.count(ctx)
+}
+
+func (s *S3) count(ctx context.Context) (n, bytes int64, err error) {
 	err = s.Walk(ctx, func(i Info) error {
 		n++
 		bytes += i.Size
@@ -145,7 +163,17 @@ func (s *S3) Usage(ctx context.Context) (n, bytes int64, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	s.usage = usage{at: time.Now(), n: n, bytes: bytes}
+	now := time.Now()
+	s.usageMu.Lock()
+	s.usage = usage{at: now, n: n, bytes: bytes}
+	s.usageMu.Unlock()
 	s.m.setLocal(n, bytes)
+	s.m.setCounted(now)
 	return n, bytes, nil
+}
+
+func (s *S3) lastUsage() usage {
+	s.usageMu.Lock()
+	defer s.usageMu.Unlock()
+	return s.usage
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
 	"github.com/meadow-net/meadow/dataset"
@@ -170,5 +171,77 @@ func TestHandlerRedirectReads(t *testing.T) {
 	disk := startServer(t, NewHandler(d, cfg).Serve, false)
 	if resp, got := do(t, "GET", disk.url()+PathPrefix+h.String(), nil, reader); resp.StatusCode != 200 || !bytes.Equal(got, b) {
 		t.Fatalf("reader's GET over the disk store: %d", resp.StatusCode)
+	}
+}
+
+// Two members sharing a bucket: each one's gauges follow its own writes
+// until it counts the bucket, after which they are the bucket's (what the
+// other wrote included) and the counted timestamp says when; Usage reuses
+// a recent count instead of listing again.
+func TestS3CountSharedBucket(t *testing.T) {
+	srv := testS3(t)
+	regA, regB := prometheus.NewRegistry(), prometheus.NewRegistry()
+	mA, err := NewMetrics(regA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mB, err := NewMetrics(regB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newTestS3(t, srv, func(c *S3Config) { c.Metrics = mA })
+	b := newTestS3(t, srv, func(c *S3Config) { c.Metrics = mB; c.Bucket = a.cfg.Bucket })
+	ctx := context.Background()
+
+	var sizes int64
+	for i, s := range []*S3{a, b, b} {
+		body, h := randomBlob(t, 1000*(i+1))
+		if _, err := s.Put(ctx, bytes.NewReader(body), h, int64(len(body))); err != nil {
+			t.Fatal(err)
+		}
+		sizes += int64(len(body))
+	}
+	if v := metricValue(t, regA, "meadow_blob_local_blobs"); v != 1 {
+		t.Fatalf("A's local_blobs before a count = %v, want 1 (its own write)", v)
+	}
+	if v := metricValue(t, regA, "meadow_blob_local_counted_timestamp_seconds"); v != 0 {
+		t.Fatalf("counted timestamp before a count = %v, want 0", v)
+	}
+	before := time.Now()
+	n, size, err := a.Count(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 || size != sizes {
+		t.Fatalf("Count = %d blobs, %d bytes; want 3, %d", n, size, sizes)
+	}
+	if v := metricValue(t, regA, "meadow_blob_local_blobs"); v != 3 {
+		t.Fatalf("A's local_blobs after a count = %v, want 3", v)
+	}
+	if v := metricValue(t, regA, "meadow_blob_local_bytes"); v != float64(sizes) {
+		t.Fatalf("A's local_bytes after a count = %v, want %d", v, sizes)
+	}
+	if v := metricValue(t, regA, "meadow_blob_local_counted_timestamp_seconds"); v < float64(before.Unix()) || v > float64(time.Now().Unix()+1) {
+		t.Fatalf("counted timestamp = %v, want about %d", v, before.Unix())
+	}
+
+	// A blob B writes now is in the bucket but not in A's last count:
+	// Usage, within usageMaxAge, answers that count without listing.
+	body, h := randomBlob(t, 500)
+	if _, err := b.Put(ctx, bytes.NewReader(body), h, int64(len(body))); err != nil {
+		t.Fatal(err)
+	}
+	if n, _, err := a.Usage(ctx); err != nil || n != 3 {
+		t.Fatalf("Usage right after Count = %d, %v; want the count, 3", n, err)
+	}
+	if n, _, err := a.Count(ctx); err != nil || n != 4 {
+		t.Fatalf("Count = %d, %v; want 4", n, err)
+	}
+	// A's removal of a blob B wrote moves A's gauges at once.
+	if err := a.Remove(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	if v := metricValue(t, regA, "meadow_blob_local_bytes"); v != float64(sizes) {
+		t.Fatalf("A's local_bytes after its removal = %v, want %d", v, sizes)
 	}
 }
