@@ -126,24 +126,42 @@ func BenchmarkSHA256Baseline(b *testing.B) {
 // encodings, so it does not).
 //
 // The path is the one this CPU measured faster (x16Rows, x16Tree: sixteen
-// AVX-512 lanes or SHA-NI); with MEADOW_PERF=1 on a CPU with AVX-512 the
-// test also times each path forced, for the record, and asserts on the
-// chosen one only.
+// lanes of AVX-512 or of AVX2, or SHA-NI / crypto/sha256); with
+// MEADOW_PERF=1 on a CPU with lanes the test also times each path forced,
+// for the record, and asserts on the chosen one only. GODEBUG=cpu.sha=off
+// and cpu.avx512f=off time the paths of CPUs without SHA-NI or AVX-512,
+// for crypto/sha256 as for this package.
 func TestRowHashRatio(t *testing.T) {
-	t.Logf("AVX-512: %v; sixteen lanes for rows: %v (measured %.2fx the other path), for the tree: %v (%.2fx)",
-		haveX16, x16Rows(), lanes.rowsGain, x16Tree(), lanes.treeGain)
+	t.Logf("SHA-NI: %v; AVX-512: %v; AVX2: %v; lanes for rows: %v (measured %.2fx the other path), for the tree: %v (%.2fx)",
+		haveBlocks, haveX16, haveX8, x16Rows(), lanes.rowsGain, x16Tree(), lanes.treeGain)
 	for _, lines := range []bool{false, true} {
 		name := map[bool]string{false: "one-line", true: "lines"}[lines]
 		t.Run(name, func(t *testing.T) { rowHashRatio(t, lines, true) })
 	}
-	if os.Getenv("MEADOW_PERF") != "1" || !haveX16 {
+	if os.Getenv("MEADOW_PERF") != "1" || !haveLanes() {
 		return
 	}
 	defer func(v int) { forceLanes = v }(forceLanes)
-	for _, n := range []int{16, 2} {
+	for _, n := range []int{16, 8, 2} {
+		if n == 16 && !haveX16 || n == 8 && !haveX8 {
+			continue
+		}
 		forceLanes = n
 		t.Run(fmt.Sprintf("forced-lanes%d", n), func(t *testing.T) { rowHashRatio(t, false, false) })
 	}
+}
+
+// hashPath names the block function rows are hashed with.
+func hashPath() string {
+	switch {
+	case x16Rows() && useX8():
+		return "rows on eight-lane AVX2"
+	case x16Rows():
+		return "rows on sixteen-lane AVX-512"
+	case haveBlocks:
+		return "rows on SHA-NI"
+	}
+	return "rows on crypto/sha256"
 }
 
 // breakLines returns rows with a copy of their text column in which the
@@ -204,8 +222,9 @@ func rowHashRatio(t *testing.T, lines, assert bool) {
 	}
 	ratio := float64(baseT) / float64(hashT)
 	mb := func(d time.Duration) float64 { return float64(benchRows*benchRowBytes) / d.Seconds() / 1e6 }
-	t.Logf("row hash + root: %.0f ns/row, %.0f MB/s; crypto/sha256 alone: %.0f ns/row, %.0f MB/s; ratio %.3f (target ≥ 0.8; SHA-NI: %v, sixteen lanes for rows: %v, for the tree: %v)",
-		float64(hashT.Nanoseconds())/benchRows, mb(hashT), float64(baseT.Nanoseconds())/benchRows, mb(baseT), ratio, haveBlocks, x16Rows(), x16Tree())
+	t.Logf("row hash + root: %.0f ns/row, %.0f MB/s; crypto/sha256 alone: %.0f ns/row, %.0f MB/s; ratio %.3f (target ≥ 0.8; SHA-NI: %v, lanes for rows: %v, for the tree: %v, %s)",
+		float64(hashT.Nanoseconds())/benchRows, mb(hashT), float64(baseT.Nanoseconds())/benchRows, mb(baseT), ratio, haveBlocks, x16Rows(), x16Tree(),
+		hashPath())
 	if assert && os.Getenv("MEADOW_PERF") == "1" && ratio < 0.8 {
 		t.Errorf("row hash + root runs at %.3f× crypto/sha256 alone: want ≥ 0.8", ratio)
 	}

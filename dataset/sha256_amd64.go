@@ -2,6 +2,11 @@
 
 package dataset
 
+import (
+	"os"
+	"strings"
+)
+
 // haveBlocks reports whether blocks may be called: the CPU has the SHA
 // extensions and the SSSE3 and SSE4.1 shuffles the assembly uses.
 var haveBlocks = hasSHANI()
@@ -26,8 +31,15 @@ func isAMD() bool {
 }
 
 // hasSHANI reads CPUID: leaf 1 ECX bit 9 (SSSE3) and bit 19 (SSE4.1), leaf
-// 7 sub-leaf 0 EBX bit 29 (SHA).
+// 7 sub-leaf 0 EBX bit 29 (SHA). GODEBUG=cpu.sha=off turns it off, as it
+// does crypto/sha256's SHA-NI code, so that the paths of CPUs without it
+// can be run and timed anywhere.
 func hasSHANI() bool {
+	for _, f := range strings.Split(os.Getenv("GODEBUG"), ",") {
+		if f == "cpu.sha=off" || f == "cpu.all=off" {
+			return false
+		}
+	}
 	maxLeaf, _, _, _ := cpuid(0, 0)
 	if maxLeaf < 7 {
 		return false

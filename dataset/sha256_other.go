@@ -23,3 +23,11 @@ const haveX16 = false
 func sha256x16(st *[8][16]uint32, base *[16]*byte, off *[16]int, n int, k *[64]uint32) {
 	panic("dataset: no sixteen-lane SHA-256 on this platform")
 }
+
+// haveX8 is false: there is no eight-lane block function.
+const haveX8 = false
+
+// sha256x8 is never called when haveX8 is false.
+func sha256x8(st *uint32, base *[8]*byte, off *[8]int, n int, k *[64]uint32) {
+	panic("dataset: no eight-lane SHA-256 on this platform")
+}

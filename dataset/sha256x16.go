@@ -3,16 +3,20 @@ package dataset
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"sync"
 	"time"
 )
 
-// x16 hashes sixteen messages at a time with sha256x16 (AVX-512, amd64).
-// Each lane holds one message; a lane whose message is done takes the next
-// one, so messages of different lengths keep the lanes busy. Where the
-// CPU has AVX-512 this is several times the throughput of SHA-NI, whose
-// rounds are one chain of dependent instructions per message
-// (docs/BENCHMARKS.md, "Row hashing on sixteen lanes").
+// x16 hashes sixteen messages at a time: with sha256x16 (AVX-512, amd64),
+// or, on CPUs with AVX2 and without AVX-512, with sha256x8 on each half of
+// the lanes. Each lane holds one message; a lane whose message is done
+// takes the next one, so messages of different lengths keep the lanes
+// busy. The lanes are independent, so they run at the vector units'
+// throughput, where SHA-NI's rounds are one chain of dependent
+// instructions per message and crypto/sha256 without SHA-NI hashes one
+// message at a time (docs/BENCHMARKS.md, "Sixteen lanes with AVX-512" and
+// "Eight lanes with AVX2").
 type x16 struct {
 	st   [8][16]uint32 // st[j][i]: word j of lane i's state
 	base [16]*byte     // lane i's message, padded
@@ -57,7 +61,16 @@ func (m *x16) step() {
 			m.base[i], m.off[i] = m.base[busy], m.off[busy]
 		}
 	}
-	sha256x16(&m.st, &m.base, &m.off, n, &sha256K)
+	if useX8() {
+		// Two halves of eight lanes; a half with no busy lane is skipped.
+		for h := 0; h < 16; h += 8 {
+			if slices.ContainsFunc(m.left[h:h+8], func(l int) bool { return l > 0 }) {
+				sha256x8(&m.st[0][h], (*[8]*byte)(m.base[h:h+8]), (*[8]int)(m.off[h:h+8]), n, &sha256K)
+			}
+		}
+	} else {
+		sha256x16(&m.st, &m.base, &m.off, n, &sha256K)
+	}
 	for i, l := range m.left {
 		if l > 0 {
 			m.off[i] += 64 * n
@@ -170,28 +183,37 @@ func (m *x16) nodeHash16(dst, src []Hash) {
 }
 
 // lanes says which SHA-256 path hashes rows and Merkle trees on this CPU.
-// Where sha256x16 can run, the choice is measured once, on first use, on
-// this machine: sixteen lanes against the one- and two-lane path for 1 KiB
-// rows and for a Merkle tree of 64 leaves, the faster of each kept unless
-// sixteen lanes win by less than 10%. On the AMD EPYC of dev-2c, whose
-// SHA-NI runs two messages at once, the lanes tie on rows and lose on the
-// tree; where SHA-NI is one chain per message (the Intel Xeon measured),
-// sixteen lanes should win both. The outputs are the same either way.
+// Where sha256x16 or sha256x8 can run, the choice is measured once, on
+// first use, on this machine: the lanes against the one- and two-lane path
+// (SHA-NI, or crypto/sha256 without it) for 1 KiB rows and for a Merkle
+// tree of 64 leaves, the faster of each kept unless the lanes win by less
+// than 10%. On the AMD EPYC of dev-2c, whose SHA-NI runs two messages at
+// once, sixteen lanes tie on rows and lose on the tree; where SHA-NI is one
+// chain per message (the Intel Xeon measured), sixteen lanes should win
+// both, and without SHA-NI eight lanes of AVX2 beat crypto/sha256 several
+// times over. The outputs are the same either way.
 var lanes struct {
 	once sync.Once
-	// rows and tree are true where sixteen lanes are used.
+	// rows and tree are true where the lanes are used.
 	rows, tree bool
 	// rowsGain and treeGain are the other path's time over the lanes'
-	// in the measurement (0 where sha256x16 cannot run).
+	// in the measurement (0 where no lane function can run).
 	rowsGain, treeGain float64
 }
 
 // forceLanes, for tests, overrides the measured choice: 16 uses sixteen
-// lanes everywhere (where the CPU can), 2 never.
+// lanes of sha256x16 everywhere (where the CPU can), 8 sixteen lanes of
+// sha256x8 (where the CPU can), 2 never lanes.
 var forceLanes = 0
 
-// x16Rows and x16Tree say whether rows and Merkle trees go on sixteen
-// lanes.
+// haveLanes reports whether this CPU has a lane function.
+func haveLanes() bool { return haveX16 || haveX8 }
+
+// useX8 says whether the lanes run on sha256x8: where forced, or where the
+// CPU has no AVX-512.
+func useX8() bool { return forceLanes == 8 || !haveX16 }
+
+// x16Rows and x16Tree say whether rows and Merkle trees go on the lanes.
 func x16Rows() bool { return useLanes(&lanes.rows) }
 func x16Tree() bool { return useLanes(&lanes.tree) }
 
@@ -200,6 +222,8 @@ func useLanes(measured *bool) bool {
 	switch forceLanes {
 	case 16:
 		return haveX16
+	case 8:
+		return haveX8
 	case 2:
 		return false
 	}
@@ -210,7 +234,7 @@ func useLanes(measured *bool) bool {
 // chooseLanes times both paths, the fastest of five runs each, alternating.
 // It takes about a tenth of a millisecond.
 func chooseLanes() {
-	if !haveX16 {
+	if !haveLanes() {
 		return
 	}
 	msgs := make([][]byte, 32)

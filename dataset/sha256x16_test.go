@@ -4,20 +4,42 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"testing"
 )
 
-// The sixteen-lane path against crypto/sha256: messages of every length
-// from 0 to 300 bytes and random ones up to 5,000, in one run so that
-// lanes finish at different blocks and take new messages mid-run, and the
-// Merkle leaf and node shapes.
-func TestSHA256x16(t *testing.T) {
-	if !haveX16 {
-		t.Log("no AVX-512 on this CPU: the sixteen-lane path is never used here (crypto/sha256 and SHA-NI are, and are tested)")
-		return
+// laneKernels runs f with each lane function this CPU has forced:
+// sha256x16 (AVX-512) and sha256x8 (AVX2).
+func laneKernels(t *testing.T, f func(t *testing.T)) {
+	defer func(v int) { forceLanes = v }(forceLanes)
+	ran := false
+	for _, k := range []struct {
+		lanes int
+		have  bool
+	}{{16, haveX16}, {8, haveX8}} {
+		if !k.have {
+			continue
+		}
+		forceLanes, ran = k.lanes, true
+		t.Run(fmt.Sprintf("x%d", k.lanes), f)
 	}
+	if !ran {
+		t.Log("no AVX-512 and no AVX2 on this CPU: the lane paths are never used here (crypto/sha256 and SHA-NI are, and are tested)")
+	}
+}
+
+// The lane paths against crypto/sha256: messages of every length from 0
+// to 300 bytes and random ones up to 5,000, in one run so that lanes
+// finish at different blocks and take new messages mid-run; runs of fewer
+// messages than lanes (a half of eight lanes idle); and the Merkle leaf
+// and node shapes.
+func TestSHA256x16(t *testing.T) {
+	laneKernels(t, testSHA256Lanes)
+}
+
+func testSHA256Lanes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var msgs [][]byte
 	for n := 0; n <= 300; n++ {
@@ -28,6 +50,9 @@ func TestSHA256x16(t *testing.T) {
 	}
 	var m x16
 	checkSumMany(t, &m, msgs)
+	for _, n := range []int{1, 3, 8, 9, 15} {
+		checkSumMany(t, &m, msgs[300:300+n])
+	}
 
 	src := make([]Hash, 32)
 	for i := range src {
@@ -72,21 +97,21 @@ func randBytes(rng *rand.Rand, n int) []byte {
 	return b
 }
 
-// withLanes runs f with the sixteen-lane path forced on (where the CPU
-// has it) and off.
+// withLanes runs f with each path forced: sixteen lanes on sha256x16 and
+// on sha256x8 (where the CPU has them), and none.
 func withLanes(t *testing.T, f func(t *testing.T)) {
 	defer func(v int) { forceLanes = v }(forceLanes)
-	for _, n := range []int{16, 2} {
+	for _, n := range []int{16, 8, 2} {
 		forceLanes = n
-		t.Run(map[int]string{16: "lanes16", 2: "lanes2"}[n], f)
+		t.Run(map[int]string{16: "lanes16", 8: "lanes8", 2: "lanes2"}[n], f)
 	}
 }
 
 // HashRows, Reader.NextHashes and MerkleRoot give the same hashes on
-// sixteen lanes and on two, for rows of every type and a row that cannot
+// every lane path and on two, for rows of every type and a row that cannot
 // be encoded, which both name by its index.
 func TestLanesAgree(t *testing.T) {
-	t.Logf("AVX-512: %v; measured choice: rows %v (%.2fx), tree %v (%.2fx)", haveX16, x16Rows(), lanes.rowsGain, x16Tree(), lanes.treeGain)
+	t.Logf("AVX-512: %v; AVX2: %v; measured choice: rows %v (%.2fx), tree %v (%.2fx)", haveX16, haveX8, x16Rows(), lanes.rowsGain, x16Tree(), lanes.treeGain)
 	withLanes(t, func(t *testing.T) {
 		for _, s := range []Schema{fuzzSchema(), fuzzSchemaWasm()} {
 			hasherHashRowsMatchesHashRow(t, s)
@@ -150,28 +175,34 @@ func referenceRoot(leaves []Hash) Hash {
 }
 
 // FuzzSHA256x16 cuts its input into messages at the lengths its first
-// bytes give and hashes them on sixteen lanes, against crypto/sha256.
+// bytes give and hashes them on sixteen lanes, with each lane function
+// this CPU has, against crypto/sha256.
 func FuzzSHA256x16(f *testing.F) {
 	f.Add([]byte{0, 0, 0}, make([]byte, 300))
 	f.Add([]byte{55, 56, 63, 64, 119, 120, 0, 1}, make([]byte, 600))
 	f.Add(bytes.Repeat([]byte{200}, 40), bytes.Repeat([]byte("meadow "), 1500))
 	f.Fuzz(func(t *testing.T, lens, data []byte) {
-		if !haveX16 {
-			return
-		}
 		var msgs [][]byte
 		for _, l := range lens {
 			n := min(int(l)*7, len(data))
 			msgs, data = append(msgs, data[:n]), data[n:]
 		}
-		var m x16
-		checkSumMany(t, &m, msgs)
+		defer func(v int) { forceLanes = v }(forceLanes)
+		for _, k := range []int{16, 8} {
+			if k == 16 && !haveX16 || k == 8 && !haveX8 {
+				continue
+			}
+			forceLanes = k
+			var m x16
+			checkSumMany(t, &m, msgs)
+		}
 	})
 }
 
 // BenchmarkSHA256Lanes times the block paths alone on 4,096 messages of
 // 1 KiB (4 MiB, in the cache's reach) and on Merkle leaves and nodes:
-// sixteen AVX-512 lanes, SHA-NI two messages at a time, and crypto/sha256.
+// sixteen AVX-512 lanes, sixteen lanes as two runs of eight AVX2 lanes,
+// SHA-NI two messages at a time, and crypto/sha256.
 func BenchmarkSHA256Lanes(b *testing.B) {
 	msgs := make([][]byte, 4096)
 	for i := range msgs {
@@ -189,8 +220,14 @@ func BenchmarkSHA256Lanes(b *testing.B) {
 		})
 	}
 	var m x16
+	defer func(v int) { forceLanes = v }(forceLanes)
 	if haveX16 {
+		forceLanes = 16
 		rows("1KiB/lanes16", func() { m.sumMany(len(msgs), out, copyMsg) })
+	}
+	if haveX8 {
+		forceLanes = 8
+		rows("1KiB/lanes8", func() { m.sumMany(len(msgs), out, copyMsg) })
 	}
 	rows("1KiB/lanes2", func() {
 		for i := 0; i < len(msgs); i += 2 {
@@ -213,8 +250,14 @@ func BenchmarkSHA256Lanes(b *testing.B) {
 		})
 	}
 	if haveX16 {
+		forceLanes = 16
 		tree("leaf/lanes16", func() { m.leafHash16(dst, src) })
 		tree("node/lanes16", func() { m.nodeHash16(dst, src) })
+	}
+	if haveX8 {
+		forceLanes = 8
+		tree("leaf/lanes8", func() { m.leafHash16(dst, src) })
+		tree("node/lanes8", func() { m.nodeHash16(dst, src) })
 	}
 	tree("leaf/lanes2", func() {
 		for i := 0; i < 16; i += 2 {
