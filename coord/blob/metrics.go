@@ -41,11 +41,11 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}),
 		blobs: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: ns, Subsystem: sub, Name: "local_blobs",
-			Help: "Blobs held in this coordinator's store.",
+			Help: "Blobs held in this coordinator's store: its disk, or with an object store the shared bucket (see local_counted_timestamp_seconds).",
 		}),
 		bytes: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: ns, Subsystem: sub, Name: "local_bytes",
-			Help: "Bytes of the blobs held in this coordinator's store.",
+			Help: "Bytes of the blobs held in this coordinator's store: its disk, or with an object store the shared bucket.",
 		}),
 		counted: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: ns, Subsystem: sub, Name: "local_counted_timestamp_seconds",
