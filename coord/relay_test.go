@@ -339,10 +339,11 @@ func grepLines(s, sub string) string {
 // TestRelayedClaimFromTheExtension: the browser extension's own claim code
 // (ext/src/lib/claim.js through ext/src/node/coordinator.js, run by Node
 // as ext/test/claimrun.mjs) claims a settled node's rewards without gas on
-// a real cluster and chain. The first member it asks has an unfunded
-// relayer (503), so it fails over; the chain pays the node's own address
-// its claim less the fee, the relayer gets the fee, and the node never
-// holds ether.
+// a real cluster and chain. With the user's fee limit under the relayer's
+// fee, nothing is signed or sent. Then the first member it asks has an
+// unfunded relayer (503), so it fails over; the chain pays the payout
+// address the user set its claim less the fee, the relayer gets the fee,
+// and the node never holds ether.
 func TestRelayedClaimFromTheExtension(t *testing.T) {
 	nodeJS, err := exec.LookPath("node")
 	if err != nil {
@@ -387,11 +388,32 @@ func TestRelayedClaimFromTheExtension(t *testing.T) {
 	}
 	feeM, feeS := contracts.RelayFee(m, coord.DefaultRelayFeeBps), contracts.RelayFee(s, coord.DefaultRelayFeeBps)
 
+	coords := "MEADOW_COORDS=http://" + unfunded.Config.HTTPAddr + ",http://" + funded.Config.HTTPAddr
+	nodeKey := fmt.Sprintf("MEADOW_KEY=%x", crypto.FromECDSA(n.nodes[0]))
+	// The relayer's fee (1%) is above a limit of 0.99%: refused before
+	// anything is signed, and no member is asked to relay.
 	cmd := exec.CommandContext(ctx, nodeJS, filepath.Join("ext", "test", "claimrun.mjs"))
+	cmd.Dir, cmd.Env = root, append(os.Environ(), coords, nodeKey, fmt.Sprintf("MEADOW_MAX_FEE_BPS=%d", coord.DefaultRelayFeeBps-1))
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "the relayer asks 1%, above your limit of 0.99%") {
+		t.Fatalf("a claim above the fee limit: %v %s, want it refused naming the limit", err, out)
+	}
+	for _, m := range []*coordtest.Member{funded, unfunded} {
+		_, body := get(t, "http://"+m.Config.HTTPAddr+"/metrics")
+		for _, l := range strings.Split(grepLines(string(body), "meadow_relay_claims_total{"), "\n") {
+			if l != "" && !strings.HasSuffix(l, " 0") {
+				t.Fatalf("%s was asked to relay a claim above the limit: %s", m.Config.ID, l)
+			}
+		}
+	}
+
+	wallet, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	payout := crypto.PubkeyToAddress(wallet.PublicKey)
+	cmd = exec.CommandContext(ctx, nodeJS, filepath.Join("ext", "test", "claimrun.mjs"))
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(),
-		"MEADOW_COORDS=http://"+unfunded.Config.HTTPAddr+",http://"+funded.Config.HTTPAddr,
-		fmt.Sprintf("MEADOW_KEY=%x", crypto.FromECDSA(n.nodes[0])))
+	cmd.Env = append(os.Environ(), coords, nodeKey, "MEADOW_PAYOUT="+payout.Hex())
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -406,8 +428,8 @@ func TestRelayedClaimFromTheExtension(t *testing.T) {
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("the extension's answer %s: %v", out, err)
 	}
-	if res.Relayer != funded.C.RelayerAddress() || res.Payout != r.Address || res.FeeMeadow != feeM.String() || res.FeeStable != feeS.String() {
-		t.Fatalf("the extension's claim %s, want relayed by %s to %s for fees %s and %s", out, funded.C.RelayerAddress().Hex(), r.Address.Hex(), feeM, feeS)
+	if res.Relayer != funded.C.RelayerAddress() || res.Payout != payout || res.FeeMeadow != feeM.String() || res.FeeStable != feeS.String() {
+		t.Fatalf("the extension's claim %s, want relayed by %s to %s for fees %s and %s", out, funded.C.RelayerAddress().Hex(), payout.Hex(), feeM, feeS)
 	}
 	// It asked the unfunded member first, which said 503, and moved on.
 	if _, body := get(t, "http://"+unfunded.Config.HTTPAddr+"/metrics"); !strings.Contains(string(body), "\n"+`meadow_relay_claims_total{result="unfunded"} 1`) {
@@ -427,7 +449,8 @@ func TestRelayedClaimFromTheExtension(t *testing.T) {
 		want  *big.Int
 		label string
 	}{
-		{r.Address, contracts.TokenMeadow, netM, "node MEADOW"}, {r.Address, contracts.TokenStable, netS, "node stable"},
+		{payout, contracts.TokenMeadow, netM, "payout MEADOW"}, {payout, contracts.TokenStable, netS, "payout stable"},
+		{r.Address, contracts.TokenMeadow, new(big.Int), "node MEADOW"}, {r.Address, contracts.TokenStable, new(big.Int), "node stable"},
 		{res.Relayer, contracts.TokenMeadow, feeM, "relayer MEADOW"}, {res.Relayer, contracts.TokenStable, feeS, "relayer stable"},
 	} {
 		if bal, err := n.chain.BalanceOf(ctx, b.tok, b.who); err != nil || bal.Cmp(b.want) != 0 {

@@ -19,7 +19,7 @@ import { crawlTask } from './node/crawl.js';
 import { crawlRow, crawlSchema } from './lib/schema.js';
 import { contentRoot, rowHash } from './lib/merkle.js';
 import { parseRewards } from './lib/rewards.js';
-import { claimWithoutGas, parseRelayInfo } from './lib/claim.js';
+import { claimWithoutGas, parseRelayInfo, ZERO_ADDRESS } from './lib/claim.js';
 
 const VERSION = chrome.runtime.getManifest().version;
 const ORIGIN = new URL(chrome.runtime.getURL('/')).origin;
@@ -336,7 +336,7 @@ async function claim() {
   const coord = new Coordinator({ urls: settings.coordinators, key, chainId: settings.chainId, preferURL: state.coordURL, timeoutMs: 10000, rounds: 2, deadlineMs: 45000 });
   coord.skewMs = state.coordSkewMs ?? 0; // the deadline is on the later of our clock and the coordinators'
   try {
-    const result = await claimWithoutGas(coord, { key, address });
+    const result = await claimWithoutGas(coord, { key, address, payout: settings.payout || ZERO_ADDRESS, maxFeeBps: settings.maxRelayFeeBps });
     state.claim = { busy: false, at: Date.now(), result };
     return result;
   } catch (e) {
@@ -360,7 +360,7 @@ async function status() {
     lastError: state.lastError, lastErrorAt: state.lastErrorAt, lastTask: state.lastTask ?? null,
     record: state.record, recordAt: state.recordAt, recordError: state.recordError ?? null,
     rewards: state.rewards, rewardsAt: state.rewardsAt, rewardsError: state.rewardsError,
-    relay: state.relay, claim: state.claim,
+    relay: state.relay, claim: state.claim, claimLimits: { payout: settings.payout, maxRelayFeeBps: settings.maxRelayFeeBps },
     held: { blobs: state.held.size, bytes: state.held.bytes },
   };
 }
@@ -431,6 +431,7 @@ if (__MEADOW_DEV__) {
     },
     loop,
     status,
+    claim,
     state,
     layers: devLayers,
     rules: () => chrome.declarativeNetRequest.getSessionRules(),

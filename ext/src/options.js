@@ -1,8 +1,10 @@
-// The options page: coordinator URLs, chain id, caps; in a development build
-// also the loopback allow-list. Settings are checked (validateSettings) before
+// The options page: coordinator URLs, chain id, caps, where claims pay and
+// the highest relay fee; in a development build also the loopback
+// allow-list. Settings are checked (validateSettings) before
 // they are stored; the error names the setting.
 
 import { BOUNDS, DEV, DEFAULTS, MiB, validateSettings } from './node/config.js';
+import { bpsPercent, parsePercentBps } from './lib/claim.js';
 import { parsePrefix } from './lib/policy.js';
 
 const $ = (id) => document.getElementById(id);
@@ -19,6 +21,8 @@ async function load() {
   $('coordinators').value = s.coordinators.join('\n');
   $('allowList').value = (s.allowList || []).join('\n');
   $('resolverURL').value = s.resolverURL;
+  $('payout').value = s.payout;
+  $('maxRelayFee').value = bpsPercent(s.maxRelayFeeBps).replace(/%$/, '');
   for (const k of ['chainId', 'bytesPerDay', 'maxResponseBytes', 'maxConcurrent', 'pagesPerMinute', 'fetchTimeoutMs', 'perHostDelayMs']) {
     $(k).value = String(Math.round(s[k] / (UNITS[k] || 1)));
     const [lo, hi] = BOUNDS[k];
@@ -39,6 +43,9 @@ $('form').addEventListener('submit', async (ev) => {
       if (!/^\d+$/.test(raw)) throw new Error(`${$(k).labels[0].textContent}: expected a whole number`);
       next[k] = Number(raw) * (UNITS[k] || 1);
     }
+    next.payout = $('payout').value.trim();
+    const fee = $('maxRelayFee').value.trim();
+    next.maxRelayFeeBps = fee === '' ? DEFAULTS.maxRelayFeeBps : parsePercentBps(fee);
     if (DEV) {
       next.allowList = lines($('allowList').value);
       next.allowList.forEach(parsePrefix);

@@ -77,11 +77,12 @@ export function render(s, $ = byId) {
   // Claim without gas: offered when there is something to claim and the
   // coordinators relay; the relayer's fee and the net amount are shown
   // before anything is sent, the transaction (or why not) after.
-  const c = claimView(s.rewards, s.relay);
+  const c = claimView(s.rewards, s.relay, s.claimLimits);
   const busy = !!s.claim?.busy;
   $('claimbox').hidden = !c.show && !busy;
   $('claimfee').textContent = c.fee;
   $('claimreceive').textContent = c.receive;
+  $('claim').hidden = c.blocked && !busy;
   $('claim').disabled = busy;
   $('claim').textContent = busy ? 'Sending the claim…' : 'Claim without gas';
   const done = s.claim && !busy ? (s.claim.error ? claimErrorText(s.claim.error) : claimResultText(s.claim.result)) : '';

@@ -73,9 +73,23 @@ test('the options page saves valid settings and names the bad one', async () => 
   await page.waitForFunction(() => /bytesPerDay 0: expected an integer from 1048576/.test(document.getElementById('error').textContent));
   await page.fill('#bytesPerDay', '100');
   await page.fill('#perHostDelayMs', '0');
+  // Where claims pay, and the highest relay fee.
+  await page.fill('#payout', '0x52908400098527886E0F7030069857D2E4169Ee7');
+  await page.click('button[type=submit]');
+  await page.waitForFunction(() => /payout "0x52908400098527886E0F7030069857D2E4169Ee7": expected an address .*checksum/.test(document.getElementById('error').textContent));
+  await page.fill('#payout', '0x52908400098527886e0f7030069857d2e4169ee7');
+  await page.fill('#maxRelayFee', '7');
+  await page.click('button[type=submit]');
+  await page.waitForFunction(() => /Highest relay fee "7": expected a percentage from 0 to 5/.test(document.getElementById('error').textContent));
+  await page.fill('#maxRelayFee', '0.5');
   await page.click('button[type=submit]');
   await page.waitForFunction(() => document.getElementById('saved').textContent === 'Saved.');
   const { settings } = await b.sw.evaluate(() => chrome.storage.local.get('settings'));
+  assert.equal(settings.payout, '0x52908400098527886E0F7030069857D2E4169EE7', 'stored with its checksum');
+  assert.equal(settings.maxRelayFeeBps, 50);
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('maxRelayFee').value === '0.5');
+  assert.equal(await page.inputValue('#payout'), '0x52908400098527886E0F7030069857D2E4169EE7');
   assert.equal(settings.bytesPerDay, 100 << 20);
   assert.deepEqual(settings.allowList, ['127.0.0.0/8']);
   assert.deepEqual(settings.coordinators, []);
@@ -310,6 +324,27 @@ test('the service worker takes a lease through refusal, commit, reveal and uploa
     const claimShot = path.join(tmp, 'popup-claimed.png');
     await page.screenshot({ path: claimShot, fullPage: true });
     console.log(`# popup screenshot after a claim without gas: ${claimShot}`);
+
+    // With a payout address set, the popup says where the tokens go and
+    // the claim signs it; with a fee limit under the relayer's 1%, the
+    // popup shows the limit instead of the button, and a claim asked of
+    // the service worker all the same is refused before anything is sent.
+    const wallet = '0x52908400098527886E0F7030069857D2E4169EE7';
+    const base = { coordinators: [c.url], allowList: ['127.0.0.0/8'], perHostDelayMs: 0, pagesPerMinute: 10000, maxConcurrent: 4, chainId: 31337, enabled: true };
+    await setSettings({ ...base, payout: wallet, maxRelayFeeBps: 100 });
+    await page.waitForFunction((w) => document.getElementById('claimreceive').textContent.endsWith(`at ${w}; no ether needed.`), wallet);
+    const before = c.seen.filter((r) => r.relay).length;
+    await page.click('#claim');
+    await page.waitForFunction((n) => document.getElementById('claimresult').textContent.startsWith('Sent') && document.getElementById('claim').textContent === 'Claim without gas', before);
+    const relayed2 = c.seen.filter((r) => r.relay);
+    assert.equal(relayed2.length, before + 1, 'a second claim was relayed');
+    assert.equal(relayed2.at(-1).relay.payout, wallet, 'signed for the payout address');
+    await setSettings({ ...base, payout: wallet, maxRelayFeeBps: 50 });
+    await page.waitForFunction(() => /above your limit of 0\.5%/.test(document.getElementById('claimreceive').textContent));
+    assert.equal(await page.isHidden('#claim'), true, 'no claim button above the limit');
+    const refused = await b.sw.evaluate(() => globalThis.meadowDev.claim().then(() => null, (e) => e.message));
+    assert.match(refused || '', /relay\.fee_bps: the relayer asks 1%, above your limit of 0\.5%/);
+    assert.equal(c.seen.filter((r) => r.relay).length, before + 1, 'nothing sent above the limit');
     await page.close();
   } finally {
     await setSettings({ coordinators: [], allowList: ['127.0.0.0/8'], enabled: true });

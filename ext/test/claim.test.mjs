@@ -13,8 +13,8 @@ import http from 'node:http';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import {
-  AUTHORIZATION_TTL_SECONDS, CLAIM_AUTHORIZATION_TYPE, MAX_RELAY_FEE_BPS, ZERO_ADDRESS, bpsPercent, buildClaim, checkAuthorization,
-  claimDigest, claimErrorText, claimResultText, claimStructHash, claimView, claimWithoutGas, domainSeparator, parseRelayInfo,
+  AUTHORIZATION_TTL_SECONDS, CLAIM_AUTHORIZATION_TYPE, DEFAULT_MAX_RELAY_FEE_BPS, MAX_RELAY_FEE_BPS, ZERO_ADDRESS, bpsPercent, buildClaim,
+  checkAuthorization, claimDigest, claimErrorText, claimResultText, claimStructHash, claimView, claimWithoutGas, domainSeparator, parsePercentBps, parseRelayInfo,
   parseRelayResponse, relayFee, relayRequest, rewardsDomain, signClaimAuthorization,
 } from '../src/lib/claim.js';
 import { addressOf, addressOfPublicKey, newSecretKey } from '../src/lib/envelope.js';
@@ -60,7 +60,8 @@ test('buildClaim signs what `meadow node claim` signs for a node without ether (
       proof: ['0x' + '11'.repeat(32)], history: [],
     };
     const chain = { chain_id: c.chain_id, distributor: c.distributor, registry: c.distributor, relay: { fee_bps: c.fee_bps, max_fee_bps: 500, relayer: ZERO_ADDRESS.replace(/0$/, '1') } };
-    const b = buildClaim({ rewards, chain, address: c.account, nowSeconds: c.now });
+    // The vectors' fees go up to the distributor's limit: the user's limit is set there.
+    const b = buildClaim({ rewards, chain, address: c.account, maxFeeBps: MAX_RELAY_FEE_BPS, nowSeconds: c.now });
     assert.deepEqual(b.authorization, {
       account: c.account, cumulative_meadow: c.cumulative_meadow, cumulative_stable: c.cumulative_stable, payout: c.payout,
       fee_meadow: c.fee_meadow, fee_stable: c.fee_stable, deadline: c.deadline,
@@ -106,6 +107,10 @@ test('bad input is refused with an error naming the field', () => {
     ['nothing new', { rewards: rewardsOf({ claimed_meadow: '5000000000000000000', claimed_stable: '2000000' }) }, /^nothing new to claim/],
     ['payout not an address', { payout: '0x12' }, /address/],
     ['clock', { nowSeconds: 0 }, /^now 0/],
+    ['relay fee above the user\'s limit', { maxFeeBps: 50 }, /^relay\.fee_bps: the relayer asks 1%, above your limit of 0\.5%; raise "Highest relay fee"/],
+    ['limit above the distributor\'s', { maxFeeBps: 501 }, /^maxRelayFeeBps 501: expected basis points from 0 to 500/],
+    ['limit negative', { maxFeeBps: -1 }, /^maxRelayFeeBps -1/],
+    ['limit not whole', { maxFeeBps: 1.5 }, /^maxRelayFeeBps 1\.5/],
   ];
   for (const [name, over, re] of cases) assert.throws(() => buildClaim({ ...base, ...over }), { message: re }, name);
   const a = buildClaim(base).authorization;
@@ -132,13 +137,36 @@ test('bad input is refused with an error naming the field', () => {
   assert.equal(MAX_RELAY_FEE_BPS, 500);
 });
 
+test('a payout address is signed into the claim; the fee limit is read as cmd/meadow\'s --max-fee', () => {
+  const wallet = '0x52908400098527886E0F7030069857D2E4169EE7';
+  const b = buildClaim({ rewards: rewardsOf(), chain: chainOf(), address: NODE, payout: wallet, maxFeeBps: 100, nowSeconds: 1_800_000_000 });
+  assert.equal(b.authorization.payout, wallet);
+  assert.equal(relayRequest(b.authorization, b.proof, '0x' + '11'.repeat(65)).payout, wallet);
+  assert.notEqual(claimStructHash(b.authorization), claimStructHash({ ...b.authorization, payout: ZERO_ADDRESS }), 'the payout is signed');
+  assert.equal(DEFAULT_MAX_RELAY_FEE_BPS, 100, "meadow node claim --max-fee's default, 1%");
+  for (const [raw, want] of [['1', 100], ['0.5', 50], [' 1.25 % ', 125], ['5', 500], ['0', 0], ['0.05', 5], ['2.5%', 250]]) assert.equal(parsePercentBps(raw), want, raw);
+  for (const raw of ['5.01', '-1', 'abc', '', '0.005', '1,5', '6']) {
+    assert.throws(() => parsePercentBps(raw), { message: /^Highest relay fee ".*": expected a percentage from 0 to 5 with at most two decimals/ }, raw);
+  }
+});
+
 test('claimView offers the claim only with something to claim, the claimed amounts and a relay, and shows the fee first', () => {
   const v = claimView(rewardsOf(), chainOf().relay);
   // 4 MEADOW and 2 stable to claim now; 1% of each.
   assert.deepEqual(v, {
-    show: true,
+    show: true, blocked: false,
     fee: "Relayer's fee 1%: 0.0400 MEADOW, 0.0200 stable",
     receive: 'You receive 3.9600 MEADOW, 1.9800 stable at this address; no ether needed.',
+  });
+  // The user's settings: a payout address is named; a fee above the limit
+  // is shown with the limit and blocks the claim.
+  const wallet = '0x52908400098527886E0F7030069857D2E4169EE7';
+  assert.equal(claimView(rewardsOf(), chainOf().relay, { payout: wallet, maxRelayFeeBps: 100 }).receive,
+    `You receive 3.9600 MEADOW, 1.9800 stable at ${wallet}; no ether needed.`);
+  assert.equal(claimView(rewardsOf(), chainOf().relay, { payout: '', maxRelayFeeBps: 100 }).receive, v.receive);
+  assert.deepEqual(claimView(rewardsOf(), chainOf().relay, { payout: wallet, maxRelayFeeBps: 99 }), {
+    show: true, blocked: true, fee: v.fee,
+    receive: 'That is above your limit of 0.99%: raise "Highest relay fee" in Settings to claim through this relayer.',
   });
   assert.equal(claimView(rewardsOf(), undefined).show, false, 'no relayer');
   assert.equal(claimView(rewardsOf({ claimed_meadow: undefined, claimed_stable: undefined }), chainOf().relay).show, false, 'claimed unknown');

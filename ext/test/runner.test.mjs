@@ -327,4 +327,14 @@ test('helpers: final URLs in Go\'s spelling, Retry-After, UTF-8 truncation, sett
   assert.throws(() => validateSettings({ allowList: ['127.0.0.0/8'] }), /allowList: expected empty/);
   assert.throws(() => validateSettings({ perHostDelayMs: 0 }), /perHostDelayMs/);
   assert.deepEqual(validateSettings({ coordinators: [' https://c.example/ '] }).coordinators, ['https://c.example']);
+  // Where claims pay and the highest relay fee.
+  assert.equal(validateSettings({}).payout, '');
+  assert.equal(validateSettings({}).maxRelayFeeBps, 100);
+  assert.equal(validateSettings({ payout: ' 0x52908400098527886e0f7030069857d2e4169ee7 ' }).payout, '0x52908400098527886E0F7030069857D2E4169EE7');
+  assert.throws(() => validateSettings({ payout: '0x52908400098527886E0F7030069857D2E4169Ee7' }), /payout "0x52908400098527886E0F7030069857D2E4169Ee7": expected an address .*checksum/);
+  assert.throws(() => validateSettings({ payout: '0x' + '0'.repeat(40) }), /payout "0x0+": expected an address .*zero address/);
+  assert.throws(() => validateSettings({ payout: 'me' }), /payout "me": expected an address/);
+  assert.throws(() => validateSettings({ payout: 5 }), /payout 5: expected an address/);
+  assert.throws(() => validateSettings({ maxRelayFeeBps: 501 }), /maxRelayFeeBps 501: expected an integer from 0 to 500/);
+  assert.throws(() => validateSettings({ maxRelayFeeBps: 0.5 }), /maxRelayFeeBps 0\.5/);
 });

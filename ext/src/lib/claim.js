@@ -27,6 +27,12 @@ export const REWARDS_DOMAIN_NAME = 'MeadowRewards';
 export const DOMAIN_VERSION = '1';
 /** MAX_RELAY_FEE_BPS is the distributor's MAX_RELAY_FEE_BPS (5 %). */
 export const MAX_RELAY_FEE_BPS = 500;
+/**
+ * DEFAULT_MAX_RELAY_FEE_BPS is the largest relay fee a claim accepts unless
+ * the user sets another in the settings: `meadow node claim --max-fee`'s
+ * default, 1 %.
+ */
+export const DEFAULT_MAX_RELAY_FEE_BPS = 100;
 /** AUTHORIZATION_TTL_SECONDS is cmd/meadow's relayAuthorizationTTL. */
 export const AUTHORIZATION_TTL_SECONDS = 3600;
 export const ZERO_ADDRESS = '0x' + '0'.repeat(40);
@@ -166,13 +172,15 @@ export function signClaimAuthorization(key, d, a) {
  * It returns {authorization, proof, domain, quote} or throws an error
  * naming what is missing.
  */
-export function buildClaim({ rewards, chain, address, payout = ZERO_ADDRESS, nowSeconds }) {
+export function buildClaim({ rewards, chain, address, payout = ZERO_ADDRESS, maxFeeBps = DEFAULT_MAX_RELAY_FEE_BPS, nowSeconds }) {
   const r = parseRewards(rewards, address);
   if (!r) throw new TypeError("rewards: the coordinators' rewards answer is malformed or about another node");
   const domain = rewardsDomain(chain);
   const relay = parseRelayInfo(chain.relay);
   if (!relay) throw new Error('relay: the coordinator relays no claims (GET /v1/chain has no relay); claim with "meadow node claim" and a key that holds ether');
   if (relay.fee_bps > MAX_RELAY_FEE_BPS) throw bad('relay.fee_bps', String(relay.fee_bps), `at most ${MAX_RELAY_FEE_BPS}`);
+  checkMaxFee(maxFeeBps);
+  if (relay.fee_bps > maxFeeBps) throw feeAboveLimit(relay.fee_bps, maxFeeBps);
   if (r.claimed_meadow === undefined) {
     throw new Error('claimed_meadow: the coordinators did not say what the distributor already paid this node (no chain, or it could not be read): the fee cannot be computed; try again later');
   }
@@ -197,6 +205,24 @@ export function buildClaim({ rewards, chain, address, payout = ZERO_ADDRESS, now
       net_meadow: pos(paidM - feeM).toString(), net_stable: pos(paidS - feeS).toString(),
     },
   };
+}
+
+/** checkMaxFee throws naming maxRelayFeeBps unless bps is a fee limit the distributor allows. */
+function checkMaxFee(bps) {
+  if (!Number.isSafeInteger(bps) || bps < 0 || bps > MAX_RELAY_FEE_BPS) {
+    throw bad('maxRelayFeeBps', JSON.stringify(bps), `basis points from 0 to ${MAX_RELAY_FEE_BPS}`);
+  }
+}
+
+/**
+ * feeAboveLimit is the refusal of a relayer whose fee is above the user's
+ * limit: nothing is signed or sent (as `meadow node claim --max-fee`).
+ */
+function feeAboveLimit(feeBps, maxFeeBps) {
+  const e = new Error(`relay.fee_bps: the relayer asks ${bpsPercent(feeBps)}, above your limit of ${bpsPercent(maxFeeBps)}; ` +
+    'raise "Highest relay fee" in the settings to claim through it, or claim with "meadow node claim" and a key that holds ether');
+  e.field = 'relay.fee_bps';
+  return e;
 }
 
 /** relayRequest is the body of POST /v1/rewards/relay (api.RelayClaimRequest): exactly its fields. */
@@ -244,9 +270,9 @@ export function parseRelayResponse(v) {
  * transaction hash (lost: true). Returns parseRelayResponse's fields and
  * quote (what was signed).
  */
-export async function claimWithoutGas(coord, { key, address, payout = ZERO_ADDRESS, nowMs = Math.max(Date.now(), coord.now()) }) {
+export async function claimWithoutGas(coord, { key, address, payout = ZERO_ADDRESS, maxFeeBps = DEFAULT_MAX_RELAY_FEE_BPS, nowMs = Math.max(Date.now(), coord.now()) }) {
   const [chain, rewards] = await Promise.all([coord.chainInfo(), coord.nodeRewards(address)]);
-  const built = buildClaim({ rewards, chain, address, payout, nowSeconds: Math.floor(nowMs / 1000) });
+  const built = buildClaim({ rewards, chain, address, payout, maxFeeBps, nowSeconds: Math.floor(nowMs / 1000) });
   const signature = signClaimAuthorization(key, built.domain, built.authorization);
   const req = relayRequest(built.authorization, built.proof, signature);
   let res;
@@ -271,10 +297,13 @@ export async function claimWithoutGas(coord, { key, address, payout = ZERO_ADDRE
  * claimView is what the popup shows next to its "Claim without gas"
  * button: whether to offer it (something to claim, the coordinators say
  * what was claimed, and they relay) and, before anything is sent, the
- * relayer's fee and what this address receives.
+ * relayer's fee and what the payout address receives. limits are the
+ * user's settings {payout ('' or ZERO_ADDRESS: this node's address),
+ * maxRelayFeeBps}: a fee above the limit is shown with the limit, and
+ * blocked is true (the button is not offered).
  */
-export function claimView(rewards, relay) {
-  const none = { show: false, fee: '', receive: '' };
+export function claimView(rewards, relay, limits = {}) {
+  const none = { show: false, fee: '', receive: '', blocked: false };
   const r = parseRewards(rewards);
   let info;
   try { info = parseRelayInfo(relay); } catch { return none; }
@@ -283,10 +312,19 @@ export function claimView(rewards, relay) {
   if (paidM <= 0n && paidS <= 0n) return none;
   const pos = (x) => (x > 0n ? x : 0n).toString();
   const feeM = relayFee(paidM, info.fee_bps), feeS = relayFee(paidS, info.fee_bps);
+  const maxFee = limits.maxRelayFeeBps ?? DEFAULT_MAX_RELAY_FEE_BPS;
+  const payout = limits.payout && limits.payout !== ZERO_ADDRESS ? limits.payout : '';
+  const fee = `Relayer's fee ${bpsPercent(info.fee_bps)}: ${formatTokens(feeM.toString(), MEADOW_DECIMALS)} MEADOW, ${formatTokens(feeS.toString(), STABLE_DECIMALS)} stable`;
+  if (info.fee_bps > maxFee) {
+    return {
+      show: true, blocked: true, fee,
+      receive: `That is above your limit of ${bpsPercent(maxFee)}: raise "Highest relay fee" in Settings to claim through this relayer.`,
+    };
+  }
   return {
-    show: true,
-    fee: `Relayer's fee ${bpsPercent(info.fee_bps)}: ${formatTokens(feeM.toString(), MEADOW_DECIMALS)} MEADOW, ${formatTokens(feeS.toString(), STABLE_DECIMALS)} stable`,
-    receive: `You receive ${formatTokens(pos(paidM - feeM), MEADOW_DECIMALS)} MEADOW, ${formatTokens(pos(paidS - feeS), STABLE_DECIMALS)} stable at this address; no ether needed.`,
+    show: true, blocked: false, fee,
+    receive: `You receive ${formatTokens(pos(paidM - feeM), MEADOW_DECIMALS)} MEADOW, ${formatTokens(pos(paidS - feeS), STABLE_DECIMALS)} stable ` +
+      `${payout ? `at ${payout}` : 'at this address'}; no ether needed.`,
   };
 }
 
@@ -311,6 +349,22 @@ export function claimErrorText(e) {
     return `The coordinator answered ${e.status}${e.field ? ` (field ${e.field})` : ''}: ${detail}`;
   }
   return `The claim was not sent: ${detail}`;
+}
+
+/**
+ * parsePercentBps reads the settings' "Highest relay fee": a percentage
+ * with at most two decimals ("1", "0.5", "1.25 %") as basis points, from 0
+ * to the distributor's limit, or throws naming the field; as
+ * `meadow node claim --max-fee`.
+ */
+export function parsePercentBps(raw) {
+  const s = String(raw).trim();
+  const m = /^(\d{1,3})(?:\.(\d{1,2}))?\s*%?$/.exec(s);
+  const bps = m ? Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0')) : NaN;
+  if (!(bps >= 0 && bps <= MAX_RELAY_FEE_BPS)) {
+    throw new Error(`Highest relay fee ${JSON.stringify(s)}: expected a percentage from 0 to ${MAX_RELAY_FEE_BPS / 100} with at most two decimals, such as 1 or 0.5`);
+  }
+  return bps;
 }
 
 /** bpsPercent writes basis points as a percentage, as cmd/meadow's: 100 is "1%", 25 "0.25%". */

@@ -6,6 +6,9 @@
 // cannot be set or honoured: the options page does not show it, the code
 // that reads it is compiled out, and the policy is built without it.
 
+import { DEFAULT_MAX_RELAY_FEE_BPS, MAX_RELAY_FEE_BPS, ZERO_ADDRESS } from '../lib/claim.js';
+import { parseAddress, toChecksumAddress } from '../lib/envelope.js';
+
 /* global __MEADOW_DEV__ */
 export const DEV = typeof __MEADOW_DEV__ !== 'undefined' && __MEADOW_DEV__ === true;
 
@@ -25,6 +28,11 @@ export const DEFAULTS = Object.freeze({
   // The DNS-over-HTTPS resolver (RFC 8484) that every task host name is
   // resolved with before the browser connects (node/resolve.js).
   resolverURL: 'https://cloudflare-dns.com/dns-query',
+  // Claims without gas: where the tokens go ('' for this node's own
+  // address) and the largest relayer's fee accepted, in basis points
+  // (`meadow node claim --payout` and `--max-fee`).
+  payout: '',
+  maxRelayFeeBps: DEFAULT_MAX_RELAY_FEE_BPS,
 });
 
 // Bounds of each setting: [min, max]; the options page shows them.
@@ -36,6 +44,7 @@ export const BOUNDS = Object.freeze({
   pagesPerMinute: [1, 10000],
   perHostDelayMs: [DEV ? 0 : 1000, 60000],
   chainId: [1, Number.MAX_SAFE_INTEGER],
+  maxRelayFeeBps: [0, MAX_RELAY_FEE_BPS],
 });
 
 export const MAX_CRAWL_DELAY_MS = 60000;
@@ -83,6 +92,16 @@ export function validateSettings(s) {
     } else if (p.protocol === 'http:' && !DEV) {
       errs.push(`resolverURL ${JSON.stringify(out.resolverURL)}: expected https (plain http only in a development build)`);
     } else out.resolverURL = p.href;
+  }
+  if (typeof out.payout !== 'string') errs.push(`payout ${JSON.stringify(out.payout)}: expected an address, or empty for this node's own`);
+  else if ((out.payout = out.payout.trim()) !== '') {
+    try {
+      const b = parseAddress(out.payout);
+      if (out.payout.toLowerCase() === ZERO_ADDRESS) throw new TypeError('the zero address');
+      out.payout = toChecksumAddress(b);
+    } catch (e) {
+      errs.push(`payout ${JSON.stringify(out.payout)}: expected an address such as 0x52908400098527886E0F7030069857D2E4169EE7, or empty for this node's own (${e.message})`);
+    }
   }
   if (!Array.isArray(out.allowList)) errs.push('allowList: expected a list of CIDR prefixes');
   else if (out.allowList.length > 0 && !DEV) errs.push('allowList: expected empty (it lets the extension reach non-public addresses; only a development build may set it)');
