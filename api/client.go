@@ -111,8 +111,9 @@ type ClientConfig struct {
 	// dev network gives each node its own loopback /24).
 	SourceIP net.IP
 	// RootCAs, when set, verifies https coordinators' certificates instead
-	// of the system's roots (a cluster with its own CA; the commands take
-	// it from SSL_CERT_FILE, which Go's system roots read).
+	// of the system's roots (a cluster with its own CA: the commands'
+	// --coord-ca, which adds the CA to the system's roots so that the
+	// other hosts a coordinator's answers name still verify).
 	RootCAs *x509.CertPool
 	Logger  *slog.Logger
 	Now     func() time.Time

@@ -3,6 +3,7 @@ package buyer
 import (
 	"context"
 	"crypto/ecdsa"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -47,11 +48,16 @@ type Config struct {
 	// Groups lets the client follow the coordinators to a job's group on
 	// a network of several (the network file's operators verify the map).
 	Groups *api.GroupTrust
+	// RootCAs, when set, verifies https coordinators (and the object
+	// store's presigned URLs) instead of the system's roots: a cluster
+	// with its own CA (meadow buyer --coord-ca).
+	RootCAs *x509.CertPool
 }
 
 // New returns a buyer client.
 func New(cfg Config) (*Client, error) {
-	c, err := api.NewClient(api.ClientConfig{Coordinators: cfg.Coordinators, Key: cfg.Key, Domain: api.DomainFor(cfg.ChainID), Logger: cfg.Logger, Groups: cfg.Groups})
+	c, err := api.NewClient(api.ClientConfig{Coordinators: cfg.Coordinators, Key: cfg.Key, Domain: api.DomainFor(cfg.ChainID), Logger: cfg.Logger, Groups: cfg.Groups,
+		RootCAs: cfg.RootCAs})
 	if err != nil {
 		return nil, err
 	}

@@ -1,19 +1,11 @@
 package coord_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
-	"math/big"
-	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,86 +18,15 @@ import (
 	"github.com/meadow-net/meadow/coord/coordtest"
 )
 
-// testCA is a certificate authority made for one test.
-type testCA struct {
-	cert    *x509.Certificate
-	key     *ecdsa.PrivateKey
-	pemPath string
-}
-
-func newTestCA(t *testing.T, dir, name string) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: name},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	path := filepath.Join(dir, name+"-ca.pem")
-	writePEM(t, path, "CERTIFICATE", der)
-	return &testCA{cert: cert, key: key, pemPath: path}
-}
-
-// issue makes a member certificate for 127.0.0.1, for server and client
-// use, and returns the paths of its certificate and key.
-func (ca *testCA) issue(t *testing.T, dir, name string) (certPath, keyPath string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: name},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		DNSNames:     []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certPath, keyPath = filepath.Join(dir, name+".pem"), filepath.Join(dir, name+"-key.pem")
-	writePEM(t, certPath, "CERTIFICATE", der)
-	writePEM(t, keyPath, "EC PRIVATE KEY", kder)
-	return certPath, keyPath
-}
-
-func writePEM(t *testing.T, path, kind string, der []byte) {
-	t.Helper()
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // Members speak mutual TLS: Raft and member-to-member HTTP work over it, the
 // public API answers over HTTPS only, and a member whose certificate comes
 // from another CA is refused with an error that names --tls-ca.
 func TestMembersSpeakMutualTLS(t *testing.T) {
 	dir := t.TempDir()
-	ca := newTestCA(t, dir, "cluster")
+	ca := coordtest.NewCA(t, dir, "cluster")
 	cl := coordtest.NewTestCluster(t, 3, coordtest.WithConfig(func(i int, c *coord.Config) {
-		c.TLSCert, c.TLSKey = ca.issue(t, dir, c.ID)
-		c.TLSCA = ca.pemPath
+		c.TLSCert, c.TLSKey = ca.Issue(t, dir, c.ID)
+		c.TLSCA = ca.PEMPath
 	}))
 	leader := cl.WaitLeader()
 	cl.WaitConverged()
@@ -113,7 +34,7 @@ func TestMembersSpeakMutualTLS(t *testing.T) {
 	// The public API over HTTPS, the coordinator's certificate verified by
 	// the cluster CA; members' health probes went over mutual TLS.
 	pool := x509.NewCertPool()
-	pool.AddCert(ca.cert)
+	pool.AddCert(ca.Cert)
 	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 	resp, err := hc.Get("https://" + cl.Followers()[0].Config.HTTPAddr + "/v1/cluster/members")
 	if err != nil {
@@ -163,12 +84,12 @@ func TestMembersSpeakMutualTLS(t *testing.T) {
 
 	// A member with a certificate from another CA cannot join: it fails at
 	// start, naming --tls-ca.
-	other := newTestCA(t, dir, "other")
+	other := coordtest.NewCA(t, dir, "other")
 	cfg := coordtest.TestConfig("stranger", filepath.Join(dir, "stranger"))
 	cfg.Join = []string{leader.Config.HTTPAddr}
 	cfg.JoinTimeout = 2 * time.Second
-	cfg.TLSCert, cfg.TLSKey = other.issue(t, dir, "stranger")
-	cfg.TLSCA = other.pemPath
+	cfg.TLSCert, cfg.TLSKey = other.Issue(t, dir, "stranger")
+	cfg.TLSCA = other.PEMPath
 	_, err = runFresh(t, cfg)
 	if !errors.Is(err, coord.ErrJoin) || !strings.Contains(err.Error(), "--tls-ca") {
 		t.Fatalf("member with another CA's certificate: got %v; want a join failure naming --tls-ca", err)
@@ -180,8 +101,8 @@ func TestMembersSpeakMutualTLS(t *testing.T) {
 	// A certificate the CA did not sign is refused at start.
 	cfg = coordtest.TestConfig("mixed", filepath.Join(dir, "mixed"))
 	cfg.Bootstrap = true
-	cfg.TLSCert, cfg.TLSKey = other.issue(t, dir, "mixed")
-	cfg.TLSCA = ca.pemPath
+	cfg.TLSCert, cfg.TLSKey = other.Issue(t, dir, "mixed")
+	cfg.TLSCA = ca.PEMPath
 	if _, err := coord.New(cfg); !errors.Is(err, coord.ErrInvalid) || !strings.Contains(err.Error(), "tls_ca") {
 		t.Fatalf("certificate not signed by the CA: got %v", err)
 	}

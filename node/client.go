@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"crypto/ecdsa"
+	"crypto/x509"
 	"io"
 	"log/slog"
 	"net"
@@ -56,6 +57,10 @@ type ClientConfig struct {
 	// presigned URL, a redirect to it) is dialed through the crawl
 	// safety policy: public addresses on any port, and these prefixes.
 	AllowList []netip.Prefix
+	// RootCAs, when set, verifies https coordinators (and the hosts their
+	// answers name) instead of the system's roots: a cluster with its own
+	// CA (--coord-ca). The crawler's connections never use it.
+	RootCAs *x509.CertPool
 }
 
 // NewClient returns a client of the coordinators.
@@ -66,7 +71,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	}
 	other := &crawl.Policy{AllowList: cfg.AllowList, AnyPort: true, Dialer: d}
 	c, err := api.NewClient(api.ClientConfig{Coordinators: cfg.Coordinators, Key: cfg.Key, Domain: cfg.Domain, SourceIP: cfg.SourceIP, Logger: cfg.Logger, Groups: cfg.Groups,
-		DialOther: other.DialContext})
+		DialOther: other.DialContext, RootCAs: cfg.RootCAs})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +43,9 @@ type Config struct {
 	Dashboard string
 	Version   string
 	ChainID   uint64
+	// RootCAs, when set, verifies https coordinators instead of the
+	// system's roots (--coord-ca); the crawler keeps the system's.
+	RootCAs *x509.CertPool
 	// Groups is the network file's operators, against which the node
 	// checks the group map before it follows the coordinators to its home
 	// group (a network of several groups); nil on a network of one.
@@ -195,7 +199,7 @@ func New(cfg Config) (*Node, error) {
 	}
 	client, err := NewClient(ClientConfig{
 		Coordinators: cfg.Coordinators, Key: id.Key, Domain: api.DomainFor(cfg.ChainID),
-		SourceIP: sourceIP, Logger: log, Groups: cfg.Groups, AllowList: cfg.AllowList,
+		SourceIP: sourceIP, Logger: log, Groups: cfg.Groups, AllowList: cfg.AllowList, RootCAs: cfg.RootCAs,
 	})
 	if err != nil {
 		return nil, err

@@ -44,7 +44,7 @@ func (f *buyerFlags) client(a *app, needKey bool) (*buyer.Client, error) {
 	if len(f.coord) == 0 {
 		return nil, usageError(errors.New("--coord: expected at least one coordinator URL"))
 	}
-	cfg := buyer.Config{Coordinators: f.coord, ChainID: f.chainID, Logger: a.logger, Groups: f.groups}
+	cfg := buyer.Config{Coordinators: f.coord, ChainID: f.chainID, Logger: a.logger, Groups: f.groups, RootCAs: a.coordRoots}
 	if needKey {
 		key, err := api.LoadOrCreateKey(f.keyFile)
 		if err != nil {

@@ -69,6 +69,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 				cfg.Limits = &saved
 			}
 			cfg.Logger = a.logger
+			cfg.RootCAs = a.coordRoots
 			cfg.Command = nodeCmd
 			if devFlags != nil {
 				if err := devFlags(&cfg); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -129,7 +130,7 @@ do; the exit code is 1 when any line is FAIL.`,
 				renderJS:  setting(own, nf, "render-js") == "true",
 				noGPU:     setting(own, nf, "no-gpu") == "true",
 				auto:      setting(own, nf, "auto-update") == "true",
-				nodeFlags: nf, given: src,
+				nodeFlags: nf, given: src, roots: a.coordRoots,
 			}
 			if c := setting(own, nf, "coord"); c != "" {
 				d.coords = splitList(c)
@@ -193,6 +194,8 @@ type doctor struct {
 	nodeFlags                  *pflag.FlagSet
 	given                      configSource
 	net                        *api.Network
+	// roots is --coord-ca's pool (nil: the system's roots).
+	roots *x509.CertPool
 }
 
 func (d *doctor) run(ctx context.Context) []doctorCheck {
@@ -260,10 +263,10 @@ type coordAnswer struct {
 // probeCoordinator times GET /healthz and estimates the clock offset from
 // GET /v1/cluster/status (its now_ms) as NTP does: against the midpoint of
 // the request's round trip.
-func probeCoordinator(ctx context.Context, base string) coordAnswer {
+func probeCoordinator(ctx context.Context, base string, roots *x509.CertPool) coordAnswer {
 	ans := coordAnswer{url: base}
 	base = strings.TrimRight(base, "/")
-	cl := &http.Client{Timeout: 5 * time.Second}
+	cl := &http.Client{Timeout: 5 * time.Second, Transport: coordTransport(roots)}
 	get := func(path string) ([]byte, time.Time, time.Time, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
 		if err != nil {
@@ -307,7 +310,7 @@ func (d *doctor) checkCoordinators(ctx context.Context) []doctorCheck {
 	var wg sync.WaitGroup
 	for i, u := range d.coords {
 		wg.Add(1)
-		go func() { defer wg.Done(); answers[i] = probeCoordinator(ctx, u) }()
+		go func() { defer wg.Done(); answers[i] = probeCoordinator(ctx, u, d.roots) }()
 	}
 	wg.Wait()
 	var out []doctorCheck
@@ -470,7 +473,7 @@ func (d *doctor) checkUpdates(ctx context.Context) doctorCheck {
 		return c
 	}
 	exe, _ := currentExecutable()
-	u := &node.Updater{Coordinators: d.coords, Signer: d.net.ReleaseSigner, Version: version, Executable: exe}
+	u := &node.Updater{Coordinators: d.coords, Signer: d.net.ReleaseSigner, Version: version, Executable: exe, HTTP: coordClient(d.roots, 10*time.Minute)}
 	r, err := u.Check(ctx)
 	switch {
 	case err != nil:

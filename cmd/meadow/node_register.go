@@ -75,7 +75,7 @@ your operator or on your network earns nothing.`,
 			if err := req.Validate(); err != nil {
 				return usageError(err)
 			}
-			c, err := node.NewClient(node.ClientConfig{Coordinators: coord, Key: id.Key, Domain: api.DomainFor(chainID), Logger: a.logger, Groups: groups})
+			c, err := node.NewClient(node.ClientConfig{Coordinators: coord, Key: id.Key, Domain: api.DomainFor(chainID), Logger: a.logger, Groups: groups, RootCAs: a.coordRoots})
 			if err != nil {
 				return usageError(err)
 			}

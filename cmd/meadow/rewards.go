@@ -107,7 +107,7 @@ func (f *nodeRewardsFlags) open(cmd *cobra.Command, a *app) (*node.Identity, *no
 	default:
 		return nil, nil, api.NodeRewards{}, usageError(errors.New("--data-dir: expected the node's data dir (it holds the key rewards are paid to), or --address"))
 	}
-	c, err := node.NewClient(node.ClientConfig{Coordinators: f.coord, Key: id.Key, Domain: api.DomainFor(f.chainID), Logger: a.logger})
+	c, err := node.NewClient(node.ClientConfig{Coordinators: f.coord, Key: id.Key, Domain: api.DomainFor(f.chainID), Logger: a.logger, RootCAs: a.coordRoots})
 	if err != nil {
 		return nil, nil, api.NodeRewards{}, usageError(err)
 	}

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -35,6 +37,11 @@ type app struct {
 	jsonOut    bool
 	logLevel   string
 	logFormat  string
+
+	// coordCA is --coord-ca, and coordRoots the system's roots with its
+	// certificates: every client of the coordinators verifies with them.
+	coordCA    string
+	coordRoots *x509.CertPool
 
 	logger *slog.Logger
 	// sources says where each setting not on the command line came from
@@ -69,6 +76,7 @@ Settings come from flags, MEADOW_* environment variables (MEADOW_DATA_DIR for
 	pf.BoolVar(&a.jsonOut, "json", false, "print machine-readable JSON")
 	pf.StringVar(&a.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	pf.StringVar(&a.logFormat, "log-format", "text", "log format: text or json")
+	pf.StringVar(&a.coordCA, "coord-ca", "", "PEM file of the CA that signed the coordinators' certificates (a cluster with its own CA): trusted, besides the system's roots, by every command that talks to coordinators")
 
 	root.AddCommand(newVersionCmd(a), newVerifyCmd(a), newNodeCmd(a))
 	root.AddCommand(networkCmds(a)...)
@@ -121,6 +129,14 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 		return usageError(err)
 	}
 	a.sources = src
+	if a.coordCA != "" {
+		if a.coordRoots, err = loadCoordCA(a.coordCA); err != nil {
+			return usageError(err)
+		}
+		// The CLI's plain calls (operator commands, status reads) go to
+		// coordinators too.
+		cliHTTP = &http.Client{Transport: coordTransport(a.coordRoots)}
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
 		return usageError(fmt.Errorf("--log-level %q: expected debug, info, warn or error", a.logLevel))
