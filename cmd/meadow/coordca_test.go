@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/meadow-net/meadow/api"
@@ -56,6 +57,25 @@ func TestCoordCA(t *testing.T) {
 	}
 	if _, err := c.WaitLeader().C.Node(api.NodeKey(id.Address)); err != nil {
 		t.Fatalf("the registered node: %v", err)
+	}
+
+	// node init keeps a copy of the CA in the data dir and names it in the
+	// config it writes, which the node's commands then read.
+	initDir := filepath.Join(dir, "node2")
+	netFile := testNetworkFile(t, []string{url}, common.Address{})
+	if out, err := meadow(t, "node", "init", "--network", netFile, "--data-dir", initDir, "--coord-ca", ca.PEMPath, "--yes"); err != nil {
+		t.Fatalf("node init with --coord-ca: %v\n%s", err, out)
+	}
+	conf, err := os.ReadFile(filepath.Join(initDir, NodeConfigName))
+	if err != nil || !strings.HasPrefix(string(conf[strings.Index(string(conf), "\ncoord-ca")+1:]), `coord-ca = "`+filepath.Join(initDir, CoordCAFileName)+`"`) {
+		t.Fatalf("the config init wrote: %v\n%s", err, conf)
+	}
+	register := []string{"node", "register", "--data-dir", initDir, "--network", filepath.Join(initDir, NetworkFileName)}
+	if out, err := meadow(t, register...); err == nil || !strings.Contains(err.Error()+out, "certificate") {
+		t.Fatalf("node register without the config: %v\n%s; want a certificate error", err, out)
+	}
+	if out, err := meadow(t, append([]string{"--config", filepath.Join(initDir, NodeConfigName)}, register...)...); err != nil {
+		t.Fatalf("node register with the config init wrote: %v\n%s", err, out)
 	}
 
 	if out, err := meadow(t, "operator", "status", "--coord", url, "--coord-ca", ca.PEMPath, "--json"); err != nil || !strings.Contains(out, `"leader"`) {

@@ -31,6 +31,9 @@ const NetworkFileName = "network.json"
 // dir unless told another path.
 const NodeConfigName = "node.toml"
 
+// CoordCAFileName is the copy of --coord-ca that init keeps in the data dir.
+const CoordCAFileName = "coord-ca.pem"
+
 // defaultNodeDataDir is ~/.meadow, the data dir the examples use.
 func defaultNodeDataDir() string {
 	home, err := os.UserHomeDir()
@@ -295,7 +298,20 @@ func (a *app) runNodeInit(in nodeInit) error {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return fmt.Errorf("--write-config: %w", err)
 	}
-	if err := writeFileAtomic(out, nodeConfigText(in, netCopy, dataDir, lim, out), 0o644); err != nil {
+	// --coord-ca is copied beside the network file, so that the node's
+	// config names everything it needs inside its data dir.
+	caCopy := ""
+	if a.coordCA != "" {
+		b, err := os.ReadFile(a.coordCA)
+		if err != nil {
+			return fmt.Errorf("--coord-ca: %w", err)
+		}
+		caCopy = filepath.Join(dataDir, CoordCAFileName)
+		if err := writeFileAtomic(caCopy, b, 0o644); err != nil {
+			return fmt.Errorf("--coord-ca: %w", err)
+		}
+	}
+	if err := writeFileAtomic(out, nodeConfigText(in, netCopy, caCopy, dataDir, lim, out), 0o644); err != nil {
 		return fmt.Errorf("--write-config: %w", err)
 	}
 
@@ -356,17 +372,20 @@ func describeCaps(l node.Limits, noGPU bool) string {
 
 // nodeConfigText is the [node] table init writes: keys are `meadow node`
 // flags, so the file reads like the command line it replaces.
-func nodeConfigText(in nodeInit, network, dataDir string, l node.Limits, path string) []byte {
+func nodeConfigText(in nodeInit, network, coordCA, dataDir string, l node.Limits, path string) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Written by `"+nodeCmd+" init` on %s. Start the node with\n#   "+nodeCmd+" --config %s\n", time.Now().UTC().Format(time.DateOnly), path)
 	fmt.Fprintf(&b, "# Every key is a flag of `"+nodeCmd+"` (see "+nodeCmd+" --help); flags given\n# on the command line override this file. Check it with "+nodeCmd+" doctor --config %s\n", path)
-	b.WriteString("[node]\n")
 	kv := func(k string, v any) {
 		if s, ok := v.(string); ok {
 			v = strconv.Quote(s)
 		}
 		fmt.Fprintf(&b, "%s = %v\n", k, v)
 	}
+	if coordCA != "" {
+		kv("coord-ca", coordCA) // a flag of every command: before any table
+	}
+	b.WriteString("[node]\n")
 	kv("network", network)
 	kv("data-dir", dataDir)
 	kv("bytes-per-day", l.BytesPerDay)
