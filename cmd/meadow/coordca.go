@@ -65,7 +65,9 @@ func coordTransport(roots *x509.CertPool) *http.Transport {
 // coordHTTP is a plain HTTP client of the coordinators (release downloads)
 // with the whole-request limit timeout, trusting --coord-ca; nil without
 // it, for the caller's default.
-func (a *app) coordHTTP(timeout time.Duration) *http.Client { return coordClient(a.coordRoots, timeout) }
+func (a *app) coordHTTP(timeout time.Duration) *http.Client {
+	return coordClient(a.coordRoots, timeout)
+}
 
 // coordClient is coordHTTP for roots.
 func coordClient(roots *x509.CertPool, timeout time.Duration) *http.Client {
