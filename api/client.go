@@ -425,6 +425,7 @@ func (c *Client) doOnce(ctx context.Context, send Send, out any, cs *call) error
 		last         error
 		backoff      = 100 * time.Millisecond
 		expired      = make([]bool, n)
+		untrusted    = make([]bool, n)
 		maybeApplied bool // an earlier try may have been applied
 	)
 	start := int(c.current.Load()) % n
@@ -483,6 +484,17 @@ func (c *Client) doOnce(ctx context.Context, send Send, out any, cs *call) error
 			}
 			if fixed && !maybeApplied {
 				cs.resign()
+			}
+		}
+		// A certificate this client does not trust fails the same way
+		// every time: each member is tried once, and when none of them
+		// verifies, retrying changes nothing.
+		var cve *tls.CertificateVerificationError
+		if errors.As(f, &cve) {
+			untrusted[i] = true
+			if !slices.Contains(untrusted, false) {
+				return fmt.Errorf("%w: no coordinator's certificate verifies (%s); a cluster with its own CA needs it given to this client (meadow's --coord-ca): %w",
+					ErrNoCoordinator, strings.Join(urls, ", "), f)
 			}
 		}
 		maybeApplied = maybeApplied || f.maybeApplied
