@@ -244,11 +244,14 @@ func (c *Chain) sendLocked(ctx context.Context, op string, key *ecdsa.PrivateKey
 		bound = bind.NewBoundContract(*to, abi.ABI{}, c.backend, c.backend, c.backend)
 	}
 	var tx *types.Transaction
-	if to == nil {
-		tx, err = bound.RawCreationTransact(opts, data)
-	} else {
-		tx, err = bound.RawTransact(opts, data)
-	}
+	err = retryLaggingPool(ctx, func() (err error) {
+		if to == nil {
+			tx, err = bound.RawCreationTransact(opts, data)
+		} else {
+			tx, err = bound.RawTransact(opts, data)
+		}
+		return err
+	})
 	if err != nil {
 		if errors.Is(err, bind.ErrNoCode) {
 			return nil, fmt.Errorf("%w: %s: no contract code at %s on %s", ErrNotDeployed, op, to.Hex(), c.endpoint)
@@ -282,6 +285,35 @@ func (c *Chain) waitSuccess(ctx context.Context, op string, key *ecdsa.PrivateKe
 		return rcpt, fmt.Errorf("%w: %s: transaction %s in block %d (gas used %d of %d)", ErrTxFailed, op, tx.Hash().Hex(), rcpt.BlockNumber, rcpt.GasUsed, tx.Gas())
 	}
 	return rcpt, nil
+}
+
+// poolLagTries and poolLagWait bound retryLaggingPool: a few tries, a
+// fifth of a second apart.
+const (
+	poolLagTries = 3
+	poolLagWait  = 200 * time.Millisecond
+)
+
+// retryLaggingPool runs send, and again while a node refuses it for lack
+// of funds, up to poolLagTries in all. A node's transaction pool takes a
+// new block's state a moment after the block (go-ethereum resets it
+// asynchronously), so a sender funded in the block just mined can be
+// refused as penniless ("balance 0"): seen once in CI, where a deployment
+// right after its funding failed at its first contract. A sender who
+// really cannot pay is refused again, a few tenths of a second later; a
+// refused transaction entered no pool, so the retry reuses its nonce.
+func retryLaggingPool(ctx context.Context, send func() error) error {
+	for try := 1; ; try++ {
+		err := send()
+		if err == nil || try == poolLagTries || !lacksFunds(err) || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(poolLagWait):
+		}
+	}
 }
 
 // lacksFunds reports whether a node refused a transaction (or its gas

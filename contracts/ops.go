@@ -209,7 +209,7 @@ func (c *Chain) SendEther(ctx context.Context, from *ecdsa.PrivateKey, to common
 	if err != nil {
 		return Receipt{}, fmt.Errorf("contracts: %s: sign: %w", op, err)
 	}
-	if err := c.backend.SendTransaction(ctx, tx); err != nil {
+	if err := retryLaggingPool(ctx, func() error { return c.backend.SendTransaction(ctx, tx) }); err != nil {
 		if lacksFunds(err) {
 			return Receipt{}, c.noFunds(ctx, op, crypto.PubkeyToAddress(from.PublicKey), err)
 		}
