@@ -173,8 +173,8 @@ func (c *Coordinator) syncQueue(q *sched.Queue, extra []string) {
 }
 
 // adapt is the scheduler's Adapt for a node with record rec: adaptive
-// replication (verify.Replication), except for the jobs every says check
-// every task, whose tasks get their k replicas.
+// replication (verify.Replication), except for the jobs for which every
+// reports true (they check every task), whose tasks get their k replicas.
 func adapt(rec verify.Record, every func(job string) bool) func(job string, k int, seed uint64) (int, bool) {
 	return func(job string, k int, seed uint64) (int, bool) {
 		if every(job) {

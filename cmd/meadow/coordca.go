@@ -62,14 +62,9 @@ func coordTransport(roots *x509.CertPool) *http.Transport {
 	return tr
 }
 
-// coordHTTP is a plain HTTP client of the coordinators (release downloads)
-// with the whole-request limit timeout, trusting --coord-ca; nil without
-// it, for the caller's default.
-func (a *app) coordHTTP(timeout time.Duration) *http.Client {
-	return coordClient(a.coordRoots, timeout)
-}
-
-// coordClient is coordHTTP for roots.
+// coordClient is a plain HTTP client of the coordinators (release
+// downloads) with the whole-request limit timeout, trusting roots
+// (--coord-ca); nil without them, for the caller's default.
 func coordClient(roots *x509.CertPool, timeout time.Duration) *http.Client {
 	if roots == nil {
 		return nil

@@ -60,7 +60,7 @@ func runNode(ctx context.Context, a *app, n *node.Node, netw *api.Network, auto 
 	if err != nil {
 		return n.Run(ctx)
 	}
-	u := &node.Updater{Coordinators: netw.Coordinators, Signer: netw.ReleaseSigner, Version: version, Executable: exe, HTTP: a.coordHTTP(10 * time.Minute)}
+	u := &node.Updater{Coordinators: netw.Coordinators, Signer: netw.ReleaseSigner, Version: version, Executable: exe, HTTP: coordClient(a.coordRoots, 10*time.Minute)}
 	if releaseDev(version) && auto {
 		a.logger.Info("auto-update is on, but this build has no release version: it never updates itself", "version", version)
 		auto = false
@@ -144,7 +144,7 @@ back. A node installed by a package is updated by upgrading the package.`,
 			if err != nil {
 				return usageError(fmt.Errorf("--network: %w", err))
 			}
-			u := &node.Updater{Coordinators: netw.Coordinators, Signer: netw.ReleaseSigner, Version: version, Executable: exe, HTTP: a.coordHTTP(10 * time.Minute)}
+			u := &node.Updater{Coordinators: netw.Coordinators, Signer: netw.ReleaseSigner, Version: version, Executable: exe, HTTP: coordClient(a.coordRoots, 10*time.Minute)}
 			ctx, cancel := context.WithTimeout(cmdContext(cmd), 15*time.Minute)
 			defer cancel()
 			r, err := u.Check(ctx)
