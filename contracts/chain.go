@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -57,6 +58,9 @@ type Chain struct {
 
 	txMu     sync.Mutex // one transaction in flight: nonces and, in process, Commit
 	commitMu sync.Mutex // the simulated beacon deadlocks on concurrent Commits
+	// heldBlocks stops the in-process chain mining a block per
+	// transaction sent (HoldBlocks), as a chain with a block time.
+	heldBlocks atomic.Bool
 
 	addrMu sync.RWMutex
 	addrs  Addresses
@@ -144,6 +148,21 @@ func (c *Chain) Mine() common.Hash {
 	c.commitMu.Lock()
 	defer c.commitMu.Unlock()
 	return c.sim.Commit()
+}
+
+// HoldBlocks makes the in-process chain stop mining a block for each
+// transaction the Chain sends (hold true) or go back to it: sent
+// transactions then wait in the pool, as on a chain with a block time,
+// until Mine. The Chain's own methods that wait for a receipt wait for that
+// Mine too. On a chain reached over JSON-RPC it does nothing.
+func (c *Chain) HoldBlocks(hold bool) { c.heldBlocks.Store(hold) }
+
+// mineSent mines the block of a transaction just sent, on the in-process
+// chain unless blocks are held.
+func (c *Chain) mineSent() {
+	if !c.heldBlocks.Load() {
+		c.Mine()
+	}
 }
 
 // Backend returns the node client the Chain uses.
@@ -263,7 +282,7 @@ func (c *Chain) sendLocked(ctx context.Context, op string, key *ecdsa.PrivateKey
 		}
 		return nil, c.fail(op, err)
 	}
-	c.Mine()
+	c.mineSent()
 	return tx, nil
 }
 

@@ -215,7 +215,7 @@ func (c *Chain) SendEther(ctx context.Context, from *ecdsa.PrivateKey, to common
 		}
 		return Receipt{}, c.fail(op, err)
 	}
-	c.Mine()
+	c.mineSent()
 	rcpt, err := c.waitMined(ctx, op, tx.Hash())
 	if err != nil {
 		return Receipt{}, err

@@ -3,6 +3,7 @@ package contracts
 import (
 	"context"
 	"crypto/ecdsa"
+	"errors"
 	"fmt"
 	"math/big"
 
@@ -177,6 +178,13 @@ func proofOrEmpty(p [][32]byte) [][32]byte {
 // expired or over-fee authorization comes back as a *RevertError wrapping
 // ErrInvalidClaimSignature, ErrNothingToClaim, ErrAuthorizationExpired,
 // ErrRelayFeeAboveCap, ErrInvalidProof or ErrNoRoot.
+//
+// Where the node keeps a pending state it runs the call there too, so that
+// a claim of the same totals already sent and not yet mined (by another
+// relayer, or directly) comes back as ErrNothingToClaim instead of being
+// sent a second time to revert. go-ethereum rebuilds its pending block at
+// most every 2 seconds, so a transaction sent less than that before can
+// still be missed: the check narrows the window, it does not close it.
 func (c *Chain) CheckClaimFor(ctx context.Context, from common.Address, a ClaimAuthorization, proof [][32]byte, sig []byte) (meadow, stable *big.Int, err error) {
 	op := "check relayed claim for " + a.Account.Hex()
 	addrs, err := c.deployed(op)
@@ -186,10 +194,19 @@ func (c *Chain) CheckClaimFor(ctx context.Context, from common.Address, a ClaimA
 	if err := a.Validate(); err != nil {
 		return nil, nil, err
 	}
-	out, err := c.backend.CallContract(ctx, ethereum.CallMsg{From: from, To: &addrs.Distributor,
-		Data: distributorC.PackClaimFor(a.binding(), proofOrEmpty(proof), sig)}, nil)
+	msg := ethereum.CallMsg{From: from, To: &addrs.Distributor, Data: distributorC.PackClaimFor(a.binding(), proofOrEmpty(proof), sig)}
+	out, err := c.backend.CallContract(ctx, msg, nil)
 	if err != nil {
 		return nil, nil, c.fail(op, err)
+	}
+	if p, ok := c.backend.(ethereum.PendingContractCaller); ok {
+		// Only a revert counts: a node without a pending state (or one
+		// that fails to build it) leaves the latest block's answer.
+		if _, err := p.PendingCallContract(ctx, msg); err != nil {
+			if d, ok := revertData(err); ok {
+				return nil, nil, fmt.Errorf("%w (in the pending state: a claim of these totals waits to be mined)", decodeRevert(op, d))
+			}
+		}
 	}
 	res, err := distributorC.UnpackClaimFor(out)
 	if err != nil {
@@ -264,6 +281,19 @@ func (c *Chain) WaitRelayedClaim(ctx context.Context, tx common.Hash) (RelayedCl
 		return RelayedClaimResult{}, fmt.Errorf("contracts: %s: the transaction has no RelayedClaim event of distributor %s", op, addrs.Distributor.Hex())
 	}
 	return res, nil
+}
+
+// Mined reports whether the transaction tx has been mined (successful or
+// not); false while it waits in a pool, or if the node does not know it.
+func (c *Chain) Mined(ctx context.Context, tx common.Hash) (bool, error) {
+	_, err := c.backend.TransactionReceipt(ctx, tx)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ethereum.NotFound) || stillIndexing(err):
+		return false, nil
+	}
+	return false, c.fail("look up transaction "+tx.Hex(), err)
 }
 
 // relayedResult reads a relayed claim's Claimed and RelayedClaim events.

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/hashicorp/raft"
 	wal "github.com/hashicorp/raft-wal"
 	"github.com/hashicorp/raft-wal/metadb"
@@ -100,10 +101,12 @@ type Coordinator struct {
 	faucet      Faucet  // set by WithDevFaucet, on a dev network only
 	groups      *groups // the group map and this group; nil: one group
 	// relayerKey sends gasless claims (WithRelayer, relay.go); relayed
-	// remembers what was sent, under relayMu.
+	// remembers what was sent and relaying what is not mined yet, under
+	// relayMu.
 	relayerKey *ecdsa.PrivateKey
 	relayMu    sync.Mutex
 	relayed    map[string]api.RelayClaimResponse
+	relaying   map[common.Address]inFlight
 	relayerWei atomic.Pointer[big.Int]           // the relayer's ether at the last read; nil before
 	claimed    claimedCache                      // what the distributor paid each node, read recently
 	settleMu   sync.Mutex                        // one settlement at a time

@@ -16,6 +16,7 @@ import (
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/contracts"
+	"github.com/meadow-net/meadow/coord/state"
 )
 
 // Gasless claims. A node that holds no ether signs a claim authorization
@@ -37,6 +38,18 @@ const relayTimeout = 30 * time.Second
 // that a client's retry gets the same transaction, not a second one that
 // would revert and burn gas); past it the memory starts over.
 const maxRelayed = 10_000
+
+// relayInFlightFor is how long a member refuses a second claim of an
+// account whose relayed claim it sent is not mined: past it the first is
+// taken as dropped from the pool (the time contracts gives a transaction
+// to be mined before calling it stuck).
+const relayInFlightFor = contracts.DefaultReceiptTimeout
+
+// inFlight is a relayed claim this member sent and has not seen mined.
+type inFlight struct {
+	res  api.RelayClaimResponse
+	sent time.Time
+}
 
 var (
 	// errNoRelayer answers a relay request to a member without a relayer
@@ -133,6 +146,9 @@ func (c *Coordinator) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (
 	if res, ok := c.relayed[key]; ok {
 		return res, nil
 	}
+	if err := c.checkNotInFlight(ctx, auth.Account); err != nil {
+		return api.RelayClaimResponse{}, err
+	}
 	meadow, stable, err := c.chain.CheckClaimFor(ctx, relayer, auth, proof, sig)
 	if err != nil {
 		return api.RelayClaimResponse{}, relayRefusal(err, c.chain.Addresses())
@@ -170,10 +186,55 @@ func (c *Coordinator) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (
 		c.relayed = map[string]api.RelayClaimResponse{}
 	}
 	c.relayed[key] = res
+	c.rememberInFlight(res)
 	c.claimed.drop(auth.Account)
 	c.log.Info("relayed a claim", "account", auth.Account.Hex(), "payout", res.Payout.Hex(), "tx", tx.Hex(),
 		"meadow", res.Meadow, "stable", res.Stable, "fee_meadow", res.FeeMeadow, "fee_stable", res.FeeStable)
 	return res, nil
+}
+
+// checkNotInFlight refuses (409) a claim of account while a relayed claim
+// of it that this member sent waits to be mined. Until then the chain's
+// latest state still shows the totals unclaimed, so any other
+// authorization of the account (a new deadline, fee or payout) would pass
+// eth_call, be sent, and revert once the first is mined: without this
+// check one node could make the relayer send transactions that pay nothing
+// and burn its ether, as fast as it can sign. Under relayMu.
+func (c *Coordinator) checkNotInFlight(ctx context.Context, account common.Address) error {
+	p, ok := c.relaying[account]
+	if !ok {
+		return nil
+	}
+	if age := time.Since(p.sent); age < relayInFlightFor {
+		mined, err := c.chain.Mined(ctx, p.res.Tx)
+		if err != nil {
+			return err
+		}
+		if !mined {
+			return fmt.Errorf("%w: a claim of account %s is already on its way: transaction %s, sent %s ago by relayer %s, is not mined yet; it pays the totals it was signed for, so wait for it (meadow node rewards shows the claim once mined) rather than signing another",
+				state.ErrConflict, account.Hex(), p.res.Tx.Hex(), age.Round(time.Second), p.res.Relayer.Hex())
+		}
+	}
+	delete(c.relaying, account)
+	return nil
+}
+
+// rememberInFlight records a relayed claim just sent, for
+// checkNotInFlight. Under relayMu.
+func (c *Coordinator) rememberInFlight(res api.RelayClaimResponse) {
+	if c.relaying == nil {
+		c.relaying = map[common.Address]inFlight{}
+	}
+	if len(c.relaying) >= maxRelayed {
+		// Entries leave when their account asks again; sweep those
+		// too old to hold anything back.
+		for a, p := range c.relaying {
+			if time.Since(p.sent) >= relayInFlightFor {
+				delete(c.relaying, a)
+			}
+		}
+	}
+	c.relaying[res.Account] = inFlight{res: res, sent: time.Now()}
 }
 
 // relayResults are the values of meadow_relay_claims_total's result label.

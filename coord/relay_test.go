@@ -84,6 +84,26 @@ func newRelayNet(t *testing.T, nodes int) *relayNet {
 	return n
 }
 
+// settleEpoch has the nodes do work a buyer pays for and settles epoch 1,
+// so that each node has rewards to claim.
+func (n *relayNet) settleEpoch(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	jobID := n.work(t, 4, 0, 1)
+	amount := big.NewInt(5_000_000)
+	if _, err := n.chain.Pay(ctx, n.buyer, contracts.JobKey(jobID), amount); err != nil {
+		t.Fatal(err)
+	}
+	n.c.WaitFor("payment recorded", func() bool {
+		j, err := n.c.WaitLeader().C.Job(jobID)
+		return err == nil && j.PaidAmount().Cmp(amount) == 0
+	})
+	if code, _, raw := n.settle(t, n.c.WaitLeader().Config.HTTPAddr, `{}`); code != http.StatusOK {
+		t.Fatalf("settle: %d %s", code, raw)
+	}
+}
+
 // relayBody is the JSON of a relay request for the rewards r, signed by
 // signer in domain d.
 func relayBody(t *testing.T, signer *ecdsa.PrivateKey, d contracts.Domain, r api.NodeRewards, payout common.Address, feeM, feeS *big.Int) (contracts.ClaimAuthorization, string) {
@@ -132,19 +152,7 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 	n := newRelayNet(t, 2)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	jobID := n.work(t, 4, 0, 1)
-	amount := big.NewInt(5_000_000)
-	if _, err := n.chain.Pay(ctx, n.buyer, contracts.JobKey(jobID), amount); err != nil {
-		t.Fatal(err)
-	}
-	n.c.WaitFor("payment recorded", func() bool {
-		j, err := n.c.WaitLeader().C.Job(jobID)
-		return err == nil && j.PaidAmount().Cmp(amount) == 0
-	})
-	leader := n.c.WaitLeader()
-	if code, _, raw := n.settle(t, leader.Config.HTTPAddr, `{}`); code != http.StatusOK {
-		t.Fatalf("settle: %d %s", code, raw)
-	}
+	n.settleEpoch(t)
 
 	// Members are asked by position, leader or not: relays are not
 	// forwarded.
@@ -325,6 +333,111 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 	}
 }
 
+// TestRelayedClaimInFlight: while a relayed claim waits to be mined
+// (blocks held, as on a chain with a block time), the latest block still
+// shows the node's totals unclaimed, so any other authorization of the
+// same account (another payout, fee or deadline) passes eth_call. The
+// member that sent the first refuses them, 409 naming its transaction,
+// and sends nothing: otherwise each would be sent and revert once the
+// first is mined, and one node could burn the relayer's ether as fast as
+// it signs. Another member, once the chain's pending block holds the
+// first, refuses them too (NothingToClaim in the pending state). A retry
+// of the same authorization still gets the same transaction, and once the
+// first is mined the account is checked against the chain as before.
+func TestRelayedClaimInFlight(t *testing.T) {
+	n := newRelayNet(t, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	n.settleEpoch(t)
+	f, second := n.c.Members[0], n.c.Members[1]
+	var r api.NodeRewards
+	coordtest.WaitFor(t, 10*time.Second, "the members applied the post", func() bool {
+		for _, m := range []*coordtest.Member{f, second} {
+			httpGet(t, m.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(0)+"/rewards", &r)
+			if r.Epoch != 1 || len(r.Proof) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	d, err := n.chain.RewardsDomain(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, s := bigAmount(t, r.Meadow), bigAmount(t, r.Stable)
+	feeM, feeS := contracts.RelayFee(m, coord.DefaultRelayFeeBps), contracts.RelayFee(s, coord.DefaultRelayFeeBps)
+	// Each payout address makes another authorization of the same totals.
+	body := func() string {
+		_, b := relayBody(t, n.nodes[0], d, r, keyAddr(newKey(t)), feeM, feeS)
+		return b
+	}
+	sent := func(m *coordtest.Member) uint64 {
+		t.Helper()
+		nonce, err := n.chain.Backend().PendingNonceAt(ctx, m.C.RelayerAddress())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nonce
+	}
+	mined := func(m *coordtest.Member) uint64 {
+		t.Helper()
+		nonce, err := n.chain.Simulated().Client().NonceAt(ctx, m.C.RelayerAddress(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nonce
+	}
+
+	n.chain.HoldBlocks(true)
+	defer n.chain.HoldBlocks(false)
+	first := body()
+	code, raw := httpPost(t, f.Config.HTTPAddr, "/v1/rewards/relay", first)
+	var res api.RelayClaimResponse
+	if code != http.StatusOK || json.Unmarshal(raw, &res) != nil {
+		t.Fatalf("relay: %d %s", code, raw)
+	}
+	if sent(f) != 1 || mined(f) != 0 {
+		t.Fatalf("the relayer sent %d transactions, %d mined; want the relayed claim alone, waiting", sent(f), mined(f))
+	}
+	for i := 0; i < 5; i++ {
+		code, raw := httpPost(t, f.Config.HTTPAddr, "/v1/rewards/relay", body())
+		if code != http.StatusConflict || !strings.Contains(string(raw), res.Tx.Hex()) || !strings.Contains(string(raw), "not mined yet") {
+			t.Fatalf("another authorization while the first waits: %d %s, want 409 naming %s", code, raw, res.Tx.Hex())
+		}
+	}
+	code, raw = httpPost(t, f.Config.HTTPAddr, "/v1/rewards/relay", first)
+	var again api.RelayClaimResponse
+	if code != http.StatusOK || json.Unmarshal(raw, &again) != nil || again.Tx != res.Tx {
+		t.Fatalf("retry of the first: %d %s, want the same transaction %s", code, raw, res.Tx.Hex())
+	}
+	// go-ethereum rebuilds its pending block at most every 2 s.
+	time.Sleep(2100 * time.Millisecond)
+	code, raw = httpPost(t, second.Config.HTTPAddr, "/v1/rewards/relay", body())
+	if code != http.StatusConflict || !strings.Contains(string(raw), "NothingToClaim") || !strings.Contains(string(raw), "pending") {
+		t.Fatalf("another authorization at another member: %d %s, want 409 NothingToClaim in the pending state", code, raw)
+	}
+	if got := sent(f); got != 1 || mined(f) != 0 || sent(second) != 0 {
+		t.Fatalf("relayers sent %d (%d mined) and %d transactions, want 1 (waiting) and 0", got, mined(f), sent(second))
+	}
+
+	n.chain.Mine()
+	n.chain.HoldBlocks(false)
+	if _, err := n.chain.WaitRelayedClaim(ctx, res.Tx); err != nil {
+		t.Fatal(err)
+	}
+	if cm, _, err := n.chain.Claimed(ctx, r.Address); err != nil || cm.Cmp(m) != 0 {
+		t.Fatalf("claimed %v %v, want %s", cm, err, m)
+	}
+	// Mined: the account is checked against the chain again.
+	code, raw = httpPost(t, f.Config.HTTPAddr, "/v1/rewards/relay", body())
+	if code != http.StatusConflict || !strings.Contains(string(raw), "NothingToClaim") || strings.Contains(string(raw), "on its way") {
+		t.Fatalf("another authorization after the first was mined: %d %s, want 409 NothingToClaim from the chain", code, raw)
+	}
+	if got := sent(f); got != 1 {
+		t.Fatalf("the relayer sent %d transactions, want 1", got)
+	}
+}
+
 // grepLines returns the lines of s that hold sub.
 func grepLines(s, sub string) string {
 	var out []string
@@ -359,18 +472,7 @@ func TestRelayedClaimFromTheExtension(t *testing.T) {
 	n := newRelayNet(t, 2) // a crawl task has two replicas
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	jobID := n.work(t, 4, 0, 1)
-	amount := big.NewInt(5_000_000)
-	if _, err := n.chain.Pay(ctx, n.buyer, contracts.JobKey(jobID), amount); err != nil {
-		t.Fatal(err)
-	}
-	n.c.WaitFor("payment recorded", func() bool {
-		j, err := n.c.WaitLeader().C.Job(jobID)
-		return err == nil && j.PaidAmount().Cmp(amount) == 0
-	})
-	if code, _, raw := n.settle(t, n.c.WaitLeader().Config.HTTPAddr, `{}`); code != http.StatusOK {
-		t.Fatalf("settle: %d %s", code, raw)
-	}
+	n.settleEpoch(t)
 	funded, unfunded := n.c.Members[0], n.c.Members[2]
 	var r api.NodeRewards
 	coordtest.WaitFor(t, 10*time.Second, "the members applied the post", func() bool {
