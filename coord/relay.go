@@ -45,6 +45,14 @@ const maxRelayed = 10_000
 // to be mined before calling it stuck).
 const relayInFlightFor = contracts.DefaultReceiptTimeout
 
+// minRelayDeadline is how far ahead an authorization's deadline must be
+// for a member to send it: an authorization that expires while its
+// transaction waits to be mined reverts at the relayer's cost (and its
+// account may then sign another, again and again), so the deadline must
+// outlast that wait (relayInFlightFor) with room to spare. Clients sign an
+// hour ahead.
+const minRelayDeadline = 2 * relayInFlightFor
+
 // inFlight is a relayed claim this member sent and has not seen mined.
 type inFlight struct {
 	res  api.RelayClaimResponse
@@ -123,6 +131,9 @@ func (c *Coordinator) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (
 	if err := r.Validate(); err != nil {
 		return api.RelayClaimResponse{}, err
 	}
+	if err := checkRelayDeadline(r.Deadline, c.clock()); err != nil {
+		return api.RelayClaimResponse{}, err
+	}
 	auth := contracts.ClaimAuthorization{
 		Account: r.Account, CumulativeMeadow: amount(r.CumulativeMeadow), CumulativeStable: amount(r.CumulativeStable),
 		Payout: r.Payout, FeeMeadow: amount(r.FeeMeadow), FeeStable: amount(r.FeeStable), Deadline: r.Deadline,
@@ -191,6 +202,23 @@ func (c *Coordinator) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (
 	c.log.Info("relayed a claim", "account", auth.Account.Hex(), "payout", res.Payout.Hex(), "tx", tx.Hex(),
 		"meadow", res.Meadow, "stable", res.Stable, "fee_meadow", res.FeeMeadow, "fee_stable", res.FeeStable)
 	return res, nil
+}
+
+// checkRelayDeadline refuses (400 naming deadline) an authorization whose
+// deadline is less than minRelayDeadline after now.
+func checkRelayDeadline(deadline uint64, now time.Time) error {
+	// In seconds: a far deadline does not fit a time.Duration.
+	earliest := now.Add(minRelayDeadline).Unix()
+	if earliest <= 0 || deadline >= uint64(earliest) {
+		return nil
+	}
+	left := time.Duration(int64(deadline)-now.Unix()) * time.Second
+	when := fmt.Sprintf("is %s away", left)
+	if left <= 0 {
+		when = fmt.Sprintf("passed %s ago", -left)
+	}
+	return inRequest("deadline", invalidf("deadline %d (%s) %s, expected at least %s ahead: a relayed claim may wait that long to be mined, and one that expires on the way reverts at the relayer's cost",
+		deadline, time.Unix(int64(deadline), 0).UTC().Format(time.RFC3339), when, minRelayDeadline))
 }
 
 // checkNotInFlight refuses (409) a claim of account while a relayed claim

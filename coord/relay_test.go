@@ -108,8 +108,14 @@ func (n *relayNet) settleEpoch(t *testing.T) {
 // signer in domain d.
 func relayBody(t *testing.T, signer *ecdsa.PrivateKey, d contracts.Domain, r api.NodeRewards, payout common.Address, feeM, feeS *big.Int) (contracts.ClaimAuthorization, string) {
 	t.Helper()
+	return relayBodyUntil(t, signer, d, r, payout, feeM, feeS, uint64(time.Now().Add(time.Hour).Unix()))
+}
+
+// relayBodyUntil is relayBody with the authorization's deadline.
+func relayBodyUntil(t *testing.T, signer *ecdsa.PrivateKey, d contracts.Domain, r api.NodeRewards, payout common.Address, feeM, feeS *big.Int, deadline uint64) (contracts.ClaimAuthorization, string) {
+	t.Helper()
 	a := contracts.ClaimAuthorization{Account: r.Address, CumulativeMeadow: bigAmount(t, r.Meadow), CumulativeStable: bigAmount(t, r.Stable),
-		Payout: payout, FeeMeadow: feeM, FeeStable: feeS, Deadline: uint64(time.Now().Add(time.Hour).Unix())}
+		Payout: payout, FeeMeadow: feeM, FeeStable: feeS, Deadline: deadline}
 	h, err := a.Digest(d)
 	if err != nil {
 		t.Fatal(err)
@@ -196,6 +202,10 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 	other := d
 	other.ChainID = big.NewInt(1)
 	_, wrongDomain := relayBody(t, node, other, r, payout, feeM, feeS)
+	// Good on chain for a minute: it could expire while its transaction
+	// waits to be mined, and revert at the relayer's cost.
+	_, soon := relayBodyUntil(t, node, d, r, payout, feeM, feeS, uint64(time.Now().Add(time.Minute).Unix()))
+	_, expired := relayBodyUntil(t, node, d, r, payout, feeM, feeS, uint64(time.Now().Add(-time.Minute).Unix()))
 	for _, tc := range []struct {
 		name, body string
 		code       int
@@ -205,6 +215,8 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 		{"another chain's domain", wrongDomain, 400, "signature"},
 		{"fee below the relayer's ask", cheap, 400, "fee_meadow"},
 		{"fee above the contract's cap", overCap, 400, "fee_meadow"},
+		{"deadline a minute ahead", soon, 400, "deadline"},
+		{"deadline passed", expired, 400, "deadline"},
 		{"tampered payout", strings.Replace(good, strings.ToLower(payout.Hex()[2:]), strings.Repeat("1", 40), 1), 400, "signature"},
 		{"bad amount", strings.Replace(good, `"fee_stable":"`, `"fee_stable":"-`, 1), 400, "fee_stable"},
 		{"unknown key", strings.Replace(good, `{"account"`, `{"nonce":1,"account"`, 1), 400, "nonce"},
@@ -319,7 +331,7 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 		addr string
 		want []string
 	}{
-		{f.Config.HTTPAddr, []string{`meadow_relay_claims_total{result="relayed"} 2`, `meadow_relay_claims_total{result="refused"} 8`,
+		{f.Config.HTTPAddr, []string{`meadow_relay_claims_total{result="relayed"} 2`, `meadow_relay_claims_total{result="refused"} 10`,
 			`meadow_relay_claims_total{result="unfunded"} 0`, "meadow_relayer_balance_wei "}},
 		{second.Config.HTTPAddr, []string{`meadow_relay_claims_total{result="relayed"} 1`, `meadow_relay_claims_total{result="refused"} 1`}},
 		{unfunded.Config.HTTPAddr, []string{`meadow_relay_claims_total{result="unfunded"} 1`, "meadow_relayer_balance_wei 0"}},
