@@ -59,7 +59,7 @@ lint:
 
 test: deps lint
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
-	$(GO) test -count=1 -tags nodeonly -run NodeOnly ./cmd/meadow
+	$(GO) test -count=1 -tags nodeonly ./cmd/meadow
 	ext/test/run.sh
 
 dev: deps build

@@ -24,6 +24,10 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
+// HasParquet says whether this build reads and writes Parquet (the
+// node-only build does not: parquet_none.go).
+const HasParquet = true
+
 // newParquetWriter starts a Parquet file of schema as on w.
 func newParquetWriter(as *arrow.Schema, w io.Writer, c Compression) (parquetWriter, error) {
 	codec := map[Compression]compress.Compression{

@@ -14,6 +14,9 @@ import (
 // reading or writing, and none of the packages they link (parquet.go).
 // Arrow IPC streams and files work as in any build.
 
+// HasParquet says whether this build reads and writes Parquet.
+const HasParquet = false
+
 // errNoParquet is what reading or writing Parquet returns in this build.
 var errNoParquet = errors.New("this is the node-only build of meadow, without Parquet (-tags nodeonly): use Arrow files, or a full build")
 

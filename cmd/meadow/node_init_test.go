@@ -85,7 +85,7 @@ func TestNodeInitFlags(t *testing.T) {
 	if addr := keyAddress(t, dir); res.Address != addr || !res.KeyCreated {
 		t.Fatalf("init says address %s (created %v); the key file holds %s", res.Address, res.KeyCreated, addr)
 	}
-	if res.Config != filepath.Join(dir, NodeConfigName) || res.Start != "meadow node --config "+res.Config {
+	if res.Config != filepath.Join(dir, NodeConfigName) || res.Start != progName+" node --config "+res.Config {
 		t.Fatalf("config at %q, start %q", res.Config, res.Start)
 	}
 	lim, err := node.LoadLimits(dir)
