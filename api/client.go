@@ -493,7 +493,7 @@ func (c *Client) doOnce(ctx context.Context, send Send, out any, cs *call) error
 		if errors.As(f, &cve) {
 			untrusted[i] = true
 			if !slices.Contains(untrusted, false) {
-				return fmt.Errorf("%w: no coordinator's certificate verifies (%s); a cluster with its own CA needs it given to this client (meadow's --coord-ca): %w",
+				return fmt.Errorf("%w: no coordinator's certificate verifies (%s); a cluster with its own CA needs it given to this client (meadow's --coord-ca, or coordinator_ca in the network file): %w",
 					ErrNoCoordinator, strings.Join(urls, ", "), f)
 			}
 		}

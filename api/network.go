@@ -44,6 +44,12 @@ type Network struct {
 	// ReleaseSigner is the address whose EIP-191 signature a release's
 	// SHA256SUMS must carry for nodes to update to it (zero: no updates).
 	ReleaseSigner common.Address `json:"release_signer,omitzero"`
+	// CoordinatorCA is the PEM certificate(s) of the CA that signed the
+	// coordinators' certificates, for a cluster with its own CA (empty:
+	// the system's roots verify them). Clients trust it for the
+	// coordinators only, as with --coord-ca, never for the sites a node
+	// crawls.
+	CoordinatorCA string `json:"coordinator_ca,omitempty"`
 	// Dev marks a development network: its chain has a faucet and its keys
 	// are throwaway. Commands that are for dev networks only (the buyer
 	// faucet) refuse a network without it.
@@ -109,6 +115,11 @@ func (n Network) Validate() error {
 	for i, a := range n.Operators {
 		if a == (common.Address{}) {
 			v.add(at("operators", i), a.Hex(), "an operator's address, not zero")
+		}
+	}
+	if n.CoordinatorCA != "" {
+		if _, err := ParseCACerts([]byte(n.CoordinatorCA)); err != nil {
+			v.add("coordinator_ca", err.Error(), "the PEM certificate(s) of the CA that signed the coordinators' certificates")
 		}
 	}
 	switch {

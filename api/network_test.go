@@ -75,6 +75,10 @@ func FuzzParseNetwork(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte(`{"format":"meadow-network/1"}`))
 	f.Add([]byte(`[]`))
+	withCA := testNetwork()
+	withCA.CoordinatorCA = testCertPEM(f, "cluster CA", true)
+	withCA2, _ := MarshalNetwork(withCA)
+	f.Add(withCA2)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n, err := ParseNetwork(data)
 		if err != nil {

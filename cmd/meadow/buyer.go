@@ -38,7 +38,7 @@ type buyerFlags struct {
 }
 
 func (f *buyerFlags) client(a *app, needKey bool) (*buyer.Client, error) {
-	if err := f.applyNetwork(); err != nil {
+	if err := f.applyNetwork(a); err != nil {
 		return nil, err
 	}
 	if len(f.coord) == 0 {

@@ -13,8 +13,9 @@ import (
 // its chain id replaces --chain-id's default, and its coordinators
 // --coord's unless --coord was given on the command line. An explicit
 // --chain-id that disagrees with the file is an error naming both, since
-// every request signed with it would be refused.
-func (f *buyerFlags) applyNetwork() error {
+// every request signed with it would be refused. The file's coordinator
+// CA, if any, is trusted as --coord-ca's.
+func (f *buyerFlags) applyNetwork(a *app) error {
 	n, ok, err := f.loadNetwork()
 	if err != nil || !ok {
 		return err
@@ -24,6 +25,7 @@ func (f *buyerFlags) applyNetwork() error {
 	}
 	f.chainID = n.ChainID
 	f.groups = api.TrustOf(n)
+	a.trustNetworkCA(n)
 	if f.flags == nil || !f.flags.Changed("coord") {
 		f.coord = append([]string(nil), n.Coordinators...)
 	}

@@ -26,7 +26,7 @@ func TestBuyerNetworkFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := &buyerFlags{network: file, coord: []string{"http://default:8080"}, chainID: api.DevChainID}
-	if err := f.applyNetwork(); err != nil {
+	if err := f.applyNetwork(&app{}); err != nil {
 		t.Fatal(err)
 	}
 	if f.chainID != 4242 || len(f.coord) != 1 || f.coord[0] != "http://127.0.0.1:1" {

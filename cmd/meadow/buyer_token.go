@@ -53,7 +53,7 @@ signature.`,
 			if ttl <= 0 || ttl > api.MaxReadTokenTTL {
 				return usageError(fmt.Errorf("--ttl %s: expected a duration from 1s to %s (720h)", ttl, api.MaxReadTokenTTL))
 			}
-			if err := f.applyNetwork(); err != nil {
+			if err := f.applyNetwork(a); err != nil {
 				return err
 			}
 			key, err := api.LoadOrCreateKey(f.keyFile)

@@ -3,11 +3,12 @@ package main
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/meadow-net/meadow/api"
 )
 
 // loadCoordCA reads --coord-ca: the PEM certificate(s) of the CA that
@@ -22,34 +23,41 @@ func loadCoordCA(path string) (*x509.CertPool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--coord-ca %s: %w", path, err)
 	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
+	certs, err := api.ParseCACerts(b)
+	if err != nil {
+		return nil, fmt.Errorf("--coord-ca %s: %w", path, err)
 	}
-	n := 0
-	for rest := b; ; {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
+	return withCerts(nil, certs), nil
+}
+
+// withCerts is pool (nil: a copy of the system's roots) with certs added.
+func withCerts(pool *x509.CertPool, certs []*x509.Certificate) *x509.CertPool {
+	if pool == nil {
+		var err error
+		if pool, err = x509.SystemCertPool(); err != nil || pool == nil {
+			pool = x509.NewCertPool()
 		}
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		cert, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("--coord-ca %s: certificate %d: %w", path, n+1, err)
-		}
-		if !cert.IsCA {
-			return nil, fmt.Errorf("--coord-ca %s: certificate %d (%s) is not a CA certificate: expected the cluster CA's certificate (ca.crt), not a member's", path, n+1, cert.Subject.CommonName)
-		}
-		pool.AddCert(cert)
-		n++
 	}
-	if n == 0 {
-		return nil, fmt.Errorf("--coord-ca %s: no PEM CERTIFICATE block: expected the cluster CA's certificate (ca.crt)", path)
+	for _, c := range certs {
+		pool.AddCert(c)
 	}
-	return pool, nil
+	return pool
+}
+
+// trustNetworkCA adds the network file's coordinator_ca, if any, to the
+// roots the coordinators' clients trust (besides --coord-ca), so that a
+// network file alone is enough to reach a cluster with its own CA.
+// api.LoadNetwork validated it.
+func (a *app) trustNetworkCA(n api.Network) {
+	if n.CoordinatorCA == "" {
+		return
+	}
+	certs, err := api.ParseCACerts([]byte(n.CoordinatorCA))
+	if err != nil {
+		return
+	}
+	a.coordRoots = withCerts(a.coordRoots, certs)
+	cliHTTP = &http.Client{Transport: coordTransport(a.coordRoots)}
 }
 
 // coordTransport is an HTTP transport that verifies https coordinators

@@ -82,6 +82,46 @@ func TestCoordCA(t *testing.T) {
 		t.Fatalf("operator status with --coord-ca: %v\n%s", err, out)
 	}
 
+	// The network file can carry the CA (operator deploy
+	// --coordinator-ca): then the file alone is enough, for the buyer and
+	// for a node set up by init with no --coord-ca, whose data dir keeps
+	// the file. A private key in the same PEM file is not published.
+	withKey := filepath.Join(dir, "ca-and-key.pem")
+	caPEM, err := os.ReadFile(ca.PEMPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(withKey, append([]byte("-----BEGIN EC PRIVATE KEY-----\nc2VjcmV0\n-----END EC PRIVATE KEY-----\n"), caPEM...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	netw, err := deployFlags{networkOut: filepath.Join(dir, "network-ca.json"), name: "own-ca", coordinators: url, coordinatorCA: withKey}.networkPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(netw.CoordinatorCA, "PRIVATE KEY") || !strings.Contains(netw.CoordinatorCA, "BEGIN CERTIFICATE") {
+		t.Fatalf("the network file's CA:\n%s", netw.CoordinatorCA)
+	}
+	netw.ChainID = api.DevChainID
+	netw.Contracts = api.NetworkContracts{Distributor: common.Address{1}, Registry: common.Address{2}, Token: common.Address{3}, Stable: common.Address{4}, Marketplace: common.Address{5}}
+	caNet := filepath.Join(dir, "network-ca.json")
+	if err := api.WriteNetwork(caNet, netw); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := meadow(t, "buyer", "dataset", "list", "--json", "--network", caNet, "--key", key); err != nil || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("buyer with a network file carrying the CA: %v\n%s", err, out)
+	}
+	fromNet := filepath.Join(dir, "node3")
+	if out, err := meadow(t, "node", "init", "--network", caNet, "--data-dir", fromNet, "--yes"); err != nil {
+		t.Fatalf("node init with a network file carrying the CA: %v\n%s", err, out)
+	}
+	if out, err := meadow(t, "node", "register", "--data-dir", fromNet); err != nil {
+		t.Fatalf("node register from the data dir's network file: %v\n%s", err, out)
+	}
+	if _, err := meadow(t, "operator", "deploy", "--rpc", "http://127.0.0.1:1", "--network-out", filepath.Join(dir, "n4.json"), "--coordinators", url,
+		"--coordinator-ca", ca.PEMPath+".missing"); err == nil || !strings.Contains(err.Error(), "--coordinator-ca "+ca.PEMPath+".missing") {
+		t.Fatalf("operator deploy --coordinator-ca of a missing file: %v", err)
+	}
+
 	// Not a CA: a member's certificate; no certificate at all; no file.
 	member, _ := ca.Issue(t, dir, "member")
 	junk := filepath.Join(dir, "junk.pem")

@@ -69,7 +69,6 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 				cfg.Limits = &saved
 			}
 			cfg.Logger = a.logger
-			cfg.RootCAs = a.coordRoots
 			cfg.Command = nodeCmd
 			if devFlags != nil {
 				if err := devFlags(&cfg); err != nil {
@@ -80,6 +79,7 @@ LAN or cloud metadata services, checked after DNS on every connection.`,
 			if err != nil {
 				return err
 			}
+			cfg.RootCAs = a.coordRoots // --coord-ca, and the network file's CA
 			if netw != nil {
 				cfg.Groups = api.TrustOf(*netw)
 			}

@@ -194,7 +194,8 @@ type doctor struct {
 	nodeFlags                  *pflag.FlagSet
 	given                      configSource
 	net                        *api.Network
-	// roots is --coord-ca's pool (nil: the system's roots).
+	// roots is --coord-ca's pool with the network file's coordinator_ca
+	// (nil: the system's roots).
 	roots *x509.CertPool
 }
 
@@ -228,6 +229,11 @@ func (d *doctor) checkNetwork() doctorCheck {
 		return c
 	}
 	d.net = &n
+	if n.CoordinatorCA != "" {
+		if certs, err := api.ParseCACerts([]byte(n.CoordinatorCA)); err == nil {
+			d.roots = withCerts(d.roots, certs)
+		}
+	}
 	c.Status = checkOK
 	c.Message = fmt.Sprintf("%s: chain %d, %d coordinators (%s)", n.Name, n.ChainID, len(n.Coordinators), d.network)
 	return c

@@ -101,6 +101,7 @@ func (a *app) networkDefaults(fl *pflag.FlagSet, path, dataDir string, coord *[]
 	if !coordGiven {
 		*coord = n.Coordinators
 	}
+	a.trustNetworkCA(n)
 	if err := a.networkChainID(fl, path, n, chainID); err != nil {
 		return nil, err
 	}

@@ -144,6 +144,7 @@ back. A node installed by a package is updated by upgrading the package.`,
 			if err != nil {
 				return usageError(fmt.Errorf("--network: %w", err))
 			}
+			a.trustNetworkCA(netw)
 			u := &node.Updater{Coordinators: netw.Coordinators, Signer: netw.ReleaseSigner, Version: version, Executable: exe, HTTP: coordClient(a.coordRoots, 10*time.Minute)}
 			ctx, cancel := context.WithTimeout(cmdContext(cmd), 15*time.Minute)
 			defer cancel()

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"crypto/ecdsa"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -30,7 +31,7 @@ type deployFlags struct {
 	chainID                                   uint64
 	timeout                                   time.Duration
 
-	networkOut, name, coordinators, publicRPC, releaseSigner string
+	networkOut, name, coordinators, publicRPC, releaseSigner, coordinatorCA string
 }
 
 // deployPlan is what the flags ask for, checked before the chain is
@@ -95,6 +96,7 @@ the flags each coordinator then runs with.`,
 	fl.StringVar(&f.coordinators, "coordinators", "", "with --network-out: the coordinators' base URLs, comma-separated")
 	fl.StringVar(&f.publicRPC, "public-rpc", "", "with --network-out: the JSON-RPC URL nodes and buyers are told to use (default: --rpc)")
 	fl.StringVar(&f.releaseSigner, "release-signer", "", "with --network-out: the address whose signature releases must carry for nodes to update (default: none)")
+	fl.StringVar(&f.coordinatorCA, "coordinator-ca", "", "with --network-out: PEM file of the CA that signed the coordinators' certificates (a cluster with its own CA); its certificates go into the network file, which nodes and buyers then trust for the coordinators")
 	return cmd
 }
 
@@ -199,6 +201,13 @@ func (f deployFlags) networkPart() (api.Network, error) {
 			errs = append(errs, err)
 		}
 	}
+	if f.coordinatorCA != "" {
+		pemCA, err := networkCA(f.coordinatorCA)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		n.CoordinatorCA = pemCA
+	}
 	check := n
 	check.ChainID = 1
 	check.Contracts = api.NetworkContracts{Distributor: common.Address{1}, Registry: common.Address{1}, Token: common.Address{1}, Stable: common.Address{1}, Marketplace: common.Address{1}}
@@ -206,6 +215,25 @@ func (f deployFlags) networkPart() (api.Network, error) {
 		errs = append(errs, networkFlagErrors(err))
 	}
 	return n, errors.Join(errs...)
+}
+
+// networkCA reads --coordinator-ca for the network file: its CA
+// certificates alone, encoded again, so that a private key kept in the same
+// PEM file is never published.
+func networkCA(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("--coordinator-ca %s: %w", path, err)
+	}
+	certs, err := api.ParseCACerts(b)
+	if err != nil {
+		return "", fmt.Errorf("--coordinator-ca %s: %w", path, err)
+	}
+	var out []byte
+	for _, c := range certs {
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+	}
+	return string(out), nil
 }
 
 // networkFlagErrors renames the network file's fields in a validation
@@ -223,7 +251,7 @@ func networkFlagErrors(err error) error {
 			continue
 		}
 		flag := fe.Field
-		for field, name := range map[string]string{"coordinators": "--coordinators", "chain_rpc": "--public-rpc", "name": "--name"} {
+		for field, name := range map[string]string{"coordinators": "--coordinators", "chain_rpc": "--public-rpc", "name": "--name", "coordinator_ca": "--coordinator-ca"} {
 			if strings.HasPrefix(fe.Field, field) {
 				flag = name + strings.TrimPrefix(fe.Field, field)
 			}

@@ -133,9 +133,13 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 		if a.coordRoots, err = loadCoordCA(a.coordCA); err != nil {
 			return usageError(err)
 		}
-		// The CLI's plain calls (operator commands, status reads) go to
-		// coordinators too.
-		cliHTTP = &http.Client{Transport: coordTransport(a.coordRoots)}
+	}
+	// The CLI's plain calls (operator commands, status reads) go to
+	// coordinators too. Set on every run: tests run commands in one
+	// process.
+	cliHTTP = &http.Client{}
+	if a.coordRoots != nil {
+		cliHTTP.Transport = coordTransport(a.coordRoots)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
