@@ -378,6 +378,7 @@ func TestOperatorDeployOnGeth(t *testing.T) {
 			nd.Address().Hex(), before, after, beforeStable, afterStable, cl.PaidMeadow, cl.PaidStable, cl.CumulativeMeadow)
 	}
 	t.Logf("node %s claimed %s MEADOW and %s stable on geth; done in %s", nd.Address().Hex(), gain, gainStable, time.Since(start).Round(time.Millisecond))
+	gethRelayedClaims(ctx, t, g, ch, coordURLs[0], nodes[1].dataDir)
 
 	// The operator sees the cluster in the console: the figures it reads
 	// (meadow operator console --json, GET /v1/cluster/console) agree with
@@ -685,3 +686,91 @@ func gethNodes(t *testing.T, coordURLs []string, chainID uint64, dir string) []*
 }
 
 func keyAddr(k *ecdsa.PrivateKey) common.Address { return crypto.PubkeyToAddress(k.PublicKey) }
+
+// gethRelayedClaims: the other node claims through the first member's
+// relayer on geth, whose blocks come a second apart. A second
+// authorization of the same totals (another payout) sent while the first
+// waits to be mined passed eth_call against the latest block, was sent and
+// reverted at the relayer's cost; now it is refused and the relayer sends
+// one transaction in all. An authorization that expires within the
+// relayer's wait is refused before anything is sent.
+func gethRelayedClaims(ctx context.Context, t *testing.T, g *gethNode, ch *contracts.Chain, coordURL, dataDir string) {
+	t.Helper()
+	var info api.ChainInfo
+	if err := cpGetJSON(coordURL, "/v1/chain", &info); err != nil || info.Relay == nil {
+		t.Fatalf("%s/v1/chain: %+v %v, want a relayer", coordURL, info.Relay, err)
+	}
+	relayer := info.Relay.Relayer
+	g.fund(ctx, t, map[common.Address]*big.Int{relayer: big.NewInt(1e18)})
+	id, err := node.LoadOrCreateIdentity(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r api.NodeRewards
+	if err := cpGetJSON(coordURL, "/v1/node/"+strings.ToLower(id.Address.Hex())+"/rewards", &r); err != nil || len(r.Proof) == 0 {
+		t.Fatalf("node %s's rewards: %+v %v", id.Address.Hex(), r, err)
+	}
+	domain, err := ch.RewardsDomain(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cumM, cumS := amountOf(r.Meadow), amountOf(r.Stable)
+	relay := func(payout common.Address, ttl time.Duration) (int, string) {
+		t.Helper()
+		claim, err := contracts.AuthorizeClaim(id.Key, domain, id.Address, cumM, cumS, new(big.Int), new(big.Int), info.Relay.FeeBps, payout, uint64(time.Now().Add(ttl).Unix()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := json.Marshal(relayRequest(r, claim))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.Post(coordURL+"/v1/rewards/relay", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(raw)
+	}
+	sent := func() uint64 {
+		t.Helper()
+		n, err := ch.Backend().PendingNonceAt(ctx, relayer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	payout := func() common.Address { return crypto.PubkeyToAddress(cpKey(t).PublicKey) }
+
+	if code, raw := relay(payout(), time.Minute); code != http.StatusBadRequest || !strings.Contains(raw, `"field":"deadline"`) {
+		t.Fatalf("an authorization good for a minute: %d %s, want 400 naming deadline", code, raw)
+	}
+	code, raw := relay(payout(), time.Hour)
+	var res api.RelayClaimResponse
+	if code != http.StatusOK || json.Unmarshal([]byte(raw), &res) != nil {
+		t.Fatalf("relayed claim: %d %s", code, raw)
+	}
+	// Right after: the first is mined within a second, so this one meets
+	// it on its way (or, rarely, already mined: nothing to claim).
+	if code, raw := relay(payout(), time.Hour); code != http.StatusConflict || !(strings.Contains(raw, "on its way") || strings.Contains(raw, "NothingToClaim")) {
+		t.Fatalf("a second authorization of the same totals: %d %s, want 409", code, raw)
+	}
+	if n := sent(); n != 1 {
+		t.Fatalf("the relayer sent %d transactions, want 1", n)
+	}
+	got, err := ch.WaitRelayedClaim(ctx, res.Tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Meadow.Cmp(cumM) != 0 || got.Relayer != relayer {
+		t.Fatalf("the relayed claim paid %s MEADOW through %s, want %s through %s", got.Meadow, got.Relayer.Hex(), cumM, relayer.Hex())
+	}
+	if code, raw := relay(payout(), time.Hour); code != http.StatusConflict || !strings.Contains(raw, "NothingToClaim") {
+		t.Fatalf("another authorization once the first was mined: %d %s, want 409 NothingToClaim", code, raw)
+	}
+	if n := sent(); n != 1 {
+		t.Fatalf("the relayer sent %d transactions, want 1", n)
+	}
+	t.Logf("node %s claimed %s MEADOW through relayer %s in %s; a second authorization was refused, nothing else sent", id.Address.Hex(), got.Meadow, relayer.Hex(), res.Tx.Hex())
+}
