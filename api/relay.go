@@ -18,6 +18,12 @@ type RelayInfo struct {
 	FeeBps    uint64         `json:"fee_bps"`
 	MaxFeeBps uint64         `json:"max_fee_bps"`
 	Relayer   common.Address `json:"relayer"`
+	// MinFeeMeadow and MinFeeStable are the smallest fees, in base units
+	// (decimal), for which this relayer sends a claim: one whose fee
+	// reaches either; omitted, that token's fee does not count, and both
+	// omitted, there is no minimum.
+	MinFeeMeadow string `json:"min_fee_meadow,omitempty"`
+	MinFeeStable string `json:"min_fee_stable,omitempty"`
 }
 
 // RelayClaimRequest is the body of POST /v1/rewards/relay: a node's signed

@@ -1,6 +1,7 @@
 package coord
 
 import (
+	"math/big"
 	"net"
 	"net/netip"
 	"net/url"
@@ -159,6 +160,15 @@ type Config struct {
 	// (POST /v1/rewards/relay), in basis points of what the claim pays in
 	// each token; at most the distributor's cap (contracts.MaxRelayFeeBps).
 	RelayFeeBps uint64 `json:"relay_fee_bps"`
+	// RelayMinFeeMeadow and RelayMinFeeStable are the smallest fees, in
+	// base units of each token, for which this member's relayer sends a
+	// claim: it sends one whose fee reaches the minimum of either token (a
+	// minimum of 0 leaves that token out; both 0 or nil: no minimum). A
+	// relayed claim costs the relayer its gas in ether whatever it pays,
+	// so without a floor claims of dust, one per node and epoch, would
+	// cost it more than their fees.
+	RelayMinFeeMeadow *big.Int `json:"relay_min_fee_meadow,omitempty"`
+	RelayMinFeeStable *big.Int `json:"relay_min_fee_stable,omitempty"`
 
 	// ChainPoll is how often the leader looks for payments and datasets to
 	// register; ChainConfirmations how many blocks must follow a payment
@@ -254,6 +264,8 @@ func DefaultConfig() Config {
 		ChainID:            api.DevChainID,
 		PricePerRow:        1000,
 		RelayFeeBps:        DefaultRelayFeeBps,
+		RelayMinFeeMeadow:  new(big.Int).Set(DefaultRelayMinFeeMeadow),
+		RelayMinFeeStable:  new(big.Int).Set(DefaultRelayMinFeeStable),
 		ChainPoll:          2 * time.Second,
 		ChainConfirmations: 6,
 	}
@@ -365,6 +377,10 @@ func (c Config) Validate() error {
 		return invalidf("config.settle_interval %s: expected 0 (operators settle) or at least 1s", c.SettleInterval)
 	case c.RelayFeeBps > contracts.MaxRelayFeeBps:
 		return invalidf("config.relay_fee_bps %d: expected 0 to %d (the distributor's cap, %d%%)", c.RelayFeeBps, contracts.MaxRelayFeeBps, contracts.MaxRelayFeeBps/100)
+	case c.RelayMinFeeMeadow != nil && c.RelayMinFeeMeadow.Sign() < 0:
+		return invalidf("config.relay_min_fee_meadow %s: expected 0 or more MEADOW base units", c.RelayMinFeeMeadow)
+	case c.RelayMinFeeStable != nil && c.RelayMinFeeStable.Sign() < 0:
+		return invalidf("config.relay_min_fee_stable %s: expected 0 or more stable base units", c.RelayMinFeeStable)
 	case c.PricePerRow > 1e12:
 		return invalidf("config.price_per_row %d: expected at most 1000000000000 (a million stable a row)", c.PricePerRow)
 	}

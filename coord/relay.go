@@ -31,6 +31,16 @@ import (
 // pays in each token.
 const DefaultRelayFeeBps = 100
 
+// The default smallest relay fees (Config.RelayMinFeeMeadow and
+// RelayMinFeeStable): 1 MEADOW or 0.01 stable, so that at the default 1%
+// a node relays claims of 100 MEADOW or 1 stable and more. Operators set
+// their own from what a claimFor costs them in gas on their chain (about
+// 152,000 gas; docs/DEPLOY.md, "The relayer key").
+var (
+	DefaultRelayMinFeeMeadow = big.NewInt(1e18)
+	DefaultRelayMinFeeStable = big.NewInt(10_000)
+)
+
 // relayTimeout bounds one relay: a check with eth_call and a send.
 const relayTimeout = 30 * time.Second
 
@@ -88,7 +98,38 @@ func (c *Coordinator) relayInfo() *api.RelayInfo {
 	if c.relayerKey == nil {
 		return nil
 	}
-	return &api.RelayInfo{FeeBps: c.cfg.RelayFeeBps, MaxFeeBps: contracts.MaxRelayFeeBps, Relayer: c.RelayerAddress()}
+	return &api.RelayInfo{FeeBps: c.cfg.RelayFeeBps, MaxFeeBps: contracts.MaxRelayFeeBps, Relayer: c.RelayerAddress(),
+		MinFeeMeadow: positiveString(c.cfg.RelayMinFeeMeadow), MinFeeStable: positiveString(c.cfg.RelayMinFeeStable)}
+}
+
+// positiveString is x in decimal, "" when nil or not above 0.
+func positiveString(x *big.Int) string {
+	if x == nil || x.Sign() <= 0 {
+		return ""
+	}
+	return x.String()
+}
+
+// checkRelayMinFee refuses (400 naming fee_meadow) a claim whose fees
+// reach neither of the relayer's minimums (Config.RelayMinFeeMeadow,
+// RelayMinFeeStable).
+func checkRelayMinFee(feeMeadow, feeStable, minMeadow, minStable *big.Int) error {
+	counts := func(floor *big.Int) bool { return floor != nil && floor.Sign() > 0 }
+	if !counts(minMeadow) && !counts(minStable) {
+		return nil
+	}
+	if (counts(minMeadow) && feeMeadow.Cmp(minMeadow) >= 0) || (counts(minStable) && feeStable.Cmp(minStable) >= 0) {
+		return nil
+	}
+	var want []string
+	if counts(minMeadow) {
+		want = append(want, fmt.Sprintf("%s MEADOW base units", minMeadow))
+	}
+	if counts(minStable) {
+		want = append(want, fmt.Sprintf("%s stable base units", minStable))
+	}
+	return inRequest("fee_meadow", invalidf("fees of %s MEADOW and %s stable base units are under this relayer's minimum of %s, what sending a claim costs it in gas: claim when more is settled, or from a key that holds ether",
+		feeMeadow, feeStable, strings.Join(want, " or ")))
 }
 
 // handleRelay answers POST /v1/rewards/relay on this member (never
@@ -137,6 +178,9 @@ func (c *Coordinator) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (
 	auth := contracts.ClaimAuthorization{
 		Account: r.Account, CumulativeMeadow: amount(r.CumulativeMeadow), CumulativeStable: amount(r.CumulativeStable),
 		Payout: r.Payout, FeeMeadow: amount(r.FeeMeadow), FeeStable: amount(r.FeeStable), Deadline: r.Deadline,
+	}
+	if err := checkRelayMinFee(auth.FeeMeadow, auth.FeeStable, c.cfg.RelayMinFeeMeadow, c.cfg.RelayMinFeeStable); err != nil {
+		return api.RelayClaimResponse{}, err
 	}
 	proof := make([][32]byte, len(r.Proof))
 	for i, h := range r.Proof {

@@ -165,8 +165,10 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 	f, second, unfunded := n.c.Members[0], n.c.Members[1], n.c.Members[2]
 	var info api.ChainInfo
 	httpGet(t, f.Config.HTTPAddr, "/v1/chain", &info)
-	if info.Relay == nil || info.Relay.FeeBps != coord.DefaultRelayFeeBps || info.Relay.MaxFeeBps != contracts.MaxRelayFeeBps || info.Relay.Relayer != f.C.RelayerAddress() {
-		t.Fatalf("chain info relay %+v, want fee %d of %d by %s", info.Relay, coord.DefaultRelayFeeBps, contracts.MaxRelayFeeBps, f.C.RelayerAddress().Hex())
+	if info.Relay == nil || info.Relay.FeeBps != coord.DefaultRelayFeeBps || info.Relay.MaxFeeBps != contracts.MaxRelayFeeBps || info.Relay.Relayer != f.C.RelayerAddress() ||
+		info.Relay.MinFeeMeadow != coord.DefaultRelayMinFeeMeadow.String() || info.Relay.MinFeeStable != coord.DefaultRelayMinFeeStable.String() {
+		t.Fatalf("chain info relay %+v, want fee %d of %d by %s, at least %s MEADOW or %s stable", info.Relay, coord.DefaultRelayFeeBps, contracts.MaxRelayFeeBps,
+			f.C.RelayerAddress().Hex(), coord.DefaultRelayMinFeeMeadow, coord.DefaultRelayMinFeeStable)
 	}
 	d, err := n.chain.RewardsDomain(ctx)
 	if err != nil {
@@ -206,6 +208,8 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 	// waits to be mined, and revert at the relayer's cost.
 	_, soon := relayBodyUntil(t, node, d, r, payout, feeM, feeS, uint64(time.Now().Add(time.Minute).Unix()))
 	_, expired := relayBodyUntil(t, node, d, r, payout, feeM, feeS, uint64(time.Now().Add(-time.Minute).Unix()))
+	// Fees under the relayer's minimum: sending would cost it more gas.
+	_, dust := relayBody(t, node, d, r, payout, new(big.Int).Sub(coord.DefaultRelayMinFeeMeadow, big.NewInt(1)), new(big.Int).Sub(coord.DefaultRelayMinFeeStable, big.NewInt(1)))
 	for _, tc := range []struct {
 		name, body string
 		code       int
@@ -217,6 +221,7 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 		{"fee above the contract's cap", overCap, 400, "fee_meadow"},
 		{"deadline a minute ahead", soon, 400, "deadline"},
 		{"deadline passed", expired, 400, "deadline"},
+		{"fees under the relayer's minimum", dust, 400, "fee_meadow"},
 		{"tampered payout", strings.Replace(good, strings.ToLower(payout.Hex()[2:]), strings.Repeat("1", 40), 1), 400, "signature"},
 		{"bad amount", strings.Replace(good, `"fee_stable":"`, `"fee_stable":"-`, 1), 400, "fee_stable"},
 		{"unknown key", strings.Replace(good, `{"account"`, `{"nonce":1,"account"`, 1), 400, "nonce"},
@@ -331,7 +336,7 @@ func TestRelayedClaimThroughCoordinators(t *testing.T) {
 		addr string
 		want []string
 	}{
-		{f.Config.HTTPAddr, []string{`meadow_relay_claims_total{result="relayed"} 2`, `meadow_relay_claims_total{result="refused"} 10`,
+		{f.Config.HTTPAddr, []string{`meadow_relay_claims_total{result="relayed"} 2`, `meadow_relay_claims_total{result="refused"} 11`,
 			`meadow_relay_claims_total{result="unfunded"} 0`, "meadow_relayer_balance_wei "}},
 		{second.Config.HTTPAddr, []string{`meadow_relay_claims_total{result="relayed"} 1`, `meadow_relay_claims_total{result="refused"} 1`}},
 		{unfunded.Config.HTTPAddr, []string{`meadow_relay_claims_total{result="unfunded"} 1`, "meadow_relayer_balance_wei 0"}},

@@ -328,6 +328,9 @@ func (n *Network) startMember(ctx context.Context, k int, id, httpAddr, join str
 		cfg.Join = []string{join}
 	}
 	cfg.ChainConfirmations = devChainConfirmations
+	// A dev chain's ether is free: relay every claim, dust included, so
+	// that the journey can claim all that was settled.
+	cfg.RelayMinFeeMeadow, cfg.RelayMinFeeStable = nil, nil
 	cfg.ChainPublicRPC = n.Chain.RPC
 	cfg.ChainPoll = devChainPoll
 	cfg.ObjectStore = n.objectStore

@@ -78,6 +78,7 @@ func (n *Network) startCoordProcesses(ctx context.Context) error {
 			"--community-factory", n.Chain.Addrs.CommunityFactory.Hex(),
 			"--operator-key", keyFile,
 			"--relayer-key", relayerFile,
+			"--relay-min-fee-meadow", "0", "--relay-min-fee-stable", "0", // as startMember: a dev chain's ether is free
 			"--chain-confirmations", strconv.FormatUint(devChainConfirmations, 10),
 			"--chain-poll", devChainPoll.String(),
 			"--snapshot-copy=" + strconv.FormatBool(devSnapshotCopy),

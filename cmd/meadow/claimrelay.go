@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -153,6 +154,9 @@ func (f *claimRelayFlags) relayClaim(ctx context.Context, a *app, c *node.Client
 	if err != nil {
 		return err
 	}
+	if err := relayMinFee(*info.Relay, claim.Auth.FeeMeadow, claim.Auth.FeeStable, id.Address); err != nil {
+		return err
+	}
 	req := relayRequest(r, claim)
 	sent, err := c.RelayClaim(ctx, req)
 	if err != nil {
@@ -183,6 +187,44 @@ func (f *claimRelayFlags) relayClaim(ctx context.Context, a *app, c *node.Client
 		rewards.FormatAmount(rep.NetMeadow, 18), rewards.FormatAmount(rep.NetStable, 6), res.Payout.Hex())
 	fmt.Fprintf(a.stdout, "  transaction  %s\n", res.TxHash.Hex())
 	return nil
+}
+
+// relayMinFee refuses, before anything is signed or sent, a claim whose
+// fees reach neither of the relayer's minimums (api.RelayInfo
+// MinFeeMeadow, MinFeeStable): the relayer would refuse it, since the gas
+// would cost it more. It says how much must be settled first.
+func relayMinFee(info api.RelayInfo, feeMeadow, feeStable *big.Int, account common.Address) error {
+	type token struct {
+		name     string
+		decimals int
+		fee      *big.Int
+		min      string
+	}
+	var want, need []string
+	for _, t := range []token{{"MEADOW", 18, feeMeadow, info.MinFeeMeadow}, {"stable", 6, feeStable, info.MinFeeStable}} {
+		floor, ok := new(big.Int).SetString(t.min, 10)
+		if !ok || floor.Sign() <= 0 {
+			continue
+		}
+		if t.fee.Cmp(floor) >= 0 {
+			return nil
+		}
+		want = append(want, formatTokenAmount(floor, t.decimals)+" "+t.name)
+		if info.FeeBps > 0 {
+			claim := new(big.Int).Mul(floor, big.NewInt(10_000))
+			claim.Add(claim, big.NewInt(int64(info.FeeBps)-1)).Div(claim, new(big.Int).SetUint64(info.FeeBps))
+			need = append(need, formatTokenAmount(claim, t.decimals)+" "+t.name)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("node %s's claim is too small to relay: at the relayer's fee of %s it would pay a fee of %s MEADOW and %s stable, under its minimum of %s (what sending a claim costs it in gas)",
+		account.Hex(), bpsPercent(info.FeeBps), formatTokenAmount(feeMeadow, 18), formatTokenAmount(feeStable, 6), strings.Join(want, " or "))
+	if len(need) > 0 {
+		msg += "; claim once " + strings.Join(need, " or ") + " are settled and unclaimed"
+	}
+	return errors.New(msg + ", or send some ether to " + account.Hex() + " and claim directly")
 }
 
 // relayRequest is the body of POST /v1/rewards/relay for a signed claim of

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"net/netip"
@@ -44,6 +45,9 @@ func newCoordCmd(a *app) *cobra.Command {
 		// groupMap and group place the coordinator in one group of a
 		// network of several (docs/ARCHITECTURE.md, "Work groups").
 		groupMap, group string
+		// relayMinMeadow and relayMinStable are the relayer's smallest
+		// fees, in tokens (Config.RelayMinFeeMeadow, RelayMinFeeStable).
+		relayMinMeadow, relayMinStable string
 	)
 	cmd := &cobra.Command{
 		Use:   "coord",
@@ -69,6 +73,13 @@ machine can read in the process list.`,
 			cfg.NoSnapshotCopy = !snapshotCopy
 			if obj.Endpoint != "" || obj.Bucket != "" {
 				cfg.ObjectStore = &obj
+			}
+			var err error
+			if cfg.RelayMinFeeMeadow, err = parseMinFee("--relay-min-fee-meadow", relayMinMeadow, 18); err != nil {
+				return usageError(err)
+			}
+			if cfg.RelayMinFeeStable, err = parseMinFee("--relay-min-fee-stable", relayMinStable, stableDecimals); err != nil {
+				return usageError(err)
 			}
 			if err := cfg.Validate(); err != nil {
 				return usageError(flagNamed(cmd, err))
@@ -144,6 +155,8 @@ machine can read in the process list.`,
 	f.StringVar(&cf.communityFactory, "community-factory", "", "address of the CommunityFactory contract (with --chain-rpc; optional): published to buyers in GET /v1/chain, for meadow community create")
 	f.StringVar(&cf.relayerKey, "relayer-key", "", "key file of this member's relayer, which sends nodes' gasless claims (POST /v1/rewards/relay), pays their gas from its ether and receives their fees (default: DATA-DIR/relayer.key, created with mode 0600; fund its address)")
 	f.Uint64Var(&cfg.RelayFeeBps, "relay-fee-bps", cfg.RelayFeeBps, "the relayer's fee, in basis points of what a relayed claim pays in each token (at most the distributor's cap, 500)")
+	f.StringVar(&relayMinMeadow, "relay-min-fee-meadow", formatTokenAmount(coord.DefaultRelayMinFeeMeadow, 18), "the smallest fee in MEADOW for which the relayer sends a claim (it sends one whose fee reaches this or --relay-min-fee-stable); set both from what a claim costs you in gas; 0 leaves MEADOW out, both 0: no minimum")
+	f.StringVar(&relayMinStable, "relay-min-fee-stable", formatTokenAmount(coord.DefaultRelayMinFeeStable, stableDecimals), "the smallest fee in stable tokens for which the relayer sends a claim (see --relay-min-fee-meadow); 0 leaves stable out")
 	f.StringVar(&cf.operatorKey, "operator-key", "", "this operator's key file, one of the keys the contracts were deployed with (default: DATA-DIR/operator.key, created with mode 0600)")
 	f.StringVar(&cfg.ChainPublicRPC, "chain-public-rpc", "", "the chain's JSON-RPC URL as published to nodes and buyers (default: --chain-rpc)")
 	f.Uint64Var(&cfg.PricePerRow, "price-per-row", cfg.PricePerRow, "what an accepted row costs a buyer, in stable base units (6 decimals)")
@@ -529,4 +542,13 @@ func objectStoreFlags(f *pflag.FlagSet, obj *coord.ObjectStoreConfig) {
 	f.StringVar(&obj.CredentialsFile, "object-store-credentials-file", "", "file of access_key=… and secret_key=… lines (mode 0600), instead of the environment")
 	f.DurationVar(&obj.CountEvery, "object-store-count-every", 0, "how often each member lists the bucket to refresh its meadow_blob_local_* metrics (default every minute; a listing that takes long waits ten times its own time before the next)")
 	f.StringVar(&obj.Verify, "object-store-verify", "", "how an upload is checked before it is acknowledged: checksum (default: the store verifies the SHA-256 sent with it and reports it back) or readback (also read it all back)")
+}
+
+// parseMinFee parses a relayer's smallest fee in tokens ("1", "0.01"), or
+// "0" for none, into base units.
+func parseMinFee(flag, s string, decimals int) (*big.Int, error) {
+	if strings.Trim(s, "0.") == "" && strings.Trim(s, ".") != "" {
+		return new(big.Int), nil
+	}
+	return parseTokenAmount(flag, s, decimals)
 }

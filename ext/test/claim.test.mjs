@@ -178,6 +178,31 @@ test('claimView offers the claim only with something to claim, the claimed amoun
   assert.equal(bpsPercent(500), '5%');
 });
 
+test('a claim whose fees reach neither of the relayer\'s minimums is not signed, and the popup says how much must be settled first', () => {
+  const relay = (min) => ({ fee_bps: 100, max_fee_bps: 500, relayer: RELAYER, ...min });
+  const base = { rewards: rewardsOf(), address: NODE, nowSeconds: 1_800_000_000 };
+  // 4 MEADOW and 2 stable to claim: fees 0.04 MEADOW and 0.02 stable.
+  const goes = relay({ min_fee_meadow: '1000000000000000000', min_fee_stable: '10000' });
+  assert.equal(buildClaim({ ...base, chain: chainOf({ relay: goes }) }).authorization.fee_stable, '20000', 'the stable fee reaches 0.01');
+  assert.equal(claimView(rewardsOf(), goes).blocked, false);
+  const small = relay({ min_fee_meadow: '1000000000000000000', min_fee_stable: '30000' });
+  const words = 'Too small to relay yet: the relayer\'s fee would be under its minimum of 1.0000 MEADOW or 0.0300 stable (what sending a claim costs it in gas); ' +
+    'claim once 100.0000 MEADOW or 3.0000 stable are settled and unclaimed.';
+  assert.throws(() => buildClaim({ ...base, chain: chainOf({ relay: small }) }), (e) => e.field === 'relay.min_fee' && e.message === `relay.min_fee: ${words}`);
+  assert.deepEqual(claimView(rewardsOf(), small), { show: true, blocked: true, fee: "Relayer's fee 1%: 0.0400 MEADOW, 0.0200 stable", receive: words });
+  // One minimum alone; none.
+  assert.equal(claimView(rewardsOf(), relay({ min_fee_stable: '20000' })).blocked, false);
+  assert.equal(claimView(rewardsOf(), relay({ min_fee_meadow: '40000000000000001' })).receive,
+    'Too small to relay yet: the relayer\'s fee would be under its minimum of 0.0400 MEADOW (what sending a claim costs it in gas); claim once 4.0000 MEADOW are settled and unclaimed.');
+  assert.equal(claimView(rewardsOf(), relay({})).blocked, false);
+  const info = parseRelayInfo(small);
+  assert.equal(info.min_fee_meadow, 10n ** 18n);
+  assert.equal(info.min_fee_stable, 30000n);
+  assert.equal(parseRelayInfo(relay({})).min_fee_meadow, 0n);
+  assert.throws(() => parseRelayInfo(relay({ min_fee_stable: '01' })), { message: /^relay\.min_fee_stable "01"/ });
+  assert.throws(() => parseRelayInfo(relay({ min_fee_meadow: 5 })), { message: /^relay\.min_fee_meadow 5/ });
+});
+
 // --- the claim through the coordinator client -------------------------------
 
 const servers = [];

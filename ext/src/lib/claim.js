@@ -74,8 +74,9 @@ export function relayFee(paid, bps) {
 
 /**
  * parseRelayInfo checks GET /v1/chain's relay (api.RelayInfo) and returns
- * {fee_bps, max_fee_bps, relayer}, null when absent (that member relays
- * nothing), or throws naming the field.
+ * {fee_bps, max_fee_bps, relayer, min_fee_meadow, min_fee_stable} (the
+ * minimums as BigInt base units, 0n when absent), null when absent (that
+ * member relays nothing), or throws naming the field.
  */
 export function parseRelayInfo(v) {
   if (v === undefined || v === null) return null;
@@ -87,7 +88,28 @@ export function parseRelayInfo(v) {
   const feeBps = bps('fee_bps'), maxFeeBps = bps('max_fee_bps');
   if (typeof v.relayer !== 'string') throw bad('relay.relayer', typeName(v.relayer), "the relayer's address");
   parseAddress(v.relayer);
-  return { fee_bps: feeBps, max_fee_bps: maxFeeBps, relayer: v.relayer };
+  const minFee = (f) => (v[f] === undefined ? 0n : uint256(`relay.${f}`, v[f]));
+  return { fee_bps: feeBps, max_fee_bps: maxFeeBps, relayer: v.relayer, min_fee_meadow: minFee('min_fee_meadow'), min_fee_stable: minFee('min_fee_stable') };
+}
+
+/**
+ * belowMinFee is the words of a claim whose fees reach neither of the
+ * relayer's minimums (api.RelayInfo min_fee_meadow, min_fee_stable: what
+ * sending a claim costs it in gas), which it would refuse; '' when the
+ * claim goes (as cmd/meadow's relayMinFee).
+ */
+export function belowMinFee(relay, feeM, feeS) {
+  const tokens = [['MEADOW', MEADOW_DECIMALS, feeM, relay.min_fee_meadow], ['stable', STABLE_DECIMALS, feeS, relay.min_fee_stable]];
+  const want = [], need = [];
+  for (const [name, decimals, fee, floor] of tokens) {
+    if (floor <= 0n) continue;
+    if (fee >= floor) return '';
+    want.push(`${formatTokens(floor.toString(), decimals)} ${name}`);
+    if (relay.fee_bps > 0) need.push(`${formatTokens(((floor * 10000n + BigInt(relay.fee_bps) - 1n) / BigInt(relay.fee_bps)).toString(), decimals)} ${name}`);
+  }
+  if (want.length === 0) return '';
+  return `Too small to relay yet: the relayer's fee would be under its minimum of ${want.join(' or ')} (what sending a claim costs it in gas)` +
+    (need.length ? `; claim once ${need.join(' or ')} are settled and unclaimed.` : '.');
 }
 
 /**
@@ -191,6 +213,12 @@ export function buildClaim({ rewards, chain, address, payout = ZERO_ADDRESS, max
   const paidM = cumM - BigInt(r.claimed_meadow), paidS = cumS - BigInt(r.claimed_stable);
   if (paidM <= 0n && paidS <= 0n) throw new Error(`nothing new to claim: node ${r.address} already claimed everything settled up to epoch ${r.epoch}`);
   const feeM = relayFee(paidM, relay.fee_bps), feeS = relayFee(paidS, relay.fee_bps);
+  const small = belowMinFee(relay, feeM, feeS);
+  if (small) {
+    const e = new Error(`relay.min_fee: ${small}`);
+    e.field = 'relay.min_fee';
+    throw e;
+  }
   const authorization = {
     account: toChecksumAddress(r.address), cumulative_meadow: r.meadow, cumulative_stable: r.stable, payout,
     fee_meadow: feeM.toString(), fee_stable: feeS.toString(), deadline: nowSeconds + AUTHORIZATION_TTL_SECONDS,
@@ -321,6 +349,8 @@ export function claimView(rewards, relay, limits = {}) {
       receive: `That is above your limit of ${bpsPercent(maxFee)}: raise "Highest relay fee" in Settings to claim through this relayer.`,
     };
   }
+  const small = belowMinFee(info, feeM, feeS);
+  if (small) return { show: true, blocked: true, fee, receive: small };
   return {
     show: true, blocked: false, fee,
     receive: `You receive ${formatTokens(pos(paidM - feeM), MEADOW_DECIMALS)} MEADOW, ${formatTokens(pos(paidS - feeS), STABLE_DECIMALS)} stable ` +

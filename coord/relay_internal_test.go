@@ -3,6 +3,7 @@ package coord
 import (
 	"errors"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,41 @@ func TestRelayDeadline(t *testing.T) {
 			}
 			if f := errorField(err); f != "deadline" {
 				t.Fatalf("names %q, want deadline", f)
+			}
+		})
+	}
+}
+
+// TestRelayMinFee: a relayer sends a claim whose fee reaches the minimum
+// of either token; a minimum of 0 (or none) leaves its token out, and with
+// both out every claim goes.
+func TestRelayMinFee(t *testing.T) {
+	b := func(v int64) *big.Int { return big.NewInt(v) }
+	for _, tc := range []struct {
+		name       string
+		feeM, feeS *big.Int
+		minM, minS *big.Int
+		want       string // "" when sent
+	}{
+		{"no minimum", b(0), b(0), nil, nil, ""},
+		{"both minimums 0", b(0), b(0), b(0), b(0), ""},
+		{"MEADOW fee reaches its minimum", b(100), b(0), b(100), b(10), ""},
+		{"stable fee reaches its minimum", b(0), b(10), b(100), b(10), ""},
+		{"both under", b(99), b(9), b(100), b(10), "under this relayer's minimum of 100 MEADOW base units or 10 stable base units"},
+		{"dust", b(0), b(0), b(100), b(10), "fees of 0 MEADOW and 0 stable"},
+		{"stable left out", b(99), b(1_000_000), b(100), b(0), "minimum of 100 MEADOW base units,"},
+		{"MEADOW left out", b(1_000_000), b(9), nil, b(10), "minimum of 10 stable base units,"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := checkRelayMinFee(tc.feeM, tc.feeS, tc.minM, tc.minS)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if err == nil || !errors.Is(err, ErrInvalid) || errorField(err) != "fee_meadow" || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want 400 naming fee_meadow: %s", err, tc.want)
 			}
 		})
 	}
