@@ -91,17 +91,27 @@ func (n *relayNet) settleEpoch(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	jobID := n.work(t, 4, 0, 1)
-	amount := big.NewInt(5_000_000)
-	if _, err := n.chain.Pay(ctx, n.buyer, contracts.JobKey(jobID), amount); err != nil {
-		t.Fatal(err)
-	}
-	n.c.WaitFor("payment recorded", func() bool {
-		j, err := n.c.WaitLeader().C.Job(jobID)
-		return err == nil && j.PaidAmount().Cmp(amount) == 0
-	})
+	n.pay(ctx, t, jobID, big.NewInt(5_000_000))
 	if code, _, raw := n.settle(t, n.c.WaitLeader().Config.HTTPAddr, `{}`); code != http.StatusOK {
 		t.Fatalf("settle: %d %s", code, raw)
 	}
+}
+
+// settledRewards waits until every member answers node i's rewards of
+// epoch 1, with a proof, and returns them.
+func (n *relayNet) settledRewards(t *testing.T, i int) api.NodeRewards {
+	t.Helper()
+	var r api.NodeRewards
+	coordtest.WaitFor(t, 10*time.Second, "the members applied the post", func() bool {
+		for _, m := range n.c.Members {
+			httpGet(t, m.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(i)+"/rewards", &r)
+			if r.Epoch != 1 || len(r.Proof) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	return r
 }
 
 // relayBody is the JSON of a relay request for the rewards r, signed by
@@ -367,16 +377,7 @@ func TestRelayedClaimInFlight(t *testing.T) {
 	defer cancel()
 	n.settleEpoch(t)
 	f, second := n.c.Members[0], n.c.Members[1]
-	var r api.NodeRewards
-	coordtest.WaitFor(t, 10*time.Second, "the members applied the post", func() bool {
-		for _, m := range []*coordtest.Member{f, second} {
-			httpGet(t, m.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(0)+"/rewards", &r)
-			if r.Epoch != 1 || len(r.Proof) == 0 {
-				return false
-			}
-		}
-		return true
-	})
+	r := n.settledRewards(t, 0)
 	d, err := n.chain.RewardsDomain(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -491,16 +492,7 @@ func TestRelayedClaimFromTheExtension(t *testing.T) {
 	defer cancel()
 	n.settleEpoch(t)
 	funded, unfunded := n.c.Members[0], n.c.Members[2]
-	var r api.NodeRewards
-	coordtest.WaitFor(t, 10*time.Second, "the members applied the post", func() bool {
-		for _, m := range n.c.Members {
-			httpGet(t, m.Config.HTTPAddr, "/v1/node/"+n.nodeAddr(0)+"/rewards", &r)
-			if r.Epoch != 1 {
-				return false
-			}
-		}
-		return true
-	})
+	r := n.settledRewards(t, 0)
 	m, s := bigAmount(t, r.Meadow), bigAmount(t, r.Stable)
 	if m.Sign() == 0 || s.Sign() == 0 {
 		t.Fatalf("rewards %+v: want MEADOW and stable", r)

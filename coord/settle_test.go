@@ -147,6 +147,19 @@ func runCrawl(t *testing.T, leader *coord.Coordinator, buyer common.Address, row
 	return job.ID
 }
 
+// pay has the buyer pay amount for job jobID on chain and waits until the
+// leader has recorded it.
+func (n *settleNet) pay(ctx context.Context, t *testing.T, jobID string, amount *big.Int) {
+	t.Helper()
+	if _, err := n.chain.Pay(ctx, n.buyer, contracts.JobKey(jobID), amount); err != nil {
+		t.Fatal(err)
+	}
+	n.c.WaitFor("payment recorded", func() bool {
+		j, err := n.c.WaitLeader().C.Job(jobID)
+		return err == nil && j.PaidAmount().Cmp(amount) == 0
+	})
+}
+
 func (n *settleNet) settle(t *testing.T, addr, body string) (int, api.SettleResponse, string) {
 	t.Helper()
 	code, raw := httpPost(t, addr, "/v1/cluster/settle", body)
@@ -179,13 +192,7 @@ func TestSettlementOnChain(t *testing.T) {
 
 	// The buyer pays; the watcher records it, once.
 	amount := big.NewInt(5_000_000)
-	if _, err := n.chain.Pay(ctx, n.buyer, contracts.JobKey(jobID), amount); err != nil {
-		t.Fatal(err)
-	}
-	n.c.WaitFor("payment recorded", func() bool {
-		j, err := n.c.WaitLeader().C.Job(jobID)
-		return err == nil && j.PaidAmount().Cmp(amount) == 0
-	})
+	n.pay(ctx, t, jobID, amount)
 
 	// Settlement needs a chain-backed epoch number that is next.
 	if code, _, raw := n.settle(t, leader.Config.HTTPAddr, `{"epoch":2}`); code != http.StatusConflict || !strings.Contains(raw, "expected 1") {
