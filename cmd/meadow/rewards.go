@@ -128,6 +128,9 @@ type nodeRewardsReport struct {
 	// coordinator's relayer asks to claim for a node that has none.
 	Ether       string  `json:"ether,omitempty"`
 	RelayFeeBps *uint64 `json:"relay_fee_bps,omitempty"`
+	// RelayTooSmall says why the relayer would not send the claim yet (its
+	// fee under the relayer's minimum), when the node has no ether.
+	RelayTooSmall string `json:"relay_too_small,omitempty"`
 }
 
 func newNodeRewardsCmds(a *app) []*cobra.Command {
@@ -161,6 +164,13 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 				}
 				if info.Relay != nil {
 					rep.RelayFeeBps = &info.Relay.FeeBps
+					feeM := contracts.RelayFee(amountOf(rep.ClaimableMeadow), info.Relay.FeeBps)
+					feeS := contracts.RelayFee(amountOf(rep.ClaimableStable), info.Relay.FeeBps)
+					if rep.Ether == "0" && (amountOf(rep.ClaimableMeadow).Sign() > 0 || amountOf(rep.ClaimableStable).Sign() > 0) {
+						if err := relayMinFee(*info.Relay, feeM, feeS, id.Address); err != nil {
+							rep.RelayTooSmall = err.Error()
+						}
+					}
 				}
 			}
 			if a.jsonOut {
@@ -176,6 +186,9 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 				fmt.Fprintf(a.stdout, "  gas          %s ether: "+nodeCmd+" claim pays its own gas\n", rewards.FormatAmount(rep.Ether, 18))
 			case rep.Ether == "0" && rep.RelayFeeBps != nil:
 				fmt.Fprintf(a.stdout, "  gas          no ether: "+nodeCmd+" claim goes through a coordinator's relayer, for %s of the claim\n", bpsPercent(*rep.RelayFeeBps))
+				if rep.RelayTooSmall != "" {
+					fmt.Fprintf(a.stdout, "  relay        %s\n", rep.RelayTooSmall)
+				}
 			case rep.Ether == "0":
 				fmt.Fprintf(a.stdout, "  gas          no ether, and the coordinators relay no claims: fund %s to claim\n", id.Address.Hex())
 			}
