@@ -195,10 +195,14 @@ test('a claim whose fees reach neither of the relayer\'s minimums is not signed,
   assert.equal(claimView(rewardsOf(), relay({ min_fee_meadow: '40000000000000001' })).receive,
     'Too small to relay yet: the relayer\'s fee would be under its minimum of 0.0400 MEADOW (what sending a claim costs it in gas); claim once 4.0000 MEADOW are settled and unclaimed.');
   assert.equal(claimView(rewardsOf(), relay({})).blocked, false);
+  // Strings, as the API spells them: the service worker sends the parsed
+  // relay to the popup as JSON, and the popup parses it again.
   const info = parseRelayInfo(small);
-  assert.equal(info.min_fee_meadow, 10n ** 18n);
-  assert.equal(info.min_fee_stable, 30000n);
-  assert.equal(parseRelayInfo(relay({})).min_fee_meadow, 0n);
+  assert.equal(info.min_fee_meadow, '1000000000000000000');
+  assert.equal(info.min_fee_stable, '30000');
+  assert.deepEqual(parseRelayInfo(JSON.parse(JSON.stringify(info))), info);
+  assert.equal(claimView(rewardsOf(), JSON.parse(JSON.stringify(info))).receive, words);
+  assert.equal(parseRelayInfo(relay({})).min_fee_meadow, '0');
   assert.throws(() => parseRelayInfo(relay({ min_fee_stable: '01' })), { message: /^relay\.min_fee_stable "01"/ });
   assert.throws(() => parseRelayInfo(relay({ min_fee_meadow: 5 })), { message: /^relay\.min_fee_meadow 5/ });
 });

@@ -75,8 +75,10 @@ export function relayFee(paid, bps) {
 /**
  * parseRelayInfo checks GET /v1/chain's relay (api.RelayInfo) and returns
  * {fee_bps, max_fee_bps, relayer, min_fee_meadow, min_fee_stable} (the
- * minimums as BigInt base units, 0n when absent), null when absent (that
- * member relays nothing), or throws naming the field.
+ * minimums as decimal strings of base units, '0' when absent), null when
+ * absent (that member relays nothing), or throws naming the field. It
+ * takes its own answer again unchanged (the popup checks what the service
+ * worker parsed).
  */
 export function parseRelayInfo(v) {
   if (v === undefined || v === null) return null;
@@ -88,7 +90,9 @@ export function parseRelayInfo(v) {
   const feeBps = bps('fee_bps'), maxFeeBps = bps('max_fee_bps');
   if (typeof v.relayer !== 'string') throw bad('relay.relayer', typeName(v.relayer), "the relayer's address");
   parseAddress(v.relayer);
-  const minFee = (f) => (v[f] === undefined ? 0n : uint256(`relay.${f}`, v[f]));
+  // Kept as the API's decimal strings: the service worker sends this
+  // object to the popup as JSON, which has no BigInt.
+  const minFee = (f) => (v[f] === undefined ? '0' : uint256(`relay.${f}`, v[f]).toString());
   return { fee_bps: feeBps, max_fee_bps: maxFeeBps, relayer: v.relayer, min_fee_meadow: minFee('min_fee_meadow'), min_fee_stable: minFee('min_fee_stable') };
 }
 
@@ -101,7 +105,8 @@ export function parseRelayInfo(v) {
 export function belowMinFee(relay, feeM, feeS) {
   const tokens = [['MEADOW', MEADOW_DECIMALS, feeM, relay.min_fee_meadow], ['stable', STABLE_DECIMALS, feeS, relay.min_fee_stable]];
   const want = [], need = [];
-  for (const [name, decimals, fee, floor] of tokens) {
+  for (const [name, decimals, fee, min] of tokens) {
+    const floor = BigInt(min ?? 0);
     if (floor <= 0n) continue;
     if (fee >= floor) return '';
     want.push(`${formatTokens(floor.toString(), decimals)} ${name}`);
