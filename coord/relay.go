@@ -63,9 +63,11 @@ const relayInFlightFor = contracts.DefaultReceiptTimeout
 // hour ahead.
 const minRelayDeadline = 2 * relayInFlightFor
 
-// inFlight is a relayed claim this member sent and has not seen mined.
+// inFlight is a relayed claim this member sent and has not seen mined;
+// key is its authorization's (struct hash and signature).
 type inFlight struct {
 	res  api.RelayClaimResponse
+	key  string
 	sent time.Time
 }
 
@@ -201,8 +203,8 @@ func (c *Coordinator) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (
 	if res, ok := c.relayed[key]; ok {
 		return res, nil
 	}
-	if err := c.checkNotInFlight(ctx, auth.Account); err != nil {
-		return api.RelayClaimResponse{}, err
+	if res, same, err := c.checkNotInFlight(ctx, auth.Account, key); err != nil || same {
+		return res, err
 	}
 	meadow, stable, err := c.chain.CheckClaimFor(ctx, relayer, auth, proof, sig)
 	if err != nil {
@@ -241,7 +243,7 @@ func (c *Coordinator) RelayClaim(ctx context.Context, r api.RelayClaimRequest) (
 		c.relayed = map[string]api.RelayClaimResponse{}
 	}
 	c.relayed[key] = res
-	c.rememberInFlight(res)
+	c.rememberInFlight(res, key)
 	c.claimed.drop(auth.Account)
 	c.log.Info("relayed a claim", "account", auth.Account.Hex(), "payout", res.Payout.Hex(), "tx", tx.Hex(),
 		"meadow", res.Meadow, "stable", res.Stable, "fee_meadow", res.FeeMeadow, "fee_stable", res.FeeStable)
@@ -271,29 +273,34 @@ func checkRelayDeadline(deadline uint64, now time.Time) error {
 // authorization of the account (a new deadline, fee or payout) would pass
 // eth_call, be sent, and revert once the first is mined: without this
 // check one node could make the relayer send transactions that pay nothing
-// and burn its ether, as fast as it can sign. Under relayMu.
-func (c *Coordinator) checkNotInFlight(ctx context.Context, account common.Address) error {
+// and burn its ether, as fast as it can sign. The same authorization again
+// (key) gets its transaction (same true), even once relayed has started
+// over. Under relayMu.
+func (c *Coordinator) checkNotInFlight(ctx context.Context, account common.Address, key string) (res api.RelayClaimResponse, same bool, err error) {
 	p, ok := c.relaying[account]
 	if !ok {
-		return nil
+		return res, false, nil
+	}
+	if p.key == key {
+		return p.res, true, nil
 	}
 	if age := time.Since(p.sent); age < relayInFlightFor {
 		mined, err := c.chain.Mined(ctx, p.res.Tx)
 		if err != nil {
-			return err
+			return res, false, err
 		}
 		if !mined {
-			return fmt.Errorf("%w: a claim of account %s is already on its way: transaction %s, sent %s ago by relayer %s, is not mined yet; it pays the totals it was signed for, so wait for it (meadow node rewards shows the claim once mined) rather than signing another",
+			return res, false, fmt.Errorf("%w: a claim of account %s is already on its way: transaction %s, sent %s ago by relayer %s, is not mined yet; it pays the totals it was signed for, so wait for it (meadow node rewards shows the claim once mined) rather than signing another",
 				state.ErrConflict, account.Hex(), p.res.Tx.Hex(), age.Round(time.Second), p.res.Relayer.Hex())
 		}
 	}
 	delete(c.relaying, account)
-	return nil
+	return res, false, nil
 }
 
 // rememberInFlight records a relayed claim just sent, for
 // checkNotInFlight. Under relayMu.
-func (c *Coordinator) rememberInFlight(res api.RelayClaimResponse) {
+func (c *Coordinator) rememberInFlight(res api.RelayClaimResponse, key string) {
 	if c.relaying == nil {
 		c.relaying = map[common.Address]inFlight{}
 	}
@@ -306,7 +313,7 @@ func (c *Coordinator) rememberInFlight(res api.RelayClaimResponse) {
 			}
 		}
 	}
-	c.relaying[res.Account] = inFlight{res: res, sent: time.Now()}
+	c.relaying[res.Account] = inFlight{res: res, key: key, sent: time.Now()}
 }
 
 // relayResults are the values of meadow_relay_claims_total's result label.

@@ -1,12 +1,17 @@
 package coord
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/big"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/meadow-net/meadow/api"
 )
 
 // TestRelayDeadline: a member sends an authorization only when its deadline
@@ -80,5 +85,22 @@ func TestRelayMinFee(t *testing.T) {
 				t.Fatalf("got %v, want 400 naming fee_meadow: %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestInFlightSameAuthorization: the same authorization again gets the
+// transaction it was sent in from the in-flight record alone (no chain
+// read), as after the member's memory of relayed requests started over.
+func TestInFlightSameAuthorization(t *testing.T) {
+	acct := common.Address{7}
+	res := api.RelayClaimResponse{Account: acct, Tx: common.Hash{9}}
+	c := &Coordinator{} // no chain: a read would panic
+	c.rememberInFlight(res, "key")
+	got, same, err := c.checkNotInFlight(context.Background(), acct, "key")
+	if err != nil || !same || got.Tx != res.Tx {
+		t.Fatalf("%+v %v %v, want the same transaction", got, same, err)
+	}
+	if _, same, err := c.checkNotInFlight(context.Background(), common.Address{8}, "key"); err != nil || same {
+		t.Fatalf("another account: %v %v, want nothing in flight", same, err)
 	}
 }
