@@ -106,21 +106,9 @@ func gasFigures(t *testing.T, n *testNet, bounded bool) {
 
 	// A dataset root, 2 of 3 signatures: what the leader posts for every
 	// dataset completed (coord's registerDatasets).
-	dd, err := n.chain.DatasetsDomain(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for i := range 2 {
 		ds := Dataset{ID: crypto.Keccak256Hash(fmt.Appendf(nil, "gas-dataset-%d", i)), Root: crypto.Keccak256Hash(fmt.Appendf(nil, "root-%d", i)), Rows: 1000}
-		var sigs [][]byte
-		for _, k := range n.ops[:2] {
-			sig, err := SignDataset(k, dd, ds)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sigs = append(sigs, sig)
-		}
-		rcpt, err := n.chain.PostDataset(ctx, n.deployer, ds, sigs)
+		rcpt, err := n.chain.PostDataset(ctx, n.deployer, ds, n.signDataset(t, ds, n.ops[:2]...))
 		if err != nil {
 			t.Fatal(err)
 		}

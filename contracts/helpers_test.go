@@ -114,6 +114,24 @@ func (n *testNet) sign(tb testing.TB, r EpochRoot, ops ...*ecdsa.PrivateKey) [][
 	return sigs
 }
 
+// signDataset is sign for a dataset root, in the registry's domain.
+func (n *testNet) signDataset(tb testing.TB, ds Dataset, ops ...*ecdsa.PrivateKey) [][]byte {
+	tb.Helper()
+	d, err := n.chain.DatasetsDomain(testCtx(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var sigs [][]byte
+	for _, k := range ops {
+		s, err := SignDataset(k, d, ds)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		sigs = append(sigs, s)
+	}
+	return sigs
+}
+
 // settle builds a reward tree over leaves, posts its root for the next epoch
 // with emission and revenue share signed by operators 0 and 1, and returns
 // the tree.

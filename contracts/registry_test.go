@@ -1,6 +1,7 @@
 package contracts
 
 import (
+	"crypto/ecdsa"
 	"errors"
 	"fmt"
 	"math/big"
@@ -18,21 +19,13 @@ import (
 func TestDatasetRegistry(t *testing.T) {
 	n := newTestNet(t)
 	ctx := testCtx(t)
-	d, err := n.chain.DatasetsDomain(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ds := Dataset{ID: crypto.Keccak256Hash([]byte("dataset-1")), Root: crypto.Keccak256Hash([]byte("root")), Rows: 12345}
 	sign := func(ds Dataset, keys ...int) [][]byte {
-		var sigs [][]byte
+		var ops []*ecdsa.PrivateKey
 		for _, k := range keys {
-			s, err := SignDataset(n.ops[k], d, ds)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sigs = append(sigs, s)
+			ops = append(ops, n.ops[k])
 		}
-		return sigs
+		return n.signDataset(t, ds, ops...)
 	}
 	if _, _, ok, err := n.chain.DatasetRoot(ctx, ds.ID); err != nil || ok {
 		t.Fatalf("DatasetRoot before posting: ok=%v err=%v", ok, err)

@@ -22,20 +22,8 @@ func TestReadRegistry(t *testing.T) {
 	if e.Threshold != 2 || len(e.Operators) != 3 || e.Operators[1] != addr(n.ops[1]) || e.Posted || e.Key != DatasetKey("ds-1") {
 		t.Fatalf("before posting: %+v", e)
 	}
-	d, err := n.chain.DatasetsDomain(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ds := Dataset{ID: DatasetKey("ds-1"), Root: crypto.Keccak256Hash([]byte("root")), Rows: 42}
-	var sigs [][]byte
-	for _, k := range n.ops[:2] {
-		s, err := SignDataset(k, d, ds)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sigs = append(sigs, s)
-	}
-	if _, err := n.chain.PostDataset(ctx, n.deployer, ds, sigs); err != nil {
+	if _, err := n.chain.PostDataset(ctx, n.deployer, ds, n.signDataset(t, ds, n.ops[:2]...)); err != nil {
 		t.Fatal(err)
 	}
 	e, err = reader.ReadRegistry(ctx, n.addrs.Registry, "ds-1")

@@ -44,19 +44,28 @@ func withCerts(pool *x509.CertPool, certs []*x509.Certificate) *x509.CertPool {
 	return pool
 }
 
+// networkRoots is pool (nil: the system's roots) with the network file's
+// coordinator_ca added; pool itself when the file names none.
+// api.LoadNetwork validated it.
+func networkRoots(pool *x509.CertPool, n api.Network) *x509.CertPool {
+	if n.CoordinatorCA == "" {
+		return pool
+	}
+	certs, err := api.ParseCACerts([]byte(n.CoordinatorCA))
+	if err != nil {
+		return pool
+	}
+	return withCerts(pool, certs)
+}
+
 // trustNetworkCA adds the network file's coordinator_ca, if any, to the
 // roots the coordinators' clients trust (besides --coord-ca), so that a
 // network file alone is enough to reach a cluster with its own CA.
-// api.LoadNetwork validated it.
 func (a *app) trustNetworkCA(n api.Network) {
 	if n.CoordinatorCA == "" {
 		return
 	}
-	certs, err := api.ParseCACerts([]byte(n.CoordinatorCA))
-	if err != nil {
-		return
-	}
-	a.coordRoots = withCerts(a.coordRoots, certs)
+	a.coordRoots = networkRoots(a.coordRoots, n)
 	cliHTTP = &http.Client{Transport: coordTransport(a.coordRoots)}
 }
 

@@ -229,11 +229,7 @@ func (d *doctor) checkNetwork() doctorCheck {
 		return c
 	}
 	d.net = &n
-	if n.CoordinatorCA != "" {
-		if certs, err := api.ParseCACerts([]byte(n.CoordinatorCA)); err == nil {
-			d.roots = withCerts(d.roots, certs)
-		}
-	}
+	d.roots = networkRoots(d.roots, n)
 	c.Status = checkOK
 	c.Message = fmt.Sprintf("%s: chain %d, %d coordinators (%s)", n.Name, n.ChainID, len(n.Coordinators), d.network)
 	return c

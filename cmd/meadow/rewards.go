@@ -164,9 +164,9 @@ func newNodeRewardsCmds(a *app) []*cobra.Command {
 				}
 				if info.Relay != nil {
 					rep.RelayFeeBps = &info.Relay.FeeBps
-					feeM := contracts.RelayFee(amountOf(rep.ClaimableMeadow), info.Relay.FeeBps)
-					feeS := contracts.RelayFee(amountOf(rep.ClaimableStable), info.Relay.FeeBps)
-					if rep.Ether == "0" && (amountOf(rep.ClaimableMeadow).Sign() > 0 || amountOf(rep.ClaimableStable).Sign() > 0) {
+					claimM, claimS := amountOf(rep.ClaimableMeadow), amountOf(rep.ClaimableStable)
+					if rep.Ether == "0" && (claimM.Sign() > 0 || claimS.Sign() > 0) {
+						feeM, feeS := contracts.RelayFee(claimM, info.Relay.FeeBps), contracts.RelayFee(claimS, info.Relay.FeeBps)
 						if err := relayMinFee(*info.Relay, feeM, feeS, id.Address); err != nil {
 							rep.RelayTooSmall = err.Error()
 						}
