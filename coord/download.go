@@ -109,7 +109,7 @@ func (c *Coordinator) schemaOf(ctx context.Context, d state.Dataset) (dataset.Sc
 // Manifest returns a complete dataset's manifest: its blobs in order with
 // their roots, row counts and digests, its schema and its root, with the
 // coordinators' signatures once the leader has gathered them (on a network
-// with a chain, when it posts the dataset's root to the registry; see
+// with a chain, as soon as the dataset is complete, paid or not; see
 // docs/ARCHITECTURE.md, "Settlement through the coordinators").
 func (c *Coordinator) Manifest(ctx context.Context, id string) (*dataset.Manifest, error) {
 	m, err := c.unsignedManifest(ctx, id)
@@ -138,7 +138,7 @@ var errManifestPending = errors.New("coord: manifest not signed yet")
 // CompleteManifest returns a dataset's manifest only once it would verify:
 // on a network with a chain, once it carries signatures of at least the
 // dataset registry's threshold of distinct registered operators (the
-// leader gathers them when it posts the dataset's root); before that an
+// leader gathers them once the dataset is complete, paid or not); before that an
 // error wrapping errManifestPending and state.ErrConflict, naming the
 // field "signatures". A dataset with no rows is never registered nor
 // signed: that is a conflict too, but a final one. On a network without a

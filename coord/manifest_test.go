@@ -1,9 +1,11 @@
 package coord_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
+	"math/big"
 	"net/http"
 	"testing"
 	"time"
@@ -20,8 +22,8 @@ import (
 )
 
 // TestManifestWaitsForQuorum: right after a dataset completes, its
-// manifest is not signed yet (the leader signs it when it posts the root to
-// the registry, here every second). The manifest route says so (409, field
+// manifest is not signed yet (the leader signs it when it next looks for
+// datasets to register, here every second). The manifest route says so (409, field
 // "signatures", Retry-After) instead of serving it unsigned, and a buyer's
 // client waits: every manifest it returns, and every 200 the route gives,
 // carries at least the registry's threshold of operator signatures, which
@@ -92,5 +94,94 @@ func TestManifestWaitsForQuorum(t *testing.T) {
 	}
 	if err := m.VerifySignatures(dataset.EthereumVerifier, threshold, trusted); err != nil {
 		t.Fatalf("the manifest's signatures against the operators: %v", err)
+	}
+}
+
+// TestRegistryPostWaitsForPayment: a job is paid after it is done, so a
+// buyer who never pays must not cost the operators a registry post (about
+// 85,000 gas each). A complete, unpaid dataset's manifest is signed at once
+// (a buyer checks it against the registry's operators before paying), but
+// no operator sends a transaction for it; once the buyer pays, the leader
+// posts its root, keeping the manifest signatures it had.
+func TestRegistryPostWaitsForPayment(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	deployer, buyerKey := newKey(t), newKey(t)
+	var ops []*ecdsa.PrivateKey
+	var opAddrs []common.Address
+	for range 3 {
+		k := newKey(t)
+		ops, opAddrs = append(ops, k), append(opAddrs, keyAddr(k))
+	}
+	ch, err := contracts.NewSimulated(append([]common.Address{keyAddr(deployer), keyAddr(buyerKey)}, opAddrs...)...)
+	if err != nil {
+		t.Fatalf("in-process chain: %v", err)
+	}
+	t.Cleanup(ch.Close)
+	if _, err := ch.Deploy(ctx, deployer, contracts.DeployConfig{Operators: opAddrs, Threshold: 2, Treasury: keyAddr(deployer)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ch.MintTestStable(ctx, deployer, keyAddr(buyerKey), big.NewInt(1_000_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	poll := 50 * time.Millisecond
+	c := coordtest.NewTestCluster(t, 3,
+		coordtest.WithConfig(func(i int, cfg *coord.Config) {
+			cfg.ChainPoll = poll
+			cfg.ChainConfirmations = 0
+		}),
+		coordtest.WithMemberOptions(func(i int) []coord.Option {
+			return []coord.Option{coord.WithChain(ch, ops[i])}
+		}))
+	job := doneDataset(t, c, keyAddr(buyerKey))
+	ds := state.DatasetID(job)
+	key := contracts.DatasetKey(ds)
+
+	var signed state.Dataset
+	c.WaitFor("the unpaid dataset's manifest signed", func() bool {
+		d, err := c.WaitLeader().C.Dataset(ds)
+		signed = d
+		return err == nil && len(d.Signatures) >= 2
+	})
+	time.Sleep(20 * poll) // many of the leader's looks at datasets to post
+	if _, _, ok, err := ch.DatasetRoot(ctx, key); err != nil || ok {
+		t.Fatalf("an unpaid dataset's root is in the registry (%v, %v): the operators paid gas for a job nobody paid", ok, err)
+	}
+	for i, a := range opAddrs {
+		if nonce, err := ch.Backend().PendingNonceAt(ctx, a); err != nil || nonce != 0 {
+			t.Fatalf("operator %d sent %d transactions (%v) while the job was unpaid", i, nonce, err)
+		}
+	}
+	if d, _ := c.WaitLeader().C.Dataset(ds); d.ChainTx != (common.Hash{}) {
+		t.Fatalf("dataset recorded as posted in %s before payment", d.ChainTx.Hex())
+	}
+
+	j, err := c.WaitLeader().C.Job(job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !j.Unpaid() || j.Price().Sign() <= 0 {
+		t.Fatalf("job priced %s, paid %s: want an unpaid priced job", j.Price(), j.PaidAmount())
+	}
+	if _, err := ch.Pay(ctx, buyerKey, contracts.JobKey(job), j.Price()); err != nil {
+		t.Fatal(err)
+	}
+	rctx, rcancel := context.WithTimeout(ctx, 30*time.Second)
+	defer rcancel()
+	if _, err := buyer.CheckRegistry(rctx, ch, ds, common.Hash(signed.Root), uint64(signed.Rows), poll); err != nil {
+		t.Fatalf("the paid dataset's root: %v", err)
+	}
+	c.WaitFor("the post recorded", func() bool {
+		d, err := c.WaitLeader().C.Dataset(ds)
+		return err == nil && d.ChainTx != (common.Hash{})
+	})
+	d, _ := c.WaitLeader().C.Dataset(ds)
+	if len(d.Signatures) != len(signed.Signatures) {
+		t.Fatalf("manifest signatures: %d after the post, %d before", len(d.Signatures), len(signed.Signatures))
+	}
+	for i := range d.Signatures {
+		if d.Signatures[i].Signer != signed.Signatures[i].Signer || !bytes.Equal(d.Signatures[i].Signature, signed.Signatures[i].Signature) {
+			t.Fatalf("manifest signature %d changed when the root was posted", i)
+		}
 	}
 }

@@ -565,63 +565,86 @@ func (c *Coordinator) handleSign(ctx *fasthttp.RequestCtx) {
 	c.reply(ctx, r, err)
 }
 
-// registerDatasets is a leader duty: it posts the root of every complete
-// dataset not yet on chain to the registry, signed by the members.
+// registerDatasets is a leader duty. Every complete dataset with rows gets
+// its manifest signed by the members as soon as it completes, so that a
+// buyer can check the manifest against the registry's operators before
+// paying. Its root goes to the chain's registry only once the job is paid
+// (or costs nothing): a post costs the operators about 85,000 gas, and a
+// job is paid after it is done, so posting every completed dataset would
+// let anyone with a throwaway key spend the operators' ether by submitting
+// jobs it never pays for (docs/ARCHITECTURE.md, "Dataset registry").
 func (c *Coordinator) registerDatasets(ctx context.Context) {
 	if c.chain == nil {
 		return
 	}
 	every(ctx, c.cfg.ChainPoll, func(ctx context.Context) {
-		var todo []state.Dataset
+		type todo struct {
+			d    state.Dataset
+			post bool
+		}
+		var work []todo
 		c.fsm.read(func(st *state.State) {
 			for _, id := range sortedIDs(st.Datasets) {
-				if d := st.Datasets[id]; d.Complete && d.ChainTx == (common.Hash{}) && d.Rows > 0 {
-					todo = append(todo, *d)
+				d := st.Datasets[id]
+				if !d.Complete || d.Rows == 0 || d.ChainTx != (common.Hash{}) {
+					continue
+				}
+				j, ok := st.Jobs[d.JobID]
+				post := ok && !j.Unpaid()
+				if post || len(d.Signatures) == 0 {
+					work = append(work, todo{*d, post})
 				}
 			}
 		})
-		for _, d := range todo {
-			if err := c.postDataset(ctx, d); err != nil {
-				c.log.Warn("post dataset root", "dataset", d.ID, "err", err)
+		for _, w := range work {
+			if err := c.postDataset(ctx, w.d, w.post); err != nil {
+				c.log.Warn("post dataset root", "dataset", w.d.ID, "err", err)
 				return
 			}
 		}
 	})
 }
 
-// postDataset posts one dataset's root, or records the post when the
-// registry already holds the same root (an earlier post not recorded).
-func (c *Coordinator) postDataset(ctx context.Context, d state.Dataset) error {
-	key := contracts.DatasetKey(d.ID)
-	root, _, ok, err := c.chain.DatasetRoot(ctx, key)
-	if err != nil {
-		return err
-	}
+// postDataset records the members' signatures of a dataset's manifest and,
+// when post is set, posts its root to the registry, or records the post
+// when the registry already holds the same root (an earlier post not
+// recorded). Signatures already recorded are kept.
+func (c *Coordinator) postDataset(ctx context.Context, d state.Dataset, post bool) error {
 	var tx common.Hash
-	switch {
-	case ok && root != common.Hash(d.Root):
-		return fmt.Errorf("the registry holds root %s for it, not %s", root.Hex(), common.Hash(d.Root).Hex())
-	case ok:
-		tx = key // posted before; the transaction is not known here
-	default:
-		sigs, _, err := c.gatherSignatures(ctx, signRequest{
-			Kind: signDataset, Index: c.StateIndex(), DatasetID: d.ID, Root: common.Hash(d.Root), Rows: uint64(d.Rows),
-		})
+	if post {
+		key := contracts.DatasetKey(d.ID)
+		root, _, ok, err := c.chain.DatasetRoot(ctx, key)
 		if err != nil {
 			return err
 		}
-		rcpt, err := c.chain.PostDataset(ctx, c.operatorKey, contracts.Dataset{ID: key, Root: common.Hash(d.Root), Rows: uint64(d.Rows)}, sigs)
-		if err != nil {
+		switch {
+		case ok && root != common.Hash(d.Root):
+			return fmt.Errorf("the registry holds root %s for it, not %s", root.Hex(), common.Hash(d.Root).Hex())
+		case ok:
+			tx = key // posted before; the transaction is not known here
+		default:
+			sigs, _, err := c.gatherSignatures(ctx, signRequest{
+				Kind: signDataset, Index: c.StateIndex(), DatasetID: d.ID, Root: common.Hash(d.Root), Rows: uint64(d.Rows),
+			})
+			if err != nil {
+				return err
+			}
+			rcpt, err := c.chain.PostDataset(ctx, c.operatorKey, contracts.Dataset{ID: key, Root: common.Hash(d.Root), Rows: uint64(d.Rows)}, sigs)
+			if err != nil {
+				return err
+			}
+			tx = rcpt.TxHash
+			c.log.Info("dataset root posted", "dataset", d.ID, "root", common.Hash(d.Root).Hex(), "tx", tx.Hex())
+		}
+	}
+	sigs := d.Signatures
+	if len(sigs) == 0 {
+		var err error
+		if sigs, err = c.manifestSignatures(ctx, d.ID); err != nil {
 			return err
 		}
-		tx = rcpt.TxHash
-		c.log.Info("dataset root posted", "dataset", d.ID, "root", common.Hash(d.Root).Hex(), "tx", tx.Hex())
 	}
-	sigs, err := c.manifestSignatures(ctx, d.ID)
-	if err != nil {
-		return err
-	}
-	_, err = c.propose(ctx, MsgDatasetPosted, datasetPostedCmd{ID: d.ID, Root: d.Root, Tx: tx, Signatures: sigs})
+	_, err := c.propose(ctx, MsgDatasetPosted, datasetPostedCmd{ID: d.ID, Root: d.Root, Tx: tx, Signatures: sigs})
 	return err
 }
 

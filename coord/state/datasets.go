@@ -23,7 +23,7 @@ type Dataset struct {
 	// downloaded and the job is done.
 	Complete bool `json:"complete"`
 	// ChainTx is the transaction that posted the root to the chain's
-	// registry, once it is there.
+	// registry, once it is there: after the job is paid.
 	ChainTx common.Hash `json:"chain_tx,omitempty"`
 	// Signatures are the coordinators' signatures of the dataset's
 	// manifest (dataset.Manifest.Digest), each by an operator key.
@@ -148,7 +148,10 @@ func (s *State) Dataset(id string) (Dataset, error) {
 
 func (d *Dataset) String() string { return fmt.Sprintf("dataset %s", d.ID) }
 
-// DatasetPosted records that a dataset's root is in the chain's registry.
+// DatasetPosted records the members' signatures of a dataset's manifest
+// and, when tx is not zero, that its root is in the chain's registry (the
+// leader signs a dataset's manifest when it completes and posts its root
+// once its job is paid).
 func (s *State) DatasetPosted(id string, root api.Hash, tx common.Hash, sigs []ManifestSignature) error {
 	d, ok := s.Datasets[id]
 	if !ok {
