@@ -31,30 +31,9 @@ import (
 func TestManifestWaitsForQuorum(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	deployer, buyerKey := newKey(t), newKey(t)
-	var ops []*ecdsa.PrivateKey
-	var opAddrs []common.Address
-	for range 3 {
-		k := newKey(t)
-		ops, opAddrs = append(ops, k), append(opAddrs, keyAddr(k))
-	}
-	ch, err := contracts.NewSimulated(append([]common.Address{keyAddr(deployer), keyAddr(buyerKey)}, opAddrs...)...)
-	if err != nil {
-		t.Fatalf("in-process chain: %v", err)
-	}
-	t.Cleanup(ch.Close)
 	const threshold = 2
-	if _, err := ch.Deploy(ctx, deployer, contracts.DeployConfig{Operators: opAddrs, Threshold: threshold, Treasury: keyAddr(deployer)}); err != nil {
-		t.Fatal(err)
-	}
-	c := coordtest.NewTestCluster(t, 3,
-		coordtest.WithConfig(func(i int, cfg *coord.Config) {
-			cfg.ChainPoll = time.Second * coordtest.Scale()
-			cfg.ChainConfirmations = 0
-		}),
-		coordtest.WithMemberOptions(func(i int) []coord.Option {
-			return []coord.Option{coord.WithChain(ch, ops[i])}
-		}))
+	n := newRegistryNet(ctx, t, time.Second*coordtest.Scale())
+	c, buyerKey, opAddrs := n.c, n.buyer, n.opAddrs
 	job := doneDataset(t, c, keyAddr(buyerKey))
 	ds := state.DatasetID(job)
 	f := c.Followers()[0].Config.HTTPAddr
@@ -106,33 +85,12 @@ func TestManifestWaitsForQuorum(t *testing.T) {
 func TestRegistryPostWaitsForPayment(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	deployer, buyerKey := newKey(t), newKey(t)
-	var ops []*ecdsa.PrivateKey
-	var opAddrs []common.Address
-	for range 3 {
-		k := newKey(t)
-		ops, opAddrs = append(ops, k), append(opAddrs, keyAddr(k))
-	}
-	ch, err := contracts.NewSimulated(append([]common.Address{keyAddr(deployer), keyAddr(buyerKey)}, opAddrs...)...)
-	if err != nil {
-		t.Fatalf("in-process chain: %v", err)
-	}
-	t.Cleanup(ch.Close)
-	if _, err := ch.Deploy(ctx, deployer, contracts.DeployConfig{Operators: opAddrs, Threshold: 2, Treasury: keyAddr(deployer)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ch.MintTestStable(ctx, deployer, keyAddr(buyerKey), big.NewInt(1_000_000_000)); err != nil {
-		t.Fatal(err)
-	}
 	poll := 50 * time.Millisecond
-	c := coordtest.NewTestCluster(t, 3,
-		coordtest.WithConfig(func(i int, cfg *coord.Config) {
-			cfg.ChainPoll = poll
-			cfg.ChainConfirmations = 0
-		}),
-		coordtest.WithMemberOptions(func(i int) []coord.Option {
-			return []coord.Option{coord.WithChain(ch, ops[i])}
-		}))
+	n := newRegistryNet(ctx, t, poll)
+	ch, c, buyerKey, opAddrs := n.chain, n.c, n.buyer, n.opAddrs
+	if _, err := ch.MintTestStable(ctx, n.deployer, keyAddr(buyerKey), big.NewInt(1_000_000_000)); err != nil {
+		t.Fatal(err)
+	}
 	job := doneDataset(t, c, keyAddr(buyerKey))
 	ds := state.DatasetID(job)
 	key := contracts.DatasetKey(ds)
@@ -184,4 +142,42 @@ func TestRegistryPostWaitsForPayment(t *testing.T) {
 			t.Fatalf("manifest signature %d changed when the root was posted", i)
 		}
 	}
+}
+
+// registryNet is a three-member cluster on an in-process chain whose
+// contracts name the members' three operator keys, threshold 2, with a
+// buyer holding ether; the leader looks at the chain every poll.
+type registryNet struct {
+	chain           *contracts.Chain
+	c               *coordtest.Cluster
+	deployer, buyer *ecdsa.PrivateKey
+	opAddrs         []common.Address
+}
+
+func newRegistryNet(ctx context.Context, t *testing.T, poll time.Duration) *registryNet {
+	t.Helper()
+	n := &registryNet{deployer: newKey(t), buyer: newKey(t)}
+	var ops []*ecdsa.PrivateKey
+	for range 3 {
+		k := newKey(t)
+		ops, n.opAddrs = append(ops, k), append(n.opAddrs, keyAddr(k))
+	}
+	ch, err := contracts.NewSimulated(append([]common.Address{keyAddr(n.deployer), keyAddr(n.buyer)}, n.opAddrs...)...)
+	if err != nil {
+		t.Fatalf("in-process chain: %v", err)
+	}
+	t.Cleanup(ch.Close)
+	n.chain = ch
+	if _, err := ch.Deploy(ctx, n.deployer, contracts.DeployConfig{Operators: n.opAddrs, Threshold: 2, Treasury: keyAddr(n.deployer)}); err != nil {
+		t.Fatal(err)
+	}
+	n.c = coordtest.NewTestCluster(t, 3,
+		coordtest.WithConfig(func(i int, cfg *coord.Config) {
+			cfg.ChainPoll = poll
+			cfg.ChainConfirmations = 0
+		}),
+		coordtest.WithMemberOptions(func(i int) []coord.Option {
+			return []coord.Option{coord.WithChain(ch, ops[i])}
+		}))
+	return n
 }
