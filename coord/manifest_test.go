@@ -113,6 +113,20 @@ func TestRegistryPostWaitsForPayment(t *testing.T) {
 	if d, _ := c.WaitLeader().C.Dataset(ds); d.ChainTx != (common.Hash{}) {
 		t.Fatalf("dataset recorded as posted in %s before payment", d.ChainTx.Hex())
 	}
+	// What every member tells its operators' Prometheus (the dashboard's
+	// panel and the MeadowDatasetRootsNotPosted alert read it).
+	checkAwaiting := func(when, unpaid, unposted string) {
+		t.Helper()
+		c.WaitConverged()
+		for _, m := range c.Members {
+			got := scrape(t, m.Config.HTTPAddr)
+			if got["meadow_datasets_awaiting_payment"] != unpaid || got["meadow_datasets_awaiting_registry"] != unposted {
+				t.Fatalf("%s: member %s reports %q datasets awaiting payment and %q awaiting the registry, want %s and %s",
+					when, m.Config.ID, got["meadow_datasets_awaiting_payment"], got["meadow_datasets_awaiting_registry"], unpaid, unposted)
+			}
+		}
+	}
+	checkAwaiting("unpaid", "1", "0")
 
 	j, err := c.WaitLeader().C.Job(job)
 	if err != nil {
@@ -124,6 +138,20 @@ func TestRegistryPostWaitsForPayment(t *testing.T) {
 	if _, err := ch.Pay(ctx, buyerKey, contracts.JobKey(job), j.Price()); err != nil {
 		t.Fatal(err)
 	}
+	// Blocks held from here, the post waits in the pool: the dataset is
+	// paid and awaits the registry, on every member, until it is mined.
+	ch.HoldBlocks(true)
+	c.WaitFor("every member to report the paid dataset awaiting the registry", func() bool {
+		for _, m := range c.Members {
+			got := scrape(t, m.Config.HTTPAddr)
+			if got["meadow_datasets_awaiting_payment"] != "0" || got["meadow_datasets_awaiting_registry"] != "1" {
+				return false
+			}
+		}
+		return true
+	})
+	ch.HoldBlocks(false)
+	ch.Mine()
 	rctx, rcancel := context.WithTimeout(ctx, 30*time.Second)
 	defer rcancel()
 	if _, err := buyer.CheckRegistry(rctx, ch, ds, common.Hash(signed.Root), uint64(signed.Rows), poll); err != nil {
@@ -133,6 +161,7 @@ func TestRegistryPostWaitsForPayment(t *testing.T) {
 		d, err := c.WaitLeader().C.Dataset(ds)
 		return err == nil && d.ChainTx != (common.Hash{})
 	})
+	checkAwaiting("paid and posted", "0", "0")
 	d, _ := c.WaitLeader().C.Dataset(ds)
 	if len(d.Signatures) != len(signed.Signatures) {
 		t.Fatalf("manifest signatures: %d after the post, %d before", len(d.Signatures), len(signed.Signatures))

@@ -34,13 +34,18 @@ var (
 		"1 while an epoch is settled but its root is not yet recorded as posted on chain.", nil, nil)
 	descSettleInterval = prometheus.NewDesc("meadow_settle_interval_seconds",
 		"This member's --settle-interval in seconds (0: epochs are settled only by meadow operator settle).", nil, nil)
+	descAwaitingPayment = prometheus.NewDesc("meadow_datasets_awaiting_payment",
+		"Complete datasets with rows whose job is not paid yet: their data is refused (402) and their root is not posted to the registry.", nil, nil)
+	descAwaitingRegistry = prometheus.NewDesc("meadow_datasets_awaiting_registry",
+		"Complete datasets whose job is paid (or free) and whose root is not yet recorded as posted to the chain's registry.", nil, nil)
 	descRelayerBalance = prometheus.NewDesc("meadow_relayer_balance_wei",
 		"Ether held by this member's relayer key (--relayer-key), in wei, read every minute (absent without a relayer, or before the first read).", nil, nil)
 )
 
 func (o *opsCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descMemberReachable, descWatcherHead, descWatcherBehind, descWatcherPolled,
-		descSettleEpoch, descSettlePosted, descSettlePending, descSettleInterval, descRelayerBalance} {
+		descSettleEpoch, descSettlePosted, descSettlePending, descSettleInterval, descRelayerBalance,
+		descAwaitingPayment, descAwaitingRegistry} {
 		ch <- d
 	}
 }
@@ -95,8 +100,26 @@ func (o *opsCollector) Collect(ch chan<- prometheus.Metric) {
 				pending = 1
 			}
 			gauge(descSettlePending, pending)
+			unpaid, unposted := datasetsAwaiting(st)
+			gauge(descAwaitingPayment, float64(unpaid))
+			gauge(descAwaitingRegistry, float64(unposted))
 		})
 	}
+}
+
+// datasetsAwaiting counts the complete datasets with rows whose job is
+// unpaid, and those paid (or free) whose root is not yet recorded as in the
+// registry: what registerDatasets has left to do.
+func datasetsAwaiting(st *state.State) (unpaid, unposted int) {
+	for _, d := range st.Datasets {
+		switch waits, paid := awaitingRegistry(st, d); {
+		case waits && paid:
+			unposted++
+		case waits:
+			unpaid++
+		}
+	}
+	return unpaid, unposted
 }
 
 // opsCollectors are the operators' collectors, and, on a registry of the

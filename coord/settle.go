@@ -586,13 +586,8 @@ func (c *Coordinator) registerDatasets(ctx context.Context) {
 		c.fsm.read(func(st *state.State) {
 			for _, id := range sortedIDs(st.Datasets) {
 				d := st.Datasets[id]
-				if !d.Complete || d.Rows == 0 || d.ChainTx != (common.Hash{}) {
-					continue
-				}
-				j, ok := st.Jobs[d.JobID]
-				post := ok && !j.Unpaid()
-				if post || len(d.Signatures) == 0 {
-					work = append(work, todo{*d, post})
+				if waits, paid := awaitingRegistry(st, d); waits && (paid || len(d.Signatures) == 0) {
+					work = append(work, todo{*d, paid})
 				}
 			}
 		})
@@ -603,6 +598,17 @@ func (c *Coordinator) registerDatasets(ctx context.Context) {
 			}
 		}
 	})
+}
+
+// awaitingRegistry says whether a dataset's root is still to be posted to
+// the registry (it is complete, has rows, and is not recorded as posted),
+// and whether its job is paid, or costs nothing, so that it may be.
+func awaitingRegistry(st *state.State, d *state.Dataset) (waits, paid bool) {
+	if !d.Complete || d.Rows == 0 || d.ChainTx != (common.Hash{}) {
+		return false, false
+	}
+	j, ok := st.Jobs[d.JobID]
+	return true, ok && !j.Unpaid()
 }
 
 // postDataset records the members' signatures of a dataset's manifest and,
