@@ -156,6 +156,12 @@ type Config struct {
 	// PricePerRow is what an accepted row costs a buyer on a network with a
 	// chain, in stable base units (6 decimals): 1000 is 0.001 a row.
 	PricePerRow uint64 `json:"price_per_row"`
+	// UnpaidGrace is how long a priced job may stay done and unpaid before
+	// its buyer may submit no more jobs or pipelines until it pays (402
+	// naming the job); 0 lets a buyer submit whatever it owes. A job is
+	// paid after it is done, so without a limit a buyer could go on using
+	// the network without ever paying.
+	UnpaidGrace time.Duration `json:"unpaid_grace"`
 	// RelayFeeBps is what this member's relayer asks for a gasless claim
 	// (POST /v1/rewards/relay), in basis points of what the claim pays in
 	// each token; at most the distributor's cap (contracts.MaxRelayFeeBps).
@@ -263,6 +269,7 @@ func DefaultConfig() Config {
 		DomainMinInterval:  time.Second,
 		ChainID:            api.DevChainID,
 		PricePerRow:        1000,
+		UnpaidGrace:        DefaultUnpaidGrace,
 		RelayFeeBps:        DefaultRelayFeeBps,
 		RelayMinFeeMeadow:  new(big.Int).Set(DefaultRelayMinFeeMeadow),
 		RelayMinFeeStable:  new(big.Int).Set(DefaultRelayMinFeeStable),
@@ -381,6 +388,8 @@ func (c Config) Validate() error {
 		return invalidf("config.relay_min_fee_meadow %s: expected 0 or more MEADOW base units", c.RelayMinFeeMeadow)
 	case c.RelayMinFeeStable != nil && c.RelayMinFeeStable.Sign() < 0:
 		return invalidf("config.relay_min_fee_stable %s: expected 0 or more stable base units", c.RelayMinFeeStable)
+	case c.UnpaidGrace < 0 || c.UnpaidGrace > 365*24*time.Hour:
+		return invalidf("config.unpaid_grace %s: expected 0 (no limit) to 8760h (a year)", c.UnpaidGrace)
 	case c.PricePerRow > 1e12:
 		return invalidf("config.price_per_row %d: expected at most 1000000000000 (a million stable a row)", c.PricePerRow)
 	}

@@ -31,6 +31,8 @@ func TestConfigValidate(t *testing.T) {
 		{name: "election < heartbeat", edit: func(c *Config) { c.ElectionTimeout = c.HeartbeatTimeout / 2 }, field: "config.election_timeout"},
 		{name: "lease > heartbeat", edit: func(c *Config) { c.LeaderLeaseTimeout = 2 * time.Second }, field: "config.leader_lease_timeout"},
 		{name: "tiny segment", edit: func(c *Config) { c.WALSegmentSize = 1000 }, field: "config.wal_segment_size"},
+		{name: "negative unpaid grace", edit: func(c *Config) { c.UnpaidGrace = -time.Second }, field: "config.unpaid_grace"},
+		{name: "unpaid grace past a year", edit: func(c *Config) { c.UnpaidGrace = 366 * 24 * time.Hour }, field: "config.unpaid_grace"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

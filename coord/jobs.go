@@ -38,6 +38,9 @@ func (c *Coordinator) submitJob(ctx context.Context, signer common.Address, spec
 	if err != nil {
 		return api.Job{}, err
 	}
+	if err := c.checkArrears(buyer); err != nil {
+		return api.Job{}, err
+	}
 	id := c.newJobID()
 	var tasks []api.Task
 	c.fsm.read(func(st *state.State) { tasks, err = st.SplitJob(id, spec) })

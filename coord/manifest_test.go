@@ -5,8 +5,11 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
+	"errors"
 	"math/big"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -183,7 +186,7 @@ type registryNet struct {
 	opAddrs         []common.Address
 }
 
-func newRegistryNet(ctx context.Context, t *testing.T, poll time.Duration) *registryNet {
+func newRegistryNet(ctx context.Context, t *testing.T, poll time.Duration, config ...func(*coord.Config)) *registryNet {
 	t.Helper()
 	n := &registryNet{deployer: newKey(t), buyer: newKey(t)}
 	var ops []*ecdsa.PrivateKey
@@ -204,9 +207,93 @@ func newRegistryNet(ctx context.Context, t *testing.T, poll time.Duration) *regi
 		coordtest.WithConfig(func(i int, cfg *coord.Config) {
 			cfg.ChainPoll = poll
 			cfg.ChainConfirmations = 0
+			for _, f := range config {
+				f(cfg)
+			}
 		}),
 		coordtest.WithMemberOptions(func(i int) []coord.Option {
 			return []coord.Option{coord.WithChain(ch, ops[i])}
 		}))
 	return n
+}
+
+// TestUnpaidJobStopsSubmissions: a buyer pays after the work, so a buyer
+// whose done job stays unpaid past the grace (here 2 s) may submit no more
+// jobs or pipelines, through any member: 402 payment_required naming the
+// job and how to pay, and no job is made. Within the
+// grace, another buyer, and the same buyer once it paid, submit as usual.
+func TestUnpaidJobStopsSubmissions(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	const grace = 2 * time.Second
+	n := newRegistryNet(ctx, t, 50*time.Millisecond, func(cfg *coord.Config) { cfg.UnpaidGrace = grace })
+	c := n.c
+	if _, err := n.chain.MintTestStable(ctx, n.deployer, keyAddr(n.buyer), big.NewInt(1_000_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	job := doneDataset(t, c, keyAddr(n.buyer))
+	done := time.Now()
+	client := func(k *ecdsa.PrivateKey) *buyer.Client {
+		var urls []string
+		for _, m := range c.Followers() {
+			urls = append(urls, "http://"+m.Config.HTTPAddr)
+		}
+		b, err := buyer.New(buyer.Config{Coordinators: urls, Key: k, ChainID: api.DevChainID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	b := client(n.buyer)
+	spec := api.JobSpec{Kind: api.JobCrawl, Crawl: &api.CrawlSpec{URLs: []string{"https://a.example/next"}}}
+	if _, err := b.Submit(ctx, spec); err != nil {
+		t.Fatalf("a submission within the grace: %v", err)
+	}
+	time.Sleep(time.Until(done.Add(grace + 200*time.Millisecond)))
+
+	// Jobs in every state, by the leader's /metrics.
+	jobs := func() string {
+		var all []string
+		for k, v := range scrape(t, c.WaitLeader().Config.HTTPAddr) {
+			if strings.HasPrefix(k, "meadow_jobs{") {
+				all = append(all, k+"="+v)
+			}
+		}
+		slices.Sort(all)
+		return strings.Join(all, " ")
+	}
+	before := jobs()
+	pipe := api.PipelineSpec{Template: "pretrain", Crawl: &api.CrawlSpec{URLs: []string{"https://a.example/p"}}}
+	for what, submit := range map[string]func() error{
+		"job":      func() error { _, err := b.Submit(ctx, spec); return err },
+		"pipeline": func() error { _, err := b.SubmitPipeline(ctx, pipe); return err },
+	} {
+		err := submit()
+		var re *api.RemoteError
+		if !errors.As(err, &re) || re.Status != http.StatusPaymentRequired || re.Code != api.CodePaymentRequired ||
+			!strings.Contains(err.Error(), job) || !strings.Contains(err.Error(), "meadow buyer pay "+job) {
+			t.Fatalf("a %s from a buyer in arrears: %v; want 402 payment_required naming %s and meadow buyer pay", what, err, job)
+		}
+	}
+	if after := jobs(); after != before {
+		t.Fatalf("jobs: %s before the refused submissions, %s after", before, after)
+	}
+	if _, err := client(newKey(t)).Submit(ctx, spec); err != nil {
+		t.Fatalf("another buyer: %v", err)
+	}
+
+	j, err := c.WaitLeader().C.Job(job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.chain.Pay(ctx, n.buyer, contracts.JobKey(job), j.Price()); err != nil {
+		t.Fatal(err)
+	}
+	c.WaitFor("the payment counted", func() bool {
+		j, err := c.WaitLeader().C.Job(job)
+		return err == nil && !j.Unpaid()
+	})
+	if _, err := b.Submit(ctx, spec); err != nil {
+		t.Fatalf("a submission once paid: %v", err)
+	}
 }

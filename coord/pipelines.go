@@ -64,6 +64,9 @@ func (c *Coordinator) submitPipeline(ctx context.Context, buyer common.Address, 
 	if !c.IsLeader() {
 		return api.Pipeline{}, ErrNotLeader
 	}
+	if err := c.checkArrears(buyer); err != nil {
+		return api.Pipeline{}, err
+	}
 	id := c.newID("p")
 	first := spec.StageSpec(0, "").WithDefaults()
 	jobID := state.PipelineJobID(id, api.StageCrawl)

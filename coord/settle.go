@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -121,6 +122,49 @@ func (c *Coordinator) requireChain() error {
 		return ErrNoChain
 	}
 	return nil
+}
+
+// DefaultUnpaidGrace is the default Config.UnpaidGrace: three days to pay
+// for a done job before submitting more.
+const DefaultUnpaidGrace = 72 * time.Hour
+
+// checkArrears refuses a new job or pipeline from a buyer one of whose
+// priced jobs has been done (its dataset complete) and unpaid for longer
+// than Config.UnpaidGrace: ErrUnpaid (402, as a download of an unpaid
+// dataset) naming the oldest such job, what it owes and how to pay. Buyers pay after the work, so this is what stops
+// one from using the network for nothing; a fresh key escapes it, which is
+// why the leader also posts only paid datasets' roots (registerDatasets).
+// The leader reads its own state and clock: nothing of it enters the log.
+func (c *Coordinator) checkArrears(buyer common.Address) error {
+	if c.chain == nil || c.cfg.UnpaidGrace <= 0 {
+		return nil
+	}
+	cutoff := c.now() - c.cfg.UnpaidGrace.Milliseconds()
+	var (
+		late   *state.Job
+		doneAt int64
+	)
+	c.fsm.read(func(st *state.State) {
+		for _, j := range st.Jobs {
+			if j.Buyer != buyer || j.Dataset == "" || !j.Unpaid() {
+				continue
+			}
+			d, ok := st.Datasets[j.Dataset]
+			if !ok || !d.Complete || d.CreatedAt > cutoff {
+				continue
+			}
+			if late == nil || d.CreatedAt < doneAt || (d.CreatedAt == doneAt && j.ID < late.ID) {
+				cp := *j
+				late, doneAt = &cp, d.CreatedAt
+			}
+		}
+	})
+	if late == nil {
+		return nil
+	}
+	owed := new(big.Int).Sub(late.Price(), late.PaidAmount())
+	return fmt.Errorf("%w: buyer %s has not paid job %s, done %s ago (more than the %s a buyer has to pay): it costs %s stable base units and %s is paid; pay the %s left with `meadow buyer pay %s`, then submit again",
+		ErrUnpaid, buyer.Hex(), late.ID, time.Duration(c.now()-doneAt)*time.Millisecond, c.cfg.UnpaidGrace, late.Price(), late.PaidAmount(), owed, late.ID)
 }
 
 // pricePerRow is what a job submitted now costs a row: the configured price

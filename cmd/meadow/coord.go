@@ -160,6 +160,7 @@ machine can read in the process list.`,
 	f.StringVar(&cf.operatorKey, "operator-key", "", "this operator's key file, one of the keys the contracts were deployed with (default: DATA-DIR/operator.key, created with mode 0600)")
 	f.StringVar(&cfg.ChainPublicRPC, "chain-public-rpc", "", "the chain's JSON-RPC URL as published to nodes and buyers (default: --chain-rpc)")
 	f.Uint64Var(&cfg.PricePerRow, "price-per-row", cfg.PricePerRow, "what an accepted row costs a buyer, in stable base units (6 decimals)")
+	f.DurationVar(&cfg.UnpaidGrace, "unpaid-grace", cfg.UnpaidGrace, "how long a buyer's priced job may stay done and unpaid before that buyer may submit no more jobs until it pays (0: no limit)")
 	f.DurationVar(&cfg.ChainPoll, "chain-poll", cfg.ChainPoll, "how often the leader looks for payments and datasets to register")
 	f.Uint64Var(&cfg.ChainConfirmations, "chain-confirmations", cfg.ChainConfirmations, "blocks that must follow a payment before it counts")
 	f.DurationVar(&cfg.SettleInterval, "settle-interval", 0, "settle an epoch this often (0: only when an operator runs meadow operator settle)")
