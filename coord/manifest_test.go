@@ -183,16 +183,16 @@ type registryNet struct {
 	chain           *contracts.Chain
 	c               *coordtest.Cluster
 	deployer, buyer *ecdsa.PrivateKey
+	ops             []*ecdsa.PrivateKey
 	opAddrs         []common.Address
 }
 
 func newRegistryNet(ctx context.Context, t *testing.T, poll time.Duration, config ...func(*coord.Config)) *registryNet {
 	t.Helper()
 	n := &registryNet{deployer: newKey(t), buyer: newKey(t)}
-	var ops []*ecdsa.PrivateKey
 	for range 3 {
 		k := newKey(t)
-		ops, n.opAddrs = append(ops, k), append(n.opAddrs, keyAddr(k))
+		n.ops, n.opAddrs = append(n.ops, k), append(n.opAddrs, keyAddr(k))
 	}
 	ch, err := contracts.NewSimulated(append([]common.Address{keyAddr(n.deployer), keyAddr(n.buyer)}, n.opAddrs...)...)
 	if err != nil {
@@ -212,7 +212,7 @@ func newRegistryNet(ctx context.Context, t *testing.T, poll time.Duration, confi
 			}
 		}),
 		coordtest.WithMemberOptions(func(i int) []coord.Option {
-			return []coord.Option{coord.WithChain(ch, ops[i])}
+			return []coord.Option{coord.WithChain(ch, n.ops[i])}
 		}))
 	return n
 }
@@ -295,5 +295,93 @@ func TestUnpaidJobStopsSubmissions(t *testing.T) {
 	})
 	if _, err := b.Submit(ctx, spec); err != nil {
 		t.Fatalf("a submission once paid: %v", err)
+	}
+}
+
+// TestManifestsSignedWhilePostsFail: a paid dataset whose root cannot be
+// posted (the operator keys have no ether left for gas) is retried every
+// look, and every later dataset's manifest is still signed meanwhile: the
+// leader signs manifests before it posts, so a failing post never leaves
+// buyers without a manifest to check.
+func TestManifestsSignedWhilePostsFail(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	n := newRegistryNet(ctx, t, 50*time.Millisecond)
+	c, ch := n.c, n.chain
+	if _, err := ch.MintTestStable(ctx, n.deployer, keyAddr(n.buyer), big.NewInt(1_000_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	signed := func(ds string) bool {
+		d, err := c.WaitLeader().C.Dataset(ds)
+		return err == nil && len(d.Signatures) >= 2
+	}
+	// Dataset ids are random and the leader takes datasets in id order:
+	// the one paid for is the first in that order of four, so that a later
+	// dataset most likely sorts after it, and a leader taking them in id
+	// order would try the failing post first.
+	var paidJob string
+	for range 4 {
+		if j := doneDataset(t, c, keyAddr(n.buyer)); paidJob == "" || j < paidJob {
+			paidJob = j
+		}
+	}
+	paid := state.DatasetID(paidJob)
+	c.WaitFor("the first manifests signed", func() bool { return signed(paid) })
+
+	// The operators give away their ether, all but less than a post's gas.
+	price, err := ch.Backend().SuggestGasPrice(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, k := range n.ops {
+		bal, err := ch.Backend().BalanceAt(ctx, keyAddr(k), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keep := new(big.Int).Mul(price, big.NewInt(2*21_000))
+		if _, err := ch.SendEther(ctx, k, keyAddr(n.deployer), new(big.Int).Sub(bal, keep)); err != nil {
+			t.Fatalf("operator %d gives its ether away: %v", i, err)
+		}
+	}
+	j, err := c.WaitLeader().C.Job(paidJob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ch.Pay(ctx, n.buyer, contracts.JobKey(paidJob), j.Price()); err != nil {
+		t.Fatal(err)
+	}
+	c.WaitFor("the payment counted", func() bool {
+		j, err := c.WaitLeader().C.Job(paidJob)
+		return err == nil && !j.Unpaid()
+	})
+
+	var later string
+	for try := 0; later == ""; try++ {
+		if try == 12 {
+			t.Fatalf("no dataset id sorted after the paid one's (%s) in 12 jobs", paid)
+		}
+		if ds := state.DatasetID(doneDataset(t, c, keyAddr(n.buyer))); ds > paid {
+			later = ds
+		}
+	}
+	c.WaitFor("the later manifest signed while the paid dataset's post fails", func() bool { return signed(later) })
+	if _, _, ok, err := ch.DatasetRoot(ctx, contracts.DatasetKey(paid)); err != nil || ok {
+		t.Fatalf("the paid dataset's root is in the registry (%v, %v): the operators' ether was meant to be gone", ok, err)
+	}
+	if got := scrape(t, c.WaitLeader().Config.HTTPAddr)["meadow_datasets_awaiting_registry"]; got != "1" {
+		t.Fatalf("meadow_datasets_awaiting_registry %q, want 1 (the alert's condition)", got)
+	}
+
+	// Ether back: the post goes through.
+	for _, a := range n.opAddrs {
+		if _, err := ch.SendEther(ctx, n.deployer, a, big.NewInt(1e18)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rctx, rcancel := context.WithTimeout(ctx, 30*time.Second)
+	defer rcancel()
+	d, _ := c.WaitLeader().C.Dataset(paid)
+	if _, err := buyer.CheckRegistry(rctx, ch, paid, common.Hash(d.Root), uint64(d.Rows), 50*time.Millisecond); err != nil {
+		t.Fatalf("the paid dataset's root once the operators have ether: %v", err)
 	}
 }

@@ -635,6 +635,17 @@ func (c *Coordinator) registerDatasets(ctx context.Context) {
 				}
 			}
 		})
+		// Manifests to sign first: they need no chain, so a post that keeps
+		// failing (the operator key's gas) does not hold them back.
+		slices.SortStableFunc(work, func(a, b todo) int {
+			switch {
+			case a.post == b.post:
+				return 0
+			case b.post:
+				return -1
+			}
+			return 1
+		})
 		for _, w := range work {
 			if err := c.postDataset(ctx, w.d, w.post); err != nil {
 				c.log.Warn("post dataset root", "dataset", w.d.ID, "err", err)
