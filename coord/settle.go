@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -134,30 +135,18 @@ const DefaultUnpaidGrace = 72 * time.Hour
 // dataset) naming the oldest such job, what it owes and how to pay. Buyers pay after the work, so this is what stops
 // one from using the network for nothing; a fresh key escapes it, which is
 // why the leader also posts only paid datasets' roots (registerDatasets).
-// The leader reads its own state and clock: nothing of it enters the log.
+// The stages of a pipeline still running are left out (oldestUnpaid). The
+// leader reads its own state and clock: nothing of it enters the log.
 func (c *Coordinator) checkArrears(buyer common.Address) error {
 	if c.chain == nil || c.cfg.UnpaidGrace <= 0 {
 		return nil
 	}
-	cutoff := c.now() - c.cfg.UnpaidGrace.Milliseconds()
 	var (
 		late   *state.Job
 		doneAt int64
 	)
 	c.fsm.read(func(st *state.State) {
-		for _, j := range st.Jobs {
-			if j.Buyer != buyer || j.Dataset == "" || !j.Unpaid() {
-				continue
-			}
-			d, ok := st.Datasets[j.Dataset]
-			if !ok || !d.Complete || d.CreatedAt > cutoff {
-				continue
-			}
-			if late == nil || d.CreatedAt < doneAt || (d.CreatedAt == doneAt && j.ID < late.ID) {
-				cp := *j
-				late, doneAt = &cp, d.CreatedAt
-			}
-		}
+		late, doneAt = oldestUnpaid(st, buyer, c.now()-c.cfg.UnpaidGrace.Milliseconds())
 	})
 	if late == nil {
 		return nil
@@ -165,6 +154,37 @@ func (c *Coordinator) checkArrears(buyer common.Address) error {
 	owed := new(big.Int).Sub(late.Price(), late.PaidAmount())
 	return fmt.Errorf("%w: buyer %s has not paid job %s, done %s ago (more than the %s a buyer has to pay): it costs %s stable base units and %s is paid; pay the %s left with `meadow buyer pay %s`, then submit again",
 		ErrUnpaid, buyer.Hex(), late.ID, time.Duration(c.now()-doneAt)*time.Millisecond, c.cfg.UnpaidGrace, late.Price(), late.PaidAmount(), owed, late.ID)
+}
+
+// oldestUnpaid returns a copy of buyer's job that has been done and unpaid
+// the longest, if its dataset completed at cutoff or before, and when it
+// did; nil if there is none. Priced jobs only (Job.Unpaid), and no stage of
+// a pipeline still running (a buyer pays a pipeline's stages together, with
+// meadow buyer pipeline pay, once it ends). Ties go to the smaller job id.
+func oldestUnpaid(st *state.State, buyer common.Address, cutoff int64) (*state.Job, int64) {
+	var (
+		late   *state.Job
+		doneAt int64
+	)
+	for _, j := range st.Jobs {
+		if j.Buyer != buyer || j.Dataset == "" || !j.Unpaid() {
+			continue
+		}
+		if i := strings.LastIndexByte(j.ID, '.'); i > 0 {
+			if p, ok := st.Pipelines[j.ID[:i]]; ok && !p.State.Final() {
+				continue
+			}
+		}
+		d, ok := st.Datasets[j.Dataset]
+		if !ok || !d.Complete || d.CreatedAt > cutoff {
+			continue
+		}
+		if late == nil || d.CreatedAt < doneAt || (d.CreatedAt == doneAt && j.ID < late.ID) {
+			cp := *j
+			late, doneAt = &cp, d.CreatedAt
+		}
+	}
+	return late, doneAt
 }
 
 // pricePerRow is what a job submitted now costs a row: the configured price
