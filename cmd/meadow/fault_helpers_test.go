@@ -413,7 +413,26 @@ func (s *faultSuite) startChain() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(ch.Close)
+	// The members count a payment once a block follows it
+	// (--chain-confirmations 1). The in-process chain mines only when a
+	// transaction waits, so after the load's last payment of a scenario no
+	// block would come; a real chain keeps making them. So does this one,
+	// one a second, for as long as the suite runs.
+	blocks, stop := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(blocks)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				ch.Mine()
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-blocks; ch.Close() })
 	id, err := ch.ChainID(ctx)
 	if err != nil {
 		t.Fatal(err)
