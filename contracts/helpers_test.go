@@ -103,15 +103,7 @@ func (n *testNet) sign(tb testing.TB, r EpochRoot, ops ...*ecdsa.PrivateKey) [][
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var sigs [][]byte
-	for _, k := range ops {
-		s, err := SignEpochRoot(k, d, r)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sigs = append(sigs, s)
-	}
-	return sigs
+	return signEach(tb, ops, func(k *ecdsa.PrivateKey) ([]byte, error) { return SignEpochRoot(k, d, r) })
 }
 
 // signDataset is sign for a dataset root, in the registry's domain.
@@ -121,9 +113,15 @@ func (n *testNet) signDataset(tb testing.TB, ds Dataset, ops ...*ecdsa.PrivateKe
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return signEach(tb, ops, func(k *ecdsa.PrivateKey) ([]byte, error) { return SignDataset(k, d, ds) })
+}
+
+// signEach returns each operator's signature by sign.
+func signEach(tb testing.TB, ops []*ecdsa.PrivateKey, sign func(*ecdsa.PrivateKey) ([]byte, error)) [][]byte {
+	tb.Helper()
 	var sigs [][]byte
 	for _, k := range ops {
-		s, err := SignDataset(k, d, ds)
+		s, err := sign(k)
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	"net/http"
 	"slices"
@@ -117,16 +118,22 @@ func TestRegistryPostWaitsForPayment(t *testing.T) {
 		t.Fatalf("dataset recorded as posted in %s before payment", d.ChainTx.Hex())
 	}
 	// What every member tells its operators' Prometheus (the dashboard's
-	// panel and the MeadowDatasetRootsNotPosted alert read it).
+	// panel and the MeadowDatasetRootsNotPosted alert read it): "" when
+	// every member reports unpaid and unposted, else what one reports.
+	awaiting := func(unpaid, unposted string) string {
+		for _, m := range c.Members {
+			got := scrape(t, m.Config.HTTPAddr)
+			if p, r := got["meadow_datasets_awaiting_payment"], got["meadow_datasets_awaiting_registry"]; p != unpaid || r != unposted {
+				return fmt.Sprintf("member %s reports %q datasets awaiting payment and %q awaiting the registry, want %s and %s", m.Config.ID, p, r, unpaid, unposted)
+			}
+		}
+		return ""
+	}
 	checkAwaiting := func(when, unpaid, unposted string) {
 		t.Helper()
 		c.WaitConverged()
-		for _, m := range c.Members {
-			got := scrape(t, m.Config.HTTPAddr)
-			if got["meadow_datasets_awaiting_payment"] != unpaid || got["meadow_datasets_awaiting_registry"] != unposted {
-				t.Fatalf("%s: member %s reports %q datasets awaiting payment and %q awaiting the registry, want %s and %s",
-					when, m.Config.ID, got["meadow_datasets_awaiting_payment"], got["meadow_datasets_awaiting_registry"], unpaid, unposted)
-			}
+		if msg := awaiting(unpaid, unposted); msg != "" {
+			t.Fatalf("%s: %s", when, msg)
 		}
 	}
 	checkAwaiting("unpaid", "1", "0")
@@ -144,15 +151,7 @@ func TestRegistryPostWaitsForPayment(t *testing.T) {
 	// Blocks held from here, the post waits in the pool: the dataset is
 	// paid and awaits the registry, on every member, until it is mined.
 	ch.HoldBlocks(true)
-	c.WaitFor("every member to report the paid dataset awaiting the registry", func() bool {
-		for _, m := range c.Members {
-			got := scrape(t, m.Config.HTTPAddr)
-			if got["meadow_datasets_awaiting_payment"] != "0" || got["meadow_datasets_awaiting_registry"] != "1" {
-				return false
-			}
-		}
-		return true
-	})
+	c.WaitFor("every member to report the paid dataset awaiting the registry", func() bool { return awaiting("0", "1") == "" })
 	ch.HoldBlocks(false)
 	ch.Mine()
 	rctx, rcancel := context.WithTimeout(ctx, 30*time.Second)

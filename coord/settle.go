@@ -642,33 +642,23 @@ func (c *Coordinator) registerDatasets(ctx context.Context) {
 		return
 	}
 	every(ctx, c.cfg.ChainPoll, func(ctx context.Context) {
-		type todo struct {
-			d    state.Dataset
-			post bool
-		}
-		var work []todo
+		// Manifests to sign first: they need no chain, so a post that keeps
+		// failing (the operator key's gas) does not hold them back.
+		var sign, post []state.Dataset
 		c.fsm.read(func(st *state.State) {
 			for _, id := range sortedIDs(st.Datasets) {
 				d := st.Datasets[id]
-				if waits, paid := awaitingRegistry(st, d); waits && (paid || len(d.Signatures) == 0) {
-					work = append(work, todo{*d, paid})
+				switch waits, paid := awaitingRegistry(st, d); {
+				case waits && paid:
+					post = append(post, *d)
+				case waits && len(d.Signatures) == 0:
+					sign = append(sign, *d)
 				}
 			}
 		})
-		// Manifests to sign first: they need no chain, so a post that keeps
-		// failing (the operator key's gas) does not hold them back.
-		slices.SortStableFunc(work, func(a, b todo) int {
-			switch {
-			case a.post == b.post:
-				return 0
-			case b.post:
-				return -1
-			}
-			return 1
-		})
-		for _, w := range work {
-			if err := c.postDataset(ctx, w.d, w.post); err != nil {
-				c.log.Warn("post dataset root", "dataset", w.d.ID, "err", err)
+		for i, d := range slices.Concat(sign, post) {
+			if err := c.postDataset(ctx, d, i >= len(sign)); err != nil {
+				c.log.Warn("post dataset root", "dataset", d.ID, "err", err)
 				return
 			}
 		}
