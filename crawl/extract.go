@@ -13,25 +13,15 @@ import (
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/compute/extract"
+	"github.com/meadow-net/meadow/crawl/htmldoc"
 	"github.com/meadow-net/meadow/dataset"
 )
 
 // DefaultTextSelector picks the page's main text when a spec names none.
 const DefaultTextSelector = "body"
 
-// maxSelectorLen bounds a selector, so that a spec cannot make every node
-// compile a megabyte of CSS.
-const maxSelectorLen = 1024
-
 // maxLinks bounds the links reported for one page.
 const maxLinks = 1000
-
-// alwaysRemoved are never part of any text: code, styles, and content that a
-// browser does or does not show depending on whether scripts run, which
-// would make the static and rendered paths disagree.
-const alwaysRemoved = "script, style, noscript, template"
-
-var alwaysRemovedSel = cascadia.MustCompile(alwaysRemoved)
 
 // Rules are a crawl spec's extraction rules, compiled once per task.
 type Rules struct {
@@ -74,7 +64,7 @@ func CompileRules(spec api.CrawlSpec) (*Rules, error) {
 			return nil, fmt.Errorf("%w: %s.attr %q: expected an attribute name", ErrInvalidRule, where, f.Attr)
 		}
 		seen[f.Name] = true
-		sel, err := compileSelector(f.Selector)
+		sel, err := htmldoc.CompileSelector(f.Selector)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s.selector %q: %v", ErrInvalidRule, where, f.Selector, err)
 		}
@@ -85,30 +75,16 @@ func CompileRules(spec api.CrawlSpec) (*Rules, error) {
 		ts = DefaultTextSelector
 	}
 	var err error
-	if r.text, err = compileSelector(ts); err != nil {
+	if r.text, err = htmldoc.CompileSelector(ts); err != nil {
 		return nil, fmt.Errorf("%w: text_selector %q: %v", ErrInvalidRule, ts, err)
 	}
-	for i, e := range spec.Exclude {
-		sel, err := compileSelector(e)
-		if err != nil {
-			return nil, fmt.Errorf("%w: exclude[%d] %q: %v", ErrInvalidRule, i, e, err)
-		}
-		r.exclude = append(r.exclude, sel)
+	if r.exclude, err = htmldoc.CompileExclude(spec.Exclude); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidRule, err)
 	}
-	if r.main, err = mainTextOptions(spec.Extract); err != nil {
-		return nil, err
+	if r.main, err = htmldoc.ExtractOptions(spec.Extract); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidRule, err)
 	}
 	return r, nil
-}
-
-func compileSelector(s string) (cascadia.SelectorGroup, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, fmt.Errorf("expected a CSS selector")
-	}
-	if len(s) > maxSelectorLen {
-		return nil, fmt.Errorf("%d bytes: expected at most %d", len(s), maxSelectorLen)
-	}
-	return cascadia.ParseGroup(s)
 }
 
 // Extract applies spec's rules to an HTML document (UTF-8) fetched from
@@ -154,10 +130,7 @@ func (r *Rules) extract(htmlDoc []byte, pageURL *url.URL, withLinks bool) (extra
 	x.robots = readMetaRobots(root)
 	base := documentBase(root, pageURL)
 
-	removeAll(root, alwaysRemovedSel)
-	for _, e := range r.exclude {
-		removeAll(root, e)
-	}
+	htmldoc.Clean(root, r.exclude)
 	for _, f := range r.fields {
 		n := cascadia.Query(root, f.sel)
 		if n == nil {
@@ -187,16 +160,6 @@ func (r *Rules) extract(htmlDoc []byte, pageURL *url.URL, withLinks bool) (extra
 	}
 	x.root = root
 	return x, nil
-}
-
-// removeAll detaches every node matching sel (outermost first, so a match
-// inside a removed subtree is simply gone with it).
-func removeAll(root *html.Node, sel cascadia.Matcher) {
-	for _, n := range cascadia.QueryAll(root, sel) {
-		if n.Parent != nil {
-			n.Parent.RemoveChild(n)
-		}
-	}
 }
 
 func attr(n *html.Node, name string) (string, bool) {

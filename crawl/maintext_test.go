@@ -18,6 +18,7 @@ import (
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/compute/extract"
 	"github.com/meadow-net/meadow/crawl"
+	"github.com/meadow-net/meadow/crawl/htmldoc"
 	"github.com/meadow-net/meadow/dataset"
 	"github.com/meadow-net/meadow/devnet"
 )
@@ -297,6 +298,63 @@ func TestMainTextRules(t *testing.T) {
 	}
 	if _, err := crawl.MainText([]byte("<p>x</p>"), "http://a.example/", "text/html", demoSpec(nil, nil)); !errors.Is(err, crawl.ErrInvalidRule) {
 		t.Errorf("MainText with extraction off: %v", err)
+	}
+}
+
+// TestHTMLDocPage: htmldoc.Page, what the extension runs as WebAssembly
+// (ext/wasm), records the crawl path's main text (crawl.MainText) for the
+// demo site's pages, under each focus and with tables out, and refuses the
+// specs the crawl path refuses, naming the field. ext/test/maintext.test.mjs
+// compares the WebAssembly build itself with the Go node on more pages.
+func TestHTMLDocPage(t *testing.T) {
+	_, base := demoSite(t)
+	paths := []string{"/", "/articles/0", "/articles/5", "/articles/12", "/mirror/3"}
+	no := false
+	for _, e := range []*api.ExtractSpec{
+		{Enabled: true},
+		{Enabled: true, Focus: "recall", ExcludeTables: true},
+		{Enabled: true, Focus: "balanced", Fallback: &no, MaxBytes: 4000},
+	} {
+		spec := demoSpec(nil, e)
+		ok := 0
+		for _, p := range paths {
+			body, ct := served(t, base+p)
+			want, err := crawl.MainText(body, base+p, ct, spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := htmldoc.Page(body, base+p, ct, spec)
+			if err != nil {
+				t.Fatalf("%s: htmldoc.Page: %v", p, err)
+			}
+			if dataset.MainText(got) != *want {
+				t.Errorf("%s %+v: htmldoc.Page = %+v, the crawl path records %+v", p, *e, got, *want)
+			}
+			if got.Status == api.ExtractOK {
+				ok++
+			}
+		}
+		if e.MaxBytes == 0 && ok < 3 {
+			t.Errorf("%+v: %d pages with main text, expected at least 3", *e, ok)
+		}
+	}
+	for _, tt := range []struct {
+		spec api.CrawlSpec
+		want string
+	}{
+		{api.CrawlSpec{Exclude: []string{"[["}, Extract: &api.ExtractSpec{Enabled: true}}, "exclude[0]"},
+		{api.CrawlSpec{Exclude: []string{" "}, Extract: &api.ExtractSpec{Enabled: true}}, "exclude[0]"},
+		{api.CrawlSpec{Extract: &api.ExtractSpec{Enabled: true, Focus: "fast"}}, "extract.focus"},
+		{api.CrawlSpec{Extract: &api.ExtractSpec{Enabled: true, MaxBytes: api.ExtractMaxBytesLimit + 1}}, "extract.max_bytes"},
+		{api.CrawlSpec{}, "extract.enabled"},
+	} {
+		if _, err := htmldoc.Page([]byte("<p>x</p>"), "http://a.example/", "text/html", tt.spec); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("htmldoc.Page(%+v) = %v, want an error naming %s", tt.spec, err, tt.want)
+		}
+		tt.spec.TextSelector = "main"
+		if _, err := crawl.MainText([]byte("<p>x</p>"), "http://a.example/", "text/html", tt.spec); err == nil {
+			t.Errorf("crawl.MainText(%+v) accepted a spec htmldoc.Page refuses", tt.spec)
+		}
 	}
 }
 

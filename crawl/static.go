@@ -13,9 +13,9 @@ import (
 	"sync/atomic"
 
 	"github.com/gocolly/colly/v2"
-	"golang.org/x/net/html/charset"
 
 	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/crawl/htmldoc"
 	"github.com/meadow-net/meadow/dataset"
 )
 
@@ -156,22 +156,10 @@ func StaticPage(rawURL string, status int, header http.Header, body []byte, spec
 	return p, err
 }
 
-// decode converts a body to UTF-8 the way a browser would: a BOM, then the
-// Content-Type charset, then a <meta> charset in the first 1024 bytes, then
-// UTF-8 if the bytes are valid UTF-8, else windows-1252. colly's own charset
-// handling is bypassed (meteredTransport keeps the raw bytes) so that the
-// static path and Chromium decode alike.
-func decode(body []byte, contentType string) []byte {
-	enc, name, _ := charset.DetermineEncoding(body, contentType)
-	if name == "utf-8" {
-		return bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	}
-	out, err := enc.NewDecoder().Bytes(body)
-	if err != nil {
-		return body
-	}
-	return out
-}
+// decode is htmldoc.Decode: colly's own charset handling is bypassed
+// (meteredTransport keeps the raw bytes) so that the static path and
+// Chromium decode alike.
+func decode(body []byte, contentType string) []byte { return htmldoc.Decode(body, contentType) }
 
 type sinkKey struct{}
 

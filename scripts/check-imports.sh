@@ -16,6 +16,10 @@ allowed() {
 	# crawl runs the main-text extractor (issue 13): compute/extract only,
 	# a leaf held to the standalone rule below, never the rest of compute.
 	crawl) echo "api dataset compute/extract" ;;
+	# What the extension runs as WebAssembly (ext/wasm): no dataset, no
+	# network, no Chromium, so that the module stays small and builds for
+	# js/wasm.
+	crawl/htmldoc) echo "api compute/extract" ;;
 	compute) echo "api dataset" ;;
 	contracts) echo "rewards" ;;
 	node) echo "api dataset crawl compute release" ;;
@@ -77,7 +81,7 @@ for pkg in $(go list ./...); do
 		continue
 	fi
 	key=$top
-	case "$rel" in release/internal/*) key=release/internal ;; esac
+	case "$rel" in release/internal/*) key=release/internal ;; crawl/htmldoc | crawl/htmldoc/*) key=crawl/htmldoc ;; esac
 	ok=$(allowed "$key")
 	[ "$ok" = "*" ] && continue
 	for dep in $(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' "$pkg"); do

@@ -20,6 +20,10 @@ import { crawlRow, crawlSchema } from './lib/schema.js';
 import { contentRoot, rowHash } from './lib/merkle.js';
 import { parseRewards } from './lib/rewards.js';
 import { claimWithoutGas, parseRelayInfo, ZERO_ADDRESS } from './lib/claim.js';
+import { extractOn, startMainText } from './lib/maintext.js';
+// Go's wasm_exec.js, from the Go toolchain that built maintext.wasm
+// (ext/build.mjs resolves this name): it defines globalThis.Go.
+import 'go:wasm_exec';
 
 const VERSION = chrome.runtime.getManifest().version;
 const ORIGIN = new URL(chrome.runtime.getURL('/')).origin;
@@ -187,6 +191,19 @@ async function extractInOffscreen(html, pageURL, spec) {
   return r.result;
 }
 
+// The main-text extractor (maintext.wasm: the Go node's crawl/htmldoc) is
+// instantiated on the first page that asks for main text, and kept while
+// the worker lives; if that fails, the next page tries again.
+let mainTextUp = null;
+async function mainTextInWorker(body, pageURL, contentType, spec) {
+  mainTextUp ??= (async () => {
+    const r = await fetch(chrome.runtime.getURL('maintext.wasm'));
+    if (!r.ok) throw new Error(`maintext.wasm: status ${r.status}`);
+    return startMainText(await r.arrayBuffer(), globalThis.Go);
+  })().catch((e) => { mainTextUp = null; throw e; });
+  return (await mainTextUp)(body, pageURL, contentType, spec);
+}
+
 function makeBudget(settings) {
   return {
     allow() {
@@ -218,7 +235,7 @@ function makeCrawlEnv(settings) {
   const storeResolver = new Resolver({ url: settings.resolverURL, policy: storePolicy, browserResolve });
   return {
     policy, budget, fetcher, storePolicy, storeResolver,
-    crawlContext: (signal, spec) => ({ fetcher, policy, budget, spec, signal, extract: extractInOffscreen }),
+    crawlContext: (signal, spec) => ({ fetcher, policy, budget, spec, signal, extract: extractInOffscreen, mainText: mainTextInWorker }),
   };
 }
 
@@ -246,7 +263,7 @@ async function loop() {
       state.activity = 'registering';
       const r = await coord.register({
         address,
-        capabilities: { render_js: false, cpu_cores: Math.min(4096, Math.max(1, navigator.hardwareConcurrency || 1)), max_concurrent: settings.maxConcurrent },
+        capabilities: { render_js: false, main_text: true, cpu_cores: Math.min(4096, Math.max(1, navigator.hardwareConcurrency || 1)), max_concurrent: settings.maxConcurrent },
         version: `ext-${VERSION}`,
       });
       state.registered = true;
@@ -420,7 +437,7 @@ if (__MEADOW_DEV__) {
       const crawl = makeCrawlEnv(settings);
       const ac = new AbortController();
       const results = await crawlTask(crawl.crawlContext(ac.signal, spec), urls);
-      const schema = crawlSchema((spec.fields || []).map((f) => f.name));
+      const schema = crawlSchema((spec.fields || []).map((f) => f.name), { mainText: extractOn(spec) });
       const out = results.map((r) => {
         if (r.refusal) return { url: r.url, refusal: r.refusal };
         const row = crawlRow(schema, r.page, { node: '0x0', fetchedAt: 0, signature: null });

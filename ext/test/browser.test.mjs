@@ -165,6 +165,29 @@ test('crawling the demo site: every URL gives the Go node\'s row hash or its ref
   assert.ok(rows.length >= 15, `rows made: ${rows.length}`);
 });
 
+test('with main text on, the service worker\'s rows (maintext.wasm) are the Go node\'s, hash for hash', async () => {
+  await setSettings({ coordinators: [], allowList: ['127.0.0.0/8'], perHostDelayMs: 0, pagesPerMinute: 10000, maxConcurrent: 4 });
+  const paths = ['/articles/0', '/articles/3', '/articles/11', '/mirror/2', '/', '/x/redirect', '/x/latin1', '/x/meta-charset', '/x/no-content-type',
+    '/x/text', '/x/json', '/x/noscript', '/x/base', '/x/bad-utf8', '/x/not-found'];
+  const urls = paths.map((p) => site.base + p);
+  const withMain = { ...spec, extract: { enabled: true, focus: 'precision', latest_date: '2099-12-31' } };
+  const js = await b.sw.evaluate(([u, s]) => globalThis.meadowDev.crawl(u, s), [urls, withMain]);
+  const go = goCrawl(gen, urls, withMain);
+  assert.equal(js.results.length, go.length);
+  const statuses = {};
+  for (let i = 0; i < urls.length; i++) {
+    const j = js.results[i], g = go[i];
+    if (g.refusal) {
+      assert.ok(j.refusal, `${paths[i]}: Go refused (${g.refusal.reason}), the extension made a row`);
+      continue;
+    }
+    assert.ok(j.page, `${paths[i]}: the extension refused (${j.refusal?.reason}: ${j.refusal?.detail}), Go made a row`);
+    assert.equal(j.hash, g.hash, `${paths[i]}: row hash; Go's row ${JSON.stringify(g.row).slice(0, 2000)}; the extension's main text ${JSON.stringify(j.page.main).slice(0, 2000)}`);
+    statuses[j.page.main.status] = (statuses[j.page.main.status] || 0) + 1;
+  }
+  assert.ok(statuses.ok >= 6 && statuses.not_html >= 2, `main-text statuses of the rows: ${JSON.stringify(statuses)}`);
+});
+
 test('the production policy (no allow-list) refuses the loopback site before any request', async () => {
   await setSettings({ coordinators: [], allowList: [], perHostDelayMs: 0 });
   const hits = Date.now();

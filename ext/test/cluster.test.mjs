@@ -139,6 +139,9 @@ async function clusterRun({ objectStore }) {
         urls: Array.from({ length: 12 }, (_, i) => `${site.base}/articles/${i}`),
         fields: [{ name: 'title', selector: 'h1.title' }, { name: 'author', selector: 'span.author' }],
         text_selector: 'main', exclude: ['.ad', '.clock'], task_size: 4,
+        // Main text too: the extension's maintext.wasm and the Go node's
+        // extractor must agree on every row for the job to finish clean.
+        extract: { enabled: true },
       },
     };
     // The buyer's writes and reads are signed, each with a fresh nonce; a

@@ -17,4 +17,4 @@ if [ "${1:-}" = "--unit" ]; then
 fi
 # The browser and cluster tests start Chromium and Go programs: one file at a
 # time, so that two Chromiums never compete for the two cores.
-exec node --test --test-concurrency=1 "${unit[@]}" ext/test/go_vectors.test.mjs ext/test/arrow.test.mjs ext/test/browser.test.mjs ext/test/hostile.test.mjs ext/test/cluster.test.mjs
+exec node --test --test-concurrency=1 "${unit[@]}" ext/test/go_vectors.test.mjs ext/test/maintext.test.mjs ext/test/arrow.test.mjs ext/test/browser.test.mjs ext/test/hostile.test.mjs ext/test/cluster.test.mjs

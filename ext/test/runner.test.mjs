@@ -277,7 +277,7 @@ test('held: bounded in bytes and age, the oldest dropped first', () => {
   assert.deepEqual([h.size, h.bytes], [0, 0]);
 });
 
-test('no upload unless asked; a JS-rendering, main-text or compute task is not taken', async () => {
+test('no upload unless asked; a JS-rendering or compute task is not taken; a main-text task is checked first', async () => {
   const { calls, fetchImpl } = recorder({ '/v1/node/commit': {}, '/v1/node/reveal': { upload_requested: false } });
   const coord = new Coordinator({ urls: ['http://c1.test'], key: newSecretKey(), chainId: 31337, fetchImpl });
   const env = { coord, address: '0x0', stats: {}, now: () => Date.now(), crawlContext: () => ({}), crawlTask: async () => [] };
@@ -290,7 +290,14 @@ test('no upload unless asked; a JS-rendering, main-text or compute task is not t
   await assert.rejects(runLease(env, js), /JavaScript rendering/);
   const mt = lease(['http://a.example/1']);
   mt.task.crawl.extract = { enabled: true, focus: 'precision', fallback: true, max_bytes: 1048576, latest_date: '2099-12-31' };
-  await assert.rejects(runLease(env, mt), /main-text extraction/);
+  // Extract options the extractor (maintext.wasm) refuses fail the task
+  // before anything is fetched, as crawl.CompileRules fails a Go node's.
+  const refusing = { ...env, crawlContext: () => ({ mainText: () => { throw new TypeError('main text: extract.max_bytes 9999999: expected at most 2097152'); } }), crawlTask: async () => assert.fail('fetched') };
+  await assert.rejects(runLease(refusing, mt), /extract\.max_bytes/);
+  const checked = [];
+  const taking = { ...env, crawlContext: (_, spec) => ({ mainText: (body, u, ct, sp) => { checked.push([body.length, sp]); return { status: 'empty' }; } }) };
+  assert.equal((await runLease(taking, mt)).rows, 0);
+  assert.deepEqual(checked, [[0, { fields: mt.task.crawl.fields, text_selector: 'main', exclude: [], extract: mt.task.crawl.extract }]], 'the task\'s extract options, checked on an empty body');
   await assert.rejects(runLease(env, { ...js, task: { id: 't', kind: 'compute', compute: {} } }), /not a crawl task/);
 });
 

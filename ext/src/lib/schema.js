@@ -34,12 +34,26 @@ export function validateSchema(s) {
   return s;
 }
 
+// The main-text columns a crawl with extract on adds after text
+// (dataset/schema.go's mainTextColumns), in this order.
+const MAIN_TEXT = [
+  { name: 'extract_status', type: 'string', role: 'content', nullable: false },
+  { name: 'main_text', type: 'list<string>', role: 'content', nullable: true },
+  { name: 'markdown', type: 'list<string>', role: 'content', nullable: true },
+  { name: 'title', type: 'string', role: 'content', nullable: true },
+  { name: 'author', type: 'string', role: 'content', nullable: true },
+  { name: 'date', type: 'string', role: 'content', nullable: true },
+  { name: 'language_hint', type: 'string', role: 'content', nullable: true },
+];
+
 /**
  * crawlSchema is the schema of a crawl task whose rules name fields, in the
  * spec's order: url, final_url, status, content_type, one nullable string
- * column per field, text, then provenance.
+ * column per field, text, with mainText the main-text columns
+ * (extract_status, main_text, markdown, title, author, date,
+ * language_hint), then provenance.
  */
-export function crawlSchema(fields) {
+export function crawlSchema(fields, { mainText = false } = {}) {
   const cols = [
     { name: 'url', type: 'string', role: 'content', nullable: false },
     { name: 'final_url', type: 'string', role: 'content', nullable: false },
@@ -48,18 +62,38 @@ export function crawlSchema(fields) {
   ];
   for (const f of fields) cols.push({ name: FIELD_PREFIX + f, type: 'string', role: 'content', nullable: true });
   cols.push({ name: 'text', type: 'string', role: 'content', nullable: false });
+  if (mainText) cols.push(...MAIN_TEXT.map((c) => ({ ...c })));
   cols.push(...PROVENANCE.map((c) => ({ ...c })));
   return validateSchema({ kind: 'crawl', columns: cols });
 }
 
 /**
+ * lines splits a text at LF into the elements of a main_text or markdown
+ * value, as Go's dataset.Lines: an empty text is no lines.
+ */
+export function lines(s) {
+  return s === '' ? [] : s.split('\n');
+}
+
+/**
  * crawlRow lays a page out as a row of a crawl schema. page: {url,
- * finalURL, status, contentType, fields: {name: string|null}, text};
- * prov: {node, fetchedAt, signature (Uint8Array or null)}.
+ * finalURL, status, contentType, fields: {name: string|null}, text, main
+ * (with extract on: {status, text, markdown, title, author, date,
+ * language}, lib/maintext.js)}; prov: {node, fetchedAt, signature
+ * (Uint8Array or null)}.
  */
 export function crawlRow(schema, page, prov) {
+  const m = page.main && page.main.status === 'ok' ? page.main : null;
+  const nonEmpty = (v) => (m && v ? v : null);
   return schema.columns.map((c) => {
     switch (c.name) {
+      case 'extract_status': return page.main ? page.main.status : null;
+      case 'main_text': return m ? lines(m.text) : null;
+      case 'markdown': return m ? lines(m.markdown) : null;
+      case 'title': return nonEmpty(m?.title);
+      case 'author': return nonEmpty(m?.author);
+      case 'date': return nonEmpty(m?.date);
+      case 'language_hint': return nonEmpty(m?.language);
       case 'url': return page.url;
       case 'final_url': return page.finalURL;
       case 'status': return BigInt(page.status);

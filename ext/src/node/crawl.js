@@ -8,6 +8,7 @@ import { goParse } from '../lib/gourl.js';
 import { contentKind, detectContentType, mediaType } from '../lib/mime.js';
 import { decodeBody, InvalidTextError } from '../lib/charset.js';
 import { addRobots, robotsRefusal } from '../lib/extract.js';
+import { extractOn } from '../lib/maintext.js';
 import { MAX_RETRIES, MAX_RETRY_AFTER_MS } from './config.js';
 import { headerGet, sleep } from './net.js';
 
@@ -51,8 +52,9 @@ export function finalURL(taskURL, locations) {
 
 /**
  * crawlURL fetches one URL of a task. ctx: {fetcher, policy, budget,
- * extract (async (html, pageURL, spec) => {fields, text, robots}), spec,
- * signal}. It returns {url, page} or {url, refusal: {reason, detail}}, and bytes.
+ * extract (async (html, pageURL, spec) => {fields, text, robots}),
+ * mainText (async (body, pageURL, contentType, spec) => the main-text
+ * columns, lib/maintext.js; needed when spec.extract is on), spec, signal}. It returns {url, page} or {url, refusal: {reason, detail}}, and bytes.
  */
 export async function crawlURL(ctx, raw) {
   const { fetcher, policy, budget, spec, signal } = ctx;
@@ -112,6 +114,9 @@ async function makePage(ctx, raw, f) {
   for (const h of f.headers) if (h.name.toLowerCase() === 'x-robots-tag') addRobots(robots, h.value || '');
   const rf = robotsRefusal(robots);
   if (rf) throw new Refusal('robots', rf + ' (X-Robots-Tag)');
+  // With extract on every row has a status; the HTML case replaces this
+  // one, as the Go node's page does.
+  if (extractOn(ctx.spec)) page.main = { status: 'not_html' };
   const kind = contentKind(mt);
   if (kind === 'html') {
     const html = decodeBody(f.body, contentType);
@@ -120,6 +125,7 @@ async function makePage(ctx, raw, f) {
     if (mrf) throw new Refusal('robots', mrf);
     page.fields = x.fields;
     page.text = x.text;
+    if (page.main) page.main = await ctx.mainText(f.body, page.finalURL, contentType, ctx.spec);
   } else if (kind === 'text') {
     page.text = decodeBody(f.body, contentType);
   }

@@ -12,6 +12,7 @@ import { toHex } from '../lib/bytes.js';
 import { signRow } from '../lib/provenance.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { crawlTask, truncateUTF8 } from './crawl.js';
+import { extractOn } from '../lib/maintext.js';
 
 const REFUSAL_REASONS = new Set(['unsafe_address', 'scheme', 'robots', 'too_large', 'timeout', 'http_error', 'cap_reached']);
 
@@ -26,13 +27,12 @@ export async function runLease(env, lease) {
   const ct = task.crawl;
   if (task.kind !== 'crawl' || !ct) throw new Error(`lease ${lease.id}: task ${task.id} is not a crawl task`);
   if (ct.render_js) throw new Error(`lease ${lease.id}: task ${task.id} needs JavaScript rendering, which the extension does not do`);
-  // Main-text extraction is the Go extractor's (crawl.extract); the
-  // extension does not advertise main_text, so coord never leases it such
-  // a task: refuse one all the same rather than write rows without the
-  // columns its replicas have.
-  if (ct.extract) throw new Error(`lease ${lease.id}: task ${task.id} needs main-text extraction, which the extension does not do`);
   const spec = { fields: ct.fields || [], text_selector: ct.text_selector || '', exclude: ct.exclude || [] };
-  const schema = crawlSchema(spec.fields.map((f) => f.name));
+  // Main text (crawl.extract) is the Go node's own extractor, compiled to
+  // WebAssembly (lib/maintext.js): the same columns, the same bits.
+  const mainText = extractOn(ct);
+  if (mainText) spec.extract = ct.extract;
+  const schema = crawlSchema(spec.fields.map((f) => f.name), { mainText });
 
   // Stop fetching a few seconds before the lease's deadline, so that the
   // commitment still arrives in time; URLs not done then are timeouts.
@@ -40,6 +40,17 @@ export async function runLease(env, lease) {
   const margin = 5000;
   const timer = setTimeout(() => ac.abort(new Error('lease deadline')), Math.max(1000, lease.deadline - env.now() - margin));
   const ctx = env.crawlContext(ac.signal, spec);
+  // Options the Go extractor refuses fail the task before any fetch, as
+  // they fail a Go node's (crawl.CompileRules); an empty body is all it
+  // needs to check them.
+  if (mainText) {
+    try {
+      await ctx.mainText(new Uint8Array(0), ct.urls[0] || '', 'text/html', spec);
+    } catch (e) {
+      clearTimeout(timer);
+      throw new Error(`lease ${lease.id}: task ${task.id}: ${e.message}`);
+    }
+  }
   let results;
   try {
     results = await (env.crawlTask || crawlTask)(ctx, ct.urls);

@@ -35,6 +35,7 @@ func main() {
 	verify := flag.String("verify", "", "instead: read this dataset file with package dataset and print what it holds as JSON")
 	site := flag.String("site", "", "instead: serve the demo site (and the extra /x/ pages) on this address until standard input closes")
 	crawlMode := flag.Bool("crawl", false, "instead: crawl {urls, spec} read from standard input with the Go crawler and print rows and hashes")
+	mainTextMode := flag.Bool("maintext", false, "instead: read {spec, pages} from standard input and print each page's main text as the Go crawl records it")
 	flag.Parse()
 	switch {
 	case *verify != "":
@@ -45,6 +46,9 @@ func main() {
 		return
 	case *crawlMode:
 		crawlURLs()
+		return
+	case *mainTextMode:
+		mainTexts()
 		return
 	}
 	v := map[string]any{

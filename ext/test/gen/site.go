@@ -116,7 +116,7 @@ func crawlURLs() {
 	for _, f := range req.Spec.Fields {
 		names = append(names, f.Name)
 	}
-	s, err := dataset.CrawlSchema(names)
+	s, err := dataset.CrawlSchemaWith(names, dataset.CrawlOptions{MainText: req.Spec.Extract.On()})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/meadow-net/meadow/api"
+	"github.com/meadow-net/meadow/crawl"
+)
+
+// mainTextRequest is what -maintext reads: one crawl spec and the pages to
+// extract, each as a response the static path would keep.
+type mainTextRequest struct {
+	Spec  api.CrawlSpec `json:"spec"`
+	Pages []struct {
+		URL         string `json:"url"`
+		ContentType string `json:"content_type"`
+		Body        []byte `json:"body"` // base64 in JSON
+	} `json:"pages"`
+}
+
+// mainTextResult is one page's main-text columns, in the names the
+// extension's extractor (ext/wasm) answers with, or the error.
+type mainTextResult struct {
+	Status   string `json:"status"`
+	Text     string `json:"text"`
+	Markdown string `json:"markdown"`
+	Title    string `json:"title"`
+	Author   string `json:"author"`
+	Date     string `json:"date"`
+	Language string `json:"language"`
+	Error    string `json:"error,omitempty"`
+}
+
+// mainTexts prints, for each page of the request read from standard
+// input, what the Go node's crawl path records as its main text
+// (crawl.MainText: the crawl's rules, then the extractor), so that the
+// extension's WebAssembly build can be compared with it.
+func mainTexts() {
+	var req mainTextRequest
+	dec := json.NewDecoder(os.Stdin)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		log.Fatal(err)
+	}
+	out := make([]mainTextResult, 0, len(req.Pages))
+	for _, p := range req.Pages {
+		m, err := crawl.MainText(p.Body, p.URL, p.ContentType, req.Spec)
+		if err != nil {
+			out = append(out, mainTextResult{Error: err.Error()})
+			continue
+		}
+		out = append(out, mainTextResult{Status: m.Status, Text: m.Text, Markdown: m.Markdown, Title: m.Title, Author: m.Author, Date: m.Date, Language: m.Language})
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(string(b))
+}
