@@ -75,6 +75,7 @@ bench: deps
 	@scripts/deps-bench.sh
 	$(GO) test -tags wasmc -count=1 -run CModule ./compute/wasm
 	$(GO) test -tags wasmc -run '^$$' -bench . -benchmem -timeout 60m ./...
+	node ext/test/maintext.bench.mjs
 	scripts/node-rss.sh
 
 # Resident memory of a home node, idle and busy, against a dev network: the

@@ -36,6 +36,7 @@ func main() {
 	site := flag.String("site", "", "instead: serve the demo site (and the extra /x/ pages) on this address until standard input closes")
 	crawlMode := flag.Bool("crawl", false, "instead: crawl {urls, spec} read from standard input with the Go crawler and print rows and hashes")
 	mainTextMode := flag.Bool("maintext", false, "instead: read {spec, pages} from standard input and print each page's main text as the Go crawl records it")
+	mainTextBench := flag.Int("maintext-bench", 0, "with -maintext: extract every page this many times and print the time taken instead")
 	flag.Parse()
 	switch {
 	case *verify != "":
@@ -48,7 +49,7 @@ func main() {
 		crawlURLs()
 		return
 	case *mainTextMode:
-		mainTexts()
+		mainTexts(*mainTextBench)
 		return
 	}
 	v := map[string]any{

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"time"
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/crawl"
@@ -37,13 +38,30 @@ type mainTextResult struct {
 // mainTexts prints, for each page of the request read from standard
 // input, what the Go node's crawl path records as its main text
 // (crawl.MainText: the crawl's rules, then the extractor), so that the
-// extension's WebAssembly build can be compared with it.
-func mainTexts() {
+// extension's WebAssembly build can be compared with it. With passes > 0 it
+// extracts every page that many times and prints {"seconds", "bytes"}
+// instead: the native figure the extension's benchmark
+// (ext/test/maintext.bench.mjs) sets its own against.
+func mainTexts(passes int) {
 	var req mainTextRequest
 	dec := json.NewDecoder(os.Stdin)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
 		log.Fatal(err)
+	}
+	if passes > 0 {
+		var n int
+		start := time.Now()
+		for range passes {
+			for _, p := range req.Pages {
+				if _, err := crawl.MainText(p.Body, p.URL, p.ContentType, req.Spec); err != nil {
+					log.Fatal(err)
+				}
+				n += len(p.Body)
+			}
+		}
+		fmt.Printf("{\"seconds\": %.6f, \"bytes\": %d}\n", time.Since(start).Seconds(), n)
+		return
 	}
 	out := make([]mainTextResult, 0, len(req.Pages))
 	for _, p := range req.Pages {
