@@ -458,3 +458,30 @@ func BenchmarkMainTextDemo(b *testing.B) {
 		b.ReportMetric(float64(b.N*len(urls))/b.Elapsed().Seconds(), "pages/s")
 	})
 }
+
+// FuzzHTMLDocPage: for any body and Content-Type, what the extension runs
+// (htmldoc.Page) is what the crawl path records (crawl.MainText), twice
+// alike, and never a panic.
+func FuzzHTMLDocPage(f *testing.F) {
+	f.Add([]byte(`<html lang="de"><head><title>T</title><meta charset="windows-1252"></head><body><nav>n</nav><article><p>Ein l\xe4ngerer Absatz, der als Haupttext z\xe4hlt, mit genug W\xf6rtern darin.</p></article><div class="ad">x</div></body></html>`), "text/html")
+	f.Add([]byte("\xef\xbb\xbf<p>bom</p>"), "text/html; charset=iso-8859-1")
+	f.Add([]byte("\x89PNG\r\n\x1a\n\x00\x00"), "")
+	f.Add([]byte("  \n "), "text/html")
+	f.Add([]byte("<table><td>a<td>b</table><p>unclosed<div>x<time datetime=2020-01-02>"), "text/html; charset=utf-8")
+	spec := api.CrawlSpec{TextSelector: "body", Exclude: []string{".ad", "nav"}, Extract: &api.ExtractSpec{Enabled: true, MaxBytes: 64 << 10}}
+	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
+		want, err := crawl.MainText(body, "https://example.com/a", contentType, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			got, err := htmldoc.Page(body, "https://example.com/a", contentType, spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dataset.MainText(got) != *want {
+				t.Fatalf("htmldoc.Page = %+v, the crawl path records %+v", got, *want)
+			}
+		}
+	})
+}
