@@ -74,9 +74,9 @@ type Capabilities struct {
 	// Kernels the node can run; empty means every kernel its version ships.
 	Kernels []string `json:"kernels,omitempty"`
 	// MainText: the node runs main-text extraction (crawl.extract). The Go
-	// node sets it; the browser extension cannot run the extractor and
-	// leaves it out, so it is never leased such a task. Absent means no,
-	// as for an older node.
+	// node sets it, and so does the browser extension, which runs the same
+	// Go code as WebAssembly (ext/wasm). Absent means no, as for an older
+	// node: it is never leased such a task.
 	MainText bool `json:"main_text,omitempty"`
 }
 
