@@ -9,8 +9,8 @@ import (
 )
 
 // TestMainTextCapability: a crawl task with crawl.extract on goes only to
-// nodes that advertise main_text; the browser extension (no main_text,
-// no Chromium) still gets plain crawl tasks.
+// nodes that advertise main_text; a node without it (an older node or
+// extension) still gets plain crawl tasks.
 func TestMainTextCapability(t *testing.T) {
 	mt := crawlTask("mt", "news.example", 1, 1)
 	mt.NeedMainText = true

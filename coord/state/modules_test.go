@@ -167,7 +167,7 @@ func TestMainTextNeedsTheCapability(t *testing.T) {
 		t.Fatal("a task with extraction on does not need main_text")
 	}
 	if on.CoveredBy(api.Capabilities{RenderJS: true}) {
-		t.Error("a node without main_text (the extension) covers it")
+		t.Error("a node without main_text (an older node or extension) covers it")
 	}
 	if !on.CoveredBy(api.Capabilities{MainText: true}) {
 		t.Error("a node with main_text does not cover it")

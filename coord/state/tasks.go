@@ -210,7 +210,8 @@ type Needs struct {
 	GPU      bool   `json:"gpu,omitempty"`       // a GPU, for a compute job that asked for one
 	Kernel   string `json:"kernel,omitempty"`    // a compute task's kernel
 	// MainText: a crawl task with crawl.extract on, for nodes that run the
-	// main-text extractor (Capabilities.MainText; never the extension).
+	// main-text extractor (Capabilities.MainText: Go nodes, and the
+	// extension, which runs it as WebAssembly).
 	MainText bool `json:"main_text,omitempty"`
 }
 
