@@ -136,15 +136,18 @@ func ExtractOptions(e *api.ExtractSpec) (*extract.Options, error) {
 
 // MainText is one page's main-text columns: Status is api.ExtractOK or
 // the extractor's refusal (api.ExtractStatuses); the rest are set only
-// when it is ok, empty where the page gives nothing.
+// when it is ok, empty where the page gives nothing. It has
+// dataset.MainText's fields (crawl converts one to the other, so the
+// compiler keeps them alike; dataset may not import this package), and
+// the JSON names the extension reads (ext/wasm).
 type MainText struct {
-	Status   string
-	Text     string
-	Markdown string
-	Title    string
-	Author   string
-	Date     string
-	Language string
+	Status   string `json:"status"`
+	Text     string `json:"text"`
+	Markdown string `json:"markdown"`
+	Title    string `json:"title"`
+	Author   string `json:"author"`
+	Date     string `json:"date"`
+	Language string `json:"language"`
 }
 
 // Extract is the main text of one HTML document: raw as fetched, root the

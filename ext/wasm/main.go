@@ -25,16 +25,11 @@ import (
 	"github.com/meadow-net/meadow/crawl/htmldoc"
 )
 
-// result is one page's main-text columns as the extension reads them.
+// result is one page's main-text columns as the extension reads them, or
+// the error.
 type result struct {
-	Status   string `json:"status"`
-	Text     string `json:"text"`
-	Markdown string `json:"markdown"`
-	Title    string `json:"title"`
-	Author   string `json:"author"`
-	Date     string `json:"date"`
-	Language string `json:"language"`
-	Error    string `json:"error,omitempty"`
+	htmldoc.MainText
+	Error string `json:"error,omitempty"`
 }
 
 func mainText(_ js.Value, args []js.Value) any {
@@ -55,7 +50,7 @@ func mainText(_ js.Value, args []js.Value) any {
 	if err != nil {
 		return answer(result{Error: err.Error()})
 	}
-	return answer(result{Status: m.Status, Text: m.Text, Markdown: m.Markdown, Title: m.Title, Author: m.Author, Date: m.Date, Language: m.Language})
+	return answer(result{MainText: m})
 }
 
 func main() {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/crawl"
+	"github.com/meadow-net/meadow/crawl/htmldoc"
 )
 
 // mainTextRequest is what -maintext reads: one crawl spec and the pages to
@@ -25,14 +26,8 @@ type mainTextRequest struct {
 // mainTextResult is one page's main-text columns, in the names the
 // extension's extractor (ext/wasm) answers with, or the error.
 type mainTextResult struct {
-	Status   string `json:"status"`
-	Text     string `json:"text"`
-	Markdown string `json:"markdown"`
-	Title    string `json:"title"`
-	Author   string `json:"author"`
-	Date     string `json:"date"`
-	Language string `json:"language"`
-	Error    string `json:"error,omitempty"`
+	htmldoc.MainText
+	Error string `json:"error,omitempty"`
 }
 
 // mainTexts prints, for each page of the request read from standard
@@ -70,7 +65,7 @@ func mainTexts(passes int) {
 			out = append(out, mainTextResult{Error: err.Error()})
 			continue
 		}
-		out = append(out, mainTextResult{Status: m.Status, Text: m.Text, Markdown: m.Markdown, Title: m.Title, Author: m.Author, Date: m.Date, Language: m.Language})
+		out = append(out, mainTextResult{MainText: htmldoc.MainText(*m)})
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
