@@ -193,7 +193,8 @@ async function extractInOffscreen(html, pageURL, spec) {
 
 // The main-text extractor (maintext.wasm: the Go node's crawl/htmldoc) is
 // instantiated on the first page that asks for main text, and kept while
-// the worker lives; if that fails, the next page tries again.
+// the worker lives; if starting fails, or the Go program stops, the next
+// page starts it again.
 let mainTextUp = null;
 async function mainTextInWorker(body, pageURL, contentType, spec) {
   mainTextUp ??= (async () => {
@@ -201,7 +202,12 @@ async function mainTextInWorker(body, pageURL, contentType, spec) {
     if (!r.ok) throw new Error(`maintext.wasm: status ${r.status}`);
     return startMainText(await r.arrayBuffer(), globalThis.Go);
   })().catch((e) => { mainTextUp = null; throw e; });
-  return (await mainTextUp)(body, pageURL, contentType, spec);
+  const mainText = await mainTextUp;
+  if (mainText.exited()) {
+    mainTextUp = null;
+    return mainTextInWorker(body, pageURL, contentType, spec);
+  }
+  return mainText(body, pageURL, contentType, spec);
 }
 
 function makeBudget(settings) {

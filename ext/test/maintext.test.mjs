@@ -145,3 +145,29 @@ test('a spec the Go code refuses is refused, naming the field', () => {
     assert.ok(g.error, `${JSON.stringify(spec)}: Go accepted it`);
   }
 });
+
+test('a Go program that stops is reported: at start it fails, later exited() says so and calls fail', async () => {
+  const empty = Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]); // a valid, empty module
+  class ExitsAtStart { importObject = {}; run() { return Promise.resolve(); } }
+  await assert.rejects(startMainText(empty, ExitsAtStart), /exited at start/);
+  let stop;
+  const saved = globalThis.meadowMainText;
+  class ExitsLater {
+    importObject = {};
+    run() {
+      globalThis.meadowMainText = () => JSON.stringify({ status: 'empty', text: '', markdown: '', title: '', author: '', date: '', language: '' });
+      return new Promise((resolve) => { stop = resolve; });
+    }
+  }
+  try {
+    const mt = await startMainText(empty, ExitsLater);
+    assert.equal(mt(new Uint8Array(0), 'u', 'text/html', {}).status, 'empty');
+    assert.equal(mt.exited(), false);
+    stop();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(mt.exited(), true);
+    assert.throws(() => mt(new Uint8Array(0), 'u', 'text/html', {}), /has exited/);
+  } finally {
+    globalThis.meadowMainText = saved;
+  }
+});

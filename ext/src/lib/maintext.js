@@ -14,7 +14,9 @@
  * sniffed type when there is none), spec the task's crawl spec (its
  * exclude list and extract object are what matter). It returns
  * {status, text, markdown, title, author, date, language}, the Go node's
- * htmldoc.MainText, and throws on a spec the Go code refuses.
+ * htmldoc.MainText, and throws on a spec the Go code refuses. Its
+ * exited() says whether the Go program has stopped (a fault: it then
+ * answers nothing more, and the caller starts a new one).
  */
 export async function startMainText(wasm, Go) {
   const go = new Go();
@@ -23,14 +25,18 @@ export async function startMainText(wasm, Go) {
   // run's promise settles only if it exits, which would be a fault.
   let exited = false;
   go.run(instance).finally(() => { exited = true; });
+  await new Promise((resolve) => setTimeout(resolve, 0)); // let an exit at start be seen
+  if (exited) throw new Error('maintext.wasm: the Go program exited at start');
   const fn = globalThis.meadowMainText;
   if (typeof fn !== 'function') throw new Error('maintext.wasm: it did not define meadowMainText');
-  return (body, pageURL, contentType, spec) => {
+  const mainText = (body, pageURL, contentType, spec) => {
     if (exited) throw new Error('maintext.wasm: the extractor has exited');
     const r = JSON.parse(fn(body, pageURL, contentType, JSON.stringify(spec)));
     if (r.error) throw new TypeError(`main text: ${r.error}`);
     return { status: r.status, text: r.text, markdown: r.markdown, title: r.title, author: r.author, date: r.date, language: r.language };
   };
+  mainText.exited = () => exited;
+  return mainText;
 }
 
 /** extractOn is api.ExtractSpec's On: the spec asks for main text. */
