@@ -2,8 +2,8 @@
 // the popup and the options page with esbuild into a folder Chromium loads
 // unpacked, with the main-text extractor (ext/wasm, Go compiled to
 // WebAssembly by the go command on the PATH: maintext.wasm, and Go's
-// wasm_exec.js bundled into the service worker), and with --zip packs that folder into the zip users install (or
-// a store takes). The production build is the default; --dev builds the
+// wasm_exec.js bundled into the service worker), and with --zip packs that
+// folder into the zip users install (or a store takes). The production build is the default; --dev builds the
 // development variant the tests use (loopback allow-list in the options).
 //
 //   node ext/build.mjs [--dev] [--out DIR] [--zip]

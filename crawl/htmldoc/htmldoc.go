@@ -38,11 +38,11 @@ const alwaysRemoved = "script, style, noscript, template"
 
 var alwaysRemovedSel = cascadia.MustCompile(alwaysRemoved)
 
-// RenderedContentType is what the rendered path says of the document it
+// renderedContentType is what the rendered path says of the document it
 // extracts (Chromium's serialized DOM) and what the extractor is told of
 // the cleaned document: UTF-8, whatever the page was sent in, so that a
 // <meta charset> left in it does not make the extractor decode it again.
-const RenderedContentType = "text/html; charset=utf-8"
+const renderedContentType = "text/html; charset=utf-8"
 
 // maxCleanedBytes bounds the cleaned document the extractor reads, as a
 // multiple of max_bytes: serializing a parsed tree can grow a page a little
@@ -172,7 +172,7 @@ func Extract(raw []byte, root *html.Node, pageURL string, o extract.Options, log
 		return MainText{Status: api.ExtractFailed}
 	}
 	o.MaxBytes = maxCleanedBytes * o.MaxBytes
-	return extractDoc(buf.Bytes(), pageURL, RenderedContentType, o, log)
+	return extractDoc(buf.Bytes(), pageURL, renderedContentType, o, log)
 }
 
 // refusal is the answer for a document the extractor refuses from its

@@ -5,7 +5,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startMainText } from '../src/lib/maintext.js';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -48,6 +49,42 @@ export function startSite(gen) {
       if (m) resolve({ base: m[1], stop: () => { child.stdin.end(); child.kill(); } });
     });
   });
+}
+
+/**
+ * startExtMainText starts the main-text extractor of the extension built
+ * at extDir (its maintext.wasm) under Node, with the Go toolchain's
+ * wasm_exec.js, as the service worker does (lib/maintext.js).
+ */
+export async function startExtMainText(extDir) {
+  const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+  await import(pathToFileURL(path.join(goroot, 'lib', 'wasm', 'wasm_exec.js')).href);
+  return startMainText(fs.readFileSync(path.join(extDir, 'maintext.wasm')), globalThis.Go);
+}
+
+/**
+ * realPages reads the labelled real-page corpus (crawl/testdata/realpages:
+ * HTML manuals of Debian packages) as responses {url, contentType, body}.
+ */
+export function realPages() {
+  const labels = JSON.parse(fs.readFileSync(path.join(repo, 'crawl/testdata/realpages/labels.json'), 'utf8'));
+  const roots = Object.fromEntries(labels.packages.map((p) => [p.name, p.root]));
+  return labels.pages.map((p) => {
+    const file = path.join(roots[p.package], p.path);
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: the real-page corpus needs Debian's ${p.package} (scripts/deps.sh installs it)`);
+    return { url: `http://127.0.0.1/${p.package}/${p.path}`, contentType: 'text/html', body: new Uint8Array(fs.readFileSync(file)) };
+  });
+}
+
+/**
+ * goMainText runs the Go node's crawl path over pages ({url, contentType,
+ * body}) with spec (gen -maintext): each page's main text, or with passes
+ * the time taken to extract every page that many times.
+ */
+export function goMainText(gen, spec, pages, passes = 0) {
+  const input = JSON.stringify({ spec, pages: pages.map((p) => ({ url: p.url, content_type: p.contentType, body: Buffer.from(p.body).toString('base64') })) });
+  const args = passes > 0 ? ['-maintext', '-maintext-bench', String(passes)] : ['-maintext'];
+  return JSON.parse(execFileSync(gen, args, { input, encoding: 'utf8', maxBuffer: 256 << 20 }));
 }
 
 /** goCrawl crawls urls with spec with the Go crawler (gen -crawl). */

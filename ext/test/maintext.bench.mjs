@@ -7,13 +7,10 @@
 // ratio, and the growth of this process's resident memory.
 //
 //   node ext/test/maintext.bench.mjs [--passes N] [--json]
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { buildExtension, buildGen, repo, tempDir } from './harness.mjs';
-import { startMainText } from '../src/lib/maintext.js';
+import { buildExtension, buildGen, goMainText, realPages, startExtMainText, tempDir } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const passesAt = args.indexOf('--passes');
@@ -27,21 +24,13 @@ try {
   log('maintext bench: building the extension and ext/test/gen');
   const ext = buildExtension(path.join(tmp, 'ext'), { dev: false });
   const gen = buildGen(tmp);
-  const labels = JSON.parse(fs.readFileSync(path.join(repo, 'crawl/testdata/realpages/labels.json'), 'utf8'));
-  const roots = Object.fromEntries(labels.packages.map((p) => [p.name, p.root]));
-  const pages = labels.pages.map((p) => {
-    const file = path.join(roots[p.package], p.path);
-    if (!fs.existsSync(file)) throw new Error(`${file} is missing: the real-page corpus needs Debian's ${p.package} (scripts/deps.sh installs it)`);
-    return { url: `http://127.0.0.1/${p.package}/${p.path}`, contentType: 'text/html', body: new Uint8Array(fs.readFileSync(file)) };
-  });
+  const pages = realPages();
   const spec = { exclude: [], extract: { enabled: true, max_bytes: 2 << 20 } };
   const bytes = pages.reduce((n, p) => n + p.body.length, 0);
 
-  const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
-  await import(pathToFileURL(path.join(goroot, 'lib', 'wasm', 'wasm_exec.js')).href);
   const rss0 = process.memoryUsage().rss;
   let t = performance.now();
-  const mainText = await startMainText(fs.readFileSync(path.join(ext, 'maintext.wasm')), globalThis.Go);
+  const mainText = await startExtMainText(ext);
   const startMs = performance.now() - t;
   for (const p of pages) mainText(p.body, p.url, p.contentType, spec); // warm
   t = performance.now();
@@ -49,8 +38,7 @@ try {
   const wasmS = (performance.now() - t) / 1000;
   const rssGrowth = process.memoryUsage().rss - rss0;
 
-  const input = JSON.stringify({ spec, pages: pages.map((p) => ({ url: p.url, content_type: p.contentType, body: Buffer.from(p.body).toString('base64') })) });
-  const native = JSON.parse(execFileSync(gen, ['-maintext', '-maintext-bench', String(passes)], { input, encoding: 'utf8', maxBuffer: 64 << 20 }));
+  const native = goMainText(gen, spec, pages, passes);
 
   const mb = (bytes * passes) / 1e6;
   const r = {

@@ -9,11 +9,9 @@
 // field.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { buildExtension, buildGen, repo, startSite, tempDir } from './harness.mjs';
+import { buildExtension, buildGen, goMainText, realPages, startExtMainText, startSite, tempDir } from './harness.mjs';
 import { startMainText } from '../src/lib/maintext.js';
 import { detectContentType } from '../src/lib/mime.js';
 
@@ -24,9 +22,7 @@ before(async () => {
   const ext = buildExtension(path.join(tmp, 'ext'));
   gen = buildGen(tmp);
   site = await startSite(gen);
-  const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
-  await import(pathToFileURL(path.join(goroot, 'lib', 'wasm', 'wasm_exec.js')).href);
-  mainText = await startMainText(fs.readFileSync(path.join(ext, 'maintext.wasm')), globalThis.Go);
+  mainText = await startExtMainText(ext);
 }, { timeout: 300000 });
 
 after(() => {
@@ -34,15 +30,9 @@ after(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** goMainText runs the Go crawl path over pages ({url, contentType, body}). */
-function goMainText(spec, pages) {
-  const input = JSON.stringify({ spec, pages: pages.map((p) => ({ url: p.url, content_type: p.contentType, body: Buffer.from(p.body).toString('base64') })) });
-  return JSON.parse(execFileSync(gen, ['-maintext'], { input, encoding: 'utf8', maxBuffer: 256 << 20 }));
-}
-
 /** compare extracts every page with both and requires the same answer. */
 function compare(what, spec, pages) {
-  const want = goMainText(spec, pages);
+  const want = goMainText(gen, spec, pages);
   assert.equal(want.length, pages.length);
   const statuses = {};
   pages.forEach((p, i) => {
@@ -92,13 +82,7 @@ test('the demo site\'s pages give the Go node\'s main text under every extract o
 });
 
 test('the real-page corpus (Debian\'s HTML manuals) gives the Go node\'s main text', () => {
-  const labels = JSON.parse(fs.readFileSync(path.join(repo, 'crawl/testdata/realpages/labels.json'), 'utf8'));
-  const roots = Object.fromEntries(labels.packages.map((p) => [p.name, p.root]));
-  const pages = labels.pages.map((p) => {
-    const file = path.join(roots[p.package], p.path);
-    if (!fs.existsSync(file)) assert.fail(`${file} is missing: the real-page corpus needs Debian's ${p.package} (scripts/deps.sh installs it)`);
-    return { url: `http://127.0.0.1/${p.package}/${p.path}`, contentType: 'text/html', body: new Uint8Array(fs.readFileSync(file)) };
-  });
+  const pages = realPages();
   assert.ok(pages.length >= 30, `corpus pages: ${pages.length}`);
   const st = compare('real pages', { exclude: [], extract: { enabled: true, max_bytes: 2 << 20 } }, pages);
   assert.ok(st.ok >= 30, `pages with main text: ${JSON.stringify(st)}`);
@@ -141,7 +125,7 @@ test('a spec the Go code refuses is refused, naming the field', () => {
     [{ exclude: [], extract: { enabled: false } }, 'extract.enabled'],
   ]) {
     assert.throws(() => mainText(body, 'http://127.0.0.1/', 'text/html', spec), (e) => e.message.includes(field), `${JSON.stringify(spec)}: expected an error naming ${field}`);
-    const [g] = goMainText(spec, [{ url: 'http://127.0.0.1/', contentType: 'text/html', body }]);
+    const [g] = goMainText(gen, spec, [{ url: 'http://127.0.0.1/', contentType: 'text/html', body }]);
     assert.ok(g.error, `${JSON.stringify(spec)}: Go accepted it`);
   }
 });
