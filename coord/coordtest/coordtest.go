@@ -393,14 +393,30 @@ func FreeAddr(t testing.TB) string {
 	return FreeAddrOn(t, "127.0.0.1")
 }
 
-// FreeAddrOn is FreeAddr on the loopback address ip.
+// handedOut are the addresses FreeAddrOn returned in this test binary: a
+// test that picks several before binding any (a group map names every
+// member's address up front) would otherwise be handed, for a later
+// member's Raft port, a port it picked for another and has not bound yet.
+var handedOut = struct {
+	sync.Mutex
+	addrs map[string]bool
+}{addrs: map[string]bool{}}
+
+// FreeAddrOn is FreeAddr on the loopback address ip, never the same address
+// twice in one test binary.
 func FreeAddrOn(t testing.TB, ip string) string {
 	t.Helper()
 	low := ephemeralLow()
+	handedOut.Lock()
+	defer handedOut.Unlock()
 	for range 200 {
 		addr := net.JoinHostPort(ip, strconv.Itoa(low-12000+rand.IntN(12000)))
+		if handedOut.addrs[addr] {
+			continue
+		}
 		if l, err := net.Listen("tcp", addr); err == nil {
 			l.Close()
+			handedOut.addrs[addr] = true
 			return addr
 		}
 	}
