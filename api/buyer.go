@@ -172,6 +172,11 @@ type JobStatus struct {
 	PricePerRow uint64 `json:"price_per_row,omitempty"`
 	Price       string `json:"price,omitempty"`
 	Paid        string `json:"paid,omitempty"`
+	// UnitsPerRow is the work units each agreeing node earns for an
+	// accepted row of the job, fixed when it was submitted (a static crawl
+	// row 10, with main text 20; rewards.Rate); omitted for a job from
+	// before rates were fixed.
+	UnitsPerRow uint64 `json:"units_per_row,omitempty"`
 	// Fuel is, for a wasm job, the fuel of its stored tasks' accepted rows
 	// (the sum of their wasm_fuel column); its price counts it
 	// (WasmFuelPerRowPrice).

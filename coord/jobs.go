@@ -61,11 +61,11 @@ func (c *Coordinator) submitJob(ctx context.Context, signer common.Address, spec
 			return api.Job{}, err
 		}
 	}
-	v, err := c.propose(ctx, MsgJobSubmit, jobSubmitCmd{
-		Signed: sg,
-		Job:    state.NewJob{ID: id, Buyer: buyer, Spec: spec, Tasks: tasks, PricePerRow: c.pricePerRow()},
-		Now:    c.now(),
-	})
+	nj, err := c.newJob(id, buyer, spec, tasks)
+	if err != nil {
+		return api.Job{}, err
+	}
+	v, err := c.propose(ctx, MsgJobSubmit, jobSubmitCmd{Signed: sg, Job: nj, Now: c.now()})
 	if err != nil {
 		return api.Job{}, err
 	}

@@ -78,11 +78,14 @@ func (c *Coordinator) submitPipeline(ctx context.Context, buyer common.Address, 
 	if err != nil {
 		return api.Pipeline{}, err
 	}
+	nj, err := c.newJob(jobID, buyer, first, tasks)
+	if err != nil {
+		return api.Pipeline{}, err
+	}
 	v, err := c.propose(ctx, MsgPipelineSubmit, pipelineSubmitCmd{
-		Signed: sg,
-		Pipeline: state.NewPipeline{ID: id, Buyer: buyer, Spec: spec,
-			First: state.NewJob{ID: jobID, Buyer: buyer, Spec: first, Tasks: tasks, PricePerRow: c.pricePerRow()}},
-		Now: c.now(),
+		Signed:   sg,
+		Pipeline: state.NewPipeline{ID: id, Buyer: buyer, Spec: spec, First: nj},
+		Now:      c.now(),
 	})
 	if err != nil {
 		return api.Pipeline{}, err
@@ -152,34 +155,34 @@ func (c *Coordinator) nextStep(ctx context.Context, p state.Pipeline) state.Pipe
 		name := names[len(p.Jobs)]
 		spec := p.Spec.StageSpec(len(p.Jobs), last.Dataset).WithDefaults()
 		id := state.PipelineJobID(p.ID, name)
-		if err := c.checkStageJob(ctx, id, spec, &step); err != nil {
+		if err := c.checkStageJob(ctx, spec); err != nil {
 			step.Error = fmt.Sprintf("stage %s over %s: %v", name, last.Dataset, err)
 			return step
 		}
-		c.fsm.read(func(st *state.State) { step.Job.Tasks, err = st.SplitJob(id, spec) })
+		var tasks []api.Task
+		c.fsm.read(func(st *state.State) { tasks, err = st.SplitJob(id, spec) })
+		var nj state.NewJob
+		if err == nil {
+			nj, err = c.newJob(id, p.Buyer, spec, tasks)
+		}
 		if err != nil {
-			step.Job = nil
 			step.Error = fmt.Sprintf("stage %s over %s: %v", name, last.Dataset, err)
+			return step
 		}
-		if step.Job != nil {
-			step.Job.Buyer, step.Job.PricePerRow = p.Buyer, c.pricePerRow()
-		}
+		step.Job = &nj
 	}
 	return step
 }
 
 // checkStageJob checks a stage's job as a buyer's submission is checked:
 // its spec, and its columns against its input's schema.
-func (c *Coordinator) checkStageJob(ctx context.Context, id string, spec api.JobSpec, step *state.PipelineStep) error {
+func (c *Coordinator) checkStageJob(ctx context.Context, spec api.JobSpec) error {
 	if err := spec.ValidateWith(c.checks); err != nil {
 		return err
 	}
 	if spec.Compute != nil {
-		if err := c.checkComputeColumn(ctx, *spec.Compute); err != nil {
-			return err
-		}
+		return c.checkComputeColumn(ctx, *spec.Compute)
 	}
-	step.Job = &state.NewJob{ID: id, Spec: spec}
 	return nil
 }
 

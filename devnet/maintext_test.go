@@ -15,6 +15,7 @@ import (
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/compute/extract"
 	"github.com/meadow-net/meadow/dataset"
+	"github.com/meadow-net/meadow/rewards"
 )
 
 // volatileParts are the demo pages' clock and ad, the parts the demo
@@ -58,6 +59,8 @@ func TestMainTextCrawlEndToEnd(t *testing.T) {
 		t.Fatalf("accepted %d rows, rejected %d; want all %d accepted (replicas must agree on every main-text column)",
 			st.Progress.RowsAccepted, st.Progress.RowsRejected, len(urls))
 	}
+
+	checkMainTextUnits(ctx, t, nw, st)
 
 	m, _, err := b.Manifest(ctx, st.Dataset)
 	if err != nil {
@@ -117,6 +120,31 @@ func TestMainTextCrawlEndToEnd(t *testing.T) {
 	}
 	testStages(ctx, t, nw, b, st.Dataset, schema, rows, hashes)
 	t.Logf("stages done at %s", time.Since(start).Round(time.Millisecond))
+}
+
+// checkMainTextUnits: the job's rate, fixed at submission, is a static
+// crawl row's plus extraction's (rewards.Rate), and the nodes' records on
+// the coordinators credit it: only this job has run, so each node's units
+// are whole rows at that rate, and every accepted row was credited to at
+// least the two replicas that agreed on it.
+func checkMainTextUnits(ctx context.Context, t *testing.T, nw *Network, st api.JobStatus) {
+	t.Helper()
+	rate := uint64(10 + rewards.MainTextUnits)
+	if st.UnitsPerRow != rate {
+		t.Fatalf("job status units_per_row %d, want %d (static crawl 10 + main text %d)", st.UnitsPerRow, rate, rewards.MainTextUnits)
+	}
+	var total uint64
+	for i, nd := range nw.Nodes {
+		var rec api.NodeRecord
+		coordJSON(ctx, t, nw.CoordURLs[i%len(nw.CoordURLs)]+"/v1/node/"+strings.ToLower(nd.Address().Hex())+"?consistent=1", &rec)
+		if rec.Units%rate != 0 {
+			t.Errorf("node %s: %d units, not whole rows at %d a row", rec.Address, rec.Units, rate)
+		}
+		total += rec.Units
+	}
+	if want := 2 * rate * uint64(st.Progress.RowsAccepted); total < want {
+		t.Errorf("the nodes earned %d units in all; want at least %d (%d rows, two agreeing replicas, %d a row)", total, want, st.Progress.RowsAccepted, rate)
+	}
 }
 
 // expectedMainText is what a row's main-text columns must hold for u: the

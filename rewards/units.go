@@ -76,13 +76,27 @@ var unitsPerRow = map[string]map[string]uint64{
 	},
 }
 
-// WorkUnits returns the work units earned by rows verified rows of a task of
-// the given kind: 10 a static crawl row, 30 a crawl row rendered with JS
-// (kernel "js"), and for compute rows 2 for minhash, 20 for embed, 1 for
-// tokens, 1 for quality, 1 for pii and 1 for language, 2 for dedup. An unknown kind or
-// kernel is an error naming it and the known ones; a product past 2^64-1 is
-// ErrOverflow.
-func WorkUnits(kind, kernel string, rows uint64) (uint64, error) {
+// MainTextUnits is what extracting a crawl row's main text (crawl.extract:
+// the cleaned page through go-trafilatura, its text, Markdown and
+// metadata) adds to the row's crawl rate. On the 400 real pages of the
+// pipeline benchmark (docs/BENCHMARKS.md, "Work units of a main-text row")
+// extraction adds 12–15 ms of CPU to a page's 0.5–0.7 ms, about ten times
+// what counting the tokens of that page's main text takes (a tokens row,
+// 1 unit).
+const MainTextUnits = 10
+
+// MaxRate bounds a row's rate: no rule gives more (a rendered page with
+// main text is 40), and a rate past it is refused as a mistake.
+const MaxRate = 1000
+
+// Rate returns the work units one verified row of a task of the given kind
+// earns: 10 a static crawl row, 30 a crawl row rendered with JS (kernel
+// "js"), plus MainTextUnits for a crawl row with main text; for compute
+// rows 2 for minhash, 20 for embed, 1 for tokens, 1 for quality, 1 for pii,
+// 1 for language, 2 for dedup. An unknown kind or kernel is an error naming
+// it and the known ones; main text on a compute row is ErrUnknownKernel
+// (only a crawl extracts it).
+func Rate(kind, kernel string, mainText bool) (uint64, error) {
 	kernels, ok := unitsPerRow[kind]
 	if !ok {
 		return 0, fmt.Errorf("%w: %q, want %s", ErrUnknownKind, kind, known(unitsPerRow))
@@ -91,9 +105,37 @@ func WorkUnits(kind, kernel string, rows uint64) (uint64, error) {
 	if !ok {
 		return 0, fmt.Errorf("%w: %q for kind %s, want %s", ErrUnknownKernel, kernel, kind, known(kernels))
 	}
+	if mainText {
+		if kind != KindCrawl {
+			return 0, fmt.Errorf("%w: main text on a %s row, expected a %s row (only a crawl extracts main text)", ErrUnknownKernel, kind, KindCrawl)
+		}
+		rate += MainTextUnits
+	}
+	return rate, nil
+}
+
+// Units returns rows rows at rate units a row, or ErrOverflow past 2^64-1.
+func Units(rows, rate uint64) (uint64, error) {
 	hi, units := bits.Mul64(rows, rate)
 	if hi != 0 {
-		return 0, fmt.Errorf("%w: %d rows of %s %s at %d units a row", ErrOverflow, rows, kind, kernel, rate)
+		return 0, fmt.Errorf("%w: %d rows at %d units a row", ErrOverflow, rows, rate)
+	}
+	return units, nil
+}
+
+// WorkUnits returns the work units earned by rows verified rows of a task of
+// the given kind and kernel, at Rate without main text: the rule a job
+// recorded before its rate was fixed at submission is credited by (see
+// coord/state: Job.UnitsPerRow). An unknown kind or kernel is an error
+// naming it and the known ones; a product past 2^64-1 is ErrOverflow.
+func WorkUnits(kind, kernel string, rows uint64) (uint64, error) {
+	rate, err := Rate(kind, kernel, false)
+	if err != nil {
+		return 0, err
+	}
+	units, err := Units(rows, rate)
+	if err != nil {
+		return 0, fmt.Errorf("%s %s: %w", kind, kernel, err)
 	}
 	return units, nil
 }

@@ -50,3 +50,46 @@ func TestWorkUnits(t *testing.T) {
 		})
 	}
 }
+
+func TestRate(t *testing.T) {
+	tests := []struct {
+		name     string
+		kind     string
+		kernel   string
+		mainText bool
+		want     uint64
+		wantErr  error
+	}{
+		{name: "static crawl", kind: KindCrawl, kernel: RendererStatic, want: 10},
+		{name: "static crawl with main text", kind: KindCrawl, kernel: RendererStatic, mainText: true, want: 10 + MainTextUnits},
+		{name: "js crawl with main text", kind: KindCrawl, kernel: RendererJS, mainText: true, want: 30 + MainTextUnits},
+		{name: "tokens", kind: KindCompute, kernel: KernelTokens, want: 1},
+		{name: "main text on a compute row", kind: KindCompute, kernel: KernelTokens, mainText: true, wantErr: ErrUnknownKernel},
+		{name: "unknown kind", kind: "mine", wantErr: ErrUnknownKind},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Rate(tt.kind, tt.kernel, tt.mainText)
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("Rate() error = %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("Rate() = %d, %v, want %d", got, err, tt.want)
+			}
+		})
+	}
+	// No rule gives more than MaxRate, the bound the state checks a
+	// submitted rate against.
+	for kind, kernels := range unitsPerRow {
+		for kernel := range kernels {
+			for _, mt := range []bool{false, kind == KindCrawl} {
+				if r, err := Rate(kind, kernel, mt); err != nil || r == 0 || r > MaxRate {
+					t.Errorf("Rate(%s, %q, %v) = %d, %v: want 1..%d", kind, kernel, mt, r, err, MaxRate)
+				}
+			}
+		}
+	}
+}

@@ -170,13 +170,6 @@ func TestTasksShareTheirJob(t *testing.T) {
 		}
 	}
 	check(s)
-	var buf bytes.Buffer
-	if err := s.Encode(&buf); err != nil {
-		t.Fatal(err)
-	}
-	back, err := Decode(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	back := roundTrip(t, s)
 	check(back)
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/contracts"
+	"github.com/meadow-net/meadow/coord/verify"
+	"github.com/meadow-net/meadow/rewards"
 )
 
 // Job is a submitted job with its bookkeeping.
@@ -38,6 +40,13 @@ type Job struct {
 	// chain, where nothing is paid. Paid sums the payments seen for it.
 	PricePerRow uint64   `json:"price_per_row,omitempty"`
 	Paid        *big.Int `json:"paid,omitempty"`
+	// UnitsPerRow is what each agreeing node earns for an accepted row of
+	// the job (verify.RowRate), fixed when the job is submitted so that a
+	// later change of the rates leaves the jobs before it as they were
+	// credited: replaying an old log must give the balances already
+	// settled on chain. 0 for a job from before rates were fixed, credited
+	// by the rule of that time (verify.WorkUnits).
+	UnitsPerRow uint64 `json:"units_per_row,omitempty"`
 	// Fuel sums the fuel of a wasm job's stored task blobs (creditFuel);
 	// api.WasmFuelPerRowPrice of it costs as much as a row.
 	Fuel uint64 `json:"fuel,omitempty"`
@@ -109,6 +118,28 @@ type NewJob struct {
 	Tasks []api.Task     `json:"tasks"`
 	// PricePerRow is the network's price when the job came in (Job's).
 	PricePerRow uint64 `json:"price_per_row,omitempty"`
+	// UnitsPerRow is the job's work-unit rate (Job's), RateOf the spec
+	// when the leader proposed it.
+	UnitsPerRow uint64 `json:"units_per_row,omitempty"`
+}
+
+// RateOf returns the work units an accepted row of a job with this spec
+// earns under the current rates (verify.RowRate): the leader puts it in
+// NewJob, so that the FSM credits what the rates were at submission.
+func RateOf(spec api.JobSpec) (uint64, error) {
+	var renderJS, mainText bool
+	var kernel string
+	if c := spec.Crawl; c != nil {
+		renderJS, mainText = c.RenderJS, c.Extract.On()
+	}
+	if c := spec.Compute; c != nil {
+		kernel = c.Kernel
+	}
+	rate, err := verify.RowRate(spec.Kind, renderJS, mainText, kernel)
+	if err != nil {
+		return 0, invalidf("job: %v", err)
+	}
+	return rate, nil
 }
 
 // SubmitJob adds a job and its tasks, all pending. now is the leader's time.
@@ -121,6 +152,9 @@ func (s *State) SubmitJob(nj NewJob, now int64) (*Job, error) {
 	}
 	if len(nj.Tasks) == 0 {
 		return nil, invalidf("job %q: expected at least one task", nj.ID)
+	}
+	if nj.UnitsPerRow > rewards.MaxRate {
+		return nil, invalidf("job %q: units_per_row %d: expected at most %d", nj.ID, nj.UnitsPerRow, rewards.MaxRate)
 	}
 	if nj.Spec.Compute != nil {
 		if err := s.CheckModule(strings.ToLower(nj.Buyer.Hex()), nj.Spec.Compute.Wasm); err != nil {
@@ -145,6 +179,7 @@ func (s *State) SubmitJob(nj NewJob, now int64) (*Job, error) {
 		},
 		ThresholdPPM: nj.Spec.ThresholdPPM(),
 		PricePerRow:  nj.PricePerRow,
+		UnitsPerRow:  nj.UnitsPerRow,
 	}
 	s.Jobs[j.ID] = j
 	s.idx.jobKeys[contracts.JobKey(j.ID)] = j.ID
@@ -265,7 +300,7 @@ func (s *State) JobStatus(id string) (api.JobStatus, error) {
 	if n := len(j.Tasks); n > 0 {
 		p.Percent = float64(j.Verified+j.Inconclusive) * 100 / float64(n)
 	}
-	st := api.JobStatus{ID: j.ID, State: j.State, Progress: p, Dataset: j.Dataset, Error: j.Error, Fuel: j.Fuel}
+	st := api.JobStatus{ID: j.ID, State: j.State, Progress: p, Dataset: j.Dataset, Error: j.Error, Fuel: j.Fuel, UnitsPerRow: j.UnitsPerRow}
 	for _, a := range j.Grantees() {
 		st.Grants = append(st.Grants, common.HexToAddress(a))
 	}

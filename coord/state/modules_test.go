@@ -67,14 +67,7 @@ func TestModuleStoredAndChecked(t *testing.T) {
 	}
 
 	// A snapshot keeps the modules.
-	var buf bytes.Buffer
-	if err := s.Encode(&buf); err != nil {
-		t.Fatal(err)
-	}
-	r, err := Decode(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := roundTrip(t, s)
 	if got := r.ModuleHashes(); len(got) != 1 || got[0] != h {
 		t.Fatalf("restored modules %v", got)
 	}

@@ -276,14 +276,7 @@ func TestReferrerSurvivesSnapshot(t *testing.T) {
 	s := New()
 	register(t, s, 1, "203.0.113.1", 0, 0)
 	register(t, s, 2, "198.51.100.2", 0, 1)
-	var buf bytes.Buffer
-	if err := s.Encode(&buf); err != nil {
-		t.Fatal(err)
-	}
-	back, err := Decode(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	back := roundTrip(t, s)
 	if got := back.Nodes[nodeAddr(2)].Referrer; got != nodeAddr(1) {
 		t.Fatalf("referrer after a round trip %q, want %s", got, nodeAddr(1))
 	}

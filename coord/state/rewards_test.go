@@ -1,7 +1,6 @@
 package state
 
 import (
-	"bytes"
 	"errors"
 	"math/big"
 	"testing"
@@ -114,14 +113,7 @@ func TestPaymentBeforeItsJobIsHeld(t *testing.T) {
 	if _, err := s.RecordPayment(other); err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := s.Encode(&buf); err != nil {
-		t.Fatal(err)
-	}
-	back, err := Decode(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	back := roundTrip(t, s)
 	if back.PendingPayments() != 1 {
 		t.Fatalf("%d payments held after a round trip, want 1", back.PendingPayments())
 	}

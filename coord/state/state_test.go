@@ -38,6 +38,20 @@ func crawlJob(id string, tasks, k, kmax int) NewJob {
 	return nj
 }
 
+// roundTrip returns s through a snapshot: encoded, then decoded.
+func roundTrip(t *testing.T, s *State) *State {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := s.Encode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return back
+}
+
 func rows(from, to int) []api.Hash {
 	var out []api.Hash
 	for i := from; i < to; i++ {

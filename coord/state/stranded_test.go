@@ -1,7 +1,6 @@
 package state
 
 import (
-	"bytes"
 	"fmt"
 	"testing"
 
@@ -97,14 +96,7 @@ func TestStrandedTask(t *testing.T) {
 				t.Fatal("not due after the wait")
 			}
 			// The index that finds it survives a snapshot.
-			var buf bytes.Buffer
-			if err := s.Encode(&buf); err != nil {
-				t.Fatal(err)
-			}
-			s2, err := Decode(&buf)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s2 := roundTrip(t, s)
 			if got := s2.StrandedOf("j", tt.shared); got != want {
 				t.Fatalf("after decode: StrandedOf = %+v, want %+v", got, want)
 			}

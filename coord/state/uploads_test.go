@@ -1,7 +1,6 @@
 package state
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/meadow-net/meadow/api"
@@ -75,14 +74,7 @@ func TestUploadHandedOnToAgreeingLeases(t *testing.T) {
 	}
 
 	// The index survives a snapshot.
-	var buf bytes.Buffer
-	if err := s.Encode(&buf); err != nil {
-		t.Fatal(err)
-	}
-	s2, err := Decode(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s2 := roundTrip(t, s)
 	if got := s2.UploadsFor(addr(1), 64); len(got) != 1 {
 		t.Fatalf("uploads for b after decode: %+v", got)
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/meadow-net/meadow/api"
 	"github.com/meadow-net/meadow/coord/verify"
 	"github.com/meadow-net/meadow/dataset"
+	"github.com/meadow-net/meadow/rewards"
 )
 
 // The rules of expiry. These numbers are part of the replicated state
@@ -90,7 +91,7 @@ func (s *State) decide(t *Task, deciding *Lease, now int64) {
 		n.Tasks++
 		n.RowsAccepted += uint64(r.AcceptedRows)
 		n.RowsRejected += uint64(r.RejectedRows)
-		if units, err := verify.WorkUnits(t.Spec.Kind(), t.Needs().RenderJS, t.Needs().Kernel, r.AcceptedRows); err == nil {
+		if units, err := j.workUnits(t, r.AcceptedRows); err == nil {
 			n.Units += units
 			n.PendingUnits += units
 		}
@@ -131,4 +132,14 @@ func (s *State) finish(t *Task, verdict api.TaskState, now int64) {
 	if j.Decided() {
 		s.assemble(j, now)
 	}
+}
+
+// workUnits returns what rows accepted rows of the job's task t earn: at the
+// rate fixed when the job was submitted, or for a job from before rates were
+// fixed, by the rule of that time.
+func (j *Job) workUnits(t *Task, rows int) (uint64, error) {
+	if j.UnitsPerRow == 0 {
+		return verify.WorkUnits(t.Spec.Kind(), t.Needs().RenderJS, t.Needs().Kernel, rows)
+	}
+	return rewards.Units(uint64(max(rows, 0)), j.UnitsPerRow)
 }

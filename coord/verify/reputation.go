@@ -76,17 +76,15 @@ func Update(rep Reputation, accepted, rejected int) Reputation {
 // Eligible reports whether a node with this reputation may get leases.
 func (r Reputation) Eligible() bool { return r >= Floor }
 
-// WorkUnits returns the work units that rows accepted rows of a verified
-// task earn, by rewards.WorkUnits' rates: a crawl task is rewards' kind
-// "crawl" with renderer "js" when it rendered pages in Chromium, "static"
-// otherwise; a compute task is kind "compute" with its kernel. The FSM
-// credits each replica of a verified task with WorkUnits of its
-// AcceptedRows. An unknown kind wraps ErrUnknownKind; an unknown kernel or
-// an overflow wraps rewards' error.
-func WorkUnits(kind api.JobKind, renderJS bool, kernel string, rows int) (uint64, error) {
-	if rows < 0 {
-		rows = 0
-	}
+// RowRate returns the work units one accepted row of a task earns, by
+// rewards.Rate: a crawl task is rewards' kind "crawl" with renderer "js"
+// when it rendered pages in Chromium, "static" otherwise, and mainText
+// (crawl.extract on) adds rewards.MainTextUnits; a compute task is kind
+// "compute" with its kernel. The leader fixes a job's rate with it at
+// submission (state.NewJob.UnitsPerRow). An unknown kind wraps
+// ErrUnknownKind; an unknown kernel, or main text on a compute task, wraps
+// rewards' error.
+func RowRate(kind api.JobKind, renderJS, mainText bool, kernel string) (uint64, error) {
 	var rk, rn string
 	switch kind {
 	case api.JobCrawl:
@@ -99,7 +97,25 @@ func WorkUnits(kind api.JobKind, renderJS bool, kernel string, rows int) (uint64
 	default:
 		return 0, fmt.Errorf("%w: %q, expected %q or %q", ErrUnknownKind, kind, api.JobCrawl, api.JobCompute)
 	}
-	units, err := rewards.WorkUnits(rk, rn, uint64(rows))
+	rate, err := rewards.Rate(rk, rn, mainText)
+	if err != nil {
+		return 0, fmt.Errorf("verify: work units: %w", err)
+	}
+	return rate, nil
+}
+
+// WorkUnits returns the work units that rows accepted rows of a verified
+// task earn at RowRate without main text: the rule of a job whose rate was
+// not fixed at submission (one in a Raft log or snapshot written before
+// rates were), which the FSM must credit as it did then. An unknown kind
+// wraps ErrUnknownKind; an unknown kernel or an overflow wraps rewards'
+// error.
+func WorkUnits(kind api.JobKind, renderJS bool, kernel string, rows int) (uint64, error) {
+	rate, err := RowRate(kind, renderJS, false, kernel)
+	if err != nil {
+		return 0, err
+	}
+	units, err := rewards.Units(uint64(max(rows, 0)), rate)
 	if err != nil {
 		return 0, fmt.Errorf("verify: work units: %w", err)
 	}

@@ -56,7 +56,8 @@ export function render(s, $ = byId) {
   const rec = s.record;
   const fmt = (v) => (v === undefined ? '–' : typeof v === 'number' ? v.toLocaleString() : String(v));
   // The coordinator's node record (coord/state.Node): units are the work
-  // units its accepted rows earned (10 a crawl row), reputation is in parts
+  // units its accepted rows earned (10 a crawl row, 20 with main text: the
+  // job's units_per_row), reputation is in parts
   // per million.
   $('units').textContent = fmt(pick(rec, 'tasks'));
   const rep = pick(rec, 'reputation');
