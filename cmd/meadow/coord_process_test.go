@@ -66,6 +66,11 @@ func TestCoordFlagErrorsNameTheFlag(t *testing.T) {
 		{name: "object store without a bucket, from env", env: []string{"MEADOW_OBJECT_STORE_ENDPOINT=127.0.0.1:9000"}, want: "--object-store-bucket"},
 		{name: "object store verify", args: []string{"--object-store-endpoint", "127.0.0.1:9000", "--object-store-bucket", "meadow", "--object-store-verify", "trust"}, want: "--object-store-verify"},
 		{name: "proxy uploads without an object store", args: []string{"--proxy-uploads"}, want: "--proxy-uploads"},
+		// The start-up error of a disk too small for a log segment tells
+		// the operator to choose a smaller --wal-segment-size.
+		{name: "wal segment size", args: []string{"--wal-segment-size", "4096"}, want: "--wal-segment-size 4096"},
+		{name: "disk check interval", args: []string{"--disk-check-interval", "1ms"}, want: "--disk-check-interval 1ms"},
+		{name: "clock check interval", args: []string{"--clock-check-interval", "0s"}, want: "--clock-check-interval 0s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
