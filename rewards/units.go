@@ -76,6 +76,16 @@ var unitsPerRow = map[string]map[string]uint64{
 	},
 }
 
+// unfixedRates are the rates of the jobs submitted before the coordinators
+// fixed each job's rate at submission (2026-12-08): replaying a log of that
+// time credits them with these, so they must never change, whatever
+// unitsPerRow becomes. They are unitsPerRow as it was then, with no
+// main-text surcharge.
+var unfixedRates = map[string]map[string]uint64{
+	KindCrawl:   {"": 10, RendererStatic: 10, RendererJS: 30},
+	KindCompute: {KernelMinHash: 2, KernelEmbed: 20, KernelTokens: 1, KernelWasm: 1, KernelDedup: 2, KernelQuality: 1, KernelPII: 1, KernelLanguage: 1},
+}
+
 // MainTextUnits is what extracting a crawl row's main text (crawl.extract:
 // the cleaned page through go-trafilatura, its text, Markdown and
 // metadata) adds to the row's crawl rate. On the 400 real pages of the
@@ -97,19 +107,28 @@ const MaxRate = 1000
 // it and the known ones; main text on a compute row is ErrUnknownKernel
 // (only a crawl extracts it).
 func Rate(kind, kernel string, mainText bool) (uint64, error) {
-	kernels, ok := unitsPerRow[kind]
-	if !ok {
-		return 0, fmt.Errorf("%w: %q, want %s", ErrUnknownKind, kind, known(unitsPerRow))
-	}
-	rate, ok := kernels[kernel]
-	if !ok {
-		return 0, fmt.Errorf("%w: %q for kind %s, want %s", ErrUnknownKernel, kernel, kind, known(kernels))
+	rate, err := rateIn(unitsPerRow, kind, kernel)
+	if err != nil {
+		return 0, err
 	}
 	if mainText {
 		if kind != KindCrawl {
 			return 0, fmt.Errorf("%w: main text on a %s row, expected a %s row (only a crawl extracts main text)", ErrUnknownKernel, kind, KindCrawl)
 		}
 		rate += MainTextUnits
+	}
+	return rate, nil
+}
+
+// rateIn looks kind and kernel up in a table of rates.
+func rateIn(table map[string]map[string]uint64, kind, kernel string) (uint64, error) {
+	kernels, ok := table[kind]
+	if !ok {
+		return 0, fmt.Errorf("%w: %q, want %s", ErrUnknownKind, kind, known(table))
+	}
+	rate, ok := kernels[kernel]
+	if !ok {
+		return 0, fmt.Errorf("%w: %q for kind %s, want %s", ErrUnknownKernel, kernel, kind, known(kernels))
 	}
 	return rate, nil
 }
@@ -124,12 +143,12 @@ func Units(rows, rate uint64) (uint64, error) {
 }
 
 // WorkUnits returns the work units earned by rows verified rows of a task of
-// the given kind and kernel, at Rate without main text: the rule a job
-// recorded before its rate was fixed at submission is credited by (see
-// coord/state: Job.UnitsPerRow). An unknown kind or kernel is an error
-// naming it and the known ones; a product past 2^64-1 is ErrOverflow.
+// the given kind and kernel at the rates of jobs submitted before rates were
+// fixed at submission (unfixedRates; coord/state: Job.UnitsPerRow 0), which
+// never change. An unknown kind or kernel is an error naming it and the
+// known ones; a product past 2^64-1 is ErrOverflow.
 func WorkUnits(kind, kernel string, rows uint64) (uint64, error) {
-	rate, err := Rate(kind, kernel, false)
+	rate, err := rateIn(unfixedRates, kind, kernel)
 	if err != nil {
 		return 0, err
 	}

@@ -6,6 +6,9 @@ import (
 	"testing"
 )
 
+// TestWorkUnits pins WorkUnits' rates, those of jobs submitted before rates
+// were fixed at submission: replaying an old log credits them, so these
+// figures must never change (a new rate is a change of Rate only).
 func TestWorkUnits(t *testing.T) {
 	tests := []struct {
 		name    string

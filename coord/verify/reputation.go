@@ -85,17 +85,9 @@ func (r Reputation) Eligible() bool { return r >= Floor }
 // ErrUnknownKind; an unknown kernel, or main text on a compute task, wraps
 // rewards' error.
 func RowRate(kind api.JobKind, renderJS, mainText bool, kernel string) (uint64, error) {
-	var rk, rn string
-	switch kind {
-	case api.JobCrawl:
-		rk, rn = rewards.KindCrawl, rewards.RendererStatic
-		if renderJS {
-			rn = rewards.RendererJS
-		}
-	case api.JobCompute:
-		rk, rn = rewards.KindCompute, kernel
-	default:
-		return 0, fmt.Errorf("%w: %q, expected %q or %q", ErrUnknownKind, kind, api.JobCrawl, api.JobCompute)
+	rk, rn, err := rewardsKind(kind, renderJS, kernel)
+	if err != nil {
+		return 0, err
 	}
 	rate, err := rewards.Rate(rk, rn, mainText)
 	if err != nil {
@@ -105,19 +97,32 @@ func RowRate(kind api.JobKind, renderJS, mainText bool, kernel string) (uint64, 
 }
 
 // WorkUnits returns the work units that rows accepted rows of a verified
-// task earn at RowRate without main text: the rule of a job whose rate was
-// not fixed at submission (one in a Raft log or snapshot written before
-// rates were), which the FSM must credit as it did then. An unknown kind
-// wraps ErrUnknownKind; an unknown kernel or an overflow wraps rewards'
-// error.
+// task earn by rewards.WorkUnits: the rates of a job whose rate was not
+// fixed at submission (one in a Raft log or snapshot written before rates
+// were), which the FSM must credit as it did then. An unknown kind wraps
+// ErrUnknownKind; an unknown kernel or an overflow wraps rewards' error.
 func WorkUnits(kind api.JobKind, renderJS bool, kernel string, rows int) (uint64, error) {
-	rate, err := RowRate(kind, renderJS, false, kernel)
+	rk, rn, err := rewardsKind(kind, renderJS, kernel)
 	if err != nil {
 		return 0, err
 	}
-	units, err := rewards.Units(uint64(max(rows, 0)), rate)
+	units, err := rewards.WorkUnits(rk, rn, uint64(max(rows, 0)))
 	if err != nil {
 		return 0, fmt.Errorf("verify: work units: %w", err)
 	}
 	return units, nil
+}
+
+// rewardsKind maps api's task description to rewards' kind and kernel.
+func rewardsKind(kind api.JobKind, renderJS bool, kernel string) (rk, rn string, err error) {
+	switch kind {
+	case api.JobCrawl:
+		if renderJS {
+			return rewards.KindCrawl, rewards.RendererJS, nil
+		}
+		return rewards.KindCrawl, rewards.RendererStatic, nil
+	case api.JobCompute:
+		return rewards.KindCompute, kernel, nil
+	}
+	return "", "", fmt.Errorf("%w: %q, expected %q or %q", ErrUnknownKind, kind, api.JobCrawl, api.JobCompute)
 }
