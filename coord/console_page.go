@@ -36,7 +36,7 @@ You can also open <code>/console#token=…</code>: a URL fragment never reaches 
 </form>
 <div id="view" hidden>
 <h2>Members</h2>
-<table id="members"><thead><tr><th>id</th><th>HTTP</th><th>Raft</th><th>role</th><th>reachable</th><th class="n">lag (entries)</th><th class="n">applied</th><th class="n">answer (ms)</th></tr></thead><tbody></tbody></table>
+<table id="members"><thead><tr><th>id</th><th>HTTP</th><th>Raft</th><th>role</th><th>reachable</th><th class="n">lag (entries)</th><th class="n">applied</th><th class="n">answer (ms)</th><th>version</th></tr></thead><tbody></tbody></table>
 <div class="grid">
 <div class="card">Tasks per second<b id="tasks_per_s">0</b><small><span id="tasks_total">0</span> tasks in all · over <span id="window_s">0</span> s</small></div>
 <div class="card">Verdicts per second<b id="verdicts_per_s">0</b><small><span id="verdicts_total">0</span> tasks decided in all</small></div>
@@ -72,7 +72,7 @@ function show(v){
     cell(tr, (m.leader ? 'leader' : (h.state || '').toLowerCase() || 'unknown') + (m.voter ? '' : ' (non-voter)'));
     const r = cell(tr, h.reachable ? 'yes' : 'no: ' + (h.error || 'no answer'), h.reachable ? 'ok' : 'bad');
     r.classList.add('reach');
-    cell(tr, h.reachable ? String(h.lag) : '–', 'n lag'); cell(tr, h.reachable ? String(h.state_index || 0) : '–', 'n'); cell(tr, h.reachable ? String(h.rtt_ms) : '–', 'n');
+    cell(tr, h.reachable ? String(h.lag) : '–', 'n lag'); cell(tr, h.reachable ? String(h.state_index || 0) : '–', 'n'); cell(tr, h.reachable ? String(h.rtt_ms) : '–', 'n'); cell(tr, h.reachable ? (h.version || '?') : '–', 'version');
   });
   const r = v.rates;
   $('tasks_per_s').textContent = r.tasks_per_s.toFixed(2); $('verdicts_per_s').textContent = r.verdicts_per_s.toFixed(2);

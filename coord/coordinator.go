@@ -38,9 +38,12 @@ import (
 // log on disk, the replicated state, the batcher that groups writes into log
 // entries, and the HTTP APIs. Make one with New and start it with Run.
 type Coordinator struct {
-	cfg   Config
-	log   *slog.Logger
-	clock func() time.Time
+	cfg Config
+	log *slog.Logger
+	// version is the release this member runs (WithVersion), shown in its
+	// status so that an upgrade can be followed member by member.
+	version string
+	clock   func() time.Time
 	// fresh is set when the data dir held no Raft state at start.
 	fresh bool
 	// clockw is the last comparison of clocks with the other members.
@@ -142,6 +145,7 @@ type options struct {
 	faucet      Faucet
 	groups      *api.GroupMap
 	groupSelf   string
+	version     string
 }
 
 // WithLogger sets the logger; records carry component=coord and the member id.
@@ -156,6 +160,10 @@ func WithRand(r *rand.Rand) Option { return func(o *options) { o.rand = r } }
 
 // WithHTTPClient sets the client used to forward requests and to join.
 func WithHTTPClient(c *fasthttp.Client) Option { return func(o *options) { o.client = c } }
+
+// WithVersion names the release this member runs ("v1.2.0 (commit abc…)"),
+// which its status reports (Status.Version; `meadow operator members`).
+func WithVersion(v string) Option { return func(o *options) { o.version = v } }
 
 // WithJobChecks adds validations of job specs that api cannot do alone (a
 // full CSS selector parser, from crawl, passed in by cmd/meadow).
@@ -196,6 +204,7 @@ func New(cfg Config, opts ...Option) (*Coordinator, error) {
 		rand:        o.rand,
 		client:      o.client,
 		checks:      o.checks,
+		version:     o.version,
 		workCh:      make(chan *workCall, maxRound),
 		seen:        map[string]int64{},
 		workNonces:  map[string]api.NonceWindow{},

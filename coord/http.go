@@ -206,6 +206,9 @@ type Status struct {
 	Clock     ClockReport `json:"clock"`
 	// Disk is the last check of the member's data dir.
 	Disk DiskReport `json:"disk"`
+	// Version is the release the member runs (WithVersion); empty when it
+	// was not told, or runs a release from before members reported it.
+	Version string `json:"version,omitempty"`
 }
 
 // Status returns this member's Raft state and indexes.
@@ -223,6 +226,7 @@ func (c *Coordinator) Status() Status {
 		NowMillis:    c.now(),
 		Clock:        c.Clock(),
 		Disk:         c.Disk(),
+		Version:      c.version,
 	}
 }
 

@@ -26,6 +26,9 @@ type MemberHealth struct {
 	Lag        uint64 `json:"lag"`
 	// RTTMillis is how long the member took to answer the probe.
 	RTTMillis int64 `json:"rtt_ms"`
+	// Version is the release the member reports running (Status.Version),
+	// for following an upgrade member by member.
+	Version string `json:"version,omitempty"`
 }
 
 // memberProbe bounds the status request to each member.
@@ -84,7 +87,7 @@ func (c *Coordinator) MembersHealth(ctx context.Context) ([]Member, error) {
 			continue
 		}
 		h := ms[i].Health
-		h.State, h.Term, h.StateIndex = s.State, s.Term, s.StateIndex
+		h.State, h.Term, h.StateIndex, h.Version = s.State, s.Term, s.StateIndex, s.Version
 		if commit > s.StateIndex {
 			h.Lag = commit - s.StateIndex
 		}

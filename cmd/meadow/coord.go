@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -89,7 +90,8 @@ machine can read in the process list.`,
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			opts := []coord.Option{coord.WithLogger(a.logger.With("coord", cfg.ID)), coord.WithJobChecks(api.Checks{Selector: crawlSelector, KernelOutputs: compute.OutputNames})}
+			opts := []coord.Option{coord.WithLogger(a.logger.With("coord", cfg.ID)), coord.WithJobChecks(api.Checks{Selector: crawlSelector, KernelOutputs: compute.OutputNames}),
+				coord.WithVersion(releaseString())}
 			chainOpts, err := cf.open(ctx, a, &cfg)
 			if err != nil {
 				return err
@@ -415,18 +417,18 @@ func newOperatorCmd(a *app) *cobra.Command {
 			if a.jsonOut {
 				return a.printJSON(ms)
 			}
-			fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6s %-6s %-10s %-6s %s\n", "ID", "RAFT", "HTTP", "VOTER", "LEADER", "STATE", "LAG", "REACHABLE")
+			fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6s %-6s %-10s %-6s %-30s %s\n", "ID", "RAFT", "HTTP", "VOTER", "LEADER", "STATE", "LAG", "VERSION", "REACHABLE")
 			for _, m := range ms {
-				state, lag, reach := "?", "?", "?"
+				state, lag, reach, ver := "?", "?", "?", "?"
 				if h := m.Health; h != nil {
 					reach = "yes"
 					if !h.Reachable {
 						reach = "NO: " + h.Error
 					} else {
-						state, lag = h.State, strconv.FormatUint(h.Lag, 10)
+						state, lag, ver = h.State, strconv.FormatUint(h.Lag, 10), cmp.Or(h.Version, "?")
 					}
 				}
-				fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6v %-6v %-10s %-6s %s\n", m.ID, m.RaftAddr, m.HTTPAddr, m.Voter, m.Leader, state, lag, reach)
+				fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6v %-6v %-10s %-6s %-30s %s\n", m.ID, m.RaftAddr, m.HTTPAddr, m.Voter, m.Leader, state, lag, ver, reach)
 			}
 			return nil
 		},

@@ -622,11 +622,50 @@ func (c *cpCluster) waitMembers(t *testing.T) {
 	})
 }
 
+// checkVersions checks that every member reports the release it runs, as
+// an operator following an upgrade reads it: in the members' health and in
+// meadow operator members' VERSION column (the binary's own version line).
+func (c *cpCluster) checkVersions(t *testing.T) {
+	t.Helper()
+	p := c.running()[0]
+	out, err := exec.Command(p.bin, "version").Output()
+	if err != nil {
+		t.Fatalf("meadow version: %v", err)
+	}
+	// "meadow dev (commit C, go…)": the release string is "dev (commit C)".
+	f := strings.Fields(string(out))
+	if len(f) < 4 {
+		t.Fatalf("meadow version printed %q", out)
+	}
+	c12 := strings.TrimSuffix(f[3], ",")
+	if len(c12) > 12 && !strings.HasSuffix(c12, "-dirty") {
+		c12 = c12[:12]
+	}
+	want := f[1] + " (commit " + c12 + ")"
+	var ms []coord.Member
+	if err := cpGetJSON(p.url(), "/v1/cluster/members", &ms); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Health == nil || m.Health.Version != want {
+			t.Errorf("member %s's health %+v: want version %q", m.ID, m.Health, want)
+		}
+	}
+	table, err := exec.Command(p.bin, "operator", "members", "--coord", p.url()).Output()
+	if err != nil {
+		t.Fatalf("meadow operator members: %v", err)
+	}
+	if lines := strings.Split(strings.TrimSpace(string(table)), "\n"); !strings.Contains(lines[0], "VERSION") || strings.Count(string(table), want) != len(ms) {
+		t.Errorf("meadow operator members printed\n%s\nwant a VERSION column with %q for each of %d members", table, want, len(ms))
+	}
+}
+
 // checkSettings checks, through the API, the settings the processes were
 // started with: the chain id, the idle retry and the cluster token.
 func (c *cpCluster) checkSettings(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
+	c.checkVersions(t)
 	// Signed for the dev chain: refused by coordinators of another chain.
 	devKey := cpKey(t)
 	dev, err := node.NewClient(node.ClientConfig{Coordinators: c.urls(), Key: devKey, Domain: api.DevDomain()})

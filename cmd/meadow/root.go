@@ -186,6 +186,16 @@ func newVersionCmd(a *app) *cobra.Command {
 	}
 }
 
+// releaseString names this build for other programs' displays: the version
+// and the commit ("v1.2.0 (commit 0a1b2c3d4e5f)").
+func releaseString() string {
+	c := buildCommit()
+	if len(c) > 12 && !strings.HasSuffix(c, "-dirty") {
+		c = c[:12]
+	}
+	return version + " (commit " + c + ")"
+}
+
 // buildCommit is the commit the linker set, else the one Go recorded
 // (vcs.revision, with "-dirty" when vcs.modified), else "unknown".
 func buildCommit() string {
