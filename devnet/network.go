@@ -40,6 +40,9 @@ type Config struct {
 	JSNodes int
 	Site    SiteConfig
 	Logger  *slog.Logger
+	// Release names the release the coordinators in this process report
+	// in their status (coord.WithVersion); meadow dev passes its own.
+	Release string
 	// CoordBinary, when set, is the path of a meadow binary: each
 	// coordinator then runs as a real `meadow coord` process of it, on
 	// loopback ports picked at start, settling on the chain over its
@@ -337,7 +340,7 @@ func (n *Network) startMember(ctx context.Context, k int, id, httpAddr, join str
 	cfg.Checkers = n.checkerURLs
 	cfg.NoSnapshotCopy = !devSnapshotCopy
 	opts = append([]coord.Option{coord.WithLogger(n.log.With("coord", id)), coord.WithChain(n.Chain.Chain, n.Chain.Operators[k]), coord.WithRelayer(n.Chain.Relayers[k]), coord.WithDevFaucet(n.faucet),
-		coord.WithJobChecks(api.Checks{KernelOutputs: compute.OutputNames})}, opts...)
+		coord.WithJobChecks(api.Checks{KernelOutputs: compute.OutputNames}), coord.WithVersion(n.cfg.Release)}, opts...)
 	c, err := coord.New(cfg, opts...)
 	if err != nil {
 		return fmt.Errorf("devnet: coordinator %s: %w", id, err)

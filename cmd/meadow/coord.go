@@ -417,18 +417,25 @@ func newOperatorCmd(a *app) *cobra.Command {
 			if a.jsonOut {
 				return a.printJSON(ms)
 			}
-			fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6s %-6s %-10s %-6s %-30s %s\n", "ID", "RAFT", "HTTP", "VOTER", "LEADER", "STATE", "LAG", "VERSION", "REACHABLE")
-			for _, m := range ms {
-				state, lag, reach, ver := "?", "?", "?", "?"
+			type row struct{ state, lag, ver, reach string }
+			rows := make([]row, len(ms))
+			width := len("VERSION")
+			for i, m := range ms {
+				r := row{"?", "?", "?", "?"}
 				if h := m.Health; h != nil {
-					reach = "yes"
+					r.reach = "yes"
 					if !h.Reachable {
-						reach = "NO: " + h.Error
+						r.reach = "NO: " + h.Error
 					} else {
-						state, lag, ver = h.State, strconv.FormatUint(h.Lag, 10), cmp.Or(h.Version, "?")
+						r.state, r.lag, r.ver = h.State, strconv.FormatUint(h.Lag, 10), cmp.Or(h.Version, "?")
 					}
 				}
-				fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6v %-6v %-10s %-6s %-30s %s\n", m.ID, m.RaftAddr, m.HTTPAddr, m.Voter, m.Leader, state, lag, ver, reach)
+				rows[i], width = r, max(width, len(r.ver))
+			}
+			fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6s %-6s %-10s %-6s %-*s %s\n", "ID", "RAFT", "HTTP", "VOTER", "LEADER", "STATE", "LAG", width, "VERSION", "REACHABLE")
+			for i, m := range ms {
+				r := rows[i]
+				fmt.Fprintf(a.stdout, "%-12s %-22s %-22s %-6v %-6v %-10s %-6s %-*s %s\n", m.ID, m.RaftAddr, m.HTTPAddr, m.Voter, m.Leader, r.state, r.lag, width, r.ver, r.reach)
 			}
 			return nil
 		},
@@ -472,7 +479,7 @@ func newOperatorCmd(a *app) *cobra.Command {
 			if a.jsonOut {
 				return a.printJSON(s)
 			}
-			fmt.Fprintf(a.stdout, "%s: %s, leader %s, term %d, commit %d, applied %d\n", s.ID, s.State, s.Leader, s.Term, s.CommitIndex, s.AppliedIndex)
+			fmt.Fprintf(a.stdout, "%s: %s, leader %s, term %d, commit %d, applied %d, release %s\n", s.ID, s.State, s.Leader, s.Term, s.CommitIndex, s.AppliedIndex, cmp.Or(s.Version, "unknown"))
 			return nil
 		},
 	}

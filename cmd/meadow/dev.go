@@ -26,6 +26,7 @@ func newDevCmd(a *app) *cobra.Command {
 		dir                            string
 	)
 	cfg := devnet.DefaultConfig()
+	cfg.Release = releaseString()
 	cmd := &cobra.Command{
 		Use:   "dev",
 		Short: "Run the whole network on this machine and walk a buyer's journey through it",
