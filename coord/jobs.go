@@ -72,6 +72,17 @@ func (c *Coordinator) submitJob(ctx context.Context, signer common.Address, spec
 	return v.(api.Job), nil
 }
 
+// newJob is a job as this leader proposes it: the network's price and the
+// job's work-unit rate fixed now, so that neither a later price nor later
+// rates change what the job costs or earns.
+func (c *Coordinator) newJob(id string, buyer common.Address, spec api.JobSpec, tasks []api.Task) (state.NewJob, error) {
+	rate, err := state.RateOf(spec)
+	if err != nil {
+		return state.NewJob{}, err
+	}
+	return state.NewJob{ID: id, Buyer: buyer, Spec: spec, Tasks: tasks, PricePerRow: c.pricePerRow(), UnitsPerRow: rate}, nil
+}
+
 // checkComputeColumn checks that a compute job's column is a string column
 // of its input dataset (read from the dataset's first blob), so that a job no
 // node could run is refused at the door rather than leased until it expires.

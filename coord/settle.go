@@ -196,17 +196,6 @@ func (c *Coordinator) pricePerRow() uint64 {
 	return c.cfg.PricePerRow
 }
 
-// newJob is a job as this leader proposes it: the network's price and the
-// job's work-unit rate fixed now, so that neither a later price nor later
-// rates change what the job costs or earns.
-func (c *Coordinator) newJob(id string, buyer common.Address, spec api.JobSpec, tasks []api.Task) (state.NewJob, error) {
-	rate, err := state.RateOf(spec)
-	if err != nil {
-		return state.NewJob{}, err
-	}
-	return state.NewJob{ID: id, Buyer: buyer, Spec: spec, Tasks: tasks, PricePerRow: c.pricePerRow(), UnitsPerRow: rate}, nil
-}
-
 // OperatorAddress is the address of this member's operator key; zero without
 // a chain.
 func (c *Coordinator) OperatorAddress() common.Address {

@@ -100,12 +100,10 @@ const MainTextUnits = 10
 const MaxRate = 1000
 
 // Rate returns the work units one verified row of a task of the given kind
-// earns: 10 a static crawl row, 30 a crawl row rendered with JS (kernel
-// "js"), plus MainTextUnits for a crawl row with main text; for compute
-// rows 2 for minhash, 20 for embed, 1 for tokens, 1 for quality, 1 for pii,
-// 1 for language, 2 for dedup. An unknown kind or kernel is an error naming
-// it and the known ones; main text on a compute row is ErrUnknownKernel
-// (only a crawl extracts it).
+// and kernel earns: unitsPerRow's rate (a crawl's kernel is its renderer),
+// plus MainTextUnits for a crawl row with main text. An unknown kind or
+// kernel is an error naming it and the known ones; main text on a compute
+// row is ErrUnknownKernel (only a crawl extracts it).
 func Rate(kind, kernel string, mainText bool) (uint64, error) {
 	rate, err := rateIn(unitsPerRow, kind, kernel)
 	if err != nil {
